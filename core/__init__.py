@@ -1,0 +1,73 @@
+"""The public API for plugin authors: everything a plugin imports comes from here.
+
+    from core import hookimpl, Theme, Base, types, models, Connection, paginate, ...
+
+Names are resolved lazily (PEP 562), so `ogp-wg --help` does not pay for importing the GraphQL
+stack. Anything not listed in `__all__` is internal and may change without notice.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS: dict[str, tuple[str, str | None]] = {
+    # plugin wiring
+    "hookimpl": ("core.hookspecs", "hookimpl"),
+    "hookspec": ("core.hookspecs", "hookspec"),
+    "Theme": ("core.plugins", "Theme"),
+    # persistence
+    "Base": ("core.db", "Base"),
+    "UTCDateTime": ("core.db", "UTCDateTime"),
+    "utcnow": ("core.db", "utcnow"),
+    "enum_column": ("core.models.columns", "enum_column"),
+    "models": ("core.models", None),
+    # GraphQL
+    "types": ("core.schema.types", None),
+    "enums": ("core.enums", None),
+    "Context": ("core.context", "Context"),
+    "Connection": ("core.schema.pagination", "Connection"),
+    "paginate": ("core.schema.pagination", "paginate"),
+    "paginate_children": ("core.schema.pagination", "paginate_children"),
+    "count_of": ("core.schema.pagination", "count_of"),
+    "to_global_id": ("core.schema.ids", "to_global_id"),
+    "pk_of": ("core.schema.ids", "pk_of"),
+    "api_error": ("core.errors", "api_error"),
+    # writes
+    "UserError": ("core.errors", "UserError"),
+    "user_error": ("core.errors", "user_error"),
+    "Rejected": ("core.errors", "Rejected"),
+    "in_transaction": ("core.transactions", "in_transaction"),
+    "register_constraint_error": ("core.transactions", "register_constraint_error"),
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module_name, attr = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'core' has no attribute {name!r}") from None
+    module = importlib.import_module(module_name)
+    value = module if attr is None else getattr(module, attr)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
+    from core import enums, models, types  # noqa: F401
+    from core.context import Context  # noqa: F401
+    from core.db import Base, UTCDateTime, utcnow  # noqa: F401
+    from core.errors import Rejected, UserError, api_error, user_error  # noqa: F401
+    from core.hookspecs import hookimpl, hookspec  # noqa: F401
+    from core.models.columns import enum_column  # noqa: F401
+    from core.plugins import Theme  # noqa: F401
+    from core.schema.ids import pk_of, to_global_id  # noqa: F401
+    from core.schema.pagination import (  # noqa: F401
+        Connection,
+        count_of,
+        paginate,
+        paginate_children,
+    )
+    from core.transactions import in_transaction, register_constraint_error  # noqa: F401

@@ -1,0 +1,152 @@
+"""`create_app(settings)`: the Starlette application serving GraphQL, health and readiness."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import orjson
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+
+from core.config import Settings
+from core.context import AppState, Context
+from core.db import Database, statement_counter
+from core.errors import classify
+from core.migrate import pending
+from core.plugins import PluginSet, make_plugin_manager
+from core.schema.build import build_schema
+
+log = logging.getLogger("ogp_wg")
+
+
+class GraphQLApp(GraphQL):
+    """Strawberry's ASGI view with our context, error codes and orjson encoding."""
+
+    def __init__(self, state: AppState, settings: Settings, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.state = state
+        self.debug = settings.debug
+
+    async def get_context(self, request: Any, response: Any) -> Context:
+        return Context(app=self.state, request=request, response=response)
+
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        data: GraphQLHTTPResponse = {"data": result.data}
+        if result.errors:
+            data["errors"] = []
+            for error in result.errors:
+                formatted = classify(error, debug=self.debug)
+                if formatted["extensions"]["code"] == "INTERNAL_SERVER_ERROR":
+                    log.error("resolver failed: %s", error.message, exc_info=error.original_error)
+                data["errors"].append(formatted)
+        if result.extensions:
+            data["extensions"] = result.extensions
+        return data
+
+    def encode_json(self, data: object) -> bytes:  # type: ignore[override]
+        return orjson.dumps(data)
+
+
+class StatementCounter:
+    """With `debug`, report the SQL statements a request ran in `x-sql-statements`."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        counter = [0]
+        token = statement_counter.set(counter)
+
+        async def send_with_count(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"x-sql-statements", str(counter[0]).encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_count)
+        finally:
+            statement_counter.reset(token)
+
+
+def create_app(settings: Settings, plugins: PluginSet | None = None) -> Starlette:
+    """Build everything that can fail (plugins, schema) before serving a single request."""
+    plugins = plugins or make_plugin_manager(settings)
+    built = build_schema(plugins)
+    db = Database(settings.database_url)
+    state = AppState(db=db, plugins=plugins, loaders=built.loaders, group_types=built.group_types)
+    graphql = GraphQLApp(
+        state,
+        settings,
+        schema=built.schema,
+        graphql_ide="graphiql" if settings.graphiql else None,
+        allow_queries_via_get=True,
+    )
+
+    async def healthz(_: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(_: Request) -> Response:
+        try:
+            async with db.read() as conn:
+                await conn.execute(text("SELECT 1"))
+            missing = await pending(db, plugins)
+        except Exception as exc:
+            return JSONResponse({"status": "unavailable", "database": str(exc)}, status_code=503)
+        if missing:
+            return JSONResponse(
+                {"status": "unavailable", "pendingMigrations": sorted(missing)}, status_code=503
+            )
+        return JSONResponse({"status": "ready"})
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        yield
+        await db.dispose()
+
+    middleware = []
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST", "OPTIONS"],
+                allow_headers=["content-type", "authorization"],
+            )
+        )
+    if settings.debug:
+        middleware.append(Middleware(StatementCounter))
+    app = Starlette(
+        debug=settings.debug,
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        middleware=middleware,
+        lifespan=lifespan,
+    )
+    app.state.ogp = state
+    return app
+
+
+def app_from_environment() -> Starlette:
+    """Factory for `ogp-wg serve --workers N` / `--reload`: each process reads the same config."""
+    from core.config import load_settings
+
+    return create_app(load_settings())

@@ -1,0 +1,170 @@
+"""The `ogp-wg` command. Errors are one clear line and a non-zero exit, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+EXIT_ERROR = 1
+
+
+def _settings(args: argparse.Namespace) -> Any:
+    from core.config import load_settings
+
+    overrides = {k: v for k in ("host", "port") if (v := getattr(args, k, None)) is not None}
+    return load_settings(**overrides)
+
+
+def _progress(message: str) -> None:
+    print(f"ogp-wg: {message}", file=sys.stderr, flush=True)
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    settings = _settings(args)
+    if args.workers > 1 or args.reload:
+        # Each worker process builds its own app from the same configuration.
+        uvicorn.run(
+            "core.app:app_from_environment",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=args.workers,
+            reload=args.reload,
+        )
+        return
+    from core.app import create_app
+
+    app = create_app(settings)
+    _progress(f"serving GraphQL on http://{settings.host}:{settings.port}/graphql")
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> None:
+    from core.db import Database
+    from core.migrate import upgrade
+    from core.plugins import make_plugin_manager
+
+    settings = _settings(args)
+    plugins = make_plugin_manager(settings)
+
+    async def run() -> None:
+        db = Database(settings.database_url)
+        try:
+            _progress(f"migrating {_safe_url(settings.database_url)} (core + "
+                      f"{len(plugins.installed)} installed plugins)")
+            await upgrade(db, plugins)
+        finally:
+            await db.dispose()
+
+    asyncio.run(run())
+    _progress("database is up to date")
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from core.db import Database
+    from core.demo import load_demo
+    from core.plugins import make_plugin_manager
+
+    settings = _settings(args)
+    plugins = make_plugin_manager(settings)
+
+    async def run() -> None:
+        db = Database(settings.database_url)
+        try:
+            await load_demo(db, plugins, progress=_progress)
+        finally:
+            await db.dispose()
+
+    asyncio.run(run())
+
+
+def cmd_plugins_list(args: argparse.Namespace) -> None:
+    from core.plugins import make_plugin_manager
+
+    plugins = make_plugin_manager(_settings(args))
+    rows = [("KEY", "TITLE", "VERSION", "SOURCE", "ENABLED")]
+    for key, plugin in sorted(plugins.installed.items()):
+        theme = plugins.themes[key]
+        enabled = "yes" if key in plugins.enabled else "no"
+        rows.append((key, theme.title, theme.version, plugin.source, enabled))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+def cmd_schema(args: argparse.Namespace) -> None:
+    from core.plugins import make_plugin_manager
+    from core.schema.build import build_schema
+
+    built = build_schema(make_plugin_manager(_settings(args)))
+    sys.stdout.write(built.schema.as_str() + "\n")
+
+
+def _safe_url(url: str) -> str:
+    """The database URL without its password, for progress lines."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ogp-wg",
+        description="GraphQL backend for OGP thematic working groups. Configuration: ogp-wg.toml "
+        "in the working directory (or $OGP_WG_CONFIG), overridden by OGP_WG_* variables.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="serve the GraphQL API")
+    serve.add_argument("--host", help="bind address (default from config: 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default from config: 8000)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.add_argument("--reload", action="store_true", help="restart on code changes (dev)")
+    serve.set_defaults(func=cmd_serve)
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_sub.add_parser(
+        "upgrade", help="apply the migrations of the core and every installed plugin"
+    ).set_defaults(func=cmd_db_upgrade)
+
+    sub.add_parser("demo", help="load demo data (idempotent)").set_defaults(func=cmd_demo)
+
+    plugins = sub.add_parser("plugins", help="thematic plugins")
+    plugins_sub = plugins.add_subparsers(dest="plugins_command", required=True, metavar="ACTION")
+    plugins_sub.add_parser(
+        "list", help="installed plugins: key, title, version, source, enabled"
+    ).set_defaults(func=cmd_plugins_list)
+
+    sub.add_parser(
+        "schema", help="print the GraphQL SDL of the configured schema"
+    ).set_defaults(func=cmd_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], None] = args.func
+    try:
+        func(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # one line, no traceback: the message says what to change
+        from core.config import ConfigError
+        from core.plugins import PluginError
+
+        if isinstance(exc, ConfigError | PluginError):
+            print(f"ogp-wg: error: {exc}", file=sys.stderr)
+        else:
+            print(f"ogp-wg: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

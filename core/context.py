@@ -1,0 +1,57 @@
+"""The per-request context: database access, per-request loaders, settings, enabled themes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from strawberry.dataloader import DataLoader
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+    from core.db import Database
+    from core.hookspecs import BatchLoadFn
+    from core.plugins import PluginSet
+
+
+@dataclass(frozen=True)
+class AppState:
+    """What every request shares: built once at start-up."""
+
+    db: Database
+    plugins: PluginSet
+    loaders: Mapping[str, BatchLoadFn]
+    group_types: Mapping[str, type]
+    """Concrete WorkingGroup type per enabled theme; a group is visible iff its theme is here."""
+
+    @property
+    def visible_themes(self) -> tuple[str, ...]:
+        return tuple(self.group_types)
+
+
+@dataclass
+class Context:
+    app: AppState
+    request: Request | None = None
+    response: Response | None = None
+    _loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
+
+    @property
+    def db(self) -> Database:
+        return self.app.db
+
+    def loader(self, name: str) -> DataLoader[Any, Any]:
+        """The request's DataLoader of that name, created on first use."""
+        loader = self._loaders.get(name)
+        if loader is None:
+            loader = DataLoader(load_fn=partial(self.app.loaders[name], self))
+            self._loaders[name] = loader
+        return loader
+
+    def plugin_settings(self, key: str) -> BaseModel | None:
+        return self.app.plugins.settings_for(key)

@@ -1,0 +1,164 @@
+"""The plugin author's reference: every way a thematic plugin can extend ogp-working-groups.
+
+A plugin is a module (or object) registered under the entry-point group ``ogp_wg.plugins``; the
+entry-point *name* is the plugin key (snake_case, e.g. ``fiscal_openness``). It implements some of
+the hooks below with ``@core.hookimpl``. Everything a plugin imports comes from ``core`` itself::
+
+    # my_theme/__init__.py
+    from core import Theme, hookimpl
+
+    @hookimpl
+    def ogp_wg_theme() -> Theme:
+        return Theme(key="gender_inclusion", title="Gender and inclusion", summary="...",
+                     version="1.0.0")
+
+    # pyproject.toml
+    [project.entry-points."ogp_wg.plugins"]
+    gender_inclusion = "my_theme"
+
+Rules the core enforces at start-up, each stopping with a message that names the plugin and hook:
+- a hook implementation whose name is not below is an error (a typo never goes unnoticed);
+- a hook that raises stops start-up; the schema is never half-built;
+- two plugins defining the same GraphQL type name, the same field on a core type, the same root
+  field or the same loader name stop start-up, naming both plugins;
+- a plugin's tables are named ``<key>_...``.
+
+Installed is not enabled: the operator's ``[plugins] enabled / disabled`` lists decide. A disabled
+plugin contributes nothing to the schema and its groups are hidden, but its tables and rows stay,
+and its migrations are still applied, so enabling it again needs no migration.
+
+Hooks are called once at start-up (except ``ogp_wg_load_demo``, called by ``ogp-wg demo``).
+All return plain values; none use ``firstresult``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+    from sqlalchemy.ext.asyncio import AsyncConnection
+    from strawberry.types.field import StrawberryField
+
+    from core.context import Context
+    from core.plugins import Theme
+
+PROJECT = "ogp_wg"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+BatchLoadFn = Callable[["Context", list[Any]], Awaitable[Sequence[Any]]]
+
+
+# --- Identity ------------------------------------------------------------------------------------
+
+
+@hookspec
+def ogp_wg_theme() -> Theme:
+    """Declare the thematic area this plugin serves. Required, one per plugin.
+
+    ``Theme.key`` must equal the entry-point name; it is the value of ``WorkingGroup.theme`` for
+    every group of this area, and the prefix of the plugin's table names. ``version`` is shown by
+    ``ogp-wg plugins list`` and the ``themes`` query.
+    """
+
+
+@hookspec
+def ogp_wg_settings_model() -> type[BaseModel]:
+    """Return a pydantic model validating this plugin's ``[plugins.<key>]`` configuration table.
+
+    Invalid settings stop start-up with the key and the validation message. Read the validated
+    instance at request time with ``info.context.plugin_settings("<key>")``.
+    """
+
+
+# --- Persistence ---------------------------------------------------------------------------------
+
+
+@hookspec
+def ogp_wg_models() -> Sequence[type]:
+    """Return the plugin's SQLAlchemy model classes (declared on ``core.Base``).
+
+    Their tables must be named ``<key>_...``; the core checks this at start-up. They may reference
+    core tables by foreign key (``countries.id``, ``organizations.id``, ``working_groups.id``...).
+    """
+
+
+@hookspec
+def ogp_wg_migrations() -> Path | str:
+    """Return the directory holding this plugin's Alembic revisions.
+
+    The first revision has ``down_revision = None``, ``branch_labels = ("<key>",)`` and
+    ``depends_on = "core_0001"`` (or a later core revision it needs). ``ogp-wg db upgrade``
+    applies the heads of every *installed* plugin, enabled or not.
+    """
+
+
+# --- GraphQL schema ------------------------------------------------------------------------------
+
+
+@hookspec
+def ogp_wg_group_type() -> type:
+    """Return the concrete Strawberry type for this theme's groups.
+
+    It subclasses ``core.types.WorkingGroup`` (the interface) and adds domain fields as
+    resolvers, e.g. ``@strawberry.field async def priorities(self, info: Info) -> ...``. Instances
+    are built by the core from the group's row, so do not add dataclass fields without defaults.
+    ``self.pk`` is the group's database id.
+    """
+
+
+@hookspec
+def ogp_wg_type_fields() -> Mapping[str, Sequence[StrawberryField]]:
+    """Add fields to core object types, keyed by GraphQL type name (``Country``, ``Organization``,
+    ``Meeting``, ``Person``, ``Anchor``, ``Membership``).
+
+    Each value is a list of ``strawberry.field`` resolvers whose first parameter is ``root`` (the
+    core object, e.g. ``core.types.Country``, whose ``pk`` is its database id). Load related rows
+    through a loader (``ogp_wg_loaders``) so a list of 50 countries costs one query, not 50.
+    """
+
+
+@hookspec
+def ogp_wg_query_fields() -> Sequence[StrawberryField]:
+    """Add root ``Query`` fields (use ``core.Connection`` and ``core.paginate`` for lists)."""
+
+
+@hookspec
+def ogp_wg_mutation_fields() -> Sequence[StrawberryField]:
+    """Add root ``Mutation`` fields.
+
+    Convention: noun-then-verb names (``openBudgetSurveyRecord``), one input object, a payload with
+    ``userErrors: [UserError!]!`` for expected failures, and all writes inside one
+    ``info.context.db.write()`` transaction, so a failure writes nothing.
+    """
+
+
+@hookspec
+def ogp_wg_types() -> Sequence[type]:
+    """Return extra Strawberry types to put in the schema that no field reaches directly."""
+
+
+@hookspec
+def ogp_wg_loaders() -> Mapping[str, BatchLoadFn]:
+    """Add per-request DataLoaders, by name: ``{"budget_surveys_by_country": load_fn}``.
+
+    ``load_fn(context, keys)`` returns one value per key, in order, reading with
+    ``async with context.db.read() as conn``. Use ``info.context.loader("name").load(key)``.
+    Names are global: prefix them with something of your theme.
+    """
+
+
+# --- Data ----------------------------------------------------------------------------------------
+
+
+@hookspec
+def ogp_wg_load_demo(conn: AsyncConnection) -> Awaitable[None] | None:
+    """Load this plugin's demo data (may be ``async``). Called by ``ogp-wg demo`` after the core's
+    demo data, inside the same transaction; must be idempotent (skip what is already there).
+    Mark illustrative figures as such in the data itself.
+    """

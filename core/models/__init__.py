@@ -1,0 +1,17 @@
+"""Core tables, one module per aggregate. Imported together so the metadata is complete."""
+
+from core.models.geo import Country
+from core.models.groups import Anchor, Membership, WorkingGroup
+from core.models.meetings import Meeting, Registration
+from core.models.people import Organization, Person
+
+__all__ = [
+    "Anchor",
+    "Country",
+    "Meeting",
+    "Membership",
+    "Organization",
+    "Person",
+    "Registration",
+    "WorkingGroup",
+]

@@ -1,0 +1,65 @@
+"""Meetings of a group and the people registered for them.
+
+`registered_count` is kept by the same transaction that changes a registration, with a conditional
+UPDATE; the CHECK constraint makes overbooking impossible even for a buggy writer.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.db import Base, UTCDateTime, utcnow
+from core.enums import MeetingKind, RegistrationStatus
+from core.models.columns import enum_column
+
+
+class Meeting(Base):
+    __tablename__ = "meetings"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        CheckConstraint(
+            "registered_count >= 0 AND (capacity IS NULL OR registered_count <= capacity)",
+            name="within_capacity",
+        ),
+        Index("ix_meetings_group_id_starts_at", "group_id", "starts_at"),
+        Index("ix_meetings_starts_at", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("working_groups.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[MeetingKind] = mapped_column(enum_column(MeetingKind, "kind"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    timezone: Mapped[str] = mapped_column(String(64))
+    location: Mapped[str | None] = mapped_column(String(300))
+    online_url: Mapped[str | None] = mapped_column(String(500))
+    capacity: Mapped[int | None]
+    registered_count: Mapped[int] = mapped_column(default=0)
+    agenda: Mapped[str] = mapped_column(Text, default="")
+    is_summit: Mapped[bool] = mapped_column(default=False)
+
+
+class Registration(Base):
+    __tablename__ = "registrations"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "person_id"),
+        Index("ix_registrations_meeting_id_status_id", "meeting_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    status: Mapped[RegistrationStatus] = mapped_column(enum_column(RegistrationStatus, "status"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

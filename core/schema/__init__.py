@@ -1,0 +1,1 @@
+"""Core GraphQL types, queries and mutations; `build_schema()` assembles them with the plugins'."""

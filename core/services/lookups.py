@@ -1,0 +1,50 @@
+"""Row lookups shared by the write services (with the row locked where the write needs it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.errors import Rejected, user_error
+from core.models import Organization, Person, WorkingGroup
+from core.schema.ids import pk_of
+
+
+def decode(global_id: str, type_name: str, *field: str) -> int:
+    pk = pk_of(global_id, type_name)
+    if pk is None:
+        raise Rejected(user_error("NOT_FOUND", f"no {type_name} with id {global_id!r}", *field))
+    return pk
+
+
+async def one_or_reject(
+    conn: AsyncConnection, stmt: Any, type_name: str, global_id: str, *field: str
+) -> Any:
+    row = (await conn.execute(stmt)).first()
+    if row is None:
+        raise Rejected(user_error("NOT_FOUND", f"no {type_name} with id {global_id!r}", *field))
+    return row
+
+
+async def visible_group(
+    conn: AsyncConnection, global_id: str, themes: tuple[str, ...], *field: str
+) -> Any:
+    pk = decode(global_id, "WorkingGroup", *field)
+    stmt = select(*WorkingGroup.__table__.c).where(
+        WorkingGroup.id == pk, WorkingGroup.theme.in_(themes)
+    )
+    return await one_or_reject(conn, stmt, "WorkingGroup", global_id, *field)
+
+
+async def organization(conn: AsyncConnection, global_id: str, *field: str) -> Any:
+    pk = decode(global_id, "Organization", *field)
+    stmt = select(*Organization.__table__.c).where(Organization.id == pk)
+    return await one_or_reject(conn, stmt, "Organization", global_id, *field)
+
+
+async def person(conn: AsyncConnection, global_id: str, *field: str) -> Any:
+    pk = decode(global_id, "Person", *field)
+    stmt = select(Person.id).where(Person.id == pk)
+    return await one_or_reject(conn, stmt, "Person", global_id, *field)

@@ -1,0 +1,275 @@
+"""Scheduling meetings and taking registrations without ever overbooking.
+
+A registration locks its meeting row (SELECT ... FOR UPDATE on PostgreSQL; the transaction's
+BEGIN IMMEDIATE on SQLite), then takes a place with a conditional UPDATE of `registered_count`; the
+CHECK constraint on that column is the last line of defence. No count-then-insert race.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.db import utcnow
+from core.enums import MeetingKind, RegistrationStatus
+from core.errors import Rejected, UserError, user_error
+from core.models import Meeting, Registration, WorkingGroup
+from core.services import lookups
+from core.transactions import register_constraint_error, require_aware
+
+register_constraint_error(
+    r"uq_registrations_meeting_id_person_id|registrations\.meeting_id, registrations\.person_id",
+    "DUPLICATE_REGISTRATION", "this person is already registered for the meeting", "personId",
+)
+register_constraint_error(
+    r"ends_after_start", "ENDS_BEFORE_STARTS", "the meeting must end after it starts", "endsAt"
+)
+register_constraint_error(
+    r"within_capacity", "MEETING_FULL", "the meeting has no places left", "meetingId"
+)
+
+UNSET: Any = object()
+
+
+@dataclass
+class MeetingChanges:
+    """Fields of a meeting; UNSET leaves a field as it is (update) or to its default (create)."""
+
+    title: Any = UNSET
+    kind: Any = UNSET
+    starts_at: Any = UNSET
+    ends_at: Any = UNSET
+    timezone: Any = UNSET
+    location: Any = UNSET
+    online_url: Any = UNSET
+    capacity: Any = UNSET
+    agenda: Any = UNSET
+    is_summit: Any = UNSET
+    errors: list[UserError] = field(default_factory=list)
+
+    def given(self) -> dict[str, Any]:
+        return {
+            k: v for k, v in vars(self).items() if v is not UNSET and k != "errors"
+        }
+
+
+def _validate(merged: dict[str, Any]) -> None:
+    """Check a meeting's full set of values; report every problem at once."""
+    errors: list[UserError] = []
+    title = merged.get("title")
+    if not title or not str(title).strip():
+        errors.append(user_error("REQUIRED", "title must not be blank", "title"))
+    elif len(title) > 300:
+        errors.append(user_error("TOO_LONG", "title is longer than 300 characters", "title"))
+    for name, camel in (("starts_at", "startsAt"), ("ends_at", "endsAt")):
+        value = merged.get(name)
+        if value is None:
+            errors.append(user_error("REQUIRED", f"{camel} is required", camel))
+        elif value.tzinfo is None:
+            try:
+                require_aware(value, camel)
+            except Rejected as rejected:
+                errors.extend(rejected.errors)
+    starts, ends = merged.get("starts_at"), merged.get("ends_at")
+    if (
+        starts is not None and ends is not None and starts.tzinfo and ends.tzinfo
+        and ends <= starts
+    ):
+        errors.append(user_error("ENDS_BEFORE_STARTS", "endsAt must be after startsAt", "endsAt"))
+    try:
+        ZoneInfo(merged.get("timezone") or "")
+    except (ZoneInfoNotFoundError, ValueError):
+        errors.append(
+            user_error(
+                "INVALID_TIMEZONE",
+                f"{merged.get('timezone')!r} is not an IANA time zone (e.g. Europe/London)",
+                "timezone",
+            )
+        )
+    capacity = merged.get("capacity")
+    if capacity is not None and capacity < 0:
+        errors.append(user_error("INVALID_CAPACITY", "capacity must be 0 or more", "capacity"))
+    url = merged.get("online_url")
+    if url and not url.startswith(("https://", "http://")):
+        errors.append(user_error("INVALID_URL", "onlineUrl must be an http(s) URL", "onlineUrl"))
+    kind = merged.get("kind")
+    if kind == MeetingKind.IN_PERSON and not merged.get("location"):
+        errors.append(
+            user_error("LOCATION_REQUIRED", "an in-person meeting needs a location", "location")
+        )
+    if kind in (MeetingKind.VIRTUAL, MeetingKind.WEBINAR) and not url:
+        errors.append(
+            user_error("ONLINE_URL_REQUIRED", "a virtual meeting needs an onlineUrl", "onlineUrl")
+        )
+    if errors:
+        raise Rejected(*errors)
+
+
+async def schedule(
+    conn: AsyncConnection, group_id: str, themes: tuple[str, ...], changes: MeetingChanges
+) -> Any:
+    group = await lookups.visible_group(conn, group_id, themes, "groupId")
+    values = {"agenda": "", "is_summit": False, "location": None, "online_url": None,
+              "capacity": None} | changes.given()
+    _validate(values)
+    stmt = (
+        insert(Meeting)
+        .values(group_id=group.id, registered_count=0, **values)
+        .returning(*Meeting.__table__.c)
+    )
+    return (await conn.execute(stmt)).one()
+
+
+async def _locked_meeting(
+    conn: AsyncConnection, pk: int, themes: tuple[str, ...], global_id: str, *field: str
+) -> Any:
+    """The meeting row, locked until the transaction ends; NOT_FOUND if its group is hidden."""
+    stmt = (
+        select(*Meeting.__table__.c)
+        .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
+        .where(Meeting.id == pk, WorkingGroup.theme.in_(themes))
+        .with_for_update(of=Meeting)
+    )
+    return await lookups.one_or_reject(conn, stmt, "Meeting", global_id, *field)
+
+
+async def update_meeting(
+    conn: AsyncConnection, meeting_id: str, themes: tuple[str, ...], changes: MeetingChanges
+) -> Any:
+    pk = lookups.decode(meeting_id, "Meeting", "id")
+    meeting = await _locked_meeting(conn, pk, themes, meeting_id, "id")
+    given = changes.given()
+    merged = dict(meeting._mapping) | given
+    _validate(merged)
+    capacity = merged["capacity"]
+    if capacity is not None and capacity < meeting.registered_count:
+        raise Rejected(
+            user_error(
+                "CAPACITY_BELOW_REGISTERED",
+                f"{meeting.registered_count} people are registered; cancel some first",
+                "capacity",
+            )
+        )
+    if given:
+        await conn.execute(update(Meeting).where(Meeting.id == meeting.id).values(**given))
+    if "capacity" in given:
+        await _promote_waitlist(conn, meeting.id)
+    stmt = select(*Meeting.__table__.c).where(Meeting.id == meeting.id)
+    return (await conn.execute(stmt)).one()
+
+
+async def _take_place(conn: AsyncConnection, meeting_pk: int) -> bool:
+    """Atomically take one place if any is left."""
+    stmt = (
+        update(Meeting)
+        .where(
+            Meeting.id == meeting_pk,
+            (Meeting.capacity.is_(None)) | (Meeting.registered_count < Meeting.capacity),
+        )
+        .values(registered_count=Meeting.registered_count + 1)
+        .returning(Meeting.id)
+    )
+    return (await conn.execute(stmt)).first() is not None
+
+
+async def _promote_waitlist(conn: AsyncConnection, meeting_pk: int) -> None:
+    """Give freed places to the waitlist, first come first served."""
+    while True:
+        first_waiting = (
+            await conn.execute(
+                select(Registration.id)
+                .where(
+                    Registration.meeting_id == meeting_pk,
+                    Registration.status == RegistrationStatus.WAITLISTED,
+                )
+                .order_by(Registration.id)
+                .limit(1)
+            )
+        ).first()
+        if first_waiting is None or not await _take_place(conn, meeting_pk):
+            return
+        await conn.execute(
+            update(Registration)
+            .where(Registration.id == first_waiting.id)
+            .values(status=RegistrationStatus.REGISTERED)
+        )
+
+
+async def register(
+    conn: AsyncConnection, *, meeting_id: str, person_id: str, themes: tuple[str, ...]
+) -> Any:
+    pk = lookups.decode(meeting_id, "Meeting", "meetingId")
+    meeting = await _locked_meeting(conn, pk, themes, meeting_id, "meetingId")
+    person = await lookups.person(conn, person_id, "personId")
+    if meeting.ends_at <= utcnow():
+        raise Rejected(user_error("MEETING_ENDED", "the meeting is over", "meetingId"))
+    existing = (
+        await conn.execute(
+            select(Registration.id, Registration.status).where(
+                Registration.meeting_id == meeting.id, Registration.person_id == person.id
+            )
+        )
+    ).first()
+    if existing is not None and existing.status != RegistrationStatus.CANCELLED:
+        raise Rejected(
+            user_error(
+                "DUPLICATE_REGISTRATION",
+                f"this person is already {existing.status.lower()} for the meeting",
+                "personId",
+            )
+        )
+    status = (
+        RegistrationStatus.REGISTERED
+        if await _take_place(conn, meeting.id)
+        else RegistrationStatus.WAITLISTED
+    )
+    if existing is not None:  # a cancelled registration comes back, at the end of the queue
+        stmt = (
+            update(Registration)
+            .where(Registration.id == existing.id)
+            .values(status=status, created_at=utcnow())
+        )
+    else:
+        stmt = insert(Registration).values(
+            meeting_id=meeting.id, person_id=person.id, status=status, created_at=utcnow()
+        )
+    stmt = stmt.returning(*Registration.__table__.c)
+    return (await conn.execute(stmt)).one()
+
+
+async def cancel(conn: AsyncConnection, *, registration_id: str, themes: tuple[str, ...]) -> Any:
+    pk = lookups.decode(registration_id, "Registration", "id")
+    row = await lookups.one_or_reject(
+        conn,
+        select(Registration.meeting_id).where(Registration.id == pk),
+        "Registration", registration_id, "id",
+    )
+    await _locked_meeting(conn, row.meeting_id, themes, registration_id, "id")
+    reg = (
+        await conn.execute(select(*Registration.__table__.c).where(Registration.id == pk))
+    ).one()
+    if reg.status in (RegistrationStatus.CANCELLED, RegistrationStatus.ATTENDED):
+        raise Rejected(
+            user_error(
+                "NOT_CANCELLABLE", f"the registration is already {reg.status.lower()}", "id"
+            )
+        )
+    await conn.execute(
+        update(Registration)
+        .where(Registration.id == pk)
+        .values(status=RegistrationStatus.CANCELLED)
+    )
+    if reg.status == RegistrationStatus.REGISTERED:
+        await conn.execute(
+            update(Meeting)
+            .where(Meeting.id == reg.meeting_id)
+            .values(registered_count=Meeting.registered_count - 1)
+        )
+        await _promote_waitlist(conn, reg.meeting_id)
+    stmt = select(*Registration.__table__.c).where(Registration.id == pk)
+    return (await conn.execute(stmt)).one()
