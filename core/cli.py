@@ -55,8 +55,10 @@ def cmd_db_upgrade(args: argparse.Namespace) -> None:
     async def run() -> None:
         db = Database(settings.database_url)
         try:
-            _progress(f"migrating {_safe_url(settings.database_url)} (core + "
-                      f"{len(plugins.installed)} installed plugins)")
+            _progress(
+                f"migrating {_safe_url(settings.database_url)} (core + "
+                f"{len(plugins.installed)} installed plugins)"
+            )
             await upgrade(db, plugins)
         finally:
             await db.dispose()
@@ -76,7 +78,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     async def run() -> None:
         db = Database(settings.database_url)
         try:
-            await load_demo(db, plugins, progress=_progress)
+            await load_demo(db, plugins, progress=_progress, if_empty=args.if_empty)
         finally:
             await db.dispose()
 
@@ -94,7 +96,8 @@ def cmd_plugins_list(args: argparse.Namespace) -> None:
         rows.append((key, theme.title, theme.version, plugin.source, enabled))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+        cells = zip(row, widths, strict=True)
+        print("  ".join(cell.ljust(width) for cell, width in cells).rstrip())
 
 
 def cmd_schema(args: argparse.Namespace) -> None:
@@ -133,7 +136,11 @@ def build_parser() -> argparse.ArgumentParser:
         "upgrade", help="apply the migrations of the core and every installed plugin"
     ).set_defaults(func=cmd_db_upgrade)
 
-    sub.add_parser("demo", help="load demo data (idempotent)").set_defaults(func=cmd_demo)
+    demo = sub.add_parser("demo", help="load demo data (idempotent)")
+    demo.add_argument(
+        "--if-empty", action="store_true", help="only into a database without working groups"
+    )
+    demo.set_defaults(func=cmd_demo)
 
     plugins = sub.add_parser("plugins", help="thematic plugins")
     plugins_sub = plugins.add_subparsers(dest="plugins_command", required=True, metavar="ACTION")
@@ -141,9 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
         "list", help="installed plugins: key, title, version, source, enabled"
     ).set_defaults(func=cmd_plugins_list)
 
-    sub.add_parser(
-        "schema", help="print the GraphQL SDL of the configured schema"
-    ).set_defaults(func=cmd_schema)
+    sub.add_parser("schema", help="print the GraphQL SDL of the configured schema").set_defaults(
+        func=cmd_schema
+    )
     return parser
 
 

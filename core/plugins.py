@@ -78,9 +78,7 @@ class PluginSet:
     themes: dict[str, Theme] = field(default_factory=dict)
     plugin_settings: dict[str, BaseModel | None] = field(default_factory=dict)
 
-    def call(
-        self, hook: str, *, only_enabled: bool = True, **kwargs: Any
-    ) -> list[tuple[str, Any]]:
+    def call(self, hook: str, *, only_enabled: bool = True, **kwargs: Any) -> list[tuple[str, Any]]:
         """Call one hook on each plugin separately, so a failure names its plugin and hook."""
         results: list[tuple[str, Any]] = []
         impls = getattr(self.pm.hook, hook).get_hookimpls()
@@ -123,7 +121,8 @@ def make_plugin_manager(
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
-        raise PluginError(f"plugin '{exc.plugin_name}': {exc}") from exc
+        key = pm.get_name(exc.plugin) or "?"
+        raise PluginError(f"plugin '{key}': {exc}") from exc
 
     plugin_set = PluginSet(settings, dict(plugins), enabled, pm)
     themes = dict(plugin_set.call("ogp_wg_theme", only_enabled=False))
@@ -196,7 +195,8 @@ def _check_table_names(plugin_set: PluginSet) -> None:
             table = getattr(model, "__tablename__", "")
             if not table.startswith(f"{key}_"):
                 raise PluginError(
-                    f"plugin '{key}' (hook ogp_wg_models): table '{table}' must be named '{key}_...'"
+                    f"plugin '{key}' (hook ogp_wg_models): table '{table}' "
+                    f"must be named '{key}_...'"
                 )
 
 

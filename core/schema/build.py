@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.schema.name_converter import NameConverter
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.field import StrawberryField
 from strawberry.utils.str_converters import to_camel_case
@@ -21,9 +21,17 @@ from core.schema.loaders import CORE_LOADERS
 from core.schema.mutations import Mutation
 from core.schema.queries import Query
 
-EXTENSIBLE_TYPES = ("Country", "Organization", "Person", "Meeting", "Anchor", "Membership",
-                    "Registration")
+EXTENSIBLE_TYPES = (
+    "Country",
+    "Organization",
+    "Person",
+    "Meeting",
+    "Anchor",
+    "Membership",
+    "Registration",
+)
 CACHE_SIZE = 1024
+NAMES = NameConverter()
 
 
 class PluginSchema(strawberry.Schema):
@@ -72,8 +80,7 @@ def _named_fields(
                 raise PluginError(f"plugin '{key}' adds a bad field to {where}: {exc}") from exc
             if name in owners:
                 raise PluginError(
-                    f"plugins '{owners[name]}' and '{key}' both define the field "
-                    f"{where}.{name}"
+                    f"plugins '{owners[name]}' and '{key}' both define the field {where}.{name}"
                 )
             owners[name] = key
             fields.append(field)
@@ -85,34 +92,44 @@ def _core_field_names(cls: type) -> list[str]:
     return [f.graphql_name or to_camel_case(f.python_name) for f in definition.fields]
 
 
-def _plugin_type_names(plugins: PluginSet) -> None:
-    """Two plugins declaring a GraphQL type of the same name: name both, before Strawberry does."""
-    owners: dict[str, str] = {}
-    core_names = {
-        getattr(obj, "__strawberry_definition__").name
-        for module in ("core.schema.types", "core.schema.queries", "core.schema.mutations",
-                       "core.schema.pagination", "core.errors", "core.enums")
-        for obj in vars(sys.modules[module]).values()
-        if hasattr(obj, "__strawberry_definition__")
-    }
-    for key in plugins.enabled:
-        package = getattr(plugins.installed[key].obj, "__name__", None)
-        if not package:
+def _named_types(roots: Iterable[Any]) -> dict[str, Any]:
+    """Every named GraphQL type reachable from `roots` (types and fields), by name."""
+    found: dict[str, Any] = {}
+    stack = list(roots)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, StrawberryField):
+            stack.append(item.type)
+            stack.extend(arg.type for arg in item.arguments)
             continue
-        for module_name, module in list(sys.modules.items()):
-            if module is None or not (module_name == package or module_name.startswith(f"{package}.")):
-                continue
-            for obj in vars(module).values():
-                definition = getattr(obj, "__strawberry_definition__", None)
-                if definition is None or getattr(obj, "__module__", "") != module_name:
-                    continue
-                name = definition.name
-                if name in core_names:
-                    raise PluginError(f"plugin '{key}' defines type '{name}', a core type name")
-                if owners.setdefault(name, key) != key:
-                    raise PluginError(
-                        f"plugins '{owners[name]}' and '{key}' both define the type '{name}'"
-                    )
+        while hasattr(item, "of_type"):  # list / optional wrappers
+            item = item.of_type
+        definition = getattr(item, "__strawberry_definition__", None)
+        if definition is None or not hasattr(definition, "name"):
+            continue
+        if isinstance(definition, StrawberryObjectDefinition):
+            name = NAMES.from_object(definition)  # e.g. MeetingConnection for Connection[Meeting]
+        else:
+            name = definition.name
+        if name in found:
+            continue
+        found[name] = getattr(definition, "origin", item)  # specialised generics share an origin
+        stack.extend(getattr(definition, "fields", ()) or ())
+        stack.extend(getattr(definition, "interfaces", ()) or ())
+    return found
+
+
+def _check_type_names(core_roots: list[Any], contributions: dict[str, list[Any]]) -> None:
+    """Two different types of the same name: stop, naming both owners (core or plugin)."""
+    owners: dict[str, tuple[str, Any]] = {
+        name: ("core", cls) for name, cls in _named_types(core_roots).items()
+    }
+    for key, roots in contributions.items():
+        for name, cls in _named_types(roots).items():
+            owner = owners.setdefault(name, (key, cls))
+            if owner[1] is not cls:
+                who = "the core" if owner[0] == "core" else f"plugin '{owner[0]}'"
+                raise PluginError(f"{who} and plugin '{key}' both define the type '{name}'")
 
 
 def build_schema(plugins: PluginSet) -> BuiltSchema:
@@ -129,7 +146,7 @@ def build_schema(plugins: PluginSet) -> BuiltSchema:
         if key not in group_types:
             raise PluginError(f"plugin '{key}' must implement ogp_wg_group_type()")
 
-    _plugin_type_names(plugins)
+    contributed: dict[str, list[Any]] = {key: [cls] for key, cls in group_types.items()}
 
     extra: dict[str, list[StrawberryField]] = {}
     by_type: dict[str, list[tuple[str, Sequence[StrawberryField]]]] = {}
@@ -141,24 +158,29 @@ def build_schema(plugins: PluginSet) -> BuiltSchema:
                     f"extensible core types: {', '.join(EXTENSIBLE_TYPES)}"
                 )
             by_type.setdefault(type_name, []).append((key, fields))
+            contributed[key].extend(fields)
     for type_name, contributions in by_type.items():
         core_cls = getattr(types, type_name)
         extra[type_name], _ = _named_fields(contributions, _core_field_names(core_cls), type_name)
 
-    extra["Query"], _ = _named_fields(
-        plugins.call("ogp_wg_query_fields"), _core_field_names(Query), "Query"
-    )
-    extra["Mutation"], _ = _named_fields(
-        plugins.call("ogp_wg_mutation_fields"), _core_field_names(Mutation), "Mutation"
-    )
+    for root, hook in ((Query, "ogp_wg_query_fields"), (Mutation, "ogp_wg_mutation_fields")):
+        results = plugins.call(hook)
+        for key, fields in results:
+            contributed[key].extend(fields)
+        extra[root.__name__], _ = _named_fields(results, _core_field_names(root), root.__name__)
 
-    loaders = {name: fn for name, (_, fn) in merge_unique(
-        [("core", CORE_LOADERS), *plugins.call("ogp_wg_loaders")], "the loader"
-    ).items()}
+    loaders = {
+        name: fn
+        for name, (_, fn) in merge_unique(
+            [("core", CORE_LOADERS), *plugins.call("ogp_wg_loaders")], "the loader"
+        ).items()
+    }
 
     extra_types: list[type] = list(group_types.values())
-    for _, plugin_types in plugins.call("ogp_wg_types"):
+    for key, plugin_types in plugins.call("ogp_wg_types"):
         extra_types.extend(plugin_types)
+        contributed[key].extend(plugin_types)
+    _check_type_names([Query, Mutation], contributed)
 
     try:
         schema = PluginSchema(
@@ -167,8 +189,8 @@ def build_schema(plugins: PluginSet) -> BuiltSchema:
             types=extra_types,
             extra_fields=extra,
             extensions=[
-                ParserCache(maxsize=CACHE_SIZE),
-                ValidationCache(maxsize=CACHE_SIZE),
+                lambda: ParserCache(maxsize=CACHE_SIZE),
+                lambda: ValidationCache(maxsize=CACHE_SIZE),
             ],
         )
     except (TypeError, ValueError, GraphQLError) as exc:

@@ -57,9 +57,7 @@ def build_group(ctx: Context, row: Any) -> Any:
 
 def visible_groups(ctx: Context) -> Select[Any]:
     """Groups whose theme's plugin is enabled: the only groups any public query returns."""
-    return select(*WorkingGroup.__table__.c).where(
-        WorkingGroup.theme.in_(ctx.app.visible_themes)
-    )
+    return select(*WorkingGroup.__table__.c).where(WorkingGroup.theme.in_(ctx.app.visible_themes))
 
 
 async def countries_by_id(ctx: Context, keys: list[int]) -> list[Any]:
@@ -176,8 +174,14 @@ async def meetings_by_group(ctx: Context, keys: list[tuple[Any, ...]]) -> list[A
             stmt = stmt.where(Meeting.ends_at >= now if upcoming else Meeting.ends_at < now)
         async with ctx.db.read() as conn:
             result = await paginate_children(
-                conn, stmt, Meeting.group_id, parents, (Meeting.starts_at, Meeting.id),
-                types.Meeting.from_row, first=first, after=after,
+                conn,
+                stmt,
+                Meeting.group_id,
+                parents,
+                (Meeting.starts_at, Meeting.id),
+                types.Meeting.from_row,
+                first=first,
+                after=after,
             )
         for parent, page in result.items():
             pages[(parent, kind, upcoming, first, after)] = page
@@ -192,8 +196,14 @@ async def registrations_by_meeting(ctx: Context, keys: list[tuple[Any, ...]]) ->
             stmt = stmt.where(Registration.status == status)
         async with ctx.db.read() as conn:
             result = await paginate_children(
-                conn, stmt, Registration.meeting_id, parents, (Registration.id,),
-                types.Registration.from_row, first=first, after=after,
+                conn,
+                stmt,
+                Registration.meeting_id,
+                parents,
+                (Registration.id,),
+                types.Registration.from_row,
+                first=first,
+                after=after,
             )
         for parent, page in result.items():
             pages[(parent, status, first, after)] = page

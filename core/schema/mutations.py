@@ -151,8 +151,16 @@ class RegistrationPayload:
 
 def _meeting_changes(data: Any) -> meetings.MeetingChanges:
     names = (
-        "title", "kind", "starts_at", "ends_at", "timezone", "location", "online_url",
-        "capacity", "agenda", "is_summit",
+        "title",
+        "kind",
+        "starts_at",
+        "ends_at",
+        "timezone",
+        "location",
+        "online_url",
+        "capacity",
+        "agenda",
+        "is_summit",
     )
     return meetings.MeetingChanges(**{n: _given(getattr(data, n)) for n in names})
 
@@ -168,13 +176,14 @@ class Mutation:
         row, errors = await in_transaction(
             ctx,
             lambda conn: groups.create_group(
-                conn, slug=input.slug, theme=input.theme, themes=ctx.app.visible_themes,
+                conn,
+                slug=input.slug,
+                theme=input.theme,
+                themes=ctx.app.visible_themes,
                 changes=changes,
             ),
         )
-        return WorkingGroupPayload(
-            working_group=row and build_group(ctx, row), user_errors=errors
-        )
+        return WorkingGroupPayload(working_group=row and build_group(ctx, row), user_errors=errors)
 
     @strawberry.mutation(description="Change a group's name, texts or status.")
     async def working_group_update(
@@ -185,9 +194,7 @@ class Mutation:
         row, errors = await in_transaction(
             ctx, lambda conn: groups.update_group(conn, input.id, ctx.app.visible_themes, changes)
         )
-        return WorkingGroupPayload(
-            working_group=row and build_group(ctx, row), user_errors=errors
-        )
+        return WorkingGroupPayload(working_group=row and build_group(ctx, row), user_errors=errors)
 
     @strawberry.mutation(description="Set the government or civil-society anchor of a group.")
     async def anchor_set(self, info: Info, input: AnchorSetInput) -> AnchorPayload:
@@ -195,8 +202,12 @@ class Mutation:
         row, errors = await in_transaction(
             ctx,
             lambda conn: groups.set_anchor(
-                conn, group_id=input.group_id, organization_id=input.organization_id,
-                role=input.role, since=input.since, replace=input.replace,
+                conn,
+                group_id=input.group_id,
+                organization_id=input.organization_id,
+                role=input.role,
+                since=input.since,
+                replace=input.replace,
                 themes=ctx.app.visible_themes,
             ),
         )
@@ -219,8 +230,11 @@ class Mutation:
         row, errors = await in_transaction(
             ctx,
             lambda conn: groups.add_member(
-                conn, group_id=input.group_id, organization_id=input.organization_id,
-                role=input.role, themes=ctx.app.visible_themes,
+                conn,
+                group_id=input.group_id,
+                organization_id=input.organization_id,
+                role=input.role,
+                themes=ctx.app.visible_themes,
             ),
         )
         return MembershipPayload(
@@ -235,7 +249,9 @@ class Mutation:
         row, errors = await in_transaction(
             ctx,
             lambda conn: groups.remove_member(
-                conn, group_id=input.group_id, organization_id=input.organization_id,
+                conn,
+                group_id=input.group_id,
+                organization_id=input.organization_id,
                 themes=ctx.app.visible_themes,
             ),
         )
@@ -261,9 +277,7 @@ class Mutation:
         changes = _meeting_changes(input)
         row, errors = await in_transaction(
             ctx,
-            lambda conn: meetings.update_meeting(
-                conn, input.id, ctx.app.visible_themes, changes
-            ),
+            lambda conn: meetings.update_meeting(conn, input.id, ctx.app.visible_themes, changes),
         )
         return MeetingPayload(meeting=row and types.Meeting.from_row(row), user_errors=errors)
 
@@ -275,7 +289,9 @@ class Mutation:
         row, errors = await in_transaction(
             ctx,
             lambda conn: meetings.register(
-                conn, meeting_id=input.meeting_id, person_id=input.person_id,
+                conn,
+                meeting_id=input.meeting_id,
+                person_id=input.person_id,
                 themes=ctx.app.visible_themes,
             ),
         )

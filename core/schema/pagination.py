@@ -36,7 +36,7 @@ class Edge(Generic[T]):
     node: T
 
 
-@strawberry.type(description="A page of results; ask for the next with `after: pageInfo.endCursor`.")
+@strawberry.type(description="A page of results; the next: `after: pageInfo.endCursor`.")
 class Connection(Generic[T]):
     edges: list[Edge[T]]
     page_info: PageInfo
@@ -83,9 +83,7 @@ def decode_cursor(cursor: str, order_by: Sequence[ColumnElement[Any]]) -> list[A
 
 def check_first(first: int, maximum: int = 100) -> int:
     if not 0 <= first <= maximum:
-        raise api_error(
-            "INVALID_ARGUMENT", f"`first` must be between 0 and {maximum}, got {first}"
-        )
+        raise api_error("INVALID_ARGUMENT", f"`first` must be between 0 and {maximum}, got {first}")
     return first
 
 
@@ -185,6 +183,4 @@ async def paginate_children(
     parent_index = len(inner.c) - n_keys - 2
     for row in rows:
         grouped[row[parent_index]].append(row)
-    return {
-        pid: _page(rs, first, n_keys, build, after is not None) for pid, rs in grouped.items()
-    }
+    return {pid: _page(rs, first, n_keys, build, after is not None) for pid, rs in grouped.items()}

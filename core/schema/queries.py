@@ -116,9 +116,13 @@ class Query:
         stmt = _group_filters(visible_groups(ctx), filter or WorkingGroupFilter())
         async with ctx.db.read() as conn:
             return await paginate(
-                conn, stmt, (WorkingGroup.name, WorkingGroup.id),
+                conn,
+                stmt,
+                (WorkingGroup.name, WorkingGroup.id),
                 lambda row: build_group(ctx, row),
-                first=first, after=after, count=count_of(ctx.db.read, stmt),
+                first=first,
+                after=after,
+                count=count_of(ctx.db.read, stmt),
             )
 
     @strawberry.field(description="One working group by its slug.")
@@ -181,8 +185,13 @@ class Query:
         db = info.context.db
         async with db.read() as conn:
             return await paginate(
-                conn, stmt, (Organization.name, Organization.id), types.Organization.from_row,
-                first=first, after=after, count=count_of(db.read, stmt),
+                conn,
+                stmt,
+                (Organization.name, Organization.id),
+                types.Organization.from_row,
+                first=first,
+                after=after,
+                count=count_of(db.read, stmt),
             )
 
     @strawberry.field(description="Meetings of visible groups, earliest first.")
@@ -215,8 +224,13 @@ class Query:
             stmt = stmt.where(Meeting.is_summit == f.summit)
         async with ctx.db.read() as conn:
             return await paginate(
-                conn, stmt, (Meeting.starts_at, Meeting.id), types.Meeting.from_row,
-                first=first, after=after, count=count_of(ctx.db.read, stmt),
+                conn,
+                stmt,
+                (Meeting.starts_at, Meeting.id),
+                types.Meeting.from_row,
+                first=first,
+                after=after,
+                count=count_of(ctx.db.read, stmt),
             )
 
 

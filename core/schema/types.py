@@ -64,7 +64,7 @@ class Country(Node):
     async def organizations(self, info: Info) -> list[Organization]:
         return await info.context.loader("organizations_by_country").load(self.pk)
 
-    @strawberry.field(description="Visible groups that an organisation of this country anchors or joins.")
+    @strawberry.field(description="Visible groups anchored or joined by its organisations.")
     async def working_groups(self, info: Info) -> list[WorkingGroup]:
         return await info.context.loader("groups_by_country").load(self.pk)
 
@@ -103,7 +103,7 @@ class Organization(Node):
         return await info.context.loader("people_by_organization").load(self.pk)
 
 
-@strawberry.type(description="Someone who registers for meetings. E-mail addresses are never exposed.")
+@strawberry.type(description="Someone who registers for meetings; e-mail is never exposed.")
 class Person(Node):
     pk: strawberry.Private[int]
     organization_pk: strawberry.Private[int | None]

@@ -1,1 +1,1 @@
-"""Write paths: small functions that run inside one transaction and raise `Rejected` on bad input."""
+"""Write paths: small functions run inside one transaction, raising `Rejected` on bad input."""

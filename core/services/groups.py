@@ -20,20 +20,28 @@ from core.transactions import register_constraint_error
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 register_constraint_error(
-    r"uq_working_groups_slug|working_groups\.slug", "DUPLICATE_SLUG",
-    "another group already has this slug", "slug",
+    r"uq_working_groups_slug|working_groups\.slug",
+    "DUPLICATE_SLUG",
+    "another group already has this slug",
+    "slug",
 )
 register_constraint_error(
-    r"uq_anchors_group_id_role|anchors\.group_id, anchors\.role", "ANCHOR_ROLE_TAKEN",
-    "the group already has an anchor for this role", "role",
+    r"uq_anchors_group_id_role|anchors\.group_id, anchors\.role",
+    "ANCHOR_ROLE_TAKEN",
+    "the group already has an anchor for this role",
+    "role",
 )
 register_constraint_error(
-    r"kind_matches_role|fk_anchors_organization_kind", "ANCHOR_KIND_MISMATCH",
-    "the organisation's kind does not match the anchor role", "organizationId",
+    r"kind_matches_role|fk_anchors_organization_kind",
+    "ANCHOR_KIND_MISMATCH",
+    "the organisation's kind does not match the anchor role",
+    "organizationId",
 )
 register_constraint_error(
     r"uq_memberships_group_id_organization_id|memberships\.group_id, memberships\.organization_id",
-    "ALREADY_MEMBER", "the organisation is already a member of this group", "organizationId",
+    "ALREADY_MEMBER",
+    "the organisation is already a member of this group",
+    "organizationId",
 )
 
 
@@ -171,9 +179,7 @@ async def remove_anchor(
     )
     row = (await conn.execute(stmt)).first()
     if row is None:
-        raise Rejected(
-            user_error("NOT_FOUND", f"the group has no {role.value} anchor", "role")
-        )
+        raise Rejected(user_error("NOT_FOUND", f"the group has no {role.value} anchor", "role"))
     return row
 
 

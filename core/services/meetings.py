@@ -8,7 +8,6 @@ CHECK constraint on that column is the last line of defence. No count-then-inser
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -24,7 +23,9 @@ from core.transactions import register_constraint_error, require_aware
 
 register_constraint_error(
     r"uq_registrations_meeting_id_person_id|registrations\.meeting_id, registrations\.person_id",
-    "DUPLICATE_REGISTRATION", "this person is already registered for the meeting", "personId",
+    "DUPLICATE_REGISTRATION",
+    "this person is already registered for the meeting",
+    "personId",
 )
 register_constraint_error(
     r"ends_after_start", "ENDS_BEFORE_STARTS", "the meeting must end after it starts", "endsAt"
@@ -53,9 +54,7 @@ class MeetingChanges:
     errors: list[UserError] = field(default_factory=list)
 
     def given(self) -> dict[str, Any]:
-        return {
-            k: v for k, v in vars(self).items() if v is not UNSET and k != "errors"
-        }
+        return {k: v for k, v in vars(self).items() if v is not UNSET and k != "errors"}
 
 
 def _validate(merged: dict[str, Any]) -> None:
@@ -76,10 +75,7 @@ def _validate(merged: dict[str, Any]) -> None:
             except Rejected as rejected:
                 errors.extend(rejected.errors)
     starts, ends = merged.get("starts_at"), merged.get("ends_at")
-    if (
-        starts is not None and ends is not None and starts.tzinfo and ends.tzinfo
-        and ends <= starts
-    ):
+    if starts is not None and ends is not None and starts.tzinfo and ends.tzinfo and ends <= starts:
         errors.append(user_error("ENDS_BEFORE_STARTS", "endsAt must be after startsAt", "endsAt"))
     try:
         ZoneInfo(merged.get("timezone") or "")
@@ -114,8 +110,13 @@ async def schedule(
     conn: AsyncConnection, group_id: str, themes: tuple[str, ...], changes: MeetingChanges
 ) -> Any:
     group = await lookups.visible_group(conn, group_id, themes, "groupId")
-    values = {"agenda": "", "is_summit": False, "location": None, "online_url": None,
-              "capacity": None} | changes.given()
+    values = {
+        "agenda": "",
+        "is_summit": False,
+        "location": None,
+        "online_url": None,
+        "capacity": None,
+    } | changes.given()
     _validate(values)
     stmt = (
         insert(Meeting)
@@ -247,17 +248,15 @@ async def cancel(conn: AsyncConnection, *, registration_id: str, themes: tuple[s
     row = await lookups.one_or_reject(
         conn,
         select(Registration.meeting_id).where(Registration.id == pk),
-        "Registration", registration_id, "id",
+        "Registration",
+        registration_id,
+        "id",
     )
     await _locked_meeting(conn, row.meeting_id, themes, registration_id, "id")
-    reg = (
-        await conn.execute(select(*Registration.__table__.c).where(Registration.id == pk))
-    ).one()
+    reg = (await conn.execute(select(*Registration.__table__.c).where(Registration.id == pk))).one()
     if reg.status in (RegistrationStatus.CANCELLED, RegistrationStatus.ATTENDED):
         raise Rejected(
-            user_error(
-                "NOT_CANCELLABLE", f"the registration is already {reg.status.lower()}", "id"
-            )
+            user_error("NOT_CANCELLABLE", f"the registration is already {reg.status.lower()}", "id")
         )
     await conn.execute(
         update(Registration)

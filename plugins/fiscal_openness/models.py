@@ -9,7 +9,7 @@ from core import Base
 
 
 class OpenBudgetScore(Base):
-    """A country's Open Budget Index (transparency score, 0-100) in one Open Budget Survey edition."""
+    """A country's Open Budget Index (transparency, 0-100) in one Open Budget Survey edition."""
 
     __tablename__ = "fiscal_openness_obs_scores"
     __table_args__ = (

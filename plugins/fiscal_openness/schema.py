@@ -34,8 +34,9 @@ class FiscalOpennessGroup(types.WorkingGroup):
 
 async def load_scores_by_country(ctx: Context, keys: list[int]) -> list[list[OpenBudgetIndex]]:
     stmt = (
-        select(OpenBudgetScore.country_id, OpenBudgetScore.edition,
-               OpenBudgetScore.transparency_score)
+        select(
+            OpenBudgetScore.country_id, OpenBudgetScore.edition, OpenBudgetScore.transparency_score
+        )
         .where(OpenBudgetScore.country_id.in_(keys))
         .order_by(OpenBudgetScore.edition.desc())
     )

@@ -1,0 +1,60 @@
+"""Access to information: right-to-information laws and their use (plugin hooks only)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from core import Theme, hookimpl
+
+KEY = "access_to_info"
+
+
+@hookimpl
+def ogp_wg_theme() -> Theme:
+    return Theme(
+        key=KEY,
+        title="Access to information",
+        summary="Strong right-to-information laws that let anyone obtain public information.",
+        version="0.1.0",
+    )
+
+
+@hookimpl
+def ogp_wg_models() -> list[type]:
+    from plugins.access_to_info.models import RtiLaw
+
+    return [RtiLaw]
+
+
+@hookimpl
+def ogp_wg_migrations() -> Path:
+    return Path(__file__).parent / "migrations"
+
+
+@hookimpl
+def ogp_wg_group_type() -> type:
+    from plugins.access_to_info.schema import AccessToInfoGroup
+
+    return AccessToInfoGroup
+
+
+@hookimpl
+def ogp_wg_type_fields() -> dict[str, list[Any]]:
+    from plugins.access_to_info.schema import right_to_information
+
+    return {"Country": [right_to_information]}
+
+
+@hookimpl
+def ogp_wg_loaders() -> dict[str, Any]:
+    from plugins.access_to_info.schema import LOADERS
+
+    return LOADERS
+
+
+@hookimpl
+async def ogp_wg_load_demo(conn: Any) -> None:
+    from plugins.access_to_info.demo import load
+
+    await load(conn)

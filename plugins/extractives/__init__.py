@@ -1,0 +1,60 @@
+"""Extractive industry transparency: oil, gas and mining revenues (plugin hooks only)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from core import Theme, hookimpl
+
+KEY = "extractives"
+
+
+@hookimpl
+def ogp_wg_theme() -> Theme:
+    return Theme(
+        key=KEY,
+        title="Extractive industry transparency",
+        summary="Disclosure of who owns, pays and earns what in oil, gas and mining.",
+        version="0.1.0",
+    )
+
+
+@hookimpl
+def ogp_wg_models() -> list[type]:
+    from plugins.extractives.models import EitiMembership
+
+    return [EitiMembership]
+
+
+@hookimpl
+def ogp_wg_migrations() -> Path:
+    return Path(__file__).parent / "migrations"
+
+
+@hookimpl
+def ogp_wg_group_type() -> type:
+    from plugins.extractives.schema import ExtractivesGroup
+
+    return ExtractivesGroup
+
+
+@hookimpl
+def ogp_wg_type_fields() -> dict[str, list[Any]]:
+    from plugins.extractives.schema import eiti
+
+    return {"Country": [eiti]}
+
+
+@hookimpl
+def ogp_wg_loaders() -> dict[str, Any]:
+    from plugins.extractives.schema import LOADERS
+
+    return LOADERS
+
+
+@hookimpl
+async def ogp_wg_load_demo(conn: Any) -> None:
+    from plugins.extractives.demo import load
+
+    await load(conn)

@@ -1,0 +1,60 @@
+"""Open parliaments: transparent, accessible and accountable legislatures (plugin hooks only)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from core import Theme, hookimpl
+
+KEY = "open_parliaments"
+
+
+@hookimpl
+def ogp_wg_theme() -> Theme:
+    return Theme(
+        key=KEY,
+        title="Open parliaments",
+        summary="Legislatures that open their work, data and decisions to citizens.",
+        version="0.1.0",
+    )
+
+
+@hookimpl
+def ogp_wg_models() -> list[type]:
+    from plugins.open_parliaments.models import Legislature
+
+    return [Legislature]
+
+
+@hookimpl
+def ogp_wg_migrations() -> Path:
+    return Path(__file__).parent / "migrations"
+
+
+@hookimpl
+def ogp_wg_group_type() -> type:
+    from plugins.open_parliaments.schema import OpenParliamentsGroup
+
+    return OpenParliamentsGroup
+
+
+@hookimpl
+def ogp_wg_type_fields() -> dict[str, list[Any]]:
+    from plugins.open_parliaments.schema import legislature
+
+    return {"Country": [legislature]}
+
+
+@hookimpl
+def ogp_wg_loaders() -> dict[str, Any]:
+    from plugins.open_parliaments.schema import LOADERS
+
+    return LOADERS
+
+
+@hookimpl
+async def ogp_wg_load_demo(conn: Any) -> None:
+    from plugins.open_parliaments.demo import load
+
+    await load(conn)

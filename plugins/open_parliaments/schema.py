@@ -1,0 +1,45 @@
+"""GraphQL types and fields of the open parliaments area."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from sqlalchemy import select
+from strawberry.types import Info
+
+from core import Context, types
+from plugins.open_parliaments.models import Legislature as LegislatureRow
+
+DECLARATION_URL = "https://www.openingparliament.org/declaration/"
+
+
+@strawberry.type(description="A country's national legislature.")
+class Legislature:
+    name: str
+    chambers: int = strawberry.field(description="1 (unicameral) or 2 (bicameral).")
+
+
+@strawberry.type(description="The open parliaments working group.")
+class OpenParliamentsGroup(types.WorkingGroup):
+    @strawberry.field(description="The Declaration on Parliamentary Openness.")
+    def declaration_url(self) -> str:
+        return DECLARATION_URL
+
+
+async def load_legislature_by_country(ctx: Context, keys: list[int]) -> list[Legislature | None]:
+    stmt = select(LegislatureRow.country_id, LegislatureRow.name, LegislatureRow.chambers).where(
+        LegislatureRow.country_id.in_(keys)
+    )
+    async with ctx.db.read() as conn:
+        rows = (await conn.execute(stmt)).all()
+    found = {row.country_id: Legislature(name=row.name, chambers=row.chambers) for row in rows}
+    return [found.get(key) for key in keys]
+
+
+@strawberry.field(description="The country's national legislature, if recorded.")
+async def legislature(root: types.Country, info: Info) -> Legislature | None:
+    return await info.context.loader("open_parliaments_legislature_by_country").load(root.pk)
+
+
+LOADERS: dict[str, Any] = {"open_parliaments_legislature_by_country": load_legislature_by_country}
