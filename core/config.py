@@ -50,7 +50,6 @@ class Settings(BaseModel):
     cors_origins: list[str] = Field(default_factory=list)
     host: str = "127.0.0.1"
     port: int = 8000
-    max_page_size: int = 100
     plugins: PluginsConfig = Field(default_factory=PluginsConfig)
 
     _split_origins = field_validator("cors_origins", mode="before")(_split)
@@ -60,7 +59,7 @@ class Settings(BaseModel):
         return self.database_url.startswith("sqlite")
 
 
-_TOP_LEVEL = ("database_url", "debug", "graphiql", "cors_origins", "host", "port", "max_page_size")
+_TOP_LEVEL = ("database_url", "debug", "graphiql", "cors_origins", "host", "port")
 
 
 def load_settings(

@@ -595,7 +595,7 @@ def _midnight_utc(day: date) -> datetime:
 
 
 async def _pairs(conn: AsyncConnection, key: Any, value: Any) -> dict[Any, Any]:
-    return dict((await conn.execute(select(key, value))).tuples().all())
+    return dict((await conn.execute(select(key, value))).all())
 
 
 async def _load_countries(conn: AsyncConnection) -> tuple[dict[str, int], int]:
@@ -621,7 +621,7 @@ async def _load_organizations(
     conn: AsyncConnection, countries: dict[str, int]
 ) -> tuple[dict[str, tuple[int, OrganizationKind]], int]:
     stmt = select(models.Organization.name, models.Organization.id, models.Organization.kind)
-    existing = {name for name, _, _ in (await conn.execute(stmt)).tuples()}
+    existing = {name for name, _, _ in (await conn.execute(stmt))}
     rows = [
         {
             "name": name,
@@ -634,7 +634,7 @@ async def _load_organizations(
     ]
     if rows:
         await conn.execute(insert(models.Organization), rows)
-    orgs = {name: (pk, kind) for name, pk, kind in (await conn.execute(stmt)).tuples()}
+    orgs = {name: (pk, kind) for name, pk, kind in (await conn.execute(stmt))}
     return orgs, len(rows)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import os
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,15 +43,23 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     BACKENDS_FILE.write_text("".join(f"{name}\n" for name in sorted(BACKENDS_RUN)))
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if isinstance(item, pytest.Function) and inspect.iscoroutinefunction(item.obj):
-            item.add_marker(pytest.mark.anyio)
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run `async def` tests in a fresh event loop; dispose the apps they built in that loop."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    args = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    factory = pyfuncitem.funcargs.get("make_client")
 
+    async def run() -> None:
+        try:
+            await pyfuncitem.obj(**args)
+        finally:
+            if isinstance(factory, ClientFactory):
+                await factory.close()
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
+    asyncio.run(run())
+    return True
 
 
 async def _reset_schema(url: str) -> None:
@@ -112,15 +120,18 @@ async def seed_demo(url: str) -> None:
 
 
 @pytest.fixture
-async def empty_db(database_url: str) -> str:
-    await clear(database_url)
+def empty_db(database_url: str) -> str:
+    asyncio.run(clear(database_url))
     return database_url
 
 
 @pytest.fixture
-async def demo_db(database_url: str) -> str:
-    await clear(database_url)
-    await seed_demo(database_url)
+def demo_db(database_url: str) -> str:
+    async def reset() -> None:
+        await clear(database_url)
+        await seed_demo(database_url)
+
+    asyncio.run(reset())
     return database_url
 
 
@@ -149,33 +160,36 @@ class GraphQLClient:
         return body["errors"]
 
 
-AppFactory = Callable[..., Any]
+class ClientFactory:
+    """Builds clients for apps with exactly the configuration (and plugins) a test wants."""
 
+    def __init__(self) -> None:
+        self.apps: list[Starlette] = []
 
-@pytest.fixture
-async def make_client() -> AsyncIterator[AppFactory]:
-    """Build a client for an app with exactly the configuration (and plugins) a test wants."""
-    apps: list[Starlette] = []
-
-    async def factory(
-        url: str, *, installed: dict[str, object] | None = None, **overrides: Any
+    def __call__(
+        self, url: str, *, installed: dict[str, object] | None = None, **overrides: Any
     ) -> GraphQLClient:
         settings = settings_for(url, **overrides)
         plugins: PluginSet = make_plugin_manager(settings, installed=installed)
         app = create_app(settings, plugins)
-        apps.append(app)
+        self.apps.append(app)
         transport = httpx.ASGITransport(app=app)
         return GraphQLClient(httpx.AsyncClient(transport=transport, base_url="http://test"), app)
 
-    yield factory
-    for app in apps:
-        await app.state.ogp.db.dispose()
+    async def close(self) -> None:
+        for app in self.apps:
+            await app.state.ogp.db.dispose()
 
 
 @pytest.fixture
-async def client(demo_db: str, make_client: AppFactory) -> GraphQLClient:
+def make_client() -> ClientFactory:
+    return ClientFactory()
+
+
+@pytest.fixture
+def client(demo_db: str, make_client: ClientFactory) -> GraphQLClient:
     """The default configuration (every installed plugin) over the demo data."""
-    return await make_client(demo_db, debug=True)
+    return make_client(demo_db, debug=True)
 
 
 @pytest.fixture

@@ -118,7 +118,7 @@ async def _statements(client: GraphQLClient, first: int) -> int:
 
 async def test_statement_count_does_not_grow_with_list_length(empty_db: str, make_client) -> None:
     await _seed_groups(empty_db, 50)
-    client: GraphQLClient = await make_client(empty_db, debug=True)
+    client: GraphQLClient = make_client(empty_db, debug=True)
     five, fifty = await _statements(client, 5), await _statements(client, 50)
     assert five == fifty
     assert fifty <= 20  # one statement (plus BEGIN/COMMIT) per level, not per row
@@ -126,7 +126,7 @@ async def test_statement_count_does_not_grow_with_list_length(empty_db: str, mak
 
 async def test_concurrent_resolvers_never_share_a_connection(empty_db: str, make_client) -> None:
     await _seed_groups(empty_db, 10)
-    client: GraphQLClient = await make_client(empty_db)
+    client: GraphQLClient = make_client(empty_db)
     engine = client.app.state.ogp.db.engine.sync_engine
     in_use: set[int] = set()
     peak = 0

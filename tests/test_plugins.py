@@ -32,7 +32,7 @@ def _schema_names(data: dict[str, Any]) -> tuple[set[str], dict[str, set[str]]]:
 
 
 async def test_disable_then_enable_round_trip(demo_db: str, make_client) -> None:
-    everything = await make_client(demo_db)
+    everything = make_client(demo_db)
     before = await everything.execute(
         """{ workingGroup(slug: "fiscal-openness") { id name memberCount }
              country(code: "PH") { openBudgetIndex { edition score } } }"""
@@ -40,7 +40,7 @@ async def test_disable_then_enable_round_trip(demo_db: str, make_client) -> None
     assert before["workingGroup"] and before["country"]["openBudgetIndex"]
     group_id = before["workingGroup"]["id"]
 
-    disabled = await make_client(demo_db, plugins={"disabled": ["fiscal_openness"]})
+    disabled = make_client(demo_db, plugins={"disabled": ["fiscal_openness"]})
     names, fields = _schema_names(await disabled.execute(INTROSPECT))
     assert "FiscalOpennessGroup" not in names and "OpenBudgetIndex" not in names
     assert "openBudgetIndex" not in fields["Country"]
@@ -61,7 +61,7 @@ async def test_disable_then_enable_round_trip(demo_db: str, make_client) -> None
     errors = await disabled.errors('{ country(code: "PH") { openBudgetIndex { score } } }')
     assert errors[0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
-    enabled_again = await make_client(demo_db)
+    enabled_again = make_client(demo_db)
     after = await enabled_again.execute(
         """{ workingGroup(slug: "fiscal-openness") { id name memberCount }
              country(code: "PH") { openBudgetIndex { edition score } } }"""
@@ -70,7 +70,7 @@ async def test_disable_then_enable_round_trip(demo_db: str, make_client) -> None
 
 
 async def test_enabled_list_limits_the_schema(demo_db: str, make_client) -> None:
-    only = await make_client(demo_db, plugins={"enabled": ["open_data"]})
+    only = make_client(demo_db, plugins={"enabled": ["open_data"]})
     data = await only.execute("{ themes { key } workingGroups { nodes { slug } } }")
     assert [t["key"] for t in data["themes"]] == ["open_data"]
     assert [g["slug"] for g in data["workingGroups"]["nodes"]] == ["open-data"]
@@ -155,7 +155,9 @@ def test_two_plugins_same_field_on_core_type(database_url: str) -> None:
         ogp_wg_group_type=lambda: _group_type("BGroup"),
         ogp_wg_type_fields=lambda: {"Country": [flag]},
     )
-    plugins = make_plugin_manager(settings_for(database_url), installed={"a_theme": a, "b_theme": b})
+    plugins = make_plugin_manager(
+        settings_for(database_url), installed={"a_theme": a, "b_theme": b}
+    )
     with pytest.raises(PluginError) as excinfo:
         build_schema(plugins)
     message = str(excinfo.value)
@@ -167,7 +169,9 @@ def test_two_plugins_same_type_name(database_url: str) -> None:
 
     a = _plugin("a_theme", ogp_wg_group_type=lambda: _group_type("SameGroup"))
     b = _plugin("b_theme", ogp_wg_group_type=lambda: _group_type("SameGroup"))
-    plugins = make_plugin_manager(settings_for(database_url), installed={"a_theme": a, "b_theme": b})
+    plugins = make_plugin_manager(
+        settings_for(database_url), installed={"a_theme": a, "b_theme": b}
+    )
     with pytest.raises(PluginError) as excinfo:
         build_schema(plugins)
     assert "SameGroup" in str(excinfo.value)
@@ -186,7 +190,9 @@ def test_invalid_plugin_settings_stop_start_up(database_url: str) -> None:
     assert ok.settings_for("limited_theme") == Limits(max_items=3)
     with pytest.raises(ConfigError) as excinfo:
         make_plugin_manager(
-            settings_for(database_url, plugins={"settings": {"limited_theme": {"max_items": "many"}}}),
+            settings_for(
+                database_url, plugins={"settings": {"limited_theme": {"max_items": "many"}}}
+            ),
             installed={"limited_theme": limited},
         )
     assert "limited_theme" in str(excinfo.value) and "max_items" in str(excinfo.value)
@@ -276,7 +282,7 @@ async def test_partner_plugin_from_entry_point(
     assert installed["gender_inclusion"].source == "ogp-wg-gender-inclusion 0.3.0"
     assert installed["open_data"].source == "built-in"
 
-    client: GraphQLClient = await make_client(empty_db)
+    client: GraphQLClient = make_client(empty_db)
     data = await client.execute(
         """mutation { workingGroupCreate(input: {slug: "gender", name: "Gender and inclusion",
                                                  theme: "gender_inclusion"}) {

@@ -187,13 +187,14 @@ async def test_group_meetings_and_registrations(client: GraphQLClient) -> None:
     data = await client.execute(
         """{ workingGroups { nodes { slug
               meetings(filter: {upcoming: true}, first: 2) {
-                nodes { title remainingPlaces capacity registeredCount
+                nodes { title startsAt remainingPlaces capacity registeredCount
                         registrations(first: 100) { totalCount nodes { status person { name organization { name } } } } }
                 pageInfo { hasNextPage } } } } }"""
     )
     for group in data["workingGroups"]["nodes"]:
         meetings = group["meetings"]["nodes"]
         assert len(meetings) <= 2
+        assert [m["startsAt"] for m in meetings] == sorted(m["startsAt"] for m in meetings)
         for meeting in meetings:
             if meeting["capacity"] is not None:
                 assert (
@@ -231,7 +232,7 @@ async def test_health_and_readiness(client: GraphQLClient) -> None:
 
 
 async def test_readyz_reports_pending_migrations(empty_db: str, make_client, tmp_path) -> None:
-    fresh = await make_client(f"sqlite+aiosqlite:///{tmp_path / 'unmigrated.sqlite3'}")
+    fresh = make_client(f"sqlite+aiosqlite:///{tmp_path / 'unmigrated.sqlite3'}")
     response = await fresh.http.get("/readyz")
     assert response.status_code == 503
     assert "core_0001" in response.json()["pendingMigrations"]

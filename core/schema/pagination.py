@@ -175,7 +175,9 @@ async def paginate_children(
     )
     rows = (
         await conn.execute(
-            select(inner).where(inner.c._rank <= first + 1).order_by(inner.c._parent, inner.c._rank)
+            select(inner)
+            .where(inner.c["_rank"] <= first + 1)
+            .order_by(inner.c["_parent"], inner.c["_rank"])
         )
     ).all()
     n_keys = len(order_by)

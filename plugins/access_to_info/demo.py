@@ -22,9 +22,7 @@ LAWS = {
 
 
 async def load(conn: AsyncConnection) -> None:
-    countries = dict(
-        (await conn.execute(select(models.Country.alpha2, models.Country.id))).tuples().all()
-    )
+    countries = dict((await conn.execute(select(models.Country.alpha2, models.Country.id))).all())
     existing = set((await conn.execute(select(RtiLaw.country_id))).scalars().all())
     rows = [
         {"country_id": countries[code], "year_adopted": year, "rti_rating": rating}

@@ -23,9 +23,7 @@ STATUSES = {
 
 
 async def load(conn: AsyncConnection) -> None:
-    countries = dict(
-        (await conn.execute(select(models.Country.alpha2, models.Country.id))).tuples().all()
-    )
+    countries = dict((await conn.execute(select(models.Country.alpha2, models.Country.id))).all())
     existing = set((await conn.execute(select(EitiMembership.country_id))).scalars().all())
     rows = [
         {"country_id": countries[code], "status": status, "joined_on": joined_on}

@@ -20,13 +20,9 @@ SCORES = {
 
 
 async def load(conn: AsyncConnection) -> None:
-    countries = dict(
-        (await conn.execute(select(models.Country.alpha2, models.Country.id))).tuples().all()
-    )
+    countries = dict((await conn.execute(select(models.Country.alpha2, models.Country.id))).all())
     existing = set(
-        (await conn.execute(select(OpenBudgetScore.country_id, OpenBudgetScore.edition)))
-        .tuples()
-        .all()
+        (await conn.execute(select(OpenBudgetScore.country_id, OpenBudgetScore.edition))).all()
     )
     rows = [
         {"country_id": countries[code], "edition": edition, "transparency_score": score}

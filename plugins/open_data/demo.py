@@ -22,9 +22,7 @@ ADOPTIONS = {
 
 
 async def load(conn: AsyncConnection) -> None:
-    countries = dict(
-        (await conn.execute(select(models.Country.alpha2, models.Country.id))).tuples().all()
-    )
+    countries = dict((await conn.execute(select(models.Country.alpha2, models.Country.id))).all())
     existing = set((await conn.execute(select(CharterAdoption.country_id))).scalars().all())
     rows = [
         {"country_id": countries[code], "adopted_on": adopted_on, "level": level}

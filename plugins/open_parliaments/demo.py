@@ -24,9 +24,7 @@ LEGISLATURES = {
 
 
 async def load(conn: AsyncConnection) -> None:
-    countries = dict(
-        (await conn.execute(select(models.Country.alpha2, models.Country.id))).tuples().all()
-    )
+    countries = dict((await conn.execute(select(models.Country.alpha2, models.Country.id))).all())
     existing = set((await conn.execute(select(Legislature.country_id))).scalars().all())
     rows = [
         {"country_id": countries[code], "name": name, "chambers": chambers}
