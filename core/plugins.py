@@ -8,7 +8,7 @@ schema, loaders and demo data.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -217,6 +217,3 @@ def merge_unique(
 
 async def maybe_await(value: Any) -> Any:
     return await value if inspect.isawaitable(value) else value
-
-
-LoaderFactory = Callable[..., Any]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.exc import IntegrityError
@@ -53,14 +52,3 @@ async def in_transaction(
         return None, rejected.errors
     except IntegrityError as exc:
         return None, [integrity_user_error(exc)]
-
-
-def require_aware(value: datetime | None, *field: str) -> None:
-    if value is not None and value.tzinfo is None:
-        raise Rejected(
-            user_error(
-                "NAIVE_DATETIME",
-                "timestamps need a UTC offset, e.g. 2026-05-04T09:00:00+02:00",
-                *field,
-            )
-        )

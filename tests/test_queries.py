@@ -181,6 +181,8 @@ async def test_meetings_filters(client: GraphQLClient) -> None:
     assert {m["group"]["slug"] for m in data["open"]["nodes"]} == {"open-data"}
     assert all(m["startsAt"].startswith("2013") for m in data["y2013"]["nodes"])
     assert data["y2013"]["nodes"]
+    naive = await client.errors('{ meetings(filter: {from: "2013-01-01T00:00:00"}) { totalCount } }')
+    assert naive[0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
 async def test_group_meetings_and_registrations(client: GraphQLClient) -> None:

@@ -69,7 +69,7 @@ def _named_fields(
     contributions: Iterable[tuple[str, Sequence[StrawberryField]]],
     core_names: Iterable[str],
     where: str,
-) -> tuple[list[StrawberryField], list[str]]:
+) -> list[StrawberryField]:
     owners = {name: "core" for name in core_names}
     fields: list[StrawberryField] = []
     for key, plugin_fields in contributions:
@@ -84,7 +84,7 @@ def _named_fields(
                 )
             owners[name] = key
             fields.append(field)
-    return fields, list(owners)
+    return fields
 
 
 def _core_field_names(cls: type) -> list[str]:
@@ -161,13 +161,13 @@ def build_schema(plugins: PluginSet) -> BuiltSchema:
             contributed[key].extend(fields)
     for type_name, contributions in by_type.items():
         core_cls = getattr(types, type_name)
-        extra[type_name], _ = _named_fields(contributions, _core_field_names(core_cls), type_name)
+        extra[type_name] = _named_fields(contributions, _core_field_names(core_cls), type_name)
 
     for root, hook in ((Query, "ogp_wg_query_fields"), (Mutation, "ogp_wg_mutation_fields")):
         results = plugins.call(hook)
         for key, fields in results:
             contributed[key].extend(fields)
-        extra[root.__name__], _ = _named_fields(results, _core_field_names(root), root.__name__)
+        extra[root.__name__] = _named_fields(results, _core_field_names(root), root.__name__)
 
     loaders = {
         name: fn

@@ -10,9 +10,10 @@ from sqlalchemy import func, or_, select
 from strawberry.types import Info
 
 from core.enums import GroupStatus, MeetingKind, OrganizationKind
+from core.errors import api_error
 from core.models import Anchor, Country, Meeting, Membership, Organization, WorkingGroup
 from core.schema import types
-from core.schema.ids import from_global_id, pk_of
+from core.schema.ids import from_global_id
 from core.schema.loaders import build_group, visible_groups
 from core.schema.pagination import Connection, count_of, paginate
 
@@ -213,6 +214,9 @@ class Query:
             stmt = stmt.where(WorkingGroup.slug == f.group)
         if f.kind:
             stmt = stmt.where(Meeting.kind.in_(f.kind))
+        for instant in (f.starts_from, f.starts_to):
+            if instant is not None and instant.tzinfo is None:
+                raise api_error("BAD_USER_INPUT", "`from` and `to` need a UTC offset")
         if f.starts_from is not None:
             stmt = stmt.where(Meeting.starts_at >= f.starts_from)
         if f.starts_to is not None:
@@ -232,6 +236,3 @@ class Query:
                 after=after,
                 count=count_of(ctx.db.read, stmt),
             )
-
-
-__all__ = ["Query", "pk_of"]

@@ -7,7 +7,7 @@ CHECK constraint on that column is the last line of defence. No count-then-inser
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -19,7 +19,7 @@ from core.enums import MeetingKind, RegistrationStatus
 from core.errors import Rejected, UserError, user_error
 from core.models import Meeting, Registration, WorkingGroup
 from core.services import lookups
-from core.transactions import register_constraint_error, require_aware
+from core.transactions import register_constraint_error
 
 register_constraint_error(
     r"uq_registrations_meeting_id_person_id|registrations\.meeting_id, registrations\.person_id",
@@ -51,10 +51,9 @@ class MeetingChanges:
     capacity: Any = UNSET
     agenda: Any = UNSET
     is_summit: Any = UNSET
-    errors: list[UserError] = field(default_factory=list)
 
     def given(self) -> dict[str, Any]:
-        return {k: v for k, v in vars(self).items() if v is not UNSET and k != "errors"}
+        return {k: v for k, v in vars(self).items() if v is not UNSET}
 
 
 def _validate(merged: dict[str, Any]) -> None:
@@ -70,10 +69,8 @@ def _validate(merged: dict[str, Any]) -> None:
         if value is None:
             errors.append(user_error("REQUIRED", f"{camel} is required", camel))
         elif value.tzinfo is None:
-            try:
-                require_aware(value, camel)
-            except Rejected as rejected:
-                errors.extend(rejected.errors)
+            message = f"{camel} needs a UTC offset, e.g. 2026-05-04T09:00:00+02:00"
+            errors.append(user_error("NAIVE_DATETIME", message, camel))
     starts, ends = merged.get("starts_at"), merged.get("ends_at")
     if starts is not None and ends is not None and starts.tzinfo and ends.tzinfo and ends <= starts:
         errors.append(user_error("ENDS_BEFORE_STARTS", "endsAt must be after startsAt", "endsAt"))
@@ -127,7 +124,12 @@ async def schedule(
 
 
 async def _locked_meeting(
-    conn: AsyncConnection, pk: int, themes: tuple[str, ...], global_id: str, *field: str
+    conn: AsyncConnection,
+    pk: int,
+    themes: tuple[str, ...],
+    global_id: str,
+    *field: str,
+    asked_for: str = "Meeting",
 ) -> Any:
     """The meeting row, locked until the transaction ends; NOT_FOUND if its group is hidden."""
     stmt = (
@@ -136,7 +138,7 @@ async def _locked_meeting(
         .where(Meeting.id == pk, WorkingGroup.theme.in_(themes))
         .with_for_update(of=Meeting)
     )
-    return await lookups.one_or_reject(conn, stmt, "Meeting", global_id, *field)
+    return await lookups.one_or_reject(conn, stmt, asked_for, global_id, *field)
 
 
 async def update_meeting(
@@ -252,7 +254,9 @@ async def cancel(conn: AsyncConnection, *, registration_id: str, themes: tuple[s
         registration_id,
         "id",
     )
-    await _locked_meeting(conn, row.meeting_id, themes, registration_id, "id")
+    await _locked_meeting(
+        conn, row.meeting_id, themes, registration_id, "id", asked_for="Registration"
+    )
     reg = (await conn.execute(select(*Registration.__table__.c).where(Registration.id == pk))).one()
     if reg.status in (RegistrationStatus.CANCELLED, RegistrationStatus.ATTENDED):
         raise Rejected(
