@@ -42,7 +42,9 @@ class GraphQLApp(GraphQL):
         return Context(app=self.state, request=request, response=response)
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
-        data: GraphQLHTTPResponse = {"data": result.data}
+        # A request error (parse, validation, variables) has no `data` entry at all.
+        request_error = result.data is None and all(e.path is None for e in result.errors or ())
+        data: GraphQLHTTPResponse = {} if request_error and result.errors else {"data": result.data}
         if result.errors:
             data["errors"] = []
             for error in result.errors:

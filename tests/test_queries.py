@@ -181,7 +181,9 @@ async def test_meetings_filters(client: GraphQLClient) -> None:
     assert {m["group"]["slug"] for m in data["open"]["nodes"]} == {"open-data"}
     assert all(m["startsAt"].startswith("2013") for m in data["y2013"]["nodes"])
     assert data["y2013"]["nodes"]
-    naive = await client.errors('{ meetings(filter: {from: "2013-01-01T00:00:00"}) { totalCount } }')
+    naive = await client.errors(
+        '{ meetings(filter: {from: "2013-01-01T00:00:00"}) { totalCount } }'
+    )
     assert naive[0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
@@ -243,3 +245,28 @@ async def test_readyz_reports_pending_migrations(empty_db: str, make_client, tmp
 async def test_graphiql_page(client: GraphQLClient) -> None:
     page = await client.http.get("/graphql", headers={"accept": "text/html"})
     assert page.status_code == 200 and "graphiql" in page.text.lower()
+
+
+async def test_request_errors_have_no_data_entry(client: GraphQLClient) -> None:
+    response = await client.post("{ workingGroups { nope } }")
+    body = response.json()
+    assert "data" not in body and body["errors"]
+
+
+async def test_cors_from_settings(demo_db: str, make_client) -> None:
+    origin = "https://front.example.org"
+    client = make_client(demo_db, cors_origins=[origin])
+    preflight = await client.http.options(
+        "/graphql",
+        headers={
+            "origin": origin,
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "content-type",
+        },
+    )
+    assert preflight.headers["access-control-allow-origin"] == origin
+    other = await client.http.options(
+        "/graphql",
+        headers={"origin": "https://evil.example", "access-control-request-method": "POST"},
+    )
+    assert "access-control-allow-origin" not in other.headers
