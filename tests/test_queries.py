@@ -270,3 +270,30 @@ async def test_cors_from_settings(demo_db: str, make_client) -> None:
         headers={"origin": "https://evil.example", "access-control-request-method": "POST"},
     )
     assert "access-control-allow-origin" not in other.headers
+
+
+async def test_node_resolves_every_node_type(client: GraphQLClient) -> None:
+    data = await client.execute(
+        """{ workingGroup(slug: "open-data") {
+              id anchors { id organization { id country { id } people { id } } }
+              members { id }
+              meetings(first: 50) { nodes { id registrations { nodes { id } } } } } }"""
+    )
+    group = data["workingGroup"]
+    anchor = group["anchors"][0]
+    meeting = next(m for m in group["meetings"]["nodes"] if m["registrations"]["nodes"])
+    ids = [
+        group["id"],
+        anchor["id"],
+        anchor["organization"]["id"],
+        anchor["organization"]["country"]["id"],
+        anchor["organization"]["people"][0]["id"],
+        group["members"][0]["id"],
+        meeting["id"],
+        meeting["registrations"]["nodes"][0]["id"],
+    ]
+    for global_id in ids:
+        found = await client.execute(
+            "query($id: ID!) { node(id: $id) { id __typename } }", {"id": global_id}
+        )
+        assert found["node"]["id"] == global_id, found

@@ -147,12 +147,36 @@ async def members_by_group(ctx: Context, keys: list[int]) -> list[Any]:
 
 
 async def meetings_by_id(ctx: Context, keys: list[int]) -> list[Any]:
-    stmt = (
-        select(*Meeting.__table__.c)
-        .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
-        .where(Meeting.id.in_(keys), WorkingGroup.theme.in_(ctx.app.visible_themes))
-    )
+    stmt = _in_visible_groups(ctx, Meeting, Meeting.group_id).where(Meeting.id.in_(keys))
     return _by_key(await _rows(ctx, stmt), keys, types.Meeting.from_row)
+
+
+def _in_visible_groups(ctx: Context, model: Any, group_column: Any) -> Select[Any]:
+    return (
+        select(*model.__table__.c)
+        .join(WorkingGroup, WorkingGroup.id == group_column)
+        .where(WorkingGroup.theme.in_(ctx.app.visible_themes))
+    )
+
+
+async def anchors_by_id(ctx: Context, keys: list[int]) -> list[Any]:
+    stmt = _in_visible_groups(ctx, Anchor, Anchor.group_id).where(Anchor.id.in_(keys))
+    return _by_key(await _rows(ctx, stmt), keys, types.Anchor.from_row)
+
+
+async def memberships_by_id(ctx: Context, keys: list[int]) -> list[Any]:
+    stmt = _in_visible_groups(ctx, Membership, Membership.group_id).where(Membership.id.in_(keys))
+    return _by_key(await _rows(ctx, stmt), keys, types.Membership.from_row)
+
+
+async def registrations_by_id(ctx: Context, keys: list[int]) -> list[Any]:
+    stmt = (
+        select(*Registration.__table__.c)
+        .join(Meeting, Meeting.id == Registration.meeting_id)
+        .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
+        .where(Registration.id.in_(keys), WorkingGroup.theme.in_(ctx.app.visible_themes))
+    )
+    return _by_key(await _rows(ctx, stmt), keys, types.Registration.from_row)
 
 
 def _split_by_args(keys: list[tuple[Any, ...]]) -> dict[tuple[Any, ...], list[int]]:
@@ -222,6 +246,9 @@ CORE_LOADERS: dict[str, BatchLoadFn] = {
     "anchors_by_group": anchors_by_group,
     "members_by_group": members_by_group,
     "meetings_by_id": meetings_by_id,
+    "anchors_by_id": anchors_by_id,
+    "memberships_by_id": memberships_by_id,
+    "registrations_by_id": registrations_by_id,
     "meetings_by_group": meetings_by_group,
     "registrations_by_meeting": registrations_by_meeting,
 }

@@ -145,6 +145,9 @@ class Query:
             "Person": "people_by_id",
             "WorkingGroup": "groups_by_id",
             "Meeting": "meetings_by_id",
+            "Anchor": "anchors_by_id",
+            "Membership": "memberships_by_id",
+            "Registration": "registrations_by_id",
         }.get(type_name)
         if loader is not None:
             return await info.context.loader(loader).load(pk)
