@@ -23,7 +23,9 @@ from core.config import Settings
 from core.context import AppState, Context
 from core.db import Database, statement_counter
 from core.errors import classify
+from core.http_cache import HTTPCache
 from core.migrate import pending
+from core.persisted_queries import PersistedQueries
 from core.plugins import PluginSet, make_plugin_manager
 from core.schema.build import build_schema
 
@@ -86,12 +88,20 @@ class StatementCounter:
             statement_counter.reset(token)
 
 
-def create_app(settings: Settings, plugins: PluginSet | None = None) -> Starlette:
+def create_app(
+    settings: Settings, plugins: PluginSet | None = None, *, fast_execution: bool = True
+) -> Starlette:
     """Build everything that can fail (plugins, schema) before serving a single request."""
     plugins = plugins or make_plugin_manager(settings)
-    built = build_schema(plugins)
+    built = build_schema(plugins, fast_execution=fast_execution)
     db = Database(settings.database_url)
-    state = AppState(db=db, plugins=plugins, loaders=built.loaders, group_types=built.group_types)
+    state = AppState(
+        db=db,
+        plugins=plugins,
+        loaders=built.loaders,
+        group_types=built.group_types,
+        schema=built.schema,
+    )
     graphql = GraphQLApp(
         state,
         settings,
@@ -131,6 +141,8 @@ def create_app(settings: Settings, plugins: PluginSet | None = None) -> Starlett
                 allow_headers=["content-type", "authorization"],
             )
         )
+    # Outermost first: APQ restores the document, then ETag / 304 judges and tags the response.
+    middleware += [Middleware(PersistedQueries), Middleware(HTTPCache)]
     if settings.debug:
         middleware.append(Middleware(StatementCounter))
     app = Starlette(

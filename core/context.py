@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from strawberry.dataloader import DataLoader
 
+from core.loading import Relation, relation_loader
+
 if TYPE_CHECKING:
     from pydantic import BaseModel
     from starlette.requests import Request
@@ -28,10 +30,11 @@ class AppState:
     loaders: Mapping[str, BatchLoadFn]
     group_types: Mapping[str, type]
     """Concrete WorkingGroup type per enabled theme; a group is visible iff its theme is here."""
+    schema: Any
+    visible_themes: tuple[str, ...] = ()
 
-    @property
-    def visible_themes(self) -> tuple[str, ...]:
-        return tuple(self.group_types)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "visible_themes", tuple(self.group_types))
 
 
 @dataclass
@@ -40,6 +43,7 @@ class Context:
     request: Request | None = None
     response: Response | None = None
     _loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
+    _relation_loaders: dict[Any, DataLoader[Any, Any]] = field(default_factory=dict)
 
     @property
     def db(self) -> Database:
@@ -52,6 +56,10 @@ class Context:
             loader = DataLoader(load_fn=partial(self.app.loaders[name], self))
             self._loaders[name] = loader
         return loader
+
+    def relation_loader(self, spec: Relation, arguments: dict[str, Any]) -> DataLoader[Any, Any]:
+        """Fallback batching for a relation read outside a prefetched tree."""
+        return relation_loader(self, spec, arguments)
 
     def plugin_settings(self, key: str) -> BaseModel | None:
         return self.app.plugins.settings_for(key)

@@ -82,8 +82,10 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: SyncConnection) -> None:
-    immediate = conn.get_execution_options().get("sqlite_immediate", False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    options = conn.get_execution_options()
+    if options.get("isolation_level") == "AUTOCOMMIT":
+        return  # reads: each statement is its own snapshot, no BEGIN round trip
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("sqlite_immediate") else "BEGIN")
 
 
 class Database:
@@ -104,11 +106,15 @@ class Database:
             event.listen(sync_engine, "connect", _sqlite_connect)
             event.listen(sync_engine, "begin", _sqlite_begin)
         self._writer = self.engine.execution_options(sqlite_immediate=True)
+        self._reader = self.engine.execution_options(isolation_level="AUTOCOMMIT")
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
-        """A short read-only transaction on its own connection."""
-        async with self.engine.connect() as conn, conn.begin():
+        """A connection of its own for reads, in autocommit: no BEGIN/COMMIT round trips.
+
+        Each loader reads with one statement, which is its own consistent snapshot.
+        """
+        async with self._reader.connect() as conn:
             yield conn
 
     @asynccontextmanager

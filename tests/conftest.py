@@ -167,11 +167,16 @@ class ClientFactory:
         self.apps: list[Starlette] = []
 
     def __call__(
-        self, url: str, *, installed: dict[str, object] | None = None, **overrides: Any
+        self,
+        url: str,
+        *,
+        installed: dict[str, object] | None = None,
+        fast_execution: bool = True,
+        **overrides: Any,
     ) -> GraphQLClient:
         settings = settings_for(url, **overrides)
         plugins: PluginSet = make_plugin_manager(settings, installed=installed)
-        app = create_app(settings, plugins)
+        app = create_app(settings, plugins, fast_execution=fast_execution)
         self.apps.append(app)
         transport = httpx.ASGITransport(app=app)
         return GraphQLClient(httpx.AsyncClient(transport=transport, base_url="http://test"), app)

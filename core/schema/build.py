@@ -14,6 +14,7 @@ from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.field import StrawberryField
 from strawberry.utils.str_converters import to_camel_case
 
+from core.execution import FastExecutionContext
 from core.hookspecs import BatchLoadFn
 from core.plugins import PluginError, PluginSet, merge_unique
 from core.schema import types
@@ -132,8 +133,12 @@ def _check_type_names(core_roots: list[Any], contributions: dict[str, list[Any]]
                 raise PluginError(f"{who} and plugin '{key}' both define the type '{name}'")
 
 
-def build_schema(plugins: PluginSet) -> BuiltSchema:
-    """Collect every enabled plugin's contributions and assemble the schema once."""
+def build_schema(plugins: PluginSet, *, fast_execution: bool = True) -> BuiltSchema:
+    """Collect every enabled plugin's contributions and assemble the schema once.
+
+    `fast_execution=False` keeps graphql-core's standard executor (the reference the fast one
+    is tested against).
+    """
     group_types: dict[str, type] = {}
     for key, cls in plugins.call("ogp_wg_group_type"):
         if not (isinstance(cls, type) and issubclass(cls, types.WorkingGroup)):
@@ -188,6 +193,7 @@ def build_schema(plugins: PluginSet) -> BuiltSchema:
             mutation=Mutation,
             types=extra_types,
             extra_fields=extra,
+            execution_context_class=FastExecutionContext if fast_execution else None,
             extensions=[
                 lambda: ParserCache(maxsize=CACHE_SIZE),
                 lambda: ValidationCache(maxsize=CACHE_SIZE),

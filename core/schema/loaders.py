@@ -1,7 +1,9 @@
-"""Core batch loaders: each runs ONE statement for all the keys a level of the query asked for.
+"""Core batch loaders: each runs ONE statement for all the parents a level of the query has.
 
-Each opens its own read connection (`ctx.db.read()`), so loaders that run concurrently never share
-a connection. Rows become GraphQL objects directly; no ORM objects on read paths.
+`load(ctx, keys, **arguments)` returns one value per key, in order; relation fields in
+core.schema.types name them, and core.loading calls them a whole level at a time. Each opens its
+own read connection, so loaders that run concurrently never share one. Rows become GraphQL
+objects directly; no ORM objects on read paths.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, select, union
+from sqlalchemy import Select, func, select, union
 
 from core.context import Context
+from core.enums import MembershipRole, RegistrationStatus
 from core.hookspecs import BatchLoadFn
 from core.models import (
     Anchor,
@@ -60,6 +63,14 @@ def visible_groups(ctx: Context) -> Select[Any]:
     return select(*WorkingGroup.__table__.c).where(WorkingGroup.theme.in_(ctx.app.visible_themes))
 
 
+def _in_visible_groups(ctx: Context, model: Any, group_column: Any) -> Select[Any]:
+    return (
+        select(*model.__table__.c)
+        .join(WorkingGroup, WorkingGroup.id == group_column)
+        .where(WorkingGroup.theme.in_(ctx.app.visible_themes))
+    )
+
+
 async def countries_by_id(ctx: Context, keys: list[int]) -> list[Any]:
     rows = await _rows(ctx, select(*Country.__table__.c).where(Country.id.in_(keys)))
     return _by_key(rows, keys, types.Country.from_row)
@@ -79,15 +90,17 @@ async def organizations_by_country(ctx: Context, keys: list[int]) -> list[Any]:
     return _grouped(await _rows(ctx, stmt), keys, "country_id", types.Organization.from_row)
 
 
+PUBLIC_PERSON = (Person.id, Person.name, Person.organization_id)  # never the e-mail
+
+
 async def people_by_id(ctx: Context, keys: list[int]) -> list[Any]:
-    cols = (Person.id, Person.name, Person.organization_id)  # never the e-mail
-    rows = await _rows(ctx, select(*cols).where(Person.id.in_(keys)))
+    rows = await _rows(ctx, select(*PUBLIC_PERSON).where(Person.id.in_(keys)))
     return _by_key(rows, keys, types.Person.from_row)
 
 
 async def people_by_organization(ctx: Context, keys: list[int]) -> list[Any]:
     stmt = (
-        select(Person.id, Person.name, Person.organization_id)
+        select(*PUBLIC_PERSON)
         .where(Person.organization_id.in_(keys))
         .order_by(Person.name, Person.id)
     )
@@ -137,26 +150,32 @@ async def anchors_by_group(ctx: Context, keys: list[int]) -> list[Any]:
     return _grouped(await _rows(ctx, stmt), keys, "group_id", types.Anchor.from_row)
 
 
-async def members_by_group(ctx: Context, keys: list[int]) -> list[Any]:
+async def members_by_group(
+    ctx: Context, keys: list[int], role: MembershipRole | None = None
+) -> list[Any]:
     stmt = (
         select(*Membership.__table__.c)
         .where(Membership.group_id.in_(keys))
         .order_by(Membership.joined_at, Membership.id)
     )
+    if role is not None:
+        stmt = stmt.where(Membership.role == role)
     return _grouped(await _rows(ctx, stmt), keys, "group_id", types.Membership.from_row)
+
+
+async def member_counts_by_group(ctx: Context, keys: list[int]) -> list[int]:
+    stmt = (
+        select(Membership.group_id, func.count())
+        .where(Membership.group_id.in_(keys))
+        .group_by(Membership.group_id)
+    )
+    counts = dict(await _rows(ctx, stmt))  # type: ignore[arg-type]
+    return [counts.get(key, 0) for key in keys]
 
 
 async def meetings_by_id(ctx: Context, keys: list[int]) -> list[Any]:
     stmt = _in_visible_groups(ctx, Meeting, Meeting.group_id).where(Meeting.id.in_(keys))
     return _by_key(await _rows(ctx, stmt), keys, types.Meeting.from_row)
-
-
-def _in_visible_groups(ctx: Context, model: Any, group_column: Any) -> Select[Any]:
-    return (
-        select(*model.__table__.c)
-        .join(WorkingGroup, WorkingGroup.id == group_column)
-        .where(WorkingGroup.theme.in_(ctx.app.visible_themes))
-    )
 
 
 async def anchors_by_id(ctx: Context, keys: list[int]) -> list[Any]:
@@ -179,76 +198,53 @@ async def registrations_by_id(ctx: Context, keys: list[int]) -> list[Any]:
     return _by_key(await _rows(ctx, stmt), keys, types.Registration.from_row)
 
 
-def _split_by_args(keys: list[tuple[Any, ...]]) -> dict[tuple[Any, ...], list[int]]:
-    """Keys are (parent pk, *arguments): one statement per distinct set of arguments."""
-    by_args: dict[tuple[Any, ...], list[int]] = defaultdict(list)
-    for parent, *args in keys:
-        by_args[tuple(args)].append(parent)
-    return by_args
-
-
-async def meetings_by_group(ctx: Context, keys: list[tuple[Any, ...]]) -> list[Any]:
-    pages: dict[tuple[Any, ...], Any] = {}
-    for (kind, upcoming, first, after), parents in _split_by_args(keys).items():
-        stmt = select(*Meeting.__table__.c)
-        if kind is not None:
-            stmt = stmt.where(Meeting.kind == kind)
-        if upcoming is not None:
-            now = datetime.now(UTC)
-            stmt = stmt.where(Meeting.ends_at >= now if upcoming else Meeting.ends_at < now)
-        async with ctx.db.read() as conn:
-            result = await paginate_children(
-                conn,
-                stmt,
-                Meeting.group_id,
-                parents,
-                (Meeting.starts_at, Meeting.id),
-                types.Meeting.from_row,
-                first=first,
-                after=after,
-            )
-        for parent, page in result.items():
-            pages[(parent, kind, upcoming, first, after)] = page
+async def meetings_by_group(
+    ctx: Context,
+    keys: list[int],
+    filter: Any = None,
+    first: int = 20,
+    after: str | None = None,
+) -> list[Any]:
+    stmt = select(*Meeting.__table__.c)
+    if filter is not None and filter.kind is not None:
+        stmt = stmt.where(Meeting.kind == filter.kind)
+    if filter is not None and filter.upcoming is not None:
+        now = datetime.now(UTC)
+        stmt = stmt.where(Meeting.ends_at >= now if filter.upcoming else Meeting.ends_at < now)
+    async with ctx.db.read() as conn:
+        pages = await paginate_children(
+            conn, stmt, Meeting.group_id, keys, (Meeting.starts_at, Meeting.id),
+            types.Meeting.from_row, first=first, after=after,
+        )  # fmt: skip
     return [pages[key] for key in keys]
 
 
-async def registrations_by_meeting(ctx: Context, keys: list[tuple[Any, ...]]) -> list[Any]:
-    pages: dict[tuple[Any, ...], Any] = {}
-    for (status, first, after), parents in _split_by_args(keys).items():
-        stmt = select(*Registration.__table__.c)
-        if status is not None:
-            stmt = stmt.where(Registration.status == status)
-        async with ctx.db.read() as conn:
-            result = await paginate_children(
-                conn,
-                stmt,
-                Registration.meeting_id,
-                parents,
-                (Registration.id,),
-                types.Registration.from_row,
-                first=first,
-                after=after,
-            )
-        for parent, page in result.items():
-            pages[(parent, status, first, after)] = page
+async def registrations_by_meeting(
+    ctx: Context,
+    keys: list[int],
+    status: RegistrationStatus | None = None,
+    first: int = 20,
+    after: str | None = None,
+) -> list[Any]:
+    stmt = select(*Registration.__table__.c)
+    if status is not None:
+        stmt = stmt.where(Registration.status == status)
+    async with ctx.db.read() as conn:
+        pages = await paginate_children(
+            conn, stmt, Registration.meeting_id, keys, (Registration.id,),
+            types.Registration.from_row, first=first, after=after,
+        )  # fmt: skip
     return [pages[key] for key in keys]
 
 
 CORE_LOADERS: dict[str, BatchLoadFn] = {
     "countries_by_id": countries_by_id,
     "organizations_by_id": organizations_by_id,
-    "organizations_by_country": organizations_by_country,
     "people_by_id": people_by_id,
-    "people_by_organization": people_by_organization,
     "groups_by_id": groups_by_id,
-    "groups_by_organization": groups_by_organization,
-    "groups_by_country": groups_by_country,
-    "anchors_by_group": anchors_by_group,
-    "members_by_group": members_by_group,
     "meetings_by_id": meetings_by_id,
     "anchors_by_id": anchors_by_id,
     "memberships_by_id": memberships_by_id,
     "registrations_by_id": registrations_by_id,
-    "meetings_by_group": meetings_by_group,
-    "registrations_by_meeting": registrations_by_meeting,
 }
+"""Named loaders for `node(id:)` (and for plugins, through `Context.loader`)."""

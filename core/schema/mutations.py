@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from core.enums import AnchorRole, GroupStatus, MeetingKind, MembershipRole
 from core.errors import UserError
+from core.loading import prefetched
 from core.schema import types
 from core.schema.loaders import build_group
 from core.services import groups, meetings
@@ -183,7 +184,10 @@ class Mutation:
                 changes=changes,
             ),
         )
-        return WorkingGroupPayload(working_group=row and build_group(ctx, row), user_errors=errors)
+        return await prefetched(
+            info,
+            WorkingGroupPayload(working_group=row and build_group(ctx, row), user_errors=errors),
+        )
 
     @strawberry.mutation(description="Change a group's name, texts or status.")
     async def working_group_update(
@@ -194,7 +198,10 @@ class Mutation:
         row, errors = await in_transaction(
             ctx, lambda conn: groups.update_group(conn, input.id, ctx.app.visible_themes, changes)
         )
-        return WorkingGroupPayload(working_group=row and build_group(ctx, row), user_errors=errors)
+        return await prefetched(
+            info,
+            WorkingGroupPayload(working_group=row and build_group(ctx, row), user_errors=errors),
+        )
 
     @strawberry.mutation(description="Set the government or civil-society anchor of a group.")
     async def anchor_set(self, info: Info, input: AnchorSetInput) -> AnchorPayload:
@@ -211,7 +218,9 @@ class Mutation:
                 themes=ctx.app.visible_themes,
             ),
         )
-        return AnchorPayload(anchor=row and types.Anchor.from_row(row), user_errors=errors)
+        return await prefetched(
+            info, AnchorPayload(anchor=row and types.Anchor.from_row(row), user_errors=errors)
+        )
 
     @strawberry.mutation(description="Remove a group's anchor for one role.")
     async def anchor_remove(self, info: Info, input: AnchorRemoveInput) -> AnchorPayload:
@@ -222,7 +231,9 @@ class Mutation:
                 conn, group_id=input.group_id, role=input.role, themes=ctx.app.visible_themes
             ),
         )
-        return AnchorPayload(anchor=row and types.Anchor.from_row(row), user_errors=errors)
+        return await prefetched(
+            info, AnchorPayload(anchor=row and types.Anchor.from_row(row), user_errors=errors)
+        )
 
     @strawberry.mutation(description="Add an organisation to a group.")
     async def membership_add(self, info: Info, input: MembershipAddInput) -> MembershipPayload:
@@ -237,8 +248,11 @@ class Mutation:
                 themes=ctx.app.visible_themes,
             ),
         )
-        return MembershipPayload(
-            membership=row and types.Membership.from_row(row), user_errors=errors
+        return await prefetched(
+            info,
+            MembershipPayload(
+                membership=row and types.Membership.from_row(row), user_errors=errors
+            ),
         )
 
     @strawberry.mutation(description="Remove an organisation from a group.")
@@ -255,8 +269,11 @@ class Mutation:
                 themes=ctx.app.visible_themes,
             ),
         )
-        return MembershipPayload(
-            membership=row and types.Membership.from_row(row), user_errors=errors
+        return await prefetched(
+            info,
+            MembershipPayload(
+                membership=row and types.Membership.from_row(row), user_errors=errors
+            ),
         )
 
     @strawberry.mutation(description="Schedule a meeting of a group.")
@@ -269,7 +286,9 @@ class Mutation:
             ctx,
             lambda conn: meetings.schedule(conn, input.group_id, ctx.app.visible_themes, changes),
         )
-        return MeetingPayload(meeting=row and types.Meeting.from_row(row), user_errors=errors)
+        return await prefetched(
+            info, MeetingPayload(meeting=row and types.Meeting.from_row(row), user_errors=errors)
+        )
 
     @strawberry.mutation(description="Change a meeting; raising capacity admits the waitlist.")
     async def meeting_update(self, info: Info, input: MeetingUpdateInput) -> MeetingPayload:
@@ -279,7 +298,9 @@ class Mutation:
             ctx,
             lambda conn: meetings.update_meeting(conn, input.id, ctx.app.visible_themes, changes),
         )
-        return MeetingPayload(meeting=row and types.Meeting.from_row(row), user_errors=errors)
+        return await prefetched(
+            info, MeetingPayload(meeting=row and types.Meeting.from_row(row), user_errors=errors)
+        )
 
     @strawberry.mutation(description="Register a person; when the meeting is full, waitlist them.")
     async def registration_create(
@@ -295,8 +316,11 @@ class Mutation:
                 themes=ctx.app.visible_themes,
             ),
         )
-        return RegistrationPayload(
-            registration=row and types.Registration.from_row(row), user_errors=errors
+        return await prefetched(
+            info,
+            RegistrationPayload(
+                registration=row and types.Registration.from_row(row), user_errors=errors
+            ),
         )
 
     @strawberry.mutation(description="Cancel a registration; the first on the waitlist moves up.")
@@ -310,6 +334,9 @@ class Mutation:
                 conn, registration_id=input.id, themes=ctx.app.visible_themes
             ),
         )
-        return RegistrationPayload(
-            registration=row and types.Registration.from_row(row), user_errors=errors
+        return await prefetched(
+            info,
+            RegistrationPayload(
+                registration=row and types.Registration.from_row(row), user_errors=errors
+            ),
         )

@@ -32,19 +32,20 @@ class PageInfo:
 
 @strawberry.type
 class Edge(Generic[T]):
-    cursor: str
     node: T
+    keys: strawberry.Private[Sequence[Any]]
+
+    @strawberry.field(description="Pass as `after` to get the items following this one.")
+    def cursor(self) -> str:
+        return encode_cursor(self.keys)  # computed only when asked for
 
 
 @strawberry.type(description="A page of results; the next: `after: pageInfo.endCursor`.")
 class Connection(Generic[T]):
     edges: list[Edge[T]]
+    nodes: list[T] = strawberry.field(description="Items on this page, without cursors.")
     page_info: PageInfo
     total_count_fn: strawberry.Private[Callable[[], Any] | None] = None
-
-    @strawberry.field(description="Items on this page, without cursors.")
-    def nodes(self) -> list[T]:
-        return [edge.node for edge in self.edges]
 
     @strawberry.field(description="How many items match, over all pages (costs one more query).")
     async def total_count(self) -> int:
@@ -106,14 +107,15 @@ def _page(
     total_count_fn: Callable[[], Any] | None = None,
 ) -> Connection[T]:
     has_next = len(rows) > first
-    edges = [Edge(cursor=encode_cursor(row[-n_keys:]), node=build(row)) for row in rows[:first]]
+    edges = [Edge(node=build(row), keys=row[-n_keys:]) for row in rows[:first]]
     return Connection(
         edges=edges,
+        nodes=[edge.node for edge in edges],
         page_info=PageInfo(
             has_next_page=has_next,
             has_previous_page=has_previous,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
+            start_cursor=edges[0].cursor() if edges else None,
+            end_cursor=edges[-1].cursor() if edges else None,
         ),
         total_count_fn=total_count_fn,
     )

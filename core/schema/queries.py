@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from core.enums import GroupStatus, MeetingKind, OrganizationKind
 from core.errors import api_error
+from core.loading import prefetched
 from core.models import Anchor, Country, Meeting, Membership, Organization, WorkingGroup
 from core.schema import types
 from core.schema.ids import from_global_id
@@ -116,7 +117,7 @@ class Query:
         ctx = info.context
         stmt = _group_filters(visible_groups(ctx), filter or WorkingGroupFilter())
         async with ctx.db.read() as conn:
-            return await paginate(
+            page = await paginate(
                 conn,
                 stmt,
                 (WorkingGroup.name, WorkingGroup.id),
@@ -125,13 +126,14 @@ class Query:
                 after=after,
                 count=count_of(ctx.db.read, stmt),
             )
+        return await prefetched(info, page)
 
     @strawberry.field(description="One working group by its slug.")
     async def working_group(self, info: Info, slug: str) -> types.WorkingGroup | None:
         ctx = info.context
         async with ctx.db.read() as conn:
             row = (await conn.execute(visible_groups(ctx).where(WorkingGroup.slug == slug))).first()
-        return None if row is None else build_group(ctx, row)
+        return None if row is None else await prefetched(info, build_group(ctx, row))
 
     @strawberry.field(description="Any object by its global ID.")
     async def node(self, info: Info, id: strawberry.ID) -> types.Node | None:
@@ -149,9 +151,9 @@ class Query:
             "Membership": "memberships_by_id",
             "Registration": "registrations_by_id",
         }.get(type_name)
-        if loader is not None:
-            return await info.context.loader(loader).load(pk)
-        return None
+        if loader is None:
+            return None
+        return await prefetched(info, await info.context.loader(loader).load(pk))
 
     @strawberry.field(description="OGP participating countries, by name.")
     async def countries(self, info: Info, region: str | None = None) -> list[types.Country]:
@@ -159,14 +161,15 @@ class Query:
         if region is not None:
             stmt = stmt.where(Country.region == region)
         async with info.context.db.read() as conn:
-            return [types.Country.from_row(row) for row in await conn.execute(stmt)]
+            countries = [types.Country.from_row(row) for row in await conn.execute(stmt)]
+        return await prefetched(info, countries)
 
     @strawberry.field(description="One country by ISO 3166-1 alpha-2 or alpha-3 code.")
     async def country(self, info: Info, code: str) -> types.Country | None:
         stmt = select(*Country.__table__.c).where(_country_code(code))
         async with info.context.db.read() as conn:
             row = (await conn.execute(stmt)).first()
-        return None if row is None else types.Country.from_row(row)
+        return None if row is None else await prefetched(info, types.Country.from_row(row))
 
     @strawberry.field(description="Organisations, by name.")
     async def organizations(
@@ -188,7 +191,7 @@ class Query:
             stmt = stmt.where(func.lower(Organization.name).like(_like(f.text), escape="\\"))
         db = info.context.db
         async with db.read() as conn:
-            return await paginate(
+            page = await paginate(
                 conn,
                 stmt,
                 (Organization.name, Organization.id),
@@ -197,6 +200,7 @@ class Query:
                 after=after,
                 count=count_of(db.read, stmt),
             )
+        return await prefetched(info, page)
 
     @strawberry.field(description="Meetings of visible groups, earliest first.")
     async def meetings(
@@ -230,7 +234,7 @@ class Query:
         if f.summit is not None:
             stmt = stmt.where(Meeting.is_summit == f.summit)
         async with ctx.db.read() as conn:
-            return await paginate(
+            page = await paginate(
                 conn,
                 stmt,
                 (Meeting.starts_at, Meeting.id),
@@ -239,3 +243,4 @@ class Query:
                 after=after,
                 count=count_of(ctx.db.read, stmt),
             )
+        return await prefetched(info, page)

@@ -5,10 +5,9 @@ relations are async resolvers that go through a per-request loader, one query pe
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import strawberry
-from strawberry.types import Info
 
 from core.enums import (
     AnchorRole,
@@ -18,13 +17,21 @@ from core.enums import (
     OrganizationKind,
     RegistrationStatus,
 )
+from core.loading import relation
+from core.schema import loaders
 from core.schema.ids import to_global_id
 from core.schema.pagination import Connection
 
 
 @strawberry.interface(description="An object with a global ID, fetchable with `node(id:)`.")
 class Node:
-    id: strawberry.ID
+    pk: strawberry.Private[int]
+    node_type: ClassVar[str]
+    """The type name in this object's global IDs."""
+
+    @strawberry.field(description="Global ID: opaque, unique across types.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id(self.node_type, self.pk))  # only when selected
 
 
 @strawberry.type(description="A thematic area served by an enabled plugin.")
@@ -37,7 +44,7 @@ class Theme:
 
 @strawberry.type(description="An OGP participating country.")
 class Country(Node):
-    pk: strawberry.Private[int]
+    node_type: ClassVar[str] = "Country"
     code: str = strawberry.field(description="ISO 3166-1 alpha-2 code.")
     alpha3: str = strawberry.field(description="ISO 3166-1 alpha-3 code.")
     name: str
@@ -50,7 +57,6 @@ class Country(Node):
     @classmethod
     def from_row(cls, row: Any) -> Country:
         return cls(
-            id=strawberry.ID(to_global_id("Country", row.id)),
             pk=row.id,
             code=row.alpha2,
             alpha3=row.alpha3,
@@ -60,18 +66,24 @@ class Country(Node):
             action_plan_cycle=row.action_plan_cycle,
         )
 
-    @strawberry.field(description="Organisations based in this country.")
-    async def organizations(self, info: Info) -> list[Organization]:
-        return await info.context.loader("organizations_by_country").load(self.pk)
+    @relation(
+        loaders.organizations_by_country,
+        default=[],
+        description="Organisations based in this country.",
+    )
+    def organizations(self) -> list[Organization]: ...
 
-    @strawberry.field(description="Visible groups anchored or joined by its organisations.")
-    async def working_groups(self, info: Info) -> list[WorkingGroup]:
-        return await info.context.loader("groups_by_country").load(self.pk)
+    @relation(
+        loaders.groups_by_country,
+        default=[],
+        description="Visible groups anchored or joined by its organisations.",
+    )
+    def working_groups(self) -> list[WorkingGroup]: ...
 
 
 @strawberry.type(description="A government, civil-society or other organisation.")
 class Organization(Node):
-    pk: strawberry.Private[int]
+    node_type: ClassVar[str] = "Organization"
     country_pk: strawberry.Private[int | None]
     name: str
     kind: OrganizationKind
@@ -80,7 +92,6 @@ class Organization(Node):
     @classmethod
     def from_row(cls, row: Any) -> Organization:
         return cls(
-            id=strawberry.ID(to_global_id("Organization", row.id)),
             pk=row.id,
             country_pk=row.country_id,
             name=row.name,
@@ -88,41 +99,40 @@ class Organization(Node):
             website=row.website,
         )
 
-    @strawberry.field
-    async def country(self, info: Info) -> Country | None:
-        if self.country_pk is None:
-            return None
-        return await info.context.loader("countries_by_id").load(self.country_pk)
+    @relation(loaders.countries_by_id, key="country_pk")
+    def country(self) -> Country | None: ...
 
-    @strawberry.field(description="Visible groups this organisation anchors or is a member of.")
-    async def working_groups(self, info: Info) -> list[WorkingGroup]:
-        return await info.context.loader("groups_by_organization").load(self.pk)
+    @relation(
+        loaders.groups_by_organization,
+        default=[],
+        description="Visible groups this organisation anchors or is a member of.",
+    )
+    def working_groups(self) -> list[WorkingGroup]: ...
 
-    @strawberry.field(description="People of this organisation (their e-mail is never public).")
-    async def people(self, info: Info) -> list[Person]:
-        return await info.context.loader("people_by_organization").load(self.pk)
+    @relation(
+        loaders.people_by_organization,
+        default=[],
+        description="People of this organisation (their e-mail is never public).",
+    )
+    def people(self) -> list[Person]: ...
 
 
 @strawberry.type(description="Someone who registers for meetings; e-mail is never exposed.")
 class Person(Node):
-    pk: strawberry.Private[int]
+    node_type: ClassVar[str] = "Person"
     organization_pk: strawberry.Private[int | None]
     name: str
 
     @classmethod
     def from_row(cls, row: Any) -> Person:
         return cls(
-            id=strawberry.ID(to_global_id("Person", row.id)),
             pk=row.id,
             organization_pk=row.organization_id,
             name=row.name,
         )
 
-    @strawberry.field
-    async def organization(self, info: Info) -> Organization | None:
-        if self.organization_pk is None:
-            return None
-        return await info.context.loader("organizations_by_id").load(self.organization_pk)
+    @relation(loaders.organizations_by_id, key="organization_pk")
+    def organization(self) -> Organization | None: ...
 
 
 @strawberry.input(description="Which meetings of a group to list.")
@@ -138,7 +148,7 @@ class GroupMeetingsFilter:
     "(e.g. `FiscalOpennessGroup`) with its domain fields: select them with `... on`."
 )
 class WorkingGroup(Node):
-    pk: strawberry.Private[int]
+    node_type: ClassVar[str] = "WorkingGroup"
     slug: str
     name: str
     theme: str = strawberry.field(description="Key of the thematic area (see `themes`).")
@@ -148,36 +158,37 @@ class WorkingGroup(Node):
     created_at: datetime
     updated_at: datetime
 
-    @strawberry.field(description="The government and civil-society anchors (at most one each).")
-    async def anchors(self, info: Info) -> list[Anchor]:
-        return await info.context.loader("anchors_by_group").load(self.pk)
+    @relation(
+        loaders.anchors_by_group,
+        default=[],
+        description="The government and civil-society anchors (at most one each).",
+    )
+    def anchors(self) -> list[Anchor]: ...
 
-    @strawberry.field(description="Member and observer organisations.")
-    async def members(self, info: Info, role: MembershipRole | None = None) -> list[Membership]:
-        members = await info.context.loader("members_by_group").load(self.pk)
-        return members if role is None else [m for m in members if m.role == role]
+    @relation(
+        loaders.members_by_group, default=[], description="Member and observer organisations."
+    )
+    def members(self, role: MembershipRole | None = None) -> list[Membership]: ...
 
-    @strawberry.field(description="Number of member and observer organisations.")
-    async def member_count(self, info: Info) -> int:
-        return len(await info.context.loader("members_by_group").load(self.pk))
+    @relation(
+        loaders.member_counts_by_group,
+        default=0,
+        description="Number of member and observer organisations.",
+    )
+    def member_count(self) -> int: ...
 
-    @strawberry.field(description="The group's meetings, earliest first.")
-    async def meetings(
+    @relation(loaders.meetings_by_group, description="The group's meetings, earliest first.")
+    def meetings(
         self,
-        info: Info,
         filter: GroupMeetingsFilter | None = None,
         first: int = 20,
         after: str | None = None,
-    ) -> Connection[Meeting]:
-        f = filter or GroupMeetingsFilter()
-        key = (self.pk, f.kind, f.upcoming, first, after)
-        return await info.context.loader("meetings_by_group").load(key)
+    ) -> Connection[Meeting]: ...
 
 
 def group_fields(row: Any) -> dict[str, Any]:
     """Constructor arguments of any concrete WorkingGroup type, from a `working_groups` row."""
     return {
-        "id": strawberry.ID(to_global_id("WorkingGroup", row.id)),
         "pk": row.id,
         "slug": row.slug,
         "name": row.name,
@@ -192,7 +203,7 @@ def group_fields(row: Any) -> dict[str, Any]:
 
 @strawberry.type(description="An organisation leading a group for one side of the partnership.")
 class Anchor(Node):
-    pk: strawberry.Private[int]
+    node_type: ClassVar[str] = "Anchor"
     group_pk: strawberry.Private[int]
     organization_pk: strawberry.Private[int]
     role: AnchorRole
@@ -201,7 +212,6 @@ class Anchor(Node):
     @classmethod
     def from_row(cls, row: Any) -> Anchor:
         return cls(
-            id=strawberry.ID(to_global_id("Anchor", row.id)),
             pk=row.id,
             group_pk=row.group_id,
             organization_pk=row.organization_id,
@@ -209,18 +219,16 @@ class Anchor(Node):
             since=row.since,
         )
 
-    @strawberry.field
-    async def organization(self, info: Info) -> Organization:
-        return await info.context.loader("organizations_by_id").load(self.organization_pk)
+    @relation(loaders.organizations_by_id, key="organization_pk")
+    def organization(self) -> Organization: ...
 
-    @strawberry.field
-    async def group(self, info: Info) -> WorkingGroup | None:
-        return await info.context.loader("groups_by_id").load(self.group_pk)
+    @relation(loaders.groups_by_id, key="group_pk")
+    def group(self) -> WorkingGroup | None: ...
 
 
 @strawberry.type(description="An organisation taking part in a group.")
 class Membership(Node):
-    pk: strawberry.Private[int]
+    node_type: ClassVar[str] = "Membership"
     group_pk: strawberry.Private[int]
     organization_pk: strawberry.Private[int]
     role: MembershipRole
@@ -229,7 +237,6 @@ class Membership(Node):
     @classmethod
     def from_row(cls, row: Any) -> Membership:
         return cls(
-            id=strawberry.ID(to_global_id("Membership", row.id)),
             pk=row.id,
             group_pk=row.group_id,
             organization_pk=row.organization_id,
@@ -237,18 +244,16 @@ class Membership(Node):
             joined_at=row.joined_at,
         )
 
-    @strawberry.field
-    async def organization(self, info: Info) -> Organization:
-        return await info.context.loader("organizations_by_id").load(self.organization_pk)
+    @relation(loaders.organizations_by_id, key="organization_pk")
+    def organization(self) -> Organization: ...
 
-    @strawberry.field
-    async def group(self, info: Info) -> WorkingGroup | None:
-        return await info.context.loader("groups_by_id").load(self.group_pk)
+    @relation(loaders.groups_by_id, key="group_pk")
+    def group(self) -> WorkingGroup | None: ...
 
 
 @strawberry.type(description="An in-person meeting, virtual session or webinar of a group.")
 class Meeting(Node):
-    pk: strawberry.Private[int]
+    node_type: ClassVar[str] = "Meeting"
     group_pk: strawberry.Private[int]
     title: str
     kind: MeetingKind
@@ -265,7 +270,6 @@ class Meeting(Node):
     @classmethod
     def from_row(cls, row: Any) -> Meeting:
         return cls(
-            id=strawberry.ID(to_global_id("Meeting", row.id)),
             pk=row.id,
             group_pk=row.group_id,
             title=row.title,
@@ -285,25 +289,23 @@ class Meeting(Node):
     def remaining_places(self) -> int | None:
         return None if self.capacity is None else self.capacity - self.registered_count
 
-    @strawberry.field
-    async def group(self, info: Info) -> WorkingGroup | None:
-        return await info.context.loader("groups_by_id").load(self.group_pk)
+    @relation(loaders.groups_by_id, key="group_pk")
+    def group(self) -> WorkingGroup | None: ...
 
-    @strawberry.field(description="Registrations in the order they were made.")
-    async def registrations(
+    @relation(
+        loaders.registrations_by_meeting, description="Registrations in the order they were made."
+    )
+    def registrations(
         self,
-        info: Info,
         status: RegistrationStatus | None = None,
         first: int = 20,
         after: str | None = None,
-    ) -> Connection[Registration]:
-        key = (self.pk, status, first, after)
-        return await info.context.loader("registrations_by_meeting").load(key)
+    ) -> Connection[Registration]: ...
 
 
 @strawberry.type(description="One person's place (or waitlist spot) at a meeting.")
 class Registration(Node):
-    pk: strawberry.Private[int]
+    node_type: ClassVar[str] = "Registration"
     meeting_pk: strawberry.Private[int]
     person_pk: strawberry.Private[int]
     status: RegistrationStatus
@@ -312,7 +314,6 @@ class Registration(Node):
     @classmethod
     def from_row(cls, row: Any) -> Registration:
         return cls(
-            id=strawberry.ID(to_global_id("Registration", row.id)),
             pk=row.id,
             meeting_pk=row.meeting_id,
             person_pk=row.person_id,
@@ -320,10 +321,8 @@ class Registration(Node):
             created_at=row.created_at,
         )
 
-    @strawberry.field
-    async def person(self, info: Info) -> Person:
-        return await info.context.loader("people_by_id").load(self.person_pk)
+    @relation(loaders.people_by_id, key="person_pk")
+    def person(self) -> Person: ...
 
-    @strawberry.field
-    async def meeting(self, info: Info) -> Meeting | None:
-        return await info.context.loader("meetings_by_id").load(self.meeting_pk)
+    @relation(loaders.meetings_by_id, key="meeting_pk")
+    def meeting(self) -> Meeting | None: ...

@@ -1,0 +1,338 @@
+"""The workload of the CI regression gate (`python -m bench.gate`): the query mix, in-process.
+
+    python -m bench.gate_workload setup DIR   # not under valgrind: DIR/gate.sqlite3 + DIR/gate.json
+    python -m bench.gate_workload run DIR     # under callgrind (bench/gate.py starts it)
+    python -m bench.gate_workload check DIR   # run the mix once, natively, and print the responses
+
+`setup` migrates a fresh SQLite database, loads the demo data for a fixed day and picks, by SQL, the
+meeting whose registrations are listed and the (meeting, person) pairs the mutations register.
+`run` builds the app with `create_app`, sends the mix once through `httpx.ASGITransport` to warm
+up, then ITERATIONS times: the measured region. The region is bracketed by calls to two C
+functions that nothing else in the stack calls, `os.ctermid` (start) and `os.getloadavg` (end);
+callgrind's `--dump-before=` on them writes one profile for imports + app build + warm-up and one
+for the region alone (all threads, so aiosqlite's worker threads and SQLite are counted too).
+
+Determinism: the clock is frozen (demo data, "upcoming" filters and `MEETING_ENDED` checks all read
+it), PYTHONHASHSEED=0 (set by the gate), the database is copied fresh for each run, and the
+garbage collector starts the region from a collected, frozen heap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+ITERATIONS = 20
+"""Measured iterations of the mix (plus one warm-up): about a minute under callgrind."""
+
+TODAY = date(2026, 11, 1)
+NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+"""The frozen clock: the demo data's relative meetings are then 10, 35 and 70 days ahead."""
+
+DB_FILE = "gate.sqlite3"
+PARAMS_FILE = "gate.json"
+QUERIES = Path(__file__).parent / "queries"
+
+GROUP_LIST = """
+query GroupList {
+  workingGroups(first: 100) {
+    nodes {
+      id slug name theme status
+      anchors { role organization { name country { code } } }
+      memberCount
+    }
+  }
+}
+"""
+
+GROUP_PAGE = """
+query GroupPage($slug: String!) {
+  workingGroup(slug: $slug) {
+    id name summary status
+    meetings(first: 20) { nodes { id title startsAt remainingPlaces } }
+  }
+}
+"""
+
+MEETING_PAGE = """
+query MeetingPage($id: ID!) {
+  node(id: $id) {
+    ... on Meeting {
+      id title startsAt capacity remainingPlaces
+      registrations(first: 100) {
+        nodes { status person { name organization { name } } }
+      }
+    }
+  }
+}
+"""
+
+COUNTRY_PAGE = """
+query CountryPage($code: String!) {
+  country(code: $code) {
+    code alpha3 name region ogpMemberSince actionPlanCycle
+    organizations { name kind website }
+    workingGroups { slug name }
+    rightToInformation { yearAdopted rtiRating }
+    eiti { status joinedOn }
+    openBudgetIndex { edition score sufficient }
+    openDataCharter { adoptedOn level }
+    legislature { name chambers }
+  }
+}
+"""
+
+REGISTER = """
+mutation Register($input: RegistrationCreateInput!) {
+  registrationCreate(input: $input) {
+    registration { id status }
+    userErrors { code message field }
+  }
+}
+"""
+
+
+class _Frozen(type):
+    """A stand-in for `datetime` / `date` in a module's globals: constructing, `isinstance` and
+    every other attribute go to the real class; only the clock methods the class defines differ."""
+
+    real: type
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        return cls.real(*args, **kwargs)
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return isinstance(obj, cls.real)
+
+    def __subclasscheck__(cls, sub: type) -> bool:
+        return issubclass(sub, cls.real)
+
+    def __getattr__(cls, name: str) -> Any:
+        return getattr(cls.real, name)
+
+
+class FrozenDatetime(metaclass=_Frozen):
+    real = datetime
+
+    @staticmethod
+    def now(tz: Any = None) -> datetime:
+        return NOW.astimezone(tz) if tz is not None else NOW.replace(tzinfo=None)
+
+    @staticmethod
+    def utcnow() -> datetime:
+        return NOW.replace(tzinfo=None)
+
+    @staticmethod
+    def today() -> datetime:
+        return NOW.replace(tzinfo=None)
+
+
+class FrozenDate(metaclass=_Frozen):
+    real = date
+
+    @staticmethod
+    def today() -> date:
+        return TODAY
+
+
+def frozen_utcnow() -> datetime:
+    return NOW
+
+
+def freeze_clock() -> list[str]:
+    """Stop the clock in every loaded module of the project (core.*, plugins.*) that reads it as
+    `utcnow()`, `datetime.now()` or `date.today()` from its globals; returns their names.
+
+    Call it after the schema is built: Strawberry resolves annotations from module globals."""
+    import core.db
+
+    frozen = []
+    replacements = {
+        id(core.db.utcnow): frozen_utcnow,
+        id(datetime): FrozenDatetime,
+        id(date): FrozenDate,
+    }
+    for name, module in sorted(sys.modules.items()):
+        if module is None or not name.startswith(("core", "plugins")) or name == __name__:
+            continue
+        for attr, value in list(vars(module).items()):
+            if attr in ("utcnow", "datetime", "date") and id(value) in replacements:
+                setattr(module, attr, replacements[id(value)])
+                frozen.append(f"{name}.{attr}")
+    return frozen
+
+
+def settings(directory: Path) -> Any:
+    from core.config import load_settings
+
+    url = f"sqlite+aiosqlite:///{directory / DB_FILE}"
+    return load_settings(environ={}, cwd=directory, database_url=url, debug=False)
+
+
+# --- setup (outside valgrind) ---------------------------------------------------------------------
+
+
+async def setup(directory: Path) -> None:
+    from sqlalchemy import func, select
+
+    import core.app  # noqa: F401  (everything the app loads, in its order, before freezing)
+    from core import models
+    from core.db import Database
+    from core.demo import load_demo
+    from core.migrate import upgrade
+    from core.plugins import make_plugin_manager
+    from core.schema.ids import to_global_id
+
+    (directory / DB_FILE).unlink(missing_ok=True)
+    config = settings(directory)
+    plugins = make_plugin_manager(config)
+    freeze_clock()
+    db = Database(config.database_url)
+    try:
+        await upgrade(db, plugins)
+        await load_demo(db, plugins, today=TODAY)
+        async with db.read() as conn:
+            # the meeting with the most registrations (ties: the lowest id)
+            busiest = (
+                await conn.execute(
+                    select(models.Registration.meeting_id)
+                    .group_by(models.Registration.meeting_id)
+                    .order_by(func.count().desc(), models.Registration.meeting_id)
+                    .limit(1)
+                )
+            ).scalar_one()
+            upcoming = (
+                await conn.execute(
+                    select(models.Meeting.id)
+                    .where(models.Meeting.ends_at > NOW)
+                    .order_by(models.Meeting.id)
+                )
+            ).scalars()
+            upcoming = list(upcoming)
+            people = list(
+                (await conn.execute(select(models.Person.id).order_by(models.Person.id))).scalars()
+            )
+            registrations = await conn.execute(
+                select(models.Registration.meeting_id, models.Registration.person_id)
+            )
+            taken = {(row.meeting_id, row.person_id) for row in registrations}
+    finally:
+        await db.dispose()
+    # one pair per iteration (warm-up included), walking the meetings for each person in turn
+    pairs = [(m, p) for p in people for m in upcoming if (m, p) not in taken][: ITERATIONS + 1]
+    if len(pairs) < ITERATIONS + 1:
+        raise SystemExit(f"gate setup: only {len(pairs)} free (meeting, person) pairs")
+    params = {
+        "group": "open-data",
+        "country": "MX",
+        "meeting": to_global_id("Meeting", busiest),
+        "registrations": [
+            {"meetingId": to_global_id("Meeting", m), "personId": to_global_id("Person", p)}
+            for m, p in pairs
+        ],
+    }
+    (directory / PARAMS_FILE).write_text(json.dumps(params, indent=2) + "\n")
+
+
+# --- run (under callgrind) ------------------------------------------------------------------------
+
+
+@dataclass
+class Request:
+    name: str
+    body: dict[str, Any]
+
+
+def documents() -> dict[str, str]:
+    """The stored documents of `bench/queries/` where they exist, else the ones above."""
+    inline = {
+        "group_list": GROUP_LIST,
+        "group_page": GROUP_PAGE,
+        "meeting_page": MEETING_PAGE,
+        "country_page": COUNTRY_PAGE,
+        "register": REGISTER,
+    }
+    return inline
+
+
+def mix(params: dict[str, Any], iteration: int) -> list[Request]:
+    """The requests of one iteration: four pages and one registration (iteration 0: warm-up)."""
+    docs = documents()
+
+    def request(name: str, variables: dict[str, Any] | None = None) -> Request:
+        return Request(name, {"query": docs[name], "variables": variables or {}})
+
+    return [
+        request("group_list"),
+        request("group_page", {"slug": params["group"]}),
+        request("meeting_page", {"id": params["meeting"]}),
+        request("country_page", {"code": params["country"]}),
+        request("register", {"input": params["registrations"][iteration]}),
+    ]
+
+
+async def send(client: Any, req: Request) -> bytes:
+    response = await client.post("/graphql", json=req.body)
+    content: bytes = response.content
+    if response.status_code != 200 or b'"errors"' in content:
+        raise SystemExit(f"gate: {req.name} failed ({response.status_code}): {content[:500]!r}")
+    if req.name == "register" and b'"userErrors":[]' not in content:
+        raise SystemExit(f"gate: {req.name} was rejected: {content[:500]!r}")
+    return content
+
+
+async def run(directory: Path, *, show: bool = False) -> None:
+    import httpx
+
+    from core.app import create_app
+
+    params = json.loads((directory / PARAMS_FILE).read_text())
+    plans = [mix(params, i) for i in range(ITERATIONS + 1)]
+    app = create_app(settings(directory))
+    frozen = freeze_clock()
+    if show:
+        print(f"clock frozen at {NOW.isoformat()} in: {', '.join(frozen)}")
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://gate") as client:
+        for req in plans[0]:  # warm-up: caches, lazily built objects, the connection pool
+            content = await send(client, req)
+            if show:
+                print(f"--- {req.name}\n{content.decode()}")
+        gc.collect()
+        gc.freeze()
+        os.ctermid()  # callgrind --dump-before: everything so far
+        for plan in plans[1:]:
+            for req in plan:
+                await send(client, req)
+        os.getloadavg()  # callgrind --dump-before: the measured region
+        gc.unfreeze()
+    await app.state.ogp.db.dispose()
+
+
+def main(argv: list[str]) -> None:
+    if len(argv) != 2 or argv[0] not in ("setup", "run", "check"):
+        raise SystemExit(__doc__)
+    command, directory = argv[0], Path(argv[1]).resolve()
+    if command == "setup":
+        directory.mkdir(parents=True, exist_ok=True)
+        asyncio.run(setup(directory))
+    elif command == "run":
+        asyncio.run(run(directory))
+    else:
+        work = directory / "check"
+        work.mkdir(parents=True, exist_ok=True)
+        shutil.copy(directory / DB_FILE, work / DB_FILE)
+        shutil.copy(directory / PARAMS_FILE, work / PARAMS_FILE)
+        asyncio.run(run(work, show=True))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

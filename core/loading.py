@@ -1,0 +1,242 @@
+"""Loading related rows a whole level at a time, chosen by what the query selects (look-ahead).
+
+A relation field is declared with `@relation(load_fn)`; `load_fn(ctx, keys, **arguments)` returns
+one value per parent key, reading ALL parents' children in one statement. A root resolver calls
+`await prefetch(info, objects)` once: it walks the query's selection below those objects and, level
+by level, runs each selected relation's loader once for every parent at that level (sibling
+relations concurrently, each on its own connection). The results are stored on the parents, so
+the relation fields then resolve synchronously, and the fast executor (core.execution) completes
+them without calling a resolver at all.
+
+A relation reached outside a prefetched tree (e.g. below a field with its own resolver) still
+works: it falls back to a per-request DataLoader on the same `load_fn`, batching by level.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any, TypeVar
+
+import strawberry
+from graphql import (
+    GraphQLField,
+    GraphQLObjectType,
+    GraphQLSchema,
+    get_named_type,
+    is_abstract_type,
+    is_composite_type,
+)
+from graphql.execution.collect_fields import FieldDetails, FragmentDetails, collect_subfields
+from graphql.execution.values import VariableValues, get_argument_values
+from strawberry.dataloader import DataLoader
+from strawberry.types.arguments import convert_arguments
+from strawberry.types.field import StrawberryField
+
+RELATION = "ogp_wg_relation"
+PREFETCHED = "_prefetched"
+STRAWBERRY = "strawberry-definition"
+
+LoadFn = Callable[..., Awaitable[Sequence[Any]]]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, eq=False)
+class Relation:
+    """How a field's values are loaded for many parents at once."""
+
+    load: LoadFn
+    key: Callable[[Any], Any]
+    default: Any
+
+
+def relation(
+    load: LoadFn, *, key: str = "pk", default: Any = None, **field_options: Any
+) -> Callable[[Callable[..., Any]], Any]:
+    """Declare a relation field. The decorated function only declares the GraphQL signature
+    (arguments and return type); its body is never called::
+
+        @relation(load_meetings_by_group)
+        def meetings(self, first: int = 20) -> Connection[Meeting]: ...
+
+    `key` names the parent attribute passed to the loader; a parent whose key is None gets
+    `default` without a query. Use `default=[]` for list relations.
+    """
+
+    def decorate(fn: Callable[..., Any]) -> Any:
+        spec = Relation(load=load, key=attrgetter(key), default=default)
+
+        @functools.wraps(fn)
+        def resolve(self: Any, info: strawberry.Info, **arguments: Any) -> Any:
+            stored = getattr(self, PREFETCHED, None)
+            if stored is not None:
+                response_key = info.path.key
+                if response_key in stored:
+                    return stored[response_key]
+            parent_key = spec.key(self)
+            if parent_key is None:
+                return spec.default
+            return info.context.relation_loader(spec, arguments).load(parent_key)
+
+        _ensure_info_parameter(resolve, fn)
+        return strawberry.field(resolver=resolve, metadata={RELATION: spec}, **field_options)
+
+    return decorate
+
+
+def _ensure_info_parameter(resolve: Any, fn: Callable[..., Any]) -> None:
+    """The declared function may omit `info`; the resolver always needs it."""
+    import inspect
+
+    signature = inspect.signature(fn)
+    if "info" in signature.parameters:
+        return
+    params = list(signature.parameters.values())
+    info = inspect.Parameter("info", inspect.Parameter.KEYWORD_ONLY, annotation=strawberry.Info)
+    params = [p for p in params if p.kind != inspect.Parameter.VAR_KEYWORD]
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    keyword = [p for p in params if p.kind == p.KEYWORD_ONLY]
+    resolve.__signature__ = signature.replace(parameters=[*positional, info, *keyword])
+    resolve.__annotations__ = {**fn.__annotations__, "info": strawberry.Info}
+    del resolve.__wrapped__
+
+
+def relation_loader(ctx: Any, spec: Relation, arguments: dict[str, Any]) -> DataLoader[Any, Any]:
+    """The per-request fallback DataLoader for one relation and one set of arguments."""
+    cache: dict[tuple[int, str], DataLoader[Any, Any]] = ctx._relation_loaders
+    key = (id(spec), repr(sorted(arguments.items())))
+    loader = cache.get(key)
+    if loader is None:
+
+        async def load(keys: list[Any]) -> Sequence[Any]:
+            return await spec.load(ctx, keys, **arguments)
+
+        loader = cache[key] = DataLoader(load_fn=load)
+    return loader
+
+
+# --- look-ahead ----------------------------------------------------------------------------------
+
+
+def _children(values: Iterable[Any]) -> list[Any]:
+    """Flatten field values into the objects below them (lists flattened, None dropped)."""
+    out: list[Any] = []
+    for value in values:
+        if value is None:
+            continue
+        if isinstance(value, list | tuple):
+            out.extend(v for v in value if v is not None)
+        else:
+            out.append(value)
+    return out
+
+
+class _Walker:
+    def __init__(self, info: Any) -> None:
+        raw = info._raw_info
+        self.ctx = info.context
+        self.schema: GraphQLSchema = raw.schema
+        self.fragments = {name: FragmentDetails(node, None) for name, node in raw.fragments.items()}
+        self.operation = raw.operation
+        self.variable_values = _variable_values(raw)
+        self.scalars = self.ctx.app.schema.schema_converter.scalar_registry
+        self.config = self.ctx.app.schema.config
+
+    def object_type(self, field_type: Any, value: Any) -> GraphQLObjectType:
+        named = get_named_type(field_type)
+        if is_abstract_type(named):
+            return self.schema.type_map[value.__strawberry_definition__.name]  # type: ignore[return-value]
+        return named  # type: ignore[return-value]
+
+    async def walk(self, field_type: Any, details: list[Any], objects: list[Any]) -> None:
+        if not objects or not is_composite_type(get_named_type(field_type)):
+            return
+        by_type: dict[GraphQLObjectType, list[Any]] = defaultdict(list)
+        for obj in objects:
+            by_type[self.object_type(field_type, obj)].append(obj)
+        # One load per selected field, across all concrete types: a list of WorkingGroup
+        # interface values costs one statement per relation, not one per theme.
+        batches: dict[tuple[Any, ...], tuple[StrawberryField, GraphQLField, Any, list[Any]]] = {}
+        for object_type, objs in by_type.items():
+            grouped = collect_subfields(
+                self.schema,
+                self.fragments,
+                self.variable_values,
+                self.operation,
+                object_type,
+                details,
+            ).grouped_field_set
+            for response_key, field_details in grouped.items():
+                name = field_details[0].node.name.value
+                if name.startswith("__"):
+                    continue
+                field_def = object_type.fields[name]
+                definition: StrawberryField | None = (field_def.extensions or {}).get(STRAWBERRY)
+                if definition is None:
+                    continue
+                spec = definition.metadata.get(RELATION)
+                if spec is None and definition.base_resolver is not None:
+                    continue  # a resolver of its own: it loads what it needs
+                nodes = tuple(id(d.node) for d in field_details)
+                key = (response_key, spec or definition.python_name, nodes)
+                if key in batches:
+                    batches[key][3].extend(objs)
+                else:
+                    batches[key] = (definition, field_def, field_details, list(objs))
+        work: list[Awaitable[None]] = []
+        for (response_key, _, _), (definition, field_def, field_details, objs) in batches.items():
+            spec = definition.metadata.get(RELATION)
+            if spec is not None:
+                work.append(
+                    self.load(spec, definition, field_def, field_details, response_key, objs)
+                )
+            else:
+                values = [getattr(obj, definition.python_name) for obj in objs]
+                work.append(self.walk(field_def.type, field_details, _children(values)))
+        if len(work) == 1:
+            await work[0]
+        elif work:
+            await asyncio.gather(*work)
+
+    async def load(
+        self,
+        spec: Relation,
+        definition: StrawberryField,
+        field_def: GraphQLField,
+        details: list[Any],
+        response_key: str,
+        parents: list[Any],
+    ) -> None:
+        raw_args = get_argument_values(field_def, details[0].node, self.variable_values)
+        arguments = convert_arguments(
+            raw_args, definition.arguments, scalar_registry=self.scalars, config=self.config
+        )
+        keys = list(dict.fromkeys(k for k in map(spec.key, parents) if k is not None))
+        values = dict(zip(keys, await spec.load(self.ctx, keys, **arguments), strict=True))
+        for parent in parents:
+            stored = parent.__dict__.setdefault(PREFETCHED, {})
+            parent_key = spec.key(parent)
+            stored[response_key] = spec.default if parent_key is None else values[parent_key]
+        await self.walk(field_def.type, details, _children(values.values()))
+
+
+def _variable_values(raw: Any) -> VariableValues:
+    """graphql-core's VariableValues from the coerced dict Strawberry hands resolvers."""
+    return VariableValues({}, dict(raw.variable_values or {}))
+
+
+async def prefetch(info: Any, objects: Sequence[Any]) -> None:
+    """Load every relation the query selects below `objects` (the current field's values)."""
+    raw = info._raw_info
+    details = [FieldDetails(node, None, None) for node in raw.field_nodes]
+    await _Walker(info).walk(raw.return_type, details, _children(objects))
+
+
+async def prefetched(info: Any, value: T) -> T:
+    """`value` (a field's result: object, list or connection) with its selected relations loaded."""
+    await prefetch(info, [value])
+    return value
