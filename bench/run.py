@@ -1338,7 +1338,8 @@ def markdown(report: dict[str, Any], title: str) -> str:
             "",
             "(w) the mutation's list of fresh (meeting, person) pairs wrapped: pairs were sent "
             "again and answered DUPLICATE_REGISTRATION (counted in errors), so the run does not "
-            'measure registrations; use the "large" data, or raise --register-rate.',
+            'measure registrations. "pilot" has only a few hundred fresh pairs: use "large"; '
+            "there, raise --register-rate if a run outran its list.",
         ]
     if "ours" in report["servers"] and len(report["servers"]) > 1:
         others = [s for s in report["servers"] if s != "ours"]

@@ -26,6 +26,8 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "types": ("core.schema.types", None),
     "enums": ("core.enums", None),
     "Context": ("core.context", "Context"),
+    "relation": ("core.loading", "relation"),
+    "prefetched": ("core.loading", "prefetched"),
     "Connection": ("core.schema.pagination", "Connection"),
     "paginate": ("core.schema.pagination", "paginate"),
     "paginate_children": ("core.schema.pagination", "paginate_children"),
@@ -61,6 +63,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from core.db import Base, UTCDateTime, utcnow  # noqa: F401
     from core.errors import Rejected, UserError, api_error, user_error  # noqa: F401
     from core.hookspecs import hookimpl, hookspec  # noqa: F401
+    from core.loading import prefetched, relation  # noqa: F401
     from core.models.columns import enum_column  # noqa: F401
     from core.plugins import Theme  # noqa: F401
     from core.schema.ids import pk_of, to_global_id  # noqa: F401

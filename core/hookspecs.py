@@ -117,15 +117,26 @@ def ogp_wg_type_fields() -> Mapping[str, Sequence[StrawberryField]]:
     """Add fields to core object types, keyed by GraphQL type name (``Country``, ``Organization``,
     ``Meeting``, ``Person``, ``Anchor``, ``Membership``).
 
-    Each value is a list of ``strawberry.field`` resolvers whose first parameter is ``root`` (the
-    core object, e.g. ``core.types.Country``, whose ``pk`` is its database id). Load related rows
-    through a loader (``ogp_wg_loaders``) so a list of 50 countries costs one query, not 50.
+    Each value is a list of fields whose first parameter is ``root`` (the core object, e.g.
+    ``core.types.Country``, whose ``pk`` is its database id). Declare how a field is loaded with
+    ``@core.relation(load_fn)`` so it joins the fast path: ``load_fn(ctx, keys, **arguments)``
+    returns one value per key, reading every parent's rows in ONE statement; the core calls it
+    once per level of the query and the field then resolves without a resolver call::
+
+        @relation(load_scores_by_country, default=[])
+        def open_budget_index(root: types.Country) -> list[OpenBudgetIndex]: ...
+
+    A plain ``strawberry.field`` resolver also works, but is resolved per object.
     """
 
 
 @hookspec
 def ogp_wg_query_fields() -> Sequence[StrawberryField]:
-    """Add root ``Query`` fields (use ``core.Connection`` and ``core.paginate`` for lists)."""
+    """Add root ``Query`` fields (use ``core.Connection`` and ``core.paginate`` for lists).
+
+    Return ``await core.prefetched(info, result)``: it loads every relation the query selects
+    below your result a level at a time, before the fields are resolved.
+    """
 
 
 @hookspec
@@ -134,7 +145,8 @@ def ogp_wg_mutation_fields() -> Sequence[StrawberryField]:
 
     Convention: noun-then-verb names (``openBudgetSurveyRecord``), one input object, a payload with
     ``userErrors: [UserError!]!`` for expected failures, and all writes inside one
-    ``info.context.db.write()`` transaction, so a failure writes nothing.
+    ``core.in_transaction(...)`` (one ``info.context.db.write()`` transaction), so a failure
+    writes nothing. Return ``await core.prefetched(info, payload)``.
     """
 
 

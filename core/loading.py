@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import inspect
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -63,6 +64,9 @@ def relation(
         @relation(load_meetings_by_group)
         def meetings(self, first: int = 20) -> Connection[Meeting]: ...
 
+        @relation(load_scores_by_country, default=[])   # a field a plugin adds to Country
+        def open_budget_index(root: types.Country) -> list[OpenBudgetIndex]: ...
+
     `key` names the parent attribute passed to the loader; a parent whose key is None gets
     `default` without a query. Use `default=[]` for list relations.
     """
@@ -70,8 +74,13 @@ def relation(
     def decorate(fn: Callable[..., Any]) -> Any:
         spec = Relation(load=load, key=attrgetter(key), default=default)
 
+        source_name = next(iter(inspect.signature(fn).parameters), "self")
+
         @functools.wraps(fn)
-        def resolve(self: Any, info: strawberry.Info, **arguments: Any) -> Any:
+        def resolve(*args: Any, info: strawberry.Info, **arguments: Any) -> Any:
+            # Methods get their object as `self` (positional); fields a plugin adds to a core
+            # type name it `root` (keyword), as Strawberry passes it.
+            self = args[0] if args else arguments.pop(source_name)
             stored = getattr(self, PREFETCHED, None)
             if stored is not None:
                 response_key = info.path.key
@@ -90,8 +99,6 @@ def relation(
 
 def _ensure_info_parameter(resolve: Any, fn: Callable[..., Any]) -> None:
     """The declared function may omit `info`; the resolver always needs it."""
-    import inspect
-
     signature = inspect.signature(fn)
     if "info" in signature.parameters:
         return

@@ -33,6 +33,7 @@ class Meeting(Base):
             name="within_capacity",
         ),
         Index("ix_meetings_group_id_starts_at", "group_id", "starts_at"),
+        Index("ix_meetings_group_id_ends_at", "group_id", "ends_at"),
         Index("ix_meetings_starts_at", "starts_at"),
     )
 
@@ -56,6 +57,7 @@ class Registration(Base):
     __table_args__ = (
         UniqueConstraint("meeting_id", "person_id"),
         Index("ix_registrations_meeting_id_status_id", "meeting_id", "status", "id"),
+        Index("ix_registrations_meeting_id_id", "meeting_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,9 +6,8 @@ from typing import Any
 
 import strawberry
 from sqlalchemy import select
-from strawberry.types import Info
 
-from core import Context, types
+from core import Context, relation, types
 from plugins.access_to_info.models import RTI_RATING_MAXIMUM, RtiLaw
 
 
@@ -44,9 +43,10 @@ async def load_rti_law_by_country(
     return [found.get(key) for key in keys]
 
 
-@strawberry.field(description="The country's right-to-information law, if it has one.")
-async def right_to_information(root: types.Country, info: Info) -> RightToInformationLaw | None:
-    return await info.context.loader("access_to_info_rti_law_by_country").load(root.pk)
+@relation(
+    load_rti_law_by_country, description="The country's right-to-information law, if it has one."
+)
+def right_to_information(root: types.Country) -> RightToInformationLaw | None: ...
 
 
 LOADERS: dict[str, Any] = {"access_to_info_rti_law_by_country": load_rti_law_by_country}

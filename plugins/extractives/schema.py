@@ -7,9 +7,8 @@ from typing import Any
 
 import strawberry
 from sqlalchemy import select
-from strawberry.types import Info
 
-from core import Context, types
+from core import Context, relation, types
 from plugins.extractives.models import EitiCountryStatus, EitiMembership
 
 EITI_STANDARD_URL = "https://eiti.org/eiti-standard"
@@ -40,9 +39,10 @@ async def load_eiti_by_country(ctx: Context, keys: list[int]) -> list[EitiStatus
     return [found.get(key) for key in keys]
 
 
-@strawberry.field(description="The country's EITI status, if it has ever joined the EITI.")
-async def eiti(root: types.Country, info: Info) -> EitiStatus | None:
-    return await info.context.loader("extractives_eiti_by_country").load(root.pk)
+@relation(
+    load_eiti_by_country, description="The country's EITI status, if it has ever joined the EITI."
+)
+def eiti(root: types.Country) -> EitiStatus | None: ...
 
 
 LOADERS: dict[str, Any] = {"extractives_eiti_by_country": load_eiti_by_country}

@@ -7,9 +7,8 @@ from typing import Any
 
 import strawberry
 from sqlalchemy import select
-from strawberry.types import Info
 
-from core import Context, types
+from core import Context, relation, types
 from plugins.fiscal_openness.models import OpenBudgetScore
 
 SUFFICIENT = 61  # IBP: an Open Budget Index of 61 or more is "sufficient" transparency
@@ -50,9 +49,12 @@ async def load_scores_by_country(ctx: Context, keys: list[int]) -> list[list[Ope
     return [found.get(key, []) for key in keys]
 
 
-@strawberry.field(description="Open Budget Index results, latest edition first.")
-async def open_budget_index(root: types.Country, info: Info) -> list[OpenBudgetIndex]:
-    return await info.context.loader("fiscal_openness_scores_by_country").load(root.pk)
+@relation(
+    load_scores_by_country,
+    default=[],
+    description="Open Budget Index results, latest edition first.",
+)
+def open_budget_index(root: types.Country) -> list[OpenBudgetIndex]: ...
 
 
 LOADERS: dict[str, Any] = {"fiscal_openness_scores_by_country": load_scores_by_country}

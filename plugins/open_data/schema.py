@@ -7,9 +7,8 @@ from typing import Any
 
 import strawberry
 from sqlalchemy import select
-from strawberry.types import Info
 
-from core import Context, types
+from core import Context, relation, types
 from plugins.open_data.models import CharterAdoption, OpenDataCharterLevel
 
 # https://opendatacharter.org/principles/
@@ -51,9 +50,10 @@ async def load_charter_by_country(
     return [found.get(key) for key in keys]
 
 
-@strawberry.field(description="Adoption of the International Open Data Charter, if any.")
-async def open_data_charter(root: types.Country, info: Info) -> OpenDataCharterAdoption | None:
-    return await info.context.loader("open_data_charter_by_country").load(root.pk)
+@relation(
+    load_charter_by_country, description="Adoption of the International Open Data Charter, if any."
+)
+def open_data_charter(root: types.Country) -> OpenDataCharterAdoption | None: ...
 
 
 LOADERS: dict[str, Any] = {"open_data_charter_by_country": load_charter_by_country}

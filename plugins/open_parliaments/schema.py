@@ -6,9 +6,8 @@ from typing import Any
 
 import strawberry
 from sqlalchemy import select
-from strawberry.types import Info
 
-from core import Context, types
+from core import Context, relation, types
 from plugins.open_parliaments.models import Legislature as LegislatureRow
 
 DECLARATION_URL = "https://www.openingparliament.org/declaration/"
@@ -37,9 +36,10 @@ async def load_legislature_by_country(ctx: Context, keys: list[int]) -> list[Leg
     return [found.get(key) for key in keys]
 
 
-@strawberry.field(description="The country's national legislature, if recorded.")
-async def legislature(root: types.Country, info: Info) -> Legislature | None:
-    return await info.context.loader("open_parliaments_legislature_by_country").load(root.pk)
+@relation(
+    load_legislature_by_country, description="The country's national legislature, if recorded."
+)
+def legislature(root: types.Country) -> Legislature | None: ...
 
 
 LOADERS: dict[str, Any] = {"open_parliaments_legislature_by_country": load_legislature_by_country}
