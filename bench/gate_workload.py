@@ -6,11 +6,15 @@
 
 `setup` migrates a fresh SQLite database, loads the demo data for a fixed day and picks, by SQL, the
 meeting whose registrations are listed and the (meeting, person) pairs the mutations register.
-`run` builds the app with `create_app`, sends the mix once through `httpx.ASGITransport` to warm
-up, then ITERATIONS times: the measured region. The region is bracketed by calls to two C
-functions that nothing else in the stack calls, `os.ctermid` (start) and `os.getloadavg` (end);
-callgrind's `--dump-before=` on them writes one profile for imports + app build + warm-up and one
-for the region alone (all threads, so aiosqlite's worker threads and SQLite are counted too).
+`run` builds the app with `create_app` (production settings: no debug), sends the mix once through
+`httpx.ASGITransport` to warm up, then ITERATIONS times: the measured region. The mix is the
+stored documents of `bench/queries/` (the group list, a group page, a meeting page, a country page
+with every plugin's fields, one registration), or the inline copies below if those are missing.
+
+The region is bracketed by calls to two C functions that nothing else in the stack calls,
+`os.ctermid` (start) and `os.getloadavg` (end); callgrind's `--dump-before=` on them writes one
+profile for imports + app build + warm-up and one for the region alone (all threads, so aiosqlite's
+worker threads and SQLite are counted too).
 
 Determinism: the clock is frozen (demo data, "upcoming" filters and `MEETING_ENDED` checks all read
 it), PYTHONHASHSEED=0 (set by the gate), the database is copied fresh for each run, and the
@@ -91,8 +95,8 @@ query CountryPage($code: String!) {
 """
 
 REGISTER = """
-mutation Register($input: RegistrationCreateInput!) {
-  registrationCreate(input: $input) {
+mutation Register($meetingId: ID!, $personId: ID!) {
+  registrationCreate(input: {meetingId: $meetingId, personId: $personId}) {
     registration { id status }
     userErrors { code message field }
   }
@@ -209,14 +213,15 @@ async def setup(directory: Path) -> None:
                     .limit(1)
                 )
             ).scalar_one()
-            upcoming = (
-                await conn.execute(
-                    select(models.Meeting.id)
-                    .where(models.Meeting.ends_at > NOW)
-                    .order_by(models.Meeting.id)
-                )
-            ).scalars()
-            upcoming = list(upcoming)
+            upcoming = list(
+                (
+                    await conn.execute(
+                        select(models.Meeting.id)
+                        .where(models.Meeting.ends_at > NOW)
+                        .order_by(models.Meeting.id)
+                    )
+                ).scalars()
+            )
             people = list(
                 (await conn.execute(select(models.Person.id).order_by(models.Person.id))).scalars()
             )
@@ -251,31 +256,39 @@ class Request:
     body: dict[str, Any]
 
 
-def documents() -> dict[str, str]:
-    """The stored documents of `bench/queries/` where they exist, else the ones above."""
-    inline = {
-        "group_list": GROUP_LIST,
-        "group_page": GROUP_PAGE,
-        "meeting_page": MEETING_PAGE,
-        "country_page": COUNTRY_PAGE,
-        "register": REGISTER,
-    }
-    return inline
+INLINE = {
+    "group_list": ("GroupList", GROUP_LIST),
+    "group_page": ("GroupPage", GROUP_PAGE),
+    "meeting_page": ("MeetingPage", MEETING_PAGE),
+    "country_page": ("CountryPage", COUNTRY_PAGE),
+    "register": ("Register", REGISTER),
+}
+
+
+def documents() -> dict[str, tuple[str, str]]:
+    """Page -> (operation name, document): the stored `bench/queries/<page>.graphql` (the mix of
+    `make bench`) when all five exist, else the documents above (same operations and variables)."""
+    stored = {page: QUERIES / f"{page}.graphql" for page in INLINE}
+    if not all(path.is_file() for path in stored.values()):
+        return INLINE
+    return {page: (INLINE[page][0], path.read_text()) for page, path in stored.items()}
 
 
 def mix(params: dict[str, Any], iteration: int) -> list[Request]:
     """The requests of one iteration: four pages and one registration (iteration 0: warm-up)."""
     docs = documents()
 
-    def request(name: str, variables: dict[str, Any] | None = None) -> Request:
-        return Request(name, {"query": docs[name], "variables": variables or {}})
+    def request(page: str, variables: dict[str, Any] | None = None) -> Request:
+        operation, document = docs[page]
+        body = {"query": document, "variables": variables or {}, "operationName": operation}
+        return Request(page, body)
 
     return [
         request("group_list"),
         request("group_page", {"slug": params["group"]}),
         request("meeting_page", {"id": params["meeting"]}),
         request("country_page", {"code": params["country"]}),
-        request("register", {"input": params["registrations"][iteration]}),
+        request("register", params["registrations"][iteration]),
     ]
 
 
@@ -299,7 +312,8 @@ async def run(directory: Path, *, show: bool = False) -> None:
     app = create_app(settings(directory))
     frozen = freeze_clock()
     if show:
-        print(f"clock frozen at {NOW.isoformat()} in: {', '.join(frozen)}")
+        source = "bench/queries" if documents() is not INLINE else "inline (no bench/queries)"
+        print(f"documents: {source}\nclock frozen at {NOW.isoformat()} in: {', '.join(frozen)}")
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://gate") as client:
         for req in plans[0]:  # warm-up: caches, lazily built objects, the connection pool

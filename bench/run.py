@@ -7,8 +7,8 @@
 Load the data first (`python -m bench.generate --scale large --database-url URL`). Then, in order:
 
 1. Prepare: apply bench/postgraphile/schema.sql (PostGraphile's computed columns and mutation),
-   read rotating variables from the data (bench.mix.variables), and write one request-body file
-   per server and page for wrk (PostGraphile's dialect: integer keys instead of global IDs).
+   VACUUM ANALYZE, read rotating variables from the data (bench.mix.variables), and write one
+   request-body file per server and page for wrk (PostGraphile's: integer keys, not global IDs).
 2. SQL statements per request, a separate untimed pass: each server is started against a small
    PostgreSQL wire-protocol proxy in this process that counts the statements it executes (simple
    Query messages, and Execute messages of the extended protocol, keyed back to their Parse text),
@@ -24,7 +24,8 @@ Load the data first (`python -m bench.generate --scale large --database-url URL`
 4. Timing: wrk pinned to the other core; per page a short warm-up per server, then for each round
    and each page the servers in turn (ours, floor, postgraphile, ours, ...). The registration
    mutation runs last, each run on its own fresh (meeting, person) pairs. Server CPU per request is
-   the utime+stime of the server's processes (all of them, from /proc) over the run / requests.
+   the utime+stime of the server's processes (all of them, from /proc) over the run / requests;
+   DB CPU per request the same for the PostgreSQL backends connected to the database.
 5. Ours alone: resident memory at start, after the runs and over a soak of mixed read load;
    schema assembly time with all plugins; `ogp-wg --help` wall time.
 
@@ -835,7 +836,8 @@ def soak(server: Server, bodies_file: Path, args: argparse.Namespace) -> dict[st
         if proc.poll() is None:
             proc.terminate()
         proc.wait()
-    samples.append((time.monotonic() - start, rss_bytes(server_pids(server))))
+    if time.monotonic() - start - samples[-1][0] > 1:
+        samples.append((time.monotonic() - start, rss_bytes(server_pids(server))))
     assert proc.stdout is not None
     out = proc.stdout.read().decode(errors="replace")
     line = next((x for x in out.splitlines() if x.startswith("WRK_JSON ")), None)
@@ -923,6 +925,9 @@ async def prepare_database(urls: Urls, apply_pg_schema: bool) -> dict[str, Any]:
     try:
         if apply_pg_schema:
             await conn.execute((PG_DIR / "schema.sql").read_text())
+        # Fresh statistics and visibility map: freshly COPY-loaded tables otherwise get planned
+        # blind, and autovacuum would change the plans in the middle of the runs.
+        await conn.execute("VACUUM ANALYZE")
         info: dict[str, Any] = {"server_version": await conn.fetchval("SHOW server_version")}
         for table in (
             "countries",
@@ -1451,10 +1456,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--connections", type=int, default=32, help="wrk connections")
     p.add_argument("--threads", type=int, default=1, help="wrk threads")
     p.add_argument("--workers", type=int, default=1, help="ogp-wg serve --workers")
-    p.add_argument("--pages", type=_list(ALL_PAGES), default=list(ALL_PAGES))
-    p.add_argument("--servers", type=_list(SERVERS), default=list(SERVERS))
     p.add_argument(
-        "--ports", type=_ports, default=_ports("8000,8100,8200"), help="ours,floor,postgraphile"
+        "--pages", type=_list(ALL_PAGES), default=list(ALL_PAGES), help=", ".join(ALL_PAGES)
+    )
+    p.add_argument("--servers", type=_list(SERVERS), default=list(SERVERS), help=", ".join(SERVERS))
+    p.add_argument(
+        "--ports",
+        type=_ports,
+        default="8000,8100,8200",
+        help="ports of ours,floor,postgraphile",
     )
     p.add_argument("--server-cpus", default="0", help="taskset -c for the servers ('' = none)")
     p.add_argument("--client-cpus", default="1", help="taskset -c for wrk ('' = none)")

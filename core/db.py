@@ -8,12 +8,12 @@ begins IMMEDIATE: the write lock is taken up front, so two writers never both re
 from __future__ import annotations
 
 import contextvars
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import ARRAY, ColumnElement, DateTime, MetaData, any_, bindparam, event
 from sqlalchemy.engine import Connection as SyncConnection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
@@ -122,6 +122,15 @@ class Database:
         """An all-or-nothing write transaction (IMMEDIATE on SQLite); rolls back on any error."""
         async with self._writer.connect() as conn, conn.begin():
             yield conn
+
+    def any_of(self, column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
+        """`column IN values`; on PostgreSQL `= ANY(array)`: one bind parameter whatever the
+        number of keys, so the statement is compiled and prepared once, not per list length.
+        """
+        values = list(values)
+        if self.is_sqlite:
+            return column.in_(values)
+        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -72,19 +72,21 @@ def _in_visible_groups(ctx: Context, model: Any, group_column: Any) -> Select[An
 
 
 async def countries_by_id(ctx: Context, keys: list[int]) -> list[Any]:
-    rows = await _rows(ctx, select(*Country.__table__.c).where(Country.id.in_(keys)))
+    rows = await _rows(ctx, select(*Country.__table__.c).where(ctx.db.any_of(Country.id, keys)))
     return _by_key(rows, keys, types.Country.from_row)
 
 
 async def organizations_by_id(ctx: Context, keys: list[int]) -> list[Any]:
-    rows = await _rows(ctx, select(*Organization.__table__.c).where(Organization.id.in_(keys)))
+    rows = await _rows(
+        ctx, select(*Organization.__table__.c).where(ctx.db.any_of(Organization.id, keys))
+    )
     return _by_key(rows, keys, types.Organization.from_row)
 
 
 async def organizations_by_country(ctx: Context, keys: list[int]) -> list[Any]:
     stmt = (
         select(*Organization.__table__.c)
-        .where(Organization.country_id.in_(keys))
+        .where(ctx.db.any_of(Organization.country_id, keys))
         .order_by(Organization.name, Organization.id)
     )
     return _grouped(await _rows(ctx, stmt), keys, "country_id", types.Organization.from_row)
@@ -94,21 +96,21 @@ PUBLIC_PERSON = (Person.id, Person.name, Person.organization_id)  # never the e-
 
 
 async def people_by_id(ctx: Context, keys: list[int]) -> list[Any]:
-    rows = await _rows(ctx, select(*PUBLIC_PERSON).where(Person.id.in_(keys)))
+    rows = await _rows(ctx, select(*PUBLIC_PERSON).where(ctx.db.any_of(Person.id, keys)))
     return _by_key(rows, keys, types.Person.from_row)
 
 
 async def people_by_organization(ctx: Context, keys: list[int]) -> list[Any]:
     stmt = (
         select(*PUBLIC_PERSON)
-        .where(Person.organization_id.in_(keys))
+        .where(ctx.db.any_of(Person.organization_id, keys))
         .order_by(Person.name, Person.id)
     )
     return _grouped(await _rows(ctx, stmt), keys, "organization_id", types.Person.from_row)
 
 
 async def groups_by_id(ctx: Context, keys: list[int]) -> list[Any]:
-    rows = await _rows(ctx, visible_groups(ctx).where(WorkingGroup.id.in_(keys)))
+    rows = await _rows(ctx, visible_groups(ctx).where(ctx.db.any_of(WorkingGroup.id, keys)))
     return _by_key(rows, keys, lambda row: build_group(ctx, row))
 
 
@@ -125,7 +127,7 @@ async def groups_by_organization(ctx: Context, keys: list[int]) -> list[Any]:
         visible_groups(ctx)
         .add_columns(links.c.organization_id.label("_key"))
         .join(links, links.c.group_id == WorkingGroup.id)
-        .where(links.c.organization_id.in_(keys))
+        .where(ctx.db.any_of(links.c.organization_id, keys))
         .order_by(WorkingGroup.name, WorkingGroup.id)
     )
     return _grouped(await _rows(ctx, stmt), keys, "_key", lambda row: build_group(ctx, row))
@@ -138,7 +140,7 @@ async def groups_by_country(ctx: Context, keys: list[int]) -> list[Any]:
         .add_columns(Organization.country_id.label("_key"))
         .join(links, links.c.group_id == WorkingGroup.id)
         .join(Organization, Organization.id == links.c.organization_id)
-        .where(Organization.country_id.in_(keys))
+        .where(ctx.db.any_of(Organization.country_id, keys))
         .distinct()
         .order_by(WorkingGroup.name, WorkingGroup.id)
     )
@@ -146,7 +148,11 @@ async def groups_by_country(ctx: Context, keys: list[int]) -> list[Any]:
 
 
 async def anchors_by_group(ctx: Context, keys: list[int]) -> list[Any]:
-    stmt = select(*Anchor.__table__.c).where(Anchor.group_id.in_(keys)).order_by(Anchor.role)
+    stmt = (
+        select(*Anchor.__table__.c)
+        .where(ctx.db.any_of(Anchor.group_id, keys))
+        .order_by(Anchor.role)
+    )
     return _grouped(await _rows(ctx, stmt), keys, "group_id", types.Anchor.from_row)
 
 
@@ -155,7 +161,7 @@ async def members_by_group(
 ) -> list[Any]:
     stmt = (
         select(*Membership.__table__.c)
-        .where(Membership.group_id.in_(keys))
+        .where(ctx.db.any_of(Membership.group_id, keys))
         .order_by(Membership.joined_at, Membership.id)
     )
     if role is not None:
@@ -166,7 +172,7 @@ async def members_by_group(
 async def member_counts_by_group(ctx: Context, keys: list[int]) -> list[int]:
     stmt = (
         select(Membership.group_id, func.count())
-        .where(Membership.group_id.in_(keys))
+        .where(ctx.db.any_of(Membership.group_id, keys))
         .group_by(Membership.group_id)
     )
     counts = dict(await _rows(ctx, stmt))  # type: ignore[arg-type]
@@ -174,17 +180,19 @@ async def member_counts_by_group(ctx: Context, keys: list[int]) -> list[int]:
 
 
 async def meetings_by_id(ctx: Context, keys: list[int]) -> list[Any]:
-    stmt = _in_visible_groups(ctx, Meeting, Meeting.group_id).where(Meeting.id.in_(keys))
+    stmt = _in_visible_groups(ctx, Meeting, Meeting.group_id).where(ctx.db.any_of(Meeting.id, keys))
     return _by_key(await _rows(ctx, stmt), keys, types.Meeting.from_row)
 
 
 async def anchors_by_id(ctx: Context, keys: list[int]) -> list[Any]:
-    stmt = _in_visible_groups(ctx, Anchor, Anchor.group_id).where(Anchor.id.in_(keys))
+    stmt = _in_visible_groups(ctx, Anchor, Anchor.group_id).where(ctx.db.any_of(Anchor.id, keys))
     return _by_key(await _rows(ctx, stmt), keys, types.Anchor.from_row)
 
 
 async def memberships_by_id(ctx: Context, keys: list[int]) -> list[Any]:
-    stmt = _in_visible_groups(ctx, Membership, Membership.group_id).where(Membership.id.in_(keys))
+    stmt = _in_visible_groups(ctx, Membership, Membership.group_id).where(
+        ctx.db.any_of(Membership.id, keys)
+    )
     return _by_key(await _rows(ctx, stmt), keys, types.Membership.from_row)
 
 
@@ -193,7 +201,7 @@ async def registrations_by_id(ctx: Context, keys: list[int]) -> list[Any]:
         select(*Registration.__table__.c)
         .join(Meeting, Meeting.id == Registration.meeting_id)
         .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
-        .where(Registration.id.in_(keys), WorkingGroup.theme.in_(ctx.app.visible_themes))
+        .where(ctx.db.any_of(Registration.id, keys), WorkingGroup.theme.in_(ctx.app.visible_themes))
     )
     return _by_key(await _rows(ctx, stmt), keys, types.Registration.from_row)
 
@@ -211,11 +219,17 @@ async def meetings_by_group(
     if filter is not None and filter.upcoming is not None:
         now = datetime.now(UTC)
         stmt = stmt.where(Meeting.ends_at >= now if filter.upcoming else Meeting.ends_at < now)
-    async with ctx.db.read() as conn:
-        pages = await paginate_children(
-            conn, stmt, Meeting.group_id, keys, (Meeting.starts_at, Meeting.id),
-            types.Meeting.from_row, first=first, after=after,
-        )  # fmt: skip
+    order = (Meeting.starts_at, Meeting.id)
+    pages = await paginate_children(
+        ctx.db,
+        stmt,
+        Meeting.group_id,
+        keys,
+        order,
+        types.Meeting.from_row,
+        first=first,
+        after=after,
+    )
     return [pages[key] for key in keys]
 
 
@@ -229,11 +243,11 @@ async def registrations_by_meeting(
     stmt = select(*Registration.__table__.c)
     if status is not None:
         stmt = stmt.where(Registration.status == status)
-    async with ctx.db.read() as conn:
-        pages = await paginate_children(
-            conn, stmt, Registration.meeting_id, keys, (Registration.id,),
-            types.Registration.from_row, first=first, after=after,
-        )  # fmt: skip
+    order = (Registration.id,)
+    pages = await paginate_children(
+        ctx.db, stmt, Registration.meeting_id, keys, order, types.Registration.from_row,
+        first=first, after=after,
+    )  # fmt: skip
     return [pages[key] for key in keys]
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Select, func, select, tuple_
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.db import Database
 from core.errors import api_error
 
 T = TypeVar("T")
@@ -153,7 +154,7 @@ def count_of(db_read: Callable[[], Any], stmt: Select[Any]) -> Callable[[], Any]
 
 
 async def paginate_children(
-    conn: AsyncConnection,
+    db: Database,
     stmt: Select[Any],
     parent: ColumnElement[Any],
     parent_ids: Sequence[int],
@@ -171,17 +172,17 @@ async def paginate_children(
     rank = func.row_number().over(partition_by=parent, order_by=order_by).label("_rank")
     inner = (
         _after(stmt, order_by, after)
-        .where(parent.in_(parent_ids))
+        .where(db.any_of(parent, parent_ids))
         .add_columns(parent.label("_parent"), rank, *_keys(order_by))
         .subquery()
     )
-    rows = (
-        await conn.execute(
-            select(inner)
-            .where(inner.c["_rank"] <= first + 1)
-            .order_by(inner.c["_parent"], inner.c["_rank"])
-        )
-    ).all()
+    paged = (
+        select(inner)
+        .where(inner.c["_rank"] <= first + 1)
+        .order_by(inner.c["_parent"], inner.c["_rank"])
+    )
+    async with db.read() as conn:
+        rows = (await conn.execute(paged)).all()
     n_keys = len(order_by)
     grouped: dict[int, list[Row[Any]]] = {pid: [] for pid in parent_ids}
     parent_index = len(inner.c) - n_keys - 2

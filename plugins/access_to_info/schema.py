@@ -30,7 +30,7 @@ async def load_rti_law_by_country(
     ctx: Context, keys: list[int]
 ) -> list[RightToInformationLaw | None]:
     stmt = select(RtiLaw.country_id, RtiLaw.year_adopted, RtiLaw.rti_rating).where(
-        RtiLaw.country_id.in_(keys)
+        ctx.db.any_of(RtiLaw.country_id, keys)
     )
     async with ctx.db.read() as conn:
         rows = (await conn.execute(stmt)).all()

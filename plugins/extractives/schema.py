@@ -31,7 +31,7 @@ class ExtractivesGroup(types.WorkingGroup):
 
 async def load_eiti_by_country(ctx: Context, keys: list[int]) -> list[EitiStatus | None]:
     stmt = select(EitiMembership.country_id, EitiMembership.status, EitiMembership.joined_on).where(
-        EitiMembership.country_id.in_(keys)
+        ctx.db.any_of(EitiMembership.country_id, keys)
     )
     async with ctx.db.read() as conn:
         rows = (await conn.execute(stmt)).all()

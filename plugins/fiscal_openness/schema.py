@@ -36,7 +36,7 @@ async def load_scores_by_country(ctx: Context, keys: list[int]) -> list[list[Ope
         select(
             OpenBudgetScore.country_id, OpenBudgetScore.edition, OpenBudgetScore.transparency_score
         )
-        .where(OpenBudgetScore.country_id.in_(keys))
+        .where(ctx.db.any_of(OpenBudgetScore.country_id, keys))
         .order_by(OpenBudgetScore.edition.desc())
     )
     async with ctx.db.read() as conn:

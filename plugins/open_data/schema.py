@@ -40,7 +40,7 @@ async def load_charter_by_country(
 ) -> list[OpenDataCharterAdoption | None]:
     stmt = select(
         CharterAdoption.country_id, CharterAdoption.adopted_on, CharterAdoption.level
-    ).where(CharterAdoption.country_id.in_(keys))
+    ).where(ctx.db.any_of(CharterAdoption.country_id, keys))
     async with ctx.db.read() as conn:
         rows = (await conn.execute(stmt)).all()
     found = {

@@ -28,7 +28,7 @@ class OpenParliamentsGroup(types.WorkingGroup):
 
 async def load_legislature_by_country(ctx: Context, keys: list[int]) -> list[Legislature | None]:
     stmt = select(LegislatureRow.country_id, LegislatureRow.name, LegislatureRow.chambers).where(
-        LegislatureRow.country_id.in_(keys)
+        ctx.db.any_of(LegislatureRow.country_id, keys)
     )
     async with ctx.db.read() as conn:
         rows = (await conn.execute(stmt)).all()
