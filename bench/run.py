@@ -1156,6 +1156,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             memory[server.name] = {"start": rss_bytes(server_pids(server))}
         report["commands"] = {
             s.name: " ".join([*(f"{k}={v}" for k, v in s.env_shown.items()), shlex.join(s.command)])
+            .replace(f"{ROOT}/", "")
+            .replace(sys.executable, str(VENV_BIN.relative_to(ROOT) / "python"))
             for s in servers.values()
         }
 

@@ -14,7 +14,7 @@ import tempfile
 from core.db import Database
 from core.migrate import upgrade
 from core.plugins import make_plugin_manager
-from tests.conftest import ClientFactory, settings_for
+from core.testing import ClientFactory, settings_for
 from tests.test_foundations import PAGE, _seed_groups
 
 

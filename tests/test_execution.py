@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ClientFactory
+from core.testing import ClientFactory
 
 DOCUMENTS: list[tuple[str, dict[str, Any] | None]] = [
     (

@@ -21,7 +21,7 @@ from core.app import create_app
 from core.db import Database
 from core.enums import AnchorRole, GroupStatus, MeetingKind, MembershipRole, OrganizationKind
 from core.plugins import make_plugin_manager
-from tests.conftest import GraphQLClient, settings_for
+from core.testing import GraphQLClient, settings_for
 
 PAGE = """
 query($first: Int!) {

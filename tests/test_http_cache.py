@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from core.http_cache import MAX_BODY, is_query_document
-from tests.conftest import GraphQLClient
+from core.testing import GraphQLClient
 
 GROUPS = "{ workingGroups(first: 50) { nodes { id slug name } } }"
 GROUP_UPDATE = """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.conftest import GraphQLClient
+from core.testing import GraphQLClient
 
 ERRORS = "userErrors { code message field }"
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 import core
 from core.config import ConfigError
 from core.plugins import PluginError, discover, make_plugin_manager
-from tests.conftest import GraphQLClient, settings_for
+from core.testing import GraphQLClient, settings_for
 
 INTROSPECT = "{ __schema { types { name fields { name } } } }"
 

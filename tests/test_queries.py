@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.conftest import GraphQLClient
+from core.testing import GraphQLClient
 
 PILOT = {
     "fiscal-openness",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from core.plugins import make_plugin_manager
 from core.schema.build import build_schema
-from tests.conftest import settings_for
+from core.testing import settings_for
 
 SCHEMA_FILE = Path(__file__).parent.parent / "schema.graphql"
 

@@ -181,11 +181,11 @@ def build_schema(plugins: PluginSet, *, fast_execution: bool = True) -> BuiltSch
         ).items()
     }
 
-    extra_types: list[type] = list(group_types.values())
+    extra_types: list[type] = [types.Assessment, *group_types.values()]
     for key, plugin_types in plugins.call("ogp_wg_types"):
         extra_types.extend(plugin_types)
         contributed[key].extend(plugin_types)
-    _check_type_names([Query, Mutation], contributed)
+    _check_type_names([Query, Mutation, types.Assessment], contributed)
 
     try:
         schema = PluginSchema(

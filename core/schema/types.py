@@ -34,6 +34,21 @@ class Node:
         return strawberry.ID(to_global_id(self.node_type, self.pk))  # only when selected
 
 
+@strawberry.interface(
+    description="A score from a published index (Open Budget Index, RTI Rating, ODIN...). Every "
+    "plugin's scores implement it, so a front end charts any index the same way; compare two "
+    "scores only when their `methodologyVersion` is the same."
+)
+class Assessment:
+    score: float
+    scale_max: float = strawberry.field(description="The best possible score on this scale.")
+    edition: str = strawberry.field(description="Edition or year of the index, e.g. '2023'.")
+    methodology_version: str = strawberry.field(
+        description="Scores from different methodology versions are not comparable."
+    )
+    source_url: str = strawberry.field(description="Where the published figure can be checked.")
+
+
 @strawberry.type(description="A thematic area served by an enabled plugin.")
 class Theme:
     key: str

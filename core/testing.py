@@ -1,0 +1,218 @@
+"""pytest fixtures for ogp-working-groups and its plugins (a pytest plugin: entry point `pytest11`).
+
+Installed with the distribution, so a partner's plugin package gets them without a conftest:
+
+- `database_url`: a database migrated from empty (core + every installed plugin), once per session
+  and backend. Every test runs on SQLite, and on PostgreSQL too when `OGP_WG_TEST_DATABASE_URL`
+  is set (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test).
+- `empty_db` / `demo_db`: that database with all tables cleared / with the demo data loaded.
+- `make_client(url, plugins={"enabled": ["my_theme"]}, **settings)`: a `GraphQLClient` talking
+  HTTP to an app with exactly the plugins and settings the test names.
+- `client`: the default configuration over the demo data.
+
+`async def` tests run in their own event loop; no extra plugin is needed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+from starlette.applications import Starlette
+
+from core.app import create_app
+from core.config import Settings, load_settings
+from core.db import Base, Database
+from core.demo import load_demo
+from core.migrate import upgrade
+from core.plugins import PluginSet, make_plugin_manager
+
+PG_URL = os.environ.get("OGP_WG_TEST_DATABASE_URL")
+BACKENDS = ["sqlite", *(["postgres"] if PG_URL else [])]
+BACKENDS_RUN: set[str] = set()
+
+
+def _backends_file(config: pytest.Config) -> Path:
+    return config.rootpath / ".pytest_cache" / "ogp-wg-backends"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if os.environ.get("OGP_WG_TEST_REQUIRE_POSTGRES") and not PG_URL:
+        raise pytest.UsageError("OGP_WG_TEST_REQUIRE_POSTGRES is set but no database URL is")
+    _backends_file(session.config).unlink(missing_ok=True)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Record which backends ran, so CI can fail when PostgreSQL silently did not."""
+    path = _backends_file(session.config)
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("".join(f"{name}\n" for name in sorted(BACKENDS_RUN)))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run `async def` tests in a fresh event loop; dispose the apps they built in that loop."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    args = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    factory = pyfuncitem.funcargs.get("make_client")
+
+    async def run() -> None:
+        try:
+            await pyfuncitem.obj(**args)
+        finally:
+            if isinstance(factory, ClientFactory):
+                await factory.close()
+
+    asyncio.run(run())
+    return True
+
+
+async def _reset_schema(url: str) -> None:
+    db = Database(url)
+    async with db.engine.begin() as conn:
+        if db.is_sqlite:
+            return await db.dispose()
+        await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        await conn.execute(text("CREATE SCHEMA public"))
+    await db.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database migrated from empty by the same code as `ogp-wg db upgrade`."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    else:
+        assert PG_URL
+        url = PG_URL
+
+    async def migrate() -> None:
+        await _reset_schema(url)
+        db = Database(url)
+        try:
+            await upgrade(db, make_plugin_manager(settings_for(url)))
+        finally:
+            await db.dispose()
+
+    asyncio.run(migrate())
+    BACKENDS_RUN.add(request.param)
+    return url
+
+
+def settings_for(url: str, **overrides: Any) -> Settings:
+    return load_settings(environ={}, database_url=url, **overrides)
+
+
+async def clear(url: str) -> None:
+    db = Database(url)
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    async with db.write() as conn:
+        if db.is_sqlite:
+            for table in tables:
+                await conn.execute(text(f'DELETE FROM "{table}"'))
+        else:
+            quoted = ", ".join(f'"{t}"' for t in tables)
+            await conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+    await db.dispose()
+
+
+async def seed_demo(url: str) -> None:
+    db = Database(url)
+    try:
+        await load_demo(db, make_plugin_manager(settings_for(url)))
+    finally:
+        await db.dispose()
+
+
+@pytest.fixture
+def empty_db(database_url: str) -> str:
+    asyncio.run(clear(database_url))
+    return database_url
+
+
+@pytest.fixture
+def demo_db(database_url: str) -> str:
+    async def reset() -> None:
+        await clear(database_url)
+        await seed_demo(database_url)
+
+    asyncio.run(reset())
+    return database_url
+
+
+class GraphQLClient:
+    """Sends GraphQL over HTTP to the ASGI app, as a front end would."""
+
+    def __init__(self, http: httpx.AsyncClient, app: Starlette) -> None:
+        self.http = http
+        self.app = app
+
+    async def post(self, query: str, variables: dict[str, Any] | None = None) -> httpx.Response:
+        return await self.http.post("/graphql", json={"query": query, "variables": variables})
+
+    async def execute(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Run a document that must succeed; return its data."""
+        response = await self.post(query, variables)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+    async def errors(self, query: str, variables: dict[str, Any] | None = None) -> list[Any]:
+        response = await self.post(query, variables)
+        body = response.json()
+        assert body.get("errors"), body
+        return body["errors"]
+
+
+class ClientFactory:
+    """Builds clients for apps with exactly the configuration (and plugins) a test wants."""
+
+    def __init__(self) -> None:
+        self.apps: list[Starlette] = []
+
+    def __call__(
+        self,
+        url: str,
+        *,
+        installed: dict[str, object] | None = None,
+        fast_execution: bool = True,
+        **overrides: Any,
+    ) -> GraphQLClient:
+        settings = settings_for(url, **overrides)
+        plugins: PluginSet = make_plugin_manager(settings, installed=installed)
+        app = create_app(settings, plugins, fast_execution=fast_execution)
+        self.apps.append(app)
+        transport = httpx.ASGITransport(app=app)
+        return GraphQLClient(httpx.AsyncClient(transport=transport, base_url="http://test"), app)
+
+    async def close(self) -> None:
+        for app in self.apps:
+            await app.state.ogp.db.dispose()
+
+
+@pytest.fixture
+def make_client() -> ClientFactory:
+    return ClientFactory()
+
+
+@pytest.fixture
+def client(demo_db: str, make_client: ClientFactory) -> GraphQLClient:
+    """The default configuration (every installed plugin) over the demo data."""
+    return make_client(demo_db, debug=True)
+
+
+@pytest.fixture
+def cli_env(tmp_path: Any) -> Iterator[dict[str, str]]:
+    """Environment for running the real `ogp-wg` console script in an empty directory."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OGP_WG_")}
+    env["OGP_WG_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"
+    yield env
