@@ -35,13 +35,17 @@ def cmd_serve(args: argparse.Namespace) -> None:
             port=settings.port,
             workers=args.workers,
             reload=args.reload,
+            access_log=settings.access_log,
         )
         return
     from core.app import create_app
 
     app = create_app(settings)
     _progress(f"serving GraphQL on http://{settings.host}:{settings.port}/graphql")
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(
+        app, host=settings.host, port=settings.port, log_level="info",
+        access_log=settings.access_log,
+    )  # fmt: skip
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> None:
@@ -100,6 +104,17 @@ def cmd_plugins_list(args: argparse.Namespace) -> None:
         print("  ".join(cell.ljust(width) for cell, width in cells).rstrip())
 
 
+def cmd_plugins_new(args: argparse.Namespace) -> None:
+    from core.scaffold import ScaffoldError, scaffold
+
+    try:
+        path = scaffold(args.key, args.dir)
+    except ScaffoldError as exc:
+        print(f"ogp-wg: error: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_ERROR) from None
+    print(f"created {path}\nnext: pip install -e {path} && pytest {path}")
+
+
 def cmd_schema(args: argparse.Namespace) -> None:
     from core.plugins import make_plugin_manager
     from core.schema.build import build_schema
@@ -147,6 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
     plugins_sub.add_parser(
         "list", help="installed plugins: key, title, version, source, enabled"
     ).set_defaults(func=cmd_plugins_list)
+    new = plugins_sub.add_parser("new", help="scaffold a plugin package that passes its own test")
+    new.add_argument("key", metavar="KEY", help="plugin key, snake_case (e.g. climate_action)")
+    new.add_argument("--dir", default=".", help="where to create ogp-wg-<key>/ (default: .)")
+    new.set_defaults(func=cmd_plugins_new)
 
     sub.add_parser("schema", help="print the GraphQL SDL of the configured schema").set_defaults(
         func=cmd_schema

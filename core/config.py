@@ -50,6 +50,8 @@ class Settings(BaseModel):
     cors_origins: list[str] = Field(default_factory=list)
     host: str = "127.0.0.1"
     port: int = 8000
+    access_log: bool = False
+    """uvicorn's line per request; off by default (a proxy in front usually logs)."""
     plugins: PluginsConfig = Field(default_factory=PluginsConfig)
 
     _split_origins = field_validator("cors_origins", mode="before")(_split)
@@ -59,7 +61,7 @@ class Settings(BaseModel):
         return self.database_url.startswith("sqlite")
 
 
-_TOP_LEVEL = ("database_url", "debug", "graphiql", "cors_origins", "host", "port")
+_TOP_LEVEL = ("database_url", "debug", "graphiql", "cors_origins", "host", "port", "access_log")
 
 
 def load_settings(

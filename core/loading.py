@@ -153,18 +153,16 @@ class _Walker:
         self.scalars = self.ctx.app.schema.schema_converter.scalar_registry
         self.config = self.ctx.app.schema.config
 
-    def object_type(self, field_type: Any, value: Any) -> GraphQLObjectType:
-        named = get_named_type(field_type)
-        if is_abstract_type(named):
-            return self.schema.type_map[value.__strawberry_definition__.name]  # type: ignore[return-value]
-        return named  # type: ignore[return-value]
-
     async def walk(self, field_type: Any, details: list[Any], objects: list[Any]) -> None:
         if not objects or not is_composite_type(get_named_type(field_type)):
             return
-        by_type: dict[GraphQLObjectType, list[Any]] = defaultdict(list)
-        for obj in objects:
-            by_type[self.object_type(field_type, obj)].append(obj)
+        named = get_named_type(field_type)
+        if is_abstract_type(named):
+            by_type: dict[GraphQLObjectType, list[Any]] = defaultdict(list)
+            for obj in objects:
+                by_type[self.schema.type_map[obj.__strawberry_definition__.name]].append(obj)  # type: ignore[index]
+        else:
+            by_type = {named: objects}  # type: ignore[dict-item]
         # One load per selected field, across all concrete types: a list of WorkingGroup
         # interface values costs one statement per relation, not one per theme.
         batches: dict[tuple[Any, ...], tuple[StrawberryField, GraphQLField, Any, list[Any]]] = {}
