@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install lint format schema lock clean
+.PHONY: run test install lint format schema lock clean bench bench-data bench-check bench-explain gate
 
 run: install  ## migrate, load demo data into an empty database, serve on http://127.0.0.1:8000/graphql
 	$(BIN)/ogp-wg db upgrade
@@ -37,6 +37,26 @@ lock:  ## re-resolve dependencies from pyproject.toml into requirements.lock
 	{ echo "# Locked runtime + dev dependencies; regenerate with 'make lock'."; \
 	  .lock-venv/bin/pip freeze --all | grep -v -i -e '^ogp-working-groups' -e '^pip=='; } > requirements.lock
 	rm -rf .lock-venv
+
+# --- performance (issue 3): see bench/README.md and bench/RESULTS.md ---------------------------
+BENCH_DB   ?= postgresql+asyncpg://postgres@127.0.0.1:5432/ogp_bench
+BENCH_ARGS ?= --duration 10 --rounds 3 --soak 300
+
+bench: install bench/postgraphile/node_modules/.package-lock.json  ## CLEARS $$(BENCH_DB); needs PostgreSQL, wrk, Node 20
+	$(BIN)/python -m bench.generate --scale large --database-url $(BENCH_DB)
+	$(BIN)/python -m bench.run --database-url $(BENCH_DB) $(BENCH_ARGS)
+
+bench/postgraphile/node_modules/.package-lock.json: bench/postgraphile/package-lock.json
+	cd bench/postgraphile && npm ci --no-audit --no-fund
+
+bench-data: install  ## "large" benchmark data into $$(BENCH_DB) (CLEARS it)
+	$(BIN)/python -m bench.generate --scale large --database-url $(BENCH_DB)
+
+bench-explain: install  ## EXPLAIN every page's SQL on $$(BENCH_DB): no seq scan of a large table
+	$(BIN)/python -m bench.explain --database-url $(BENCH_DB)
+
+gate: install  ## deterministic instruction-count regression gate (valgrind)
+	$(BIN)/python -m bench.gate
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -1068,8 +1068,21 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             raise BenchError("PostGraphile is not installed: (cd bench/postgraphile && npm ci)")
     if args.rounds < 1 or args.duration <= 0:
         raise BenchError("--rounds must be >= 1 and --duration > 0")
+    busy = [f"{args.ports[n]} ({n})" for n in args.servers if not port_free(args.ports[n])]
+    if busy:
+        raise BenchError(f"port(s) in use: {', '.join(busy)}; stop what listens, or pass --ports")
 
     workdir = Path(tempfile.mkdtemp(prefix="ogp-bench-"))
+    try:
+        return _run(args, urls, workdir)
+    finally:
+        if args.keep_work_files:
+            log(f"work files kept in {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _run(args: argparse.Namespace, urls: Urls, workdir: Path) -> dict[str, Any]:
     started = datetime.now(UTC)
     log(f"database {urls.shown}; work files in {workdir}")
     db = asyncio.run(prepare_database(urls, "postgraphile" in args.servers))
@@ -1207,8 +1220,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     report["versions"] = versions()
     report["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
     report["argv"] = shlex.join(["python", "-m", "bench.run", *sys.argv[1:]])
-    if not args.keep_work_files:
-        shutil.rmtree(workdir, ignore_errors=True)
     return report
 
 
@@ -1498,6 +1509,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    # SIGTERM unwinds like Ctrl-C, so the servers started so far are stopped on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         report = run(args)
     except BenchError as exc:
