@@ -57,7 +57,13 @@ class Registration(Base):
     __table_args__ = (
         UniqueConstraint("meeting_id", "person_id"),
         Index("ix_registrations_meeting_id_status_id", "meeting_id", "status", "id"),
-        Index("ix_registrations_meeting_id_id", "meeting_id", "id"),
+        # covering on PostgreSQL: a meeting's first page of registrants is an index-only range
+        Index(
+            "ix_registrations_meeting_id_id",
+            "meeting_id",
+            "id",
+            postgresql_include=["person_id", "status", "created_at"],
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 import strawberry
-from sqlalchemy import ColumnElement, Select, func, select, tuple_
+from sqlalchemy import ARRAY, ColumnElement, Integer, Select, bindparam, func, select, true, tuple_
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -164,28 +164,45 @@ async def paginate_children(
     first: int,
     after: str | None,
 ) -> dict[int, Connection[T]]:
-    """The first page of children for many parents in ONE statement (a window per parent).
+    """The first page of children for many parents in ONE statement.
 
-    This is how a list under a list (each group's next meetings) stays one query per level.
+    This is how a list under a list (each group's next meetings) stays one query per level. On
+    PostgreSQL each parent's page is a LATERAL subquery with its own LIMIT, so an index on
+    (parent, sort keys) reads only the rows shown, however many children a parent has; SQLite,
+    which has no LATERAL, numbers the rows with a window function instead.
     """
     check_first(first)
-    rank = func.row_number().over(partition_by=parent, order_by=order_by).label("_rank")
-    inner = (
-        _after(stmt, order_by, after)
-        .where(db.any_of(parent, parent_ids))
-        .add_columns(parent.label("_parent"), rank, *_keys(order_by))
-        .subquery()
-    )
-    paged = (
-        select(inner)
-        .where(inner.c["_rank"] <= first + 1)
-        .order_by(inner.c["_parent"], inner.c["_rank"])
-    )
+    filtered = _after(stmt, order_by, after)
+    if db.is_sqlite:
+        rank = func.row_number().over(partition_by=parent, order_by=order_by).label("_rank")
+        inner = (
+            filtered.where(db.any_of(parent, parent_ids))
+            .add_columns(rank, parent.label("ogp_parent"), *_keys(order_by))
+            .subquery()
+        )
+        paged = (
+            select(inner)
+            .where(inner.c["_rank"] <= first + 1)
+            .order_by(inner.c["ogp_parent"], inner.c["_rank"])
+        )
+    else:
+        parents = (
+            func.unnest(bindparam(None, list(parent_ids), type_=ARRAY(Integer)))
+            .table_valued("pid")
+            .render_derived(name="parents")
+        )
+        page = (
+            filtered.where(parent == parents.c.pid)
+            .add_columns(parent.label("ogp_parent"), *_keys(order_by))
+            .order_by(*order_by)
+            .limit(first + 1)
+            .lateral("page")
+        )
+        paged = select(page).select_from(parents).join(page, true())
     async with db.read() as conn:
         rows = (await conn.execute(paged)).all()
     n_keys = len(order_by)
     grouped: dict[int, list[Row[Any]]] = {pid: [] for pid in parent_ids}
-    parent_index = len(inner.c) - n_keys - 2
     for row in rows:
-        grouped[row[parent_index]].append(row)
+        grouped[row.ogp_parent].append(row)
     return {pid: _page(rs, first, n_keys, build, after is not None) for pid, rs in grouped.items()}
