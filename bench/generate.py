@@ -6,6 +6,10 @@ countries, 2,000 organisations, 20,000 people, 50 groups, 5,000 meetings, 200,00
 every installed plugin's table). Everything is dated relative to FIXED_TODAY, not the clock, and
 drawn from `random.Random(seed)`, so two runs give the same rows.
 
+`--registrations N` (default 200,000) changes only the number of registrations at "large" scale:
+every other table is the same for the same seed (but for `meetings.registered_count`, which counts
+them). Busy meetings (100 or more registrations) scale with N, at least 4 of them while N allows.
+
 Rows are built in Python first, then bulk-loaded: asyncpg COPY on PostgreSQL, executemany in one
 transaction on SQLite. Plain INSERTs through the ORM would take minutes at this scale.
 """
@@ -42,6 +46,8 @@ MEETINGS_PER_GROUP = 100
 FUTURE_MEETINGS_PER_GROUP = 35  # >= 20 upcoming per group, with a margin for the clock moving on
 N_REGISTRATIONS = 200_000
 BUSY_MEETINGS = 800  # meetings with 100-220 registrations: the meeting page's subjects
+MIN_BUSY_MEETINGS = 4  # ... however few registrations there are (while N >= 100 per meeting)
+LIGHT_MAX = 60  # registrations on any other meeting
 
 THEMES = {
     "fiscal_openness": "Fiscal Openness",
@@ -213,27 +219,44 @@ def _meetings(rng: random.Random, n_groups: int) -> list[list[Any]]:
     return rows
 
 
-def _registration_counts(rng: random.Random, n_meetings: int) -> list[int]:
-    """BUSY_MEETINGS busy meetings, the rest light, adjusted to exactly N_REGISTRATIONS."""
-    busy = set(rng.sample(range(n_meetings), BUSY_MEETINGS))
-    counts = [rng.randint(100, 220) if i in busy else rng.randint(0, 34) for i in range(n_meetings)]
+def _registration_counts(rng: random.Random, n_meetings: int, total: int) -> list[int]:
+    """Busy meetings (100-220) and light ones (0-60), adjusted to exactly `total`.
+
+    At N_REGISTRATIONS: BUSY_MEETINGS busy ones, light ones drawn from 0-34 (the original draws,
+    so the default data is unchanged). Otherwise both scale with `total`, keeping at least
+    MIN_BUSY_MEETINGS busy meetings while `total` allows 100 per meeting.
+    """
+    n_busy = min(max(MIN_BUSY_MEETINGS, round(BUSY_MEETINGS * total / N_REGISTRATIONS)),
+                 total // 100, n_meetings)  # fmt: skip
+    busy_max = min(220, total // n_busy) if n_busy else 220
+    light_max = min(34, round(34 * total / N_REGISTRATIONS))
+    busy = set(rng.sample(range(n_meetings), n_busy))
+    counts = [
+        rng.randint(100, busy_max) if i in busy else rng.randint(0, light_max)
+        for i in range(n_meetings)
+    ]
     light = [i for i in range(n_meetings) if i not in busy]
     rng.shuffle(light)
-    diff, j = N_REGISTRATIONS - sum(counts), 0
+    diff, j = total - sum(counts), 0
+    if diff > LIGHT_MAX * len(light) - sum(counts[i] for i in light):
+        raise ValueError(f"{total:,} registrations do not fit on {n_meetings:,} meetings")
     while diff:
         i, step = light[j % len(light)], 1 if diff > 0 else -1
-        if 0 <= counts[i] + step <= 60:
+        if 0 <= counts[i] + step <= LIGHT_MAX:
             counts[i] += step
             diff -= step
         j += 1
     return counts
 
 
-def _registrations(rng: random.Random, meetings: list[list[Any]]) -> list[tuple[Any, ...]]:
+def _registrations(
+    rng: random.Random, meetings: list[list[Any]], total: int = N_REGISTRATIONS
+) -> list[tuple[Any, ...]]:
     """First come, first served: places go in order of creation until capacity; a past meeting's
     extra ones are CANCELLED, an upcoming one's WAITLISTED. Sets each meeting's registered_count."""
     rows = []
-    for meeting, count in zip(meetings, _registration_counts(rng, len(meetings)), strict=True):
+    counts = _registration_counts(rng, len(meetings), total)
+    for meeting, count in zip(meetings, counts, strict=True):
         mid, start, end, capacity = meeting[0], meeting[4], meeting[5], meeting[9]
         past = end <= NOW
         last = min(start, NOW) - timedelta(hours=1)
@@ -281,15 +304,26 @@ def _plugin_tables(rng: random.Random, countries: list[tuple[Any, ...]]) -> list
     ]  # fmt: skip
 
 
-def large_tables(seed: int) -> list[Table]:
-    """Every table of the "large" scale, in foreign-key order."""
+def large_tables(seed: int, n_registrations: int = N_REGISTRATIONS) -> list[Table]:
+    """Every table of the "large" scale, in foreign-key order.
+
+    `n_registrations` changes the registrations (and `meetings.registered_count`) only.
+    """
     rng = random.Random(seed)
     countries = _countries(rng)
     orgs = _organizations(rng, countries)
     people = _people(rng)
     groups, anchors, members = _groups(rng, orgs)
     meetings = _meetings(rng, len(groups[2]))
-    registrations = _registrations(rng, meetings)  # also sets meetings' registered_count
+    if n_registrations == N_REGISTRATIONS:
+        registrations = _registrations(rng, meetings)  # also sets meetings' registered_count
+    else:
+        # Draw them from a copy of `rng`, and advance `rng` by the default draws (on a copy of the
+        # meetings), so that the tables drawn after them stay the same for the same seed.
+        own = random.Random()
+        own.setstate(rng.getstate())
+        _registrations(rng, [list(m) for m in meetings])
+        registrations = _registrations(own, meetings, n_registrations)
     return [
         ("countries", ("id", "alpha2", "alpha3", "name", "region", "ogp_member_since",
                        "action_plan_cycle"), countries),
@@ -393,7 +427,7 @@ async def analyze(url: str) -> None:
         await conn.close()
 
 
-async def generate(scale: str, url: str, seed: int) -> None:
+async def generate(scale: str, url: str, seed: int, n_registrations: int = N_REGISTRATIONS) -> None:
     started = clock.perf_counter()
     plugins = make_plugin_manager(load_settings(database_url=url))
     await _clear(url)
@@ -408,7 +442,7 @@ async def generate(scale: str, url: str, seed: int) -> None:
         else:
             built = clock.perf_counter()
             installed = set(Base.metadata.tables)
-            tables = [t for t in large_tables(seed) if t[0] in installed]
+            tables = [t for t in large_tables(seed, n_registrations) if t[0] in installed]
             print(f"rows built in {clock.perf_counter() - built:.1f}s", file=sys.stderr)
             if db.is_sqlite:
                 await _insert_sqlite(db, tables)
@@ -425,8 +459,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--scale", choices=("pilot", "large"), required=True)
     parser.add_argument("--database-url", required=True, help="SQLAlchemy URL; CLEARED first")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--registrations",
+        type=int,
+        default=N_REGISTRATIONS,
+        metavar="N",
+        help=f"registrations at 'large' scale (default {N_REGISTRATIONS:,}); other tables same",
+    )
     args = parser.parse_args(argv)
-    asyncio.run(generate(args.scale, args.database_url, args.seed))
+    if args.registrations < 0:
+        parser.error("--registrations must be >= 0")
+    if args.scale == "pilot" and args.registrations != N_REGISTRATIONS:
+        parser.error("--registrations applies to --scale large only")
+    asyncio.run(generate(args.scale, args.database_url, args.seed, args.registrations))
 
 
 if __name__ == "__main__":
