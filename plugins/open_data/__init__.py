@@ -1,4 +1,6 @@
-"""Open data: open government data and the International Open Data Charter (plugin hooks only)."""
+"""Open data: the International Open Data Charter, data portals, high-value datasets and ODIN
+scores (plugin hooks only; each hook imports what it returns, so loading the plugin is cheap).
+"""
 
 from __future__ import annotations
 
@@ -16,15 +18,15 @@ def ogp_wg_theme() -> Theme:
         key=KEY,
         title="Open data",
         summary="Publishing government data openly, by default, for reuse by anyone.",
-        version="0.1.0",
+        version="0.2.0",
     )
 
 
 @hookimpl
 def ogp_wg_models() -> list[type]:
-    from plugins.open_data.models import CharterAdoption
+    from plugins.open_data.models import CharterAdopter, DataPortal, HighValueDataset, OdinScore
 
-    return [CharterAdoption]
+    return [CharterAdopter, DataPortal, HighValueDataset, OdinScore]
 
 
 @hookimpl
@@ -41,16 +43,23 @@ def ogp_wg_group_type() -> type:
 
 @hookimpl
 def ogp_wg_type_fields() -> dict[str, list[Any]]:
-    from plugins.open_data.schema import open_data_charter
+    from plugins.open_data.schema import COUNTRY_FIELDS
 
-    return {"Country": [open_data_charter]}
+    return {"Country": COUNTRY_FIELDS}
 
 
 @hookimpl
-def ogp_wg_loaders() -> dict[str, Any]:
-    from plugins.open_data.schema import LOADERS
+def ogp_wg_query_fields() -> list[Any]:
+    from plugins.open_data.schema import QUERY_FIELDS
 
-    return LOADERS
+    return QUERY_FIELDS
+
+
+@hookimpl
+def ogp_wg_mutation_fields() -> list[Any]:
+    from plugins.open_data.mutations import MUTATION_FIELDS
+
+    return MUTATION_FIELDS
 
 
 @hookimpl

@@ -1,33 +1,196 @@
-"""Demo data: International Open Data Charter adoptions (see the Charter's list of adopters)."""
+"""Demo data of the open data area: Charter adopters, portals, high-value datasets, ODIN scores.
+
+Idempotent: a row is added only when its natural key is missing (country + government, or the
+country's national adopter; portal URL; dataset URL; country + ODIN edition).
+
+Documented: the Charter adopters below are among the seventeen governments that adopted the
+International Open Data Charter at the OGP Global Summit in Mexico City, announced by the World
+Wide Web Foundation on 29 October 2015 (SOURCE_2015); their date is that announcement's. The
+portals' addresses and platforms are public. Illustrative, and marked so in each row's `notes`:
+every dataset count and check date, every dataset's openness assessment and dates, and every
+ODIN figure (see https://odin.opendatawatch.com for the published ones).
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core import models
-from plugins.open_data.models import CharterAdoption, OpenDataCharterLevel
+from plugins.open_data.models import (
+    CharterAdopter,
+    DataPortal,
+    DataPortalPlatform,
+    HighValueDataset,
+    HighValueDatasetCategory,
+    OdinScore,
+    OpenDataCharterLevel,
+)
 
-# Illustrative adoptions: the levels and dates are demo data only, not checked against the
-# adopters list; see https://opendatacharter.org/government-adopters/ before citing.
-ADOPTIONS = {
-    "MX": (date(2015, 10, 28), OpenDataCharterLevel.NATIONAL),
-    "PH": (date(2016, 5, 20), OpenDataCharterLevel.NATIONAL),
-    "GB": (date(2015, 10, 28), OpenDataCharterLevel.NATIONAL),
-    "BR": (date(2017, 6, 1), OpenDataCharterLevel.LOCAL),
-    "UY": (date(2016, 3, 1), OpenDataCharterLevel.NATIONAL),
-}
+ILLUSTRATIVE = "(Illustrative demo data.)"
+SOURCE_2015 = (
+    "https://webfoundation.org/2015/10/"
+    "seventeen-governments-adopt-the-new-international-open-data-charter/"
+)
+ADOPTED_2015 = date(2015, 10, 29)
+NATIONAL = OpenDataCharterLevel.NATIONAL
+SUBNATIONAL = OpenDataCharterLevel.SUBNATIONAL
+
+# (country, government, level): documented, see the module docstring.
+ADOPTERS = [
+    ("CL", "Government of Chile", NATIONAL),
+    ("MX", "Government of Mexico", NATIONAL),
+    ("MX", "State of Morelos", SUBNATIONAL),
+    ("MX", "Xalapa", SUBNATIONAL),
+    ("MX", "Municipality of Puebla", SUBNATIONAL),
+    ("PH", "Government of the Philippines", NATIONAL),
+    ("GB", "Government of the United Kingdom", NATIONAL),
+    ("UY", "Government of Uruguay", NATIONAL),
+    ("UY", "Montevideo", SUBNATIONAL),
+    ("AR", "Buenos Aires", SUBNATIONAL),
+]
+
+# (country, name, url, platform, has API, dataset count, checked on). Names, URLs and platforms
+# are public; the counts and check dates are illustrative.
+CKAN = DataPortalPlatform.CKAN
+PORTALS = [
+    ("GB", "data.gov.uk", "https://www.data.gov.uk", CKAN, True, 50000, date(2024, 6, 1)),
+    ("US", "Data.gov", "https://data.gov", CKAN, True, 300000, date(2024, 6, 1)),
+    ("CA", "Open Government Portal", "https://open.canada.ca", CKAN, True, 40000, None),
+    ("MX", "datos.gob.mx", "https://datos.gob.mx", CKAN, True, 9000, date(2024, 6, 1)),
+    ("UY", "Catálogo de Datos Abiertos", "https://catalogodatos.gub.uy", CKAN, True, 2000, None),
+    ("AR", "Buenos Aires Data", "https://data.buenosaires.gob.ar", CKAN, True, 400, None),
+]
+
+# Illustrative: the openness elements and dates are demo values, not an assessment.
+# (country, portal URL or None, title, category, url, machine-readable, non-proprietary,
+#  metadata, download/API, open licence, licence, checked on, last updated on)
+H = HighValueDatasetCategory
+DATASETS = [
+    ("GB", None, "Companies House basic company data", H.COMPANIES_AND_COMPANY_OWNERSHIP,
+     "https://download.companieshouse.gov.uk/en_output.html",
+     True, True, True, True, True, "Open Government Licence v3.0",
+     date(2024, 6, 3), date(2024, 6, 1)),
+    ("MX", None, "Censo de Población y Vivienda 2020", H.STATISTICS,
+     "https://www.inegi.org.mx/programas/ccpv/2020/",
+     True, True, True, True, False, None, date(2024, 6, 3), None),
+    ("US", "https://data.gov", "Global Historical Climatology Network daily (GHCNd)",
+     H.METEOROLOGICAL,
+     "https://www.ncei.noaa.gov/products/land-based-station/global-historical-climatology-network-daily",
+     True, True, True, True, True, "Public domain", date(2024, 6, 3), date(2024, 6, 2)),
+    ("CA", None, "National Pollutant Release Inventory", H.EARTH_OBSERVATION_ENVIRONMENT,
+     "https://www.canada.ca/en/services/environment/pollution-waste-management/national-pollutant-release-inventory.html",
+     True, False, True, True, True, "Open Government Licence - Canada",
+     date(2024, 6, 3), None),
+]  # fmt: skip
+
+# Illustrative ODIN figures: (country, edition, overall, coverage, openness).
+ODIN = [
+    ("MX", "2020/21", 71.0, 63.5, 79.0),
+    ("MX", "2022/23", 74.5, 66.0, 83.5),
+    ("GB", "2022/23", 78.0, 70.5, 86.0),
+    ("UY", "2022/23", 62.0, 55.5, 69.0),
+    ("PH", "2022/23", 58.5, 49.0, 68.5),
+    ("MN", "2022/23", 60.0, 52.5, 67.5),
+]
+
+
+async def _existing(conn: AsyncConnection, *columns: Any) -> set[Any]:
+    rows = (await conn.execute(select(*columns))).all()
+    return {tuple(row) if len(columns) > 1 else row[0] for row in rows}
 
 
 async def load(conn: AsyncConnection) -> None:
     countries = dict((await conn.execute(select(models.Country.alpha2, models.Country.id))).all())
-    existing = set((await conn.execute(select(CharterAdoption.country_id))).scalars().all())
+
+    adopters = await _existing(conn, CharterAdopter.country_id, CharterAdopter.government)
+    nationals = set(
+        (
+            await conn.execute(
+                select(CharterAdopter.country_id).where(CharterAdopter.level == NATIONAL)
+            )
+        ).scalars()
+    )
+    rows: list[dict[str, Any]] = []
+    for code, government, level in ADOPTERS:
+        cid = countries.get(code)
+        if cid is None or (cid, government) in adopters or (level == NATIONAL and cid in nationals):
+            continue
+        rows.append(
+            {
+                "country_id": cid,
+                "government": government,
+                "level": level,
+                "adopted_on": ADOPTED_2015,
+                "source_url": SOURCE_2015,
+            }
+        )
+    if rows:
+        await conn.execute(insert(CharterAdopter), rows)
+
+    portal_urls = await _existing(conn, DataPortal.url)
     rows = [
-        {"country_id": countries[code], "adopted_on": adopted_on, "level": level}
-        for code, (adopted_on, level) in ADOPTIONS.items()
-        if code in countries and countries[code] not in existing
+        {
+            "country_id": countries[code],
+            "name": name,
+            "url": url,
+            "platform": platform,
+            "has_api": has_api,
+            "dataset_count": count,
+            "checked_on": checked_on,
+            "notes": f"{ILLUSTRATIVE} The dataset count and check date are not measured.",
+        }
+        for code, name, url, platform, has_api, count, checked_on in PORTALS
+        if code in countries and url not in portal_urls
     ]
     if rows:
-        await conn.execute(CharterAdoption.__table__.insert(), rows)
+        await conn.execute(insert(DataPortal), rows)
+
+    portals = dict((await conn.execute(select(DataPortal.url, DataPortal.id))).all())
+    dataset_urls = await _existing(conn, HighValueDataset.url)
+    rows = []
+    for code, portal_url, title, category, url, *elements, licence, checked, updated in DATASETS:
+        if code not in countries or url in dataset_urls:
+            continue
+        machine, non_proprietary, metadata, download, open_licence = elements
+        rows.append(
+            {
+                "country_id": countries[code],
+                "portal_id": portals.get(portal_url) if portal_url else None,
+                "title": title,
+                "category": category,
+                "url": url,
+                "machine_readable": machine,
+                "non_proprietary_format": non_proprietary,
+                "metadata_available": metadata,
+                "download_or_api": download,
+                "open_licence": open_licence,
+                "licence": licence,
+                "checked_on": checked,
+                "last_updated_on": updated,
+                "notes": f"{ILLUSTRATIVE} The openness elements are not an assessment.",
+            }
+        )
+    if rows:
+        await conn.execute(insert(HighValueDataset), rows)
+
+    scored = await _existing(conn, OdinScore.country_id, OdinScore.edition)
+    rows = [
+        {
+            "country_id": countries[code],
+            "edition": edition,
+            "overall": overall,
+            "coverage": coverage,
+            "openness": openness,
+            "methodology_version": f"ODIN {edition}",
+            "source_url": "https://odin.opendatawatch.com",
+            "notes": f"{ILLUSTRATIVE} Not the published ODIN figures.",
+        }
+        for code, edition, overall, coverage, openness in ODIN
+        if code in countries and (countries[code], edition) not in scored
+    ]
+    if rows:
+        await conn.execute(insert(OdinScore), rows)

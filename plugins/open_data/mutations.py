@@ -1,0 +1,206 @@
+"""Root mutations of the open data area: one input object, a payload with `userErrors`, one
+transaction each (`core.in_transaction`), the write itself in `plugins.open_data.services`.
+
+`...Record` mutations add a record, and with `replace: true` correct the one already stored under
+the same key (country + government, dataset URL, country + ODIN edition). Portals, whose figures
+change between checks, are corrected with `dataPortalUpdate`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from core import UserError, in_transaction, prefetched
+from plugins.open_data import services
+from plugins.open_data.models import (
+    DataPortalPlatform,
+    HighValueDatasetCategory,
+    OpenDataCharterLevel,
+)
+from plugins.open_data.schema import (
+    DataPortal,
+    HighValueDataset,
+    OdinScore,
+    OpenDataCharterAdopter,
+)
+
+REPLACE = "Correct the record already stored under the same key instead of failing."
+COUNTRY = "ISO 3166-1 alpha-2 or alpha-3 code of an OGP country."
+
+
+def _given(value: Any) -> Any:
+    return services.UNSET if value is strawberry.UNSET else value
+
+
+# --- inputs and payloads -------------------------------------------------------------------------
+
+
+@strawberry.input(description="A government's adoption of the International Open Data Charter.")
+class CharterAdoptionRecordInput:
+    country: str = strawberry.field(description=COUNTRY)
+    government: str = strawberry.field(description="e.g. 'Government of Uruguay', 'Montevideo'.")
+    level: OpenDataCharterLevel
+    adopted_on: date = strawberry.field(description="Not before October 2015.")
+    source_url: str | None = strawberry.field(default=None, description="Evidence of adoption.")
+    replace: bool = strawberry.field(default=False, description=REPLACE)
+
+
+@strawberry.type
+class CharterAdoptionPayload:
+    adopter: OpenDataCharterAdopter | None
+    user_errors: list[UserError]
+
+
+@strawberry.input(description="A government open data portal.")
+class DataPortalRecordInput:
+    country: str = strawberry.field(description=COUNTRY)
+    name: str
+    url: str = strawberry.field(description="http(s) URL; one portal per URL.")
+    platform: DataPortalPlatform
+    has_api: bool
+    dataset_count: int | None = strawberry.field(default=None, description="At least 0.")
+    checked_on: date | None = strawberry.field(
+        default=None, description="When the count and API were checked."
+    )
+    notes: str | None = None
+
+
+@strawberry.input(description="Fields left out stay as they are.")
+class DataPortalUpdateInput:
+    id: strawberry.ID
+    name: str | None = strawberry.UNSET
+    url: str | None = strawberry.UNSET
+    platform: DataPortalPlatform | None = strawberry.UNSET
+    has_api: bool | None = strawberry.UNSET
+    dataset_count: int | None = strawberry.UNSET
+    checked_on: date | None = strawberry.UNSET
+    notes: str | None = strawberry.UNSET
+
+
+@strawberry.type
+class DataPortalPayload:
+    data_portal: DataPortal | None
+    user_errors: list[UserError]
+
+
+@strawberry.input(description="A high-value dataset and the openness elements it meets.")
+class DatasetRecordInput:
+    country: str = strawberry.field(description=COUNTRY)
+    title: str
+    category: HighValueDatasetCategory
+    url: str = strawberry.field(description="The dataset's landing page; one dataset per URL.")
+    machine_readable: bool
+    non_proprietary_format: bool
+    metadata_available: bool
+    download_or_api: bool
+    open_licence: bool
+    checked_on: date = strawberry.field(description="When the openness elements were checked.")
+    portal_id: strawberry.ID | None = strawberry.field(
+        default=None, description="A DataPortal of the same country."
+    )
+    licence: str | None = None
+    last_updated_on: date | None = strawberry.field(
+        default=None, description="Last update by the publisher; not after checkedOn."
+    )
+    notes: str | None = None
+    replace: bool = strawberry.field(default=False, description=REPLACE)
+
+
+@strawberry.type
+class DatasetPayload:
+    dataset: HighValueDataset | None
+    user_errors: list[UserError]
+
+
+@strawberry.input(
+    description="A country's ODIN scores in one edition, as Open Data Watch publishes them."
+)
+class OdinScoreRecordInput:
+    country: str = strawberry.field(description=COUNTRY)
+    edition: str = strawberry.field(description="e.g. '2017' or '2022/23'.")
+    score: float = strawberry.field(description="ODIN overall score, 0-100.")
+    coverage: float = strawberry.field(description="ODIN coverage subscore, 0-100.")
+    openness: float = strawberry.field(description="ODIN openness subscore, 0-100.")
+    methodology_version: str | None = strawberry.field(
+        default=None, description="Default 'ODIN <edition>'."
+    )
+    source_url: str | None = strawberry.field(
+        default=None, description=f"Default {services.ODIN_SOURCE_URL}."
+    )
+    notes: str | None = None
+    replace: bool = strawberry.field(default=False, description=REPLACE)
+
+
+@strawberry.type
+class OdinScorePayload:
+    odin_score: OdinScore | None
+    user_errors: list[UserError]
+
+
+# --- mutations -----------------------------------------------------------------------------------
+
+
+@strawberry.mutation(description="Record a government's adoption of the Open Data Charter.")
+async def charter_adoption_record(
+    info: Info, input: CharterAdoptionRecordInput
+) -> CharterAdoptionPayload:
+    data = services.Adoption(**vars(input))
+    row, errors = await in_transaction(
+        info.context, lambda conn: services.record_adoption(conn, data)
+    )
+    adopter = row and OpenDataCharterAdopter.from_row(row)
+    return await prefetched(info, CharterAdoptionPayload(adopter=adopter, user_errors=errors))
+
+
+@strawberry.mutation(description="Record a government open data portal.")
+async def data_portal_record(info: Info, input: DataPortalRecordInput) -> DataPortalPayload:
+    values = vars(input).copy()
+    country = values.pop("country")
+    changes = services.PortalChanges(**values)
+    row, errors = await in_transaction(
+        info.context, lambda conn: services.record_portal(conn, country, changes)
+    )
+    portal = row and DataPortal.from_row(row)
+    return await prefetched(info, DataPortalPayload(data_portal=portal, user_errors=errors))
+
+
+@strawberry.mutation(description="Correct a data portal: its URL, platform, count, API, notes.")
+async def data_portal_update(info: Info, input: DataPortalUpdateInput) -> DataPortalPayload:
+    values = {name: _given(value) for name, value in vars(input).items() if name != "id"}
+    changes = services.PortalChanges(**values)
+    row, errors = await in_transaction(
+        info.context, lambda conn: services.update_portal(conn, input.id, changes)
+    )
+    portal = row and DataPortal.from_row(row)
+    return await prefetched(info, DataPortalPayload(data_portal=portal, user_errors=errors))
+
+
+@strawberry.mutation(description="Record a high-value dataset and its openness elements.")
+async def dataset_record(info: Info, input: DatasetRecordInput) -> DatasetPayload:
+    data = services.Dataset(**vars(input))
+    row, errors = await in_transaction(
+        info.context, lambda conn: services.record_dataset(conn, data)
+    )
+    dataset = row and HighValueDataset.from_row(row)
+    return await prefetched(info, DatasetPayload(dataset=dataset, user_errors=errors))
+
+
+@strawberry.mutation(description="Record a country's ODIN scores for one edition.")
+async def odin_score_record(info: Info, input: OdinScoreRecordInput) -> OdinScorePayload:
+    data = services.Odin(**vars(input))
+    row, errors = await in_transaction(info.context, lambda conn: services.record_odin(conn, data))
+    score = row and OdinScore.from_row(row)
+    return await prefetched(info, OdinScorePayload(odin_score=score, user_errors=errors))
+
+
+MUTATION_FIELDS = [
+    charter_adoption_record,
+    data_portal_record,
+    data_portal_update,
+    dataset_record,
+    odin_score_record,
+]

@@ -1,0 +1,422 @@
+"""Recording and correcting the open data area's records: validation, then one write.
+
+Each function runs inside the mutation's transaction (`core.in_transaction`). Every invalid input
+is reported at once as `Rejected(user_error(...))`, so nothing is written; the unique constraints
+that a concurrent write could still hit are mapped to the same codes below.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core import Rejected, UserError, models, pk_of, register_constraint_error, user_error
+from plugins.open_data import models as tables
+from plugins.open_data.models import (
+    CHARTER_LAUNCHED,
+    ODIN_SCALE_MAX,
+    HighValueDatasetCategory,
+    OpenDataCharterLevel,
+)
+
+ODIN_SOURCE_URL = "https://odin.opendatawatch.com"
+ODIN_EDITION = re.compile(r"^(\d{4})(?:/(\d{2}))?$")
+
+register_constraint_error(
+    r"uq_open_data_charter_adopters_country_id_government"
+    r"|open_data_charter_adopters\.country_id, open_data_charter_adopters\.government",
+    "DUPLICATE_ADOPTION",
+    "this government's adoption is already recorded",
+    "government",
+)
+register_constraint_error(
+    r"uq_open_data_charter_adopters_national|open_data_charter_adopters\.country_id(?!,)",
+    "DUPLICATE_NATIONAL_ADOPTION",
+    "the country's national government already has an adoption recorded",
+    "level",
+)
+register_constraint_error(
+    r"uq_open_data_portals_url|open_data_portals\.url",
+    "DUPLICATE_PORTAL",
+    "a portal with this URL is already recorded",
+    "url",
+)
+register_constraint_error(
+    r"uq_open_data_high_value_datasets_url|open_data_high_value_datasets\.url",
+    "DUPLICATE_DATASET",
+    "a dataset with this URL is already recorded",
+    "url",
+)
+register_constraint_error(
+    r"uq_open_data_odin_scores_country_id_edition"
+    r"|open_data_odin_scores\.country_id, open_data_odin_scores\.edition",
+    "DUPLICATE_ODIN_SCORE",
+    "the country's ODIN scores for this edition are already recorded",
+    "edition",
+)
+
+UNSET: Any = object()
+"""A field left out of an update: keep the stored value."""
+
+
+# --- checks --------------------------------------------------------------------------------------
+
+
+class Checks:
+    """Collects every problem of one input, so the caller fixes them all in one go."""
+
+    def __init__(self) -> None:
+        self.errors: list[UserError] = []
+
+    def add(self, code: str, message: str, field: str) -> None:
+        self.errors.append(user_error(code, message, field))
+
+    def text(self, value: str | None, field: str, max_len: int, *, required: bool = True) -> None:
+        if value is None:
+            return
+        if required and not value.strip():
+            self.add("REQUIRED", f"{field} must not be blank", field)
+        elif len(value) > max_len:
+            self.add("TOO_LONG", f"{field} is longer than {max_len} characters", field)
+
+    def url(self, value: str | None, field: str) -> None:
+        if value is None:
+            return
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname or " " in value.strip():
+            self.add("INVALID_URL", f"{field} must be an http(s) URL, got {value!r}", field)
+        elif len(value) > 500:
+            self.add("TOO_LONG", f"{field} is longer than 500 characters", field)
+
+    def score(self, value: float, field: str) -> None:
+        if not (math.isfinite(value) and 0 <= value <= ODIN_SCALE_MAX):
+            self.add("SCORE_OUT_OF_RANGE", f"{field} must be between 0 and 100, got {value}", field)
+
+    def count(self, value: int | None, field: str) -> None:
+        if value is not None and value < 0:
+            self.add("NEGATIVE_COUNT", f"{field} must not be negative, got {value}", field)
+
+    async def country(self, conn: AsyncConnection, code: str, field: str = "country") -> int:
+        """The id of the country with this ISO alpha-2 or alpha-3 code (0 if unknown)."""
+        code = code.strip().upper()
+        column = models.Country.alpha2 if len(code) == 2 else models.Country.alpha3
+        country_id = (await conn.execute(select(models.Country.id).where(column == code))).scalar()
+        if country_id is None:
+            self.add("UNKNOWN_COUNTRY", f"no country with ISO code {code!r}", field)
+            return 0
+        return country_id
+
+    def done(self) -> None:
+        if self.errors:
+            raise Rejected(*self.errors)
+
+
+def _returning(model: Any) -> Any:
+    return model.__table__.c
+
+
+async def _save(
+    conn: AsyncConnection, model: Any, existing_id: int | None, values: dict[str, Any]
+) -> Any:
+    """Insert a row, or replace the stored values of `existing_id`; return the row."""
+    if existing_id is None:
+        stmt = insert(model).values(**values)
+    else:
+        stmt = update(model).where(model.id == existing_id).values(**values)
+    return (await conn.execute(stmt.returning(*_returning(model)))).one()
+
+
+def _duplicate(code: str, message: str, field: str) -> Rejected:
+    return Rejected(user_error(code, f"{message}; pass replace: true to correct it", field))
+
+
+# --- Charter adoptions ---------------------------------------------------------------------------
+
+
+@dataclass
+class Adoption:
+    country: str
+    government: str
+    level: OpenDataCharterLevel
+    adopted_on: date
+    source_url: str | None = None
+    replace: bool = False
+
+
+async def record_adoption(conn: AsyncConnection, data: Adoption) -> Any:
+    check = Checks()
+    check.text(data.government, "government", 200)
+    if data.adopted_on < CHARTER_LAUNCHED:
+        check.add(
+            "DATE_BEFORE_CHARTER",
+            "the International Open Data Charter was first adopted in October 2015",
+            "adoptedOn",
+        )
+    check.url(data.source_url, "sourceUrl")
+    country_id = await check.country(conn, data.country)
+    check.done()
+
+    adopter = tables.CharterAdopter
+    government = data.government.strip()
+    existing = (
+        await conn.execute(
+            select(adopter.id).where(
+                adopter.country_id == country_id, adopter.government == government
+            )
+        )
+    ).scalar()
+    if existing is not None and not data.replace:
+        raise _duplicate(
+            "DUPLICATE_ADOPTION",
+            f"the adoption by {government!r} is already recorded",
+            "government",
+        )
+    if data.level == OpenDataCharterLevel.NATIONAL:
+        national = select(adopter.government).where(
+            adopter.country_id == country_id,
+            adopter.level == OpenDataCharterLevel.NATIONAL,
+            adopter.id != (existing or 0),
+        )
+        other = (await conn.execute(national)).scalar()
+        if other is not None:
+            raise Rejected(
+                user_error(
+                    "DUPLICATE_NATIONAL_ADOPTION",
+                    f"the national adopter of this country is already recorded as {other!r}",
+                    "level",
+                )
+            )
+    values = {
+        "country_id": country_id,
+        "government": government,
+        "level": data.level,
+        "adopted_on": data.adopted_on,
+        "source_url": data.source_url and data.source_url.strip(),
+    }
+    return await _save(conn, adopter, existing, values)
+
+
+# --- Data portals --------------------------------------------------------------------------------
+
+
+@dataclass
+class PortalChanges:
+    """Fields of a portal; UNSET ones (only in updates) keep their stored value."""
+
+    name: Any = UNSET
+    url: Any = UNSET
+    platform: Any = UNSET
+    dataset_count: Any = UNSET
+    has_api: Any = UNSET
+    checked_on: Any = UNSET
+    notes: Any = UNSET
+
+    def validate(self, check: Checks) -> None:
+        given = self.values()
+        for name in ("name", "url", "platform", "has_api"):
+            if name in given and given[name] is None:
+                field = _camel(name)
+                check.add("REQUIRED", f"{field} cannot be null", field)
+        check.text(given.get("name"), "name", 200)
+        check.url(given.get("url"), "url")
+        check.count(given.get("dataset_count"), "datasetCount")
+        check.text(given.get("notes"), "notes", 500, required=False)
+
+    def values(self) -> dict[str, Any]:
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out = {name: value for name, value in out.items() if value is not UNSET}
+        for name in ("name", "url"):
+            if isinstance(out.get(name), str):
+                out[name] = out[name].strip()
+        if "notes" in out and out["notes"] is None:
+            out["notes"] = ""
+        return out
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+async def _portal_url_taken(conn: AsyncConnection, url: str, other_than: int = 0) -> None:
+    portal = tables.DataPortal
+    stmt = select(portal.id).where(portal.url == url, portal.id != other_than)
+    if (await conn.execute(stmt)).first() is not None:
+        raise Rejected(
+            user_error("DUPLICATE_PORTAL", f"the portal {url!r} is already recorded", "url")
+        )
+
+
+async def record_portal(conn: AsyncConnection, country: str, changes: PortalChanges) -> Any:
+    check = Checks()
+    changes.validate(check)
+    country_id = await check.country(conn, country)
+    check.done()
+    values = {"notes": ""} | changes.values()
+    await _portal_url_taken(conn, values["url"])
+    return await _save(conn, tables.DataPortal, None, {"country_id": country_id, **values})
+
+
+async def update_portal(conn: AsyncConnection, portal_id: str, changes: PortalChanges) -> Any:
+    portal = tables.DataPortal
+    pk = pk_of(portal_id, "DataPortal") or 0
+    found = (await conn.execute(select(portal.id).where(portal.id == pk))).scalar()
+    if found is None:
+        raise Rejected(user_error("NOT_FOUND", f"no DataPortal with id {portal_id!r}", "id"))
+    check = Checks()
+    changes.validate(check)
+    check.done()
+    values = changes.values()
+    if "url" in values:
+        await _portal_url_taken(conn, values["url"], other_than=found)
+    if not values:
+        return (await conn.execute(select(*_returning(portal)).where(portal.id == found))).one()
+    return await _save(conn, portal, found, values)
+
+
+# --- High-value datasets -------------------------------------------------------------------------
+
+
+@dataclass
+class Dataset:
+    country: str
+    title: str
+    category: HighValueDatasetCategory
+    url: str
+    machine_readable: bool
+    non_proprietary_format: bool
+    metadata_available: bool
+    download_or_api: bool
+    open_licence: bool
+    checked_on: date
+    portal_id: str | None = None
+    licence: str | None = None
+    last_updated_on: date | None = None
+    notes: str | None = None
+    replace: bool = False
+
+
+async def record_dataset(conn: AsyncConnection, data: Dataset) -> Any:
+    check = Checks()
+    check.text(data.title, "title", 300)
+    check.url(data.url, "url")
+    check.text(data.licence, "licence", 200, required=False)
+    check.text(data.notes, "notes", 500, required=False)
+    if data.last_updated_on is not None and data.last_updated_on > data.checked_on:
+        check.add(
+            "DATES_OUT_OF_ORDER",
+            "lastUpdatedOn is after checkedOn: a dataset is checked after its last update",
+            "lastUpdatedOn",
+        )
+    country_id = await check.country(conn, data.country)
+    portal_pk = None
+    if data.portal_id is not None:
+        portal = tables.DataPortal
+        pk = pk_of(data.portal_id, "DataPortal")
+        stmt = select(portal.id, portal.country_id).where(portal.id == (pk or 0))
+        found = (await conn.execute(stmt)).first()
+        if found is None:
+            check.add("NOT_FOUND", f"no DataPortal with id {data.portal_id!r}", "portalId")
+        elif country_id and found.country_id != country_id:
+            check.add(
+                "PORTAL_COUNTRY_MISMATCH",
+                "the portal belongs to another country than the dataset",
+                "portalId",
+            )
+        else:
+            portal_pk = found.id
+    check.done()
+
+    dataset = tables.HighValueDataset
+    url = data.url.strip()
+    existing = (await conn.execute(select(dataset.id).where(dataset.url == url))).scalar()
+    if existing is not None and not data.replace:
+        raise _duplicate("DUPLICATE_DATASET", f"the dataset {url!r} is already recorded", "url")
+    values = {
+        "country_id": country_id,
+        "portal_id": portal_pk,
+        "title": data.title.strip(),
+        "category": data.category,
+        "url": url,
+        "machine_readable": data.machine_readable,
+        "non_proprietary_format": data.non_proprietary_format,
+        "metadata_available": data.metadata_available,
+        "download_or_api": data.download_or_api,
+        "open_licence": data.open_licence,
+        "licence": data.licence,
+        "checked_on": data.checked_on,
+        "last_updated_on": data.last_updated_on,
+        "notes": data.notes or "",
+    }
+    return await _save(conn, dataset, existing, values)
+
+
+# --- ODIN scores ---------------------------------------------------------------------------------
+
+
+def valid_edition(edition: str) -> bool:
+    """ODIN editions are a year ('2017') or two consecutive years ('2022/23')."""
+    match = ODIN_EDITION.match(edition)
+    if match is None:
+        return False
+    first, second = match.groups()
+    return second is None or int(second) == (int(first) + 1) % 100
+
+
+@dataclass
+class Odin:
+    country: str
+    edition: str
+    score: float
+    coverage: float
+    openness: float
+    methodology_version: str | None = None
+    source_url: str | None = None
+    notes: str | None = None
+    replace: bool = False
+
+
+async def record_odin(conn: AsyncConnection, data: Odin) -> Any:
+    check = Checks()
+    edition = data.edition.strip()
+    if not valid_edition(edition):
+        check.add(
+            "INVALID_EDITION",
+            f"an ODIN edition is a year or two consecutive years ('2022/23'), got {edition!r}",
+            "edition",
+        )
+    for name in ("score", "coverage", "openness"):
+        check.score(getattr(data, name), name)
+    check.text(data.methodology_version, "methodologyVersion", 100)
+    check.url(data.source_url, "sourceUrl")
+    check.text(data.notes, "notes", 500, required=False)
+    country_id = await check.country(conn, data.country)
+    check.done()
+
+    odin = tables.OdinScore
+    stmt = select(odin.id).where(odin.country_id == country_id, odin.edition == edition)
+    existing = (await conn.execute(stmt)).scalar()
+    if existing is not None and not data.replace:
+        raise _duplicate(
+            "DUPLICATE_ODIN_SCORE",
+            f"the country's ODIN {edition} scores are already recorded",
+            "edition",
+        )
+    values = {
+        "country_id": country_id,
+        "edition": edition,
+        "overall": data.score,
+        "coverage": data.coverage,
+        "openness": data.openness,
+        "methodology_version": (data.methodology_version or f"ODIN {edition}").strip(),
+        "source_url": (data.source_url or ODIN_SOURCE_URL).strip(),
+        "notes": data.notes or "",
+    }
+    return await _save(conn, odin, existing, values)
