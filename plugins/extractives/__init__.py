@@ -16,15 +16,15 @@ def ogp_wg_theme() -> Theme:
         key=KEY,
         title="Extractive industry transparency",
         summary="Disclosure of who owns, pays and earns what in oil, gas and mining.",
-        version="0.1.0",
+        version="0.2.0",
     )
 
 
 @hookimpl
 def ogp_wg_models() -> list[type]:
-    from plugins.extractives.models import EitiMembership
+    from plugins.extractives.models import MODELS
 
-    return [EitiMembership]
+    return MODELS
 
 
 @hookimpl
@@ -41,9 +41,27 @@ def ogp_wg_group_type() -> type:
 
 @hookimpl
 def ogp_wg_type_fields() -> dict[str, list[Any]]:
-    from plugins.extractives.schema import eiti
+    from plugins.extractives.schema import beneficial_owners, eiti
 
-    return {"Country": [eiti]}
+    return {"Country": [eiti], "Organization": [beneficial_owners]}
+
+
+@hookimpl
+def ogp_wg_query_fields() -> list[Any]:
+    from plugins.extractives.schema import (
+        beneficial_ownership_disclosures,
+        contract_disclosures,
+        extractive_projects,
+    )
+
+    return [extractive_projects, contract_disclosures, beneficial_ownership_disclosures]
+
+
+@hookimpl
+def ogp_wg_mutation_fields() -> list[Any]:
+    from plugins.extractives.mutations import MUTATIONS
+
+    return MUTATIONS
 
 
 @hookimpl

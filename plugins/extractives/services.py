@@ -1,0 +1,491 @@
+"""Recording and correcting the area's data: every check, then the write, in one transaction.
+
+Each `record_*` function runs inside `core.in_transaction`: it raises `Rejected` for an invalid
+input (nothing is written), and returns the saved row. A record without `id` is new; with `id`
+it replaces every field of that record (a correction). The database constraints (models.py)
+back up the checks below; a concurrent duplicate that slips past them is reported through
+`register_constraint_error`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core import Rejected, UserError, enums, models, pk_of, register_constraint_error, user_error
+from plugins.extractives.models import (
+    URL_LENGTH,
+    BeneficialOwnershipDisclosure,
+    ContractDisclosure,
+    EitiCountryStatus,
+    EitiMembership,
+    EitiOverallAssessment,
+    EitiStandardVersion,
+    EitiValidation,
+    ExtractiveAgreementKind,
+    ExtractiveCommodity,
+    ExtractiveProject,
+)
+
+# Global ID type names of the records (see schema.py).
+VALIDATION = "EitiValidation"
+PROJECT = "ExtractiveProject"
+CONTRACT = "ExtractiveContractDisclosure"
+OWNER = "BeneficialOwnershipDisclosure"
+
+# Operators and companies are organisations of these kinds (state-owned enterprises: GOVERNMENT).
+COMPANY_KINDS = (enums.OrganizationKind.PRIVATE_SECTOR, enums.OrganizationKind.GOVERNMENT)
+
+register_constraint_error(
+    r"uq_extractives_eiti_status_country_id|extractives_eiti_status\.country_id",
+    "DUPLICATE_EITI_MEMBERSHIP",
+    "the country's EITI status was recorded at the same time; try again",
+    "country",
+)
+register_constraint_error(
+    r"uq_extractives_validations_country_id_decided_on|extractives_validations\.country_id",
+    "DUPLICATE_VALIDATION",
+    "this country already has a Validation decided on that date",
+    "decidedOn",
+)
+register_constraint_error(
+    r"uq_extractives_projects_country_id_name|extractives_projects\.country_id",
+    "DUPLICATE_PROJECT",
+    "this country already has a project of that name",
+    "name",
+)
+register_constraint_error(
+    r"uq_extractives_contract_disclosures_country_id_url|extractives_contract_disclosures\.country_id",
+    "DUPLICATE_CONTRACT_DISCLOSURE",
+    "this document is already recorded for this country",
+    "url",
+)
+register_constraint_error(
+    r"uq_extractives_beneficial_owners_disclosure|extractives_beneficial_owners\.country_id",
+    "DUPLICATE_BENEFICIAL_OWNER",
+    "this owner of this company is already recorded for that disclosure date",
+    "ownerName",
+)
+
+
+# --- Checks of the input alone -------------------------------------------------------------------
+
+
+class Checks:
+    """Collects every problem of an input, so the user sees them all at once."""
+
+    def __init__(self) -> None:
+        self.errors: list[UserError] = []
+
+    def fail(self, code: str, message: str, field: str) -> None:
+        self.errors.append(user_error(code, message, field))
+
+    def text(self, value: str | None, field: str, max_len: int, *, required: bool = True) -> None:
+        if value is None:
+            return
+        if required and not value.strip():
+            self.fail("REQUIRED", f"{field} must not be blank", field)
+        elif len(value) > max_len:
+            self.fail("TOO_LONG", f"{field} is longer than {max_len} characters", field)
+
+    def score(self, value: float, field: str) -> None:
+        if not 0 <= value <= 100:
+            message = f"{field} must be between 0 and 100, got {value}"
+            self.fail("SCORE_OUT_OF_RANGE", message, field)
+
+    def url(self, value: str | None, field: str) -> None:
+        if value is None:
+            return
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc or len(value) > URL_LENGTH:
+            message = f"{field} must be an http(s) URL of at most {URL_LENGTH} characters"
+            self.fail("INVALID_URL", message, field)
+
+    def order(self, earlier: date | None, later: date | None, field: str, message: str) -> None:
+        if earlier is not None and later is not None and earlier > later:
+            self.fail("DATES_OUT_OF_ORDER", message, field)
+
+    def done(self) -> None:
+        if self.errors:
+            raise Rejected(*self.errors)
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return value.strip() or None
+
+
+# --- Look-ups ------------------------------------------------------------------------------------
+
+
+async def country_id(conn: AsyncConnection, code: str, field: str = "country") -> int:
+    """The id of the OGP country with this ISO alpha-2 or alpha-3 code."""
+    code = code.strip().upper()
+    column = models.Country.alpha2 if len(code) == 2 else models.Country.alpha3
+    found = (await conn.execute(select(models.Country.id).where(column == code))).scalar()
+    if found is None:
+        raise Rejected(user_error("UNKNOWN_COUNTRY", f"no OGP country with code {code!r}", field))
+    return found
+
+
+def _pk(global_id: str, type_name: str, field: str) -> int:
+    pk = pk_of(global_id, type_name)
+    if pk is None:
+        raise Rejected(user_error("NOT_FOUND", f"no {type_name} with id {global_id!r}", field))
+    return pk
+
+
+async def _existing(
+    conn: AsyncConnection, model: Any, global_id: str | None, type_name: str
+) -> Any:
+    """The record being corrected (None for a new record)."""
+    if global_id is None:
+        return None
+    pk = _pk(global_id, type_name, "id")
+    row = (await conn.execute(select(*model.__table__.c).where(model.id == pk))).first()
+    if row is None:
+        raise Rejected(user_error("NOT_FOUND", f"no {type_name} with id {global_id!r}", "id"))
+    return row
+
+
+async def _company(conn: AsyncConnection, global_id: str, field: str, code: str) -> int:
+    """An organisation that can operate a project or have beneficial owners."""
+    pk = _pk(global_id, "Organization", field)
+    org = models.Organization
+    row = (await conn.execute(select(org.id, org.kind).where(org.id == pk))).first()
+    if row is None:
+        raise Rejected(user_error("NOT_FOUND", f"no Organization with id {global_id!r}", field))
+    if row.kind not in COMPANY_KINDS:
+        message = f"a {row.kind} organisation is neither a company nor a state enterprise"
+        raise Rejected(user_error(code, message, field))
+    return row.id
+
+
+async def _unique(
+    conn: AsyncConnection, model: Any, own: Any, error: UserError, *where: Any
+) -> None:
+    """Reject when another record (not `own`, the one being corrected) has the same natural key."""
+    stmt = select(model.id).where(*where)
+    if own is not None:
+        stmt = stmt.where(model.id != own.id)
+    if (await conn.execute(stmt.limit(1))).first() is not None:
+        raise Rejected(error)
+
+
+async def _save(conn: AsyncConnection, model: Any, own: Any, values: dict[str, Any]) -> Any:
+    table = model.__table__
+    if own is None:
+        stmt = insert(table).values(**values)
+    else:
+        stmt = update(table).where(table.c.id == own.id).values(**values)
+    return (await conn.execute(stmt.returning(*table.c))).one()
+
+
+# --- EITI membership -----------------------------------------------------------------------------
+
+
+async def record_membership(
+    conn: AsyncConnection, *, country: str, status: EitiCountryStatus, joined_on: date
+) -> Any:
+    """Record a country's EITI status, or correct it (one row per country)."""
+    cid = await country_id(conn, country)
+    first_validation = (
+        await conn.execute(
+            select(func.min(EitiValidation.decided_on)).where(EitiValidation.country_id == cid)
+        )
+    ).scalar()
+    checks = Checks()
+    checks.order(
+        joined_on,
+        first_validation,
+        "joinedOn",
+        f"the country was already validated on {first_validation}, before joining on {joined_on}",
+    )
+    checks.done()
+    own = (
+        await conn.execute(select(EitiMembership.id).where(EitiMembership.country_id == cid))
+    ).first()
+    values = {"country_id": cid, "status": status, "joined_on": joined_on}
+    return await _save(conn, EitiMembership, own, values)
+
+
+# --- Validations ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ValidationInput:
+    country: str
+    decided_on: date
+    standard: EitiStandardVersion
+    stakeholder_engagement: float
+    transparency: float
+    outcomes_and_impact: float
+    overall_score: float
+    overall_assessment: EitiOverallAssessment
+    source_url: str
+    id: str | None = None
+
+
+async def record_validation(conn: AsyncConnection, data: ValidationInput) -> Any:
+    own = await _existing(conn, EitiValidation, data.id, VALIDATION)
+    checks = Checks()
+    checks.score(data.stakeholder_engagement, "stakeholderEngagement")
+    checks.score(data.transparency, "transparency")
+    checks.score(data.outcomes_and_impact, "outcomesAndImpact")
+    checks.score(data.overall_score, "overallScore")
+    checks.url(data.source_url, "sourceUrl")
+    checks.done()
+    cid = await country_id(conn, data.country)
+    joined_on = (
+        await conn.execute(select(EitiMembership.joined_on).where(EitiMembership.country_id == cid))
+    ).scalar()
+    if joined_on is None:
+        raise Rejected(
+            user_error(
+                "NOT_AN_EITI_COUNTRY",
+                f"{data.country} has no EITI status: record it with eitiMembershipRecord first",
+                "country",
+            )
+        )
+    checks.order(
+        joined_on,
+        data.decided_on,
+        "decidedOn",
+        f"the Validation ({data.decided_on}) precedes the country's joining the EITI ({joined_on})",
+    )
+    checks.done()
+    await _unique(
+        conn,
+        EitiValidation,
+        own,
+        user_error(
+            "DUPLICATE_VALIDATION",
+            f"{data.country} already has a Validation decided on {data.decided_on}",
+            "decidedOn",
+        ),
+        EitiValidation.country_id == cid,
+        EitiValidation.decided_on == data.decided_on,
+    )
+    values = {
+        "country_id": cid,
+        "decided_on": data.decided_on,
+        "standard": data.standard,
+        "stakeholder_engagement": data.stakeholder_engagement,
+        "transparency": data.transparency,
+        "outcomes_and_impact": data.outcomes_and_impact,
+        "overall_score": data.overall_score,
+        "overall_assessment": data.overall_assessment,
+        "source_url": data.source_url.strip(),
+    }
+    return await _save(conn, EitiValidation, own, values)
+
+
+# --- Projects ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ProjectInput:
+    country: str
+    name: str
+    commodity: ExtractiveCommodity
+    operator_id: str | None = None
+    license_reference: str | None = None
+    location: str | None = None
+    id: str | None = None
+
+
+async def record_project(conn: AsyncConnection, data: ProjectInput) -> Any:
+    own = await _existing(conn, ExtractiveProject, data.id, PROJECT)
+    checks = Checks()
+    checks.text(data.name, "name", 300)
+    checks.text(data.license_reference, "licenseReference", 100, required=False)
+    checks.text(data.location, "location", 300, required=False)
+    checks.done()
+    cid = await country_id(conn, data.country)
+    operator = None
+    if data.operator_id is not None:
+        operator = await _company(conn, data.operator_id, "operatorId", "INVALID_OPERATOR")
+    name = data.name.strip()
+    await _unique(
+        conn,
+        ExtractiveProject,
+        own,
+        user_error("DUPLICATE_PROJECT", f"{data.country} already has a project {name!r}", "name"),
+        ExtractiveProject.country_id == cid,
+        ExtractiveProject.name == name,
+    )
+    if own is not None and own.country_id != cid:
+        await _no_disclosures_elsewhere(conn, own.id, cid)
+    values = {
+        "country_id": cid,
+        "name": name,
+        "commodity": data.commodity,
+        "operator_id": operator,
+        "license_reference": _blank_to_none(data.license_reference),
+        "location": _blank_to_none(data.location),
+    }
+    return await _save(conn, ExtractiveProject, own, values)
+
+
+async def _no_disclosures_elsewhere(conn: AsyncConnection, project: int, country: int) -> None:
+    """A disclosure linked to a project is in the project's country: moving the project to
+    another country must not leave its disclosures behind."""
+    stmt = select(func.count()).where(
+        ContractDisclosure.project_id == project, ContractDisclosure.country_id != country
+    )
+    linked = (await conn.execute(stmt)).scalar_one()
+    if linked:
+        raise Rejected(
+            user_error(
+                "PROJECT_COUNTRY_MISMATCH",
+                f"{linked} contract disclosure(s) of this project are recorded for its current "
+                "country: correct them first",
+                "country",
+            )
+        )
+
+
+# --- Contract and license disclosures ------------------------------------------------------------
+
+
+@dataclass
+class ContractInput:
+    country: str
+    title: str
+    kind: ExtractiveAgreementKind
+    disclosed_on: date
+    url: str
+    signed_on: date | None = None
+    project_id: str | None = None
+    id: str | None = None
+
+
+async def record_contract(conn: AsyncConnection, data: ContractInput) -> Any:
+    own = await _existing(conn, ContractDisclosure, data.id, CONTRACT)
+    checks = Checks()
+    checks.text(data.title, "title", 300)
+    checks.url(data.url, "url")
+    checks.order(
+        data.signed_on,
+        data.disclosed_on,
+        "signedOn",
+        f"signed on {data.signed_on}, after its disclosure on {data.disclosed_on}",
+    )
+    checks.done()
+    cid = await country_id(conn, data.country)
+    project = None
+    if data.project_id is not None:
+        project = await _existing_project(conn, data.project_id)
+        if project.country_id != cid:
+            raise Rejected(
+                user_error(
+                    "PROJECT_COUNTRY_MISMATCH",
+                    f"the project is not in {data.country}",
+                    "projectId",
+                )
+            )
+    url = data.url.strip()
+    await _unique(
+        conn,
+        ContractDisclosure,
+        own,
+        user_error(
+            "DUPLICATE_CONTRACT_DISCLOSURE",
+            f"{url} is already recorded for {data.country}",
+            "url",
+        ),
+        ContractDisclosure.country_id == cid,
+        ContractDisclosure.url == url,
+    )
+    values = {
+        "country_id": cid,
+        "project_id": project and project.id,
+        "title": data.title.strip(),
+        "kind": data.kind,
+        "signed_on": data.signed_on,
+        "disclosed_on": data.disclosed_on,
+        "url": url,
+    }
+    return await _save(conn, ContractDisclosure, own, values)
+
+
+async def _existing_project(conn: AsyncConnection, global_id: str) -> Any:
+    pk = _pk(global_id, PROJECT, "projectId")
+    stmt = select(ExtractiveProject.id, ExtractiveProject.country_id).where(
+        ExtractiveProject.id == pk
+    )
+    row = (await conn.execute(stmt)).first()
+    if row is None:
+        raise Rejected(user_error("NOT_FOUND", f"no {PROJECT} with id {global_id!r}", "projectId"))
+    return row
+
+
+# --- Beneficial ownership ------------------------------------------------------------------------
+
+
+@dataclass
+class OwnerInput:
+    country: str
+    company_id: str
+    owner_name: str
+    politically_exposed_person: bool
+    disclosed_on: date
+    ownership_percent: float | None = None
+    interest_since: date | None = None
+    source_url: str | None = None
+    id: str | None = None
+
+
+async def record_owner(conn: AsyncConnection, data: OwnerInput) -> Any:
+    own = await _existing(conn, BeneficialOwnershipDisclosure, data.id, OWNER)
+    checks = Checks()
+    checks.text(data.owner_name, "ownerName", 300)
+    if data.ownership_percent is not None and not 0 < data.ownership_percent <= 100:
+        checks.fail(
+            "PERCENT_OUT_OF_RANGE",
+            f"ownershipPercent must be above 0 and at most 100, got {data.ownership_percent}",
+            "ownershipPercent",
+        )
+    checks.order(
+        data.interest_since,
+        data.disclosed_on,
+        "interestSince",
+        f"interest held since {data.interest_since}, after its disclosure on {data.disclosed_on}",
+    )
+    checks.url(_blank_to_none(data.source_url), "sourceUrl")
+    checks.done()
+    cid = await country_id(conn, data.country)
+    company = await _company(conn, data.company_id, "companyId", "INVALID_COMPANY")
+    owner_name = data.owner_name.strip()
+    await _unique(
+        conn,
+        BeneficialOwnershipDisclosure,
+        own,
+        user_error(
+            "DUPLICATE_BENEFICIAL_OWNER",
+            f"{owner_name!r} is already recorded as an owner of this company on "
+            f"{data.disclosed_on}",
+            "ownerName",
+        ),
+        BeneficialOwnershipDisclosure.country_id == cid,
+        BeneficialOwnershipDisclosure.company_id == company,
+        BeneficialOwnershipDisclosure.owner_name == owner_name,
+        BeneficialOwnershipDisclosure.disclosed_on == data.disclosed_on,
+    )
+    values = {
+        "country_id": cid,
+        "company_id": company,
+        "owner_name": owner_name,
+        "politically_exposed": data.politically_exposed_person,
+        "ownership_percent": data.ownership_percent,
+        "interest_since": data.interest_since,
+        "disclosed_on": data.disclosed_on,
+        "source_url": _blank_to_none(data.source_url),
+    }
+    return await _save(conn, BeneficialOwnershipDisclosure, own, values)
