@@ -16,15 +16,15 @@ def ogp_wg_theme() -> Theme:
         key=KEY,
         title="Open parliaments",
         summary="Legislatures that open their work, data and decisions to citizens.",
-        version="0.1.0",
+        version="0.2.0",
     )
 
 
 @hookimpl
 def ogp_wg_models() -> list[type]:
-    from plugins.open_parliaments.models import Legislature
+    from plugins.open_parliaments.models import MODELS
 
-    return [Legislature]
+    return MODELS
 
 
 @hookimpl
@@ -44,6 +44,20 @@ def ogp_wg_type_fields() -> dict[str, list[Any]]:
     from plugins.open_parliaments.schema import legislature
 
     return {"Country": [legislature]}
+
+
+@hookimpl
+def ogp_wg_query_fields() -> list[Any]:
+    from plugins.open_parliaments.schema import QUERY_FIELDS
+
+    return QUERY_FIELDS
+
+
+@hookimpl
+def ogp_wg_mutation_fields() -> list[Any]:
+    from plugins.open_parliaments.mutations import MUTATION_FIELDS
+
+    return MUTATION_FIELDS
 
 
 @hookimpl
