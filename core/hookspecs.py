@@ -161,7 +161,9 @@ def ogp_wg_loaders() -> Mapping[str, BatchLoadFn]:
 
     ``load_fn(context, keys)`` returns one value per key, in order, reading with
     ``async with context.db.read() as conn``. Use ``info.context.loader("name").load(key)``.
-    Names are global: prefix them with something of your theme.
+    Names are global: prefix them with something of your theme. A loader named
+    ``"node:<TypeName>"`` makes ``node(id:)`` resolve global IDs of that type (build them with
+    ``core.to_global_id("<TypeName>", pk)``).
     """
 
 

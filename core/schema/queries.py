@@ -150,8 +150,8 @@ class Query:
             "Anchor": "anchors_by_id",
             "Membership": "memberships_by_id",
             "Registration": "registrations_by_id",
-        }.get(type_name)
-        if loader is None:
+        }.get(type_name) or f"node:{type_name}"  # plugins' types: see ogp_wg_loaders
+        if loader not in info.context.app.loaders:
             return None
         return await prefetched(info, await info.context.loader(loader).load(pk))
 
