@@ -1,4 +1,4 @@
-"""Access to information: right-to-information laws and their use (plugin hooks only)."""
+"""Access to information: right-to-information laws, their RTI Rating and their use (hooks only)."""
 
 from __future__ import annotations
 
@@ -16,15 +16,15 @@ def ogp_wg_theme() -> Theme:
         key=KEY,
         title="Access to information",
         summary="Strong right-to-information laws that let anyone obtain public information.",
-        version="0.1.0",
+        version="0.2.0",
     )
 
 
 @hookimpl
 def ogp_wg_models() -> list[type]:
-    from plugins.access_to_info.models import RtiLaw
+    from plugins.access_to_info.models import RtiLaw, RtiRating, RtiRequestStatistics
 
-    return [RtiLaw]
+    return [RtiLaw, RtiRating, RtiRequestStatistics]
 
 
 @hookimpl
@@ -44,6 +44,20 @@ def ogp_wg_type_fields() -> dict[str, list[Any]]:
     from plugins.access_to_info.schema import right_to_information
 
     return {"Country": [right_to_information]}
+
+
+@hookimpl
+def ogp_wg_query_fields() -> list[Any]:
+    from plugins.access_to_info.schema import QUERY_FIELDS
+
+    return QUERY_FIELDS
+
+
+@hookimpl
+def ogp_wg_mutation_fields() -> list[Any]:
+    from plugins.access_to_info.schema import MUTATION_FIELDS
+
+    return MUTATION_FIELDS
 
 
 @hookimpl

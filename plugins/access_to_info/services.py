@@ -1,0 +1,362 @@
+"""Recording and correcting right-to-information laws, RTI Ratings and request statistics.
+
+Each function runs inside the mutation's one transaction (`core.in_transaction`): it checks the
+input, raises `Rejected` with every problem it finds (nothing is written), then writes. The
+database constraints (models.py) hold the same rules, so a client that bypasses this code, or
+two requests racing each other, still cannot store an inconsistent row; the races come back as
+the same user errors through `register_constraint_error`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core import Rejected, UserError, models, pk_of, register_constraint_error, user_error
+from plugins.access_to_info.models import (
+    APPEAL_OUTCOMES,
+    CATEGORIES,
+    COUNTS,
+    FIRST_RATING_EDITION,
+    FIRST_RTI_LAW_YEAR,
+    OUTCOMES,
+    RTI_RATING_MAXIMUM,
+    RtiLaw,
+    RtiRating,
+    RtiRatingCategory,
+    RtiRequestStatistics,
+    RtiStatisticsCoverage,
+)
+
+LAW_TYPE = "RightToInformationLaw"  # the type name inside the law's global ID
+
+register_constraint_error(
+    r"uq_access_to_info_rti_laws_country_id|access_to_info_rti_laws\.country_id",
+    "DUPLICATE_LAW",
+    "the country already has a right-to-information law on record",
+    "country",
+)
+register_constraint_error(
+    r"uq_access_to_info_rti_ratings_law_id_edition"
+    r"|access_to_info_rti_ratings\.law_id, access_to_info_rti_ratings\.edition",
+    "DUPLICATE_RATING",
+    "this edition of the RTI Rating is already recorded for the law",
+    "edition",
+)
+register_constraint_error(
+    r"uq_access_to_info_request_statistics_country_id_year"
+    r"|access_to_info_request_statistics\.country_id, access_to_info_request_statistics\.year",
+    "DUPLICATE_REQUEST_STATISTICS",
+    "statistics for this country and year are already recorded",
+    "year",
+)
+register_constraint_error(
+    r"ck_access_to_info_rti_ratings_total_is_sum",
+    "TOTAL_MISMATCH",
+    "the total must equal the sum of the seven category scores",
+    "total",
+)
+register_constraint_error(
+    r"ck_access_to_info_rti_ratings_\w+_max",
+    "SCORE_OUT_OF_RANGE",
+    "a category score is outside 0 and the category's maximum",
+)
+register_constraint_error(
+    r"ck_access_to_info_rti_laws_amended_after_adopted",
+    "DATES_OUT_OF_ORDER",
+    "the law cannot be amended before it was adopted",
+    "lastAmended",
+)
+register_constraint_error(
+    r"ck_access_to_info_request_statistics_",
+    "INCONSISTENT_COUNTS",
+    "the request statistics are inconsistent",
+)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def _this_year() -> int:
+    return datetime.now(UTC).year
+
+
+class _Checks:
+    """Collects every problem of one input, so a form can show them all at once."""
+
+    def __init__(self) -> None:
+        self.errors: list[UserError] = []
+
+    def add(self, code: str, message: str, field: str) -> None:
+        self.errors.append(user_error(code, message, field))
+
+    def text(self, value: str | None, field: str, max_len: int, *, required: bool = False) -> None:
+        if value is None or not value.strip():
+            if required:
+                self.add("REQUIRED", f"{field} must not be blank", field)
+        elif len(value) > max_len:
+            self.add("TOO_LONG", f"{field} is longer than {max_len} characters", field)
+
+    def url(self, value: str | None, field: str) -> None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            self.add("INVALID_URL", f"{field} must be an http(s) URL", field)
+        self.text(value, field, 500)
+
+    def year(self, value: int | None, field: str, earliest: int) -> bool:
+        if value is not None and not earliest <= value <= _this_year():
+            self.add("INVALID_YEAR", f"{field} must be between {earliest} and this year", field)
+            return False
+        return True
+
+    def done(self) -> None:
+        if self.errors:
+            raise Rejected(*self.errors)
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    return None if value is None else (value.strip() or None)
+
+
+async def country_id(conn: AsyncConnection, code: str, field: str = "country") -> int:
+    """The id of the country with this ISO 3166-1 alpha-2 or alpha-3 code, or UNKNOWN_COUNTRY."""
+    code = code.strip().upper()
+    column = models.Country.alpha2 if len(code) == 2 else models.Country.alpha3
+    found = None
+    if len(code) in (2, 3):
+        found = (await conn.execute(select(models.Country.id).where(column == code))).scalar()
+    if found is None:
+        raise Rejected(user_error("UNKNOWN_COUNTRY", f"no country with code {code!r}", field))
+    return found
+
+
+def _returning(model: Any) -> list[Any]:
+    return list(model.__table__.c)
+
+
+# --- Laws ----------------------------------------------------------------------------------------
+
+LAW_FIELDS = ("name", "year_adopted", "last_amended", "oversight_body", "url")
+
+
+def _check_law(values: Mapping[str, Any]) -> None:
+    checks = _Checks()
+    checks.text(values["name"], "name", 300, required=True)
+    adopted, amended = values["year_adopted"], values["last_amended"]
+    if adopted is None:
+        checks.add("REQUIRED", "yearAdopted is required", "yearAdopted")
+    adopted_ok = checks.year(adopted, "yearAdopted", FIRST_RTI_LAW_YEAR)
+    amended_ok = checks.year(amended, "lastAmended", FIRST_RTI_LAW_YEAR)
+    if adopted_ok and amended_ok and None not in (adopted, amended) and amended < adopted:
+        checks.add(
+            "DATES_OUT_OF_ORDER",
+            f"lastAmended ({amended}) is before yearAdopted ({adopted})",
+            "lastAmended",
+        )
+    checks.text(values["oversight_body"], "oversightBody", 300)
+    checks.url(values["url"], "url")
+    checks.done()
+
+
+def _law_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(values)
+    out["name"] = values["name"].strip()
+    out["oversight_body"] = _blank_to_none(values["oversight_body"])
+    return out
+
+
+async def record_law(conn: AsyncConnection, country: str, values: Mapping[str, Any]) -> Any:
+    """Record a country's law; `values` holds every name of LAW_FIELDS."""
+    _check_law(values)
+    cid = await country_id(conn, country)
+    taken = (await conn.execute(select(RtiLaw.id).where(RtiLaw.country_id == cid))).first()
+    if taken is not None:
+        raise Rejected(
+            user_error(
+                "DUPLICATE_LAW",
+                f"{country.upper()} already has a law on record: correct it with rtiLawUpdate",
+                "country",
+            )
+        )
+    stmt = insert(RtiLaw).values(country_id=cid, **_law_values(values))
+    return (await conn.execute(stmt.returning(*_returning(RtiLaw)))).one()
+
+
+async def update_law(conn: AsyncConnection, global_id: str, changes: Mapping[str, Any]) -> Any:
+    """Change some fields of a law; `changes` holds only the fields given."""
+    law = await _law(conn, global_id, "id")
+    values = {name: getattr(law, name) for name in LAW_FIELDS} | dict(changes)
+    _check_law(values)
+    stmt = update(RtiLaw).where(RtiLaw.id == law.id).values(**_law_values(values))
+    return (await conn.execute(stmt.returning(*_returning(RtiLaw)))).one()
+
+
+async def _law(conn: AsyncConnection, global_id: str, field: str) -> Any:
+    pk = pk_of(global_id, LAW_TYPE)
+    row = None
+    if pk is not None:
+        row = (await conn.execute(select(*RtiLaw.__table__.c).where(RtiLaw.id == pk))).first()
+    if row is None:
+        raise Rejected(user_error("NOT_FOUND", f"no {LAW_TYPE} with id {global_id!r}", field))
+    return row
+
+
+# --- RTI Ratings ---------------------------------------------------------------------------------
+
+
+async def record_rating(
+    conn: AsyncConnection,
+    *,
+    law_id: str,
+    edition: int,
+    scores: Mapping[RtiRatingCategory, int],
+    total: int,
+    methodology_version: str,
+    source_url: str,
+    replace: bool,
+) -> Any:
+    """Record one edition of a law's RTI Rating, or (`replace`) correct a recorded one."""
+    checks = _Checks()
+    checks.year(edition, "edition", FIRST_RATING_EDITION)
+    for category, (name, maximum) in CATEGORIES.items():
+        if not 0 <= scores[category] <= maximum:
+            checks.add(
+                "SCORE_OUT_OF_RANGE",
+                f"{name} is scored 0-{maximum}, got {scores[category]}",
+                _camel(category.value),
+            )
+    if not 0 <= total <= RTI_RATING_MAXIMUM:
+        checks.add("SCORE_OUT_OF_RANGE", f"total is 0-{RTI_RATING_MAXIMUM}, got {total}", "total")
+    elif not checks.errors and total != sum(scores.values()):
+        checks.add(
+            "TOTAL_MISMATCH",
+            f"total {total} is not the sum of the categories ({sum(scores.values())})",
+            "total",
+        )
+    checks.text(methodology_version, "methodologyVersion", 40, required=True)
+    checks.url(source_url, "sourceUrl")
+    checks.done()
+
+    law = await _law(conn, law_id, "lawId")
+    values = {category.value: points for category, points in scores.items()} | {
+        "total": total,
+        "methodology_version": methodology_version.strip(),
+        "source_url": source_url,
+    }
+    existing = (
+        await conn.execute(
+            select(RtiRating.id).where(RtiRating.law_id == law.id, RtiRating.edition == edition)
+        )
+    ).scalar()
+    if existing is None:
+        stmt: Any = insert(RtiRating).values(law_id=law.id, edition=edition, **values)
+    elif replace:
+        stmt = update(RtiRating).where(RtiRating.id == existing).values(**values)
+    else:
+        raise Rejected(
+            user_error(
+                "DUPLICATE_RATING",
+                f"the {edition} edition is already recorded: pass replace: true to correct it",
+                "edition",
+            )
+        )
+    return (await conn.execute(stmt.returning(*_returning(RtiRating)))).one()
+
+
+# --- Request statistics --------------------------------------------------------------------------
+
+
+def _check_counts(counts: Mapping[str, int | None], median: float | None) -> None:
+    checks = _Checks()
+    for name in COUNTS:
+        value = counts[name]
+        if value is not None and value < 0:
+            checks.add("NEGATIVE_VALUE", f"{_camel(name)} cannot be negative", _camel(name))
+    if median is not None and median < 0:
+        checks.add("NEGATIVE_VALUE", "medianResponseDays cannot be negative", "medianResponseDays")
+    if checks.errors:
+        checks.done()
+
+    received = counts["requests_received"]
+    in_time = counts["answered_in_time"]
+    if in_time is not None and in_time > received:
+        checks.add(
+            "INCONSISTENT_COUNTS",
+            f"answeredInTime ({in_time}) exceeds requestsReceived ({received})",
+            "answeredInTime",
+        )
+    outcomes = sum(counts[name] or 0 for name in OUTCOMES)
+    if outcomes > received:
+        checks.add(
+            "INCONSISTENT_COUNTS",
+            f"the outcomes (granted in full or in part, refused, information not held: "
+            f"{outcomes}) exceed requestsReceived ({received})",
+            "requestsReceived",
+        )
+    appeal_outcomes = sum(counts[name] or 0 for name in APPEAL_OUTCOMES)
+    if appeal_outcomes > (counts["appeals"] or 0):
+        checks.add(
+            "INCONSISTENT_COUNTS",
+            f"appealsUpheld + appealsOverturned ({appeal_outcomes}) exceed appeals "
+            f"({counts['appeals'] if counts['appeals'] is not None else 'not given'})",
+            "appeals",
+        )
+    checks.done()
+
+
+async def record_statistics(
+    conn: AsyncConnection,
+    *,
+    country: str,
+    year: int,
+    coverage: RtiStatisticsCoverage,
+    counts: Mapping[str, int | None],
+    median_response_days: float | None,
+    source_url: str | None,
+    notes: str,
+    replace: bool,
+) -> Any:
+    """Record a country's request statistics for a year, or (`replace`) correct them: the
+    recorded figures are all replaced by the input's (a figure left out becomes unknown).
+    """
+    checks = _Checks()
+    checks.year(year, "year", FIRST_RTI_LAW_YEAR)
+    checks.url(source_url, "sourceUrl")
+    checks.text(notes, "notes", 2000)
+    checks.done()
+    _check_counts(counts, median_response_days)
+
+    cid = await country_id(conn, country)
+    values = dict(counts) | {
+        "coverage": coverage,
+        "median_response_days": median_response_days,
+        "source_url": source_url,
+        "notes": notes.strip(),
+    }
+    existing = (
+        await conn.execute(
+            select(RtiRequestStatistics.id).where(
+                RtiRequestStatistics.country_id == cid, RtiRequestStatistics.year == year
+            )
+        )
+    ).scalar()
+    if existing is None:
+        stmt: Any = insert(RtiRequestStatistics).values(country_id=cid, year=year, **values)
+    elif replace:
+        stmt = update(RtiRequestStatistics).where(RtiRequestStatistics.id == existing)
+        stmt = stmt.values(**values)
+    else:
+        raise Rejected(
+            user_error(
+                "DUPLICATE_REQUEST_STATISTICS",
+                f"{year} is already recorded for {country.upper()}: pass replace: true to "
+                "correct it",
+                "year",
+            )
+        )
+    return (await conn.execute(stmt.returning(*_returning(RtiRequestStatistics)))).one()
