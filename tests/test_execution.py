@@ -33,7 +33,7 @@ DOCUMENTS: list[tuple[str, dict[str, Any] | None]] = [
         """{ countries { __typename code alpha3 name region ogpMemberSince
              organizations { name people { name organization { name } } }
              workingGroups { slug }
-             openBudgetIndex { edition score sufficient } } }""",
+             openBudgetSurvey { edition transparency { score scaleMax } sufficientTransparency } } }""",
         None,
     ),
     (

@@ -35,15 +35,15 @@ async def test_disable_then_enable_round_trip(demo_db: str, make_client) -> None
     everything = make_client(demo_db)
     before = await everything.execute(
         """{ workingGroup(slug: "fiscal-openness") { id name memberCount }
-             country(code: "PH") { openBudgetIndex { edition score } } }"""
+             country(code: "PH") { openBudgetSurvey { edition transparency { score } } } }"""
     )
-    assert before["workingGroup"] and before["country"]["openBudgetIndex"]
+    assert before["workingGroup"] and before["country"]["openBudgetSurvey"]
     group_id = before["workingGroup"]["id"]
 
     disabled = make_client(demo_db, plugins={"disabled": ["fiscal_openness"]})
     names, fields = _schema_names(await disabled.execute(INTROSPECT))
-    assert "FiscalOpennessGroup" not in names and "OpenBudgetIndex" not in names
-    assert "openBudgetIndex" not in fields["Country"]
+    assert "FiscalOpennessGroup" not in names and "OpenBudgetSurvey" not in names
+    assert "openBudgetSurvey" not in fields["Country"]
     hidden = await disabled.execute(
         """query($id: ID!) { workingGroup(slug: "fiscal-openness") { id }
              node(id: $id) { id }
@@ -58,13 +58,13 @@ async def test_disable_then_enable_round_trip(demo_db: str, make_client) -> None
     assert hidden["all"]["totalCount"] == 4
     assert "fiscal_openness" not in {t["key"] for t in hidden["themes"]}
     assert hidden["meetings"]["totalCount"] == 0
-    errors = await disabled.errors('{ country(code: "PH") { openBudgetIndex { score } } }')
+    errors = await disabled.errors('{ country(code: "PH") { openBudgetSurvey { edition } } }')
     assert errors[0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
     enabled_again = make_client(demo_db)
     after = await enabled_again.execute(
         """{ workingGroup(slug: "fiscal-openness") { id name memberCount }
-             country(code: "PH") { openBudgetIndex { edition score } } }"""
+             country(code: "PH") { openBudgetSurvey { edition transparency { score } } } }"""
     )
     assert after == before
 

@@ -1,4 +1,9 @@
-"""Fiscal openness: budget transparency, participation and oversight (plugin hooks only)."""
+"""Fiscal openness: budget transparency, participation and oversight (plugin hooks only).
+
+What it adds (see README.md): Open Budget Survey results per country and edition, the
+availability of the eight key budget documents per country and fiscal year, and the GIFT
+High-Level Principles that the group's priority areas and commitments address.
+"""
 
 from __future__ import annotations
 
@@ -16,15 +21,15 @@ def ogp_wg_theme() -> Theme:
         key=KEY,
         title="Fiscal openness",
         summary="Open budgets, public participation in fiscal policy and budget oversight.",
-        version="0.1.0",
+        version="0.2.0",
     )
 
 
 @hookimpl
 def ogp_wg_models() -> list[type]:
-    from plugins.fiscal_openness.models import OpenBudgetScore
+    from plugins.fiscal_openness.models import MODELS
 
-    return [OpenBudgetScore]
+    return MODELS
 
 
 @hookimpl
@@ -41,16 +46,23 @@ def ogp_wg_group_type() -> type:
 
 @hookimpl
 def ogp_wg_type_fields() -> dict[str, list[Any]]:
-    from plugins.fiscal_openness.schema import open_budget_index
+    from plugins.fiscal_openness.schema import COUNTRY_FIELDS
 
-    return {"Country": [open_budget_index]}
+    return {"Country": COUNTRY_FIELDS}
 
 
 @hookimpl
-def ogp_wg_loaders() -> dict[str, Any]:
-    from plugins.fiscal_openness.schema import LOADERS
+def ogp_wg_query_fields() -> list[Any]:
+    from plugins.fiscal_openness.schema import QUERY_FIELDS
 
-    return LOADERS
+    return QUERY_FIELDS
+
+
+@hookimpl
+def ogp_wg_mutation_fields() -> list[Any]:
+    from plugins.fiscal_openness.schema import MUTATION_FIELDS
+
+    return MUTATION_FIELDS
 
 
 @hookimpl

@@ -1,23 +1,116 @@
-"""Tables of the fiscal openness area (named fiscal_openness_...)."""
+"""Tables of the fiscal openness area (named fiscal_openness_...). The database holds the
+invariants: score ranges, enumerations, one survey per (country, edition), one record per
+(country, fiscal year, document), and no date or URL for a document that was never published.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, UniqueConstraint
+from datetime import date
+
+from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core import Base
+from core import Base, enum_column
+from plugins.fiscal_openness.methodology import (
+    BudgetDocumentKind,
+    BudgetDocumentStatus,
+    FiscalCommitmentKind,
+    GiftPrinciple,
+)
 
 
-class OpenBudgetScore(Base):
-    """A country's Open Budget Index (transparency, 0-100) in one Open Budget Survey edition."""
+def _score_range(column: str) -> CheckConstraint:
+    # NULL passes a CHECK: participation and oversight may be missing (early survey rounds).
+    return CheckConstraint(f"{column}_score BETWEEN 0 AND 100", name=f"{column}_range")
 
-    __tablename__ = "fiscal_openness_obs_scores"
+
+class Survey(Base):
+    """One country's results in one Open Budget Survey edition (three scores, 0-100)."""
+
+    __tablename__ = "fiscal_openness_surveys"
     __table_args__ = (
         UniqueConstraint("country_id", "edition"),
-        CheckConstraint("transparency_score BETWEEN 0 AND 100", name="score_range"),
+        CheckConstraint("edition >= 2006", name="edition_range"),
+        _score_range("transparency"),
+        _score_range("participation"),
+        _score_range("oversight"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"), index=True)
+    country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"))
     edition: Mapped[int]
     transparency_score: Mapped[int]
+    participation_score: Mapped[int | None]
+    oversight_score: Mapped[int | None]
+    methodology_version: Mapped[str] = mapped_column(String(100))
+    source_url: Mapped[str] = mapped_column(String(500))
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+
+class BudgetDocument(Base):
+    """Availability of one of the eight key budget documents for a country's fiscal year."""
+
+    __tablename__ = "fiscal_openness_budget_docs"
+    __table_args__ = (
+        UniqueConstraint("country_id", "fiscal_year", "kind"),
+        CheckConstraint("fiscal_year >= 1990", name="fiscal_year_range"),
+        CheckConstraint(
+            "status IN ('PUBLICLY_AVAILABLE', 'PUBLISHED_LATE') "
+            "OR (published_on IS NULL AND url IS NULL)",
+            name="unpublished_no_date",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"))
+    fiscal_year: Mapped[int]
+    kind: Mapped[BudgetDocumentKind] = mapped_column(enum_column(BudgetDocumentKind, "kind"))
+    status: Mapped[BudgetDocumentStatus] = mapped_column(
+        enum_column(BudgetDocumentStatus, "status")
+    )
+    published_on: Mapped[date | None]
+    url: Mapped[str | None] = mapped_column(String(500))
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+
+class Commitment(Base):
+    """A priority area of a fiscal openness group, or an action plan commitment it follows."""
+
+    __tablename__ = "fiscal_openness_commitments"
+    __table_args__ = (
+        CheckConstraint(
+            "kind = 'PRIORITY_AREA' OR country_id IS NOT NULL", name="commitment_has_country"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("working_groups.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[FiscalCommitmentKind] = mapped_column(enum_column(FiscalCommitmentKind, "kind"))
+    title: Mapped[str] = mapped_column(String(300))
+    country_id: Mapped[int | None] = mapped_column(ForeignKey("countries.id"))
+    reference: Mapped[str | None] = mapped_column(String(50))
+    url: Mapped[str | None] = mapped_column(String(500))
+
+
+class CommitmentPrinciple(Base):
+    """One GIFT High-Level Principle a commitment addresses (each at most once)."""
+
+    __tablename__ = "fiscal_openness_commitment_principles"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["commitment_id"],
+            ["fiscal_openness_commitments.id"],
+            name="fk_fiscal_openness_commitment_principles_commitment",
+            ondelete="CASCADE",
+        ),
+    )
+
+    commitment_id: Mapped[int] = mapped_column(primary_key=True)
+    principle: Mapped[GiftPrinciple] = mapped_column(
+        enum_column(GiftPrinciple, "principle"), primary_key=True
+    )
+
+
+MODELS: list[type] = [Survey, BudgetDocument, Commitment, CommitmentPrinciple]

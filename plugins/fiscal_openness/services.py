@@ -1,0 +1,381 @@
+"""Writes of the fiscal openness area: validate, then write, inside the caller's transaction.
+
+Each function runs in `core.in_transaction`: it raises `Rejected` with every problem it finds
+in the input (so the user can fix them all at once) and nothing is written; a unique-constraint
+race that slips past the checks is turned into the same user error by the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core import Rejected, UserError, models, pk_of, register_constraint_error, user_error
+from plugins.fiscal_openness import KEY
+from plugins.fiscal_openness.methodology import (
+    DOCUMENT_TITLES,
+    FIRST_EDITION,
+    FIRST_FISCAL_YEAR,
+    OBS_URL,
+    PUBLICATION_WINDOW,
+    PUBLISHED,
+    SCALE_MAX,
+    BudgetDocumentKind,
+    FiscalCommitmentKind,
+    GiftPrinciple,
+)
+from plugins.fiscal_openness.models import BudgetDocument, Commitment, CommitmentPrinciple, Survey
+
+register_constraint_error(
+    r"uq_fiscal_openness_surveys_country_id_edition"
+    r"|fiscal_openness_surveys\.country_id, fiscal_openness_surveys\.edition",
+    "DUPLICATE_SURVEY",
+    "this country already has results for this edition of the Open Budget Survey",
+    "edition",
+)
+register_constraint_error(
+    r"uq_fiscal_openness_budget_docs_country_id_fiscal_year_kind"
+    r"|fiscal_openness_budget_docs\.country_id, fiscal_openness_budget_docs\.fiscal_year",
+    "DUPLICATE_BUDGET_DOCUMENT",
+    "this document is already recorded for this country and fiscal year",
+    "kind",
+)
+for _measure in ("transparency", "participation", "oversight"):
+    register_constraint_error(
+        rf"ck_fiscal_openness_surveys_{_measure}_range",
+        "SCORE_OUT_OF_RANGE",
+        f"the {_measure} score must be between 0 and {SCALE_MAX}",
+        f"{_measure}Score",
+    )
+
+
+def today() -> date:
+    return date.today()
+
+
+class Problems:
+    """Collects user errors; `check()` rejects the whole input if there is any."""
+
+    def __init__(self) -> None:
+        self.errors: list[UserError] = []
+
+    def add(self, code: str, message: str, field: str) -> None:
+        self.errors.append(user_error(code, message, field))
+
+    def check(self) -> None:
+        if self.errors:
+            raise Rejected(*self.errors)
+
+    def text(self, value: str | None, field: str, max_len: int, *, required: bool) -> None:
+        if value is None:
+            return
+        if required and not value.strip():
+            self.add("REQUIRED", f"{field} must not be blank", field)
+        elif len(value) > max_len:
+            self.add("TOO_LONG", f"{field} is longer than {max_len} characters", field)
+
+    def url(self, value: str | None, field: str) -> None:
+        if value is None:
+            return
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or len(value) > 500:
+            self.add(
+                "INVALID_URL", f"{field} must be an http(s) URL of at most 500 characters", field
+            )
+
+    def score(self, value: int | None, field: str) -> None:
+        if value is not None and not 0 <= value <= SCALE_MAX:
+            self.add(
+                "SCORE_OUT_OF_RANGE",
+                f"{field} must be between 0 and {SCALE_MAX}, got {value}",
+                field,
+            )
+
+
+async def country_id(conn: AsyncConnection, code: str, problems: Problems, field: str) -> int:
+    """The id of the country with this ISO alpha-2 or alpha-3 code (0 and a problem if none)."""
+    code = code.strip().upper()
+    column = models.Country.alpha2 if len(code) == 2 else models.Country.alpha3
+    found = (await conn.execute(select(models.Country.id).where(column == code))).scalar()
+    if found is None:
+        problems.add("UNKNOWN_COUNTRY", f"no OGP country with ISO code {code!r}", field)
+        return 0
+    return found
+
+
+async def _existing(conn: AsyncConnection, model: Any, global_id: str, type_name: str) -> Any:
+    """The row a `...Correct` mutation changes, locked for the transaction; NOT_FOUND if none."""
+    pk = pk_of(global_id, type_name)
+    row = None
+    if pk is not None:
+        stmt = select(*model.__table__.c).where(model.id == pk).with_for_update()
+        row = (await conn.execute(stmt)).first()
+    if row is None:
+        raise Rejected(user_error("NOT_FOUND", f"no {type_name} with id {global_id!r}", "id"))
+    return row
+
+
+def _check_not_cleared(
+    changes: dict[str, Any], required: tuple[str, ...], problems: Problems
+) -> None:
+    """A correction may leave a field out, but not set a required one to null (a null note is
+    an empty one)."""
+    if changes.get("note", "") is None:
+        changes["note"] = ""
+    for name in required:
+        if name in changes and changes[name] is None:
+            problems.add("REQUIRED", f"{_camel(name)} cannot be cleared", _camel(name))
+    problems.check()
+
+
+def _merge(row: Any, changes: Mapping[str, Any]) -> dict[str, Any]:
+    return {**row._asdict(), **changes}
+
+
+# --- Open Budget Survey results ------------------------------------------------------------------
+
+
+def _check_survey(values: Mapping[str, Any], problems: Problems) -> None:
+    edition = values["edition"]
+    if not FIRST_EDITION <= edition <= today().year:
+        problems.add(
+            "INVALID_EDITION",
+            f"edition must be a survey year from {FIRST_EDITION} to this year, got {edition}",
+            "edition",
+        )
+    problems.score(values["transparency_score"], "transparencyScore")
+    problems.score(values["participation_score"], "participationScore")
+    problems.score(values["oversight_score"], "oversightScore")
+    problems.text(values["methodology_version"], "methodologyVersion", 100, required=True)
+    problems.url(values["source_url"], "sourceUrl")
+    problems.text(values["note"], "note", 500, required=False)
+
+
+async def record_survey(conn: AsyncConnection, country: str, values: dict[str, Any]) -> Any:
+    problems = Problems()
+    values["country_id"] = await country_id(conn, country, problems, "country")
+    defaults = {
+        "methodology_version": f"OBS {values['edition']}",
+        "source_url": OBS_URL,
+        "note": "",
+    }
+    for name, default in defaults.items():
+        if values.get(name) is None:
+            values[name] = default
+    _check_survey(values, problems)
+    problems.check()
+    taken = await conn.execute(
+        select(Survey.id).where(
+            Survey.country_id == values["country_id"], Survey.edition == values["edition"]
+        )
+    )
+    if taken.first() is not None:
+        raise Rejected(
+            user_error(
+                "DUPLICATE_SURVEY",
+                f"{country.upper()} already has results for OBS {values['edition']}; "
+                "use openBudgetSurveyCorrect to change them",
+                "edition",
+            )
+        )
+    stmt = insert(Survey).values(**values).returning(*Survey.__table__.c)
+    return (await conn.execute(stmt)).one()
+
+
+async def correct_survey(conn: AsyncConnection, global_id: str, changes: dict[str, Any]) -> Any:
+    row = await _existing(conn, Survey, global_id, "OpenBudgetSurvey")
+    problems = Problems()
+    _check_not_cleared(
+        changes, ("edition", "transparency_score", "methodology_version", "source_url"), problems
+    )
+    _check_survey(_merge(row, changes), problems)
+    problems.check()
+    if not changes:
+        return row
+    stmt = (
+        update(Survey).where(Survey.id == row.id).values(**changes).returning(*Survey.__table__.c)
+    )
+    return (await conn.execute(stmt)).one()
+
+
+# --- Key budget documents ------------------------------------------------------------------------
+
+
+def _check_document(values: Mapping[str, Any], problems: Problems) -> None:
+    fiscal_year: int = values["fiscal_year"]
+    kind: BudgetDocumentKind = values["kind"]
+    published_on: date | None = values["published_on"]
+    now = today()
+    if not FIRST_FISCAL_YEAR <= fiscal_year <= now.year + 2:
+        problems.add(
+            "INVALID_FISCAL_YEAR",
+            f"fiscalYear must be from {FIRST_FISCAL_YEAR} to {now.year + 2}, got {fiscal_year}",
+            "fiscalYear",
+        )
+    if values["status"] not in PUBLISHED:
+        for field, value in (("publishedOn", published_on), ("url", values["url"])):
+            if value is not None:
+                problems.add(
+                    "NOT_PUBLISHED",
+                    f"a document that is {values['status'].value} has no {field}",
+                    field,
+                )
+    if published_on is not None:
+        earliest, latest = PUBLICATION_WINDOW[kind]
+        if published_on > now:
+            problems.add("DATE_IN_FUTURE", "publishedOn is in the future", "publishedOn")
+        elif published_on.year < fiscal_year + earliest or (
+            latest is not None and published_on.year > fiscal_year + latest
+        ):
+            problems.add(
+                "DATES_OUT_OF_ORDER",
+                f"a {DOCUMENT_TITLES[kind]} for fiscal year {fiscal_year} cannot be published "
+                f"on {published_on.isoformat()}",
+                "publishedOn",
+            )
+    problems.url(values["url"], "url")
+    problems.text(values["note"], "note", 500, required=False)
+
+
+async def record_document(conn: AsyncConnection, country: str, values: dict[str, Any]) -> Any:
+    problems = Problems()
+    values["country_id"] = await country_id(conn, country, problems, "country")
+    if values.get("note") is None:
+        values["note"] = ""
+    _check_document(values, problems)
+    problems.check()
+    taken = await conn.execute(
+        select(BudgetDocument.id).where(
+            BudgetDocument.country_id == values["country_id"],
+            BudgetDocument.fiscal_year == values["fiscal_year"],
+            BudgetDocument.kind == values["kind"],
+        )
+    )
+    if taken.first() is not None:
+        raise Rejected(
+            user_error(
+                "DUPLICATE_BUDGET_DOCUMENT",
+                f"the {DOCUMENT_TITLES[values['kind']]} of {country.upper()} for fiscal year "
+                f"{values['fiscal_year']} is already recorded; use budgetDocumentCorrect",
+                "kind",
+            )
+        )
+    stmt = insert(BudgetDocument).values(**values).returning(*BudgetDocument.__table__.c)
+    return (await conn.execute(stmt)).one()
+
+
+async def correct_document(conn: AsyncConnection, global_id: str, changes: dict[str, Any]) -> Any:
+    row = await _existing(conn, BudgetDocument, global_id, "BudgetDocument")
+    problems = Problems()
+    _check_not_cleared(changes, ("fiscal_year", "kind", "status"), problems)
+    _check_document(_merge(row, changes), problems)
+    problems.check()
+    if not changes:
+        return row
+    stmt = (
+        update(BudgetDocument)
+        .where(BudgetDocument.id == row.id)
+        .values(**changes)
+        .returning(*BudgetDocument.__table__.c)
+    )
+    return (await conn.execute(stmt)).one()
+
+
+# --- Priority areas and commitments, with the GIFT principles they address -----------------------
+
+
+async def fiscal_group_id(conn: AsyncConnection, global_id: str, problems: Problems) -> int:
+    pk = pk_of(global_id, "WorkingGroup")
+    theme = None
+    if pk is not None:
+        stmt = select(models.WorkingGroup.theme).where(models.WorkingGroup.id == pk)
+        theme = (await conn.execute(stmt)).scalar()
+    if theme is None:
+        problems.add("NOT_FOUND", f"no WorkingGroup with id {global_id!r}", "groupId")
+    elif theme != KEY:
+        problems.add("WRONG_THEME", f"the group is a {theme} group, not {KEY}", "groupId")
+    return pk or 0
+
+
+def _check_commitment(values: Mapping[str, Any], problems: Problems) -> None:
+    problems.text(values["title"], "title", 300, required=True)
+    problems.text(values["reference"], "reference", 50, required=False)
+    problems.url(values["url"], "url")
+    kind = values["kind"]
+    if kind is FiscalCommitmentKind.ACTION_PLAN_COMMITMENT and values["country_id"] is None:
+        problems.add("REQUIRED", "an action plan commitment belongs to a country", "country")
+
+
+def _check_principles(principles: list[GiftPrinciple] | None, problems: Problems) -> None:
+    if principles is not None and not principles:
+        problems.add("REQUIRED", "name at least one GIFT principle", "principles")
+
+
+async def _set_principles(
+    conn: AsyncConnection, commitment_id: int, principles: list[GiftPrinciple]
+) -> list[GiftPrinciple]:
+    """Replace the principles a commitment addresses (a principle named twice counts once)."""
+    await conn.execute(
+        delete(CommitmentPrinciple).where(CommitmentPrinciple.commitment_id == commitment_id)
+    )
+    unique = list(dict.fromkeys(principles))
+    rows = [{"commitment_id": commitment_id, "principle": p} for p in unique]
+    await conn.execute(insert(CommitmentPrinciple), rows)
+    return unique
+
+
+async def record_commitment(
+    conn: AsyncConnection,
+    group_id: str,
+    country: str | None,
+    principles: list[GiftPrinciple],
+    values: dict[str, Any],
+) -> tuple[Any, list[GiftPrinciple]]:
+    problems = Problems()
+    values["group_id"] = await fiscal_group_id(conn, group_id, problems)
+    values["country_id"] = None
+    if country is not None:
+        values["country_id"] = await country_id(conn, country, problems, "country")
+    _check_commitment(values, problems)
+    _check_principles(principles, problems)
+    problems.check()
+    stmt = insert(Commitment).values(**values).returning(*Commitment.__table__.c)
+    row = (await conn.execute(stmt)).one()
+    return row, await _set_principles(conn, row.id, principles)
+
+
+async def correct_commitment(
+    conn: AsyncConnection,
+    global_id: str,
+    country: Any,
+    principles: list[GiftPrinciple] | None,
+    changes: dict[str, Any],
+) -> tuple[Any, list[GiftPrinciple]]:
+    """`country`: a code, None to clear it, or `UNSET` (any other value) to leave it."""
+    row = await _existing(conn, Commitment, global_id, "FiscalCommitment")
+    problems = Problems()
+    _check_not_cleared(changes, ("kind", "title"), problems)
+    if country is None or isinstance(country, str):
+        changes["country_id"] = None
+        if country is not None:
+            changes["country_id"] = await country_id(conn, country, problems, "country")
+    _check_commitment(_merge(row, changes), problems)
+    _check_principles(principles, problems)
+    problems.check()
+    if changes:
+        stmt = update(Commitment).where(Commitment.id == row.id).values(**changes)
+        row = (await conn.execute(stmt.returning(*Commitment.__table__.c))).one()
+    if principles is not None:
+        return row, await _set_principles(conn, row.id, principles)
+    stmt = select(CommitmentPrinciple.principle).where(CommitmentPrinciple.commitment_id == row.id)
+    return row, list((await conn.execute(stmt)).scalars())
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
