@@ -116,26 +116,128 @@ SELECT json_build_object('node', (
   WHERE m.id = $1 AND g.theme = ANY($2::text[])))
 """
 
-COUNTRY_PAGE = """
+
+def _float(expr: str) -> str:
+    """SQL for a GraphQL Float as our server writes it (Python's repr: 55.0, 52.4): PostgreSQL's
+    JSON would write a whole double or integer without the '.0'."""
+    return (
+        f"(CASE WHEN ({expr}) = trunc(({expr})::numeric) THEN round(({expr})::numeric, 1) "
+        f"ELSE ({expr})::numeric END)"
+    )
+
+
+def _position(column: str, values: tuple[str, ...]) -> str:
+    """SQL: the value's position in a plugin enumeration (the order our server lists them in)."""
+    return f"array_position(ARRAY[{', '.join(repr(v) for v in values)}]::text[], {column}::text)"
+
+
+BUDGET_DOC_KINDS = ("PRE_BUDGET_STATEMENT", "EXECUTIVES_BUDGET_PROPOSAL", "ENACTED_BUDGET",
+                    "CITIZENS_BUDGET", "IN_YEAR_REPORTS", "MID_YEAR_REVIEW", "YEAR_END_REPORT",
+                    "AUDIT_REPORT")  # fmt: skip
+CHAMBER_KINDS = ("UNICAMERAL", "LOWER", "UPPER")
+OPENNESS_INDICATORS = (
+    "VOTES_PUBLISHED",
+    "BILLS_AND_AMENDMENTS_ONLINE",
+    "PLENARY_RECORDS",
+    "COMMITTEE_RECORDS",
+    "OPEN_SESSIONS",
+    "MACHINE_READABLE_DATA",
+    "API",
+)
+RTI_CATEGORIES = (  # (GraphQL name, column), in the RTI Rating's order
+    ("RIGHT_OF_ACCESS", "right_of_access"),
+    ("SCOPE", "scope"),
+    ("REQUESTING_PROCEDURES", "requesting_procedures"),
+    ("EXCEPTIONS_AND_REFUSALS", "exceptions_and_refusals"),
+    ("APPEALS", "appeals"),
+    ("SANCTIONS_AND_PROTECTIONS", "sanctions_and_protections"),
+    ("PROMOTIONAL_MEASURES", "promotional_measures"),
+)
+
+
+def _score(column: str) -> str:
+    return (
+        f"CASE WHEN s.{column} IS NULL THEN NULL "
+        f"ELSE json_build_object('score', {_float('s.' + column)}) END"
+    )
+
+
+RTI_CATEGORY_SCORES = ", ".join(
+    f"json_build_object('category', '{name}', 'score', {_float('r.' + column)})"
+    for name, column in RTI_CATEGORIES
+)
+
+COUNTRY_PAGE = f"""
 SELECT json_build_object('country', (
   SELECT json_build_object(
     'name', c.name, 'region', c.region,
     'organizations', (SELECT coalesce(json_agg(json_build_object('name', o.name, 'kind', o.kind)
                       ORDER BY o.name, o.id), '[]') FROM organizations o WHERE o.country_id = c.id),
-    'openBudgetIndex', (SELECT coalesce(json_agg(json_build_object(
-                          'edition', s.edition, 'score', s.transparency_score,
-                          'sufficient', s.transparency_score >= 61) ORDER BY s.edition DESC), '[]')
-                        FROM fiscal_openness_obs_scores s WHERE s.country_id = c.id),
-    'openDataCharter', (SELECT json_build_object('adoptedOn', a.adopted_on, 'level', a.level)
-                        FROM open_data_charter_adoptions a WHERE a.country_id = c.id),
-    'legislature', (SELECT json_build_object('name', l.name, 'chambers', l.chambers)
-                    FROM open_parliaments_legislatures l WHERE l.country_id = c.id),
-    'eiti', (SELECT json_build_object('status', e.status, 'joinedOn', e.joined_on)
-             FROM extractives_eiti_status e WHERE e.country_id = c.id),
-    'rightToInformation', (SELECT json_build_object('yearAdopted', t.year_adopted,
-                                                    'rtiRating', t.rti_rating)
-                           FROM access_to_info_rti_laws t WHERE t.country_id = c.id))
-  FROM countries c WHERE c.{column} = $1))
+    'openBudgetSurvey', (
+      SELECT json_build_object(
+        'edition', s.edition,
+        'transparency', {_score("transparency_score")},
+        'participation', {_score("participation_score")},
+        'oversight', {_score("oversight_score")},
+        'sufficientTransparency', s.transparency_score >= 61,
+        'transparencyLevel', CASE WHEN s.transparency_score > 80 THEN 'EXTENSIVE'
+          WHEN s.transparency_score > 60 THEN 'SUBSTANTIAL'
+          WHEN s.transparency_score > 40 THEN 'LIMITED'
+          WHEN s.transparency_score > 20 THEN 'MINIMAL' ELSE 'SCANT_OR_NONE' END)
+      FROM fiscal_openness_surveys s WHERE s.country_id = c.id
+      ORDER BY s.edition DESC LIMIT 1),
+    'budgetDocuments', (
+      SELECT coalesce(json_agg(json_build_object(
+        'fiscalYear', d.fiscal_year, 'kind', d.kind, 'status', d.status,
+        'publishedOn', d.published_on
+      ) ORDER BY d.fiscal_year DESC, {_position("d.kind", BUDGET_DOC_KINDS)}), '[]')
+      FROM fiscal_openness_budget_docs d WHERE d.country_id = c.id),
+    'openDataCharter', (
+      SELECT CASE WHEN count(*) = 0 THEN NULL ELSE json_build_object(
+        'adoptedOn', min(a.adopted_on),
+        'level', CASE WHEN bool_or(a.level = 'NATIONAL') THEN 'NATIONAL' ELSE 'SUBNATIONAL' END)
+      END
+      FROM open_data_charter_adopters a WHERE a.country_id = c.id),
+    'dataPortals', (
+      SELECT coalesce(json_agg(json_build_object(
+        'name', p.name, 'platform', p.platform, 'datasetCount', p.dataset_count,
+        'hasApi', p.has_api
+      ) ORDER BY p.name, p.id), '[]')
+      FROM open_data_portals p WHERE p.country_id = c.id),
+    'odinScores', (
+      SELECT coalesce(json_agg(json_build_object(
+        'edition', s.edition, 'score', {_float("s.overall")},
+        'coverage', {_float("s.coverage")}, 'openness', {_float("s.openness")}
+      ) ORDER BY s.edition DESC), '[]')
+      FROM open_data_odin_scores s WHERE s.country_id = c.id),
+    'legislature', (
+      SELECT json_build_object('name', l.name, 'chambers', l.chambers, 'houses', (
+        SELECT coalesce(json_agg(json_build_object(
+          'kind', h.kind, 'name', h.name, 'opennessIndicators', (
+            SELECT coalesce(json_agg(json_build_object('indicator', i.indicator,
+                                                       'status', i.status)
+              ORDER BY {_position("i.indicator", OPENNESS_INDICATORS)}), '[]')
+            FROM open_parliaments_openness_indicators i WHERE i.chamber_id = h.id)
+        ) ORDER BY {_position("h.kind", CHAMBER_KINDS)}), '[]')
+        FROM open_parliaments_chambers h WHERE h.legislature_id = l.id))
+      FROM open_parliaments_legislatures l WHERE l.country_id = c.id),
+    'eiti', (
+      SELECT json_build_object('status', e.status, 'joinedOn', e.joined_on, 'validations', (
+        SELECT coalesce(json_agg(json_build_object(
+          'decidedOn', v.decided_on, 'score', {_float("v.overall_score")},
+          'overallAssessment', v.overall_assessment
+        ) ORDER BY v.decided_on DESC), '[]')
+        FROM extractives_validations v WHERE v.country_id = e.country_id))
+      FROM extractives_eiti_status e WHERE e.country_id = c.id),
+    'rightToInformation', (
+      SELECT json_build_object('name', t.name, 'yearAdopted', t.year_adopted, 'rating', (
+        SELECT json_build_object(
+          'edition', r.edition::text, 'score', {_float("r.total")},
+          'categories', json_build_array({RTI_CATEGORY_SCORES}))
+        FROM access_to_info_rti_ratings r WHERE r.law_id = t.id
+        ORDER BY r.edition DESC LIMIT 1))
+      FROM access_to_info_rti_laws t WHERE t.country_id = c.id))
+  FROM countries c WHERE c.{{column}} = $1))
 """
 
 LOCK_MEETING = """

@@ -276,31 +276,352 @@ def _registrations(
     return [(i, mid, person, status, at) for i, (at, mid, person, status) in enumerate(rows, 1)]
 
 
-def _plugin_tables(rng: random.Random, countries: list[tuple[Any, ...]]) -> list[Table]:
-    """One row per country for the per-country tables; several OBS editions per country."""
-    ids = [c[0] for c in countries]
-    editions = (2012, 2015, 2017, 2019, 2021, 2023)
-    scores = [
-        (cid, edition, rng.randint(0, 100))
-        for cid in ids
-        for edition in editions[-rng.randint(3, len(editions)) :]
-    ]
-    name = {c[0]: c[3] for c in countries}
+def _plugin_tables(
+    rng: random.Random, countries: list[tuple[Any, ...]], orgs: list[tuple[Any, ...]], n_groups: int
+) -> list[Table]:
+    """Every plugin table at matching scale: per-country rows, several editions or years per
+    country, and lists of a few per country (portals, datasets, projects, disclosures...)."""
     return [
-        ("fiscal_openness_obs_scores", ("id", "country_id", "edition", "transparency_score"),
-         [(i, *row) for i, row in enumerate(scores, 1)]),
-        ("open_data_charter_adoptions", ("id", "country_id", "adopted_on", "level"),
-         [(i, cid, date(rng.randint(2015, 2024), rng.randint(1, 12), rng.randint(1, 28)),
-           rng.choice(("NATIONAL", "LOCAL"))) for i, cid in enumerate(ids, 1)]),
-        ("open_parliaments_legislatures", ("id", "country_id", "name", "chambers"),
-         [(i, cid, f"Parliament of {name[cid]}", rng.choice((1, 2)))
-          for i, cid in enumerate(ids, 1)]),
-        ("extractives_eiti_status", ("id", "country_id", "status", "joined_on"),
-         [(i, cid, rng.choices(("IMPLEMENTING", "SUSPENDED", "WITHDRAWN"), (80, 10, 10))[0],
-           date(rng.randint(2003, 2024), rng.randint(1, 12), 1)) for i, cid in enumerate(ids, 1)]),
-        ("access_to_info_rti_laws", ("id", "country_id", "year_adopted", "rti_rating"),
-         [(i, cid, rng.randint(1951, 2024), rng.randint(30, 150))
-          for i, cid in enumerate(ids, 1)]),
+        *_fiscal_openness(rng, countries, n_groups),
+        *_open_data(rng, countries),
+        *_open_parliaments(rng, countries, orgs),
+        *_extractives(rng, countries, orgs),
+        *_access_to_info(rng, countries),
+    ]
+
+
+def _day(rng: random.Random, first: date, last: date) -> date:
+    return first + timedelta(days=rng.randrange((last - first).days + 1))
+
+
+def _tenth(rng: random.Random, low: float, high: float) -> float:
+    """A score with one decimal (as published), e.g. 62.5."""
+    return rng.randint(round(low * 10), round(high * 10)) / 10
+
+
+OBS_EDITIONS = (2012, 2015, 2017, 2019, 2021, 2023)
+BUDGET_DOC_KINDS = ("PRE_BUDGET_STATEMENT", "EXECUTIVES_BUDGET_PROPOSAL", "ENACTED_BUDGET",
+                    "CITIZENS_BUDGET", "IN_YEAR_REPORTS", "MID_YEAR_REVIEW", "YEAR_END_REPORT",
+                    "AUDIT_REPORT")  # fmt: skip
+GIFT_PRINCIPLES = ("RIGHT_TO_FISCAL_INFORMATION", "AGGREGATE_FISCAL_POLICY",
+                   "HIGH_QUALITY_FISCAL_INFORMATION", "OBJECTIVES_OUTPUTS_OUTCOMES", "RULE_OF_LAW",
+                   "PRIVATE_SECTOR_RELATIONSHIPS", "CLARITY_OF_ROLES", "LEGISLATIVE_OVERSIGHT",
+                   "SUPREME_AUDIT_INSTITUTION", "PUBLIC_PARTICIPATION")  # fmt: skip
+
+
+def _fiscal_openness(rng: random.Random, countries: list[Any], n_groups: int) -> list[Table]:
+    surveys, docs, commitments, principles = [], [], [], []
+    for c in countries:
+        for edition in OBS_EDITIONS[-rng.randint(3, len(OBS_EDITIONS)) :]:
+            early = edition < 2017
+            surveys.append(
+                (len(surveys) + 1, c[0], edition, rng.randint(0, 100),
+                 None if early and rng.random() < 0.5 else rng.randint(0, 100),
+                 None if early and rng.random() < 0.5 else rng.randint(0, 100),
+                 f"OBS {edition}", f"https://internationalbudget.org/open-budget-survey/{edition}",
+                 "")
+            )  # fmt: skip
+        for fiscal_year in (2023, 2024):
+            for kind in BUDGET_DOC_KINDS:
+                status = rng.choices(
+                    ("PUBLICLY_AVAILABLE", "PUBLISHED_LATE", "INTERNAL_USE_ONLY", "NOT_PRODUCED"),
+                    (60, 15, 10, 15),
+                )[0]
+                published = status in ("PUBLICLY_AVAILABLE", "PUBLISHED_LATE")
+                docs.append(
+                    (len(docs) + 1, c[0], fiscal_year, kind, status,
+                     _day(rng, date(fiscal_year - 1, 1, 1), date(fiscal_year, 12, 31))
+                     if published else None,
+                     f"https://budget.example.org/{c[1].lower()}/{fiscal_year}/{kind.lower()}"
+                     if published else None, "")
+                )  # fmt: skip
+    fiscal_groups = range(1, GROUPS_PER_THEME + 1)  # the fiscal openness groups come first
+    for gid in fiscal_groups[: max(0, min(GROUPS_PER_THEME, n_groups))]:
+        for k in range(rng.randint(4, 10)):
+            kind = "PRIORITY_AREA" if k < 2 else "ACTION_PLAN_COMMITMENT"
+            country = None if kind == "PRIORITY_AREA" else rng.choice(countries)
+            commitments.append(
+                (len(commitments) + 1, gid, kind, f"{rng.choice(TOPICS).capitalize()} ({gid}-{k})",
+                 None if country is None else country[0],
+                 None if country is None else f"{country[1]}{rng.randint(1, 20):04d}",
+                 None if country is None else f"https://www.opengovpartnership.org/c/{gid}-{k}")
+            )  # fmt: skip
+            for principle in rng.sample(GIFT_PRINCIPLES, rng.randint(1, 4)):
+                principles.append((len(commitments), principle))
+    return [
+        ("fiscal_openness_surveys", ("id", "country_id", "edition", "transparency_score",
+         "participation_score", "oversight_score", "methodology_version", "source_url", "note"),
+         surveys),
+        ("fiscal_openness_budget_docs", ("id", "country_id", "fiscal_year", "kind", "status",
+         "published_on", "url", "note"), docs),
+        ("fiscal_openness_commitments", ("id", "group_id", "kind", "title", "country_id",
+         "reference", "url"), commitments),
+        ("fiscal_openness_commitment_principles", ("commitment_id", "principle"), principles),
+    ]  # fmt: skip
+
+
+PORTAL_PLATFORMS = ("CKAN", "DKAN", "SOCRATA", "OPENDATASOFT", "ARCGIS_HUB", "UDATA", "JUNAR",
+                    "CUSTOM", "OTHER")  # fmt: skip
+HVD_CATEGORIES = ("GEOSPATIAL", "EARTH_OBSERVATION_ENVIRONMENT", "METEOROLOGICAL", "STATISTICS",
+                  "COMPANIES_AND_COMPANY_OWNERSHIP", "MOBILITY")  # fmt: skip
+ODIN_EDITIONS = ("2018/19", "2020/21", "2022/23", "2024/25")
+
+
+def _open_data(rng: random.Random, countries: list[Any]) -> list[Table]:
+    adopters, portals, datasets, odin = [], [], [], []
+    for c in countries:
+        code = c[1].lower()
+        if rng.random() < 0.7:
+            if rng.random() < 0.6:
+                adopters.append((len(adopters) + 1, c[0], f"Government of {c[3]}", "NATIONAL",
+                                 _day(rng, date(2015, 10, 1), date(2024, 12, 31)),
+                                 f"https://opendatacharter.org/adopters/{code}"))  # fmt: skip
+            for k in range(rng.randint(0, 3)):
+                adopters.append(
+                    (
+                        len(adopters) + 1,
+                        c[0],
+                        f"City {k + 1} of {c[3]}",
+                        "SUBNATIONAL",
+                        _day(rng, date(2015, 10, 1), date(2025, 12, 31)),
+                        None,
+                    )
+                )
+        mine = []
+        for k in range(rng.randint(1, 4)):
+            pid = len(portals) + 1
+            mine.append(pid)
+            checked = _day(rng, date(2024, 1, 1), date(2026, 10, 1)) if rng.random() < 0.9 else None
+            portals.append(
+                (pid, c[0], f"{c[3]} Open Data {k + 1}", f"https://data{k}.{code}.example.org",
+                 rng.choice(PORTAL_PLATFORMS),
+                 None if rng.random() < 0.1 else rng.randint(10, 50_000), rng.random() < 0.7,
+                 checked, "")
+            )  # fmt: skip
+        for k in range(rng.randint(3, 10)):
+            checked = _day(rng, date(2024, 1, 1), date(2026, 10, 1))
+            updated = None if rng.random() < 0.2 else checked - timedelta(days=rng.randint(0, 700))
+            flags = [rng.random() < 0.75 for _ in range(5)]
+            datasets.append(
+                (len(datasets) + 1, c[0], None if rng.random() < 0.1 else rng.choice(mine),
+                 f"{rng.choice(HVD_CATEGORIES).replace('_', ' ').title()} data {k + 1} ({c[3]})",
+                 rng.choice(HVD_CATEGORIES), f"https://data.{code}.example.org/hvd/{k + 1}",
+                 *flags, "CC BY 4.0" if flags[4] else None, checked, updated, "")
+            )  # fmt: skip
+        for edition in ODIN_EDITIONS[-rng.randint(2, len(ODIN_EDITIONS)) :]:
+            coverage, openness = _tenth(rng, 10, 95), _tenth(rng, 10, 95)
+            odin.append(
+                (len(odin) + 1, c[0], edition, round((coverage + openness) / 2, 1), coverage,
+                 openness, f"ODIN {edition}", f"https://odin.opendatawatch.com/{edition[:4]}", "")
+            )  # fmt: skip
+    return [
+        ("open_data_charter_adopters", ("id", "country_id", "government", "level", "adopted_on",
+         "source_url"), adopters),
+        ("open_data_portals", ("id", "country_id", "name", "url", "platform", "dataset_count",
+         "has_api", "checked_on", "notes"), portals),
+        ("open_data_high_value_datasets", ("id", "country_id", "portal_id", "title", "category",
+         "url", "machine_readable", "non_proprietary_format", "metadata_available",
+         "download_or_api", "open_licence", "licence", "checked_on", "last_updated_on", "notes"),
+         datasets),
+        ("open_data_odin_scores", ("id", "country_id", "edition", "overall", "coverage",
+         "openness", "methodology_version", "source_url", "notes"), odin),
+    ]  # fmt: skip
+
+
+OPENNESS_INDICATORS = (
+    "VOTES_PUBLISHED",
+    "BILLS_AND_AMENDMENTS_ONLINE",
+    "PLENARY_RECORDS",
+    "COMMITTEE_RECORDS",
+    "OPEN_SESSIONS",
+    "MACHINE_READABLE_DATA",
+    "API",
+)
+
+
+def _open_parliaments(rng: random.Random, countries: list[Any], orgs: list[Any]) -> list[Table]:
+    legislatures, chambers, checks, endorsements, pmos = [], [], [], [], []
+    for c in countries:
+        lid, n = len(legislatures) + 1, rng.choice((1, 2))
+        code = c[1].lower()
+        legislatures.append((lid, c[0], f"Parliament of {c[3]}", n))
+        kinds = ("UNICAMERAL",) if n == 1 else ("LOWER", "UPPER")
+        for kind in kinds:
+            cid = len(chambers) + 1
+            name = {"UNICAMERAL": "National Assembly", "LOWER": "House of Representatives",
+                    "UPPER": "Senate"}[kind]  # fmt: skip
+            chambers.append(
+                (
+                    cid,
+                    lid,
+                    n,
+                    kind,
+                    name,
+                    None if rng.random() < 0.1 else f"https://{kind.lower()}.{code}.example.org",
+                )
+            )
+            for indicator in OPENNESS_INDICATORS:
+                if rng.random() < 0.8:
+                    checks.append(
+                        (len(checks) + 1, cid, indicator, rng.choice(("YES", "PARTIAL", "NO")),
+                         f"https://{kind.lower()}.{code}.example.org/evidence/{indicator.lower()}",
+                         _day(rng, date(2022, 1, 1), date(2026, 10, 1)),
+                         None if rng.random() < 0.7 else "Checked on the chamber's website.")
+                    )  # fmt: skip
+    civil = [o for o in orgs if o[2] in ("CIVIL_SOCIETY", "ACADEMIA")]
+    for org in rng.sample(civil, min(300, len(civil))):
+        endorsements.append((len(endorsements) + 1, org[0],
+                             _day(rng, date(2012, 9, 15), date(2026, 10, 1)),
+                             None if rng.random() < 0.3 else f"https://openingparliament.org/e/{org[0]}",
+                             None))  # fmt: skip
+    by_country = {lg[1]: lg[0] for lg in legislatures}
+    for org in rng.sample(civil, min(200, len(civil))):
+        pmos.append(
+            (
+                len(pmos) + 1,
+                org[0],
+                by_country[org[3]],
+                rng.choice(("MEMBERS", "INSTITUTION", "MEMBERS_AND_INSTITUTION")),
+                None if rng.random() < 0.5 else f"https://watch{org[0]}.example.org",
+            )
+        )
+    return [
+        ("open_parliaments_legislatures", ("id", "country_id", "name", "chambers"), legislatures),
+        ("open_parliaments_chambers", ("id", "legislature_id", "legislature_chambers", "kind",
+         "name", "website"), chambers),
+        ("open_parliaments_openness_indicators", ("id", "chamber_id", "indicator", "status",
+         "evidence_url", "checked_on", "note"), checks),
+        ("open_parliaments_endorsements", ("id", "organization_id", "endorsed_on", "source_url",
+         "note"), endorsements),
+        ("open_parliaments_pmos", ("id", "organization_id", "legislature_id", "scope", "website"),
+         pmos),
+    ]  # fmt: skip
+
+
+COMMODITIES = ("OIL", "GAS", "COAL", "COPPER", "GOLD", "SILVER", "IRON_ORE", "BAUXITE", "NICKEL",
+               "ZINC", "LEAD", "TIN", "COBALT", "LITHIUM", "MANGANESE", "URANIUM", "DIAMONDS",
+               "PHOSPHATE", "OTHER")  # fmt: skip
+
+
+def _assessment(score: float) -> str:
+    if score >= 90:
+        return "VERY_HIGH"
+    if score >= 80:
+        return "HIGH"
+    if score >= 60:
+        return "MODERATE"
+    if score >= 30:
+        return "FAIRLY_LOW"
+    return "LOW"
+
+
+def _extractives(rng: random.Random, countries: list[Any], orgs: list[Any]) -> list[Table]:
+    members, validations, projects, disclosures, owners = [], [], [], [], []
+    companies = [o[0] for o in orgs if o[2] == "PRIVATE_SECTOR"]
+    for c in countries:
+        code = c[1].lower()
+        if rng.random() < 0.7:
+            status = rng.choices(("IMPLEMENTING", "SUSPENDED", "WITHDRAWN"), (80, 10, 10))[0]
+            joined = date(rng.randint(2003, 2020), rng.randint(1, 12), 1)
+            members.append((len(members) + 1, c[0], status, joined))
+            years = sorted(rng.sample(range(2021, 2027), rng.randint(1, 3)))
+            for year in years:
+                parts = [_tenth(rng, 20, 100) for _ in range(3)]
+                overall = round(sum(parts) / 3, 1)
+                validations.append(
+                    (len(validations) + 1, c[0], _day(rng, date(year, 1, 1), date(year, 10, 31)),
+                     "EITI_2023" if year >= 2024 else "EITI_2019", *parts, overall,
+                     _assessment(overall), f"https://eiti.org/validation/{code}/{year}")
+                )  # fmt: skip
+        mine = []
+        for k in range(rng.randint(0, 6)):
+            pid = len(projects) + 1
+            mine.append(pid)
+            projects.append(
+                (pid, c[0], f"{rng.choice(SYLLABLES).capitalize()} project {k + 1}",
+                 rng.choice(COMMODITIES), rng.choice(companies) if rng.random() < 0.8 else None,
+                 None if rng.random() < 0.3 else f"{c[1]}-L-{pid:05d}",
+                 None if rng.random() < 0.3 else f"Region {k + 1}, {c[3]}")
+            )  # fmt: skip
+        for k in range(len(mine) * rng.randint(0, 3)):
+            disclosed = _day(rng, date(2015, 1, 1), date(2026, 10, 1))
+            signed = (
+                None if rng.random() < 0.2 else disclosed - timedelta(days=rng.randint(0, 3000))
+            )
+            disclosures.append(
+                (len(disclosures) + 1, c[0], rng.choice(mine) if rng.random() < 0.9 else None,
+                 f"Agreement {k + 1} ({c[3]})", rng.choice(("CONTRACT", "LICENSE")), signed,
+                 disclosed, f"https://contracts.{code}.example.org/{k + 1}")
+            )  # fmt: skip
+        for k in range(rng.randint(0, 8)):
+            disclosed = _day(rng, date(2018, 1, 1), date(2026, 10, 1))
+            since = None if rng.random() < 0.3 else disclosed - timedelta(days=rng.randint(0, 5000))
+            owners.append(
+                (len(owners) + 1, c[0], rng.choice(companies),
+                 f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {k + 1}", rng.random() < 0.1,
+                 None if rng.random() < 0.2 else _tenth(rng, 0.1, 100), since, disclosed,
+                 None if rng.random() < 0.3 else f"https://bo.{code}.example.org/{k + 1}")
+            )  # fmt: skip
+    return [
+        ("extractives_eiti_status", ("id", "country_id", "status", "joined_on"), members),
+        ("extractives_validations", ("id", "country_id", "decided_on", "standard",
+         "stakeholder_engagement", "transparency", "outcomes_and_impact", "overall_score",
+         "overall_assessment", "source_url"), validations),
+        ("extractives_projects", ("id", "country_id", "name", "commodity", "operator_id",
+         "license_reference", "location"), projects),
+        ("extractives_contract_disclosures", ("id", "country_id", "project_id", "title", "kind",
+         "signed_on", "disclosed_on", "url"), disclosures),
+        ("extractives_beneficial_owners", ("id", "country_id", "company_id", "owner_name",
+         "politically_exposed", "ownership_percent", "interest_since", "disclosed_on",
+         "source_url"), owners),
+    ]  # fmt: skip
+
+
+RTI_MAXIMA = (6, 30, 30, 30, 30, 8, 16)  # the seven categories, in the methodology's order
+
+
+def _access_to_info(rng: random.Random, countries: list[Any]) -> list[Table]:
+    laws, ratings, stats = [], [], []
+    for c in countries:
+        code = c[1].lower()
+        if rng.random() < 0.15:
+            continue  # no RTI law
+        lid, adopted = len(laws) + 1, rng.randint(1951, 2022)
+        laws.append(
+            (lid, c[0], f"Access to Information Act ({c[3]})", adopted,
+             None if rng.random() < 0.4 else rng.randint(adopted, 2025),
+             None if rng.random() < 0.2 else f"Information Commission of {c[3]}",
+             None if rng.random() < 0.2 else f"https://law.{code}.example.org/rti")
+        )  # fmt: skip
+        for edition in sorted(rng.sample(range(max(2011, adopted), 2026), rng.randint(1, 3))):
+            points = [rng.randint(0, m) for m in RTI_MAXIMA]
+            ratings.append((len(ratings) + 1, lid, edition, "RTI Rating 2011",
+                            f"https://www.rti-rating.org/country-data/{code}/{edition}",
+                            *points, sum(points)))  # fmt: skip
+        for year in range(max(adopted + 1, 2019), 2026):
+            received = rng.randint(100, 100_000)
+            full, part = rng.randint(0, received // 2), rng.randint(0, received // 4)
+            refused = rng.randint(0, received // 8)
+            appeals = rng.randint(0, refused) if rng.random() < 0.8 else None
+            upheld = None if appeals is None else rng.randint(0, appeals)
+            stats.append(
+                (len(stats) + 1, c[0], year,
+                 rng.choice(("ALL_PUBLIC_BODIES", "CENTRAL_GOVERNMENT", "PARTIAL")), received,
+                 rng.randint(0, received), full, part, refused, rng.randint(0, received // 8),
+                 None, appeals, upheld, None if upheld is None else appeals - upheld,
+                 _tenth(rng, 1, 60) if rng.random() < 0.7 else None, None, "")
+            )  # fmt: skip
+    return [
+        ("access_to_info_rti_laws", ("id", "country_id", "name", "year_adopted", "last_amended",
+         "oversight_body", "url"), laws),
+        ("access_to_info_rti_ratings", ("id", "law_id", "edition", "methodology_version",
+         "source_url", "right_of_access", "scope", "requesting_procedures",
+         "exceptions_and_refusals", "appeals", "sanctions_and_protections",
+         "promotional_measures", "total"), ratings),
+        ("access_to_info_request_statistics", ("id", "country_id", "year", "coverage",
+         "requests_received", "answered_in_time", "granted_in_full", "granted_in_part", "refused",
+         "information_not_held", "internal_reviews", "appeals", "appeals_upheld",
+         "appeals_overturned", "median_response_days", "source_url", "notes"), stats),
     ]  # fmt: skip
 
 
@@ -337,7 +658,7 @@ def large_tables(seed: int, n_registrations: int = N_REGISTRATIONS) -> list[Tabl
                       "is_summit"), [tuple(m) for m in meetings]),
         ("registrations", ("id", "meeting_id", "person_id", "status", "created_at"),
          registrations),
-        *_plugin_tables(rng, countries),
+        *_plugin_tables(rng, countries, orgs, len(groups[2])),
     ]  # fmt: skip
 
 
@@ -395,10 +716,11 @@ async def _copy_postgres(url: str, tables: list[Table]) -> None:
                     await conn.copy_records_to_table(name, records=chunk, columns=columns)
                     bar.show(min(len(rows), (done + 1) * 20_000))
                 bar.finish()
-                await conn.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-                    f"coalesce(max(id), 0) + 1, false) FROM {name}"
-                )
+                if "id" in columns:
+                    await conn.execute(
+                        f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                        f"coalesce(max(id), 0) + 1, false) FROM {name}"
+                    )
     finally:
         await conn.close()
 

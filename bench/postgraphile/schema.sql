@@ -8,7 +8,7 @@
 --
 -- PostGraphile 4 only turns a function into a computed column when it lives in the same schema as
 -- the table (graphile-build-pg PgComputedColumnsPlugin: proc.namespaceId === table.namespaceId), so
--- the three computed columns are in `public`, named <table>_<field>; the mutation is in `bench_pg`.
+-- the computed columns are in `public`, named <table>_<field>; the mutation is in `bench_pg`.
 -- memberCount needs no SQL: it is `memberships { totalCount }`, which PostGraphile computes itself.
 
 BEGIN;
@@ -35,10 +35,110 @@ $$;
 COMMENT ON FUNCTION public.working_groups_upcoming_meetings(public.working_groups) IS
   'The group''s meetings that have not ended yet, earliest first.';
 
--- OpenBudgetIndex.sufficient: 61 or above (IBP), as the fiscal_openness plugin computes it.
-CREATE OR REPLACE FUNCTION public.fiscal_openness_obs_scores_sufficient(s public.fiscal_openness_obs_scores)
+-- The country page: what the plugins' Country fields compute (PostGraphile sees only the tables).
+-- Composite types stand for our nested score objects; recreated (with their functions) each time.
+DROP TYPE IF EXISTS public.bench_score CASCADE;
+DROP TYPE IF EXISTS public.bench_charter_adoption CASCADE;
+DROP TYPE IF EXISTS public.bench_rti_category_score CASCADE;
+CREATE TYPE public.bench_score AS (score double precision);
+CREATE TYPE public.bench_charter_adoption AS (adopted_on date, level text);
+CREATE TYPE public.bench_rti_category_score AS (category text, score double precision);
+
+-- Country.openBudgetSurvey (no edition): the country's latest Open Budget Survey.
+CREATE OR REPLACE FUNCTION public.countries_open_budget_survey(c public.countries)
+RETURNS public.fiscal_openness_surveys LANGUAGE sql STABLE AS $$
+  SELECT s.* FROM public.fiscal_openness_surveys s WHERE s.country_id = c.id
+  ORDER BY s.edition DESC LIMIT 1
+$$;
+
+-- OpenBudgetSurvey.transparency / participation / oversight { score }: null when not scored.
+CREATE OR REPLACE FUNCTION public.fiscal_openness_surveys_transparency(s public.fiscal_openness_surveys)
+RETURNS public.bench_score LANGUAGE sql IMMUTABLE AS $$
+  SELECT ROW(s.transparency_score)::public.bench_score
+$$;
+CREATE OR REPLACE FUNCTION public.fiscal_openness_surveys_participation(s public.fiscal_openness_surveys)
+RETURNS public.bench_score LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE WHEN s.participation_score IS NULL THEN NULL
+         ELSE ROW(s.participation_score)::public.bench_score END
+$$;
+CREATE OR REPLACE FUNCTION public.fiscal_openness_surveys_oversight(s public.fiscal_openness_surveys)
+RETURNS public.bench_score LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE WHEN s.oversight_score IS NULL THEN NULL
+         ELSE ROW(s.oversight_score)::public.bench_score END
+$$;
+
+-- OpenBudgetSurvey.sufficientTransparency: 61 or above (IBP), as the fiscal_openness plugin computes it.
+CREATE OR REPLACE FUNCTION public.fiscal_openness_surveys_sufficient_transparency(s public.fiscal_openness_surveys)
 RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
   SELECT s.transparency_score >= 61
+$$;
+
+-- OpenBudgetSurvey.transparencyLevel: IBP's band of the transparency score.
+CREATE OR REPLACE FUNCTION public.fiscal_openness_surveys_transparency_level(s public.fiscal_openness_surveys)
+RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE WHEN s.transparency_score > 80 THEN 'EXTENSIVE'
+    WHEN s.transparency_score > 60 THEN 'SUBSTANTIAL' WHEN s.transparency_score > 40 THEN 'LIMITED'
+    WHEN s.transparency_score > 20 THEN 'MINIMAL' ELSE 'SCANT_OR_NONE' END
+$$;
+
+-- Country.budgetDocuments: latest fiscal year first, then in the order of the budget cycle.
+CREATE OR REPLACE FUNCTION public.countries_budget_documents(c public.countries)
+RETURNS SETOF public.fiscal_openness_budget_docs LANGUAGE sql STABLE AS $$
+  SELECT d.* FROM public.fiscal_openness_budget_docs d WHERE d.country_id = c.id
+  ORDER BY d.fiscal_year DESC, array_position(ARRAY['PRE_BUDGET_STATEMENT',
+    'EXECUTIVES_BUDGET_PROPOSAL', 'ENACTED_BUDGET', 'CITIZENS_BUDGET', 'IN_YEAR_REPORTS',
+    'MID_YEAR_REVIEW', 'YEAR_END_REPORT', 'AUDIT_REPORT']::text[], d.kind::text)
+$$;
+
+-- Country.openDataCharter: the first adoption by any of its governments, NATIONAL when the
+-- national government adopted it; null when none did.
+CREATE OR REPLACE FUNCTION public.countries_open_data_charter(c public.countries)
+RETURNS public.bench_charter_adoption LANGUAGE sql STABLE AS $$
+  SELECT CASE WHEN count(*) = 0 THEN NULL ELSE ROW(min(a.adopted_on),
+    CASE WHEN bool_or(a.level = 'NATIONAL') THEN 'NATIONAL' ELSE 'SUBNATIONAL' END
+  )::public.bench_charter_adoption END
+  FROM public.open_data_charter_adopters a WHERE a.country_id = c.id
+$$;
+
+-- Legislature.houses: its chambers, UNICAMERAL or LOWER then UPPER.
+CREATE OR REPLACE FUNCTION public.open_parliaments_legislatures_houses(l public.open_parliaments_legislatures)
+RETURNS SETOF public.open_parliaments_chambers LANGUAGE sql STABLE AS $$
+  SELECT h.* FROM public.open_parliaments_chambers h WHERE h.legislature_id = l.id
+  ORDER BY array_position(ARRAY['UNICAMERAL', 'LOWER', 'UPPER']::text[], h.kind::text)
+$$;
+
+-- ParliamentaryChamber.opennessIndicators: in the order of the indicator enumeration.
+CREATE OR REPLACE FUNCTION public.open_parliaments_chambers_openness_indicators(h public.open_parliaments_chambers)
+RETURNS SETOF public.open_parliaments_openness_indicators LANGUAGE sql STABLE AS $$
+  SELECT i.* FROM public.open_parliaments_openness_indicators i WHERE i.chamber_id = h.id
+  ORDER BY array_position(ARRAY['VOTES_PUBLISHED', 'BILLS_AND_AMENDMENTS_ONLINE',
+    'PLENARY_RECORDS', 'COMMITTEE_RECORDS', 'OPEN_SESSIONS', 'MACHINE_READABLE_DATA',
+    'API']::text[], i.indicator::text)
+$$;
+
+-- RightToInformationLaw.rating: the latest edition of the law's RTI Rating.
+CREATE OR REPLACE FUNCTION public.access_to_info_rti_laws_rating(t public.access_to_info_rti_laws)
+RETURNS public.access_to_info_rti_ratings LANGUAGE sql STABLE AS $$
+  SELECT r.* FROM public.access_to_info_rti_ratings r WHERE r.law_id = t.id
+  ORDER BY r.edition DESC LIMIT 1
+$$;
+
+-- RtiRating.edition is a String in ogp-wg (Assessment.edition): the year as text.
+CREATE OR REPLACE FUNCTION public.access_to_info_rti_ratings_edition_label(r public.access_to_info_rti_ratings)
+RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT r.edition::text
+$$;
+
+-- RtiRating.categories: the seven categories' points, in the methodology's order.
+CREATE OR REPLACE FUNCTION public.access_to_info_rti_ratings_categories(r public.access_to_info_rti_ratings)
+RETURNS SETOF public.bench_rti_category_score LANGUAGE sql IMMUTABLE AS $$
+  SELECT ROW(v.category, v.score)::public.bench_rti_category_score FROM (VALUES
+    (1, 'RIGHT_OF_ACCESS', r.right_of_access), (2, 'SCOPE', r.scope),
+    (3, 'REQUESTING_PROCEDURES', r.requesting_procedures),
+    (4, 'EXCEPTIONS_AND_REFUSALS', r.exceptions_and_refusals), (5, 'APPEALS', r.appeals),
+    (6, 'SANCTIONS_AND_PROTECTIONS', r.sanctions_and_protections),
+    (7, 'PROMOTIONAL_MEASURES', r.promotional_measures)) AS v(n, category, score)
+  ORDER BY v.n
 $$;
 
 -- Mutation.register: the same rules as ogp-wg's registrationCreate (core/services/meetings.py):
