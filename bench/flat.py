@@ -200,10 +200,11 @@ async def regenerate(url: str, seed: int, n_registrations: int) -> list[str]:
                     sys.stderr.write("\n")
                     skipped.append(f"{name} ({type(exc).__name__}: {exc})")
                     continue
-                await conn.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-                    f"coalesce(max(id), 0) + 1, false) FROM {name}"
-                )
+                if "id" in columns:  # link tables have no id sequence
+                    await conn.execute(
+                        f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                        f"coalesce(max(id), 0) + 1, false) FROM {name}"
+                    )
     finally:
         await conn.close()
     await analyze(url)

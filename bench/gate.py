@@ -8,7 +8,8 @@ The database is built natively (bench/gate_workload.py `setup`); then, under
 `valgrind --tool=callgrind`, a fresh copy of it is served the mix (`run`). Only the measured region
 counts: the workload marks it with two C calls on which callgrind dumps its counters, so imports,
 app build and warm-up are reported apart and never gated. Instruction counts, unlike wall-clock
-times, repeat to well under 1% on a busy machine, so a few percent is a real regression.
+times, repeat (here to about 0.001%, busy machine or not), so a few percent is a real regression.
+Needs valgrind and a Python whose libpython keeps its symbols (this venv's pyenv build does).
 """
 
 from __future__ import annotations

@@ -16,9 +16,12 @@ The region is bracketed by calls to two C functions that nothing else in the sta
 profile for imports + app build + warm-up and one for the region alone (all threads, so aiosqlite's
 worker threads and SQLite are counted too).
 
-Determinism: the clock is frozen (demo data, "upcoming" filters and `MEETING_ENDED` checks all read
-it), PYTHONHASHSEED=0 (set by the gate), the database is copied fresh for each run, and the
-garbage collector starts the region from a collected, frozen heap.
+Determinism (three runs agree to about 0.001%): the clock is frozen (demo data, "upcoming" filters
+and `MEETING_ENDED` checks all read it), PYTHONHASHSEED=0 (set by the gate), the database is copied
+fresh for each run, the garbage collector starts the region from a collected, frozen heap, and
+aiosqlite's calls run inline instead of in its worker threads: with the threads, GIL hand-offs
+timed in wall-clock made runs differ by 0.1-0.6% (more on a loaded machine). The same SQL and
+SQLite work is counted; only the cost of the thread hop (a few % of the region) is not.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import json
 import os
 import shutil
 import sys
+import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -174,6 +178,42 @@ def freeze_clock() -> list[str]:
     return frozen
 
 
+class _InlineQueue:
+    """Stands in for the queue of an aiosqlite connection's worker thread: runs each call at once,
+    in the event loop's thread, and resolves its future on the loop's next turn."""
+
+    def put_nowait(self, item: tuple[Any, Any]) -> None:
+        from aiosqlite.core import set_exception, set_result
+
+        future, function = item
+        try:
+            result = function()
+        except BaseException as exc:  # handed to the awaiting coroutine, as aiosqlite does
+            if future is not None:
+                future.get_loop().call_soon(set_exception, future, exc)
+            return
+        if future is not None:
+            future.get_loop().call_soon(set_result, future, result)
+
+
+class _NoThread:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def start(self) -> None:
+        pass
+
+
+def single_thread_sqlite() -> None:
+    """aiosqlite runs each connection's calls in a worker thread; the handoffs between threads
+    (GIL waits of `sys.getswitchinterval()` seconds of WALL time, wake-ups) make the instruction
+    count vary from run to run. Run them inline instead: same SQL, same SQLite work."""
+    import aiosqlite.core
+
+    aiosqlite.core.SimpleQueue = _InlineQueue  # type: ignore[attr-defined,misc]
+    aiosqlite.core.Thread = _NoThread  # type: ignore[attr-defined,misc]
+
+
 def settings(directory: Path) -> Any:
     from core.config import load_settings
 
@@ -311,6 +351,7 @@ async def run(directory: Path, *, show: bool = False) -> None:
     plans = [mix(params, i) for i in range(ITERATIONS + 1)]
     app = create_app(settings(directory))
     frozen = freeze_clock()
+    single_thread_sqlite()
     if show:
         source = "bench/queries" if documents() is not INLINE else "inline (no bench/queries)"
         print(f"documents: {source}\nclock frozen at {NOW.isoformat()} in: {', '.join(frozen)}")
@@ -320,6 +361,8 @@ async def run(directory: Path, *, show: bool = False) -> None:
             content = await send(client, req)
             if show:
                 print(f"--- {req.name}\n{content.decode()}")
+        if threading.active_count() != 1:  # aiosqlite changed: its threads would add noise
+            raise SystemExit("gate: worker threads are running; fix single_thread_sqlite()")
         gc.collect()
         gc.freeze()
         os.ctermid()  # callgrind --dump-before: everything so far

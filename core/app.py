@@ -94,7 +94,7 @@ def create_app(
     """Build everything that can fail (plugins, schema) before serving a single request."""
     plugins = plugins or make_plugin_manager(settings)
     built = build_schema(plugins, fast_execution=fast_execution)
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, pool_size=settings.database_pool_size)
     state = AppState(
         db=db,
         plugins=plugins,

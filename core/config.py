@@ -50,6 +50,9 @@ class Settings(BaseModel):
     cors_origins: list[str] = Field(default_factory=list)
     host: str = "127.0.0.1"
     port: int = 8000
+    database_pool_size: int = 32
+    """PostgreSQL connections kept open per worker: concurrent loaders each take one, and a
+    connection opened beyond the pool is closed on return, so a pool that is too small churns."""
     access_log: bool = False
     """uvicorn's line per request; off by default (a proxy in front usually logs)."""
     plugins: PluginsConfig = Field(default_factory=PluginsConfig)
@@ -61,7 +64,16 @@ class Settings(BaseModel):
         return self.database_url.startswith("sqlite")
 
 
-_TOP_LEVEL = ("database_url", "debug", "graphiql", "cors_origins", "host", "port", "access_log")
+_TOP_LEVEL = (
+    "database_url",
+    "debug",
+    "graphiql",
+    "cors_origins",
+    "host",
+    "port",
+    "access_log",
+    "database_pool_size",
+)
 
 
 def load_settings(

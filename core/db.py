@@ -91,14 +91,14 @@ def _sqlite_begin(conn: SyncConnection) -> None:
 class Database:
     """One engine per app; hands out a fresh connection per unit of work."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 32) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
             kwargs["connect_args"] = {"timeout": 30}
         else:
-            kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=False)
+            kwargs.update(pool_size=pool_size, max_overflow=pool_size // 2, pool_pre_ping=False)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         sync_engine = self.engine.sync_engine
         event.listen(sync_engine, "before_cursor_execute", _count_statement)
