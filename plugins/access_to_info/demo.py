@@ -129,7 +129,7 @@ async def load(conn: AsyncConnection) -> None:
         await conn.execute(insert(RtiLaw), new_laws)
         laws = dict((await conn.execute(select(RtiLaw.country_id, RtiLaw.id))).all())
 
-    rated = set((await conn.execute(select(RtiRating.law_id, RtiRating.edition))).tuples().all())
+    rated = set((await conn.execute(select(RtiRating.law_id, RtiRating.edition))).all())
     new_ratings = []
     for code, editions in RATINGS.items():
         law_id = laws.get(countries.get(code))
@@ -150,7 +150,7 @@ async def load(conn: AsyncConnection) -> None:
         await conn.execute(insert(RtiRating), new_ratings)
 
     Stats = RtiRequestStatistics
-    recorded = set((await conn.execute(select(Stats.country_id, Stats.year))).tuples().all())
+    recorded = set((await conn.execute(select(Stats.country_id, Stats.year))).all())
     new_statistics = [
         {
             "country_id": countries[code],
