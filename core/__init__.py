@@ -28,6 +28,11 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "Context": ("core.context", "Context"),
     "relation": ("core.loading", "relation"),
     "prefetched": ("core.loading", "prefetched"),
+    # core rows by primary key, for `@relation(load_countries, key="country_pk")` and the like
+    "load_countries": ("core.schema.loaders", "countries_by_id"),
+    "load_organizations": ("core.schema.loaders", "organizations_by_id"),
+    "load_people": ("core.schema.loaders", "people_by_id"),
+    "load_groups": ("core.schema.loaders", "groups_by_id"),
     "Connection": ("core.schema.pagination", "Connection"),
     "paginate": ("core.schema.pagination", "paginate"),
     "paginate_children": ("core.schema.pagination", "paginate_children"),
@@ -67,6 +72,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from core.models.columns import enum_column  # noqa: F401
     from core.plugins import Theme  # noqa: F401
     from core.schema.ids import pk_of, to_global_id  # noqa: F401
+    from core.schema.loaders import countries_by_id as load_countries  # noqa: F401
+    from core.schema.loaders import groups_by_id as load_groups  # noqa: F401
+    from core.schema.loaders import organizations_by_id as load_organizations  # noqa: F401
+    from core.schema.loaders import people_by_id as load_people  # noqa: F401
     from core.schema.pagination import (  # noqa: F401
         Connection,
         count_of,

@@ -21,6 +21,7 @@ from core import (
     UserError,
     count_of,
     in_transaction,
+    load_countries,
     models,
     paginate,
     prefetched,
@@ -56,13 +57,6 @@ def _grouped(rows: Sequence[Any], keys: list[int], key: str, build: Callable[[An
     for row in rows:
         found[getattr(row, key)].append(build(row))
     return [found.get(k, []) for k in keys]
-
-
-async def load_countries(ctx: Context, keys: list[int]) -> list[types.Country | None]:
-    Country = models.Country
-    rows = await _rows(ctx, select(*Country.__table__.c).where(ctx.db.any_of(Country.id, keys)))
-    found = {row.id: types.Country.from_row(row) for row in rows}
-    return [found.get(key) for key in keys]
 
 
 async def load_laws_by_id(ctx: Context, keys: list[int]) -> list[RightToInformationLaw | None]:

@@ -20,6 +20,8 @@ from core import (
     Connection,
     Context,
     count_of,
+    load_countries,
+    load_organizations,
     models,
     paginate,
     prefetched,
@@ -68,18 +70,6 @@ def _grouped(
     for row in rows:
         found[getattr(row, attr)].append(build(row))
     return [found.get(key, []) for key in keys]
-
-
-async def load_countries(ctx: Context, keys: list[int]) -> list[types.Country | None]:
-    country = models.Country
-    rows = await _rows(ctx, select(*country.__table__.c).where(ctx.db.any_of(country.id, keys)))
-    return _by_id(rows, keys, types.Country.from_row)
-
-
-async def load_organizations(ctx: Context, keys: list[int]) -> list[types.Organization | None]:
-    org = models.Organization
-    rows = await _rows(ctx, select(*org.__table__.c).where(ctx.db.any_of(org.id, keys)))
-    return _by_id(rows, keys, types.Organization.from_row)
 
 
 # --- EITI membership and Validation --------------------------------------------------------------

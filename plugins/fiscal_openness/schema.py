@@ -23,6 +23,7 @@ from core import (
     UserError,
     count_of,
     in_transaction,
+    load_countries,
     models,
     paginate,
     prefetched,
@@ -58,13 +59,6 @@ ISO_CODE = "ISO 3166-1 alpha-2 or alpha-3 code of an OGP country."
 async def _rows(ctx: Context, stmt: Select[Any]) -> Sequence[Any]:
     async with ctx.db.read() as conn:
         return (await conn.execute(stmt)).all()
-
-
-async def countries_by_pk(ctx: Context, keys: list[int]) -> list[types.Country | None]:
-    country = models.Country
-    stmt = select(*country.__table__.c).where(ctx.db.any_of(country.id, keys))
-    found = {row.id: types.Country.from_row(row) for row in await _rows(ctx, stmt)}
-    return [found.get(key) for key in keys]
 
 
 async def survey_by_country(
@@ -243,7 +237,7 @@ class OpenBudgetSurvey(types.Node):
     def transparency_level(self) -> OpenBudgetTransparencyLevel:
         return transparency_level(int(self.transparency.score))
 
-    @relation(countries_by_pk, key="country_pk")
+    @relation(load_countries, key="country_pk")
     def country(self) -> types.Country: ...
 
 
@@ -298,7 +292,7 @@ class BudgetDocument(types.Node):
     def timeliness_rule(self) -> str:
         return TIMELINESS_RULES[self.kind]
 
-    @relation(countries_by_pk, key="country_pk")
+    @relation(load_countries, key="country_pk")
     def country(self) -> types.Country: ...
 
 
@@ -329,7 +323,7 @@ class FiscalCommitment(types.Node):
             principles=sorted(principles, key=PRINCIPLE_NUMBERS.__getitem__),
         )
 
-    @relation(countries_by_pk, key="country_pk", description="Whose action plan it is in.")
+    @relation(load_countries, key="country_pk", description="Whose action plan it is in.")
     def country(self) -> types.Country | None: ...
 
 

@@ -20,6 +20,7 @@ from core import (
     Connection,
     Context,
     count_of,
+    load_countries,
     models,
     paginate,
     paginate_children,
@@ -91,11 +92,6 @@ def _group_countries() -> Any:
         org, org.id == models.Anchor.organization_id
     )
     return union(members, anchors).subquery("group_countries")
-
-
-async def load_countries(ctx: Context, keys: list[int]) -> list[types.Country | None]:
-    rows = await _rows(ctx, _columns(models.Country).where(ctx.db.any_of(models.Country.id, keys)))
-    return _by_id(rows, keys, types.Country.from_row)
 
 
 async def load_portals(ctx: Context, keys: list[int]) -> list[DataPortal | None]:

@@ -20,6 +20,8 @@ from core import (
     Connection,
     Context,
     count_of,
+    load_countries,
+    load_organizations,
     models,
     paginate,
     prefetched,
@@ -74,17 +76,6 @@ def country_condition(code: str) -> Any:
     """A condition on `countries` matching an ISO 3166-1 alpha-2 or alpha-3 code."""
     code = code.strip().upper()
     return models.Country.alpha2 == code if len(code) == 2 else models.Country.alpha3 == code
-
-
-async def load_countries(ctx: Context, keys: list[int]) -> list[types.Country | None]:
-    stmt = select(*models.Country.__table__.c).where(ctx.db.any_of(models.Country.id, keys))
-    return _one_each(await _rows(ctx, stmt), keys, "id", types.Country.from_row)
-
-
-async def load_organizations(ctx: Context, keys: list[int]) -> list[types.Organization | None]:
-    table = models.Organization.__table__
-    stmt = select(*table.c).where(ctx.db.any_of(models.Organization.id, keys))
-    return _one_each(await _rows(ctx, stmt), keys, "id", types.Organization.from_row)
 
 
 # Chambers and indicators are listed in the order of their enumerations.
