@@ -21,7 +21,9 @@ Rules the core enforces at start-up, each stopping with a message that names the
 - a hook that raises stops start-up; the schema is never half-built;
 - two plugins defining the same GraphQL type name, the same field on a core type, the same root
   field or the same loader name stop start-up, naming both plugins;
-- a plugin's tables are named ``<key>_...``.
+- a plugin's tables are named ``<key>_...``;
+- every type of the schema that implements ``Node`` has a loader (``ogp_wg_node_loaders``), so
+  ``node(id:)`` can fetch any ID the API hands out.
 
 Installed is not enabled: the operator's ``[plugins] enabled / disabled`` lists decide. A disabled
 plugin contributes nothing to the schema and its groups are hidden, but its tables and rows stay,
@@ -161,9 +163,23 @@ def ogp_wg_loaders() -> Mapping[str, BatchLoadFn]:
 
     ``load_fn(context, keys)`` returns one value per key, in order, reading with
     ``async with context.db.read() as conn``. Use ``info.context.loader("name").load(key)``.
-    Names are global: prefix them with something of your theme. A loader named
-    ``"node:<TypeName>"`` makes ``node(id:)`` resolve global IDs of that type (build them with
-    ``core.to_global_id("<TypeName>", pk)``).
+    Names are global: prefix them with something of your theme. (To make ``node(id:)`` fetch
+    your types, declare them in ``ogp_wg_node_loaders``, not here.)
+    """
+
+
+@hookspec
+def ogp_wg_node_loaders() -> Mapping[type, BatchLoadFn]:
+    """Say how ``node(id:)`` fetches each of this plugin's types that implement ``core.types.Node``:
+    ``{OpenBudgetSurvey: load_surveys_by_id}``. Required for every such type: a type in the schema
+    that implements ``Node`` with no loader here stops start-up, naming the plugin and the type.
+
+    Keys are the Strawberry classes themselves (subclasses of ``core.types.Node``; their
+    ``node_type`` class attribute is the type name in their global IDs, e.g.
+    ``core.to_global_id("OpenBudgetSurvey", pk)``). Values are batch loaders
+    ``load_fn(context, pks: list[int]) -> Sequence[T | None]``: one object (or ``None`` when no
+    row, or a row the viewer may not see, has that id) per pk, in order, from ONE statement.
+    The concrete group type needs no entry: groups are fetched as ``WorkingGroup``.
     """
 
 

@@ -20,7 +20,9 @@ from core.plugins import PluginError, PluginSet, merge_unique
 from core.schema import types
 from core.schema.loaders import CORE_LOADERS
 from core.schema.mutations import Mutation
+from core.schema.nodes import node_loaders
 from core.schema.queries import Query
+from core.storable import SCALAR_OVERRIDES
 
 EXTENSIBLE_TYPES = (
     "Country",
@@ -186,6 +188,10 @@ def build_schema(plugins: PluginSet, *, fast_execution: bool = True) -> BuiltSch
         extra_types.extend(plugin_types)
         contributed[key].extend(plugin_types)
     _check_type_names([Query, Mutation, types.Assessment], contributed)
+    # node(id:) fetches every Node type of the schema, or start-up stops: core.schema.nodes
+    reached = {key: _named_types(roots) for key, roots in contributed.items()}
+    reached = {"core": _named_types([Query, Mutation, types.Assessment]), **reached}
+    loaders.update(node_loaders(plugins, reached))
 
     try:
         schema = PluginSchema(

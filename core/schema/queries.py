@@ -16,6 +16,7 @@ from core.models import Anchor, Country, Meeting, Membership, Organization, Work
 from core.schema import types
 from core.schema.ids import from_global_id
 from core.schema.loaders import build_group, visible_groups
+from core.schema.nodes import loader_name as node_loader_name
 from core.schema.pagination import Connection, count_of, paginate
 
 
@@ -141,16 +142,9 @@ class Query:
         if decoded is None:
             return None
         type_name, pk = decoded
-        loader = {
-            "Country": "countries_by_id",
-            "Organization": "organizations_by_id",
-            "Person": "people_by_id",
-            "WorkingGroup": "groups_by_id",
-            "Meeting": "meetings_by_id",
-            "Anchor": "anchors_by_id",
-            "Membership": "memberships_by_id",
-            "Registration": "registrations_by_id",
-        }.get(type_name) or f"node:{type_name}"  # plugins' types: see ogp_wg_loaders
+        # every Node type has a loader (checked at start-up: core.schema.nodes); an unknown or
+        # disabled plugin's type name has none, and is answered like a missing row
+        loader = node_loader_name(type_name)
         if loader not in info.context.app.loaders:
             return None
         return await prefetched(info, await info.context.loader(loader).load(pk))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import strawberry
 from sqlalchemy import Select, func, select, union
@@ -142,8 +142,8 @@ class RtiRatingCategoryScore(types.Assessment):
     "information (Centre for Law and Democracy and Access Info Europe): `score` is the total "
     "out of 150, `categories` its seven parts."
 )
-class RtiRating(types.Assessment):
-    pk: strawberry.Private[int]
+class RtiRating(types.Node, types.Assessment):
+    node_type: ClassVar[str] = "RtiRating"
     law_pk: strawberry.Private[int]
     categories: list[RtiRatingCategoryScore] = strawberry.field(
         description="The seven categories, in the methodology's order; their scores add up to "
@@ -187,8 +187,8 @@ class RtiRating(types.Assessment):
     description="How a country's right-to-information law was used in one year, as its "
     "oversight body or government reports it. A figure is null when the report does not give it."
 )
-class RtiRequestStatistics:
-    pk: strawberry.Private[int]
+class RtiRequestStatistics(types.Node):
+    node_type: ClassVar[str] = "RtiRequestStatistics"
     country_pk: strawberry.Private[int]
     year: int
     coverage: RtiStatisticsCoverage
@@ -255,8 +255,8 @@ class RtiRequestStatistics:
 
 
 @strawberry.type(description="A country's national right-to-information law.")
-class RightToInformationLaw:
-    pk: strawberry.Private[int]
+class RightToInformationLaw(types.Node):
+    node_type: ClassVar[str] = services.LAW_TYPE
     country_pk: strawberry.Private[int]
     name: str = strawberry.field(description="Name of the law, e.g. 'Freedom of Information Act'.")
     year_adopted: int = strawberry.field(description="Year the first RTI law was adopted.")

@@ -72,6 +72,13 @@ def ogp_wg_loaders() -> dict[str, Any]:
 
 
 @hookimpl
+def ogp_wg_node_loaders() -> dict[type, Any]:
+    from plugins.extractives.nodes import NODE_LOADERS
+
+    return NODE_LOADERS
+
+
+@hookimpl
 async def ogp_wg_load_demo(conn: Any) -> None:
     from plugins.extractives.demo import load
 

@@ -11,7 +11,7 @@ import enum
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import strawberry
 from sqlalchemy import select, union
@@ -108,8 +108,8 @@ class EitiComponentScore(types.Assessment):
     "the EITI Standard. As an Assessment, `score` is the overall score out of 100, `edition` the "
     "year of the Board's decision and `methodologyVersion` the edition of the Standard.",
 )
-class EitiValidationType(types.Assessment):
-    pk: strawberry.Private[int]
+class EitiValidationType(types.Node, types.Assessment):
+    node_type: ClassVar[str] = services.VALIDATION
     country_pk: strawberry.Private[int]
     decided_on: date = strawberry.field(description="Date of the EITI Board's decision.")
     standard: EitiStandardVersion
@@ -215,8 +215,8 @@ async def load_projects(ctx: Context, keys: list[int]) -> list[ExtractiveProject
     name="ExtractiveContractDisclosure",
     description="A contract or license made public, as EITI Requirement 2.4 asks.",
 )
-class ContractDisclosureType:
-    pk: strawberry.Private[int]
+class ContractDisclosureType(types.Node):
+    node_type: ClassVar[str] = services.CONTRACT
     country_pk: strawberry.Private[int]
     project_pk: strawberry.Private[int | None]
     title: str
@@ -268,8 +268,8 @@ async def load_contracts_by_project(
 
 
 @strawberry.type(name="ExtractiveProject", description="An oil, gas or mining project.")
-class ExtractiveProjectType:
-    pk: strawberry.Private[int]
+class ExtractiveProjectType(types.Node):
+    node_type: ClassVar[str] = services.PROJECT
     country_pk: strawberry.Private[int]
     operator_pk: strawberry.Private[int | None]
     name: str
@@ -316,8 +316,8 @@ class ExtractiveProjectType:
     name="BeneficialOwnershipDisclosure",
     description="A beneficial owner of a company, as disclosed under EITI Requirement 2.5.",
 )
-class BeneficialOwnershipDisclosureType:
-    pk: strawberry.Private[int]
+class BeneficialOwnershipDisclosureType(types.Node):
+    node_type: ClassVar[str] = services.OWNER
     country_pk: strawberry.Private[int]
     company_pk: strawberry.Private[int]
     owner_name: str = strawberry.field(

@@ -66,6 +66,13 @@ def ogp_wg_mutation_fields() -> list[Any]:
 
 
 @hookimpl
+def ogp_wg_node_loaders() -> dict[type, Any]:
+    from plugins.fiscal_openness.nodes import NODE_LOADERS
+
+    return NODE_LOADERS
+
+
+@hookimpl
 async def ogp_wg_load_demo(conn: Any) -> None:
     from plugins.fiscal_openness.demo import load
 

@@ -26,7 +26,6 @@ from core import (
     paginate,
     prefetched,
     relation,
-    to_global_id,
     types,
 )
 from plugins.open_parliaments.enums import (
@@ -155,18 +154,10 @@ async def load_member_endorsements(
 # --- types ---------------------------------------------------------------------------------------
 
 
-@strawberry.type
-class _Identified:
-    """Base of this plugin's types: a global `id`, opaque and unique across types, for client
-    caches and mutation inputs. (Not an implementation of `Node`: the core's `node(id:)` only
-    resolves core types.)"""
-
-    pk: strawberry.Private[int]
-    node_type: ClassVar[str]
-
-    @strawberry.field(description="Global ID: opaque, unique across types.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id(self.node_type, self.pk))
+# Base of this plugin's types: the core's `Node` interface gives each a global `id`, opaque and
+# unique across types, for client caches and mutation inputs, which `node(id:)` fetches back
+# through the loaders declared in nodes.py (`node_type` is the type name inside the ID).
+_Identified = types.Node
 
 
 @strawberry.type(description="A country's national legislature (IPU Parline), with its chambers.")

@@ -84,6 +84,13 @@ def ogp_wg_mutation_fields() -> list[Any]:
 
 
 @hookimpl
+def ogp_wg_node_loaders() -> dict[type, Any]:
+    from .schema import CommitmentType, load_commitments
+
+    return {CommitmentType: load_commitments}
+
+
+@hookimpl
 async def ogp_wg_load_demo(conn: Any) -> None:
     from .demo import load
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Any
+from typing import Any, ClassVar
 
 import strawberry
 from sqlalchemy import case, func, insert, select, update
@@ -75,6 +75,14 @@ async def load_commitments_by_country(
     return [found.get(key, []) for key in keys]
 
 
+async def load_commitments(ctx: Context, keys: list[int]) -> list[CommitmentType | None]:
+    """By primary key, for `node(id:)` (declared in the hook `ogp_wg_node_loaders`)."""
+    stmt = select(*Commitment.__table__.c).where(ctx.db.any_of(Commitment.id, keys))
+    async with ctx.db.read() as conn:
+        found = {row.id: CommitmentType.from_row(row) for row in await conn.execute(stmt)}
+    return [found.get(key) for key in keys]
+
+
 async def load_summary_by_group(ctx: Context, keys: list[int]) -> list[CommitmentSummary]:
     """Commitments of the countries where each group's member organisations are based."""
     member_countries = (
@@ -112,9 +120,9 @@ async def load_summary_by_group(ctx: Context, keys: list[int]) -> list[Commitmen
     name="GenderInclusionCommitment",
     description="A commitment of a country's OGP action plan, seen through a gender lens.",
 )
-class CommitmentType:
-    pk: strawberry.Private[int]
-    country_pk: strawberry.Private[int]
+class CommitmentType(types.Node):
+    node_type: ClassVar[str] = NODE_TYPE  # the type name in its global IDs
+    country_pk: strawberry.Private[int]  # the key `country` below reads: Private, not in the API
     title: str
     action_plan_cycle: str = strawberry.field(description="Years of the plan, e.g. '2023-2025'.")
     gender_focus: bool = strawberry.field(
