@@ -81,7 +81,7 @@ def buffers(node: dict[str, Any]) -> int:
 
 
 def label(node: dict[str, Any]) -> str:
-    """E.g. "Index Scan registrations (ix_registrations_meeting_id_id)"."""
+    """E.g. "Index Scan registrations (ix_registrations_meeting_id_queued_at_id)"."""
     text = node["Node Type"]
     if "Relation Name" in node:
         text += f" {node['Relation Name']}"

@@ -106,9 +106,9 @@ SELECT json_build_object('node', (
         'person', json_build_object('name', p.name, 'organization',
           CASE WHEN o.id IS NULL THEN NULL
           ELSE json_build_object('name', o.name, 'country', {_country("c", with_name=False)}) END)
-      ) ORDER BY r.id), '[]')
-      FROM (SELECT id, status, person_id FROM registrations WHERE meeting_id = m.id
-            ORDER BY id LIMIT 100) r
+      ) ORDER BY r.queued_at, r.id), '[]')
+      FROM (SELECT id, status, person_id, queued_at FROM registrations WHERE meeting_id = m.id
+            ORDER BY queued_at, id LIMIT 100) r
       JOIN people p ON p.id = r.person_id
       LEFT JOIN organizations o ON o.id = p.organization_id
       LEFT JOIN countries c ON c.id = o.country_id)))
@@ -258,12 +258,12 @@ WITH existing AS (
   WHERE id = $1 AND (capacity IS NULL OR registered_count < capacity) AND (SELECT ok FROM free)
   RETURNING id
 ), written AS (
-  INSERT INTO registrations AS r (meeting_id, person_id, status, created_at)
+  INSERT INTO registrations AS r (meeting_id, person_id, status, created_at, queued_at)
   SELECT $1, $2, CASE WHEN EXISTS (SELECT 1 FROM took) THEN 'REGISTERED' ELSE 'WAITLISTED' END,
-         clock_timestamp()
+         clock_timestamp(), clock_timestamp()
   WHERE (SELECT ok FROM free)
   ON CONFLICT (meeting_id, person_id)
-  DO UPDATE SET status = EXCLUDED.status, created_at = EXCLUDED.created_at
+  DO UPDATE SET status = EXCLUDED.status, queued_at = EXCLUDED.queued_at
   RETURNING r.status
 )
 SELECT (SELECT status FROM written) AS status

@@ -273,7 +273,8 @@ def _registrations(
             rows.append((at, mid, person, status))
         meeting[10] = taken
     rows.sort()  # ids follow creation time across meetings, as they would in production
-    return [(i, mid, person, status, at) for i, (at, mid, person, status) in enumerate(rows, 1)]
+    # queued_at = created_at: nobody here left a queue and came back, and promotions are not drawn
+    return [(i, mid, person, status, at, at) for i, (at, mid, person, status) in enumerate(rows, 1)]
 
 
 def _plugin_tables(
@@ -656,8 +657,8 @@ def large_tables(seed: int, n_registrations: int = N_REGISTRATIONS) -> list[Tabl
         ("meetings", ("id", "group_id", "title", "kind", "starts_at", "ends_at", "timezone",
                       "location", "online_url", "capacity", "registered_count", "agenda",
                       "is_summit"), [tuple(m) for m in meetings]),
-        ("registrations", ("id", "meeting_id", "person_id", "status", "created_at"),
-         registrations),
+        ("registrations", ("id", "meeting_id", "person_id", "status", "created_at",
+                           "queued_at"), registrations),
         *_plugin_tables(rng, countries, orgs, len(groups[2])),
     ]  # fmt: skip
 

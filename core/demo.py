@@ -855,9 +855,14 @@ async def _load_registrations(
             else:
                 status = RegistrationStatus.WAITLISTED
                 counts.waitlisted += 1
+        now = utcnow()  # joined the queue when made: the order of this loop is first come
         await conn.execute(
             insert(models.Registration).values(
-                meeting_id=meeting_id, person_id=person_id, status=status, created_at=utcnow()
+                meeting_id=meeting_id,
+                person_id=person_id,
+                status=status,
+                created_at=now,
+                queued_at=now,
             )
         )
         counts.registrations += 1

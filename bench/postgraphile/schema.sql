@@ -166,8 +166,8 @@ BEGIN
   UPDATE public.meetings m SET registered_count = m.registered_count + 1
   WHERE m.id = register.meeting_id AND (m.capacity IS NULL OR m.registered_count < m.capacity);
   new_status := CASE WHEN FOUND THEN 'REGISTERED' ELSE 'WAITLISTED' END;
-  INSERT INTO public.registrations AS r (meeting_id, person_id, status, created_at)
-  VALUES (register.meeting_id, register.person_id, new_status, now())
+  INSERT INTO public.registrations AS r (meeting_id, person_id, status, created_at, queued_at)
+  VALUES (register.meeting_id, register.person_id, new_status, now(), now())
   RETURNING r.* INTO result;
   RETURN result;
 END

@@ -1,7 +1,8 @@
 """Meetings of a group and the people registered for them.
 
 `registered_count` is kept by the same transaction that changes a registration, with a conditional
-UPDATE; the CHECK constraint makes overbooking impossible even for a buggy writer.
+UPDATE; the CHECK constraint makes overbooking impossible even for a buggy writer. A registration's
+`queued_at` orders the waitlist (and the registered list): first come, first served.
 """
 
 from __future__ import annotations
@@ -56,11 +57,20 @@ class Registration(Base):
     __tablename__ = "registrations"
     __table_args__ = (
         UniqueConstraint("meeting_id", "person_id"),
-        Index("ix_registrations_meeting_id_status_id", "meeting_id", "status", "id"),
-        # covering on PostgreSQL: a meeting's first page of registrants is an index-only range
+        # the head of a meeting's waitlist (promotion), and pages of one status, in queue order
         Index(
-            "ix_registrations_meeting_id_id",
+            "ix_registrations_meeting_id_status_queued_at_id",
             "meeting_id",
+            "status",
+            "queued_at",
+            "id",
+        ),
+        # covering on PostgreSQL: a meeting's first page of registrants is an index-only range;
+        # also the meeting's latest queue entry (max queued_at), read on every (re)queueing
+        Index(
+            "ix_registrations_meeting_id_queued_at_id",
+            "meeting_id",
+            "queued_at",
             "id",
             postgresql_include=["person_id", "status", "created_at"],
         ),
@@ -71,3 +81,7 @@ class Registration(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     status: Mapped[RegistrationStatus] = mapped_column(enum_column(RegistrationStatus, "status"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the registration last joined the waitlist or the registered list: first come, first
+    # served orders by (queued_at, id). Strictly increasing per meeting (core.services.meetings),
+    # so the order is the order in which the meeting-locked transactions ran.
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -243,7 +243,9 @@ async def registrations_by_meeting(
     stmt = select(*Registration.__table__.c)
     if status is not None:
         stmt = stmt.where(Registration.status == status)
-    order = (Registration.id,)
+    # first come, first served: the order of joining the current queue (the waitlist's order is
+    # the order of promotion), not the id, which a comeback after cancelling keeps
+    order = (Registration.queued_at, Registration.id)
     pages = await paginate_children(
         ctx.db, stmt, Registration.meeting_id, keys, order, types.Registration.from_row,
         first=first, after=after,

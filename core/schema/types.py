@@ -308,7 +308,11 @@ class Meeting(Node):
     def group(self) -> WorkingGroup | None: ...
 
     @relation(
-        loaders.registrations_by_meeting, description="Registrations in the order they were made."
+        loaders.registrations_by_meeting,
+        description=(
+            "Registrations in the order they joined their current queue (`queuedAt`): the"
+            " waitlist in the order it is promoted, the registered in the order they got a place."
+        ),
     )
     def registrations(
         self,
@@ -325,6 +329,10 @@ class Registration(Node):
     person_pk: strawberry.Private[int]
     status: RegistrationStatus
     created_at: datetime
+    queued_at: datetime = strawberry.field(
+        description="When the person last joined the waitlist or got a place: the waitlist is"
+        " first come, first served by this time. Cancelling and registering again starts anew."
+    )
 
     @classmethod
     def from_row(cls, row: Any) -> Registration:
@@ -334,6 +342,7 @@ class Registration(Node):
             person_pk=row.person_id,
             status=row.status,
             created_at=row.created_at,
+            queued_at=row.queued_at,
         )
 
     @relation(loaders.people_by_id, key="person_pk")

@@ -3,15 +3,21 @@
 A registration locks its meeting row (SELECT ... FOR UPDATE on PostgreSQL; the transaction's
 BEGIN IMMEDIATE on SQLite), then takes a place with a conditional UPDATE of `registered_count`; the
 CHECK constraint on that column is the last line of defence. No count-then-insert race.
+
+First come, first served: a registration's `queued_at` is set whenever it joins the waitlist or the
+registered list (a first registration, a comeback after cancelling, a promotion), and the waitlist
+is promoted in (queued_at, id) order. The row's id is no measure of waiting: a person who cancels
+and registers again keeps it. `queued_at` is strictly increasing per meeting (see `_queue_time`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import utcnow
@@ -180,8 +186,28 @@ async def _take_place(conn: AsyncConnection, meeting_pk: int) -> bool:
     return (await conn.execute(stmt)).first() is not None
 
 
+async def _queue_time(conn: AsyncConnection, meeting_pk: int) -> datetime:
+    """The time at which a registration joins one of the meeting's queues, with the meeting
+    row locked: now, or 1 microsecond after the meeting's latest entry if that is not earlier.
+
+    So entries never tie (several promotions in one transaction, a coarse clock) and keep the
+    order of the locked transactions even when the clocks of several app hosts disagree.
+    """
+    latest = (
+        await conn.execute(
+            select(func.max(Registration.queued_at)).where(Registration.meeting_id == meeting_pk)
+        )
+    ).scalar()
+    now = utcnow()
+    return now if latest is None or now > latest else latest + timedelta(microseconds=1)
+
+
 async def _promote_waitlist(conn: AsyncConnection, meeting_pk: int) -> None:
-    """Give freed places to the waitlist, first come first served."""
+    """Give freed places to the waitlist, first come first served: longest waiting first.
+
+    Runs with the meeting row locked (every caller holds it), so no other transaction can take
+    the same place or promote the same person.
+    """
     while True:
         first_waiting = (
             await conn.execute(
@@ -190,7 +216,7 @@ async def _promote_waitlist(conn: AsyncConnection, meeting_pk: int) -> None:
                     Registration.meeting_id == meeting_pk,
                     Registration.status == RegistrationStatus.WAITLISTED,
                 )
-                .order_by(Registration.id)
+                .order_by(Registration.queued_at, Registration.id)
                 .limit(1)
             )
         ).first()
@@ -199,7 +225,10 @@ async def _promote_waitlist(conn: AsyncConnection, meeting_pk: int) -> None:
         await conn.execute(
             update(Registration)
             .where(Registration.id == first_waiting.id)
-            .values(status=RegistrationStatus.REGISTERED)
+            .values(
+                status=RegistrationStatus.REGISTERED,
+                queued_at=await _queue_time(conn, meeting_pk),  # joins the registered list
+            )
         )
 
 
@@ -231,15 +260,22 @@ async def register(
         if await _take_place(conn, meeting.id)
         else RegistrationStatus.WAITLISTED
     )
-    if existing is not None:  # a cancelled registration comes back, at the end of the queue
+    queued_at = await _queue_time(conn, meeting.id)
+    if existing is not None:
+        # A cancelled registration comes back at the end of the queue: a new queued_at, while the
+        # row (its id, created_at) stays. Ordering by id would put it back where it was.
         stmt = (
             update(Registration)
             .where(Registration.id == existing.id)
-            .values(status=status, created_at=utcnow())
+            .values(status=status, queued_at=queued_at)
         )
     else:
         stmt = insert(Registration).values(
-            meeting_id=meeting.id, person_id=person.id, status=status, created_at=utcnow()
+            meeting_id=meeting.id,
+            person_id=person.id,
+            status=status,
+            created_at=queued_at,
+            queued_at=queued_at,
         )
     stmt = stmt.returning(*Registration.__table__.c)
     return (await conn.execute(stmt)).one()
