@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -30,6 +32,13 @@ from core.plugins import PluginSet, make_plugin_manager
 from core.schema.build import build_schema
 
 log = logging.getLogger("ogp_wg")
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def incident_id(request: Any) -> str:
+    """The client's `X-Request-ID` when it is a plain token, else a new random id."""
+    given = request.headers.get("x-request-id", "") if request is not None else ""
+    return given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
 
 
 class GraphQLApp(GraphQL):
@@ -52,7 +61,15 @@ class GraphQLApp(GraphQL):
             for error in result.errors:
                 formatted = classify(error, debug=self.debug)
                 if formatted["extensions"]["code"] == "INTERNAL_SERVER_ERROR":
-                    log.error("resolver failed: %s", error.message, exc_info=error.original_error)
+                    # The id in the answer finds the log line (and the traceback) it belongs to.
+                    incident = formatted["extensions"]["incidentId"] = incident_id(request)
+                    log.error(
+                        "internal error %s at %s: %s",
+                        incident,
+                        ".".join(map(str, error.path or ())),
+                        error.message,
+                        exc_info=error.original_error,
+                    )
                 data["errors"].append(formatted)
         if result.extensions:
             data["extensions"] = result.extensions

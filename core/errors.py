@@ -41,7 +41,10 @@ def classify(error: GraphQLError, *, debug: bool) -> dict[str, Any]:
     original = error.original_error
     if "code" not in extensions:
         message = error.message
-        if original is not None and not isinstance(original, GraphQLError):
+        # A located error without a code failed while completing the response: a resolver
+        # raised, or the server's own data did not fit the schema (an Int outside 32 bits, an
+        # unknown enum value, NaN). Either way the client is not at fault.
+        if (original is not None and not isinstance(original, GraphQLError)) or error.path:
             extensions["code"] = "INTERNAL_SERVER_ERROR"
             if not debug:
                 formatted["message"] = "Internal server error"

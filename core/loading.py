@@ -83,9 +83,9 @@ def relation(
             self = args[0] if args else arguments.pop(source_name)
             stored = getattr(self, PREFETCHED, None)
             if stored is not None:
-                response_key = info.path.key
-                if response_key in stored:
-                    return stored[response_key]
+                value = stored.get(storage_key(spec, arguments), _ABSENT)
+                if value is not _ABSENT:
+                    return value
             parent_key = spec.key(self)
             if parent_key is None:
                 return spec.default
@@ -110,6 +110,31 @@ def _ensure_info_parameter(resolve: Any, fn: Callable[..., Any]) -> None:
     resolve.__signature__ = signature.replace(parameters=[*positional, info, *keyword])
     resolve.__annotations__ = {**fn.__annotations__, "info": strawberry.Info}
     del resolve.__wrapped__
+
+
+_ABSENT: Any = object()
+
+
+def storage_key(spec: Relation, arguments: dict[str, Any]) -> tuple[Relation, str]:
+    """Where a parent keeps a relation loaded ahead: by field AND arguments, never by response
+    key, since one object can be reached through selections with different arguments."""
+    return (spec, repr(sorted(arguments.items())))
+
+
+def relation_arguments(
+    ctx: Any, definition: StrawberryField, field_def: GraphQLField, node: Any, variables: Any
+) -> dict[str, Any]:
+    """A field's arguments as its resolver receives them (Python values).
+
+    Raises graphql-core's argument errors (`GraphQLError`) for invalid values."""
+    raw_args = get_argument_values(field_def, node, variables)
+    schema = ctx.app.schema
+    return convert_arguments(  # type: ignore[no-any-return]
+        raw_args,
+        definition.arguments,
+        scalar_registry=schema.schema_converter.scalar_registry,
+        config=schema.config,
+    )
 
 
 def relation_loader(ctx: Any, spec: Relation, arguments: dict[str, Any]) -> DataLoader[Any, Any]:
@@ -150,8 +175,6 @@ class _Walker:
         self.fragments = {name: FragmentDetails(node, None) for name, node in raw.fragments.items()}
         self.operation = raw.operation
         self.variable_values = _variable_values(raw)
-        self.scalars = self.ctx.app.schema.schema_converter.scalar_registry
-        self.config = self.ctx.app.schema.config
 
     async def walk(self, field_type: Any, details: list[Any], objects: list[Any]) -> None:
         if not objects or not is_composite_type(get_named_type(field_type)):
@@ -163,8 +186,8 @@ class _Walker:
                 by_type[self.schema.type_map[obj.__strawberry_definition__.name]].append(obj)  # type: ignore[index]
         else:
             by_type = {named: objects}  # type: ignore[dict-item]
-        # One load per selected field, across all concrete types: a list of WorkingGroup
-        # interface values costs one statement per relation, not one per theme.
+        # One load per selected field and arguments, across all concrete types: a list of
+        # WorkingGroup interface values costs one statement per relation, not one per theme.
         batches: dict[tuple[Any, ...], tuple[StrawberryField, GraphQLField, Any, list[Any]]] = {}
         for object_type, objs in by_type.items():
             grouped = collect_subfields(
@@ -175,7 +198,7 @@ class _Walker:
                 object_type,
                 details,
             ).grouped_field_set
-            for response_key, field_details in grouped.items():
+            for field_details in grouped.values():
                 name = field_details[0].node.name.value
                 if name.startswith("__"):
                     continue
@@ -187,18 +210,16 @@ class _Walker:
                 if spec is None and definition.base_resolver is not None:
                     continue  # a resolver of its own: it loads what it needs
                 nodes = tuple(id(d.node) for d in field_details)
-                key = (response_key, spec or definition.python_name, nodes)
+                key = (spec or definition.python_name, nodes)
                 if key in batches:
                     batches[key][3].extend(objs)
                 else:
                     batches[key] = (definition, field_def, field_details, list(objs))
         work: list[Awaitable[None]] = []
-        for (response_key, _, _), (definition, field_def, field_details, objs) in batches.items():
+        for definition, field_def, field_details, objs in batches.values():
             spec = definition.metadata.get(RELATION)
             if spec is not None:
-                work.append(
-                    self.load(spec, definition, field_def, field_details, response_key, objs)
-                )
+                work.append(self.load(spec, definition, field_def, field_details, objs))
             else:
                 values = [getattr(obj, definition.python_name) for obj in objs]
                 work.append(self.walk(field_def.type, field_details, _children(values)))
@@ -213,20 +234,31 @@ class _Walker:
         definition: StrawberryField,
         field_def: GraphQLField,
         details: list[Any],
-        response_key: str,
         parents: list[Any],
     ) -> None:
-        raw_args = get_argument_values(field_def, details[0].node, self.variable_values)
-        arguments = convert_arguments(
-            raw_args, definition.arguments, scalar_registry=self.scalars, config=self.config
-        )
-        keys = list(dict.fromkeys(k for k in map(spec.key, parents) if k is not None))
-        values = dict(zip(keys, await spec.load(self.ctx, keys, **arguments), strict=True))
+        try:
+            arguments = relation_arguments(
+                self.ctx, definition, field_def, details[0].node, self.variable_values
+            )
+            stored_as = storage_key(spec, arguments)
+            missing = [p for p in parents if stored_as not in p.__dict__.get(PREFETCHED, ())]
+            keys = list(dict.fromkeys(k for k in map(spec.key, missing) if k is not None))
+            loaded = await spec.load(self.ctx, keys, **arguments) if keys else []
+        except Exception:
+            # Nothing is stored: the field resolves on the standard path, where the same
+            # error is reported at the field's own path and location, as the spec requires.
+            return
+        values = dict(zip(keys, loaded, strict=True))
+        children: list[Any] = []
         for parent in parents:
             stored = parent.__dict__.setdefault(PREFETCHED, {})
-            parent_key = spec.key(parent)
-            stored[response_key] = spec.default if parent_key is None else values[parent_key]
-        await self.walk(field_def.type, details, _children(values.values()))
+            if stored_as not in stored:
+                parent_key = spec.key(parent)
+                stored[stored_as] = spec.default if parent_key is None else values[parent_key]
+            # Another selection with the same arguments may have stored first (siblings load
+            # concurrently): walk what is stored, so every selection completes the same objects.
+            children.append(stored[stored_as])
+        await self.walk(field_def.type, details, _children(children))
 
 
 def _variable_values(raw: Any) -> VariableValues:
