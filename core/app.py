@@ -26,7 +26,7 @@ from core.context import AppState, Context
 from core.db import Database, statement_counter
 from core.errors import classify
 from core.http_cache import HTTPCache
-from core.migrate import pending
+from core.migrate import migration_status
 from core.persisted_queries import PersistedQueries
 from core.plugins import PluginSet, make_plugin_manager
 from core.schema.build import build_schema
@@ -131,17 +131,26 @@ def create_app(
         return JSONResponse({"status": "ok"})
 
     async def readyz(_: Request) -> Response:
+        """200 when the database is reachable and every INSTALLED plugin's (and the core's)
+        migrations are applied. What an uninstalled plugin left is a warning, not a reason to
+        take the instance out of rotation: {"status", "pendingMigrations"?, "staleRevisions"?,
+        "warnings"?: [sentence], "removedPlugins"?: [{"plugin", "revisions", "tables"}]}.
+        """
         try:
             async with db.read() as conn:
                 await conn.execute(text("SELECT 1"))
-            missing = await pending(db, plugins)
+            state = await migration_status(db, plugins)
         except Exception as exc:
             return JSONResponse({"status": "unavailable", "database": str(exc)}, status_code=503)
-        if missing:
-            return JSONResponse(
-                {"status": "unavailable", "pendingMigrations": sorted(missing)}, status_code=503
-            )
-        return JSONResponse({"status": "ready"})
+        body: dict[str, Any] = {"status": "ready" if state.ready else "unavailable"}
+        if state.pending:
+            body["pendingMigrations"] = sorted(state.pending)
+        if state.stale:
+            body["staleRevisions"] = list(state.stale)
+        if state.removed:
+            body["warnings"] = [removed.message() for removed in state.removed]
+            body["removedPlugins"] = [removed.as_json() for removed in state.removed]
+        return JSONResponse(body, status_code=200 if state.ready else 503)
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:

@@ -63,12 +63,51 @@ def cmd_db_upgrade(args: argparse.Namespace) -> None:
                 f"migrating {_safe_url(settings.database_url)} (core + "
                 f"{len(plugins.installed)} installed plugins)"
             )
-            await upgrade(db, plugins)
+            removed = await upgrade(db, plugins)
+        finally:
+            await db.dispose()
+        for plugin in removed:  # what uninstalled plugins left: a warning, not a failure
+            _progress(f"warning: {plugin.message()}")
+
+    asyncio.run(run())
+    _progress("database is up to date")
+
+
+def cmd_db_drop_plugin(args: argparse.Namespace) -> None:
+    """Show what an uninstalled plugin left, ask for its key as confirmation, delete it."""
+    from core.db import Database
+    from core.plugin_removal import DropRefused, drop_plugin, plan_drop
+    from core.plugins import make_plugin_manager
+
+    settings = _settings(args)
+    plugins = make_plugin_manager(settings)
+    db = Database(settings.database_url)
+
+    async def plan() -> Any:
+        try:
+            return await plan_drop(db, plugins, args.key, by_prefix=args.by_prefix)
+        finally:
+            await db.dispose()
+
+    confirmed = asyncio.run(plan())
+    print(confirmed.describe(), flush=True)
+    if not args.yes:
+        try:
+            answer = input(f"Type the plugin key '{args.key}' to confirm: ")
+        except EOFError:  # no terminal and nothing piped in: not a yes
+            print()
+            answer = ""
+        if answer.strip() != args.key:
+            raise DropRefused("not confirmed; nothing was dropped")
+
+    async def run() -> None:
+        try:
+            await drop_plugin(db, plugins, confirmed)
         finally:
             await db.dispose()
 
     asyncio.run(run())
-    _progress("database is up to date")
+    _progress(f"dropped what plugin '{args.key}' left in {_safe_url(settings.database_url)}")
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -150,6 +189,21 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub.add_parser(
         "upgrade", help="apply the migrations of the core and every installed plugin"
     ).set_defaults(func=cmd_db_upgrade)
+    drop = db_sub.add_parser(
+        "drop-plugin",
+        help="delete the tables and version row of an UNINSTALLED plugin (asks first)",
+        description="Delete what an uninstalled plugin left: the tables recorded for it by "
+        "`db upgrade`, its alembic_version row and its registry rows, in one transaction. "
+        "Refused for the core and for installed plugins; nothing else is touched.",
+    )
+    drop.add_argument("key", metavar="KEY", help="the removed plugin's key")
+    drop.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    drop.add_argument(
+        "--by-prefix",
+        action="store_true",
+        help="if no table is recorded for KEY, drop the unclaimed tables named KEY_*",
+    )
+    drop.set_defaults(func=cmd_db_drop_plugin)
 
     demo = sub.add_parser("demo", help="load demo data (idempotent)")
     demo.add_argument(
@@ -182,9 +236,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:  # one line, no traceback: the message says what to change
         from core.config import ConfigError
+        from core.migrate import MigrationError
+        from core.plugin_removal import DropRefused
         from core.plugins import PluginError
 
-        if isinstance(exc, ConfigError | PluginError):
+        if isinstance(exc, ConfigError | PluginError | MigrationError | DropRefused):
             print(f"ogp-wg: error: {exc}", file=sys.stderr)
         else:
             print(f"ogp-wg: error: {type(exc).__name__}: {exc}", file=sys.stderr)

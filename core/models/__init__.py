@@ -4,6 +4,7 @@ from core.models.geo import Country
 from core.models.groups import Anchor, Membership, WorkingGroup
 from core.models.meetings import Meeting, Registration
 from core.models.people import Organization, Person
+from core.models.plugin_registry import PluginRegistryEntry
 
 __all__ = [
     "Anchor",
@@ -12,6 +13,7 @@ __all__ = [
     "Membership",
     "Organization",
     "Person",
+    "PluginRegistryEntry",
     "Registration",
     "WorkingGroup",
 ]
