@@ -110,6 +110,27 @@ def cmd_db_drop_plugin(args: argparse.Namespace) -> None:
     _progress(f"dropped what plugin '{args.key}' left in {_safe_url(settings.database_url)}")
 
 
+def cmd_db_revision(args: argparse.Namespace) -> None:
+    from core.plugins import make_plugin_manager
+    from core.revision import RevisionError, generate_revision
+
+    plugins = make_plugin_manager(_settings(args))
+    _progress(f"plugin '{args.plugin}': comparing its models with a scratch database at head")
+    try:
+        created = asyncio.run(generate_revision(plugins, args.plugin, args.message))
+    except RevisionError as exc:
+        print(f"ogp-wg: error: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_ERROR) from None
+    if created is None:
+        print(f"no changes: plugin '{args.plugin}': its migrations match its models")
+        return
+    parent = f"revises {created.down_revision}" if created.down_revision else "first of its branch"
+    print(f"created {created.path} (revision {created.revision}, {parent})")
+    for change in created.changes:
+        print(f"  {change}")
+    print("next: review it, then `ogp-wg db upgrade`")
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     from core.db import Database
     from core.demo import load_demo
@@ -204,6 +225,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="if no table is recorded for KEY, drop the unclaimed tables named KEY_*",
     )
     drop.set_defaults(func=cmd_db_drop_plugin)
+    revision = db_sub.add_parser(
+        "revision",
+        help="write a plugin's next migration revision from its models (Alembic autogenerate)",
+        description="Migrate a scratch SQLite database to every head, compare it with the "
+        "models, and write what differs in the plugin's own tables as the next revision of its "
+        "branch, in its migrations folder. Nothing is written when they match.",
+    )
+    revision.add_argument("--plugin", required=True, metavar="KEY", help="the plugin's key")
+    revision.add_argument(
+        "-m", "--message", required=True, help="what the revision does (its docstring, file name)"
+    )
+    revision.set_defaults(func=cmd_db_revision)
 
     demo = sub.add_parser("demo", help="load demo data (idempotent)")
     demo.add_argument(

@@ -9,6 +9,8 @@ Installed with the distribution, so a partner's plugin package gets them without
 - `make_client(url, plugins={"enabled": ["my_theme"]}, **settings)`: a `GraphQLClient` talking
   HTTP to an app with exactly the plugins and settings the test names.
 - `client`: the default configuration over the demo data.
+- `await assert_migrations_match_models(database_url, "my_theme")`: fails, listing each
+  difference, unless the plugin's migrations produce exactly its models (its tables only).
 
 `async def` tests run in their own event loop; no extra plugin is needed.
 """
@@ -130,6 +132,24 @@ async def seed_demo(url: str) -> None:
         await load_demo(db, make_plugin_manager(settings_for(url)))
     finally:
         await db.dispose()
+
+
+async def assert_migrations_match_models(database_url: str, plugin_key: str) -> None:
+    """Fail unless `plugin_key`'s revisions, applied from empty (the `database_url` fixture),
+    produce exactly the tables of its models, and its branch has the documented shape (one head,
+    ids `<key>_NNNN`, the branch label on the first). Only the plugin's own tables are compared.
+    The fix for a difference is usually `ogp-wg db revision --plugin <key> -m "..."`.
+    """
+    from core.revision import migration_problems
+
+    plugins = make_plugin_manager(settings_for(database_url))
+    db = Database(database_url)
+    try:
+        problems = await migration_problems(db, plugins, plugin_key)
+    finally:
+        await db.dispose()
+    fix = f'ogp-wg db revision --plugin {plugin_key} -m "..."'
+    assert not problems, f"plugin '{plugin_key}': {'; '.join(problems)} (to fix: {fix})"
 
 
 @pytest.fixture
