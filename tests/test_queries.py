@@ -239,7 +239,7 @@ async def test_readyz_reports_pending_migrations(empty_db: str, make_client, tmp
     fresh = make_client(f"sqlite+aiosqlite:///{tmp_path / 'unmigrated.sqlite3'}")
     response = await fresh.http.get("/readyz")
     assert response.status_code == 503
-    assert "core_0002" in response.json()["pendingMigrations"]
+    assert "core_0003" in response.json()["pendingMigrations"]
 
 
 async def test_graphiql_page(client: GraphQLClient) -> None:
