@@ -16,10 +16,13 @@ test: install  ## the whole suite (SQLite; PostgreSQL too when OGP_WG_TEST_DATAB
 
 install: $(STAMP)
 
-$(STAMP): requirements.lock pyproject.toml
+# The example partner plugin is installed too (editable), as a partner's package would be: the
+# suite must pass whatever plugins sit next to the built-in ones, and CI proves it with this one.
+$(STAMP): requirements.lock pyproject.toml examples/gender_inclusion/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e examples/gender_inclusion
 	@touch $(STAMP)
 
 lint: install
@@ -28,8 +31,8 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 
-schema: install  ## regenerate schema.graphql after a schema change
-	$(BIN)/ogp-wg schema > schema.graphql
+schema: install  ## regenerate schema.graphql (the built-in plugins only) after a schema change
+	$(BIN)/ogp-wg schema --built-in > schema.graphql
 
 lock:  ## re-resolve dependencies from pyproject.toml into requirements.lock
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

@@ -179,7 +179,20 @@ def cmd_schema(args: argparse.Namespace) -> None:
     from core.plugins import make_plugin_manager
     from core.schema.build import build_schema
 
-    built = build_schema(make_plugin_manager(_settings(args)))
+    settings = _settings(args)
+    if args.built_in:
+        # schema.graphql's configuration: this distribution's plugins, whatever else is
+        # installed, and no ogp-wg.toml or OGP_WG_* variable (read from an empty directory)
+        import tempfile
+        from pathlib import Path
+
+        from core.config import load_settings
+        from core.plugins import discover
+
+        keys = sorted(k for k, plugin in discover().items() if plugin.source == "built-in")
+        with tempfile.TemporaryDirectory() as empty:
+            settings = load_settings(environ={}, cwd=Path(empty), plugins={"enabled": keys})
+    built = build_schema(make_plugin_manager(settings))
     sys.stdout.write(built.schema.as_str() + "\n")
 
 
@@ -254,9 +267,13 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--dir", default=".", help="where to create ogp-wg-<key>/ (default: .)")
     new.set_defaults(func=cmd_plugins_new)
 
-    sub.add_parser("schema", help="print the GraphQL SDL of the configured schema").set_defaults(
-        func=cmd_schema
+    schema = sub.add_parser("schema", help="print the GraphQL SDL of the configured schema")
+    schema.add_argument(
+        "--built-in",
+        action="store_true",
+        help="only this distribution's own plugins, ignoring the configuration: schema.graphql",
     )
+    schema.set_defaults(func=cmd_schema)
     return parser
 
 

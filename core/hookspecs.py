@@ -95,7 +95,9 @@ def ogp_wg_migrations() -> Path | str:
     """Return the directory holding this plugin's Alembic revisions.
 
     The first revision has ``down_revision = None``, ``branch_labels = ("<key>",)`` and
-    ``depends_on = "core_0001"`` (or a later core revision it needs). ``ogp-wg db upgrade``
+    ``depends_on = "core_0001"`` (or a later core revision it needs: docs/writing-plugins.md
+    lists them). ``ogp-wg db revision --plugin <key> -m "..."`` writes the next revision from the
+    models; the ``assert_migrations_match_models`` fixture checks them. ``ogp-wg db upgrade``
     applies the heads of every *installed* plugin, enabled or not.
     """
 

@@ -124,7 +124,7 @@ MODELS = '''\
 from __future__ import annotations
 
 from core import Base
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -132,6 +132,8 @@ class Entry(Base):
     """One dated fact about a country: replace it with your domain's records."""
 
     __tablename__ = "${key}_entries"
+    # SQLite does not enforce String(200): the CHECK makes both databases refuse longer titles
+    __table_args__ = (CheckConstraint("length(title) <= 200", name="title_length"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"), index=True)
@@ -243,6 +245,10 @@ def upgrade() -> None:
         sa.Column("country_id", sa.Integer(), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
+        sa.CheckConstraint(
+            "length(title) <= 200",
+            name=op.f("ck_${key}_entries_title_length"),
+        ),
         sa.ForeignKeyConstraint(
             ["country_id"],
             ["countries.id"],

@@ -9,8 +9,9 @@ Installed with the distribution, so a partner's plugin package gets them without
 - `make_client(url, plugins={"enabled": ["my_theme"]}, **settings)`: a `GraphQLClient` talking
   HTTP to an app with exactly the plugins and settings the test names.
 - `client`: the default configuration over the demo data.
-- `await assert_migrations_match_models(database_url, "my_theme")`: fails, listing each
-  difference, unless the plugin's migrations produce exactly its models (its tables only).
+- `assert_migrations_match_models`: `await assert_migrations_match_models("my_theme")` fails,
+  listing each difference, unless the plugin's migrations produce exactly its models (its
+  tables only) on the session's database.
 
 `async def` tests run in their own event loop; no extra plugin is needed.
 """
@@ -20,7 +21,8 @@ from __future__ import annotations
 import asyncio
 import inspect
 import os
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -134,7 +136,7 @@ async def seed_demo(url: str) -> None:
         await db.dispose()
 
 
-async def assert_migrations_match_models(database_url: str, plugin_key: str) -> None:
+async def migrations_match_models(database_url: str, plugin_key: str) -> None:
     """Fail unless `plugin_key`'s revisions, applied from empty (the `database_url` fixture),
     produce exactly the tables of its models, and its branch has the documented shape (one head,
     ids `<key>_NNNN`, the branch label on the first). Only the plugin's own tables are compared.
@@ -150,6 +152,13 @@ async def assert_migrations_match_models(database_url: str, plugin_key: str) -> 
         await db.dispose()
     fix = f'ogp-wg db revision --plugin {plugin_key} -m "..."'
     assert not problems, f"plugin '{plugin_key}': {'; '.join(problems)} (to fix: {fix})"
+
+
+@pytest.fixture
+def assert_migrations_match_models(database_url: str) -> Callable[[str], Awaitable[None]]:
+    """`await assert_migrations_match_models("my_theme")`: `migrations_match_models` on the
+    session's database (each backend)."""
+    return partial(migrations_match_models, database_url)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from core.db import Base, Database
 from core.migrate import upgrade
 from core.plugins import discover, make_plugin_manager
 from core.revision import generate_revision, include_only, migration_problems
-from core.testing import assert_migrations_match_models, settings_for
+from core.testing import settings_for
 
 INSTALLED = sorted(discover())  # the built-in plugins, and whatever else is installed here
 
@@ -52,8 +52,8 @@ def test_the_five_built_in_plugins_are_checked() -> None:
 
 
 @pytest.mark.parametrize("key", INSTALLED)
-async def test_plugin_migrations_match_its_models(database_url: str, key: str) -> None:
-    await assert_migrations_match_models(database_url, key)
+async def test_plugin_migrations_match_its_models(assert_migrations_match_models, key: str) -> None:
+    await assert_migrations_match_models(key)
 
 
 # --- the check fails when a model moves ahead of its migrations, and the generator catches up ---

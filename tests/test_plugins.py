@@ -35,6 +35,7 @@ async def test_disable_then_enable_round_trip(demo_db: str, make_client) -> None
     everything = make_client(demo_db)
     before = await everything.execute(
         """{ workingGroup(slug: "fiscal-openness") { id name memberCount }
+             all: workingGroups { totalCount }
              country(code: "PH") { openBudgetSurvey { edition transparency { score } } } }"""
     )
     assert before["workingGroup"] and before["country"]["openBudgetSurvey"]
@@ -55,7 +56,7 @@ async def test_disable_then_enable_round_trip(demo_db: str, make_client) -> None
     )
     assert hidden["workingGroup"] is None and hidden["node"] is None
     assert hidden["workingGroups"]["totalCount"] == 0
-    assert hidden["all"]["totalCount"] == 4
+    assert hidden["all"]["totalCount"] == before["all"]["totalCount"] - 1  # whatever is installed
     assert "fiscal_openness" not in {t["key"] for t in hidden["themes"]}
     assert hidden["meetings"]["totalCount"] == 0
     errors = await disabled.errors('{ country(code: "PH") { openBudgetSurvey { edition } } }')
@@ -64,6 +65,7 @@ async def test_disable_then_enable_round_trip(demo_db: str, make_client) -> None
     enabled_again = make_client(demo_db)
     after = await enabled_again.execute(
         """{ workingGroup(slug: "fiscal-openness") { id name memberCount }
+             all: workingGroups { totalCount }
              country(code: "PH") { openBudgetSurvey { edition transparency { score } } } }"""
     )
     assert after == before
@@ -90,15 +92,12 @@ def test_env_lists_are_comma_separated(database_url: str) -> None:
 
     settings = load_settings(
         environ={
+            "OGP_WG_PLUGINS_ENABLED": "access_to_info,open_data, extractives ,fiscal_openness",
             "OGP_WG_PLUGINS_DISABLED": "open_data, extractives",
             "OGP_WG_DATABASE_URL": database_url,
         }
     )
-    assert make_plugin_manager(settings).enabled == [
-        "access_to_info",
-        "fiscal_openness",
-        "open_parliaments",
-    ]
+    assert make_plugin_manager(settings).enabled == ["access_to_info", "fiscal_openness"]
 
 
 # --- plugins built in the test ------------------------------------------------------------------
@@ -199,39 +198,40 @@ def test_invalid_plugin_settings_stop_start_up(database_url: str) -> None:
 
 
 # --- a partner's package, installed through the entry point ------------------------------------
+# (not named like the example plugin, which may be installed here too: CI installs it)
 
 PARTNER_PLUGIN = '''
-"""A partner's plugin: a gender and inclusion working group (test package)."""
+"""A partner's plugin: a civic space working group (test package)."""
 import strawberry
 from core import Theme, hookimpl, types
 
 
 @strawberry.type
-class GenderInclusionGroup(types.WorkingGroup):
+class CivicSpaceGroup(types.WorkingGroup):
     @strawberry.field
     def focus(self) -> str:
-        return "gender and inclusion in action plans"
+        return "civic space in action plans"
 
 
 @strawberry.field
-def gender_inclusion_hello() -> str:
+def civic_space_hello() -> str:
     return "hello from a partner package"
 
 
 @hookimpl
 def ogp_wg_theme():
-    return Theme(key="gender_inclusion", title="Gender and inclusion", summary="Test.",
+    return Theme(key="civic_space", title="Civic space", summary="Test.",
                  version="0.3.0")
 
 
 @hookimpl
 def ogp_wg_group_type():
-    return GenderInclusionGroup
+    return CivicSpaceGroup
 
 
 @hookimpl
 def ogp_wg_query_fields():
-    return [gender_inclusion_hello]
+    return [civic_space_hello]
 '''
 
 
@@ -239,8 +239,8 @@ def ogp_wg_query_fields():
 def partner_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build and install a partner package with pip into a directory of its own."""
     src = tmp_path_factory.mktemp("partner-src")
-    (src / "ogp_wg_gender_inclusion").mkdir()
-    (src / "ogp_wg_gender_inclusion" / "__init__.py").write_text(PARTNER_PLUGIN)
+    (src / "ogp_wg_civic_space").mkdir()
+    (src / "ogp_wg_civic_space" / "__init__.py").write_text(PARTNER_PLUGIN)
     (src / "pyproject.toml").write_text(
         textwrap.dedent(
             """
@@ -248,10 +248,10 @@ def partner_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             requires = ["setuptools"]
             build-backend = "setuptools.build_meta"
             [project]
-            name = "ogp-wg-gender-inclusion"
+            name = "ogp-wg-civic-space"
             version = "0.3.0"
             [project.entry-points."ogp_wg.plugins"]
-            gender_inclusion = "ogp_wg_gender_inclusion"
+            civic_space = "ogp_wg_civic_space"
             """
         )
     )
@@ -279,21 +279,21 @@ async def test_partner_plugin_from_entry_point(
 ) -> None:
     monkeypatch.syspath_prepend(str(partner_site))
     installed = discover()
-    assert installed["gender_inclusion"].source == "ogp-wg-gender-inclusion 0.3.0"
+    assert installed["civic_space"].source == "ogp-wg-civic-space 0.3.0"
     assert installed["open_data"].source == "built-in"
 
     client: GraphQLClient = make_client(empty_db)
     data = await client.execute(
-        """mutation { workingGroupCreate(input: {slug: "gender", name: "Gender and inclusion",
-                                                 theme: "gender_inclusion"}) {
-             workingGroup { __typename ... on GenderInclusionGroup { focus } } userErrors { code } } }"""
+        """mutation { workingGroupCreate(input: {slug: "civic-space", name: "Civic space",
+                                                 theme: "civic_space"}) {
+             workingGroup { __typename ... on CivicSpaceGroup { focus } } userErrors { code } } }"""
     )
     created = data["workingGroupCreate"]
     assert created["workingGroup"] == {
-        "__typename": "GenderInclusionGroup",
-        "focus": "gender and inclusion in action plans",
+        "__typename": "CivicSpaceGroup",
+        "focus": "civic space in action plans",
     }
-    hello = await client.execute("{ genderInclusionHello themes { key } }")
-    assert hello["genderInclusionHello"] == "hello from a partner package"
-    assert "gender_inclusion" in {t["key"] for t in hello["themes"]}
-    sys.modules.pop("ogp_wg_gender_inclusion", None)
+    hello = await client.execute("{ civicSpaceHello themes { key } }")
+    assert hello["civicSpaceHello"] == "hello from a partner package"
+    assert "civic_space" in {t["key"] for t in hello["themes"]}
+    sys.modules.pop("ogp_wg_civic_space", None)

@@ -160,3 +160,11 @@ def test_unknown_plugin_is_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     missing = _run(tmp_path, tmp_path, "db", "revision", "--plugin", "open_data")
     assert missing.returncode != 0 and "-m/--message" in missing.stderr
+
+
+def test_the_guide_lists_every_core_revision() -> None:
+    """A plugin's first revision depends on a core revision: the guide lists them all."""
+    guide = GUIDE.read_text()
+    for path in sorted(CORE_REVISIONS.glob("core_*.py")):
+        revision = path.name[:9]
+        assert f"`{revision}`" in guide, f"docs/writing-plugins.md does not list {revision}"

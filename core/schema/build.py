@@ -22,7 +22,6 @@ from core.schema.loaders import CORE_LOADERS
 from core.schema.mutations import Mutation
 from core.schema.nodes import node_loaders
 from core.schema.queries import Query
-from core.storable import SCALAR_OVERRIDES
 
 EXTENSIBLE_TYPES = (
     "Country",

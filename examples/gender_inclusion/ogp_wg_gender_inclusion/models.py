@@ -41,6 +41,7 @@ class Completion(enum.StrEnum):
 
 # explicit: the default name would exceed PostgreSQL's 63-character limit
 UNIQUE_TITLE = "uq_gender_inclusion_commitments_country_cycle_title"
+TITLE_MAX = 300  # characters, on both databases (the CHECK below)
 
 
 class Commitment(Base):
@@ -50,12 +51,14 @@ class Commitment(Base):
     __table_args__ = (
         UniqueConstraint("country_id", "action_plan_cycle", "title", name=UNIQUE_TITLE),
         CheckConstraint("length(title) > 0", name="title_not_blank"),
+        # SQLite does not enforce String(300): without this it stores any length
+        CheckConstraint(f"length(title) <= {TITLE_MAX}", name="title_length"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"), index=True)
     action_plan_cycle: Mapped[str] = mapped_column(String(9))
-    title: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
     gender_focus: Mapped[bool]
     target_group: Mapped[TargetGroup] = mapped_column(enum_column(TargetGroup, "target_group"))
     status: Mapped[Completion] = mapped_column(enum_column(Completion, "status"))

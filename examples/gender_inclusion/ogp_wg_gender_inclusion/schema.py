@@ -32,13 +32,12 @@ from core import (
     user_error,
 )
 
-from .models import UNIQUE_TITLE, Commitment, Completion, TargetGroup
+from .models import TITLE_MAX, UNIQUE_TITLE, Commitment, Completion, TargetGroup
 
 KEY = "gender_inclusion"
 NODE_TYPE = "GenderInclusionCommitment"
 CYCLE = re.compile(r"(\d{4})-(\d{4})")
 FIRST_ACTION_PLANS = 2011  # OGP was launched in September 2011
-TITLE_MAX = 300
 
 register_constraint_error(
     rf"{UNIQUE_TITLE}|gender_inclusion_commitments\.title",

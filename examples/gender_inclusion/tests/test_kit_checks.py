@@ -4,16 +4,14 @@ tables, and a commitment's global ID fetches it back through `node(id:)`.
 
 from __future__ import annotations
 
-from core.testing import assert_migrations_match_models
-
 NODE = """query($id: ID!) {
   node(id: $id) { __typename ... on GenderInclusionCommitment { id title country { code } } }
 }"""
 
 
-async def test_migrations_match_models(database_url: str) -> None:
+async def test_migrations_match_models(assert_migrations_match_models) -> None:
     # after changing models.py: `ogp-wg db revision --plugin gender_inclusion -m "..."`
-    await assert_migrations_match_models(database_url, "gender_inclusion")
+    await assert_migrations_match_models("gender_inclusion")
 
 
 async def test_commitment_by_global_id(client) -> None:
