@@ -30,6 +30,7 @@ from core.plugin_removal import DropRefused, drop_plugin, plan_drop
 from core.plugins import PluginSet, discover, make_plugin_manager
 from core.testing import settings_for
 from tests.test_example_plugin import (  # noqa: F401  (module fixtures: the pip-installed example)
+    EXAMPLE,
     OGP_WG,
     RECORD,
     TABLE,
@@ -41,7 +42,11 @@ from tests.test_example_plugin import (  # noqa: F401  (module fixtures: the pip
 )
 
 KEY = "gender_inclusion"
-REVISION = "gender_inclusion_0001"
+# the head of its (linear) branch: the last `<key>_NNNN_*.py` of its migrations folder
+REVISION = max(
+    path.name[: len(KEY) + 5]
+    for path in (EXAMPLE / "ogp_wg_gender_inclusion" / "migrations").glob(f"{KEY}_[0-9]*.py")
+)
 DECOY = "gender_inclusion_notes"  # an operator's own table that merely shares the prefix
 COMMITMENT = {
     "country": "GB",
