@@ -1,24 +1,44 @@
 """Cursor connections with keyset pagination: a page costs the same on row 10 or row 200,000.
 
-A cursor holds the sort-key values of a row; the next page is `WHERE (keys) > (cursor)`, which an
-index on the sort keys serves without scanning what came before.
+A cursor holds the sort-key values of a row; the next page is `WHERE (keys) > (cursor)` (`<` for
+descending keys, the expanded `OR` form for mixed directions), which an index on the sort keys
+serves without scanning what came before. Sort keys are columns, each ascending or `.desc()`,
+NOT NULL, the last one unique. Cursors are checked and bound by `core.schema.cursors`: a bad one
+is the GraphQL error `INVALID_CURSOR`, never a database error.
 """
 
 from __future__ import annotations
 
-import base64
-import json
-from collections.abc import Callable, Sequence
-from datetime import date, datetime
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 import strawberry
-from sqlalchemy import ARRAY, ColumnElement, Integer, Select, bindparam, func, select, true, tuple_
+from sqlalchemy import ARRAY, Integer, Select, bindparam, func, select, true
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import Database
 from core.errors import api_error
+from core.schema.cursors import (
+    decode_cursor,
+    encode_cursor,
+    key_columns,
+    resume_after,
+    sort_keys,
+)
+
+__all__ = [
+    "Connection",
+    "Edge",
+    "PageInfo",
+    "check_first",
+    "count_of",
+    "decode_cursor",
+    "encode_cursor",
+    "paginate",
+    "paginate_children",
+]
 
 T = TypeVar("T")
 
@@ -55,48 +75,10 @@ class Connection(Generic[T]):
         return int(await self.total_count_fn())
 
 
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date | datetime) else value
-
-
-def encode_cursor(values: Sequence[Any]) -> str:
-    raw = json.dumps([_plain(v) for v in values], separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, order_by: Sequence[ColumnElement[Any]]) -> list[Any]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        values = json.loads(raw)
-        if not isinstance(values, list) or len(values) != len(order_by):
-            raise ValueError
-        out = []
-        for value, column in zip(values, order_by, strict=True):
-            kind = column.type.python_type
-            if value is not None and kind is datetime:
-                value = datetime.fromisoformat(value)
-            elif value is not None and kind is date:
-                value = date.fromisoformat(value)
-            out.append(value)
-        return out
-    except (ValueError, TypeError, NotImplementedError) as exc:
-        raise api_error("INVALID_CURSOR", f"cursor {cursor!r} is not valid here") from exc
-
-
 def check_first(first: int, maximum: int = 100) -> int:
     if not 0 <= first <= maximum:
         raise api_error("INVALID_ARGUMENT", f"`first` must be between 0 and {maximum}, got {first}")
     return first
-
-
-def _keys(order_by: Sequence[ColumnElement[Any]]) -> list[Any]:
-    return [column.label(f"_key{i}") for i, column in enumerate(order_by)]
-
-
-def _after(stmt: Select[Any], order_by: Sequence[ColumnElement[Any]], after: str | None) -> Any:
-    if after is None:
-        return stmt
-    return stmt.where(tuple_(*order_by) > tuple_(*decode_cursor(after, order_by)))
 
 
 def _page(
@@ -125,21 +107,27 @@ def _page(
 async def paginate(
     conn: AsyncConnection,
     stmt: Select[Any],
-    order_by: Sequence[ColumnElement[Any]],
+    order_by: Sequence[Any],
     build: Callable[[Row[Any]], T],
     *,
     first: int,
     after: str | None,
     count: Callable[[], Any] | None = None,
 ) -> Connection[T]:
-    """One page of `stmt` (already filtered), in `order_by` order, the last key unique.
+    """One page of `stmt` (already filtered), in `order_by` order.
 
-    `build` receives each row; the sort keys are appended at its end for the cursor.
+    `order_by`: columns, each ascending or `.desc()` (mixed directions work), NOT NULL, the last
+    one unique (usually the id). `build` receives each row: `stmt`'s columns, then the sort keys
+    appended at its end (labelled `_key0`, `_key1`...) for the cursor. `count`: a deferred
+    total (`count_of(ctx.db.read, stmt)`) run only if `totalCount` is selected; without it,
+    `totalCount` is the page's length. Errors: `INVALID_ARGUMENT` for `first` outside 0..100,
+    `INVALID_CURSOR` for an `after` this connection did not hand out.
     """
     check_first(first)
-    paged = _after(stmt, order_by, after).add_columns(*_keys(order_by)).order_by(*order_by)
+    keys = sort_keys(order_by, sqlite=conn.dialect.name == "sqlite")
+    paged = resume_after(stmt, keys, after).add_columns(*key_columns(keys)).order_by(*order_by)
     rows = (await conn.execute(paged.limit(first + 1))).all()
-    return _page(rows, first, len(order_by), build, after is not None, count)
+    return _page(rows, first, len(keys), build, after is not None, count)
 
 
 def count_of(db_read: Callable[[], Any], stmt: Select[Any]) -> Callable[[], Any]:
@@ -153,31 +141,83 @@ def count_of(db_read: Callable[[], Any], stmt: Select[Any]) -> Callable[[], Any]
     return run
 
 
+class _GroupedCount:
+    """Every parent's total in ONE grouped COUNT, run once, when the first `totalCount` asks."""
+
+    def __init__(self, db: Database, stmt: Select[Any], parent: Any, parent_ids: Sequence[int]):
+        self._db, self._stmt, self._parent, self._ids = db, stmt, parent, list(parent_ids)
+        self._task: asyncio.Task[dict[Any, int]] | None = None
+
+    async def _run(self) -> dict[Any, int]:
+        rows = (
+            self._stmt.order_by(None)
+            .where(self._db.any_of(self._parent, self._ids))
+            .add_columns(self._parent.label("ogp_parent"))
+            .subquery()
+        )
+        counted = select(rows.c.ogp_parent, func.count()).group_by(rows.c.ogp_parent)
+        async with self._db.read() as conn:
+            return {pid: int(n) for pid, n in await conn.execute(counted)}
+
+    def of(self, pid: Any) -> Callable[[], Awaitable[int]]:
+        async def total() -> int:
+            if self._task is None:
+                self._task = asyncio.ensure_future(self._run())
+            # shield: one cancelled field must not cancel the count its siblings await.
+            return (await asyncio.shield(self._task)).get(pid, 0)
+
+        return total
+
+
 async def paginate_children(
     db: Database,
     stmt: Select[Any],
-    parent: ColumnElement[Any],
+    parent: Any,
     parent_ids: Sequence[int],
-    order_by: Sequence[ColumnElement[Any]],
+    order_by: Sequence[Any],
     build: Callable[[Row[Any]], T],
     *,
     first: int,
     after: str | None,
 ) -> dict[int, Connection[T]]:
-    """The first page of children for many parents in ONE statement.
+    """One page of children for each of many parents, in ONE statement: `{parent id: page}`.
 
-    This is how a list under a list (each group's next meetings) stays one query per level. On
-    PostgreSQL each parent's page is a LATERAL subquery with its own LIMIT, so an index on
+    This is how a list under a list (each group's next meetings) stays one query per level;
+    call it from a `@relation` loader and return `[pages[key] for key in keys]`.
+
+    - `stmt`: the children, filtered but not restricted to the parents (this function adds
+      `parent IN parent_ids`); `parent`: the column holding a child's parent id.
+    - `order_by`: as for `paginate` (ascending or `.desc()`, NOT NULL, the last key unique).
+    - `build(row)` receives a row of `stmt`'s columns, followed by the helper columns
+      `ogp_parent` and the sort keys (`_key0`...), and returns the node.
+    - `first`/`after` apply to every parent's page (`after` is a cursor of that connection).
+    - `totalCount` of every page is the parent's total over all pages (ignoring `after`), from
+      one grouped COUNT for all parents, run only if some `totalCount` is selected.
+
+    Errors: `INVALID_ARGUMENT` (`first`), `INVALID_CURSOR` (`after`), as for `paginate`::
+
+        async def load_meetings_by_group(
+            ctx: Context, keys: list[int], first: int = 20, after: str | None = None
+        ) -> list[Connection[Meeting]]:
+            pages = await paginate_children(
+                ctx.db, select(*MeetingRow.__table__.c), MeetingRow.group_id, keys,
+                (MeetingRow.starts_at.desc(), MeetingRow.id.desc()), Meeting.from_row,
+                first=first, after=after,
+            )
+            return [pages[key] for key in keys]
+
+    On PostgreSQL each parent's page is a LATERAL subquery with its own LIMIT, so an index on
     (parent, sort keys) reads only the rows shown, however many children a parent has; SQLite,
     which has no LATERAL, numbers the rows with a window function instead.
     """
     check_first(first)
-    filtered = _after(stmt, order_by, after)
+    keys = sort_keys(order_by, sqlite=db.is_sqlite)
+    filtered = resume_after(stmt, keys, after)
     if db.is_sqlite:
-        rank = func.row_number().over(partition_by=parent, order_by=order_by).label("_rank")
+        rank = func.row_number().over(partition_by=parent, order_by=list(order_by)).label("_rank")
         inner = (
             filtered.where(db.any_of(parent, parent_ids))
-            .add_columns(rank, parent.label("ogp_parent"), *_keys(order_by))
+            .add_columns(rank, parent.label("ogp_parent"), *key_columns(keys))
             .subquery()
         )
         paged = (
@@ -193,7 +233,7 @@ async def paginate_children(
         )
         page = (
             filtered.where(parent == parents.c.pid)
-            .add_columns(parent.label("ogp_parent"), *_keys(order_by))
+            .add_columns(parent.label("ogp_parent"), *key_columns(keys))
             .order_by(*order_by)
             .limit(first + 1)
             .lateral("page")
@@ -201,8 +241,11 @@ async def paginate_children(
         paged = select(page).select_from(parents).join(page, true())
     async with db.read() as conn:
         rows = (await conn.execute(paged)).all()
-    n_keys = len(order_by)
+    counts = _GroupedCount(db, stmt, parent, parent_ids)
     grouped: dict[int, list[Row[Any]]] = {pid: [] for pid in parent_ids}
     for row in rows:
         grouped[row.ogp_parent].append(row)
-    return {pid: _page(rs, first, n_keys, build, after is not None) for pid, rs in grouped.items()}
+    return {
+        pid: _page(rs, first, len(keys), build, after is not None, counts.of(pid))
+        for pid, rs in grouped.items()
+    }

@@ -1,0 +1,297 @@
+"""The live schema, introspected over HTTP, as the generic tests walk it.
+
+`introspect(client)` returns a `Schema` that finds every connection field (a field whose type has
+`edges` and `pageInfo`), root or nested, the selection of a node's scalar fields, argument values
+generated from enum and boolean arguments (and from the enum and boolean fields of input objects
+such as `filter`), and the parents of a nested connection, reached from a root field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections import deque
+from dataclasses import dataclass, replace
+from typing import Any
+
+from core.testing import GraphQLClient
+
+TYPE_REF = "kind name ofType { kind name ofType { kind name ofType { kind name } } }"
+INTROSPECTION = f"""{{ __schema {{ queryType {{ name }} types {{
+  kind name interfaces {{ name }} possibleTypes {{ name }} enumValues {{ name }}
+  fields {{ name args {{ name defaultValue type {{ {TYPE_REF} }} }} type {{ {TYPE_REF} }} }}
+  inputFields {{ name type {{ {TYPE_REF} }} }} }} }} }}"""
+PAGING_ARGUMENTS = {"first", "after"}
+COMPOSITE = {"OBJECT", "INTERFACE", "UNION"}
+
+
+def named(ref: dict[str, Any]) -> str:
+    while ref.get("ofType"):
+        ref = ref["ofType"]
+    return str(ref["name"])
+
+
+def is_list(ref: dict[str, Any]) -> bool:
+    if ref["kind"] == "NON_NULL":
+        ref = ref["ofType"]
+    return bool(ref["kind"] == "LIST")
+
+
+def required(arg: dict[str, Any]) -> bool:
+    return bool(arg["type"]["kind"] == "NON_NULL" and arg["defaultValue"] is None)
+
+
+@dataclass(frozen=True)
+class Connection:
+    parent: str  # the type holding the field (the query type for root connections)
+    field: str
+    node_type: str
+    is_root: bool
+    args: tuple[dict[str, Any], ...] = dataclasses.field(compare=False)  # introspected, as JSON
+
+    @property
+    def label(self) -> str:
+        return f"{self.parent}.{self.field}"
+
+
+@dataclass(frozen=True)
+class Parent:
+    """How to reach one parent object: by global ID, or as the `index`-th object at `path`."""
+
+    id: str | None
+    path: tuple[tuple[str, bool], ...] = ()
+    index: int = 0
+
+    def __str__(self) -> str:
+        return self.id or f"{'.'.join(name for name, _ in self.path)}[{self.index}]"
+
+
+class Schema:
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.types: dict[str, dict[str, Any]] = {t["name"]: t for t in data["types"]}
+        self.query = data["queryType"]["name"]
+
+    def fields(self, type_name: str) -> list[dict[str, Any]]:
+        return list(self.types[type_name].get("fields") or [])
+
+    def is_connection(self, type_name: str) -> bool:
+        names = {f["name"] for f in self.fields(type_name)}
+        return self.types[type_name]["kind"] == "OBJECT" and {"edges", "pageInfo"} <= names
+
+    def node_of(self, connection_type: str) -> str:
+        edges = next(f for f in self.fields(connection_type) if f["name"] == "edges")
+        node = next(f for f in self.fields(named(edges["type"])) if f["name"] == "node")
+        return named(node["type"])
+
+    def concrete(self, type_name: str) -> set[str]:
+        possible = self.types[type_name].get("possibleTypes")
+        return {p["name"] for p in possible} if possible else {type_name}
+
+    def implements_node(self, type_name: str) -> bool:
+        return all(
+            "Node" in {i["name"] for i in self.types[t].get("interfaces") or []}
+            for t in self.concrete(type_name)
+        )
+
+    def connections(self) -> list[Connection]:
+        """Every connection field; one declared by an interface is walked once, on the interface."""
+        out = []
+        for type_name, t in sorted(self.types.items()):
+            if t["kind"] not in {"OBJECT", "INTERFACE"} or type_name.startswith("__"):
+                continue
+            inherited = {
+                f["name"] for i in t.get("interfaces") or [] for f in self.fields(i["name"])
+            }
+            for field in self.fields(type_name):
+                target = named(field["type"])
+                if field["name"] in inherited or not self.is_connection(target):
+                    continue
+                args = {a["name"] for a in field["args"]}
+                assert args >= PAGING_ARGUMENTS, f"{type_name}.{field['name']} lacks first/after"
+                root = type_name == self.query
+                conn = Connection(
+                    type_name, field["name"], self.node_of(target), root, tuple(field["args"])
+                )
+                out.append(conn)
+        return out
+
+    def scalar_selection(self, type_name: str) -> str:
+        """`__typename` and every scalar or enum field without required arguments; for an abstract
+        type, each concrete type's own fields too (aliased, so their types may differ)."""
+
+        def scalars(name: str) -> list[str]:
+            return [
+                f["name"]
+                for f in self.fields(name)
+                if self.types[named(f["type"])]["kind"] in {"SCALAR", "ENUM"}
+                and not any(required(a) for a in f["args"])
+            ]
+
+        parts = ["__typename", *scalars(type_name)]
+        if self.types[type_name]["kind"] != "OBJECT":
+            for concrete in sorted(self.concrete(type_name)):
+                own = [f"{concrete}_{name}: {name}" for name in scalars(concrete)]
+                parts.append(f"... on {concrete} {{ {' '.join(own) or '__typename'} }}")
+        return " ".join(parts)
+
+    def argument_variants(self, conn: Connection) -> list[str]:
+        """Literal argument lists: one per value of each enum or boolean argument, and of each
+        enum or boolean field of an input-object argument (`filter: {kind: [VIRTUAL]}`)."""
+        out = []
+        for arg in conn.args:
+            if arg["name"] in PAGING_ARGUMENTS:
+                continue
+            kind = self.types[named(arg["type"])]["kind"]
+            if kind == "INPUT_OBJECT":
+                for field in self.types[named(arg["type"])]["inputFields"]:
+                    out += [f"{arg['name']}: {{{field['name']}: {v}}}" for v in self._values(field)]
+            else:
+                out += [f"{arg['name']}: {v}" for v in self._values(arg)]
+        return out
+
+    def _values(self, arg: dict[str, Any]) -> list[str]:
+        t = self.types[named(arg["type"])]
+        if t["kind"] == "ENUM":
+            values = [v["name"] for v in t["enumValues"]]
+        elif t["name"] == "Boolean":
+            values = ["true", "false"]
+        else:
+            return []
+        return [f"[{v}]" if is_list(arg["type"]) else v for v in values]
+
+    def path_to(self, type_name: str) -> tuple[tuple[str, bool], ...]:
+        """The shortest chain of root and nested fields (no required arguments) reaching objects
+        of `type_name`: ((field, is_connection), ...)."""
+        targets = self.concrete(type_name)
+        seen = {self.query}
+        queue: deque[tuple[str, tuple[tuple[str, bool], ...]]] = deque([(self.query, ())])
+        while queue:
+            current, path = queue.popleft()
+            for field in self.fields(current):
+                if any(required(a) for a in field["args"]):
+                    continue
+                target = named(field["type"])
+                if self.types[target]["kind"] not in COMPOSITE:
+                    continue
+                conn = self.is_connection(target)
+                reached = self.node_of(target) if conn else target
+                step = (*path, (field["name"], conn))
+                if self.concrete(reached) & targets:
+                    return step
+                if reached not in seen:
+                    seen.add(reached)
+                    queue.append((reached, step))
+        raise AssertionError(f"no root field reaches {type_name}: the walker cannot test it")
+
+    def parents(self, conn: Connection) -> tuple[tuple[tuple[str, bool], ...], str]:
+        """The path to `conn`'s parents and the selection collecting them."""
+        path = self.path_to(conn.parent)
+        ids = " ... on Node { id }" if self.implements_node(conn.parent) else ""
+        return path, f"__typename{ids}"
+
+
+def wrap(path: tuple[tuple[str, bool], ...], inner: str) -> str:
+    """`inner` selected at the end of `path` (connections in the path: their first 100 items)."""
+    for name, is_connection in reversed(path):
+        inner = (
+            f"{name}(first: 100) {{ nodes {{ {inner} }} }}"
+            if is_connection
+            else f"{name} {{ {inner} }}"
+        )
+    return inner
+
+
+def leaves(data: Any, path: tuple[tuple[str, bool], ...]) -> list[dict[str, Any]]:
+    """The objects at the end of `path` in a response, in order."""
+    found: list[Any] = [data]
+    for name, is_connection in path:
+        nxt: list[Any] = []
+        for obj in found:
+            value = obj.get(name) if obj is not None else None
+            if is_connection and value is not None:
+                value = value["nodes"]
+            nxt += value if isinstance(value, list) else [value]
+        found = [obj for obj in nxt if obj is not None]
+    return found
+
+
+async def parents_of(client: GraphQLClient, schema: Schema, conn: Connection) -> list[Parent]:
+    """Every object holding `conn` reached through the shortest root path, once each."""
+    path, selection = schema.parents(conn)
+    body = (await client.post(f"{{ {wrap(path, selection)} }}")).json()
+    assert "errors" not in body, body
+    objects = [
+        o for o in leaves(body["data"], path) if o["__typename"] in schema.concrete(conn.parent)
+    ]
+    if schema.implements_node(conn.parent):
+        return [Parent(id) for id in dict.fromkeys(o["id"] for o in objects)]
+    return [Parent(None, path, i) for i in range(len(objects))]
+
+
+@dataclass(frozen=True)
+class Target:
+    """One connection to page, at the root or under one parent, with literal extra arguments."""
+
+    conn: Connection
+    args: str
+    parent: Parent | None
+    parent_types: frozenset[str]
+    page: str  # the selection of one page, e.g. "totalCount edges { cursor node { id } }"
+
+    @property
+    def label(self) -> str:
+        where = "" if self.parent is None else f" under {self.parent}"
+        return f"{self.conn.label}({self.args}){where}"
+
+    def select(self, alias: str, first: str, after: str, count: str = "true") -> str:
+        """A root selection answering one page of this connection, under response key `alias`
+        (the connection field itself is aliased `alias` too, so two targets never share a key).
+        `first`, `after` and `count` are GraphQL values or variables; `count` replaces `$COUNT`
+        in the page's selection (e.g. `totalCount @include(if: $COUNT)`)."""
+        extra = f", {self.args}" if self.args else ""
+        page = self.page.replace("$COUNT", count)
+        field = f"{alias}: {self.conn.field}(first: {first}, after: {after}{extra}) {{ {page} }}"
+        if self.parent is None:
+            return field
+        if self.parent.id is not None:
+            return f"{alias}: node(id: {json.dumps(self.parent.id)}) {{ ... on {self.conn.parent} {{ {field} }} }}"
+        return f"{alias}: {wrap(self.parent.path, f'__typename ... on {self.conn.parent} {{ {field} }}')}"
+
+    def extract(self, data: dict[str, Any] | None, alias: str) -> dict[str, Any] | None:
+        """This target's page in the response data (None if it is missing)."""
+        value = (data or {}).get(alias)
+        if self.parent is None or value is None:
+            return value
+        if self.parent.id is not None:
+            return value.get(alias)
+        found = [
+            o
+            for o in leaves({self.parent.path[0][0]: value}, self.parent.path)
+            if o["__typename"] in self.parent_types
+        ]
+        return found[self.parent.index].get(alias) if self.parent.index < len(found) else None
+
+
+async def targets(
+    client: GraphQLClient, schema: Schema, page: str, *, nested: bool
+) -> list[Target]:
+    """Every root (or every nested) connection of the schema, under each of its parents, without
+    extra arguments. `page` holds a `%s` for the node's scalar selection."""
+    out: list[Target] = []
+    for conn in schema.connections():
+        if conn.is_root == nested:
+            continue
+        parents = [None] if conn.is_root else await parents_of(client, schema, conn)
+        selection = page % schema.scalar_selection(conn.node_type)
+        types = frozenset(schema.concrete(conn.parent))
+        out += [Target(conn, "", parent, types, selection) for parent in parents]
+    return out
+
+
+def variants(schema: Schema, target: Target) -> list[Target]:
+    """The same target with each generated argument value (see `Schema.argument_variants`)."""
+    return [replace(target, args=args) for args in schema.argument_variants(target.conn)]
+
+
+async def introspect(client: GraphQLClient) -> Schema:
+    return Schema((await client.execute(INTROSPECTION))["__schema"])
