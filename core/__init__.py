@@ -40,11 +40,27 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "to_global_id": ("core.schema.ids", "to_global_id"),
     "pk_of": ("core.schema.ids", "pk_of"),
     "api_error": ("core.errors", "api_error"),
+    # declared row loading and row-to-type mapping (core.rows)
+    "from_row": ("core.rows", "from_row"),
+    "rows_by_key": ("core.rows", "rows_by_key"),
+    "rows_grouped_by": ("core.rows", "rows_grouped_by"),
+    "pages_by_key": ("core.rows", "pages_by_key"),
+    "query_page": ("core.rows", "query_page"),
+    "mutation_payload": ("core.rows", "mutation_payload"),
     # writes
     "UserError": ("core.errors", "UserError"),
     "user_error": ("core.errors", "user_error"),
     "Rejected": ("core.errors", "Rejected"),
     "in_transaction": ("core.transactions", "in_transaction"),
+    # checking input (core.validation)
+    "UserErrors": ("core.validation", "UserErrors"),
+    "url_problem": ("core.validation", "url_problem"),
+    "country_id": ("core.validation", "country_id"),
+    "find_country": ("core.validation", "find_country"),
+    "country_code_condition": ("core.validation", "country_code_condition"),
+    "in_country": ("core.validation", "in_country"),
+    "id_of": ("core.validation", "id_of"),
+    "row_by_id": ("core.validation", "row_by_id"),
     "register_constraint_error": ("core.transactions", "register_constraint_error"),
 }
 
@@ -71,6 +87,14 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from core.loading import prefetched, relation  # noqa: F401
     from core.models.columns import enum_column  # noqa: F401
     from core.plugins import Theme  # noqa: F401
+    from core.rows import (  # noqa: F401
+        from_row,
+        mutation_payload,
+        pages_by_key,
+        query_page,
+        rows_by_key,
+        rows_grouped_by,
+    )
     from core.schema.ids import pk_of, to_global_id  # noqa: F401
     from core.schema.loaders import countries_by_id as load_countries  # noqa: F401
     from core.schema.loaders import groups_by_id as load_groups  # noqa: F401
@@ -83,3 +107,13 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         paginate_children,
     )
     from core.transactions import in_transaction, register_constraint_error  # noqa: F401
+    from core.validation import (  # noqa: F401
+        UserErrors,
+        country_code_condition,
+        country_id,
+        find_country,
+        id_of,
+        in_country,
+        row_by_id,
+        url_problem,
+    )

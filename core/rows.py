@@ -1,0 +1,402 @@
+"""Rows to GraphQL objects, declared rather than written: the read side every plugin shares.
+
+- `from_row(Type, row, **values)`: a Strawberry type built from a row, column by field name.
+- `rows_by_key(column, Type)`: a `@relation` / `node(id:)` load function, one object per key.
+- `rows_grouped_by(column, Type, order_by=...)`: a load function, one list per key.
+- `pages_by_key(column, Type, order_by=...)`: a load function, one connection page per key.
+- `query_page(info, stmt, order_by, Type, first=, after=)`: a root field's connection.
+- `mutation_payload(info, work, Payload, field=Type)`: a mutation's payload with `userErrors`.
+
+The three load functions are DECLARATIONS (table, key column, order, filter, type), not code:
+each reads all the parents' rows of a query level in ONE statement, and their attributes say
+what they read (`key`, `order_by`, `where`, `filters`, `type`), so a compiled read path can turn
+the same declaration into SQL without a second description of the relation::
+
+    laws_by_id = rows_by_key(LawRow.id, lambda: RightToInformationLaw)
+    ratings_by_law = rows_grouped_by(RatingRow.law_id, lambda: RtiRating,
+                                     order_by=(RatingRow.edition,))
+
+    @strawberry.type
+    class RightToInformationLaw(types.Node):
+        node_type: ClassVar[str] = "RightToInformationLaw"
+        country_pk: strawberry.Private[int]          # read from the column country_id
+        name: str
+
+        @relation(ratings_by_law, default=[])
+        def ratings(self) -> list[RtiRating]: ...
+
+The type may be given as a class or, when it is defined after the declaration (types refer to
+their loaders and loaders to their types), as a function returning it (`lambda: Type`), called
+once, at the first load.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from sqlalchemy import Select, select
+from sqlalchemy.sql import ClauseElement
+
+from core.loading import prefetched
+from core.schema.pagination import Connection, count_of, paginate, paginate_children
+from core.transactions import in_transaction
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncConnection
+
+    from core.context import Context
+
+T = TypeVar("T")
+P = TypeVar("P")
+
+KEY_LABEL = "ogp_key"
+"""The label of the key column a grouped load adds to its rows (ignored by `from_row`)."""
+
+TypeRef = type | Callable[[], type]
+"""A Strawberry type, or a function of no arguments returning it (for types defined later)."""
+
+Where = ClauseElement | Callable[["Context"], ClauseElement] | None
+"""A fixed SQL condition, or a function of the request's Context returning one."""
+
+
+# --- from_row ------------------------------------------------------------------------------------
+
+
+def _column_for(field: str, columns: Sequence[str]) -> str | None:
+    """The column a field reads: its own name; else `pk` <- `id` and `<name>_pk` <- `<name>_id`
+    (the key attributes a `@relation(key=...)` reads are `strawberry.Private` `..._pk` fields)."""
+    if field in columns:
+        return field
+    if field == "pk":
+        return "id" if "id" in columns else None
+    if field.endswith("_pk") and field[:-3] + "_id" in columns:
+        return field[:-3] + "_id"
+    return None
+
+
+_PLANS: dict[tuple[type, tuple[str, ...], frozenset[str]], list[tuple[str, str]]] = {}
+
+
+def _plan(type_: type, columns: tuple[str, ...], given: frozenset[str]) -> list[tuple[str, str]]:
+    key = (type_, columns, given)
+    plan = _PLANS.get(key)
+    if plan is not None:
+        return plan
+    if not dataclasses.is_dataclass(type_):
+        raise TypeError(f"from_row: {type_!r} is not a Strawberry type (a dataclass)")
+    plan, missing = [], []
+    for field in dataclasses.fields(type_):
+        if not field.init or field.name in given:
+            continue  # a resolver field, or given explicitly
+        column = _column_for(field.name, columns)
+        if column is not None:
+            plan.append((field.name, column))
+        elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
+            missing.append(field.name)
+    if missing:
+        raise TypeError(
+            f"from_row({type_.__name__}): no column for field(s) {', '.join(missing)} among "
+            f"{', '.join(columns)}; select them (or `<name>_id` for `<name>_pk`, `id` for `pk`), "
+            f"or pass them as keywords: from_row({type_.__name__}, row, {missing[0]}=...)"
+        )
+    _PLANS[key] = plan
+    return plan
+
+
+def from_row(type_: type[T], row: Any, /, **values: Any) -> T:
+    """`type_(...)` with each dataclass field of the Strawberry type read from the row's column of
+    the same name. Conventions: the field `pk` reads the column `id`, and a field `<name>_pk`
+    (the `strawberry.Private` key a `@relation(key="<name>_pk")` reads) the column `<name>_id`
+    when the row has no `<name>_pk`. Keywords give a field's value explicitly (a renamed or
+    computed field: `from_row(Rating, row, score=row.total, scale_max=150)`); they win over
+    columns. Columns no field reads are ignored; a field with a default may be absent from the
+    row. Resolver fields (`@strawberry.field` methods, `@relation`s) are never read.
+
+    `row`: a SQLAlchemy `Row` (as `conn.execute(select(...))` yields) or a mapping of column
+    names to values. Errors: `TypeError` naming the fields that have no column, no default and
+    no keyword (a programming error: raised on the first row, whatever the data).
+    """
+    mapping: Mapping[str, Any] = getattr(row, "_mapping", row)
+    plan = _plan(type_, tuple(mapping.keys()), frozenset(values))
+    kwargs = {field: mapping[column] for field, column in plan}
+    kwargs.update(values)
+    return type_(**kwargs)
+
+
+def _builder(of: TypeRef | None, build: Callable[[Any], T] | None) -> Callable[[Any], Any]:
+    """How rows become objects: `build` if given; else the type's own `from_row` classmethod if
+    it has one (the core's types do), else `from_row(type, row)`."""
+    if build is not None:
+        return build
+    if of is None:
+        raise TypeError("give the type the rows become (or build=)")
+    type_ = of if isinstance(of, type) else of()
+    own = getattr(type_, "from_row", None)
+    if callable(own):
+        return own  # type: ignore[no-any-return]
+    return lambda row: from_row(type_, row)
+
+
+# --- Declared loads ------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(eq=False)
+class _Declared(Generic[T]):
+    key: Any
+    type: TypeRef | None = None
+    build: Callable[[Any], T] | None = None
+    order_by: tuple[Any, ...] = ()
+    where: Where = None
+    filters: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    columns: tuple[Any, ...] | None = None
+    _build: Callable[[Any], T] | None = dataclasses.field(default=None, repr=False)
+
+    @property
+    def table(self) -> Any:
+        """The table the rows come from (the key column's)."""
+        return getattr(self.key, "expression", self.key).table
+
+    def make(self, row: Any) -> T:
+        if self._build is None:
+            self._build = _builder(self.type, self.build)
+        return self._build(row)
+
+    def statement(self, ctx: Context, arguments: Mapping[str, Any]) -> Select[Any]:
+        """The rows of every parent, before the key restriction: columns, `where`, filters."""
+        stmt = select(*(self.columns or self.table.c))
+        where = self.where
+        if where is not None:
+            stmt = stmt.where(where if isinstance(where, ClauseElement) else where(ctx))
+        unknown = set(arguments) - set(self.filters)
+        if unknown:
+            raise TypeError(f"{self!r} has no filter for argument(s) {', '.join(sorted(unknown))}")
+        for name, value in arguments.items():
+            if value is not None:
+                stmt = stmt.where(self.filters[name] == value)
+        return stmt
+
+    async def rows(self, ctx: Context, stmt: Select[Any]) -> Sequence[Any]:
+        async with ctx.db.read() as conn:
+            return (await conn.execute(stmt)).all()
+
+
+class RowsByKey(_Declared[T]):
+    """`load(ctx, keys) -> [object or None per key]`; see `rows_by_key`."""
+
+    async def __call__(self, ctx: Context, keys: list[Any]) -> list[T | None]:
+        stmt = self.statement(ctx, {}).add_columns(self.key.label(KEY_LABEL))
+        stmt = stmt.where(ctx.db.any_of(self.key, keys))
+        found = {row._mapping[KEY_LABEL]: self.make(row) for row in await self.rows(ctx, stmt)}
+        return [found.get(key) for key in keys]
+
+
+class RowsGroupedBy(_Declared[T]):
+    """`load(ctx, keys, **filters) -> [list per key]`; see `rows_grouped_by`."""
+
+    async def __call__(self, ctx: Context, keys: list[Any], **arguments: Any) -> list[list[T]]:
+        stmt = self.statement(ctx, arguments).add_columns(self.key.label(KEY_LABEL))
+        stmt = stmt.where(ctx.db.any_of(self.key, keys)).order_by(*self.order_by)
+        found: dict[Any, list[T]] = defaultdict(list)
+        for row in await self.rows(ctx, stmt):
+            found[row._mapping[KEY_LABEL]].append(self.make(row))
+        return [found.get(key, []) for key in keys]
+
+
+class PagesByKey(_Declared[T]):
+    """`load(ctx, keys, first=20, after=None, **filters) -> [Connection per key]`; see
+    `pages_by_key`."""
+
+    async def __call__(
+        self,
+        ctx: Context,
+        keys: list[Any],
+        first: int = 20,
+        after: str | None = None,
+        **arguments: Any,
+    ) -> list[Connection[T]]:
+        pages = await paginate_children(
+            ctx.db,
+            self.statement(ctx, arguments),
+            self.key,
+            keys,
+            self.order_by,
+            self.make,
+            first=first,
+            after=after,
+        )
+        return [pages[key] for key in keys]
+
+
+def rows_by_key(
+    key: Any,
+    type_: TypeRef | None = None,
+    *,
+    build: Callable[[Any], T] | None = None,
+    where: Where = None,
+    columns: Sequence[Any] | None = None,
+) -> RowsByKey[T]:
+    """A load function for `@relation(...)` and `ogp_wg_node_loaders`: one object (or None) per
+    key, in the keys' order, from ONE statement for all keys.
+
+    - `key`: the column the keys are matched against, unique in its table: the primary key
+      (`LawRow.id`, for `node(id:)` and to-one relations) or a UNIQUE column (`LawRow.country_id`
+      for a country's one law). The rows come from this column's table.
+    - `type_`: the Strawberry type each row becomes (`from_row(type_, row)`, or the type's own
+      `from_row` classmethod if it has one), or `lambda: Type` for a type defined later.
+    - `build`: instead of `type_`, a function `row -> value`.
+    - `where`: a condition every row must meet (`LawRow.withdrawn.is_(False)`), or a function
+      `ctx -> condition` for one that depends on the request.
+    - `columns`: the columns to select (default: all of the table's), e.g. to keep one private.
+
+    A key with no row gets None. Errors: none of its own; a database error propagates.
+    """
+    return RowsByKey(
+        key=key,
+        type=type_,
+        build=build,
+        where=where,
+        columns=tuple(columns) if columns else None,
+    )
+
+
+def rows_grouped_by(
+    key: Any,
+    type_: TypeRef | None = None,
+    *,
+    order_by: Sequence[Any] = (),
+    where: Where = None,
+    filters: Mapping[str, Any] | None = None,
+    build: Callable[[Any], T] | None = None,
+    columns: Sequence[Any] | None = None,
+) -> RowsGroupedBy[T]:
+    """A load function for a list relation (`@relation(load, default=[])`): every row whose
+    `key` column equals a parent's key, one list per key (empty when none), in `order_by`
+    order, from ONE statement for all parents.
+
+    - `key`: the child table's column holding the parent's key (`RatingRow.law_id`); the rows
+      come from its table. Use `@relation(..., key="law_pk")` on the parent to say which parent
+      attribute holds the key (default `pk`).
+    - `order_by`: columns, each ascending or `.desc()`; end with a unique one (the id) so the
+      order never depends on the database.
+    - `filters`: `{argument name: column}` for the relation field's arguments: an argument given
+      (not None) keeps the rows whose column equals it: `filters={"year": StatisticsRow.year}`
+      with `def request_statistics(self, year: int | None = None) -> ...`. An argument the
+      declaration does not name is a `TypeError`.
+    - `type_`, `build`, `where`, `columns`: as for `rows_by_key`.
+    """
+    return RowsGroupedBy(
+        key=key,
+        type=type_,
+        build=build,
+        order_by=tuple(order_by),
+        where=where,
+        filters=dict(filters or {}),
+        columns=tuple(columns) if columns else None,
+    )
+
+
+def pages_by_key(
+    key: Any,
+    type_: TypeRef | None = None,
+    *,
+    order_by: Sequence[Any],
+    where: Where = None,
+    filters: Mapping[str, Any] | None = None,
+    build: Callable[[Any], T] | None = None,
+    columns: Sequence[Any] | None = None,
+) -> PagesByKey[T]:
+    """A load function for a nested connection: one page (`core.Connection`) of each parent's
+    children, from ONE statement for all parents (`paginate_children`), with a keyset cursor:
+
+        laws_page = pages_by_key(LawRow.country_id, lambda: Law, order_by=(LawRow.id,))
+
+        @relation(laws_page)
+        def laws(self, first: int = 20, after: str | None = None) -> Connection[Law]: ...
+
+    The field must take `first` and `after` (and may take the arguments named in `filters`).
+    `totalCount` is each parent's total over all pages. `order_by`: columns, ascending or
+    `.desc()`, NOT NULL, the last one unique. Errors (GraphQL, at the field): `INVALID_ARGUMENT`
+    for `first` outside 0..100, `INVALID_CURSOR` for a cursor this connection did not hand out.
+    Other parameters as for `rows_grouped_by`.
+    """
+    return PagesByKey(
+        key=key,
+        type=type_,
+        build=build,
+        order_by=tuple(order_by),
+        where=where,
+        filters=dict(filters or {}),
+        columns=tuple(columns) if columns else None,
+    )
+
+
+# --- Root fields ---------------------------------------------------------------------------------
+
+
+async def query_page(
+    info: Any,
+    stmt: Select[Any],
+    order_by: Sequence[Any],
+    type_: TypeRef | None = None,
+    *,
+    first: int,
+    after: str | None,
+    build: Callable[[Any], T] | None = None,
+) -> Connection[Any]:
+    """A root connection field's answer: one page of `stmt` (filtered, unordered) in `order_by`
+    order, rows made into `type_` as `rows_by_key` does, `totalCount` counted only when
+    selected, and every relation the query selects below the page loaded a level at a time::
+
+        @strawberry.field
+        async def entries(info: strawberry.Info, first: int = 20, after: str | None = None
+                          ) -> Connection[EntryType]:
+            stmt = select(*Entry.__table__.c)
+            return await query_page(info, stmt, (Entry.year.desc(), Entry.id), EntryType,
+                                    first=first, after=after)
+
+    `order_by`: as for `core.paginate` (ascending or `.desc()`, NOT NULL, the last unique).
+    Errors (GraphQL): `INVALID_ARGUMENT` for `first` outside 0..100, `INVALID_CURSOR`.
+    """
+    make = _builder(type_, build)
+    db = info.context.db
+    async with db.read() as conn:
+        page = await paginate(
+            conn, stmt, order_by, make, first=first, after=after, count=count_of(db.read, stmt)
+        )
+    return await prefetched(info, page)
+
+
+async def mutation_payload(
+    info: Any,
+    work: Callable[[AsyncConnection], Awaitable[Any]],
+    payload: Callable[..., P],
+    **field: type | Callable[[Any], Any],
+) -> P:
+    """Run `work(conn)` in one write transaction (`core.in_transaction`) and answer
+    `payload(<field>=object or None, user_errors=[...])`, its relations loaded::
+
+        return await mutation_payload(
+            info, lambda conn: services.record(conn, input), EntryPayload, entry=EntryType
+        )
+
+    `work` returns the written row (a `Row`, e.g. from `insert(...).returning(*table.c)`), which
+    becomes the one keyword's value: made into its type (a class) as `rows_by_key` makes it, or
+    passed to it when it is a plain function `row -> value`; or it raises
+    `core.Rejected(user_error(...), ...)`: nothing is written, the field is None and
+    `user_errors` lists them. A violated constraint is the user error the plugin's
+    `ogp_wg_constraint_errors` maps it to.
+    """
+    if len(field) != 1:
+        raise TypeError("mutation_payload takes exactly one field=Type keyword")
+    ((name, of),) = field.items()
+    row, errors = await in_transaction(info.context, work)
+    if row is None:
+        value = None
+    elif isinstance(of, type):
+        value = _builder(of, None)(row)
+    else:
+        value = of(row)
+    return await prefetched(info, payload(**{name: value}, user_errors=errors))
