@@ -20,6 +20,7 @@ from core import (
     Rejected,
     UserError,
     count_of,
+    from_row,
     in_transaction,
     models,
     paginate,
@@ -132,15 +133,8 @@ class CommitmentType(types.Node):
 
     @classmethod
     def from_row(cls, row: Any) -> CommitmentType:
-        return cls(
-            pk=row.id,
-            country_pk=row.country_id,
-            title=row.title,
-            action_plan_cycle=row.action_plan_cycle,
-            gender_focus=row.gender_focus,
-            target_group=row.target_group,
-            status=row.status,
-        )
+        # core.from_row: each field from the column of its name (pk <- id, country_pk <- country_id)
+        return from_row(cls, row)
 
     @strawberry.field(description="Global ID: pass it to genderInclusionCommitmentUpdate.")
     def id(self) -> strawberry.ID:
