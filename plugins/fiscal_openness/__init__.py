@@ -39,35 +39,35 @@ def ogp_wg_migrations() -> Path:
 
 @hookimpl
 def ogp_wg_group_type() -> type:
-    from plugins.fiscal_openness.schema import FiscalOpennessGroup
+    from plugins.fiscal_openness.types import FiscalOpennessGroup
 
     return FiscalOpennessGroup
 
 
 @hookimpl
 def ogp_wg_type_fields() -> dict[str, list[Any]]:
-    from plugins.fiscal_openness.schema import COUNTRY_FIELDS
+    from plugins.fiscal_openness.types import COUNTRY_FIELDS
 
     return {"Country": COUNTRY_FIELDS}
 
 
 @hookimpl
 def ogp_wg_query_fields() -> list[Any]:
-    from plugins.fiscal_openness.schema import QUERY_FIELDS
+    from plugins.fiscal_openness.queries import QUERY_FIELDS
 
     return QUERY_FIELDS
 
 
 @hookimpl
 def ogp_wg_mutation_fields() -> list[Any]:
-    from plugins.fiscal_openness.schema import MUTATION_FIELDS
+    from plugins.fiscal_openness.mutations import MUTATION_FIELDS
 
     return MUTATION_FIELDS
 
 
 @hookimpl
 def ogp_wg_node_loaders() -> dict[type, Any]:
-    from plugins.fiscal_openness.nodes import NODE_LOADERS
+    from plugins.fiscal_openness.queries import NODE_LOADERS
 
     return NODE_LOADERS
 

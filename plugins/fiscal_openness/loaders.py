@@ -1,0 +1,187 @@
+"""Batch loaders of the fiscal openness area: each reads ALL the parents of a level at once.
+
+`load(ctx, keys, **arguments)` returns one value per key, in key order (`core.relation` calls it
+a whole level at a time; the `*_by_id` loaders serve `node(id:)`). Rows become the GraphQL
+objects of `types.py` directly; no ORM objects on read paths.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, exists, func, select, union
+from sqlalchemy.orm import aliased
+
+from core import Context, models
+from plugins.fiscal_openness.methodology import (
+    PRINCIPLE_NUMBERS,
+    BudgetDocumentKind,
+    FiscalCommitmentKind,
+    GiftPrinciple,
+)
+from plugins.fiscal_openness.models import BudgetDocument as DocumentRow
+from plugins.fiscal_openness.models import Commitment, CommitmentPrinciple, Survey
+
+KIND_ORDER = {kind: i for i, kind in enumerate(BudgetDocumentKind)}
+
+
+# --- By parent: one list or object per key -------------------------------------------------------
+
+
+async def _rows(ctx: Context, stmt: Select[Any]) -> Sequence[Any]:
+    async with ctx.db.read() as conn:
+        return (await conn.execute(stmt)).all()
+
+
+async def survey_by_country(
+    ctx: Context, keys: list[int], edition: int | None = None
+) -> list[types.OpenBudgetSurvey | None]:
+    """Each country's results in `edition`, or in its latest edition."""
+    stmt = select(*Survey.__table__.c).where(ctx.db.any_of(Survey.country_id, keys))
+    rows = await _rows(ctx, _edition_or_latest(stmt, edition))
+    found = {row.country_id: types.OpenBudgetSurvey.from_row(row) for row in rows}
+    return [found.get(key) for key in keys]
+
+
+def _edition_or_latest(stmt: Select[Any], edition: int | None) -> Select[Any]:
+    """Keep the surveys of `edition`, or each country's latest (no newer edition exists)."""
+    if edition is not None:
+        return stmt.where(Survey.edition == edition)
+    newer = aliased(Survey)
+    return stmt.where(
+        ~exists().where(newer.country_id == Survey.country_id, newer.edition > Survey.edition)
+    )
+
+
+async def surveys_by_group(
+    ctx: Context, keys: list[int], edition: int | None = None
+) -> list[list[types.OpenBudgetSurvey]]:
+    """The surveys of the countries of each group's anchors, members and observers."""
+    links = union(
+        select(models.Membership.group_id, models.Membership.organization_id),
+        select(models.Anchor.group_id, models.Anchor.organization_id),
+    ).subquery()
+    organization, country = models.Organization, models.Country
+    # DISTINCT: several organisations of a group may come from one country. PostgreSQL wants
+    # the ORDER BY column (country name) selected too.
+    stmt = (
+        select(links.c.group_id.label("_group"), country.name.label("_name"), *Survey.__table__.c)
+        .join(organization, organization.id == links.c.organization_id)
+        .join(Survey, Survey.country_id == organization.country_id)
+        .join(country, country.id == Survey.country_id)
+        .where(ctx.db.any_of(links.c.group_id, keys))
+        .distinct()
+        .order_by(country.name, Survey.edition)
+    )
+    found: dict[int, list[types.OpenBudgetSurvey]] = defaultdict(list)
+    for row in await _rows(ctx, _edition_or_latest(stmt, edition)):
+        found[row._group].append(types.OpenBudgetSurvey.from_row(row))
+    return [found.get(key, []) for key in keys]
+
+
+async def documents_by_country(
+    ctx: Context, keys: list[int], fiscal_year: int | None = None
+) -> list[list[types.BudgetDocument]]:
+    stmt = select(*DocumentRow.__table__.c).where(ctx.db.any_of(DocumentRow.country_id, keys))
+    if fiscal_year is not None:
+        stmt = stmt.where(DocumentRow.fiscal_year == fiscal_year)
+    rows = sorted(await _rows(ctx, stmt), key=lambda r: (-r.fiscal_year, KIND_ORDER[r.kind]))
+    found: dict[int, list[types.BudgetDocument]] = defaultdict(list)
+    for row in rows:
+        found[row.country_id].append(types.BudgetDocument.from_row(row))
+    return [found.get(key, []) for key in keys]
+
+
+async def commitments_by_group(
+    ctx: Context,
+    keys: list[int],
+    principle: GiftPrinciple | None = None,
+    kind: FiscalCommitmentKind | None = None,
+) -> list[list[types.FiscalCommitment]]:
+    """Each group's commitments with their principles: one row per (commitment, principle)."""
+    linked = aliased(CommitmentPrinciple)
+    stmt = (
+        select(*Commitment.__table__.c, CommitmentPrinciple.principle)
+        .outerjoin(CommitmentPrinciple, CommitmentPrinciple.commitment_id == Commitment.id)
+        .where(ctx.db.any_of(Commitment.group_id, keys))
+        .order_by(Commitment.title, Commitment.id)
+    )
+    if kind is not None:
+        stmt = stmt.where(Commitment.kind == kind)
+    if principle is not None:
+        addressing = select(linked.commitment_id).where(linked.principle == principle)
+        stmt = stmt.where(Commitment.id.in_(addressing))
+    by_id: dict[int, types.FiscalCommitment] = {}
+    found: dict[int, list[types.FiscalCommitment]] = defaultdict(list)
+    for row in await _rows(ctx, stmt):
+        commitment = by_id.get(row.id)
+        if commitment is None:
+            commitment = by_id[row.id] = types.FiscalCommitment.from_row(row, [])
+            found[row.group_id].append(commitment)
+        if row.principle is not None:
+            commitment.principles.append(row.principle)
+    for commitment in by_id.values():
+        commitment.principles.sort(key=PRINCIPLE_NUMBERS.__getitem__)
+    return [found.get(key, []) for key in keys]
+
+
+async def coverage_by_group(
+    ctx: Context, keys: list[int]
+) -> list[list[types.GiftPrincipleCoverage]]:
+    stmt = (
+        select(Commitment.group_id, CommitmentPrinciple.principle, func.count().label("n"))
+        .join(CommitmentPrinciple, CommitmentPrinciple.commitment_id == Commitment.id)
+        .where(ctx.db.any_of(Commitment.group_id, keys))
+        .group_by(Commitment.group_id, CommitmentPrinciple.principle)
+    )
+    counts = {(row.group_id, row.principle): row.n for row in await _rows(ctx, stmt)}
+    return [
+        [types.GiftPrincipleCoverage.of(p, counts.get((key, p), 0)) for p in GiftPrinciple]
+        for key in keys
+    ]
+
+
+# --- By primary key, for node(id:) -------------------------------------------------------------
+
+
+async def _by_id(ctx: Context, model: Any, keys: list[int], build: Any) -> list[Any]:
+    stmt = select(*model.__table__.c).where(ctx.db.any_of(model.id, keys))
+    async with ctx.db.read() as conn:
+        found = {row.id: build(row) for row in await conn.execute(stmt)}
+    return [found.get(key) for key in keys]
+
+
+async def surveys_by_id(ctx: Context, keys: list[int]) -> list[types.OpenBudgetSurvey | None]:
+    return await _by_id(ctx, Survey, keys, types.OpenBudgetSurvey.from_row)
+
+
+async def documents_by_id(ctx: Context, keys: list[int]) -> list[types.BudgetDocument | None]:
+    return await _by_id(ctx, DocumentRow, keys, types.BudgetDocument.from_row)
+
+
+async def commitments_by_id(ctx: Context, keys: list[int]) -> list[types.FiscalCommitment | None]:
+    """Each commitment with its principles: one row per (commitment, principle)."""
+    stmt = (
+        select(*Commitment.__table__.c, CommitmentPrinciple.principle)
+        .outerjoin(CommitmentPrinciple, CommitmentPrinciple.commitment_id == Commitment.id)
+        .where(ctx.db.any_of(Commitment.id, keys))
+    )
+    rows: dict[int, Any] = {}
+    principles: dict[int, list[GiftPrinciple]] = {}
+    async with ctx.db.read() as conn:
+        for row in await conn.execute(stmt):
+            rows[row.id] = row
+            principles.setdefault(row.id, [])
+            if row.principle is not None:
+                principles[row.id].append(row.principle)
+    return [
+        types.FiscalCommitment.from_row(rows[key], principles[key]) if key in rows else None
+        for key in keys
+    ]
+
+
+# Imported last, not first: types.py needs this module's loaders while its classes are being
+# defined, and the loaders above need `types` only when they run (as in core.schema.loaders).
+from plugins.fiscal_openness import types  # noqa: E402

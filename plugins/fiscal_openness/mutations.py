@@ -1,0 +1,247 @@
+"""Mutations of the fiscal openness area: one input object, one transaction (`in_transaction`
+around a function of services.py), a payload with `userErrors`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from core import UserError, in_transaction, prefetched
+from plugins.fiscal_openness import services
+from plugins.fiscal_openness.methodology import (
+    BudgetDocumentKind,
+    BudgetDocumentStatus,
+    FiscalCommitmentKind,
+    GiftPrinciple,
+)
+from plugins.fiscal_openness.types import (
+    ISO_CODE,
+    BudgetDocument,
+    FiscalCommitment,
+    OpenBudgetSurvey,
+)
+
+
+def _given(data: Any, *names: str) -> dict[str, Any]:
+    """The named input fields the client sent (left-out fields stay as they are)."""
+    return {n: getattr(data, n) for n in names if getattr(data, n) is not strawberry.UNSET}
+
+
+SURVEY_FIELDS = (
+    "edition",
+    "transparency_score",
+    "participation_score",
+    "oversight_score",
+    "methodology_version",
+    "source_url",
+    "note",
+)
+DOCUMENT_FIELDS = ("fiscal_year", "kind", "status", "published_on", "url", "note")
+
+
+@strawberry.input(description="A country's results in one Open Budget Survey edition.")
+class OpenBudgetSurveyRecordInput:
+    country: str = strawberry.field(description=ISO_CODE)
+    edition: int = strawberry.field(description="Survey year, e.g. 2023.")
+    transparency_score: int = strawberry.field(description="Open Budget Index, 0-100.")
+    participation_score: int | None = strawberry.field(default=None, description="0-100.")
+    oversight_score: int | None = strawberry.field(default=None, description="0-100.")
+    methodology_version: str | None = strawberry.field(
+        default=None,
+        description="Scores are compared only within one methodology version. Default: "
+        "'OBS <edition>'.",
+    )
+    source_url: str | None = strawberry.field(
+        default=None, description="Default: https://internationalbudget.org/open-budget-survey"
+    )
+    note: str | None = None
+
+
+@strawberry.input(description="Fields left out stay as they are.")
+class OpenBudgetSurveyCorrectInput:
+    id: strawberry.ID
+    edition: int | None = strawberry.UNSET
+    transparency_score: int | None = strawberry.UNSET
+    participation_score: int | None = strawberry.UNSET
+    oversight_score: int | None = strawberry.UNSET
+    methodology_version: str | None = strawberry.UNSET
+    source_url: str | None = strawberry.UNSET
+    note: str | None = strawberry.UNSET
+
+
+@strawberry.type
+class OpenBudgetSurveyPayload:
+    open_budget_survey: OpenBudgetSurvey | None
+    user_errors: list[UserError]
+
+
+@strawberry.input(description="Availability of one key budget document for a fiscal year.")
+class BudgetDocumentRecordInput:
+    country: str = strawberry.field(description=ISO_CODE)
+    fiscal_year: int = strawberry.field(
+        description="Named by the calendar year in which the fiscal year ends."
+    )
+    kind: BudgetDocumentKind
+    status: BudgetDocumentStatus
+    published_on: date | None = strawberry.field(
+        default=None, description="Only for a published document; not in the future."
+    )
+    url: str | None = strawberry.field(default=None, description="Only for a published document.")
+    note: str | None = None
+
+
+@strawberry.input(description="Fields left out stay as they are; null clears a date or URL.")
+class BudgetDocumentCorrectInput:
+    id: strawberry.ID
+    fiscal_year: int | None = strawberry.UNSET
+    kind: BudgetDocumentKind | None = strawberry.UNSET
+    status: BudgetDocumentStatus | None = strawberry.UNSET
+    published_on: date | None = strawberry.UNSET
+    url: str | None = strawberry.UNSET
+    note: str | None = strawberry.UNSET
+
+
+@strawberry.type
+class BudgetDocumentPayload:
+    budget_document: BudgetDocument | None
+    user_errors: list[UserError]
+
+
+@strawberry.input(description="A priority area or commitment of a fiscal openness group.")
+class FiscalCommitmentRecordInput:
+    group_id: strawberry.ID = strawberry.field(description="A fiscal openness working group.")
+    kind: FiscalCommitmentKind
+    title: str
+    principles: list[GiftPrinciple] = strawberry.field(
+        description="The GIFT High-Level Principles it addresses (at least one)."
+    )
+    country: str | None = strawberry.field(
+        default=None, description="Required for an action plan commitment. " + ISO_CODE
+    )
+    reference: str | None = None
+    url: str | None = None
+
+
+@strawberry.input(description="Fields left out stay as they are; `principles` replaces them all.")
+class FiscalCommitmentCorrectInput:
+    id: strawberry.ID
+    kind: FiscalCommitmentKind | None = strawberry.UNSET
+    title: str | None = strawberry.UNSET
+    principles: list[GiftPrinciple] | None = strawberry.UNSET
+    country: str | None = strawberry.UNSET
+    reference: str | None = strawberry.UNSET
+    url: str | None = strawberry.UNSET
+
+
+@strawberry.type
+class FiscalCommitmentPayload:
+    fiscal_commitment: FiscalCommitment | None
+    user_errors: list[UserError]
+
+
+@strawberry.mutation(description="Record a country's results in one Open Budget Survey edition.")
+async def open_budget_survey_record(
+    info: Info, input: OpenBudgetSurveyRecordInput
+) -> OpenBudgetSurveyPayload:
+    values = _given(input, *SURVEY_FIELDS)
+    row, errors = await in_transaction(
+        info.context, lambda conn: services.record_survey(conn, input.country, values)
+    )
+    survey = None if row is None else OpenBudgetSurvey.from_row(row)
+    return await prefetched(
+        info, OpenBudgetSurveyPayload(open_budget_survey=survey, user_errors=errors)
+    )
+
+
+@strawberry.mutation(description="Correct recorded Open Budget Survey results.")
+async def open_budget_survey_correct(
+    info: Info, input: OpenBudgetSurveyCorrectInput
+) -> OpenBudgetSurveyPayload:
+    changes = _given(input, *SURVEY_FIELDS)
+    row, errors = await in_transaction(
+        info.context, lambda conn: services.correct_survey(conn, input.id, changes)
+    )
+    survey = None if row is None else OpenBudgetSurvey.from_row(row)
+    return await prefetched(
+        info, OpenBudgetSurveyPayload(open_budget_survey=survey, user_errors=errors)
+    )
+
+
+@strawberry.mutation(description="Record the availability of a key budget document.")
+async def budget_document_record(
+    info: Info, input: BudgetDocumentRecordInput
+) -> BudgetDocumentPayload:
+    values = _given(input, *DOCUMENT_FIELDS)
+    row, errors = await in_transaction(
+        info.context, lambda conn: services.record_document(conn, input.country, values)
+    )
+    document = None if row is None else BudgetDocument.from_row(row)
+    return await prefetched(
+        info, BudgetDocumentPayload(budget_document=document, user_errors=errors)
+    )
+
+
+@strawberry.mutation(description="Correct a recorded key budget document.")
+async def budget_document_correct(
+    info: Info, input: BudgetDocumentCorrectInput
+) -> BudgetDocumentPayload:
+    changes = _given(input, *DOCUMENT_FIELDS)
+    row, errors = await in_transaction(
+        info.context, lambda conn: services.correct_document(conn, input.id, changes)
+    )
+    document = None if row is None else BudgetDocument.from_row(row)
+    return await prefetched(
+        info, BudgetDocumentPayload(budget_document=document, user_errors=errors)
+    )
+
+
+@strawberry.mutation(
+    description="Record a group's priority area or commitment and the GIFT principles it addresses."
+)
+async def fiscal_commitment_record(
+    info: Info, input: FiscalCommitmentRecordInput
+) -> FiscalCommitmentPayload:
+    values = _given(input, "kind", "title", "reference", "url")
+    result, errors = await in_transaction(
+        info.context,
+        lambda conn: services.record_commitment(
+            conn, input.group_id, input.country, input.principles, values
+        ),
+    )
+    commitment = None if result is None else FiscalCommitment.from_row(*result)
+    return await prefetched(
+        info, FiscalCommitmentPayload(fiscal_commitment=commitment, user_errors=errors)
+    )
+
+
+@strawberry.mutation(description="Correct a priority area or commitment, or its principles.")
+async def fiscal_commitment_correct(
+    info: Info, input: FiscalCommitmentCorrectInput
+) -> FiscalCommitmentPayload:
+    changes = _given(input, "kind", "title", "reference", "url")
+    # Left out: unchanged. Given (null counts as empty): replaces them, and must name one.
+    principles = None if input.principles is strawberry.UNSET else input.principles or []
+    result, errors = await in_transaction(
+        info.context,
+        lambda conn: services.correct_commitment(
+            conn, input.id, input.country, principles, changes
+        ),
+    )
+    commitment = None if result is None else FiscalCommitment.from_row(*result)
+    return await prefetched(
+        info, FiscalCommitmentPayload(fiscal_commitment=commitment, user_errors=errors)
+    )
+
+
+MUTATION_FIELDS = [
+    open_budget_survey_record,
+    open_budget_survey_correct,
+    budget_document_record,
+    budget_document_correct,
+    fiscal_commitment_record,
+    fiscal_commitment_correct,
+]

@@ -1,0 +1,279 @@
+"""GraphQL types of the fiscal openness area: its records, its group type and its fields on
+`Country`.
+
+Every list below a parent is a `@relation` whose loader (loaders.py) reads all the parents' rows
+in ONE statement; `from_row` maps a row of the plugin's tables (models.py) to its type.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, ClassVar
+
+import strawberry
+
+from core import load_countries, relation, types
+from plugins.fiscal_openness.loaders import (
+    commitments_by_group,
+    coverage_by_group,
+    documents_by_country,
+    survey_by_country,
+    surveys_by_group,
+)
+from plugins.fiscal_openness.methodology import (
+    DOCUMENT_TITLES,
+    PRINCIPLE_NUMBERS,
+    PRINCIPLE_TITLES,
+    SCALE_MAX,
+    SUFFICIENT_TRANSPARENCY,
+    TIMELINESS_RULES,
+    BudgetDocumentKind,
+    BudgetDocumentStatus,
+    FiscalCommitmentKind,
+    GiftPrinciple,
+    OpenBudgetMeasure,
+    OpenBudgetTransparencyLevel,
+    transparency_level,
+)
+
+ISO_CODE = "ISO 3166-1 alpha-2 or alpha-3 code of an OGP country."
+
+
+@strawberry.type(description="One score of the Open Budget Survey, on IBP's 0-100 scale.")
+class OpenBudgetScore(types.Assessment):
+    measure: OpenBudgetMeasure
+
+    @classmethod
+    def of(cls, row: Any, measure: OpenBudgetMeasure, value: int) -> OpenBudgetScore:
+        """One of the three scores of a survey row; they share its edition and methodology."""
+        return cls(
+            measure=measure,
+            score=float(value),
+            scale_max=float(SCALE_MAX),
+            edition=str(row.edition),
+            methodology_version=row.methodology_version,
+            source_url=row.source_url,
+        )
+
+
+@strawberry.type(
+    description="A country's results in one edition (round) of IBP's Open Budget Survey."
+)
+class OpenBudgetSurvey(types.Node):
+    node_type: ClassVar[str] = "OpenBudgetSurvey"
+    country_pk: strawberry.Private[int]
+    edition: int = strawberry.field(description="Survey year, e.g. 2023.")
+    transparency: OpenBudgetScore = strawberry.field(
+        description="Budget transparency: the Open Budget Index."
+    )
+    participation: OpenBudgetScore | None = strawberry.field(
+        description="Opportunities for the public to take part in the budget process."
+    )
+    oversight: OpenBudgetScore | None = strawberry.field(
+        description="Budget oversight by the legislature and the supreme audit institution."
+    )
+    methodology_version: str
+    source_url: str
+    note: str
+
+    @classmethod
+    def from_row(cls, row: Any) -> OpenBudgetSurvey:
+        def score(measure: OpenBudgetMeasure, value: int | None) -> OpenBudgetScore | None:
+            return None if value is None else OpenBudgetScore.of(row, measure, value)
+
+        return cls(
+            pk=row.id,
+            country_pk=row.country_id,
+            edition=row.edition,
+            transparency=OpenBudgetScore.of(
+                row, OpenBudgetMeasure.TRANSPARENCY, row.transparency_score
+            ),
+            participation=score(OpenBudgetMeasure.PARTICIPATION, row.participation_score),
+            oversight=score(OpenBudgetMeasure.OVERSIGHT, row.oversight_score),
+            methodology_version=row.methodology_version,
+            source_url=row.source_url,
+            note=row.note,
+        )
+
+    @strawberry.field(
+        description=f"Transparency of {SUFFICIENT_TRANSPARENCY} or more: IBP's benchmark of "
+        "sufficient information to support informed public debate on the budget."
+    )
+    def sufficient_transparency(self) -> bool:
+        return self.transparency.score >= SUFFICIENT_TRANSPARENCY
+
+    @strawberry.field(description="IBP's band of the transparency score.")
+    def transparency_level(self) -> OpenBudgetTransparencyLevel:
+        return transparency_level(int(self.transparency.score))
+
+    @relation(load_countries, key="country_pk")
+    def country(self) -> types.Country: ...
+
+
+@strawberry.type(
+    description="Availability of one of the eight key budget documents for a country's fiscal "
+    "year, as the Open Budget Survey assesses it."
+)
+class BudgetDocument(types.Node):
+    node_type: ClassVar[str] = "BudgetDocument"
+    country_pk: strawberry.Private[int]
+    fiscal_year: int = strawberry.field(
+        description="The fiscal year, named by the calendar year in which it ends (the 2023-24 "
+        "fiscal year is 2024)."
+    )
+    kind: BudgetDocumentKind
+    status: BudgetDocumentStatus
+    published_on: date | None = strawberry.field(description="When it was made public.")
+    url: str | None = strawberry.field(description="Where the published document is.")
+    note: str
+
+    @classmethod
+    def from_row(cls, row: Any) -> BudgetDocument:
+        return cls(
+            pk=row.id,
+            country_pk=row.country_id,
+            fiscal_year=row.fiscal_year,
+            kind=row.kind,
+            status=row.status,
+            published_on=row.published_on,
+            url=row.url,
+            note=row.note,
+        )
+
+    @strawberry.field(
+        description="The document's official name, e.g. \"Executive's Budget Proposal\"."
+    )
+    def title(self) -> str:
+        return DOCUMENT_TITLES[self.kind]
+
+    @strawberry.field(
+        description="Whether it was published within IBP's time frame (`timelinessRule`): true "
+        "when publicly available, false when published late, null when never published."
+    )
+    def met_timeliness(self) -> bool | None:
+        if self.status is BudgetDocumentStatus.PUBLICLY_AVAILABLE:
+            return True
+        if self.status is BudgetDocumentStatus.PUBLISHED_LATE:
+            return False
+        return None
+
+    @strawberry.field(description="IBP's deadline for this document to count as available.")
+    def timeliness_rule(self) -> str:
+        return TIMELINESS_RULES[self.kind]
+
+    @relation(load_countries, key="country_pk")
+    def country(self) -> types.Country: ...
+
+
+@strawberry.type(
+    description="A priority area of a fiscal openness group, or an OGP action plan commitment it "
+    "follows, with the GIFT High-Level Principles it addresses."
+)
+class FiscalCommitment(types.Node):
+    node_type: ClassVar[str] = "FiscalCommitment"
+    country_pk: strawberry.Private[int | None]
+    kind: FiscalCommitmentKind
+    title: str
+    reference: str | None = strawberry.field(
+        description="The commitment's identifier in its action plan, if it has one."
+    )
+    url: str | None
+    principles: list[GiftPrinciple] = strawberry.field(description="In GIFT's order.")
+
+    @classmethod
+    def from_row(cls, row: Any, principles: list[GiftPrinciple]) -> FiscalCommitment:
+        return cls(
+            pk=row.id,
+            country_pk=row.country_id,
+            kind=row.kind,
+            title=row.title,
+            reference=row.reference,
+            url=row.url,
+            principles=sorted(principles, key=PRINCIPLE_NUMBERS.__getitem__),
+        )
+
+    @relation(load_countries, key="country_pk", description="Whose action plan it is in.")
+    def country(self) -> types.Country | None: ...
+
+
+@strawberry.type(description="How many of a group's commitments address one GIFT principle.")
+class GiftPrincipleCoverage:
+    principle: GiftPrinciple
+    number: int = strawberry.field(description="The principle's number, 1-10.")
+    title: str
+    commitment_count: int
+
+    @classmethod
+    def of(cls, principle: GiftPrinciple, count: int) -> GiftPrincipleCoverage:
+        return cls(
+            principle=principle,
+            number=PRINCIPLE_NUMBERS[principle],
+            title=PRINCIPLE_TITLES[principle],
+            commitment_count=count,
+        )
+
+
+@strawberry.type(description="The fiscal openness working group.")
+class FiscalOpennessGroup(types.WorkingGroup):
+    @strawberry.field(description="Score from which IBP deems budget transparency sufficient.")
+    def sufficient_transparency_threshold(self) -> int:
+        return SUFFICIENT_TRANSPARENCY
+
+    @relation(
+        surveys_by_group,
+        default=[],
+        description="Open Budget Survey results of the countries of the group's anchors, "
+        "members and observers, by country name: each one's latest, or those of `edition`.",
+    )
+    def country_surveys(
+        self, edition: Annotated[int | None, strawberry.argument(description="Survey year.")] = None
+    ) -> list[OpenBudgetSurvey]: ...
+
+    @relation(
+        commitments_by_group,
+        default=[],
+        description="The group's priority areas and the commitments it follows, by title.",
+    )
+    def commitments(
+        self,
+        principle: Annotated[
+            GiftPrinciple | None,
+            strawberry.argument(description="Only those addressing this principle."),
+        ] = None,
+        kind: FiscalCommitmentKind | None = None,
+    ) -> list[FiscalCommitment]: ...
+
+    @relation(
+        coverage_by_group,
+        default=[],
+        description="All ten GIFT principles, in order, with how many commitments address each: "
+        "the zeros are the gaps.",
+    )
+    def principle_coverage(self) -> list[GiftPrincipleCoverage]: ...
+
+
+# --- Fields on Country ---------------------------------------------------------------------------
+
+
+@relation(
+    survey_by_country,
+    description="Open Budget Survey results of one edition; the latest when none is given.",
+)
+def open_budget_survey(
+    root: types.Country,
+    edition: Annotated[int | None, strawberry.argument(description="Survey year.")] = None,
+) -> OpenBudgetSurvey | None: ...
+
+
+@relation(
+    documents_by_country,
+    default=[],
+    description="Availability of the key budget documents: latest fiscal year first, then in "
+    "the order of the budget cycle.",
+)
+def budget_documents(
+    root: types.Country, fiscal_year: int | None = None
+) -> list[BudgetDocument]: ...
+
+
+COUNTRY_FIELDS = [open_budget_survey, budget_documents]
