@@ -119,7 +119,18 @@ def _by_prefix(
     not recorded for another plugin, not under a longer key (`open_data_x` is not `open`'s).
     """
     others = {owner for owner in registry.values() if owner != key} | set(plugins.installed)
-    claimed = set(Base.metadata.tables) | {name for (kind, name) in registry if kind == TABLE}
+    # The metadata may still hold models of plugins imported earlier in this process; only the
+    # core's own tables and the installed plugins' models count as claimed.
+    plugin_models = {
+        mapper.local_table.name
+        for mapper in Base.registry.mappers
+        if not mapper.class_.__module__.startswith("core.")
+    }
+    claimed = (set(Base.metadata.tables) - plugin_models) | {
+        name for (kind, name) in registry if kind == TABLE
+    }
+    for _, models in plugins.call("ogp_wg_models", only_enabled=False):
+        claimed |= {model.__table__.name for model in models}
     return {
         name for name in existing
         if name.startswith(f"{key}_") and name not in claimed

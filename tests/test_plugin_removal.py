@@ -2,19 +2,22 @@
 
 The example plugin (examples/gender_inclusion) is installed, migrated and given a row, then
 "uninstalled": in-process by building the plugin set without it (the `installed=` mapping that
-replaces entry-point discovery), and for the CLI by running `ogp-wg` without the directory it was
-pip-installed into on PYTHONPATH, which is how tests/test_example_plugin.py installs it.
+replaces entry-point discovery); for the CLI by running `ogp-wg` in an interpreter whose
+site-packages lack the example's files (`site_without_example`), and with it installed either for
+real (`make install`) or from a pip target on PYTHONPATH, as tests/test_example_plugin.py does.
 
 Every test runs on the session database (SQLite, and PostgreSQL when configured) and leaves it as
-it found it: the drop itself removes the example's objects, and the fixture's clean-up does so when a
-test fails half-way. If the example is installed in the environment for real, the in-process tests
-still run (and migrate it back afterwards); the CLI test, which cannot uninstall it, is skipped.
-"""
+it found it: the drop itself removes the example's objects, and the fixture's clean-up does so
+when a test fails half-way (or migrates the example back when it is really installed)."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import re
+import site
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,10 +34,10 @@ from core.plugins import PluginSet, discover, make_plugin_manager
 from core.testing import settings_for
 from tests.test_example_plugin import (  # noqa: F401  (module fixtures: the pip-installed example)
     EXAMPLE,
+    MODULE,
     OGP_WG,
     RECORD,
     TABLE,
-    _env,
     _forget,
     _installed_keys,
     example_site,
@@ -170,20 +173,22 @@ async def _migrate(url: str, plugins: PluginSet) -> list[dict[str, Any]]:
         await db.dispose()
 
 
-async def _installed_and_migrated(example: Example, make_client: Any) -> Any:
-    """Migrate with the example, record one commitment through GraphQL; return that client."""
+async def _installed_and_migrated(example: Example, make_client: Any) -> int:
+    """Migrate with the example, record one commitment through GraphQL; return how many rows its
+    table has (1, or more when the example is really installed and its demo data loaded)."""
     assert await _migrate(example.url, example.with_it()) == []
     client = make_client(example.url)
     recorded = await client.execute(RECORD, {"input": COMMITMENT})
     assert recorded["genderInclusionCommitmentRecord"]["userErrors"] == []
     assert (await client.http.get("/readyz")).json() == {"status": "ready"}
-    return client
+    [[(rows,)]] = await _sql(example.url, f"SELECT count(*) FROM {TABLE}")
+    return int(rows)
 
 
 async def test_readiness_and_upgrade_after_uninstall_then_reinstall(
     example: Example, make_client: Any
 ) -> None:
-    await _installed_and_migrated(example, make_client)
+    rows = await _installed_and_migrated(example, make_client)
 
     # uninstalled: ready (everything installed is current), with a warning that says what to do
     gone = make_client(example.url, installed=example.others())
@@ -205,7 +210,7 @@ async def test_readiness_and_upgrade_after_uninstall_then_reinstall(
         f"SELECT count(*) FROM {TABLE}",
         f"SELECT version_num FROM alembic_version WHERE version_num = '{REVISION}'",
     )
-    assert (count, version) == (1, REVISION)
+    assert (count, version) == (rows, REVISION)
 
     # reinstalled: nothing to migrate again (the row was kept), the data is back, no warning
     assert await _migrate(example.url, example.with_it()) == []
@@ -222,7 +227,7 @@ async def test_readiness_and_upgrade_after_uninstall_then_reinstall(
 async def test_drop_plugin_removes_exactly_what_the_plugin_left(
     example: Example, make_client: Any
 ) -> None:
-    await _installed_and_migrated(example, make_client)
+    rows = await _installed_and_migrated(example, make_client)
     db = Database(example.url)
     try:
         # refused while it is installed, and for the core, whatever the database holds
@@ -248,8 +253,12 @@ async def test_drop_plugin_removes_exactly_what_the_plugin_left(
         )
         before = await _snapshot(example.url)
         plan = await plan_drop(db, without, KEY)
-        assert (plan.tables, plan.revisions, plan.by_prefix) == (((TABLE, 1),), (REVISION,), False)
-        assert f"table {TABLE}: 1 row" in plan.describe()
+        assert (plan.tables, plan.revisions, plan.by_prefix) == (
+            ((TABLE, rows),),
+            (REVISION,),
+            False,
+        )
+        assert f"table {TABLE}: {rows} row" in plan.describe()
         await drop_plugin(db, without, plan)
 
         assert await _snapshot(example.url) == _without_example(before)
@@ -259,6 +268,41 @@ async def test_drop_plugin_removes_exactly_what_the_plugin_left(
         assert (await gone.http.get("/readyz")).json() == {"status": "ready"}
         with pytest.raises(DropRefused, match="nothing of a plugin"):
             await plan_drop(db, without, KEY)
+    finally:
+        await db.dispose()
+
+
+async def test_tables_found_by_name_only_when_nothing_was_recorded_and_asked(
+    example: Example, make_client: Any
+) -> None:
+    """A plugin uninstalled before any `db upgrade` wrote the registry: its version row is there,
+    no table is recorded. Names are then the only clue, used only with `by_prefix`."""
+    rows = await _installed_and_migrated(example, make_client)
+    await _sql(
+        example.url,
+        f"DELETE FROM plugin_registry WHERE plugin = '{KEY}'",
+        f"CREATE TABLE {DECOY} (id INTEGER PRIMARY KEY)",
+    )
+    without = example.without_it()
+    db = Database(example.url)
+    try:
+        with pytest.raises(DropRefused, match="no table is recorded") as refused:
+            await plan_drop(db, without, KEY)
+        assert f"'{KEY}_*': {TABLE}, {DECOY}. " in str(refused.value)
+        assert "--by-prefix" in str(refused.value)
+        plan = await plan_drop(db, without, KEY, by_prefix=True)
+        assert (plan.by_prefix, plan.revisions) == (True, (REVISION,))
+        assert sorted(plan.tables) == [(TABLE, rows), (DECOY, 0)]
+        assert "(found by the name prefix, not recorded)" in plan.describe()
+        await drop_plugin(db, without, plan)
+        [[], []] = await _sql(
+            example.url,
+            f"SELECT 1 FROM alembic_version WHERE version_num = '{REVISION}'",
+            f"SELECT 1 FROM plugin_registry WHERE plugin = '{KEY}'",
+        )
+        async with db.engine.connect() as conn:
+            names = await conn.run_sync(lambda sync: inspect(sync).get_table_names())
+        assert TABLE not in names and DECOY not in names and "open_data_portals" in names
     finally:
         await db.dispose()
 
@@ -279,41 +323,81 @@ async def test_database_ahead_of_the_installed_code_is_not_ready(
         await _sql(empty_db, "DELETE FROM alembic_version WHERE version_num = 'open_data_0099'")
 
 
+# `ogp-wg` in an interpreter whose only site directory is `argv[1]` (site-packages without the
+# example): the console script's own entry point, `core.cli.main`, with the arguments that follow.
+WITHOUT_EXAMPLE = (
+    "import site, sys; site.addsitedir(sys.argv.pop(1)); from core.cli import main; "
+    "raise SystemExit(main(sys.argv[1:]))"
+)
+
+
+@pytest.fixture(scope="module")
+def site_without_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This environment's site-packages as `pip uninstall ogp-wg-gender-inclusion` leaves it:
+    a folder of links to every entry but the example's (its package, dist-info, editable hook),
+    so the shared environment is never changed, whether or not the example is installed in it.
+    """
+    shadow = tmp_path_factory.mktemp("site-without-example")
+    for folder in dict.fromkeys(Path(p).resolve() for p in site.getsitepackages()):
+        for entry in folder.iterdir():
+            link = shadow / entry.name
+            if MODULE not in entry.name.replace("-", "_").lower() and not link.exists():
+                link.symlink_to(entry)
+    return shadow
+
+
 def _ogp_wg(
-    example: Example, *args: str, installed: bool, stdin: str = ""
+    example: Example, *args: str, installed: bool, without: Path, stdin: str = ""
 ) -> subprocess.CompletedProcess[str]:
-    env = _env(example.site, OGP_WG_DATABASE_URL=example.url)
-    if not installed:
-        env.pop("PYTHONPATH")
+    """Run `ogp-wg ARGS` with the example installed (really, or from its pip target on
+    PYTHONPATH) or uninstalled (an interpreter on `without`, see `site_without_example`)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OGP_WG_")}
+    env.pop("PYTHONPATH", None)
+    env["OGP_WG_DATABASE_URL"] = example.url
+    if installed and not example.real:
+        env["PYTHONPATH"] = str(example.site)
+    command = (
+        [OGP_WG, *args]
+        if installed
+        else [sys.executable, "-S", "-c", WITHOUT_EXAMPLE, str(without), *args]
+    )
     return subprocess.run(
-        [OGP_WG, *args], env=env, input=stdin, capture_output=True, text=True, timeout=120
+        command, env=env, input=stdin, capture_output=True, text=True, timeout=300
     )
 
 
-async def test_cli_upgrade_warns_and_drop_plugin_asks_first(example: Example) -> None:
-    if example.real:
-        pytest.skip("the example is installed in this environment: the CLI cannot uninstall it")
-    migrated = _ogp_wg(example, "db", "upgrade", installed=True)
+async def test_cli_upgrade_warns_and_drop_plugin_asks_first(
+    example: Example, site_without_example: Path
+) -> None:
+    without = site_without_example
+    migrated = _ogp_wg(example, "db", "upgrade", installed=True, without=without)
     assert migrated.returncode == 0, migrated.stderr
     before = await _snapshot(example.url)
 
-    upgraded = _ogp_wg(example, "db", "upgrade", installed=False)
+    upgraded = _ogp_wg(example, "db", "upgrade", installed=False, without=without)
     assert upgraded.returncode == 0, upgraded.stderr  # was: Can't locate revision
     assert f"warning: plugin '{KEY}' is not installed" in upgraded.stderr
     assert f"`ogp-wg db drop-plugin {KEY}`" in upgraded.stderr
 
-    refused = _ogp_wg(example, "db", "drop-plugin", "core", "--yes", installed=False)
+    refused = _ogp_wg(
+        example, "db", "drop-plugin", "core", "--yes", installed=False, without=without
+    )
     assert refused.returncode == 1
     assert (
         refused.stderr
         == "ogp-wg: error: 'core' is not a plugin: the core's tables are never dropped\n"
     )
-    declined = _ogp_wg(example, "db", "drop-plugin", KEY, installed=False, stdin="yes\n")
+    declined = _ogp_wg(
+        example, "db", "drop-plugin", KEY, installed=False, without=without, stdin="yes\n"
+    )
     assert declined.returncode == 1 and "nothing was dropped" in declined.stderr
-    assert f"table {TABLE}: 0 rows" in declined.stdout and REVISION in declined.stdout
+    assert re.search(rf"^  table {TABLE}: \d+ rows?$", declined.stdout, re.M), declined.stdout
+    assert f"  row {REVISION} of alembic_version" in declined.stdout
     assert await _snapshot(example.url) == before
 
-    dropped = _ogp_wg(example, "db", "drop-plugin", KEY, installed=False, stdin=f"{KEY}\n")
+    dropped = _ogp_wg(
+        example, "db", "drop-plugin", KEY, installed=False, without=without, stdin=f"{KEY}\n"
+    )
     assert dropped.returncode == 0, dropped.stderr
     assert await _snapshot(example.url) == _without_example(before)
     db = Database(example.url)
