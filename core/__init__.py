@@ -4,12 +4,24 @@
 
 Names are resolved lazily (PEP 562), so `ogp-wg --help` does not pay for importing the GraphQL
 stack. Anything not listed in `__all__` is internal and may change without notice.
+
+The names in `__all__` are the public API, versioned semantically from 0.2.0 (see CHANGELOG.md):
+a release that removes or changes one in an incompatible way raises the minor version while the
+major is 0 (the major from 1.0). `__version__` is the installed distribution's version, for a
+plugin that must adapt to it; declare the range you support in your pyproject instead
+(`ogp-working-groups>=0.2,<0.3`).
 """
 
 from __future__ import annotations
 
 import importlib
+from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
+
+try:
+    __version__: str = version("ogp-working-groups")
+except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
+    __version__ = "0.0.0+unknown"
 
 _EXPORTS: dict[str, tuple[str, str | None]] = {
     # plugin wiring
@@ -52,6 +64,7 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "user_error": ("core.errors", "user_error"),
     "Rejected": ("core.errors", "Rejected"),
     "in_transaction": ("core.transactions", "in_transaction"),
+    "ConstraintError": ("core.transactions", "ConstraintError"),
     # checking input (core.validation)
     "UserErrors": ("core.validation", "UserErrors"),
     "url_problem": ("core.validation", "url_problem"),
@@ -61,6 +74,7 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "in_country": ("core.validation", "in_country"),
     "id_of": ("core.validation", "id_of"),
     "row_by_id": ("core.validation", "row_by_id"),
+    # deprecated since 0.2, removed in 0.3: use the hook ogp_wg_constraint_errors
     "register_constraint_error": ("core.transactions", "register_constraint_error"),
 }
 
@@ -106,7 +120,11 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         paginate,
         paginate_children,
     )
-    from core.transactions import in_transaction, register_constraint_error  # noqa: F401
+    from core.transactions import (  # noqa: F401
+        ConstraintError,
+        in_transaction,
+        register_constraint_error,
+    )
     from core.validation import (  # noqa: F401
         UserErrors,
         country_code_condition,

@@ -7,13 +7,16 @@ both of which are simpler to state here than to bend pydantic-settings' JSON con
 
 from __future__ import annotations
 
+import copy
 import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic.fields import FieldInfo
 
 ENV_PREFIX = "OGP_WG_"
 CONFIG_FILE = "ogp-wg.toml"
@@ -77,14 +80,28 @@ _TOP_LEVEL = (
 
 
 def load_settings(
-    environ: Mapping[str, str] | None = None, cwd: Path | None = None, **overrides: Any
+    environ: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    *,
+    config: Mapping[str, Any] | None = None,
+    **overrides: Any,
 ) -> Settings:
-    """Read the file, then the environment, then explicit overrides (tests, CLI flags)."""
+    """Read the file, then the environment, then explicit overrides (tests, CLI flags).
+
+    `config` is the file's content as a dict (the shape of `ogp-wg.toml`) and replaces reading
+    any file: tests pass it, so a local `ogp-wg.toml` never changes what they see. `overrides`
+    take the same shape; `plugins=` is the `[plugins]` table, e.g.
+    `{"enabled": ["open_data"], "open_data": {"some_setting": 1}}`: `enabled` and `disabled` are
+    the lists, every other key is one plugin's `[plugins.<key>]` table (replacing it whole).
+    Raises ConfigError naming what to fix.
+    """
     environ = os.environ if environ is None else environ
     cwd = cwd or Path.cwd()
     path = Path(environ.get(f"{ENV_PREFIX}CONFIG") or cwd / CONFIG_FILE)
     data: dict[str, Any] = {}
-    if path.is_file():
+    if config is not None:
+        data = copy.deepcopy(dict(config))
+    elif path.is_file():
         try:
             data = tomllib.loads(path.read_text())
         except tomllib.TOMLDecodeError as exc:
@@ -92,12 +109,7 @@ def load_settings(
     elif environ.get(f"{ENV_PREFIX}CONFIG"):
         raise ConfigError(f"OGP_WG_CONFIG names {path}, which does not exist")
 
-    raw_plugins = dict(data.pop("plugins", {}) or {})
-    plugins: dict[str, Any] = {
-        "enabled": raw_plugins.pop("enabled", None),
-        "disabled": raw_plugins.pop("disabled", []),
-        "settings": raw_plugins,
-    }
+    plugins = _plugins_table(data.pop("plugins", None))
     for key in _TOP_LEVEL:
         if (value := environ.get(f"{ENV_PREFIX}{key.upper()}")) is not None:
             data[key] = value
@@ -106,7 +118,9 @@ def load_settings(
             plugins[key] = value
     data.update({k: v for k, v in overrides.items() if k != "plugins"})
     if "plugins" in overrides:
-        plugins.update(overrides["plugins"])
+        given = _plugins_table(overrides["plugins"], defaults=False)
+        plugins["settings"] = {**plugins["settings"], **given.pop("settings")}
+        plugins.update(given)
     data["plugins"] = plugins
     try:
         settings = Settings.model_validate(data)
@@ -114,8 +128,89 @@ def load_settings(
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
         )
-        raise ConfigError(f"invalid configuration ({path.name}/environment): {problems}") from exc
+        where = "configuration" if config is not None else f"{path.name}/environment"
+        raise ConfigError(f"invalid configuration ({where}): {problems}") from exc
     return _resolve_sqlite_path(settings, cwd)
+
+
+def _plugins_table(table: Any, *, defaults: bool = True) -> dict[str, Any]:
+    """`[plugins]` as written (lists + one table per plugin key) -> PluginsConfig's fields."""
+    if table is None:
+        table = {}
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"[plugins] must be a table, not {type(table).__name__}")
+    rest = dict(table)
+    lists = {key: rest.pop(key) for key in ("enabled", "disabled") if key in rest}
+    if defaults:
+        lists = {"enabled": None, "disabled": [], **lists}
+    return {**lists, "settings": rest}
+
+
+def unknown_keys(model: type[BaseModel], raw: Any, prefix: str = "") -> list[str]:
+    """Dotted paths of the keys in `raw` that `model` has no field for, nested models included.
+
+    pydantic ignores unknown keys unless a model says `extra="forbid"`, so a misspelled setting
+    would silently keep its default; the core applies this to every plugin's settings model,
+    whatever its own `extra`. A key is known by the name pydantic validates it under: the field's
+    alias (or validation alias) if it has one, its name if it has none or the model also
+    validates by name.
+    """
+    if not isinstance(raw, Mapping):
+        return []
+    by_name = bool(
+        model.model_config.get("populate_by_name") or model.model_config.get("validate_by_name")
+    )
+    accepted: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        aliases = _aliases(info)
+        if not aliases or by_name:
+            accepted[name] = info.annotation
+        for alias in aliases:
+            accepted[alias] = info.annotation
+    found: list[str] = []
+    for key, value in raw.items():
+        path = f"{prefix}{key}"
+        if key not in accepted:
+            found.append(path)
+            continue
+        for nested, item, suffix in _nested_models(accepted[key], value):
+            found += unknown_keys(nested, item, f"{path}{suffix}.")
+    return found
+
+
+def _aliases(info: FieldInfo) -> list[str]:
+    names = [info.alias] if isinstance(info.alias, str) else []
+    validation = info.validation_alias
+    if isinstance(validation, str):
+        names.append(validation)
+    elif isinstance(validation, AliasChoices):
+        names += [c for c in validation.choices if isinstance(c, str)]
+    return names
+
+
+def _nested_models(annotation: Any, value: Any) -> list[tuple[type[BaseModel], Any, str]]:
+    """(model, raw value, path suffix) for each nested model that `value` is validated as:
+    `Model`, `Model | None`, `list[Model]`, `dict[str, Model]` and their combinations."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [(annotation, value, "")] if isinstance(value, Mapping) else []
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin in (Union, UnionType, Annotated):
+        for arg in args if origin is not Annotated else args[:1]:
+            if found := _nested_models(arg, value):
+                return found
+    elif origin in (list, tuple, set, frozenset) and isinstance(value, list) and args:
+        return [
+            (model, item, f"[{i}]{suffix}")
+            for i, raw in enumerate(value)
+            for model, item, suffix in _nested_models(args[0], raw)
+        ]
+    elif origin is dict and isinstance(value, Mapping) and len(args) == 2:
+        return [
+            (model, item, f".{key}{suffix}")
+            for key, raw in value.items()
+            for model, item, suffix in _nested_models(args[1], raw)
+        ]
+    return []
 
 
 def _resolve_sqlite_path(settings: Settings, cwd: Path) -> Settings:

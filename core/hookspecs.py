@@ -20,17 +20,24 @@ Rules the core enforces at start-up, each stopping with a message that names the
 - a hook implementation whose name is not below is an error (a typo never goes unnoticed);
 - a hook that raises stops start-up; the schema is never half-built;
 - two plugins defining the same GraphQL type name, the same field on a core type, the same root
-  field or the same loader name stop start-up, naming both plugins;
+  field, the same loader name or the same constraint (``ogp_wg_constraint_errors``) stop
+  start-up, naming both plugins;
 - a plugin's tables are named ``<key>_...``;
 - every type of the schema that implements ``Node`` has a loader (``ogp_wg_node_loaders``), so
-  ``node(id:)`` can fetch any ID the API hands out.
+  ``node(id:)`` can fetch any ID the API hands out;
+- ``[plugins.<key>]`` may set only fields of the plugin's settings model (a misspelled key is an
+  error, whatever the model's ``extra``);
+- a hook implementation takes no ordering or wrapping option (``tryfirst``, ``trylast``,
+  ``wrapper``, ``hookwrapper``): the core calls each plugin's implementation once, in plugin-key
+  order, and collects the results per plugin, so such an option could only be ignored.
 
 Installed is not enabled: the operator's ``[plugins] enabled / disabled`` lists decide. A disabled
 plugin contributes nothing to the schema and its groups are hidden, but its tables and rows stay,
 and its migrations are still applied, so enabling it again needs no migration.
 
-Hooks are called once at start-up (except ``ogp_wg_load_demo``, called by ``ogp-wg demo``).
-All return plain values; none use ``firstresult``.
+Hooks are called once at start-up (except ``ogp_wg_load_demo``, called by ``ogp-wg demo``),
+each plugin's implementation separately, in plugin-key order; all return plain values; none use
+``firstresult``.
 """
 
 from __future__ import annotations
@@ -151,6 +158,25 @@ def ogp_wg_mutation_fields() -> Sequence[StrawberryField]:
     ``userErrors: [UserError!]!`` for expected failures, and all writes inside one
     ``core.in_transaction(...)`` (one ``info.context.db.write()`` transaction), so a failure
     writes nothing. Return ``await core.prefetched(info, payload)``.
+    """
+
+
+@hookspec
+def ogp_wg_constraint_errors() -> Mapping[str, tuple[str, str] | tuple[str, str, str | None]]:
+    """Map the database constraints a concurrent write can still violate to user errors.
+
+    ``{constraint_name: core.ConstraintError(code, message, field)}`` (a plain tuple
+    ``(code, message)`` or ``(code, message, field)`` works too), e.g.
+    ``{"uq_my_theme_entries_country_id_year": ("DUPLICATE_ENTRY", "...", "year")}``. When
+    ``core.in_transaction`` meets a violated constraint of that name, the mutation answers that
+    user error (``field`` is the input field at fault); any other violation is the generic
+    ``CONSTRAINT_VIOLATION``. Only enabled plugins' maps apply.
+
+    The name is the database's: after the naming convention of ``core.Base``
+    (``uq_<table>_<columns>``, ``ck_<table>_<name>``, ``fk_...``, ``pk_<table>``) or an index's
+    own name. It must be a constraint or index declared in the models (SQLite reports a UNIQUE
+    failure by its columns only, which the core matches to the declaration); a name that is not,
+    or that the core or another plugin maps too, stops start-up.
     """
 
 

@@ -18,7 +18,12 @@ import pluggy
 from pydantic import BaseModel, ValidationError
 
 from core import hookspecs
-from core.config import ConfigError, Settings
+from core.config import ConfigError, Settings, unknown_keys
+from core.transactions import (
+    ConstraintErrors,
+    ConstraintMapError,
+    core_constraint_errors,
+)
 
 ENTRY_POINT_GROUP = "ogp_wg.plugins"
 DISTRIBUTION = "ogp-working-groups"
@@ -77,6 +82,8 @@ class PluginSet:
     pm: pluggy.PluginManager
     themes: dict[str, Theme] = field(default_factory=dict)
     plugin_settings: dict[str, BaseModel | None] = field(default_factory=dict)
+    constraint_errors: ConstraintErrors = field(default_factory=ConstraintErrors)
+    """Constraint name -> user error, from the core and the enabled plugins."""
 
     def call(self, hook: str, *, only_enabled: bool = True, **kwargs: Any) -> list[tuple[str, Any]]:
         """Call one hook on each plugin separately, so a failure names its plugin and hook."""
@@ -117,12 +124,16 @@ def make_plugin_manager(
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
     for key, plugin in plugins.items():
-        pm.register(plugin.obj, name=key)
+        try:
+            pm.register(plugin.obj, name=key)
+        except pluggy.PluginValidationError as exc:  # e.g. an argument the hook does not have
+            raise PluginError(f"plugin '{key}': {exc}") from exc
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
         key = pm.get_name(exc.plugin) or "?"
         raise PluginError(f"plugin '{key}': {exc}") from exc
+    _refuse_hook_options(pm)
 
     plugin_set = PluginSet(settings, dict(plugins), enabled, pm)
     themes = dict(plugin_set.call("ogp_wg_theme", only_enabled=False))
@@ -138,7 +149,40 @@ def make_plugin_manager(
     plugin_set.themes = themes
     plugin_set.plugin_settings = _validate_plugin_settings(plugin_set)
     _check_table_names(plugin_set)
+    plugin_set.constraint_errors = _constraint_errors(plugin_set)
     return plugin_set
+
+
+# Options pluggy honours only when it calls a hook itself. The core calls each implementation on
+# its own (so a failure names its plugin, and results stay attributed and in plugin-key order),
+# which is cleaner for hooks that only collect contributions than pluggy's one-list call, but
+# means these would be silently ignored: refuse them instead.
+REFUSED_OPTIONS = ("wrapper", "hookwrapper", "tryfirst", "trylast")
+
+
+def _refuse_hook_options(pm: pluggy.PluginManager) -> None:
+    for hook_name, caller in vars(pm.hook).items():
+        if not isinstance(caller, pluggy.HookCaller):
+            continue
+        for impl in caller.get_hookimpls():
+            used = [option for option in REFUSED_OPTIONS if getattr(impl, option, False)]
+            if used:
+                raise PluginError(
+                    f"plugin '{impl.plugin_name}' (hook {hook_name}): "
+                    f"@hookimpl({', '.join(f'{o}=True' for o in used)}) is not supported; "
+                    "the core calls every plugin's implementation once, in plugin-key order, "
+                    "and collects the results, so remove the option"
+                )
+
+
+def _constraint_errors(plugin_set: PluginSet) -> ConstraintErrors:
+    from core.db import Base  # the models are imported by now (core's and every plugin's)
+
+    contributions = [*core_constraint_errors(), *plugin_set.call("ogp_wg_constraint_errors")]
+    try:
+        return ConstraintErrors.build(contributions, Base.metadata)
+    except ConstraintMapError as exc:
+        raise PluginError(str(exc)) from exc
 
 
 def _installed_list(plugins: Iterable[str]) -> str:
@@ -176,6 +220,18 @@ def _validate_plugin_settings(plugin_set: PluginSet) -> dict[str, BaseModel | No
                 )
             validated[key] = None
             continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            raise PluginError(
+                f"plugin '{key}' (hook ogp_wg_settings_model) must return a pydantic model "
+                f"class, not {model!r}"
+            )
+        unknown = unknown_keys(model, raw.get(key, {}))
+        if unknown:
+            raise ConfigError(
+                f"unknown setting{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} "
+                f"for plugin '{key}' in [plugins.{key}]; its settings: "
+                f"{', '.join(model.model_fields) or '(none)'}"
+            )
         try:
             validated[key] = model.model_validate(raw.get(key, {}))
         except ValidationError as exc:

@@ -35,7 +35,7 @@ version = "0.1.0"
 description = "$title: a thematic working group plugin for ogp-working-groups."
 readme = "README.md"
 requires-python = ">=3.11"
-dependencies = ["ogp-working-groups"]
+dependencies = ["ogp-working-groups>=$core_minor,<$core_next"]  # the public API is semver
 
 [project.optional-dependencies]
 test = ["pytest>=8", "httpx>=0.27"]
@@ -271,8 +271,14 @@ def downgrade() -> None:
     op.drop_table("${key}_entries")
 '''
 
+CONFTEST = '''\
+"""The fixtures ogp-working-groups ships (database_url, demo_db, make_client, client...)."""
+
+pytest_plugins = ["core.testing"]
+'''
+
 TEST = '''\
-"""The plugin over HTTP, with the fixtures of ogp-working-groups' pytest plugin: `demo_db` is
+"""The plugin over HTTP, with the fixtures of `core.testing` (see conftest.py): `demo_db` is
 a database migrated with every installed plugin and loaded with demo data; `make_client` builds
 an app with the plugins a test names.
 """
@@ -320,7 +326,18 @@ def names(key: str) -> dict[str, str]:
         "Camel": "".join(word.capitalize() for word in words),
         "camel": words[0] + "".join(word.capitalize() for word in words[1:]),
         "today": date.today().isoformat(),
+        **_core_range(),
     }
+
+
+def _core_range() -> dict[str, str]:
+    """The range of core releases the generated plugin declares: from this one's minor release
+    to the next release that may break the public API (the next minor while the major is 0)."""
+    from core import __version__
+
+    major, minor = (int(part) for part in __version__.split(".")[:2])
+    upper = f"{major}.{minor + 1}" if major == 0 else f"{major + 1}"
+    return {"core_minor": f"{major}.{minor}", "core_next": upper}
 
 
 def files(key: str) -> dict[str, str]:
@@ -335,6 +352,7 @@ def files(key: str) -> dict[str, str]:
         f"{module}/schema.py": SCHEMA,
         f"{module}/demo.py": DEMO,
         f"{module}/migrations/{key}_0001_initial.py": MIGRATION,
+        "tests/conftest.py": CONFTEST,
         f"tests/test_{key}.py": TEST,
     }
     return {path: Template(text).substitute(n) for path, text in layout.items()}

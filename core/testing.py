@@ -1,19 +1,29 @@
-"""pytest fixtures for ogp-working-groups and its plugins (a pytest plugin: entry point `pytest11`).
+"""pytest fixtures for ogp-working-groups and its plugins: opt in with, in your `conftest.py`,
 
-Installed with the distribution, so a partner's plugin package gets them without a conftest:
+    pytest_plugins = ["core.testing"]
+
+(it is not registered as an installed pytest plugin: installing ogp-working-groups changes no
+other project's test run).
 
 - `database_url`: a database migrated from empty (core + every installed plugin), once per session
   and backend. Every test runs on SQLite, and on PostgreSQL too when `OGP_WG_TEST_DATABASE_URL`
   is set (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test).
 - `empty_db` / `demo_db`: that database with all tables cleared / with the demo data loaded.
-- `make_client(url, plugins={"enabled": ["my_theme"]}, **settings)`: a `GraphQLClient` talking
-  HTTP to an app with exactly the plugins and settings the test names.
+- `make_client(url, config=None, *, plugins=None, **settings) -> GraphQLClient`: a client talking
+  HTTP to an app with exactly that configuration. `config` is what `ogp-wg.toml` would hold, as a
+  dict or as TOML text; `plugins` is its `[plugins]` table in the same shape, e.g.
+  `plugins={"enabled": ["my_theme"], "my_theme": {"max_items": 3}}`; other keywords are
+  top-level settings (`debug=True`). Invalid configuration raises `ConfigError`/`PluginError`.
 - `client`: the default configuration over the demo data.
 - `assert_migrations_match_models`: `await assert_migrations_match_models("my_theme")` fails,
   listing each difference, unless the plugin's migrations produce exactly its models (its
   tables only) on the session's database.
 
-`async def` tests run in their own event loop; no extra plugin is needed.
+What a test sees never depends on where it runs: an `ogp-wg.toml` in the working directory, and
+`OGP_WG_*` variables other than `OGP_WG_TEST_DATABASE_URL` and `OGP_WG_TEST_REQUIRE_POSTGRES`, are
+ignored. `async def` tests run in their own event loop (tests marked `anyio` or `asyncio` are
+left to those plugins). The session records the backends it ran in
+`.pytest_cache/ogp-wg-backends`, so CI can check that PostgreSQL really ran.
 """
 
 from __future__ import annotations
@@ -21,7 +31,8 @@ from __future__ import annotations
 import asyncio
 import inspect
 import os
-from collections.abc import Awaitable, Callable, Iterator
+import tomllib
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -65,6 +76,8 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     """Run `async def` tests in a fresh event loop; dispose the apps they built in that loop."""
     if not inspect.iscoroutinefunction(pyfuncitem.obj):
         return None
+    if any(pyfuncitem.get_closest_marker(name) for name in ("anyio", "asyncio")):
+        return None  # the project's own async plugin runs these
     args = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
     factory = pyfuncitem.funcargs.get("make_client")
 
@@ -111,8 +124,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     return url
 
 
-def settings_for(url: str, **overrides: Any) -> Settings:
-    return load_settings(environ={}, database_url=url, **overrides)
+Config = Mapping[str, Any] | str
+"""The content of an `ogp-wg.toml`: a dict of that shape, or the TOML text itself."""
+
+
+def settings_for(url: str, config: Config | None = None, **overrides: Any) -> Settings:
+    """Settings for a test: `config` (never a local ogp-wg.toml, never OGP_WG_* variables), then
+    `overrides` (same shape; `plugins=` is the [plugins] table), on the database `url`."""
+    table = tomllib.loads(config) if isinstance(config, str) else dict(config or {})
+    return load_settings(environ={}, config=table, **{**overrides, "database_url": url})
 
 
 async def clear(url: str) -> None:
@@ -211,12 +231,15 @@ class ClientFactory:
     def __call__(
         self,
         url: str,
+        config: Config | None = None,
         *,
         installed: dict[str, object] | None = None,
         fast_execution: bool = True,
         **overrides: Any,
     ) -> GraphQLClient:
-        settings = settings_for(url, **overrides)
+        """A client for an app on `url` configured by `config` (ogp-wg.toml's shape, as a dict
+        or TOML text) and `overrides`; `installed` replaces plugin discovery."""
+        settings = settings_for(url, config, **overrides)
         plugins: PluginSet = make_plugin_manager(settings, installed=installed)
         app = create_app(settings, plugins, fast_execution=fast_execution)
         self.apps.append(app)

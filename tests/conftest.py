@@ -1,1 +1,3 @@
-"""Fixtures come from the distribution's pytest plugin, `core.testing` (entry point `pytest11`)."""
+"""The suite's fixtures come from `core.testing`, opted into here as a partner's tests do."""
+
+pytest_plugins = ["core.testing"]

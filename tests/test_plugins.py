@@ -91,11 +91,12 @@ def test_env_lists_are_comma_separated(database_url: str) -> None:
     from core.config import load_settings
 
     settings = load_settings(
+        config={},
         environ={
             "OGP_WG_PLUGINS_ENABLED": "access_to_info,open_data, extractives ,fiscal_openness",
             "OGP_WG_PLUGINS_DISABLED": "open_data, extractives",
             "OGP_WG_DATABASE_URL": database_url,
-        }
+        },
     )
     assert make_plugin_manager(settings).enabled == ["access_to_info", "fiscal_openness"]
 
@@ -183,15 +184,13 @@ def test_invalid_plugin_settings_stop_start_up(database_url: str) -> None:
 
     limited = _plugin("limited_theme", ogp_wg_settings_model=lambda: Limits)
     ok = make_plugin_manager(
-        settings_for(database_url, plugins={"settings": {"limited_theme": {"max_items": 3}}}),
+        settings_for(database_url, plugins={"limited_theme": {"max_items": 3}}),
         installed={"limited_theme": limited},
     )
     assert ok.settings_for("limited_theme") == Limits(max_items=3)
     with pytest.raises(ConfigError) as excinfo:
         make_plugin_manager(
-            settings_for(
-                database_url, plugins={"settings": {"limited_theme": {"max_items": "many"}}}
-            ),
+            settings_for(database_url, plugins={"limited_theme": {"max_items": "many"}}),
             installed={"limited_theme": limited},
         )
     assert "limited_theme" in str(excinfo.value) and "max_items" in str(excinfo.value)

@@ -28,7 +28,6 @@ from core.models import (
     Registration,
     WorkingGroup,
 )
-from core.schema import types
 from core.schema.pagination import paginate_children
 
 T = TypeVar("T")
@@ -264,3 +263,9 @@ CORE_LOADERS: dict[str, BatchLoadFn] = {
     "registrations_by_id": registrations_by_id,
 }
 """Named loaders for `node(id:)` (and for plugins, through `Context.loader`)."""
+
+# Imported last, not first: core.schema.types needs this module's loaders while its classes are
+# being defined, and the loaders above need `types` only when they run. Importing it here breaks
+# the cycle whichever of the two modules is imported first (`from core import load_countries` in
+# a fresh interpreter imports this one first).
+from core.schema import types  # noqa: E402

@@ -15,34 +15,29 @@ from core.enums import AnchorRole, GroupStatus, MembershipRole
 from core.errors import Rejected, user_error
 from core.models import Anchor, Membership, WorkingGroup
 from core.services import lookups
-from core.transactions import register_constraint_error
+from core.transactions import ConstraintError
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-register_constraint_error(
-    r"uq_working_groups_slug|working_groups\.slug",
-    "DUPLICATE_SLUG",
-    "another group already has this slug",
-    "slug",
-)
-register_constraint_error(
-    r"uq_anchors_group_id_role|anchors\.group_id, anchors\.role",
-    "ANCHOR_ROLE_TAKEN",
-    "the group already has an anchor for this role",
-    "role",
-)
-register_constraint_error(
-    r"kind_matches_role|fk_anchors_organization_kind",
+_KIND_MISMATCH = ConstraintError(
     "ANCHOR_KIND_MISMATCH",
     "the organisation's kind does not match the anchor role",
     "organizationId",
 )
-register_constraint_error(
-    r"uq_memberships_group_id_organization_id|memberships\.group_id, memberships\.organization_id",
-    "ALREADY_MEMBER",
-    "the organisation is already a member of this group",
-    "organizationId",
-)
+CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
+    # what a concurrent write can still hit after the checks below, by constraint name
+    "uq_working_groups_slug": ConstraintError(
+        "DUPLICATE_SLUG", "another group already has this slug", "slug"
+    ),
+    "uq_anchors_group_id_role": ConstraintError(
+        "ANCHOR_ROLE_TAKEN", "the group already has an anchor for this role", "role"
+    ),
+    "ck_anchors_kind_matches_role": _KIND_MISMATCH,
+    "fk_anchors_organization_kind": _KIND_MISMATCH,  # the organisation's kind changed meanwhile
+    "uq_memberships_group_id_organization_id": ConstraintError(
+        "ALREADY_MEMBER", "the organisation is already a member of this group", "organizationId"
+    ),
+}
 
 
 def _check_text(value: str | None, field: str, max_len: int, *, required: bool = True) -> None:

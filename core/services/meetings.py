@@ -25,20 +25,20 @@ from core.enums import MeetingKind, RegistrationStatus
 from core.errors import Rejected, UserError, user_error
 from core.models import Meeting, Registration, WorkingGroup
 from core.services import lookups
-from core.transactions import register_constraint_error
+from core.transactions import ConstraintError
 
-register_constraint_error(
-    r"uq_registrations_meeting_id_person_id|registrations\.meeting_id, registrations\.person_id",
-    "DUPLICATE_REGISTRATION",
-    "this person is already registered for the meeting",
-    "personId",
-)
-register_constraint_error(
-    r"ends_after_start", "ENDS_BEFORE_STARTS", "the meeting must end after it starts", "endsAt"
-)
-register_constraint_error(
-    r"within_capacity", "MEETING_FULL", "the meeting has no places left", "meetingId"
-)
+CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
+    # what a concurrent write can still hit after the checks below, by constraint name
+    "uq_registrations_meeting_id_person_id": ConstraintError(
+        "DUPLICATE_REGISTRATION", "this person is already registered for the meeting", "personId"
+    ),
+    "ck_meetings_ends_after_start": ConstraintError(
+        "ENDS_BEFORE_STARTS", "the meeting must end after it starts", "endsAt"
+    ),
+    "ck_meetings_within_capacity": ConstraintError(
+        "MEETING_FULL", "the meeting has no places left", "meetingId"
+    ),
+}
 
 UNSET: Any = object()
 

@@ -61,6 +61,13 @@ def ogp_wg_mutation_fields() -> list[Any]:
 
 
 @hookimpl
+def ogp_wg_constraint_errors() -> dict[str, Any]:
+    from plugins.access_to_info.services import CONSTRAINT_ERRORS
+
+    return CONSTRAINT_ERRORS
+
+
+@hookimpl
 def ogp_wg_loaders() -> dict[str, Any]:
     from plugins.access_to_info.schema import LOADERS
 

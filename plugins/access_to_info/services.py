@@ -4,7 +4,7 @@ Each function runs inside the mutation's one transaction (`core.in_transaction`)
 input, raises `Rejected` with every problem it finds (nothing is written), then writes. The
 database constraints (models.py) hold the same rules, so a client that bypasses this code, or
 two requests racing each other, still cannot store an inconsistent row; the races come back as
-the same user errors through `register_constraint_error`.
+the same user errors through `CONSTRAINT_ERRORS` (the plugin's `ogp_wg_constraint_errors` hook).
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import CheckConstraint, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core import Rejected, UserError, models, pk_of, register_constraint_error, user_error
+from core import ConstraintError, Rejected, UserError, models, pk_of, user_error
 from plugins.access_to_info.models import (
     APPEAL_OUTCOMES,
     CATEGORIES,
@@ -34,48 +34,39 @@ from plugins.access_to_info.models import (
 
 LAW_TYPE = "RightToInformationLaw"  # the type name inside the law's global ID
 
-register_constraint_error(
-    r"uq_access_to_info_rti_laws_country_id|access_to_info_rti_laws\.country_id",
-    "DUPLICATE_LAW",
-    "the country already has a right-to-information law on record",
-    "country",
+_OUT_OF_RANGE = ConstraintError(
+    "SCORE_OUT_OF_RANGE", "a category score is outside 0 and the category's maximum"
 )
-register_constraint_error(
-    r"uq_access_to_info_rti_ratings_law_id_edition"
-    r"|access_to_info_rti_ratings\.law_id, access_to_info_rti_ratings\.edition",
-    "DUPLICATE_RATING",
-    "this edition of the RTI Rating is already recorded for the law",
-    "edition",
-)
-register_constraint_error(
-    r"uq_access_to_info_request_statistics_country_id_year"
-    r"|access_to_info_request_statistics\.country_id, access_to_info_request_statistics\.year",
-    "DUPLICATE_REQUEST_STATISTICS",
-    "statistics for this country and year are already recorded",
-    "year",
-)
-register_constraint_error(
-    r"ck_access_to_info_rti_ratings_total_is_sum",
-    "TOTAL_MISMATCH",
-    "the total must equal the sum of the seven category scores",
-    "total",
-)
-register_constraint_error(
-    r"ck_access_to_info_rti_ratings_\w+_max",
-    "SCORE_OUT_OF_RANGE",
-    "a category score is outside 0 and the category's maximum",
-)
-register_constraint_error(
-    r"ck_access_to_info_rti_laws_amended_after_adopted",
-    "DATES_OUT_OF_ORDER",
-    "the law cannot be amended before it was adopted",
-    "lastAmended",
-)
-register_constraint_error(
-    r"ck_access_to_info_request_statistics_",
-    "INCONSISTENT_COUNTS",
-    "the request statistics are inconsistent",
-)
+_INCONSISTENT = ConstraintError("INCONSISTENT_COUNTS", "the request statistics are inconsistent")
+# Constraint name -> the user error of a write that slips past the checks below (the plugin's
+# `ogp_wg_constraint_errors` hook).
+CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
+    "uq_access_to_info_rti_laws_country_id": ConstraintError(
+        "DUPLICATE_LAW", "the country already has a right-to-information law on record", "country"
+    ),
+    "uq_access_to_info_rti_ratings_law_id_edition": ConstraintError(
+        "DUPLICATE_RATING",
+        "this edition of the RTI Rating is already recorded for the law",
+        "edition",
+    ),
+    "uq_access_to_info_request_statistics_country_id_year": ConstraintError(
+        "DUPLICATE_REQUEST_STATISTICS",
+        "statistics for this country and year are already recorded",
+        "year",
+    ),
+    "ck_access_to_info_rti_ratings_total_is_sum": ConstraintError(
+        "TOTAL_MISMATCH", "the total must equal the sum of the seven category scores", "total"
+    ),
+    **{f"ck_access_to_info_rti_ratings_{c.value}_max": _OUT_OF_RANGE for c in CATEGORIES},
+    "ck_access_to_info_rti_laws_amended_after_adopted": ConstraintError(
+        "DATES_OUT_OF_ORDER", "the law cannot be amended before it was adopted", "lastAmended"
+    ),
+    **{  # every CHECK of the statistics table
+        str(check.name): _INCONSISTENT
+        for check in RtiRequestStatistics.__table__.constraints
+        if isinstance(check, CheckConstraint)
+    },
+}
 
 
 def _camel(name: str) -> str:

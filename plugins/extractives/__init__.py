@@ -65,6 +65,13 @@ def ogp_wg_mutation_fields() -> list[Any]:
 
 
 @hookimpl
+def ogp_wg_constraint_errors() -> dict[str, Any]:
+    from plugins.extractives.services import CONSTRAINT_ERRORS
+
+    return CONSTRAINT_ERRORS
+
+
+@hookimpl
 def ogp_wg_loaders() -> dict[str, Any]:
     from plugins.extractives.schema import LOADERS
 

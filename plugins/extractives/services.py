@@ -4,7 +4,7 @@ Each `record_*` function runs inside `core.in_transaction`: it raises `Rejected`
 input (nothing is written), and returns the saved row. A record without `id` is new; with `id`
 it replaces every field of that record (a correction). The database constraints (models.py)
 back up the checks below; a concurrent duplicate that slips past them is reported through
-`register_constraint_error`.
+`CONSTRAINT_ERRORS` (the plugin's `ogp_wg_constraint_errors` hook).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core import Rejected, UserError, enums, models, pk_of, register_constraint_error, user_error
+from core import ConstraintError, Rejected, UserError, enums, models, pk_of, user_error
 from plugins.extractives.models import (
     URL_LENGTH,
     BeneficialOwnershipDisclosure,
@@ -41,36 +41,32 @@ OWNER = "BeneficialOwnershipDisclosure"
 # Operators and companies are organisations of these kinds (state-owned enterprises: GOVERNMENT).
 COMPANY_KINDS = (enums.OrganizationKind.PRIVATE_SECTOR, enums.OrganizationKind.GOVERNMENT)
 
-register_constraint_error(
-    r"uq_extractives_eiti_status_country_id|extractives_eiti_status\.country_id",
-    "DUPLICATE_EITI_MEMBERSHIP",
-    "the country's EITI status was recorded at the same time; try again",
-    "country",
-)
-register_constraint_error(
-    r"uq_extractives_validations_country_id_decided_on|extractives_validations\.country_id",
-    "DUPLICATE_VALIDATION",
-    "this country already has a Validation decided on that date",
-    "decidedOn",
-)
-register_constraint_error(
-    r"uq_extractives_projects_country_id_name|extractives_projects\.country_id",
-    "DUPLICATE_PROJECT",
-    "this country already has a project of that name",
-    "name",
-)
-register_constraint_error(
-    r"uq_extractives_contract_disclosures_country_id_url|extractives_contract_disclosures\.country_id",
-    "DUPLICATE_CONTRACT_DISCLOSURE",
-    "this document is already recorded for this country",
-    "url",
-)
-register_constraint_error(
-    r"uq_extractives_beneficial_owners_disclosure|extractives_beneficial_owners\.country_id",
-    "DUPLICATE_BENEFICIAL_OWNER",
-    "this owner of this company is already recorded for that disclosure date",
-    "ownerName",
-)
+# Constraint name -> the user error a concurrent write that slips past the checks gets.
+CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
+    "uq_extractives_eiti_status_country_id": ConstraintError(
+        "DUPLICATE_EITI_MEMBERSHIP",
+        "the country's EITI status was recorded at the same time; try again",
+        "country",
+    ),
+    "uq_extractives_validations_country_id_decided_on": ConstraintError(
+        "DUPLICATE_VALIDATION",
+        "this country already has a Validation decided on that date",
+        "decidedOn",
+    ),
+    "uq_extractives_projects_country_id_name": ConstraintError(
+        "DUPLICATE_PROJECT", "this country already has a project of that name", "name"
+    ),
+    "uq_extractives_contract_disclosures_country_id_url": ConstraintError(
+        "DUPLICATE_CONTRACT_DISCLOSURE",
+        "this document is already recorded for this country",
+        "url",
+    ),
+    "uq_extractives_beneficial_owners_disclosure": ConstraintError(
+        "DUPLICATE_BENEFICIAL_OWNER",
+        "this owner of this company is already recorded for that disclosure date",
+        "ownerName",
+    ),
+}
 
 
 # --- Checks of the input alone -------------------------------------------------------------------

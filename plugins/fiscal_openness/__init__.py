@@ -66,6 +66,13 @@ def ogp_wg_mutation_fields() -> list[Any]:
 
 
 @hookimpl
+def ogp_wg_constraint_errors() -> dict[str, Any]:
+    from plugins.fiscal_openness.services import CONSTRAINT_ERRORS
+
+    return CONSTRAINT_ERRORS
+
+
+@hookimpl
 def ogp_wg_node_loaders() -> dict[type, Any]:
     from plugins.fiscal_openness.queries import NODE_LOADERS
 

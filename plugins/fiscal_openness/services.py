@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core import Rejected, UserError, models, pk_of, register_constraint_error, user_error
+from core import ConstraintError, Rejected, UserError, models, pk_of, user_error
 from plugins.fiscal_openness import KEY
 from plugins.fiscal_openness.methodology import (
     DOCUMENT_TITLES,
@@ -31,27 +31,28 @@ from plugins.fiscal_openness.methodology import (
 )
 from plugins.fiscal_openness.models import BudgetDocument, Commitment, CommitmentPrinciple, Survey
 
-register_constraint_error(
-    r"uq_fiscal_openness_surveys_country_id_edition"
-    r"|fiscal_openness_surveys\.country_id, fiscal_openness_surveys\.edition",
-    "DUPLICATE_SURVEY",
-    "this country already has results for this edition of the Open Budget Survey",
-    "edition",
-)
-register_constraint_error(
-    r"uq_fiscal_openness_budget_docs_country_id_fiscal_year_kind"
-    r"|fiscal_openness_budget_docs\.country_id, fiscal_openness_budget_docs\.fiscal_year",
-    "DUPLICATE_BUDGET_DOCUMENT",
-    "this document is already recorded for this country and fiscal year",
-    "kind",
-)
-for _measure in ("transparency", "participation", "oversight"):
-    register_constraint_error(
-        rf"ck_fiscal_openness_surveys_{_measure}_range",
-        "SCORE_OUT_OF_RANGE",
-        f"the {_measure} score must be between 0 and {SCALE_MAX}",
-        f"{_measure}Score",
-    )
+# Constraint name -> the user error of a race that slips past the checks (the plugin's
+# `ogp_wg_constraint_errors` hook).
+CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
+    "uq_fiscal_openness_surveys_country_id_edition": ConstraintError(
+        "DUPLICATE_SURVEY",
+        "this country already has results for this edition of the Open Budget Survey",
+        "edition",
+    ),
+    "uq_fiscal_openness_budget_docs_country_id_fiscal_year_kind": ConstraintError(
+        "DUPLICATE_BUDGET_DOCUMENT",
+        "this document is already recorded for this country and fiscal year",
+        "kind",
+    ),
+    **{
+        f"ck_fiscal_openness_surveys_{measure}_range": ConstraintError(
+            "SCORE_OUT_OF_RANGE",
+            f"the {measure} score must be between 0 and {SCALE_MAX}",
+            f"{measure}Score",
+        )
+        for measure in ("transparency", "participation", "oversight")
+    },
+}
 
 
 def today() -> date:

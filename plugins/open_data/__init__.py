@@ -63,6 +63,13 @@ def ogp_wg_mutation_fields() -> list[Any]:
 
 
 @hookimpl
+def ogp_wg_constraint_errors() -> dict[str, Any]:
+    from plugins.open_data.services import CONSTRAINT_ERRORS
+
+    return CONSTRAINT_ERRORS
+
+
+@hookimpl
 def ogp_wg_node_loaders() -> dict[type, Any]:
     from plugins.open_data.nodes import NODE_LOADERS
 

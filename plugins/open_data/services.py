@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core import Rejected, UserError, models, pk_of, register_constraint_error, user_error
+from core import ConstraintError, Rejected, UserError, models, pk_of, user_error
 from plugins.open_data import models as tables
 from plugins.open_data.models import (
     CHARTER_LAUNCHED,
@@ -29,38 +29,29 @@ from plugins.open_data.models import (
 ODIN_SOURCE_URL = "https://odin.opendatawatch.com"
 ODIN_EDITION = re.compile(r"^(\d{4})(?:/(\d{2}))?$")
 
-register_constraint_error(
-    r"uq_open_data_charter_adopters_country_id_government"
-    r"|open_data_charter_adopters\.country_id, open_data_charter_adopters\.government",
-    "DUPLICATE_ADOPTION",
-    "this government's adoption is already recorded",
-    "government",
-)
-register_constraint_error(
-    r"uq_open_data_charter_adopters_national|open_data_charter_adopters\.country_id(?!,)",
-    "DUPLICATE_NATIONAL_ADOPTION",
-    "the country's national government already has an adoption recorded",
-    "level",
-)
-register_constraint_error(
-    r"uq_open_data_portals_url|open_data_portals\.url",
-    "DUPLICATE_PORTAL",
-    "a portal with this URL is already recorded",
-    "url",
-)
-register_constraint_error(
-    r"uq_open_data_high_value_datasets_url|open_data_high_value_datasets\.url",
-    "DUPLICATE_DATASET",
-    "a dataset with this URL is already recorded",
-    "url",
-)
-register_constraint_error(
-    r"uq_open_data_odin_scores_country_id_edition"
-    r"|open_data_odin_scores\.country_id, open_data_odin_scores\.edition",
-    "DUPLICATE_ODIN_SCORE",
-    "the country's ODIN scores for this edition are already recorded",
-    "edition",
-)
+# Constraint name -> the user error of a concurrent write that slips past the checks (the
+# plugin's `ogp_wg_constraint_errors` hook).
+CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
+    "uq_open_data_charter_adopters_country_id_government": ConstraintError(
+        "DUPLICATE_ADOPTION", "this government's adoption is already recorded", "government"
+    ),
+    "uq_open_data_charter_adopters_national": ConstraintError(
+        "DUPLICATE_NATIONAL_ADOPTION",
+        "the country's national government already has an adoption recorded",
+        "level",
+    ),
+    "uq_open_data_portals_url": ConstraintError(
+        "DUPLICATE_PORTAL", "a portal with this URL is already recorded", "url"
+    ),
+    "uq_open_data_high_value_datasets_url": ConstraintError(
+        "DUPLICATE_DATASET", "a dataset with this URL is already recorded", "url"
+    ),
+    "uq_open_data_odin_scores_country_id_edition": ConstraintError(
+        "DUPLICATE_ODIN_SCORE",
+        "the country's ODIN scores for this edition are already recorded",
+        "edition",
+    ),
+}
 
 UNSET: Any = object()
 """A field left out of an update: keep the stored value."""

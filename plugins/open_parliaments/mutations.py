@@ -24,13 +24,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.types import Info
 
 from core import (
+    ConstraintError,
     Rejected,
     UserError,
     in_transaction,
     models,
     pk_of,
     prefetched,
-    register_constraint_error,
     user_error,
     utcnow,
 )
@@ -56,48 +56,40 @@ from plugins.open_parliaments.schema import (
     country_condition,
 )
 
-# Constraint violations a concurrent writer could still cause, as user errors. Each pattern names
-# the constraint (PostgreSQL) or its columns (SQLite).
-register_constraint_error(
-    r"uq_open_parliaments_legislatures_country_id|open_parliaments_legislatures\.country_id",
-    "DUPLICATE_LEGISLATURE",
-    "the country's legislature is already recorded; pass replace: true to correct it",
-    "country",
-)
-register_constraint_error(
-    r"uq_open_parliaments_chambers_legislature_id_kind"
-    r"|open_parliaments_chambers\.legislature_id, open_parliaments_chambers\.kind",
-    "DUPLICATE_CHAMBER",
-    "this chamber is already recorded; pass replace: true to correct it",
-    "kind",
-)
-register_constraint_error(
-    r"kind_fits_structure",
-    "CHAMBER_KIND_MISMATCH",
-    "the chamber's kind does not fit the legislature's number of chambers",
-)
-register_constraint_error(
-    r"uq_open_parliaments_openness_indicators_chamber_id_indicator"
-    r"|open_parliaments_openness_indicators\.chamber_id",
-    "DUPLICATE_INDICATOR",
-    "another check of this indicator was recorded at the same time; try again",
-    "indicator",
-)
-register_constraint_error(
-    r"uq_open_parliaments_endorsements_organization_id"
-    r"|open_parliaments_endorsements\.organization_id",
-    "DUPLICATE_ENDORSEMENT",
-    "the organisation's endorsement is already recorded; pass replace: true to correct it",
-    "organizationId",
-)
-register_constraint_error(
-    r"uq_open_parliaments_pmos_organization_id_legislature_id"
-    r"|open_parliaments_pmos\.organization_id, open_parliaments_pmos\.legislature_id",
-    "DUPLICATE_PMO",
-    "the organisation's monitoring of this legislature is already recorded; pass replace: true "
-    "to correct it",
-    "organizationId",
-)
+# Constraint violations a concurrent writer could still cause, as user errors, by constraint
+# name (the plugin's `ogp_wg_constraint_errors` hook).
+CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
+    "uq_open_parliaments_legislatures_country_id": ConstraintError(
+        "DUPLICATE_LEGISLATURE",
+        "the country's legislature is already recorded; pass replace: true to correct it",
+        "country",
+    ),
+    "uq_open_parliaments_chambers_legislature_id_kind": ConstraintError(
+        "DUPLICATE_CHAMBER",
+        "this chamber is already recorded; pass replace: true to correct it",
+        "kind",
+    ),
+    "ck_open_parliaments_chambers_kind_fits_structure": ConstraintError(
+        "CHAMBER_KIND_MISMATCH",
+        "the chamber's kind does not fit the legislature's number of chambers",
+    ),
+    "uq_open_parliaments_openness_indicators_chamber_id_indicator": ConstraintError(
+        "DUPLICATE_INDICATOR",
+        "another check of this indicator was recorded at the same time; try again",
+        "indicator",
+    ),
+    "uq_open_parliaments_endorsements_organization_id": ConstraintError(
+        "DUPLICATE_ENDORSEMENT",
+        "the organisation's endorsement is already recorded; pass replace: true to correct it",
+        "organizationId",
+    ),
+    "uq_open_parliaments_pmos_organization_id_legislature_id": ConstraintError(
+        "DUPLICATE_PMO",
+        "the organisation's monitoring of this legislature is already recorded; pass replace: "
+        "true to correct it",
+        "organizationId",
+    ),
+}
 
 NAME_MAX = 200
 URL_MAX = 500

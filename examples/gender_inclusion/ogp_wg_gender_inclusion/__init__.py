@@ -84,6 +84,13 @@ def ogp_wg_mutation_fields() -> list[Any]:
 
 
 @hookimpl
+def ogp_wg_constraint_errors() -> dict[str, Any]:
+    from .schema import CONSTRAINT_ERRORS
+
+    return CONSTRAINT_ERRORS
+
+
+@hookimpl
 def ogp_wg_node_loaders() -> dict[type, Any]:
     from .schema import CommitmentType, load_commitments
 

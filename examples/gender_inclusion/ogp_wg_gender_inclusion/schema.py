@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core import (
     Connection,
+    ConstraintError,
     Context,
     Rejected,
     UserError,
@@ -26,7 +27,6 @@ from core import (
     paginate,
     pk_of,
     prefetched,
-    register_constraint_error,
     relation,
     to_global_id,
     types,
@@ -40,12 +40,13 @@ NODE_TYPE = "GenderInclusionCommitment"
 CYCLE = re.compile(r"(\d{4})-(\d{4})")
 FIRST_ACTION_PLANS = 2011  # OGP was launched in September 2011
 
-register_constraint_error(
-    rf"{UNIQUE_TITLE}|gender_inclusion_commitments\.title",
-    "DUPLICATE_COMMITMENT",
-    "this action plan already has a commitment with this title",
-    "title",
-)
+# Constraint name -> user error, for the write that races past the checks (hook
+# ogp_wg_constraint_errors in __init__.py).
+CONSTRAINT_ERRORS = {
+    UNIQUE_TITLE: ConstraintError(
+        "DUPLICATE_COMMITMENT", "this action plan already has a commitment with this title", "title"
+    ),
+}
 
 
 # --- Loaders: one statement for all the parents of a level ---------------------------------------

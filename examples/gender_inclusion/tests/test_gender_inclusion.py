@@ -1,6 +1,6 @@
-"""The plugin over HTTP, with the fixtures ogp-working-groups ships (its `pytest11` plugin):
-`database_url` is migrated with every installed plugin, this one included, on SQLite (and on
-PostgreSQL when OGP_WG_TEST_DATABASE_URL is set).
+"""The plugin over HTTP, with the fixtures ogp-working-groups ships (`core.testing`, opted into in
+conftest.py): `database_url` is migrated with every installed plugin, this one included, on
+SQLite (and on PostgreSQL when OGP_WG_TEST_DATABASE_URL is set).
 """
 
 from __future__ import annotations
@@ -120,14 +120,17 @@ async def test_writes(demo_db: str, make_client) -> None:
 
 
 async def test_settings_and_disabling(demo_db: str, make_client) -> None:
-    youth = make_client(
-        demo_db, plugins={"settings": {"gender_inclusion": {"priority_groups": ["YOUTH"]}}}
-    )
+    # the settings as ogp-wg.toml holds them: [plugins.gender_inclusion]
+    youth = make_client(demo_db, plugins={"gender_inclusion": {"priority_groups": ["YOUTH"]}})
     data = await youth.execute(GROUP)
     assert data["workingGroup"]["priorityGroups"] == ["YOUTH"]
+    as_toml = make_client(demo_db, '[plugins.gender_inclusion]\npriority_groups = ["YOUTH"]')
+    assert (await as_toml.execute(GROUP)) == data
 
     with pytest.raises(Exception, match=r"gender_inclusion.*priority_groups"):
-        make_client(demo_db, plugins={"settings": {"gender_inclusion": {"priority_groups": ["X"]}}})
+        make_client(demo_db, plugins={"gender_inclusion": {"priority_groups": ["X"]}})
+    with pytest.raises(Exception, match=r"priority_grups.*gender_inclusion"):  # a typo
+        make_client(demo_db, plugins={"gender_inclusion": {"priority_grups": ["YOUTH"]}})
 
     off = make_client(demo_db, plugins={"disabled": ["gender_inclusion"]})
     hidden = await off.execute('{ workingGroup(slug: "gender-and-inclusion") { theme } }')

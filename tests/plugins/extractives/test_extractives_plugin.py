@@ -14,7 +14,8 @@ from sqlalchemy import insert, select
 
 from core import in_transaction, models
 from core.db import Database
-from core.testing import GraphQLClient, seed_demo
+from core.plugins import make_plugin_manager
+from core.testing import GraphQLClient, seed_demo, settings_for
 from plugins.extractives.models import (
     BeneficialOwnershipDisclosure,
     ContractDisclosure,
@@ -123,10 +124,13 @@ async def test_duplicate_races_become_user_errors(demo_db: str, model: Any, code
     """A duplicate that got past the mutation's check (a concurrent write) is refused by a UNIQUE
     constraint, and reported with the same code as the check's."""
     db = Database(demo_db)
+    # as a request's context: the enabled plugins' constraint maps come with the app's plugins
+    app = SimpleNamespace(plugins=make_plugin_manager(settings_for(demo_db)))
     try:
         values = await _first_row(db, model)
         result, errors = await in_transaction(
-            SimpleNamespace(db=db), lambda conn: conn.execute(insert(model).values(**values))
+            SimpleNamespace(db=db, app=app),
+            lambda conn: conn.execute(insert(model).values(**values)),
         )
     finally:
         await db.dispose()

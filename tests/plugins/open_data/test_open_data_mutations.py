@@ -11,8 +11,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from core.db import Database
-from core.testing import GraphQLClient
-from core.transactions import integrity_user_error
+from core.plugins import make_plugin_manager
+from core.testing import GraphQLClient, settings_for
 from plugins.open_data.models import CharterAdopter, DataPortal, HighValueDataset, OdinScore
 
 ERRORS = "userErrors { code message field }"
@@ -392,7 +392,8 @@ async def _violation(url: str, model: Any, values: dict[str, Any]) -> str:
                 await conn.execute(insert(model).values(**values))
     finally:
         await db.dispose()
-    return integrity_user_error(raised.value).code
+    mapped = make_plugin_manager(settings_for(url)).constraint_errors  # the enabled plugins'
+    return mapped.user_error(raised.value).code
 
 
 async def test_constraints_map_to_the_same_codes(demo_db: str) -> None:
