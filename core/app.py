@@ -17,7 +17,6 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
@@ -25,6 +24,7 @@ from core.config import Settings
 from core.context import AppState, Context
 from core.db import Database, statement_counter
 from core.errors import classify
+from core.graphql_http import GraphQLView
 from core.http_cache import HTTPCache
 from core.migrate import migration_status
 from core.persisted_queries import PersistedQueries
@@ -41,8 +41,9 @@ def incident_id(request: Any) -> str:
     return given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
 
 
-class GraphQLApp(GraphQL):
-    """Strawberry's ASGI view with our context, error codes and orjson encoding."""
+class GraphQLApp(GraphQLView):
+    """Strawberry's ASGI view with our context, error codes and orjson encoding (request errors:
+    `core.graphql_http`)."""
 
     def __init__(self, state: AppState, settings: Settings, **kwargs: Any) -> None:
         super().__init__(**kwargs)

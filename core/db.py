@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+from core.storable import guard
+
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -102,6 +104,7 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         sync_engine = self.engine.sync_engine
         event.listen(sync_engine, "before_cursor_execute", _count_statement)
+        guard(sync_engine)  # values a column cannot hold: lookups find nothing, writes refused
         if self.is_sqlite:
             event.listen(sync_engine, "connect", _sqlite_connect)
             event.listen(sync_engine, "begin", _sqlite_begin)

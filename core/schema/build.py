@@ -22,6 +22,7 @@ from core.schema.loaders import CORE_LOADERS
 from core.schema.mutations import Mutation
 from core.schema.nodes import node_loaders
 from core.schema.queries import Query
+from core.storable import SCALAR_OVERRIDES
 
 EXTENSIBLE_TYPES = (
     "Country",
@@ -199,6 +200,7 @@ def build_schema(plugins: PluginSet, *, fast_execution: bool = True) -> BuiltSch
             types=extra_types,
             extra_fields=extra,
             execution_context_class=FastExecutionContext if fast_execution else None,
+            scalar_overrides=SCALAR_OVERRIDES,  # a DateTime converts to UTC: core.storable
             extensions=[
                 lambda: ParserCache(maxsize=CACHE_SIZE),
                 lambda: ValidationCache(maxsize=CACHE_SIZE),

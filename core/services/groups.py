@@ -17,7 +17,7 @@ from core.models import Anchor, Membership, WorkingGroup
 from core.services import lookups
 from core.transactions import ConstraintError
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # with fullmatch: the whole value
 
 _KIND_MISMATCH = ConstraintError(
     "ANCHOR_KIND_MISMATCH",
@@ -69,7 +69,7 @@ class GroupChanges:
 async def create_group(
     conn: AsyncConnection, *, slug: str, theme: str, themes: tuple[str, ...], changes: GroupChanges
 ) -> Any:
-    if not SLUG.match(slug) or len(slug) > 100:
+    if not SLUG.fullmatch(slug) or len(slug) > 100:
         raise Rejected(
             user_error("INVALID_SLUG", "slug: lowercase letters, digits and single hyphens", "slug")
         )

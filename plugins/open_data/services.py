@@ -27,7 +27,7 @@ from plugins.open_data.models import (
 )
 
 ODIN_SOURCE_URL = "https://odin.opendatawatch.com"
-ODIN_EDITION = re.compile(r"^(\d{4})(?:/(\d{2}))?$")
+ODIN_EDITION = re.compile(r"([0-9]{4})(?:/([0-9]{2}))?")  # fullmatch; ASCII digits only
 
 # Constraint name -> the user error of a concurrent write that slips past the checks (the
 # plugin's `ogp_wg_constraint_errors` hook).
@@ -354,7 +354,7 @@ async def record_dataset(conn: AsyncConnection, data: Dataset) -> Any:
 
 def valid_edition(edition: str) -> bool:
     """ODIN editions are a year ('2017') or two consecutive years ('2022/23')."""
-    match = ODIN_EDITION.match(edition)
+    match = ODIN_EDITION.fullmatch(edition)
     if match is None:
         return False
     first, second = match.groups()
