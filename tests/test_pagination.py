@@ -7,172 +7,40 @@ nested, with and without generated argument values, pages of 1, 2 and 3 items fo
 `pageInfo.endCursor` must give exactly the items of one big page (`first: 100`), in the same
 order, with `hasNextPage` false exactly on the last page and `totalCount` the number of items over
 all pages. Forged and ill-typed cursors must be refused with `INVALID_CURSOR` by every connection.
-
-Many connections are paged side by side in one request (each under its own response key), so
-the walk costs a few hundred requests rather than thousands.
+The paging machinery is in tests/paging.py, the schema walking in tests/schema_walk.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import asyncio
+import base64
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
-from core.plugins import discover
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from core.testing import ClientFactory, GraphQLClient
-from tests import pagination_plugin
-from tests.schema_walk import Target, introspect, targets, variants
-
-BIG = 100
-PAGE_SIZES = (1, 2, 3)
-PER_REQUEST = 12
-PAGE = (
-    "totalCount @include(if: $COUNT) edges { cursor node { %s } }"
-    " pageInfo { hasNextPage startCursor endCursor }"
-)
-COUNTED = (BIG, 2)
-"""The page sizes whose pages select `totalCount` (each costs a COUNT statement): the big page,
-and every page of the walk by two, to prove the total ignores `after`."""
-
-
-def _client(make_client: ClientFactory, url: str) -> GraphQLClient:
-    """Every installed plugin plus the test plugin with descending and mixed sort keys."""
-    installed: dict[str, object] = {key: p.obj for key, p in discover().items()}
-    installed[pagination_plugin.KEY] = pagination_plugin.plugin
-    return make_client(url, installed=installed, debug=True)
-
-
-async def _pages(
-    client: GraphQLClient, asks: list[tuple[Target, int, str | None]]
-) -> list[dict[str, Any] | str]:
-    """One page per (target, first, after), up to PER_REQUEST targets a request; a string
-    describing the errors in place of a page that failed."""
-    out: list[dict[str, Any] | str] = []
-    for start in range(0, len(asks), PER_REQUEST):
-        chunk = asks[start : start + PER_REQUEST]
-        names = [f"t{i}" for i in range(len(chunk))]
-        declared = ", ".join(f"${n}f: Int!, ${n}a: String" for n in names)
-        selections = " ".join(
-            t.select(n, f"${n}f", f"${n}a", "true" if first in COUNTED else "false")
-            for n, (t, first, _) in zip(names, chunk, strict=True)
-        )
-        variables = {}
-        for n, (_, first, after) in zip(names, chunk, strict=True):
-            variables |= {f"{n}f": first, f"{n}a": after}
-        response = await client.post(f"query({declared}) {{ {selections} }}", variables)
-        body = response.json()
-        for n, (target, _, _) in zip(names, chunk, strict=True):
-            errors = [e for e in body.get("errors") or [] if (e.get("path") or [n])[0] == n]
-            page = target.extract(body.get("data"), n)
-            out.append(
-                page if page is not None and not errors else f"{response.status_code} {errors}"
-            )
-    return out
-
-
-@dataclass
-class _Walk:
-    """The state of paging one target with one page size."""
-
-    target: Target
-    items: list[Any]
-    complete: bool  # the big page held every item
-    size: int
-    after: str | None = None
-    seen: list[Any] = field(default_factory=list)
-    pages: int = 0
-
-    def take(self, page: dict[str, Any]) -> tuple[bool, list[str]]:
-        """Record one page: (whether paging goes on, problems found)."""
-        edges, info = page["edges"], page["pageInfo"]
-        self.seen += [edge["node"] for edge in edges]
-        self.pages += 1
-        problems = []
-        if self.complete and page.get("totalCount", len(self.items)) != len(self.items):
-            problems.append(f"totalCount {page['totalCount']}, {len(self.items)} items")
-        ends = (edges[0]["cursor"], edges[-1]["cursor"]) if edges else (None, None)
-        if (info["startCursor"], info["endCursor"]) != ends:
-            problems.append("startCursor/endCursor are not the first/last edge's cursor")
-        if len(edges) > self.size or (self.after is not None and not edges):
-            problems.append(f"a page of {len(edges)} items after hasNextPage")
-        more = info["hasNextPage"] and (self.complete or len(self.seen) < len(self.items))
-        if more and len(edges) < self.size:
-            problems.append(f"hasNextPage after a page of {len(edges)}")
-        if more and self.pages > len(self.items) // self.size + 1:
-            problems.append("more pages than items")
-            more = False
-        if not more and (
-            self.seen[: len(self.items)] != self.items
-            or (self.complete and len(self.seen) != len(self.items))
-        ):
-            problems.append(f"{len(self.seen)} items paged, not the {len(self.items)} of one page")
-        self.after = info["endCursor"]
-        return more, problems
-
-
-async def _check(
-    client: GraphQLClient, walked: list[Target], *, follow: bool = True
-) -> tuple[dict[Target, int], list[str]]:
-    """Each target's number of items (in one big page), and the problems found paging it with
-    every page size (none: all page completely); only the big pages unless `follow`."""
-    problems: list[str] = []
-    sizes: dict[Target, int] = {}
-    bigs = await _pages(client, [(t, BIG, None) for t in walked])
-    walks = []
-    for target, big in zip(walked, bigs, strict=True):
-        if isinstance(big, str):
-            problems.append(f"{target.label}, first {BIG}: {big}")
-            continue
-        items = [edge["node"] for edge in big["edges"]]
-        sizes[target] = len(items)
-        complete = not big["pageInfo"]["hasNextPage"]
-        if complete and big["totalCount"] != len(items):
-            problems.append(f"{target.label}: totalCount {big['totalCount']}, {len(items)} items")
-        walks += [_Walk(target, items, complete, size) for size in PAGE_SIZES if follow]
-    while walks:
-        pages = await _pages(client, [(w.target, w.size, w.after) for w in walks])
-        going = []
-        for walk, page in zip(walks, pages, strict=True):
-            where = f"{walk.target.label}, first {walk.size}, page {walk.pages + 1}"
-            if isinstance(page, str):
-                problems.append(f"{where}: {page}")
-                continue
-            more, found = walk.take(page)
-            problems += [f"{where}: {p}" for p in found]
-            if more:
-                going.append(walk)
-        walks = going
-    return sizes, problems
-
-
-async def _walk(
-    client: GraphQLClient, *, nested: bool, variants_under: int = 0
-) -> tuple[int, list[str]]:
-    """Page every root (or nested) connection under every parent; or, with `variants_under`,
-    with each generated argument value, under the `variants_under` parents of each connection
-    that hold the most items. Returns (targets paged, problems found)."""
-    schema = await introspect(client)
-    walked = await targets(client, schema, PAGE, nested=nested)
-    if not variants_under:
-        return len(walked), (await _check(client, walked))[1]
-    sizes, problems = await _check(client, walked, follow=False)
-    more: list[Target] = []
-    for conn in {t.conn for t in walked}:
-        mine = sorted((t for t in walked if t.conn == conn), key=lambda t: -sizes.get(t, 0))
-        more += [v for t in mine[:variants_under] for v in variants(schema, t)]
-    return len(more), problems + (await _check(client, more))[1]
+from tests.paging import PAGE, check, client_with_sorted_views, fetch_pages, walk
+from tests.schema_walk import Target, introspect, targets
 
 
 async def test_every_root_connection_pages_completely(
     demo_db: str, make_client: ClientFactory
 ) -> None:
-    walked, problems = await _walk(_client(make_client, demo_db), nested=False)
+    walked, problems = await walk(client_with_sorted_views(make_client, demo_db), nested=False)
     assert walked >= 19 and problems == []
 
 
 async def test_every_root_connection_pages_completely_with_generated_filters(
     demo_db: str, make_client: ClientFactory
 ) -> None:
-    walked, problems = await _walk(_client(make_client, demo_db), nested=False, variants_under=1)
+    walked, problems = await walk(
+        client_with_sorted_views(make_client, demo_db), nested=False, variants_under=1
+    )
     assert walked >= 70 and problems == []
 
 
@@ -180,12 +48,217 @@ async def test_every_nested_connection_pages_completely(
     demo_db: str, make_client: ClientFactory
 ) -> None:
     """Under every parent reached from a root field, by `node(id:)` or through the root path."""
-    walked, problems = await _walk(_client(make_client, demo_db), nested=True)
+    walked, problems = await walk(client_with_sorted_views(make_client, demo_db), nested=True)
     assert walked >= 60 and problems == []
 
 
 async def test_every_nested_connection_pages_completely_with_generated_arguments(
     demo_db: str, make_client: ClientFactory
 ) -> None:
-    walked, problems = await _walk(_client(make_client, demo_db), nested=True, variants_under=3)
+    walked, problems = await walk(
+        client_with_sorted_views(make_client, demo_db), nested=True, variants_under=3
+    )
     assert walked >= 50 and problems == []
+
+
+# --- forged cursors ------------------------------------------------------------------------------
+
+EXAMPLES = 20
+"""Forged cursors tried per connection (about 30 connections: a few seconds each)."""
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _json(value: Any) -> str:
+    return _b64(json.dumps(value).encode())
+
+
+SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12)
+CONTAINERS = st.lists(SCALARS, max_size=2) | st.dictionaries(
+    st.text(max_size=4), SCALARS, max_size=2
+)
+BY_JSON_TYPE = {
+    type(None): st.none(),
+    bool: st.booleans(),
+    int: st.integers() | st.floats(),  # an integer key never comes as a float, and vice versa
+    float: st.floats() | st.integers(),
+    str: st.text(max_size=12),
+}
+BEYOND_64_BITS = st.integers(min_value=2**63) | st.integers(max_value=-(2**63) - 1)
+"""Beyond any integer column (ids are 32-bit INTEGER: tested apart, as the key's type is unknown
+here)."""
+OUT_OF_RANGE_INSTANTS = st.sampled_from(["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"])
+
+
+def _other_type(value: Any) -> st.SearchStrategy[Any]:
+    """JSON values that cannot stand where `value` stood: another JSON type, or beyond 64 bits
+    for an integer, or a naive or overflowing instant for a timestamp with a UTC offset."""
+    kind = type(value)
+    options = [
+        s for t, s in BY_JSON_TYPE.items() if t is not kind and not ({t, kind} <= {int, float})
+    ] + [CONTAINERS]
+    if kind is int:
+        options += [BEYOND_64_BITS, st.floats()]
+    if kind is str and _is_instant(value):
+        naive = st.datetimes().map(lambda d: d.isoformat())
+        options += [naive, OUT_OF_RANGE_INSTANTS]
+    return st.one_of(options)
+
+
+def _is_instant(value: str) -> bool:
+    try:
+        return datetime.fromisoformat(value).tzinfo is not None and "T" in value
+    except ValueError:
+        return False
+
+
+def forged_cursors(valid: str | None) -> st.SearchStrategy[str]:
+    """Cursors no connection hands out; with one `valid` cursor of the connection, also that
+    cursor truncated, one value longer or shorter, or with one value of the wrong type."""
+    options = [
+        st.text(max_size=40),  # mostly not base64 at all
+        st.binary(max_size=48).map(_b64),  # base64 of anything
+        (SCALARS | st.dictionaries(st.text(max_size=4), SCALARS, max_size=3)).map(_json),
+        st.lists(st.none() | CONTAINERS, max_size=4).map(
+            _json
+        ),  # no sort key is null or a container
+    ]
+    if valid is not None:
+        values = json.loads(base64.urlsafe_b64decode(valid + "=" * (-len(valid) % 4)))
+        options += [
+            st.integers(0, len(valid) - 1).map(lambda k: valid[:k]),
+            SCALARS.map(lambda extra: _json([*values, extra])),
+            st.just(_json(values[:-1])),
+            st.integers(0, len(values) - 1).flatmap(
+                lambda i: _other_type(values[i]).map(
+                    lambda bad: _json([*values[:i], bad, *values[i + 1 :]])
+                )
+            ),
+        ]
+    return st.one_of(options)
+
+
+@contextmanager
+def _running(url: str) -> Iterator[tuple[Callable[[Any], Any], GraphQLClient]]:
+    """A client and a `run(awaitable)` on an event loop of this test's own (Hypothesis drives
+    the examples synchronously)."""
+    loop = asyncio.new_event_loop()
+    factory = ClientFactory()
+    try:
+        yield loop.run_until_complete, client_with_sorted_views(factory, url)
+    finally:
+        loop.run_until_complete(factory.close())
+        loop.close()
+
+
+async def _codes(client: GraphQLClient, target: Target, cursor: str) -> list[str]:
+    query = f"query($after: String) {{ {target.select('c', '2', '$after')} }}"
+    response = await client.post(query, {"after": cursor})
+    assert response.status_code == 200, response.text
+    return [e.get("extensions", {}).get("code") for e in response.json().get("errors") or []]
+
+
+def test_forged_cursors_are_invalid_cursor_on_every_connection(demo_db: str) -> None:
+    """Random text, base64 of random bytes or of JSON that is not a list of sort keys, and a real
+    cursor truncated, lengthened, shortened or with one value of another type or range: every
+    connection (root, and nested under its fullest parent) answers `INVALID_CURSOR` alone."""
+    with _running(demo_db) as (run, client):
+        schema = run(introspect(client))
+        root = run(targets(client, schema, PAGE, nested=False))
+        nested = run(targets(client, schema, PAGE, nested=True))
+        sizes = run(check(client, root + nested, follow=False))[0]
+        fullest = {t.conn: t for t in sorted(nested, key=lambda t: sizes.get(t, 0))}
+        pages = run(fetch_pages(client, [(t, 1, None) for t in [*root, *fullest.values()]]))
+        assert len(pages) >= 25
+        for target, page in zip([*root, *fullest.values()], pages, strict=True):
+            assert not isinstance(page, str), page
+            _refuses_forged(run, client, target, page["pageInfo"]["endCursor"])
+
+
+def _refuses_forged(
+    run: Callable[[Any], Any], client: GraphQLClient, target: Target, valid: str | None
+) -> None:
+    @settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None)
+    @given(cursor=forged_cursors(valid))
+    def refused(cursor: str) -> None:
+        codes = run(_codes(client, target, cursor))
+        assert codes and set(codes) == {"INVALID_CURSOR"}, (target.label, codes)
+
+    refused()
+
+
+# --- what the generic walk cannot see ------------------------------------------------------------
+
+
+async def test_nested_total_count_is_over_all_pages_from_one_grouped_count(
+    demo_db: str, make_client: ClientFactory
+) -> None:
+    """`totalCount` under a list of parents: each parent's total, for ONE more statement."""
+    client = make_client(demo_db, debug=True)
+    for outer, inner in (("workingGroups", "meetings"), ("meetings", "registrations")):
+        shape = "{ %s(first: 100) { nodes { %s(first: %d) { %s nodes { id } } } } }"
+        plain = await client.post(shape % (outer, inner, 1, ""))
+        counted = await client.post(shape % (outer, inner, 1, "totalCount"))
+        full = await client.execute(shape % (outer, inner, 100, ""))
+        totals = [node[inner]["totalCount"] for node in counted.json()["data"][outer]["nodes"]]
+        assert totals == [len(node[inner]["nodes"]) for node in full[outer]["nodes"]]
+        assert max(totals) > 1  # so a page of one would not pass for the total
+        statements = int(counted.headers["x-sql-statements"]) - int(
+            plain.headers["x-sql-statements"]
+        )
+        assert statements == 1, (outer, inner)
+
+
+async def test_descending_and_mixed_keys_order_the_pages(
+    demo_db: str, make_client: ClientFactory
+) -> None:
+    """The test plugin's keys are honoured: latest first, and by kind then latest first."""
+    client = client_with_sorted_views(make_client, demo_db)
+    data = await client.execute(
+        """{ latest: sortedMeetingsLatestFirst(first: 100) { nodes { kind startsAt meetingId } }
+             byKind: sortedMeetingsByKind(first: 100) { nodes { kind startsAt meetingId } }
+             sortedGroups { meetingsByKind(first: 100) { nodes { kind startsAt meetingId } } } }"""
+    )
+
+    def key(node: dict[str, Any]) -> tuple[str, float, int]:
+        return node["kind"], datetime.fromisoformat(node["startsAt"]).timestamp(), node["meetingId"]
+
+    latest = [key(n) for n in data["latest"]["nodes"]]
+    assert len(latest) >= 20
+    assert latest == sorted(latest, key=lambda k: (k[1], k[2]), reverse=True)
+    for nodes in [
+        data["byKind"]["nodes"],
+        *(g["meetingsByKind"]["nodes"] for g in data["sortedGroups"]),
+    ]:
+        by_kind = [key(n) for n in nodes]
+        assert by_kind == sorted(by_kind, key=lambda k: (k[0], -k[1], k[2]))
+        assert len({k[0] for k in by_kind}) > 1
+
+
+async def test_cursor_numbers_beyond_the_key_column_are_invalid_cursor(
+    demo_db: str, make_client: ClientFactory
+) -> None:
+    """An id beyond the column (INTEGER: 32 bits, on both databases) or an instant without its
+    UTC offset is refused, never sent to the database; the cursor's own values are accepted."""
+    client = make_client(demo_db, debug=True)
+    page = await client.execute("{ meetings(first: 1) { pageInfo { endCursor } } }")
+    cursor = page["meetings"]["pageInfo"]["endCursor"]
+    starts_at, pk = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    query = "query($after: String) { meetings(first: 1, after: $after) { nodes { id } } }"
+
+    async def codes(values: list[Any]) -> list[str]:
+        body = (await client.post(query, {"after": _json(values)})).json()
+        return [e["extensions"]["code"] for e in body.get("errors") or []]
+
+    assert await codes([starts_at, pk]) == []
+    assert await codes([starts_at, 2**31 - 1]) == []
+    assert await codes([starts_at, -(2**31)]) == []
+    assert await codes([starts_at, 2**31]) == ["INVALID_CURSOR"]
+    assert await codes([starts_at, -(2**31) - 1]) == ["INVALID_CURSOR"]
+    assert await codes([starts_at, 2**63]) == ["INVALID_CURSOR"]
+    assert await codes([starts_at, True]) == ["INVALID_CURSOR"]
+    assert await codes([starts_at[:19], pk]) == ["INVALID_CURSOR"]  # no offset
+    assert await codes([starts_at[:10], pk]) == ["INVALID_CURSOR"]  # a date
+    assert await codes(["9999-12-31T23:59:59-05:00", pk]) == ["INVALID_CURSOR"]

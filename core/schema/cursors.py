@@ -73,7 +73,8 @@ def encode_cursor(values: Sequence[Any]) -> str:
 Decoder = Callable[[Any], Any]
 """A JSON value -> the value to bind for one sort key; raises ValueError when it does not fit."""
 
-_INT_BITS = {SmallInteger: 16, BigInteger: 64, Integer: 32}  # PostgreSQL; SQLite holds 64 bits
+# PostgreSQL's ranges, on both backends (SQLite would hold 64 bits): one answer on both databases.
+_INT_BITS = {SmallInteger: 16, BigInteger: 64, Integer: 32}
 
 
 def _require(ok: bool) -> None:
@@ -88,7 +89,7 @@ def _text(value: Any) -> str:
     return value
 
 
-def _decoder(type_: TypeEngine[Any], *, sqlite: bool) -> Decoder:
+def _decoder(type_: TypeEngine[Any]) -> Decoder:
     """How to check and convert one cursor value for a column of `type_`.
 
     Raises TypeError (a programming error, at every call of `paginate`) for a type it cannot sort
@@ -102,7 +103,7 @@ def _decoder(type_: TypeEngine[Any], *, sqlite: bool) -> Decoder:
     if isinstance(impl, Boolean):
         return _boolean
     if isinstance(impl, Integer):
-        bits = 64 if sqlite else next(b for cls, b in _INT_BITS.items() if isinstance(impl, cls))
+        bits = next(b for cls, b in _INT_BITS.items() if isinstance(impl, cls))
         return _integer_decoder(bits)
     if isinstance(impl, Float):
         return _float
@@ -180,7 +181,7 @@ class SortKey:
     decode: Decoder
 
 
-def sort_keys(order_by: Sequence[Any], *, sqlite: bool) -> list[SortKey]:
+def sort_keys(order_by: Sequence[Any]) -> list[SortKey]:
     """Each ORDER BY term as (expression, direction, decoder); TypeError for what cannot page."""
     keys = []
     for term in order_by:
@@ -197,7 +198,7 @@ def sort_keys(order_by: Sequence[Any], *, sqlite: bool) -> list[SortKey]:
         if isinstance(element, Column) and element.nullable:
             # NULLs sort differently on the two databases and never compare: a row would vanish.
             raise TypeError(f"sort key {element} is nullable; order by NOT NULL columns")
-        keys.append(SortKey(element, descending, _decoder(element.type, sqlite=sqlite)))
+        keys.append(SortKey(element, descending, _decoder(element.type)))
     if not keys:
         raise TypeError("paginate needs at least one sort key, the last one unique")
     return keys

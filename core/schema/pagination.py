@@ -124,7 +124,8 @@ async def paginate(
     `INVALID_CURSOR` for an `after` this connection did not hand out.
     """
     check_first(first)
-    keys = sort_keys(order_by, sqlite=conn.dialect.name == "sqlite")
+    keys = sort_keys(order_by)
+    stmt = stmt.order_by(None)  # the keys alone order the page, or the cursor would not follow
     paged = resume_after(stmt, keys, after).add_columns(*key_columns(keys)).order_by(*order_by)
     rows = (await conn.execute(paged.limit(first + 1))).all()
     return _page(rows, first, len(keys), build, after is not None, count)
@@ -150,8 +151,7 @@ class _GroupedCount:
 
     async def _run(self) -> dict[Any, int]:
         rows = (
-            self._stmt.order_by(None)
-            .where(self._db.any_of(self._parent, self._ids))
+            self._stmt.where(self._db.any_of(self._parent, self._ids))
             .add_columns(self._parent.label("ogp_parent"))
             .subquery()
         )
@@ -211,7 +211,9 @@ async def paginate_children(
     which has no LATERAL, numbers the rows with a window function instead.
     """
     check_first(first)
-    keys = sort_keys(order_by, sqlite=db.is_sqlite)
+    keys = sort_keys(order_by)
+    parent_ids = list(dict.fromkeys(parent_ids))  # a parent listed twice gets its rows once
+    stmt = stmt.order_by(None)  # the keys alone order each page, or the cursor would not follow
     filtered = resume_after(stmt, keys, after)
     if db.is_sqlite:
         rank = func.row_number().over(partition_by=parent, order_by=list(order_by)).label("_rank")
