@@ -205,13 +205,18 @@ def _write_registry(connection: Connection, script: ScriptDirectory, plugins: Pl
     for (kind, name), key in previous.items():
         if kind == TABLE and key in plugins.installed and name in existing:
             wanted.setdefault((kind, name), key)
-    stale = [
+    # Only what changed is written: an upgrade with nothing new writes nothing here either.
+    outdated = [
         entry for entry, key in previous.items()
-        if key in plugins.installed or entry in wanted
+        if (key in plugins.installed or entry in wanted) and wanted.get(entry) != key
     ]  # fmt: skip
-    for kind, name in stale:
+    for kind, name in outdated:
         connection.execute(delete(REGISTRY).where(REGISTRY.c.kind == kind, REGISTRY.c.name == name))
-    rows = [{"kind": kind, "name": name, "plugin": key} for (kind, name), key in wanted.items()]
+    rows = [
+        {"kind": kind, "name": name, "plugin": key}
+        for (kind, name), key in wanted.items()
+        if previous.get((kind, name)) != key
+    ]
     if rows:
         connection.execute(insert(REGISTRY), rows)
 

@@ -382,7 +382,7 @@ async def test_cli_upgrade_warns_and_drop_plugin_asks_first(
     refused = _ogp_wg(
         example, "db", "drop-plugin", "core", "--yes", installed=False, without=without
     )
-    assert refused.returncode == 1
+    assert refused.returncode == 1, refused.stderr
     assert (
         refused.stderr
         == "ogp-wg: error: 'core' is not a plugin: the core's tables are never dropped\n"
@@ -390,7 +390,7 @@ async def test_cli_upgrade_warns_and_drop_plugin_asks_first(
     declined = _ogp_wg(
         example, "db", "drop-plugin", KEY, installed=False, without=without, stdin="yes\n"
     )
-    assert declined.returncode == 1 and "nothing was dropped" in declined.stderr
+    assert declined.returncode == 1 and "nothing was dropped" in declined.stderr, declined.stderr
     assert re.search(rf"^  table {TABLE}: \d+ rows?$", declined.stdout, re.M), declined.stdout
     assert f"  row {REVISION} of alembic_version" in declined.stdout
     assert await _snapshot(example.url) == before
