@@ -34,6 +34,7 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "utcnow": ("core.db", "utcnow"),
     "enum_column": ("core.models.columns", "enum_column"),
     "models": ("core.models", None),
+    "demo_groups": ("core.demo_groups", None),  # a plugin's demo working group, as data
     # GraphQL
     "types": ("core.schema.types", None),
     "enums": ("core.enums", None),
@@ -93,7 +94,7 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
-    from core import enums, models, types  # noqa: F401
+    from core import demo_groups, enums, models, types  # noqa: F401
     from core.context import Context  # noqa: F401
     from core.db import Base, UTCDateTime, utcnow  # noqa: F401
     from core.errors import Rejected, UserError, api_error, user_error  # noqa: F401

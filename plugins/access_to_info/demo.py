@@ -9,7 +9,8 @@ from __future__ import annotations
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core import models
+from core import demo_groups, models
+from plugins.access_to_info.demo_group import GROUP
 from plugins.access_to_info.models import (
     RtiLaw,
     RtiRating,
@@ -111,6 +112,7 @@ COUNT_COLUMNS = (
 
 
 async def load(conn: AsyncConnection) -> None:
+    await demo_groups.load(conn, GROUP)  # the area's working group first
     countries = dict((await conn.execute(select(models.Country.alpha2, models.Country.id))).all())
     laws = dict((await conn.execute(select(RtiLaw.country_id, RtiLaw.id))).all())
     new_laws = [

@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core import enums, models
+from core import demo_groups, enums, models
+from plugins.extractives.demo_group import GROUP
 from plugins.extractives.models import (
     BeneficialOwnershipDisclosure,
     ContractDisclosure,
@@ -185,6 +186,7 @@ async def _insert_missing(
 
 
 async def load(conn: AsyncConnection) -> None:
+    await demo_groups.load(conn, GROUP)  # the area's working group first
     countries: dict[str, int] = dict(
         (await conn.execute(select(models.Country.alpha2, models.Country.id))).all()
     )

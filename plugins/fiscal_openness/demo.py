@@ -14,7 +14,8 @@ from datetime import date
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core import models
+from core import demo_groups, models
+from plugins.fiscal_openness.demo_group import GROUP
 from plugins.fiscal_openness.methodology import (
     OBS_URL,
     BudgetDocumentKind,
@@ -120,6 +121,7 @@ def _document_url(code: str, fiscal_year: int, kind: BudgetDocumentKind) -> str:
 
 
 async def load(conn: AsyncConnection) -> None:
+    await demo_groups.load(conn, GROUP)  # the area's working group first
     countries = dict((await conn.execute(select(models.Country.alpha2, models.Country.id))).all())
 
     have = set((await conn.execute(select(Survey.country_id, Survey.edition))).all())

@@ -19,7 +19,8 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core import models
+from core import demo_groups, models
+from plugins.open_data.demo_group import GROUP
 from plugins.open_data.models import (
     CharterAdopter,
     DataPortal,
@@ -104,6 +105,7 @@ async def _existing(conn: AsyncConnection, *columns: Any) -> set[Any]:
 
 
 async def load(conn: AsyncConnection) -> None:
+    await demo_groups.load(conn, GROUP)  # the area's working group first
     countries = dict((await conn.execute(select(models.Country.alpha2, models.Country.id))).all())
 
     adopters = await _existing(conn, CharterAdopter.country_id, CharterAdopter.government)

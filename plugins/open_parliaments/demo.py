@@ -23,7 +23,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core import models
+from core import demo_groups, models
+from plugins.open_parliaments.demo_group import GROUP
 from plugins.open_parliaments.enums import ChamberKind, MonitoringScope
 from plugins.open_parliaments.enums import OpennessIndicator as Ind
 from plugins.open_parliaments.enums import OpennessStatus as S
@@ -163,6 +164,7 @@ MONITORS: list[tuple[str, str, MonitoringScope, str | None]] = [
 
 
 async def load(conn: AsyncConnection) -> None:
+    await demo_groups.load(conn, GROUP)  # the area's working group first
     countries = dict((await conn.execute(select(models.Country.alpha2, models.Country.id))).all())
     orgs = dict(
         (await conn.execute(select(models.Organization.name, models.Organization.id))).all()

@@ -1,0 +1,57 @@
+"""The core's demo data knows no plugin: each enabled plugin's demo creates its own working group
+(through `core.demo_groups`), idempotently, with meetings dated from the day `ogp-wg demo` is
+given.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from core.db import Database
+from core.demo import load_demo
+from core.plugins import make_plugin_manager
+from core.testing import settings_for
+
+GROUPS = """{ workingGroups(first: 50) { nodes { slug theme anchors { role }
+  members { role } memberCount meetings(first: 50) { totalCount
+    nodes { title startsAt timezone registrations(first: 50) { totalCount } } } } } }"""
+PILOT = {
+    "access-to-information": "access_to_info",
+    "extractive-industries": "extractives",
+    "fiscal-openness": "fiscal_openness",
+    "open-data": "open_data",
+    "open-parliaments": "open_parliaments",
+}
+
+
+async def _load(url: str, enabled: list[str], today: date) -> None:
+    plugins = make_plugin_manager(settings_for(url, plugins={"enabled": enabled}))
+    db = Database(url)
+    try:
+        await load_demo(db, plugins, today=today)
+    finally:
+        await db.dispose()
+
+
+async def test_each_plugin_demo_creates_its_own_group(empty_db: str, make_client) -> None:
+    await _load(empty_db, ["open_data"], date(2030, 1, 15))
+    client = make_client(empty_db, plugins={"enabled": sorted(PILOT.values())})
+    nodes = (await client.execute(GROUPS))["workingGroups"]["nodes"]
+    assert [(g["slug"], g["theme"]) for g in nodes] == [("open-data", "open_data")]
+
+    group = nodes[0]
+    assert sorted(a["role"] for a in group["anchors"]) == ["CIVIL_SOCIETY", "GOVERNMENT"]
+    assert len(group["members"]) == group["memberCount"] == 7
+    meetings = {m["title"]: m for m in group["meetings"]["nodes"]}
+    assert group["meetings"]["totalCount"] == len(meetings) == 6
+    # relative meetings count from the day given: 10 days later, 09:00 in Toronto (EST)
+    assert meetings["Peer exchange: open data portals"]["startsAt"] == "2030-01-25T14:00:00+00:00"
+
+    # idempotent; then the other pilot plugins add their own groups, none twice
+    await _load(empty_db, ["open_data"], date(2030, 1, 16))
+    again = (await client.execute(GROUPS))["workingGroups"]["nodes"]
+    assert again == nodes
+    await _load(empty_db, sorted(PILOT.values()), date(2030, 1, 17))
+    every = (await client.execute(GROUPS))["workingGroups"]["nodes"]
+    assert {g["slug"]: g["theme"] for g in every} == PILOT
+    assert [g for g in every if g["slug"] == "open-data"] == nodes
