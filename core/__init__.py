@@ -75,6 +75,8 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "in_country": ("core.validation", "in_country"),
     "id_of": ("core.validation", "id_of"),
     "row_by_id": ("core.validation", "row_by_id"),
+    "insert_row": ("core.writes", "insert_row"),
+    "update_row": ("core.writes", "update_row"),
     # deprecated since 0.2, removed in 0.3: use the hook ogp_wg_constraint_errors
     "register_constraint_error": ("core.transactions", "register_constraint_error"),
 }
@@ -136,3 +138,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         row_by_id,
         url_problem,
     )
+    from core.writes import insert_row, update_row  # noqa: F401

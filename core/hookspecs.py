@@ -94,6 +94,9 @@ def ogp_wg_models() -> Sequence[type]:
 
     Their tables must be named ``<key>_...``; the core checks this at start-up. They may reference
     core tables by foreign key (``countries.id``, ``organizations.id``, ``working_groups.id``...).
+
+    Optional for a package: without it, the core takes the classes mapped on ``core.Base`` that
+    the package's ``models`` module defines (core/conventions.py).
     """
 
 
@@ -106,6 +109,8 @@ def ogp_wg_migrations() -> Path | str:
     lists them). ``ogp-wg db revision --plugin <key> -m "..."`` writes the next revision from the
     models; the ``assert_migrations_match_models`` fixture checks them. ``ogp-wg db upgrade``
     applies the heads of every *installed* plugin, enabled or not.
+
+    Optional for a package: without it, the core takes the package's ``migrations/`` folder.
     """
 
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from core import hookspecs
 from core.config import ConfigError, Settings, unknown_keys
+from core.conventions import by_convention
 from core.transactions import (
     ConstraintErrors,
     ConstraintMapError,
@@ -101,7 +102,11 @@ class PluginSet:
                 ) from exc
             if result is not None:
                 results.append((key, result))
-        return results
+        # A package that leaves out ogp_wg_models / ogp_wg_migrations: found by its layout
+        keys = [k for k in self.installed if not only_enabled or k in self.enabled]
+        implemented = {impl.plugin_name for impl in impls}
+        results += by_convention(hook, self.installed, implemented, keys)
+        return sorted(results, key=lambda result: result[0])
 
     def migration_dirs(self) -> list[Path]:
         """Every installed plugin's revisions, enabled or not: disabling never strands a table."""

@@ -37,7 +37,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.sql import ClauseElement
 
 from core.loading import prefetched
@@ -45,7 +45,6 @@ from core.schema.pagination import Connection, count_of, paginate, paginate_chil
 from core.transactions import in_transaction
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncConnection
 
     from core.context import Context
 
@@ -58,7 +57,7 @@ KEY_LABEL = "ogp_key"
 TypeRef = type | Callable[[], type]
 """A Strawberry type, or a function of no arguments returning it (for types defined later)."""
 
-Where = ClauseElement | Callable[["Context"], ClauseElement] | None
+Where = ColumnElement[bool] | Callable[["Context"], ColumnElement[bool]] | None
 """A fixed SQL condition, or a function of the request's Context returning one."""
 
 
@@ -178,7 +177,7 @@ class _Declared(Generic[T]):
                 stmt = stmt.where(self.filters[name] == value)
         return stmt
 
-    async def rows(self, ctx: Context, stmt: Select[Any]) -> Sequence[Any]:
+    async def rows(self, ctx: Context, stmt: Select[*tuple[Any, ...]]) -> Sequence[Any]:
         async with ctx.db.read() as conn:
             return (await conn.execute(stmt)).all()
 
@@ -371,28 +370,27 @@ async def query_page(
 
 async def mutation_payload(
     info: Any,
-    work: Callable[[AsyncConnection], Awaitable[Any]],
+    work: Callable[..., Awaitable[Any]],
     payload: Callable[..., P],
+    /,
+    *args: Any,
     **field: type | Callable[[Any], Any],
 ) -> P:
-    """Run `work(conn)` in one write transaction (`core.in_transaction`) and answer
+    """Run `work(conn, *args)` in one write transaction (`core.in_transaction`) and answer
     `payload(<field>=object or None, user_errors=[...])`, its relations loaded::
 
-        return await mutation_payload(
-            info, lambda conn: services.record(conn, input), EntryPayload, entry=EntryType
-        )
+        return await mutation_payload(info, services.record, EntryPayload, input, entry=EntryType)
 
-    `work` returns the written row (a `Row`, e.g. from `insert(...).returning(*table.c)`), which
-    becomes the one keyword's value: made into its type (a class) as `rows_by_key` makes it, or
-    passed to it when it is a plain function `row -> value`; or it raises
-    `core.Rejected(user_error(...), ...)`: nothing is written, the field is None and
-    `user_errors` lists them. A violated constraint is the user error the plugin's
-    `ogp_wg_constraint_errors` maps it to.
+    `work` returns the written row (a `Row`, as `core.insert_row` gives), which becomes the one
+    keyword's value: made into its type (a class) as `rows_by_key` makes it, or passed to it
+    when it is a plain function `row -> value`; or it raises `core.Rejected(user_error(...),
+    ...)`: nothing is written, the field is None and `user_errors` lists them. A violated
+    constraint is the user error the plugin's `ogp_wg_constraint_errors` maps it to.
     """
     if len(field) != 1:
         raise TypeError("mutation_payload takes exactly one field=Type keyword")
     ((name, of),) = field.items()
-    row, errors = await in_transaction(info.context, work)
+    row, errors = await in_transaction(info.context, lambda conn: work(conn, *args))
     if row is None:
         value = None
     elif isinstance(of, type):

@@ -19,7 +19,7 @@ import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import ColumnElement, false, select
+from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.errors import Rejected, UserError, user_error
@@ -70,9 +70,12 @@ def country_code_condition(code: str) -> ColumnElement[bool]:
     return (Country.alpha2 if len(iso) == 2 else Country.alpha3) == iso
 
 
-def in_country(column: Any, code: str) -> ColumnElement[bool]:
+def in_country(column: Any, code: str | None) -> ColumnElement[bool]:
     """`column` (a `countries.id` foreign key) is the country with this alpha-2 or alpha-3 code:
-    the filter of a root query's `country` argument. An unknown code matches nothing."""
+    the filter of a root query's optional `country` argument. None matches every row (the
+    argument not given); an unknown code matches none."""
+    if code is None:
+        return true()
     return column.in_(select(Country.id).where(country_code_condition(code)))  # type: ignore[no-any-return]
 
 

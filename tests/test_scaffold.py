@@ -4,6 +4,7 @@ passes its own test before any edit; a bad KEY or an existing directory is one c
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import subprocess
@@ -65,6 +66,36 @@ def test_new_plugin_installs_and_passes_its_own_test(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "1 passed" in result.stdout
+
+
+ROLES = ("__init__", "models", "types", "loaders", "queries", "mutations", "services", "demo")
+MAX_LINES = 150
+"""The smallest complete plugin: one table and its migration, the group type, a field on
+Country, a paginated root query, a mutation with user errors, demo data and one test."""
+
+
+@pytest.mark.parametrize("key", ["my_theme", "climate_action_and_environment"])
+def test_generated_plugin_has_one_module_per_role_in_at_most_150_lines(key: str) -> None:
+    generated = files(key)
+    module = f"ogp_wg_{key}"
+    python = {path: text for path, text in generated.items() if path.endswith(".py")}
+    assert set(python) == {
+        *(f"{module}/{role}.py" for role in ROLES),
+        f"{module}/migrations/{key}_0001_initial.py",
+        "tests/conftest.py",
+        f"tests/test_{key}.py",
+    }
+    # every line counts but blank ones: code, docstrings, comments, the migration and the test
+    lines = sum(1 for text in python.values() for line in text.splitlines() if line.strip())
+    assert lines <= MAX_LINES
+    # __init__.py holds hook implementations only (and their imports and docstring)
+    tree = ast.parse(python[f"{module}/__init__.py"])
+    for node in tree.body[1:]:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            continue
+        assert isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef), ast.dump(node)[:80]
+        assert [ast.unparse(d) for d in node.decorator_list] == ["hookimpl"], node.name
+        assert node.name.startswith("ogp_wg_"), node.name
 
 
 @pytest.mark.skipif(RUFF is None, reason="ruff is a dev dependency")
