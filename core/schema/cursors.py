@@ -84,7 +84,8 @@ def _require(ok: bool) -> None:
 
 def _text(value: Any) -> str:
     # U+0000 and lone surrogates cannot be sent to PostgreSQL; refuse them on both databases.
-    _require(isinstance(value, str) and "\x00" not in value)
+    if not isinstance(value, str) or "\x00" in value:
+        raise ValueError("not a text the column can hold")
     value.encode("utf-8")  # UnicodeEncodeError (a ValueError) for a lone surrogate
     return value
 
