@@ -2,7 +2,9 @@
 
 `load(ctx, keys, **arguments)` returns one value per key, in key order (`core.relation` calls it
 a whole level at a time; the `*_by_id` loaders serve `node(id:)`). Rows become the GraphQL
-objects of `types.py` directly; no ORM objects on read paths.
+objects of `types.py` directly; no ORM objects on read paths. Plain relations are declared
+(`core.rows_by_key`, `core.rows_grouped_by`: table, key, order, filters); the others, which join,
+pick each country's latest edition or count, are functions.
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select, union
+from sqlalchemy import Select, case, exists, func, select, union
 from sqlalchemy.orm import aliased
 
-from core import Context, models
+from core import Context, models, rows_by_key, rows_grouped_by
 from plugins.fiscal_openness.methodology import (
     PRINCIPLE_NUMBERS,
     BudgetDocumentKind,
@@ -24,7 +26,8 @@ from plugins.fiscal_openness.methodology import (
 from plugins.fiscal_openness.models import BudgetDocument as DocumentRow
 from plugins.fiscal_openness.models import Commitment, CommitmentPrinciple, Survey
 
-KIND_ORDER = {kind: i for i, kind in enumerate(BudgetDocumentKind)}
+# The budget documents of a year in the order of the budget cycle (their enumeration's order).
+KIND_ORDER = case({kind: i for i, kind in enumerate(BudgetDocumentKind)}, value=DocumentRow.kind)
 
 
 # --- By parent: one list or object per key -------------------------------------------------------
@@ -81,17 +84,12 @@ async def surveys_by_group(
     return [found.get(key, []) for key in keys]
 
 
-async def documents_by_country(
-    ctx: Context, keys: list[int], fiscal_year: int | None = None
-) -> list[list[types.BudgetDocument]]:
-    stmt = select(*DocumentRow.__table__.c).where(ctx.db.any_of(DocumentRow.country_id, keys))
-    if fiscal_year is not None:
-        stmt = stmt.where(DocumentRow.fiscal_year == fiscal_year)
-    rows = sorted(await _rows(ctx, stmt), key=lambda r: (-r.fiscal_year, KIND_ORDER[r.kind]))
-    found: dict[int, list[types.BudgetDocument]] = defaultdict(list)
-    for row in rows:
-        found[row.country_id].append(types.BudgetDocument.from_row(row))
-    return [found.get(key, []) for key in keys]
+documents_by_country = rows_grouped_by(
+    DocumentRow.country_id,
+    lambda: types.BudgetDocument,
+    order_by=(DocumentRow.fiscal_year.desc(), KIND_ORDER, DocumentRow.id),
+    filters={"fiscal_year": DocumentRow.fiscal_year},
+)
 
 
 async def commitments_by_group(
@@ -146,19 +144,8 @@ async def coverage_by_group(
 # --- By primary key, for node(id:) -------------------------------------------------------------
 
 
-async def _by_id(ctx: Context, model: Any, keys: list[int], build: Any) -> list[Any]:
-    stmt = select(*model.__table__.c).where(ctx.db.any_of(model.id, keys))
-    async with ctx.db.read() as conn:
-        found = {row.id: build(row) for row in await conn.execute(stmt)}
-    return [found.get(key) for key in keys]
-
-
-async def surveys_by_id(ctx: Context, keys: list[int]) -> list[types.OpenBudgetSurvey | None]:
-    return await _by_id(ctx, Survey, keys, types.OpenBudgetSurvey.from_row)
-
-
-async def documents_by_id(ctx: Context, keys: list[int]) -> list[types.BudgetDocument | None]:
-    return await _by_id(ctx, DocumentRow, keys, types.BudgetDocument.from_row)
+surveys_by_id = rows_by_key(Survey.id, lambda: types.OpenBudgetSurvey)
+documents_by_id = rows_by_key(DocumentRow.id, lambda: types.BudgetDocument)
 
 
 async def commitments_by_id(ctx: Context, keys: list[int]) -> list[types.FiscalCommitment | None]:

@@ -1,5 +1,5 @@
-"""Mutations of the fiscal openness area: one input object, one transaction (`in_transaction`
-around a function of services.py), a payload with `userErrors`.
+"""Mutations of the fiscal openness area: one input object, one transaction around a function of
+services.py, a payload with `userErrors` (`core.mutation_payload`).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from core import UserError, in_transaction, prefetched
+from core import UserError, mutation_payload
 from plugins.fiscal_openness import services
 from plugins.fiscal_openness.methodology import (
     BudgetDocumentKind,
@@ -148,12 +148,11 @@ async def open_budget_survey_record(
     info: Info, input: OpenBudgetSurveyRecordInput
 ) -> OpenBudgetSurveyPayload:
     values = _given(input, *SURVEY_FIELDS)
-    row, errors = await in_transaction(
-        info.context, lambda conn: services.record_survey(conn, input.country, values)
-    )
-    survey = None if row is None else OpenBudgetSurvey.from_row(row)
-    return await prefetched(
-        info, OpenBudgetSurveyPayload(open_budget_survey=survey, user_errors=errors)
+    return await mutation_payload(
+        info,
+        lambda conn: services.record_survey(conn, input.country, values),
+        OpenBudgetSurveyPayload,
+        open_budget_survey=OpenBudgetSurvey,
     )
 
 
@@ -162,12 +161,11 @@ async def open_budget_survey_correct(
     info: Info, input: OpenBudgetSurveyCorrectInput
 ) -> OpenBudgetSurveyPayload:
     changes = _given(input, *SURVEY_FIELDS)
-    row, errors = await in_transaction(
-        info.context, lambda conn: services.correct_survey(conn, input.id, changes)
-    )
-    survey = None if row is None else OpenBudgetSurvey.from_row(row)
-    return await prefetched(
-        info, OpenBudgetSurveyPayload(open_budget_survey=survey, user_errors=errors)
+    return await mutation_payload(
+        info,
+        lambda conn: services.correct_survey(conn, input.id, changes),
+        OpenBudgetSurveyPayload,
+        open_budget_survey=OpenBudgetSurvey,
     )
 
 
@@ -176,12 +174,11 @@ async def budget_document_record(
     info: Info, input: BudgetDocumentRecordInput
 ) -> BudgetDocumentPayload:
     values = _given(input, *DOCUMENT_FIELDS)
-    row, errors = await in_transaction(
-        info.context, lambda conn: services.record_document(conn, input.country, values)
-    )
-    document = None if row is None else BudgetDocument.from_row(row)
-    return await prefetched(
-        info, BudgetDocumentPayload(budget_document=document, user_errors=errors)
+    return await mutation_payload(
+        info,
+        lambda conn: services.record_document(conn, input.country, values),
+        BudgetDocumentPayload,
+        budget_document=BudgetDocument,
     )
 
 
@@ -190,12 +187,11 @@ async def budget_document_correct(
     info: Info, input: BudgetDocumentCorrectInput
 ) -> BudgetDocumentPayload:
     changes = _given(input, *DOCUMENT_FIELDS)
-    row, errors = await in_transaction(
-        info.context, lambda conn: services.correct_document(conn, input.id, changes)
-    )
-    document = None if row is None else BudgetDocument.from_row(row)
-    return await prefetched(
-        info, BudgetDocumentPayload(budget_document=document, user_errors=errors)
+    return await mutation_payload(
+        info,
+        lambda conn: services.correct_document(conn, input.id, changes),
+        BudgetDocumentPayload,
+        budget_document=BudgetDocument,
     )
 
 
@@ -206,15 +202,13 @@ async def fiscal_commitment_record(
     info: Info, input: FiscalCommitmentRecordInput
 ) -> FiscalCommitmentPayload:
     values = _given(input, "kind", "title", "reference", "url")
-    result, errors = await in_transaction(
-        info.context,
+    return await mutation_payload(
+        info,
         lambda conn: services.record_commitment(
             conn, input.group_id, input.country, input.principles, values
         ),
-    )
-    commitment = None if result is None else FiscalCommitment.from_row(*result)
-    return await prefetched(
-        info, FiscalCommitmentPayload(fiscal_commitment=commitment, user_errors=errors)
+        FiscalCommitmentPayload,
+        fiscal_commitment=lambda result: FiscalCommitment.from_row(*result),
     )
 
 
@@ -225,15 +219,13 @@ async def fiscal_commitment_correct(
     changes = _given(input, "kind", "title", "reference", "url")
     # Left out: unchanged. Given (null counts as empty): replaces them, and must name one.
     principles = None if input.principles is strawberry.UNSET else input.principles or []
-    result, errors = await in_transaction(
-        info.context,
+    return await mutation_payload(
+        info,
         lambda conn: services.correct_commitment(
             conn, input.id, input.country, principles, changes
         ),
-    )
-    commitment = None if result is None else FiscalCommitment.from_row(*result)
-    return await prefetched(
-        info, FiscalCommitmentPayload(fiscal_commitment=commitment, user_errors=errors)
+        FiscalCommitmentPayload,
+        fiscal_commitment=lambda result: FiscalCommitment.from_row(*result),
     )
 
 

@@ -1,18 +1,16 @@
 """Root queries of the fiscal openness area, and how `node(id:)` fetches its `Node` types.
 
-Each root query filters, orders and pages its records with `core.paginate` and returns
-`await prefetched(info, page)`, so the relations selected below load a level at a time.
+Each root query filters its records and answers one page of them in order with
+`core.query_page`, which loads the relations selected below a level at a time.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 import strawberry
 from sqlalchemy import select
 from strawberry.types import Info
 
-from core import Connection, count_of, models, paginate, prefetched
+from core import Connection, in_country, models, query_page
 from plugins.fiscal_openness.loaders import commitments_by_id, documents_by_id, surveys_by_id
 from plugins.fiscal_openness.methodology import BudgetDocumentKind, BudgetDocumentStatus
 from plugins.fiscal_openness.models import BudgetDocument as DocumentRow
@@ -23,13 +21,6 @@ from plugins.fiscal_openness.types import (
     FiscalCommitment,
     OpenBudgetSurvey,
 )
-
-
-def _country_is(column: Any, code: str) -> Any:
-    code = code.strip().upper()
-    country = models.Country
-    match = country.alpha2 == code if len(code) == 2 else country.alpha3 == code
-    return column.in_(select(country.id).where(match))
 
 
 @strawberry.input(description="Narrow the Open Budget Survey results; all given conditions apply.")
@@ -61,21 +52,11 @@ async def open_budget_surveys(
     if f.edition is not None:
         stmt = stmt.where(Survey.edition == f.edition)
     if f.country:
-        stmt = stmt.where(_country_is(Survey.country_id, f.country))
+        stmt = stmt.where(in_country(Survey.country_id, f.country))
     if f.min_transparency is not None:
         stmt = stmt.where(Survey.transparency_score >= f.min_transparency)
-    db = info.context.db
-    async with db.read() as conn:
-        page = await paginate(
-            conn,
-            stmt,
-            (models.Country.name, Survey.edition, Survey.id),
-            OpenBudgetSurvey.from_row,
-            first=first,
-            after=after,
-            count=count_of(db.read, stmt),
-        )
-    return await prefetched(info, page)
+    order = (models.Country.name, Survey.edition, Survey.id)
+    return await query_page(info, stmt, order, OpenBudgetSurvey, first=first, after=after)
 
 
 @strawberry.field(
@@ -92,25 +73,15 @@ async def budget_documents_query(
         models.Country, models.Country.id == DocumentRow.country_id
     )
     if f.country:
-        stmt = stmt.where(_country_is(DocumentRow.country_id, f.country))
+        stmt = stmt.where(in_country(DocumentRow.country_id, f.country))
     if f.fiscal_year is not None:
         stmt = stmt.where(DocumentRow.fiscal_year == f.fiscal_year)
     if f.kind:
         stmt = stmt.where(DocumentRow.kind.in_(f.kind))
     if f.status:
         stmt = stmt.where(DocumentRow.status.in_(f.status))
-    db = info.context.db
-    async with db.read() as conn:
-        page = await paginate(
-            conn,
-            stmt,
-            (models.Country.name, DocumentRow.fiscal_year, DocumentRow.id),
-            BudgetDocument.from_row,
-            first=first,
-            after=after,
-            count=count_of(db.read, stmt),
-        )
-    return await prefetched(info, page)
+    order = (models.Country.name, DocumentRow.fiscal_year, DocumentRow.id)
+    return await query_page(info, stmt, order, BudgetDocument, first=first, after=after)
 
 
 QUERY_FIELDS = [open_budget_surveys, budget_documents_query]

@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core import ConstraintError, Rejected, UserError, models, pk_of, user_error
+from core import ConstraintError, Rejected, UserErrors, models, pk_of, row_by_id, user_error
 from plugins.fiscal_openness import KEY
 from plugins.fiscal_openness.methodology import (
     DOCUMENT_TITLES,
@@ -59,70 +58,14 @@ def today() -> date:
     return date.today()
 
 
-class Problems:
-    """Collects user errors; `check()` rejects the whole input if there is any."""
-
-    def __init__(self) -> None:
-        self.errors: list[UserError] = []
-
-    def add(self, code: str, message: str, field: str) -> None:
-        self.errors.append(user_error(code, message, field))
-
-    def check(self) -> None:
-        if self.errors:
-            raise Rejected(*self.errors)
-
-    def text(self, value: str | None, field: str, max_len: int, *, required: bool) -> None:
-        if value is None:
-            return
-        if required and not value.strip():
-            self.add("REQUIRED", f"{field} must not be blank", field)
-        elif len(value) > max_len:
-            self.add("TOO_LONG", f"{field} is longer than {max_len} characters", field)
-
-    def url(self, value: str | None, field: str) -> None:
-        if value is None:
-            return
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc or len(value) > 500:
-            self.add(
-                "INVALID_URL", f"{field} must be an http(s) URL of at most 500 characters", field
-            )
-
-    def score(self, value: int | None, field: str) -> None:
-        if value is not None and not 0 <= value <= SCALE_MAX:
-            self.add(
-                "SCORE_OUT_OF_RANGE",
-                f"{field} must be between 0 and {SCALE_MAX}, got {value}",
-                field,
-            )
-
-
-async def country_id(conn: AsyncConnection, code: str, problems: Problems, field: str) -> int:
-    """The id of the country with this ISO alpha-2 or alpha-3 code (0 and a problem if none)."""
-    code = code.strip().upper()
-    column = models.Country.alpha2 if len(code) == 2 else models.Country.alpha3
-    found = (await conn.execute(select(models.Country.id).where(column == code))).scalar()
-    if found is None:
-        problems.add("UNKNOWN_COUNTRY", f"no OGP country with ISO code {code!r}", field)
-        return 0
-    return found
-
-
-async def _existing(conn: AsyncConnection, model: Any, global_id: str, type_name: str) -> Any:
-    """The row a `...Correct` mutation changes, locked for the transaction; NOT_FOUND if none."""
-    pk = pk_of(global_id, type_name)
-    row = None
-    if pk is not None:
-        stmt = select(*model.__table__.c).where(model.id == pk).with_for_update()
-        row = (await conn.execute(stmt)).first()
-    if row is None:
-        raise Rejected(user_error("NOT_FOUND", f"no {type_name} with id {global_id!r}", "id"))
-    return row
+async def _country(conn: AsyncConnection, code: str, problems: UserErrors) -> int:
+    """The id of the country with this alpha-2 or alpha-3 code; UNKNOWN_COUNTRY if none (and 0,
+    not None: a commitment's missing country is a different error, REQUIRED)."""
+    return await problems.country(conn, code, "country") or 0
 
 
 def _check_not_cleared(
-    changes: dict[str, Any], required: tuple[str, ...], problems: Problems
+    changes: dict[str, Any], required: tuple[str, ...], problems: UserErrors
 ) -> None:
     """A correction may leave a field out, but not set a required one to null (a null note is
     an empty one)."""
@@ -131,7 +74,7 @@ def _check_not_cleared(
     for name in required:
         if name in changes and changes[name] is None:
             problems.add("REQUIRED", f"{_camel(name)} cannot be cleared", _camel(name))
-    problems.check()
+    problems.raise_if_any()
 
 
 def _merge(row: Any, changes: Mapping[str, Any]) -> dict[str, Any]:
@@ -141,7 +84,7 @@ def _merge(row: Any, changes: Mapping[str, Any]) -> dict[str, Any]:
 # --- Open Budget Survey results ------------------------------------------------------------------
 
 
-def _check_survey(values: Mapping[str, Any], problems: Problems) -> None:
+def _check_survey(values: Mapping[str, Any], problems: UserErrors) -> None:
     edition = values["edition"]
     if not FIRST_EDITION <= edition <= today().year:
         problems.add(
@@ -149,17 +92,17 @@ def _check_survey(values: Mapping[str, Any], problems: Problems) -> None:
             f"edition must be a survey year from {FIRST_EDITION} to this year, got {edition}",
             "edition",
         )
-    problems.score(values["transparency_score"], "transparencyScore")
-    problems.score(values["participation_score"], "participationScore")
-    problems.score(values["oversight_score"], "oversightScore")
+    for measure in ("transparency", "participation", "oversight"):
+        score = values[f"{measure}_score"]
+        problems.in_range(score, f"{measure}Score", 0, SCALE_MAX, "SCORE_OUT_OF_RANGE")
     problems.text(values["methodology_version"], "methodologyVersion", 100, required=True)
     problems.url(values["source_url"], "sourceUrl")
     problems.text(values["note"], "note", 500, required=False)
 
 
 async def record_survey(conn: AsyncConnection, country: str, values: dict[str, Any]) -> Any:
-    problems = Problems()
-    values["country_id"] = await country_id(conn, country, problems, "country")
+    problems = UserErrors()
+    values["country_id"] = await _country(conn, country, problems)
     defaults = {
         "methodology_version": f"OBS {values['edition']}",
         "source_url": OBS_URL,
@@ -169,7 +112,7 @@ async def record_survey(conn: AsyncConnection, country: str, values: dict[str, A
         if values.get(name) is None:
             values[name] = default
     _check_survey(values, problems)
-    problems.check()
+    problems.raise_if_any()
     taken = await conn.execute(
         select(Survey.id).where(
             Survey.country_id == values["country_id"], Survey.edition == values["edition"]
@@ -189,13 +132,13 @@ async def record_survey(conn: AsyncConnection, country: str, values: dict[str, A
 
 
 async def correct_survey(conn: AsyncConnection, global_id: str, changes: dict[str, Any]) -> Any:
-    row = await _existing(conn, Survey, global_id, "OpenBudgetSurvey")
-    problems = Problems()
+    row = await row_by_id(conn, Survey, global_id, "OpenBudgetSurvey")
+    problems = UserErrors()
     _check_not_cleared(
         changes, ("edition", "transparency_score", "methodology_version", "source_url"), problems
     )
     _check_survey(_merge(row, changes), problems)
-    problems.check()
+    problems.raise_if_any()
     if not changes:
         return row
     stmt = (
@@ -207,7 +150,7 @@ async def correct_survey(conn: AsyncConnection, global_id: str, changes: dict[st
 # --- Key budget documents ------------------------------------------------------------------------
 
 
-def _check_document(values: Mapping[str, Any], problems: Problems) -> None:
+def _check_document(values: Mapping[str, Any], problems: UserErrors) -> None:
     fiscal_year: int = values["fiscal_year"]
     kind: BudgetDocumentKind = values["kind"]
     published_on: date | None = values["published_on"]
@@ -244,12 +187,12 @@ def _check_document(values: Mapping[str, Any], problems: Problems) -> None:
 
 
 async def record_document(conn: AsyncConnection, country: str, values: dict[str, Any]) -> Any:
-    problems = Problems()
-    values["country_id"] = await country_id(conn, country, problems, "country")
+    problems = UserErrors()
+    values["country_id"] = await _country(conn, country, problems)
     if values.get("note") is None:
         values["note"] = ""
     _check_document(values, problems)
-    problems.check()
+    problems.raise_if_any()
     taken = await conn.execute(
         select(BudgetDocument.id).where(
             BudgetDocument.country_id == values["country_id"],
@@ -271,11 +214,11 @@ async def record_document(conn: AsyncConnection, country: str, values: dict[str,
 
 
 async def correct_document(conn: AsyncConnection, global_id: str, changes: dict[str, Any]) -> Any:
-    row = await _existing(conn, BudgetDocument, global_id, "BudgetDocument")
-    problems = Problems()
+    row = await row_by_id(conn, BudgetDocument, global_id, "BudgetDocument")
+    problems = UserErrors()
     _check_not_cleared(changes, ("fiscal_year", "kind", "status"), problems)
     _check_document(_merge(row, changes), problems)
-    problems.check()
+    problems.raise_if_any()
     if not changes:
         return row
     stmt = (
@@ -290,7 +233,7 @@ async def correct_document(conn: AsyncConnection, global_id: str, changes: dict[
 # --- Priority areas and commitments, with the GIFT principles they address -----------------------
 
 
-async def fiscal_group_id(conn: AsyncConnection, global_id: str, problems: Problems) -> int:
+async def fiscal_group_id(conn: AsyncConnection, global_id: str, problems: UserErrors) -> int:
     pk = pk_of(global_id, "WorkingGroup")
     theme = None
     if pk is not None:
@@ -303,7 +246,7 @@ async def fiscal_group_id(conn: AsyncConnection, global_id: str, problems: Probl
     return pk or 0
 
 
-def _check_commitment(values: Mapping[str, Any], problems: Problems) -> None:
+def _check_commitment(values: Mapping[str, Any], problems: UserErrors) -> None:
     problems.text(values["title"], "title", 300, required=True)
     problems.text(values["reference"], "reference", 50, required=False)
     problems.url(values["url"], "url")
@@ -312,7 +255,7 @@ def _check_commitment(values: Mapping[str, Any], problems: Problems) -> None:
         problems.add("REQUIRED", "an action plan commitment belongs to a country", "country")
 
 
-def _check_principles(principles: list[GiftPrinciple] | None, problems: Problems) -> None:
+def _check_principles(principles: list[GiftPrinciple] | None, problems: UserErrors) -> None:
     if principles is not None and not principles:
         problems.add("REQUIRED", "name at least one GIFT principle", "principles")
 
@@ -337,14 +280,14 @@ async def record_commitment(
     principles: list[GiftPrinciple],
     values: dict[str, Any],
 ) -> tuple[Any, list[GiftPrinciple]]:
-    problems = Problems()
+    problems = UserErrors()
     values["group_id"] = await fiscal_group_id(conn, group_id, problems)
     values["country_id"] = None
     if country is not None:
-        values["country_id"] = await country_id(conn, country, problems, "country")
+        values["country_id"] = await _country(conn, country, problems)
     _check_commitment(values, problems)
     _check_principles(principles, problems)
-    problems.check()
+    problems.raise_if_any()
     stmt = insert(Commitment).values(**values).returning(*Commitment.__table__.c)
     row = (await conn.execute(stmt)).one()
     return row, await _set_principles(conn, row.id, principles)
@@ -358,16 +301,16 @@ async def correct_commitment(
     changes: dict[str, Any],
 ) -> tuple[Any, list[GiftPrinciple]]:
     """`country`: a code, None to clear it, or `UNSET` (any other value) to leave it."""
-    row = await _existing(conn, Commitment, global_id, "FiscalCommitment")
-    problems = Problems()
+    row = await row_by_id(conn, Commitment, global_id, "FiscalCommitment")
+    problems = UserErrors()
     _check_not_cleared(changes, ("kind", "title"), problems)
     if country is None or isinstance(country, str):
         changes["country_id"] = None
         if country is not None:
-            changes["country_id"] = await country_id(conn, country, problems, "country")
+            changes["country_id"] = await _country(conn, country, problems)
     _check_commitment(_merge(row, changes), problems)
     _check_principles(principles, problems)
-    problems.check()
+    problems.raise_if_any()
     if changes:
         stmt = update(Commitment).where(Commitment.id == row.id).values(**changes)
         row = (await conn.execute(stmt.returning(*Commitment.__table__.c))).one()

@@ -2,7 +2,9 @@
 `Country`.
 
 Every list below a parent is a `@relation` whose loader (loaders.py) reads all the parents' rows
-in ONE statement; `from_row` maps a row of the plugin's tables (models.py) to its type.
+in ONE statement. Rows of the plugin's tables (models.py) become these types through
+`core.from_row` (fields read the columns of the same name); a type whose fields are computed from
+its row keeps a `from_row` classmethod, which the core's declared loaders use.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Annotated, Any, ClassVar
 
 import strawberry
 
-from core import load_countries, relation, types
+from core import from_row, load_countries, relation, types
 from plugins.fiscal_openness.loaders import (
     commitments_by_group,
     coverage_by_group,
@@ -81,18 +83,14 @@ class OpenBudgetSurvey(types.Node):
         def score(measure: OpenBudgetMeasure, value: int | None) -> OpenBudgetScore | None:
             return None if value is None else OpenBudgetScore.of(row, measure, value)
 
-        return cls(
-            pk=row.id,
-            country_pk=row.country_id,
-            edition=row.edition,
+        return from_row(
+            cls,
+            row,
             transparency=OpenBudgetScore.of(
                 row, OpenBudgetMeasure.TRANSPARENCY, row.transparency_score
             ),
             participation=score(OpenBudgetMeasure.PARTICIPATION, row.participation_score),
             oversight=score(OpenBudgetMeasure.OVERSIGHT, row.oversight_score),
-            methodology_version=row.methodology_version,
-            source_url=row.source_url,
-            note=row.note,
         )
 
     @strawberry.field(
@@ -126,19 +124,6 @@ class BudgetDocument(types.Node):
     published_on: date | None = strawberry.field(description="When it was made public.")
     url: str | None = strawberry.field(description="Where the published document is.")
     note: str
-
-    @classmethod
-    def from_row(cls, row: Any) -> BudgetDocument:
-        return cls(
-            pk=row.id,
-            country_pk=row.country_id,
-            fiscal_year=row.fiscal_year,
-            kind=row.kind,
-            status=row.status,
-            published_on=row.published_on,
-            url=row.url,
-            note=row.note,
-        )
 
     @strawberry.field(
         description="The document's official name, e.g. \"Executive's Budget Proposal\"."
@@ -182,15 +167,8 @@ class FiscalCommitment(types.Node):
 
     @classmethod
     def from_row(cls, row: Any, principles: list[GiftPrinciple]) -> FiscalCommitment:
-        return cls(
-            pk=row.id,
-            country_pk=row.country_id,
-            kind=row.kind,
-            title=row.title,
-            reference=row.reference,
-            url=row.url,
-            principles=sorted(principles, key=PRINCIPLE_NUMBERS.__getitem__),
-        )
+        """A commitment row with the principles it addresses, put in GIFT's order."""
+        return from_row(cls, row, principles=sorted(principles, key=PRINCIPLE_NUMBERS.__getitem__))
 
     @relation(load_countries, key="country_pk", description="Whose action plan it is in.")
     def country(self) -> types.Country | None: ...
