@@ -36,21 +36,21 @@ def ogp_wg_migrations() -> Path:
 
 @hookimpl
 def ogp_wg_group_type() -> type:
-    from plugins.open_data.schema import OpenDataGroup
+    from plugins.open_data.types import OpenDataGroup
 
     return OpenDataGroup
 
 
 @hookimpl
 def ogp_wg_type_fields() -> dict[str, list[Any]]:
-    from plugins.open_data.schema import COUNTRY_FIELDS
+    from plugins.open_data.types import COUNTRY_FIELDS
 
     return {"Country": COUNTRY_FIELDS}
 
 
 @hookimpl
 def ogp_wg_query_fields() -> list[Any]:
-    from plugins.open_data.schema import QUERY_FIELDS
+    from plugins.open_data.queries import QUERY_FIELDS
 
     return QUERY_FIELDS
 
@@ -71,7 +71,7 @@ def ogp_wg_constraint_errors() -> dict[str, Any]:
 
 @hookimpl
 def ogp_wg_node_loaders() -> dict[type, Any]:
-    from plugins.open_data.nodes import NODE_LOADERS
+    from plugins.open_data.queries import NODE_LOADERS
 
     return NODE_LOADERS
 

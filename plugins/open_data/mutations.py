@@ -1,5 +1,5 @@
 """Root mutations of the open data area: one input object, a payload with `userErrors`, one
-transaction each (`core.in_transaction`), the write itself in `plugins.open_data.services`.
+transaction each (`core.mutation_payload`), the write itself in `plugins.open_data.services`.
 
 `...Record` mutations add a record, and with `replace: true` correct the one already stored under
 the same key (country + government, dataset URL, country + ODIN edition). Portals, whose figures
@@ -14,14 +14,14 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from core import UserError, in_transaction, prefetched
+from core import UserError, mutation_payload
 from plugins.open_data import services
 from plugins.open_data.models import (
     DataPortalPlatform,
     HighValueDatasetCategory,
     OpenDataCharterLevel,
 )
-from plugins.open_data.schema import (
+from plugins.open_data.types import (
     DataPortal,
     HighValueDataset,
     OdinScore,
@@ -149,11 +149,12 @@ async def charter_adoption_record(
     info: Info, input: CharterAdoptionRecordInput
 ) -> CharterAdoptionPayload:
     data = services.Adoption(**vars(input))
-    row, errors = await in_transaction(
-        info.context, lambda conn: services.record_adoption(conn, data)
+    return await mutation_payload(
+        info,
+        lambda conn: services.record_adoption(conn, data),
+        CharterAdoptionPayload,
+        adopter=OpenDataCharterAdopter,
     )
-    adopter = row and OpenDataCharterAdopter.from_row(row)
-    return await prefetched(info, CharterAdoptionPayload(adopter=adopter, user_errors=errors))
 
 
 @strawberry.mutation(description="Record a government open data portal.")
@@ -161,40 +162,46 @@ async def data_portal_record(info: Info, input: DataPortalRecordInput) -> DataPo
     values = vars(input).copy()
     country = values.pop("country")
     changes = services.PortalChanges(**values)
-    row, errors = await in_transaction(
-        info.context, lambda conn: services.record_portal(conn, country, changes)
+    return await mutation_payload(
+        info,
+        lambda conn: services.record_portal(conn, country, changes),
+        DataPortalPayload,
+        data_portal=DataPortal,
     )
-    portal = row and DataPortal.from_row(row)
-    return await prefetched(info, DataPortalPayload(data_portal=portal, user_errors=errors))
 
 
 @strawberry.mutation(description="Correct a data portal: its URL, platform, count, API, notes.")
 async def data_portal_update(info: Info, input: DataPortalUpdateInput) -> DataPortalPayload:
     values = {name: _given(value) for name, value in vars(input).items() if name != "id"}
     changes = services.PortalChanges(**values)
-    row, errors = await in_transaction(
-        info.context, lambda conn: services.update_portal(conn, input.id, changes)
+    return await mutation_payload(
+        info,
+        lambda conn: services.update_portal(conn, input.id, changes),
+        DataPortalPayload,
+        data_portal=DataPortal,
     )
-    portal = row and DataPortal.from_row(row)
-    return await prefetched(info, DataPortalPayload(data_portal=portal, user_errors=errors))
 
 
 @strawberry.mutation(description="Record a high-value dataset and its openness elements.")
 async def dataset_record(info: Info, input: DatasetRecordInput) -> DatasetPayload:
     data = services.Dataset(**vars(input))
-    row, errors = await in_transaction(
-        info.context, lambda conn: services.record_dataset(conn, data)
+    return await mutation_payload(
+        info,
+        lambda conn: services.record_dataset(conn, data),
+        DatasetPayload,
+        dataset=HighValueDataset,
     )
-    dataset = row and HighValueDataset.from_row(row)
-    return await prefetched(info, DatasetPayload(dataset=dataset, user_errors=errors))
 
 
 @strawberry.mutation(description="Record a country's ODIN scores for one edition.")
 async def odin_score_record(info: Info, input: OdinScoreRecordInput) -> OdinScorePayload:
     data = services.Odin(**vars(input))
-    row, errors = await in_transaction(info.context, lambda conn: services.record_odin(conn, data))
-    score = row and OdinScore.from_row(row)
-    return await prefetched(info, OdinScorePayload(odin_score=score, user_errors=errors))
+    return await mutation_payload(
+        info,
+        lambda conn: services.record_odin(conn, data),
+        OdinScorePayload,
+        odin_score=OdinScore,
+    )
 
 
 MUTATION_FIELDS = [

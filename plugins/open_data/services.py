@@ -7,17 +7,15 @@ that a concurrent write could still hit are mapped to the same codes below.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core import ConstraintError, Rejected, UserError, models, pk_of, user_error
+from core import ConstraintError, Rejected, UserErrors, pk_of, row_by_id, user_error
 from plugins.open_data import models as tables
 from plugins.open_data.models import (
     CHARTER_LAUNCHED,
@@ -60,53 +58,14 @@ UNSET: Any = object()
 # --- checks --------------------------------------------------------------------------------------
 
 
-class Checks:
-    """Collects every problem of one input, so the caller fixes them all in one go."""
+def _score(check: UserErrors, value: float, field: str) -> None:
+    """An ODIN score: 0-100 (NaN and infinities are out of range too)."""
+    check.in_range(value, field, 0, ODIN_SCALE_MAX, "SCORE_OUT_OF_RANGE")
 
-    def __init__(self) -> None:
-        self.errors: list[UserError] = []
 
-    def add(self, code: str, message: str, field: str) -> None:
-        self.errors.append(user_error(code, message, field))
-
-    def text(self, value: str | None, field: str, max_len: int, *, required: bool = True) -> None:
-        if value is None:
-            return
-        if required and not value.strip():
-            self.add("REQUIRED", f"{field} must not be blank", field)
-        elif len(value) > max_len:
-            self.add("TOO_LONG", f"{field} is longer than {max_len} characters", field)
-
-    def url(self, value: str | None, field: str) -> None:
-        if value is None:
-            return
-        parts = urlsplit(value.strip())
-        if parts.scheme not in ("http", "https") or not parts.hostname or " " in value.strip():
-            self.add("INVALID_URL", f"{field} must be an http(s) URL, got {value!r}", field)
-        elif len(value) > 500:
-            self.add("TOO_LONG", f"{field} is longer than 500 characters", field)
-
-    def score(self, value: float, field: str) -> None:
-        if not (math.isfinite(value) and 0 <= value <= ODIN_SCALE_MAX):
-            self.add("SCORE_OUT_OF_RANGE", f"{field} must be between 0 and 100, got {value}", field)
-
-    def count(self, value: int | None, field: str) -> None:
-        if value is not None and value < 0:
-            self.add("NEGATIVE_COUNT", f"{field} must not be negative, got {value}", field)
-
-    async def country(self, conn: AsyncConnection, code: str, field: str = "country") -> int:
-        """The id of the country with this ISO alpha-2 or alpha-3 code (0 if unknown)."""
-        code = code.strip().upper()
-        column = models.Country.alpha2 if len(code) == 2 else models.Country.alpha3
-        country_id = (await conn.execute(select(models.Country.id).where(column == code))).scalar()
-        if country_id is None:
-            self.add("UNKNOWN_COUNTRY", f"no country with ISO code {code!r}", field)
-            return 0
-        return country_id
-
-    def done(self) -> None:
-        if self.errors:
-            raise Rejected(*self.errors)
+def _count(check: UserErrors, value: int | None, field: str) -> None:
+    if value is not None and value < 0:
+        check.add("NEGATIVE_COUNT", f"{field} must not be negative, got {value}", field)
 
 
 def _returning(model: Any) -> Any:
@@ -142,7 +101,7 @@ class Adoption:
 
 
 async def record_adoption(conn: AsyncConnection, data: Adoption) -> Any:
-    check = Checks()
+    check = UserErrors()
     check.text(data.government, "government", 200)
     if data.adopted_on < CHARTER_LAUNCHED:
         check.add(
@@ -152,7 +111,7 @@ async def record_adoption(conn: AsyncConnection, data: Adoption) -> Any:
         )
     check.url(data.source_url, "sourceUrl")
     country_id = await check.country(conn, data.country)
-    check.done()
+    check.raise_if_any()
 
     adopter = tables.CharterAdopter
     government = data.government.strip()
@@ -209,7 +168,7 @@ class PortalChanges:
     checked_on: Any = UNSET
     notes: Any = UNSET
 
-    def validate(self, check: Checks) -> None:
+    def validate(self, check: UserErrors) -> None:
         given = self.values()
         for name in ("name", "url", "platform", "has_api"):
             if name in given and given[name] is None:
@@ -217,7 +176,7 @@ class PortalChanges:
                 check.add("REQUIRED", f"{field} cannot be null", field)
         check.text(given.get("name"), "name", 200)
         check.url(given.get("url"), "url")
-        check.count(given.get("dataset_count"), "datasetCount")
+        _count(check, given.get("dataset_count"), "datasetCount")
         check.text(given.get("notes"), "notes", 500, required=False)
 
     def values(self) -> dict[str, Any]:
@@ -246,10 +205,10 @@ async def _portal_url_taken(conn: AsyncConnection, url: str, other_than: int = 0
 
 
 async def record_portal(conn: AsyncConnection, country: str, changes: PortalChanges) -> Any:
-    check = Checks()
+    check = UserErrors()
     changes.validate(check)
     country_id = await check.country(conn, country)
-    check.done()
+    check.raise_if_any()
     values = {"notes": ""} | changes.values()
     await _portal_url_taken(conn, values["url"])
     return await _save(conn, tables.DataPortal, None, {"country_id": country_id, **values})
@@ -257,19 +216,16 @@ async def record_portal(conn: AsyncConnection, country: str, changes: PortalChan
 
 async def update_portal(conn: AsyncConnection, portal_id: str, changes: PortalChanges) -> Any:
     portal = tables.DataPortal
-    pk = pk_of(portal_id, "DataPortal") or 0
-    found = (await conn.execute(select(portal.id).where(portal.id == pk))).scalar()
-    if found is None:
-        raise Rejected(user_error("NOT_FOUND", f"no DataPortal with id {portal_id!r}", "id"))
-    check = Checks()
+    row = await row_by_id(conn, portal, portal_id, "DataPortal", for_update=False)
+    check = UserErrors()
     changes.validate(check)
-    check.done()
+    check.raise_if_any()
     values = changes.values()
     if "url" in values:
-        await _portal_url_taken(conn, values["url"], other_than=found)
+        await _portal_url_taken(conn, values["url"], other_than=row.id)
     if not values:
-        return (await conn.execute(select(*_returning(portal)).where(portal.id == found))).one()
-    return await _save(conn, portal, found, values)
+        return row
+    return await _save(conn, portal, row.id, values)
 
 
 # --- High-value datasets -------------------------------------------------------------------------
@@ -295,7 +251,7 @@ class Dataset:
 
 
 async def record_dataset(conn: AsyncConnection, data: Dataset) -> Any:
-    check = Checks()
+    check = UserErrors()
     check.text(data.title, "title", 300)
     check.url(data.url, "url")
     check.text(data.licence, "licence", 200, required=False)
@@ -323,7 +279,7 @@ async def record_dataset(conn: AsyncConnection, data: Dataset) -> Any:
             )
         else:
             portal_pk = found.id
-    check.done()
+    check.raise_if_any()
 
     dataset = tables.HighValueDataset
     url = data.url.strip()
@@ -375,7 +331,7 @@ class Odin:
 
 
 async def record_odin(conn: AsyncConnection, data: Odin) -> Any:
-    check = Checks()
+    check = UserErrors()
     edition = data.edition.strip()
     if not valid_edition(edition):
         check.add(
@@ -384,12 +340,12 @@ async def record_odin(conn: AsyncConnection, data: Odin) -> Any:
             "edition",
         )
     for name in ("score", "coverage", "openness"):
-        check.score(getattr(data, name), name)
+        _score(check, getattr(data, name), name)
     check.text(data.methodology_version, "methodologyVersion", 100)
     check.url(data.source_url, "sourceUrl")
     check.text(data.notes, "notes", 500, required=False)
     country_id = await check.country(conn, data.country)
-    check.done()
+    check.raise_if_any()
 
     odin = tables.OdinScore
     stmt = select(odin.id).where(odin.country_id == country_id, odin.edition == edition)

@@ -1,0 +1,192 @@
+"""Batch loaders of the open data area: each reads ALL the parents of a level in one statement.
+
+`load(ctx, keys, **arguments)` returns one value per key, in key order (`core.relation` calls it
+a whole level at a time; the `*_by_id` loaders serve `node(id:)`), so a list of countries or
+groups costs one statement per selected relation, whatever its length. Rows become the GraphQL
+objects of `types.py` directly (`core.from_row`). The plain relations are declared
+(`core.rows_by_key`, `core.rows_grouped_by`: table, key, order); those that go through a group's
+countries are functions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import partial
+from typing import Any
+
+from sqlalchemy import Select, select, union
+
+from core import (
+    Connection,
+    Context,
+    from_row,
+    models,
+    paginate_children,
+    rows_by_key,
+    rows_grouped_by,
+)
+from plugins.open_data import models as tables
+from plugins.open_data.models import HighValueDatasetCategory
+
+
+def columns(model: Any) -> Select[Any]:
+    """Every column of a plugin table, selected by name (rows map to types with `from_row`)."""
+    return select(*model.__table__.c)
+
+
+def _group_countries() -> Any:
+    """(group_id, country_id) of every group and the countries of its anchors and members."""
+    org = models.Organization
+    members = select(
+        models.Membership.group_id.label("group_id"), org.country_id.label("country_id")
+    ).join(org, org.id == models.Membership.organization_id)
+    anchors = select(models.Anchor.group_id, org.country_id).join(
+        org, org.id == models.Anchor.organization_id
+    )
+    return union(members, anchors).subquery("group_countries")
+
+
+load_portals = rows_by_key(tables.DataPortal.id, lambda: types.DataPortal)
+load_datasets_by_portal = rows_grouped_by(
+    tables.HighValueDataset.portal_id,
+    lambda: types.HighValueDataset,
+    order_by=(tables.HighValueDataset.title, tables.HighValueDataset.id),
+)
+
+
+# --- fields added to Country ---------------------------------------------------------------------
+
+
+adopters_by_country = rows_grouped_by(
+    tables.CharterAdopter.country_id,
+    lambda: types.OpenDataCharterAdopter,
+    order_by=(tables.CharterAdopter.adopted_on, tables.CharterAdopter.id),
+)
+
+
+async def load_charter_by_country(
+    ctx: Context, keys: list[int]
+) -> list[types.OpenDataCharterAdoption | None]:
+    """Each country's adopters summed up as one adoption (None: no adopter)."""
+    adopters = await adopters_by_country(ctx, keys)
+    return [types.OpenDataCharterAdoption.of(found) for found in adopters]
+
+
+load_portals_by_country = rows_grouped_by(
+    tables.DataPortal.country_id,
+    lambda: types.DataPortal,
+    order_by=(tables.DataPortal.name, tables.DataPortal.id),
+)
+load_odin_by_country = rows_grouped_by(
+    tables.OdinScore.country_id,
+    lambda: types.OdinScore,
+    order_by=(tables.OdinScore.edition.desc(),),  # one score per country and edition
+)
+
+
+# --- the group type ------------------------------------------------------------------------------
+
+
+async def load_group_adopters(
+    ctx: Context, keys: list[int]
+) -> list[list[types.OpenDataCharterAdopter]]:
+    gc = _group_countries()
+    stmt = (
+        columns(tables.CharterAdopter)
+        .add_columns(gc.c.group_id)
+        .join(gc, gc.c.country_id == tables.CharterAdopter.country_id)
+        .where(ctx.db.any_of(gc.c.group_id, keys))
+        .order_by(tables.CharterAdopter.adopted_on, tables.CharterAdopter.id)
+    )
+    async with ctx.db.read() as conn:
+        rows = (await conn.execute(stmt)).all()
+    found: dict[int, list[types.OpenDataCharterAdopter]] = defaultdict(list)
+    for row in rows:
+        found[row.group_id].append(from_row(types.OpenDataCharterAdopter, row))
+    return [found.get(key, []) for key in keys]
+
+
+async def load_group_portals(
+    ctx: Context, keys: list[int], first: int = 20, after: str | None = None
+) -> list[Connection[types.DataPortal]]:
+    gc = _group_countries()
+    stmt = columns(tables.DataPortal).join(gc, gc.c.country_id == tables.DataPortal.country_id)
+    pages = await paginate_children(
+        ctx.db,
+        stmt,
+        gc.c.group_id,
+        keys,
+        (tables.DataPortal.name, tables.DataPortal.id),
+        partial(from_row, types.DataPortal),
+        first=first,
+        after=after,
+    )
+    return [pages[key] for key in keys]
+
+
+async def load_group_datasets(
+    ctx: Context,
+    keys: list[int],
+    category: list[HighValueDatasetCategory] | None = None,
+    first: int = 20,
+    after: str | None = None,
+) -> list[Connection[types.HighValueDataset]]:
+    gc = _group_countries()
+    stmt = columns(tables.HighValueDataset).join(
+        gc, gc.c.country_id == tables.HighValueDataset.country_id
+    )
+    if category:
+        stmt = stmt.where(tables.HighValueDataset.category.in_(category))
+    pages = await paginate_children(
+        ctx.db,
+        stmt,
+        gc.c.group_id,
+        keys,
+        (tables.HighValueDataset.title, tables.HighValueDataset.id),
+        partial(from_row, types.HighValueDataset),
+        first=first,
+        after=after,
+    )
+    return [pages[key] for key in keys]
+
+
+async def load_group_odin(
+    ctx: Context,
+    keys: list[int],
+    edition: str | None = None,
+    first: int = 20,
+    after: str | None = None,
+) -> list[Connection[types.OdinScore]]:
+    gc = _group_countries()
+    country = models.Country
+    stmt = (
+        columns(tables.OdinScore)
+        .join(gc, gc.c.country_id == tables.OdinScore.country_id)
+        .join(country, country.id == tables.OdinScore.country_id)
+    )
+    if edition is not None:
+        stmt = stmt.where(tables.OdinScore.edition == edition.strip())
+    pages = await paginate_children(
+        ctx.db,
+        stmt,
+        gc.c.group_id,
+        keys,
+        (country.name, tables.OdinScore.edition, tables.OdinScore.id),
+        types.OdinScore.from_row,
+        first=first,
+        after=after,
+    )
+    return [pages[key] for key in keys]
+
+
+# --- by primary key, for node(id:) -------------------------------------------------------------
+
+
+adopters_by_id = rows_by_key(tables.CharterAdopter.id, lambda: types.OpenDataCharterAdopter)
+datasets_by_id = rows_by_key(tables.HighValueDataset.id, lambda: types.HighValueDataset)
+odin_scores_by_id = rows_by_key(tables.OdinScore.id, lambda: types.OdinScore)
+
+
+# Imported last, not first: types.py needs this module's loaders while its classes are being
+# defined, and the loaders above need `types` only when they run (as in core.schema.loaders).
+from plugins.open_data import types  # noqa: E402

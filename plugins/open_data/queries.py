@@ -1,0 +1,156 @@
+"""Root queries of the open data area, and how `node(id:)` fetches its `Node` types.
+
+Each root query filters its records and answers one page of them in order with
+`core.query_page`, which loads the relations selected below a level at a time.
+"""
+
+from __future__ import annotations
+
+import strawberry
+from sqlalchemy import or_
+from strawberry.types import Info
+
+from core import Connection, in_country, models, query_page
+from plugins.open_data import models as tables
+from plugins.open_data.loaders import (
+    adopters_by_id,
+    columns,
+    datasets_by_id,
+    load_portals,
+    odin_scores_by_id,
+)
+from plugins.open_data.models import (
+    DataPortalPlatform,
+    HighValueDatasetCategory,
+    OpenDataCharterLevel,
+)
+from plugins.open_data.types import DataPortal, HighValueDataset, OdinScore, OpenDataCharterAdopter
+
+
+@strawberry.input(description="Narrow the list of Charter adopters; all given conditions apply.")
+class CharterAdopterFilter:
+    country: str | None = strawberry.field(default=None, description="ISO alpha-2 or alpha-3.")
+    level: OpenDataCharterLevel | None = None
+
+
+@strawberry.input(description="Narrow the list of data portals; all given conditions apply.")
+class DataPortalFilter:
+    country: str | None = strawberry.field(default=None, description="ISO alpha-2 or alpha-3.")
+    platform: list[DataPortalPlatform] | None = None
+    has_api: bool | None = None
+
+
+@strawberry.input(description="Narrow the list of high-value datasets; all conditions apply.")
+class HighValueDatasetFilter:
+    country: str | None = strawberry.field(default=None, description="ISO alpha-2 or alpha-3.")
+    category: list[HighValueDatasetCategory] | None = None
+    fully_open: bool | None = strawberry.field(
+        default=None, description="true: meets all five openness elements; false: misses one."
+    )
+
+
+@strawberry.input(description="Narrow the list of ODIN scores; all given conditions apply.")
+class OdinScoreFilter:
+    country: str | None = strawberry.field(default=None, description="ISO alpha-2 or alpha-3.")
+    edition: str | None = strawberry.field(default=None, description="e.g. '2022/23'.")
+
+
+@strawberry.field(description="Governments that adopted the Open Data Charter, earliest first.")
+async def open_data_charter_adopters(
+    info: Info,
+    filter: CharterAdopterFilter | None = None,
+    first: int = 20,
+    after: str | None = None,
+) -> Connection[OpenDataCharterAdopter]:
+    f = filter or CharterAdopterFilter()
+    stmt = columns(tables.CharterAdopter)
+    if f.country is not None:
+        stmt = stmt.where(in_country(tables.CharterAdopter.country_id, f.country))
+    if f.level is not None:
+        stmt = stmt.where(tables.CharterAdopter.level == f.level)
+    order_by = (tables.CharterAdopter.adopted_on, tables.CharterAdopter.id)
+    return await query_page(info, stmt, order_by, OpenDataCharterAdopter, first=first, after=after)
+
+
+@strawberry.field(name="dataPortals", description="Government open data portals, by name.")
+async def data_portals_query(
+    info: Info,
+    filter: DataPortalFilter | None = None,
+    first: int = 20,
+    after: str | None = None,
+) -> Connection[DataPortal]:
+    f = filter or DataPortalFilter()
+    stmt = columns(tables.DataPortal)
+    if f.country is not None:
+        stmt = stmt.where(in_country(tables.DataPortal.country_id, f.country))
+    if f.platform:
+        stmt = stmt.where(tables.DataPortal.platform.in_(f.platform))
+    if f.has_api is not None:
+        stmt = stmt.where(tables.DataPortal.has_api == f.has_api)
+    order_by = (tables.DataPortal.name, tables.DataPortal.id)
+    return await query_page(info, stmt, order_by, DataPortal, first=first, after=after)
+
+
+FULLY_OPEN = (
+    tables.HighValueDataset.machine_readable,
+    tables.HighValueDataset.non_proprietary_format,
+    tables.HighValueDataset.metadata_available,
+    tables.HighValueDataset.download_or_api,
+    tables.HighValueDataset.open_licence,
+)
+
+
+@strawberry.field(name="highValueDatasets", description="High-value datasets, by title.")
+async def high_value_datasets_query(
+    info: Info,
+    filter: HighValueDatasetFilter | None = None,
+    first: int = 20,
+    after: str | None = None,
+) -> Connection[HighValueDataset]:
+    f = filter or HighValueDatasetFilter()
+    stmt = columns(tables.HighValueDataset)
+    if f.country is not None:
+        stmt = stmt.where(in_country(tables.HighValueDataset.country_id, f.country))
+    if f.category:
+        stmt = stmt.where(tables.HighValueDataset.category.in_(f.category))
+    if f.fully_open is True:
+        stmt = stmt.where(*(element.is_(True) for element in FULLY_OPEN))
+    elif f.fully_open is False:
+        stmt = stmt.where(or_(*(element.is_(False) for element in FULLY_OPEN)))
+    order_by = (tables.HighValueDataset.title, tables.HighValueDataset.id)
+    return await query_page(info, stmt, order_by, HighValueDataset, first=first, after=after)
+
+
+@strawberry.field(name="odinScores", description="ODIN scores, by country name then edition.")
+async def odin_scores_query(
+    info: Info,
+    filter: OdinScoreFilter | None = None,
+    first: int = 20,
+    after: str | None = None,
+) -> Connection[OdinScore]:
+    f = filter or OdinScoreFilter()
+    stmt = columns(tables.OdinScore).join(
+        models.Country, models.Country.id == tables.OdinScore.country_id
+    )
+    if f.country is not None:
+        stmt = stmt.where(in_country(tables.OdinScore.country_id, f.country))
+    if f.edition is not None:
+        stmt = stmt.where(tables.OdinScore.edition == f.edition.strip())
+    order_by = (models.Country.name, tables.OdinScore.edition, tables.OdinScore.id)
+    return await query_page(info, stmt, order_by, OdinScore, first=first, after=after)
+
+
+QUERY_FIELDS = [
+    open_data_charter_adopters,
+    data_portals_query,
+    high_value_datasets_query,
+    odin_scores_query,
+]
+
+# The `ogp_wg_node_loaders` hook: each loader returns one object or None per pk, in order.
+NODE_LOADERS = {
+    OpenDataCharterAdopter: adopters_by_id,
+    HighValueDataset: datasets_by_id,
+    DataPortal: load_portals,  # the loader `HighValueDataset.portal` already uses
+    OdinScore: odin_scores_by_id,
+}
