@@ -34,21 +34,21 @@ def ogp_wg_migrations() -> Path:
 
 @hookimpl
 def ogp_wg_group_type() -> type:
-    from plugins.open_parliaments.schema import OpenParliamentsGroup
+    from plugins.open_parliaments.types import OpenParliamentsGroup
 
     return OpenParliamentsGroup
 
 
 @hookimpl
 def ogp_wg_type_fields() -> dict[str, list[Any]]:
-    from plugins.open_parliaments.schema import legislature
+    from plugins.open_parliaments.types import legislature
 
     return {"Country": [legislature]}
 
 
 @hookimpl
 def ogp_wg_query_fields() -> list[Any]:
-    from plugins.open_parliaments.schema import QUERY_FIELDS
+    from plugins.open_parliaments.queries import QUERY_FIELDS
 
     return QUERY_FIELDS
 
@@ -62,21 +62,21 @@ def ogp_wg_mutation_fields() -> list[Any]:
 
 @hookimpl
 def ogp_wg_constraint_errors() -> dict[str, Any]:
-    from plugins.open_parliaments.mutations import CONSTRAINT_ERRORS
+    from plugins.open_parliaments.services import CONSTRAINT_ERRORS
 
     return CONSTRAINT_ERRORS
 
 
 @hookimpl
 def ogp_wg_loaders() -> dict[str, Any]:
-    from plugins.open_parliaments.schema import LOADERS
+    from plugins.open_parliaments.loaders import LOADERS
 
     return LOADERS
 
 
 @hookimpl
 def ogp_wg_node_loaders() -> dict[type, Any]:
-    from plugins.open_parliaments.nodes import NODE_LOADERS
+    from plugins.open_parliaments.queries import NODE_LOADERS
 
     return NODE_LOADERS
 

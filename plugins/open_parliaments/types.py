@@ -1,0 +1,176 @@
+"""GraphQL types of the open parliaments area: its records, its group type and
+`Country.legislature`.
+
+Every relation is declared with `@relation(load_fn)`; the loaders (loaders.py) read the rows of
+ALL the parents at one level in ONE statement, and `core.from_row` maps a row to its type (each
+field reads the column of its name; `<name>_pk` reads `<name>_id`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+import strawberry
+
+from core import load_countries, load_organizations, relation, types
+from plugins.open_parliaments.enums import (
+    ChamberKind,
+    MonitoringScope,
+    OpennessIndicator,
+    OpennessStatus,
+)
+from plugins.open_parliaments.loaders import (
+    load_chambers,
+    load_chambers_by_legislature,
+    load_endorsement_count,
+    load_indicators_by_chamber,
+    load_legislature_by_country,
+    load_legislatures,
+    load_member_endorsements,
+    load_monitors_by_legislature,
+)
+from plugins.open_parliaments.models import DECLARATION_LAUNCHED
+
+DECLARATION_URL = "https://www.openingparliament.org/declaration/"
+
+# Base of this plugin's types: the core's `Node` interface gives each a global `id`, opaque and
+# unique across types, for client caches and mutation inputs, which `node(id:)` fetches back
+# through `NODE_LOADERS` (queries.py); `node_type` is the type name inside the ID.
+_Identified = types.Node
+
+
+@strawberry.type(description="A country's national legislature (IPU Parline), with its chambers.")
+class Legislature(_Identified):
+    node_type: ClassVar[str] = "Legislature"
+    country_pk: strawberry.Private[int]
+    name: str
+    chambers: int = strawberry.field(
+        description="Number of chambers (IPU Parline's structure of parliament): 1 unicameral, "
+        "2 bicameral. The chambers themselves are `houses`."
+    )
+
+    @relation(load_countries, key="country_pk")
+    def country(self) -> types.Country: ...
+
+    @relation(
+        load_chambers_by_legislature,
+        default=[],
+        description="The chambers recorded so far: the UNICAMERAL one, or LOWER then UPPER.",
+    )
+    def houses(self) -> list[Chamber]: ...
+
+    @relation(
+        load_monitors_by_legislature,
+        default=[],
+        description="Parliamentary monitoring organisations following this legislature.",
+    )
+    def monitoring_organizations(self) -> list[ParliamentaryMonitoringOrganization]: ...
+
+
+@strawberry.type(name="ParliamentaryChamber", description="One chamber (house) of a legislature.")
+class Chamber(_Identified):
+    node_type: ClassVar[str] = "ParliamentaryChamber"
+    legislature_pk: strawberry.Private[int]
+    kind: ChamberKind
+    name: str
+    website: str | None
+
+    @relation(load_legislatures, key="legislature_pk")
+    def legislature(self) -> Legislature: ...
+
+    @relation(
+        load_indicators_by_chamber,
+        default=[],
+        description="The latest check of each indicator recorded for this chamber.",
+    )
+    def openness_indicators(self) -> list[ChamberOpennessIndicator]: ...
+
+
+@strawberry.type(
+    description="The latest check of one openness indicator on one chamber: its status, the "
+    "page that shows it and the date it was checked."
+)
+class ChamberOpennessIndicator(_Identified):
+    node_type: ClassVar[str] = "ChamberOpennessIndicator"
+    chamber_pk: strawberry.Private[int]
+    indicator: OpennessIndicator
+    status: OpennessStatus
+    evidence_url: str = strawberry.field(description="Where the status can be verified.")
+    checked_on: date = strawberry.field(description="When the evidence was last checked.")
+    note: str | None
+
+    @relation(load_chambers, key="chamber_pk")
+    def chamber(self) -> Chamber: ...
+
+
+@strawberry.type(
+    description="An organisation's endorsement of the Declaration on Parliamentary Openness "
+    "(OpeningParliament.org)."
+)
+class DeclarationEndorsement(_Identified):
+    node_type: ClassVar[str] = "DeclarationEndorsement"
+    organization_pk: strawberry.Private[int]
+    endorsed_on: date
+    source_url: str | None = strawberry.field(description="Where the endorsement is published.")
+    note: str | None
+
+    @relation(load_organizations, key="organization_pk")
+    def organization(self) -> types.Organization: ...
+
+
+@strawberry.type(
+    description="A parliamentary monitoring organisation (PMO): an organisation that monitors a "
+    "legislature, its members or both, and informs citizens about its work."
+)
+class ParliamentaryMonitoringOrganization(_Identified):
+    node_type: ClassVar[str] = "ParliamentaryMonitoringOrganization"
+    organization_pk: strawberry.Private[int]
+    legislature_pk: strawberry.Private[int]
+    scope: MonitoringScope
+    website: str | None = strawberry.field(
+        description="The monitoring website, when it is not the organisation's own."
+    )
+
+    @relation(load_organizations, key="organization_pk")
+    def organization(self) -> types.Organization: ...
+
+    @relation(load_legislatures, key="legislature_pk", description="The legislature monitored.")
+    def legislature(self) -> Legislature: ...
+
+
+@strawberry.type(description="The open parliaments working group.")
+class OpenParliamentsGroup(types.WorkingGroup):
+    @strawberry.field(description="The Declaration on Parliamentary Openness.")
+    def declaration_url(self) -> str:
+        return DECLARATION_URL
+
+    @strawberry.field(
+        description="When the Declaration was launched: 15 September 2012, International Day of "
+        "Democracy, at the World e-Parliament Conference in Rome."
+    )
+    def declaration_launched_on(self) -> date:
+        return DECLARATION_LAUNCHED
+
+    @relation(
+        load_endorsement_count,
+        default=0,
+        description="Endorsements of the Declaration recorded, by any organisation.",
+    )
+    def endorsement_count(self) -> int: ...
+
+    @relation(
+        load_member_endorsements,
+        default=[],
+        description="Endorsements of the Declaration by this group's anchors and members.",
+    )
+    def member_endorsements(self) -> list[DeclarationEndorsement]: ...
+
+
+# --- Country.legislature -------------------------------------------------------------------------
+
+
+@relation(
+    load_legislature_by_country, description="The country's national legislature, if recorded."
+)
+def legislature(root: types.Country) -> Legislature | None: ...
