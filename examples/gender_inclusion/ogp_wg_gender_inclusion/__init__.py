@@ -2,31 +2,22 @@
 
 Installed with pip, found through its entry point ``gender_inclusion`` in the group
 ``ogp_wg.plugins``; it imports nothing from ``core`` but the public names of ``core.__all__``.
+Its tables (models.py) and migrations (migrations/) are found by convention; the other modules
+hold one role each (settings, types, loaders, queries, mutations, services, demo).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
 from core import Theme, hookimpl
 
-from .models import Commitment, TargetGroup
+from . import demo, loaders, mutations, queries, services, types
+from .settings import KEY, Settings
 
-KEY = "gender_inclusion"
 __version__ = "1.0.0"
-
-
-class Settings(BaseModel):
-    """``[plugins.gender_inclusion]`` in ogp-wg.toml."""
-
-    priority_groups: list[TargetGroup] = [
-        TargetGroup.WOMEN_AND_GIRLS,
-        TargetGroup.LGBTQIA_PLUS,
-        TargetGroup.PERSONS_WITH_DISABILITIES,
-    ]
 
 
 @hookimpl
@@ -46,59 +37,38 @@ def ogp_wg_settings_model() -> type[BaseModel]:
 
 
 @hookimpl
-def ogp_wg_models() -> list[type]:
-    return [Commitment]
-
-
-@hookimpl
-def ogp_wg_migrations() -> Path:
-    return Path(__file__).parent / "migrations"
-
-
-@hookimpl
 def ogp_wg_group_type() -> type:
-    from .schema import GenderInclusionGroup
-
-    return GenderInclusionGroup
+    return types.GenderInclusionGroup
 
 
 @hookimpl
 def ogp_wg_type_fields() -> dict[str, list[Any]]:
-    from .schema import gender_inclusion_commitments
-
-    return {"Country": [gender_inclusion_commitments]}
+    return {"Country": [types.gender_inclusion_commitments]}
 
 
 @hookimpl
 def ogp_wg_query_fields() -> list[Any]:
-    from .schema import commitments
-
-    return [commitments]
+    return [queries.commitments]
 
 
 @hookimpl
 def ogp_wg_mutation_fields() -> list[Any]:
-    from .schema import gender_inclusion_commitment_record, gender_inclusion_commitment_update
-
-    return [gender_inclusion_commitment_record, gender_inclusion_commitment_update]
+    return [
+        mutations.gender_inclusion_commitment_record,
+        mutations.gender_inclusion_commitment_update,
+    ]
 
 
 @hookimpl
 def ogp_wg_constraint_errors() -> dict[str, Any]:
-    from .schema import CONSTRAINT_ERRORS
-
-    return CONSTRAINT_ERRORS
+    return services.CONSTRAINT_ERRORS
 
 
 @hookimpl
 def ogp_wg_node_loaders() -> dict[type, Any]:
-    from .schema import CommitmentType, load_commitments
-
-    return {CommitmentType: load_commitments}
+    return {types.CommitmentType: loaders.commitments_by_id}
 
 
 @hookimpl
 async def ogp_wg_load_demo(conn: Any) -> None:
-    from .demo import load
-
-    await load(conn)
+    await demo.load(conn)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core import enums, models
+from core import demo_groups, enums, models
 
 from .models import Commitment, Completion, TargetGroup
 
@@ -37,36 +37,21 @@ COMMITMENTS = [
 ]
 
 
-async def load(conn: AsyncConnection) -> None:
-    """Add what is missing (idempotent): the group, its members, the commitments."""
-    group = models.WorkingGroup
-    group_id = await conn.scalar(select(group.id).where(group.slug == SLUG))
-    if group_id is None:
-        group_id = await conn.scalar(
-            insert(group)
-            .values(
-                slug=SLUG,
-                name="Gender and Inclusion",
-                theme="gender_inclusion",
-                summary="Open government that works for women, girls and under-represented groups.",
-                description="Illustrative demo group of the gender_inclusion example plugin.",
-                status=enums.GroupStatus.PROPOSED,
-            )
-            .returning(group.id)
-        )
-    org = models.Organization
-    orgs = (await conn.scalars(select(org.id).where(org.name.in_(MEMBERS)))).all()
-    membership = models.Membership
-    stmt = select(membership.organization_id).where(membership.group_id == group_id)
-    members = set((await conn.scalars(stmt)).all())
-    new_members = [
-        {"group_id": group_id, "organization_id": org_id, "role": enums.MembershipRole.MEMBER}
-        for org_id in orgs
-        if org_id not in members
-    ]
-    if new_members:
-        await conn.execute(insert(membership), new_members)
+GROUP = demo_groups.GroupSpec(
+    slug=SLUG,
+    theme="gender_inclusion",
+    name="Gender and Inclusion",
+    summary="Open government that works for women, girls and under-represented groups.",
+    description="Illustrative demo group of the gender_inclusion example plugin.",
+    status=enums.GroupStatus.PROPOSED,
+    members=[(name, enums.MembershipRole.MEMBER, None) for name in MEMBERS],
+)
 
+
+async def load(conn: AsyncConnection) -> None:
+    """Add what is missing (idempotent): the group and its members (core.demo_groups), then the
+    commitments."""
+    await demo_groups.load(conn, GROUP)
     countries = dict((await conn.execute(select(models.Country.alpha2, models.Country.id))).all())
     stmt = select(Commitment.country_id, Commitment.action_plan_cycle, Commitment.title)
     existing = set((await conn.execute(stmt)).all())
