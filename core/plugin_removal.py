@@ -14,8 +14,9 @@ version with the registry) are tables found by their `<key>_` name prefix, and o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import delete, func, inspect, select, table, text
+from sqlalchemy import Table, delete, func, inspect, select, table, text
 from sqlalchemy.engine import Connection
 
 from core.db import Base, Database
@@ -122,7 +123,7 @@ def _by_prefix(
     # The metadata may still hold models of plugins imported earlier in this process; only the
     # core's own tables and the installed plugins' models count as claimed.
     plugin_models = {
-        mapper.local_table.name
+        cast(Table, mapper.local_table).name  # a declarative model maps one Table
         for mapper in Base.registry.mappers
         if not mapper.class_.__module__.startswith("core.")
     }
