@@ -44,10 +44,11 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql import operators, visitors
 from sqlalchemy.sql.elements import BinaryExpression, BindParameter, ClauseElement, ColumnElement
 from sqlalchemy.sql.sqltypes import NULLTYPE
+from sqlalchemy.sql.visitors import ExternallyTraversible
 from sqlalchemy.types import TypeDecorator, TypeEngine
 from strawberry.utils.str_converters import to_camel_case
 
-from core.errors import Rejected, api_error, user_error
+from core.errors import Rejected, UserError, api_error, user_error
 
 # --- 2. GraphQL input: DateTime -----------------------------------------------------------------
 
@@ -199,7 +200,7 @@ def _scalar_problem(side: Any) -> bool:
     )
 
 
-def _replace(element: Any) -> Any:
+def _replace(element: Any, **_: Any) -> Any:
     """The replacement of one node of a statement holding an unholdable value, or None."""
     if isinstance(element, BinaryExpression):
         for side, other in ((element.right, element.left), (element.left, element.right)):
@@ -221,9 +222,9 @@ def _replace(element: Any) -> Any:
     return None
 
 
-def _binds(statement: ClauseElement) -> Iterable[BindParameter[Any]]:
+def _binds(statement: ClauseElement | ExternallyTraversible) -> Iterable[BindParameter[Any]]:
     # The cache key is computed (and memoised on the statement) by every execution anyway.
-    key = statement._generate_cache_key()
+    key = statement._generate_cache_key() if isinstance(statement, ClauseElement) else None
     if key is not None:
         return key.bindparams
     return (e for e in visitors.iterate(statement) if isinstance(e, BindParameter))
@@ -239,12 +240,17 @@ def _field(name: str, statement: Any) -> str | None:
     return to_camel_case(column) if table is None or column in table.c else None
 
 
+def _user_error(problem: Unholdable, field: str | None) -> UserError:
+    fields = (field,) if field else ()
+    return user_error(problem.code, f"{field or 'a value'} {problem.reason}", *fields)
+
+
 def _refuse(problem: Unholdable, field: str | None, *, writing: bool) -> Exception:
-    subject = field or "a value"
+    """Inside a mutation's transaction a user error (`Rejected`), else BAD_USER_INPUT."""
     if writing:
-        fields = (field,) if field else ()
-        return Rejected(user_error(problem.code, f"{subject} {problem.reason}", *fields))
-    return api_error("BAD_USER_INPUT", f"{subject} {problem.reason}", reason=problem.code)
+        return Rejected(_user_error(problem, field))
+    message = f"{field or 'a value'} {problem.reason}"
+    return api_error("BAD_USER_INPUT", message, reason=problem.code)
 
 
 def _before_execute(
@@ -289,6 +295,7 @@ def _before_cursor_execute(
     context._ogp_wg_checked = True
     binds = context.compiled.binds
     for row in context.compiled_parameters:
+        errors = []  # every problem of the row at once, as the services report theirs
         for name, value in row.items():
             bind = binds.get(name)
             problem = unholdable(value, bind.type if bind is not None else NULLTYPE)
@@ -296,8 +303,9 @@ def _before_cursor_execute(
                 item_type = _item_type(bind)
                 problem = next(filter(None, (unholdable(v, item_type) for v in value)), None)
             if problem is not None:
-                field = _field(name, context.compiled.statement)
-                raise _refuse(problem, field, writing=True)
+                errors.append(_user_error(problem, _field(name, context.compiled.statement)))
+        if errors:
+            raise Rejected(*errors)
 
 
 def guard(engine: Engine) -> None:

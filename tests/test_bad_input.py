@@ -329,6 +329,23 @@ async def test_text_longer_than_its_column_is_a_user_error(client: GraphQLClient
     assert data["meetingSchedule"]["userErrors"] == []  # the column's length itself fits
 
 
+async def test_every_value_a_column_cannot_hold_is_reported_at_once(client: GraphQLClient) -> None:
+    meeting = (await client.execute("{ meetings(first: 1) { nodes { id title } } }"))["meetings"]
+    document = """mutation($input: MeetingUpdateInput!) {
+      meetingUpdate(input: $input) { meeting { id } userErrors { code field } } }"""
+    changes = {"id": meeting["nodes"][0]["id"], "location": "x" * 301, "agenda": "a\x00b"}
+    data = await client.execute(document, {"input": changes})
+    assert data["meetingUpdate"] == {
+        "meeting": None,
+        "userErrors": [
+            {"code": "TOO_LONG", "field": ["input", "location"]},
+            {"code": "INVALID_CHARACTER", "field": ["input", "agenda"]},
+        ],
+    }
+    after = await client.execute("{ meetings(first: 1) { nodes { id title } } }")
+    assert after == {"meetings": meeting}  # rolled back
+
+
 # --- datetimes at the edges ---------------------------------------------------------------------
 
 
