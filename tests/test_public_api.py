@@ -161,7 +161,7 @@ SOURCES = [str(p.relative_to(ROOT)) for p in _plugin_sources()]
 
 def test_sources_are_found() -> None:
     assert "plugins/fiscal_openness/__init__.py" in SOURCES
-    assert "examples/gender_inclusion/ogp_wg_gender_inclusion/schema.py" in SOURCES
+    assert "examples/gender_inclusion/ogp_wg_gender_inclusion/types.py" in SOURCES
 
 
 @pytest.mark.parametrize("path", SOURCES)
