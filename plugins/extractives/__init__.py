@@ -34,27 +34,23 @@ def ogp_wg_migrations() -> Path:
 
 @hookimpl
 def ogp_wg_group_type() -> type:
-    from plugins.extractives.schema import ExtractivesGroup
+    from plugins.extractives.types import ExtractivesGroup
 
     return ExtractivesGroup
 
 
 @hookimpl
 def ogp_wg_type_fields() -> dict[str, list[Any]]:
-    from plugins.extractives.schema import beneficial_owners, eiti
+    from plugins.extractives.types import beneficial_owners, eiti
 
     return {"Country": [eiti], "Organization": [beneficial_owners]}
 
 
 @hookimpl
 def ogp_wg_query_fields() -> list[Any]:
-    from plugins.extractives.schema import (
-        beneficial_ownership_disclosures,
-        contract_disclosures,
-        extractive_projects,
-    )
+    from plugins.extractives.queries import QUERY_FIELDS
 
-    return [extractive_projects, contract_disclosures, beneficial_ownership_disclosures]
+    return QUERY_FIELDS
 
 
 @hookimpl
@@ -73,14 +69,14 @@ def ogp_wg_constraint_errors() -> dict[str, Any]:
 
 @hookimpl
 def ogp_wg_loaders() -> dict[str, Any]:
-    from plugins.extractives.schema import LOADERS
+    from plugins.extractives.loaders import LOADERS
 
     return LOADERS
 
 
 @hookimpl
 def ogp_wg_node_loaders() -> dict[type, Any]:
-    from plugins.extractives.nodes import NODE_LOADERS
+    from plugins.extractives.queries import NODE_LOADERS
 
     return NODE_LOADERS
 

@@ -1,20 +1,19 @@
 """Root mutations of the extractive industry transparency area.
 
 Each takes one input object and returns a payload with the saved object and `userErrors`; the
-checks and the write run in one transaction (`core.in_transaction`), so a rejected input writes
+checks and the write run in one transaction (`core.mutation_payload`), so a rejected input writes
 nothing. The `*Record` mutations both record and correct: without `id` they add a record, with
 the `id` of an existing one they replace all its fields.
 """
 
 from __future__ import annotations
 
-from dataclasses import fields
 from datetime import date
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import strawberry
 
-from core import UserError, in_transaction, prefetched
+from core import UserError, mutation_payload
 from plugins.extractives import services
 from plugins.extractives.models import (
     EitiCountryStatus,
@@ -23,7 +22,7 @@ from plugins.extractives.models import (
     ExtractiveAgreementKind,
     ExtractiveCommodity,
 )
-from plugins.extractives.schema import (
+from plugins.extractives.types import (
     BeneficialOwnershipDisclosureType,
     ContractDisclosureType,
     EitiStatus,
@@ -35,11 +34,6 @@ T = TypeVar("T")
 
 ID_HELP = "Omit to record a new one; the ID of an existing one to correct it (all fields replaced)."
 COUNTRY_HELP = "ISO 3166-1 alpha-2 or alpha-3 code of an OGP country."
-
-
-def _plain(data: Any, cls: type[T]) -> T:
-    """The service's input dataclass from the GraphQL input object (same field names)."""
-    return cls(**{f.name: getattr(data, f.name) for f in fields(cls)})  # type: ignore[arg-type]
 
 
 # --- EITI membership -----------------------------------------------------------------------------
@@ -62,14 +56,14 @@ class EitiMembershipPayload:
 async def eiti_membership_record(
     info: strawberry.Info, input: EitiMembershipRecordInput
 ) -> EitiMembershipPayload:
-    row, errors = await in_transaction(
-        info.context,
+    return await mutation_payload(
+        info,
         lambda conn: services.record_membership(
             conn, country=input.country, status=input.status, joined_on=input.joined_on
         ),
+        EitiMembershipPayload,
+        eiti=EitiStatus,
     )
-    eiti = row and EitiStatus.from_row(row)
-    return await prefetched(info, EitiMembershipPayload(eiti=eiti, user_errors=errors))
 
 
 # --- Validations ---------------------------------------------------------------------------------
@@ -99,12 +93,12 @@ class EitiValidationPayload:
 async def eiti_validation_record(
     info: strawberry.Info, input: EitiValidationRecordInput
 ) -> EitiValidationPayload:
-    data = _plain(input, services.ValidationInput)
-    row, errors = await in_transaction(
-        info.context, lambda conn: services.record_validation(conn, data)
+    return await mutation_payload(
+        info,
+        lambda conn: services.record_validation(conn, input),
+        EitiValidationPayload,
+        validation=EitiValidationType,
     )
-    validation = row and EitiValidationType.from_row(row)
-    return await prefetched(info, EitiValidationPayload(validation=validation, user_errors=errors))
 
 
 # --- Projects ------------------------------------------------------------------------------------
@@ -133,12 +127,12 @@ class ExtractiveProjectPayload:
 async def project_record(
     info: strawberry.Info, input: ExtractiveProjectRecordInput
 ) -> ExtractiveProjectPayload:
-    data = _plain(input, services.ProjectInput)
-    row, errors = await in_transaction(
-        info.context, lambda conn: services.record_project(conn, data)
+    return await mutation_payload(
+        info,
+        lambda conn: services.record_project(conn, input),
+        ExtractiveProjectPayload,
+        project=ExtractiveProjectType,
     )
-    project = row and ExtractiveProjectType.from_row(row)
-    return await prefetched(info, ExtractiveProjectPayload(project=project, user_errors=errors))
 
 
 # --- Contract and license disclosures ------------------------------------------------------------
@@ -171,13 +165,11 @@ class ContractDisclosurePayload:
 async def contract_disclosure_record(
     info: strawberry.Info, input: ContractDisclosureRecordInput
 ) -> ContractDisclosurePayload:
-    data = _plain(input, services.ContractInput)
-    row, errors = await in_transaction(
-        info.context, lambda conn: services.record_contract(conn, data)
-    )
-    disclosure = row and ContractDisclosureType.from_row(row)
-    return await prefetched(
-        info, ContractDisclosurePayload(contract_disclosure=disclosure, user_errors=errors)
+    return await mutation_payload(
+        info,
+        lambda conn: services.record_contract(conn, input),
+        ContractDisclosurePayload,
+        contract_disclosure=ContractDisclosureType,
     )
 
 
@@ -213,11 +205,11 @@ class BeneficialOwnerPayload:
 async def beneficial_owner_record(
     info: strawberry.Info, input: BeneficialOwnerRecordInput
 ) -> BeneficialOwnerPayload:
-    data = _plain(input, services.OwnerInput)
-    row, errors = await in_transaction(info.context, lambda conn: services.record_owner(conn, data))
-    owner = row and BeneficialOwnershipDisclosureType.from_row(row)
-    return await prefetched(
-        info, BeneficialOwnerPayload(beneficial_owner=owner, user_errors=errors)
+    return await mutation_payload(
+        info,
+        lambda conn: services.record_owner(conn, input),
+        BeneficialOwnerPayload,
+        beneficial_owner=BeneficialOwnershipDisclosureType,
     )
 
 

@@ -1,7 +1,8 @@
 """Recording and correcting the area's data: every check, then the write, in one transaction.
 
-Each `record_*` function runs inside `core.in_transaction`: it raises `Rejected` for an invalid
-input (nothing is written), and returns the saved row. A record without `id` is new; with `id`
+Each `record_*` function takes its mutation's input object and runs inside the mutation's one
+transaction (`core.mutation_payload`): it raises `Rejected` for an invalid input (nothing is
+written), and returns the saved row. A record without `id` is new; with `id`
 it replaces every field of that record (a correction). The database constraints (models.py)
 back up the checks below; a concurrent duplicate that slips past them is reported through
 `CONSTRAINT_ERRORS` (the plugin's `ogp_wg_constraint_errors` hook).
@@ -9,30 +10,44 @@ back up the checks below; a concurrent duplicate that slips past them is reporte
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core import ConstraintError, Rejected, UserError, enums, models, pk_of, user_error
+from core import (
+    ConstraintError,
+    Rejected,
+    UserError,
+    UserErrors,
+    country_id,
+    enums,
+    id_of,
+    models,
+    row_by_id,
+    user_error,
+)
 from plugins.extractives.models import (
-    URL_LENGTH,
     BeneficialOwnershipDisclosure,
     ContractDisclosure,
     EitiCountryStatus,
     EitiMembership,
-    EitiOverallAssessment,
-    EitiStandardVersion,
     EitiValidation,
-    ExtractiveAgreementKind,
-    ExtractiveCommodity,
     ExtractiveProject,
 )
 
-# Global ID type names of the records (see schema.py).
+if (
+    TYPE_CHECKING
+):  # the mutations' input objects, for annotations (mutations.py imports this module)
+    from plugins.extractives.mutations import (
+        BeneficialOwnerRecordInput,
+        ContractDisclosureRecordInput,
+        EitiValidationRecordInput,
+        ExtractiveProjectRecordInput,
+    )
+
+# Global ID type names of the records (see types.py).
 VALIDATION = "EitiValidation"
 PROJECT = "ExtractiveProject"
 CONTRACT = "ExtractiveContractDisclosure"
@@ -72,43 +87,17 @@ CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
 # --- Checks of the input alone -------------------------------------------------------------------
 
 
-class Checks:
-    """Collects every problem of an input, so the user sees them all at once."""
-
-    def __init__(self) -> None:
-        self.errors: list[UserError] = []
-
-    def fail(self, code: str, message: str, field: str) -> None:
-        self.errors.append(user_error(code, message, field))
-
-    def text(self, value: str | None, field: str, max_len: int, *, required: bool = True) -> None:
-        if value is None:
-            return
-        if required and not value.strip():
-            self.fail("REQUIRED", f"{field} must not be blank", field)
-        elif len(value) > max_len:
-            self.fail("TOO_LONG", f"{field} is longer than {max_len} characters", field)
+class Checks(UserErrors):
+    """The core's collector of user errors (every problem of an input, so the user sees them all
+    at once), with this area's two checks of its own."""
 
     def score(self, value: float, field: str) -> None:
-        if not 0 <= value <= 100:
-            message = f"{field} must be between 0 and 100, got {value}"
-            self.fail("SCORE_OUT_OF_RANGE", message, field)
-
-    def url(self, value: str | None, field: str) -> None:
-        if value is None:
-            return
-        parts = urlsplit(value.strip())
-        if parts.scheme not in ("http", "https") or not parts.netloc or len(value) > URL_LENGTH:
-            message = f"{field} must be an http(s) URL of at most {URL_LENGTH} characters"
-            self.fail("INVALID_URL", message, field)
+        """A Validation score: points out of 100."""
+        self.in_range(value, field, 0, 100, "SCORE_OUT_OF_RANGE")
 
     def order(self, earlier: date | None, later: date | None, field: str, message: str) -> None:
         if earlier is not None and later is not None and earlier > later:
-            self.fail("DATES_OUT_OF_ORDER", message, field)
-
-    def done(self) -> None:
-        if self.errors:
-            raise Rejected(*self.errors)
+            self.add("DATES_OUT_OF_ORDER", message, field)
 
 
 def _blank_to_none(value: str | None) -> str | None:
@@ -120,39 +109,18 @@ def _blank_to_none(value: str | None) -> str | None:
 # --- Look-ups ------------------------------------------------------------------------------------
 
 
-async def country_id(conn: AsyncConnection, code: str, field: str = "country") -> int:
-    """The id of the OGP country with this ISO alpha-2 or alpha-3 code."""
-    code = code.strip().upper()
-    column = models.Country.alpha2 if len(code) == 2 else models.Country.alpha3
-    found = (await conn.execute(select(models.Country.id).where(column == code))).scalar()
-    if found is None:
-        raise Rejected(user_error("UNKNOWN_COUNTRY", f"no OGP country with code {code!r}", field))
-    return found
-
-
-def _pk(global_id: str, type_name: str, field: str) -> int:
-    pk = pk_of(global_id, type_name)
-    if pk is None:
-        raise Rejected(user_error("NOT_FOUND", f"no {type_name} with id {global_id!r}", field))
-    return pk
-
-
 async def _existing(
     conn: AsyncConnection, model: Any, global_id: str | None, type_name: str
 ) -> Any:
-    """The record being corrected (None for a new record)."""
+    """The record being corrected (None for a new record); NOT_FOUND at `id` if there is none."""
     if global_id is None:
         return None
-    pk = _pk(global_id, type_name, "id")
-    row = (await conn.execute(select(*model.__table__.c).where(model.id == pk))).first()
-    if row is None:
-        raise Rejected(user_error("NOT_FOUND", f"no {type_name} with id {global_id!r}", "id"))
-    return row
+    return await row_by_id(conn, model, global_id, type_name, for_update=False)
 
 
 async def _company(conn: AsyncConnection, global_id: str, field: str, code: str) -> int:
     """An organisation that can operate a project or have beneficial owners."""
-    pk = _pk(global_id, "Organization", field)
+    pk = id_of(global_id, "Organization", field)
     org = models.Organization
     row = (await conn.execute(select(org.id, org.kind).where(org.id == pk))).first()
     if row is None:
@@ -203,7 +171,7 @@ async def record_membership(
         "joinedOn",
         f"the country was already validated on {first_validation}, before joining on {joined_on}",
     )
-    checks.done()
+    checks.raise_if_any()
     own = (
         await conn.execute(select(EitiMembership.id).where(EitiMembership.country_id == cid))
     ).first()
@@ -214,21 +182,7 @@ async def record_membership(
 # --- Validations ---------------------------------------------------------------------------------
 
 
-@dataclass
-class ValidationInput:
-    country: str
-    decided_on: date
-    standard: EitiStandardVersion
-    stakeholder_engagement: float
-    transparency: float
-    outcomes_and_impact: float
-    overall_score: float
-    overall_assessment: EitiOverallAssessment
-    source_url: str
-    id: str | None = None
-
-
-async def record_validation(conn: AsyncConnection, data: ValidationInput) -> Any:
+async def record_validation(conn: AsyncConnection, data: EitiValidationRecordInput) -> Any:
     own = await _existing(conn, EitiValidation, data.id, VALIDATION)
     checks = Checks()
     checks.score(data.stakeholder_engagement, "stakeholderEngagement")
@@ -236,7 +190,7 @@ async def record_validation(conn: AsyncConnection, data: ValidationInput) -> Any
     checks.score(data.outcomes_and_impact, "outcomesAndImpact")
     checks.score(data.overall_score, "overallScore")
     checks.url(data.source_url, "sourceUrl")
-    checks.done()
+    checks.raise_if_any()
     cid = await country_id(conn, data.country)
     joined_on = (
         await conn.execute(select(EitiMembership.joined_on).where(EitiMembership.country_id == cid))
@@ -255,7 +209,7 @@ async def record_validation(conn: AsyncConnection, data: ValidationInput) -> Any
         "decidedOn",
         f"the Validation ({data.decided_on}) precedes the country's joining the EITI ({joined_on})",
     )
-    checks.done()
+    checks.raise_if_any()
     await _unique(
         conn,
         EitiValidation,
@@ -285,24 +239,13 @@ async def record_validation(conn: AsyncConnection, data: ValidationInput) -> Any
 # --- Projects ------------------------------------------------------------------------------------
 
 
-@dataclass
-class ProjectInput:
-    country: str
-    name: str
-    commodity: ExtractiveCommodity
-    operator_id: str | None = None
-    license_reference: str | None = None
-    location: str | None = None
-    id: str | None = None
-
-
-async def record_project(conn: AsyncConnection, data: ProjectInput) -> Any:
+async def record_project(conn: AsyncConnection, data: ExtractiveProjectRecordInput) -> Any:
     own = await _existing(conn, ExtractiveProject, data.id, PROJECT)
     checks = Checks()
     checks.text(data.name, "name", 300)
     checks.text(data.license_reference, "licenseReference", 100, required=False)
     checks.text(data.location, "location", 300, required=False)
-    checks.done()
+    checks.raise_if_any()
     cid = await country_id(conn, data.country)
     operator = None
     if data.operator_id is not None:
@@ -350,19 +293,7 @@ async def _no_disclosures_elsewhere(conn: AsyncConnection, project: int, country
 # --- Contract and license disclosures ------------------------------------------------------------
 
 
-@dataclass
-class ContractInput:
-    country: str
-    title: str
-    kind: ExtractiveAgreementKind
-    disclosed_on: date
-    url: str
-    signed_on: date | None = None
-    project_id: str | None = None
-    id: str | None = None
-
-
-async def record_contract(conn: AsyncConnection, data: ContractInput) -> Any:
+async def record_contract(conn: AsyncConnection, data: ContractDisclosureRecordInput) -> Any:
     own = await _existing(conn, ContractDisclosure, data.id, CONTRACT)
     checks = Checks()
     checks.text(data.title, "title", 300)
@@ -373,7 +304,7 @@ async def record_contract(conn: AsyncConnection, data: ContractInput) -> Any:
         "signedOn",
         f"signed on {data.signed_on}, after its disclosure on {data.disclosed_on}",
     )
-    checks.done()
+    checks.raise_if_any()
     cid = await country_id(conn, data.country)
     project = None
     if data.project_id is not None:
@@ -412,38 +343,20 @@ async def record_contract(conn: AsyncConnection, data: ContractInput) -> Any:
 
 
 async def _existing_project(conn: AsyncConnection, global_id: str) -> Any:
-    pk = _pk(global_id, PROJECT, "projectId")
-    stmt = select(ExtractiveProject.id, ExtractiveProject.country_id).where(
-        ExtractiveProject.id == pk
+    return await row_by_id(
+        conn, ExtractiveProject, global_id, PROJECT, "projectId", for_update=False
     )
-    row = (await conn.execute(stmt)).first()
-    if row is None:
-        raise Rejected(user_error("NOT_FOUND", f"no {PROJECT} with id {global_id!r}", "projectId"))
-    return row
 
 
 # --- Beneficial ownership ------------------------------------------------------------------------
 
 
-@dataclass
-class OwnerInput:
-    country: str
-    company_id: str
-    owner_name: str
-    politically_exposed_person: bool
-    disclosed_on: date
-    ownership_percent: float | None = None
-    interest_since: date | None = None
-    source_url: str | None = None
-    id: str | None = None
-
-
-async def record_owner(conn: AsyncConnection, data: OwnerInput) -> Any:
+async def record_owner(conn: AsyncConnection, data: BeneficialOwnerRecordInput) -> Any:
     own = await _existing(conn, BeneficialOwnershipDisclosure, data.id, OWNER)
     checks = Checks()
     checks.text(data.owner_name, "ownerName", 300)
     if data.ownership_percent is not None and not 0 < data.ownership_percent <= 100:
-        checks.fail(
+        checks.add(
             "PERCENT_OUT_OF_RANGE",
             f"ownershipPercent must be above 0 and at most 100, got {data.ownership_percent}",
             "ownershipPercent",
@@ -455,7 +368,7 @@ async def record_owner(conn: AsyncConnection, data: OwnerInput) -> Any:
         f"interest held since {data.interest_since}, after its disclosure on {data.disclosed_on}",
     )
     checks.url(_blank_to_none(data.source_url), "sourceUrl")
-    checks.done()
+    checks.raise_if_any()
     cid = await country_id(conn, data.country)
     company = await _company(conn, data.company_id, "companyId", "INVALID_COMPANY")
     owner_name = data.owner_name.strip()

@@ -1,0 +1,123 @@
+"""Batch loaders of the extractive industry transparency area: one statement per query level.
+
+Every related object is read by a `@relation` loader (types.py): `load(ctx, keys, **arguments)`
+reads the rows of ALL the parents of a level in one statement, never one per object, and returns
+one value per key, in key order. The `*_by_id` loaders serve `node(id:)`. Rows become the GraphQL
+objects of `types.py` directly (no ORM objects). The plain relations are declared
+(`core.rows_by_key`, `core.rows_grouped_by`: table, key, order); the others are functions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import select, union
+
+from core import Context, models, rows_by_key, rows_grouped_by
+from core import types as core_types
+from plugins.extractives.models import (
+    BeneficialOwnershipDisclosure,
+    ContractDisclosure,
+    EitiMembership,
+    EitiValidation,
+    ExtractiveProject,
+)
+
+T = TypeVar("T")
+
+
+# --- EITI membership and Validation --------------------------------------------------------------
+
+
+load_validations_by_country = rows_grouped_by(
+    EitiValidation.country_id,
+    lambda: types.EitiValidationType,
+    order_by=(EitiValidation.decided_on.desc(),),  # one Validation per country and date
+)
+load_eiti_by_country = rows_by_key(EitiMembership.country_id, lambda: types.EitiStatus)
+
+
+# --- Projects, contract and license disclosures (EITI Requirement 2.4) -------------------------
+
+
+load_projects = rows_by_key(ExtractiveProject.id, lambda: types.ExtractiveProjectType)
+load_contracts_by_project = rows_grouped_by(
+    ContractDisclosure.project_id,
+    lambda: types.ContractDisclosureType,
+    order_by=(ContractDisclosure.disclosed_on, ContractDisclosure.id),
+)
+
+
+# --- Beneficial ownership (EITI Requirement 2.5) -------------------------------------------------
+
+
+async def _grouped(
+    ctx: Context, stmt: Any, keys: list[int], attr: str, build: Callable[[Any], T]
+) -> list[list[T]]:
+    """The rows of `stmt` made into objects, a list per key matching `row.<attr>`, in order."""
+    async with ctx.db.read() as conn:
+        rows = (await conn.execute(stmt)).all()
+    found: dict[int, list[T]] = defaultdict(list)
+    for row in rows:
+        found[getattr(row, attr)].append(build(row))
+    return [found.get(key, []) for key in keys]
+
+
+async def load_owners_by_company(
+    ctx: Context, keys: list[int], pep_only: bool = False
+) -> list[list[types.BeneficialOwnershipDisclosureType]]:
+    owners = BeneficialOwnershipDisclosure
+    stmt = (
+        select(*owners.__table__.c)
+        .where(ctx.db.any_of(owners.company_id, keys))
+        .order_by(owners.disclosed_on.desc(), owners.owner_name, owners.id)
+    )
+    if pep_only:
+        stmt = stmt.where(owners.politically_exposed.is_(True))
+    return await _grouped(
+        ctx, stmt, keys, "company_id", types.BeneficialOwnershipDisclosureType.from_row
+    )
+
+
+# --- The group type ------------------------------------------------------------------------------
+
+
+async def load_eiti_countries_by_group(
+    ctx: Context, keys: list[int]
+) -> list[list[core_types.Country]]:
+    """The EITI countries among the countries of each group's anchors and members."""
+    links = union(
+        select(models.Membership.group_id, models.Membership.organization_id),
+        select(models.Anchor.group_id, models.Anchor.organization_id),
+    ).subquery()
+    country = models.Country
+    stmt = (
+        select(*country.__table__.c, links.c.group_id.label("_group"))
+        .distinct()
+        .join(models.Organization, models.Organization.country_id == country.id)
+        .join(links, links.c.organization_id == models.Organization.id)
+        .join(EitiMembership, EitiMembership.country_id == country.id)
+        .where(ctx.db.any_of(links.c.group_id, keys))
+        .order_by(country.name)
+    )
+    return await _grouped(ctx, stmt, keys, "_group", core_types.Country.from_row)
+
+
+# --- By primary key, for node(id:) -------------------------------------------------------------
+
+
+validations_by_id = rows_by_key(EitiValidation.id, lambda: types.EitiValidationType)
+contracts_by_id = rows_by_key(ContractDisclosure.id, lambda: types.ContractDisclosureType)
+owners_by_id = rows_by_key(
+    BeneficialOwnershipDisclosure.id, lambda: types.BeneficialOwnershipDisclosureType
+)
+
+
+# Named loaders of the `ogp_wg_loaders` hook.
+LOADERS: dict[str, Any] = {"extractives_eiti_by_country": load_eiti_by_country}
+
+# Imported last, not first: types.py needs this module's loaders while its classes are being
+# defined, and the loaders above need `types` only when they run (as in core.schema.loaders).
+from plugins.extractives import types  # noqa: E402
