@@ -34,28 +34,28 @@ def ogp_wg_migrations() -> Path:
 
 @hookimpl
 def ogp_wg_group_type() -> type:
-    from plugins.access_to_info.schema import AccessToInfoGroup
+    from plugins.access_to_info.types import AccessToInfoGroup
 
     return AccessToInfoGroup
 
 
 @hookimpl
 def ogp_wg_type_fields() -> dict[str, list[Any]]:
-    from plugins.access_to_info.schema import right_to_information
+    from plugins.access_to_info.types import right_to_information
 
     return {"Country": [right_to_information]}
 
 
 @hookimpl
 def ogp_wg_query_fields() -> list[Any]:
-    from plugins.access_to_info.schema import QUERY_FIELDS
+    from plugins.access_to_info.queries import QUERY_FIELDS
 
     return QUERY_FIELDS
 
 
 @hookimpl
 def ogp_wg_mutation_fields() -> list[Any]:
-    from plugins.access_to_info.schema import MUTATION_FIELDS
+    from plugins.access_to_info.mutations import MUTATION_FIELDS
 
     return MUTATION_FIELDS
 
@@ -69,14 +69,14 @@ def ogp_wg_constraint_errors() -> dict[str, Any]:
 
 @hookimpl
 def ogp_wg_loaders() -> dict[str, Any]:
-    from plugins.access_to_info.schema import LOADERS
+    from plugins.access_to_info.loaders import LOADERS
 
     return LOADERS
 
 
 @hookimpl
 def ogp_wg_node_loaders() -> dict[type, Any]:
-    from plugins.access_to_info.nodes import NODE_LOADERS
+    from plugins.access_to_info.queries import NODE_LOADERS
 
     return NODE_LOADERS
 

@@ -16,7 +16,14 @@ from typing import Any
 from sqlalchemy import CheckConstraint, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core import ConstraintError, Rejected, UserError, models, pk_of, user_error
+from core import (
+    ConstraintError,
+    Rejected,
+    UserErrors,
+    country_id,
+    row_by_id,
+    user_error,
+)
 from plugins.access_to_info.models import (
     APPEAL_OUTCOMES,
     CATEGORIES,
@@ -78,26 +85,9 @@ def _this_year() -> int:
     return datetime.now(UTC).year
 
 
-class _Checks:
-    """Collects every problem of one input, so a form can show them all at once."""
-
-    def __init__(self) -> None:
-        self.errors: list[UserError] = []
-
-    def add(self, code: str, message: str, field: str) -> None:
-        self.errors.append(user_error(code, message, field))
-
-    def text(self, value: str | None, field: str, max_len: int, *, required: bool = False) -> None:
-        if value is None or not value.strip():
-            if required:
-                self.add("REQUIRED", f"{field} must not be blank", field)
-        elif len(value) > max_len:
-            self.add("TOO_LONG", f"{field} is longer than {max_len} characters", field)
-
-    def url(self, value: str | None, field: str) -> None:
-        if value is not None and not value.startswith(("https://", "http://")):
-            self.add("INVALID_URL", f"{field} must be an http(s) URL", field)
-        self.text(value, field, 500)
+class _Checks(UserErrors):
+    """The core's collector of user errors (every problem of one input, so a form can show them
+    all at once), with this area's check of a year."""
 
     def year(self, value: int | None, field: str, earliest: int) -> bool:
         if value is not None and not earliest <= value <= _this_year():
@@ -105,25 +95,9 @@ class _Checks:
             return False
         return True
 
-    def done(self) -> None:
-        if self.errors:
-            raise Rejected(*self.errors)
-
 
 def _blank_to_none(value: str | None) -> str | None:
     return None if value is None else (value.strip() or None)
-
-
-async def country_id(conn: AsyncConnection, code: str, field: str = "country") -> int:
-    """The id of the country with this ISO 3166-1 alpha-2 or alpha-3 code, or UNKNOWN_COUNTRY."""
-    code = code.strip().upper()
-    column = models.Country.alpha2 if len(code) == 2 else models.Country.alpha3
-    found = None
-    if len(code) in (2, 3):
-        found = (await conn.execute(select(models.Country.id).where(column == code))).scalar()
-    if found is None:
-        raise Rejected(user_error("UNKNOWN_COUNTRY", f"no country with code {code!r}", field))
-    return found
 
 
 def _returning(model: Any) -> list[Any]:
@@ -137,7 +111,8 @@ LAW_FIELDS = ("name", "year_adopted", "last_amended", "oversight_body", "url")
 
 def _check_law(values: Mapping[str, Any]) -> None:
     checks = _Checks()
-    checks.text(values["name"], "name", 300, required=True)
+    if checks.required(values["name"], "name"):  # None (cleared by an update) or blank
+        checks.text(values["name"], "name", 300)
     adopted, amended = values["year_adopted"], values["last_amended"]
     if adopted is None:
         checks.add("REQUIRED", "yearAdopted is required", "yearAdopted")
@@ -149,9 +124,9 @@ def _check_law(values: Mapping[str, Any]) -> None:
             f"lastAmended ({amended}) is before yearAdopted ({adopted})",
             "lastAmended",
         )
-    checks.text(values["oversight_body"], "oversightBody", 300)
+    checks.text(values["oversight_body"], "oversightBody", 300, required=False)
     checks.url(values["url"], "url")
-    checks.done()
+    checks.raise_if_any()
 
 
 def _law_values(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -188,13 +163,7 @@ async def update_law(conn: AsyncConnection, global_id: str, changes: Mapping[str
 
 
 async def _law(conn: AsyncConnection, global_id: str, field: str) -> Any:
-    pk = pk_of(global_id, LAW_TYPE)
-    row = None
-    if pk is not None:
-        row = (await conn.execute(select(*RtiLaw.__table__.c).where(RtiLaw.id == pk))).first()
-    if row is None:
-        raise Rejected(user_error("NOT_FOUND", f"no {LAW_TYPE} with id {global_id!r}", field))
-    return row
+    return await row_by_id(conn, RtiLaw, global_id, LAW_TYPE, field, for_update=False)
 
 
 # --- RTI Ratings ---------------------------------------------------------------------------------
@@ -229,9 +198,10 @@ async def record_rating(
             f"total {total} is not the sum of the categories ({sum(scores.values())})",
             "total",
         )
-    checks.text(methodology_version, "methodologyVersion", 40, required=True)
+    if checks.required(methodology_version, "methodologyVersion"):
+        checks.text(methodology_version, "methodologyVersion", 40)
     checks.url(source_url, "sourceUrl")
-    checks.done()
+    checks.raise_if_any()
 
     law = await _law(conn, law_id, "lawId")
     values = {category.value: points for category, points in scores.items()} | {
@@ -271,7 +241,7 @@ def _check_counts(counts: Mapping[str, int | None], median: float | None) -> Non
     if median is not None and median < 0:
         checks.add("NEGATIVE_VALUE", "medianResponseDays cannot be negative", "medianResponseDays")
     if checks.errors:
-        checks.done()
+        checks.raise_if_any()
 
     received = counts["requests_received"]
     in_time = counts["answered_in_time"]
@@ -297,7 +267,7 @@ def _check_counts(counts: Mapping[str, int | None], median: float | None) -> Non
             f"({counts['appeals'] if counts['appeals'] is not None else 'not given'})",
             "appeals",
         )
-    checks.done()
+    checks.raise_if_any()
 
 
 async def record_statistics(
@@ -318,8 +288,8 @@ async def record_statistics(
     checks = _Checks()
     checks.year(year, "year", FIRST_RTI_LAW_YEAR)
     checks.url(source_url, "sourceUrl")
-    checks.text(notes, "notes", 2000)
-    checks.done()
+    checks.text(notes, "notes", 2000, required=False)
+    checks.raise_if_any()
     _check_counts(counts, median_response_days)
 
     cid = await country_id(conn, country)

@@ -1,0 +1,227 @@
+"""GraphQL types of the access to information area: laws, RTI Ratings, request statistics, the
+group type and `Country.rightToInformation`.
+
+Every list below a result is a `@relation` whose load function (loaders.py) reads the rows of
+ALL parents in one statement; `from_row` maps a row to its type.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import strawberry
+
+from core import from_row, load_countries, relation, to_global_id, types
+from plugins.access_to_info import services
+from plugins.access_to_info.loaders import (
+    load_latest_rating_by_law,
+    load_latest_total_by_law,
+    load_laws_by_group,
+    load_laws_by_id,
+    load_ratings_by_law,
+    load_rti_law_by_country,
+    load_statistics_by_country,
+)
+from plugins.access_to_info.models import (
+    CATEGORIES,
+    RTI_RATING_MAXIMUM,
+    RtiRatingCategory,
+    RtiStatisticsCoverage,
+)
+
+RATING_SOURCE = "https://www.rti-rating.org/country-data/"
+METHODOLOGY = "2010"  # the 61-indicator methodology launched on 28 September 2010, unchanged since
+
+# --- Types ---------------------------------------------------------------------------------------
+
+
+@strawberry.type(description="The official name and maximum of one RTI Rating category.")
+class RtiRatingCategoryInfo:
+    category: RtiRatingCategory
+    name: str
+    maximum: int
+
+
+@strawberry.type(description="A law's points in one RTI Rating category, out of its maximum.")
+class RtiRatingCategoryScore(types.Assessment):
+    category: RtiRatingCategory
+    name: str = strawberry.field(description="Official name of the category.")
+
+
+@strawberry.type(
+    description="One edition of the RTI Rating of a legal framework for the right to "
+    "information (Centre for Law and Democracy and Access Info Europe): `score` is the total "
+    "out of 150, `categories` its seven parts."
+)
+class RtiRating(types.Node, types.Assessment):
+    node_type: ClassVar[str] = "RtiRating"
+    law_pk: strawberry.Private[int]
+    categories: list[RtiRatingCategoryScore] = strawberry.field(
+        description="The seven categories, in the methodology's order; their scores add up to "
+        "`score`."
+    )
+
+    @classmethod
+    def from_row(cls, row: Any) -> RtiRating:
+        common = {
+            "edition": str(row.edition),
+            "methodology_version": row.methodology_version,
+            "source_url": row.source_url,
+        }
+        return from_row(
+            cls,
+            row,
+            score=row.total,
+            scale_max=RTI_RATING_MAXIMUM,
+            categories=[
+                RtiRatingCategoryScore(
+                    category=category,
+                    name=name,
+                    score=getattr(row, category.value),
+                    scale_max=maximum,
+                    **common,
+                )
+                for category, (name, maximum) in CATEGORIES.items()
+            ],
+            **common,
+        )
+
+    @strawberry.field(description="Global ID.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("RtiRating", self.pk))
+
+    @relation(load_laws_by_id, key="law_pk")
+    def law(self) -> RightToInformationLaw: ...
+
+
+@strawberry.type(
+    description="How a country's right-to-information law was used in one year, as its "
+    "oversight body or government reports it. A figure is null when the report does not give it."
+)
+class RtiRequestStatistics(types.Node):
+    node_type: ClassVar[str] = "RtiRequestStatistics"
+    country_pk: strawberry.Private[int]
+    year: int
+    coverage: RtiStatisticsCoverage
+    requests_received: int
+    answered_in_time: int | None = strawberry.field(
+        description="Requests answered within the time limit the law sets."
+    )
+    granted_in_full: int | None
+    granted_in_part: int | None
+    refused: int | None = strawberry.field(description="Refused in full (under an exception).")
+    information_not_held: int | None
+    internal_reviews: int | None = strawberry.field(
+        description="Requests for internal review (reconsideration by the public body) lodged in "
+        "the year; they may concern requests of earlier years."
+    )
+    appeals: int | None = strawberry.field(
+        description="Appeals to the oversight body or a court lodged in the year."
+    )
+    appeals_upheld: int | None = strawberry.field(
+        description="Appeals decided in favour of the public body (its decision upheld)."
+    )
+    appeals_overturned: int | None = strawberry.field(
+        description="Appeals decided in favour of the requester, in full or in part."
+    )
+    median_response_days: float | None
+    source_url: str | None
+    notes: str
+
+    @strawberry.field(description="Global ID.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("RtiRequestStatistics", self.pk))
+
+    @strawberry.field(description="answeredInTime / requestsReceived (0-1); null if unknown.")
+    def answered_in_time_rate(self) -> float | None:
+        if self.answered_in_time is None or not self.requests_received:
+            return None
+        return self.answered_in_time / self.requests_received
+
+    @strawberry.field(
+        description="(grantedInFull + grantedInPart) / requestsReceived (0-1); null if unknown."
+    )
+    def granted_rate(self) -> float | None:
+        if self.granted_in_full is None or self.granted_in_part is None:
+            return None
+        if not self.requests_received:
+            return None
+        return (self.granted_in_full + self.granted_in_part) / self.requests_received
+
+    @relation(load_countries, key="country_pk")
+    def country(self) -> types.Country: ...
+
+
+@strawberry.type(description="A country's national right-to-information law.")
+class RightToInformationLaw(types.Node):
+    node_type: ClassVar[str] = services.LAW_TYPE
+    country_pk: strawberry.Private[int]
+    name: str = strawberry.field(description="Name of the law, e.g. 'Freedom of Information Act'.")
+    year_adopted: int = strawberry.field(description="Year the first RTI law was adopted.")
+    last_amended: int | None = strawberry.field(description="Year of the latest amendment.")
+    oversight_body: str | None = strawberry.field(
+        description="The body that oversees the law (information commission, ombudsman...)."
+    )
+    url: str | None = strawberry.field(description="The text of the law.")
+
+    @strawberry.field(description="Global ID (for rtiLawUpdate and rtiRatingRecord).")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id(services.LAW_TYPE, self.pk))
+
+    @relation(load_countries, key="country_pk")
+    def country(self) -> types.Country: ...
+
+    @relation(
+        load_latest_rating_by_law,
+        description="The latest edition of the law's RTI Rating, or null if not rated yet.",
+    )
+    def rating(self) -> RtiRating | None: ...
+
+    @relation(
+        load_ratings_by_law,
+        default=[],
+        description="Every recorded edition of the RTI Rating, oldest first.",
+    )
+    def ratings(self) -> list[RtiRating]: ...
+
+    @relation(
+        load_latest_total_by_law,
+        deprecation_reason="Use `rating { score }` (and its categories).",
+    )
+    def rti_rating(self) -> int | None: ...
+
+    @relation(
+        load_statistics_by_country,
+        key="country_pk",
+        default=[],
+        description="The country's request statistics, oldest year first.",
+    )
+    def request_statistics(self, year: int | None = None) -> list[RtiRequestStatistics]: ...
+
+
+@strawberry.type(description="The access to information working group.")
+class AccessToInfoGroup(types.WorkingGroup):
+    @strawberry.field(description="Highest possible RTI Rating score.")
+    def rti_rating_maximum(self) -> int:
+        return RTI_RATING_MAXIMUM
+
+    @strawberry.field(description="The RTI Rating's seven categories and their maximum points.")
+    def rti_rating_categories(self) -> list[RtiRatingCategoryInfo]:
+        return [
+            RtiRatingCategoryInfo(category=category, name=name, maximum=maximum)
+            for category, (name, maximum) in CATEGORIES.items()
+        ]
+
+    @relation(
+        load_laws_by_group,
+        default=[],
+        description="The RTI laws of the countries of the group's anchors and members, by "
+        "country name.",
+    )
+    def member_country_laws(self) -> list[RightToInformationLaw]: ...
+
+
+@relation(
+    load_rti_law_by_country, description="The country's right-to-information law, if it has one."
+)
+def right_to_information(root: types.Country) -> RightToInformationLaw | None: ...
