@@ -25,8 +25,10 @@ $(STAMP): requirements.lock pyproject.toml examples/gender_inclusion/pyproject.t
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e examples/gender_inclusion
 	@touch $(STAMP)
 
-lint: install
+lint: install  ## ruff check, ruff format --check, mypy on core/ (CI runs it before the tests)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy core
 
 format: install
 	$(BIN)/ruff format .
