@@ -58,7 +58,7 @@ class GraphQLApp(GraphQLView):
         request_error = result.data is None and all(e.path is None for e in result.errors or ())
         data: GraphQLHTTPResponse = {} if request_error and result.errors else {"data": result.data}
         if result.errors:
-            data["errors"] = []
+            errors: list[object] = []
             for error in result.errors:
                 formatted = classify(error, debug=self.debug)
                 if formatted["extensions"]["code"] == "INTERNAL_SERVER_ERROR":
@@ -71,12 +71,13 @@ class GraphQLApp(GraphQLView):
                         error.message,
                         exc_info=error.original_error,
                     )
-                data["errors"].append(formatted)
+                errors.append(formatted)
+            data["errors"] = errors
         if result.extensions:
             data["extensions"] = result.extensions
         return data
 
-    def encode_json(self, data: object) -> bytes:  # type: ignore[override]
+    def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
 

@@ -11,12 +11,21 @@ import contextvars
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import ARRAY, ColumnElement, DateTime, MetaData, any_, bindparam, event
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    DateTime,
+    MetaData,
+    Table,
+    any_,
+    bindparam,
+    event,
+)
 from sqlalchemy.engine import Connection as SyncConnection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, QueryableAttribute
 from sqlalchemy.types import TypeDecorator
 
 from core.storable import guard
@@ -34,6 +43,11 @@ class Base(DeclarativeBase):
     """Declarative base for core and plugin tables (plugins name theirs `<key>_...`)."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+    if TYPE_CHECKING:
+        # SQLAlchemy types it as a FromClause (a class may be mapped to a join); every model
+        # here maps one Table, so `Model.__table__.name` and `delete(Model.__table__)` type-check.
+        __table__: ClassVar[Table]
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -126,7 +140,9 @@ class Database:
         async with self._writer.connect() as conn, conn.begin():
             yield conn
 
-    def any_of(self, column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
+    def any_of(
+        self, column: ColumnElement[Any] | QueryableAttribute[Any], values: Iterable[Any]
+    ) -> ColumnElement[bool]:
         """`column IN values`; on PostgreSQL `= ANY(array)`: one bind parameter whatever the
         number of keys, so the statement is compiled and prepared once, not per list length.
         """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLFormattedError
 
 
 @strawberry.type(description="An expected failure of a mutation: fix the input and try again.")
@@ -34,7 +34,7 @@ def api_error(code: str, message: str, **extensions: Any) -> GraphQLError:
     return GraphQLError(message, extensions={"code": code, **extensions})
 
 
-def classify(error: GraphQLError, *, debug: bool) -> dict[str, Any]:
+def classify(error: GraphQLError, *, debug: bool) -> GraphQLFormattedError:
     """Give every error a code; hide internal details unless debugging."""
     formatted = error.formatted
     extensions = dict(formatted.get("extensions") or {})

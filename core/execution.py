@@ -107,11 +107,11 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 continue
             field_def = parent_type.fields.get(name)
             getter = self._getter(parent_type, field_def, details) if field_def else None
-            if getter is None:
+            if field_def is None or getter is None:
                 plan.append((response_name, details, None, None, None))
                 continue
-            completer = self._completer(field_def.type, details, parent_type, field_def)  # type: ignore[union-attr]
-            plan.append((response_name, details, getter, completer, field_def.type))  # type: ignore[union-attr]
+            completer = self._completer(field_def.type, details, parent_type, field_def)
+            plan.append((response_name, details, getter, completer, field_def.type))
         self._plans[key] = plan
         self._alive.append(grouped_field_set)  # its id must not be reused while cached
         return plan
@@ -231,8 +231,9 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         is_type_of = object_type.is_type_of
 
         def complete_object(value: Any, path: Path) -> Any:
-            # Strawberry's is_type_of is an isinstance check that ignores `info`
-            if is_type_of is not None and is_type_of(value, None) is not True:
+            # Strawberry's is_type_of is an isinstance check that ignores `info`: no need to
+            # build one per object (graphql-core's signature asks for it, hence the ignore)
+            if is_type_of is not None and is_type_of(value, None) is not True:  # type: ignore[arg-type]
                 return standard(value, path)  # graphql-core raises the located error
             if not grouped:
                 grouped.append(self.collect_subfields(object_type, details).grouped_field_set)
@@ -309,7 +310,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             results.update(zip(pending, done, strict=True))
         return results
 
-    def execute_fields(  # type: ignore[override]
+    def execute_fields(
         self,
         parent_type: GraphQLObjectType,
         source_value: Any,

@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import strawberry
 from graphql import (
@@ -129,7 +129,7 @@ def relation_arguments(
     Raises graphql-core's argument errors (`GraphQLError`) for invalid values."""
     raw_args = get_argument_values(field_def, node, variables)
     schema = ctx.app.schema
-    return convert_arguments(  # type: ignore[no-any-return]
+    return convert_arguments(
         raw_args,
         definition.arguments,
         scalar_registry=schema.schema_converter.scalar_registry,
@@ -183,9 +183,11 @@ class _Walker:
         if is_abstract_type(named):
             by_type: dict[GraphQLObjectType, list[Any]] = defaultdict(list)
             for obj in objects:
-                by_type[self.schema.type_map[obj.__strawberry_definition__.name]].append(obj)  # type: ignore[index]
+                # the concrete type of a value of an abstract type is an object type
+                concrete = self.schema.type_map[obj.__strawberry_definition__.name]
+                by_type[cast(GraphQLObjectType, concrete)].append(obj)
         else:
-            by_type = {named: objects}  # type: ignore[dict-item]
+            by_type = {named: objects}
         # One load per selected field and arguments, across all concrete types: a list of
         # WorkingGroup interface values costs one statement per relation, not one per theme.
         batches: dict[tuple[Any, ...], tuple[StrawberryField, GraphQLField, Any, list[Any]]] = {}

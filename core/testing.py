@@ -213,13 +213,15 @@ class GraphQLClient:
         assert response.status_code == 200, response.text
         body = response.json()
         assert "errors" not in body, body["errors"]
-        return body["data"]
+        data: dict[str, Any] = body["data"]  # JSON: the shape is the query's
+        return data
 
     async def errors(self, query: str, variables: dict[str, Any] | None = None) -> list[Any]:
         response = await self.post(query, variables)
         body = response.json()
         assert body.get("errors"), body
-        return body["errors"]
+        errors: list[Any] = body["errors"]
+        return errors
 
 
 class ClientFactory:

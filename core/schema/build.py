@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from graphql import GraphQLError
@@ -61,11 +61,13 @@ class BuiltSchema:
 
 
 def _graphql_name(field: StrawberryField) -> str:
-    if field.python_name is None and field.base_resolver is not None:
-        field.python_name = field.base_resolver.name
-    if not field.python_name:
+    # Strawberry annotates python_name as `str`, but it is None until a class owns the field.
+    python_name = cast("str | None", field.python_name)
+    if python_name is None and field.base_resolver is not None:
+        field.python_name = python_name = field.base_resolver.name
+    if not python_name:
         raise TypeError("a plugin field must be a strawberry.field with a resolver function")
-    return field.graphql_name or to_camel_case(field.python_name)
+    return field.graphql_name or to_camel_case(python_name)
 
 
 def _named_fields(

@@ -101,8 +101,7 @@ def node_loaders(
             seen.add(name)  # the first owner to reach a type is the one that defines it
             if not _is_object_type(cls):
                 continue  # an interface (Node, WorkingGroup): its implementations are checked
-            node_type = getattr(cls, "node_type", None)
-            if node_type not in declared:
+            if getattr(cls, "node_type", None) not in declared:
                 raise PluginError(
                     f"{_who(owner)}: type '{name}' implements Node, but node(id:) cannot fetch "
                     f"it; return {{{cls.__name__}: load_fn}} from {HOOK}() (hook {HOOK}), "
