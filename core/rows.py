@@ -45,7 +45,6 @@ from core.schema.pagination import Connection, count_of, paginate, paginate_chil
 from core.transactions import in_transaction
 
 if TYPE_CHECKING:
-
     from core.context import Context
 
 T = TypeVar("T")
@@ -236,7 +235,7 @@ def rows_by_key(
     build: Callable[[Any], T] | None = None,
     where: Where = None,
     columns: Sequence[Any] | None = None,
-) -> RowsByKey[T]:
+) -> RowsByKey[Any]:
     """A load function for `@relation(...)` and `ogp_wg_node_loaders`: one object (or None) per
     key, in the keys' order, from ONE statement for all keys.
 
@@ -270,7 +269,7 @@ def rows_grouped_by(
     filters: Mapping[str, Any] | None = None,
     build: Callable[[Any], T] | None = None,
     columns: Sequence[Any] | None = None,
-) -> RowsGroupedBy[T]:
+) -> RowsGroupedBy[Any]:
     """A load function for a list relation (`@relation(load, default=[])`): every row whose
     `key` column equals a parent's key, one list per key (empty when none), in `order_by`
     order, from ONE statement for all parents.
@@ -306,7 +305,7 @@ def pages_by_key(
     filters: Mapping[str, Any] | None = None,
     build: Callable[[Any], T] | None = None,
     columns: Sequence[Any] | None = None,
-) -> PagesByKey[T]:
+) -> PagesByKey[Any]:
     """A load function for a nested connection: one page (`core.Connection`) of each parent's
     children, from ONE statement for all parents (`paginate_children`), with a keyset cursor:
 

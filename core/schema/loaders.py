@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, func, select, union
 
 from core.context import Context
-from core.enums import MembershipRole, RegistrationStatus
 from core.hookspecs import BatchLoadFn
 from core.models import (
     Anchor,
@@ -27,6 +26,14 @@ from core.models import (
     Person,
     Registration,
     WorkingGroup,
+)
+from core.rows import (
+    PagesByKey,
+    RowsByKey,
+    RowsGroupedBy,
+    pages_by_key,
+    rows_by_key,
+    rows_grouped_by,
 )
 from core.schema.pagination import paginate_children
 
@@ -70,42 +77,25 @@ def _in_visible_groups(ctx: Context, model: Any, group_column: Any) -> Select[An
     )
 
 
-async def countries_by_id(ctx: Context, keys: list[int]) -> list[Any]:
-    rows = await _rows(ctx, select(*Country.__table__.c).where(ctx.db.any_of(Country.id, keys)))
-    return _by_key(rows, keys, types.Country.from_row)
-
-
-async def organizations_by_id(ctx: Context, keys: list[int]) -> list[Any]:
-    rows = await _rows(
-        ctx, select(*Organization.__table__.c).where(ctx.db.any_of(Organization.id, keys))
-    )
-    return _by_key(rows, keys, types.Organization.from_row)
-
-
-async def organizations_by_country(ctx: Context, keys: list[int]) -> list[Any]:
-    stmt = (
-        select(*Organization.__table__.c)
-        .where(ctx.db.any_of(Organization.country_id, keys))
-        .order_by(Organization.name, Organization.id)
-    )
-    return _grouped(await _rows(ctx, stmt), keys, "country_id", types.Organization.from_row)
-
+# Declared loads (core.rows): the relation's table, key column, order and filters as data, the
+# same declarations plugins use; the rows become the types through their `from_row`.
+countries_by_id: RowsByKey[Any] = rows_by_key(Country.id, lambda: types.Country)
+organizations_by_id: RowsByKey[Any] = rows_by_key(Organization.id, lambda: types.Organization)
+organizations_by_country: RowsGroupedBy[Any] = rows_grouped_by(
+    Organization.country_id,
+    lambda: types.Organization,
+    order_by=(Organization.name, Organization.id),
+)
 
 PUBLIC_PERSON = (Person.id, Person.name, Person.organization_id)  # never the e-mail
 
-
-async def people_by_id(ctx: Context, keys: list[int]) -> list[Any]:
-    rows = await _rows(ctx, select(*PUBLIC_PERSON).where(ctx.db.any_of(Person.id, keys)))
-    return _by_key(rows, keys, types.Person.from_row)
-
-
-async def people_by_organization(ctx: Context, keys: list[int]) -> list[Any]:
-    stmt = (
-        select(*PUBLIC_PERSON)
-        .where(ctx.db.any_of(Person.organization_id, keys))
-        .order_by(Person.name, Person.id)
-    )
-    return _grouped(await _rows(ctx, stmt), keys, "organization_id", types.Person.from_row)
+people_by_id: RowsByKey[Any] = rows_by_key(Person.id, lambda: types.Person, columns=PUBLIC_PERSON)
+people_by_organization: RowsGroupedBy[Any] = rows_grouped_by(
+    Person.organization_id,
+    lambda: types.Person,
+    order_by=(Person.name, Person.id),
+    columns=PUBLIC_PERSON,
+)
 
 
 async def groups_by_id(ctx: Context, keys: list[int]) -> list[Any]:
@@ -146,26 +136,15 @@ async def groups_by_country(ctx: Context, keys: list[int]) -> list[Any]:
     return _grouped(await _rows(ctx, stmt), keys, "_key", lambda row: build_group(ctx, row))
 
 
-async def anchors_by_group(ctx: Context, keys: list[int]) -> list[Any]:
-    stmt = (
-        select(*Anchor.__table__.c)
-        .where(ctx.db.any_of(Anchor.group_id, keys))
-        .order_by(Anchor.role)
-    )
-    return _grouped(await _rows(ctx, stmt), keys, "group_id", types.Anchor.from_row)
-
-
-async def members_by_group(
-    ctx: Context, keys: list[int], role: MembershipRole | None = None
-) -> list[Any]:
-    stmt = (
-        select(*Membership.__table__.c)
-        .where(ctx.db.any_of(Membership.group_id, keys))
-        .order_by(Membership.joined_at, Membership.id)
-    )
-    if role is not None:
-        stmt = stmt.where(Membership.role == role)
-    return _grouped(await _rows(ctx, stmt), keys, "group_id", types.Membership.from_row)
+anchors_by_group: RowsGroupedBy[Any] = rows_grouped_by(
+    Anchor.group_id, lambda: types.Anchor, order_by=(Anchor.role,)
+)
+members_by_group: RowsGroupedBy[Any] = rows_grouped_by(
+    Membership.group_id,
+    lambda: types.Membership,
+    order_by=(Membership.joined_at, Membership.id),
+    filters={"role": Membership.role},
+)
 
 
 async def member_counts_by_group(ctx: Context, keys: list[int]) -> list[int]:
@@ -232,24 +211,14 @@ async def meetings_by_group(
     return [pages[key] for key in keys]
 
 
-async def registrations_by_meeting(
-    ctx: Context,
-    keys: list[int],
-    status: RegistrationStatus | None = None,
-    first: int = 20,
-    after: str | None = None,
-) -> list[Any]:
-    stmt = select(*Registration.__table__.c)
-    if status is not None:
-        stmt = stmt.where(Registration.status == status)
-    # first come, first served: the order of joining the current queue (the waitlist's order is
-    # the order of promotion), not the id, which a comeback after cancelling keeps
-    order = (Registration.queued_at, Registration.id)
-    pages = await paginate_children(
-        ctx.db, stmt, Registration.meeting_id, keys, order, types.Registration.from_row,
-        first=first, after=after,
-    )  # fmt: skip
-    return [pages[key] for key in keys]
+# first come, first served: the order of joining the current queue (the waitlist's order is the
+# order of promotion), not the id, which a comeback after cancelling keeps
+registrations_by_meeting: PagesByKey[Any] = pages_by_key(
+    Registration.meeting_id,
+    lambda: types.Registration,
+    order_by=(Registration.queued_at, Registration.id),
+    filters={"status": Registration.status},
+)
 
 
 CORE_LOADERS: dict[str, BatchLoadFn] = {
