@@ -76,7 +76,8 @@ def _plain_getter(field_def: GraphQLField) -> Getter | None:
             return None
         return lambda source: getattr(source, python_name, MISSING)
     if _is_plain_method(resolver):
-        return resolver.wrapped_func  # type: ignore[no-any-return]
+        method: Getter = resolver.wrapped_func
+        return method
     return None
 
 
@@ -125,7 +126,8 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if getter is MISSING:
             getter = cache[name] = _plain_getter(field_def)
         if getter is not None:
-            return getter  # type: ignore[no-any-return]
+            plain: Getter = getter  # the cache holds what _plain_getter returned
+            return plain
         definition = (field_def.extensions or {}).get(STRAWBERRY)
         if definition is None or RELATION not in definition.metadata:
             return None

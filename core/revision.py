@@ -26,9 +26,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from alembic.autogenerate import compare_metadata, produce_migrations, render_python_code
+from alembic.operations.ops import DowngradeOps, UpgradeOps
 from alembic.runtime.migration import MigrationContext
 from alembic.script import Script, ScriptDirectory
 from sqlalchemy.engine import Connection
@@ -186,7 +187,7 @@ def _next_id(key: str, branch: list[Script]) -> str:
     return f"{key}_{number:04d}"
 
 
-def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
     """Render the core's column types as the plain SQLAlchemy type they store (e.g.
     `core.UTCDateTime` as `sa.DateTime(timezone=True)`): a plugin's revision imports no core
     internals, and the database column is the same."""
@@ -341,9 +342,14 @@ def _render(
     assert upgrade_ops is not None and downgrade_ops is not None
     if upgrade_ops.is_empty():
         return None
-    options = {"render_as_batch": True, "render_item": _render_item, "migration_context": context}
+
+    def render(ops: UpgradeOps | DowngradeOps) -> str:
+        return render_python_code(
+            ops, render_as_batch=True, render_item=_render_item, migration_context=context
+        )
+
     return (
-        render_python_code(upgrade_ops, **options),  # type: ignore[arg-type]
-        render_python_code(downgrade_ops, **options),  # type: ignore[arg-type]
+        render(upgrade_ops),
+        render(downgrade_ops),
         _summary(upgrade_ops),
     )

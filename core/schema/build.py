@@ -10,7 +10,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.name_converter import NameConverter
-from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types.base import StrawberryObjectDefinition, get_object_definition
 from strawberry.types.field import StrawberryField
 from strawberry.utils.str_converters import to_camel_case
 
@@ -93,7 +93,7 @@ def _named_fields(
 
 
 def _core_field_names(cls: type) -> list[str]:
-    definition = cls.__strawberry_definition__  # type: ignore[attr-defined]
+    definition = get_object_definition(cls, strict=True)
     return [f.graphql_name or to_camel_case(f.python_name) for f in definition.fields]
 
 
