@@ -96,7 +96,7 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
-    from core import demo_groups, enums, models, types  # noqa: F401
+    from core import demo_groups, enums, models  # noqa: F401
     from core.context import Context  # noqa: F401
     from core.db import Base, UTCDateTime, utcnow  # noqa: F401
     from core.errors import Rejected, UserError, api_error, user_error  # noqa: F401
@@ -112,6 +112,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         rows_by_key,
         rows_grouped_by,
     )
+    from core.schema import types  # noqa: F401
     from core.schema.ids import pk_of, to_global_id  # noqa: F401
     from core.schema.loaders import countries_by_id as load_countries  # noqa: F401
     from core.schema.loaders import groups_by_id as load_groups  # noqa: F401

@@ -40,7 +40,7 @@ from core.schema.pagination import paginate_children
 T = TypeVar("T")
 
 
-async def _rows(ctx: Context, stmt: Select[Any]) -> Sequence[Any]:
+async def _rows(ctx: Context, stmt: Select[*tuple[Any, ...]]) -> Sequence[Any]:  # any columns
     async with ctx.db.read() as conn:
         return (await conn.execute(stmt)).all()
 
@@ -153,7 +153,7 @@ async def member_counts_by_group(ctx: Context, keys: list[int]) -> list[int]:
         .where(ctx.db.any_of(Membership.group_id, keys))
         .group_by(Membership.group_id)
     )
-    counts = dict(await _rows(ctx, stmt))  # type: ignore[arg-type]
+    counts = dict(await _rows(ctx, stmt))
     return [counts.get(key, 0) for key in keys]
 
 
