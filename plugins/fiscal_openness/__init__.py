@@ -2,12 +2,12 @@
 
 What it adds (see README.md): Open Budget Survey results per country and edition, the
 availability of the eight key budget documents per country and fiscal year, and the GIFT
-High-Level Principles that the group's priority areas and commitments address.
+High-Level Principles that the group's priority areas and commitments address. The core finds
+the tables (models.py) and the migrations (migrations/) by convention.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from core import Theme, hookimpl
@@ -23,18 +23,6 @@ def ogp_wg_theme() -> Theme:
         summary="Open budgets, public participation in fiscal policy and budget oversight.",
         version="0.2.0",
     )
-
-
-@hookimpl
-def ogp_wg_models() -> list[type]:
-    from plugins.fiscal_openness.models import MODELS
-
-    return MODELS
-
-
-@hookimpl
-def ogp_wg_migrations() -> Path:
-    return Path(__file__).parent / "migrations"
 
 
 @hookimpl

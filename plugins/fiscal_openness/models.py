@@ -111,6 +111,3 @@ class CommitmentPrinciple(Base):
     principle: Mapped[GiftPrinciple] = mapped_column(
         enum_column(GiftPrinciple, "principle"), primary_key=True
     )
-
-
-MODELS: list[type] = [Survey, BudgetDocument, Commitment, CommitmentPrinciple]

@@ -11,10 +11,20 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core import ConstraintError, Rejected, UserErrors, models, pk_of, row_by_id, user_error
+from core import (
+    ConstraintError,
+    Rejected,
+    UserErrors,
+    insert_row,
+    models,
+    pk_of,
+    row_by_id,
+    update_row,
+    user_error,
+)
 from plugins.fiscal_openness import KEY
 from plugins.fiscal_openness.methodology import (
     DOCUMENT_TITLES,
@@ -127,8 +137,7 @@ async def record_survey(conn: AsyncConnection, country: str, values: dict[str, A
                 "edition",
             )
         )
-    stmt = insert(Survey).values(**values).returning(*Survey.__table__.c)
-    return (await conn.execute(stmt)).one()
+    return await insert_row(conn, Survey, **values)
 
 
 async def correct_survey(conn: AsyncConnection, global_id: str, changes: dict[str, Any]) -> Any:
@@ -141,10 +150,7 @@ async def correct_survey(conn: AsyncConnection, global_id: str, changes: dict[st
     problems.raise_if_any()
     if not changes:
         return row
-    stmt = (
-        update(Survey).where(Survey.id == row.id).values(**changes).returning(*Survey.__table__.c)
-    )
-    return (await conn.execute(stmt)).one()
+    return await update_row(conn, Survey, row.id, **changes)
 
 
 # --- Key budget documents ------------------------------------------------------------------------
@@ -209,8 +215,7 @@ async def record_document(conn: AsyncConnection, country: str, values: dict[str,
                 "kind",
             )
         )
-    stmt = insert(BudgetDocument).values(**values).returning(*BudgetDocument.__table__.c)
-    return (await conn.execute(stmt)).one()
+    return await insert_row(conn, BudgetDocument, **values)
 
 
 async def correct_document(conn: AsyncConnection, global_id: str, changes: dict[str, Any]) -> Any:
@@ -221,13 +226,7 @@ async def correct_document(conn: AsyncConnection, global_id: str, changes: dict[
     problems.raise_if_any()
     if not changes:
         return row
-    stmt = (
-        update(BudgetDocument)
-        .where(BudgetDocument.id == row.id)
-        .values(**changes)
-        .returning(*BudgetDocument.__table__.c)
-    )
-    return (await conn.execute(stmt)).one()
+    return await update_row(conn, BudgetDocument, row.id, **changes)
 
 
 # --- Priority areas and commitments, with the GIFT principles they address -----------------------
@@ -288,8 +287,7 @@ async def record_commitment(
     _check_commitment(values, problems)
     _check_principles(principles, problems)
     problems.raise_if_any()
-    stmt = insert(Commitment).values(**values).returning(*Commitment.__table__.c)
-    row = (await conn.execute(stmt)).one()
+    row = await insert_row(conn, Commitment, **values)
     return row, await _set_principles(conn, row.id, principles)
 
 
@@ -312,8 +310,7 @@ async def correct_commitment(
     _check_principles(principles, problems)
     problems.raise_if_any()
     if changes:
-        stmt = update(Commitment).where(Commitment.id == row.id).values(**changes)
-        row = (await conn.execute(stmt.returning(*Commitment.__table__.c))).one()
+        row = await update_row(conn, Commitment, row.id, **changes)
     if principles is not None:
         return row, await _set_principles(conn, row.id, principles)
     stmt = select(CommitmentPrinciple.principle).where(CommitmentPrinciple.commitment_id == row.id)
