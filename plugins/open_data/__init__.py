@@ -1,10 +1,10 @@
 """Open data: the International Open Data Charter, data portals, high-value datasets and ODIN
 scores (plugin hooks only; each hook imports what it returns, so loading the plugin is cheap).
+The core finds the tables (models.py) and the migrations (migrations/) by convention.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from core import Theme, hookimpl
@@ -20,18 +20,6 @@ def ogp_wg_theme() -> Theme:
         summary="Publishing government data openly, by default, for reuse by anyone.",
         version="0.2.0",
     )
-
-
-@hookimpl
-def ogp_wg_models() -> list[type]:
-    from plugins.open_data.models import CharterAdopter, DataPortal, HighValueDataset, OdinScore
-
-    return [CharterAdopter, DataPortal, HighValueDataset, OdinScore]
-
-
-@hookimpl
-def ogp_wg_migrations() -> Path:
-    return Path(__file__).parent / "migrations"
 
 
 @hookimpl

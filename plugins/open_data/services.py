@@ -12,10 +12,19 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core import ConstraintError, Rejected, UserErrors, pk_of, row_by_id, user_error
+from core import (
+    ConstraintError,
+    Rejected,
+    UserErrors,
+    insert_row,
+    pk_of,
+    row_by_id,
+    update_row,
+    user_error,
+)
 from plugins.open_data import models as tables
 from plugins.open_data.models import (
     CHARTER_LAUNCHED,
@@ -68,19 +77,13 @@ def _count(check: UserErrors, value: int | None, field: str) -> None:
         check.add("NEGATIVE_COUNT", f"{field} must not be negative, got {value}", field)
 
 
-def _returning(model: Any) -> Any:
-    return model.__table__.c
-
-
 async def _save(
     conn: AsyncConnection, model: Any, existing_id: int | None, values: dict[str, Any]
 ) -> Any:
     """Insert a row, or replace the stored values of `existing_id`; return the row."""
     if existing_id is None:
-        stmt = insert(model).values(**values)
-    else:
-        stmt = update(model).where(model.id == existing_id).values(**values)
-    return (await conn.execute(stmt.returning(*_returning(model)))).one()
+        return await insert_row(conn, model, **values)
+    return await update_row(conn, model, existing_id, **values)
 
 
 def _duplicate(code: str, message: str, field: str) -> Rejected:
