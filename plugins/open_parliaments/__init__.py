@@ -1,8 +1,10 @@
-"""Open parliaments: transparent, accessible and accountable legislatures (plugin hooks only)."""
+"""Open parliaments: transparent, accessible and accountable legislatures (plugin hooks only).
+
+The core finds the tables (models.py) and the migrations (migrations/) by convention.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from core import Theme, hookimpl
@@ -18,18 +20,6 @@ def ogp_wg_theme() -> Theme:
         summary="Legislatures that open their work, data and decisions to citizens.",
         version="0.2.0",
     )
-
-
-@hookimpl
-def ogp_wg_models() -> list[type]:
-    from plugins.open_parliaments.models import MODELS
-
-    return MODELS
-
-
-@hookimpl
-def ogp_wg_migrations() -> Path:
-    return Path(__file__).parent / "migrations"
 
 
 @hookimpl

@@ -150,6 +150,3 @@ class MonitoringOrganization(Base):
     scope: Mapped[MonitoringScope] = mapped_column(enum_column(MonitoringScope, "scope"))
     website: Mapped[str | None] = mapped_column(String(500))
     """The monitoring website (e.g. a parliament-watch site), if not the organisation's own."""
-
-
-MODELS: list[type] = [Legislature, Chamber, OpennessCheck, Endorsement, MonitoringOrganization]

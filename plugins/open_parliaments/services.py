@@ -19,14 +19,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core import (
     ConstraintError,
     Rejected,
+    insert_row,
     models,
     row_by_id,
+    update_row,
     url_problem,
     user_error,
     utcnow,
@@ -179,17 +181,17 @@ async def record_legislature(conn: AsyncConnection, data: LegislatureRecordInput
         raise Rejected(
             user_error("TOO_FEW_CHAMBERS", "a legislature has at least one chamber", "chambers")
         )
-    table = LegislatureRow.__table__
     existing = (
         await conn.execute(
-            select(*table.c).where(LegislatureRow.country_id == country_id).with_for_update()
+            select(*LegislatureRow.__table__.c)
+            .where(LegislatureRow.country_id == country_id)
+            .with_for_update()
         )
     ).first()
     if existing is None:
-        stmt = insert(LegislatureRow).values(
-            country_id=country_id, name=name, chambers=data.chambers
+        return await insert_row(
+            conn, LegislatureRow, country_id=country_id, name=name, chambers=data.chambers
         )
-        return (await conn.execute(stmt.returning(*table.c))).one()
     if not data.replace:
         raise _duplicate("DUPLICATE_LEGISLATURE", f"the legislature of {data.country!r}", "country")
     if data.chambers != existing.chambers:
@@ -216,12 +218,7 @@ async def record_legislature(conn: AsyncConnection, data: LegislatureRecordInput
                 )
             )
     # Changing `chambers` cascades to the chambers' copy of it (composite foreign key).
-    stmt = (
-        update(LegislatureRow)
-        .where(LegislatureRow.id == existing.id)
-        .values(name=name, chambers=data.chambers)
-    )
-    return (await conn.execute(stmt.returning(*table.c))).one()
+    return await update_row(conn, LegislatureRow, existing.id, name=name, chambers=data.chambers)
 
 
 async def record_chamber(conn: AsyncConnection, data: ChamberRecordInput) -> Any:
@@ -238,7 +235,6 @@ async def record_chamber(conn: AsyncConnection, data: ChamberRecordInput) -> Any
                 "kind",
             )
         )
-    table = ChamberRow.__table__
     existing = (
         await conn.execute(
             select(ChamberRow.id)
@@ -247,26 +243,22 @@ async def record_chamber(conn: AsyncConnection, data: ChamberRecordInput) -> Any
         )
     ).first()
     if existing is None:
-        stmt = insert(ChamberRow).values(
+        return await insert_row(
+            conn,
+            ChamberRow,
             legislature_id=legislature.id,
             legislature_chambers=legislature.chambers,
             kind=data.kind,
             name=name,
             website=website,
         )
-    elif not data.replace:
+    if not data.replace:
         raise _duplicate(
             "DUPLICATE_CHAMBER",
             f"the {data.kind.value} chamber of {data.country!r}",
             "kind",
         )
-    else:
-        stmt = (
-            update(ChamberRow)
-            .where(ChamberRow.id == existing.id)
-            .values(name=name, website=website)
-        )
-    return (await conn.execute(stmt.returning(*table.c))).one()
+    return await update_row(conn, ChamberRow, existing.id, name=name, website=website)
 
 
 async def remove_chamber(conn: AsyncConnection, data: ChamberRemoveInput) -> Any:
@@ -289,7 +281,6 @@ async def record_indicator(conn: AsyncConnection, data: OpennessIndicatorRecordI
         "checked_on": data.checked_on,
         "note": _note(data.note),
     }
-    table = CheckRow.__table__
     existing = (
         await conn.execute(
             select(CheckRow.id, CheckRow.checked_on)
@@ -298,8 +289,10 @@ async def record_indicator(conn: AsyncConnection, data: OpennessIndicatorRecordI
         )
     ).first()
     if existing is None:
-        stmt = insert(CheckRow).values(chamber_id=chamber.id, indicator=data.indicator, **values)
-    elif data.checked_on < existing.checked_on:
+        return await insert_row(
+            conn, CheckRow, chamber_id=chamber.id, indicator=data.indicator, **values
+        )
+    if data.checked_on < existing.checked_on:
         raise Rejected(
             user_error(
                 "CHECKED_BEFORE_LAST_CHECK",
@@ -309,9 +302,7 @@ async def record_indicator(conn: AsyncConnection, data: OpennessIndicatorRecordI
                 "checkedOn",
             )
         )
-    else:
-        stmt = update(CheckRow).where(CheckRow.id == existing.id).values(**values)
-    return (await conn.execute(stmt.returning(*table.c))).one()
+    return await update_row(conn, CheckRow, existing.id, **values)
 
 
 # --- Declaration endorsements --------------------------------------------------------------------
@@ -334,7 +325,6 @@ async def record_endorsement(conn: AsyncConnection, data: EndorsementRecordInput
         "source_url": _url(data.source_url, "sourceUrl"),
         "note": _note(data.note),
     }
-    table = EndorsementRow.__table__
     existing = (
         await conn.execute(
             select(EndorsementRow.id)
@@ -343,14 +333,12 @@ async def record_endorsement(conn: AsyncConnection, data: EndorsementRecordInput
         )
     ).first()
     if existing is None:
-        stmt = insert(EndorsementRow).values(organization_id=organization_id, **values)
-    elif not data.replace:
+        return await insert_row(conn, EndorsementRow, organization_id=organization_id, **values)
+    if not data.replace:
         raise _duplicate(
             "DUPLICATE_ENDORSEMENT", "the organisation's endorsement", "organizationId"
         )
-    else:
-        stmt = update(EndorsementRow).where(EndorsementRow.id == existing.id).values(**values)
-    return (await conn.execute(stmt.returning(*table.c))).one()
+    return await update_row(conn, EndorsementRow, existing.id, **values)
 
 
 # --- parliamentary monitoring organisations ------------------------------------------------------
@@ -362,7 +350,6 @@ async def record_monitoring_organization(
     organization_id = await _organization_id(conn, data.organization_id)
     legislature = await _legislature_of(conn, data.country)
     values = {"scope": data.scope, "website": _url(data.website, "website")}
-    table = MonitoringRow.__table__
     existing = (
         await conn.execute(
             select(MonitoringRow.id)
@@ -374,15 +361,17 @@ async def record_monitoring_organization(
         )
     ).first()
     if existing is None:
-        stmt = insert(MonitoringRow).values(
-            organization_id=organization_id, legislature_id=legislature.id, **values
+        return await insert_row(
+            conn,
+            MonitoringRow,
+            organization_id=organization_id,
+            legislature_id=legislature.id,
+            **values,
         )
-    elif not data.replace:
+    if not data.replace:
         raise _duplicate(
             "DUPLICATE_PMO",
             f"the organisation's monitoring of {legislature.name}",
             "organizationId",
         )
-    else:
-        stmt = update(MonitoringRow).where(MonitoringRow.id == existing.id).values(**values)
-    return (await conn.execute(stmt.returning(*table.c))).one()
+    return await update_row(conn, MonitoringRow, existing.id, **values)
