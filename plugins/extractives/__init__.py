@@ -1,8 +1,10 @@
-"""Extractive industry transparency: oil, gas and mining revenues (plugin hooks only)."""
+"""Extractive industry transparency: oil, gas and mining revenues (plugin hooks only).
+
+The core finds the tables (models.py) and the migrations (migrations/) by convention.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from core import Theme, hookimpl
@@ -18,18 +20,6 @@ def ogp_wg_theme() -> Theme:
         summary="Disclosure of who owns, pays and earns what in oil, gas and mining.",
         version="0.2.0",
     )
-
-
-@hookimpl
-def ogp_wg_models() -> list[type]:
-    from plugins.extractives.models import MODELS
-
-    return MODELS
-
-
-@hookimpl
-def ogp_wg_migrations() -> Path:
-    return Path(__file__).parent / "migrations"
 
 
 @hookimpl
@@ -55,9 +45,9 @@ def ogp_wg_query_fields() -> list[Any]:
 
 @hookimpl
 def ogp_wg_mutation_fields() -> list[Any]:
-    from plugins.extractives.mutations import MUTATIONS
+    from plugins.extractives.mutations import MUTATION_FIELDS
 
-    return MUTATIONS
+    return MUTATION_FIELDS
 
 
 @hookimpl

@@ -225,12 +225,3 @@ class BeneficialOwnershipDisclosure(Base):
     interest_since: Mapped[date | None]
     disclosed_on: Mapped[date]
     source_url: Mapped[str | None] = mapped_column(String(URL_LENGTH))
-
-
-MODELS: list[type] = [
-    EitiMembership,
-    EitiValidation,
-    ExtractiveProject,
-    ContractDisclosure,
-    BeneficialOwnershipDisclosure,
-]

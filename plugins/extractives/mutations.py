@@ -213,7 +213,7 @@ async def beneficial_owner_record(
     )
 
 
-MUTATIONS = [
+MUTATION_FIELDS = [
     eiti_membership_record,
     eiti_validation_record,
     project_record,

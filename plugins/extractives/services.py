@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core import (
@@ -24,8 +24,10 @@ from core import (
     country_id,
     enums,
     id_of,
+    insert_row,
     models,
     row_by_id,
+    update_row,
     user_error,
 )
 from plugins.extractives.models import (
@@ -143,12 +145,10 @@ async def _unique(
 
 
 async def _save(conn: AsyncConnection, model: Any, own: Any, values: dict[str, Any]) -> Any:
-    table = model.__table__
+    """A new row, or `own` (the record being corrected) with every field replaced."""
     if own is None:
-        stmt = insert(table).values(**values)
-    else:
-        stmt = update(table).where(table.c.id == own.id).values(**values)
-    return (await conn.execute(stmt.returning(*table.c))).one()
+        return await insert_row(conn, model, **values)
+    return await update_row(conn, model, own.id, **values)
 
 
 # --- EITI membership -----------------------------------------------------------------------------
