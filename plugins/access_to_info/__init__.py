@@ -1,8 +1,10 @@
-"""Access to information: right-to-information laws, their RTI Rating and their use (hooks only)."""
+"""Access to information: right-to-information laws, their RTI Rating and their use (hooks only).
+
+The core finds the tables (models.py) and the migrations (migrations/) by convention.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from core import Theme, hookimpl
@@ -18,18 +20,6 @@ def ogp_wg_theme() -> Theme:
         summary="Strong right-to-information laws that let anyone obtain public information.",
         version="0.2.0",
     )
-
-
-@hookimpl
-def ogp_wg_models() -> list[type]:
-    from plugins.access_to_info.models import RtiLaw, RtiRating, RtiRequestStatistics
-
-    return [RtiLaw, RtiRating, RtiRequestStatistics]
-
-
-@hookimpl
-def ogp_wg_migrations() -> Path:
-    return Path(__file__).parent / "migrations"
 
 
 @hookimpl

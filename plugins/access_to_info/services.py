@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, insert, select, update
+from sqlalchemy import CheckConstraint, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core import (
@@ -21,7 +21,9 @@ from core import (
     Rejected,
     UserErrors,
     country_id,
+    insert_row,
     row_by_id,
+    update_row,
     user_error,
 )
 from plugins.access_to_info.models import (
@@ -100,10 +102,6 @@ def _blank_to_none(value: str | None) -> str | None:
     return None if value is None else (value.strip() or None)
 
 
-def _returning(model: Any) -> list[Any]:
-    return list(model.__table__.c)
-
-
 # --- Laws ----------------------------------------------------------------------------------------
 
 LAW_FIELDS = ("name", "year_adopted", "last_amended", "oversight_body", "url")
@@ -149,8 +147,7 @@ async def record_law(conn: AsyncConnection, country: str, values: Mapping[str, A
                 "country",
             )
         )
-    stmt = insert(RtiLaw).values(country_id=cid, **_law_values(values))
-    return (await conn.execute(stmt.returning(*_returning(RtiLaw)))).one()
+    return await insert_row(conn, RtiLaw, country_id=cid, **_law_values(values))
 
 
 async def update_law(conn: AsyncConnection, global_id: str, changes: Mapping[str, Any]) -> Any:
@@ -158,8 +155,7 @@ async def update_law(conn: AsyncConnection, global_id: str, changes: Mapping[str
     law = await _law(conn, global_id, "id")
     values = {name: getattr(law, name) for name in LAW_FIELDS} | dict(changes)
     _check_law(values)
-    stmt = update(RtiLaw).where(RtiLaw.id == law.id).values(**_law_values(values))
-    return (await conn.execute(stmt.returning(*_returning(RtiLaw)))).one()
+    return await update_row(conn, RtiLaw, law.id, **_law_values(values))
 
 
 async def _law(conn: AsyncConnection, global_id: str, field: str) -> Any:
@@ -215,10 +211,8 @@ async def record_rating(
         )
     ).scalar()
     if existing is None:
-        stmt: Any = insert(RtiRating).values(law_id=law.id, edition=edition, **values)
-    elif replace:
-        stmt = update(RtiRating).where(RtiRating.id == existing).values(**values)
-    else:
+        return await insert_row(conn, RtiRating, law_id=law.id, edition=edition, **values)
+    if not replace:
         raise Rejected(
             user_error(
                 "DUPLICATE_RATING",
@@ -226,7 +220,7 @@ async def record_rating(
                 "edition",
             )
         )
-    return (await conn.execute(stmt.returning(*_returning(RtiRating)))).one()
+    return await update_row(conn, RtiRating, existing, **values)
 
 
 # --- Request statistics --------------------------------------------------------------------------
@@ -307,11 +301,8 @@ async def record_statistics(
         )
     ).scalar()
     if existing is None:
-        stmt: Any = insert(RtiRequestStatistics).values(country_id=cid, year=year, **values)
-    elif replace:
-        stmt = update(RtiRequestStatistics).where(RtiRequestStatistics.id == existing)
-        stmt = stmt.values(**values)
-    else:
+        return await insert_row(conn, RtiRequestStatistics, country_id=cid, year=year, **values)
+    if not replace:
         raise Rejected(
             user_error(
                 "DUPLICATE_REQUEST_STATISTICS",
@@ -320,4 +311,4 @@ async def record_statistics(
                 "year",
             )
         )
-    return (await conn.execute(stmt.returning(*_returning(RtiRequestStatistics)))).one()
+    return await update_row(conn, RtiRequestStatistics, existing, **values)
