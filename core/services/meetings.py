@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Insert, Update, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import utcnow
@@ -26,6 +26,7 @@ from core.errors import Rejected, UserError, user_error
 from core.models import Meeting, Registration, WorkingGroup
 from core.services import lookups
 from core.transactions import ConstraintError
+from core.validation import url_problem
 
 CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
     # what a concurrent write can still hit after the checks below, by constraint name
@@ -94,8 +95,8 @@ def _validate(merged: dict[str, Any]) -> None:
     if capacity is not None and capacity < 0:
         errors.append(user_error("INVALID_CAPACITY", "capacity must be 0 or more", "capacity"))
     url = merged.get("online_url")
-    if url and not url.startswith(("https://", "http://")):
-        errors.append(user_error("INVALID_URL", "onlineUrl must be an http(s) URL", "onlineUrl"))
+    if url and (problem := url_problem(url, "onlineUrl")) is not None:
+        errors.append(problem)  # the whole value checked, one message with every plugin's URLs
     kind = merged.get("kind")
     if kind == MeetingKind.IN_PERSON and not merged.get("location"):
         errors.append(
@@ -261,6 +262,7 @@ async def register(
         else RegistrationStatus.WAITLISTED
     )
     queued_at = await _queue_time(conn, meeting.id)
+    stmt: Update | Insert
     if existing is not None:
         # A cancelled registration comes back at the end of the queue: a new queued_at, while the
         # row (its id, created_at) stays. Ordering by id would put it back where it was.
@@ -277,8 +279,7 @@ async def register(
             created_at=queued_at,
             queued_at=queued_at,
         )
-    stmt = stmt.returning(*Registration.__table__.c)
-    return (await conn.execute(stmt)).one()
+    return (await conn.execute(stmt.returning(*Registration.__table__.c))).one()
 
 
 async def cancel(conn: AsyncConnection, *, registration_id: str, themes: tuple[str, ...]) -> Any:
