@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Literal
 
 from alembic.autogenerate import compare_metadata, produce_migrations, render_python_code
@@ -103,6 +104,12 @@ def _migrations_folder(plugins: PluginSet, key: str) -> Path:
             f"unknown plugin '{key}'; installed plugins: {', '.join(sorted(plugins.installed))}"
         )
     folder = dict(plugins.call("ogp_wg_migrations", only_enabled=False)).get(key)
+    package = plugins.installed[key].obj
+    if folder is None and isinstance(package, ModuleType) and hasattr(package, "__path__"):
+        # A package's first revision: the conventional folder (core.conventions) may not
+        # exist yet, since a folder without files is not installed.
+        folder = Path(str(package.__file__)).parent / "migrations"
+        folder.mkdir(exist_ok=True)
     if folder is None:
         raise RevisionError(
             f"plugin '{key}' has no migrations folder: implement the hook ogp_wg_migrations() "
