@@ -96,47 +96,53 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
-    from core import demo_groups, enums, models  # noqa: F401
-    from core.context import Context  # noqa: F401
-    from core.db import Base, UTCDateTime, utcnow  # noqa: F401
-    from core.errors import Rejected, UserError, api_error, user_error  # noqa: F401
-    from core.hookspecs import hookimpl, hookspec  # noqa: F401
-    from core.loading import prefetched, relation  # noqa: F401
-    from core.models.columns import enum_column  # noqa: F401
-    from core.plugins import Theme  # noqa: F401
-    from core.rows import (  # noqa: F401
-        from_row,
-        mutation_payload,
-        pages_by_key,
-        query_page,
-        rows_by_key,
-        rows_grouped_by,
-    )
-    from core.schema import types  # noqa: F401
-    from core.schema.ids import pk_of, to_global_id  # noqa: F401
-    from core.schema.loaders import countries_by_id as load_countries  # noqa: F401
-    from core.schema.loaders import groups_by_id as load_groups  # noqa: F401
-    from core.schema.loaders import organizations_by_id as load_organizations  # noqa: F401
-    from core.schema.loaders import people_by_id as load_people  # noqa: F401
-    from core.schema.pagination import (  # noqa: F401
-        Connection,
-        count_of,
-        paginate,
-        paginate_children,
-    )
-    from core.transactions import (  # noqa: F401
-        ConstraintError,
-        in_transaction,
-        register_constraint_error,
-    )
-    from core.validation import (  # noqa: F401
-        UserErrors,
-        country_code_condition,
-        country_id,
-        find_country,
-        id_of,
-        in_country,
-        row_by_id,
-        url_problem,
-    )
-    from core.writes import insert_row, update_row  # noqa: F401
+    # `name as name`: an explicit re-export, so strict type checkers accept `from core import x`
+    from core import demo_groups as demo_groups
+    from core import enums as enums
+    from core import models as models
+    from core.context import Context as Context
+    from core.db import Base as Base
+    from core.db import UTCDateTime as UTCDateTime
+    from core.db import utcnow as utcnow
+    from core.errors import Rejected as Rejected
+    from core.errors import UserError as UserError
+    from core.errors import api_error as api_error
+    from core.errors import user_error as user_error
+    from core.hookspecs import hookimpl as hookimpl
+    from core.hookspecs import hookspec as hookspec
+    from core.loading import prefetched as prefetched
+    from core.loading import relation as relation
+    from core.models.columns import enum_column as enum_column
+    from core.plugins import Theme as Theme
+    from core.rows import from_row as from_row
+    from core.rows import mutation_payload as mutation_payload
+    from core.rows import pages_by_key as pages_by_key
+    from core.rows import query_page as query_page
+    from core.rows import rows_by_key as rows_by_key
+    from core.rows import rows_grouped_by as rows_grouped_by
+    from core.schema import loaders as _loaders
+    from core.schema import types as types
+    from core.schema.ids import pk_of as pk_of
+    from core.schema.ids import to_global_id as to_global_id
+    from core.schema.pagination import Connection as Connection
+    from core.schema.pagination import count_of as count_of
+    from core.schema.pagination import paginate as paginate
+    from core.schema.pagination import paginate_children as paginate_children
+    from core.transactions import ConstraintError as ConstraintError
+    from core.transactions import in_transaction as in_transaction
+    from core.transactions import register_constraint_error as register_constraint_error
+    from core.validation import UserErrors as UserErrors
+    from core.validation import country_code_condition as country_code_condition
+    from core.validation import country_id as country_id
+    from core.validation import find_country as find_country
+    from core.validation import id_of as id_of
+    from core.validation import in_country as in_country
+    from core.validation import row_by_id as row_by_id
+    from core.validation import url_problem as url_problem
+    from core.writes import insert_row as insert_row
+    from core.writes import update_row as update_row
+
+    load_countries = _loaders.countries_by_id
+    load_groups = _loaders.groups_by_id
+    load_organizations = _loaders.organizations_by_id
+    load_people = _loaders.people_by_id
