@@ -200,9 +200,9 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def _build_nullable(
         self, return_type: Any, details: Any, parent_type: GraphQLObjectType, field_def: Any
     ) -> Completer:
-        standard = self._standard(return_type, details, parent_type, field_def)
         if isinstance(return_type, GraphQLScalarType | GraphQLEnumType):
             return _leaf(return_type)
+        standard = self._standard(return_type, details, parent_type, field_def)
         if isinstance(return_type, GraphQLList):
             return self._list(return_type, details, parent_type, field_def, standard)
         if is_abstract_type(return_type):
@@ -333,34 +333,25 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         type_name = parent_type.name
         try:
             for response_name, details, getter, completer, return_type in plan:
-                if getter is None:
-                    if completer is not None:  # __typename
-                        results[response_name] = completer
-                        continue
-                    value = MISSING
-                else:
-                    try:
-                        value = getter(source_value)
-                    except Exception as raw_error:  # a plain method raised: its own field error
-                        field_path = Path(path, response_name, type_name)
-                        self.handle_field_error(raw_error, return_type, details, field_path)
-                        results[response_name] = None
-                        continue
+                if getter is None and completer is not None:  # __typename
+                    results[response_name] = completer
+                    continue
                 field_path = Path(path, response_name, type_name)
-                if value is MISSING:
+                try:
+                    value = MISSING if getter is None else getter(source_value)
+                    if value is not MISSING:
+                        result = completer(value, field_path)
+                        if type(result) not in SYNC_RESULTS and is_awaitable(result):
+                            result = self._guarded(result, return_type, details, field_path)
+                except Exception as raw_error:  # a plain method or a completion failed here
+                    self.handle_field_error(raw_error, return_type, details, field_path)
+                    value = result = None
+                if value is MISSING:  # no plan, or nothing loaded ahead: the standard path
                     result = self.execute_field(
                         parent_type, source_value, details, field_path, None
                     )
                     if result is Undefined:
                         continue
-                else:
-                    try:
-                        result = completer(value, field_path)
-                        if type(result) not in SYNC_RESULTS and is_awaitable(result):
-                            result = self._guarded(result, return_type, details, field_path)
-                    except Exception as raw_error:
-                        self.handle_field_error(raw_error, return_type, details, field_path)
-                        result = None
                 results[response_name] = result
                 if type(result) not in SYNC_RESULTS and is_awaitable(result):
                     pending.append(response_name)

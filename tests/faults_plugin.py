@@ -139,3 +139,10 @@ class Plugin:
 
 
 plugin = Plugin()
+
+
+def installed_with_faults() -> dict[str, object]:
+    """Every installed plugin plus this one, for `make_client(url, installed=...)`."""
+    from core.plugins import discover
+
+    return {**{key: found.obj for key, found in discover().items()}, KEY: plugin}

@@ -23,7 +23,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import from_schema
 
-from core.plugins import discover
 from core.testing import ClientFactory, GraphQLClient
 from tests import faults_plugin
 
@@ -46,8 +45,7 @@ class Pair:
 
     def __init__(self, url: str) -> None:
         self.loop = asyncio.new_event_loop()
-        installed = {key: plugin.obj for key, plugin in discover().items()}
-        installed["faults"] = faults_plugin.plugin
+        installed = faults_plugin.installed_with_faults()
         self.factory = ClientFactory()
         self.standard: GraphQLClient = self.factory(url, installed=installed, fast_execution=False)
         self.fast: GraphQLClient = self.factory(url, installed=installed)

@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from core.plugins import discover
 from core.testing import ClientFactory, GraphQLClient
 from tests import faults_plugin
 
@@ -112,8 +111,7 @@ ERROR_DOCUMENTS: list[str] = [
 
 
 def _with_faults(make_client: ClientFactory, url: str, **options: Any) -> GraphQLClient:
-    installed = {key: plugin.obj for key, plugin in discover().items()}
-    return make_client(url, installed={**installed, "faults": faults_plugin.plugin}, **options)
+    return make_client(url, installed=faults_plugin.installed_with_faults(), **options)
 
 
 @pytest.mark.parametrize("document", ERROR_DOCUMENTS)
