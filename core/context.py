@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from strawberry.dataloader import DataLoader
 
+from core.auth import ANONYMOUS, Viewer
 from core.loading import Relation, relation_loader
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ class Context:
     app: AppState
     request: Request | None = None
     response: Response | None = None
+    viewer: Viewer = ANONYMOUS
     _loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
     _relation_loaders: dict[Any, DataLoader[Any, Any]] = field(default_factory=dict)
 
