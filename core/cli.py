@@ -131,6 +131,33 @@ def cmd_db_revision(args: argparse.Namespace) -> None:
     print("next: review it, then `ogp-wg db upgrade`")
 
 
+def cmd_db_backup(args: argparse.Namespace) -> None:
+    from core.backup import backup
+
+    settings = _settings(args)
+    _progress(f"backing up {_safe_url(settings.database_url)} to {args.path}")
+    done = backup(settings.database_url, args.path)
+    _progress(f"wrote {done.path} ({done.size} bytes, {done.backend})")
+
+
+def cmd_db_restore(args: argparse.Namespace) -> None:
+    from core.backup import BackupError, restore
+
+    settings = _settings(args)
+    where = _safe_url(settings.database_url)
+    if not args.yes:
+        print(f"This replaces EVERY table of {where} with the content of {args.path}.")
+        try:
+            answer = input("Type 'restore' to confirm: ")
+        except EOFError:  # no terminal and nothing piped in: not a yes
+            print()
+            answer = ""
+        if answer.strip() != "restore":
+            raise BackupError("not confirmed; nothing was restored")
+    done = restore(settings.database_url, args.path)
+    _progress(f"restored {where} from {done.path}; run `ogp-wg db upgrade` if the code is newer")
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     from core.db import Database
     from core.demo import load_demo
@@ -251,6 +278,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     revision.set_defaults(func=cmd_db_revision)
 
+    backup = db_sub.add_parser(
+        "backup",
+        help="write a consistent copy of the whole database to PATH, while serving",
+        description="SQLite: the online backup API. PostgreSQL: pg_dump --format=custom.",
+    )
+    backup.add_argument("path", metavar="PATH", help="the backup file to write (replaced)")
+    backup.set_defaults(func=cmd_db_backup)
+    restore = db_sub.add_parser(
+        "restore",
+        help="replace the whole database with a backup made by `db backup` (asks first)",
+        description="All or nothing: SQLite through the online backup API; PostgreSQL by "
+        "dropping and recreating the public schema and replaying the dump in one transaction.",
+    )
+    restore.add_argument("path", metavar="PATH", help="the backup file to read")
+    restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    restore.set_defaults(func=cmd_db_restore)
+
     demo = sub.add_parser("demo", help="load demo data (idempotent)")
     demo.add_argument(
         "--if-empty", action="store_true", help="only into a database without working groups"
@@ -285,12 +329,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # one line, no traceback: the message says what to change
+        from core.backup import BackupError
         from core.config import ConfigError
         from core.migrate import MigrationError
         from core.plugin_removal import DropRefused
         from core.plugins import PluginError
 
-        if isinstance(exc, ConfigError | PluginError | MigrationError | DropRefused):
+        known = (ConfigError, PluginError, MigrationError, DropRefused, BackupError)
+        if isinstance(exc, known):
             print(f"ogp-wg: error: {exc}", file=sys.stderr)
         else:
             print(f"ogp-wg: error: {type(exc).__name__}: {exc}", file=sys.stderr)
