@@ -166,14 +166,16 @@ def cmd_demo(args: argparse.Namespace) -> None:
     settings = _settings(args)
     plugins = make_plugin_manager(settings)
 
-    async def run() -> None:
+    async def run() -> dict[str, str]:
         db = Database(settings.database_url)
         try:
-            await load_demo(db, plugins, progress=_progress, if_empty=args.if_empty)
+            return await load_demo(db, plugins, progress=_progress, if_empty=args.if_empty)
         finally:
             await db.dispose()
 
-    asyncio.run(run())
+    from core.auth.cli import print_demo_tokens
+
+    print_demo_tokens(asyncio.run(run()))
 
 
 def cmd_plugins_list(args: argparse.Namespace) -> None:
@@ -318,6 +320,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="only this distribution's own plugins, ignoring the configuration: schema.graphql",
     )
     schema.set_defaults(func=cmd_schema)
+
+    from core.auth.cli import add_commands as add_auth_commands
+
+    add_auth_commands(sub)  # token create|list|revoke, staff grant|revoke|list
     return parser
 
 

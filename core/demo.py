@@ -19,14 +19,16 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core import demo_groups, models
-from core.db import Database
+from core.auth.staff import grant_staff
+from core.auth.tokens import issue_token
+from core.db import Database, utcnow
 from core.enums import OrganizationKind
 from core.plugins import PluginError, PluginSet, maybe_await
 
@@ -107,6 +109,7 @@ INESC = "Instituto de Estudos Socioeconômicos (INESC)"
 SUNLIGHT = "Sunlight Foundation"
 WORLD_BANK = "World Bank"
 SOTON = "University of Southampton"
+OGP_SU = "Open Government Partnership Support Unit"
 
 ORGANIZATIONS: list[tuple[str, OrganizationKind, str | None, str]] = [
     (PH_DBM, GOV, "PH", "https://www.dbm.gov.ph"),
@@ -144,11 +147,13 @@ ORGANIZATIONS: list[tuple[str, OrganizationKind, str | None, str]] = [
     (SUNLIGHT, CSO, "US", "https://sunlightfoundation.com"),
     (WORLD_BANK, OrganizationKind.MULTILATERAL, None, "https://www.worldbank.org"),
     (SOTON, OrganizationKind.ACADEMIA, "GB", "https://www.southampton.ac.uk"),
+    # The secretariat, in no working group: its people are the demo's staff (`staff_roles`).
+    (OGP_SU, OrganizationKind.MULTILATERAL, None, "https://www.opengovpartnership.org"),
 ]
 
 # --- People --------------------------------------------------------------------------------------
-# (name, e-mail, organisation). All illustrative: invented names, example.org addresses.
-PEOPLE: list[tuple[str, str, str]] = [
+# (name, e-mail, organisation or None). All illustrative: invented names, example.org addresses.
+PEOPLE: list[tuple[str, str, str | None]] = [
     ("Maria Santos", "maria.santos@example.org", PH_DBM),
     ("Jose Reyes", "jose.reyes@example.org", PH_DBM),
     ("Laura Mendez", "laura.mendez@example.org", GIFT),
@@ -189,7 +194,22 @@ PEOPLE: list[tuple[str, str, str]] = [
     ("Emily Foster", "emily.foster@example.org", SUNLIGHT),
     ("Arjun Mehta", "arjun.mehta@example.org", WORLD_BANK),
     ("Sophie Turner", "sophie.turner@example.org", SOTON),
+    ("Alex Morgan", "alex.morgan@example.org", OGP_SU),
+    ("Robin Clarke", "robin.clarke@example.org", None),  # signed in, in no group: no role
 ]
+
+# --- Who the demo signs in as ---------------------------------------------------------------------
+# Each `ogp-wg demo` replaces these people's demo tokens (named "demo: <role>") with new ones and
+# prints them: tokens are shown once, so the old ones cannot be shown again. Claire Tremblay's
+# organisation anchors the Open Data Working Group, in which Wanjiru Kamau's is a member.
+STAFF_EMAIL = "alex.morgan@example.org"
+DEMO_ROLES: dict[str, str] = {
+    "staff": STAFF_EMAIL,
+    "anchor": "claire.tremblay@example.org",
+    "member": "wanjiru.kamau@example.org",
+    "other": "robin.clarke@example.org",
+}
+DEMO_TOKEN_DAYS = 30
 
 # --- Loading -------------------------------------------------------------------------------------
 
@@ -243,7 +263,7 @@ async def _load_people(
 ) -> tuple[dict[str, int], int]:
     existing = await _pairs(conn, models.Person.email, models.Person.id)
     rows = [
-        {"name": name, "email": email, "organization_id": orgs[org][0]}
+        {"name": name, "email": email, "organization_id": orgs[org][0] if org else None}
         for name, email, org in PEOPLE
         if email not in existing
     ]
@@ -267,6 +287,25 @@ async def _group_counts(conn: AsyncConnection) -> dict[str, int]:
     }
 
 
+async def _demo_tokens(conn: AsyncConnection, people: dict[str, int]) -> dict[str, str]:
+    """Make the demo's staff member staff, and give each role in DEMO_ROLES a new token
+    (read + write, DEMO_TOKEN_DAYS days), replacing the one an earlier run made."""
+    await grant_staff(conn, people[STAFF_EMAIL], granted_by="demo")
+    tokens: dict[str, str] = {}
+    expires_at = utcnow() + timedelta(days=DEMO_TOKEN_DAYS)
+    for role, email in DEMO_ROLES.items():
+        name = f"demo: {role}"
+        person_id = people[email]
+        await conn.execute(
+            delete(models.ApiToken)
+            .where(models.ApiToken.person_id == person_id)
+            .where(models.ApiToken.name == name)
+        )
+        issued = await issue_token(conn, person_id, expires_at=expires_at, name=name)
+        tokens[role] = issued.token
+    return tokens
+
+
 async def load_demo(
     db: Database,
     plugins: PluginSet,
@@ -274,28 +313,30 @@ async def load_demo(
     today: date | None = None,
     *,
     if_empty: bool = False,
-) -> None:
+) -> dict[str, str]:
     """Load the core demo data, then each enabled plugin's, in one all-or-nothing transaction.
+    Returns a new bearer token per demo role ({"staff", "anchor", "member", "other"} -> token;
+    see DEMO_ROLES), or {} when nothing was loaded.
 
     `if_empty`: do nothing when the database already holds a working group (`ogp-wg demo
     --if-empty`, used by `make run`, so a database in real use never gets demo rows).
     """
     token = demo_groups.TODAY.set(today or date.today())
     try:
-        await _load(db, plugins, progress, if_empty=if_empty)
+        return await _load(db, plugins, progress, if_empty=if_empty)
     finally:
         demo_groups.TODAY.reset(token)
 
 
 async def _load(
     db: Database, plugins: PluginSet, progress: Callable[[str], None], *, if_empty: bool
-) -> None:
+) -> dict[str, str]:
     async with db.write() as conn:
         if if_empty:
             has_groups = (await conn.execute(select(models.WorkingGroup.id).limit(1))).first()
             if has_groups is not None:
                 progress("demo data skipped: the database already has working groups")
-                return
+                return {}
         countries, added = await _load_countries(conn)
         progress(f"countries: {added} added ({len(countries)} in all)")
         orgs, added = await _load_organizations(conn, countries)
@@ -322,3 +363,4 @@ async def _load(
         after = await _group_counts(conn)
         for (name, was), now in zip(before.items(), after.values(), strict=True):
             progress(f"{name}: {now - was} added ({now} in all)")
+        return await _demo_tokens(conn, people)

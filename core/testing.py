@@ -15,6 +15,13 @@ other project's test run).
   `plugins={"enabled": ["my_theme"], "my_theme": {"max_items": 3}}`; other keywords are
   top-level settings (`debug=True`). Invalid configuration raises `ConfigError`/`PluginError`.
 - `client`: the default configuration over the demo data.
+- `role_tokens`: the demo data (same database as `demo_db`/`client`) and a new read + write
+  bearer token per demo role: `{"staff", "anchor", "member", "other"} -> "ogpwg_..."` (the people
+  are `core.demo.DEMO_ROLES`: staff of the Support Unit; an anchor and a member of the Open Data
+  Working Group; "other" is signed in with no role anywhere). Send one with
+  `await client.execute(query, token=role_tokens["anchor"])` (also `post` and `errors`), or
+  `client.with_token(token)` for a client that sends it every time. For other scopes (e.g. a
+  read-only token) or another database: `await token_for(url, "member", scopes={"read"})`.
 - `assert_migrations_match_models`: `await assert_migrations_match_models("my_theme")` fails,
   listing each difference, unless the plugin's migrations produce exactly its models (its
   tables only) on the session's database.
@@ -32,7 +39,7 @@ import asyncio
 import inspect
 import os
 import tomllib
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -204,20 +211,38 @@ class GraphQLClient:
         self.http = http
         self.app = app
 
-    async def post(self, query: str, variables: dict[str, Any] | None = None) -> httpx.Response:
-        return await self.http.post("/graphql", json={"query": query, "variables": variables})
+    def with_token(self, token: str | None) -> GraphQLClient:
+        """A client of the same app sending `Authorization: Bearer <token>` (None: anonymous)."""
+        headers = {"authorization": f"Bearer {token}"} if token else {}
+        transport = httpx.ASGITransport(app=self.app)
+        return GraphQLClient(
+            httpx.AsyncClient(transport=transport, base_url="http://test", headers=headers),
+            self.app,
+        )
 
-    async def execute(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+    async def post(
+        self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None
+    ) -> httpx.Response:
+        """POST the document; `token`: sent as `Authorization: Bearer <token>`."""
+        headers = {"authorization": f"Bearer {token}"} if token else None
+        body = {"query": query, "variables": variables}
+        return await self.http.post("/graphql", json=body, headers=headers)
+
+    async def execute(
+        self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None
+    ) -> dict[str, Any]:
         """Run a document that must succeed; return its data."""
-        response = await self.post(query, variables)
+        response = await self.post(query, variables, token=token)
         assert response.status_code == 200, response.text
         body = response.json()
         assert "errors" not in body, body["errors"]
         data: dict[str, Any] = body["data"]  # JSON: the shape is the query's
         return data
 
-    async def errors(self, query: str, variables: dict[str, Any] | None = None) -> list[Any]:
-        response = await self.post(query, variables)
+    async def errors(
+        self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None
+    ) -> list[Any]:
+        response = await self.post(query, variables, token=token)
         body = response.json()
         assert body.get("errors"), body
         errors: list[Any] = body["errors"]
@@ -262,6 +287,46 @@ def make_client() -> ClientFactory:
 def client(demo_db: str, make_client: ClientFactory) -> GraphQLClient:
     """The default configuration (every installed plugin) over the demo data."""
     return make_client(demo_db, debug=True)
+
+
+ROLES = ("staff", "anchor", "member", "other")
+"""The demo roles `role_tokens` / `token_for` sign in as (anonymous: send no token)."""
+
+
+async def token_for(
+    url: str, role: str, *, scopes: Iterable[str] = ("read", "write"), days: int = 1
+) -> str:
+    """A new bearer API token for the demo person of `role` (one of ROLES) on the database
+    `url`, which must hold the demo data; `scopes` a subset of {"read", "write"}, valid `days`."""
+    from datetime import timedelta
+
+    from core.auth.staff import find_person
+    from core.auth.tokens import issue_token
+    from core.db import utcnow
+    from core.demo import DEMO_ROLES
+
+    db = Database(url)
+    try:
+        async with db.write() as conn:
+            person_id, _ = await find_person(conn, DEMO_ROLES[role])
+            expires_at = utcnow() + timedelta(days=days)
+            name = f"test: {role}"
+            issued = await issue_token(
+                conn, person_id, scopes=frozenset(scopes), expires_at=expires_at, name=name
+            )
+    finally:
+        await db.dispose()
+    return issued.token
+
+
+@pytest.fixture
+def role_tokens(demo_db: str) -> dict[str, str]:
+    """{"staff", "anchor", "member", "other"} -> a new read + write bearer token on `demo_db`."""
+
+    async def make() -> dict[str, str]:
+        return {role: await token_for(demo_db, role) for role in ROLES}
+
+    return asyncio.run(make())
 
 
 @pytest.fixture
