@@ -19,6 +19,10 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 from pydantic.fields import FieldInfo
 
 ENV_PREFIX = "OGP_WG_"
+OIDC_ALGORITHMS = frozenset(
+    {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+)
+"""Signature algorithms `oidc_algorithms` may name: never `none` nor HMAC (the keys are public)."""
 CONFIG_FILE = "ogp-wg.toml"
 
 
@@ -58,9 +62,55 @@ class Settings(BaseModel):
     connection opened beyond the pool is closed on return, so a pool that is too small churns."""
     access_log: bool = False
     """uvicorn's line per request; off by default (a proxy in front usually logs)."""
+    # --- authentication (issue 8, point 1): core.auth; OpenID Connect is off unless the
+    # issuer, audience and JWKS URL are all set ---
+    oidc_issuer: str | None = None
+    """OpenID Connect: accept access tokens (JWTs) whose `iss` is this (exactly)."""
+    oidc_audience: str | None = None
+    """The `aud` an access token must carry (this API's identifier at the issuer)."""
+    oidc_jwks_url: str | None = Field(None, validate_default=True)
+    """The issuer's JSON Web Key Set (its discovery document's `jwks_uri`)."""
+    oidc_algorithms: list[str] = Field(default_factory=lambda: ["RS256"])
+    """Signature algorithms accepted (asymmetric only: RS*, PS*, ES*, EdDSA)."""
+    oidc_email_claim: str = "email"
+    """The claim naming the person (with `email_verified: true`), matched to people's e-mail."""
+    oidc_scopes: list[str] = Field(default_factory=lambda: ["read", "write"])
+    """What a person signed in through OpenID Connect may do: `read`, `write`."""
+    oidc_leeway_seconds: int = Field(30, ge=0)
+    """Clock skew tolerated on `exp` (and `nbf`/`iat`), in seconds."""
+    oidc_jwks_cooldown_seconds: float = Field(30.0, ge=0)
+    """At most one refetch of the key set per this many seconds when a token names a key id
+    that is not in it (key rotation), so made-up key ids cannot hammer the issuer."""
     plugins: PluginsConfig = Field(default_factory=PluginsConfig)
 
     _split_origins = field_validator("cors_origins", mode="before")(_split)
+    _split_oidc = field_validator("oidc_algorithms", "oidc_scopes", mode="before")(_split)
+
+    @field_validator("oidc_jwks_url")
+    @classmethod
+    def _oidc_all_or_none(cls, value: str | None, info: Any) -> str | None:
+        names = ("oidc_issuer", "oidc_audience")
+        given = {name: info.data.get(name) for name in names} | {"oidc_jwks_url": value}
+        if any(given.values()) and not all(given.values()):
+            missing = ", ".join(name for name, v in given.items() if not v)
+            raise ValueError(
+                f"OpenID Connect needs oidc_issuer, oidc_audience and oidc_jwks_url: set {missing}"
+            )
+        return value
+
+    @field_validator("oidc_algorithms")
+    @classmethod
+    def _oidc_asymmetric(cls, value: list[str]) -> list[str]:
+        if not value or set(value) - OIDC_ALGORITHMS:
+            raise ValueError(f"give some of {', '.join(sorted(OIDC_ALGORITHMS))}")
+        return value
+
+    @field_validator("oidc_scopes")
+    @classmethod
+    def _oidc_known_scopes(cls, value: list[str]) -> list[str]:
+        if not value or set(value) - {"read", "write"}:
+            raise ValueError("give read, or read and write")
+        return value
 
     @property
     def is_sqlite(self) -> bool:
@@ -76,6 +126,14 @@ _TOP_LEVEL = (
     "port",
     "access_log",
     "database_pool_size",
+    "oidc_issuer",
+    "oidc_audience",
+    "oidc_jwks_url",
+    "oidc_algorithms",
+    "oidc_email_claim",
+    "oidc_scopes",
+    "oidc_leeway_seconds",
+    "oidc_jwks_cooldown_seconds",
 )
 
 
