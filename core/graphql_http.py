@@ -169,7 +169,8 @@ class GraphQLView(GraphQL[Any, Any]):
         """Strawberry's response, with the negotiated media type and its status codes; a
         status set on the context's response (by a resolver or an extension) wins."""
         media = _media_type.get()
-        status = sub_response.status_code
+        # Strawberry's sub-response starts with no status (None, whatever Starlette's type says).
+        status: int | None = getattr(sub_response, "status_code", None)
         response = super().create_response(response_data, sub_response)
         response.headers["content-type"] = media
         if status is None:
