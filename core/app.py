@@ -26,6 +26,7 @@ from core.db import Database, statement_counter
 from core.errors import classify
 from core.graphql_http import GraphQLView
 from core.http_cache import HTTPCache
+from core.limits import Limits, hide_suggestions
 from core.migrate import migration_status
 from core.persisted_queries import PersistedQueries
 from core.plugins import PluginSet, make_plugin_manager
@@ -49,6 +50,7 @@ class GraphQLApp(GraphQLView):
         super().__init__(**kwargs)
         self.state = state
         self.debug = settings.debug
+        self.production = settings.production
 
     async def get_context(self, request: Any, response: Any) -> Context:
         return Context(app=self.state, request=request, response=response)
@@ -61,6 +63,8 @@ class GraphQLApp(GraphQLView):
             errors: list[object] = []
             for error in result.errors:
                 formatted = classify(error, debug=self.debug)
+                if self.production:
+                    formatted["message"] = hide_suggestions(formatted["message"])
                 if formatted["extensions"]["code"] == "INTERNAL_SERVER_ERROR":
                     # The id in the answer finds the log line (and the traceback) it belongs to.
                     incident = formatted["extensions"]["incidentId"] = incident_id(request)
@@ -112,7 +116,12 @@ def create_app(
 ) -> Starlette:
     """Build everything that can fail (plugins, schema) before serving a single request."""
     plugins = plugins or make_plugin_manager(settings)
-    built = build_schema(plugins, fast_execution=fast_execution)
+    built = build_schema(
+        plugins,
+        fast_execution=fast_execution,
+        limits=Limits.from_settings(settings),
+        max_batch_operations=settings.max_batch_operations if settings.batching else None,
+    )
     db = Database(settings.database_url, pool_size=settings.database_pool_size)
     state = AppState(
         db=db,
@@ -125,7 +134,7 @@ def create_app(
         state,
         settings,
         schema=built.schema,
-        graphql_ide="graphiql" if settings.graphiql else None,
+        graphql_ide="graphiql" if settings.graphiql and not settings.production else None,
         allow_queries_via_get=True,
     )
 
@@ -170,7 +179,10 @@ def create_app(
             )
         )
     # Outermost first: APQ restores the document, then ETag / 304 judges and tags the response.
-    middleware += [Middleware(PersistedQueries), Middleware(HTTPCache)]
+    middleware += [
+        Middleware(PersistedQueries, max_body=settings.max_body_bytes),
+        Middleware(HTTPCache),
+    ]
     if settings.debug:
         middleware.append(Middleware(StatementCounter))
     app = Starlette(

@@ -15,7 +15,15 @@ from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic.fields import FieldInfo
 
 ENV_PREFIX = "OGP_WG_"
@@ -81,6 +89,52 @@ class Settings(BaseModel):
     oidc_jwks_cooldown_seconds: float = Field(30.0, ge=0)
     """At most one refetch of the key set per this many seconds when a token names a key id
     that is not in it (key rotation), so made-up key ids cannot hammer the issuer."""
+    # --- static limits (issue 8, point 3): core.limits ---
+    max_depth: int = Field(10, ge=1)
+    """Fields on the longest path of an operation (fragments followed, introspection counted;
+    `ofType` below `__Type` is free). Deeper: QUERY_TOO_DEEP, before validation."""
+    max_aliases: int = Field(15, ge=0)
+    """Aliases in an operation, fragments counted each time they are spread: TOO_MANY_ALIASES."""
+    max_tokens: int = Field(2_000, ge=1)
+    """Lexical tokens in a document (punctuators, names, values): TOO_MANY_TOKENS."""
+    max_directives: int = Field(50, ge=0)
+    """Directives in an operation, fragments counted each time they are spread."""
+    max_query_length: int = Field(15_000, ge=1)
+    """Characters of a document: QUERY_TOO_LONG, before it is even read."""
+    max_body_bytes: int = Field(1024 * 1024, ge=1024)
+    """Bytes of a request body: 413 PAYLOAD_TOO_LARGE."""
+    max_nodes: int = Field(50_000, ge=1)
+    """Nodes an operation may ask for: the product of page sizes (`first`) along every path,
+    summed (GitHub's node limit); more is QUERY_TOO_COSTLY, before execution. The cost is in
+    every executed response's `extensions.cost`."""
+    unpaginated_list_size: int = Field(100, ge=1)
+    """Items a list field without `first` is counted as (a plugin's list that cannot be paged)."""
+    batching: bool = False
+    """Accept a JSON array of operations in one POST (each checked against every limit)."""
+    max_batch_operations: int = Field(10, ge=1)
+    """Operations in one batch, when batching is on (more: 400 BAD_REQUEST)."""
+    production: bool = False
+    """Production mode: no introspection, no GraphiQL, no "Did you mean" suggestions, internal
+    errors masked (with an incidentId in the log). Refuses to start together with `debug`."""
+    # --- authentication (issue 8, point 1): core.auth; OpenID Connect is off unless the
+    # issuer, audience and JWKS URL are all set ---
+    oidc_issuer: str | None = None
+    """OpenID Connect: accept access tokens (JWTs) whose `iss` is this (exactly)."""
+    oidc_audience: str | None = None
+    """The `aud` an access token must carry (this API's identifier at the issuer)."""
+    oidc_jwks_url: str | None = Field(None, validate_default=True)
+    """The issuer's JSON Web Key Set (its discovery document's `jwks_uri`)."""
+    oidc_algorithms: list[str] = Field(default_factory=lambda: ["RS256"])
+    """Signature algorithms accepted (asymmetric only: RS*, PS*, ES*, EdDSA)."""
+    oidc_email_claim: str = "email"
+    """The claim naming the person (with `email_verified: true`), matched to people's e-mail."""
+    oidc_scopes: list[str] = Field(default_factory=lambda: ["read", "write"])
+    """What a person signed in through OpenID Connect may do: `read`, `write`."""
+    oidc_leeway_seconds: int = Field(30, ge=0)
+    """Clock skew tolerated on `exp` (and `nbf`/`iat`), in seconds."""
+    oidc_jwks_cooldown_seconds: float = Field(30.0, ge=0)
+    """At most one refetch of the key set per this many seconds when a token names a key id
+    that is not in it (key rotation), so made-up key ids cannot hammer the issuer."""
     plugins: PluginsConfig = Field(default_factory=PluginsConfig)
 
     _split_origins = field_validator("cors_origins", mode="before")(_split)
@@ -112,6 +166,12 @@ class Settings(BaseModel):
             raise ValueError("give read, or read and write")
         return value
 
+    @model_validator(mode="after")
+    def _production_is_not_debug(self) -> Settings:
+        if self.production and self.debug:
+            raise ValueError("production and debug exclude each other: set debug = false")
+        return self
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
@@ -134,6 +194,17 @@ _TOP_LEVEL = (
     "oidc_scopes",
     "oidc_leeway_seconds",
     "oidc_jwks_cooldown_seconds",
+    "max_depth",
+    "max_aliases",
+    "max_tokens",
+    "max_directives",
+    "max_query_length",
+    "max_body_bytes",
+    "max_nodes",
+    "unpaginated_list_size",
+    "batching",
+    "max_batch_operations",
+    "production",
 )
 
 

@@ -216,6 +216,44 @@ def ogp_wg_node_loaders() -> Mapping[type, BatchLoadFn]:
     """
 
 
+# --- Access control ------------------------------------------------------------------------------
+
+
+@hookspec
+def ogp_wg_access_rules() -> Sequence[Any]:
+    """Declare who may call this plugin's mutations, read its private fields and see its rows.
+
+    Return a list of declarations, all imported from ``core``:
+
+    - ``MutationRule("openBudgetSurveyRecord", ANCHOR | STAFF)``: who may call a root mutation
+      (its GraphQL name). Optional ``targets={"countryId": ..., "groupId": "WorkingGroup"}``
+      maps input fields (GraphQL names, inside ``input``) to the type of the object whose
+      global ID they hold; the rule is evaluated against those objects (``ANCHOR``: an anchor of
+      that group). Without targets, the rule is evaluated against the plugin's theme
+      (``ANCHOR``: an anchor of any group of this theme; ``MEMBER`` likewise).
+    - ``FieldRule("MyType", "privateNotes", STAFF)``: who may read a field; others read null
+      (``refuse=True``: an UNAUTHENTICATED / FORBIDDEN error instead, for a root field).
+    - ``RowRule(scope, SELF | STAFF)``: which rows of a type a viewer sees at all, in the
+      lists that apply it (``where=core.row_filter(rule)`` of a declared load) and through
+      ``node(id:)``, where a hidden object is answered exactly like a missing one.
+    - ``Scope("MyType", MyRow.id, group=MyRow.group_id, person=..., meeting=...)``: how rows of
+      a type relate to groups, people and meetings (SQL columns of its table, or correlated
+      scalar subqueries), needed by any rule on that type other than PUBLIC, SIGNED_IN, STAFF.
+
+    Rules combine grants with ``|``: ``PUBLIC`` (anyone), ``SIGNED_IN``, ``MEMBER`` (a person
+    whose organisation is a member of the object's group), ``ANCHOR`` (whose organisation anchors
+    it), ``REGISTERED`` (with a place at the object's meeting), ``SELF`` (the person the object is
+    about) and ``STAFF`` (staff pass every rule). A mutation also needs a token with the
+    ``write`` scope. Refused: ``UNAUTHENTICATED`` when not signed in, else ``FORBIDDEN``; every
+    call, refused or not, is written to the audit log.
+
+    Without this hook, each of the plugin's mutations gets the default ``ANCHOR | STAFF`` against
+    its theme (staff, or an anchor of a group of this theme). A plugin that implements it
+    declares EVERY one of its mutations: start-up stops on a mutation without a rule, a rule for a
+    mutation, type or field the schema does not have, or a rule declared twice.
+    """
+
+
 # --- Data ----------------------------------------------------------------------------------------
 
 

@@ -8,7 +8,8 @@ from typing import Any, cast
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import ValidationCache
+from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.name_converter import NameConverter
 from strawberry.types.base import StrawberryObjectDefinition, get_object_definition
 from strawberry.types.field import StrawberryField
@@ -16,6 +17,8 @@ from strawberry.utils.str_converters import to_camel_case
 
 from core.execution import FastExecutionContext
 from core.hookspecs import BatchLoadFn
+from core.limits import Limits
+from core.limits.extension import Guard, QueryLimits
 from core.plugins import PluginError, PluginSet, merge_unique
 from core.schema import types
 from core.schema.loaders import CORE_LOADERS
@@ -137,11 +140,18 @@ def _check_type_names(core_roots: list[Any], contributions: dict[str, list[Any]]
                 raise PluginError(f"{who} and plugin '{key}' both define the type '{name}'")
 
 
-def build_schema(plugins: PluginSet, *, fast_execution: bool = True) -> BuiltSchema:
+def build_schema(
+    plugins: PluginSet,
+    *,
+    fast_execution: bool = True,
+    limits: Limits | None = None,
+    max_batch_operations: int | None = None,
+) -> BuiltSchema:
     """Collect every enabled plugin's contributions and assemble the schema once.
 
     `fast_execution=False` keeps graphql-core's standard executor (the reference the fast one
-    is tested against).
+    is tested against). `limits`: the static limits (core.limits; default: the defaults).
+    `max_batch_operations`: accept batches of at most that many operations (None: no batches).
     """
     group_types: dict[str, type] = {}
     for key, cls in plugins.call("ogp_wg_group_type"):
@@ -195,6 +205,7 @@ def build_schema(plugins: PluginSet, *, fast_execution: bool = True) -> BuiltSch
     reached = {"core": _named_types([Query, Mutation, types.Assessment]), **reached}
     loaders.update(node_loaders(plugins, reached))
 
+    guard = Guard(limits or Limits(), cache_size=CACHE_SIZE)
     try:
         schema = PluginSchema(
             query=Query,
@@ -204,9 +215,14 @@ def build_schema(plugins: PluginSet, *, fast_execution: bool = True) -> BuiltSch
             execution_context_class=FastExecutionContext if fast_execution else None,
             scalar_overrides=SCALAR_OVERRIDES,  # a DateTime converts to UTC: core.storable
             extensions=[
-                lambda: ParserCache(maxsize=CACHE_SIZE),
+                lambda: QueryLimits(guard),  # reads, parses (cached) and limits documents
                 lambda: ValidationCache(maxsize=CACHE_SIZE),
             ],
+            config=StrawberryConfig(
+                batching_config=None
+                if max_batch_operations is None
+                else {"max_operations": max_batch_operations}
+            ),
         )
     except (TypeError, ValueError, GraphQLError) as exc:
         raise PluginError(f"the schema could not be built: {type(exc).__name__}: {exc}") from exc

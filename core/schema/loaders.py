@@ -110,7 +110,7 @@ def _group_org_links() -> Any:
     ).subquery()
 
 
-async def groups_by_organization(ctx: Context, keys: list[int]) -> list[Any]:
+async def groups_by_organization(ctx: Context, keys: list[int], first: int = 100) -> list[Any]:
     links = _group_org_links()
     stmt = (
         visible_groups(ctx)
@@ -119,10 +119,11 @@ async def groups_by_organization(ctx: Context, keys: list[int]) -> list[Any]:
         .where(ctx.db.any_of(links.c.organization_id, keys))
         .order_by(WorkingGroup.name, WorkingGroup.id)
     )
-    return _grouped(await _rows(ctx, stmt), keys, "_key", lambda row: build_group(ctx, row))
+    groups = _grouped(await _rows(ctx, stmt), keys, "_key", lambda row: build_group(ctx, row))
+    return [found[:first] for found in groups]  # a handful per organisation: cut here
 
 
-async def groups_by_country(ctx: Context, keys: list[int]) -> list[Any]:
+async def groups_by_country(ctx: Context, keys: list[int], first: int = 100) -> list[Any]:
     links = _group_org_links()
     stmt = (
         visible_groups(ctx)
@@ -133,7 +134,8 @@ async def groups_by_country(ctx: Context, keys: list[int]) -> list[Any]:
         .distinct()
         .order_by(WorkingGroup.name, WorkingGroup.id)
     )
-    return _grouped(await _rows(ctx, stmt), keys, "_key", lambda row: build_group(ctx, row))
+    groups = _grouped(await _rows(ctx, stmt), keys, "_key", lambda row: build_group(ctx, row))
+    return [found[:first] for found in groups]  # groups are few: cut here
 
 
 anchors_by_group: RowsGroupedBy[Any] = rows_grouped_by(

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from core.access.declare import RowRule
+from core.access.rows import hiding
 from core.hookspecs import BatchLoadFn
 from core.plugins import PluginError, PluginSet
 from core.schema import loaders, types
@@ -64,14 +66,17 @@ def _is_object_type(cls: Any) -> bool:
 
 
 def node_loaders(
-    plugins: PluginSet, types_by_owner: Mapping[str, Mapping[str, Any]]
+    plugins: PluginSet,
+    types_by_owner: Mapping[str, Mapping[str, Any]],
+    rows: Mapping[str, RowRule] | None = None,
 ) -> dict[str, BatchLoadFn]:
     """Loaders for `node(id:)`, by `loader_name(node_type)`, from the core and enabled plugins.
 
     `types_by_owner` is {"core" or plugin key: {GraphQL type name: class}}: every named type each
-    one's contributions reach. Stops start-up (PluginError naming the plugin, the hook and the
-    type) when a declared key is not a Node type, when two owners declare the same ID type name,
-    or when an object type implementing Node has no loader.
+    one's contributions reach; `rows` the row rules by type name (core.access): a row the
+    viewer may not see is answered None, like a missing one. Stops start-up (PluginError naming
+    the plugin, the hook and the type) when a declared key is not a Node type, when two owners
+    declare the same ID type name, or when an object type implementing Node has no loader.
     """
     declared: dict[str, tuple[str, BatchLoadFn]] = {}
     for owner, mapping in [("core", CORE_NODE_LOADERS), *plugins.call(HOOK)]:
@@ -107,4 +112,8 @@ def node_loaders(
                     f"it; return {{{cls.__name__}: load_fn}} from {HOOK}() (hook {HOOK}), "
                     "load_fn(ctx, pks) giving one object or None per pk"
                 )
-    return {loader_name(node_type): fn for node_type, (_, fn) in declared.items()}
+    rows = rows or {}
+    return {
+        loader_name(node_type): hiding(fn, rows[node_type]) if node_type in rows else fn
+        for node_type, (_, fn) in declared.items()
+    }

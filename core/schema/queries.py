@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from core.enums import GroupStatus, MeetingKind, OrganizationKind
 from core.errors import api_error
+from core.limits import MAX_PAGE_SIZE
 from core.loading import prefetched
 from core.models import Anchor, Country, Meeting, Membership, Organization, WorkingGroup
 from core.schema import types
@@ -149,9 +150,11 @@ class Query:
             return None
         return await prefetched(info, await info.context.loader(loader).load(pk))
 
-    @strawberry.field(description="OGP participating countries, by name.")
-    async def countries(self, info: Info, region: str | None = None) -> list[types.Country]:
-        stmt = select(*Country.__table__.c).order_by(Country.name)
+    @strawberry.field(description="OGP participating countries, by name (`first`: 1..100).")
+    async def countries(
+        self, info: Info, region: str | None = None, first: int = MAX_PAGE_SIZE
+    ) -> list[types.Country]:
+        stmt = select(*Country.__table__.c).order_by(Country.name, Country.id).limit(first)
         if region is not None:
             stmt = stmt.where(Country.region == region)
         async with info.context.db.read() as conn:

@@ -17,6 +17,7 @@ from core.enums import (
     OrganizationKind,
     RegistrationStatus,
 )
+from core.limits import LIST_SIZE, MAX_PAGE_SIZE
 from core.loading import relation
 from core.schema import loaders
 from core.schema.ids import to_global_id
@@ -84,16 +85,17 @@ class Country(Node):
     @relation(
         loaders.organizations_by_country,
         default=[],
-        description="Organisations based in this country.",
+        description="Organisations based in this country, by name (`first`: 1..100).",
     )
-    def organizations(self) -> list[Organization]: ...
+    def organizations(self, first: int = MAX_PAGE_SIZE) -> list[Organization]: ...
 
     @relation(
         loaders.groups_by_country,
         default=[],
-        description="Visible groups anchored or joined by its organisations.",
+        description="Visible groups anchored or joined by its organisations, by name (`first`: "
+        "1..100).",
     )
-    def working_groups(self) -> list[WorkingGroup]: ...
+    def working_groups(self, first: int = MAX_PAGE_SIZE) -> list[WorkingGroup]: ...
 
 
 @strawberry.type(description="A government, civil-society or other organisation.")
@@ -120,16 +122,18 @@ class Organization(Node):
     @relation(
         loaders.groups_by_organization,
         default=[],
-        description="Visible groups this organisation anchors or is a member of.",
+        description="Visible groups this organisation anchors or is a member of, by name "
+        "(`first`: 1..100).",
     )
-    def working_groups(self) -> list[WorkingGroup]: ...
+    def working_groups(self, first: int = MAX_PAGE_SIZE) -> list[WorkingGroup]: ...
 
     @relation(
         loaders.people_by_organization,
         default=[],
-        description="People of this organisation (their e-mail is never public).",
+        description="People of this organisation, by name (`first`: 1..100; their e-mail is "
+        "never public).",
     )
-    def people(self) -> list[Person]: ...
+    def people(self, first: int = MAX_PAGE_SIZE) -> list[Person]: ...
 
 
 @strawberry.type(description="Someone who registers for meetings; e-mail is never exposed.")
@@ -177,13 +181,18 @@ class WorkingGroup(Node):
         loaders.anchors_by_group,
         default=[],
         description="The government and civil-society anchors (at most one each).",
+        metadata={LIST_SIZE: len(AnchorRole)},
     )
     def anchors(self) -> list[Anchor]: ...
 
     @relation(
-        loaders.members_by_group, default=[], description="Member and observer organisations."
+        loaders.members_by_group,
+        default=[],
+        description="Member and observer organisations, earliest first (`first`: 1..100).",
     )
-    def members(self, role: MembershipRole | None = None) -> list[Membership]: ...
+    def members(
+        self, role: MembershipRole | None = None, first: int = MAX_PAGE_SIZE
+    ) -> list[Membership]: ...
 
     @relation(
         loaders.member_counts_by_group,

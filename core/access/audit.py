@@ -1,0 +1,158 @@
+"""The audit log: one row per mutation call, and the staff-only `auditLog` query.
+
+Each call is recorded in its OWN transaction after the mutation's, so a refused or failed call
+is recorded too (its own transaction rolled back). Nothing in the API writes to this table
+except this module, and no mutation edits or deletes its rows.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar
+
+import strawberry
+from sqlalchemy import insert, select
+from strawberry.types import Info
+
+from core.access.declare import Declaration, FieldRule
+from core.access.rules import STAFF
+from core.loading import prefetched, relation
+from core.schema import loaders, types
+from core.schema.ids import to_global_id
+from core.schema.pagination import Connection, count_of, paginate
+
+log = logging.getLogger("ogp_wg.audit")
+
+DECLARATIONS: list[Declaration] = [FieldRule("Query", "auditLog", STAFF, refuse=True)]
+"""Staff only; no mutation writes this table (the audit log is appended to by the guards)."""
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+OUTCOMES = ("OK", "USER_ERROR", "UNAUTHENTICATED", "FORBIDDEN", "ERROR")
+
+
+def request_id(ctx: Any) -> str:
+    """The request's `X-Request-ID` when it is a plain token, else a new random id (kept on the
+    context, so every call of one request shares it)."""
+    known: str | None = ctx.__dict__.get("_ogp_request_id")
+    if known is None:
+        request = getattr(ctx, "request", None)
+        given = request.headers.get("x-request-id", "") if request is not None else ""
+        known = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        ctx.__dict__["_ogp_request_id"] = known
+    return known
+
+
+@dataclass
+class Record:
+    """One call, filled in as it goes."""
+
+    mutation: str
+    outcome: str = "ERROR"
+    codes: list[str] = field(default_factory=list)
+    object_type: str | None = None
+    object_id: str | None = None
+
+    def about(self, type_name: str, pk: int) -> None:
+        self.object_type, self.object_id = type_name, to_global_id(type_name, pk)
+
+
+async def write(ctx: Any, record: Record) -> None:
+    """Insert the record in its own transaction; a failure is logged, never raised (the call
+    itself has already been answered for, and committed or rolled back)."""
+    from core.models import AuditEntry
+
+    viewer = ctx.viewer
+    values = {
+        "person_id": viewer.person_id,
+        "token_id": viewer.token_id,
+        "mutation": record.mutation,
+        "object_type": record.object_type,
+        "object_id": record.object_id,
+        "outcome": record.outcome,
+        "codes": " ".join(record.codes)[:500],
+        "request_id": request_id(ctx),
+    }
+    try:
+        async with ctx.db.write() as conn:
+            await conn.execute(insert(AuditEntry).values(**values))
+    except Exception:
+        log.exception("could not write the audit record of %s: %s", record.mutation, values)
+
+
+# --- the staff-only query --------------------------------------------------------------------
+
+
+@strawberry.type(description="One call of a mutation: who, what, when, on what, and how it ended.")
+class AuditEntry:
+    node_type: ClassVar[str] = "AuditEntry"
+    pk: strawberry.Private[int]
+    person_pk: strawberry.Private[int | None]
+    at: datetime
+    mutation: str = strawberry.field(description="The root mutation field, e.g. anchorSet.")
+    outcome: str = strawberry.field(
+        description="OK, USER_ERROR, UNAUTHENTICATED, FORBIDDEN or ERROR."
+    )
+    codes: list[str] = strawberry.field(description="userError or error codes of the call.")
+    object_type: str | None
+    object_id: strawberry.ID | None = strawberry.field(
+        description="Global ID of the object acted on, when known."
+    )
+    request_id: str | None = strawberry.field(description="The request's X-Request-ID.")
+    token_id: strawberry.Private[int | None] = None
+
+    @classmethod
+    def from_row(cls, row: Any) -> AuditEntry:
+        return cls(
+            pk=row.id,
+            person_pk=row.person_id,
+            at=row.at,
+            mutation=row.mutation,
+            outcome=row.outcome,
+            codes=row.codes.split(),
+            object_type=row.object_type,
+            object_id=None if row.object_id is None else strawberry.ID(row.object_id),
+            request_id=row.request_id,
+            token_id=row.token_id,
+        )
+
+    @relation(loaders.people_by_id, key="person_pk", description="null: anonymous.")
+    def person(self) -> types.Person | None: ...
+
+
+@strawberry.input(description="Narrow the audit log; all given conditions apply.")
+class AuditLogFilter:
+    mutation: str | None = None
+    outcome: str | None = None
+    person_id: strawberry.ID | None = None
+
+
+async def audit_log(
+    info: Info, filter: AuditLogFilter | None, first: int, after: str | None
+) -> Connection[AuditEntry]:
+    """Newest first. The `Query.auditLog` field rule (staff) is checked before this runs."""
+    from core.models import AuditEntry as Row
+    from core.schema.ids import pk_of
+
+    f = filter or AuditLogFilter()
+    stmt = select(*Row.__table__.c)
+    if f.mutation is not None:
+        stmt = stmt.where(Row.mutation == f.mutation)
+    if f.outcome is not None:
+        stmt = stmt.where(Row.outcome == f.outcome)
+    if f.person_id is not None:
+        stmt = stmt.where(Row.person_id == (pk_of(f.person_id, "Person") or 0))
+    db = info.context.db
+    async with db.read() as conn:
+        page = await paginate(
+            conn,
+            stmt,
+            (Row.at.desc(), Row.id.desc()),
+            AuditEntry.from_row,
+            first=first,
+            after=after,
+            count=count_of(db.read, stmt),
+        )
+    return await prefetched(info, page)

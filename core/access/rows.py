@@ -1,0 +1,46 @@
+"""Row rules on the read paths: a hidden row is absent from lists and from `node(id:)`.
+
+Lists apply the rule in their own statement (`where=` of a declared load, so `totalCount` counts
+what the viewer sees); `hiding` wraps a type's `node(id:)` loader so that an object the viewer may
+not see comes back as None, exactly as a missing row does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ColumnElement, select
+
+from core.access.declare import RowRule
+from core.access.sql import condition
+
+if TYPE_CHECKING:
+    from core.context import Context
+    from core.hookspecs import BatchLoadFn
+
+
+def row_filter(rule: RowRule) -> Callable[[Context], ColumnElement[bool]]:
+    """`where=` for a declared load (core.rows) of the rule's type."""
+    return lambda ctx: condition(rule.rule, ctx.viewer, rule.scope)
+
+
+def hiding(load: BatchLoadFn, rule: RowRule) -> BatchLoadFn:
+    """`load`, answering None for the objects `rule` hides from the request's viewer (one
+    statement per batch; none for staff or a public rule)."""
+
+    async def load_visible(ctx: Context, keys: list[Any]) -> Sequence[Any]:
+        objects = await load(ctx, keys)
+        if rule.rule.is_public or ctx.viewer.is_staff:
+            return objects
+        present = [key for key, obj in zip(keys, objects, strict=True) if obj is not None]
+        if not present:
+            return objects
+        stmt = select(rule.scope.pk).where(
+            ctx.db.any_of(rule.scope.pk, present), condition(rule.rule, ctx.viewer, rule.scope)
+        )
+        async with ctx.db.read() as conn:
+            visible = set((await conn.execute(stmt)).scalars())
+        return [obj if key in visible else None for key, obj in zip(keys, objects, strict=True)]
+
+    return load_visible

@@ -1,0 +1,64 @@
+"""A rule as SQL: the row filter every read path applies (lists, their totalCount, node by ID).
+
+`condition(rule, viewer, scope)` is true exactly for the rows whose subject `rules.allows` would
+accept for that viewer; the viewer's relations are subqueries, so no round trip is needed first.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ColumnElement, false, or_, select, true
+
+from core.access.rules import Grant, Rule
+from core.enums import RegistrationStatus
+
+if TYPE_CHECKING:
+    from core.access.declare import Scope
+    from core.auth import Viewer
+
+WITH_A_PLACE = (RegistrationStatus.REGISTERED, RegistrationStatus.ATTENDED)
+"""The registrations that count for `REGISTERED` (the waitlisted have no place yet)."""
+
+
+def groups_of(person_id: int, via: Any) -> Any:
+    """Group ids whose `via` (Membership or Anchor) row is held by the person's organisation."""
+    from core.models import Person
+
+    return (
+        select(via.group_id)
+        .join(Person, Person.organization_id == via.organization_id)
+        .where(Person.id == person_id)
+    )
+
+
+def places_of(person_id: int) -> Any:
+    from core.models import Registration
+
+    return select(Registration.meeting_id).where(
+        Registration.person_id == person_id, Registration.status.in_(WITH_A_PLACE)
+    )
+
+
+def condition(rule: Rule, viewer: Viewer, scope: Scope) -> ColumnElement[bool]:
+    """The SQL condition on `scope`'s table under which `viewer` passes `rule`."""
+    from core.models import Anchor, Membership
+
+    grants = rule.grants
+    if Grant.PUBLIC in grants or viewer.is_staff:
+        return true()
+    person = viewer.person_id
+    if person is None:
+        return false()
+    if Grant.SIGNED_IN in grants:
+        return true()
+    parts: list[ColumnElement[bool]] = []
+    if Grant.SELF in grants and scope.person is not None:
+        parts.append(scope.person == person)
+    if Grant.MEMBER in grants and scope.group is not None:
+        parts.append(scope.group.in_(groups_of(person, Membership)))
+    if Grant.ANCHOR in grants and scope.group is not None:
+        parts.append(scope.group.in_(groups_of(person, Anchor)))
+    if Grant.REGISTERED in grants and scope.meeting is not None:
+        parts.append(scope.meeting.in_(places_of(person)))
+    return or_(*parts) if parts else false()
