@@ -70,6 +70,14 @@ class Settings(BaseModel):
     connection opened beyond the pool is closed on return, so a pool that is too small churns."""
     access_log: bool = False
     """uvicorn's line per request; off by default (a proxy in front usually logs)."""
+    # --- database faults (issue 8, point 6): core.db_faults; each well under execution_timeout ---
+    database_statement_timeout: float = Field(5.0, gt=0)
+    """Seconds one SQL statement may run or wait for a lock (PostgreSQL statement_timeout, the
+    SQLite busy timeout) before the request is answered SERVICE_UNAVAILABLE."""
+    database_pool_timeout: float = Field(5.0, gt=0)
+    """Seconds a request waits for a connection from the pool (then SERVICE_UNAVAILABLE)."""
+    database_connect_timeout: float = Field(2.0, gt=0)
+    """Seconds to open a PostgreSQL connection (then SERVICE_UNAVAILABLE; /readyz 503)."""
     # --- authentication (issue 8, point 1): core.auth; OpenID Connect is off unless the
     # issuer, audience and JWKS URL are all set ---
     oidc_issuer: str | None = None
@@ -186,6 +194,9 @@ _TOP_LEVEL = (
     "port",
     "access_log",
     "database_pool_size",
+    "database_statement_timeout",
+    "database_pool_timeout",
+    "database_connect_timeout",
     "oidc_issuer",
     "oidc_audience",
     "oidc_jwks_url",
