@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.orm import DeclarativeBase, QueryableAttribute
 from sqlalchemy.types import TypeDecorator
 
+from core import db_faults
 from core.storable import guard
 
 NAMING_CONVENTION = {
@@ -93,7 +94,6 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 
@@ -107,17 +107,26 @@ def _sqlite_begin(conn: SyncConnection) -> None:
 class Database:
     """One engine per app; hands out a fresh connection per unit of work."""
 
-    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 32) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        echo: bool = False,
+        pool_size: int = 32,
+        timeouts: db_faults.Timeouts | None = None,
+    ) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        kwargs: dict[str, Any] = {"echo": echo}
-        if self.is_sqlite:
-            kwargs["connect_args"] = {"timeout": 30}
-        else:
+        # Bounded waits (statement, pool, connect), and every fault raised as
+        # DatabaseUnavailable: a database down or hung is answered, not waited for.
+        timeouts = timeouts or db_faults.Timeouts()
+        kwargs: dict[str, Any] = {"echo": echo, **timeouts.engine_options(self.is_sqlite)}
+        if not self.is_sqlite:
             kwargs.update(pool_size=pool_size, max_overflow=pool_size // 2, pool_pre_ping=False)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         sync_engine = self.engine.sync_engine
         event.listen(sync_engine, "before_cursor_execute", _count_statement)
+        db_faults.install(sync_engine)
         guard(sync_engine)  # values a column cannot hold: lookups find nothing, writes refused
         if self.is_sqlite:
             event.listen(sync_engine, "connect", _sqlite_connect)
