@@ -92,7 +92,8 @@ def relation(
             return info.context.relation_loader(spec, arguments).load(parent_key)
 
         _ensure_info_parameter(resolve, fn)
-        return strawberry.field(resolver=resolve, metadata={RELATION: spec}, **field_options)
+        metadata = {**field_options.pop("metadata", {}), RELATION: spec}
+        return strawberry.field(resolver=resolve, metadata=metadata, **field_options)
 
     return decorate
 

@@ -37,7 +37,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.sql import ClauseElement
 
 from core.loading import prefetched
@@ -52,6 +52,8 @@ P = TypeVar("P")
 
 KEY_LABEL = "ogp_key"
 """The label of the key column a grouped load adds to its rows (ignored by `from_row`)."""
+RANK_LABEL = "ogp_rank"
+"""The label of a row's place among its key's rows, when a grouped load takes `first`."""
 
 TypeRef = type | Callable[[], type]
 """A Strawberry type, or a function of no arguments returning it (for types defined later)."""
@@ -192,11 +194,22 @@ class RowsByKey(_Declared[T]):
 
 
 class RowsGroupedBy(_Declared[T]):
-    """`load(ctx, keys, **filters) -> [list per key]`; see `rows_grouped_by`."""
+    """`load(ctx, keys, first=None, **filters) -> [list per key]`; see `rows_grouped_by`."""
 
-    async def __call__(self, ctx: Context, keys: list[Any], **arguments: Any) -> list[list[T]]:
+    async def __call__(
+        self, ctx: Context, keys: list[Any], first: int | None = None, **arguments: Any
+    ) -> list[list[T]]:
         stmt = self.statement(ctx, arguments).add_columns(self.key.label(KEY_LABEL))
-        stmt = stmt.where(ctx.db.any_of(self.key, keys)).order_by(*self.order_by)
+        stmt = stmt.where(ctx.db.any_of(self.key, keys))
+        if first is None:
+            stmt = stmt.order_by(*self.order_by)
+        else:
+            # At most `first` rows per key, numbered in order by the database, so a parent with
+            # many children costs `first` rows, not all of them.
+            rank = func.row_number().over(partition_by=self.key, order_by=self.order_by or None)
+            ranked = stmt.add_columns(rank.label(RANK_LABEL)).subquery()
+            stmt = select(*ranked.c).where(ranked.c[RANK_LABEL] <= first)
+            stmt = stmt.order_by(ranked.c[RANK_LABEL])
         found: dict[Any, list[T]] = defaultdict(list)
         for row in await self.rows(ctx, stmt):
             found[row._mapping[KEY_LABEL]].append(self.make(row))
@@ -279,6 +292,8 @@ def rows_grouped_by(
       attribute holds the key (default `pk`).
     - `order_by`: columns, each ascending or `.desc()`; end with a unique one (the id) so the
       order never depends on the database.
+    - `first`: a relation field that declares `first: int = 100` (the most items of a list a
+      query may ask for: `core.limits`) gets at most that many rows per parent, in order.
     - `filters`: `{argument name: column}` for the relation field's arguments: an argument given
       (not None) keeps the rows whose column equals it: `filters={"year": StatisticsRow.year}`
       with `def request_statistics(self, year: int | None = None) -> ...`. An argument the
