@@ -77,6 +77,20 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "row_by_id": ("core.validation", "row_by_id"),
     "insert_row": ("core.writes", "insert_row"),
     "update_row": ("core.writes", "update_row"),
+    # access rules (core.access; hook ogp_wg_access_rules)
+    "Rule": ("core.access.rules", "Rule"),
+    "PUBLIC": ("core.access.rules", "PUBLIC"),
+    "SIGNED_IN": ("core.access.rules", "SIGNED_IN"),
+    "MEMBER": ("core.access.rules", "MEMBER"),
+    "ANCHOR": ("core.access.rules", "ANCHOR"),
+    "REGISTERED": ("core.access.rules", "REGISTERED"),
+    "SELF": ("core.access.rules", "SELF"),
+    "STAFF": ("core.access.rules", "STAFF"),
+    "MutationRule": ("core.access.declare", "MutationRule"),
+    "FieldRule": ("core.access.declare", "FieldRule"),
+    "RowRule": ("core.access.declare", "RowRule"),
+    "Scope": ("core.access.declare", "Scope"),
+    "row_filter": ("core.access.rows", "row_filter"),
     # deprecated since 0.2, removed in 0.3: use the hook ogp_wg_constraint_errors
     "register_constraint_error": ("core.transactions", "register_constraint_error"),
 }
@@ -100,6 +114,19 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from core import demo_groups as demo_groups
     from core import enums as enums
     from core import models as models
+    from core.access.declare import FieldRule as FieldRule
+    from core.access.declare import MutationRule as MutationRule
+    from core.access.declare import RowRule as RowRule
+    from core.access.declare import Scope as Scope
+    from core.access.rows import row_filter as row_filter
+    from core.access.rules import ANCHOR as ANCHOR
+    from core.access.rules import MEMBER as MEMBER
+    from core.access.rules import PUBLIC as PUBLIC
+    from core.access.rules import REGISTERED as REGISTERED
+    from core.access.rules import SELF as SELF
+    from core.access.rules import SIGNED_IN as SIGNED_IN
+    from core.access.rules import STAFF as STAFF
+    from core.access.rules import Rule as Rule
     from core.context import Context as Context
     from core.db import Base as Base
     from core.db import UTCDateTime as UTCDateTime
