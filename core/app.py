@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
 import orjson
 from sqlalchemy import text
 from starlette.applications import Starlette
@@ -20,9 +21,11 @@ from starlette.routing import Route
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from core import db_faults
 from core.config import Settings
 from core.context import AppState, Context
 from core.db import Database, statement_counter
+from core.disconnect import CancelOnDisconnect
 from core.errors import classify
 from core.graphql_http import GraphQLView
 from core.http_cache import HTTPCache
@@ -56,8 +59,12 @@ class GraphQLApp(GraphQLView):
         return Context(app=self.state, request=request, response=response)
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
-        # A request error (parse, validation, variables) has no `data` entry at all.
+        if result.errors:  # a database that failed is SERVICE_UNAVAILABLE, never internal
+            result.errors = [db_faults.unavailable(error) for error in result.errors]
+        # A request error (parse, validation, variables) has no `data` entry at all; nor has a
+        # request the database could not serve at all (503).
         request_error = result.data is None and all(e.path is None for e in result.errors or ())
+        request_error = request_error or db_faults.nothing_served(result)
         data: GraphQLHTTPResponse = {} if request_error and result.errors else {"data": result.data}
         if result.errors:
             errors: list[object] = []
@@ -122,7 +129,15 @@ def create_app(
         limits=Limits.from_settings(settings),
         max_batch_operations=settings.max_batch_operations if settings.batching else None,
     )
-    db = Database(settings.database_url, pool_size=settings.database_pool_size)
+    db = Database(
+        settings.database_url,
+        pool_size=settings.database_pool_size,
+        timeouts=db_faults.Timeouts(
+            statement=settings.database_statement_timeout,
+            pool=settings.database_pool_timeout,
+            connect=settings.database_connect_timeout,
+        ),
+    )
     state = AppState(
         db=db,
         plugins=plugins,
@@ -146,13 +161,18 @@ def create_app(
         migrations are applied. What an uninstalled plugin left is a warning, not a reason to
         take the instance out of rotation: {"status", "pendingMigrations"?, "staleRevisions"?,
         "warnings"?: [sentence], "removedPlugins"?: [{"plugin", "revisions", "tables"}]}.
+        A database that is down, hung or unusable: 503 {"status": "unavailable", "database":
+        "unavailable"} within the connect timeout, naming nothing of it (the cause is logged).
         """
         try:
-            async with db.read() as conn:
-                await conn.execute(text("SELECT 1"))
-            state = await migration_status(db, plugins)
+            with anyio.fail_after(settings.database_connect_timeout):
+                async with db.read() as conn:
+                    await conn.execute(text("SELECT 1"))
+                state = await migration_status(db, plugins)
         except Exception as exc:
-            return JSONResponse({"status": "unavailable", "database": str(exc)}, status_code=503)
+            log.warning("readyz: database unavailable: %r", exc)
+            unavailable = {"status": "unavailable", "database": "unavailable"}
+            return JSONResponse(unavailable, status_code=503, headers={"retry-after": "2"})
         body: dict[str, Any] = {"status": "ready" if state.ready else "unavailable"}
         if state.pending:
             body["pendingMigrations"] = sorted(state.pending)
@@ -168,7 +188,8 @@ def create_app(
         yield
         await db.dispose()
 
-    middleware = []
+    # Outermost: a request whose client is gone is cancelled (its transaction rolls back).
+    middleware = [Middleware(CancelOnDisconnect)]
     if settings.cors_origins:
         middleware.append(
             Middleware(
@@ -178,6 +199,8 @@ def create_app(
                 allow_headers=["content-type", "authorization"],
             )
         )
+    # A database fault outside GraphQL (e.g. a middleware's own query) is a 503, not a 500.
+    middleware.append(Middleware(db_faults.AnswerFaults))
     # Outermost first: APQ restores the document, then ETag / 304 judges and tags the response.
     middleware += [
         Middleware(PersistedQueries, max_body=settings.max_body_bytes),
