@@ -22,6 +22,8 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from core import db_faults
+from core.auth.middleware import Authentication, viewer_of
+from core.auth.oidc import OIDCVerifier
 from core.config import Settings
 from core.context import AppState, Context
 from core.db import Database, statement_counter
@@ -56,7 +58,8 @@ class GraphQLApp(GraphQLView):
         self.production = settings.production
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        return Context(app=self.state, request=request, response=response)
+        viewer = viewer_of(request)  # resolved by core.auth.middleware.Authentication
+        return Context(app=self.state, request=request, response=response, viewer=viewer)
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         if result.errors:  # a database that failed is SERVICE_UNAVAILABLE, never internal
@@ -137,6 +140,7 @@ def create_app(
             pool=settings.database_pool_timeout,
             connect=settings.database_connect_timeout,
         ),
+        text_max_length=settings.text_max_length,
     )
     state = AppState(
         db=db,
@@ -201,6 +205,9 @@ def create_app(
         )
     # A database fault outside GraphQL (e.g. a middleware's own query) is a 503, not a 500.
     middleware.append(Middleware(db_faults.AnswerFaults))
+    # Who is asking, before anything reads the body: a bad token is a 401 at once.
+    oidc = OIDCVerifier(settings) if settings.oidc_issuer else None
+    middleware.append(Middleware(Authentication, db=db, oidc=oidc))
     # Outermost first: APQ restores the document, then ETag / 304 judges and tags the response.
     middleware += [
         Middleware(PersistedQueries, max_body=settings.max_body_bytes),
