@@ -70,6 +70,30 @@ class Settings(BaseModel):
     connection opened beyond the pool is closed on return, so a pool that is too small churns."""
     access_log: bool = False
     """uvicorn's line per request; off by default (a proxy in front usually logs)."""
+    # --- runtime limits (issue 8, point 3): core.timeouts, core.ratelimit, core.storable ---
+    execution_timeout: float = Field(10.0, gt=0)
+    """Seconds one GraphQL operation may take (parse, validation, execution); then the answer
+    is a TIMEOUT error (HTTP 504) and its database work is cancelled and rolled back."""
+    database_connections_per_request: int = Field(4, ge=1)
+    """Pool connections one GraphQL operation may hold at once (its loaders wait for them)."""
+    text_max_length: int = Field(20_000, ge=1)
+    """Characters a text column without a length (descriptions, agendas, notes) takes from a
+    write; a `String(n)` column takes n. Longer: user error TOO_LONG, nothing written."""
+    rate_limits: bool = True
+    """Count requests per client address and per bearer token (429 + Retry-After when spent)."""
+    rate_limit_per_ip: int = Field(6_000, ge=1)
+    """Points per minute for one client address (a NAT may hide many people)."""
+    rate_limit_per_token: int = Field(3_000, ge=1)
+    """Points per minute for one bearer token."""
+    rate_limit_query_cost: int = Field(1, ge=1)
+    """Points every request costs (a query; also a request refused before execution)."""
+    rate_limit_mutation_cost: int = Field(10, ge=1)
+    """Points a mutation operation costs in all."""
+    rate_limit_storage: str | None = None
+    """Where the counts live: None counts in this process's memory (one worker); a Redis URL
+    (`redis://127.0.0.1:6379`) shares them between workers and hosts."""
+    rate_limit_key_prefix: str = "ogp_wg"
+    """Prefix of the counters' keys (several deployments may share one Redis)."""
     # --- database faults (issue 8, point 6): core.db_faults; each well under execution_timeout ---
     database_statement_timeout: float = Field(5.0, gt=0)
     """Seconds one SQL statement may run or wait for a lock (PostgreSQL statement_timeout, the
@@ -194,6 +218,16 @@ _TOP_LEVEL = (
     "port",
     "access_log",
     "database_pool_size",
+    "execution_timeout",
+    "database_connections_per_request",
+    "text_max_length",
+    "rate_limits",
+    "rate_limit_per_ip",
+    "rate_limit_per_token",
+    "rate_limit_query_cost",
+    "rate_limit_mutation_cost",
+    "rate_limit_storage",
+    "rate_limit_key_prefix",
     "database_statement_timeout",
     "database_pool_timeout",
     "database_connect_timeout",

@@ -3,13 +3,19 @@
 Reads and writes take their own connection each time (`Database.read()` / `Database.write()`), so
 resolvers that run concurrently never share a session or connection. On SQLite a write transaction
 begins IMMEDIATE: the write lock is taken up front, so two writers never both read-then-write.
+
+One request may hold only a bounded share of the pool: while a `ConnectionShare` is installed
+(`connection_share`, set per GraphQL operation by `core.timeouts`), `read()` and `write()` first
+take one of its permits, so a query with many concurrent root fields or loaders waits for its own
+connections instead of taking every connection of the pool from other clients.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -29,7 +35,7 @@ from sqlalchemy.orm import DeclarativeBase, QueryableAttribute
 from sqlalchemy.types import TypeDecorator
 
 from core import db_faults
-from core.storable import guard
+from core.storable import TEXT_MAX_LENGTH, guard
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -104,8 +110,74 @@ def _sqlite_begin(conn: SyncConnection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("sqlite_immediate") else "BEGIN")
 
 
+class ConnectionShare:
+    """The connections one request may hold at once: `limit` permits, taken by `Database.read()`
+    and `Database.write()` while this share is the current `connection_share`.
+
+    A task that already holds a permit takes none for a nested read (no deadlock on a connection
+    used inside another). `close()` stops the request's database work: tasks still waiting or
+    holding a connection are cancelled (their transactions roll back) and later ones refused.
+    """
+
+    def __init__(self, limit: int) -> None:
+        if limit < 1:
+            raise ValueError("a request needs at least one connection")
+        self.limit = limit
+        self._permits = asyncio.Semaphore(limit)
+        self._holders: set[asyncio.Task[Any]] = set()
+        self._users: set[asyncio.Task[Any]] = set()  # waiting for or holding a permit
+        self.closed = False
+
+    @asynccontextmanager
+    async def permit(self) -> AsyncIterator[None]:
+        """One permit for the current task for the duration of the block (none if it has one).
+        Raises CancelledError once the share is closed: the request is over."""
+        task = asyncio.current_task()
+        if self.closed:
+            raise asyncio.CancelledError("the request's database work was stopped")
+        if task is None or task in self._holders:
+            yield
+            return
+        self._users.add(task)
+        try:
+            async with self._permits:
+                self._holders.add(task)
+                try:
+                    yield
+                finally:
+                    self._holders.discard(task)
+        finally:
+            self._users.discard(task)
+
+    async def close(self, grace: float = 5.0) -> None:
+        """Cancel every other task of the request that waits for or holds a connection, and wait
+        (at most `grace` seconds) until they have let their connections go (rolled back)."""
+        self.closed = True
+        current = asyncio.current_task()
+        others = [task for task in self._users if task is not current and not task.done()]
+        for task in others:
+            task.cancel()
+        if others:
+            await asyncio.wait(others, timeout=grace)
+
+
+connection_share: contextvars.ContextVar[ConnectionShare | None] = contextvars.ContextVar(
+    "connection_share", default=None
+)
+"""The current request's share of the pool; tasks a request spawns inherit it."""
+
+
+def _permit() -> AbstractAsyncContextManager[None]:
+    share = connection_share.get()
+    return nullcontext() if share is None else share.permit()
+
+
 class Database:
-    """One engine per app; hands out a fresh connection per unit of work."""
+    """One engine per app; hands out a fresh connection per unit of work.
+
+    `text_max_length`: characters a text column without a length (`Text`) takes from a write
+    (`core.storable`); `pool_size`: PostgreSQL connections kept open (plus half as many more).
+    """
 
     def __init__(
         self,
@@ -113,6 +185,7 @@ class Database:
         *,
         echo: bool = False,
         pool_size: int = 32,
+        text_max_length: int = TEXT_MAX_LENGTH,
         timeouts: db_faults.Timeouts | None = None,
     ) -> None:
         self.url = url
@@ -127,7 +200,8 @@ class Database:
         sync_engine = self.engine.sync_engine
         event.listen(sync_engine, "before_cursor_execute", _count_statement)
         db_faults.install(sync_engine)
-        guard(sync_engine)  # values a column cannot hold: lookups find nothing, writes refused
+        # values a column cannot hold: lookups find nothing, writes refused
+        guard(sync_engine, text_max_length=text_max_length)
         if self.is_sqlite:
             event.listen(sync_engine, "connect", _sqlite_connect)
             event.listen(sync_engine, "begin", _sqlite_begin)
@@ -140,13 +214,13 @@ class Database:
 
         Each loader reads with one statement, which is its own consistent snapshot.
         """
-        async with self._reader.connect() as conn:
+        async with _permit(), self._reader.connect() as conn:
             yield conn
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """An all-or-nothing write transaction (IMMEDIATE on SQLite); rolls back on any error."""
-        async with self._writer.connect() as conn, conn.begin():
+        async with _permit(), self._writer.connect() as conn, conn.begin():
             yield conn
 
     def any_of(

@@ -19,10 +19,12 @@ handled at one of three doors, so no core or plugin field needs code of its own:
      range) finds nothing: `=`, `LIKE`, `IN` with such a value become false, `!=` / `NOT LIKE`
      become `IS NOT NULL`, and such items are dropped from `IN` / `ANY` lists (text longer than
      its column compares fine on both databases, and matches nothing by itself);
-   - writing such a value, or text longer than its `String(n)` column (INSERT / UPDATE), rolls
-     the mutation back with a user error on the input field named like the column
-     (`online_url` -> `["input", "onlineUrl"]`): codes `INVALID_CHARACTER`, `TOO_LONG`,
-     `OUT_OF_RANGE`;
+   - writing such a value, or text longer than its column (INSERT / UPDATE), rolls the mutation
+     back with a user error on the input field named like the column (`online_url` ->
+     `["input", "onlineUrl"]`): codes `INVALID_CHARACTER`, `TOO_LONG`, `OUT_OF_RANGE`. A
+     `String(n)` column takes n characters; a column without a length (`Text`: descriptions,
+     agendas, notes) takes the engine's `text_max_length` (setting `text_max_length`, default
+     TEXT_MAX_LENGTH), so every text a client can write, a plugin's included, is bounded;
    - any other use of it (an ordering comparison, a function argument) is a client error:
      `BAD_USER_INPUT` for a read, a user error inside a mutation's transaction.
    Integer ranges are those of PostgreSQL's column types on both backends (INTEGER: 32 bits).
@@ -134,18 +136,27 @@ NUL = Unholdable("INVALID_CHARACTER", "must not contain the character U+0000 (NU
 SURROGATE = Unholdable("INVALID_CHARACTER", "must not contain unpaired surrogate code points")
 DATETIME_RANGE = Unholdable("OUT_OF_RANGE", "is out of range (0001-01-02 to 9999-12-30 UTC)")
 NOT_FINITE = Unholdable("OUT_OF_RANGE", "must be a finite number")
+TEXT_MAX_LENGTH = 20_000
+"""Characters a text column without a length of its own (`Text`) takes from a write."""
 
 
 def _base(type_: TypeEngine[Any]) -> TypeEngine[Any]:
     return type_.impl_instance if isinstance(type_, TypeDecorator) else type_
 
 
-def unholdable(value: object, type_: TypeEngine[Any], *, writing: bool = True) -> Unholdable | None:
+def unholdable(
+    value: object,
+    type_: TypeEngine[Any],
+    *,
+    writing: bool = True,
+    text_max_length: int = TEXT_MAX_LENGTH,
+) -> Unholdable | None:
     """Why a column of `type_` cannot hold `value`, or None if it fits.
 
     `writing=False` judges a value compared with the column instead: text longer than the column
     still compares (and matches nothing, a LIKE pattern's length is not a value's), so only the
-    kinds a database refuses even to compare remain.
+    kinds a database refuses even to compare remain. `text_max_length` (characters) is the
+    length of a text column declared without one (`Text`).
     """
     if isinstance(value, str):
         if "\x00" in value:
@@ -156,9 +167,10 @@ def unholdable(value: object, type_: TypeEngine[Any], *, writing: bool = True) -
             except UnicodeEncodeError:
                 return SURROGATE
         base = _base(type_)
-        length = getattr(base, "length", None)
-        if writing and isinstance(base, String) and length is not None and len(value) > length:
-            return Unholdable("TOO_LONG", f"is longer than {length} characters")
+        if writing and isinstance(base, String):
+            length = base.length if base.length is not None else text_max_length
+            if len(value) > length:
+                return Unholdable("TOO_LONG", f"is longer than {length} characters")
         return None
     if isinstance(value, bool) or value is None:
         return None
@@ -277,14 +289,7 @@ def _before_execute(
     return rewritten, multiparams, params
 
 
-def _before_cursor_execute(
-    conn: Connection,
-    cursor: Any,
-    statement: str,
-    parameters: Any,
-    context: Any,
-    executemany: bool,
-) -> None:
+def _check_write(context: Any, text_max_length: int) -> None:
     """Refuse an INSERT / UPDATE / DELETE carrying a value its column cannot hold."""
     if context is None or context.compiled is None:
         return
@@ -298,20 +303,46 @@ def _before_cursor_execute(
         errors = []  # every problem of the row at once, as the services report theirs
         for name, value in row.items():
             bind = binds.get(name)
-            problem = unholdable(value, bind.type if bind is not None else NULLTYPE)
+            problem = unholdable(
+                value, bind.type if bind is not None else NULLTYPE, text_max_length=text_max_length
+            )
             if problem is None and isinstance(value, list | tuple) and bind is not None:
                 item_type = _item_type(bind)
-                problem = next(filter(None, (unholdable(v, item_type) for v in value)), None)
+                problems = (
+                    unholdable(v, item_type, text_max_length=text_max_length) for v in value
+                )
+                problem = next(filter(None, problems), None)
             if problem is not None:
                 errors.append(_user_error(problem, _field(name, context.compiled.statement)))
         if errors:
             raise Rejected(*errors)
 
 
-def guard(engine: Engine) -> None:
-    """Install the database door on a (sync) engine: see the module's docstring."""
+def guard(engine: Engine, *, text_max_length: int = TEXT_MAX_LENGTH) -> None:
+    """Install the database door on a (sync) engine: see the module's docstring.
+
+    `text_max_length`: characters a column without a length (`Text`) takes from a write.
+    """
+
+    def before_cursor_execute(
+        conn: Connection,
+        cursor: Any,
+        statement: str,
+        parameters: Any,
+        context: Any,
+        executemany: bool,
+    ) -> None:
+        _check_write(context, text_max_length)
+
     event.listen(engine, "before_execute", _before_execute, retval=True)
-    event.listen(engine, "before_cursor_execute", _before_cursor_execute)
+    event.listen(engine, "before_cursor_execute", before_cursor_execute)
 
 
-__all__ = ["DATETIME", "SCALAR_OVERRIDES", "Unholdable", "guard", "unholdable"]
+__all__ = [
+    "DATETIME",
+    "SCALAR_OVERRIDES",
+    "TEXT_MAX_LENGTH",
+    "Unholdable",
+    "guard",
+    "unholdable",
+]

@@ -83,7 +83,7 @@ def _validate(merged: dict[str, Any]) -> None:
         errors.append(user_error("ENDS_BEFORE_STARTS", "endsAt must be after startsAt", "endsAt"))
     try:
         ZoneInfo(merged.get("timezone") or "")
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a path
         errors.append(
             user_error(
                 "INVALID_TIMEZONE",
