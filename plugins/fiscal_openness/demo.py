@@ -2,14 +2,20 @@
 ((country, edition), (country, fiscal year, document), (group, title)) and only missing ones are
 added.
 
-EVERY FIGURE, DATE AND STATUS BELOW IS ILLUSTRATIVE: plausible values, not IBP's published
-results. The data says so too (the `note` of surveys and documents, the commitments' titles).
-Check https://internationalbudget.org/open-budget-survey before citing anything.
+Published values, with their source and the day they were read there: the Philippines' results in
+OBS 2015, 2017 and 2019, from IBP's own country pages (SOURCED below). 2015 published oversight by
+the legislature and by the auditor separately; 2017 and 2019 pages show one composite budget
+oversight score, so the split scores of those rows are null.
+
+Everything else is illustrative and marked so in the data itself (`illustrative: true`, no
+source): the other surveys (unverified or made-up values), every budget document and every
+commitment. Check https://internationalbudget.org/open-budget-survey before citing anything.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -17,7 +23,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core import demo_groups, models
 from plugins.fiscal_openness.demo_group import GROUP
 from plugins.fiscal_openness.methodology import (
-    OBS_URL,
     BudgetDocumentKind,
     BudgetDocumentStatus,
     FiscalCommitmentKind,
@@ -26,30 +31,58 @@ from plugins.fiscal_openness.methodology import (
 from plugins.fiscal_openness.models import BudgetDocument, Commitment, CommitmentPrinciple, Survey
 
 ILLUSTRATIVE = "Illustrative demo data, not IBP's published figure."
+UNVERIFIED = (
+    "Illustrative: transparency and participation as reported in the Philippine press, not "
+    "checked against IBP's own page; oversight not recorded."
+)
 GROUP_SLUG = "fiscal-openness"
+RETRIEVED = date(2026, 11, 30)  # when the published values below were read on IBP's pages
 
-# (country, edition): (transparency, participation, oversight) -- illustrative.
-SURVEYS: dict[tuple[str, int], tuple[int, int | None, int | None]] = {
-    ("BR", 2019): (81, 35, 80),
-    ("BR", 2021): (85, 37, 80),
-    ("BR", 2023): (81, 39, 80),
-    ("PH", 2019): (76, 22, 70),
-    ("PH", 2021): (75, 41, 67),
-    ("PH", 2023): (73, 43, 70),
-    ("MX", 2021): (82, 33, 70),
-    ("MX", 2023): (81, 35, 72),
-    ("ZA", 2021): (86, 26, 78),
-    ("ZA", 2023): (87, 35, 80),
-    ("GB", 2023): (67, 20, 85),
-    ("KE", 2023): (51, 21, 56),
-    ("GH", 2023): (59, 20, 67),
-    ("ID", 2023): (70, 37, 65),
+# Published: (country, edition) -> scores by column, source page. Values as IBP's pages show them.
+SOURCED: dict[tuple[str, int], tuple[dict[str, int], str]] = {
+    ("PH", 2015): (
+        {
+            "transparency_score": 64,
+            "participation_score": 67,
+            "legislative_oversight_score": 36,
+            "audit_oversight_score": 92,
+        },
+        "https://archive.internationalbudget.org/summaries/philippines-5/",
+    ),
+    ("PH", 2017): (
+        {"transparency_score": 67, "participation_score": 41, "oversight_score": 65},
+        "https://www.internationalbudget.org/open-budget-survey/results-by-country/"
+        "country-info/?country=ph",
+    ),
+    ("PH", 2019): (
+        {"transparency_score": 76, "participation_score": 31, "oversight_score": 74},
+        "https://internationalbudget.org/open-budget-survey/country-results/2019/philippines",
+    ),
+}
+
+# Illustrative: (country, edition) -> (transparency, comparable transparency, participation,
+# legislative oversight, audit oversight), note. Made-up values unless the note says otherwise.
+Scores = tuple[int, int | None, int | None, int | None, int | None]
+SURVEYS: dict[tuple[str, int], tuple[Scores, str]] = {
+    ("PH", 2021): ((68, None, 35, None, None), UNVERIFIED),
+    ("PH", 2023): ((75, None, 33, None, None), UNVERIFIED),
+    ("BR", 2019): ((81, 77, 35, 70, 88), ILLUSTRATIVE),
+    ("BR", 2021): ((85, 80, 37, 72, 88), ILLUSTRATIVE),
+    ("BR", 2023): ((81, 78, 39, 71, 90), ILLUSTRATIVE),
+    ("MX", 2021): ((82, None, 33, 60, 80), ILLUSTRATIVE),
+    ("MX", 2023): ((81, None, 35, 62, 82), ILLUSTRATIVE),
+    ("ZA", 2021): ((86, None, 26, 70, 85), ILLUSTRATIVE),
+    ("ZA", 2023): ((87, None, 35, 72, 87), ILLUSTRATIVE),
+    ("GB", 2023): ((67, None, 20, 80, 90), ILLUSTRATIVE),
+    ("KE", 2023): ((51, None, 21, 45, 67), ILLUSTRATIVE),
+    ("GH", 2023): ((59, None, 20, 55, 78), ILLUSTRATIVE),
+    ("ID", 2023): ((70, None, 37, 58, 72), ILLUSTRATIVE),
 }
 
 S = BudgetDocumentStatus
 K = BudgetDocumentKind
-# (country, fiscal year): {document: (status, published on)} -- illustrative. Fiscal years are
-# named by the calendar year they end in (South Africa's runs April-March).
+# (country, fiscal year): {document: (status, published on)} -- illustrative (and marked so).
+# Fiscal years are named by the calendar year they end in (South Africa's runs April-March).
 DOCUMENTS: dict[
     tuple[str, int], dict[BudgetDocumentKind, tuple[BudgetDocumentStatus, date | None]]
 ] = {
@@ -81,7 +114,7 @@ DOCUMENTS: dict[
         K.IN_YEAR_REPORTS: (S.PUBLISHED_LATE, date(2023, 12, 5)),
         K.MID_YEAR_REVIEW: (S.PUBLICLY_AVAILABLE, date(2023, 7, 25)),
         K.YEAR_END_REPORT: (S.NOT_PRODUCED, None),
-        K.AUDIT_REPORT: (S.PUBLICLY_AVAILABLE, date(2024, 6, 28)),
+        K.AUDIT_REPORT: (S.PRINT_ONLY, date(2024, 6, 28)),
     },
 }
 
@@ -115,7 +148,45 @@ COMMITMENTS: list[tuple[FiscalCommitmentKind, str, str | None, list[GiftPrincipl
 ]
 
 
-def _document_url(code: str, fiscal_year: int, kind: BudgetDocumentKind) -> str:
+COLUMNS = (
+    "transparency_score",
+    "comparable_transparency_score",
+    "participation_score",
+    "legislative_oversight_score",
+    "audit_oversight_score",
+)
+EMPTY = dict.fromkeys((*COLUMNS, "oversight_score"))
+
+
+def _survey(
+    country_id: int,
+    edition: int,
+    scores: dict[str, int | None],
+    *,
+    source_url: str | None = None,
+    retrieved_on: date | None = None,
+    note: str = "",
+) -> dict[str, Any]:
+    """A survey row: published (with its source and retrieval date) or illustrative."""
+    return {
+        **EMPTY,
+        **scores,
+        "country_id": country_id,
+        "edition": edition,
+        "methodology_version": f"OBS {edition}",
+        "source_url": source_url,
+        "retrieved_on": retrieved_on,
+        "illustrative": source_url is None,
+        "note": note,
+    }
+
+
+def _document_url(
+    code: str, fiscal_year: int, kind: BudgetDocumentKind, status: BudgetDocumentStatus
+) -> str | None:
+    """A plainly fictional address for a document published online; none otherwise."""
+    if status not in (S.PUBLICLY_AVAILABLE, S.PUBLISHED_LATE):
+        return None
     slug = kind.value.lower().replace("_", "-")
     return f"https://example.org/illustrative/{code.lower()}/{fiscal_year}/{slug}"
 
@@ -126,17 +197,13 @@ async def load(conn: AsyncConnection) -> None:
 
     have = set((await conn.execute(select(Survey.country_id, Survey.edition))).all())
     surveys = [
-        {
-            "country_id": countries[code],
-            "edition": edition,
-            "transparency_score": transparency,
-            "participation_score": participation,
-            "oversight_score": oversight,
-            "methodology_version": f"OBS {edition}",
-            "source_url": OBS_URL,
-            "note": ILLUSTRATIVE,
-        }
-        for (code, edition), (transparency, participation, oversight) in SURVEYS.items()
+        _survey(countries[code], edition, scores, source_url=url, retrieved_on=RETRIEVED)
+        for (code, edition), (scores, url) in SOURCED.items()
+        if code in countries and (countries[code], edition) not in have
+    ]
+    surveys += [
+        _survey(countries[code], edition, dict(zip(COLUMNS, scores, strict=True)), note=note)
+        for (code, edition), (scores, note) in SURVEYS.items()
         if code in countries and (countries[code], edition) not in have
     ]
     if surveys:
@@ -151,8 +218,9 @@ async def load(conn: AsyncConnection) -> None:
             "kind": kind,
             "status": status,
             "published_on": published_on,
-            "url": None if published_on is None else _document_url(code, fiscal_year, kind),
+            "url": _document_url(code, fiscal_year, kind, status),
             "note": ILLUSTRATIVE,
+            "illustrative": True,
         }
         for (code, fiscal_year), by_kind in DOCUMENTS.items()
         if code in countries

@@ -84,6 +84,32 @@ async def surveys_by_group(
     return [found.get(key, []) for key in keys]
 
 
+async def trend_by_country(ctx: Context, keys: list[int]) -> list[list[types.OpenBudgetTrendPoint]]:
+    """Each country's comparable transparency scores, oldest round first, with the change since
+    the previous point."""
+    stmt = (
+        select(*Survey.__table__.c)
+        .where(ctx.db.any_of(Survey.country_id, keys))
+        .where(Survey.comparable_transparency_score.is_not(None))
+        .order_by(Survey.country_id, Survey.edition)
+    )
+    found: dict[int, list[types.OpenBudgetTrendPoint]] = defaultdict(list)
+    for row in await _rows(ctx, stmt):
+        points = found[row.country_id]
+        score = row.comparable_transparency_score
+        points.append(
+            types.OpenBudgetTrendPoint(
+                edition=row.edition,
+                score=score,
+                change=score - points[-1].score if points else None,
+                source_url=row.source_url,
+                retrieved_on=row.retrieved_on,
+                illustrative=row.illustrative,
+            )
+        )
+    return [found.get(key, []) for key in keys]
+
+
 documents_by_country = rows_grouped_by(
     DocumentRow.country_id,
     lambda: types.BudgetDocument,

@@ -16,12 +16,16 @@ import strawberry
 
 @strawberry.enum(
     description="What an Open Budget Survey score measures: budget transparency (the Open Budget "
-    "Index), public participation, or budget oversight by the legislature and the supreme audit "
-    "institution."
+    "Index); IBP's comparable transparency series; public participation; budget oversight by the "
+    "legislature; budget oversight by the supreme audit institution; or OVERSIGHT, the composite "
+    "oversight score of the editions that published one."
 )
 class OpenBudgetMeasure(enum.StrEnum):
     TRANSPARENCY = "TRANSPARENCY"
+    COMPARABLE_TRANSPARENCY = "COMPARABLE_TRANSPARENCY"
     PARTICIPATION = "PARTICIPATION"
+    LEGISLATIVE_OVERSIGHT = "LEGISLATIVE_OVERSIGHT"
+    AUDIT_OVERSIGHT = "AUDIT_OVERSIGHT"
     OVERSIGHT = "OVERSIGHT"
 
 
@@ -54,17 +58,22 @@ class BudgetDocumentKind(enum.StrEnum):
 
 @strawberry.enum(
     description="Availability of a key budget document in the Open Budget Survey's terms: "
-    "publicly available (published within IBP's time frame), published late, produced for "
-    "internal use only, or not produced."
+    "publicly available (published online within IBP's time frame), published late, available "
+    "in print (hard copy) only and not online (since OBS 2017 not publicly available), produced "
+    "for internal use only, or not produced."
 )
 class BudgetDocumentStatus(enum.StrEnum):
     PUBLICLY_AVAILABLE = "PUBLICLY_AVAILABLE"
     PUBLISHED_LATE = "PUBLISHED_LATE"
+    PRINT_ONLY = "PRINT_ONLY"
     INTERNAL_USE_ONLY = "INTERNAL_USE_ONLY"
     NOT_PRODUCED = "NOT_PRODUCED"
 
 
 PUBLISHED = (BudgetDocumentStatus.PUBLICLY_AVAILABLE, BudgetDocumentStatus.PUBLISHED_LATE)
+"""Published online: the statuses a document with a URL can have."""
+DATED = (*PUBLISHED, BudgetDocumentStatus.PRINT_ONLY)
+"""Released to the public in some form: the statuses a document with a publication date can have."""
 
 
 @strawberry.enum(
@@ -97,9 +106,24 @@ class FiscalCommitmentKind(enum.StrEnum):
 # --- Open Budget Survey --------------------------------------------------------------------------
 
 OBS_URL = "https://internationalbudget.org/open-budget-survey"
-FIRST_EDITION = 2006  # the first round of the survey; rounds since: 2008, 2010, ... 2023
-SCALE_MAX = 100  # transparency, participation and oversight are all scored 0-100
+ROUNDS: tuple[int, ...] = (2006, 2008, 2010, 2012, 2015, 2017, 2019, 2021, 2023)
+"""The survey's published rounds (editions). After 2023 the survey stays biennial (odd years)."""
+FIRST_EDITION = ROUNDS[0]
+SCALE_MAX = 100  # every OBS score is on a 0-100 scale
 SUFFICIENT_TRANSPARENCY = 61  # IBP: 61 or more supports informed public debate on the budget
+ADEQUATE = 61
+"""IBP: a participation or oversight score above 60 means adequate opportunities for the public
+to participate, or adequate oversight practices (the same benchmark as transparency's)."""
+COMPARABLE_SERIES = "IBP comparable transparency series"
+"""`methodologyVersion` of a comparable transparency score: IBP recomputes earlier rounds on the
+indicators held constant so that its trend compares rounds (e.g. its 'since 2008' figures)."""
+
+
+def is_round(edition: int, this_year: int) -> bool:
+    """A published round, or a later biennial one (odd year after 2023) not after this year."""
+    if edition in ROUNDS:
+        return True
+    return ROUNDS[-1] < edition <= this_year and (edition - ROUNDS[-1]) % 2 == 0
 
 
 def transparency_level(score: int) -> OpenBudgetTransparencyLevel:
@@ -125,6 +149,15 @@ DOCUMENT_TITLES: dict[BudgetDocumentKind, str] = {
     K.MID_YEAR_REVIEW: "Mid-Year Review",
     K.YEAR_END_REPORT: "Year-End Report",
     K.AUDIT_REPORT: "Audit Report",
+}
+
+MEASURE_BENCHMARKS: dict[OpenBudgetMeasure, int] = {
+    OpenBudgetMeasure.TRANSPARENCY: SUFFICIENT_TRANSPARENCY,
+    OpenBudgetMeasure.COMPARABLE_TRANSPARENCY: SUFFICIENT_TRANSPARENCY,
+    OpenBudgetMeasure.PARTICIPATION: ADEQUATE,
+    OpenBudgetMeasure.LEGISLATIVE_OVERSIGHT: ADEQUATE,
+    OpenBudgetMeasure.AUDIT_OVERSIGHT: ADEQUATE,
+    OpenBudgetMeasure.OVERSIGHT: ADEQUATE,
 }
 
 # IBP's minimum standards of timeliness (OBS, since 2013): a document published later than this

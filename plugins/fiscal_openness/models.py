@@ -1,6 +1,8 @@
 """Tables of the fiscal openness area (named fiscal_openness_...). The database holds the
 invariants: score ranges, enumerations, one survey per (country, edition), one record per
-(country, fiscal year, document), and no date or URL for a document that was never published.
+(country, fiscal year, document), no date or URL for a document that was never released (no URL
+for one released in print only), and a source with its retrieval date on every row that is not
+illustrative.
 """
 
 from __future__ import annotations
@@ -17,48 +19,68 @@ from plugins.fiscal_openness.methodology import (
     FiscalCommitmentKind,
     GiftPrinciple,
 )
+from plugins.fiscal_openness.provenance import Provenance, sourced_or_illustrative
+
+SCORES = (
+    "transparency",
+    "comparable_transparency",
+    "participation",
+    "legislative_oversight",
+    "audit_oversight",
+    "oversight",
+)
+"""The score columns (`<name>_score`), each 0-100."""
+
+
+UNPUBLISHED_NO_DATE = (
+    "status IN ('PUBLICLY_AVAILABLE', 'PUBLISHED_LATE') "
+    "OR (url IS NULL AND (status = 'PRINT_ONLY' OR published_on IS NULL))"
+)
+"""Only a document published online has a URL; one released in print only has a date but no
+URL; one never released (internal use only, not produced) has neither."""
 
 
 def _score_range(column: str) -> CheckConstraint:
-    # NULL passes a CHECK: participation and oversight may be missing (early survey rounds).
+    # NULL passes a CHECK: every score but transparency may be missing (early rounds, or not
+    # published for this country).
     return CheckConstraint(f"{column}_score BETWEEN 0 AND 100", name=f"{column}_range")
 
 
-class Survey(Base):
-    """One country's results in one Open Budget Survey edition (three scores, 0-100)."""
+class Survey(Provenance, Base):
+    """One country's results in one Open Budget Survey edition, each score 0-100: transparency
+    (the Open Budget Index), its value in IBP's comparable series, participation, legislative and
+    audit oversight, and the composite oversight score of the editions that published one."""
 
     __tablename__ = "fiscal_openness_surveys"
     __table_args__ = (
         UniqueConstraint("country_id", "edition"),
         CheckConstraint("edition >= 2006", name="edition_range"),
-        _score_range("transparency"),
-        _score_range("participation"),
-        _score_range("oversight"),
+        *(_score_range(name) for name in SCORES),
+        sourced_or_illustrative(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"))
     edition: Mapped[int]
     transparency_score: Mapped[int]
+    comparable_transparency_score: Mapped[int | None]
     participation_score: Mapped[int | None]
+    legislative_oversight_score: Mapped[int | None]
+    audit_oversight_score: Mapped[int | None]
     oversight_score: Mapped[int | None]
     methodology_version: Mapped[str] = mapped_column(String(100))
-    source_url: Mapped[str] = mapped_column(String(500))
     note: Mapped[str] = mapped_column(String(500), default="")
 
 
-class BudgetDocument(Base):
+class BudgetDocument(Provenance, Base):
     """Availability of one of the eight key budget documents for a country's fiscal year."""
 
     __tablename__ = "fiscal_openness_budget_docs"
     __table_args__ = (
         UniqueConstraint("country_id", "fiscal_year", "kind"),
         CheckConstraint("fiscal_year >= 1990", name="fiscal_year_range"),
-        CheckConstraint(
-            "status IN ('PUBLICLY_AVAILABLE', 'PUBLISHED_LATE') "
-            "OR (published_on IS NULL AND url IS NULL)",
-            name="unpublished_no_date",
-        ),
+        CheckConstraint(UNPUBLISHED_NO_DATE, name="unpublished_no_date"),
+        sourced_or_illustrative(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,7 +11,7 @@ import strawberry
 from strawberry.types import Info
 
 from core import UserError, mutation_payload
-from plugins.fiscal_openness import services
+from plugins.fiscal_openness import provenance, services
 from plugins.fiscal_openness.methodology import (
     BudgetDocumentKind,
     BudgetDocumentStatus,
@@ -34,30 +34,57 @@ def _given(data: Any, *names: str) -> dict[str, Any]:
 SURVEY_FIELDS = (
     "edition",
     "transparency_score",
+    "comparable_transparency_score",
     "participation_score",
+    "legislative_oversight_score",
+    "audit_oversight_score",
     "oversight_score",
     "methodology_version",
-    "source_url",
     "note",
+    *provenance.FIELDS,
 )
-DOCUMENT_FIELDS = ("fiscal_year", "kind", "status", "published_on", "url", "note")
+DOCUMENT_FIELDS = (
+    "fiscal_year",
+    "kind",
+    "status",
+    "published_on",
+    "url",
+    "note",
+    *provenance.FIELDS,
+)
+EDITION = "The survey round: 2006, 2008, 2010, 2012, 2015, 2017, 2019, 2021, 2023 (then biennial)."
+SOURCE_URL = "The publisher's page the values were read from; required unless illustrative."
+RETRIEVED_ON = "When they were read there (not in the future); required unless illustrative."
+ILLUSTRATIVE = "Made-up or unverified values (demo data, examples); default false."
 
 
 @strawberry.input(description="A country's results in one Open Budget Survey edition.")
 class OpenBudgetSurveyRecordInput:
     country: str = strawberry.field(description=ISO_CODE)
-    edition: int = strawberry.field(description="Survey year, e.g. 2023.")
+    edition: int = strawberry.field(description=EDITION)
     transparency_score: int = strawberry.field(description="Open Budget Index, 0-100.")
+    comparable_transparency_score: int | None = strawberry.field(
+        default=None, description="Transparency in IBP's comparable series, 0-100."
+    )
     participation_score: int | None = strawberry.field(default=None, description="0-100.")
-    oversight_score: int | None = strawberry.field(default=None, description="0-100.")
+    legislative_oversight_score: int | None = strawberry.field(
+        default=None, description="Oversight by the legislature, 0-100."
+    )
+    audit_oversight_score: int | None = strawberry.field(
+        default=None, description="Oversight by the supreme audit institution, 0-100."
+    )
+    oversight_score: int | None = strawberry.field(
+        default=None,
+        description="Composite oversight, 0-100: only for an edition that published one.",
+    )
     methodology_version: str | None = strawberry.field(
         default=None,
         description="Scores are compared only within one methodology version. Default: "
         "'OBS <edition>'.",
     )
-    source_url: str | None = strawberry.field(
-        default=None, description="Default: https://internationalbudget.org/open-budget-survey"
-    )
+    source_url: str | None = strawberry.field(default=None, description=SOURCE_URL)
+    retrieved_on: date | None = strawberry.field(default=None, description=RETRIEVED_ON)
+    illustrative: bool = strawberry.field(default=False, description=ILLUSTRATIVE)
     note: str | None = None
 
 
@@ -66,10 +93,15 @@ class OpenBudgetSurveyCorrectInput:
     id: strawberry.ID
     edition: int | None = strawberry.UNSET
     transparency_score: int | None = strawberry.UNSET
+    comparable_transparency_score: int | None = strawberry.UNSET
     participation_score: int | None = strawberry.UNSET
+    legislative_oversight_score: int | None = strawberry.UNSET
+    audit_oversight_score: int | None = strawberry.UNSET
     oversight_score: int | None = strawberry.UNSET
     methodology_version: str | None = strawberry.UNSET
     source_url: str | None = strawberry.UNSET
+    retrieved_on: date | None = strawberry.UNSET
+    illustrative: bool | None = strawberry.UNSET
     note: str | None = strawberry.UNSET
 
 
@@ -88,10 +120,16 @@ class BudgetDocumentRecordInput:
     kind: BudgetDocumentKind
     status: BudgetDocumentStatus
     published_on: date | None = strawberry.field(
-        default=None, description="Only for a published document; not in the future."
+        default=None,
+        description="Only for a document published online or in print; not in the future.",
     )
-    url: str | None = strawberry.field(default=None, description="Only for a published document.")
+    url: str | None = strawberry.field(
+        default=None, description="Only for a document published online."
+    )
     note: str | None = None
+    source_url: str | None = strawberry.field(default=None, description=SOURCE_URL)
+    retrieved_on: date | None = strawberry.field(default=None, description=RETRIEVED_ON)
+    illustrative: bool = strawberry.field(default=False, description=ILLUSTRATIVE)
 
 
 @strawberry.input(description="Fields left out stay as they are; null clears a date or URL.")
@@ -103,6 +141,9 @@ class BudgetDocumentCorrectInput:
     published_on: date | None = strawberry.UNSET
     url: str | None = strawberry.UNSET
     note: str | None = strawberry.UNSET
+    source_url: str | None = strawberry.UNSET
+    retrieved_on: date | None = strawberry.UNSET
+    illustrative: bool | None = strawberry.UNSET
 
 
 @strawberry.type

@@ -27,18 +27,32 @@ from core import (
 )
 from plugins.fiscal_openness import KEY
 from plugins.fiscal_openness.methodology import (
+    DATED,
     DOCUMENT_TITLES,
-    FIRST_EDITION,
     FIRST_FISCAL_YEAR,
-    OBS_URL,
     PUBLICATION_WINDOW,
     PUBLISHED,
+    ROUNDS,
     SCALE_MAX,
     BudgetDocumentKind,
     FiscalCommitmentKind,
     GiftPrinciple,
+    is_round,
 )
-from plugins.fiscal_openness.models import BudgetDocument, Commitment, CommitmentPrinciple, Survey
+from plugins.fiscal_openness.models import (
+    SCORES,
+    BudgetDocument,
+    Commitment,
+    CommitmentPrinciple,
+    Survey,
+)
+from plugins.fiscal_openness.provenance import check_provenance, constraint_error
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
 
 # Constraint name -> the user error of a race that slips past the checks (the plugin's
 # `ogp_wg_constraint_errors` hook).
@@ -56,11 +70,13 @@ CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
     **{
         f"ck_fiscal_openness_surveys_{measure}_range": ConstraintError(
             "SCORE_OUT_OF_RANGE",
-            f"the {measure} score must be between 0 and {SCALE_MAX}",
-            f"{measure}Score",
+            f"the {measure.replace('_', ' ')} score must be between 0 and {SCALE_MAX}",
+            f"{_camel(measure)}Score",
         )
-        for measure in ("transparency", "participation", "oversight")
+        for measure in SCORES
     },
+    **constraint_error("fiscal_openness_surveys"),
+    **constraint_error("fiscal_openness_budget_docs"),
 }
 
 
@@ -94,19 +110,22 @@ def _merge(row: Any, changes: Mapping[str, Any]) -> dict[str, Any]:
 # --- Open Budget Survey results ------------------------------------------------------------------
 
 
-def _check_survey(values: Mapping[str, Any], problems: UserErrors) -> None:
+def _check_survey(values: dict[str, Any], problems: UserErrors) -> None:
     edition = values["edition"]
-    if not FIRST_EDITION <= edition <= today().year:
+    if not is_round(edition, today().year):
+        rounds = ", ".join(map(str, ROUNDS))
         problems.add(
             "INVALID_EDITION",
-            f"edition must be a survey year from {FIRST_EDITION} to this year, got {edition}",
+            f"edition must be a round of the Open Budget Survey ({rounds}, then every two "
+            f"years), not after this year; got {edition}",
             "edition",
         )
-    for measure in ("transparency", "participation", "oversight"):
-        score = values[f"{measure}_score"]
-        problems.in_range(score, f"{measure}Score", 0, SCALE_MAX, "SCORE_OUT_OF_RANGE")
+    for measure in SCORES:
+        score = values.get(f"{measure}_score")
+        field = f"{_camel(measure)}Score"
+        problems.in_range(score, field, 0, SCALE_MAX, "SCORE_OUT_OF_RANGE")
     problems.text(values["methodology_version"], "methodologyVersion", 100, required=True)
-    problems.url(values["source_url"], "sourceUrl")
+    values["source_url"] = check_provenance(values, problems, today())
     problems.text(values["note"], "note", 500, required=False)
 
 
@@ -115,8 +134,8 @@ async def record_survey(conn: AsyncConnection, country: str, values: dict[str, A
     values["country_id"] = await _country(conn, country, problems)
     defaults = {
         "methodology_version": f"OBS {values['edition']}",
-        "source_url": OBS_URL,
         "note": "",
+        "illustrative": False,
     }
     for name, default in defaults.items():
         if values.get(name) is None:
@@ -144,10 +163,13 @@ async def correct_survey(conn: AsyncConnection, global_id: str, changes: dict[st
     row = await row_by_id(conn, Survey, global_id, "OpenBudgetSurvey")
     problems = UserErrors()
     _check_not_cleared(
-        changes, ("edition", "transparency_score", "methodology_version", "source_url"), problems
+        changes, ("edition", "transparency_score", "methodology_version", "illustrative"), problems
     )
-    _check_survey(_merge(row, changes), problems)
+    merged = _merge(row, changes)
+    _check_survey(merged, problems)
     problems.raise_if_any()
+    if "source_url" in changes:
+        changes["source_url"] = merged["source_url"]
     if not changes:
         return row
     return await update_row(conn, Survey, row.id, **changes)
@@ -156,7 +178,7 @@ async def correct_survey(conn: AsyncConnection, global_id: str, changes: dict[st
 # --- Key budget documents ------------------------------------------------------------------------
 
 
-def _check_document(values: Mapping[str, Any], problems: UserErrors) -> None:
+def _check_document(values: dict[str, Any], problems: UserErrors) -> None:
     fiscal_year: int = values["fiscal_year"]
     kind: BudgetDocumentKind = values["kind"]
     published_on: date | None = values["published_on"]
@@ -167,14 +189,18 @@ def _check_document(values: Mapping[str, Any], problems: UserErrors) -> None:
             f"fiscalYear must be from {FIRST_FISCAL_YEAR} to {now.year + 2}, got {fiscal_year}",
             "fiscalYear",
         )
-    if values["status"] not in PUBLISHED:
-        for field, value in (("publishedOn", published_on), ("url", values["url"])):
-            if value is not None:
-                problems.add(
-                    "NOT_PUBLISHED",
-                    f"a document that is {values['status'].value} has no {field}",
-                    field,
-                )
+    status = values["status"]
+    for field, value, allowed in (
+        ("publishedOn", published_on, DATED),
+        ("url", values["url"], PUBLISHED),
+    ):
+        if value is not None and status not in allowed:
+            online = " online" if field == "url" and status in DATED else ""
+            problems.add(
+                "NOT_PUBLISHED",
+                f"a document that is {status.value} has no {field} (not published{online})",
+                field,
+            )
     if published_on is not None:
         earliest, latest = PUBLICATION_WINDOW[kind]
         if published_on > now:
@@ -190,13 +216,15 @@ def _check_document(values: Mapping[str, Any], problems: UserErrors) -> None:
             )
     problems.url(values["url"], "url")
     problems.text(values["note"], "note", 500, required=False)
+    values["source_url"] = check_provenance(values, problems, now)
 
 
 async def record_document(conn: AsyncConnection, country: str, values: dict[str, Any]) -> Any:
     problems = UserErrors()
     values["country_id"] = await _country(conn, country, problems)
-    if values.get("note") is None:
-        values["note"] = ""
+    for name, default in (("note", ""), ("illustrative", False)):
+        if values.get(name) is None:
+            values[name] = default
     _check_document(values, problems)
     problems.raise_if_any()
     taken = await conn.execute(
@@ -221,9 +249,12 @@ async def record_document(conn: AsyncConnection, country: str, values: dict[str,
 async def correct_document(conn: AsyncConnection, global_id: str, changes: dict[str, Any]) -> Any:
     row = await row_by_id(conn, BudgetDocument, global_id, "BudgetDocument")
     problems = UserErrors()
-    _check_not_cleared(changes, ("fiscal_year", "kind", "status"), problems)
-    _check_document(_merge(row, changes), problems)
+    _check_not_cleared(changes, ("fiscal_year", "kind", "status", "illustrative"), problems)
+    merged = _merge(row, changes)
+    _check_document(merged, problems)
     problems.raise_if_any()
+    if "source_url" in changes:
+        changes["source_url"] = merged["source_url"]
     if not changes:
         return row
     return await update_row(conn, BudgetDocument, row.id, **changes)
@@ -315,8 +346,3 @@ async def correct_commitment(
         return row, await _set_principles(conn, row.id, principles)
     stmt = select(CommitmentPrinciple.principle).where(CommitmentPrinciple.commitment_id == row.id)
     return row, list((await conn.execute(stmt)).scalars())
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)

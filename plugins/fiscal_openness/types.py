@@ -15,17 +15,24 @@ from typing import Annotated, Any, ClassVar
 import strawberry
 
 from core import from_row, load_countries, relation, types
+from plugins.fiscal_openness import provenance
 from plugins.fiscal_openness.loaders import (
     commitments_by_group,
     coverage_by_group,
     documents_by_country,
     survey_by_country,
     surveys_by_group,
+    trend_by_country,
 )
 from plugins.fiscal_openness.methodology import (
+    ADEQUATE,
+    COMPARABLE_SERIES,
     DOCUMENT_TITLES,
+    MEASURE_BENCHMARKS,
+    OBS_URL,
     PRINCIPLE_NUMBERS,
     PRINCIPLE_TITLES,
+    ROUNDS,
     SCALE_MAX,
     SUFFICIENT_TRANSPARENCY,
     TIMELINESS_RULES,
@@ -44,38 +51,75 @@ ISO_CODE = "ISO 3166-1 alpha-2 or alpha-3 code of an OGP country."
 @strawberry.type(description="One score of the Open Budget Survey, on IBP's 0-100 scale.")
 class OpenBudgetScore(types.Assessment):
     measure: OpenBudgetMeasure
+    benchmark: int = strawberry.field(
+        description="IBP's benchmark for this measure (61): sufficient transparency, adequate "
+        "opportunities for public participation, adequate oversight."
+    )
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE)
 
     @classmethod
     def of(cls, row: Any, measure: OpenBudgetMeasure, value: int) -> OpenBudgetScore:
-        """One of the three scores of a survey row; they share its edition and methodology."""
+        """One of the scores of a survey row; they share its edition, methodology and source (the
+        survey's home page when the row has none: `sourceUrl` is required of an Assessment)."""
+        comparable = measure is OpenBudgetMeasure.COMPARABLE_TRANSPARENCY
         return cls(
             measure=measure,
             score=float(value),
             scale_max=float(SCALE_MAX),
             edition=str(row.edition),
-            methodology_version=row.methodology_version,
-            source_url=row.source_url,
+            methodology_version=COMPARABLE_SERIES if comparable else row.methodology_version,
+            source_url=row.source_url or OBS_URL,
+            benchmark=MEASURE_BENCHMARKS[measure],
+            retrieved_on=row.retrieved_on,
+            illustrative=row.illustrative,
         )
+
+    @strawberry.field(description="The score is at least `benchmark`.")
+    def meets_benchmark(self) -> bool:
+        return self.score >= self.benchmark
+
+
+def _adequate(score: OpenBudgetScore | None) -> bool | None:
+    return None if score is None else score.score >= ADEQUATE
 
 
 @strawberry.type(
-    description="A country's results in one edition (round) of IBP's Open Budget Survey."
+    description="A country's results in one edition (round) of IBP's Open Budget Survey. Since "
+    "2017 IBP publishes budget oversight as two scores, by the legislature and by the supreme "
+    "audit institution; `oversight` is the composite score of the editions that published one."
 )
 class OpenBudgetSurvey(types.Node):
     node_type: ClassVar[str] = "OpenBudgetSurvey"
     country_pk: strawberry.Private[int]
-    edition: int = strawberry.field(description="Survey year, e.g. 2023.")
+    edition: int = strawberry.field(
+        description="The survey round: 2006, 2008, 2010, 2012, 2015, 2017, 2019, 2021, 2023 "
+        "(biennial since)."
+    )
     transparency: OpenBudgetScore = strawberry.field(
         description="Budget transparency: the Open Budget Index."
+    )
+    comparable_transparency: OpenBudgetScore | None = strawberry.field(
+        description="Transparency in IBP's comparable series (the indicators it holds constant "
+        "across rounds, as in its trend data); compare rounds on this, not on `transparency`."
     )
     participation: OpenBudgetScore | None = strawberry.field(
         description="Opportunities for the public to take part in the budget process."
     )
+    legislative_oversight: OpenBudgetScore | None = strawberry.field(
+        description="Budget oversight by the legislature."
+    )
+    audit_oversight: OpenBudgetScore | None = strawberry.field(
+        description="Budget oversight by the supreme audit institution."
+    )
     oversight: OpenBudgetScore | None = strawberry.field(
-        description="Budget oversight by the legislature and the supreme audit institution."
+        description="Composite budget oversight (legislature and supreme audit institution), for "
+        "the editions that published one; null otherwise (see the two oversight scores)."
     )
     methodology_version: str
-    source_url: str
+    source_url: str | None = strawberry.field(description=provenance.SOURCE_URL)
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE)
     note: str
 
     @classmethod
@@ -83,14 +127,18 @@ class OpenBudgetSurvey(types.Node):
         def score(measure: OpenBudgetMeasure, value: int | None) -> OpenBudgetScore | None:
             return None if value is None else OpenBudgetScore.of(row, measure, value)
 
+        m = OpenBudgetMeasure
         return from_row(
             cls,
             row,
-            transparency=OpenBudgetScore.of(
-                row, OpenBudgetMeasure.TRANSPARENCY, row.transparency_score
+            transparency=OpenBudgetScore.of(row, m.TRANSPARENCY, row.transparency_score),
+            comparable_transparency=score(
+                m.COMPARABLE_TRANSPARENCY, row.comparable_transparency_score
             ),
-            participation=score(OpenBudgetMeasure.PARTICIPATION, row.participation_score),
-            oversight=score(OpenBudgetMeasure.OVERSIGHT, row.oversight_score),
+            participation=score(m.PARTICIPATION, row.participation_score),
+            legislative_oversight=score(m.LEGISLATIVE_OVERSIGHT, row.legislative_oversight_score),
+            audit_oversight=score(m.AUDIT_OVERSIGHT, row.audit_oversight_score),
+            oversight=score(m.OVERSIGHT, row.oversight_score),
         )
 
     @strawberry.field(
@@ -100,12 +148,49 @@ class OpenBudgetSurvey(types.Node):
     def sufficient_transparency(self) -> bool:
         return self.transparency.score >= SUFFICIENT_TRANSPARENCY
 
+    @strawberry.field(
+        description=f"Participation of {ADEQUATE} or more: IBP's benchmark of adequate "
+        "opportunities for the public to take part; null without a participation score."
+    )
+    def adequate_participation(self) -> bool | None:
+        return _adequate(self.participation)
+
+    @strawberry.field(
+        description=f"Legislative oversight of {ADEQUATE} or more (IBP: adequate); null without "
+        "that score."
+    )
+    def adequate_legislative_oversight(self) -> bool | None:
+        return _adequate(self.legislative_oversight)
+
+    @strawberry.field(
+        description=f"Audit oversight of {ADEQUATE} or more (IBP: adequate); null without that "
+        "score."
+    )
+    def adequate_audit_oversight(self) -> bool | None:
+        return _adequate(self.audit_oversight)
+
     @strawberry.field(description="IBP's band of the transparency score.")
     def transparency_level(self) -> OpenBudgetTransparencyLevel:
         return transparency_level(int(self.transparency.score))
 
     @relation(load_countries, key="country_pk")
     def country(self) -> types.Country: ...
+
+
+@strawberry.type(
+    description="One round of a country's transparency in IBP's comparable series, with the "
+    "change since the previous round of the series."
+)
+class OpenBudgetTrendPoint:
+    edition: int
+    score: int = strawberry.field(description="Comparable transparency score, 0-100.")
+    change: int | None = strawberry.field(
+        description="Points gained (negative: lost) since the previous round recorded in the "
+        "series; null for the first."
+    )
+    source_url: str | None = strawberry.field(description=provenance.SOURCE_URL)
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE)
 
 
 @strawberry.type(
@@ -121,9 +206,14 @@ class BudgetDocument(types.Node):
     )
     kind: BudgetDocumentKind
     status: BudgetDocumentStatus
-    published_on: date | None = strawberry.field(description="When it was made public.")
-    url: str | None = strawberry.field(description="Where the published document is.")
+    published_on: date | None = strawberry.field(
+        description="When it was made public, online or (PRINT_ONLY) in print."
+    )
+    url: str | None = strawberry.field(description="Where the document is published online.")
     note: str
+    source_url: str | None = strawberry.field(description=provenance.SOURCE_URL)
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE)
 
     @strawberry.field(
         description="The document's official name, e.g. \"Executive's Budget Proposal\"."
@@ -132,8 +222,17 @@ class BudgetDocument(types.Node):
         return DOCUMENT_TITLES[self.kind]
 
     @strawberry.field(
-        description="Whether it was published within IBP's time frame (`timelinessRule`): true "
-        "when publicly available, false when published late, null when never published."
+        description="Whether it counts as publicly available in the Open Budget Survey: only "
+        "when published online within IBP's time frame. Since OBS 2017 a document available in "
+        "print only is not publicly available."
+    )
+    def publicly_available(self) -> bool:
+        return self.status is BudgetDocumentStatus.PUBLICLY_AVAILABLE
+
+    @strawberry.field(
+        description="Whether it was published online within IBP's time frame (`timelinessRule`): "
+        "true when publicly available, false when published late, null otherwise (print only, "
+        "internal use only, not produced)."
     )
     def met_timeliness(self) -> bool | None:
         if self.status is BudgetDocumentStatus.PUBLICLY_AVAILABLE:
@@ -197,6 +296,17 @@ class FiscalOpennessGroup(types.WorkingGroup):
     def sufficient_transparency_threshold(self) -> int:
         return SUFFICIENT_TRANSPARENCY
 
+    @strawberry.field(
+        description="Score from which IBP deems public participation, legislative oversight and "
+        "audit oversight adequate (61, as for transparency)."
+    )
+    def adequacy_threshold(self) -> int:
+        return ADEQUATE
+
+    @strawberry.field(description="The Open Budget Survey's published rounds, oldest first.")
+    def survey_rounds(self) -> list[int]:
+        return list(ROUNDS)
+
     @relation(
         surveys_by_group,
         default=[],
@@ -254,4 +364,13 @@ def budget_documents(
 ) -> list[BudgetDocument]: ...
 
 
-COUNTRY_FIELDS = [open_budget_survey, budget_documents]
+@relation(
+    trend_by_country,
+    default=[],
+    description="Budget transparency across rounds in IBP's comparable series (the rounds with a "
+    "comparable score recorded), oldest first, each with its change since the previous one.",
+)
+def open_budget_transparency_trend(root: types.Country) -> list[OpenBudgetTrendPoint]: ...
+
+
+COUNTRY_FIELDS = [open_budget_survey, budget_documents, open_budget_transparency_trend]

@@ -11,8 +11,9 @@ from core.testing import GraphQLClient
 
 ERRORS = "userErrors { code message field }"
 
-SURVEY = """id edition methodologyVersion sourceUrl note
-  transparency { score edition } participation { score } oversight { score } country { code }"""
+SURVEY = """id edition methodologyVersion sourceUrl retrievedOn illustrative note
+  transparency { score edition } participation { score } oversight { score }
+  legislativeOversight { score } country { code }"""
 SURVEY_RECORD = f"""mutation($input: OpenBudgetSurveyRecordInput!) {{
   openBudgetSurveyRecord(input: $input) {{ openBudgetSurvey {{ {SURVEY} }} {ERRORS} }}
 }}"""
@@ -20,7 +21,8 @@ SURVEY_CORRECT = f"""mutation($input: OpenBudgetSurveyCorrectInput!) {{
   openBudgetSurveyCorrect(input: $input) {{ openBudgetSurvey {{ {SURVEY} }} {ERRORS} }}
 }}"""
 
-DOCUMENT = "id fiscalYear kind status publishedOn url note metTimeliness country { code }"
+DOCUMENT = """id fiscalYear kind status publishedOn url note metTimeliness publiclyAvailable
+  sourceUrl retrievedOn illustrative country { code }"""
 DOCUMENT_RECORD = f"""mutation($input: BudgetDocumentRecordInput!) {{
   budgetDocumentRecord(input: $input) {{ budgetDocument {{ {DOCUMENT} }} {ERRORS} }}
 }}"""
@@ -89,7 +91,13 @@ async def test_survey_record(client: GraphQLClient) -> None:
     payload = await _run(
         client,
         SURVEY_RECORD,
-        {"country": "ken", "edition": 2021, "transparencyScore": 50, "oversightScore": 49},
+        {
+            "country": "ken",
+            "edition": 2021,
+            "transparencyScore": 50,
+            "oversightScore": 49,
+            "illustrative": True,
+        },
     )
     assert payload["userErrors"] == []
     survey = payload["openBudgetSurvey"]
@@ -99,7 +107,11 @@ async def test_survey_record(client: GraphQLClient) -> None:
     assert survey["participation"] is None
     assert survey["oversight"] == {"score": 49.0}
     assert survey["methodologyVersion"] == "OBS 2021"
-    assert survey["sourceUrl"] == "https://internationalbudget.org/open-budget-survey"
+    assert (survey["sourceUrl"], survey["retrievedOn"], survey["illustrative"]) == (
+        None,
+        None,
+        True,
+    )
     assert survey["note"] == ""
 
     full = await _run(
@@ -112,19 +124,25 @@ async def test_survey_record(client: GraphQLClient) -> None:
             "participationScore": 100,
             "oversightScore": 61,
             "methodologyVersion": "OBS 2023 questionnaire",
-            "sourceUrl": "https://internationalbudget.org/open-budget-survey/country-results",
-            "note": "Illustrative test value.",
+            "sourceUrl": " https://internationalbudget.org/open-budget-survey/country-results ",
+            "retrievedOn": "2024-06-01",
+            "note": "Test value.",
         },
     )
     assert full["userErrors"] == []
     assert full["openBudgetSurvey"]["methodologyVersion"] == "OBS 2023 questionnaire"
+    assert (
+        full["openBudgetSurvey"]["sourceUrl"],
+        full["openBudgetSurvey"]["retrievedOn"],
+        full["openBudgetSurvey"]["illustrative"],
+    ) == ("https://internationalbudget.org/open-budget-survey/country-results", "2024-06-01", False)
     data = await client.execute('{ country(code: "NO") { openBudgetSurvey { edition } } }')
     assert data["country"]["openBudgetSurvey"] == {"edition": 2023}
 
 
 async def test_survey_record_errors(client: GraphQLClient) -> None:
     before = await _surveys(client)
-    base = {"country": "KE", "edition": 2021, "transparencyScore": 50}
+    base = {"country": "KE", "edition": 2021, "transparencyScore": 50, "illustrative": True}
     next_year = date.today().year + 1
     cases: list[tuple[dict[str, Any], list[str], list[str] | None]] = [
         ({"transparencyScore": 101}, ["SCORE_OUT_OF_RANGE"], ["input", "transparencyScore"]),
@@ -134,6 +152,8 @@ async def test_survey_record_errors(client: GraphQLClient) -> None:
         ({"country": "BR", "edition": 2023}, ["DUPLICATE_SURVEY"], ["input", "edition"]),
         ({"edition": 2005}, ["INVALID_EDITION"], ["input", "edition"]),
         ({"edition": next_year}, ["INVALID_EDITION"], ["input", "edition"]),
+        ({"edition": 2020}, ["INVALID_EDITION"], ["input", "edition"]),  # not a round
+        ({"edition": 2014}, ["INVALID_EDITION"], ["input", "edition"]),
         ({"sourceUrl": "ftp://example.org/obs"}, ["INVALID_URL"], ["input", "sourceUrl"]),
         ({"methodologyVersion": "  "}, ["REQUIRED"], ["input", "methodologyVersion"]),
         ({"note": "n" * 501}, ["TOO_LONG"], ["input", "note"]),
@@ -146,7 +166,13 @@ async def test_survey_record_errors(client: GraphQLClient) -> None:
     every = await _run(
         client,
         SURVEY_RECORD,
-        {"country": "XX", "edition": 1999, "transparencyScore": 200, "oversightScore": -5},
+        {
+            "country": "XX",
+            "edition": 1999,
+            "transparencyScore": 200,
+            "oversightScore": -5,
+            "illustrative": True,
+        },
     )
     assert _codes(every) == [
         "UNKNOWN_COUNTRY",
@@ -158,7 +184,7 @@ async def test_survey_record_errors(client: GraphQLClient) -> None:
 
 
 async def test_survey_record_race_records_one(client: GraphQLClient) -> None:
-    values = {"country": "CL", "edition": 2023, "transparencyScore": 60}
+    values = {"country": "CL", "edition": 2023, "transparencyScore": 60, "illustrative": True}
     results = await asyncio.gather(*(_run(client, SURVEY_RECORD, values) for _ in range(4)))
     codes = sorted(_codes(r) for r in results)
     assert codes == [[], ["DUPLICATE_SURVEY"], ["DUPLICATE_SURVEY"], ["DUPLICATE_SURVEY"]]
@@ -167,7 +193,7 @@ async def test_survey_record_race_records_one(client: GraphQLClient) -> None:
 
 
 async def test_survey_correct(client: GraphQLClient) -> None:
-    survey_id = await _survey_id(client, "PH", 2021)
+    survey_id = await _survey_id(client, "BR", 2021)
     payload = await _run(
         client,
         SURVEY_CORRECT,
@@ -178,7 +204,7 @@ async def test_survey_correct(client: GraphQLClient) -> None:
     assert survey["id"] == survey_id
     assert survey["transparency"]["score"] == 74.0
     assert survey["participation"] is None  # null clears it
-    assert survey["oversight"] == {"score": 67.0}  # left out: unchanged
+    assert survey["legislativeOversight"] == {"score": 72.0}  # left out: unchanged
     assert survey["note"] == "Fixed."
 
     moved = await _run(
@@ -221,6 +247,8 @@ async def test_document_record(client: GraphQLClient) -> None:
         "status": "PUBLISHED_LATE",
         "publishedOn": "2022-12-20",
         "url": "https://example.org/br/2023/ebp",
+        "sourceUrl": "https://example.org/br/2023/budget-library",
+        "retrievedOn": "2024-02-01",
     }
     payload = await _run(client, DOCUMENT_RECORD, published)
     assert payload["userErrors"] == []
@@ -228,8 +256,19 @@ async def test_document_record(client: GraphQLClient) -> None:
     assert document["country"] == {"code": "BR"}
     assert (document["status"], document["metTimeliness"]) == ("PUBLISHED_LATE", False)
     assert document["publishedOn"] == "2022-12-20"
+    assert (document["sourceUrl"], document["retrievedOn"], document["illustrative"]) == (
+        "https://example.org/br/2023/budget-library",
+        "2024-02-01",
+        False,
+    )
 
-    hidden = {"country": "BR", "fiscalYear": 2023, "kind": "AUDIT_REPORT", "status": "NOT_PRODUCED"}
+    hidden = {
+        "country": "BR",
+        "fiscalYear": 2023,
+        "kind": "AUDIT_REPORT",
+        "status": "NOT_PRODUCED",
+        "illustrative": True,
+    }
     payload = await _run(client, DOCUMENT_RECORD, hidden)
     assert payload["userErrors"] == []
     assert payload["budgetDocument"]["metTimeliness"] is None
@@ -246,6 +285,7 @@ async def test_document_record_errors(client: GraphQLClient) -> None:
         "kind": "YEAR_END_REPORT",
         "status": "PUBLICLY_AVAILABLE",
         "publishedOn": "2024-03-30",
+        "illustrative": True,
     }
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
     cases: list[tuple[dict[str, Any], str, str]] = [

@@ -18,7 +18,8 @@ FIELDS = """{
   budgetDocuments { totalCount }
 }"""
 RECORD = """mutation {
-  openBudgetSurveyRecord(input: {country: "UY", edition: 2023, transparencyScore: 64}) {
+  openBudgetSurveyRecord(input: {country: "UY", edition: 2023, transparencyScore: 64,
+                                 illustrative: true}) {
     openBudgetSurvey { edition } userErrors { code }
   }
 }"""
@@ -50,10 +51,10 @@ async def _names(client) -> tuple[set[str], dict]:
 
 
 async def test_disabling_removes_the_schema_and_keeps_the_data(
-    demo_db: str, make_client: ClientFactory
+    demo_db: str, make_client: ClientFactory, role_tokens: dict[str, str]
 ) -> None:
     enabled = make_client(demo_db)
-    recorded = await enabled.execute(RECORD)
+    recorded = await enabled.execute(RECORD, token=role_tokens["staff"])
     assert recorded["openBudgetSurveyRecord"]["userErrors"] == []
     before = await enabled.execute(FIELDS)
     names, data = await _names(enabled)

@@ -12,6 +12,9 @@ SURVEY_FIELDS = """
   transparency { score scaleMax edition methodologyVersion sourceUrl measure }
   participation { score measure }
   oversight { score measure }
+  legislativeOversight { score measure }
+  auditOversight { score measure }
+  retrievedOn illustrative
   country { code }
 """
 
@@ -39,7 +42,14 @@ async def test_country_open_budget_survey_latest_and_by_edition(client: GraphQLC
         "measure": "TRANSPARENCY",
     }
     assert latest["participation"] == {"score": 39.0, "measure": "PARTICIPATION"}
-    assert latest["oversight"] == {"score": 80.0, "measure": "OVERSIGHT"}
+    assert latest["oversight"] is None  # OBS 2023 publishes no composite: the two scores
+    assert latest["legislativeOversight"] == {"score": 71.0, "measure": "LEGISLATIVE_OVERSIGHT"}
+    assert latest["auditOversight"] == {"score": 90.0, "measure": "AUDIT_OVERSIGHT"}
+    assert (latest["sourceUrl"], latest["retrievedOn"], latest["illustrative"]) == (
+        None,
+        None,
+        True,
+    )
     assert latest["sufficientTransparency"] is True
     assert latest["transparencyLevel"] == "EXTENSIVE"
     assert "Illustrative" in latest["note"]
@@ -75,13 +85,13 @@ async def test_open_budget_surveys_filters(client: GraphQLClient) -> None:
         return page["nodes"]
 
     everything = await run()
-    assert len(everything) == 14
+    assert len(everything) == 16
     keys = [(n["country"]["name"], n["edition"]) for n in everything]
     assert keys == sorted(keys)  # by country name, then edition
 
     assert {n["country"]["code"] for n in await run(edition=2021)} == {"BR", "PH", "MX", "ZA"}
-    assert [n["edition"] for n in await run(country="PH")] == [2019, 2021, 2023]
-    assert [n["edition"] for n in await run(country="phl")] == [2019, 2021, 2023]
+    assert [n["edition"] for n in await run(country="PH")] == [2015, 2017, 2019, 2021, 2023]
+    assert [n["edition"] for n in await run(country="phl")] == [2015, 2017, 2019, 2021, 2023]
     assert await run(country="ZZ") == []
     strong = await run(minTransparency=82)
     assert {(n["country"]["code"], n["edition"]) for n in strong} == {
@@ -104,12 +114,12 @@ async def test_open_budget_surveys_pagination(client: GraphQLClient) -> None:
     after = None
     while True:
         page = (await client.execute(query, {"after": after}))["openBudgetSurveys"]
-        assert page["totalCount"] == 14
+        assert page["totalCount"] == 16
         seen.extend(n["id"] for n in page["nodes"])
         if not page["pageInfo"]["hasNextPage"]:
             break
         after = page["pageInfo"]["endCursor"]
-    assert len(seen) == len(set(seen)) == 14
+    assert len(seen) == len(set(seen)) == 16
     errors = await client.errors("{ openBudgetSurveys(first: 101) { totalCount } }")
     assert errors[0]["extensions"]["code"] == "INVALID_ARGUMENT"
 
@@ -300,13 +310,20 @@ async def test_group_country_surveys(client: GraphQLClient) -> None:
 FAST_VS_STANDARD = [
     """{ countries { code
          openBudgetSurvey { id edition sufficientTransparency transparencyLevel note
-           transparency { score scaleMax edition methodologyVersion sourceUrl measure }
-           participation { score measure } oversight { score } country { code } }
+           transparency { score scaleMax edition methodologyVersion sourceUrl measure
+                          benchmark meetsBenchmark retrievedOn illustrative }
+           comparableTransparency { score methodologyVersion }
+           participation { score measure } oversight { score } country { code }
+           legislativeOversight { score meetsBenchmark } auditOversight { score }
+           adequateParticipation adequateLegislativeOversight adequateAuditOversight
+           sourceUrl retrievedOn illustrative }
+         openBudgetTransparencyTrend { edition score change sourceUrl retrievedOn illustrative }
          old: openBudgetSurvey(edition: 2019) { edition }
          budgetDocuments { id fiscalYear kind title status publishedOn url metTimeliness
+           publiclyAvailable sourceUrl retrievedOn illustrative
            timelinessRule country { name } } } }""",
     """{ workingGroups { nodes { slug ... on FiscalOpennessGroup {
-         sufficientTransparencyThreshold
+         sufficientTransparencyThreshold adequacyThreshold surveyRounds
          countrySurveys { edition country { code } }
          commitments { id kind title reference url principles country { code } }
          p: commitments(principle: PUBLIC_PARTICIPATION) { title }

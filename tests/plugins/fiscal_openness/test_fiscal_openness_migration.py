@@ -1,0 +1,140 @@
+"""fiscal_openness_0003 carries the surveys and documents of a database at 0002 across: the old
+oversight score stays the composite, the split scores are null, rows without a retrieval date
+become illustrative. On SQLite (a file of its own) and on PostgreSQL (a database of its own,
+created and dropped here, so the session's database is not touched)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Boolean, Date, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+
+from core.db import Database
+from core.migrate import upgrade
+from core.plugins import make_plugin_manager
+from core.testing import PG_URL, settings_for
+
+BACKENDS = ["sqlite", *(["postgres"] if PG_URL else [])]
+
+
+async def _scratch_url(backend: str, tmp_path: Path, name: str) -> str:
+    if backend == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}"
+    assert PG_URL
+    url = make_url(PG_URL)
+    scratch = f"{url.database}_{name}"
+    admin = Database(PG_URL)
+    async with admin.engine.execution_options(isolation_level="AUTOCOMMIT").connect() as conn:
+        await conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch}"'))
+        await conn.execute(text(f'CREATE DATABASE "{scratch}"'))
+    await admin.dispose()
+    return url.set(database=scratch).render_as_string(hide_password=False)
+
+
+async def _drop_scratch(url: str) -> None:
+    if url.startswith("sqlite"):
+        return
+    assert PG_URL
+    admin = Database(PG_URL)
+    async with admin.engine.execution_options(isolation_level="AUTOCOMMIT").connect() as conn:
+        await conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}"'))
+    await admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+async def test_0003_carries_surveys_and_documents_across(backend: str, tmp_path: Path) -> None:
+    url = await _scratch_url(backend, tmp_path, "fiscal_mig")
+    # Only this plugin enabled: the test does not depend on the other plugins' state.
+    plugins = make_plugin_manager(settings_for(url, plugins={"enabled": ["fiscal_openness"]}))
+    db = Database(url)
+    try:
+        await upgrade(db, plugins, "fiscal_openness_0002")
+        async with db.write() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO countries (id, alpha2, alpha3, name, region) "
+                    "VALUES (1, 'PH', 'PHL', 'Philippines', 'Asia and the Pacific')"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO fiscal_openness_surveys (country_id, edition, transparency_score,"
+                    " participation_score, oversight_score, methodology_version, source_url, note)"
+                    " VALUES (1, 2019, 76, 31, 74, 'OBS 2019', 'https://example.org/obs', 'old')"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO fiscal_openness_budget_docs (country_id, fiscal_year, kind, "
+                    "status, published_on, url, note) VALUES "
+                    "(1, 2019, 'ENACTED_BUDGET', 'PUBLICLY_AVAILABLE', :day, "
+                    "'https://example.org/eb', ''), "
+                    "(1, 2019, 'YEAR_END_REPORT', 'NOT_PRODUCED', NULL, NULL, '')"
+                ).bindparams(day=date(2019, 1, 20))
+            )
+
+        await upgrade(db, plugins, "fiscal_openness_0003")
+
+        async with db.read() as conn:
+            survey = (
+                await conn.execute(
+                    text(
+                        "SELECT edition, transparency_score, participation_score, oversight_score,"
+                        " legislative_oversight_score, audit_oversight_score,"
+                        " comparable_transparency_score, source_url, retrieved_on, illustrative,"
+                        " note FROM fiscal_openness_surveys"
+                    ).columns(retrieved_on=Date, illustrative=Boolean)
+                )
+            ).one()
+            documents = (
+                await conn.execute(
+                    text(
+                        "SELECT kind, status, published_on, url, source_url, retrieved_on, "
+                        "illustrative FROM fiscal_openness_budget_docs ORDER BY kind"
+                    ).columns(published_on=Date, retrieved_on=Date, illustrative=Boolean)
+                )
+            ).all()
+        assert tuple(survey) == (
+            2019, 76, 31, 74, None, None, None, "https://example.org/obs", None, True, "old"
+        )  # fmt: skip
+        assert [tuple(d) for d in documents] == [
+            ("ENACTED_BUDGET", "PUBLICLY_AVAILABLE", date(2019, 1, 20), "https://example.org/eb",
+             None, None, True),
+            ("YEAR_END_REPORT", "NOT_PRODUCED", None, None, None, None, True),
+        ]  # fmt: skip
+
+        # The new rules hold in the migrated database: a row that is not illustrative needs its
+        # source and date; a document in print only has a date but no URL.
+        for statement in (
+            "UPDATE fiscal_openness_surveys SET illustrative = :no",
+            "UPDATE fiscal_openness_budget_docs SET status = 'PRINT_ONLY' "
+            "WHERE kind = 'ENACTED_BUDGET' AND :no = :no",
+            "UPDATE fiscal_openness_surveys SET legislative_oversight_score = 101 WHERE :no = :no",
+        ):
+            with pytest.raises(IntegrityError, match=r"(?i)check"):
+                async with db.write() as conn:
+                    await conn.execute(text(statement).bindparams(no=False))
+        async with db.write() as conn:
+            await conn.execute(
+                text(
+                    "UPDATE fiscal_openness_budget_docs SET status = 'PRINT_ONLY', url = NULL "
+                    "WHERE kind = 'ENACTED_BUDGET'"
+                )
+            )
+            await conn.execute(
+                text(
+                    "UPDATE fiscal_openness_surveys SET illustrative = :f, retrieved_on = :day, "
+                    "legislative_oversight_score = 67, audit_oversight_score = 89"
+                ).bindparams(f=False, day=date(2026, 11, 30))
+            )
+    finally:
+        await db.dispose()
+        await _drop_scratch(url)
