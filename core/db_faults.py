@@ -31,12 +31,15 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from graphql import GraphQLError
 from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine, ExceptionContext
+from strawberry.types import ExecutionResult
 
 from core.errors import api_error
+from core.graphql_http import RETRY_AFTER, negotiate
 
 log = logging.getLogger("ogp_wg.database")
 
@@ -180,3 +183,55 @@ def unavailable(error: GraphQLError) -> GraphQLError:
 def is_unavailable(error: GraphQLError) -> bool:
     """Whether `error` (as returned by `unavailable`) is SERVICE_UNAVAILABLE."""
     return (error.extensions or {}).get("code") == CODE
+
+
+def nothing_served(result: ExecutionResult) -> bool:
+    """Whether a result's only errors are SERVICE_UNAVAILABLE and none of its root fields has a
+    value: the database served nothing, and the answer is 503 without `data` (the errors say
+    why; a client retries the whole request)."""
+    if not result.errors or not all(is_unavailable(error) for error in result.errors):
+        return False
+    return result.data is None or all(value is None for value in result.data.values())
+
+
+def _is_fault_group(exc: BaseException) -> bool:
+    if isinstance(exc, BaseExceptionGroup):
+        return any(_is_fault_group(inner) for inner in exc.exceptions)
+    return is_database_fault(exc)
+
+
+class AnswerFaults:
+    """ASGI middleware: a database fault raised outside GraphQL's execution (a middleware that
+    reads the database first, e.g. to look a bearer token up) is answered as GraphQL's own are:
+    503, `Retry-After`, `{"errors": [{"message": MESSAGE, "extensions": {"code": CODE}}]}`,
+    instead of a 500. The cause goes to the log."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Any) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started or not _is_fault_group(exc):
+                raise
+            log.warning("database unavailable at %s: %r", scope.get("path"), exc)
+            accept = dict(scope["headers"]).get(b"accept", b"").decode("latin-1")
+            body = orjson.dumps({"errors": [{"message": MESSAGE, "extensions": {"code": CODE}}]})
+            headers = [
+                (b"content-type", negotiate(accept).encode()),
+                (b"content-length", b"%d" % len(body)),
+                (b"retry-after", RETRY_AFTER.encode()),
+            ]
+            await send({"type": "http.response.start", "status": 503, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
