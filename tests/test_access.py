@@ -1,0 +1,256 @@
+"""Authorisation as the issue states it: the core's rules, private data in lists and by ID, the
+audit log, start-up refusals and the per-request cache of the viewer's relations.
+(tests/test_access_matrix.py checks every declaration against every role.)"""
+
+from __future__ import annotations
+
+import types as pytypes
+from typing import Any
+
+import pytest
+import strawberry
+
+import core
+from core.plugins import PluginError, discover
+from core.testing import GraphQLClient
+from tests.access_world import ROLES, build_world
+
+CORE_RULES = {
+    "workingGroupCreate": "staff",
+    "workingGroupUpdate": "staff",
+    "anchorSet": "staff",
+    "anchorRemove": "staff",
+    "membershipAdd": "anchor | staff",
+    "membershipRemove": "anchor | staff",
+    "meetingSchedule": "anchor | staff",
+    "meetingUpdate": "anchor | staff",
+    "registrationCreate": "anchor | self | staff",
+    "registrationCancel": "anchor | self | staff",
+}
+
+
+def test_the_core_rules_are_the_issues(client: GraphQLClient) -> None:
+    policy = client.app.state.ogp.schema.access_policy
+    core_rules = {n: str(r.rule) for n, r in policy.mutations.items() if policy.owners[n] == "core"}
+    assert core_rules == CORE_RULES
+    fields = {f"{t}.{f}": str(r.rule) for (t, f), r in policy.fields.items()}
+    assert fields == {
+        "Person.email": "self | staff",
+        "Meeting.onlineUrl": "anchor | registered | staff",
+        "Query.auditLog": "staff",
+    }
+    assert {t: str(r.rule) for t, r in policy.rows.items()} == {
+        "Registration": "anchor | self | staff"
+    }
+    plugin_rules = {str(r.rule) for n, r in policy.mutations.items() if policy.owners[n] != "core"}
+    assert plugin_rules == {"anchor | staff"}  # the default: no built-in plugin declares its own
+
+
+REGISTRATIONS = """query($id: ID!) { node(id: $id) { ... on Meeting {
+  kind onlineUrl registrations { totalCount nodes { id person { name email } } } } } }"""
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "standard"])
+async def test_registrations_lists_show_only_what_the_role_may_see(
+    empty_db: str, make_client: Any, fast: bool
+) -> None:
+    world = await build_world(empty_db)
+    client = make_client(empty_db, fast_execution=fast)
+    staff = client.with_token(world.tokens["staff"])
+    meeting = world.gid("Meeting", world.meeting)
+    # a second registration, the member's, made by the member themself
+    made = await client.execute(
+        "mutation($i: RegistrationCreateInput!) { registrationCreate(input: $i) {"
+        " registration { id } userErrors { code } } }",
+        {"i": {"meetingId": meeting, "personId": world.gid("Person", world.people["member"])}},
+        token=world.tokens["member"],
+    )
+    assert made["registrationCreate"]["userErrors"] == []
+    everyone = {world.people["registered"], world.people["member"]}
+    sees = {
+        "anonymous": set(),
+        "readonly": everyone,
+        "other": set(),
+        "member": {world.people["member"]},
+        "registered": {world.people["registered"]},
+        "anchor": everyone,
+        "staff": everyone,
+    }
+    for role in ROLES:
+        data = await client.execute(REGISTRATIONS, {"id": meeting}, token=world.tokens[role])
+        node = data["node"]
+        assert node["kind"] == "VIRTUAL"  # the meeting still says it is online
+        names = {n["person"]["name"] for n in node["registrations"]["nodes"]}
+        assert names == {f"World {r}" for r, pk in world.people.items() if pk in sees[role]}
+        assert node["registrations"]["totalCount"] == len(sees[role]), role
+        # the member has a place now too (the meeting has no capacity limit)
+        url_visible = role in ("readonly", "member", "registered", "anchor", "staff")
+        assert (node["onlineUrl"] is not None) is url_visible, role
+        for registration in node["registrations"]["nodes"]:
+            email = registration["person"]["email"]
+            own = registration["person"]["name"] == f"World {role}"
+            assert (email is not None) is (own or role in ("readonly", "staff")), role
+    everything = await staff.execute(REGISTRATIONS, {"id": meeting})
+    assert everything["node"]["registrations"]["totalCount"] == 2
+
+
+async def test_the_viewers_relations_are_read_once_per_request(
+    empty_db: str, make_client: Any
+) -> None:
+    """As many meetings as you like: the member's relations cost one statement per request."""
+    world = await build_world(empty_db)
+    client = make_client(empty_db, debug=True)
+    query = "query($n: Int!) { meetings(first: $n) { nodes { onlineUrl } } }"
+    staff = world.tokens["staff"]
+    for i in range(5):
+        await client.execute(
+            "mutation($i: MeetingScheduleInput!) { meetingSchedule(input: $i) { userErrors { code } } }",
+            {
+                "i": {
+                    "groupId": world.gid("WorkingGroup", world.group),
+                    "title": f"Call {i}",
+                    "kind": "VIRTUAL",
+                    "startsAt": "2031-01-01T10:00:00+00:00",
+                    "endsAt": "2031-01-01T11:00:00+00:00",
+                    "timezone": "UTC",
+                    "onlineUrl": f"https://meet.example/{i}",
+                }
+            },
+            token=staff,
+        )
+    counts = []
+    for n in (1, 6):
+        response = await client.post(query, {"n": n}, token=world.tokens["registered"])
+        nodes = response.json()["data"]["meetings"]["nodes"]
+        assert len(nodes) == n
+        counts.append(int(response.headers["x-sql-statements"]))
+    assert counts[0] == counts[1]
+    anchor = await client.execute(query, {"n": 6}, token=world.tokens["anchor"])
+    assert all(node["onlineUrl"] for node in anchor["meetings"]["nodes"])
+
+
+GROUP_CREATE = """mutation($i: WorkingGroupCreateInput!) { workingGroupCreate(input: $i) {
+  workingGroup { id } userErrors { code } } }"""
+
+
+async def test_every_call_is_audited_with_who_what_when_and_the_request_id(
+    empty_db: str, make_client: Any
+) -> None:
+    world = await build_world(empty_db)
+    client = make_client(empty_db)
+    calls = [
+        ("anonymous", "req-anon", "UNAUTHENTICATED", []),
+        ("member", "req-member", "FORBIDDEN", []),
+        ("readonly", "req-read", "FORBIDDEN", []),
+        ("staff", "req-staff", "OK", []),
+        ("staff", "req-again", "USER_ERROR", ["DUPLICATE_SLUG"]),
+    ]
+    created = None
+    for role, request_id, _, _ in calls:
+        headers = {"x-request-id": request_id}
+        if world.tokens[role]:
+            headers["authorization"] = f"Bearer {world.tokens[role]}"
+        variables = {"i": {"slug": "audited", "name": "Audited", "theme": "open_data"}}
+        body = {"query": GROUP_CREATE, "variables": variables}
+        answer = (await client.http.post("/graphql", json=body, headers=headers)).json()
+        created = created or (answer["data"]["workingGroupCreate"] or {}).get("workingGroup")
+    assert created is not None
+    log = await client.execute(
+        "{ auditLog(first: 10) { totalCount nodes { at mutation outcome codes objectType"
+        " objectId requestId person { id } } } }",
+        token=world.tokens["staff"],
+    )
+    nodes = list(reversed(log["auditLog"]["nodes"]))
+    assert log["auditLog"]["totalCount"] == len(calls)
+    for (role, request_id, outcome, codes), entry in zip(calls, nodes, strict=True):
+        assert entry["mutation"] == "workingGroupCreate"
+        assert entry["outcome"] == outcome
+        assert entry["requestId"] == request_id
+        assert entry["codes"] == (codes or ([outcome] if outcome not in ("OK",) else []))
+        person = world.people.get("staff" if role == "readonly" else role)
+        expected_person = None if role == "anonymous" else {"id": world.gid("Person", person or 0)}
+        assert entry["person"] == expected_person
+        assert entry["at"].endswith("+00:00") or entry["at"].endswith("Z")
+    assert nodes[3]["objectType"] == "WorkingGroup"
+    assert nodes[3]["objectId"] == created["id"]
+    assert [n["objectId"] for n in nodes[:3]] == [None, None, None]  # nothing was acted on
+
+
+async def test_nothing_in_the_api_edits_the_audit_log(client: GraphQLClient) -> None:
+    schema = client.app.state.ogp.schema._schema
+    mutation_types = {str(f.type) for f in schema.mutation_type.fields.values()}
+    assert not [m for m in schema.mutation_type.fields if "audit" in m.lower()]
+    assert not [t for t in mutation_types if "Audit" in t]
+
+
+def _plugin(key: str, **hooks: Any) -> pytypes.ModuleType:
+    module = pytypes.ModuleType(f"test_access_plugin_{key}")
+    theme = core.Theme(key=key, title=key.title(), summary="test", version="9.9")
+    group = strawberry.type(
+        type(f"{key.title().replace('_', '')}Group", (core.types.WorkingGroup,), {})
+    )
+    module.ogp_wg_theme = core.hookimpl(lambda: theme)  # type: ignore[attr-defined]
+    module.ogp_wg_group_type = core.hookimpl(lambda: group)  # type: ignore[attr-defined]
+    for name, fn in hooks.items():
+        setattr(module, name, core.hookimpl(fn))
+    return module
+
+
+@strawberry.mutation
+async def access_probe_touch(info: strawberry.Info, note: str) -> str:
+    return note
+
+
+def _installed(**hooks: Any) -> dict[str, object]:
+    plugins: dict[str, object] = {key: found.obj for key, found in discover().items()}
+    hooks.setdefault("ogp_wg_mutation_fields", lambda: [access_probe_touch])
+    return {**plugins, "access_probe": _plugin("access_probe", **hooks)}
+
+
+@pytest.mark.parametrize(
+    ("rules", "message"),
+    [
+        (lambda: [], "mutation 'accessProbeTouch' of plugin 'access_probe' has no access rule"),
+        (
+            lambda: [
+                core.MutationRule("accessProbeTouch", core.STAFF),
+                core.MutationRule("nope", core.STAFF),
+            ],
+            "plugin 'access_probe' declares an access rule for the mutation 'nope'",
+        ),
+        (
+            lambda: [core.MutationRule("anchorSet", core.PUBLIC)],
+            "the core and plugin 'access_probe' both declare the access rule of the mutation anchorSet",
+        ),
+        (
+            lambda: [
+                core.MutationRule("accessProbeTouch", core.STAFF),
+                core.FieldRule("Meeting", "nope", core.STAFF),
+            ],
+            "for Meeting.nope, which the schema does not have",
+        ),
+        (lambda: "STAFF", "must return a list of core.access declarations"),
+    ],
+)
+def test_start_up_refuses_a_mutation_without_a_rule_and_bad_declarations(
+    empty_db: str, make_client: Any, rules: Any, message: str
+) -> None:
+    with pytest.raises(PluginError) as refused:
+        make_client(empty_db, installed=_installed(ogp_wg_access_rules=rules))
+    assert message in str(refused.value)
+
+
+async def test_a_plugin_rule_is_enforced_and_audited(empty_db: str, make_client: Any) -> None:
+    world = await build_world(empty_db)
+    rules = [core.MutationRule("accessProbeTouch", core.SIGNED_IN)]
+    client = make_client(empty_db, installed=_installed(ogp_wg_access_rules=lambda: rules))
+    touch = 'mutation { accessProbeTouch(note: "hi") }'
+    assert (await client.execute(touch, token=world.tokens["other"])) == {"accessProbeTouch": "hi"}
+    refused = (await client.post(touch)).json()
+    assert refused["data"] == {"accessProbeTouch": None}
+    assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    default = make_client(empty_db, installed=_installed())  # no hook: ANCHOR | STAFF of its theme
+    refused = (await default.post(touch, token=world.tokens["anchor"])).json()
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"  # anchors open_data, not it
+    staff = await default.execute(touch, token=world.tokens["staff"])
+    assert staff == {"accessProbeTouch": "hi"}
