@@ -31,6 +31,7 @@ from core.disconnect import CancelOnDisconnect
 from core.errors import classify
 from core.graphql_http import GraphQLView
 from core.http_cache import HTTPCache
+from core.idempotency import Idempotency
 from core.limits import Limits, hide_suggestions
 from core.migrate import migration_status
 from core.persisted_queries import PersistedQueries
@@ -209,8 +210,10 @@ def create_app(
     oidc = OIDCVerifier(settings) if settings.oidc_issuer else None
     middleware.append(Middleware(Authentication, db=db, oidc=oidc))
     # Outermost first: APQ restores the document, then ETag / 304 judges and tags the response.
+    # Idempotency-Key sits between them: per viewer, over the document that runs, mutations only.
     middleware += [
         Middleware(PersistedQueries, max_body=settings.max_body_bytes),
+        Middleware(Idempotency, db=db, retention=settings.idempotency_key_retention),
         Middleware(HTTPCache),
     ]
     if settings.debug:
