@@ -1,10 +1,13 @@
-"""Demo data: EITI statuses and Validations, a few well-known projects with their operators,
-contract disclosures and beneficial owners.
+"""Demo data: EITI memberships with their dated status history, Validations as the EITI Board
+published them, a few well-known projects with their operators, contract disclosures and
+beneficial owners.
 
 Idempotent: each row is looked up by its natural key (country, organisation name, project name,
-document URL...) and only what is missing is added. Sources: the EITI country pages
-(https://eiti.org/countries) and the operators' public websites. What is not a documented fact
-is marked illustrative here and, where the row has a text field, in the data itself.
+document URL...) and only what is missing is added. Every row that cites a source carries it and
+the day it was read there (`retrieved_on`); every row that is not a published value (or could
+not be confirmed with its publisher) says so in the data: `illustrative` is True, or, for the
+tables without that column (contract disclosures, beneficial owners), "(illustrative)" is in a
+text field and the URLs are example.org.
 """
 
 from __future__ import annotations
@@ -24,7 +27,11 @@ from plugins.extractives.models import (
     EitiCountryStatus,
     EitiMembership,
     EitiOverallAssessment,
+    EitiRequirementAssessment,
+    EitiRequirementLevel,
     EitiStandardVersion,
+    EitiStatusChange,
+    EitiSuspensionReason,
     EitiValidation,
     ExtractiveAgreementKind,
     ExtractiveCommodity,
@@ -32,47 +39,122 @@ from plugins.extractives.models import (
 )
 
 ILLUSTRATIVE = "(illustrative)"
+RETRIEVED = date(2026, 11, 30)  # the day the sources below were read
+EITI = "https://eiti.org"
 
-# --- EITI statuses -------------------------------------------------------------------------------
-# Illustrative statuses and joining dates: the years are close to the public record, the days are
-# not; check https://eiti.org/countries before citing.
+# --- EITI memberships ----------------------------------------------------------------------------
+# country -> (joined on, source of the joining date or None if not confirmed). Confirmed on the
+# eiti.org country pages ("Joined"): Ghana, Mexico. The others' joining dates are close to the
+# public record but were not confirmed with the EITI: those memberships are illustrative.
 IMPLEMENTING = EitiCountryStatus.IMPLEMENTING
-STATUSES = {
-    "GH": (IMPLEMENTING, date(2003, 6, 17)),
-    "NG": (IMPLEMENTING, date(2007, 9, 27)),
-    "NO": (IMPLEMENTING, date(2009, 2, 11)),
-    "ID": (IMPLEMENTING, date(2010, 10, 19)),
-    "PH": (IMPLEMENTING, date(2013, 5, 22)),
-    "CO": (IMPLEMENTING, date(2014, 10, 15)),
-    "GB": (IMPLEMENTING, date(2014, 10, 15)),
-    "MX": (IMPLEMENTING, date(2017, 10, 25)),
-    "US": (EitiCountryStatus.WITHDRAWN, date(2014, 3, 19)),
+JOINED: dict[str, tuple[date, str | None]] = {
+    "GH": (date(2007, 9, 27), f"{EITI}/countries/ghana"),
+    "MX": (date(2017, 10, 25), f"{EITI}/countries/mexico"),
+    "NG": (date(2007, 9, 27), None),
+    "NO": (date(2009, 2, 11), None),
+    "ID": (date(2010, 10, 19), None),
+    "PH": (date(2013, 5, 22), None),
+    "CO": (date(2014, 10, 15), None),
+    "GB": (date(2014, 10, 15), None),
+    "US": (date(2014, 3, 19), None),
 }
+
+# Dated status changes: (country, status, reason, effective on, Board decision, source or None).
+# The change on the joining date is IMPLEMENTING for every country (sourced as its membership).
+# Mexico: suspended after its 2022 Validation (a low overall score and Requirement 1.3 partly
+# met), Board decision 2022-31 / BM-53, published on 17 June 2022. The United States withdrew
+# on 2 November 2017 (EITI Chair's statement).
+CHANGES: list[tuple[str, EitiCountryStatus, EitiSuspensionReason | None, date, str | None, str]] = [
+    (
+        "MX",
+        EitiCountryStatus.SUSPENDED,
+        EitiSuspensionReason.VALIDATION_OUTCOME,
+        date(2022, 6, 17),
+        "2022-31 / BM-53",
+        f"{EITI}/news/mexico-achieves-low-score-eiti-implementation",
+    ),
+    (
+        "US",
+        EitiCountryStatus.WITHDRAWN,
+        None,
+        date(2017, 11, 2),
+        None,
+        "https://api.eiti.org/es/node/18781",  # EITI Chair statement on the US withdrawal
+    ),
+]
 
 # --- Validations ---------------------------------------------------------------------------------
-# ALL illustrative: dates and scores are invented for the demo (plausible, not the EITI Board's
-# published results). The overall score is the mean of the three components; the Philippines has
-# one Validation under each edition of the Standard, to show that they are kept apart.
-# (country, decided on, standard, stakeholder engagement, transparency, outcomes and impact,
-#  overall score, overall assessment)
-V2019, V2023 = EitiStandardVersion.EITI_2019, EitiStandardVersion.EITI_2023
-A = EitiOverallAssessment
-VALIDATIONS: list[tuple[str, date, EitiStandardVersion, float, float, float, float, A]] = [
-    ("GH", date(2023, 4, 12), V2019, 90.0, 79.0, 80.5, 83.0, A.MODERATE),
-    ("NG", date(2022, 6, 15), V2019, 85.5, 72.0, 69.0, 75.5, A.MODERATE),
-    ("NO", date(2021, 12, 8), V2019, 90.0, 93.0, 92.5, 92.0, A.VERY_HIGH),
-    ("PH", date(2022, 3, 9), V2019, 90.0, 84.0, 86.5, 87.0, A.HIGH),
-    ("PH", date(2025, 6, 18), V2023, 90.0, 88.0, 92.0, 90.0, A.VERY_HIGH),
-    ("GB", date(2022, 10, 5), V2019, 87.5, 74.5, 70.0, 77.5, A.MODERATE),
+# As the EITI Board published them (https://eiti.org/board-decision/...), with the decision
+# reference. Progress model (2016 Standard): no points, per-Requirement assessments where the
+# decision lists them. Ghana's 2024 Validation (2024-18 / BM-59): the scores are the Board's,
+# but the day of the decision could not be confirmed, so the row is illustrative and its date
+# is a placeholder (1 January 2024).
+V = EitiOverallAssessment
+L = EitiRequirementLevel
+S2016, S2019 = EitiStandardVersion.EITI_2016, EitiStandardVersion.EITI_2019
+# (country, decided on, decision, standard, scores (SE, T, O&I, overall, effectiveness) or None,
+#  assessment, {requirement: level}, source, illustrative)
+VALIDATIONS: list[
+    tuple[
+        str,
+        date,
+        str,
+        EitiStandardVersion,
+        tuple[float, float, float, float, float | None] | None,
+        EitiOverallAssessment,
+        dict[str, EitiRequirementLevel],
+        str,
+        bool,
+    ]
+] = [
+    (
+        "GH",
+        date(2017, 3, 8),
+        "2017-08",
+        S2016,
+        None,
+        V.MEANINGFUL_PROGRESS,
+        {
+            r: L.MEANINGFUL_PROGRESS
+            for r in ("2.3", "2.6", "3.2", "3.3", "4.1", "4.2", "4.5", "6.2")
+        },
+        f"{EITI}/board-decision/2017-08",
+        False,
+    ),
+    (
+        "GH",
+        date(2019, 2, 27),
+        "2019-16 / BM-42",
+        S2016,
+        None,
+        V.MEANINGFUL_PROGRESS,
+        {},
+        f"{EITI}/board-decision/2019-16",
+        False,
+    ),
+    (
+        "GH",
+        date(2024, 1, 1),  # placeholder: the day of decision 2024-18 / BM-59 is not confirmed
+        "2024-18 / BM-59",
+        S2019,
+        (82.5, 78.0, 88.5, 83.0, 2.5),
+        V.MODERATE,
+        {},
+        "https://api.eiti.org/ru/node/27112",
+        True,
+    ),
+    (
+        "PH",
+        date(2017, 10, 5),
+        "2017-40 / BC-239",
+        S2016,
+        None,
+        V.SATISFACTORY_PROGRESS,
+        {r: L.BEYOND for r in ("1.4", "1.5", "2.1", "2.4", "5.1", "6.1", "7.1", "7.3", "7.4")},
+        f"{EITI}/board-decision/2017-40",
+        False,
+    ),
 ]
-SCORE_COLUMNS = ("stakeholder_engagement", "transparency", "outcomes_and_impact", "overall_score")
-COUNTRY_PAGES = {
-    "GH": "ghana",
-    "NG": "nigeria",
-    "NO": "norway",
-    "PH": "philippines",
-    "GB": "united-kingdom",
-}
 
 # --- Operators and companies (core organisations) ------------------------------------------------
 # (name, country of head office, website). Real companies, as operators of the projects below.
@@ -80,6 +162,7 @@ TULLOW = "Tullow Oil plc"
 EQUINOR = "Equinor ASA"
 FREEPORT = "PT Freeport Indonesia"
 SHELL_PH = "Shell Philippines Exploration B.V."
+PRIME_ENERGY = "Prime Energy Resources Development B.V."
 CERREJON = "Carbones del Cerrejón Limited"
 NEWMONT = "Newmont Corporation"
 # Invented companies for the beneficial ownership examples (no real company's owners are shown).
@@ -92,6 +175,7 @@ COMPANIES: list[tuple[str, str, str | None]] = [
     (EQUINOR, "NO", "https://www.equinor.com"),
     (FREEPORT, "ID", "https://ptfi.co.id"),
     (SHELL_PH, "PH", "https://www.shell.com.ph"),
+    (PRIME_ENERGY, "PH", None),
     (CERREJON, "CO", "https://www.cerrejon.com"),
     (NEWMONT, "US", "https://www.newmont.com"),
     (GH_GOLD, "GH", None),
@@ -100,8 +184,17 @@ COMPANIES: list[tuple[str, str, str | None]] = [
 ]
 
 # --- Projects ------------------------------------------------------------------------------------
-# (country, name, commodity, operator, license reference, location): well-known projects and
-# their operators as publicly reported; license wording is simplified.
+# (country, name, commodity, operator, license reference, location): well-known projects. An
+# operator can change hands: Malampaya's operator, Shell Philippines Exploration B.V., passed to
+# Prime Infrastructure Capital, which completed the acquisition on 2 November 2022 and renamed it
+# Prime Energy Resources Development B.V. (SOURCED below, with its date). The other projects'
+# operators were not checked for this demo: those rows are illustrative.
+MALAMPAYA_SOURCE = (
+    "https://news.abs-cbn.com/business/11/02/22/prime-infra-completes-acquisition-of-malampaya-"
+    "operator",
+    date(2022, 11, 2),
+)
+SOURCED_PROJECTS = {("PH", "Malampaya"): MALAMPAYA_SOURCE}
 C = ExtractiveCommodity
 PROJECTS: list[tuple[str, str, ExtractiveCommodity, str, str | None, str]] = [
     (
@@ -114,7 +207,7 @@ PROJECTS: list[tuple[str, str, ExtractiveCommodity, str, str | None, str]] = [
     ),
     ("NO", "Johan Sverdrup", C.OIL, EQUINOR, "PL 265, PL 501, PL 502", "North Sea"),
     ("ID", "Grasberg", C.COPPER, FREEPORT, "IUPK (special mining business license)", "Papua"),
-    ("PH", "Malampaya", C.GAS, SHELL_PH, "Service Contract 38", "Offshore north-west Palawan"),
+    ("PH", "Malampaya", C.GAS, PRIME_ENERGY, "Service Contract 38", "Offshore north-west Palawan"),
     ("CO", "Cerrejón", C.COAL, CERREJON, None, "La Guajira"),
     ("MX", "Peñasquito", C.GOLD, NEWMONT, None, "Mazapil, Zacatecas"),
 ]
@@ -194,33 +287,8 @@ async def load(conn: AsyncConnection) -> None:
     def here(code: str) -> bool:
         return code in countries
 
-    await _insert_missing(
-        conn,
-        EitiMembership,
-        ["country_id"],
-        [
-            {"country_id": countries[code], "status": status, "joined_on": joined_on}
-            for code, (status, joined_on) in STATUSES.items()
-            if here(code)
-        ],
-    )
-    await _insert_missing(
-        conn,
-        EitiValidation,
-        ["country_id", "decided_on"],
-        [
-            {
-                "country_id": countries[code],
-                "decided_on": decided_on,
-                "standard": standard,
-                **dict(zip(SCORE_COLUMNS, scores, strict=True)),
-                "overall_assessment": assessment,
-                "source_url": f"https://eiti.org/countries/{COUNTRY_PAGES[code]}",
-            }
-            for code, decided_on, standard, *scores, assessment in VALIDATIONS
-            if here(code)
-        ],
-    )
+    await _load_memberships(conn, countries)
+    await _load_validations(conn, countries)
 
     org = models.Organization
     await _insert_missing(
@@ -253,6 +321,7 @@ async def load(conn: AsyncConnection) -> None:
                 "operator_id": orgs.get(operator),
                 "license_reference": license_reference,
                 "location": location,
+                **_project_source(code, name),
             }
             for code, name, commodity, operator, license_reference, location in PROJECTS
             if here(code)
@@ -303,5 +372,120 @@ async def load(conn: AsyncConnection) -> None:
             }
             for code, company, owner, pep, percent, since, disclosed_on in OWNERS
             if here(code) and company in orgs
+        ],
+    )
+
+
+def _project_source(code: str, name: str) -> dict[str, Any]:
+    sourced = SOURCED_PROJECTS.get((code, name))
+    if sourced is None:
+        return {"operator_since": None, **_sourcing(None)}
+    url, operator_since = sourced
+    return {
+        "operator_since": operator_since,
+        "source_url": url,
+        "retrieved_on": RETRIEVED,
+        "illustrative": False,
+    }
+
+
+def _sourcing(url: str | None) -> dict[str, Any]:
+    """A row read on `url` today, or an illustrative one (None)."""
+    if url is None:
+        return {"source_url": None, "retrieved_on": None, "illustrative": True}
+    return {"source_url": url, "retrieved_on": RETRIEVED, "illustrative": False}
+
+
+async def _load_memberships(conn: AsyncConnection, countries: dict[str, int]) -> None:
+    """Each membership, its history (IMPLEMENTING on joining, then CHANGES) and its current
+    status (the latest change)."""
+    history: dict[str, list[dict[str, Any]]] = {}
+    for code, (joined_on, source) in JOINED.items():
+        history[code] = [
+            {
+                "status": IMPLEMENTING,
+                "suspension_reason": None,
+                "effective_on": joined_on,
+                "board_decision": None,
+                **_sourcing(source),
+            }
+        ]
+    for code, status, reason, on, decision, source in CHANGES:
+        history[code].append(
+            {
+                "status": status,
+                "suspension_reason": reason,
+                "effective_on": on,
+                "board_decision": decision,
+                **_sourcing(source),
+            }
+        )
+    present = [code for code in JOINED if code in countries]
+    await _insert_missing(
+        conn,
+        EitiMembership,
+        ["country_id"],
+        [
+            {
+                "country_id": countries[code],
+                "status": history[code][-1]["status"],
+                "suspension_reason": history[code][-1]["suspension_reason"],
+                "joined_on": JOINED[code][0],
+                **_sourcing(JOINED[code][1]),
+            }
+            for code in present
+        ],
+    )
+    await _insert_missing(
+        conn,
+        EitiStatusChange,
+        ["country_id", "effective_on"],
+        [{"country_id": countries[code], **change} for code in present for change in history[code]],
+    )
+
+
+async def _load_validations(conn: AsyncConnection, countries: dict[str, int]) -> None:
+    rows = []
+    for code, on, decision, standard, scores, assessment, _, source, illustrative in VALIDATIONS:
+        if code not in countries:
+            continue
+        se, t, oi, overall, effectiveness = scores or (None, None, None, None, None)
+        rows.append(
+            {
+                "country_id": countries[code],
+                "decided_on": on,
+                "board_decision": decision,
+                "standard": standard,
+                "stakeholder_engagement": se,
+                "transparency": t,
+                "outcomes_and_impact": oi,
+                "overall_score": overall,
+                "effectiveness_points": effectiveness,
+                "overall_assessment": assessment,
+                "source_url": source,
+                "retrieved_on": RETRIEVED,
+                "illustrative": illustrative,
+            }
+        )
+    await _insert_missing(conn, EitiValidation, ["country_id", "decided_on"], rows)
+    ids = {
+        (row.country_id, row.decided_on): row.id
+        for row in await conn.execute(
+            select(EitiValidation.id, EitiValidation.country_id, EitiValidation.decided_on)
+        )
+    }
+    await _insert_missing(
+        conn,
+        EitiRequirementAssessment,
+        ["validation_id", "requirement"],
+        [
+            {
+                "validation_id": ids[(countries[code], on)],
+                "requirement": number,
+                "level": level,
+            }
+            for code, on, _, _, _, _, levels, _, _ in VALIDATIONS
+            if code in countries and (countries[code], on) in ids
+            for number, level in levels.items()
         ],
     )

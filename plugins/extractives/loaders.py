@@ -18,9 +18,13 @@ from sqlalchemy import select, union
 from core import Context, models, rows_by_key, rows_grouped_by
 from core import types as core_types
 from plugins.extractives.models import (
+    PROGRESS_ASSESSMENTS,
+    SCORED_ASSESSMENTS,
     BeneficialOwnershipDisclosure,
     ContractDisclosure,
     EitiMembership,
+    EitiRequirementAssessment,
+    EitiStatusChange,
     EitiValidation,
     ExtractiveProject,
 )
@@ -31,10 +35,32 @@ T = TypeVar("T")
 # --- EITI membership and Validation --------------------------------------------------------------
 
 
+# Scored-model Validations (from 2021) are `EitiValidation`s; the progress-model ones (2016
+# Standard) are `EitiEarlierValidation`s: one table, told apart by the assessment's scale.
+SCORED = EitiValidation.overall_assessment.in_(SCORED_ASSESSMENTS)
+EARLIER = EitiValidation.overall_assessment.in_(PROGRESS_ASSESSMENTS)
+
 load_validations_by_country = rows_grouped_by(
     EitiValidation.country_id,
     lambda: types.EitiValidationType,
     order_by=(EitiValidation.decided_on.desc(),),  # one Validation per country and date
+    where=SCORED,
+)
+load_earlier_validations_by_country = rows_grouped_by(
+    EitiValidation.country_id,
+    lambda: types.EitiEarlierValidationType,
+    order_by=(EitiValidation.decided_on.desc(),),
+    where=EARLIER,
+)
+load_requirements_by_validation = rows_grouped_by(
+    EitiRequirementAssessment.validation_id,
+    lambda: types.EitiRequirementAssessmentType,
+    order_by=(EitiRequirementAssessment.requirement, EitiRequirementAssessment.id),
+)
+load_status_history_by_country = rows_grouped_by(
+    EitiStatusChange.country_id,
+    lambda: types.EitiStatusChangeType,
+    order_by=(EitiStatusChange.effective_on.desc(),),  # one change per country and date
 )
 load_eiti_by_country = rows_by_key(EitiMembership.country_id, lambda: types.EitiStatus)
 
@@ -108,7 +134,10 @@ async def load_eiti_countries_by_group(
 # --- By primary key, for node(id:) -------------------------------------------------------------
 
 
-validations_by_id = rows_by_key(EitiValidation.id, lambda: types.EitiValidationType)
+validations_by_id = rows_by_key(EitiValidation.id, lambda: types.EitiValidationType, where=SCORED)
+earlier_validations_by_id = rows_by_key(
+    EitiValidation.id, lambda: types.EitiEarlierValidationType, where=EARLIER
+)
 contracts_by_id = rows_by_key(ContractDisclosure.id, lambda: types.ContractDisclosureType)
 owners_by_id = rows_by_key(
     BeneficialOwnershipDisclosure.id, lambda: types.BeneficialOwnershipDisclosureType

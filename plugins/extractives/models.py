@@ -15,6 +15,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core import Base, enum_column
+from plugins.extractives.sourcing import Sourced, sourced_check
 
 URL_LENGTH = 500
 
@@ -22,32 +23,62 @@ URL_LENGTH = 500
 # --- EITI membership and Validation --------------------------------------------------------------
 
 
-@strawberry.enum(description="Where a country stands in the EITI.")
+@strawberry.enum(
+    description="Where a country stands in the EITI: IMPLEMENTING (an implementing country, "
+    "formerly 'candidate' or 'compliant'), SUSPENDED (see the suspension reason), WITHDRAWN (the "
+    "country left of its own accord), DELISTED (the EITI Board removed it)."
+)
 class EitiCountryStatus(enum.StrEnum):
     IMPLEMENTING = "IMPLEMENTING"
     SUSPENDED = "SUSPENDED"
     WITHDRAWN = "WITHDRAWN"
+    DELISTED = "DELISTED"
 
 
 @strawberry.enum(
-    description="The edition of the EITI Standard a Validation assessed against: EITI_2019 (the "
-    "scored Validation model used from 2021) or EITI_2023. Scores of different editions are not "
-    "comparable."
+    description="Why the EITI Board suspended a country: MISSED_DEADLINE (a reporting or work "
+    "plan deadline missed), VALIDATION_OUTCOME (the result of a Validation, e.g. a low overall "
+    "score or a requirement on civil society engagement partly met), TEMPORARY (a temporary "
+    "suspension, e.g. for political instability or at the country's request)."
+)
+class EitiSuspensionReason(enum.StrEnum):
+    MISSED_DEADLINE = "MISSED_DEADLINE"
+    VALIDATION_OUTCOME = "VALIDATION_OUTCOME"
+    TEMPORARY = "TEMPORARY"
+
+
+# A suspension reason only for SUSPENDED; a dated status change always gives one (the membership
+# rows recorded before 0.3 may lack it: their reason was never recorded).
+REASON_ONLY_IF_SUSPENDED = "suspension_reason IS NULL OR status = 'SUSPENDED'"
+REASON_IFF_SUSPENDED = (
+    "(status = 'SUSPENDED' AND suspension_reason IS NOT NULL) "
+    "OR (status <> 'SUSPENDED' AND suspension_reason IS NULL)"
+)
+
+
+@strawberry.enum(
+    description="The edition of the EITI Standard a Validation assessed against: EITI_2016 "
+    "(assessed on the progress scale, 2016-2020), EITI_2019 (the scored Validation model used "
+    "from 2021) or EITI_2023. Results of different editions and models are not comparable."
 )
 class EitiStandardVersion(enum.StrEnum):
+    EITI_2016 = "EITI_2016"
     EITI_2019 = "EITI_2019"
     EITI_2023 = "EITI_2023"
 
 
 STANDARD_NAMES = {
+    EitiStandardVersion.EITI_2016: "EITI Standard 2016",
     EitiStandardVersion.EITI_2019: "EITI Standard 2019",
     EitiStandardVersion.EITI_2023: "EITI Standard 2023",
 }
 
 
 @strawberry.enum(
-    description="The EITI Board's overall assessment in a Validation, from the overall score: "
-    "Very high, High, Moderate, Fairly low or Low score."
+    description="The EITI Board's overall assessment in a Validation. The scored model (from "
+    "2021): VERY_HIGH, HIGH, MODERATE, FAIRLY_LOW, LOW score. The earlier progress model (2016 "
+    "Standard, 2016-2020): SATISFACTORY_PROGRESS, MEANINGFUL_PROGRESS, INADEQUATE_PROGRESS, "
+    "NO_PROGRESS."
 )
 class EitiOverallAssessment(enum.StrEnum):
     VERY_HIGH = "VERY_HIGH"
@@ -55,6 +86,10 @@ class EitiOverallAssessment(enum.StrEnum):
     MODERATE = "MODERATE"
     FAIRLY_LOW = "FAIRLY_LOW"
     LOW = "LOW"
+    SATISFACTORY_PROGRESS = "SATISFACTORY_PROGRESS"
+    MEANINGFUL_PROGRESS = "MEANINGFUL_PROGRESS"
+    INADEQUATE_PROGRESS = "INADEQUATE_PROGRESS"
+    NO_PROGRESS = "NO_PROGRESS"
 
 
 ASSESSMENT_LABELS = {  # the wording of the EITI's published Validation results
@@ -63,25 +98,116 @@ ASSESSMENT_LABELS = {  # the wording of the EITI's published Validation results
     EitiOverallAssessment.MODERATE: "Moderate score",
     EitiOverallAssessment.FAIRLY_LOW: "Fairly low score",
     EitiOverallAssessment.LOW: "Low score",
+    EitiOverallAssessment.SATISFACTORY_PROGRESS: "Satisfactory progress",
+    EitiOverallAssessment.MEANINGFUL_PROGRESS: "Meaningful progress",
+    EitiOverallAssessment.INADEQUATE_PROGRESS: "Inadequate progress",
+    EitiOverallAssessment.NO_PROGRESS: "No progress",
 }
+SCORED_ASSESSMENTS = (
+    EitiOverallAssessment.VERY_HIGH,
+    EitiOverallAssessment.HIGH,
+    EitiOverallAssessment.MODERATE,
+    EitiOverallAssessment.FAIRLY_LOW,
+    EitiOverallAssessment.LOW,
+)
+PROGRESS_ASSESSMENTS = tuple(a for a in EitiOverallAssessment if a not in SCORED_ASSESSMENTS)
 
 
-class EitiMembership(Base):
-    """A country's status in the EITI (one row per country)."""
+@strawberry.enum(
+    description="The assessment of one numbered EITI Requirement in a Validation. Scored model "
+    "(from 2021): EXCEEDED, FULLY_MET, MOSTLY_MET, PARTLY_MET, NOT_MET. Progress model (2016 "
+    "Standard): BEYOND (beyond the requirement), SATISFACTORY_PROGRESS, MEANINGFUL_PROGRESS, "
+    "INADEQUATE_PROGRESS, NO_PROGRESS. Either model: NOT_APPLICABLE."
+)
+class EitiRequirementLevel(enum.StrEnum):
+    EXCEEDED = "EXCEEDED"
+    FULLY_MET = "FULLY_MET"
+    MOSTLY_MET = "MOSTLY_MET"
+    PARTLY_MET = "PARTLY_MET"
+    NOT_MET = "NOT_MET"
+    BEYOND = "BEYOND"
+    SATISFACTORY_PROGRESS = "SATISFACTORY_PROGRESS"
+    MEANINGFUL_PROGRESS = "MEANINGFUL_PROGRESS"
+    INADEQUATE_PROGRESS = "INADEQUATE_PROGRESS"
+    NO_PROGRESS = "NO_PROGRESS"
+    NOT_APPLICABLE = "NOT_APPLICABLE"
+
+
+SCORED_LEVELS = (
+    EitiRequirementLevel.EXCEEDED,
+    EitiRequirementLevel.FULLY_MET,
+    EitiRequirementLevel.MOSTLY_MET,
+    EitiRequirementLevel.PARTLY_MET,
+    EitiRequirementLevel.NOT_MET,
+    EitiRequirementLevel.NOT_APPLICABLE,
+)
+PROGRESS_LEVELS = (
+    EitiRequirementLevel.BEYOND,
+    EitiRequirementLevel.SATISFACTORY_PROGRESS,
+    EitiRequirementLevel.MEANINGFUL_PROGRESS,
+    EitiRequirementLevel.INADEQUATE_PROGRESS,
+    EitiRequirementLevel.NO_PROGRESS,
+    EitiRequirementLevel.NOT_APPLICABLE,
+)
+
+
+class EitiMembership(Sourced, Base):
+    """A country's membership of the EITI (one row per country): when it joined, and its current
+    status (the latest row of its status history, kept in step by the service)."""
 
     __tablename__ = "extractives_eiti_status"
+    __table_args__ = (
+        CheckConstraint(REASON_ONLY_IF_SUSPENDED, name="reason_only_if_suspended"),
+        sourced_check(),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"), unique=True)
     status: Mapped[EitiCountryStatus] = mapped_column(enum_column(EitiCountryStatus, "status"))
+    suspension_reason: Mapped[EitiSuspensionReason | None] = mapped_column(
+        enum_column(EitiSuspensionReason, "suspension_reason")
+    )
     joined_on: Mapped[date]
+    """The date the EITI Board admitted the country as an implementing (then 'candidate')
+    country, as eiti.org's country page gives it ("Joined")."""
+
+
+class EitiStatusChange(Sourced, Base):
+    """One dated change of a country's EITI status, with the Board decision behind it."""
+
+    __tablename__ = "extractives_eiti_status_history"
+    __table_args__ = (
+        UniqueConstraint("country_id", "effective_on"),
+        CheckConstraint(REASON_IFF_SUSPENDED, name="reason_iff_suspended"),
+        sourced_check(),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    country_id: Mapped[int] = mapped_column(
+        ForeignKey(
+            "extractives_eiti_status.country_id",
+            name="fk_extractives_eiti_status_history_membership",
+        )
+    )
+    status: Mapped[EitiCountryStatus] = mapped_column(enum_column(EitiCountryStatus, "status"))
+    suspension_reason: Mapped[EitiSuspensionReason | None] = mapped_column(
+        enum_column(EitiSuspensionReason, "suspension_reason")
+    )
+    effective_on: Mapped[date]
+    board_decision: Mapped[str | None] = mapped_column(String(100))
+    """The EITI Board decision reference, e.g. '2022-31 / BM-53'."""
 
 
 SCORES = ("stakeholder_engagement", "transparency", "outcomes_and_impact", "overall_score")
+_SCORED = ", ".join(f"'{a.value}'" for a in SCORED_ASSESSMENTS)
+_ALL_SCORES = " AND ".join(f"{c} IS NOT NULL" for c in SCORES)
+_NO_SCORES = " AND ".join(f"{c} IS NULL" for c in (*SCORES, "effectiveness_points"))
 
 
-class EitiValidation(Base):
-    """One Validation of an EITI country: the three component scores and the overall result.
+class EitiValidation(Sourced, Base):
+    """One Validation of an EITI country: the overall assessment, and under the scored model
+    (from 2021) the three component scores and the overall score (the progress model of the
+    2016 Standard had no points).
 
     Only EITI countries are validated: the foreign key goes to the membership row, not to the
     country, so a Validation of a country that never joined cannot be stored.
@@ -91,23 +217,60 @@ class EitiValidation(Base):
     __table_args__ = (
         UniqueConstraint("country_id", "decided_on"),
         *(CheckConstraint(f"{c} >= 0 AND {c} <= 100", name=f"{c}_range") for c in SCORES),
+        CheckConstraint(
+            "effectiveness_points IS NULL OR effectiveness_points >= 0",
+            name="effectiveness_points_range",
+        ),
+        # Scores exactly under the scored model; the progress model had none.
+        CheckConstraint(
+            f"(overall_assessment IN ({_SCORED}) AND {_ALL_SCORES}) "
+            f"OR (overall_assessment NOT IN ({_SCORED}) AND {_NO_SCORES})",
+            name="scores_fit_model",
+        ),
+        sourced_check(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     country_id: Mapped[int] = mapped_column(ForeignKey("extractives_eiti_status.country_id"))
     decided_on: Mapped[date]
     """The date of the EITI Board's decision."""
+    board_decision: Mapped[str | None] = mapped_column(String(100))
+    """The EITI Board decision reference, e.g. '2024-18 / BM-59'."""
     standard: Mapped[EitiStandardVersion] = mapped_column(
         enum_column(EitiStandardVersion, "standard")
     )
-    stakeholder_engagement: Mapped[float]
-    transparency: Mapped[float]
-    outcomes_and_impact: Mapped[float]
-    overall_score: Mapped[float]
+    stakeholder_engagement: Mapped[float | None]
+    transparency: Mapped[float | None]
+    outcomes_and_impact: Mapped[float | None]
+    overall_score: Mapped[float | None]
+    effectiveness_points: Mapped[float | None]
+    """Additional points for effectiveness and sustainability, included in Outcomes and impact."""
     overall_assessment: Mapped[EitiOverallAssessment] = mapped_column(
         enum_column(EitiOverallAssessment, "overall_assessment")
     )
-    source_url: Mapped[str] = mapped_column(String(URL_LENGTH))
+    source_url: Mapped[str] = mapped_column(String(URL_LENGTH))  # type: ignore[assignment]
+    """Required even for an illustrative Validation: `EitiValidation` is an `Assessment`, whose
+    `sourceUrl` is never null."""
+
+
+class EitiRequirementAssessment(Base):
+    """The assessment of one numbered EITI Requirement (e.g. '1.3') in a Validation."""
+
+    __tablename__ = "extractives_requirement_assessments"
+    __table_args__ = (UniqueConstraint("validation_id", "requirement"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    validation_id: Mapped[int] = mapped_column(
+        ForeignKey(
+            "extractives_validations.id",
+            name="fk_extractives_requirement_assessments_validation",
+            ondelete="CASCADE",
+        ),
+        index=True,
+    )
+    requirement: Mapped[str] = mapped_column(String(10))
+    """The Requirement's number in the Standard, e.g. '2.5'."""
+    level: Mapped[EitiRequirementLevel] = mapped_column(enum_column(EitiRequirementLevel, "level"))
 
 
 # --- Projects, contracts and beneficial owners ---------------------------------------------------
@@ -148,13 +311,15 @@ class ExtractiveAgreementKind(enum.StrEnum):
     LICENSE = "LICENSE"
 
 
-class ExtractiveProject(Base):
-    """An oil, gas or mining project: one name per country."""
+class ExtractiveProject(Sourced, Base):
+    """An oil, gas or mining project: one name per country. Its operator can change hands, so
+    the operator carries the date it took over (`operator_since`) and the record its source."""
 
     __tablename__ = "extractives_projects"
     __table_args__ = (
         UniqueConstraint("country_id", "name"),
         Index("ix_extractives_projects_name_id", "name", "id"),
+        sourced_check(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -164,6 +329,8 @@ class ExtractiveProject(Base):
         enum_column(ExtractiveCommodity, "commodity")
     )
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
+    operator_since: Mapped[date | None]
+    """The day the current operator took over, when known."""
     license_reference: Mapped[str | None] = mapped_column(String(100))
     location: Mapped[str | None] = mapped_column(String(300))
 

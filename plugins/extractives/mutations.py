@@ -9,22 +9,27 @@ the `id` of an existing one they replace all its fields.
 from __future__ import annotations
 
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import strawberry
 
-from core import UserError, mutation_payload
+from core import UserError, from_row, mutation_payload
 from plugins.extractives import services
 from plugins.extractives.models import (
+    PROGRESS_ASSESSMENTS,
     EitiCountryStatus,
     EitiOverallAssessment,
+    EitiRequirementLevel,
     EitiStandardVersion,
+    EitiSuspensionReason,
     ExtractiveAgreementKind,
     ExtractiveCommodity,
 )
+from plugins.extractives.sourcing import ILLUSTRATIVE_HELP, RETRIEVED_ON_HELP, SOURCE_URL_HELP
 from plugins.extractives.types import (
     BeneficialOwnershipDisclosureType,
     ContractDisclosureType,
+    EitiEarlierValidationType,
     EitiStatus,
     EitiValidationType,
     ExtractiveProjectType,
@@ -39,11 +44,31 @@ COUNTRY_HELP = "ISO 3166-1 alpha-2 or alpha-3 code of an OGP country."
 # --- EITI membership -----------------------------------------------------------------------------
 
 
-@strawberry.input(description="A country's status in the EITI; recording it again corrects it.")
+@strawberry.input(
+    description="A country's EITI membership and one dated status change; recording it again "
+    "corrects the membership and the change of that date."
+)
 class EitiMembershipRecordInput:
     country: str = strawberry.field(description=COUNTRY_HELP)
     status: EitiCountryStatus
-    joined_on: date = strawberry.field(description="Not after the country's first Validation.")
+    suspension_reason: EitiSuspensionReason | None = strawberry.field(
+        default=None, description="Required when status is SUSPENDED, refused otherwise."
+    )
+    joined_on: date = strawberry.field(
+        description="The day the EITI Board admitted the country (eiti.org's 'Joined'); not "
+        "after its first Validation or status change."
+    )
+    status_since: date | None = strawberry.field(
+        default=None,
+        description="The day this status took effect (default: joinedOn). The current status "
+        "is the latest change recorded.",
+    )
+    board_decision: str | None = strawberry.field(
+        default=None, description="The EITI Board decision reference, e.g. '2022-31 / BM-53'."
+    )
+    source_url: str | None = strawberry.field(default=None, description=SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(default=None, description=RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(default=False, description=ILLUSTRATIVE_HELP)
 
 
 @strawberry.type
@@ -58,9 +83,7 @@ async def eiti_membership_record(
 ) -> EitiMembershipPayload:
     return await mutation_payload(
         info,
-        lambda conn: services.record_membership(
-            conn, country=input.country, status=input.status, joined_on=input.joined_on
-        ),
+        lambda conn: services.record_membership(conn, input),
         EitiMembershipPayload,
         eiti=EitiStatus,
     )
@@ -69,35 +92,86 @@ async def eiti_membership_record(
 # --- Validations ---------------------------------------------------------------------------------
 
 
+@strawberry.input(description="The assessment of one numbered EITI Requirement.")
+class EitiRequirementAssessmentInput:
+    requirement: str = strawberry.field(description="The Requirement's number, e.g. '1.3'.")
+    level: EitiRequirementLevel = strawberry.field(description="On the Validation's scale.")
+
+
+SCORE_HELP = "0-100; required under the scored model, refused under the progress model."
+
+
 @strawberry.input(description="The published result of one EITI Validation.")
 class EitiValidationRecordInput:
     id: strawberry.ID | None = strawberry.field(default=None, description=ID_HELP)
     country: str = strawberry.field(description=COUNTRY_HELP + " It must be an EITI country.")
     decided_on: date = strawberry.field(description="Date of the EITI Board's decision.")
-    standard: EitiStandardVersion
-    stakeholder_engagement: float = strawberry.field(description="Component score, 0-100.")
-    transparency: float = strawberry.field(description="Component score, 0-100.")
-    outcomes_and_impact: float = strawberry.field(description="Component score, 0-100.")
-    overall_score: float = strawberry.field(description="Overall score, 0-100.")
+    board_decision: str | None = strawberry.field(
+        default=None, description="The Board decision reference, e.g. '2024-18 / BM-59'."
+    )
+    standard: EitiStandardVersion = strawberry.field(
+        description="EITI_2016 goes with the progress scale, the others with the scored one."
+    )
+    stakeholder_engagement: float | None = strawberry.field(default=None, description=SCORE_HELP)
+    transparency: float | None = strawberry.field(default=None, description=SCORE_HELP)
+    outcomes_and_impact: float | None = strawberry.field(default=None, description=SCORE_HELP)
+    overall_score: float | None = strawberry.field(default=None, description=SCORE_HELP)
+    effectiveness_points: float | None = strawberry.field(
+        default=None,
+        description="Additional points for effectiveness and sustainability (scored model).",
+    )
     overall_assessment: EitiOverallAssessment
-    source_url: str = strawberry.field(description="The Board decision or country page.")
+    requirements: list[EitiRequirementAssessmentInput] | None = strawberry.field(
+        default=None,
+        description="Per-Requirement assessments (replace the recorded ones on a correction).",
+    )
+    source_url: str = strawberry.field(
+        description="The Board decision or country page (required, illustrative or not)."
+    )
+    retrieved_on: date | None = strawberry.field(default=None, description=RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(default=False, description=ILLUSTRATIVE_HELP)
 
 
 @strawberry.type
 class EitiValidationPayload:
-    validation: EitiValidationType | None
+    validation: EitiValidationType | None = strawberry.field(
+        description="The Validation saved, under the scored model."
+    )
+    earlier_validation: EitiEarlierValidationType | None = strawberry.field(
+        description="The Validation saved, under the progress model (2016 Standard)."
+    )
     user_errors: list[UserError]
 
 
-@strawberry.mutation(description="Record an EITI Validation result, or correct one.")
+def _validation_payload(
+    validation: EitiValidationType | EitiEarlierValidationType | None,
+    user_errors: list[UserError],
+) -> EitiValidationPayload:
+    earlier = isinstance(validation, EitiEarlierValidationType)
+    return EitiValidationPayload(
+        validation=None if earlier else validation,  # type: ignore[arg-type]
+        earlier_validation=validation if earlier else None,  # type: ignore[arg-type]
+        user_errors=user_errors,
+    )
+
+
+def _validation_of(row: Any) -> EitiValidationType | EitiEarlierValidationType:
+    if row.overall_assessment in PROGRESS_ASSESSMENTS:
+        return from_row(EitiEarlierValidationType, row)
+    return EitiValidationType.from_row(row)
+
+
+@strawberry.mutation(
+    description="Record an EITI Validation result (scored or progress model), or correct one."
+)
 async def eiti_validation_record(
     info: strawberry.Info, input: EitiValidationRecordInput
 ) -> EitiValidationPayload:
     return await mutation_payload(
         info,
         lambda conn: services.record_validation(conn, input),
-        EitiValidationPayload,
-        validation=EitiValidationType,
+        _validation_payload,
+        validation=_validation_of,
     )
 
 
@@ -115,6 +189,12 @@ class ExtractiveProjectRecordInput:
     )
     license_reference: str | None = None
     location: str | None = None
+    operator_since: date | None = strawberry.field(
+        default=None, description="The day the operator took over (operators change hands)."
+    )
+    source_url: str | None = strawberry.field(default=None, description=SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(default=None, description=RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(default=False, description=ILLUSTRATIVE_HELP)
 
 
 @strawberry.type

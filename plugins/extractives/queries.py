@@ -15,6 +15,7 @@ from sqlalchemy import select
 from core import Connection, in_country, query_page
 from plugins.extractives.loaders import (
     contracts_by_id,
+    earlier_validations_by_id,
     load_projects,
     owners_by_id,
     validations_by_id,
@@ -28,6 +29,7 @@ from plugins.extractives.models import (
 from plugins.extractives.types import (
     BeneficialOwnershipDisclosureType,
     ContractDisclosureType,
+    EitiEarlierValidationType,
     EitiValidationType,
     ExtractiveProjectType,
 )
@@ -123,6 +125,7 @@ QUERY_FIELDS = [extractive_projects, contract_disclosures, beneficial_ownership_
 # The `ogp_wg_node_loaders` hook: each loader returns one object or None per pk, in order.
 NODE_LOADERS = {
     EitiValidationType: validations_by_id,
+    EitiEarlierValidationType: earlier_validations_by_id,
     ExtractiveProjectType: load_projects,  # the loader `ContractDisclosure.project` already uses
     ContractDisclosureType: contracts_by_id,
     BeneficialOwnershipDisclosureType: owners_by_id,

@@ -17,10 +17,13 @@ from core import from_row, load_countries, load_organizations, relation, to_glob
 from plugins.extractives import services
 from plugins.extractives.loaders import (
     load_contracts_by_project,
+    load_earlier_validations_by_country,
     load_eiti_by_country,
     load_eiti_countries_by_group,
     load_owners_by_company,
     load_projects,
+    load_requirements_by_validation,
+    load_status_history_by_country,
     load_validations_by_country,
 )
 from plugins.extractives.models import (
@@ -28,10 +31,13 @@ from plugins.extractives.models import (
     STANDARD_NAMES,
     EitiCountryStatus,
     EitiOverallAssessment,
+    EitiRequirementLevel,
     EitiStandardVersion,
+    EitiSuspensionReason,
     ExtractiveAgreementKind,
     ExtractiveCommodity,
 )
+from plugins.extractives.sourcing import ILLUSTRATIVE_HELP, RETRIEVED_ON_HELP, SOURCE_URL_HELP
 
 EITI_STANDARD_URL = "https://eiti.org/eiti-standard"
 SCALE_MAX = 100.0  # Validation scores are points out of 100
@@ -68,20 +74,41 @@ class EitiComponentScore(types.Assessment):
 
 
 @strawberry.type(
+    name="EitiRequirementAssessment",
+    description="The assessment of one numbered EITI Requirement in a Validation.",
+)
+class EitiRequirementAssessmentType:
+    requirement: str = strawberry.field(description="The Requirement's number, e.g. '1.3'.")
+    level: EitiRequirementLevel
+
+
+BOARD_DECISION_HELP = "The EITI Board decision reference, e.g. '2024-18 / BM-59'."
+
+
+@strawberry.type(
     name="EitiValidation",
-    description="An EITI Validation: the EITI Board's assessment of a country's progress against "
-    "the EITI Standard. As an Assessment, `score` is the overall score out of 100, `edition` the "
-    "year of the Board's decision and `methodologyVersion` the edition of the Standard.",
+    description="An EITI Validation under the scored model (from 2021): the EITI Board's "
+    "assessment of a country's progress against the EITI Standard. As an Assessment, `score` is "
+    "the overall score out of 100, `edition` the year of the Board's decision and "
+    "`methodologyVersion` the edition of the Standard. `sourceUrl` is never null, even for an "
+    "illustrative Validation.",
 )
 class EitiValidationType(types.Node, types.Assessment):
     node_type: ClassVar[str] = services.VALIDATION
     country_pk: strawberry.Private[int]
     decided_on: date = strawberry.field(description="Date of the EITI Board's decision.")
+    board_decision: str | None = strawberry.field(description=BOARD_DECISION_HELP)
     standard: EitiStandardVersion
     overall_assessment: EitiOverallAssessment
+    effectiveness_points: float | None = strawberry.field(
+        description="Additional points awarded for effectiveness and sustainability, included "
+        "in the Outcomes and impact score."
+    )
     components: list[EitiComponentScore] = strawberry.field(
         description="Stakeholder engagement, Transparency, Outcomes and impact (0-100 each)."
     )
+    retrieved_on: date | None = strawberry.field(description=RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=ILLUSTRATIVE_HELP)
 
     @classmethod
     def from_row(cls, row: Any) -> EitiValidationType:
@@ -91,8 +118,12 @@ class EitiValidationType(types.Node, types.Assessment):
             pk=row.id,
             country_pk=row.country_id,
             decided_on=row.decided_on,
+            board_decision=row.board_decision,
             standard=row.standard,
             overall_assessment=row.overall_assessment,
+            effectiveness_points=row.effectiveness_points,
+            retrieved_on=row.retrieved_on,
+            illustrative=row.illustrative,
             score=row.overall_score,
             scale_max=SCALE_MAX,
             edition=edition,
@@ -123,22 +154,112 @@ class EitiValidationType(types.Node, types.Assessment):
     @relation(load_countries, key="country_pk")
     def country(self) -> types.Country: ...
 
+    @relation(
+        load_requirements_by_validation,
+        default=[],
+        description="The assessment of each numbered Requirement, by number.",
+    )
+    def requirements(self) -> list[EitiRequirementAssessmentType]: ...
+
 
 @strawberry.type(
-    description="A country's status in the Extractive Industries Transparency Initiative."
+    name="EitiEarlierValidation",
+    description="An EITI Validation under the earlier progress model (2016 Standard, "
+    "2016-2020): an overall assessment of progress, without points.",
+)
+class EitiEarlierValidationType(types.Node):
+    node_type: ClassVar[str] = "EitiEarlierValidation"
+    country_pk: strawberry.Private[int]
+    decided_on: date = strawberry.field(description="Date of the EITI Board's decision.")
+    board_decision: str | None = strawberry.field(description=BOARD_DECISION_HELP)
+    standard: EitiStandardVersion
+    overall_assessment: EitiOverallAssessment = strawberry.field(
+        description="SATISFACTORY_PROGRESS, MEANINGFUL_PROGRESS, INADEQUATE_PROGRESS or "
+        "NO_PROGRESS."
+    )
+    source_url: str = strawberry.field(description="The Board decision or country page.")
+    retrieved_on: date | None = strawberry.field(description=RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=ILLUSTRATIVE_HELP)
+
+    @strawberry.field(description="Global ID: pass it to eitiValidationRecord to correct it.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("EitiEarlierValidation", self.pk))
+
+    @strawberry.field(description="The EITI's wording, e.g. 'Meaningful progress'.")
+    def overall_assessment_label(self) -> str:
+        return ASSESSMENT_LABELS[self.overall_assessment]
+
+    @relation(load_countries, key="country_pk")
+    def country(self) -> types.Country: ...
+
+    @relation(
+        load_requirements_by_validation,
+        default=[],
+        description="The assessment of each numbered Requirement, by number.",
+    )
+    def requirements(self) -> list[EitiRequirementAssessmentType]: ...
+
+
+@strawberry.type(
+    name="EitiStatusChange",
+    description="One dated change of a country's EITI status, as the EITI Board decided it.",
+)
+class EitiStatusChangeType:
+    status: EitiCountryStatus
+    suspension_reason: EitiSuspensionReason | None = strawberry.field(
+        description="Why the country was suspended (SUSPENDED only)."
+    )
+    effective_on: date = strawberry.field(description="The day the status took effect.")
+    board_decision: str | None = strawberry.field(description=BOARD_DECISION_HELP)
+    source_url: str | None = strawberry.field(description=SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(description=RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=ILLUSTRATIVE_HELP)
+
+
+@strawberry.type(
+    description="A country's membership of the Extractive Industries Transparency Initiative."
 )
 class EitiStatus:
     country_pk: strawberry.Private[int]
-    status: EitiCountryStatus
-    joined_on: date = strawberry.field(description="When the country became an EITI country.")
+    status: EitiCountryStatus = strawberry.field(
+        description="The current status: the latest change of `history`."
+    )
+    suspension_reason: EitiSuspensionReason | None = strawberry.field(
+        description="Why the country is suspended (SUSPENDED only; null if not recorded)."
+    )
+    joined_on: date = strawberry.field(
+        description="The day the EITI Board admitted the country as an implementing country "
+        "(then called a 'candidate' country): eiti.org's 'Joined' date, for every country, "
+        "whatever its later status."
+    )
+    source_url: str | None = strawberry.field(description=SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(description=RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=ILLUSTRATIVE_HELP)
 
     @relation(
         load_validations_by_country,
         key="country_pk",
         default=[],
-        description="The country's Validations, latest first.",
+        description="The country's Validations under the scored model (from 2021), latest first.",
     )
     def validations(self) -> list[EitiValidationType]: ...
+
+    @relation(
+        load_earlier_validations_by_country,
+        key="country_pk",
+        default=[],
+        description="The country's Validations under the earlier progress model (2016 "
+        "Standard), latest first.",
+    )
+    def earlier_validations(self) -> list[EitiEarlierValidationType]: ...
+
+    @relation(
+        load_status_history_by_country,
+        key="country_pk",
+        default=[],
+        description="The dated changes of the country's status, latest first.",
+    )
+    def history(self) -> list[EitiStatusChangeType]: ...
 
 
 @relation(
@@ -193,6 +314,12 @@ class ExtractiveProjectType(types.Node):
         description="The license, permit or contract the project operates under."
     )
     location: str | None = strawberry.field(description="Region, basin or block.")
+    operator_since: date | None = strawberry.field(
+        description="The day the current operator took over (operators change hands)."
+    )
+    source_url: str | None = strawberry.field(description=SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(description=RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=ILLUSTRATIVE_HELP)
 
     @strawberry.field(description="Global ID: pass it to projectRecord to correct it.")
     def id(self) -> strawberry.ID:

@@ -101,7 +101,13 @@ async def _expect_errors(
 
 
 async def test_membership_record_and_correct(client: GraphQLClient) -> None:
-    base = {"country": "KE", "status": "IMPLEMENTING", "joinedOn": "2024-03-01"}
+    base = {
+        "country": "KE",
+        "status": "IMPLEMENTING",
+        "joinedOn": "2024-03-01",
+        "sourceUrl": "https://eiti.org/countries/kenya",
+        "retrievedOn": "2026-11-30",
+    }
     created = _payload(await client.execute(MEMBERSHIP, {"input": base}))
     assert created["userErrors"] == []
     assert created["eiti"] == {
@@ -112,7 +118,11 @@ async def test_membership_record_and_correct(client: GraphQLClient) -> None:
 
     corrected = _payload(
         await client.execute(
-            MEMBERSHIP, {"input": base | {"country": "KEN", "status": "SUSPENDED"}}
+            MEMBERSHIP,
+            {
+                "input": base
+                | {"country": "KEN", "status": "SUSPENDED", "suspensionReason": "TEMPORARY"}
+            },
         )
     )
     assert corrected["eiti"]["status"] == "SUSPENDED"
@@ -125,7 +135,7 @@ async def test_membership_record_and_correct(client: GraphQLClient) -> None:
         base,
         [
             ({"country": "ZZ"}, ["UNKNOWN_COUNTRY"]),
-            # Ghana's Validation of 2023 cannot precede its joining the EITI.
+            # Ghana's Validation of 2017 cannot precede its joining the EITI.
             ({"country": "GH", "joinedOn": "2024-01-01"}, ["DATES_OUT_OF_ORDER"]),
         ],
     )
@@ -143,6 +153,7 @@ VALIDATION_INPUT = {
     "overallScore": 65,
     "overallAssessment": "MODERATE",
     "sourceUrl": "https://eiti.org/countries/mexico",
+    "retrievedOn": "2026-11-30",
 }
 
 
@@ -183,7 +194,7 @@ async def test_validation_record_errors(client: GraphQLClient) -> None:
         ({"country": "ZZZ"}, ["UNKNOWN_COUNTRY"]),
         ({"country": "KE"}, ["NOT_AN_EITI_COUNTRY"]),  # an OGP country outside the EITI
         ({"decidedOn": "2016-05-01"}, ["DATES_OUT_OF_ORDER"]),  # before Mexico joined (2017)
-        ({"country": "GH", "decidedOn": "2023-04-12"}, ["DUPLICATE_VALIDATION"]),
+        ({"country": "GH", "decidedOn": "2024-01-01"}, ["DUPLICATE_VALIDATION"]),
         ({"id": "not-an-id"}, ["NOT_FOUND"]),
         ({"id": project}, ["NOT_FOUND"]),  # an ID of another type
         ({"id": to_global_id("EitiValidation", 999_999)}, ["NOT_FOUND"]),
@@ -223,6 +234,7 @@ async def test_project_record_and_correct(client: GraphQLClient) -> None:
         "operatorId": tullow,
         "licenseReference": " Deepwater Tano ",
         "location": "Offshore, Western Region",
+        "illustrative": True,
     }
     created = _payload(await client.execute(PROJECT, {"input": base}))
     assert created["userErrors"] == []
@@ -248,7 +260,7 @@ async def test_project_record_and_correct(client: GraphQLClient) -> None:
 async def test_project_record_errors(client: GraphQLClient) -> None:
     pwyp = await _org(client, "Publish What You Pay")
     jubilee = await _project(client, "Jubilee Field")
-    base = {"country": "GH", "name": "Sankofa", "commodity": "GAS"}
+    base = {"country": "GH", "name": "Sankofa", "commodity": "GAS", "illustrative": True}
     cases = [
         ({"country": "XX"}, ["UNKNOWN_COUNTRY"]),
         ({"name": "Jubilee Field"}, ["DUPLICATE_PROJECT"]),

@@ -13,46 +13,68 @@ ASSESSMENT = "score scaleMax edition methodologyVersion sourceUrl"
 
 
 async def test_country_eiti_with_validations(client: GraphQLClient) -> None:
+    """Ghana: its scored Validation (2019 Standard, 2024) and its two earlier ones on the
+    progress scale of the 2016 Standard, as the EITI Board published them."""
     data = await client.execute(
         f"""{{
-          ph: country(code: "PH") {{ eiti {{ status joinedOn validations {{
-            id decidedOn standard overallAssessment overallAssessmentLabel {ASSESSMENT}
-            country {{ code }}
-            components {{ component label {ASSESSMENT} }} }} }} }}
+          gh: country(code: "GH") {{ eiti {{ status joinedOn
+            validations {{
+              id decidedOn boardDecision standard overallAssessment overallAssessmentLabel
+              effectivenessPoints retrievedOn illustrative {ASSESSMENT}
+              country {{ code }} requirements {{ requirement level }}
+              components {{ component label {ASSESSMENT} }} }}
+            earlierValidations {{
+              id decidedOn boardDecision standard overallAssessment overallAssessmentLabel
+              sourceUrl retrievedOn illustrative country {{ code }}
+              requirements {{ requirement level }} }} }} }}
           ke: country(code: "KE") {{ eiti {{ status }} }}
           us: country(code: "USA") {{ eiti {{ status validations {{ score }} }} }}
         }}"""
     )
-    eiti = data["ph"]["eiti"]
-    assert eiti["status"] == "IMPLEMENTING"
-    latest, earlier = eiti["validations"]  # latest first
-    assert latest["decidedOn"] > earlier["decidedOn"]
-    assert (latest["standard"], earlier["standard"]) == ("EITI_2023", "EITI_2019")
-    # Methodology changes are visible, never silently compared.
-    assert latest["methodologyVersion"] == "EITI Standard 2023"
-    assert earlier["methodologyVersion"] == "EITI Standard 2019"
-    for validation in eiti["validations"]:
-        assert validation["scaleMax"] == 100
-        assert validation["edition"] == validation["decidedOn"][:4]
-        assert validation["country"] == {"code": "PH"}
-        assert validation["sourceUrl"].startswith("https://eiti.org/countries/")
-        components = validation["components"]
-        assert [c["component"] for c in components] == [
-            "STAKEHOLDER_ENGAGEMENT",
-            "TRANSPARENCY",
-            "OUTCOMES_AND_IMPACT",
-        ]
-        assert [c["label"] for c in components] == [
-            "Stakeholder engagement",
-            "Transparency",
-            "Outcomes and impact",
-        ]
-        for component in components:
-            assert 0 <= component["score"] <= component["scaleMax"] == 100
-            assert component["methodologyVersion"] == validation["methodologyVersion"]
-            assert component["edition"] == validation["edition"]
-    assert latest["overallAssessment"] == "VERY_HIGH"
-    assert latest["overallAssessmentLabel"] == "Very high score"
+    eiti = data["gh"]["eiti"]
+    assert (eiti["status"], eiti["joinedOn"]) == ("IMPLEMENTING", "2007-09-27")
+    (scored,) = eiti["validations"]
+    assert scored["standard"] == "EITI_2019"
+    assert scored["boardDecision"] == "2024-18 / BM-59"
+    assert (scored["score"], scored["scaleMax"]) == (83, 100)
+    assert scored["effectivenessPoints"] == 2.5
+    assert (scored["overallAssessment"], scored["overallAssessmentLabel"]) == (
+        "MODERATE",
+        "Moderate score",
+    )
+    # The Board's scores, but the day of the decision is not confirmed: marked illustrative.
+    assert scored["illustrative"] is True
+    assert scored["methodologyVersion"] == "EITI Standard 2019"
+    assert scored["edition"] == scored["decidedOn"][:4]
+    assert scored["country"] == {"code": "GH"}
+    assert scored["requirements"] == []
+    components = scored["components"]
+    assert [(c["component"], c["label"], c["score"]) for c in components] == [
+        ("STAKEHOLDER_ENGAGEMENT", "Stakeholder engagement", 82.5),
+        ("TRANSPARENCY", "Transparency", 78),
+        ("OUTCOMES_AND_IMPACT", "Outcomes and impact", 88.5),
+    ]
+    for component in components:
+        assert component["scaleMax"] == 100
+        assert component["methodologyVersion"] == scored["methodologyVersion"]
+        assert component["sourceUrl"] == scored["sourceUrl"]
+
+    latest, first = eiti["earlierValidations"]  # latest first
+    assert (first["decidedOn"], first["boardDecision"]) == ("2017-03-08", "2017-08")
+    assert (latest["decidedOn"], latest["boardDecision"]) == ("2019-02-27", "2019-16 / BM-42")
+    for earlier in (first, latest):
+        assert earlier["standard"] == "EITI_2016"
+        assert earlier["overallAssessment"] == "MEANINGFUL_PROGRESS"
+        assert earlier["overallAssessmentLabel"] == "Meaningful progress"
+        assert earlier["sourceUrl"].startswith("https://eiti.org/board-decision/")
+        assert (earlier["retrievedOn"], earlier["illustrative"]) == ("2026-11-30", False)
+        assert earlier["country"] == {"code": "GH"}
+    # The 2017 decision lists the Requirements with meaningful progress.
+    assert first["requirements"] == [
+        {"requirement": r, "level": "MEANINGFUL_PROGRESS"}
+        for r in ("2.3", "2.6", "3.2", "3.3", "4.1", "4.2", "4.5", "6.2")
+    ]
+    assert latest["requirements"] == []
     assert data["ke"]["eiti"] is None
     assert data["us"]["eiti"] == {"status": "WITHDRAWN", "validations": []}
 
