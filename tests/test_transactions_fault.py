@@ -1,0 +1,275 @@
+"""Every mutation is one transaction (issue 8, point 5): a failure injected mid-mutation leaves
+nothing written. Over HTTP, on both databases.
+
+Two injections, neither known to the code under test:
+- a SQLAlchemy event on the app's engine raises right AFTER the mutation's first write statement
+  has run (an INSERT, UPDATE or DELETE of a domain table; the audit log, token bookkeeping and
+  idempotency keys are not the mutation's writes) — a crash, a bug in a plugin's hook, a lost
+  connection between two statements;
+- a database trigger refuses the SECOND write of a registration (the INSERT after the place was
+  taken) — a constraint violated late.
+
+For each core mutation, along a chain where each step's input comes from the one before: with the
+fault armed, the answer is an error and every table is exactly as before; disarmed, the same
+request succeeds and writes (so the fault really struck a write).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import event, insert, text
+
+from core.db import Database
+from core.enums import OrganizationKind
+from core.models import Organization
+from core.schema.ids import to_global_id
+from core.testing import ClientFactory
+from tests.server_process import people_with_tokens
+from tests.snapshots import differences, table_rows
+
+# The audit log records refused and failed calls too (in its own transaction, by design);
+# api_tokens.last_used_at is authentication's bookkeeping.
+SKIP = frozenset({"audit_log", "api_tokens"})
+BOOKKEEPING = ("audit_log", "api_tokens", "idempotency_keys")
+ERRORS = "userErrors { code message field }"
+
+
+class InjectedFault(Exception):
+    pass
+
+
+class AfterFirstWrite:
+    """Raises once a domain table's INSERT/UPDATE/DELETE has run, while `armed`."""
+
+    def __init__(self) -> None:
+        self.armed = False
+        self.struck: list[str] = []
+
+    def __call__(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        head = statement.lstrip()[:80]
+        is_write = head[:6].upper() in ("INSERT", "UPDATE", "DELETE")
+        if self.armed and is_write and not any(t in head for t in BOOKKEEPING):
+            self.armed = False
+            self.struck.append(head.split("\n")[0])
+            raise InjectedFault("injected after the first write")
+
+
+async def _orgs(url: str) -> tuple[str, str]:
+    db = Database(url)
+    try:
+        async with db.write() as conn:
+            ids = []
+            for name, kind in (
+                ("Fault ministry", OrganizationKind.GOVERNMENT),
+                ("Fault watchdog", OrganizationKind.CIVIL_SOCIETY),
+            ):
+                stmt = insert(Organization).values(name=name, kind=kind).returning(Organization.id)
+                ids.append(to_global_id("Organization", int(await conn.scalar(stmt) or 0)))
+            return ids[0], ids[1]
+    finally:
+        await db.dispose()
+
+
+def _steps(gov: str, cso: str, people: list[str]) -> list[tuple[str, str, Any]]:
+    """(mutation field, document, variables or a function of the results so far)."""
+    start = datetime.now(UTC) + timedelta(days=15)
+    meeting = {
+        "title": "Fault clinic",
+        "kind": "VIRTUAL",
+        "startsAt": start.isoformat(),
+        "endsAt": (start + timedelta(hours=1)).isoformat(),
+        "timezone": "Europe/Rome",
+        "onlineUrl": "https://meet.example.org/fault",
+        "capacity": 1,
+    }
+    group = lambda r: r["workingGroupCreate"]["workingGroup"]["id"]  # noqa: E731
+    reg = "registration { id status }"
+    return [
+        (
+            "workingGroupCreate",
+            f"""mutation {{ workingGroupCreate(input: {{slug: "fault-test", name: "Fault test",
+              theme: "open_data"}}) {{ workingGroup {{ id }} {ERRORS} }} }}""",
+            {},
+        ),
+        (
+            "workingGroupUpdate",
+            f"""mutation($id: ID!) {{ workingGroupUpdate(input: {{id: $id, name: "Renamed",
+              status: ACTIVE}}) {{ workingGroup {{ id name }} {ERRORS} }} }}""",
+            lambda r: {"id": group(r)},
+        ),
+        (
+            "membershipAdd",
+            f"""mutation($g: ID!, $o: ID!) {{ membershipAdd(input: {{groupId: $g, organizationId: $o}})
+              {{ membership {{ role }} {ERRORS} }} }}""",
+            lambda r: {"g": group(r), "o": cso},
+        ),
+        (
+            "anchorSet",
+            f"""mutation($g: ID!, $o: ID!) {{ anchorSet(input: {{groupId: $g, organizationId: $o,
+              role: GOVERNMENT}}) {{ anchor {{ role }} {ERRORS} }} }}""",
+            lambda r: {"g": group(r), "o": gov},
+        ),
+        (
+            "meetingSchedule",
+            f"""mutation($input: MeetingScheduleInput!) {{ meetingSchedule(input: $input)
+              {{ meeting {{ id }} {ERRORS} }} }}""",
+            lambda r: {"input": {**meeting, "groupId": group(r)}},
+        ),
+        (
+            "registrationCreate",
+            f"""mutation($m: ID!, $p: ID!) {{ registrationCreate(input: {{meetingId: $m, personId: $p}})
+              {{ {reg} {ERRORS} }} }}""",
+            lambda r: {"m": r["meetingSchedule"]["meeting"]["id"], "p": people[0]},
+        ),
+        (
+            "registrationCreate",  # the waitlist path
+            f"""mutation($m: ID!, $p: ID!) {{ registrationCreate(input: {{meetingId: $m, personId: $p}})
+              {{ {reg} {ERRORS} }} }}""",
+            lambda r: {"m": r["meetingSchedule"]["meeting"]["id"], "p": people[1]},
+        ),
+        (
+            "registrationCancel",  # cancel, count, promote the waitlist: several writes
+            f"""mutation($id: ID!) {{ registrationCancel(input: {{id: $id}}) {{ {reg} {ERRORS} }} }}""",
+            lambda r: {"id": r["registrationCreate#0"]["registration"]["id"]},
+        ),
+        (
+            "registrationCreate",  # waitlisted again: the place went to the second person
+            f"""mutation($m: ID!, $p: ID!) {{ registrationCreate(input: {{meetingId: $m, personId: $p}})
+              {{ {reg} {ERRORS} }} }}""",
+            lambda r: {"m": r["meetingSchedule"]["meeting"]["id"], "p": people[2]},
+        ),
+        (
+            "meetingUpdate",  # more places: the waitlist moves up in the same transaction
+            f"""mutation($id: ID!) {{ meetingUpdate(input: {{id: $id, capacity: 3}})
+              {{ meeting {{ id remainingPlaces }} {ERRORS} }} }}""",
+            lambda r: {"id": r["meetingSchedule"]["meeting"]["id"]},
+        ),
+        (
+            "anchorRemove",
+            f"""mutation($g: ID!) {{ anchorRemove(input: {{groupId: $g, role: GOVERNMENT}})
+              {{ anchor {{ role }} {ERRORS} }} }}""",
+            lambda r: {"g": group(r)},
+        ),
+        (
+            "membershipRemove",
+            f"""mutation($g: ID!, $o: ID!) {{ membershipRemove(input: {{groupId: $g, organizationId: $o}})
+              {{ membership {{ role }} {ERRORS} }} }}""",
+            lambda r: {"g": group(r), "o": cso},
+        ),
+    ]
+
+
+async def test_a_fault_after_the_first_write_leaves_nothing(
+    demo_db: str, make_client: ClientFactory
+) -> None:
+    staff = (await people_with_tokens(demo_db, 1, staff=True, label="fault staff"))[0]
+    people = [p.id for p in await people_with_tokens(demo_db, 3, label="fault registrant")]
+    gov, cso = await _orgs(demo_db)
+    client = make_client(demo_db).with_token(staff.token)
+    fault = AfterFirstWrite()
+    event.listen(client.app.state.ogp.db.engine.sync_engine, "after_cursor_execute", fault)
+
+    results: dict[str, Any] = {}
+    for field, document, variables in _steps(gov, cso, people):
+        values = variables(results) if callable(variables) else variables
+        before = await table_rows(demo_db, skip=SKIP)
+        fault.armed = True
+        response = await client.post(document, values)
+        assert fault.struck, f"{field}: the fault never struck (no write?)"
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["data"] in (None, {field: None}), body  # a non-null payload nulls `data`
+        assert [e["extensions"]["code"] for e in body["errors"]] == ["INTERNAL_SERVER_ERROR"], body
+        assert differences(before, await table_rows(demo_db, skip=SKIP)) == [], (
+            field,
+            fault.struck[-1],
+        )
+
+        fault.armed = False
+        done = await client.execute(document, values)
+        assert done[field]["userErrors"] == [], (field, done)
+        assert differences(before, await table_rows(demo_db, skip=SKIP)), f"{field} wrote nothing"
+        results[field if field not in results else f"{field}#{len(results)}"] = done[field]
+        results.setdefault(f"{field}#0", done[field])
+    assert results["meetingUpdate"]["meeting"]["remainingPlaces"] == 1  # 3 places, 2 taken
+
+
+TRIGGERS = {
+    # Refuses the INSERT of a registration: by then the meeting's place has been taken (UPDATE).
+    "sqlite": [
+        """CREATE TRIGGER fault_second_write BEFORE INSERT ON registrations
+           BEGIN SELECT RAISE(ABORT, 'refused by the fault trigger'); END""",
+    ],
+    "postgresql": [
+        """CREATE FUNCTION fault_refuse() RETURNS trigger LANGUAGE plpgsql AS
+           $$ BEGIN RAISE EXCEPTION 'refused by the fault trigger' USING ERRCODE = '23514'; END $$""",
+        """CREATE TRIGGER fault_second_write BEFORE INSERT ON registrations
+           FOR EACH ROW EXECUTE FUNCTION fault_refuse()""",
+    ],
+}
+DROP = {
+    "sqlite": ["DROP TRIGGER IF EXISTS fault_second_write"],
+    "postgresql": [
+        "DROP TRIGGER IF EXISTS fault_second_write ON registrations",
+        "DROP FUNCTION IF EXISTS fault_refuse()",
+    ],
+}
+
+
+async def _run(url: str, statements: list[str]) -> None:
+    db = Database(url)
+    try:
+        async with db.write() as conn:
+            for statement in statements:
+                await conn.execute(text(statement))
+    finally:
+        await db.dispose()
+
+
+async def test_a_late_refusal_undoes_the_place_taken(
+    demo_db: str, make_client: ClientFactory
+) -> None:
+    staff = (await people_with_tokens(demo_db, 1, staff=True, label="trigger staff"))[0]
+    person = (await people_with_tokens(demo_db, 1, label="trigger registrant"))[0]
+    client = make_client(demo_db).with_token(staff.token)
+    start = datetime.now(UTC) + timedelta(days=15)
+    group = (await client.execute('{ workingGroup(slug: "open-data") { id } }'))["workingGroup"][
+        "id"
+    ]
+    schedule = f"""mutation($input: MeetingScheduleInput!) {{ meetingSchedule(input: $input)
+      {{ meeting {{ id remainingPlaces }} {ERRORS} }} }}"""
+    values = {
+        "groupId": group,
+        "title": "Trigger clinic",
+        "kind": "IN_PERSON",
+        "location": "Nairobi",
+        "startsAt": start.isoformat(),
+        "endsAt": (start + timedelta(hours=1)).isoformat(),
+        "timezone": "Africa/Nairobi",
+        "capacity": 2,
+    }
+    meeting = (await client.execute(schedule, {"input": values}))["meetingSchedule"]["meeting"][
+        "id"
+    ]
+    register = f"""mutation($m: ID!, $p: ID!) {{ registrationCreate(input: {{meetingId: $m, personId: $p}})
+      {{ registration {{ id }} {ERRORS} }} }}"""
+    places = """query($id: ID!) { node(id: $id) { ... on Meeting { remainingPlaces } } }"""
+
+    backend = "sqlite" if demo_db.startswith("sqlite") else "postgresql"
+    await _run(demo_db, TRIGGERS[backend])
+    try:
+        before = await table_rows(demo_db, skip=SKIP)
+        refused = await client.execute(register, {"m": meeting, "p": person.id})
+        assert refused["registrationCreate"]["registration"] is None
+        assert [e["code"] for e in refused["registrationCreate"]["userErrors"]] == [
+            "CONSTRAINT_VIOLATION"
+        ]
+        assert differences(before, await table_rows(demo_db, skip=SKIP)) == []
+        assert (await client.execute(places, {"id": meeting}))["node"]["remainingPlaces"] == 2
+    finally:
+        await _run(demo_db, DROP[backend])
+    done = await client.execute(register, {"m": meeting, "p": person.id})
+    assert done["registrationCreate"]["userErrors"] == []
+    assert (await client.execute(places, {"id": meeting}))["node"]["remainingPlaces"] == 1
