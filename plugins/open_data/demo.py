@@ -1,14 +1,19 @@
-"""Demo data of the open data area: Charter adopters, portals, high-value datasets, ODIN scores.
+"""Demo data of the open data area: Charter adopters and an endorser, portals, high-value
+datasets, ODIN scores.
 
 Idempotent: a row is added only when its natural key is missing (country + government, or the
-country's national adopter; portal URL; dataset URL; country + ODIN edition).
+country's national adopter; endorser name; portal URL; dataset URL; country + ODIN edition).
 
-Documented: the Charter adopters below are among the seventeen governments that adopted the
-International Open Data Charter at the OGP Global Summit in Mexico City, announced by the World
-Wide Web Foundation on 29 October 2015 (SOURCE_2015); their date is that announcement's. The
-portals' addresses and platforms are public. Illustrative, and marked so in each row's `notes`:
-every dataset count and check date, every dataset's openness assessment and dates, and every
-ODIN figure (see https://odin.opendatawatch.com for the published ones).
+Sourced (source URL and retrieval date in the row): the Charter adopters below are among the
+seventeen governments that adopted the International Open Data Charter at the OGP Global Summit in
+Mexico City, announced by the World Wide Web Foundation (a lead steward of the Charter) on
+29 October 2015 (SOURCE_2015); their date is that announcement's. Two ODIN 2016 overall scores
+(Mexico 67, Mongolia 61) as Open Data Watch announced them (ODIN_2016); Open Data Watch revised its
+2016-2020 data in March 2023, so today's figure may differ (hence the retrieval date).
+
+Illustrative, and marked so in the data (`illustrative: true`, no source): the endorser, every
+portal's dataset count and check date (the portals' addresses and platforms are public), every
+dataset's checks and dates, and every other ODIN figure (see https://odin.opendatawatch.com).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from core import demo_groups, models
 from plugins.open_data.demo_group import GROUP
 from plugins.open_data.models import (
     CharterAdopter,
+    CharterEndorser,
     DataPortal,
     DataPortalPlatform,
     HighValueDataset,
@@ -37,6 +43,9 @@ SOURCE_2015 = (
     "seventeen-governments-adopt-the-new-international-open-data-charter/"
 )
 ADOPTED_2015 = date(2015, 10, 29)
+RETRIEVED = date(2026, 11, 30)  # when the sourced values were read on their pages
+ODIN_2016 = "https://opendatawatch.com/open-data-inventory-2016/"
+ILLUSTRATIVE_ROW = {"source_url": None, "retrieved_on": None, "illustrative": True}
 NATIONAL = OpenDataCharterLevel.NATIONAL
 SUBNATIONAL = OpenDataCharterLevel.SUBNATIONAL
 
@@ -88,15 +97,22 @@ DATASETS = [
      date(2024, 6, 3), None),
 ]  # fmt: skip
 
-# Illustrative ODIN figures: (country, edition, overall, coverage, openness).
+# Published ODIN overall scores: (country, edition, overall), see ODIN_2016.
+ODIN_SOURCED = [("MX", "2016", 67.0), ("MN", "2016", 61.0)]
+# Illustrative ODIN figures: (country, edition, overall, coverage, openness, social, economic,
+# environmental).
 ODIN = [
-    ("MX", "2020/21", 71.0, 63.5, 79.0),
-    ("MX", "2022/23", 74.5, 66.0, 83.5),
-    ("GB", "2022/23", 78.0, 70.5, 86.0),
-    ("UY", "2022/23", 62.0, 55.5, 69.0),
-    ("PH", "2022/23", 58.5, 49.0, 68.5),
-    ("MN", "2022/23", 60.0, 52.5, 67.5),
+    ("MX", "2020/21", 71.0, 63.5, 79.0, 75.0, 72.0, 66.0),
+    ("MX", "2022/23", 74.5, 66.0, 83.5, 78.0, 76.5, 69.0),
+    ("GB", "2022/23", 78.0, 70.5, 86.0, 80.0, 81.0, 73.0),
+    ("UY", "2022/23", 62.0, 55.5, 69.0, 66.0, 63.5, 56.5),
+    ("PH", "2022/23", 58.5, 49.0, 68.5, 62.0, 60.5, 53.0),
+    ("MN", "2022/23", 60.0, 52.5, 67.5, 64.0, 61.5, 54.5),
 ]
+ODIN_SUBSCORES = ("coverage", "openness", "social", "economic", "environmental")
+
+# Illustrative: (name, core demo organisation or None). Not checked against the Charter's list.
+ENDORSERS = [("Open Knowledge Foundation", "Open Knowledge Foundation")]
 
 
 async def _existing(conn: AsyncConnection, *columns: Any) -> set[Any]:
@@ -128,10 +144,30 @@ async def load(conn: AsyncConnection) -> None:
                 "level": level,
                 "adopted_on": ADOPTED_2015,
                 "source_url": SOURCE_2015,
+                "retrieved_on": RETRIEVED,
+                "illustrative": False,
             }
         )
     if rows:
         await conn.execute(insert(CharterAdopter), rows)
+
+    named = await _existing(conn, CharterEndorser.name)
+    organizations = dict(
+        (await conn.execute(select(models.Organization.name, models.Organization.id))).all()
+    )
+    rows = [
+        {
+            "name": name,
+            "organization_id": organizations.get(org) if org else None,
+            "country_id": None,
+            "endorsed_on": None,
+            **ILLUSTRATIVE_ROW,
+        }
+        for name, org in ENDORSERS
+        if name not in named
+    ]
+    if rows:
+        await conn.execute(insert(CharterEndorser), rows)
 
     portal_urls = await _existing(conn, DataPortal.url)
     rows = [
@@ -144,6 +180,7 @@ async def load(conn: AsyncConnection) -> None:
             "dataset_count": count,
             "checked_on": checked_on,
             "notes": f"{ILLUSTRATIVE} The dataset count and check date are not measured.",
+            **ILLUSTRATIVE_ROW,
         }
         for code, name, url, platform, has_api, count, checked_on in PORTALS
         if code in countries and url not in portal_urls
@@ -173,7 +210,8 @@ async def load(conn: AsyncConnection) -> None:
                 "licence": licence,
                 "checked_on": checked,
                 "last_updated_on": updated,
-                "notes": f"{ILLUSTRATIVE} The openness elements are not an assessment.",
+                "notes": f"{ILLUSTRATIVE} The group's checks here are not an assessment.",
+                **ILLUSTRATIVE_ROW,
             }
         )
     if rows:
@@ -185,13 +223,28 @@ async def load(conn: AsyncConnection) -> None:
             "country_id": countries[code],
             "edition": edition,
             "overall": overall,
-            "coverage": coverage,
-            "openness": openness,
+            **dict.fromkeys(ODIN_SUBSCORES),
             "methodology_version": f"ODIN {edition}",
-            "source_url": "https://odin.opendatawatch.com",
-            "notes": f"{ILLUSTRATIVE} Not the published ODIN figures.",
+            "source_url": ODIN_2016,
+            "retrieved_on": RETRIEVED,
+            "illustrative": False,
+            "notes": "As announced at the edition's release; Open Data Watch revised its "
+            "2016-2020 data in March 2023.",
         }
-        for code, edition, overall, coverage, openness in ODIN
+        for code, edition, overall in ODIN_SOURCED
+        if code in countries and (countries[code], edition) not in scored
+    ]
+    rows += [
+        {
+            "country_id": countries[code],
+            "edition": edition,
+            "overall": overall,
+            **dict(zip(ODIN_SUBSCORES, subscores, strict=True)),
+            "methodology_version": f"ODIN {edition}",
+            "notes": f"{ILLUSTRATIVE} Not the published ODIN figures.",
+            **ILLUSTRATIVE_ROW,
+        }
+        for code, edition, overall, *subscores in ODIN
         if code in countries and (countries[code], edition) not in scored
     ]
     if rows:

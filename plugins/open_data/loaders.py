@@ -26,7 +26,7 @@ from core import (
     rows_grouped_by,
 )
 from plugins.open_data import models as tables
-from plugins.open_data.models import HighValueDatasetCategory
+from plugins.open_data.models import EuHighValueDatasetScope, HighValueDatasetCategory, eu_scope
 
 
 def columns(model: Any) -> Select[Any]:
@@ -44,6 +44,17 @@ def _group_countries() -> Any:
         org, org.id == models.Anchor.organization_id
     )
     return union(members, anchors).subquery("group_countries")
+
+
+async def load_eu_scope_by_country(
+    ctx: Context, keys: list[int]
+) -> list[EuHighValueDatasetScope | None]:
+    """Whether the EU's high-value dataset rules bind each country's public sector bodies."""
+    country = models.Country
+    stmt = select(country.id, country.alpha2).where(ctx.db.any_of(country.id, keys))
+    async with ctx.db.read() as conn:
+        codes = dict((await conn.execute(stmt)).all())
+    return [eu_scope(codes[key]) if key in codes else None for key in keys]
 
 
 load_portals = rows_by_key(tables.DataPortal.id, lambda: types.DataPortal)
@@ -103,6 +114,30 @@ async def load_group_adopters(
     found: dict[int, list[types.OpenDataCharterAdopter]] = defaultdict(list)
     for row in rows:
         found[row.group_id].append(from_row(types.OpenDataCharterAdopter, row))
+    return [found.get(key, []) for key in keys]
+
+
+async def load_group_endorsers(
+    ctx: Context, keys: list[int]
+) -> list[list[types.OpenDataCharterEndorser]]:
+    """The endorsers that are organisations of each group (anchors, members, observers)."""
+    links = union(
+        select(models.Membership.group_id, models.Membership.organization_id),
+        select(models.Anchor.group_id, models.Anchor.organization_id),
+    ).subquery("group_organizations")
+    endorser = tables.CharterEndorser
+    stmt = (
+        columns(endorser)
+        .add_columns(links.c.group_id.label("_group"))
+        .join(links, links.c.organization_id == endorser.organization_id)
+        .where(ctx.db.any_of(links.c.group_id, keys))
+        .order_by(endorser.name, endorser.id)
+    )
+    async with ctx.db.read() as conn:
+        rows = (await conn.execute(stmt)).all()
+    found: dict[int, list[types.OpenDataCharterEndorser]] = defaultdict(list)
+    for row in rows:
+        found[row._group].append(from_row(types.OpenDataCharterEndorser, row))
     return [found.get(key, []) for key in keys]
 
 
@@ -183,6 +218,7 @@ async def load_group_odin(
 
 
 adopters_by_id = rows_by_key(tables.CharterAdopter.id, lambda: types.OpenDataCharterAdopter)
+endorsers_by_id = rows_by_key(tables.CharterEndorser.id, lambda: types.OpenDataCharterEndorser)
 datasets_by_id = rows_by_key(tables.HighValueDataset.id, lambda: types.HighValueDataset)
 odin_scores_by_id = rows_by_key(tables.OdinScore.id, lambda: types.OdinScore)
 

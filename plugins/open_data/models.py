@@ -2,8 +2,9 @@
 
 The database holds the invariants: scores within 0-100, counts not negative, an adoption not dated
 before the Charter existed, a dataset not updated after the day it was checked, one national
-adopter per country, no duplicate portals, datasets or ODIN editions, and a dataset's portal in
-the dataset's own country.
+adopter per country, no duplicate portals, datasets, endorsers or ODIN editions, a dataset's portal
+in the dataset's own country, and a source with its retrieval date on every row that is not
+illustrative.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core import Base, enum_column
+from plugins.open_data.provenance import Provenance, sourced_or_illustrative
 
 CHARTER_LAUNCHED = date(2015, 10, 1)
 """The International Open Data Charter was adopted by its first governments at the OGP Global
@@ -54,9 +56,11 @@ class DataPortalPlatform(enum.StrEnum):
 
 
 @strawberry.enum(
-    description="The six thematic categories of high-value datasets (EU Open Data Directive "
-    "2019/1024, Annex I; Implementing Regulation (EU) 2023/138): Geospatial; Earth observation "
-    "and environment; Meteorological; Statistics; Companies and company ownership; Mobility."
+    description="The six thematic categories of high-value datasets of the EU's Open Data "
+    "Directive (Directive (EU) 2019/1024, Annex I; Implementing Regulation (EU) 2023/138): "
+    "Geospatial; Earth observation and environment; Meteorological; Statistics; Companies and "
+    "company ownership; Mobility. They bind public sector bodies of EU member states; elsewhere "
+    "they are used here only as a classification (see `HighValueDataset.euRegulation`)."
 )
 class HighValueDatasetCategory(enum.StrEnum):
     GEOSPATIAL = "GEOSPATIAL"
@@ -67,7 +71,36 @@ class HighValueDatasetCategory(enum.StrEnum):
     MOBILITY = "MOBILITY"
 
 
-class CharterAdopter(Base):
+@strawberry.enum(
+    description="Whether the EU's high-value dataset rules bind the dataset's publisher: "
+    "EU_MEMBER_STATE (Implementing Regulation (EU) 2023/138 applies), EEA_EFTA_STATE (Iceland, "
+    "Liechtenstein, Norway: only as the EEA Agreement incorporates it), or NOT_BOUND (the "
+    "category is used only as a classification)."
+)
+class EuHighValueDatasetScope(enum.StrEnum):
+    EU_MEMBER_STATE = "EU_MEMBER_STATE"
+    EEA_EFTA_STATE = "EEA_EFTA_STATE"
+    NOT_BOUND = "NOT_BOUND"
+
+
+EU_MEMBER_STATES = frozenset(
+    ("AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "IE", "IT",
+     "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "HU")
+)  # fmt: skip
+"""The 27 member states of the European Union (since the United Kingdom left, 31 January 2020)."""
+EEA_EFTA_STATES = frozenset({"IS", "LI", "NO"})
+
+
+def eu_scope(alpha2: str) -> EuHighValueDatasetScope:
+    """Whether the EU's high-value dataset rules bind a country's public sector bodies."""
+    if alpha2 in EU_MEMBER_STATES:
+        return EuHighValueDatasetScope.EU_MEMBER_STATE
+    if alpha2 in EEA_EFTA_STATES:
+        return EuHighValueDatasetScope.EEA_EFTA_STATE
+    return EuHighValueDatasetScope.NOT_BOUND
+
+
+class CharterAdopter(Provenance, Base):
     """One government's adoption of the International Open Data Charter.
 
     A country may have several: its national government and any number of subnational ones
@@ -85,6 +118,7 @@ class CharterAdopter(Base):
             postgresql_where=text("level = 'NATIONAL'"),
         ),
         CheckConstraint(f"adopted_on >= '{CHARTER_LAUNCHED.isoformat()}'", name="after_launch"),
+        sourced_or_illustrative(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,10 +126,33 @@ class CharterAdopter(Base):
     government: Mapped[str] = mapped_column(String(200))
     level: Mapped[OpenDataCharterLevel] = mapped_column(enum_column(OpenDataCharterLevel, "level"))
     adopted_on: Mapped[date]
-    source_url: Mapped[str | None] = mapped_column(String(500))
 
 
-class DataPortal(Base):
+class CharterEndorser(Provenance, Base):
+    """A non-governmental organisation (NGO, company, professional or academic body...) that
+    endorsed the International Open Data Charter: governments adopt it, organisations endorse it.
+    """
+
+    __tablename__ = "open_data_charter_endorsers"
+    __table_args__ = (
+        UniqueConstraint("name"),
+        CheckConstraint(
+            f"endorsed_on IS NULL OR endorsed_on >= '{CHARTER_LAUNCHED.isoformat()}'",
+            name="after_launch",
+        ),
+        sourced_or_illustrative(),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="SET NULL"), index=True
+    )
+    country_id: Mapped[int | None] = mapped_column(ForeignKey("countries.id"))
+    endorsed_on: Mapped[date | None]
+
+
+class DataPortal(Provenance, Base):
     """A government open data portal (national or subnational)."""
 
     __tablename__ = "open_data_portals"
@@ -103,6 +160,7 @@ class DataPortal(Base):
         UniqueConstraint("url"),
         UniqueConstraint("id", "country_id"),  # target of datasets' (portal, country) key
         CheckConstraint("dataset_count IS NULL OR dataset_count >= 0", name="count_not_negative"),
+        sourced_or_illustrative(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -118,8 +176,10 @@ class DataPortal(Base):
     notes: Mapped[str] = mapped_column(String(500), default="")
 
 
-class HighValueDataset(Base):
-    """A high-value dataset and the five openness elements it meets (as ODIN assesses them)."""
+class HighValueDataset(Provenance, Base):
+    """A high-value dataset and the working group's own yes/no checks of five openness criteria
+    on it. Not ODIN's assessment: ODIN scores its openness elements 1, 0.5 or 0 per data category
+    on national statistical offices' websites, not per portal dataset."""
 
     __tablename__ = "open_data_high_value_datasets"
     __table_args__ = (
@@ -133,6 +193,7 @@ class HighValueDataset(Base):
             "last_updated_on IS NULL OR last_updated_on <= checked_on", name="updated_before_check"
         ),
         Index("ix_open_data_high_value_datasets_country_id_category", "country_id", "category"),
+        sourced_or_illustrative(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -154,23 +215,34 @@ class HighValueDataset(Base):
     notes: Mapped[str] = mapped_column(String(500), default="")
 
 
-class OdinScore(Base):
-    """A country's Open Data Inventory (ODIN) scores in one edition, each 0-100."""
+ODIN_SUBSCORES = ("coverage", "openness", "social", "economic", "environmental")
+"""ODIN's subscores besides the overall score: coverage and openness (of all categories), and
+social, economic and environmental statistics (each group of categories), each 0-100."""
+
+
+def _range(column: str) -> CheckConstraint:
+    return CheckConstraint(f"{column} >= 0 AND {column} <= 100", name=f"{column}_range")
+
+
+class OdinScore(Provenance, Base):
+    """A country's Open Data Inventory (ODIN) scores in one edition, each 0-100: the overall score
+    and the subscores Open Data Watch publishes (null when not recorded)."""
 
     __tablename__ = "open_data_odin_scores"
     __table_args__ = (
         UniqueConstraint("country_id", "edition"),
-        CheckConstraint("overall >= 0 AND overall <= 100", name="overall_range"),
-        CheckConstraint("coverage >= 0 AND coverage <= 100", name="coverage_range"),
-        CheckConstraint("openness >= 0 AND openness <= 100", name="openness_range"),
+        *(_range(name) for name in ("overall", *ODIN_SUBSCORES)),
+        sourced_or_illustrative(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"))
     edition: Mapped[str] = mapped_column(String(16))
     overall: Mapped[float]
-    coverage: Mapped[float]
-    openness: Mapped[float]
+    coverage: Mapped[float | None]
+    openness: Mapped[float | None]
+    social: Mapped[float | None]
+    economic: Mapped[float | None]
+    environmental: Mapped[float | None]
     methodology_version: Mapped[str] = mapped_column(String(100))
-    source_url: Mapped[str] = mapped_column(String(500))
     notes: Mapped[str] = mapped_column(String(500), default="")

@@ -15,7 +15,7 @@ import strawberry
 from strawberry.types import Info
 
 from core import UserError, mutation_payload
-from plugins.open_data import services
+from plugins.open_data import endorsements, services
 from plugins.open_data.models import (
     DataPortalPlatform,
     HighValueDatasetCategory,
@@ -26,10 +26,14 @@ from plugins.open_data.types import (
     HighValueDataset,
     OdinScore,
     OpenDataCharterAdopter,
+    OpenDataCharterEndorser,
 )
 
 REPLACE = "Correct the record already stored under the same key instead of failing."
 COUNTRY = "ISO 3166-1 alpha-2 or alpha-3 code of an OGP country."
+SOURCE_URL = "The publisher's page the values were read from; required unless illustrative."
+RETRIEVED_ON = "When they were read there (not in the future); required unless illustrative."
+ILLUSTRATIVE = "Made-up or unverified values (demo data, examples); default false."
 
 
 def _given(value: Any) -> Any:
@@ -45,13 +49,44 @@ class CharterAdoptionRecordInput:
     government: str = strawberry.field(description="e.g. 'Government of Uruguay', 'Montevideo'.")
     level: OpenDataCharterLevel
     adopted_on: date = strawberry.field(description="Not before October 2015.")
-    source_url: str | None = strawberry.field(default=None, description="Evidence of adoption.")
+    source_url: str | None = strawberry.field(
+        default=None, description="Evidence of adoption. " + SOURCE_URL
+    )
+    retrieved_on: date | None = strawberry.field(default=None, description=RETRIEVED_ON)
+    illustrative: bool = strawberry.field(default=False, description=ILLUSTRATIVE)
     replace: bool = strawberry.field(default=False, description=REPLACE)
 
 
 @strawberry.type
 class CharterAdoptionPayload:
     adopter: OpenDataCharterAdopter | None
+    user_errors: list[UserError]
+
+
+@strawberry.input(
+    description="An organisation's endorsement of the International Open Data Charter (NGOs, "
+    "companies, professional bodies: governments adopt it, with charterAdoptionRecord)."
+)
+class CharterEndorsementRecordInput:
+    name: str = strawberry.field(description="The organisation's name; one endorsement per name.")
+    organization_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The Organization, when it is one of ours."
+    )
+    country: str | None = strawberry.field(
+        default=None, description="Where it is based (default: the organisation's). " + COUNTRY
+    )
+    endorsed_on: date | None = strawberry.field(
+        default=None, description="Not before October 2015, not in the future."
+    )
+    source_url: str | None = strawberry.field(default=None, description=SOURCE_URL)
+    retrieved_on: date | None = strawberry.field(default=None, description=RETRIEVED_ON)
+    illustrative: bool = strawberry.field(default=False, description=ILLUSTRATIVE)
+    replace: bool = strawberry.field(default=False, description=REPLACE)
+
+
+@strawberry.type
+class CharterEndorsementPayload:
+    endorser: OpenDataCharterEndorser | None
     user_errors: list[UserError]
 
 
@@ -67,6 +102,9 @@ class DataPortalRecordInput:
         default=None, description="When the count and API were checked."
     )
     notes: str | None = None
+    source_url: str | None = strawberry.field(default=None, description=SOURCE_URL)
+    retrieved_on: date | None = strawberry.field(default=None, description=RETRIEVED_ON)
+    illustrative: bool = strawberry.field(default=False, description=ILLUSTRATIVE)
 
 
 @strawberry.input(description="Fields left out stay as they are.")
@@ -79,6 +117,9 @@ class DataPortalUpdateInput:
     dataset_count: int | None = strawberry.UNSET
     checked_on: date | None = strawberry.UNSET
     notes: str | None = strawberry.UNSET
+    source_url: str | None = strawberry.UNSET
+    retrieved_on: date | None = strawberry.UNSET
+    illustrative: bool | None = strawberry.UNSET
 
 
 @strawberry.type
@@ -87,7 +128,10 @@ class DataPortalPayload:
     user_errors: list[UserError]
 
 
-@strawberry.input(description="A high-value dataset and the openness elements it meets.")
+@strawberry.input(
+    description="A dataset of an EU high-value category and the working group's own yes/no "
+    "checks of five openness criteria on it (not ODIN's assessment)."
+)
 class DatasetRecordInput:
     country: str = strawberry.field(description=COUNTRY)
     title: str
@@ -107,6 +151,9 @@ class DatasetRecordInput:
         default=None, description="Last update by the publisher; not after checkedOn."
     )
     notes: str | None = None
+    source_url: str | None = strawberry.field(default=None, description=SOURCE_URL)
+    retrieved_on: date | None = strawberry.field(default=None, description=RETRIEVED_ON)
+    illustrative: bool = strawberry.field(default=False, description=ILLUSTRATIVE)
     replace: bool = strawberry.field(default=False, description=REPLACE)
 
 
@@ -121,16 +168,36 @@ class DatasetPayload:
 )
 class OdinScoreRecordInput:
     country: str = strawberry.field(description=COUNTRY)
-    edition: str = strawberry.field(description="e.g. '2017' or '2022/23'.")
+    edition: str = strawberry.field(
+        description="One of ODIN's rounds: 2015, 2016, 2017, 2018/19, 2020/21, 2022/23, 2024/25 "
+        "(then every two years)."
+    )
     score: float = strawberry.field(description="ODIN overall score, 0-100.")
-    coverage: float = strawberry.field(description="ODIN coverage subscore, 0-100.")
-    openness: float = strawberry.field(description="ODIN openness subscore, 0-100.")
+    coverage: float | None = strawberry.field(
+        default=None, description="ODIN coverage subscore, 0-100."
+    )
+    openness: float | None = strawberry.field(
+        default=None, description="ODIN openness subscore, 0-100."
+    )
+    social: float | None = strawberry.field(
+        default=None, description="ODIN social statistics subscore, 0-100."
+    )
+    economic: float | None = strawberry.field(
+        default=None, description="ODIN economic and financial statistics subscore, 0-100."
+    )
+    environmental: float | None = strawberry.field(
+        default=None, description="ODIN environmental statistics subscore, 0-100."
+    )
     methodology_version: str | None = strawberry.field(
         default=None, description="Default 'ODIN <edition>'."
     )
-    source_url: str | None = strawberry.field(
-        default=None, description=f"Default {services.ODIN_SOURCE_URL}."
+    source_url: str | None = strawberry.field(default=None, description=SOURCE_URL)
+    retrieved_on: date | None = strawberry.field(
+        default=None,
+        description="When the scores were read (Open Data Watch revises published editions: "
+        "record the revision with replace: true and its date). " + RETRIEVED_ON,
     )
+    illustrative: bool = strawberry.field(default=False, description=ILLUSTRATIVE)
     notes: str | None = None
     replace: bool = strawberry.field(default=False, description=REPLACE)
 
@@ -154,6 +221,21 @@ async def charter_adoption_record(
         lambda conn: services.record_adoption(conn, data),
         CharterAdoptionPayload,
         adopter=OpenDataCharterAdopter,
+    )
+
+
+@strawberry.mutation(
+    description="Record an organisation's endorsement of the International Open Data Charter."
+)
+async def charter_endorsement_record(
+    info: Info, input: CharterEndorsementRecordInput
+) -> CharterEndorsementPayload:
+    data = endorsements.Endorsement(**vars(input))
+    return await mutation_payload(
+        info,
+        lambda conn: endorsements.record_endorsement(conn, data),
+        CharterEndorsementPayload,
+        endorser=OpenDataCharterEndorser,
     )
 
 
@@ -206,6 +288,7 @@ async def odin_score_record(info: Info, input: OdinScoreRecordInput) -> OdinScor
 
 MUTATION_FIELDS = [
     charter_adoption_record,
+    charter_endorsement_record,
     data_portal_record,
     data_portal_update,
     dataset_record,

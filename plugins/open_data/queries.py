@@ -16,6 +16,7 @@ from plugins.open_data.loaders import (
     adopters_by_id,
     columns,
     datasets_by_id,
+    endorsers_by_id,
     load_portals,
     odin_scores_by_id,
 )
@@ -24,7 +25,13 @@ from plugins.open_data.models import (
     HighValueDatasetCategory,
     OpenDataCharterLevel,
 )
-from plugins.open_data.types import DataPortal, HighValueDataset, OdinScore, OpenDataCharterAdopter
+from plugins.open_data.types import (
+    DataPortal,
+    HighValueDataset,
+    OdinScore,
+    OpenDataCharterAdopter,
+    OpenDataCharterEndorser,
+)
 
 
 @strawberry.input(description="Narrow the list of Charter adopters; all given conditions apply.")
@@ -70,6 +77,18 @@ async def open_data_charter_adopters(
         stmt = stmt.where(tables.CharterAdopter.level == f.level)
     order_by = (tables.CharterAdopter.adopted_on, tables.CharterAdopter.id)
     return await query_page(info, stmt, order_by, OpenDataCharterAdopter, first=first, after=after)
+
+
+@strawberry.field(
+    description="Organisations that endorsed the Open Data Charter (governments adopt it: "
+    "`openDataCharterAdopters`), by name."
+)
+async def open_data_charter_endorsers(
+    info: Info, first: int = 20, after: str | None = None
+) -> Connection[OpenDataCharterEndorser]:
+    stmt = columns(tables.CharterEndorser)
+    order_by = (tables.CharterEndorser.name, tables.CharterEndorser.id)
+    return await query_page(info, stmt, order_by, OpenDataCharterEndorser, first=first, after=after)
 
 
 @strawberry.field(name="dataPortals", description="Government open data portals, by name.")
@@ -142,6 +161,7 @@ async def odin_scores_query(
 
 QUERY_FIELDS = [
     open_data_charter_adopters,
+    open_data_charter_endorsers,
     data_portals_query,
     high_value_datasets_query,
     odin_scores_query,
@@ -150,6 +170,7 @@ QUERY_FIELDS = [
 # The `ogp_wg_node_loaders` hook: each loader returns one object or None per pk, in order.
 NODE_LOADERS = {
     OpenDataCharterAdopter: adopters_by_id,
+    OpenDataCharterEndorser: endorsers_by_id,
     HighValueDataset: datasets_by_id,
     DataPortal: load_portals,  # the loader `HighValueDataset.portal` already uses
     OdinScore: odin_scores_by_id,

@@ -29,12 +29,16 @@ from plugins.open_data import models as tables
 from plugins.open_data.models import (
     CHARTER_LAUNCHED,
     ODIN_SCALE_MAX,
+    ODIN_SUBSCORES,
     HighValueDatasetCategory,
     OpenDataCharterLevel,
 )
+from plugins.open_data.provenance import check_provenance, constraint_error
 
 ODIN_SOURCE_URL = "https://odin.opendatawatch.com"
-ODIN_EDITION = re.compile(r"([0-9]{4})(?:/([0-9]{2}))?")  # fullmatch; ASCII digits only
+ODIN_ROUNDS = ("2015", "2016", "2017", "2018/19", "2020/21", "2022/23", "2024/25")
+"""ODIN's published rounds (editions); since 2018/19 each covers two years, every two years."""
+ODIN_EDITION = re.compile(r"([0-9]{4})/([0-9]{2})")  # fullmatch; ASCII digits only
 
 # Constraint name -> the user error of a concurrent write that slips past the checks (the
 # plugin's `ogp_wg_constraint_errors` hook).
@@ -58,6 +62,20 @@ CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
         "the country's ODIN scores for this edition are already recorded",
         "edition",
     ),
+    "uq_open_data_charter_endorsers_name": ConstraintError(
+        "DUPLICATE_ENDORSEMENT", "this organisation's endorsement is already recorded", "name"
+    ),
+    **{
+        name: error
+        for table in (
+            "open_data_charter_adopters",
+            "open_data_charter_endorsers",
+            "open_data_portals",
+            "open_data_high_value_datasets",
+            "open_data_odin_scores",
+        )
+        for name, error in constraint_error(table).items()
+    },
 }
 
 UNSET: Any = object()
@@ -100,7 +118,20 @@ class Adoption:
     level: OpenDataCharterLevel
     adopted_on: date
     source_url: str | None = None
+    retrieved_on: date | None = None
+    illustrative: bool = False
     replace: bool = False
+
+
+def _provenance(data: Any, check: UserErrors) -> dict[str, Any]:
+    """The three provenance values of an input (checked), as stored."""
+    values = {
+        "source_url": data.source_url,
+        "retrieved_on": data.retrieved_on,
+        "illustrative": data.illustrative,
+    }
+    values["source_url"] = check_provenance(values, check, date.today())
+    return values
 
 
 async def record_adoption(conn: AsyncConnection, data: Adoption) -> Any:
@@ -112,7 +143,7 @@ async def record_adoption(conn: AsyncConnection, data: Adoption) -> Any:
             "the International Open Data Charter was first adopted in October 2015",
             "adoptedOn",
         )
-    check.url(data.source_url, "sourceUrl")
+    provenance = _provenance(data, check)
     country_id = await check.country(conn, data.country)
     check.raise_if_any()
 
@@ -151,7 +182,7 @@ async def record_adoption(conn: AsyncConnection, data: Adoption) -> Any:
         "government": government,
         "level": data.level,
         "adopted_on": data.adopted_on,
-        "source_url": data.source_url and data.source_url.strip(),
+        **provenance,
     }
     return await _save(conn, adopter, existing, values)
 
@@ -170,10 +201,17 @@ class PortalChanges:
     has_api: Any = UNSET
     checked_on: Any = UNSET
     notes: Any = UNSET
+    source_url: Any = UNSET
+    retrieved_on: Any = UNSET
+    illustrative: Any = UNSET
 
-    def validate(self, check: UserErrors) -> None:
+    def validate(self, check: UserErrors, stored: dict[str, Any] | None = None) -> None:
+        """Check the given fields; the provenance rule on them merged over `stored` (a row's
+        values, for an update)."""
         given = self.values()
-        for name in ("name", "url", "platform", "has_api"):
+        merged = {"illustrative": False, **(stored or {}), **given}
+        check_provenance(merged, check, date.today())
+        for name in ("name", "url", "platform", "has_api", "illustrative"):
             if name in given and given[name] is None:
                 field = _camel(name)
                 check.add("REQUIRED", f"{field} cannot be null", field)
@@ -185,7 +223,7 @@ class PortalChanges:
     def values(self) -> dict[str, Any]:
         out = {f.name: getattr(self, f.name) for f in fields(self)}
         out = {name: value for name, value in out.items() if value is not UNSET}
-        for name in ("name", "url"):
+        for name in ("name", "url", "source_url"):
             if isinstance(out.get(name), str):
                 out[name] = out[name].strip()
         if "notes" in out and out["notes"] is None:
@@ -212,7 +250,7 @@ async def record_portal(conn: AsyncConnection, country: str, changes: PortalChan
     changes.validate(check)
     country_id = await check.country(conn, country)
     check.raise_if_any()
-    values = {"notes": ""} | changes.values()
+    values = {"notes": "", "illustrative": False} | changes.values()
     await _portal_url_taken(conn, values["url"])
     return await _save(conn, tables.DataPortal, None, {"country_id": country_id, **values})
 
@@ -221,7 +259,7 @@ async def update_portal(conn: AsyncConnection, portal_id: str, changes: PortalCh
     portal = tables.DataPortal
     row = await row_by_id(conn, portal, portal_id, "DataPortal", for_update=False)
     check = UserErrors()
-    changes.validate(check)
+    changes.validate(check, row._asdict())
     check.raise_if_any()
     values = changes.values()
     if "url" in values:
@@ -250,12 +288,16 @@ class Dataset:
     licence: str | None = None
     last_updated_on: date | None = None
     notes: str | None = None
+    source_url: str | None = None
+    retrieved_on: date | None = None
+    illustrative: bool = False
     replace: bool = False
 
 
 async def record_dataset(conn: AsyncConnection, data: Dataset) -> Any:
     check = UserErrors()
     check.text(data.title, "title", 300)
+    provenance = _provenance(data, check)
     check.url(data.url, "url")
     check.text(data.licence, "licence", 200, required=False)
     check.text(data.notes, "notes", 500, required=False)
@@ -304,6 +346,7 @@ async def record_dataset(conn: AsyncConnection, data: Dataset) -> Any:
         "checked_on": data.checked_on,
         "last_updated_on": data.last_updated_on,
         "notes": data.notes or "",
+        **provenance,
     }
     return await _save(conn, dataset, existing, values)
 
@@ -311,13 +354,17 @@ async def record_dataset(conn: AsyncConnection, data: Dataset) -> Any:
 # --- ODIN scores ---------------------------------------------------------------------------------
 
 
-def valid_edition(edition: str) -> bool:
-    """ODIN editions are a year ('2017') or two consecutive years ('2022/23')."""
+def valid_edition(edition: str, this_year: int | None = None) -> bool:
+    """ODIN's rounds (`ODIN_ROUNDS`), or a later biennial one ('2026/27': an even first year
+    after 2024, the next year second) that has begun (its first year is not after this year)."""
+    if edition in ODIN_ROUNDS:
+        return True
     match = ODIN_EDITION.fullmatch(edition)
     if match is None:
         return False
-    first, second = match.groups()
-    return second is None or int(second) == (int(first) + 1) % 100
+    first, second = int(match[1]), int(match[2])
+    this_year = date.today().year if this_year is None else this_year
+    return 2024 < first <= this_year and first % 2 == 0 and second == (first + 1) % 100
 
 
 @dataclass
@@ -325,27 +372,38 @@ class Odin:
     country: str
     edition: str
     score: float
-    coverage: float
-    openness: float
+    coverage: float | None = None
+    openness: float | None = None
+    social: float | None = None
+    economic: float | None = None
+    environmental: float | None = None
     methodology_version: str | None = None
     source_url: str | None = None
+    retrieved_on: date | None = None
+    illustrative: bool = False
     notes: str | None = None
     replace: bool = False
 
 
 async def record_odin(conn: AsyncConnection, data: Odin) -> Any:
+    """Record a country's ODIN scores for an edition; with `replace`, the scores as revised by
+    Open Data Watch (with the new retrieval date)."""
     check = UserErrors()
     edition = data.edition.strip()
     if not valid_edition(edition):
+        rounds = ", ".join(ODIN_ROUNDS)
         check.add(
             "INVALID_EDITION",
-            f"an ODIN edition is a year or two consecutive years ('2022/23'), got {edition!r}",
+            f"an ODIN edition is one of its rounds ({rounds}, then every two years), "
+            f"got {edition!r}",
             "edition",
         )
-    for name in ("score", "coverage", "openness"):
-        _score(check, getattr(data, name), name)
+    for name in ("score", *ODIN_SUBSCORES):
+        value = getattr(data, name)
+        if value is not None:
+            _score(check, value, name)
     check.text(data.methodology_version, "methodologyVersion", 100)
-    check.url(data.source_url, "sourceUrl")
+    provenance = _provenance(data, check)
     check.text(data.notes, "notes", 500, required=False)
     country_id = await check.country(conn, data.country)
     check.raise_if_any()
@@ -363,10 +421,9 @@ async def record_odin(conn: AsyncConnection, data: Odin) -> Any:
         "country_id": country_id,
         "edition": edition,
         "overall": data.score,
-        "coverage": data.coverage,
-        "openness": data.openness,
+        **{name: getattr(data, name) for name in ODIN_SUBSCORES},
         "methodology_version": (data.methodology_version or f"ODIN {edition}").strip(),
-        "source_url": (data.source_url or ODIN_SOURCE_URL).strip(),
         "notes": data.notes or "",
+        **provenance,
     }
     return await _save(conn, odin, existing, values)

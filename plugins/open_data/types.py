@@ -12,12 +12,15 @@ from typing import Any, ClassVar
 
 import strawberry
 
-from core import Connection, from_row, load_countries, relation, types
+from core import Connection, from_row, load_countries, load_organizations, relation, types
+from plugins.open_data import provenance
 from plugins.open_data.loaders import (
     load_charter_by_country,
     load_datasets_by_portal,
+    load_eu_scope_by_country,
     load_group_adopters,
     load_group_datasets,
+    load_group_endorsers,
     load_group_odin,
     load_group_portals,
     load_odin_by_country,
@@ -27,8 +30,15 @@ from plugins.open_data.loaders import (
 from plugins.open_data.models import (
     ODIN_SCALE_MAX,
     DataPortalPlatform,
+    EuHighValueDatasetScope,
     HighValueDatasetCategory,
     OpenDataCharterLevel,
+)
+
+ODIN_URL = "https://odin.opendatawatch.com"
+GROUP_CHECK = (
+    "The working group's own yes/no check of the dataset, not ODIN's assessment (ODIN scores "
+    "openness 1, 0.5 or 0 per data category on national statistical offices' websites)."
 )
 
 # https://opendatacharter.org/principles/ (in the Charter's order)
@@ -52,10 +62,42 @@ class OpenDataCharterAdopter(types.Node):
     government: str = strawberry.field(description="e.g. 'Government of Uruguay', 'Montevideo'.")
     level: OpenDataCharterLevel
     adopted_on: date
-    source_url: str | None = strawberry.field(description="Evidence of the adoption.")
+    source_url: str | None = strawberry.field(
+        description="Evidence of the adoption. " + provenance.SOURCE_URL
+    )
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE)
 
     @relation(load_countries, key="country_pk")
     def country(self) -> types.Country: ...
+
+
+@strawberry.type(
+    description="A non-governmental organisation (NGO, company, professional or academic body) "
+    "that endorsed the International Open Data Charter. Governments adopt the Charter "
+    "(`OpenDataCharterAdopter`); organisations endorse it."
+)
+class OpenDataCharterEndorser(types.Node):
+    node_type: ClassVar[str] = "OpenDataCharterEndorser"
+    organization_pk: strawberry.Private[int | None]
+    country_pk: strawberry.Private[int | None]
+    name: str
+    endorsed_on: date | None = strawberry.field(
+        description="When it endorsed the Charter, if known."
+    )
+    source_url: str | None = strawberry.field(description=provenance.SOURCE_URL)
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE)
+
+    @relation(
+        load_organizations,
+        key="organization_pk",
+        description="The organisation, if it is one of ours.",
+    )
+    def organization(self) -> types.Organization | None: ...
+
+    @relation(load_countries, key="country_pk", description="Where it is based, if recorded.")
+    def country(self) -> types.Country | None: ...
 
 
 @strawberry.type(
@@ -82,7 +124,11 @@ class OpenDataCharterAdoption:
         )
 
 
-@strawberry.type(description="A high-value dataset and its openness.")
+@strawberry.type(
+    description="A dataset of one of the EU's high-value categories, and the working group's own "
+    "yes/no checks of five openness criteria on it (modelled on ODIN's openness elements, but not "
+    "ODIN's assessment, which scores data categories on statistical offices' websites)."
+)
 class HighValueDataset(types.Node):
     node_type: ClassVar[str] = "HighValueDataset"
     country_pk: strawberry.Private[int]
@@ -90,23 +136,41 @@ class HighValueDataset(types.Node):
     title: str
     category: HighValueDatasetCategory
     url: str = strawberry.field(description="The dataset's landing page.")
-    machine_readable: bool = strawberry.field(description="Openness element: machine-readable.")
+    machine_readable: bool = strawberry.field(description="Machine-readable. " + GROUP_CHECK)
     non_proprietary_format: bool = strawberry.field(
-        description="Openness element: available in a non-proprietary format."
+        description="Available in a non-proprietary format. " + GROUP_CHECK
     )
-    metadata_available: bool = strawberry.field(description="Openness element: metadata.")
-    download_or_api: bool = strawberry.field(
-        description="Openness element: bulk download or an API."
-    )
+    metadata_available: bool = strawberry.field(description="Has metadata. " + GROUP_CHECK)
+    download_or_api: bool = strawberry.field(description="Bulk download or an API. " + GROUP_CHECK)
     open_licence: bool = strawberry.field(
-        description="Openness element: an open licence or terms of use allowing reuse."
+        description="An open licence or terms of use allowing reuse. " + GROUP_CHECK
     )
     licence: str | None = strawberry.field(description="e.g. 'CC BY 4.0'.")
-    checked_on: date = strawberry.field(description="When the openness elements were checked.")
+    checked_on: date = strawberry.field(description="When the group checked the five criteria.")
     last_updated_on: date | None = strawberry.field(description="Last update by the publisher.")
     notes: str
+    source_url: str | None = strawberry.field(description=provenance.SOURCE_URL)
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE)
 
-    @strawberry.field(description="How many of the five openness elements it meets (0-5).")
+    @strawberry.field(
+        description="Who assessed the five openness criteria: always the working group's own "
+        "check (`WORKING_GROUP`), never ODIN."
+    )
+    def openness_checked_by(self) -> str:
+        return "WORKING_GROUP"
+
+    @relation(
+        load_eu_scope_by_country,
+        key="country_pk",
+        description="Whether the EU's high-value dataset rules bind the dataset's publisher "
+        "(by its country); elsewhere the category is only a classification.",
+    )
+    def eu_regulation(self) -> EuHighValueDatasetScope: ...
+
+    @strawberry.field(
+        description="How many of the five criteria it meets (0-5), by the group's checks."
+    )
     def openness_elements_met(self) -> int:
         return sum(
             (
@@ -118,7 +182,7 @@ class HighValueDataset(types.Node):
             )
         )
 
-    @strawberry.field(description="Meets all five openness elements.")
+    @strawberry.field(description="Meets all five criteria, by the group's checks.")
     def fully_open(self) -> bool:
         return self.openness_elements_met() == 5
 
@@ -142,6 +206,9 @@ class DataPortal(types.Node):
     has_api: bool = strawberry.field(description="Offers an API to query its catalogue or data.")
     checked_on: date | None = strawberry.field(description="When the count and API were checked.")
     notes: str
+    source_url: str | None = strawberry.field(description=provenance.SOURCE_URL)
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE)
 
     @relation(load_countries, key="country_pk")
     def country(self) -> types.Country: ...
@@ -152,19 +219,40 @@ class DataPortal(types.Node):
 
 @strawberry.type(
     description="A country's Open Data Inventory (ODIN) scores in one edition, by Open Data "
-    "Watch. `score` is the ODIN overall score; all three are 0-100.",
+    "Watch, as published when retrieved (Open Data Watch revises published editions). `score` is "
+    "the ODIN overall score; the subscores are null when not recorded; all are 0-100. ODIN scores "
+    "the data on national statistical offices' websites, per data category: each coverage and "
+    "openness element 1, 0.5 or 0.",
 )
 class OdinScore(types.Node, types.Assessment):
     node_type: ClassVar[str] = "OdinScore"
     country_pk: strawberry.Private[int]
-    coverage: float = strawberry.field(description="ODIN coverage subscore, 0-100.")
-    openness: float = strawberry.field(description="ODIN openness subscore, 0-100.")
+    coverage: float | None = strawberry.field(description="ODIN coverage subscore, 0-100.")
+    openness: float | None = strawberry.field(description="ODIN openness subscore, 0-100.")
+    social: float | None = strawberry.field(
+        description="ODIN subscore of the social statistics categories, 0-100."
+    )
+    economic: float | None = strawberry.field(
+        description="ODIN subscore of the economic and financial statistics categories, 0-100."
+    )
+    environmental: float | None = strawberry.field(
+        description="ODIN subscore of the environmental statistics categories, 0-100."
+    )
     notes: str
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE)
 
     @classmethod
     def from_row(cls, row: Any) -> OdinScore:
-        """`score` is ODIN's overall score; the others read their columns."""
-        return from_row(cls, row, score=row.overall, scale_max=ODIN_SCALE_MAX)
+        """`score` is ODIN's overall score; `sourceUrl` (required of an Assessment) is ODIN's
+        site for a row without a source of its own; the others read their columns."""
+        return from_row(
+            cls,
+            row,
+            score=row.overall,
+            scale_max=ODIN_SCALE_MAX,
+            source_url=row.source_url or ODIN_URL,
+        )
 
     @relation(load_countries, key="country_pk")
     def country(self) -> types.Country: ...
@@ -201,6 +289,13 @@ class OpenDataGroup(types.WorkingGroup):
         description="Charter adopters in the group's countries, earliest first.",
     )
     def charter_adopters(self) -> list[OpenDataCharterAdopter]: ...
+
+    @relation(
+        load_group_endorsers,
+        default=[],
+        description="Charter endorsers among the group's anchor and member organisations, by name.",
+    )
+    def charter_endorsers(self) -> list[OpenDataCharterEndorser]: ...
 
     @relation(load_group_portals, description="Data portals of the group's countries, by name.")
     def data_portals(self, first: int = 20, after: str | None = None) -> Connection[DataPortal]: ...

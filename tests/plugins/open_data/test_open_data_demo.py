@@ -10,13 +10,14 @@ from core.db import Database
 from core.testing import seed_demo
 from plugins.open_data.models import (
     CharterAdopter,
+    CharterEndorser,
     DataPortal,
     HighValueDataset,
     OdinScore,
     OpenDataCharterLevel,
 )
 
-TABLES = (CharterAdopter, DataPortal, HighValueDataset, OdinScore)
+TABLES = (CharterAdopter, CharterEndorser, DataPortal, HighValueDataset, OdinScore)
 
 
 async def _counts(db: Database) -> list[int]:
@@ -51,6 +52,7 @@ async def test_demo_keeps_a_national_adopter_migrated_under_another_name(demo_db
                     government="Government of United Kingdom",
                     level=OpenDataCharterLevel.NATIONAL,
                     adopted_on=date(2015, 10, 28),
+                    illustrative=True,  # as migrated rows are (no retrieval date)
                 )
             )
         await seed_demo(demo_db)

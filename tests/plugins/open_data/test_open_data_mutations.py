@@ -13,7 +13,13 @@ from sqlalchemy.exc import IntegrityError
 from core.db import Database
 from core.plugins import make_plugin_manager
 from core.testing import GraphQLClient, settings_for
-from plugins.open_data.models import CharterAdopter, DataPortal, HighValueDataset, OdinScore
+from plugins.open_data.models import (
+    CharterAdopter,
+    CharterEndorser,
+    DataPortal,
+    HighValueDataset,
+    OdinScore,
+)
 
 ERRORS = "userErrors { code message field }"
 
@@ -82,6 +88,7 @@ ADOPTER = {
     "government": "Government of New Zealand",
     "level": "NATIONAL",
     "adoptedOn": "2017-03-01",
+    "illustrative": True,
 }
 
 
@@ -95,7 +102,8 @@ async def test_charter_adoption_record_and_replace(client: GraphQLClient) -> Non
         client,
         ADOPTION,
         {"country": "NZL", "government": "  Wellington  ", "level": "SUBNATIONAL",
-         "adoptedOn": "2018-05-01", "sourceUrl": "https://example.org/wellington"},
+         "adoptedOn": "2018-05-01", "sourceUrl": "https://example.org/wellington",
+         "retrievedOn": "2024-01-02"},
     )  # fmt: skip
     assert city["userErrors"] == [] and city["adopter"]["government"] == "Wellington"
 
@@ -154,6 +162,7 @@ PORTAL = {
     "hasApi": True,
     "datasetCount": 120,
     "checkedOn": "2024-05-01",
+    "illustrative": True,
 }
 
 
@@ -255,6 +264,7 @@ DATASET_INPUT = {
     "checkedOn": "2024-06-10",
     "lastUpdatedOn": "2024-06-01",
     "licence": "Open Government Licence v3.0",
+    "illustrative": True,
 }
 
 
@@ -315,6 +325,7 @@ ODIN_INPUT = {
     "score": 55.5,
     "coverage": 50,
     "openness": 61.2,
+    "illustrative": True,
 }
 
 
@@ -406,7 +417,8 @@ async def test_constraints_map_to_the_same_codes(demo_db: str) -> None:
         ).scalar_one()
     await db.dispose()
 
-    adopter = {"country_id": mx, "level": "SUBNATIONAL", "adopted_on": date(2016, 1, 1)}
+    adopter = {"country_id": mx, "level": "SUBNATIONAL", "adopted_on": date(2016, 1, 1),
+               "illustrative": True}  # fmt: skip
     assert await _violation(demo_db, CharterAdopter, adopter | {"government": "Xalapa"}) == (
         "DUPLICATE_ADOPTION"
     )
@@ -416,7 +428,7 @@ async def test_constraints_map_to_the_same_codes(demo_db: str) -> None:
     assert await _violation(demo_db, CharterAdopter, early) == "CONSTRAINT_VIOLATION"
 
     portal = {"country_id": mx, "name": "x", "url": "https://datos.gob.mx", "platform": "CKAN",
-              "has_api": True, "notes": ""}  # fmt: skip
+              "has_api": True, "notes": "", "illustrative": True}  # fmt: skip
     assert await _violation(demo_db, DataPortal, portal) == "DUPLICATE_PORTAL"
     negative = portal | {"url": "https://new.example.org", "dataset_count": -1}
     assert await _violation(demo_db, DataPortal, negative) == "CONSTRAINT_VIOLATION"
@@ -425,13 +437,28 @@ async def test_constraints_map_to_the_same_codes(demo_db: str) -> None:
                "url": "https://www.inegi.org.mx/programas/ccpv/2020/", "machine_readable": True,
                "non_proprietary_format": True, "metadata_available": True,
                "download_or_api": True, "open_licence": True, "checked_on": date(2024, 1, 1),
-               "notes": ""}  # fmt: skip
+               "notes": "", "illustrative": True}  # fmt: skip
     assert await _violation(demo_db, HighValueDataset, dataset) == "DUPLICATE_DATASET"
     late = dataset | {"url": "https://new.example.org", "last_updated_on": date(2024, 1, 2)}
     assert await _violation(demo_db, HighValueDataset, late) == "CONSTRAINT_VIOLATION"
 
     odin = {"country_id": mx, "edition": "2020/21", "overall": 1, "coverage": 1, "openness": 1,
-            "methodology_version": "x", "source_url": "https://x.org", "notes": ""}  # fmt: skip
+            "methodology_version": "x", "source_url": "https://x.org", "notes": "",
+            "illustrative": True}  # fmt: skip
     assert await _violation(demo_db, OdinScore, odin) == "DUPLICATE_ODIN_SCORE"
     out_of_range = odin | {"edition": "2030", "openness": 100.5}
     assert await _violation(demo_db, OdinScore, out_of_range) == "CONSTRAINT_VIOLATION"
+    for name in ("social", "economic", "environmental"):
+        wrong = odin | {"edition": "2030", name: -0.5}
+        assert await _violation(demo_db, OdinScore, wrong) == "CONSTRAINT_VIOLATION"
+
+    # A row that is not illustrative carries its source and retrieval date, whatever writes it.
+    unsourced = {"illustrative": False, "source_url": "https://x.org", "retrieved_on": None}
+    for model, values in (
+        (CharterAdopter, adopter | {"government": "Tlaxcala"}),
+        (DataPortal, portal | {"url": "https://new.example.org"}),
+        (HighValueDataset, dataset | {"url": "https://new.example.org"}),
+        (OdinScore, odin | {"edition": "2030"}),
+        (CharterEndorser, {"name": "An NGO"}),
+    ):
+        assert await _violation(demo_db, model, values | unsourced) == "SOURCE_REQUIRED"

@@ -42,7 +42,7 @@ async def test_country_portals_and_odin_scores(client: GraphQLClient) -> None:
     assert gb["dataPortals"][0]["platform"] == "CKAN"
     assert "Illustrative" in gb["dataPortals"][0]["notes"]
     mx_editions = [s["edition"] for s in by_code["MX"]["odinScores"]]
-    assert mx_editions == ["2022/23", "2020/21"]  # latest first
+    assert mx_editions == ["2022/23", "2020/21", "2016"]  # latest first
     assert by_code["MX"]["odinScores"][0]["scaleMax"] == 100
     assert by_code["NO"]["dataPortals"] == [] and by_code["NO"]["odinScores"] == []
 
@@ -181,13 +181,13 @@ async def test_high_value_datasets_query(client: GraphQLClient) -> None:
 
 async def test_odin_scores_query(client: GraphQLClient) -> None:
     everything = await _all_pages(client, "odinScores", "edition country { name }")
-    assert len(everything) == 6
+    assert len(everything) == 8
     names = [s["country"]["name"] for s in everything]
     assert names == sorted(names)  # by country name, then edition
     latest = await _all_pages(client, "odinScores", "edition", filter='{edition: "2022/23"}')
     assert len(latest) == 5
     mx = await _all_pages(client, "odinScores", "edition", filter='{country: "MEX"}')
-    assert [s["edition"] for s in mx] == ["2020/21", "2022/23"]
+    assert [s["edition"] for s in mx] == ["2016", "2020/21", "2022/23"]
     one = await _all_pages(
         client, "odinScores", "score", filter='{country: "MX", edition: "2020/21"}'
     )
@@ -232,7 +232,7 @@ async def test_disabling_the_plugin_removes_its_schema_and_keeps_its_data(
         '{ country(code: "MX") { openDataCharter { level } } odinScores { totalCount } }'
     )
     assert data["country"]["openDataCharter"]["level"] == "NATIONAL"
-    assert data["odinScores"]["totalCount"] == 6
+    assert data["odinScores"]["totalCount"] == 8
 
 
 COUNTRY_PAGE = """{ countries { code
@@ -263,7 +263,8 @@ async def test_statements_do_not_grow_with_rows(client: GraphQLClient) -> None:
             """mutation($input: DataPortalRecordInput!) { dataPortalRecord(input: $input) {
                  dataPortal { id } } }""",
             {"input": {"country": code, "name": f"Portal {code}", "platform": "OTHER",
-                       "url": f"https://data.{code.lower()}.example.org", "hasApi": False}},
+                       "url": f"https://data.{code.lower()}.example.org", "hasApi": False,
+                       "illustrative": True}},
         )  # fmt: skip
         await client.execute(
             """mutation($input: DatasetRecordInput!) { datasetRecord(input: $input) {
@@ -273,13 +274,13 @@ async def test_statements_do_not_grow_with_rows(client: GraphQLClient) -> None:
                        "portalId": portal["dataPortalRecord"]["dataPortal"]["id"],
                        "machineReadable": True, "nonProprietaryFormat": True,
                        "metadataAvailable": True, "downloadOrApi": True, "openLicence": True,
-                       "checkedOn": "2024-01-01"}},
+                       "checkedOn": "2024-01-01", "illustrative": True}},
         )  # fmt: skip
         await client.execute(
             """mutation($input: OdinScoreRecordInput!) { odinScoreRecord(input: $input) {
                  userErrors { code } } }""",
             {"input": {"country": code, "edition": "2024/25", "score": 50, "coverage": 50,
-                       "openness": 50}},
+                       "openness": 50, "illustrative": True}},
         )  # fmt: skip
     assert await _statements(client, COUNTRY_PAGE) == country_page
     assert await _statements(client, GROUP_PAGE) == group_page
