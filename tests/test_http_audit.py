@@ -155,6 +155,7 @@ def test_any_accept_header_gets_one_of_the_two_media_types(
         loop.close()
 
 
+@pytest.mark.slow
 def test_graphql_http_audit_on_a_live_server(empty_db: str) -> None:
     """The audit suite of the npm package graphql-http (as CI runs it): nothing broken."""
     if shutil.which("node") is None or shutil.which("npm") is None:
