@@ -16,7 +16,8 @@ Revises: open_data_0002
 Create Date: 2026-11-30
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 import sqlalchemy as sa
 from alembic import op
@@ -58,22 +59,42 @@ def _check(batch_op: BatchOperations, table: str) -> None:
     )
 
 
+@contextmanager
+def _datasets_set_aside() -> Iterator[None]:
+    """On SQLite, adding a CHECK recreates the portals table, and dropping the old one would
+    orphan the datasets that reference it (foreign keys are on, and cannot be switched off inside
+    the migration's transaction): keep the datasets aside meanwhile."""
+    if op.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    op.execute(f"CREATE TEMPORARY TABLE kept_datasets AS SELECT * FROM {DATASETS}")
+    op.execute(f"DELETE FROM {DATASETS}")
+    yield
+    op.execute(f"INSERT INTO {DATASETS} SELECT * FROM kept_datasets")
+    op.execute("DROP TABLE kept_datasets")
+
+
+def _aside(table: str) -> AbstractContextManager[None]:
+    return _datasets_set_aside() if table == PORTALS else nullcontext()
+
+
 def upgrade() -> None:
     for table, with_source in ((ADOPTERS, False), (PORTALS, True), (DATASETS, True)):
-        with op.batch_alter_table(table) as batch_op:
-            _provenance_columns(batch_op, with_source=with_source)
-        _mark_illustrative(table)
-        with op.batch_alter_table(table) as batch_op:
-            _check(batch_op, table)
+        with _aside(table):
+            with op.batch_alter_table(table) as batch_op:
+                _provenance_columns(batch_op, with_source=with_source)
+            _mark_illustrative(table)
+            with op.batch_alter_table(table) as batch_op:
+                _check(batch_op, table)
 
     with op.batch_alter_table(ODIN) as batch_op:
         for name in NEW_SUBSCORES:
-            batch_op.add_column(sa.Column(name, sa.Float(), nullable=True))
+            batch_op.add_column(sa.Column(name, sa.Double(), nullable=True))
             batch_op.create_check_constraint(
                 op.f(f"ck_{ODIN}_{name}_range"), f"{name} >= 0 AND {name} <= 100"
             )
         for name in ("coverage", "openness"):
-            batch_op.alter_column(name, existing_type=sa.Float(), nullable=True)
+            batch_op.alter_column(name, existing_type=sa.Double(), nullable=True)
         batch_op.alter_column("source_url", existing_type=sa.String(length=500), nullable=True)
         _provenance_columns(batch_op, with_source=False)
     _mark_illustrative(ODIN)
@@ -136,11 +157,11 @@ def downgrade() -> None:
         for name in NEW_SUBSCORES:
             batch_op.drop_column(name)
         for name in ("coverage", "openness"):
-            batch_op.alter_column(name, existing_type=sa.Float(), nullable=False)
+            batch_op.alter_column(name, existing_type=sa.Double(), nullable=False)
         batch_op.alter_column("source_url", existing_type=sa.String(length=500), nullable=False)
 
     for table, with_source in ((DATASETS, True), (PORTALS, True), (ADOPTERS, False)):
-        with op.batch_alter_table(table) as batch_op:
+        with _aside(table), op.batch_alter_table(table) as batch_op:
             batch_op.drop_constraint(op.f(f"ck_{table}_sourced_or_illustrative"), type_="check")
             batch_op.drop_column("illustrative")
             batch_op.drop_column("retrieved_on")
