@@ -6,6 +6,8 @@ only what is missing is added.
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -15,26 +17,32 @@ from plugins.access_to_info.models import (
     RtiLaw,
     RtiRating,
     RtiRatingCategory,
+    RtiRatingSeries,
     RtiRequestStatistics,
     RtiStatisticsCoverage,
 )
 
 ILLUSTRATIVE = "Illustrative demo figures, not official statistics."
 RTI = "https://www.rti-rating.org/country-data/"
+RETRIEVED = date(2026, 11, 30)  # the day the sources below were read
 
-# (name, year adopted, last amended, oversight body, text of the law). Name and years as the
-# RTI Rating's country pages give them (https://www.rti-rating.org/country-data/).
-# Mexico: as rated in 2016 (the 2015 General Act, overseen by INAI); Mexico's 2024
-# constitutional reform dissolved INAI, so correct this row with rtiLawUpdate once re-rated.
-# The Philippines has no national RTI law (only a 2016 executive order), so it has no row.
-LAWS: dict[str, tuple[str, int, int | None, str, str | None]] = {
+# (name, year adopted, last amended, oversight body, text of the law, in force since, source or
+# None when not confirmed: illustrative). Names and years as the RTI Rating's country pages give
+# them. Mexico: the General Law of Transparency and Access to Public Information published on
+# 20 March 2025 replaced the 2015 General Act and dissolved INAI; its functions passed to
+# Transparencia para el Pueblo, a body of the Secretaría Anticorrupción y Buen Gobierno (in force
+# 21 March 2025). The Philippines has no national RTI law (only a 2016 executive order).
+MX_2025 = "https://www.cuartopoder.mx/nacional/suspendidas-las-solicitudes-de-transparencia/529533"
+LAWS: dict[str, tuple[str, int, int | None, str, str | None, date | None, str | None]] = {
     "MX": (
-        "General Act of Transparency and Access to Public Information",
+        "General Law of Transparency and Access to Public Information (2025)",
         2002,
-        2015,
-        "National Institute of Transparency, Access to Information and Personal Data "
-        "Protection (INAI)",
         None,
+        "Transparencia para el Pueblo (Secretaría Anticorrupción y Buen Gobierno), since INAI "
+        "was dissolved in March 2025",
+        None,
+        date(2025, 3, 21),
+        MX_2025,
     ),
     "BR": (
         "Access to Information Law (Law No. 12,527 of 2011)",
@@ -42,6 +50,8 @@ LAWS: dict[str, tuple[str, int, int | None, str, str | None]] = {
         None,
         "Office of the Comptroller General (CGU)",
         "https://www.planalto.gov.br/ccivil_03/_ato2011-2014/2011/lei/l12527.htm",
+        None,
+        f"{RTI}Brazil/",
     ),
     "GB": (
         "Freedom of Information Act 2000",
@@ -49,6 +59,8 @@ LAWS: dict[str, tuple[str, int, int | None, str, str | None]] = {
         None,
         "Information Commissioner's Office",
         "https://www.legislation.gov.uk/ukpga/2000/36",
+        None,
+        f"{RTI}United%20Kingdom/",
     ),
     "KE": (
         "Access to Information Act, 2016",
@@ -56,6 +68,8 @@ LAWS: dict[str, tuple[str, int, int | None, str, str | None]] = {
         None,
         "Commission on Administrative Justice (Office of the Ombudsman)",
         None,
+        None,
+        f"{RTI}Kenya/",
     ),
     "ZA": (
         "Promotion of Access to Information Act, 2000",
@@ -63,20 +77,59 @@ LAWS: dict[str, tuple[str, int, int | None, str, str | None]] = {
         None,
         "Information Regulator",
         None,
+        None,
+        None,
     ),
 }
 
-# Published RTI Rating scores (documented): (edition, the seven categories in the methodology's
-# order, source). Mexico and Kenya: country pages, "RTI Rating last updated: 2016-09"; United
-# Kingdom: country page, "last updated: 2025-08"; Brazil: the Rating's yearly historical data.
+# Published RTI Rating scores: (series, year, "last updated" month, the seven categories in the
+# methodology's order, rated law if not the law in force, source, illustrative).
+# COUNTRY_PAGE rows as read on the country pages: Mexico and Kenya "RTI Rating last updated:
+# 2016-09", the United Kingdom "2025-08". Mexico's rating assessed the 2015 General Act, which
+# the 2025 law replaced: the Rating has not rated the 2025 law. Brazil's country page gives 108
+# points but "last updated: n/a", so its figures are kept as yearly HISTORICAL rows (2012: 110,
+# 2022: 108), illustrative: the years were not confirmed on rti-rating.org.
 # South Africa is deliberately left unrated: record its rating with rtiRatingRecord.
-RATINGS: dict[str, list[tuple[int, tuple[int, ...], str]]] = {
-    "MX": [(2016, (6, 30, 28, 28, 26, 4, 14), f"{RTI}Mexico/")],
-    "KE": [(2016, (4, 29, 19, 19, 24, 6, 12), f"{RTI}Kenya/")],
-    "GB": [(2025, (2, 20, 18, 10, 22, 6, 6), f"{RTI}United%20Kingdom/")],
+PAGE, HISTORY = RtiRatingSeries.COUNTRY_PAGE, RtiRatingSeries.HISTORICAL
+RATINGS: dict[
+    str,
+    list[tuple[RtiRatingSeries, int, date | None, tuple[int, ...], str | None, str, bool]],
+] = {
+    "MX": [
+        (
+            PAGE,
+            2016,
+            date(2016, 9, 1),
+            (6, 30, 28, 28, 26, 4, 14),
+            "General Act of Transparency and Access to Public Information (2015), replaced in "
+            "March 2025",
+            f"{RTI}Mexico/",
+            False,
+        )
+    ],
+    "KE": [(PAGE, 2016, date(2016, 9, 1), (4, 29, 19, 19, 24, 6, 12), None, f"{RTI}Kenya/", False)],
+    "GB": [
+        (
+            PAGE,
+            2025,
+            date(2025, 8, 1),
+            (2, 20, 18, 10, 22, 6, 6),
+            None,
+            f"{RTI}United%20Kingdom/",
+            False,
+        )
+    ],
     "BR": [
-        (2012, (6, 29, 21, 16, 22, 3, 13), "https://www.rti-rating.org/historical/"),
-        (2022, (6, 29, 19, 16, 22, 3, 13), f"{RTI}Brazil/"),
+        (
+            HISTORY,
+            2012,
+            None,
+            (6, 29, 21, 16, 22, 3, 13),
+            None,
+            "https://www.rti-rating.org/historical/",
+            True,
+        ),
+        (HISTORY, 2022, None, (6, 29, 19, 16, 22, 3, 13), None, f"{RTI}Brazil/", True),
     ],
 }
 
@@ -105,8 +158,8 @@ COUNT_COLUMNS = (
     "information_not_held",
     "internal_reviews",
     "appeals",
-    "appeals_upheld",
-    "appeals_overturned",
+    "appeals_favouring_body",
+    "appeals_favouring_requester",
     "median_response_days",
 )
 
@@ -123,27 +176,37 @@ async def load(conn: AsyncConnection) -> None:
             "last_amended": amended,
             "oversight_body": body,
             "url": url,
+            "in_force_since": in_force_since,
+            "source_url": source,
+            "retrieved_on": source and RETRIEVED,
+            "illustrative": source is None,
         }
-        for code, (name, adopted, amended, body, url) in LAWS.items()
+        for code, (name, adopted, amended, body, url, in_force_since, source) in LAWS.items()
         if code in countries and countries[code] not in laws
     ]
     if new_laws:
         await conn.execute(insert(RtiLaw), new_laws)
         laws = dict((await conn.execute(select(RtiLaw.country_id, RtiLaw.id))).all())
 
-    rated = set((await conn.execute(select(RtiRating.law_id, RtiRating.edition))).all())
+    stmt = select(RtiRating.law_id, RtiRating.series, RtiRating.edition)
+    rated = set((await conn.execute(stmt)).all())
     new_ratings = []
     for code, editions in RATINGS.items():
         law_id = laws.get(countries.get(code))
-        for edition, scores, source in editions:
-            if law_id is None or (law_id, edition) in rated:
+        for series, edition, month, scores, rated_law, source, illustrative in editions:
+            if law_id is None or (law_id, series, edition) in rated:
                 continue
             new_ratings.append(
                 {
                     "law_id": law_id,
+                    "series": series,
                     "edition": edition,
+                    "last_updated": month,
+                    "rated_law": rated_law,
                     "methodology_version": "2010",
                     "source_url": source,
+                    "retrieved_on": RETRIEVED,
+                    "illustrative": illustrative,
                     **dict(zip([c.value for c in RtiRatingCategory], scores, strict=True)),
                     "total": sum(scores),
                 }
@@ -160,6 +223,8 @@ async def load(conn: AsyncConnection) -> None:
             "coverage": coverage,
             **dict(zip(COUNT_COLUMNS, figures, strict=True)),
             "source_url": None,
+            "retrieved_on": None,
+            "illustrative": True,
             "notes": ILLUSTRATIVE,
         }
         for code, year, coverage, *figures in STATISTICS

@@ -24,7 +24,10 @@ from plugins.access_to_info.models import RtiRequestStatistics as StatisticsRow
 load_laws_by_id = rows_by_key(LawRow.id, lambda: types.RightToInformationLaw)
 load_rti_law_by_country = rows_by_key(LawRow.country_id, lambda: types.RightToInformationLaw)
 load_ratings_by_law = rows_grouped_by(
-    RatingRow.law_id, lambda: types.RtiRating, order_by=(RatingRow.edition,)
+    RatingRow.law_id,
+    lambda: types.RtiRating,
+    # In a year, HISTORICAL before COUNTRY_PAGE: the latest is the country page's.
+    order_by=(RatingRow.edition, RatingRow.series.desc()),
 )
 
 

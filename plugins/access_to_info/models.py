@@ -8,15 +8,17 @@ statistics cannot report more outcomes than requests, nor more appeal outcomes t
 from __future__ import annotations
 
 import enum
+from datetime import date
 
 import strawberry
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core import Base, enum_column
+from plugins.access_to_info.sourcing import Sourced, sourced_check
 
 FIRST_RTI_LAW_YEAR = 1766  # Sweden's Freedom of the Press Act, the first right-to-information law
-FIRST_RATING_EDITION = 2011  # the RTI Rating was first published on 28 September 2011
+FIRST_RATING_EDITION = 2011  # the first year of the RTI Rating's historical data
 RTI_RATING_MAXIMUM = 150  # 61 indicators in seven categories, 150 points in all
 
 
@@ -55,11 +57,22 @@ class RtiStatisticsCoverage(enum.StrEnum):
     PARTIAL = "PARTIAL"
 
 
-class RtiLaw(Base):
+@strawberry.enum(
+    description="Which published series an RTI Rating score comes from: COUNTRY_PAGE, the "
+    "country's current rating on rti-rating.org, dated by its 'RTI Rating last updated' month; "
+    "HISTORICAL, the Rating's yearly historical data, dated by year only."
+)
+class RtiRatingSeries(enum.StrEnum):
+    COUNTRY_PAGE = "COUNTRY_PAGE"
+    HISTORICAL = "HISTORICAL"
+
+
+class RtiLaw(Sourced, Base):
     """A country's national right-to-information law (its legal framework: one per country)."""
 
     __tablename__ = "access_to_info_rti_laws"
     __table_args__ = (
+        sourced_check(),
         CheckConstraint(f"year_adopted >= {FIRST_RTI_LAW_YEAR}", name="year_adopted_range"),
         CheckConstraint(
             "last_amended IS NULL OR last_amended >= year_adopted", name="amended_after_adopted"
@@ -73,6 +86,8 @@ class RtiLaw(Base):
     last_amended: Mapped[int | None]  # year of the latest amendment
     oversight_body: Mapped[str | None] = mapped_column(String(300))
     url: Mapped[str | None] = mapped_column(String(500))
+    in_force_since: Mapped[date | None]
+    """The day the text in force took effect (a law that replaced an earlier one: its own day)."""
 
 
 def _category_checks() -> list[CheckConstraint]:
@@ -86,17 +101,33 @@ def _category_checks() -> list[CheckConstraint]:
     return checks
 
 
-class RtiRating(Base):
-    """One edition of the RTI Rating of a law: the points in each category and their total."""
+class RtiRating(Sourced, Base):
+    """One published RTI Rating of a law: the points in each category and their total, from the
+    country page (dated by its "last updated" month) or the yearly historical data (a year)."""
 
     __tablename__ = "access_to_info_rti_ratings"
-    __table_args__ = (UniqueConstraint("law_id", "edition"), *_category_checks())
+    __table_args__ = (
+        UniqueConstraint("law_id", "series", "edition"),
+        *_category_checks(),
+        CheckConstraint(
+            "(series = 'COUNTRY_PAGE' AND last_updated IS NOT NULL) "
+            "OR (series = 'HISTORICAL' AND last_updated IS NULL)",
+            name="dated_by_series",
+        ),
+        sourced_check(),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     law_id: Mapped[int] = mapped_column(ForeignKey("access_to_info_rti_laws.id"))
-    edition: Mapped[int]  # year of the Rating's annual snapshot (28 September)
+    series: Mapped[RtiRatingSeries] = mapped_column(enum_column(RtiRatingSeries, "series"))
+    edition: Mapped[int]
+    """COUNTRY_PAGE: the year of `last_updated`; HISTORICAL: the year of the historical data."""
+    last_updated: Mapped[date | None]
+    """COUNTRY_PAGE: the first day of the "RTI Rating last updated" month."""
+    rated_law: Mapped[str | None] = mapped_column(String(300))
+    """The text the Rating assessed, when it is not the law in force (e.g. a replaced law)."""
     methodology_version: Mapped[str] = mapped_column(String(40))
-    source_url: Mapped[str] = mapped_column(String(500))
+    source_url: Mapped[str] = mapped_column(String(500))  # type: ignore[assignment]
     right_of_access: Mapped[int]
     scope: Mapped[int]
     requesting_procedures: Mapped[int]
@@ -117,22 +148,23 @@ COUNTS = (
     "information_not_held",
     "internal_reviews",
     "appeals",
-    "appeals_upheld",
-    "appeals_overturned",
+    "appeals_favouring_body",
+    "appeals_favouring_requester",
 )
 OUTCOMES = ("granted_in_full", "granted_in_part", "refused", "information_not_held")
-APPEAL_OUTCOMES = ("appeals_upheld", "appeals_overturned")
+APPEAL_OUTCOMES = ("appeals_favouring_body", "appeals_favouring_requester")
 
 
 def _sum(columns: tuple[str, ...]) -> str:
     return " + ".join(f"COALESCE({column}, 0)" for column in columns)
 
 
-class RtiRequestStatistics(Base):
+class RtiRequestStatistics(Sourced, Base):
     """How a country's right-to-information law was used in one year."""
 
     __tablename__ = "access_to_info_request_statistics"
     __table_args__ = (
+        sourced_check(),
         UniqueConstraint("country_id", "year"),
         CheckConstraint(f"year >= {FIRST_RTI_LAW_YEAR}", name="year_range"),
         *(CheckConstraint(f"{c} >= 0", name=f"{c}_not_negative") for c in COUNTS),
@@ -159,8 +191,9 @@ class RtiRequestStatistics(Base):
     information_not_held: Mapped[int | None]
     internal_reviews: Mapped[int | None]
     appeals: Mapped[int | None]
-    appeals_upheld: Mapped[int | None]
-    appeals_overturned: Mapped[int | None]
+    appeals_favouring_body: Mapped[int | None]
+    """Appeals decided in favour of the public body: its decision stands."""
+    appeals_favouring_requester: Mapped[int | None]
+    """Appeals decided in favour of the requester, in full or in part."""
     median_response_days: Mapped[float | None]
-    source_url: Mapped[str | None] = mapped_column(String(500))
     notes: Mapped[str] = mapped_column(Text, default="")

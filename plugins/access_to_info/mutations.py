@@ -4,6 +4,7 @@ function of services.py, a payload with `userErrors` (`core.mutation_payload`).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import strawberry
@@ -11,7 +12,13 @@ from strawberry.types.field import StrawberryField
 
 from core import UserError, mutation_payload
 from plugins.access_to_info import services
-from plugins.access_to_info.models import CATEGORIES, COUNTS, RtiStatisticsCoverage
+from plugins.access_to_info.models import (
+    CATEGORIES,
+    COUNTS,
+    RtiRatingSeries,
+    RtiStatisticsCoverage,
+)
+from plugins.access_to_info.sourcing import ILLUSTRATIVE_HELP, RETRIEVED_ON_HELP, SOURCE_URL_HELP
 from plugins.access_to_info.types import (
     METHODOLOGY,
     RATING_SOURCE,
@@ -29,6 +36,12 @@ class RtiLawRecordInput:
     last_amended: int | None = strawberry.field(default=None, description="Year; not before.")
     oversight_body: str | None = None
     url: str | None = strawberry.field(default=None, description="The text of the law.")
+    in_force_since: date | None = strawberry.field(
+        default=None, description="The day the text in force took effect."
+    )
+    source_url: str | None = strawberry.field(default=None, description=SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(default=None, description=RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(default=False, description=ILLUSTRATIVE_HELP)
 
 
 @strawberry.input(description="Fields left out stay as they are; null clears an optional one.")
@@ -39,6 +52,10 @@ class RtiLawUpdateInput:
     last_amended: int | None = strawberry.UNSET
     oversight_body: str | None = strawberry.UNSET
     url: str | None = strawberry.UNSET
+    in_force_since: date | None = strawberry.UNSET
+    source_url: str | None = strawberry.UNSET
+    retrieved_on: date | None = strawberry.UNSET
+    illustrative: bool | None = strawberry.UNSET
 
 
 @strawberry.type
@@ -52,13 +69,27 @@ def _points(maximum: int) -> Any:
 
 
 @strawberry.input(
-    description="One edition of a law's RTI Rating, as published on rti-rating.org: the seven "
+    description="One published RTI Rating of a law, as rti-rating.org gives it: the seven "
     "category scores and the published total, which must be their sum."
 )
 class RtiRatingRecordInput:
     law_id: strawberry.ID
-    edition: int = strawberry.field(
-        description="Year of the Rating's annual snapshot (28 September), 2011 or later."
+    series: RtiRatingSeries = strawberry.field(
+        default=RtiRatingSeries.COUNTRY_PAGE,
+        description="COUNTRY_PAGE (dated by lastUpdated) or HISTORICAL (dated by edition).",
+    )
+    last_updated: str | None = strawberry.field(
+        default=None,
+        description="COUNTRY_PAGE: the country page's 'RTI Rating last updated' month, 'YYYY-MM'.",
+    )
+    edition: int | None = strawberry.field(
+        default=None,
+        description="HISTORICAL: the year of the historical data (2011 or later). COUNTRY_PAGE: "
+        "optional, the year of lastUpdated.",
+    )
+    rated_law: str | None = strawberry.field(
+        default=None,
+        description="The text the Rating assessed, when it is not the law in force.",
     )
     right_of_access: int = _points(6)
     scope: int = _points(30)
@@ -71,9 +102,13 @@ class RtiRatingRecordInput:
     methodology_version: str = strawberry.field(
         default=METHODOLOGY, description="Default: the 61-indicator methodology of 2010."
     )
-    source_url: str = RATING_SOURCE
+    source_url: str = strawberry.field(
+        default=RATING_SOURCE, description="The country page (required, illustrative or not)."
+    )
+    retrieved_on: date | None = strawberry.field(default=None, description=RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(default=False, description=ILLUSTRATIVE_HELP)
     replace: bool = strawberry.field(
-        default=False, description="Correct the recorded edition instead of failing."
+        default=False, description="Correct the recorded rating instead of failing."
     )
 
 
@@ -96,10 +131,16 @@ class RtiRequestStatisticsRecordInput:
     information_not_held: int | None = None
     internal_reviews: int | None = None
     appeals: int | None = None
-    appeals_upheld: int | None = None
-    appeals_overturned: int | None = None
+    appeals_favouring_body: int | None = strawberry.field(
+        default=None, description="Appeals decided in favour of the public body."
+    )
+    appeals_favouring_requester: int | None = strawberry.field(
+        default=None, description="Appeals decided in favour of the requester, in full or part."
+    )
     median_response_days: float | None = None
-    source_url: str | None = None
+    source_url: str | None = strawberry.field(default=None, description=SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(default=None, description=RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(default=False, description=ILLUSTRATIVE_HELP)
     notes: str = ""
     replace: bool = strawberry.field(
         default=False,
@@ -140,18 +181,23 @@ async def rti_law_update(info: strawberry.Info, input: RtiLawUpdateInput) -> Rti
     )
 
 
-@strawberry.mutation(description="Record (or correct) one edition of a law's RTI Rating.")
+@strawberry.mutation(description="Record (or correct) one published RTI Rating of a law.")
 async def rti_rating_record(info: strawberry.Info, input: RtiRatingRecordInput) -> RtiRatingPayload:
     return await mutation_payload(
         info,
         lambda conn: services.record_rating(
             conn,
             law_id=input.law_id,
+            series=input.series,
             edition=input.edition,
+            last_updated=input.last_updated,
+            rated_law=input.rated_law,
             scores={category: getattr(input, category.value) for category in CATEGORIES},
             total=input.total,
             methodology_version=input.methodology_version,
             source_url=input.source_url,
+            retrieved_on=input.retrieved_on,
+            illustrative=input.illustrative,
             replace=input.replace,
         ),
         RtiRatingPayload,
@@ -173,6 +219,8 @@ async def rti_request_statistics_record(
             counts={name: getattr(input, name) for name in COUNTS},
             median_response_days=input.median_response_days,
             source_url=input.source_url,
+            retrieved_on=input.retrieved_on,
+            illustrative=input.illustrative,
             notes=input.notes,
             replace=input.replace,
         ),

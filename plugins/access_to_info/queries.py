@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from strawberry.types.field import StrawberryField
 
 from core import Connection, country_code_condition, models, query_page
@@ -40,14 +40,14 @@ class RtiRequestStatisticsFilter:
 
 
 def _latest_totals() -> Any:
-    """(law_id, total) of each law's latest rating edition."""
+    """(law_id, total) of each law's latest rating: the latest year, and in a year the country
+    page's rather than the historical data's (as `RightToInformationLaw.rating`)."""
+    rank = RatingRow.edition * 2 + case((RatingRow.series == "COUNTRY_PAGE", 1), else_=0)
     latest = (
-        select(RatingRow.law_id, func.max(RatingRow.edition).label("edition"))
-        .group_by(RatingRow.law_id)
-        .subquery()
+        select(RatingRow.law_id, func.max(rank).label("rank")).group_by(RatingRow.law_id).subquery()
     )
     return select(RatingRow.law_id, RatingRow.total).join(
-        latest, (latest.c.law_id == RatingRow.law_id) & (latest.c.edition == RatingRow.edition)
+        latest, (latest.c.law_id == RatingRow.law_id) & (latest.c.rank == rank)
     )
 
 

@@ -9,8 +9,9 @@ the same user errors through `CONSTRAINT_ERRORS` (the plugin's `ogp_wg_constrain
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import CheckConstraint, select
@@ -37,9 +38,11 @@ from plugins.access_to_info.models import (
     RtiLaw,
     RtiRating,
     RtiRatingCategory,
+    RtiRatingSeries,
     RtiRequestStatistics,
     RtiStatisticsCoverage,
 )
+from plugins.access_to_info.sourcing import check_sourcing, sourcing_error
 
 LAW_TYPE = "RightToInformationLaw"  # the type name inside the law's global ID
 
@@ -53,11 +56,13 @@ CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
     "uq_access_to_info_rti_laws_country_id": ConstraintError(
         "DUPLICATE_LAW", "the country already has a right-to-information law on record", "country"
     ),
-    "uq_access_to_info_rti_ratings_law_id_edition": ConstraintError(
+    "uq_access_to_info_rti_ratings_law_id_series_edition": ConstraintError(
         "DUPLICATE_RATING",
-        "this edition of the RTI Rating is already recorded for the law",
+        "this rating of the series is already recorded for the law",
         "edition",
     ),
+    **sourcing_error("access_to_info_rti_laws"),
+    **sourcing_error("access_to_info_rti_ratings"),
     "uq_access_to_info_request_statistics_country_id_year": ConstraintError(
         "DUPLICATE_REQUEST_STATISTICS",
         "statistics for this country and year are already recorded",
@@ -73,9 +78,11 @@ CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
     **{  # every CHECK of the statistics table
         str(check.name): _INCONSISTENT
         for check in RtiRequestStatistics.__table__.constraints
-        if isinstance(check, CheckConstraint)
+        if isinstance(check, CheckConstraint) and "sourced_or_illustrative" not in str(check.name)
     },
+    **sourcing_error("access_to_info_request_statistics"),
 }
+MONTH = re.compile(r"(\d{4})-(\d{2})")  # "2016-09": the Rating's "last updated" month
 
 
 def _camel(name: str) -> str:
@@ -104,7 +111,17 @@ def _blank_to_none(value: str | None) -> str | None:
 
 # --- Laws ----------------------------------------------------------------------------------------
 
-LAW_FIELDS = ("name", "year_adopted", "last_amended", "oversight_body", "url")
+LAW_FIELDS = (
+    "name",
+    "year_adopted",
+    "last_amended",
+    "oversight_body",
+    "url",
+    "in_force_since",
+    "source_url",
+    "retrieved_on",
+    "illustrative",
+)
 
 
 def _check_law(values: Mapping[str, Any]) -> None:
@@ -124,6 +141,9 @@ def _check_law(values: Mapping[str, Any]) -> None:
         )
     checks.text(values["oversight_body"], "oversightBody", 300, required=False)
     checks.url(values["url"], "url")
+    check_sourcing(
+        checks, values["source_url"], values["retrieved_on"], bool(values["illustrative"])
+    )
     checks.raise_if_any()
 
 
@@ -131,6 +151,8 @@ def _law_values(values: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(values)
     out["name"] = values["name"].strip()
     out["oversight_body"] = _blank_to_none(values["oversight_body"])
+    out["source_url"] = _blank_to_none(values["source_url"])
+    out["illustrative"] = bool(values["illustrative"])
     return out
 
 
@@ -165,20 +187,77 @@ async def _law(conn: AsyncConnection, global_id: str, field: str) -> Any:
 # --- RTI Ratings ---------------------------------------------------------------------------------
 
 
+def _month(value: str | None, checks: UserErrors) -> date | None:
+    """The first day of a "YYYY-MM" month; INVALID_MONTH otherwise."""
+    if value is None:
+        return None
+    match = MONTH.fullmatch(value.strip())
+    if match is None or not 1 <= int(match[2]) <= 12:
+        checks.add(
+            "INVALID_MONTH", f"lastUpdated must be a month, 'YYYY-MM', got {value!r}", "lastUpdated"
+        )
+        return None
+    return date(int(match[1]), int(match[2]), 1)
+
+
+def _rating_date(
+    checks: _Checks, series: RtiRatingSeries, edition: int | None, last_updated: str | None
+) -> tuple[int | None, date | None]:
+    """(edition, last updated month) of a rating: a country-page rating is dated by its "last
+    updated" month (its edition is that year); a historical one by its year only."""
+    month = _month(last_updated, checks)
+    if series is RtiRatingSeries.COUNTRY_PAGE:
+        if last_updated is None:
+            checks.add(
+                "LAST_UPDATED_REQUIRED",
+                "a country-page rating is dated by its 'RTI Rating last updated' month",
+                "lastUpdated",
+            )
+        elif month is not None:
+            if edition is not None and edition != month.year:
+                checks.add(
+                    "EDITION_MISMATCH",
+                    f"edition {edition} is not the year of lastUpdated ({month:%Y-%m})",
+                    "edition",
+                )
+            edition = month.year
+    else:
+        if last_updated is not None:
+            checks.add(
+                "LAST_UPDATED_NOT_IN_SERIES",
+                "the historical data is dated by year only: give edition, not lastUpdated",
+                "lastUpdated",
+            )
+        if edition is None:
+            checks.add("REQUIRED", "a historical rating needs its year (edition)", "edition")
+    checks.year(edition, "edition", FIRST_RATING_EDITION)
+    if month is not None and month > datetime.now(UTC).date():
+        checks.add("DATE_IN_FUTURE", f"lastUpdated {month:%Y-%m} is in the future", "lastUpdated")
+    return edition, month
+
+
 async def record_rating(
     conn: AsyncConnection,
     *,
     law_id: str,
-    edition: int,
+    series: RtiRatingSeries,
+    edition: int | None,
+    last_updated: str | None,
+    rated_law: str | None,
     scores: Mapping[RtiRatingCategory, int],
     total: int,
     methodology_version: str,
     source_url: str,
+    retrieved_on: date | None,
+    illustrative: bool,
     replace: bool,
 ) -> Any:
-    """Record one edition of a law's RTI Rating, or (`replace`) correct a recorded one."""
+    """Record one published RTI Rating of a law (country page or historical data), or
+    (`replace`) correct a recorded one. Raises `Rejected` (LAST_UPDATED_REQUIRED,
+    LAST_UPDATED_NOT_IN_SERIES, EDITION_MISMATCH, INVALID_MONTH, INVALID_YEAR, SCORE_OUT_OF_RANGE,
+    TOTAL_MISMATCH, SOURCE_REQUIRED, INVALID_URL, DATE_IN_FUTURE, DUPLICATE_RATING, NOT_FOUND)."""
     checks = _Checks()
-    checks.year(edition, "edition", FIRST_RATING_EDITION)
+    edition, month = _rating_date(checks, series, edition, last_updated)
     for category, (name, maximum) in CATEGORIES.items():
         if not 0 <= scores[category] <= maximum:
             checks.add(
@@ -196,27 +275,41 @@ async def record_rating(
         )
     if checks.required(methodology_version, "methodologyVersion"):
         checks.text(methodology_version, "methodologyVersion", 40)
-    checks.url(source_url, "sourceUrl")
+    rated = checks.text(rated_law, "ratedLaw", 300, required=False)
+    url = check_sourcing(checks, source_url, retrieved_on, illustrative)
+    if url is None:
+        checks.add("REQUIRED", "sourceUrl is required for every rating", "sourceUrl")
     checks.raise_if_any()
 
     law = await _law(conn, law_id, "lawId")
     values = {category.value: points for category, points in scores.items()} | {
         "total": total,
         "methodology_version": methodology_version.strip(),
-        "source_url": source_url,
+        "last_updated": month,
+        "rated_law": rated,
+        "source_url": url,
+        "retrieved_on": retrieved_on,
+        "illustrative": illustrative,
     }
     existing = (
         await conn.execute(
-            select(RtiRating.id).where(RtiRating.law_id == law.id, RtiRating.edition == edition)
+            select(RtiRating.id).where(
+                RtiRating.law_id == law.id,
+                RtiRating.series == series,
+                RtiRating.edition == edition,
+            )
         )
     ).scalar()
     if existing is None:
-        return await insert_row(conn, RtiRating, law_id=law.id, edition=edition, **values)
+        return await insert_row(
+            conn, RtiRating, law_id=law.id, series=series, edition=edition, **values
+        )
     if not replace:
         raise Rejected(
             user_error(
                 "DUPLICATE_RATING",
-                f"the {edition} edition is already recorded: pass replace: true to correct it",
+                f"the {series.value} rating of {edition} is already recorded: pass replace: "
+                "true to correct it",
                 "edition",
             )
         )
@@ -257,7 +350,7 @@ def _check_counts(counts: Mapping[str, int | None], median: float | None) -> Non
     if appeal_outcomes > (counts["appeals"] or 0):
         checks.add(
             "INCONSISTENT_COUNTS",
-            f"appealsUpheld + appealsOverturned ({appeal_outcomes}) exceed appeals "
+            f"appealsFavouringBody + appealsFavouringRequester ({appeal_outcomes}) exceed appeals "
             f"({counts['appeals'] if counts['appeals'] is not None else 'not given'})",
             "appeals",
         )
@@ -273,6 +366,8 @@ async def record_statistics(
     counts: Mapping[str, int | None],
     median_response_days: float | None,
     source_url: str | None,
+    retrieved_on: date | None,
+    illustrative: bool,
     notes: str,
     replace: bool,
 ) -> Any:
@@ -281,7 +376,7 @@ async def record_statistics(
     """
     checks = _Checks()
     checks.year(year, "year", FIRST_RTI_LAW_YEAR)
-    checks.url(source_url, "sourceUrl")
+    url = check_sourcing(checks, source_url, retrieved_on, illustrative)
     checks.text(notes, "notes", 2000, required=False)
     checks.raise_if_any()
     _check_counts(counts, median_response_days)
@@ -290,7 +385,9 @@ async def record_statistics(
     values = dict(counts) | {
         "coverage": coverage,
         "median_response_days": median_response_days,
-        "source_url": source_url,
+        "source_url": url,
+        "retrieved_on": retrieved_on,
+        "illustrative": illustrative,
         "notes": notes.strip(),
     }
     existing = (

@@ -7,6 +7,7 @@ ALL parents in one statement; `from_row` maps a row to its type.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, ClassVar
 
 import strawberry
@@ -26,11 +27,14 @@ from plugins.access_to_info.models import (
     CATEGORIES,
     RTI_RATING_MAXIMUM,
     RtiRatingCategory,
+    RtiRatingSeries,
     RtiStatisticsCoverage,
 )
+from plugins.access_to_info.sourcing import ILLUSTRATIVE_HELP, RETRIEVED_ON_HELP, SOURCE_URL_HELP
 
 RATING_SOURCE = "https://www.rti-rating.org/country-data/"
-METHODOLOGY = "2010"  # the 61-indicator methodology launched on 28 September 2010, unchanged since
+RATING_LICENCE = "CC BY-NC-SA 3.0 Unported (https://creativecommons.org/licenses/by-nc-sa/3.0/)"
+METHODOLOGY = "2010"  # the 61-indicator methodology launched in September 2010
 
 # --- Types ---------------------------------------------------------------------------------------
 
@@ -49,13 +53,23 @@ class RtiRatingCategoryScore(types.Assessment):
 
 
 @strawberry.type(
-    description="One edition of the RTI Rating of a legal framework for the right to "
-    "information (Centre for Law and Democracy and Access Info Europe): `score` is the total "
-    "out of 150, `categories` its seven parts."
+    description="One published RTI Rating of a legal framework for the right to information "
+    "(Centre for Law and Democracy and Access Info Europe): `score` is the total out of 150, "
+    "`categories` its seven parts. A COUNTRY_PAGE rating is dated by the country page's 'RTI "
+    "Rating last updated' month (`lastUpdated`; `edition` is its year); a HISTORICAL one is a "
+    "year of the Rating's yearly historical data (`edition`)."
 )
 class RtiRating(types.Node, types.Assessment):
     node_type: ClassVar[str] = "RtiRating"
     law_pk: strawberry.Private[int]
+    series: RtiRatingSeries
+    last_updated_on: strawberry.Private[date | None]
+    rated_law: str | None = strawberry.field(
+        description="The text the Rating assessed, when it is not the law in force (e.g. a law "
+        "since replaced); null: the law in force."
+    )
+    retrieved_on: date | None = strawberry.field(description=RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=ILLUSTRATIVE_HELP)
     categories: list[RtiRatingCategoryScore] = strawberry.field(
         description="The seven categories, in the methodology's order; their scores add up to "
         "`score`."
@@ -71,6 +85,7 @@ class RtiRating(types.Node, types.Assessment):
         return from_row(
             cls,
             row,
+            last_updated_on=row.last_updated,
             score=row.total,
             scale_max=RTI_RATING_MAXIMUM,
             categories=[
@@ -89,6 +104,13 @@ class RtiRating(types.Node, types.Assessment):
     @strawberry.field(description="Global ID.")
     def id(self) -> strawberry.ID:
         return strawberry.ID(to_global_id("RtiRating", self.pk))
+
+    @strawberry.field(
+        description="COUNTRY_PAGE: the 'RTI Rating last updated' month, 'YYYY-MM'; null for "
+        "HISTORICAL."
+    )
+    def last_updated(self) -> str | None:
+        return None if self.last_updated_on is None else f"{self.last_updated_on:%Y-%m}"
 
     @relation(load_laws_by_id, key="law_pk")
     def law(self) -> RightToInformationLaw: ...
@@ -118,15 +140,28 @@ class RtiRequestStatistics(types.Node):
     appeals: int | None = strawberry.field(
         description="Appeals to the oversight body or a court lodged in the year."
     )
-    appeals_upheld: int | None = strawberry.field(
-        description="Appeals decided in favour of the public body (its decision upheld)."
+    appeals_favouring_body: int | None = strawberry.field(
+        description="Appeals decided in favour of the public body: its decision stands."
     )
-    appeals_overturned: int | None = strawberry.field(
+    appeals_favouring_requester: int | None = strawberry.field(
         description="Appeals decided in favour of the requester, in full or in part."
     )
     median_response_days: float | None
-    source_url: str | None
+    source_url: str | None = strawberry.field(description=SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(description=RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=ILLUSTRATIVE_HELP)
     notes: str
+
+    @strawberry.field(
+        deprecation_reason="Ambiguous (in the UK an upheld complaint favours the requester): "
+        "use appealsFavouringBody."
+    )
+    def appeals_upheld(self) -> int | None:
+        return self.appeals_favouring_body
+
+    @strawberry.field(deprecation_reason="Use appealsFavouringRequester.")
+    def appeals_overturned(self) -> int | None:
+        return self.appeals_favouring_requester
 
     @strawberry.field(description="Global ID.")
     def id(self) -> strawberry.ID:
@@ -163,6 +198,13 @@ class RightToInformationLaw(types.Node):
         description="The body that oversees the law (information commission, ombudsman...)."
     )
     url: str | None = strawberry.field(description="The text of the law.")
+    in_force_since: date | None = strawberry.field(
+        description="The day the text in force took effect (a law that replaced an earlier one: "
+        "its own day)."
+    )
+    source_url: str | None = strawberry.field(description=SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(description=RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=ILLUSTRATIVE_HELP)
 
     @strawberry.field(description="Global ID (for rtiLawUpdate and rtiRatingRecord).")
     def id(self) -> strawberry.ID:
@@ -173,14 +215,16 @@ class RightToInformationLaw(types.Node):
 
     @relation(
         load_latest_rating_by_law,
-        description="The latest edition of the law's RTI Rating, or null if not rated yet.",
+        description="The law's latest RTI Rating (the country page's, when recorded), or null "
+        "if not rated yet.",
     )
     def rating(self) -> RtiRating | None: ...
 
     @relation(
         load_ratings_by_law,
         default=[],
-        description="Every recorded edition of the RTI Rating, oldest first.",
+        description="Every recorded RTI Rating, oldest first (in a year: the historical data "
+        "before the country page).",
     )
     def ratings(self) -> list[RtiRating]: ...
 
@@ -204,6 +248,14 @@ class AccessToInfoGroup(types.WorkingGroup):
     @strawberry.field(description="Highest possible RTI Rating score.")
     def rti_rating_maximum(self) -> int:
         return RTI_RATING_MAXIMUM
+
+    @strawberry.field(
+        description="The licence of the RTI Rating's content (as rti-rating.org states it): "
+        "credit Access Info Europe and the Centre for Law and Democracy, no commercial use, "
+        "share alike."
+    )
+    def rti_rating_licence(self) -> str:
+        return RATING_LICENCE
 
     @strawberry.field(description="The RTI Rating's seven categories and their maximum points.")
     def rti_rating_categories(self) -> list[RtiRatingCategoryInfo]:

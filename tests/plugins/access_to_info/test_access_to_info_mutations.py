@@ -4,6 +4,7 @@ nothing half-written, and the database constraints that hold the same rules."""
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from typing import Any
 
 from sqlalchemy import text
@@ -44,7 +45,7 @@ mutation($input: RtiRequestStatisticsRecordInput!) {{
   rtiRequestStatisticsRecord(input: $input) {{
     statistics {{
       id year coverage requestsReceived answeredInTime grantedInFull grantedInPart refused
-      informationNotHeld internalReviews appeals appealsUpheld appealsOverturned
+      informationNotHeld internalReviews appeals appealsFavouringBody appealsFavouringRequester
       medianResponseDays sourceUrl notes grantedRate country {{ code }}
     }}
     {ERRORS}
@@ -64,6 +65,9 @@ ZA_SCORES = {
     "sanctionsAndProtections": 6,
     "promotionalMeasures": 12,
 }
+
+
+SOURCED = {"sourceUrl": "https://www.rti-rating.org/country-data/", "retrievedOn": "2026-11-30"}
 
 
 def _payload(data: dict[str, Any]) -> dict[str, Any]:
@@ -92,6 +96,8 @@ NEW_LAW = {
     "name": "Law 20,285 on Access to Public Information",
     "yearAdopted": 2008,
     "oversightBody": "Council for Transparency",
+    "sourceUrl": "https://www.rti-rating.org/country-data/Chile/",
+    "retrievedOn": "2026-11-30",
 }
 
 
@@ -155,12 +161,16 @@ async def test_law_update(client: GraphQLClient) -> None:
 
 
 async def test_law_update_errors(client: GraphQLClient) -> None:
-    law_id = await _law_id(client, "MX")  # adopted 2002, amended 2015
+    law_id = await _law_id(client, "MX")  # adopted 2002, never amended (replaced in 2025)
     cases = [
         ({"id": "bm9wZQ"}, "NOT_FOUND", "id"),
         ({"id": "UnRpUmF0aW5nOjE"}, "NOT_FOUND", "id"),  # an RtiRating ID
         ({"id": "UmlnaHRUb0luZm9ybWF0aW9uTGF3Ojk5OTk"}, "NOT_FOUND", "id"),  # no such law
-        ({"id": law_id, "yearAdopted": 2016}, "DATES_OUT_OF_ORDER", "lastAmended"),
+        (
+            {"id": law_id, "yearAdopted": 2016, "lastAmended": 2015},
+            "DATES_OUT_OF_ORDER",
+            "lastAmended",
+        ),
         ({"id": law_id, "lastAmended": 1999}, "DATES_OUT_OF_ORDER", "lastAmended"),
         ({"id": law_id, "yearAdopted": None}, "REQUIRED", "yearAdopted"),
         ({"id": law_id, "name": None}, "REQUIRED", "name"),
@@ -170,7 +180,7 @@ async def test_law_update_errors(client: GraphQLClient) -> None:
         assert _codes(payload) == [code], change
         assert payload["userErrors"][0]["field"] == ["input", field]
     law = await _law(client, "MX")
-    assert (law["yearAdopted"], law["lastAmended"]) == (2002, 2015)  # unchanged
+    assert (law["yearAdopted"], law["lastAmended"]) == (2002, None)  # unchanged
 
 
 # --- rtiRatingRecord -----------------------------------------------------------------------------
@@ -178,7 +188,7 @@ async def test_law_update_errors(client: GraphQLClient) -> None:
 
 async def test_rating_record_and_correct(client: GraphQLClient) -> None:
     law_id = await _law_id(client, "ZA")
-    values = {"lawId": law_id, "edition": 2024, "total": 119} | ZA_SCORES
+    values = {"lawId": law_id, "lastUpdated": "2024-09", "total": 119} | ZA_SCORES | SOURCED
     payload = _payload(await client.execute(RATING_RECORD, {"input": values}))
     assert payload["userErrors"] == []
     rating = payload["rating"]
@@ -201,7 +211,7 @@ async def test_rating_record_and_correct(client: GraphQLClient) -> None:
 
 async def test_rating_record_errors(client: GraphQLClient) -> None:
     law_id = await _law_id(client, "ZA")
-    base = {"lawId": law_id, "edition": 2024, "total": 119} | ZA_SCORES
+    base = {"lawId": law_id, "lastUpdated": "2024-09", "total": 119} | ZA_SCORES | SOURCED
     cases = [
         ({"lawId": "bm9wZQ"}, ["NOT_FOUND"], "lawId"),
         ({"rightOfAccess": 7, "total": 120}, ["SCORE_OUT_OF_RANGE"], "rightOfAccess"),
@@ -213,8 +223,15 @@ async def test_rating_record_errors(client: GraphQLClient) -> None:
         ({"promotionalMeasures": -1, "total": 106}, ["SCORE_OUT_OF_RANGE"], "promotionalMeasures"),
         ({"total": 151}, ["SCORE_OUT_OF_RANGE"], "total"),
         ({"total": 120}, ["TOTAL_MISMATCH"], "total"),
-        ({"edition": 2010}, ["INVALID_YEAR"], "edition"),
-        ({"edition": 2999}, ["INVALID_YEAR"], "edition"),
+        ({"edition": 2023}, ["EDITION_MISMATCH"], "edition"),
+        ({"lastUpdated": "2010-09"}, ["INVALID_YEAR"], "edition"),
+        ({"lastUpdated": "2024-13"}, ["INVALID_MONTH"], "lastUpdated"),
+        ({"lastUpdated": "Sept 2024"}, ["INVALID_MONTH"], "lastUpdated"),
+        ({"lastUpdated": None}, ["LAST_UPDATED_REQUIRED"], "lastUpdated"),
+        ({"series": "HISTORICAL", "edition": 2024}, ["LAST_UPDATED_NOT_IN_SERIES"], "lastUpdated"),
+        ({"series": "HISTORICAL", "lastUpdated": None}, ["REQUIRED"], "edition"),
+        ({"retrievedOn": None}, ["SOURCE_REQUIRED"], "retrievedOn"),
+        ({"retrievedOn": "2999-01-01"}, ["DATE_IN_FUTURE"], "retrievedOn"),
         ({"sourceUrl": "rti-rating.org"}, ["INVALID_URL"], "sourceUrl"),
         ({"methodologyVersion": " "}, ["REQUIRED"], "methodologyVersion"),
     ]
@@ -235,7 +252,8 @@ async def test_rating_correction_that_fails_keeps_the_recorded_edition(
 ) -> None:
     law_id = await _law_id(client, "MX")
     scores = ZA_SCORES | {"scope": 30}
-    bad = {"lawId": law_id, "edition": 2016, "total": 1, "replace": True} | scores
+    bad = {"lawId": law_id, "lastUpdated": "2016-09", "total": 1, "replace": True} | scores
+    bad |= SOURCED
     payload = _payload(await client.execute(RATING_RECORD, {"input": bad}))
     assert _codes(payload) == ["TOTAL_MISMATCH"]
     assert (await _law(client, "MX"))["ratings"] == [{"edition": "2016", "score": 136}]
@@ -254,10 +272,11 @@ STATS = {
     "informationNotHeld": 50,
     "internalReviews": 80,
     "appeals": 40,
-    "appealsUpheld": 25,
-    "appealsOverturned": 10,
+    "appealsFavouringBody": 25,
+    "appealsFavouringRequester": 10,
     "medianResponseDays": 21.5,
     "sourceUrl": "https://example.org/annual-report-2024",
+    "retrievedOn": "2026-11-30",
     "notes": "Test figures.",
 }
 
@@ -281,6 +300,7 @@ async def test_statistics_record_and_correct(client: GraphQLClient) -> None:
         "year": 2024,
         "coverage": "CENTRAL_GOVERNMENT",
         "requestsReceived": 1200,
+        "illustrative": True,
         "replace": True,
     }
     payload = _payload(await client.execute(STATISTICS_RECORD, {"input": corrected}))
@@ -305,7 +325,8 @@ async def test_statistics_record_errors(client: GraphQLClient) -> None:
         ({"medianResponseDays": -0.5}, "NEGATIVE_VALUE", "medianResponseDays"),
         ({"answeredInTime": 1001}, "INCONSISTENT_COUNTS", "answeredInTime"),
         ({"informationNotHeld": 251}, "INCONSISTENT_COUNTS", "requestsReceived"),
-        ({"appealsOverturned": 16}, "INCONSISTENT_COUNTS", "appeals"),
+        ({"appealsFavouringRequester": 16}, "INCONSISTENT_COUNTS", "appeals"),
+        ({"retrievedOn": None}, "SOURCE_REQUIRED", "retrievedOn"),
         ({"appeals": None}, "INCONSISTENT_COUNTS", "appeals"),
         ({"sourceUrl": "example.org"}, "INVALID_URL", "sourceUrl"),
         ({"notes": "n" * 2001}, "TOO_LONG", "notes"),
@@ -321,7 +342,8 @@ async def test_statistics_record_errors(client: GraphQLClient) -> None:
 async def test_statistics_correction_that_fails_keeps_the_recorded_year(
     client: GraphQLClient,
 ) -> None:
-    bad = {"country": "GB", "year": 2023, "requestsReceived": 10, "refused": 11, "replace": True}
+    bad = {"country": "GB", "year": 2023, "requestsReceived": 10, "refused": 11}
+    bad |= {"illustrative": True, "replace": True}
     payload = _payload(await client.execute(STATISTICS_RECORD, {"input": bad}))
     assert _codes(payload) == ["INCONSISTENT_COUNTS"]
     data = await client.execute(
@@ -332,15 +354,18 @@ async def test_statistics_correction_that_fails_keeps_the_recorded_year(
 
 # --- The database holds the same rules ----------------------------------------------------------
 
-RATING_INSERT = """INSERT INTO access_to_info_rti_ratings (law_id, edition, methodology_version,
-  source_url, right_of_access, scope, requesting_procedures, exceptions_and_refusals, appeals,
-  sanctions_and_protections, promotional_measures, total)
-  VALUES (:law, :edition, '2010', 'https://www.rti-rating.org/', :roa, 30, 20, 20, 20, :sp, 10,
-  :total)"""
+RATING_INSERT = """INSERT INTO access_to_info_rti_ratings (law_id, series, edition, last_updated,
+  methodology_version, source_url, retrieved_on, illustrative, right_of_access, scope,
+  requesting_procedures, exceptions_and_refusals, appeals, sanctions_and_protections,
+  promotional_measures, total)
+  VALUES (:law, :series, :edition, :month, '2010', 'https://www.rti-rating.org/', :retrieved,
+  :illustrative, :roa, 30, 20, 20, 20, :sp, 10, :total)"""
 
 STATS_INSERT = """INSERT INTO access_to_info_request_statistics (country_id, year, coverage,
-  requests_received, granted_in_full, refused, appeals, appeals_upheld, notes)
-  VALUES (:country, 2000, :coverage, :received, :full, :refused, :appeals, :upheld, '')"""
+  requests_received, granted_in_full, refused, appeals, appeals_favouring_body, source_url,
+  retrieved_on, illustrative, notes)
+  VALUES (:country, 2000, :coverage, :received, :full, :refused, :appeals, :upheld, :source,
+  :retrieved, :illustrative, '')"""
 
 
 async def test_database_constraints(demo_db: str) -> None:
@@ -367,16 +392,26 @@ async def test_database_constraints(demo_db: str) -> None:
             country = (
                 await conn.execute(text("SELECT id FROM countries WHERE alpha2 = 'ZA'"))
             ).scalar_one()
-        rating = {"law": law, "edition": 2020, "roa": 6, "sp": 8, "total": 114}
+        rating = {"law": law, "series": "HISTORICAL", "edition": 2020, "month": None}
+        rating |= {"retrieved": date(2026, 11, 30), "illustrative": False}
+        rating |= {"roa": 6, "sp": 8, "total": 114}
         assert await violates(RATING_INSERT, **rating | {"roa": 7, "total": 115})  # above 6
         assert await violates(RATING_INSERT, **rating | {"sp": 9, "total": 115})  # above 8
         assert await violates(RATING_INSERT, **rating | {"total": 113})  # not the sum
         assert await violates(RATING_INSERT, **rating | {"edition": 2009})
+        # A country-page rating is dated by its month; a historical one by its year only.
+        assert await violates(RATING_INSERT, **rating | {"series": "COUNTRY_PAGE"})
+        assert await violates(RATING_INSERT, **rating | {"month": date(2020, 9, 1)})
+        # Not illustrative: the retrieval date is required.
+        assert await violates(RATING_INSERT, **rating | {"retrieved": None})
         assert not await violates(RATING_INSERT, **rating)
         assert await violates(RATING_INSERT, **rating)  # the same edition twice
 
         stats = {"country": country, "coverage": "PARTIAL", "received": 10, "full": 5}
         stats |= {"refused": 5, "appeals": 2, "upheld": 2}
+        stats |= {"source": None, "retrieved": None, "illustrative": True}
+        # Neither illustrative nor sourced: refused by the database too.
+        assert await violates(STATS_INSERT, **stats | {"illustrative": False})
         assert await violates(STATS_INSERT, **stats | {"refused": 6})  # outcomes > received
         assert await violates(STATS_INSERT, **stats | {"upheld": 3})  # more than the appeals
         assert await violates(STATS_INSERT, **stats | {"appeals": None})  # outcomes, no appeals

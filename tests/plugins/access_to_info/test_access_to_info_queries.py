@@ -8,8 +8,8 @@ from typing import Any
 from core.testing import GraphQLClient
 
 RATING = """
-  score scaleMax edition methodologyVersion sourceUrl
-  categories { category name score scaleMax edition }
+  score scaleMax edition methodologyVersion sourceUrl series lastUpdated ratedLaw retrievedOn
+  illustrative categories { category name score scaleMax edition }
 """
 
 COUNTRY = f"""
@@ -17,14 +17,15 @@ query($code: String!, $year: Int) {{
   country(code: $code) {{
     name
     rightToInformation {{
-      id name yearAdopted lastAmended oversightBody url rtiRating
-      country {{ code }}
+      id name yearAdopted lastAmended oversightBody url inForceSince sourceUrl retrievedOn
+      illustrative rtiRating country {{ code }}
       rating {{ {RATING} }}
       ratings {{ edition score }}
       requestStatistics(year: $year) {{
         year coverage requestsReceived answeredInTime grantedInFull grantedInPart refused
-        informationNotHeld internalReviews appeals appealsUpheld appealsOverturned
-        medianResponseDays answeredInTimeRate grantedRate notes country {{ code }}
+        informationNotHeld internalReviews appeals appealsFavouringBody appealsFavouringRequester
+        appealsUpheld appealsOverturned medianResponseDays answeredInTimeRate grantedRate notes
+        sourceUrl retrievedOn illustrative country {{ code }}
       }}
     }}
   }}
@@ -57,15 +58,25 @@ async def _law_codes(client: GraphQLClient, **filter: Any) -> list[str]:
 async def test_country_right_to_information(client: GraphQLClient) -> None:
     data = await client.execute(COUNTRY, {"code": "MX"})
     law = data["country"]["rightToInformation"]
-    assert law["name"] == "General Act of Transparency and Access to Public Information"
-    assert (law["yearAdopted"], law["lastAmended"]) == (2002, 2015)
+    # The law in force since March 2025 (INAI dissolved); the Rating rated the 2015 General Act.
+    assert law["name"] == "General Law of Transparency and Access to Public Information (2025)"
+    assert (law["yearAdopted"], law["lastAmended"]) == (2002, None)
+    assert law["inForceSince"] == "2025-03-21"
+    assert law["oversightBody"].startswith("Transparencia para el Pueblo")
+    assert "INAI was dissolved" in law["oversightBody"]
+    assert (law["retrievedOn"], law["illustrative"]) == ("2026-11-30", False)
+    assert law["sourceUrl"].startswith("https://")
     assert law["country"] == {"code": "MX"}
     assert law["rtiRating"] == 136  # deprecated, kept for old clients
 
     rating = law["rating"]
     assert (rating["score"], rating["scaleMax"], rating["edition"]) == (136, 150, "2016")
+    # Dated by the country page's "RTI Rating last updated" month, not a yearly snapshot.
+    assert (rating["series"], rating["lastUpdated"]) == ("COUNTRY_PAGE", "2016-09")
+    assert rating["ratedLaw"].startswith("General Act of Transparency")
+    assert (rating["retrievedOn"], rating["illustrative"]) == ("2026-11-30", False)
     assert rating["methodologyVersion"] == "2010"
-    assert rating["sourceUrl"].startswith("https://www.rti-rating.org/")
+    assert rating["sourceUrl"] == "https://www.rti-rating.org/country-data/Mexico/"
     categories = {c["category"]: c for c in rating["categories"]}
     assert [c["category"] for c in rating["categories"]] == [
         "RIGHT_OF_ACCESS",
@@ -88,6 +99,10 @@ async def test_country_right_to_information(client: GraphQLClient) -> None:
     assert first["internalReviews"] is None  # not reported
     assert first["answeredInTimeRate"] == first["answeredInTime"] / first["requestsReceived"]
     assert "Illustrative" in first["notes"]
+    assert (first["illustrative"], first["sourceUrl"], first["retrievedOn"]) == (True, None, None)
+    # Who won an appeal is in the name; the old names are deprecated aliases of the same figures.
+    assert first["appealsFavouringBody"] == first["appealsUpheld"] is not None
+    assert first["appealsFavouringRequester"] == first["appealsOverturned"] is not None
     assert first["country"] == {"code": "MX"}
 
     one_year = await client.execute(COUNTRY, {"code": "MX", "year": 2024})
@@ -103,6 +118,9 @@ async def test_rating_history_and_unrated_and_lawless_countries(client: GraphQLC
         {"edition": "2022", "score": 108},
     ]
     assert brazil["rating"]["edition"] == "2022"  # the latest edition
+    # The yearly historical data has no "last updated" month; these years are not confirmed.
+    assert brazil["rating"]["series"] == "HISTORICAL"
+    assert (brazil["rating"]["lastUpdated"], brazil["rating"]["illustrative"]) == (None, True)
 
     south_africa = (await client.execute(COUNTRY, {"code": "ZA"}))["country"]
     law = south_africa["rightToInformation"]

@@ -30,6 +30,11 @@ OWN_TYPES = {
     "ExtractivesGroup",
     "EitiStatus",
     "EitiValidation",
+    "EitiEarlierValidation",
+    "EitiStatusChange",
+    "EitiRequirementAssessment",
+    "EitiSuspensionReason",
+    "EitiRequirementLevel",
     "EitiComponentScore",
     "ExtractiveProject",
     "ExtractiveContractDisclosure",
@@ -64,10 +69,13 @@ def _schema(data: dict[str, Any]) -> tuple[set[str], dict[str, set[str]]]:
     return set(fields), fields
 
 
-async def test_disable_then_enable_round_trip(demo_db: str, make_client: Any) -> None:
-    enabled = make_client(demo_db)
+async def test_disable_then_enable_round_trip(
+    demo_db: str, make_client: Any, role_tokens: dict[str, str]
+) -> None:
+    enabled = make_client(demo_db).with_token(role_tokens["staff"])
     project = await enabled.execute(
-        """mutation { projectRecord(input: {country: "NG", name: "Bonga", commodity: OIL}) {
+        """mutation { projectRecord(input: {country: "NG", name: "Bonga", commodity: OIL,
+                                          illustrative: true}) {
              project { id } userErrors { code } } }"""
     )
     assert project["projectRecord"]["userErrors"] == []

@@ -240,7 +240,7 @@ async def test_organization_beneficial_owners(client: GraphQLClient) -> None:
 async def test_statement_count_does_not_grow_with_the_page(demo_db: str, make_client: Any) -> None:
     client: GraphQLClient = make_client(demo_db, debug=True)
     query = """query($first: Int!) { extractiveProjects(first: $first) { nodes {
-                 name country { code eiti { status validations { score components { score } } } }
+                 name country { code eiti { status validations { score } } }
                  operator { name beneficialOwners { ownerName company { name } } }
                  contractDisclosures { title project { name } country { code } } } } }"""
 
