@@ -210,6 +210,8 @@ class PortalChanges:
         values, for an update)."""
         given = self.values()
         merged = {"illustrative": False, **(stored or {}), **given}
+        if merged["illustrative"] is None:  # REQUIRED below; judge the source by the stored flag
+            merged["illustrative"] = (stored or {}).get("illustrative", False)
         check_provenance(merged, check, date.today())
         for name in ("name", "url", "platform", "has_api", "illustrative"):
             if name in given and given[name] is None:
