@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Boolean, Date, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from core.db import Database
 from core.migrate import upgrade
@@ -27,8 +28,10 @@ async def _scratch_url(backend: str, tmp_path: Path, name: str) -> str:
     assert PG_URL
     url = make_url(PG_URL)
     scratch = f"{url.database}_{name}"
-    admin = Database(PG_URL)
-    async with admin.engine.execution_options(isolation_level="AUTOCOMMIT").connect() as conn:
+    # A plain engine, without the app's statement timeout: creating a database waits for a
+    # checkpoint, which a busy machine can make slow.
+    admin = create_async_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
         await conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch}"'))
         await conn.execute(text(f'CREATE DATABASE "{scratch}"'))
     await admin.dispose()
@@ -39,8 +42,8 @@ async def _drop_scratch(url: str) -> None:
     if url.startswith("sqlite"):
         return
     assert PG_URL
-    admin = Database(PG_URL)
-    async with admin.engine.execution_options(isolation_level="AUTOCOMMIT").connect() as conn:
+    admin = create_async_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
         await conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}"'))
     await admin.dispose()
 
