@@ -1,15 +1,16 @@
 """Stop a request's work when its client goes away: a write whose client is gone rolls back.
 
 An ASGI server (uvicorn) keeps running the application after its client has disconnected; only
-the request's `receive` says so, and only to whoever is waiting on it. `CancelOnDisconnect` is
-that reader: it hands the request body on to the application as the application asks for it,
-then keeps listening. An `http.disconnect` before the response is complete cancels the
-application, and with it every task of the request: a transaction still open rolls back
-(`Database.write()` commits only when its block completes; SQLAlchemy drops a connection whose
-statement was interrupted), and a statement waiting for a lock stops waiting.
+the request's `receive` says so, and only to whoever is waiting on it. `CancelOnDisconnect`
+waits on it: once the application has read the whole request body, a task listens for the
+`http.disconnect` that ends the request. If it comes before the response is complete, the
+request's task is cancelled, and with it every task of the request: a transaction still open
+rolls back (`Database.write()` commits only when its block completes; SQLAlchemy drops a
+connection whose statement was interrupted), and a statement waiting for a lock stops waiting.
 
 Once the response's last byte has been handed to the server, nothing is cancelled any more: the
-result was committed and sent, whether or not the client reads it.
+result was committed and sent, whether or not the client reads it. A request whose body is not
+read (GET: queries only) is not watched.
 """
 
 from __future__ import annotations
@@ -17,10 +18,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import anyio
-
 Message = dict[str, Any]
-DISCONNECT: Message = {"type": "http.disconnect"}
 
 
 class CancelOnDisconnect:
@@ -34,16 +32,27 @@ class CancelOnDisconnect:
         if scope["type"] != "http" or scope["path"] != self.path:
             await self.app(scope, receive, send)
             return
-        to_app, from_listener = anyio.create_memory_object_stream[Message](1)
-        disconnected = anyio.Event()
+        request_task = asyncio.current_task()
+        listener: asyncio.Task[None] | None = None
         responded = False
+        cancelled = False
+
+        async def listen() -> None:
+            nonlocal cancelled
+            # The server answers this once the client has gone, or once the response is sent.
+            message = await receive()
+            if message["type"] == "http.disconnect" and not responded and request_task:
+                cancelled = True
+                request_task.cancel()
 
         async def app_receive() -> Message:
-            try:
-                return await from_listener.receive()
-            except anyio.EndOfStream:  # the whole body was read: the next event is the end
-                await disconnected.wait()
-                return DISCONNECT
+            nonlocal listener
+            message: Message = await receive()
+            if listener is None and (
+                message["type"] != "http.request" or not message.get("more_body", False)
+            ):
+                listener = asyncio.get_running_loop().create_task(listen())
+            return message
 
         async def app_send(message: Message) -> None:
             nonlocal responded
@@ -51,26 +60,12 @@ class CancelOnDisconnect:
                 responded = True  # from here on, the request has done its work
             await send(message)
 
-        async def listen(cancel: anyio.CancelScope) -> None:
-            async with to_app:
-                while True:
-                    message = await receive()
-                    if message["type"] != "http.request":
-                        break
-                    await to_app.send(message)
-                    if not message.get("more_body", False):
-                        message = await receive()  # waits until the client leaves (or is answered)
-                        break
-            disconnected.set()
-            if message["type"] == "http.disconnect" and not responded:
-                cancel.cancel()
-
-        # A scope rather than a task group: the application's own exceptions pass unwrapped.
-        cancel = anyio.CancelScope()
-        listener = asyncio.create_task(listen(cancel))
         try:
-            with cancel:
-                await self.app(scope, app_receive, app_send)
+            await self.app(scope, app_receive, app_send)
+        except asyncio.CancelledError:
+            if cancelled and request_task and request_task.uncancel() == 0:
+                return  # our own cancellation: the client is gone, there is no one to answer
+            raise
         finally:
-            listener.cancel()  # answered (or failed): stop listening
-            await asyncio.wait([listener])
+            if listener is not None:
+                listener.cancel()
