@@ -192,7 +192,7 @@ class Database:
         self.is_sqlite = url.startswith("sqlite")
         # Bounded waits (statement, pool, connect), and every fault raised as
         # DatabaseUnavailable: a database down or hung is answered, not waited for.
-        timeouts = timeouts or db_faults.Timeouts()
+        timeouts = timeouts or db_faults.TOOLS  # the app passes the configured ones
         kwargs: dict[str, Any] = {"echo": echo, **timeouts.engine_options(self.is_sqlite)}
         if not self.is_sqlite:
             kwargs.update(pool_size=pool_size, max_overflow=pool_size // 2, pool_pre_ping=False)

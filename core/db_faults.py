@@ -78,12 +78,15 @@ UNAVAILABLE_SQLITE = frozenset(
 @dataclass(frozen=True)
 class Timeouts:
     """How long the service waits for its database, in seconds; each well under the execution
-    timeout (default 10 s), so a hung database is answered before the request gives up."""
+    timeout (default 10 s), so a hung database is answered before the request gives up. The
+    app takes them from the settings; other users of `Database` (the CLI, migrations, tests'
+    set-up) get TOOLS: no statement timeout, since a migration may rightly run for minutes."""
 
-    statement: float = 5.0
+    statement: float | None = 5.0
     """One statement: PostgreSQL's `statement_timeout` (the server cancels it; a lock waited for
     counts), and asyncpg's command timeout half a second later (a server that does not answer
-    at all). On SQLite, the busy timeout: how long a statement waits for another's lock."""
+    at all). On SQLite, the busy timeout: how long a statement waits for another's lock.
+    None: no limit (SQLite: 30 s of busy timeout)."""
     pool: float = 5.0
     """Waiting for a connection from the pool."""
     connect: float = 2.0
@@ -92,13 +95,18 @@ class Timeouts:
     def engine_options(self, is_sqlite: bool) -> dict[str, Any]:
         """`create_async_engine` keywords that apply these timeouts."""
         if is_sqlite:  # sqlite3's `timeout` is the busy timeout
-            return {"pool_timeout": self.pool, "connect_args": {"timeout": self.statement}}
-        connect_args = {
-            "timeout": self.connect,
-            "command_timeout": self.statement + 0.5,
-            "server_settings": {"statement_timeout": str(round(self.statement * 1000))},
-        }
+            busy = 30.0 if self.statement is None else self.statement
+            return {"pool_timeout": self.pool, "connect_args": {"timeout": busy}}
+        connect_args: dict[str, Any] = {"timeout": self.connect}
+        if self.statement is not None:
+            connect_args["command_timeout"] = self.statement + 0.5
+            statement_ms = str(round(self.statement * 1000))
+            connect_args["server_settings"] = {"statement_timeout": statement_ms}
         return {"pool_timeout": self.pool, "connect_args": connect_args}
+
+
+TOOLS = Timeouts(statement=None, pool=30.0, connect=10.0)
+"""For the CLI, migrations and tests' set-up: bounded connects, unbounded statements."""
 
 
 class DatabaseUnavailable(Exception):
