@@ -14,6 +14,7 @@ commitment. Check https://internationalbudget.org/open-budget-survey before citi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -161,7 +162,7 @@ EMPTY = dict.fromkeys((*COLUMNS, "oversight_score"))
 def _survey(
     country_id: int,
     edition: int,
-    scores: dict[str, int | None],
+    scores: Mapping[str, int | None],
     *,
     source_url: str | None = None,
     retrieved_on: date | None = None,

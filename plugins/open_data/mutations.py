@@ -15,7 +15,7 @@ import strawberry
 from strawberry.types import Info
 
 from core import UserError, mutation_payload
-from plugins.open_data import endorsements, services
+from plugins.open_data import endorsements, odin, services
 from plugins.open_data.models import (
     DataPortalPlatform,
     HighValueDatasetCategory,
@@ -277,10 +277,10 @@ async def dataset_record(info: Info, input: DatasetRecordInput) -> DatasetPayloa
 
 @strawberry.mutation(description="Record a country's ODIN scores for one edition.")
 async def odin_score_record(info: Info, input: OdinScoreRecordInput) -> OdinScorePayload:
-    data = services.Odin(**vars(input))
+    data = odin.Odin(**vars(input))
     return await mutation_payload(
         info,
-        lambda conn: services.record_odin(conn, data),
+        lambda conn: odin.record_odin(conn, data),
         OdinScorePayload,
         odin_score=OdinScore,
     )

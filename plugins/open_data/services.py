@@ -7,7 +7,6 @@ that a concurrent write could still hit are mapped to the same codes below.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
@@ -29,16 +28,10 @@ from plugins.open_data import models as tables
 from plugins.open_data.models import (
     CHARTER_LAUNCHED,
     ODIN_SCALE_MAX,
-    ODIN_SUBSCORES,
     HighValueDatasetCategory,
     OpenDataCharterLevel,
 )
 from plugins.open_data.provenance import check_provenance, constraint_error
-
-ODIN_SOURCE_URL = "https://odin.opendatawatch.com"
-ODIN_ROUNDS = ("2015", "2016", "2017", "2018/19", "2020/21", "2022/23", "2024/25")
-"""ODIN's published rounds (editions); since 2018/19 each covers two years, every two years."""
-ODIN_EDITION = re.compile(r"([0-9]{4})/([0-9]{2})")  # fullmatch; ASCII digits only
 
 # Constraint name -> the user error of a concurrent write that slips past the checks (the
 # plugin's `ogp_wg_constraint_errors` hook).
@@ -85,7 +78,7 @@ UNSET: Any = object()
 # --- checks --------------------------------------------------------------------------------------
 
 
-def _score(check: UserErrors, value: float, field: str) -> None:
+def score_in_range(check: UserErrors, value: float, field: str) -> None:
     """An ODIN score: 0-100 (NaN and infinities are out of range too)."""
     check.in_range(value, field, 0, ODIN_SCALE_MAX, "SCORE_OUT_OF_RANGE")
 
@@ -95,7 +88,7 @@ def _count(check: UserErrors, value: int | None, field: str) -> None:
         check.add("NEGATIVE_COUNT", f"{field} must not be negative, got {value}", field)
 
 
-async def _save(
+async def save(
     conn: AsyncConnection, model: Any, existing_id: int | None, values: dict[str, Any]
 ) -> Any:
     """Insert a row, or replace the stored values of `existing_id`; return the row."""
@@ -104,7 +97,7 @@ async def _save(
     return await update_row(conn, model, existing_id, **values)
 
 
-def _duplicate(code: str, message: str, field: str) -> Rejected:
+def duplicate(code: str, message: str, field: str) -> Rejected:
     return Rejected(user_error(code, f"{message}; pass replace: true to correct it", field))
 
 
@@ -123,7 +116,7 @@ class Adoption:
     replace: bool = False
 
 
-def _provenance(data: Any, check: UserErrors) -> dict[str, Any]:
+def provenance_values(data: Any, check: UserErrors) -> dict[str, Any]:
     """The three provenance values of an input (checked), as stored."""
     values = {
         "source_url": data.source_url,
@@ -143,7 +136,7 @@ async def record_adoption(conn: AsyncConnection, data: Adoption) -> Any:
             "the International Open Data Charter was first adopted in October 2015",
             "adoptedOn",
         )
-    provenance = _provenance(data, check)
+    provenance = provenance_values(data, check)
     country_id = await check.country(conn, data.country)
     check.raise_if_any()
 
@@ -157,7 +150,7 @@ async def record_adoption(conn: AsyncConnection, data: Adoption) -> Any:
         )
     ).scalar()
     if existing is not None and not data.replace:
-        raise _duplicate(
+        raise duplicate(
             "DUPLICATE_ADOPTION",
             f"the adoption by {government!r} is already recorded",
             "government",
@@ -184,7 +177,7 @@ async def record_adoption(conn: AsyncConnection, data: Adoption) -> Any:
         "adopted_on": data.adopted_on,
         **provenance,
     }
-    return await _save(conn, adopter, existing, values)
+    return await save(conn, adopter, existing, values)
 
 
 # --- Data portals --------------------------------------------------------------------------------
@@ -252,9 +245,9 @@ async def record_portal(conn: AsyncConnection, country: str, changes: PortalChan
     changes.validate(check)
     country_id = await check.country(conn, country)
     check.raise_if_any()
-    values = {"notes": "", "illustrative": False} | changes.values()
+    values: dict[str, Any] = {"notes": "", "illustrative": False} | changes.values()
     await _portal_url_taken(conn, values["url"])
-    return await _save(conn, tables.DataPortal, None, {"country_id": country_id, **values})
+    return await save(conn, tables.DataPortal, None, {"country_id": country_id, **values})
 
 
 async def update_portal(conn: AsyncConnection, portal_id: str, changes: PortalChanges) -> Any:
@@ -268,7 +261,7 @@ async def update_portal(conn: AsyncConnection, portal_id: str, changes: PortalCh
         await _portal_url_taken(conn, values["url"], other_than=row.id)
     if not values:
         return row
-    return await _save(conn, portal, row.id, values)
+    return await save(conn, portal, row.id, values)
 
 
 # --- High-value datasets -------------------------------------------------------------------------
@@ -299,7 +292,7 @@ class Dataset:
 async def record_dataset(conn: AsyncConnection, data: Dataset) -> Any:
     check = UserErrors()
     check.text(data.title, "title", 300)
-    provenance = _provenance(data, check)
+    provenance = provenance_values(data, check)
     check.url(data.url, "url")
     check.text(data.licence, "licence", 200, required=False)
     check.text(data.notes, "notes", 500, required=False)
@@ -332,7 +325,7 @@ async def record_dataset(conn: AsyncConnection, data: Dataset) -> Any:
     url = data.url.strip()
     existing = (await conn.execute(select(dataset.id).where(dataset.url == url))).scalar()
     if existing is not None and not data.replace:
-        raise _duplicate("DUPLICATE_DATASET", f"the dataset {url!r} is already recorded", "url")
+        raise duplicate("DUPLICATE_DATASET", f"the dataset {url!r} is already recorded", "url")
     values = {
         "country_id": country_id,
         "portal_id": portal_pk,
@@ -350,82 +343,4 @@ async def record_dataset(conn: AsyncConnection, data: Dataset) -> Any:
         "notes": data.notes or "",
         **provenance,
     }
-    return await _save(conn, dataset, existing, values)
-
-
-# --- ODIN scores ---------------------------------------------------------------------------------
-
-
-def valid_edition(edition: str, this_year: int | None = None) -> bool:
-    """ODIN's rounds (`ODIN_ROUNDS`), or a later biennial one ('2026/27': an even first year
-    after 2024, the next year second) that has begun (its first year is not after this year)."""
-    if edition in ODIN_ROUNDS:
-        return True
-    match = ODIN_EDITION.fullmatch(edition)
-    if match is None:
-        return False
-    first, second = int(match[1]), int(match[2])
-    this_year = date.today().year if this_year is None else this_year
-    return 2024 < first <= this_year and first % 2 == 0 and second == (first + 1) % 100
-
-
-@dataclass
-class Odin:
-    country: str
-    edition: str
-    score: float
-    coverage: float | None = None
-    openness: float | None = None
-    social: float | None = None
-    economic: float | None = None
-    environmental: float | None = None
-    methodology_version: str | None = None
-    source_url: str | None = None
-    retrieved_on: date | None = None
-    illustrative: bool = False
-    notes: str | None = None
-    replace: bool = False
-
-
-async def record_odin(conn: AsyncConnection, data: Odin) -> Any:
-    """Record a country's ODIN scores for an edition; with `replace`, the scores as revised by
-    Open Data Watch (with the new retrieval date)."""
-    check = UserErrors()
-    edition = data.edition.strip()
-    if not valid_edition(edition):
-        rounds = ", ".join(ODIN_ROUNDS)
-        check.add(
-            "INVALID_EDITION",
-            f"an ODIN edition is one of its rounds ({rounds}, then every two years), "
-            f"got {edition!r}",
-            "edition",
-        )
-    for name in ("score", *ODIN_SUBSCORES):
-        value = getattr(data, name)
-        if value is not None:
-            _score(check, value, name)
-    check.text(data.methodology_version, "methodologyVersion", 100)
-    provenance = _provenance(data, check)
-    check.text(data.notes, "notes", 500, required=False)
-    country_id = await check.country(conn, data.country)
-    check.raise_if_any()
-
-    odin = tables.OdinScore
-    stmt = select(odin.id).where(odin.country_id == country_id, odin.edition == edition)
-    existing = (await conn.execute(stmt)).scalar()
-    if existing is not None and not data.replace:
-        raise _duplicate(
-            "DUPLICATE_ODIN_SCORE",
-            f"the country's ODIN {edition} scores are already recorded",
-            "edition",
-        )
-    values = {
-        "country_id": country_id,
-        "edition": edition,
-        "overall": data.score,
-        **{name: getattr(data, name) for name in ODIN_SUBSCORES},
-        "methodology_version": (data.methodology_version or f"ODIN {edition}").strip(),
-        "notes": data.notes or "",
-        **provenance,
-    }
-    return await _save(conn, odin, existing, values)
+    return await save(conn, dataset, existing, values)
