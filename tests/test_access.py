@@ -255,3 +255,23 @@ async def test_a_plugin_rule_is_enforced_and_audited(empty_db: str, make_client:
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"  # anchors open_data, not it
     staff = await default.execute(touch, token=world.tokens["staff"])
     assert staff == {"accessProbeTouch": "hi"}
+
+
+async def test_nodes_answers_in_order_and_takes_at_most_100_ids(
+    empty_db: str, make_client: Any
+) -> None:
+    world = await build_world(empty_db)
+    client = make_client(empty_db)
+    ids = [
+        world.gid("Meeting", world.meeting),
+        "not an id",
+        world.gid("Registration", world.registration),
+        world.gid("WorkingGroup", world.group),
+    ]
+    query = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }"
+    seen = await client.execute(query, {"ids": ids}, token=world.tokens["other"])
+    assert seen["nodes"] == [{"id": ids[0]}, None, None, {"id": ids[3]}]  # registration hidden
+    seen = await client.execute(query, {"ids": ids}, token=world.tokens["registered"])
+    assert seen["nodes"] == [{"id": ids[0]}, None, {"id": ids[2]}, {"id": ids[3]}]
+    errors = await client.errors(query, {"ids": ids * 26})
+    assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"

@@ -237,12 +237,16 @@ async def test_every_row_rule_for_every_role(
     rule = POLICY.rows[type_name].rule
     pk = _object_pk(world, type_name)
     subject = world.subject_of(type_name, pk)
-    query = "query($id: ID!) { node(id: $id) { id __typename } }"
+    query = (
+        "query($id: ID!) { node(id: $id) { id __typename }"
+        " nodes(ids: [$id, $id]) { id __typename } }"
+    )
     missing = (await client.post(query, {"id": world.gid(type_name, 2**31 - 1)})).json()
     for role in ROLES:
         token = world.tokens[role]
         body = (await client.post(query, {"id": world.gid(type_name, pk)}, token=token)).json()
         if world.expected(rule, role, subject, write=False) is None:
-            assert body["data"]["node"] == {"id": world.gid(type_name, pk), "__typename": type_name}
+            seen = {"id": world.gid(type_name, pk), "__typename": type_name}
+            assert body["data"] == {"node": seen, "nodes": [seen, seen]}, (type_name, role)
         else:
             assert body == missing, (type_name, role, body)

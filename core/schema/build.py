@@ -15,6 +15,7 @@ from strawberry.types.base import StrawberryObjectDefinition, get_object_definit
 from strawberry.types.field import StrawberryField
 from strawberry.utils.str_converters import to_camel_case
 
+from core.access.policy import Policy, fields_of, install
 from core.execution import FastExecutionContext
 from core.hookspecs import BatchLoadFn
 from core.limits import Limits
@@ -61,6 +62,8 @@ class BuiltSchema:
     schema: PluginSchema
     group_types: dict[str, type]
     loaders: dict[str, BatchLoadFn]
+    policy: Policy | None = None
+    """The access rules in force (core.access.policy)."""
 
 
 def _graphql_name(field: StrawberryField) -> str:
@@ -182,10 +185,13 @@ def build_schema(
         core_cls = getattr(types, type_name)
         extra[type_name] = _named_fields(contributions, _core_field_names(core_cls), type_name)
 
+    plugin_mutations: list[tuple[str, StrawberryField]] = []
     for root, hook in ((Query, "ogp_wg_query_fields"), (Mutation, "ogp_wg_mutation_fields")):
         results = plugins.call(hook)
         for key, fields in results:
             contributed[key].extend(fields)
+            if root is Mutation:
+                plugin_mutations.extend((key, f) for f in fields)
         extra[root.__name__] = _named_fields(results, _core_field_names(root), root.__name__)
 
     loaders = {
@@ -203,7 +209,15 @@ def build_schema(
     # node(id:) fetches every Node type of the schema, or start-up stops: core.schema.nodes
     reached = {key: _named_types(roots) for key, roots in contributed.items()}
     reached = {"core": _named_types([Query, Mutation, types.Assessment]), **reached}
-    loaders.update(node_loaders(plugins, reached))
+    # access rules checked and their guards put on the fields: core.access.policy
+    core_mutations = [("core", f) for f in fields_of(Mutation)]
+    type_fields = {"Query": fields_of(Query, extra["Query"])}
+    for named in reached.values():
+        for name, cls in named.items():
+            if get_object_definition(cls) is not None and name not in type_fields:
+                type_fields[name] = fields_of(cls, extra.get(name, ()))
+    policy = install(plugins, core_mutations + plugin_mutations, type_fields)
+    loaders.update(node_loaders(plugins, reached, rows=policy.rows))
 
     guard = Guard(limits or Limits(), cache_size=CACHE_SIZE)
     try:
@@ -226,4 +240,5 @@ def build_schema(
         )
     except (TypeError, ValueError, GraphQLError) as exc:
         raise PluginError(f"the schema could not be built: {type(exc).__name__}: {exc}") from exc
-    return BuiltSchema(schema=schema, group_types=group_types, loaders=loaders)
+    schema.access_policy = policy  # type: ignore[attr-defined]  # read through ctx.app.schema
+    return BuiltSchema(schema=schema, group_types=group_types, loaders=loaders, policy=policy)

@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select, union
 
+from core.access.meetings import visible_registrations
+from core.access.people import visible_emails
 from core.context import Context
 from core.hookspecs import BatchLoadFn
 from core.models import (
@@ -88,6 +90,13 @@ organizations_by_country: RowsGroupedBy[Any] = rows_grouped_by(
 )
 
 PUBLIC_PERSON = (Person.id, Person.name, Person.organization_id)  # never the e-mail
+
+emails_by_person: RowsByKey[Any] = rows_by_key(
+    Person.id,
+    build=lambda row: row.email,
+    columns=(Person.id, Person.email),
+    where=visible_emails,  # the field rule as SQL too: no other e-mail is even read
+)
 
 people_by_id: RowsByKey[Any] = rows_by_key(Person.id, lambda: types.Person, columns=PUBLIC_PERSON)
 people_by_organization: RowsGroupedBy[Any] = rows_grouped_by(
@@ -219,6 +228,7 @@ registrations_by_meeting: PagesByKey[Any] = pages_by_key(
     Registration.meeting_id,
     lambda: types.Registration,
     order_by=(Registration.queued_at, Registration.id),
+    where=visible_registrations,  # only the rows the viewer may see, counted alike: core.access
     filters={"status": Registration.status},
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -9,6 +10,7 @@ import strawberry
 from sqlalchemy import func, or_, select
 from strawberry.types import Info
 
+from core.access import audit
 from core.enums import GroupStatus, MeetingKind, OrganizationKind
 from core.errors import api_error
 from core.limits import MAX_PAGE_SIZE
@@ -19,6 +21,12 @@ from core.schema.ids import from_global_id
 from core.schema.loaders import build_group, visible_groups
 from core.schema.nodes import loader_name as node_loader_name
 from core.schema.pagination import Connection, count_of, paginate
+
+MAX_NODE_IDS = 100
+
+
+async def _nothing() -> None:
+    return None
 
 
 @strawberry.input(description="Narrow the list of working groups; all given conditions apply.")
@@ -150,6 +158,24 @@ class Query:
             return None
         return await prefetched(info, await info.context.loader(loader).load(pk))
 
+    @strawberry.field(
+        description="Objects by their global IDs (at most 100), in order: null for an ID that "
+        "names nothing (or nothing you may see), as `node` answers it."
+    )
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[types.Node | None]:
+        if len(ids) > MAX_NODE_IDS:
+            raise api_error("BAD_USER_INPUT", f"`ids`: at most {MAX_NODE_IDS} IDs")
+        ctx = info.context
+        pending = []
+        for given in ids:
+            decoded = from_global_id(given)
+            loader = node_loader_name(decoded[0]) if decoded else None
+            if decoded is None or loader not in ctx.app.loaders:
+                pending.append(_nothing())
+            else:
+                pending.append(ctx.loader(loader).load(decoded[1]))  # one batch per type
+        return await prefetched(info, list(await asyncio.gather(*pending)))
+
     @strawberry.field(description="OGP participating countries, by name (`first`: 1..100).")
     async def countries(
         self, info: Info, region: str | None = None, first: int = MAX_PAGE_SIZE
@@ -241,3 +267,13 @@ class Query:
                 count=count_of(ctx.db.read, stmt),
             )
         return await prefetched(info, page)
+
+    @strawberry.field(description="Every mutation call, newest first. Staff only.")
+    async def audit_log(
+        self,
+        info: Info,
+        filter: audit.AuditLogFilter | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> Connection[audit.AuditEntry] | None:
+        return await audit.audit_log(info, filter, first, after)

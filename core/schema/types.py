@@ -136,11 +136,17 @@ class Organization(Node):
     def people(self, first: int = MAX_PAGE_SIZE) -> list[Person]: ...
 
 
-@strawberry.type(description="Someone who registers for meetings; e-mail is never exposed.")
+@strawberry.type(description="Someone who registers for meetings.")
 class Person(Node):
     node_type: ClassVar[str] = "Person"
     organization_pk: strawberry.Private[int | None]
     name: str
+
+    @relation(
+        loaders.emails_by_person,
+        description="E-mail address: for the person themself and staff; null for others.",
+    )
+    def email(self) -> str | None: ...
 
     @classmethod
     def from_row(cls, row: Any) -> Person:
@@ -285,7 +291,10 @@ class Meeting(Node):
     ends_at: datetime
     timezone: str = strawberry.field(description="IANA time zone the meeting is held in.")
     location: str | None
-    online_url: str | None
+    online_url: str | None = strawberry.field(
+        description="Join URL: for people with a place, the group's anchors and staff; null "
+        "for others (`kind` still says whether the meeting is online)."
+    )
     capacity: int | None = strawberry.field(description="null: unlimited.")
     registered_count: int
     agenda: str
