@@ -22,9 +22,20 @@ def _progress(message: str) -> None:
     print(f"ogp-wg: {message}", file=sys.stderr, flush=True)
 
 
+def _exit_cleanly(signum: int, _frame: Any) -> None:
+    raise SystemExit(0)
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
+    import signal
+
     import uvicorn
 
+    # uvicorn shuts down gracefully on SIGTERM (in-flight requests finish, the socket closes),
+    # then restores the handler it found and raises the signal again: with the default one the
+    # process would die "killed by SIGTERM" (status -15 / 143) after a clean shutdown. Found,
+    # ours turns that into exit status 0, which is what a process manager expects.
+    signal.signal(signal.SIGTERM, _exit_cleanly)
     settings = _settings(args)
     if args.workers > 1 or args.reload:
         # Each worker process builds its own app from the same configuration.

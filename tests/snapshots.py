@@ -35,8 +35,11 @@ def counts(snapshot: Snapshot) -> dict[str, int]:
     return {name: len(rows) for name, rows in snapshot.items()}
 
 
-def differences(before: Snapshot, after: Snapshot) -> list[str]:
-    """One line per table that differs: tables gained or lost, rows gained or lost."""
+def differences(before: Snapshot, after: Snapshot, skip: set[str] | None = None) -> list[str]:
+    """One line per table that differs: tables gained or lost, rows gained or lost (tables in
+    `skip` left out)."""
+    before = {k: v for k, v in before.items() if k not in (skip or ())}
+    after = {k: v for k, v in after.items() if k not in (skip or ())}
     lines = [f"table {name} is gone" for name in sorted(set(before) - set(after))]
     lines += [f"table {name} is new" for name in sorted(set(after) - set(before))]
     for name in sorted(set(before) & set(after)):
@@ -47,4 +50,14 @@ def differences(before: Snapshot, after: Snapshot) -> list[str]:
             lines.append(
                 f"{name}: {len(lost)} rows lost {lost[:3]}, {len(gained)} gained {gained[:3]}"
             )
+    return lines
+
+
+def lost(before: Snapshot, after: Snapshot) -> list[str]:
+    """One line per table of `before` that is gone or misses rows it had (gains allowed)."""
+    lines = [f"table {name} is gone" for name in sorted(set(before) - set(after))]
+    for name in sorted(set(before) & set(after)):
+        missing = [row for row in before[name] if row not in after[name]]
+        if missing:
+            lines.append(f"{name}: {len(missing)} rows lost {missing[:3]}")
     return lines
