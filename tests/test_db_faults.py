@@ -38,7 +38,7 @@ from core.models.people import Person
 from core.models.trust import StaffRole
 from core.plugins import make_plugin_manager
 from core.testing import ClientFactory, settings_for
-from tests.live_server import free_port, live_server
+from tests.live_server import Server, free_port, live_server
 from tests.pg_cluster import Cluster
 
 UNAVAILABLE = "SERVICE_UNAVAILABLE"
@@ -283,6 +283,21 @@ def own_cluster() -> Iterator[Cluster]:
         cluster.destroy()
 
 
+HUNG_ENV = {
+    "OGP_WG_DATABASE_STATEMENT_TIMEOUT": "1",
+    "OGP_WG_DATABASE_POOL_TIMEOUT": "1",
+    "OGP_WG_DATABASE_CONNECT_TIMEOUT": "1",
+    "OGP_WG_DATABASE_POOL_SIZE": "2",  # + 1 overflow: most concurrent requests wait for the pool
+}
+
+
+@pytest.fixture(scope="module")
+def cluster_server(own_cluster: Cluster) -> Iterator[Server]:
+    """One server on the own cluster for the tests below (one start-up, not one per test)."""
+    with live_server(own_cluster.url, HUNG_ENV) as server:
+        yield server
+
+
 @pytest.fixture
 def cluster(own_cluster: Cluster) -> Iterator[Cluster]:
     """The own cluster, up and answering at the start and at the end of each test."""
@@ -308,62 +323,67 @@ async def until_served(client: httpx.AsyncClient, within: float = 20) -> int:
         await asyncio.sleep(0.2)
 
 
+async def until_ready(client: httpx.AsyncClient, within: float = 20) -> None:
+    deadline = time.monotonic() + within
+    while (ready := await client.get("/readyz")).status_code != 200:
+        assert time.monotonic() < deadline, ready.text
+        await asyncio.sleep(0.2)
+
+
 @pytest.mark.slow
-async def test_database_down_fails_fast_and_recovers_without_restart(cluster: Cluster) -> None:
+async def test_database_down_fails_fast_and_recovers_without_restart(
+    cluster: Cluster, cluster_server: Server
+) -> None:
     token = await staff_token(cluster.url)
-    with live_server(cluster.url) as server:
-        async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
-            await until_served(client)  # the pool holds live connections now
-            cluster.stop()
-            for _ in range(3):  # a pooled connection found dead, then refused connections
-                started = time.monotonic()
-                ready = await client.get("/readyz")
-                assert (ready.status_code, ready.json()) == (503, READYZ_DOWN), ready.text
-                assert time.monotonic() - started < 2
-                response, took = await post(client, GROUPS)
-                assert_unavailable(response, cluster.url)
-                assert took < 2, took
-                response, took = await post(
-                    client,
-                    CREATE,
-                    {"slug": "while-down"},
-                    headers={"authorization": f"Bearer {token}"},
-                )
-                assert_unavailable(response, cluster.url)
-                assert took < 2, took
+    server = cluster_server
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
+        await until_served(client)  # the pool holds live connections now
+        cluster.stop()
+        for _ in range(3):  # a pooled connection found dead, then refused connections
+            started = time.monotonic()
+            ready = await client.get("/readyz")
+            assert (ready.status_code, ready.json()) == (503, READYZ_DOWN), ready.text
+            assert time.monotonic() - started < 2
+            response, took = await post(client, GROUPS)
+            assert_unavailable(response, cluster.url)
+            assert took < 2, took
+            response, took = await post(
+                client,
+                CREATE,
+                {"slug": "while-down"},
+                headers={"authorization": f"Bearer {token}"},
+            )
+            assert_unavailable(response, cluster.url)
+            assert took < 2, took
 
-            cluster.start()
-            await until_served(client)
-            assert (await client.get("/readyz")).status_code == 200
-            assert server.process.poll() is None  # the same process: no restart
-        assert "database unavailable" in server.log()  # the cause is in the log
+        cluster.start()
+        await until_served(client)
+        await until_ready(client)
+        assert server.process.poll() is None  # the same process: no restart
+    assert "database unavailable" in server.log()  # the cause is in the log
 
 
 @pytest.mark.slow
-async def test_database_hung_is_answered_within_the_timeouts(cluster: Cluster) -> None:
-    env = {
-        "OGP_WG_DATABASE_STATEMENT_TIMEOUT": "1",
-        "OGP_WG_DATABASE_POOL_TIMEOUT": "1",
-        "OGP_WG_DATABASE_CONNECT_TIMEOUT": "1",
-        "OGP_WG_DATABASE_POOL_SIZE": "2",  # + 1 overflow: most requests wait for the pool
-    }
+async def test_database_hung_is_answered_within_the_timeouts(
+    cluster: Cluster, cluster_server: Server
+) -> None:
     execution_timeout = 10  # the default
-    with live_server(cluster.url, env) as server:
-        async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
-            await until_served(client)
-            cluster.hang()
-            try:
-                started = time.monotonic()
-                ready = await client.get("/readyz")
-                assert (ready.status_code, ready.json()) == (503, READYZ_DOWN), ready.text
-                assert time.monotonic() - started < 3
+    server = cluster_server
+    async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
+        await until_served(client)
+        cluster.hang()
+        try:
+            started = time.monotonic()
+            ready = await client.get("/readyz")
+            assert (ready.status_code, ready.json()) == (503, READYZ_DOWN), ready.text
+            assert time.monotonic() - started < 3
 
-                answers = await asyncio.gather(*(post(client, GROUPS) for _ in range(8)))
-                for response, took in answers:
-                    assert_unavailable(response, cluster.url)
-                    assert took < execution_timeout, took
-            finally:
-                cluster.resume()
-            await until_served(client)
-            assert (await client.get("/readyz")).status_code == 200
-            assert server.process.poll() is None
+            answers = await asyncio.gather(*(post(client, GROUPS) for _ in range(8)))
+            for response, took in answers:
+                assert_unavailable(response, cluster.url)
+                assert took < execution_timeout, took
+        finally:
+            cluster.resume()
+        await until_served(client)
+        await until_ready(client)
+        assert server.process.poll() is None
