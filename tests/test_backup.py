@@ -23,6 +23,8 @@ from tests.snapshots import differences, table_rows
 
 OGP_WG = str(Path(sys.executable).with_name("ogp-wg"))
 
+pytestmark = pytest.mark.slow  # the real console script, pg_dump/psql
+
 
 def ogp_wg(
     env: dict[str, str], cwd: Path, *args: str, stdin: str = ""

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import select
 
 from core.db import Database
@@ -49,6 +50,8 @@ SCHEDULE = """mutation($input: MeetingScheduleInput!) { meetingSchedule(input: $
   meeting { id capacity remainingPlaces } userErrors { code message } } }"""
 GROUP = """{ workingGroup(slug: "open-data") { id } }"""
 MEETING = """query($id: ID!) { node(id: $id) { ... on Meeting { capacity remainingPlaces } } }"""
+
+pytestmark = pytest.mark.slow  # a real server and 200 requests: minutes
 
 
 async def _call(

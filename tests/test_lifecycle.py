@@ -48,6 +48,8 @@ REFUSED_WITHIN = 30.0  # seconds to wait for the listening socket to close after
 REGISTER = """mutation($m: ID!, $p: ID!) { registrationCreate(input: {meetingId: $m, personId: $p}) {
   registration { id status } userErrors { code } } }"""
 
+pytestmark = pytest.mark.slow  # real server processes, started and stopped
+
 
 def _refused(server: LiveServer) -> bool:
     """True once a new connection is refused (polled: the socket closes just after SIGTERM)."""
