@@ -139,8 +139,9 @@ class Settings(BaseModel):
     """Nodes an operation may ask for: the product of page sizes (`first`) along every path,
     summed (GitHub's node limit); more is QUERY_TOO_COSTLY, before execution. The cost is in
     every executed response's `extensions.cost`."""
-    unpaginated_list_size: int = Field(100, ge=1)
-    """Items a list field without `first` is counted as (a plugin's list that cannot be paged)."""
+    unpaginated_list_size: int = Field(20, ge=1)
+    """Items a list field of objects without `first` (a plugin's, until it takes `first` or
+    declares its size: core.limits.LIST_SIZE) is counted as, in the node limit: a typical page."""
     batching: bool = False
     """Accept a JSON array of operations in one POST (each checked against every limit)."""
     max_batch_operations: int = Field(10, ge=1)

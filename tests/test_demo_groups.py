@@ -14,7 +14,7 @@ from core.testing import settings_for
 
 GROUPS = """{ workingGroups(first: 50) { nodes { slug theme anchors { role }
   members { role } memberCount meetings(first: 50) { totalCount
-    nodes { title startsAt timezone registrations(first: 50) { totalCount } } } } } }"""
+    nodes { title startsAt timezone registrations(first: 1) { totalCount } } } } } }"""
 PILOT = {
     "access-to-information": "access_to_info",
     "extractive-industries": "extractives",

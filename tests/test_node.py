@@ -126,6 +126,14 @@ async def _some_object(
     return None
 
 
+@pytest.fixture
+def client(demo_db: str, make_client: Any) -> GraphQLClient:
+    """The walk nests lists at their default page sizes (`first: 100`): past the node limit of
+    a real client (core.limits), which is not what this test is about."""
+    walker: GraphQLClient = make_client(demo_db, debug=True, max_nodes=100_000_000)
+    return walker
+
+
 async def test_node_fetches_every_node_type_of_the_schema(client: GraphQLClient) -> None:
     schema = Schema((await client.execute(INTROSPECT))["__schema"])
     node_types = schema.node_types()

@@ -55,7 +55,7 @@ class Limits:
     max_directives: int = 50
     max_query_length: int = 15_000
     max_nodes: int = 50_000
-    unpaginated_list_size: int = 100
+    unpaginated_list_size: int = 20
     production: bool = False
 
     @property

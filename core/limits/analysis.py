@@ -17,6 +17,7 @@ core's `MaxIntrospectionDepthRule`, the depth and the alias limits bound them.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,7 @@ from graphql import (
     GraphQLInterfaceType,
     GraphQLObjectType,
     GraphQLSchema,
+    InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
@@ -45,6 +47,8 @@ from core.errors import api_error
 from core.limits import LIST_SIZE, MAX_PAGE_SIZE, Limits
 
 STRAWBERRY = "strawberry-definition"
+MAX_DUPLICATES = 20
+"""Times one response name may be selected in one selection set (fields merge: more is waste)."""
 
 
 @dataclass
@@ -115,6 +119,7 @@ class Analyser:
         fragments: Mapping[str, Totals],
         variables: Mapping[str, Any] | None,
     ) -> Totals:
+        _check_duplicates(selection_set)
         totals = Totals()
         for selection in selection_set.selections:
             totals.directives += len(selection.directives or ())
@@ -216,6 +221,28 @@ class Analyser:
             self._sizes[key] = size if isinstance(size, int) else None
         declared = self._sizes[key]
         return declared if declared is not None else self.limits.unpaginated_list_size
+
+
+def _check_duplicates(selection_set: SelectionSetNode) -> None:
+    """Refuse one response name selected more than MAX_DUPLICATES times in a selection set
+    (inline fragments included): graphql-core compares such fields pairwise, so a few
+    thousand `__typename` in 2,000 tokens would cost seconds of validation."""
+    seen: Counter[str] = Counter()
+    pending = [selection_set]
+    while pending:
+        for selection in pending.pop().selections:
+            if isinstance(selection, FieldNode):
+                name = (selection.alias or selection.name).value
+                seen[name] += 1
+                if seen[name] > MAX_DUPLICATES:
+                    raise api_error(
+                        "QUERY_TOO_COSTLY",
+                        f"The query selects '{name}' more than {MAX_DUPLICATES} times in one "
+                        "selection set.",
+                        limit=MAX_DUPLICATES,
+                    )
+            elif isinstance(selection, InlineFragmentNode):
+                pending.append(selection.selection_set)
 
 
 def _dependencies_first(fragments: Mapping[str, FragmentDefinitionNode]) -> list[str]:
