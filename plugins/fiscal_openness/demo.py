@@ -247,6 +247,7 @@ async def load(conn: AsyncConnection) -> None:
                 kind=kind,
                 title=title,
                 country_id=None if code is None else countries[code],
+                illustrative=True,
             )
             .returning(Commitment.id)
         )

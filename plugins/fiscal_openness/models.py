@@ -95,7 +95,7 @@ class BudgetDocument(Provenance, Base):
     note: Mapped[str] = mapped_column(String(500), default="")
 
 
-class Commitment(Base):
+class Commitment(Provenance, Base):
     """A priority area of a fiscal openness group, or an action plan commitment it follows."""
 
     __tablename__ = "fiscal_openness_commitments"
@@ -103,6 +103,7 @@ class Commitment(Base):
         CheckConstraint(
             "kind = 'PRIORITY_AREA' OR country_id IS NOT NULL", name="commitment_has_country"
         ),
+        sourced_or_illustrative(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -52,6 +52,7 @@ DOCUMENT_FIELDS = (
     "note",
     *provenance.FIELDS,
 )
+COMMITMENT_FIELDS = ("kind", "title", "reference", "url", *provenance.FIELDS)
 EDITION = "The survey round: 2006, 2008, 2010, 2012, 2015, 2017, 2019, 2021, 2023 (then biennial)."
 SOURCE_URL = "The publisher's page the values were read from; required unless illustrative."
 RETRIEVED_ON = "When they were read there (not in the future); required unless illustrative."
@@ -165,6 +166,9 @@ class FiscalCommitmentRecordInput:
     )
     reference: str | None = None
     url: str | None = None
+    source_url: str | None = strawberry.field(default=None, description=SOURCE_URL)
+    retrieved_on: date | None = strawberry.field(default=None, description=RETRIEVED_ON)
+    illustrative: bool = strawberry.field(default=False, description=ILLUSTRATIVE)
 
 
 @strawberry.input(description="Fields left out stay as they are; `principles` replaces them all.")
@@ -176,6 +180,9 @@ class FiscalCommitmentCorrectInput:
     country: str | None = strawberry.UNSET
     reference: str | None = strawberry.UNSET
     url: str | None = strawberry.UNSET
+    source_url: str | None = strawberry.UNSET
+    retrieved_on: date | None = strawberry.UNSET
+    illustrative: bool | None = strawberry.UNSET
 
 
 @strawberry.type
@@ -242,7 +249,7 @@ async def budget_document_correct(
 async def fiscal_commitment_record(
     info: Info, input: FiscalCommitmentRecordInput
 ) -> FiscalCommitmentPayload:
-    values = _given(input, "kind", "title", "reference", "url")
+    values = _given(input, *COMMITMENT_FIELDS)
     return await mutation_payload(
         info,
         lambda conn: services.record_commitment(
@@ -257,7 +264,7 @@ async def fiscal_commitment_record(
 async def fiscal_commitment_correct(
     info: Info, input: FiscalCommitmentCorrectInput
 ) -> FiscalCommitmentPayload:
-    changes = _given(input, "kind", "title", "reference", "url")
+    changes = _given(input, *COMMITMENT_FIELDS)
     # Left out: unchanged. Given (null counts as empty): replaces them, and must name one.
     principles = None if input.principles is strawberry.UNSET else input.principles or []
     return await mutation_payload(

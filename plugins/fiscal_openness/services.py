@@ -77,6 +77,7 @@ CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
     },
     **constraint_error("fiscal_openness_surveys"),
     **constraint_error("fiscal_openness_budget_docs"),
+    **constraint_error("fiscal_openness_commitments"),
 }
 
 
@@ -276,8 +277,9 @@ async def fiscal_group_id(conn: AsyncConnection, global_id: str, problems: UserE
     return pk or 0
 
 
-def _check_commitment(values: Mapping[str, Any], problems: UserErrors) -> None:
+def _check_commitment(values: dict[str, Any], problems: UserErrors) -> None:
     problems.text(values["title"], "title", 300, required=True)
+    values["source_url"] = check_provenance(values, problems, today())
     problems.text(values["reference"], "reference", 50, required=False)
     problems.url(values["url"], "url")
     kind = values["kind"]
@@ -312,6 +314,7 @@ async def record_commitment(
 ) -> tuple[Any, list[GiftPrinciple]]:
     problems = UserErrors()
     values["group_id"] = await fiscal_group_id(conn, group_id, problems)
+    values["illustrative"] = bool(values.get("illustrative"))
     values["country_id"] = None
     if country is not None:
         values["country_id"] = await _country(conn, country, problems)
@@ -332,12 +335,15 @@ async def correct_commitment(
     """`country`: a code, None to clear it, or `UNSET` (any other value) to leave it."""
     row = await row_by_id(conn, Commitment, global_id, "FiscalCommitment")
     problems = UserErrors()
-    _check_not_cleared(changes, ("kind", "title"), problems)
+    _check_not_cleared(changes, ("kind", "title", "illustrative"), problems)
     if country is None or isinstance(country, str):
         changes["country_id"] = None
         if country is not None:
             changes["country_id"] = await _country(conn, country, problems)
-    _check_commitment(_merge(row, changes), problems)
+    merged = _merge(row, changes)
+    _check_commitment(merged, problems)
+    if "source_url" in changes:
+        changes["source_url"] = merged["source_url"]
     _check_principles(principles, problems)
     problems.raise_if_any()
     if changes:

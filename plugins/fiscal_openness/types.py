@@ -263,6 +263,9 @@ class FiscalCommitment(types.Node):
     )
     url: str | None
     principles: list[GiftPrinciple] = strawberry.field(description="In GIFT's order.")
+    source_url: str | None = strawberry.field(description=provenance.SOURCE_URL)
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE)
 
     @classmethod
     def from_row(cls, row: Any, principles: list[GiftPrinciple]) -> FiscalCommitment:

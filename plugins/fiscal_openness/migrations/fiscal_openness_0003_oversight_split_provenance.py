@@ -3,8 +3,11 @@ documents available in print only, and where every row's values come from.
 
 Surveys: new nullable scores `legislative_oversight_score`, `audit_oversight_score` and
 `comparable_transparency_score`; the old `oversight_score` is kept as the composite score of the
-editions that published one. Surveys and budget documents: `source_url` (now nullable on surveys),
-`retrieved_on` and `illustrative`, with the CHECK `sourced_or_illustrative`. Existing rows carry no
+editions that published one. Surveys, budget documents and commitments: `source_url` (now
+nullable on surveys), `retrieved_on` and `illustrative`, with the CHECK `sourced_or_illustrative`.
+On SQLite the commitments' principles are set aside while the commitments table is recreated
+(dropping the old table would cascade to them: foreign keys stay on in the migration's
+transaction). Existing rows carry no
 retrieval date (the column is new), so they are marked illustrative unless they carry both a source
 and a date. Budget documents: the status PRINT_ONLY (a date but no URL).
 
@@ -17,7 +20,8 @@ Revises: fiscal_openness_0002
 Create Date: 2026-11-30
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from alembic import op
@@ -30,6 +34,8 @@ depends_on: str | Sequence[str] | None = None
 
 OBS_URL = "https://internationalbudget.org/open-budget-survey"
 SURVEYS, DOCUMENTS = "fiscal_openness_surveys", "fiscal_openness_budget_docs"
+COMMITMENTS = "fiscal_openness_commitments"
+PRINCIPLES = "fiscal_openness_commitment_principles"
 NEW_SCORES = ("comparable_transparency", "legislative_oversight", "audit_oversight")
 SOURCED_OR_ILLUSTRATIVE = "illustrative OR (source_url IS NOT NULL AND retrieved_on IS NOT NULL)"
 OLD_STATUSES = ("PUBLICLY_AVAILABLE", "PUBLISHED_LATE", "INTERNAL_USE_ONLY", "NOT_PRODUCED")
@@ -65,6 +71,20 @@ def _mark_illustrative(table: str) -> None:
     )
 
 
+@contextmanager
+def _principles_set_aside() -> Iterator[None]:
+    """On SQLite, keep the commitments' principles aside while the commitments table is
+    recreated: dropping the old one would delete them (ON DELETE CASCADE)."""
+    if op.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    op.execute(f"CREATE TEMPORARY TABLE kept_principles AS SELECT * FROM {PRINCIPLES}")
+    op.execute(f"DELETE FROM {PRINCIPLES}")
+    yield
+    op.execute(f"INSERT INTO {PRINCIPLES} SELECT * FROM kept_principles")
+    op.execute("DROP TABLE kept_principles")
+
+
 def upgrade() -> None:
     with op.batch_alter_table(SURVEYS) as batch_op:
         for name in NEW_SCORES:
@@ -94,8 +114,23 @@ def upgrade() -> None:
             op.f(f"ck_{DOCUMENTS}_sourced_or_illustrative"), SOURCED_OR_ILLUSTRATIVE
         )
 
+    with _principles_set_aside():
+        with op.batch_alter_table(COMMITMENTS) as batch_op:
+            _provenance_columns(batch_op, with_source=True)
+        _mark_illustrative(COMMITMENTS)
+        with op.batch_alter_table(COMMITMENTS) as batch_op:
+            batch_op.create_check_constraint(
+                op.f(f"ck_{COMMITMENTS}_sourced_or_illustrative"), SOURCED_OR_ILLUSTRATIVE
+            )
+
 
 def downgrade() -> None:
+    with _principles_set_aside(), op.batch_alter_table(COMMITMENTS) as batch_op:
+        batch_op.drop_constraint(op.f(f"ck_{COMMITMENTS}_sourced_or_illustrative"), type_="check")
+        batch_op.drop_column("illustrative")
+        batch_op.drop_column("retrieved_on")
+        batch_op.drop_column("source_url")
+
     with op.batch_alter_table(DOCUMENTS) as batch_op:
         batch_op.drop_constraint(op.f(f"ck_{DOCUMENTS}_sourced_or_illustrative"), type_="check")
         batch_op.drop_constraint(op.f(f"ck_{DOCUMENTS}_unpublished_no_date"), type_="check")

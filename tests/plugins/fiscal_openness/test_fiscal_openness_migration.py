@@ -5,7 +5,7 @@ created and dropped here, so the session's database is not touched)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -83,6 +83,26 @@ async def test_0003_carries_surveys_and_documents_across(backend: str, tmp_path:
                     "(1, 2019, 'YEAR_END_REPORT', 'NOT_PRODUCED', NULL, NULL, '')"
                 ).bindparams(day=date(2019, 1, 20))
             )
+            await conn.execute(
+                text(
+                    "INSERT INTO working_groups (id, slug, name, theme, summary, description, "
+                    "status, created_at, updated_at) VALUES (1, 'fiscal', 'Fiscal', "
+                    "'fiscal_openness', '', '', 'ACTIVE', :now, :now)"
+                ).bindparams(now=datetime(2026, 1, 1, tzinfo=UTC))
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO fiscal_openness_commitments (id, group_id, kind, title, "
+                    "country_id, url) VALUES (1, 1, 'ACTION_PLAN_COMMITMENT', 'Budget hearings',"
+                    " 1, 'https://example.org/ph/plan')"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO fiscal_openness_commitment_principles (commitment_id, principle)"
+                    " VALUES (1, 'PUBLIC_PARTICIPATION'), (1, 'LEGISLATIVE_OVERSIGHT')"
+                )
+            )
 
         await upgrade(db, plugins, "fiscal_openness_0003")
 
@@ -105,6 +125,31 @@ async def test_0003_carries_surveys_and_documents_across(backend: str, tmp_path:
                     ).columns(published_on=Date, retrieved_on=Date, illustrative=Boolean)
                 )
             ).all()
+        async with db.read() as conn:
+            commitment = (
+                await conn.execute(
+                    text(
+                        "SELECT title, url, source_url, retrieved_on, illustrative "
+                        "FROM fiscal_openness_commitments"
+                    ).columns(retrieved_on=Date, illustrative=Boolean)
+                )
+            ).one()
+            principles = (
+                (
+                    await conn.execute(
+                        text(
+                            "SELECT principle FROM fiscal_openness_commitment_principles "
+                            "ORDER BY principle"
+                        )
+                    )
+                )
+                .scalars()
+                .all()
+            )
+        assert tuple(commitment) == (
+            "Budget hearings", "https://example.org/ph/plan", None, None, True
+        )  # fmt: skip
+        assert principles == ["LEGISLATIVE_OVERSIGHT", "PUBLIC_PARTICIPATION"]  # not cascaded away
         assert tuple(survey) == (
             2019, 76, 31, 74, None, None, None, "https://example.org/obs", None, True, "old"
         )  # fmt: skip

@@ -30,7 +30,8 @@ DOCUMENT_CORRECT = f"""mutation($input: BudgetDocumentCorrectInput!) {{
   budgetDocumentCorrect(input: $input) {{ budgetDocument {{ {DOCUMENT} }} {ERRORS} }}
 }}"""
 
-COMMITMENT = "id kind title reference url principles country { code }"
+COMMITMENT = """id kind title reference url principles country { code } sourceUrl retrievedOn
+  illustrative"""
 COMMITMENT_RECORD = f"""mutation($input: FiscalCommitmentRecordInput!) {{
   fiscalCommitmentRecord(input: $input) {{ fiscalCommitment {{ {COMMITMENT} }} {ERRORS} }}
 }}"""
@@ -402,6 +403,8 @@ async def test_commitment_record_and_coverage(client: GraphQLClient) -> None:
             "principles": ["SUPREME_AUDIT_INSTITUTION", "RULE_OF_LAW", "RULE_OF_LAW"],
             "reference": "ZA0042",
             "url": "https://example.org/za/nap/audit",
+            "sourceUrl": "https://example.org/za/nap",
+            "retrievedOn": "2024-05-01",
         },
     )
     assert payload["userErrors"] == []
@@ -409,6 +412,11 @@ async def test_commitment_record_and_coverage(client: GraphQLClient) -> None:
     assert commitment["principles"] == ["RULE_OF_LAW", "SUPREME_AUDIT_INSTITUTION"]  # GIFT order
     assert commitment["country"] == {"code": "ZA"}
     assert commitment["reference"] == "ZA0042"
+    assert (commitment["sourceUrl"], commitment["retrievedOn"], commitment["illustrative"]) == (
+        "https://example.org/za/nap",
+        "2024-05-01",
+        False,
+    )
 
     area = await _run(
         client,
@@ -418,6 +426,7 @@ async def test_commitment_record_and_coverage(client: GraphQLClient) -> None:
             "kind": "PRIORITY_AREA",
             "title": "Fiscal risks of public-private partnerships",
             "principles": ["PRIVATE_SECTOR_RELATIONSHIPS"],
+            "illustrative": True,
         },
     )
     assert area["userErrors"] == []
@@ -440,6 +449,7 @@ async def test_commitment_record_errors(client: GraphQLClient) -> None:
         "title": "A commitment",
         "country": "MX",
         "principles": ["PUBLIC_PARTICIPATION"],
+        "illustrative": True,
     }
     cases: list[tuple[dict[str, Any], str, str]] = [
         ({"groupId": "nonsense"}, "NOT_FOUND", "groupId"),
@@ -452,6 +462,7 @@ async def test_commitment_record_errors(client: GraphQLClient) -> None:
         ({"principles": []}, "REQUIRED", "principles"),
         ({"reference": "r" * 51}, "TOO_LONG", "reference"),
         ({"url": "javascript:alert(1)"}, "INVALID_URL", "url"),
+        ({"illustrative": False, "retrievedOn": "2024-01-01"}, "SOURCE_REQUIRED", "sourceUrl"),
     ]
     for change, code, field in cases:
         payload = await _run(client, COMMITMENT_RECORD, base | change)
@@ -507,6 +518,12 @@ async def test_commitment_correct_errors(client: GraphQLClient) -> None:
         ({"id": plan["id"], "principles": None}, "REQUIRED", "principles"),
         ({"id": plan["id"], "title": None}, "REQUIRED", "title"),
         ({"id": plan["id"], "title": "", "principles": ["RULE_OF_LAW"]}, "REQUIRED", "title"),
+        ({"id": plan["id"], "illustrative": None}, "REQUIRED", "illustrative"),
+        (
+            {"id": plan["id"], "illustrative": False, "sourceUrl": "https://example.org/p"},
+            "SOURCE_REQUIRED",
+            "retrievedOn",
+        ),
     ]
     for values, code, field in cases:
         payload = await _run(client, COMMITMENT_CORRECT, values)

@@ -269,10 +269,14 @@ async def test_demo_rows_are_published_values_or_illustrative(client: GraphQLCli
         """{ openBudgetSurveys(first: 100) { nodes { country { code } edition sourceUrl
                retrievedOn illustrative transparency { score sourceUrl } participation { score }
                legislativeOversight { score } auditOversight { score } oversight { score } } }
-             budgetDocuments(first: 100) { nodes { sourceUrl retrievedOn illustrative } } }"""
+             budgetDocuments(first: 100) { nodes { sourceUrl retrievedOn illustrative } }
+             workingGroup(slug: "fiscal-openness") { ... on FiscalOpennessGroup {
+               commitments { sourceUrl retrievedOn illustrative } } } }"""
     )
     surveys = data["openBudgetSurveys"]["nodes"]
-    rows = surveys + data["budgetDocuments"]["nodes"]
+    commitments = data["workingGroup"]["commitments"]
+    assert commitments and all(c["illustrative"] for c in commitments)
+    rows = surveys + data["budgetDocuments"]["nodes"] + commitments
     for row in rows:
         sourced = row["sourceUrl"] is not None and row["retrievedOn"] is not None
         assert row["illustrative"] or sourced, row
