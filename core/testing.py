@@ -65,6 +65,12 @@ def _backends_file(config: pytest.Config) -> Path:
     return config.rootpath / ".pytest_cache" / "ogp-wg-backends"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "signed_in(role): the `client` fixture sends a bearer token of that demo role"
+    )
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     if os.environ.get("OGP_WG_TEST_REQUIRE_POSTGRES") and not PG_URL:
         raise pytest.UsageError("OGP_WG_TEST_REQUIRE_POSTGRES is set but no database URL is")
@@ -284,9 +290,17 @@ def make_client() -> ClientFactory:
 
 
 @pytest.fixture
-def client(demo_db: str, make_client: ClientFactory) -> GraphQLClient:
-    """The default configuration (every installed plugin) over the demo data."""
-    return make_client(demo_db, debug=True)
+def client(
+    request: pytest.FixtureRequest, demo_db: str, make_client: ClientFactory
+) -> GraphQLClient:
+    """The default configuration (every installed plugin) over the demo data: anonymous, or
+    signed in as a demo role when the test (or its module: `pytestmark`) is marked
+    `@pytest.mark.signed_in("staff")` (a role of ROLES)."""
+    plain = make_client(demo_db, debug=True)
+    marker = request.node.get_closest_marker("signed_in")
+    if marker is None:
+        return plain
+    return plain.with_token(asyncio.run(token_for(demo_db, *marker.args)))
 
 
 ROLES = ("staff", "anchor", "member", "other")

@@ -9,6 +9,7 @@ the demo data, on both databases; every write is refused, so nothing changes.
 
 from __future__ import annotations
 
+import asyncio
 import types as pytypes
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -21,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 import core
 from core import models
 from core.plugins import PluginError, make_plugin_manager
-from core.testing import settings_for
+from core.testing import settings_for, token_for
 
 WG, Person, Meeting = models.WorkingGroup, models.Person, models.Meeting
 
@@ -96,8 +97,15 @@ async def _probe(client: Any, write: str) -> list[dict[str, Any]]:
     return (await client.execute(PROBE, {"write": write}))["constraintProbe"]
 
 
-async def test_core_constraints_map_by_name(demo_db: str, make_client) -> None:
+@pytest.fixture
+def staff(demo_db: str) -> str:
+    """A staff token: the probe is a plugin's mutation (anchors of its theme or staff)."""
+    return asyncio.run(token_for(demo_db, "staff"))
+
+
+async def test_core_constraints_map_by_name(demo_db: str, make_client, staff: str) -> None:
     client = make_client(demo_db, installed={"probe_theme": _probe_plugins()["probe_theme"]})
+    client = client.with_token(staff)
     assert await _probe(client, "duplicate_slug") == [
         {"code": "DUPLICATE_SLUG", "field": ["input", "slug"]}
     ]
@@ -112,14 +120,14 @@ async def test_core_constraints_map_by_name(demo_db: str, make_client) -> None:
     ]
 
 
-async def test_only_enabled_plugins_maps_apply(demo_db: str, make_client) -> None:
-    both = make_client(demo_db, installed=_probe_plugins())
+async def test_only_enabled_plugins_maps_apply(demo_db: str, make_client, staff: str) -> None:
+    both = make_client(demo_db, installed=_probe_plugins()).with_token(staff)
     assert await _probe(both, "duplicate_email") == [
         {"code": "EMAIL_TAKEN", "field": ["input", "email"]}
     ]
     without = make_client(
         demo_db, installed=_probe_plugins(), plugins={"disabled": ["mapper_theme"]}
-    )
+    ).with_token(staff)
     assert await _probe(without, "duplicate_email") == [
         {"code": "CONSTRAINT_VIOLATION", "field": None}
     ]
@@ -185,7 +193,7 @@ def test_plain_tuples_and_constraint_errors_are_accepted(database_url: str) -> N
 
 
 async def test_register_constraint_error_is_a_deprecated_fallback(
-    demo_db: str, make_client, monkeypatch: pytest.MonkeyPatch
+    demo_db: str, make_client, monkeypatch: pytest.MonkeyPatch, staff: str
 ) -> None:
     """Kept for 0.2 only: warns, and is tried after the names (so the hook wins)."""
     from core import transactions
@@ -194,6 +202,7 @@ async def test_register_constraint_error_is_a_deprecated_fallback(
     with pytest.warns(DeprecationWarning, match="ogp_wg_constraint_errors"):
         core.register_constraint_error(r"uq_people_email|people\.email", "OLD_EMAIL", "old")
     legacy_only = make_client(demo_db, installed={"probe_theme": _probe_plugins()["probe_theme"]})
+    legacy_only = legacy_only.with_token(staff)
     assert await _probe(legacy_only, "duplicate_email") == [{"code": "OLD_EMAIL", "field": None}]
-    with_hook = make_client(demo_db, installed=_probe_plugins())
+    with_hook = make_client(demo_db, installed=_probe_plugins()).with_token(staff)
     assert (await _probe(with_hook, "duplicate_email"))[0]["code"] == "EMAIL_TAKEN"

@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from core.testing import GraphQLClient
+
+# Mutations need a signed-in caller allowed to call them; staff may call every one (the rules
+# themselves are tested in test_access*.py).
+pytestmark = pytest.mark.signed_in("staff")
 
 ERRORS = "userErrors { code message field }"
 

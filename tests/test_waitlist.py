@@ -14,16 +14,24 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from alembic import command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.auth import ALL_SCOPES
+from core.auth.staff import grant_staff
+from core.auth.tokens import issue_token
 from core.db import Database, UTCDateTime
 from core.migrate import alembic_config, upgrade
 from core.plugins import make_plugin_manager
 from core.schema.ids import to_global_id
-from core.testing import ClientFactory, GraphQLClient, settings_for
+from core.testing import ClientFactory, GraphQLClient, settings_for, token_for
+
+# Mutations need a signed-in caller allowed to call them; staff may call every one (the rules
+# themselves are tested in test_access*.py).
+pytestmark = pytest.mark.signed_in("staff")
 
 ERRORS = "userErrors { code field }"
 REGISTER = f"""mutation($m: ID!, $p: ID!) {{
@@ -285,7 +293,9 @@ def test_generated_sequences_follow_first_come_first_served(
     """Registrations, cancellations and capacity changes in any order end exactly as the model
     says: statuses, user errors, the list's order, each status's order, places left."""
     loop = asyncio.new_event_loop()
-    client = make_client(demo_db, debug=True)  # its engine is used from `loop` only
+    staff = loop.run_until_complete(token_for(demo_db, "staff"))
+    # its engine is used from `loop` only
+    client = make_client(demo_db, debug=True).with_token(staff)
     people, group = loop.run_until_complete(_people_and_group(client, PEOPLE))
 
     @settings(
@@ -377,7 +387,15 @@ async def test_migration_queues_existing_registrations_by_their_time(
         await upgrade(db, plugins)  # the session's database is left at head whatever happened
         await db.dispose()
 
-    client = make_client(empty_db)
+    db = Database(empty_db)
+    try:  # who registered for what is seen by staff (and the person, and anchors) only
+        async with db.write() as conn:
+            await conn.execute(_people.insert(), [{"id": 4, "name": "Staff"}])
+            await grant_staff(conn, 4, granted_by="test")
+            staff = await issue_token(conn, 4, scopes=ALL_SCOPES, expires_at=None, name="test")
+    finally:
+        await db.dispose()
+    client = make_client(empty_db).with_token(staff.token)
     meeting = to_global_id("Meeting", 1)
     data = await client.execute(
         """query($id: ID!) { node(id: $id) { ... on Meeting {
