@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install lint format schema lock clean bench bench-data bench-check bench-explain gate
+.PHONY: run test fuzz install lint format schema lock clean bench bench-data bench-check bench-explain gate
 
 run: install  ## migrate, load demo data into an empty database, serve on http://127.0.0.1:8000/graphql
 	$(BIN)/ogp-wg db upgrade
@@ -13,6 +13,10 @@ run: install  ## migrate, load demo data into an empty database, serve on http:/
 
 test: install  ## the whole suite (SQLite; PostgreSQL too when OGP_WG_TEST_DATABASE_URL is set)
 	$(BIN)/pytest
+
+FUZZ_EXAMPLES ?= 400
+fuzz: install  ## generated queries + mutations per role, random seed, FUZZ_EXAMPLES per role and mode
+	OGP_WG_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/test_generated_roles.py -p no:cacheprovider
 
 install: $(STAMP)
 

@@ -10,8 +10,8 @@
       WWW-Authenticate: Bearer realm="ogp-wg", error="invalid_token", error_description="..."
       {"errors": [{"message": "...", "extensions": {"code": "UNAUTHENTICATED"}}]}
 
-- The database (or the issuer's key set) unreachable while checking: 503 SERVICE_UNAVAILABLE
-  with `Retry-After`, as the rest of the API answers then; nothing internal in the body.
+- The issuer's key set unreachable: 503 SERVICE_UNAVAILABLE with `Retry-After`; the database
+  unreachable: the same answer, from `core.db_faults.AnswerFaults`. Nothing internal in either.
 
 The viewer is left in the ASGI scope (`viewer_of(scope)`), for the GraphQL context and for any
 middleware that runs inside this one (rate limits per token, idempotency keys per person).
@@ -23,8 +23,6 @@ import logging
 from typing import Any
 
 import orjson
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from core.auth import ANONYMOUS, Viewer
 from core.auth.oidc import KeysUnavailable, OIDCVerifier
@@ -72,11 +70,13 @@ class Authentication:
         except Unauthenticated as exc:
             await self._refuse(scope, send, 401, "UNAUTHENTICATED", str(exc), exc.error)
             return
-        except (DBAPIError, PoolTimeout, OSError, KeysUnavailable) as exc:
-            log.warning("authentication unavailable: %s: %s", type(exc).__name__, exc)
+        except KeysUnavailable as exc:
+            log.warning("OpenID Connect key set unavailable: %s", exc)
             message = "The service is temporarily unavailable; try again shortly."
             await self._refuse(scope, send, 503, "SERVICE_UNAVAILABLE", message)
             return
+        # A database fault while looking the token up propagates: core.db_faults.AnswerFaults,
+        # outside this middleware, answers it 503 SERVICE_UNAVAILABLE like every other path.
         await self.app({**scope, VIEWER: viewer}, receive, send)
 
     async def authenticate(self, values: list[bytes]) -> Viewer:
