@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import strawberry
 
 from core import UserError, from_row, mutation_payload
-from plugins.extractives import services
+from plugins.extractives import eiti, services
 from plugins.extractives.models import (
     PROGRESS_ASSESSMENTS,
     EitiCountryStatus,
@@ -83,7 +83,7 @@ async def eiti_membership_record(
 ) -> EitiMembershipPayload:
     return await mutation_payload(
         info,
-        lambda conn: services.record_membership(conn, input),
+        lambda conn: eiti.record_membership(conn, input),
         EitiMembershipPayload,
         eiti=EitiStatus,
     )
@@ -169,7 +169,7 @@ async def eiti_validation_record(
 ) -> EitiValidationPayload:
     return await mutation_payload(
         info,
-        lambda conn: services.record_validation(conn, input),
+        lambda conn: eiti.record_validation(conn, input),
         _validation_payload,
         validation=_validation_of,
     )

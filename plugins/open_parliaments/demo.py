@@ -7,13 +7,15 @@ What is documented and what is illustrative:
 - legislature and chamber names, numbers of chambers and websites are those the parliaments and
   IPU Parline (https://data.ipu.org/) publish: check there before citing;
 - every openness status, check date and note is ILLUSTRATIVE (the evidence URL is the chamber's
-  real website, but nobody checked it for this demo), and says so in its `note`;
+  real website, but nobody checked it for this demo), and says so in the data: `illustrative`
+  is true and its `note` says so;
 - which organisations endorsed the Declaration, and when, is ILLUSTRATIVE, and says so in the
-  endorsement's `note`. NDI and the Sunlight Foundation co-hosted the April 2012 PMO conference
-  that produced the Declaration (documented); an endorsement record is not;
+  data (`illustrative`, and the endorsement's `note`). NDI and the Sunlight Foundation
+  co-hosted the April 2012 PMO conference that produced the Declaration (documented); an
+  endorsement record is not;
 - Mzalendo (Kenya) and the Sunlight Foundation (United States) are documented parliamentary
-  monitoring organisations; Fundación Ciudadano Inteligente's record and every `scope` are
-  illustrative.
+  monitoring organisations, but their records here were not checked with them: every PMO record
+  is marked `illustrative`.
 """
 
 from __future__ import annotations
@@ -225,6 +227,9 @@ async def load(conn: AsyncConnection) -> None:
                 "evidence_url": chamber.website,
                 "checked_on": checked_on,
                 "note": ILLUSTRATIVE,
+                "source_url": chamber.website,
+                "retrieved_on": checked_on,
+                "illustrative": True,
             }
             for indicator, status, checked_on in results
             if (chamber.id, indicator) not in checked
@@ -235,7 +240,14 @@ async def load(conn: AsyncConnection) -> None:
     # Endorsements (illustrative).
     endorsed = set((await conn.execute(select(Endorsement.organization_id))).scalars())
     rows = [
-        {"organization_id": orgs[name], "endorsed_on": on, "note": ILLUSTRATIVE}
+        {
+            "organization_id": orgs[name],
+            "endorsed_on": on,
+            "note": ILLUSTRATIVE,
+            "source_url": None,
+            "retrieved_on": None,
+            "illustrative": True,
+        }
         for name, on in ENDORSEMENTS.items()
         if name in orgs and orgs[name] not in endorsed
     ]
@@ -251,7 +263,17 @@ async def load(conn: AsyncConnection) -> None:
     stmt = select(MonitoringOrganization.organization_id, MonitoringOrganization.legislature_id)
     recorded = {tuple(row) for row in await conn.execute(stmt)}
     rows = [
-        {"organization_id": org, "legislature_id": leg, "scope": scope, "website": website}
+        {
+            "organization_id": org,
+            "legislature_id": leg,
+            "scope": scope,
+            "website": website,
+            # Mzalendo and the Sunlight Foundation are documented PMOs, but no record (nor any
+            # scope) was checked with them for this demo.
+            "source_url": None,
+            "retrieved_on": None,
+            "illustrative": True,
+        }
         for org, leg, scope, website in pairs
         if (org, leg) not in recorded
     ]

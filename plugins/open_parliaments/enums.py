@@ -31,24 +31,111 @@ KINDS_FOR_STRUCTURE: dict[int, tuple[ChamberKind, ...]] = {
 
 
 @strawberry.enum(
+    name="ParliamentaryDeclarationSection",
+    description="The four sections of the Declaration on Parliamentary Openness: "
+    "CULTURE_OF_OPENNESS (Promoting a Culture of Openness), TRANSPARENCY (Making Parliamentary "
+    "Information Transparent), EASING_ACCESS (Easing Access to Parliamentary Information), "
+    "ELECTRONIC_COMMUNICATION (Enabling Electronic Communication of Parliamentary Information).",
+)
+class DeclarationSection(enum.StrEnum):
+    CULTURE_OF_OPENNESS = "CULTURE_OF_OPENNESS"
+    TRANSPARENCY = "TRANSPARENCY"
+    EASING_ACCESS = "EASING_ACCESS"
+    ELECTRONIC_COMMUNICATION = "ELECTRONIC_COMMUNICATION"
+
+
+@strawberry.enum(
     name="ParliamentaryOpennessIndicator",
-    description="What is checked on a chamber, each from a provision of the Declaration on "
-    "Parliamentary Openness: VOTES_PUBLISHED, how each member voted in plenary and committee; "
+    description="What is checked on a chamber. From the Declaration on Parliamentary Openness: "
+    "PUBLIC_OWNERSHIP, parliamentary information published as the public's, free to reuse and "
+    "republish; OPENNESS_LEGISLATION, laws and rules that guarantee access to parliamentary "
+    "information and citizens' engagement (both Promoting a Culture of Openness); "
+    "VOTES_PUBLISHED, how each member voted in plenary and committee; "
     "BILLS_AND_AMENDMENTS_ONLINE, bills published on introduction with their amendments; "
     "PLENARY_RECORDS, transcripts or recordings of plenary sittings; COMMITTEE_RECORDS, reports, "
-    "transcripts and actions of committees; OPEN_SESSIONS, sittings open to the public and the "
-    "media; MACHINE_READABLE_DATA, information in open, structured formats for download; API, a "
-    "documented programmatic interface to the data.",
+    "transcripts and actions of committees; MEMBERS_ASSETS_DISCLOSED, members' asset "
+    "disclosures and non-parliamentary income; CONFLICTS_OF_INTEREST_DISCLOSED, information "
+    "against conflicts of interest (interactions with lobbyists, results of ethics "
+    "investigations); PARLIAMENT_BUDGET_PUBLISHED, parliament's own budget and its execution "
+    "(Making Parliamentary Information Transparent); OPEN_SESSIONS, sittings open to the public "
+    "and the media (Easing Access); MACHINE_READABLE_DATA, information in open, structured "
+    "formats for download (Electronic Communication). The group's own indicator, not a "
+    "provision of the Declaration: API, a documented programmatic interface to the data.",
 )
 class OpennessIndicator(enum.StrEnum):
-    # Declaration provision (titles of the 2012 provision commentary), section in brackets:
-    VOTES_PUBLISHED = "VOTES_PUBLISHED"  # Recording Parliamentary Votes [Transparent]
-    BILLS_AND_AMENDMENTS_ONLINE = "BILLS_AND_AMENDMENTS_ONLINE"  # Draft Legislation [Transparent]
-    PLENARY_RECORDS = "PLENARY_RECORDS"  # Records of Plenary Proceedings [Transparent]
-    COMMITTEE_RECORDS = "COMMITTEE_RECORDS"  # Records of Committee Proceedings [Transparent]
-    OPEN_SESSIONS = "OPEN_SESSIONS"  # Physical access, broadcasts [Easing Access]
-    MACHINE_READABLE_DATA = "MACHINE_READABLE_DATA"  # Open, Structured Formats [Electronic]
-    API = "API"  # Enabling Download for Reuse, Open Formats [Electronic Communication]
+    PUBLIC_OWNERSHIP = "PUBLIC_OWNERSHIP"
+    OPENNESS_LEGISLATION = "OPENNESS_LEGISLATION"
+    VOTES_PUBLISHED = "VOTES_PUBLISHED"
+    BILLS_AND_AMENDMENTS_ONLINE = "BILLS_AND_AMENDMENTS_ONLINE"
+    PLENARY_RECORDS = "PLENARY_RECORDS"
+    COMMITTEE_RECORDS = "COMMITTEE_RECORDS"
+    MEMBERS_ASSETS_DISCLOSED = "MEMBERS_ASSETS_DISCLOSED"
+    CONFLICTS_OF_INTEREST_DISCLOSED = "CONFLICTS_OF_INTEREST_DISCLOSED"
+    PARLIAMENT_BUDGET_PUBLISHED = "PARLIAMENT_BUDGET_PUBLISHED"
+    OPEN_SESSIONS = "OPEN_SESSIONS"
+    MACHINE_READABLE_DATA = "MACHINE_READABLE_DATA"
+    API = "API"
+
+
+_S = DeclarationSection
+# indicator -> (section of the Declaration, provision title, the group's own): titles of the
+# Declaration's Provision Commentary (2012), or of its draft commentary where noted in README.md.
+# The group's own indicators have neither section nor provision.
+INDICATORS: dict[OpennessIndicator, tuple[DeclarationSection | None, str | None, bool]] = {
+    OpennessIndicator.PUBLIC_OWNERSHIP: (
+        _S.CULTURE_OF_OPENNESS,
+        "Recognizing Public Ownership of Parliamentary Information",
+        False,
+    ),
+    OpennessIndicator.OPENNESS_LEGISLATION: (
+        _S.CULTURE_OF_OPENNESS,
+        "Promoting a Culture of Openness through Legislation",
+        False,
+    ),
+    OpennessIndicator.VOTES_PUBLISHED: (_S.TRANSPARENCY, "Recording Parliamentary Votes", False),
+    OpennessIndicator.BILLS_AND_AMENDMENTS_ONLINE: (
+        _S.TRANSPARENCY,
+        "Informing and Engaging Citizens on Draft Legislation",
+        False,
+    ),
+    OpennessIndicator.PLENARY_RECORDS: (
+        _S.TRANSPARENCY,
+        "Publishing Records of Plenary Proceedings",
+        False,
+    ),
+    OpennessIndicator.COMMITTEE_RECORDS: (
+        _S.TRANSPARENCY,
+        "Publishing Records of Committee Proceedings",
+        False,
+    ),
+    OpennessIndicator.MEMBERS_ASSETS_DISCLOSED: (
+        _S.TRANSPARENCY,
+        "Disclosing Assets and Ensuring the Integrity of Members",
+        False,
+    ),
+    OpennessIndicator.CONFLICTS_OF_INTEREST_DISCLOSED: (
+        _S.TRANSPARENCY,
+        "Disclosing Information on Conflicts of Interest and Ethical Conduct",
+        False,
+    ),
+    OpennessIndicator.PARLIAMENT_BUDGET_PUBLISHED: (
+        _S.TRANSPARENCY,
+        "Providing Budget Information",
+        False,
+    ),
+    OpennessIndicator.OPEN_SESSIONS: (
+        _S.EASING_ACCESS,
+        "Physical access and broadcasting of sittings",
+        False,
+    ),
+    OpennessIndicator.MACHINE_READABLE_DATA: (
+        _S.ELECTRONIC_COMMUNICATION,
+        "Information in open, structured formats, downloadable for reuse",
+        False,
+    ),
+    OpennessIndicator.API: (None, None, True),
+}
+assert set(INDICATORS) == set(OpennessIndicator)
 
 
 @strawberry.enum(

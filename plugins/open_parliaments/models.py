@@ -8,7 +8,8 @@ The invariants live in the database, so no code path (or race) can break them:
   matches its kind to it; UNIQUE (legislature, kind) does the rest;
 - one current result per (chamber, indicator); one endorsement per organisation; one record per
   (organisation, monitored legislature);
-- URLs are http(s); no endorsement predates the Declaration's launch.
+- URLs are http(s); a record is illustrative or carries its source and retrieval date. An
+  endorsement may predate the Declaration's launch: the text circulated before 15 September 2012.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from plugins.open_parliaments.enums import (
     OpennessIndicator,
     OpennessStatus,
 )
+from plugins.open_parliaments.sourcing import Sourced, sourced_check
 
 DECLARATION_LAUNCHED = date(2012, 9, 15)
 """Launched in Rome at the World e-Parliament Conference, on the International Day of Democracy."""
@@ -88,13 +90,15 @@ class Chamber(Base):
     website: Mapped[str | None] = mapped_column(String(500))
 
 
-class OpennessCheck(Base):
-    """The latest check of one openness indicator on one chamber (a later check replaces it)."""
+class OpennessCheck(Sourced, Base):
+    """The latest check of one openness indicator on one chamber (a later check replaces it).
+    Its source is, unless given otherwise, the evidence page read on the day of the check."""
 
     __tablename__ = "open_parliaments_openness_indicators"
     __table_args__ = (
         UniqueConstraint("chamber_id", "indicator"),
         CheckConstraint(http_url("evidence_url"), name="evidence_url_http"),
+        sourced_check(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -114,31 +118,30 @@ class OpennessCheck(Base):
     note: Mapped[str | None] = mapped_column(String(500))
 
 
-class Endorsement(Base):
-    """An organisation's endorsement of the Declaration on Parliamentary Openness."""
+class Endorsement(Sourced, Base):
+    """An organisation's endorsement of the Declaration on Parliamentary Openness (possibly
+    before its launch: the text circulated before 15 September 2012)."""
 
     __tablename__ = "open_parliaments_endorsements"
     __table_args__ = (
-        CheckConstraint(
-            f"endorsed_on >= '{DECLARATION_LAUNCHED.isoformat()}'", name="after_launch"
-        ),
         CheckConstraint(http_url("source_url"), name="source_url_http"),
+        sourced_check(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), unique=True)
     endorsed_on: Mapped[date] = mapped_column(index=True)
-    source_url: Mapped[str | None] = mapped_column(String(500))
     note: Mapped[str | None] = mapped_column(String(500))
 
 
-class MonitoringOrganization(Base):
+class MonitoringOrganization(Sourced, Base):
     """A parliamentary monitoring organisation (PMO): an organisation following a legislature."""
 
     __tablename__ = "open_parliaments_pmos"
     __table_args__ = (
         UniqueConstraint("organization_id", "legislature_id"),
         CheckConstraint(http_url("website"), name="website_http"),
+        sourced_check(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -35,6 +35,11 @@ from plugins.open_parliaments.services import (
     record_monitoring_organization,
     remove_chamber,
 )
+from plugins.open_parliaments.sourcing import (
+    ILLUSTRATIVE_HELP,
+    RETRIEVED_ON_HELP,
+    SOURCE_URL_HELP,
+)
 from plugins.open_parliaments.types import (
     Chamber,
     ChamberOpennessIndicator,
@@ -104,6 +109,13 @@ class OpennessIndicatorRecordInput:
         description="When it was checked: not in the future, not before the check it replaces."
     )
     note: str | None = strawberry.field(default=None, description="E.g. why it is PARTIAL.")
+    source_url: str | None = strawberry.field(
+        default=None, description=SOURCE_URL_HELP + " Default: evidenceUrl."
+    )
+    retrieved_on: date | None = strawberry.field(
+        default=None, description=RETRIEVED_ON_HELP + " Default: checkedOn."
+    )
+    illustrative: bool = strawberry.field(default=False, description=ILLUSTRATIVE_HELP)
 
 
 @strawberry.type
@@ -119,11 +131,14 @@ class ChamberOpennessIndicatorPayload:
 class EndorsementRecordInput:
     organization_id: strawberry.ID
     endorsed_on: date = strawberry.field(
-        description="Not before the launch (2012-09-15), not in the future."
+        description="Not in the future; may precede the launch (2012-09-15): the text "
+        "circulated before it."
     )
     source_url: str | None = strawberry.field(
-        default=None, description="Where the endorsement is published."
+        default=None, description="Where the endorsement is published. " + SOURCE_URL_HELP
     )
+    retrieved_on: date | None = strawberry.field(default=None, description=RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(default=False, description=ILLUSTRATIVE_HELP)
     note: str | None = None
     replace: bool = strawberry.field(
         default=False, description="Correct the organisation's endorsement already recorded."
@@ -149,6 +164,9 @@ class ParliamentaryMonitoringOrganizationRecordInput:
     website: str | None = strawberry.field(
         default=None, description="The monitoring website, if not the organisation's own."
     )
+    source_url: str | None = strawberry.field(default=None, description=SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(default=None, description=RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(default=False, description=ILLUSTRATIVE_HELP)
     replace: bool = strawberry.field(
         default=False, description="Correct the record of this organisation and legislature."
     )

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core import (
     ConstraintError,
     Rejected,
+    UserErrors,
     insert_row,
     models,
     row_by_id,
@@ -35,12 +36,12 @@ from core import (
 )
 from core import country_id as _country_id
 from plugins.open_parliaments.enums import KINDS_FOR_STRUCTURE
-from plugins.open_parliaments.models import DECLARATION_LAUNCHED
 from plugins.open_parliaments.models import Chamber as ChamberRow
 from plugins.open_parliaments.models import Endorsement as EndorsementRow
 from plugins.open_parliaments.models import Legislature as LegislatureRow
 from plugins.open_parliaments.models import MonitoringOrganization as MonitoringRow
 from plugins.open_parliaments.models import OpennessCheck as CheckRow
+from plugins.open_parliaments.sourcing import check_sourcing, sourcing_error
 from plugins.open_parliaments.types import Chamber
 
 if TYPE_CHECKING:  # the input objects, for annotations only (mutations.py imports this module)
@@ -86,6 +87,9 @@ CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
         "true to correct it",
         "organizationId",
     ),
+    **sourcing_error("open_parliaments_openness_indicators"),
+    **sourcing_error("open_parliaments_endorsements"),
+    **sourcing_error("open_parliaments_pmos"),
 }
 
 NAME_MAX = 200
@@ -121,6 +125,17 @@ def _url(value: str | None, field: str) -> str | None:
     if problem is not None:
         raise Rejected(problem)
     return value.strip()
+
+
+def _sourcing(
+    source_url: str | None, retrieved_on: date | None, illustrative: bool
+) -> dict[str, Any]:
+    """The source columns of a record (`check_sourcing`: SOURCE_REQUIRED, INVALID_URL,
+    TOO_LONG, DATE_IN_FUTURE, all reported at once)."""
+    errors = UserErrors()
+    url = check_sourcing(errors, source_url, retrieved_on, illustrative)
+    errors.raise_if_any()
+    return {"source_url": url, "retrieved_on": retrieved_on, "illustrative": illustrative}
 
 
 def _not_in_future(value: date, field: str) -> None:
@@ -280,6 +295,12 @@ async def record_indicator(conn: AsyncConnection, data: OpennessIndicatorRecordI
         "evidence_url": evidence_url,
         "checked_on": data.checked_on,
         "note": _note(data.note),
+        # By default the source is the evidence page, read on the day of the check.
+        **_sourcing(
+            evidence_url if data.source_url is None else data.source_url,
+            data.checked_on if data.retrieved_on is None else data.retrieved_on,
+            data.illustrative,
+        ),
     }
     existing = (
         await conn.execute(
@@ -310,20 +331,13 @@ async def record_indicator(conn: AsyncConnection, data: OpennessIndicatorRecordI
 
 async def record_endorsement(conn: AsyncConnection, data: EndorsementRecordInput) -> Any:
     organization_id = await _organization_id(conn, data.organization_id)
+    # Any date up to today: the text circulated before its launch (15 September 2012), and
+    # endorsements of the draft are recorded as such (`endorsedBeforeLaunch`).
     _not_in_future(data.endorsed_on, "endorsedOn")
-    if data.endorsed_on < DECLARATION_LAUNCHED:
-        raise Rejected(
-            user_error(
-                "DATE_BEFORE_DECLARATION",
-                f"endorsedOn {data.endorsed_on.isoformat()} is before the Declaration's launch "
-                f"on {DECLARATION_LAUNCHED.isoformat()}",
-                "endorsedOn",
-            )
-        )
     values = {
         "endorsed_on": data.endorsed_on,
-        "source_url": _url(data.source_url, "sourceUrl"),
         "note": _note(data.note),
+        **_sourcing(data.source_url, data.retrieved_on, data.illustrative),
     }
     existing = (
         await conn.execute(
@@ -349,7 +363,11 @@ async def record_monitoring_organization(
 ) -> Any:
     organization_id = await _organization_id(conn, data.organization_id)
     legislature = await _legislature_of(conn, data.country)
-    values = {"scope": data.scope, "website": _url(data.website, "website")}
+    values = {
+        "scope": data.scope,
+        "website": _url(data.website, "website"),
+        **_sourcing(data.source_url, data.retrieved_on, data.illustrative),
+    }
     existing = (
         await conn.execute(
             select(MonitoringRow.id)

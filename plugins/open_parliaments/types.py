@@ -15,7 +15,9 @@ import strawberry
 
 from core import load_countries, load_organizations, relation, types
 from plugins.open_parliaments.enums import (
+    INDICATORS,
     ChamberKind,
+    DeclarationSection,
     MonitoringScope,
     OpennessIndicator,
     OpennessStatus,
@@ -31,6 +33,13 @@ from plugins.open_parliaments.loaders import (
     load_monitors_by_legislature,
 )
 from plugins.open_parliaments.models import DECLARATION_LAUNCHED
+from plugins.open_parliaments.sourcing import ILLUSTRATIVE_HELP, RETRIEVED_ON_HELP, SOURCE_URL_HELP
+
+SECTION_HELP = "The section of the Declaration the indicator checks; null for the group's own."
+PROVISION_HELP = "The Declaration's provision the indicator checks; null for the group's own."
+GROUP_OWN_HELP = (
+    "True: the working group's own indicator (e.g. API), not a provision of the Declaration."
+)
 
 DECLARATION_URL = "https://www.openingparliament.org/declaration/"
 
@@ -88,6 +97,27 @@ class Chamber(_Identified):
 
 
 @strawberry.type(
+    name="ParliamentaryOpennessIndicatorInfo",
+    description="What an openness indicator checks: the Declaration's section and provision, or "
+    "the working group's own indicator.",
+)
+class OpennessIndicatorInfo:
+    indicator: OpennessIndicator
+
+    @strawberry.field(description=SECTION_HELP)
+    def section(self) -> DeclarationSection | None:
+        return INDICATORS[self.indicator][0]
+
+    @strawberry.field(description=PROVISION_HELP)
+    def provision(self) -> str | None:
+        return INDICATORS[self.indicator][1]
+
+    @strawberry.field(description=GROUP_OWN_HELP)
+    def group_own(self) -> bool:
+        return INDICATORS[self.indicator][2]
+
+
+@strawberry.type(
     description="The latest check of one openness indicator on one chamber: its status, the "
     "page that shows it and the date it was checked."
 )
@@ -99,6 +129,21 @@ class ChamberOpennessIndicator(_Identified):
     evidence_url: str = strawberry.field(description="Where the status can be verified.")
     checked_on: date = strawberry.field(description="When the evidence was last checked.")
     note: str | None
+    source_url: str | None = strawberry.field(description=SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(description=RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=ILLUSTRATIVE_HELP)
+
+    @strawberry.field(description=SECTION_HELP)
+    def section(self) -> DeclarationSection | None:
+        return INDICATORS[self.indicator][0]
+
+    @strawberry.field(description=PROVISION_HELP)
+    def provision(self) -> str | None:
+        return INDICATORS[self.indicator][1]
+
+    @strawberry.field(description=GROUP_OWN_HELP)
+    def group_own(self) -> bool:
+        return INDICATORS[self.indicator][2]
 
     @relation(load_chambers, key="chamber_pk")
     def chamber(self) -> Chamber: ...
@@ -111,9 +156,19 @@ class ChamberOpennessIndicator(_Identified):
 class DeclarationEndorsement(_Identified):
     node_type: ClassVar[str] = "DeclarationEndorsement"
     organization_pk: strawberry.Private[int]
-    endorsed_on: date
-    source_url: str | None = strawberry.field(description="Where the endorsement is published.")
+    endorsed_on: date = strawberry.field(
+        description="May precede the launch (15 September 2012): the text circulated before it."
+    )
+    source_url: str | None = strawberry.field(
+        description="Where the endorsement is published. " + SOURCE_URL_HELP
+    )
+    retrieved_on: date | None = strawberry.field(description=RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=ILLUSTRATIVE_HELP)
     note: str | None
+
+    @strawberry.field(description="Endorsed before the Declaration's launch on 15 September 2012.")
+    def endorsed_before_launch(self) -> bool:
+        return self.endorsed_on < DECLARATION_LAUNCHED
 
     @relation(load_organizations, key="organization_pk")
     def organization(self) -> types.Organization: ...
@@ -131,6 +186,9 @@ class ParliamentaryMonitoringOrganization(_Identified):
     website: str | None = strawberry.field(
         description="The monitoring website, when it is not the organisation's own."
     )
+    source_url: str | None = strawberry.field(description=SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(description=RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=ILLUSTRATIVE_HELP)
 
     @relation(load_organizations, key="organization_pk")
     def organization(self) -> types.Organization: ...
@@ -151,6 +209,13 @@ class OpenParliamentsGroup(types.WorkingGroup):
     )
     def declaration_launched_on(self) -> date:
         return DECLARATION_LAUNCHED
+
+    @strawberry.field(
+        description="Every openness indicator: the Declaration's section and provision it "
+        "checks, or whether it is the group's own."
+    )
+    def openness_indicators(self) -> list[OpennessIndicatorInfo]:
+        return [OpennessIndicatorInfo(indicator=indicator) for indicator in OpennessIndicator]
 
     @relation(
         load_endorsement_count,

@@ -19,7 +19,7 @@ Revises: access_to_info_0002
 Create Date: 2026-11-30
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -51,7 +51,28 @@ def _appeal_outcomes(upheld: str, overturned: str) -> str:
     return f"COALESCE({upheld}, 0) + COALESCE({overturned}, 0) <= COALESCE(appeals, 0)"
 
 
+def _children_aside(*children: str) -> Callable[[], None]:
+    """SQLite: batch mode copies a table and drops the old one, and the drop's implicit DELETE
+    fails while rows of other tables reference it (PRAGMA foreign_keys cannot change inside the
+    migration's transaction). The referencing rows step aside into temporary tables; call the
+    returned function to bring them back, unchanged, once the parent is rebuilt. Elsewhere:
+    nothing to do."""
+    if op.get_context().dialect.name != "sqlite":
+        return lambda: None
+    for child in children:
+        op.execute(f'CREATE TEMP TABLE "aside_{child}" AS SELECT * FROM "{child}"')
+        op.execute(f'DELETE FROM "{child}"')
+
+    def restore() -> None:
+        for child in children:
+            op.execute(f'INSERT INTO "{child}" SELECT * FROM "aside_{child}"')
+            op.execute(f'DROP TABLE "aside_{child}"')
+
+    return restore
+
+
 def upgrade() -> None:
+    restore = _children_aside("access_to_info_rti_ratings")
     with op.batch_alter_table("access_to_info_rti_laws") as batch_op:
         batch_op.add_column(sa.Column("in_force_since", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("source_url", sa.String(length=500), nullable=True))
@@ -62,6 +83,7 @@ def upgrade() -> None:
         batch_op.create_check_constraint(
             op.f("ck_access_to_info_rti_laws_sourced_or_illustrative"), SOURCED
         )
+    restore()
 
     with op.batch_alter_table("access_to_info_rti_ratings") as batch_op:
         batch_op.drop_constraint(
@@ -153,9 +175,11 @@ def downgrade() -> None:
             op.f("uq_access_to_info_rti_ratings_law_id_edition"), ["law_id", "edition"]
         )
 
+    restore = _children_aside("access_to_info_rti_ratings")
     with op.batch_alter_table("access_to_info_rti_laws") as batch_op:
         batch_op.drop_constraint(
             op.f("ck_access_to_info_rti_laws_sourced_or_illustrative"), type_="check"
         )
         for column in ("illustrative", "retrieved_on", "source_url", "in_force_since"):
             batch_op.drop_column(column)
+    restore()

@@ -19,7 +19,7 @@ Revises: extractives_0002
 Create Date: 2026-11-30
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -82,8 +82,29 @@ def _mark_illustrative(table: str) -> None:
     op.execute(t.update().values(illustrative=True))
 
 
+def _children_aside(*children: str) -> Callable[[], None]:
+    """SQLite: batch mode copies a table and drops the old one, and the drop's implicit DELETE
+    fails while rows of other tables reference it (PRAGMA foreign_keys cannot change inside the
+    migration's transaction). The referencing rows step aside into temporary tables; call the
+    returned function to bring them back, unchanged, once the parent is rebuilt. Elsewhere:
+    nothing to do."""
+    if op.get_context().dialect.name != "sqlite":
+        return lambda: None
+    for child in children:
+        op.execute(f'CREATE TEMP TABLE "aside_{child}" AS SELECT * FROM "{child}"')
+        op.execute(f'DELETE FROM "{child}"')
+
+    def restore() -> None:
+        for child in children:
+            op.execute(f'INSERT INTO "{child}" SELECT * FROM "aside_{child}"')
+            op.execute(f'DROP TABLE "aside_{child}"')
+
+    return restore
+
+
 def upgrade() -> None:
     # --- memberships: DELISTED, a suspension reason, the source convention ---
+    restore = _children_aside("extractives_validations")
     with op.batch_alter_table("extractives_eiti_status") as batch_op:
         batch_op.drop_constraint(op.f("ck_extractives_eiti_status_status"), type_="check")
         batch_op.add_column(sa.Column("suspension_reason", _plain(), nullable=True))
@@ -105,6 +126,7 @@ def upgrade() -> None:
         batch_op.create_check_constraint(
             op.f("ck_extractives_eiti_status_sourced_or_illustrative"), SOURCED
         )
+    restore()
 
     op.create_table(
         "extractives_eiti_status_history",
@@ -195,6 +217,7 @@ def upgrade() -> None:
     )
 
     # --- projects: the operator's date and the source convention ---
+    restore = _children_aside("extractives_contract_disclosures")
     with op.batch_alter_table("extractives_projects") as batch_op:
         batch_op.add_column(sa.Column("operator_since", sa.Date(), nullable=True))
         _sourcing_columns(batch_op)
@@ -203,18 +226,21 @@ def upgrade() -> None:
         batch_op.create_check_constraint(
             op.f("ck_extractives_projects_sourced_or_illustrative"), SOURCED
         )
+    restore()
 
 
 def downgrade() -> None:
     """Back to 0002: the history, the per-Requirement assessments and the progress-model
     Validations (which 0002 cannot hold: no scores) are dropped; DELISTED memberships become
     WITHDRAWN."""
+    restore = _children_aside("extractives_contract_disclosures")
     with op.batch_alter_table("extractives_projects") as batch_op:
         batch_op.drop_constraint(
             op.f("ck_extractives_projects_sourced_or_illustrative"), type_="check"
         )
         for column in ("illustrative", "retrieved_on", "source_url", "operator_since"):
             batch_op.drop_column(column)
+    restore()
     op.drop_table("extractives_requirement_assessments")
     op.execute(
         "DELETE FROM extractives_validations WHERE overall_assessment IN ("
@@ -243,6 +269,7 @@ def downgrade() -> None:
         )
     op.drop_table("extractives_eiti_status_history")
     op.execute("UPDATE extractives_eiti_status SET status = 'WITHDRAWN' WHERE status = 'DELISTED'")
+    restore = _children_aside("extractives_validations")
     with op.batch_alter_table("extractives_eiti_status") as batch_op:
         for name in (
             "sourced_or_illustrative",
@@ -257,3 +284,4 @@ def downgrade() -> None:
             op.f("ck_extractives_eiti_status_status"),
             "status IN ('IMPLEMENTING', 'SUSPENDED', 'WITHDRAWN')",
         )
+    restore()

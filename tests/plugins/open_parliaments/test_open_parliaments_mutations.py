@@ -418,6 +418,7 @@ async def test_endorsement_record_and_correction(client: GraphQLClient) -> None:
         organizationId=congress,
         endorsedOn="2016-01-20",
         sourceUrl="https://www.openingparliament.org/declaration/",
+        retrievedOn="2026-11-30",
     )
     assert created["userErrors"] == []
     assert created["endorsement"]["organization"] == {
@@ -434,6 +435,7 @@ async def test_endorsement_record_and_correction(client: GraphQLClient) -> None:
         organizationId=ids["Mzalendo Trust"],
         endorsedOn="2012-09-15",
         note="Endorsed at the launch.",
+        illustrative=True,
         replace=True,
     )
     assert corrected["userErrors"] == []
@@ -447,14 +449,18 @@ async def test_endorsement_record_and_correction(client: GraphQLClient) -> None:
     }
     # the launch day itself is a valid date; so is today
     today = datetime.now(UTC).date().isoformat()
-    sunlight = {"organizationId": ids["Sunlight Foundation"], "replace": True}
+    sunlight = {"organizationId": ids["Sunlight Foundation"], "replace": True, "illustrative": True}
     assert _codes(await _run(client, ENDORSEMENT_RECORD, endorsedOn=today, **sunlight)) == []
 
 
 async def test_endorsement_errors_write_nothing(client: GraphQLClient) -> None:
     before = await client.execute(SNAPSHOT)
     ids = await _ids(client)
-    okf = {"organizationId": ids["Open Knowledge Foundation"], "endorsedOn": "2013-03-01"}
+    okf = {
+        "organizationId": ids["Open Knowledge Foundation"],
+        "endorsedOn": "2013-03-01",
+        "illustrative": True,
+    }
 
     for bad_id in ("bm9wZQ", ids["GE"]):
         await _refused(
@@ -464,12 +470,13 @@ async def test_endorsement_errors_write_nothing(client: GraphQLClient) -> None:
             ["input", "organizationId"],
             **(okf | {"organizationId": bad_id}),
         )
+    # Not illustrative: a source needs its retrieval date.
     await _refused(
         client,
         ENDORSEMENT_RECORD,
-        "DATE_BEFORE_DECLARATION",
-        ["input", "endorsedOn"],
-        **(okf | {"endorsedOn": "2012-09-14"}),
+        "SOURCE_REQUIRED",
+        ["input", "retrievedOn"],
+        **(okf | {"illustrative": False, "sourceUrl": "https://www.openingparliament.org/"}),
     )
     await _refused(
         client,
@@ -492,6 +499,7 @@ async def test_endorsement_errors_write_nothing(client: GraphQLClient) -> None:
         ["input", "organizationId"],
         organizationId=ids["National Democratic Institute (NDI)"],
         endorsedOn="2013-01-01",
+        illustrative=True,
     )
     assert await client.execute(SNAPSHOT) == before
 
@@ -508,6 +516,7 @@ async def test_monitoring_organization_record_and_correction(client: GraphQLClie
         country="GB",
         scope="INSTITUTION",
         website="https://www.theyworkforyou.com",
+        illustrative=True,
     )
     assert created["userErrors"] == []
     assert created["monitoringOrganization"] | {"id": None} == {
@@ -523,6 +532,7 @@ async def test_monitoring_organization_record_and_correction(client: GraphQLClie
         organizationId=ids["Mzalendo Trust"],
         country="KE",
         scope="MEMBERS",
+        illustrative=True,
         replace=True,
     )
     assert corrected["userErrors"] == []
@@ -543,6 +553,14 @@ async def test_monitoring_organization_errors_write_nothing(client: GraphQLClien
     before = await client.execute(SNAPSHOT)
     ids = await _ids(client)
     okf = {"organizationId": ids["Open Knowledge Foundation"], "country": "GB", "scope": "MEMBERS"}
+    await _refused(
+        client,
+        PMO_RECORD,
+        "SOURCE_REQUIRED",
+        ["input", "sourceUrl"],
+        **(okf | {"retrievedOn": "2026-11-30"}),
+    )
+    okf["illustrative"] = True
     await _refused(
         client,
         PMO_RECORD,
@@ -571,6 +589,7 @@ async def test_monitoring_organization_errors_write_nothing(client: GraphQLClien
         organizationId=ids["Mzalendo Trust"],
         country="KE",
         scope="MEMBERS",
+        illustrative=True,
     )
     assert await client.execute(SNAPSHOT) == before
 
@@ -602,7 +621,10 @@ async def test_database_refuses_chambers_that_do_not_fit(demo_db: str) -> None:
         f"UPDATE open_parliaments_legislatures SET chambers = 2 WHERE id = {georgia}",
         "UPDATE open_parliaments_legislatures SET chambers = 3",
         "UPDATE open_parliaments_openness_indicators SET evidence_url = 'ftp://x'",
-        "UPDATE open_parliaments_endorsements SET endorsed_on = '2012-09-14'",
+        # neither illustrative nor sourced (the demo's endorsements and PMOs have no source)
+        "UPDATE open_parliaments_endorsements SET illustrative = FALSE",
+        "UPDATE open_parliaments_pmos SET illustrative = FALSE",
+        "UPDATE open_parliaments_openness_indicators SET illustrative = FALSE, retrieved_on = NULL",
     ]
     try:
         for statement in statements:
@@ -617,7 +639,11 @@ async def test_concurrent_records_of_the_same_thing_make_one(client: GraphQLClie
     """Writers racing on the same natural key: one wins, the others get the duplicate error
     (from the check, or from the unique constraint when they raced past it)."""
     ids = await _ids(client)
-    endorsement = {"organizationId": ids["Open Knowledge Foundation"], "endorsedOn": "2014-05-05"}
+    endorsement = {
+        "organizationId": ids["Open Knowledge Foundation"],
+        "endorsedOn": "2014-05-05",
+        "illustrative": True,
+    }
     legislature = {"country": "NO", "name": "Storting", "chambers": 1}
     results = await asyncio.gather(
         *[_run(client, ENDORSEMENT_RECORD, **endorsement) for _ in range(4)],
