@@ -7,6 +7,7 @@ after) are in tests/test_limits_server.py.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -151,6 +152,9 @@ async def test_cost_is_reported_and_an_over_cost_query_never_runs(client: GraphQ
     body = (await client.post(narrowed)).json()
     assert "errors" not in body
     assert body["extensions"]["cost"]["requestedNodes"] == 5 + 15 + 30
+    by_ids = 'query($ids: [ID!]!) { nodes(ids: $ids) { id } again: nodes(ids: ["x"]) { id } }'
+    body = (await client.post(by_ids, {"ids": ["a", "b", "c"]})).json()
+    assert body["extensions"]["cost"]["requestedNodes"] == 3 + 1  # one node per ID
     assert (await client.post("{ __typename }")).json()["extensions"]["cost"] == {
         "requestedNodes": 0,
         "limit": 50_000,
@@ -226,10 +230,9 @@ async def test_first_cuts_the_lists_that_took_none(
 def test_requested_nodes_are_the_product_of_page_sizes(
     demo_db: str, make_client: ClientFactory, limit: int
 ) -> None:
-    """For any page sizes: the cost is a + a*b + a*b*c (+ the members), the query runs exactly
-    when that is within the limit, and a refused one runs no SQL."""
-    import asyncio
-
+    """For any page sizes: the cost is a + a*m + a*b + a*b*c, the query runs exactly when that
+    is within the limit, and a refused one runs no SQL."""
+    loop = asyncio.new_event_loop()  # one loop for every example: the pool's connections live in it
     client = make_client(demo_db, debug=True, max_nodes=limit)
     query = """query($a: Int!, $b: Int!, $c: Int!, $m: Int!) {
       workingGroups(first: $a) { nodes { members(first: $m) { role }
@@ -239,7 +242,8 @@ def test_requested_nodes_are_the_product_of_page_sizes(
     @settings(max_examples=25, derandomize=True, deadline=None, database=None)
     @given(a=sizes, b=sizes, c=sizes, m=sizes)
     def check(a: int, b: int, c: int, m: int) -> None:
-        response = asyncio.run(client.post(query, {"a": a, "b": b, "c": c, "m": m}))
+        variables = {"a": a, "b": b, "c": c, "m": m}
+        response = loop.run_until_complete(client.post(query, variables))
         body = response.json()
         cost = a + a * m + a * b + a * b * c
         assert body["extensions"]["cost"] == {"requestedNodes": cost, "limit": limit}
@@ -249,7 +253,11 @@ def test_requested_nodes_are_the_product_of_page_sizes(
             assert codes(body) == ["QUERY_TOO_COSTLY"] and "data" not in body
             assert response.headers["x-sql-statements"] == "0"
 
-    check()
+    try:
+        check()
+    finally:
+        loop.run_until_complete(make_client.close())
+        loop.close()
 
 
 # --- body, batching ------------------------------------------------------------------------------

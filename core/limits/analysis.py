@@ -33,6 +33,7 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     VariableNode,
@@ -142,7 +143,7 @@ class Analyser:
                 if spread is not None:  # an unknown fragment: validation reports it
                     totals.depth = max(totals.depth, spread.depth)
                     totals.add(spread)
-            else:
+            elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 inline = self.schema.get_type(condition.name.value) if condition else parent
                 sub = self._selection_set(selection.selection_set, inline, fragments, variables)
@@ -159,7 +160,8 @@ class Analyser:
             if name == "__type":
                 return TypeMetaFieldDef
         if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
-            return parent.fields.get(name)
+            field: GraphQLField | None = parent.fields.get(name)
+            return field
         return None  # unknown: validation reports it
 
     def _pages(
@@ -184,6 +186,9 @@ class Analyser:
         parent_name = getattr(parent, "name", "")
         if not is_list_type(get_nullable_type(field.type)) or parent_name.startswith("__"):
             return 0, 1, False
+        if "ids" in field.args:  # `nodes(ids: [...])`: one node per ID asked for
+            ids, variable = self._ids(node, variables)
+            return ids, ids, variable
         if not is_composite_type(get_named_type(field.type)):
             return 0, 1, False  # a list of scalars: no nodes below it
         if parent_name.endswith("Connection") and node.name.value in ("edges", "nodes"):
@@ -211,6 +216,21 @@ class Analyser:
                 return fallback, True  # absent, null or ill-typed: coercion judges it
             return fallback, False  # not an Int: validation reports it
         return fallback, False
+
+    def _ids(self, node: FieldNode, variables: Mapping[str, Any] | None) -> tuple[int, bool]:
+        for argument in node.arguments or ():
+            if argument.name.value != "ids":
+                continue
+            value = argument.value
+            if isinstance(value, ListValueNode):
+                return len(value.values), False
+            if isinstance(value, VariableNode):
+                if variables is None:
+                    return 1, True
+                given = variables.get(value.name.value)
+                return (len(given) if isinstance(given, list) else 1), True
+            return 1, False
+        return 0, False
 
     def _size(self, parent_name: str, name: str, field: GraphQLField) -> int:
         key = (parent_name, name)
