@@ -132,8 +132,10 @@ def assert_safe_answer(response: httpx.Response, document: str) -> None:
 @pytest.mark.parametrize("mode", [Mode.POSITIVE, Mode.NEGATIVE], ids=["valid", "invalid"])
 def test_generated_operations_never_make_a_server_error(caller: Caller, mode: Mode) -> None:
     schema = caller.schema
-    roots = sorted(schema.query_type.fields) if schema.query_type else []
-    roots += sorted(schema.mutation_type.fields) if schema.mutation_type else []
+    fields = {**(schema.query_type.fields if schema.query_type else {})}
+    fields |= schema.mutation_type.fields if schema.mutation_type else {}
+    # A negative document breaks an argument: fields without any have nothing to break.
+    roots = sorted(name for name, f in fields.items() if f.args or mode is Mode.POSITIVE)
     scalars = {"Date": _dates("Date"), "DateTime": _dates("DateTime"), "ID": _ids(schema)}
     sdl = graphql.print_schema(schema)
     documents = st.sampled_from(roots).flatmap(
