@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import inspect
 from collections.abc import Mapping
@@ -138,7 +139,8 @@ class MutationGuard(FieldExtension):
             record.outcome = "ERROR"
             raise
         finally:
-            await audit.write(ctx, record)
+            # shielded: a call cancelled with its request (client gone) is still recorded
+            await asyncio.shield(audit.write(ctx, record))
 
 
 class FieldGuard(FieldExtension):
