@@ -34,7 +34,9 @@ def client_with_sorted_views(make_client: ClientFactory, url: str) -> GraphQLCli
     """Every installed plugin plus the test plugin with descending and mixed sort keys."""
     installed: dict[str, object] = {key: p.obj for key, p in discover().items()}
     installed[pagination_plugin.KEY] = pagination_plugin.plugin
-    return make_client(url, installed=installed, debug=True)
+    # many connections side by side, each a big page: past what one client may ask (core.limits)
+    walker = {"max_aliases": 10_000, "max_tokens": 10**6, "max_query_length": 10**7}
+    return make_client(url, installed=installed, debug=True, max_nodes=10**12, **walker)
 
 
 async def fetch_pages(
