@@ -160,11 +160,13 @@ async def test_etag_and_not_modified(client: GraphQLClient) -> None:
     assert hashed.status_code == 304
 
 
-async def test_changed_data_changes_the_etag(client: GraphQLClient) -> None:
+async def test_changed_data_changes_the_etag(
+    client: GraphQLClient, role_tokens: dict[str, str]
+) -> None:
     before = await client.post(GROUPS)
     group = before.json()["data"]["workingGroups"]["nodes"][0]
     rename = {"input": {"id": group["id"], "name": group["name"] + " (renamed)"}}
-    mutation = await client.post(GROUP_UPDATE, rename)
+    mutation = await client.post(GROUP_UPDATE, rename, token=role_tokens["staff"])
     assert mutation.json()["data"]["workingGroupUpdate"]["userErrors"] == []
 
     after = await post(client, {"query": GROUPS}, **{"if-none-match": before.headers["etag"]})
@@ -174,10 +176,12 @@ async def test_changed_data_changes_the_etag(client: GraphQLClient) -> None:
     assert group["name"] + " (renamed)" in names
 
 
-async def test_no_etag_for_mutations_credentials_or_errors(client: GraphQLClient) -> None:
+async def test_no_etag_for_mutations_credentials_or_errors(
+    client: GraphQLClient, role_tokens: dict[str, str]
+) -> None:
     data = await client.execute('{ workingGroup(slug: "open-data") { id name } }')
     rename = {"input": {"id": data["workingGroup"]["id"], "name": "Open data"}}
-    mutation = await client.post(GROUP_UPDATE, rename)
+    mutation = await client.post(GROUP_UPDATE, rename, token=role_tokens["staff"])
     assert mutation.status_code == 200 and "etag" not in mutation.headers
     assert "cache-control" not in mutation.headers
 
@@ -186,7 +190,8 @@ async def test_no_etag_for_mutations_credentials_or_errors(client: GraphQLClient
     picked = await post(client, {"query": mixed, "operationName": "Q"})
     assert picked.status_code == 200 and "etag" not in picked.headers
 
-    for headers in ({"authorization": "Bearer x"}, {"cookie": "session=1"}):
+    signed_in = {"authorization": f"Bearer {role_tokens['member']}"}
+    for headers in (signed_in, {"cookie": "session=1"}):
         response = await post(client, {"query": GROUPS}, **headers)
         assert response.status_code == 200 and "etag" not in response.headers
         by_get = await get(client, {"query": GROUPS}, **headers)
