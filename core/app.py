@@ -36,7 +36,9 @@ from core.limits import Limits, hide_suggestions
 from core.migrate import migration_status
 from core.persisted_queries import PersistedQueries
 from core.plugins import PluginSet, make_plugin_manager
+from core.ratelimit import MutationCost, RateLimiter, RateLimits
 from core.schema.build import build_schema
+from core.timeouts import OperationBudget
 
 log = logging.getLogger("ogp_wg")
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -57,10 +59,30 @@ class GraphQLApp(GraphQLView):
         self.state = state
         self.debug = settings.debug
         self.production = settings.production
+        self.budget = OperationBudget(
+            settings.execution_timeout, settings.database_connections_per_request
+        )
 
     async def get_context(self, request: Any, response: Any) -> Context:
         viewer = viewer_of(request)  # resolved by core.auth.middleware.Authentication
         return Context(app=self.state, request=request, response=response, viewer=viewer)
+
+    async def execute_single(
+        self,
+        request: Any,
+        request_adapter: Any,
+        sub_response: Any,
+        context: Any,
+        root_value: Any,
+        request_data: Any,
+    ) -> ExecutionResult:
+        """One operation within the execution timeout and its share of the connection pool
+        (`core.timeouts`): past the deadline, a TIMEOUT error and HTTP 504."""
+        run = super().execute_single
+        return await self.budget.run(
+            lambda: run(request, request_adapter, sub_response, context, root_value, request_data),
+            sub_response,
+        )
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         if result.errors:  # a database that failed is SERVICE_UNAVAILABLE, never internal
@@ -143,6 +165,8 @@ def create_app(
         ),
         text_max_length=settings.text_max_length,
     )
+    if settings.rate_limits:  # an operation's own cost, once its type is known
+        built.schema.extensions = (*built.schema.extensions, MutationCost)
     state = AppState(
         db=db,
         plugins=plugins,
@@ -204,6 +228,9 @@ def create_app(
                 allow_headers=["content-type", "authorization"],
             )
         )
+    # Points per client address and token, before anything else is spent on a request (429).
+    if settings.rate_limits:
+        middleware.append(Middleware(RateLimits, limiter=RateLimiter(settings)))
     # A database fault outside GraphQL (e.g. a middleware's own query) is a 503, not a 500.
     middleware.append(Middleware(db_faults.AnswerFaults))
     # Who is asking, before anything reads the body: a bad token is a 401 at once.

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import logging
 from collections.abc import AsyncIterator, Iterable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext, suppress
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -28,6 +29,7 @@ from sqlalchemy import (
     any_,
     bindparam,
     event,
+    text,
 )
 from sqlalchemy.engine import Connection as SyncConnection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -36,6 +38,8 @@ from sqlalchemy.types import TypeDecorator
 
 from core import db_faults
 from core.storable import TEXT_MAX_LENGTH, guard
+
+log = logging.getLogger("ogp_wg")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -154,7 +158,11 @@ class ConnectionShare:
         (at most `grace` seconds) until they have let their connections go (rolled back)."""
         self.closed = True
         current = asyncio.current_task()
-        others = [task for task in self._users if task is not current and not task.done()]
+        others = [
+            task
+            for task in self._users
+            if task is not current and not task.done() and not task.cancelling()
+        ]
         for task in others:
             task.cancel()
         if others:
@@ -214,14 +222,52 @@ class Database:
 
         Each loader reads with one statement, which is its own consistent snapshot.
         """
+        share = connection_share.get()
         async with _permit(), self._reader.connect() as conn:
-            yield conn
+            pid = self._server_pid(conn) if share is not None else None
+            try:
+                yield conn
+            except BaseException:
+                await self._stop_if_cancelled(conn, pid)
+                raise
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """An all-or-nothing write transaction (IMMEDIATE on SQLite); rolls back on any error."""
-        async with _permit(), self._writer.connect() as conn, conn.begin():
-            yield conn
+        share = connection_share.get()
+        async with _permit(), self._writer.connect() as conn:
+            pid = self._server_pid(conn) if share is not None else None
+            try:
+                async with conn.begin():
+                    yield conn
+            except BaseException:
+                await self._stop_if_cancelled(conn, pid)
+                raise
+
+    def _server_pid(self, conn: AsyncConnection) -> int | None:
+        """The PostgreSQL backend serving `conn` (asyncpg knows it from the start-up), or None."""
+        if self.is_sqlite or conn.sync_connection is None:
+            return None
+        get_pid = getattr(conn.sync_connection.connection.driver_connection, "get_server_pid", None)
+        return get_pid() if get_pid is not None else None
+
+    async def _stop_if_cancelled(self, conn: AsyncConnection, pid: int | None) -> None:
+        """A request's task cancelled while it used `conn` (execution timeout, client gone): make
+        sure the server stops the statement too. asyncpg asks for that itself, but the cancel
+        request dies with the connection when SQLAlchemy then discards it; so the connection is
+        discarded here (never reused, so its backend serves no one else) and the backend's
+        statement cancelled from another connection (PostgreSQL then rolls back its transaction).
+        """
+        task = asyncio.current_task()
+        if pid is None or task is None or not task.cancelling():
+            return
+        with suppress(Exception):
+            await conn.invalidate()
+        try:
+            async with self._reader.connect() as other:
+                await other.execute(text("SELECT pg_cancel_backend(:pid)"), {"pid": pid})
+        except Exception as exc:  # the database is gone too: nothing left to stop
+            log.warning("could not cancel the statement of backend %s: %r", pid, exc)
 
     def any_of(
         self, column: ColumnElement[Any] | QueryableAttribute[Any], values: Iterable[Any]

@@ -1,0 +1,203 @@
+"""The execution timeout (issue 8, point 3), on SQLite and PostgreSQL.
+
+An operation that runs past `execution_timeout` is answered at once with HTTP 504 and a GraphQL
+error TIMEOUT; its database work is stopped (PostgreSQL: the statement is cancelled in the server)
+and a write it had begun is rolled back. The server answers the next request as usual. The slow
+fields come from a test-only plugin (tests/runtime_plugin.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from sqlalchemy import text
+
+from core.config import load_settings
+from core.db import Database
+from core.testing import ClientFactory, GraphQLClient
+from tests import runtime_plugin
+
+GENEROUS = 10.0  # seconds: an answer "at once" comes well within this, on a busy machine too
+
+
+def timeout_body(seconds: float) -> dict[str, Any]:
+    return {
+        "errors": [
+            {
+                "message": (
+                    f"The operation took longer than {seconds:g} s and was stopped; nothing it "
+                    "would have written was kept. Ask for less (smaller pages, fewer fields)."
+                ),
+                "extensions": {"code": "TIMEOUT", "timeoutSeconds": seconds},
+            }
+        ]
+    }
+
+
+async def sleeping_statements(url: str) -> int:
+    """pg_sleep statements running in the database right now (0 on SQLite)."""
+    if url.startswith("sqlite"):
+        return 0
+    db = Database(url)
+    try:
+        async with db.read() as conn:
+            sql = (
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND state = 'active' AND query LIKE 'SELECT pg_sleep%'"
+            )
+            return int(await conn.scalar(text(sql)) or 0)
+    finally:
+        await db.dispose()
+
+
+async def until_no_sleeping_statement(url: str) -> int:
+    """Poll (at most GENEROUS seconds) until no pg_sleep runs; the count left."""
+    deadline = time.monotonic() + GENEROUS
+    while (left := await sleeping_statements(url)) and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    return left
+
+
+def test_the_default_timeout_is_ten_seconds() -> None:
+    assert load_settings(environ={}, config={}).execution_timeout == 10.0
+    configured = load_settings(environ={"OGP_WG_EXECUTION_TIMEOUT": "2.5"}, config={})
+    assert configured.execution_timeout == 2.5
+
+
+async def test_a_slow_query_is_stopped_and_answered_timeout(
+    empty_db: str, make_client: ClientFactory
+) -> None:
+    runtime_plugin.reset()
+    # A statement timeout far beyond the test: only the execution timeout can stop pg_sleep.
+    client = make_client(
+        empty_db,
+        installed=runtime_plugin.installed(),
+        execution_timeout=0.5,
+        database_statement_timeout=120,
+    )
+    started = time.monotonic()
+    response = await client.post("{ slowRead(seconds: 60) }")
+    assert time.monotonic() - started < GENEROUS
+    assert response.status_code == 504
+    assert response.json() == timeout_body(0.5)
+    assert await until_no_sleeping_statement(empty_db) == 0  # cancelled in the server too
+    # healthy right after: the pool gave its connection back
+    assert await client.execute("{ slowRead(seconds: 0) }") == {"slowRead": 1}
+    assert await client.execute("{ themes { key } }")
+
+
+async def test_each_aliased_slow_field_is_stopped(
+    empty_db: str, make_client: ClientFactory
+) -> None:
+    """Several concurrent slow fields (more than the request's share of connections: some are
+    waiting for a connection, some hold one) are all stopped by the one deadline."""
+    runtime_plugin.reset()
+    client = make_client(
+        empty_db,
+        installed=runtime_plugin.installed(),
+        execution_timeout=0.5,
+        database_statement_timeout=120,
+        database_connections_per_request=2,
+    )
+    aliases = " ".join(f"a{i}: slowRead(seconds: 60)" for i in range(6))
+    response = await client.post(f"{{ {aliases} }}")
+    assert response.status_code == 504
+    assert response.json() == timeout_body(0.5)
+    assert await until_no_sleeping_statement(empty_db) == 0
+    assert await client.execute("{ a: slowRead(seconds: 0) b: slowRead(seconds: 0) }") == {
+        "a": 1,
+        "b": 1,
+    }
+
+
+async def test_a_mutation_past_the_deadline_writes_nothing(
+    demo_db: str, make_client: ClientFactory, role_tokens: dict[str, str]
+) -> None:
+    runtime_plugin.reset()
+    app = make_client(
+        demo_db,
+        installed=runtime_plugin.installed(),
+        execution_timeout=0.5,
+        database_statement_timeout=120,
+    )
+    client: GraphQLClient = app.with_token(role_tokens["staff"])
+    response = await client.post(
+        'mutation { slowCountryRecord(code: "ZZT", seconds: 60) { code } }'
+    )
+    assert response.status_code == 504
+    assert response.json() == timeout_body(0.5)
+    assert await until_no_sleeping_statement(demo_db) == 0
+    found = await client.execute('{ country(code: "ZZT") { name } }')
+    assert found == {"country": None}  # the insert was rolled back
+    # the same write, given the time, is kept: the rollback above was the timeout's doing
+    done = await client.execute('mutation { slowCountryRecord(code: "ZZT", seconds: 0) { code } }')
+    assert done == {"slowCountryRecord": {"code": "ZZT"}}
+    assert await client.execute('{ country(code: "ZZT") { name } }') == {
+        "country": {"name": "Slow ZZT"}
+    }
+
+
+# --- a request's share of the connection pool ---------------------------------------------------
+
+
+async def until(condition: Any) -> None:
+    """Wait (at most GENEROUS seconds) until `condition()` holds."""
+    deadline = time.monotonic() + GENEROUS
+    while not condition():
+        assert time.monotonic() < deadline, "the condition never came true"
+        await asyncio.sleep(0.01)
+
+
+async def test_a_heavy_request_cannot_take_the_pool_from_others(
+    empty_db: str, make_client: ClientFactory
+) -> None:
+    """15 aliases each holding a connection (PostgreSQL pool: 2 + 1 overflow; SQLite's: 5 + 10)
+    used to take every connection; with one connection per request, a light request from
+    another client is answered while the heavy one still waits for its own."""
+    runtime_plugin.reset()
+    client = make_client(
+        empty_db,
+        installed=runtime_plugin.installed(),
+        database_pool_size=2,
+        database_connections_per_request=1,
+        database_pool_timeout=60,  # waiting for the pool must not look like an answer
+    )
+    aliases = " ".join(f'a{i}: heldConnection(key: "heavy")' for i in range(15))
+    heavy = asyncio.create_task(client.post(f"{{ {aliases} }}"))
+    await until(lambda: runtime_plugin.HOLDING[0] >= 1)  # the heavy request holds its share
+
+    light = client.execute("{ countries(first: 5) { name } slowRead(seconds: 0) }")
+    assert await asyncio.wait_for(light, GENEROUS) == {"countries": [], "slowRead": 1}
+    assert not heavy.done()  # answered while the heavy request still ran
+    assert runtime_plugin.MOST_HELD[0] == 1  # never more than its share at once
+
+    runtime_plugin.release("heavy")
+    response = await asyncio.wait_for(heavy, GENEROUS)
+    assert response.status_code == 200
+    assert response.json()["data"] == {f"a{i}": 1 for i in range(15)}
+    assert runtime_plugin.MOST_HELD[0] == 1
+
+
+async def test_a_request_uses_up_to_its_share_at_once(
+    empty_db: str, make_client: ClientFactory
+) -> None:
+    """The share bounds a request; it does not serialise it: 3 of 3 connections at once."""
+    runtime_plugin.reset()
+    client = make_client(
+        empty_db, installed=runtime_plugin.installed(), database_connections_per_request=3
+    )
+    aliases = " ".join(f'a{i}: heldConnection(key: "wide")' for i in range(5))
+    request = asyncio.create_task(client.post(f"{{ {aliases} }}"))
+    await until(lambda: runtime_plugin.HOLDING[0] == 3)
+    await asyncio.sleep(0.2)  # a fourth would have taken its connection by now
+    assert runtime_plugin.MOST_HELD[0] == 3
+    runtime_plugin.release("wide")
+    response = await asyncio.wait_for(request, GENEROUS)
+    assert response.json()["data"] == {f"a{i}": 1 for i in range(5)}
+    assert runtime_plugin.MOST_HELD[0] == 3
+
+
+def test_the_default_share_is_four_connections() -> None:
+    assert load_settings(environ={}, config={}).database_connections_per_request == 4
