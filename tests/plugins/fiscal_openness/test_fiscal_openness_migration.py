@@ -1,16 +1,16 @@
 """fiscal_openness_0003 carries the surveys and documents of a database at 0002 across: the old
 oversight score stays the composite, the split scores are null, rows without a retrieval date
-become illustrative. On SQLite (a file of its own) and on PostgreSQL (a database of its own,
-created and dropped here, so the session's database is not touched)."""
+become illustrative. On SQLite (a file of its own) and on PostgreSQL (a schema of its
+own, created and dropped here, so the session's tables are not touched)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Boolean, Date, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Boolean, Date, event, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -22,30 +22,43 @@ from core.testing import PG_URL, settings_for
 BACKENDS = ["sqlite", *(["postgres"] if PG_URL else [])]
 
 
-async def _scratch_url(backend: str, tmp_path: Path, name: str) -> str:
+async def _scratch(backend: str, tmp_path: Path, name: str) -> tuple[str, str | None]:
+    """(database URL, PostgreSQL schema or None) of an empty database of the test's own: a SQLite
+    file, or a schema of its own in the session's PostgreSQL database (a schema, not a database:
+    creating and dropping a database forces a checkpoint, which slows everyone's tests)."""
     if backend == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}"
+        return f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}", None
     assert PG_URL
-    url = make_url(PG_URL)
-    scratch = f"{url.database}_{name}"
-    # A plain engine, without the app's statement timeout: creating a database waits for a
-    # checkpoint, which a busy machine can make slow.
-    admin = create_async_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch}"'))
-        await conn.execute(text(f'CREATE DATABASE "{scratch}"'))
-    await admin.dispose()
-    return url.set(database=scratch).render_as_string(hide_password=False)
+    schema = f"scratch_{name}"
+    await _admin(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE', f'CREATE SCHEMA "{schema}"')
+    return PG_URL, schema
 
 
-async def _drop_scratch(url: str) -> None:
-    if url.startswith("sqlite"):
-        return
+async def _admin(*statements: str) -> None:
+    # A plain engine, without the app's statement timeout.
     assert PG_URL
     admin = create_async_engine(PG_URL, isolation_level="AUTOCOMMIT")
     async with admin.connect() as conn:
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}"'))
+        for statement in statements:
+            await conn.execute(text(statement))
     await admin.dispose()
+
+
+def _database(url: str, schema: str | None) -> Database:
+    """The app's `Database` on `url`, its connections confined to `schema` (if any)."""
+    db = Database(url)
+    if schema is not None:
+
+        @event.listens_for(db.engine.sync_engine, "connect", insert=True)
+        def search_path(dbapi_connection: Any, _record: Any) -> None:
+            autocommit = dbapi_connection.autocommit
+            dbapi_connection.autocommit = True
+            cursor = dbapi_connection.cursor()
+            cursor.execute(f'SET SESSION search_path = "{schema}"')
+            cursor.close()
+            dbapi_connection.autocommit = autocommit
+
+    return db
 
 
 @pytest.fixture(params=BACKENDS)
@@ -54,10 +67,10 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 async def test_0003_carries_surveys_and_documents_across(backend: str, tmp_path: Path) -> None:
-    url = await _scratch_url(backend, tmp_path, "fiscal_mig")
+    url, schema = await _scratch(backend, tmp_path, "fiscal_mig")
     # Only this plugin enabled: the test does not depend on the other plugins' state.
     plugins = make_plugin_manager(settings_for(url, plugins={"enabled": ["fiscal_openness"]}))
-    db = Database(url)
+    db = _database(url, schema)
     try:
         await upgrade(db, plugins, "fiscal_openness_0002")
         async with db.write() as conn:
@@ -185,4 +198,5 @@ async def test_0003_carries_surveys_and_documents_across(backend: str, tmp_path:
             )
     finally:
         await db.dispose()
-        await _drop_scratch(url)
+        if schema is not None:
+            await _admin(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
