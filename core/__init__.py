@@ -53,6 +53,9 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "to_global_id": ("core.schema.ids", "to_global_id"),
     "pk_of": ("core.schema.ids", "pk_of"),
     "api_error": ("core.errors", "api_error"),
+    # query limits: a list field's `first` at most MAX_PAGE_SIZE; LIST_SIZE: a bounded list's size
+    "MAX_PAGE_SIZE": ("core.limits", "MAX_PAGE_SIZE"),
+    "LIST_SIZE": ("core.limits", "LIST_SIZE"),
     # declared row loading and row-to-type mapping (core.rows)
     "from_row": ("core.rows", "from_row"),
     "rows_by_key": ("core.rows", "rows_by_key"),
@@ -137,6 +140,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from core.errors import user_error as user_error
     from core.hookspecs import hookimpl as hookimpl
     from core.hookspecs import hookspec as hookspec
+    from core.limits import LIST_SIZE as LIST_SIZE
+    from core.limits import MAX_PAGE_SIZE as MAX_PAGE_SIZE
     from core.loading import prefetched as prefetched
     from core.loading import relation as relation
     from core.models.columns import enum_column as enum_column
