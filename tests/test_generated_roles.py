@@ -32,6 +32,7 @@ from hypothesis_graphql import Mode, from_schema
 
 from core import to_global_id
 from core.testing import ClientFactory, GraphQLClient
+from tests.faults_plugin import installed_with_faults
 
 FUZZ_EXAMPLES = os.environ.get("OGP_WG_FUZZ_EXAMPLES")
 EXAMPLES = int(FUZZ_EXAMPLES or 12)
@@ -73,10 +74,10 @@ def _ids(schema: graphql.GraphQLSchema) -> st.SearchStrategy[graphql.StringValue
 class Caller:
     """One app over the demo database, called from synchronous hypothesis examples."""
 
-    def __init__(self, url: str, token: str | None) -> None:
+    def __init__(self, url: str, token: str | None, installed: dict[str, object] | None = None):
         self.loop = asyncio.new_event_loop()
         self.factory = ClientFactory()
-        client: GraphQLClient = self.factory(url, rate_limits=False)
+        client: GraphQLClient = self.factory(url, installed=installed, rate_limits=False)
         self.client = client.with_token(token)
         introspection = self.post(graphql.get_introspection_query(), None).json()
         self.schema = graphql.build_client_schema(introspection["data"])
@@ -129,16 +130,17 @@ def assert_safe_answer(response: httpx.Response, document: str) -> None:
             assert found is None, (f"{what} in a response", found.group(0), document, text[:1000])
 
 
-@pytest.mark.parametrize("mode", [Mode.POSITIVE, Mode.NEGATIVE], ids=["valid", "invalid"])
-def test_generated_operations_never_make_a_server_error(caller: Caller, mode: Mode) -> None:
+def check_property(caller: Caller, mode: Mode, roots: list[str] | None = None) -> None:
+    """EXAMPLES generated documents (one root field each, from `roots` or every root field),
+    each answered safely (`assert_safe_answer`)."""
     schema = caller.schema
     fields = {**(schema.query_type.fields if schema.query_type else {})}
     fields |= schema.mutation_type.fields if schema.mutation_type else {}
     # A negative document breaks an argument: fields without any have nothing to break.
-    roots = sorted(name for name, f in fields.items() if f.args or mode is Mode.POSITIVE)
+    names = sorted(name for name, f in fields.items() if f.args or mode is Mode.POSITIVE)
     scalars = {"Date": _dates("Date"), "DateTime": _dates("DateTime"), "ID": _ids(schema)}
     sdl = graphql.print_schema(schema)
-    documents = st.sampled_from(roots).flatmap(
+    documents = st.sampled_from(roots or names).flatmap(
         lambda root: from_schema(sdl, fields=[root], custom_scalars=scalars, mode=mode)
     )
     accepts = st.sampled_from([None, "application/graphql-response+json"])
@@ -148,6 +150,7 @@ def test_generated_operations_never_make_a_server_error(caller: Caller, mode: Mo
         derandomize=FUZZ_EXAMPLES is None,
         deadline=None,
         database=None,
+        report_multiple_bugs=False,
         suppress_health_check=list(HealthCheck),
     )
     @given(document=documents, accept=accepts)
@@ -155,3 +158,19 @@ def test_generated_operations_never_make_a_server_error(caller: Caller, mode: Mo
         assert_safe_answer(caller.post(document, accept), document)
 
     check()
+
+
+@pytest.mark.parametrize("mode", [Mode.POSITIVE, Mode.NEGATIVE], ids=["valid", "invalid"])
+def test_generated_operations_never_make_a_server_error(caller: Caller, mode: Mode) -> None:
+    check_property(caller, mode)
+
+
+def test_the_property_finds_a_server_error(demo_db: str, role_tokens: dict[str, str]) -> None:
+    """The check is not vacuous: with the test-only `faults` plugin, whose fields raise, the
+    generated documents that reach them fail it with INTERNAL_SERVER_ERROR."""
+    caller = Caller(demo_db, role_tokens["staff"], installed=installed_with_faults())
+    try:
+        with pytest.raises(AssertionError, match=INTERNAL):
+            check_property(caller, Mode.POSITIVE, roots=["faults"])
+    finally:
+        caller.close()
