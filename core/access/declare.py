@@ -48,7 +48,7 @@ class Scope:
         theme = self.theme
         if theme is None and self.group is not None:
             theme = select(WorkingGroup.theme).where(WorkingGroup.id == self.group)
-            theme = theme.scalar_subquery()
+            theme = theme.correlate_except(WorkingGroup).scalar_subquery()
         parts = (self.group, theme, self.person, self.meeting)
         names = ("s_group", "s_theme", "s_person", "s_meeting")
         return [_labelled(part, name) for part, name in zip(parts, names, strict=True)]

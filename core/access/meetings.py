@@ -24,7 +24,10 @@ MEETING_SCOPE = Scope("Meeting", Meeting.id, group=Meeting.group_id, meeting=Mee
 REGISTRATION_SCOPE = Scope(
     "Registration",
     Registration.id,
-    group=select(Meeting.group_id).where(Meeting.id == Registration.meeting_id).scalar_subquery(),
+    group=select(Meeting.group_id)
+    .where(Meeting.id == Registration.meeting_id)
+    .correlate_except(Meeting)
+    .scalar_subquery(),
     person=Registration.person_id,
     meeting=Registration.meeting_id,
 )
