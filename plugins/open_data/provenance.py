@@ -21,14 +21,15 @@ from core import ConstraintError, UserErrors
 SOURCED_OR_ILLUSTRATIVE = "illustrative OR (source_url IS NOT NULL AND retrieved_on IS NOT NULL)"
 FIELDS = ("source_url", "retrieved_on", "illustrative")
 
-SOURCE_URL = "The publisher's page the values were read from (null only on an illustrative row)."
+# The same texts in every area (plugins/extractives/sourcing.py: *_HELP).
+SOURCE_URL = "The publisher's page the value was read on (null only for an illustrative record)."
 RETRIEVED_ON = (
-    "When the values were read from `sourceUrl`: publishers revise published results, so the "
-    "values are as of this date."
+    "The day the value was read on that page (publishers revise published figures); null only "
+    "for an illustrative record."
 )
 ILLUSTRATIVE = (
-    "True when the values are made up or unverified (demo data, examples): not to be cited. A "
-    "row that is not illustrative carries `sourceUrl` and `retrievedOn`."
+    "True: not a published value (demo or example data, or a value that could not be "
+    "confirmed with its publisher); do not cite it."
 )
 
 
@@ -50,27 +51,30 @@ def constraint_error(table: str) -> dict[str, ConstraintError]:
     return {
         f"ck_{table}_sourced_or_illustrative": ConstraintError(
             "SOURCE_REQUIRED",
-            "a row that is not illustrative needs its sourceUrl and retrievedOn",
+            "a record that is not illustrative needs sourceUrl and retrievedOn",
             "sourceUrl",
         )
     }
 
 
 def check_provenance(values: Mapping[str, Any], problems: UserErrors, today: date) -> str | None:
-    """SOURCE_REQUIRED for a missing source or date on a row that is not illustrative,
-    INVALID_URL, DATE_IN_FUTURE (a retrieval after today). Returns the source URL stripped (the
-    form to store)."""
+    """Check a row's `source_url`, `retrieved_on` and `illustrative` (as every area does):
+    INVALID_URL / TOO_LONG (sourceUrl; blank counts as none), SOURCE_REQUIRED at sourceUrl and/or
+    retrievedOn on a row that is not illustrative and lacks one, DATE_IN_FUTURE for a retrieval
+    after today. Returns the source URL to store (stripped; None for blank)."""
     source_url, retrieved_on = values.get("source_url"), values.get("retrieved_on")
-    stripped = problems.url(source_url, "sourceUrl")
+    url = source_url.strip() if isinstance(source_url, str) else None
+    url = problems.url(url or None, "sourceUrl")
+    if not values.get("illustrative"):
+        for field, value in (("sourceUrl", url), ("retrievedOn", retrieved_on)):
+            if value is None:
+                problems.add(
+                    "SOURCE_REQUIRED",
+                    f"{field} is required unless the record is illustrative",
+                    field,
+                )
     if retrieved_on is not None and retrieved_on > today:
-        problems.add("DATE_IN_FUTURE", "retrievedOn is in the future", "retrievedOn")
-    if values.get("illustrative"):
-        return stripped
-    for field, value in (("sourceUrl", source_url), ("retrievedOn", retrieved_on)):
-        if value is None or (isinstance(value, str) and not value.strip()):
-            problems.add(
-                "SOURCE_REQUIRED",
-                f"{field} is required unless the row is illustrative (illustrative: true)",
-                field,
-            )
-    return stripped
+        problems.add(
+            "DATE_IN_FUTURE", f"retrievedOn {retrieved_on} is in the future", "retrievedOn"
+        )
+    return url

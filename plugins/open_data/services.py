@@ -221,6 +221,8 @@ class PortalChanges:
         for name in ("name", "url", "source_url"):
             if isinstance(out.get(name), str):
                 out[name] = out[name].strip()
+        if out.get("source_url") == "":
+            out["source_url"] = None  # a blank source is no source
         if "notes" in out and out["notes"] is None:
             out["notes"] = ""
         return out
