@@ -164,3 +164,23 @@ def test_the_defaults() -> None:
     assert (settings.rate_limits, settings.rate_limit_storage) == (True, None)
     assert (settings.rate_limit_per_ip, settings.rate_limit_per_token) == (6_000, 3_000)
     assert (settings.rate_limit_query_cost, settings.rate_limit_mutation_cost) == (1, 10)
+
+
+async def test_each_operation_of_a_batch_is_counted(
+    empty_db: str, make_client: ClientFactory
+) -> None:
+    """A batch costs what its operations cost: the request's point covers the first."""
+    client = make_client(empty_db, **limits("memory", rate_limit_per_ip=3), batching=True)
+    batch = [{"query": QUERY}] * 5
+    response = await client.http.post("/graphql", json=batch)
+    results = response.json()
+    assert [
+        ("data" in r, r.get("errors", [{}])[0].get("extensions", {}).get("code")) for r in results
+    ] == [
+        (True, None),
+        (True, None),
+        (True, None),
+        (False, "RATE_LIMITED"),
+        (False, "RATE_LIMITED"),
+    ]
+    assert_rate_limited(await client.post(QUERY))
