@@ -36,6 +36,8 @@ def client_with_sorted_views(make_client: ClientFactory, url: str) -> GraphQLCli
     installed[pagination_plugin.KEY] = pagination_plugin.plugin
     # many connections side by side, each a big page: past what one client may ask (core.limits)
     walker = {"max_aliases": 10_000, "max_tokens": 10**6, "max_query_length": 10**7}
+    # a walk request is big by design: on a busy machine it may take past the default timeout
+    walker["execution_timeout"] = 120.0
     return make_client(url, installed=installed, debug=True, max_nodes=10**12, **walker)
 
 

@@ -31,7 +31,7 @@ from core.db import Base, Database
 from core.migrate import MigrationError, migration_status, upgrade
 from core.plugin_removal import DropRefused, drop_plugin, plan_drop
 from core.plugins import PluginSet, discover, make_plugin_manager
-from core.testing import settings_for
+from core.testing import settings_for, token_for
 from tests.test_example_plugin import (  # noqa: F401  (module fixtures: the pip-installed example)
     EXAMPLE,
     MODULE,
@@ -177,7 +177,7 @@ async def _installed_and_migrated(example: Example, make_client: Any) -> int:
     """Migrate with the example, record one commitment through GraphQL; return how many rows its
     table has (1, or more when the example is really installed and its demo data loaded)."""
     assert await _migrate(example.url, example.with_it()) == []
-    client = make_client(example.url)
+    client = make_client(example.url).with_token(await token_for(example.url, "staff"))
     recorded = await client.execute(RECORD, {"input": COMMITMENT})
     assert recorded["genderInclusionCommitmentRecord"]["userErrors"] == []
     assert (await client.http.get("/readyz")).json() == {"status": "ready"}
