@@ -30,15 +30,20 @@ COUNTED = (BIG, 2)
 and every page of the walk by two, to prove the total ignores `after`."""
 
 
-def client_with_sorted_views(make_client: ClientFactory, url: str) -> GraphQLClient:
-    """Every installed plugin plus the test plugin with descending and mixed sort keys."""
+def client_with_sorted_views(
+    make_client: ClientFactory, url: str, token: str | None = None
+) -> GraphQLClient:
+    """Every installed plugin plus the test plugin with descending and mixed sort keys; `token`:
+    sent with every request (staff's reaches the connections only a signed-in caller may read)."""
     installed: dict[str, object] = {key: p.obj for key, p in discover().items()}
     installed[pagination_plugin.KEY] = pagination_plugin.plugin
     # many connections side by side, each a big page: past what one client may ask (core.limits)
-    walker = {"max_aliases": 10_000, "max_tokens": 10**6, "max_query_length": 10**7}
+    walker: dict[str, Any] = {"max_aliases": 10_000, "max_tokens": 10**6, "max_query_length": 10**7}
     # a walk request is big by design: on a busy machine it may take past the default timeout
-    walker["execution_timeout"] = 120.0
-    return make_client(url, installed=installed, debug=True, max_nodes=10**12, **walker)
+    # ...and sends thousands of requests a minute: the rate limits are tested elsewhere
+    walker.update(execution_timeout=120.0, rate_limits=False)
+    client = make_client(url, installed=installed, debug=True, max_nodes=10**12, **walker)
+    return client.with_token(token)
 
 
 async def fetch_pages(

@@ -23,7 +23,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.testing import ClientFactory, GraphQLClient
+from core.testing import ClientFactory, GraphQLClient, token_for
 from tests.paging import PAGE, check, client_with_sorted_views, fetch_pages, walk
 from tests.schema_walk import Target, introspect, targets
 
@@ -31,7 +31,10 @@ from tests.schema_walk import Target, introspect, targets
 async def test_every_root_connection_pages_completely(
     demo_db: str, make_client: ClientFactory
 ) -> None:
-    walked, problems = await walk(client_with_sorted_views(make_client, demo_db), nested=False)
+    walked, problems = await walk(
+        client_with_sorted_views(make_client, demo_db, await token_for(demo_db, "staff")),
+        nested=False,
+    )
     assert walked >= 19 and problems == []
 
 
@@ -39,7 +42,9 @@ async def test_every_root_connection_pages_completely_with_generated_filters(
     demo_db: str, make_client: ClientFactory
 ) -> None:
     walked, problems = await walk(
-        client_with_sorted_views(make_client, demo_db), nested=False, variants_under=1
+        client_with_sorted_views(make_client, demo_db, await token_for(demo_db, "staff")),
+        nested=False,
+        variants_under=1,
     )
     assert walked >= 70 and problems == []
 
@@ -48,7 +53,10 @@ async def test_every_nested_connection_pages_completely(
     demo_db: str, make_client: ClientFactory
 ) -> None:
     """Under every parent reached from a root field, by `node(id:)` or through the root path."""
-    walked, problems = await walk(client_with_sorted_views(make_client, demo_db), nested=True)
+    walked, problems = await walk(
+        client_with_sorted_views(make_client, demo_db, await token_for(demo_db, "staff")),
+        nested=True,
+    )
     assert walked >= 60 and problems == []
 
 
@@ -56,7 +64,9 @@ async def test_every_nested_connection_pages_completely_with_generated_arguments
     demo_db: str, make_client: ClientFactory
 ) -> None:
     walked, problems = await walk(
-        client_with_sorted_views(make_client, demo_db), nested=True, variants_under=3
+        client_with_sorted_views(make_client, demo_db, await token_for(demo_db, "staff")),
+        nested=True,
+        variants_under=3,
     )
     assert walked >= 50 and problems == []
 
@@ -147,7 +157,8 @@ def _running(url: str) -> Iterator[tuple[Callable[[Any], Any], GraphQLClient]]:
     loop = asyncio.new_event_loop()
     factory = ClientFactory()
     try:
-        yield loop.run_until_complete, client_with_sorted_views(factory, url)
+        staff = loop.run_until_complete(token_for(url, "staff"))
+        yield loop.run_until_complete, client_with_sorted_views(factory, url, staff)
     finally:
         loop.run_until_complete(factory.close())
         loop.close()
