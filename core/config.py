@@ -70,6 +70,14 @@ class Settings(BaseModel):
     connection opened beyond the pool is closed on return, so a pool that is too small churns."""
     access_log: bool = False
     """uvicorn's line per request; off by default (a proxy in front usually logs)."""
+    # --- database faults (issue 8, point 6): core.db_faults; each well under execution_timeout ---
+    database_statement_timeout: float = Field(5.0, gt=0)
+    """Seconds one SQL statement may run or wait for a lock (PostgreSQL statement_timeout, the
+    SQLite busy timeout) before the request is answered SERVICE_UNAVAILABLE."""
+    database_pool_timeout: float = Field(5.0, gt=0)
+    """Seconds a request waits for a connection from the pool (then SERVICE_UNAVAILABLE)."""
+    database_connect_timeout: float = Field(2.0, gt=0)
+    """Seconds to open a PostgreSQL connection (then SERVICE_UNAVAILABLE; /readyz 503)."""
     # --- runtime limits (issue 8, point 3): core.timeouts, core.ratelimit, core.storable ---
     execution_timeout: float = Field(10.0, gt=0)
     """Seconds one GraphQL operation may take (parse, validation, execution); then the answer
@@ -94,33 +102,6 @@ class Settings(BaseModel):
     (`redis://127.0.0.1:6379`) shares them between workers and hosts."""
     rate_limit_key_prefix: str = "ogp_wg"
     """Prefix of the counters' keys (several deployments may share one Redis)."""
-    # --- database faults (issue 8, point 6): core.db_faults; each well under execution_timeout ---
-    database_statement_timeout: float = Field(5.0, gt=0)
-    """Seconds one SQL statement may run or wait for a lock (PostgreSQL statement_timeout, the
-    SQLite busy timeout) before the request is answered SERVICE_UNAVAILABLE."""
-    database_pool_timeout: float = Field(5.0, gt=0)
-    """Seconds a request waits for a connection from the pool (then SERVICE_UNAVAILABLE)."""
-    database_connect_timeout: float = Field(2.0, gt=0)
-    """Seconds to open a PostgreSQL connection (then SERVICE_UNAVAILABLE; /readyz 503)."""
-    # --- authentication (issue 8, point 1): core.auth; OpenID Connect is off unless the
-    # issuer, audience and JWKS URL are all set ---
-    oidc_issuer: str | None = None
-    """OpenID Connect: accept access tokens (JWTs) whose `iss` is this (exactly)."""
-    oidc_audience: str | None = None
-    """The `aud` an access token must carry (this API's identifier at the issuer)."""
-    oidc_jwks_url: str | None = Field(None, validate_default=True)
-    """The issuer's JSON Web Key Set (its discovery document's `jwks_uri`)."""
-    oidc_algorithms: list[str] = Field(default_factory=lambda: ["RS256"])
-    """Signature algorithms accepted (asymmetric only: RS*, PS*, ES*, EdDSA)."""
-    oidc_email_claim: str = "email"
-    """The claim naming the person (with `email_verified: true`), matched to people's e-mail."""
-    oidc_scopes: list[str] = Field(default_factory=lambda: ["read", "write"])
-    """What a person signed in through OpenID Connect may do: `read`, `write`."""
-    oidc_leeway_seconds: int = Field(30, ge=0)
-    """Clock skew tolerated on `exp` (and `nbf`/`iat`), in seconds."""
-    oidc_jwks_cooldown_seconds: float = Field(30.0, ge=0)
-    """At most one refetch of the key set per this many seconds when a token names a key id
-    that is not in it (key rotation), so made-up key ids cannot hammer the issuer."""
     # --- static limits (issue 8, point 3): core.limits ---
     max_depth: int = Field(10, ge=1)
     """Fields on the longest path of an operation (fragments followed, introspection counted;
@@ -223,16 +204,6 @@ _TOP_LEVEL = (
     "port",
     "access_log",
     "database_pool_size",
-    "execution_timeout",
-    "database_connections_per_request",
-    "text_max_length",
-    "rate_limits",
-    "rate_limit_per_ip",
-    "rate_limit_per_token",
-    "rate_limit_query_cost",
-    "rate_limit_mutation_cost",
-    "rate_limit_storage",
-    "rate_limit_key_prefix",
     "database_statement_timeout",
     "database_pool_timeout",
     "database_connect_timeout",
@@ -256,6 +227,16 @@ _TOP_LEVEL = (
     "max_batch_operations",
     "production",
     "idempotency_key_retention",
+    "execution_timeout",
+    "database_connections_per_request",
+    "text_max_length",
+    "rate_limits",
+    "rate_limit_per_ip",
+    "rate_limit_per_token",
+    "rate_limit_query_cost",
+    "rate_limit_mutation_cost",
+    "rate_limit_storage",
+    "rate_limit_key_prefix",
 )
 
 
