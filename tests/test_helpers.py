@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from core import from_row
 from core.plugins import discover
-from core.testing import ClientFactory, GraphQLClient
+from core.testing import ClientFactory, GraphQLClient, token_for
 from tests import helpers_plugin
 
 ORGS = "organizations { name website }"
@@ -120,7 +120,7 @@ async def _check(client: GraphQLClient, **input: Any) -> dict[str, Any]:
 
 
 async def test_user_errors_are_collected_with_one_message_each(demo_db: str, make_client) -> None:
-    client = _client(make_client, demo_db)
+    client = _client(make_client, demo_db).with_token(await token_for(demo_db, "staff"))
     ok = await _check(client, country="mex", title=" A title ", url=" https://example.org/x ")
     assert ok == {"country": {"code": "MX"}, "userErrors": []}
 
@@ -161,7 +161,7 @@ async def test_user_errors_are_collected_with_one_message_each(demo_db: str, mak
     ],
 )
 async def test_invalid_urls(demo_db: str, make_client, url: str) -> None:
-    client = _client(make_client, demo_db)
+    client = _client(make_client, demo_db).with_token(await token_for(demo_db, "staff"))
     errors = (await _check(client, country="MX", url=url))["userErrors"]
     assert [e["code"] for e in errors] == ["INVALID_URL"]
 

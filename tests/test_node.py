@@ -8,6 +8,7 @@ editing this file.
 
 from __future__ import annotations
 
+import asyncio
 import types as pytypes
 from collections import deque
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ import strawberry
 
 import core
 from core.plugins import PluginError
-from core.testing import GraphQLClient
+from core.testing import GraphQLClient, token_for
 
 TYPE_REF = "kind name ofType { kind name ofType { kind name ofType { kind name } } }"
 INTROSPECT = f"""{{ __schema {{ queryType {{ name }} types {{
@@ -129,9 +130,10 @@ async def _some_object(
 @pytest.fixture
 def client(demo_db: str, make_client: Any) -> GraphQLClient:
     """The walk nests lists at their default page sizes (`first: 100`): past the node limit of
-    a real client (core.limits), which is not what this test is about."""
+    a real client (core.limits), which is not what this test is about. Signed in as staff:
+    registrations are private, anonymous callers reach none."""
     walker: GraphQLClient = make_client(demo_db, debug=True, max_nodes=100_000_000)
-    return walker
+    return walker.with_token(asyncio.run(token_for(demo_db, "staff")))
 
 
 async def test_node_fetches_every_node_type_of_the_schema(client: GraphQLClient) -> None:

@@ -273,6 +273,28 @@ def partner_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
+async def _staff_token(url: str) -> str:
+    """A read + write token of a new staff person on `url` (creating a group takes staff)."""
+    from sqlalchemy import insert
+
+    from core import models
+    from core.auth.staff import grant_staff
+    from core.auth.tokens import issue_token
+    from core.db import Database
+
+    db = Database(url)
+    try:
+        async with db.write() as conn:
+            person = await conn.scalar(
+                insert(models.Person).values(name="Staff").returning(models.Person.id)
+            )
+            assert person is not None
+            await grant_staff(conn, person, granted_by="test")
+            return (await issue_token(conn, person)).token
+    finally:
+        await db.dispose()
+
+
 async def test_partner_plugin_from_entry_point(
     partner_site: Path, empty_db: str, make_client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -281,7 +303,7 @@ async def test_partner_plugin_from_entry_point(
     assert installed["civic_space"].source == "ogp-wg-civic-space 0.3.0"
     assert installed["open_data"].source == "built-in"
 
-    client: GraphQLClient = make_client(empty_db)
+    client: GraphQLClient = make_client(empty_db).with_token(await _staff_token(empty_db))
     data = await client.execute(
         """mutation { workingGroupCreate(input: {slug: "civic-space", name: "Civic space",
                                                  theme: "civic_space"}) {
