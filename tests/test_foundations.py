@@ -18,6 +18,7 @@ from sqlalchemy import event, insert, select
 
 from core import models
 from core.app import create_app
+from core.auth.tokens import issue_token
 from core.db import Database
 from core.enums import AnchorRole, GroupStatus, MeetingKind, MembershipRole, OrganizationKind
 from core.plugins import make_plugin_manager
@@ -208,6 +209,8 @@ async def test_capacity_holds_under_100_concurrent_registrations(
             ).scalar_one()
             for i in range(people)
         ]
+        # Each person registers themselves (rule SELF) with a token of their own.
+        tokens = [(await issue_token(conn, pid)).token for pid in person_ids]
     from core.schema.ids import to_global_id
 
     meeting_gid = to_global_id("Meeting", meeting)
@@ -220,8 +223,9 @@ async def test_capacity_holds_under_100_concurrent_registrations(
                         "query": REGISTER,
                         "variables": {"m": meeting_gid, "p": to_global_id("Person", pid)},
                     },
+                    headers={"authorization": f"Bearer {token}"},
                 )
-                for pid in person_ids
+                for pid, token in zip(person_ids, tokens, strict=True)
             )
         )
     statuses = [r.json()["data"]["registrationCreate"]["registration"]["status"] for r in responses]
