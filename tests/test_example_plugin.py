@@ -25,7 +25,7 @@ from core.db import Base, Database
 from core.demo import load_demo
 from core.migrate import pending, upgrade
 from core.plugins import discover, make_plugin_manager
-from core.testing import GraphQLClient, settings_for
+from core.testing import GraphQLClient, settings_for, token_for
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "gender_inclusion"
 MODULE = "ogp_wg_gender_inclusion"
@@ -157,7 +157,8 @@ async def test_example_plugin_installed_from_outside(
 
     url = f"sqlite+aiosqlite:///{tmp_path / 'example.sqlite3'}"
     await _migrate_fresh(url)
-    client: GraphQLClient = make_client(url)  # the default configuration: every plugin
+    # the default configuration: every plugin; signed in as staff (mutations need a rule)
+    client: GraphQLClient = make_client(url).with_token(await token_for(url, "staff"))
 
     # the group type, its domain fields, the field on Country
     data = await client.execute(GROUP)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from core.testing import token_for
+
 GROUP = """{ workingGroup(slug: "gender-and-inclusion") {
     __typename theme
     ... on GenderInclusionGroup {
@@ -90,7 +92,7 @@ INVALID = [
 
 async def test_writes(demo_db: str, make_client) -> None:
     """Record, correct, and a user error for each kind of invalid input."""
-    client = make_client(demo_db)
+    client = make_client(demo_db).with_token(await token_for(demo_db, "staff"))
     recorded = (await client.execute(RECORD, {"input": commitment()}))[
         "genderInclusionCommitmentRecord"
     ]
