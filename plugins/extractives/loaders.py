@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import select, union
 
-from core import Context, models, rows_by_key, rows_grouped_by
+from core import MAX_PAGE_SIZE, Context, models, rows_by_key, rows_grouped_by
 from core import types as core_types
 from plugins.extractives.models import (
     PROGRESS_ASSESSMENTS,
@@ -80,19 +80,27 @@ load_contracts_by_project = rows_grouped_by(
 
 
 async def _grouped(
-    ctx: Context, stmt: Any, keys: list[int], attr: str, build: Callable[[Any], T]
+    ctx: Context,
+    stmt: Any,
+    keys: list[int],
+    attr: str,
+    build: Callable[[Any], T],
+    first: int = MAX_PAGE_SIZE,
 ) -> list[list[T]]:
-    """The rows of `stmt` made into objects, a list per key matching `row.<attr>`, in order."""
+    """The rows of `stmt` made into objects, a list per key matching `row.<attr>`, in order, at
+    most `first` per key (the field's `first`; the limits layer has checked it is 1..100)."""
     async with ctx.db.read() as conn:
         rows = (await conn.execute(stmt)).all()
     found: dict[int, list[T]] = defaultdict(list)
     for row in rows:
-        found[getattr(row, attr)].append(build(row))
+        group = found[getattr(row, attr)]
+        if len(group) < first:
+            group.append(build(row))
     return [found.get(key, []) for key in keys]
 
 
 async def load_owners_by_company(
-    ctx: Context, keys: list[int], pep_only: bool = False
+    ctx: Context, keys: list[int], pep_only: bool = False, first: int = MAX_PAGE_SIZE
 ) -> list[list[types.BeneficialOwnershipDisclosureType]]:
     owners = BeneficialOwnershipDisclosure
     stmt = (
@@ -103,7 +111,7 @@ async def load_owners_by_company(
     if pep_only:
         stmt = stmt.where(owners.politically_exposed.is_(True))
     return await _grouped(
-        ctx, stmt, keys, "company_id", types.BeneficialOwnershipDisclosureType.from_row
+        ctx, stmt, keys, "company_id", types.BeneficialOwnershipDisclosureType.from_row, first
     )
 
 
@@ -111,7 +119,7 @@ async def load_owners_by_company(
 
 
 async def load_eiti_countries_by_group(
-    ctx: Context, keys: list[int]
+    ctx: Context, keys: list[int], first: int = MAX_PAGE_SIZE
 ) -> list[list[core_types.Country]]:
     """The EITI countries among the countries of each group's anchors and members."""
     links = union(
@@ -128,7 +136,7 @@ async def load_eiti_countries_by_group(
         .where(ctx.db.any_of(links.c.group_id, keys))
         .order_by(country.name)
     )
-    return await _grouped(ctx, stmt, keys, "_group", core_types.Country.from_row)
+    return await _grouped(ctx, stmt, keys, "_group", core_types.Country.from_row, first)
 
 
 # --- By primary key, for node(id:) -------------------------------------------------------------

@@ -13,7 +13,16 @@ from typing import Any, ClassVar
 
 import strawberry
 
-from core import from_row, load_countries, load_organizations, relation, to_global_id, types
+from core import (
+    LIST_SIZE,
+    MAX_PAGE_SIZE,
+    from_row,
+    load_countries,
+    load_organizations,
+    relation,
+    to_global_id,
+    types,
+)
 from plugins.extractives import services
 from plugins.extractives.loaders import (
     load_contracts_by_project,
@@ -105,7 +114,8 @@ class EitiValidationType(types.Node, types.Assessment):
         "in the Outcomes and impact score."
     )
     components: list[EitiComponentScore] = strawberry.field(
-        description="Stakeholder engagement, Transparency, Outcomes and impact (0-100 each)."
+        description="Stakeholder engagement, Transparency, Outcomes and impact (0-100 each).",
+        metadata={LIST_SIZE: 3},  # the three components of EitiValidationComponent
     )
     retrieved_on: date | None = strawberry.field(description=RETRIEVED_ON_HELP)
     illustrative: bool = strawberry.field(description=ILLUSTRATIVE_HELP)
@@ -157,9 +167,9 @@ class EitiValidationType(types.Node, types.Assessment):
     @relation(
         load_requirements_by_validation,
         default=[],
-        description="The assessment of each numbered Requirement, by number.",
+        description="The assessment of each numbered Requirement, by number (`first`: 1..100).",
     )
-    def requirements(self) -> list[EitiRequirementAssessmentType]: ...
+    def requirements(self, first: int = MAX_PAGE_SIZE) -> list[EitiRequirementAssessmentType]: ...
 
 
 @strawberry.type(
@@ -195,9 +205,9 @@ class EitiEarlierValidationType(types.Node):
     @relation(
         load_requirements_by_validation,
         default=[],
-        description="The assessment of each numbered Requirement, by number.",
+        description="The assessment of each numbered Requirement, by number (`first`: 1..100).",
     )
-    def requirements(self) -> list[EitiRequirementAssessmentType]: ...
+    def requirements(self, first: int = MAX_PAGE_SIZE) -> list[EitiRequirementAssessmentType]: ...
 
 
 @strawberry.type(
@@ -240,26 +250,29 @@ class EitiStatus:
         load_validations_by_country,
         key="country_pk",
         default=[],
-        description="The country's Validations under the scored model (from 2021), latest first.",
+        description="The country's Validations under the scored model (from 2021), latest first "
+        "(`first`: 1..100).",
     )
-    def validations(self) -> list[EitiValidationType]: ...
+    def validations(self, first: int = MAX_PAGE_SIZE) -> list[EitiValidationType]: ...
 
     @relation(
         load_earlier_validations_by_country,
         key="country_pk",
         default=[],
         description="The country's Validations under the earlier progress model (2016 "
-        "Standard), latest first.",
+        "Standard), latest first (`first`: 1..100).",
     )
-    def earlier_validations(self) -> list[EitiEarlierValidationType]: ...
+    def earlier_validations(
+        self, first: int = MAX_PAGE_SIZE
+    ) -> list[EitiEarlierValidationType]: ...
 
     @relation(
         load_status_history_by_country,
         key="country_pk",
         default=[],
-        description="The dated changes of the country's status, latest first.",
+        description="The dated changes of the country's status, latest first (`first`: 1..100).",
     )
-    def history(self) -> list[EitiStatusChangeType]: ...
+    def history(self, first: int = MAX_PAGE_SIZE) -> list[EitiStatusChangeType]: ...
 
 
 @relation(
@@ -334,9 +347,10 @@ class ExtractiveProjectType(types.Node):
     @relation(
         load_contracts_by_project,
         default=[],
-        description="Its contracts and licenses made public, in order of disclosure.",
+        description="Its contracts and licenses made public, in order of disclosure (`first`: "
+        "1..100).",
     )
-    def contract_disclosures(self) -> list[ContractDisclosureType]: ...
+    def contract_disclosures(self, first: int = MAX_PAGE_SIZE) -> list[ContractDisclosureType]: ...
 
 
 # --- Beneficial ownership (EITI Requirement 2.5) -------------------------------------------------
@@ -387,10 +401,10 @@ class BeneficialOwnershipDisclosureType(types.Node):
     load_owners_by_company,
     default=[],
     description="Beneficial owners of this company disclosed under EITI Requirement 2.5, latest "
-    "disclosure first. pepOnly: only politically exposed persons.",
+    "disclosure first. pepOnly: only politically exposed persons. `first`: 1..100.",
 )
 def beneficial_owners(
-    root: types.Organization, pep_only: bool = False
+    root: types.Organization, pep_only: bool = False, first: int = MAX_PAGE_SIZE
 ) -> list[BeneficialOwnershipDisclosureType]: ...
 
 
@@ -407,6 +421,6 @@ class ExtractivesGroup(types.WorkingGroup):
         load_eiti_countries_by_group,
         default=[],
         description="The countries of its anchors and members that have joined the EITI, by "
-        "name (select their `eiti`).",
+        "name (select their `eiti`; `first`: 1..100).",
     )
-    def eiti_countries(self) -> list[types.Country]: ...
+    def eiti_countries(self, first: int = MAX_PAGE_SIZE) -> list[types.Country]: ...

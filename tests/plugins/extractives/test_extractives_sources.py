@@ -270,9 +270,9 @@ async def test_a_record_is_illustrative_or_sourced(client: GraphQLClient) -> Non
 
 DEMO = """{
   countries { code eiti { sourceUrl retrievedOn illustrative
-    history { sourceUrl retrievedOn illustrative }
-    validations { sourceUrl retrievedOn illustrative components { sourceUrl } }
-    earlierValidations { sourceUrl retrievedOn illustrative } } }
+    history(first: 20) { sourceUrl retrievedOn illustrative }
+    validations(first: 20) { sourceUrl retrievedOn illustrative components { sourceUrl } }
+    earlierValidations(first: 20) { sourceUrl retrievedOn illustrative } } }
   extractiveProjects(first: 100) { nodes { name operator { name } operatorSince sourceUrl
                                            retrievedOn illustrative } }
   contractDisclosures(first: 100) { nodes { title url } }
