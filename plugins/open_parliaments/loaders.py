@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import case, func, select, union
 
-from core import Context, from_row, models, rows_by_key, rows_grouped_by
+from core import MAX_PAGE_SIZE, Context, from_row, models, rows_by_key, rows_grouped_by
 from plugins.open_parliaments.enums import ChamberKind, OpennessIndicator
 from plugins.open_parliaments.models import Chamber as ChamberRow
 from plugins.open_parliaments.models import Endorsement as EndorsementRow
@@ -42,16 +42,21 @@ load_indicators_by_chamber = rows_grouped_by(
 )
 
 
-def _grouped(rows: Any, keys: list[int], attr: str, type_: type) -> list[list[Any]]:
-    """A list of `type_` per key (possibly empty), in the rows' order, matching `row.<attr>`."""
+def _grouped(
+    rows: Any, keys: list[int], attr: str, type_: type, first: int = MAX_PAGE_SIZE
+) -> list[list[Any]]:
+    """A list of `type_` per key (possibly empty), in the rows' order, matching `row.<attr>`,
+    at most `first` per key (the field's `first`, which the limits layer keeps in 1..100)."""
     found: dict[int, list[Any]] = defaultdict(list)
     for row in rows:
-        found[getattr(row, attr)].append(from_row(type_, row))
+        group = found[getattr(row, attr)]
+        if len(group) < first:
+            group.append(from_row(type_, row))
     return [found.get(key, []) for key in keys]
 
 
 async def load_monitors_by_legislature(
-    ctx: Context, keys: list[int]
+    ctx: Context, keys: list[int], first: int = MAX_PAGE_SIZE
 ) -> list[list[types.ParliamentaryMonitoringOrganization]]:
     """Each legislature's PMOs, by organisation name."""
     stmt = (
@@ -62,7 +67,7 @@ async def load_monitors_by_legislature(
     )
     async with ctx.db.read() as conn:
         rows = (await conn.execute(stmt)).all()
-    return _grouped(rows, keys, "legislature_id", types.ParliamentaryMonitoringOrganization)
+    return _grouped(rows, keys, "legislature_id", types.ParliamentaryMonitoringOrganization, first)
 
 
 async def load_endorsement_count(ctx: Context, keys: list[int]) -> list[int]:
@@ -73,7 +78,7 @@ async def load_endorsement_count(ctx: Context, keys: list[int]) -> list[int]:
 
 
 async def load_member_endorsements(
-    ctx: Context, keys: list[int]
+    ctx: Context, keys: list[int], first: int = MAX_PAGE_SIZE
 ) -> list[list[types.DeclarationEndorsement]]:
     """Endorsements by each group's anchors and member organisations, earliest first."""
     participants = union(
@@ -91,7 +96,7 @@ async def load_member_endorsements(
     )
     async with ctx.db.read() as conn:
         rows = (await conn.execute(stmt)).all()
-    return _grouped(rows, keys, "group_id", types.DeclarationEndorsement)
+    return _grouped(rows, keys, "group_id", types.DeclarationEndorsement, first)
 
 
 # --- by primary key, for node(id:) -------------------------------------------------------------

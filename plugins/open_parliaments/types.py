@@ -13,7 +13,7 @@ from typing import ClassVar
 
 import strawberry
 
-from core import load_countries, load_organizations, relation, types
+from core import LIST_SIZE, MAX_PAGE_SIZE, load_countries, load_organizations, relation, types
 from plugins.open_parliaments.enums import (
     INDICATORS,
     ChamberKind,
@@ -66,15 +66,19 @@ class Legislature(_Identified):
         load_chambers_by_legislature,
         default=[],
         description="The chambers recorded so far: the UNICAMERAL one, or LOWER then UPPER.",
+        metadata={LIST_SIZE: 2},
     )
     def houses(self) -> list[Chamber]: ...
 
     @relation(
         load_monitors_by_legislature,
         default=[],
-        description="Parliamentary monitoring organisations following this legislature.",
+        description="Parliamentary monitoring organisations following this legislature "
+        "(`first`: 1..100).",
     )
-    def monitoring_organizations(self) -> list[ParliamentaryMonitoringOrganization]: ...
+    def monitoring_organizations(
+        self, first: int = MAX_PAGE_SIZE
+    ) -> list[ParliamentaryMonitoringOrganization]: ...
 
 
 @strawberry.type(name="ParliamentaryChamber", description="One chamber (house) of a legislature.")
@@ -92,6 +96,7 @@ class Chamber(_Identified):
         load_indicators_by_chamber,
         default=[],
         description="The latest check of each indicator recorded for this chamber.",
+        metadata={LIST_SIZE: len(OpennessIndicator)},  # one check per indicator
     )
     def openness_indicators(self) -> list[ChamberOpennessIndicator]: ...
 
@@ -212,7 +217,8 @@ class OpenParliamentsGroup(types.WorkingGroup):
 
     @strawberry.field(
         description="Every openness indicator: the Declaration's section and provision it "
-        "checks, or whether it is the group's own."
+        "checks, or whether it is the group's own.",
+        metadata={LIST_SIZE: len(OpennessIndicator)},
     )
     def openness_indicators(self) -> list[OpennessIndicatorInfo]:
         return [OpennessIndicatorInfo(indicator=indicator) for indicator in OpennessIndicator]
@@ -227,9 +233,10 @@ class OpenParliamentsGroup(types.WorkingGroup):
     @relation(
         load_member_endorsements,
         default=[],
-        description="Endorsements of the Declaration by this group's anchors and members.",
+        description="Endorsements of the Declaration by this group's anchors and members "
+        "(`first`: 1..100).",
     )
-    def member_endorsements(self) -> list[DeclarationEndorsement]: ...
+    def member_endorsements(self, first: int = MAX_PAGE_SIZE) -> list[DeclarationEndorsement]: ...
 
 
 # --- Country.legislature -------------------------------------------------------------------------
