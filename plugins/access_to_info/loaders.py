@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import select, union
 
-from core import Context, from_row, models, rows_by_key, rows_grouped_by
+from core import MAX_PAGE_SIZE, Context, from_row, models, rows_by_key, rows_grouped_by
 from plugins.access_to_info.models import RtiLaw as LawRow
 from plugins.access_to_info.models import RtiRating as RatingRow
 from plugins.access_to_info.models import RtiRequestStatistics as StatisticsRow
@@ -49,7 +49,7 @@ load_statistics_by_country = rows_grouped_by(
 
 
 async def load_laws_by_group(
-    ctx: Context, keys: list[int]
+    ctx: Context, keys: list[int], first: int = MAX_PAGE_SIZE
 ) -> list[list[types.RightToInformationLaw]]:
     Anchor, Membership, Organization = models.Anchor, models.Membership, models.Organization
     taking_part = union(
@@ -70,7 +70,9 @@ async def load_laws_by_group(
         rows = (await conn.execute(stmt)).all()
     found: dict[int, list[types.RightToInformationLaw]] = defaultdict(list)
     for row in rows:
-        found[row.group_id].append(from_row(types.RightToInformationLaw, row))
+        laws = found[row.group_id]
+        if len(laws) < first:  # the field's `first`, which the limits layer keeps in 1..100
+            laws.append(from_row(types.RightToInformationLaw, row))
     return [found.get(key, []) for key in keys]
 
 

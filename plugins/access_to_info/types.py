@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 import strawberry
 
-from core import from_row, load_countries, relation, to_global_id, types
+from core import LIST_SIZE, MAX_PAGE_SIZE, from_row, load_countries, relation, to_global_id, types
 from plugins.access_to_info import services
 from plugins.access_to_info.loaders import (
     load_latest_rating_by_law,
@@ -72,7 +72,8 @@ class RtiRating(types.Node, types.Assessment):
     illustrative: bool = strawberry.field(description=ILLUSTRATIVE_HELP)
     categories: list[RtiRatingCategoryScore] = strawberry.field(
         description="The seven categories, in the methodology's order; their scores add up to "
-        "`score`."
+        "`score`.",
+        metadata={LIST_SIZE: 7},
     )
 
     @classmethod
@@ -224,9 +225,9 @@ class RightToInformationLaw(types.Node):
         load_ratings_by_law,
         default=[],
         description="Every recorded RTI Rating, oldest first (in a year: the historical data "
-        "before the country page).",
+        "before the country page; `first`: 1..100).",
     )
-    def ratings(self) -> list[RtiRating]: ...
+    def ratings(self, first: int = MAX_PAGE_SIZE) -> list[RtiRating]: ...
 
     @relation(
         load_latest_total_by_law,
@@ -238,9 +239,11 @@ class RightToInformationLaw(types.Node):
         load_statistics_by_country,
         key="country_pk",
         default=[],
-        description="The country's request statistics, oldest year first.",
+        description="The country's request statistics, oldest year first (`first`: 1..100).",
     )
-    def request_statistics(self, year: int | None = None) -> list[RtiRequestStatistics]: ...
+    def request_statistics(
+        self, year: int | None = None, first: int = MAX_PAGE_SIZE
+    ) -> list[RtiRequestStatistics]: ...
 
 
 @strawberry.type(description="The access to information working group.")
@@ -257,7 +260,10 @@ class AccessToInfoGroup(types.WorkingGroup):
     def rti_rating_licence(self) -> str:
         return RATING_LICENCE
 
-    @strawberry.field(description="The RTI Rating's seven categories and their maximum points.")
+    @strawberry.field(
+        description="The RTI Rating's seven categories and their maximum points.",
+        metadata={LIST_SIZE: 7},
+    )
     def rti_rating_categories(self) -> list[RtiRatingCategoryInfo]:
         return [
             RtiRatingCategoryInfo(category=category, name=name, maximum=maximum)
@@ -268,9 +274,9 @@ class AccessToInfoGroup(types.WorkingGroup):
         load_laws_by_group,
         default=[],
         description="The RTI laws of the countries of the group's anchors and members, by "
-        "country name.",
+        "country name (`first`: 1..100).",
     )
-    def member_country_laws(self) -> list[RightToInformationLaw]: ...
+    def member_country_laws(self, first: int = MAX_PAGE_SIZE) -> list[RightToInformationLaw]: ...
 
 
 @relation(
