@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import strawberry
 
-from core import load_countries, relation, to_global_id, types
+from core import MAX_PAGE_SIZE, load_countries, relation, to_global_id, types
 
 from . import loaders
 from .models import Completion, TargetGroup
@@ -68,8 +68,8 @@ class GenderInclusionGroup(types.WorkingGroup):
     loaders.commitments_by_country,
     default=[],
     description="The country's action-plan commitments tracked by the gender and inclusion "
-    "group, latest cycle first.",
+    "group, latest cycle first (`first`: 1..100).",
 )
 def gender_inclusion_commitments(
-    root: types.Country, gender_focus: bool | None = None
+    root: types.Country, gender_focus: bool | None = None, first: int = MAX_PAGE_SIZE
 ) -> list[CommitmentType]: ...

@@ -139,3 +139,15 @@ async def test_settings_and_disabling(demo_db: str, make_client) -> None:
     assert hidden["workingGroup"] is None
     errors = await off.errors('{ country(code: "PH") { genderInclusionCommitments { title } } }')
     assert errors[0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+async def test_country_commitments_take_first(client) -> None:
+    """`Country.genderInclusionCommitments` takes `first` (1..100): `first: 1` gives the first
+    of the full list (the Philippines has two), `first: 101` is refused."""
+    query = """query($n: Int!) { country(code: "PH") {
+                 genderInclusionCommitments(first: $n) { title targetGroup } } }"""
+    full = (await client.execute(query, {"n": 100}))["country"]["genderInclusionCommitments"]
+    one = (await client.execute(query, {"n": 1}))["country"]["genderInclusionCommitments"]
+    assert len(full) == 2 and one == full[:1]
+    errors = await client.errors(query, {"n": 101})
+    assert [e["extensions"]["code"] for e in errors] == ["INVALID_ARGUMENT"]
