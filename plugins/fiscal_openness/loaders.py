@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Select, case, exists, func, select, union
 from sqlalchemy.orm import aliased
 
-from core import Context, models, rows_by_key, rows_grouped_by
+from core import MAX_PAGE_SIZE, Context, models, rows_by_key, rows_grouped_by
 from plugins.fiscal_openness.methodology import (
     PRINCIPLE_NUMBERS,
     BudgetDocumentKind,
@@ -59,7 +59,7 @@ def _edition_or_latest(stmt: Select[Any], edition: int | None) -> Select[Any]:
 
 
 async def surveys_by_group(
-    ctx: Context, keys: list[int], edition: int | None = None
+    ctx: Context, keys: list[int], edition: int | None = None, first: int = MAX_PAGE_SIZE
 ) -> list[list[types.OpenBudgetSurvey]]:
     """The surveys of the countries of each group's anchors, members and observers."""
     links = union(
@@ -81,10 +81,12 @@ async def surveys_by_group(
     found: dict[int, list[types.OpenBudgetSurvey]] = defaultdict(list)
     for row in await _rows(ctx, _edition_or_latest(stmt, edition)):
         found[row._group].append(types.OpenBudgetSurvey.from_row(row))
-    return [found.get(key, []) for key in keys]
+    return [found.get(key, [])[:first] for key in keys]  # `first`: 1..100 (the limits layer)
 
 
-async def trend_by_country(ctx: Context, keys: list[int]) -> list[list[types.OpenBudgetTrendPoint]]:
+async def trend_by_country(
+    ctx: Context, keys: list[int], first: int = MAX_PAGE_SIZE
+) -> list[list[types.OpenBudgetTrendPoint]]:
     """Each country's comparable transparency scores, oldest round first, with the change since
     the previous point."""
     stmt = (
@@ -107,7 +109,8 @@ async def trend_by_country(ctx: Context, keys: list[int]) -> list[list[types.Ope
                 illustrative=row.illustrative,
             )
         )
-    return [found.get(key, []) for key in keys]
+    # cut after the changes are computed: the first point keeps no change, the others theirs
+    return [found.get(key, [])[:first] for key in keys]
 
 
 documents_by_country = rows_grouped_by(
@@ -123,6 +126,7 @@ async def commitments_by_group(
     keys: list[int],
     principle: GiftPrinciple | None = None,
     kind: FiscalCommitmentKind | None = None,
+    first: int = MAX_PAGE_SIZE,
 ) -> list[list[types.FiscalCommitment]]:
     """Each group's commitments with their principles: one row per (commitment, principle)."""
     linked = aliased(CommitmentPrinciple)
@@ -148,7 +152,7 @@ async def commitments_by_group(
             commitment.principles.append(row.principle)
     for commitment in by_id.values():
         commitment.principles.sort(key=PRINCIPLE_NUMBERS.__getitem__)
-    return [found.get(key, []) for key in keys]
+    return [found.get(key, [])[:first] for key in keys]
 
 
 async def coverage_by_group(

@@ -14,7 +14,7 @@ from typing import Annotated, Any, ClassVar
 
 import strawberry
 
-from core import from_row, load_countries, relation, types
+from core import LIST_SIZE, MAX_PAGE_SIZE, from_row, load_countries, relation, types
 from plugins.fiscal_openness import provenance
 from plugins.fiscal_openness.loaders import (
     commitments_by_group,
@@ -314,16 +314,20 @@ class FiscalOpennessGroup(types.WorkingGroup):
         surveys_by_group,
         default=[],
         description="Open Budget Survey results of the countries of the group's anchors, "
-        "members and observers, by country name: each one's latest, or those of `edition`.",
+        "members and observers, by country name: each one's latest, or those of `edition` "
+        "(`first`: 1..100).",
     )
     def country_surveys(
-        self, edition: Annotated[int | None, strawberry.argument(description="Survey year.")] = None
+        self,
+        edition: Annotated[int | None, strawberry.argument(description="Survey year.")] = None,
+        first: int = MAX_PAGE_SIZE,
     ) -> list[OpenBudgetSurvey]: ...
 
     @relation(
         commitments_by_group,
         default=[],
-        description="The group's priority areas and the commitments it follows, by title.",
+        description="The group's priority areas and the commitments it follows, by title "
+        "(`first`: 1..100).",
     )
     def commitments(
         self,
@@ -332,6 +336,7 @@ class FiscalOpennessGroup(types.WorkingGroup):
             strawberry.argument(description="Only those addressing this principle."),
         ] = None,
         kind: FiscalCommitmentKind | None = None,
+        first: int = MAX_PAGE_SIZE,
     ) -> list[FiscalCommitment]: ...
 
     @relation(
@@ -339,6 +344,7 @@ class FiscalOpennessGroup(types.WorkingGroup):
         default=[],
         description="All ten GIFT principles, in order, with how many commitments address each: "
         "the zeros are the gaps.",
+        metadata={LIST_SIZE: 10},
     )
     def principle_coverage(self) -> list[GiftPrincipleCoverage]: ...
 
@@ -360,10 +366,10 @@ def open_budget_survey(
     documents_by_country,
     default=[],
     description="Availability of the key budget documents: latest fiscal year first, then in "
-    "the order of the budget cycle.",
+    "the order of the budget cycle (`first`: 1..100).",
 )
 def budget_documents(
-    root: types.Country, fiscal_year: int | None = None
+    root: types.Country, fiscal_year: int | None = None, first: int = MAX_PAGE_SIZE
 ) -> list[BudgetDocument]: ...
 
 
@@ -371,9 +377,12 @@ def budget_documents(
     trend_by_country,
     default=[],
     description="Budget transparency across rounds in IBP's comparable series (the rounds with a "
-    "comparable score recorded), oldest first, each with its change since the previous one.",
+    "comparable score recorded), oldest first, each with its change since the previous one "
+    "(`first`: 1..100).",
 )
-def open_budget_transparency_trend(root: types.Country) -> list[OpenBudgetTrendPoint]: ...
+def open_budget_transparency_trend(
+    root: types.Country, first: int = MAX_PAGE_SIZE
+) -> list[OpenBudgetTrendPoint]: ...
 
 
 COUNTRY_FIELDS = [open_budget_survey, budget_documents, open_budget_transparency_trend]
