@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Select, select, union
 
 from core import (
+    MAX_PAGE_SIZE,
     Connection,
     Context,
     from_row,
@@ -99,7 +100,7 @@ load_odin_by_country = rows_grouped_by(
 
 
 async def load_group_adopters(
-    ctx: Context, keys: list[int]
+    ctx: Context, keys: list[int], first: int = MAX_PAGE_SIZE
 ) -> list[list[types.OpenDataCharterAdopter]]:
     gc = _group_countries()
     stmt = (
@@ -114,11 +115,11 @@ async def load_group_adopters(
     found: dict[int, list[types.OpenDataCharterAdopter]] = defaultdict(list)
     for row in rows:
         found[row.group_id].append(from_row(types.OpenDataCharterAdopter, row))
-    return [found.get(key, []) for key in keys]
+    return [found.get(key, [])[:first] for key in keys]  # `first`: 1..100 (the limits layer)
 
 
 async def load_group_endorsers(
-    ctx: Context, keys: list[int]
+    ctx: Context, keys: list[int], first: int = MAX_PAGE_SIZE
 ) -> list[list[types.OpenDataCharterEndorser]]:
     """The endorsers that are organisations of each group (anchors, members, observers)."""
     links = union(
@@ -138,7 +139,7 @@ async def load_group_endorsers(
     found: dict[int, list[types.OpenDataCharterEndorser]] = defaultdict(list)
     for row in rows:
         found[row._group].append(from_row(types.OpenDataCharterEndorser, row))
-    return [found.get(key, []) for key in keys]
+    return [found.get(key, [])[:first] for key in keys]  # `first`: 1..100 (the limits layer)
 
 
 async def load_group_portals(

@@ -12,7 +12,15 @@ from typing import Any, ClassVar
 
 import strawberry
 
-from core import Connection, from_row, load_countries, load_organizations, relation, types
+from core import (
+    MAX_PAGE_SIZE,
+    Connection,
+    from_row,
+    load_countries,
+    load_organizations,
+    relation,
+    types,
+)
 from plugins.open_data import provenance
 from plugins.open_data.loaders import (
     load_charter_by_country,
@@ -110,7 +118,11 @@ class OpenDataCharterAdoption:
         description="NATIONAL when the national government adopted the Charter, SUBNATIONAL when "
         "only subnational governments did."
     )
-    adopters: list[OpenDataCharterAdopter] = strawberry.field(description="Earliest first.")
+    all_adopters: strawberry.Private[list[OpenDataCharterAdopter]]
+
+    @strawberry.field(description="Earliest first (`first`: 1..100).")
+    def adopters(self, first: int = MAX_PAGE_SIZE) -> list[OpenDataCharterAdopter]:
+        return self.all_adopters[:first]  # the limits layer keeps `first` in 1..100
 
     @classmethod
     def of(cls, adopters: list[OpenDataCharterAdopter]) -> OpenDataCharterAdoption | None:
@@ -120,7 +132,7 @@ class OpenDataCharterAdoption:
         return cls(
             adopted_on=min(a.adopted_on for a in adopters),
             level=OpenDataCharterLevel.NATIONAL if national else OpenDataCharterLevel.SUBNATIONAL,
-            adopters=adopters,
+            all_adopters=adopters,
         )
 
 
@@ -213,8 +225,12 @@ class DataPortal(types.Node):
     @relation(load_countries, key="country_pk")
     def country(self) -> types.Country: ...
 
-    @relation(load_datasets_by_portal, default=[], description="High-value datasets it publishes.")
-    def high_value_datasets(self) -> list[HighValueDataset]: ...
+    @relation(
+        load_datasets_by_portal,
+        default=[],
+        description="High-value datasets it publishes (`first`: 1..100).",
+    )
+    def high_value_datasets(self, first: int = MAX_PAGE_SIZE) -> list[HighValueDataset]: ...
 
 
 @strawberry.type(
@@ -266,12 +282,20 @@ class OdinScore(types.Node, types.Assessment):
 def open_data_charter(root: types.Country) -> OpenDataCharterAdoption | None: ...
 
 
-@relation(load_portals_by_country, default=[], description="Government open data portals.")
-def data_portals(root: types.Country) -> list[DataPortal]: ...
+@relation(
+    load_portals_by_country,
+    default=[],
+    description="Government open data portals (`first`: 1..100).",
+)
+def data_portals(root: types.Country, first: int = MAX_PAGE_SIZE) -> list[DataPortal]: ...
 
 
-@relation(load_odin_by_country, default=[], description="ODIN scores, latest edition first.")
-def odin_scores(root: types.Country) -> list[OdinScore]: ...
+@relation(
+    load_odin_by_country,
+    default=[],
+    description="ODIN scores, latest edition first (`first`: 1..100).",
+)
+def odin_scores(root: types.Country, first: int = MAX_PAGE_SIZE) -> list[OdinScore]: ...
 
 
 @strawberry.type(
@@ -286,16 +310,17 @@ class OpenDataGroup(types.WorkingGroup):
     @relation(
         load_group_adopters,
         default=[],
-        description="Charter adopters in the group's countries, earliest first.",
+        description="Charter adopters in the group's countries, earliest first (`first`: 1..100).",
     )
-    def charter_adopters(self) -> list[OpenDataCharterAdopter]: ...
+    def charter_adopters(self, first: int = MAX_PAGE_SIZE) -> list[OpenDataCharterAdopter]: ...
 
     @relation(
         load_group_endorsers,
         default=[],
-        description="Charter endorsers among the group's anchor and member organisations, by name.",
+        description="Charter endorsers among the group's anchor and member organisations, by name "
+        "(`first`: 1..100).",
     )
-    def charter_endorsers(self) -> list[OpenDataCharterEndorser]: ...
+    def charter_endorsers(self, first: int = MAX_PAGE_SIZE) -> list[OpenDataCharterEndorser]: ...
 
     @relation(load_group_portals, description="Data portals of the group's countries, by name.")
     def data_portals(self, first: int = 20, after: str | None = None) -> Connection[DataPortal]: ...

@@ -236,13 +236,14 @@ async def test_disabling_the_plugin_removes_its_schema_and_keeps_its_data(
 
 
 COUNTRY_PAGE = """{ countries { code
-  openDataCharter { level adopters { government country { code } } }
-  dataPortals { name highValueDatasets { title portal { name } country { code } } }
-  odinScores { score country { code } } } }"""
+  openDataCharter { level adopters(first: 10) { government country { code } } }
+  dataPortals(first: 10) {
+    name highValueDatasets(first: 10) { title portal { name } country { code } } }
+  odinScores(first: 10) { score country { code } } } }"""
 
 GROUP_PAGE = """{ workingGroups(first: 10) { nodes { name ... on OpenDataGroup {
-  charterAdopters { government country { name } }
-  dataPortals { nodes { name country { code } highValueDatasets { title } } }
+  charterAdopters(first: 10) { government country { name } }
+  dataPortals { nodes { name country { code } highValueDatasets(first: 10) { title } } }
   highValueDatasets { nodes { title portal { name } } }
   odinScores { nodes { score country { code } } } } } } }"""
 
