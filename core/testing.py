@@ -137,6 +137,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     return url
 
 
+TEST_EXECUTION_TIMEOUT = 60.0
+"""Seconds: the execution timeout of apps built by `settings_for` unless the test sets one."""
+
 Config = Mapping[str, Any] | str
 """The content of an `ogp-wg.toml`: a dict of that shape, or the TOML text itself."""
 
@@ -145,6 +148,9 @@ def settings_for(url: str, config: Config | None = None, **overrides: Any) -> Se
     """Settings for a test: `config` (never a local ogp-wg.toml, never OGP_WG_* variables), then
     `overrides` (same shape; `plugins=` is the [plugins] table), on the database `url`."""
     table = tomllib.loads(config) if isinstance(config, str) else dict(config or {})
+    # A test that is not about the execution timeout must not fail because a loaded 2-core CI
+    # machine ran it slowly; the tests of the timeout set their own (core/timeouts.py).
+    table.setdefault("execution_timeout", TEST_EXECUTION_TIMEOUT)
     return load_settings(environ={}, config=table, **{**overrides, "database_url": url})
 
 

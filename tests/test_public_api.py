@@ -113,6 +113,11 @@ def test_py_typed_is_shipped() -> None:
     assert "py.typed" in package_data["package-data"]["*"]
 
 
+PUBLIC_MODULES = {"core.testing"}
+"""Public modules beside `core.__all__`: the pytest fixtures a plugin's own tests use
+(docs/writing-plugins.md, "Testing"), versioned with the public API."""
+
+
 def private_core_uses(source: str) -> list[str]:
     """`line: statement` for each use of a `core` name outside `core.__all__`."""
     public = set(core.__all__)
@@ -123,9 +128,11 @@ def private_core_uses(source: str) -> list[str]:
             for alias in node.names:
                 if alias.name == "core":
                     core_aliases.add(alias.asname or "core")
-                elif alias.name.startswith("core."):
+                elif alias.name.startswith("core.") and alias.name not in PUBLIC_MODULES:
                     found.append(f"{node.lineno}: import {alias.name}")
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if node.module in PUBLIC_MODULES:
+                continue
             if node.module.startswith("core."):
                 found.append(f"{node.lineno}: from {node.module} import ...")
             elif node.module == "core":
