@@ -42,7 +42,7 @@ schema: install  ## regenerate schema.graphql (the built-in plugins only) after 
 
 lock:  ## re-resolve dependencies from pyproject.toml into requirements.lock
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/pip install --quiet '.[dev]' setuptools wheel
+	.lock-venv/bin/pip install --quiet --upgrade '.[dev]' setuptools wheel
 	{ echo "# Locked runtime + dev dependencies; regenerate with 'make lock'."; \
 	  .lock-venv/bin/pip freeze --all | grep -v -i -e '^ogp-working-groups' -e '^pip=='; } > requirements.lock
 	rm -rf .lock-venv
