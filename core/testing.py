@@ -31,6 +31,9 @@ What a test sees never depends on where it runs: an `ogp-wg.toml` in the working
 ignored. `async def` tests run in their own event loop (tests marked `anyio` or `asyncio` are
 left to those plugins). The session records the backends it ran in
 `.pytest_cache/ogp-wg-backends`, so CI can check that PostgreSQL really ran.
+
+Under pytest-xdist (`pytest -n 2`) each worker migrates a PostgreSQL database of its own, named
+after the configured one and the worker (`test_gw0`, `test_gw1`, ...), created on first use.
 """
 
 from __future__ import annotations
@@ -46,7 +49,8 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import text
+from sqlalchemy import make_url, text
+from sqlalchemy.ext.asyncio import create_async_engine
 from starlette.applications import Starlette
 
 from core.app import create_app
@@ -59,6 +63,8 @@ from core.plugins import PluginSet, make_plugin_manager
 PG_URL = os.environ.get("OGP_WG_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", *(["postgres"] if PG_URL else [])]
 BACKENDS_RUN: set[str] = set()
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+"""`gw0`, `gw1`, ... in a pytest-xdist worker; None in a plain run and in xdist's controller."""
 
 
 def _backends_file(config: pytest.Config) -> Path:
@@ -74,14 +80,17 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_sessionstart(session: pytest.Session) -> None:
     if os.environ.get("OGP_WG_TEST_REQUIRE_POSTGRES") and not PG_URL:
         raise pytest.UsageError("OGP_WG_TEST_REQUIRE_POSTGRES is set but no database URL is")
-    _backends_file(session.config).unlink(missing_ok=True)
+    if XDIST_WORKER is None:  # a plain run, or xdist's controller before its workers start
+        _backends_file(session.config).unlink(missing_ok=True)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Record which backends ran, so CI can fail when PostgreSQL silently did not."""
+    """Record which backends ran, so CI can fail when PostgreSQL silently did not. Appended:
+    each xdist worker adds its own lines (the controller runs no test and adds none)."""
     path = _backends_file(session.config)
     path.parent.mkdir(exist_ok=True)
-    path.write_text("".join(f"{name}\n" for name in sorted(BACKENDS_RUN)))
+    with path.open("a") as backends:
+        backends.write("".join(f"{name}\n" for name in sorted(BACKENDS_RUN)))
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -115,6 +124,24 @@ async def _reset_schema(url: str) -> None:
     await db.dispose()
 
 
+async def _worker_database(url: str) -> str:
+    """`url` with the database `<name>_<worker>`, created if missing: xdist workers never share
+    a PostgreSQL database (each drops and migrates its own schema)."""
+    base = make_url(url)
+    name = f"{base.database}_{XDIST_WORKER}"
+    admin = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as conn:
+            found = await conn.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if not found:
+                await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
     """A database migrated from empty by the same code as `ogp-wg db upgrade`."""
@@ -122,7 +149,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
     else:
         assert PG_URL
-        url = PG_URL
+        url = PG_URL if XDIST_WORKER is None else asyncio.run(_worker_database(PG_URL))
 
     async def migrate() -> None:
         await _reset_schema(url)
