@@ -3,8 +3,13 @@ point 3): the group's member country laws, a law's ratings and request statistic
 
 from __future__ import annotations
 
+import pytest
+
 from core.testing import GraphQLClient
 from tests.first_argument import check_first
+
+pytestmark = pytest.mark.signed_in("staff")  # the mutations need a role; reads are the same
+
 
 QUERY = """query($n: Int!) {
   workingGroup(slug: "access-to-information") { ... on AccessToInfoGroup {

@@ -7,11 +7,15 @@ import asyncio
 from datetime import date
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from core.testing import GraphQLClient
+
+pytestmark = pytest.mark.signed_in("staff")  # the mutations need a role; reads are the same
+
 
 ERRORS = "userErrors { code message field }"
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from core.testing import GraphQLClient
+
+pytestmark = pytest.mark.signed_in("staff")  # the mutations need a role; reads are the same
+
 
 RATING = """
   score scaleMax edition methodologyVersion sourceUrl series lastUpdated ratedLaw retrievedOn

@@ -4,8 +4,13 @@ their Requirements."""
 
 from __future__ import annotations
 
+import pytest
+
 from core.testing import ClientFactory
 from tests.first_argument import check_first
+
+pytestmark = pytest.mark.signed_in("staff")  # the mutations need a role; reads are the same
+
 
 QUERY = """query($n: Int!) {
   workingGroup(slug: "extractive-industries") { ... on ExtractivesGroup {

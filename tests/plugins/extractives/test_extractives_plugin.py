@@ -24,6 +24,9 @@ from plugins.extractives.models import (
     ExtractiveProject,
 )
 
+pytestmark = pytest.mark.signed_in("staff")  # the mutations need a role; reads are the same
+
+
 INTROSPECT = "{ __schema { types { name fields { name } } } }"
 
 OWN_TYPES = {

@@ -22,6 +22,9 @@ from core.plugins import make_plugin_manager
 from core.testing import ClientFactory, GraphQLClient, settings_for
 from plugins.extractives.models import EitiStatusChange, EitiValidation
 
+pytestmark = pytest.mark.signed_in("staff")  # the mutations need a role; reads are the same
+
+
 ERRORS = "userErrors { code field }"
 SOURCE = {"sourceUrl": "https://eiti.org/countries/kenya", "retrievedOn": "2026-11-30"}
 

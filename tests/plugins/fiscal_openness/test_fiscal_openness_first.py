@@ -3,8 +3,13 @@ country's budget documents and transparency trend, the group's commitments and c
 
 from __future__ import annotations
 
+import pytest
+
 from core.testing import GraphQLClient
 from tests.first_argument import check_first
+
+pytestmark = pytest.mark.signed_in("staff")  # the mutations need a role; reads are the same
+
 
 QUERY = """query($n: Int!) {
   countries { code

@@ -6,8 +6,13 @@ import asyncio
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
+
 from core import to_global_id
 from core.testing import GraphQLClient
+
+pytestmark = pytest.mark.signed_in("staff")  # the mutations need a role; reads are the same
+
 
 ERRORS = "userErrors { code message field }"
 

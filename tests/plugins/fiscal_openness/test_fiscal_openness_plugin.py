@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from core.db import Database
 from core.migrate import upgrade
 from core.plugins import make_plugin_manager
 from core.testing import ClientFactory, seed_demo, settings_for
+
+pytestmark = pytest.mark.signed_in("staff")  # the mutations need a role; reads are the same
+
 
 FIELDS = """{
   country(code: "BR") { openBudgetSurvey { edition } budgetDocuments { kind } }

@@ -4,8 +4,13 @@ Charter adopters and endorsers."""
 
 from __future__ import annotations
 
+import pytest
+
 from core.testing import ClientFactory
 from tests.first_argument import check_first
+
+pytestmark = pytest.mark.signed_in("staff")  # the mutations need a role; reads are the same
+
 
 QUERY = """query($n: Int!) {
   countries { code

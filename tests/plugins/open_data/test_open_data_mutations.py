@@ -21,6 +21,9 @@ from plugins.open_data.models import (
     OdinScore,
 )
 
+pytestmark = pytest.mark.signed_in("staff")  # the mutations need a role; reads are the same
+
+
 ERRORS = "userErrors { code message field }"
 
 ADOPTION = f"""

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from core.testing import ClientFactory, GraphQLClient
+
+pytestmark = pytest.mark.signed_in("staff")  # the mutations need a role; reads are the same
 
 
 async def test_country_open_data_charter_summarises_its_adopters(client: GraphQLClient) -> None:

@@ -9,7 +9,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
+
 from core.testing import GraphQLClient
+
+pytestmark = pytest.mark.signed_in("staff")  # the mutations need a role; reads are the same
+
 
 ERRORS = "userErrors { code field }"
 ODIN = f"""mutation($input: OdinScoreRecordInput!) {{ odinScoreRecord(input: $input) {{

@@ -14,6 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from core.db import Database
 from core.testing import GraphQLClient
 
+pytestmark = pytest.mark.signed_in("staff")  # the mutations need a role; reads are the same
+
+
 ERRORS = "userErrors { code message field }"
 
 LEGISLATURE_RECORD = f"""

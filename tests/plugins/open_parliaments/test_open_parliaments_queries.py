@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from core.testing import GraphQLClient, seed_demo
+
+pytestmark = pytest.mark.signed_in("staff")  # the mutations need a role; reads are the same
+
 
 LEGISLATURE = """
 query($code: String!) {

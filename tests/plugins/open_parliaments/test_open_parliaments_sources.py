@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from alembic import command
 
@@ -16,6 +17,9 @@ from core.db import Database
 from core.migrate import alembic_config, upgrade
 from core.plugins import make_plugin_manager
 from core.testing import ClientFactory, GraphQLClient, settings_for
+
+pytestmark = pytest.mark.signed_in("staff")  # the mutations need a role; reads are the same
+
 
 ERRORS = "userErrors { code field }"
 INDICATOR_RECORD = f"""
