@@ -217,15 +217,17 @@ class RowsGroupedBy(_Declared[T]):
 
 
 class PagesByKey(_Declared[T]):
-    """`load(ctx, keys, first=20, after=None, **filters) -> [Connection per key]`; see
-    `pages_by_key`."""
+    """`load(ctx, keys, first=None, after=None, last=None, before=None, **filters) ->
+    [Connection per key]`; see `pages_by_key`."""
 
     async def __call__(
         self,
         ctx: Context,
         keys: list[Any],
-        first: int = 20,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         **arguments: Any,
     ) -> list[Connection[T]]:
         pages = await paginate_children(
@@ -237,6 +239,8 @@ class PagesByKey(_Declared[T]):
             self.make,
             first=first,
             after=after,
+            last=last,
+            before=before,
         )
         return [pages[key] for key in keys]
 
@@ -327,12 +331,17 @@ def pages_by_key(
         laws_page = pages_by_key(LawRow.country_id, lambda: Law, order_by=(LawRow.id,))
 
         @relation(laws_page)
-        def laws(self, first: int = 20, after: str | None = None) -> Connection[Law]: ...
+        def laws(
+            self, first: int | None = None, after: str | None = None,
+            last: int | None = None, before: str | None = None,
+        ) -> Connection[Law]: ...
 
-    The field must take `first` and `after` (and may take the arguments named in `filters`).
-    `totalCount` is each parent's total over all pages. `order_by`: columns, ascending or
-    `.desc()`, NOT NULL, the last one unique. Errors (GraphQL, at the field): `INVALID_ARGUMENT`
-    for `first` outside 0..100, `INVALID_CURSOR` for a cursor this connection did not hand out.
+    The field must take `first`, `after`, `last` and `before`, all nullable with default None
+    (forwards and backwards, as Relay expects; neither `first` nor `last`: the first 20), and may
+    take the arguments named in `filters`. `totalCount` is each parent's total over all pages.
+    `order_by`: columns, ascending or `.desc()`, NOT NULL, the last one unique. Errors (GraphQL,
+    at the field): `INVALID_ARGUMENT` for `first` or `last` outside 0..100 or both given,
+    `INVALID_CURSOR` for a cursor this connection did not hand out.
     Other parameters as for `rows_grouped_by`.
     """
     return PagesByKey(
@@ -355,8 +364,10 @@ async def query_page(
     order_by: Sequence[Any],
     type_: TypeRef | None = None,
     *,
-    first: int,
+    first: int | None,
     after: str | None,
+    last: int | None = None,
+    before: str | None = None,
     build: Callable[[Any], T] | None = None,
 ) -> Connection[Any]:
     """A root connection field's answer: one page of `stmt` (filtered, unordered) in `order_by`
@@ -364,20 +375,31 @@ async def query_page(
     selected, and every relation the query selects below the page loaded a level at a time::
 
         @strawberry.field
-        async def entries(info: strawberry.Info, first: int = 20, after: str | None = None
-                          ) -> Connection[EntryType]:
+        async def entries(
+            info: strawberry.Info, first: int | None = None, after: str | None = None,
+            last: int | None = None, before: str | None = None,
+        ) -> Connection[EntryType]:
             stmt = select(*Entry.__table__.c)
             return await query_page(info, stmt, (Entry.year.desc(), Entry.id), EntryType,
-                                    first=first, after=after)
+                                    first=first, after=after, last=last, before=before)
 
-    `order_by`: as for `core.paginate` (ascending or `.desc()`, NOT NULL, the last unique).
-    Errors (GraphQL): `INVALID_ARGUMENT` for `first` outside 0..100, `INVALID_CURSOR`.
+    `order_by`: as for `core.paginate` (ascending or `.desc()`, NOT NULL, the last unique);
+    `first`/`after` and `last`/`before` as for `core.paginate`. Errors (GraphQL):
+    `INVALID_ARGUMENT` for `first` or `last` outside 0..100 or both given, `INVALID_CURSOR`.
     """
     make = _builder(type_, build)
     db = info.context.db
     async with db.read() as conn:
         page = await paginate(
-            conn, stmt, order_by, make, first=first, after=after, count=count_of(db.read, stmt)
+            conn,
+            stmt,
+            order_by,
+            make,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            count=count_of(db.read, stmt),
         )
     return await prefetched(info, page)
 

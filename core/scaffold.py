@@ -189,10 +189,17 @@ from .types import EntryType
 
 @strawberry.field(description="Newest first; `country`: an ISO alpha-2 or alpha-3 code.")
 async def ${key}_entries(
-    info: strawberry.Info, country: str | None = None, first: int = 20, after: str | None = None
+    info: strawberry.Info,
+    country: str | None = None,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Connection[EntryType]:
     stmt = select(*Entry.__table__.c).where(in_country(Entry.country_id, country))
-    return await query_page(info, stmt, NEWEST_FIRST, EntryType, first=first, after=after)
+    return await query_page(
+        info, stmt, NEWEST_FIRST, EntryType, first=first, after=after, last=last, before=before
+    )
 """
 
 SERVICES = """\

@@ -72,8 +72,10 @@ async def load_meetings(
     ctx: Context,
     keys: list[int],
     kind: enums.MeetingKind | None = None,
-    first: int = 20,
+    first: int | None = None,
     after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> list[Connection[SortedMeeting]]:
     stmt = select(*Meeting.__table__.c)
     if kind is not None:
@@ -87,6 +89,8 @@ async def load_meetings(
         SortedMeeting.from_row,
         first=first,
         after=after,
+        last=last,
+        before=before,
     )
     return [pages[key] for key in keys]
 
@@ -100,8 +104,10 @@ class SortedGroup:
     def meetings_by_kind(
         self,
         kind: enums.MeetingKind | None = None,
-        first: int = 20,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[SortedMeeting]: ...
 
 
@@ -123,7 +129,11 @@ class SortedMeetingsFilter:
 
 @strawberry.field(description="Test only: every meeting, latest first (all keys descending).")
 async def sorted_meetings_latest_first(
-    info: strawberry.Info, first: int = 20, after: str | None = None
+    info: strawberry.Info,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Connection[SortedMeeting]:
     ctx = info.context
     stmt = select(*Meeting.__table__.c)
@@ -135,6 +145,8 @@ async def sorted_meetings_latest_first(
             SortedMeeting.from_row,
             first=first,
             after=after,
+            last=last,
+            before=before,
             count=count_of(ctx.db.read, stmt),
         )
     return await prefetched(info, page)
@@ -144,8 +156,10 @@ async def sorted_meetings_latest_first(
 async def sorted_meetings_by_kind(
     info: strawberry.Info,
     filter: SortedMeetingsFilter | None = None,
-    first: int = 20,
+    first: int | None = None,
     after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Connection[SortedMeeting]:
     ctx = info.context
     f = filter or SortedMeetingsFilter()
@@ -162,6 +176,8 @@ async def sorted_meetings_by_kind(
             SortedMeeting.from_row,
             first=first,
             after=after,
+            last=last,
+            before=before,
             count=count_of(ctx.db.read, stmt),
         )
     return await prefetched(info, page)
@@ -171,8 +187,10 @@ async def load_organizations(
     ctx: Context,
     keys: list[int],
     kind: enums.OrganizationKind | None = None,
-    first: int = 20,
+    first: int | None = None,
     after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> list[Connection[SortedOrganization]]:
     stmt = select(*Organization.__table__.c)
     if kind is not None:
@@ -186,6 +204,8 @@ async def load_organizations(
         SortedOrganization.from_row,
         first=first,
         after=after,
+        last=last,
+        before=before,
     )
     return [pages[key] for key in keys]
 
@@ -194,8 +214,10 @@ async def load_organizations(
 def sorted_organizations(
     root: types.Country,
     kind: enums.OrganizationKind | None = None,
-    first: int = 20,
+    first: int | None = None,
     after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Connection[SortedOrganization]: ...
 
 

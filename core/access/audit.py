@@ -130,7 +130,12 @@ class AuditLogFilter:
 
 
 async def audit_log(
-    info: Info, filter: AuditLogFilter | None, first: int, after: str | None
+    info: Info,
+    filter: AuditLogFilter | None,
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Connection[AuditEntry]:
     """Newest first. The `Query.auditLog` field rule (staff) is checked before this runs."""
     from core.models import AuditEntry as Row
@@ -153,6 +158,8 @@ async def audit_log(
             AuditEntry.from_row,
             first=first,
             after=after,
+            last=last,
+            before=before,
             count=count_of(db.read, stmt),
         )
     return await prefetched(info, page)

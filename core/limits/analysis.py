@@ -46,6 +46,7 @@ from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef, Typ
 
 from core.errors import api_error
 from core.limits import LIST_SIZE, MAX_PAGE_SIZE, Limits
+from core.schema.pagination import DEFAULT_PAGE_SIZE
 
 STRAWBERRY = "strawberry-definition"
 MAX_DUPLICATES = 20
@@ -86,7 +87,7 @@ class Analyser:
 
         `variables` None: the static pass (a `first` given by a variable counts as 1 and marks
         `variable_pages`). Raises a GraphQLError for a fragment cycle (GRAPHQL_VALIDATION_FAILED)
-        or a `first` outside 1..100 (INVALID_ARGUMENT).
+        or a `first` or `last` outside 1..100 (INVALID_ARGUMENT).
         """
         fragments: dict[str, FragmentDefinitionNode] = {}
         operations: list[OperationDefinitionNode] = []
@@ -175,14 +176,24 @@ class Analyser:
         if field is None:
             return 0, 1, False
         if "first" in field.args:
-            first, variable = self._first(node, field, variables)
-            if not 1 <= first <= MAX_PAGE_SIZE:
+            size, variable = self._first(node, field, variables)
+            name = "first"
+            if "last" in field.args:  # a connection: `last` pages backwards, in place of `first`
+                last, variable_last = self._first(node, field, variables, "last")
+                variable |= variable_last
+                if last is not None:  # with `first` too: refused when the field runs
+                    size, name = last, "last"
+                elif size is None:
+                    size = DEFAULT_PAGE_SIZE
+            if size is None:
+                size = MAX_PAGE_SIZE  # `first: null` on a list that is not a connection
+            if not 1 <= size <= MAX_PAGE_SIZE:
                 raise api_error(
                     "INVALID_ARGUMENT",
-                    f"`first` must be between 1 and {MAX_PAGE_SIZE}, got {first}",
+                    f"`{name}` must be between 1 and {MAX_PAGE_SIZE}, got {size}",
                     field=node.name.value,
                 )
-            return first, first, variable
+            return size, size, variable
         parent_name = getattr(parent, "name", "")
         if not is_list_type(get_nullable_type(field.type)) or parent_name.startswith("__"):
             return 0, 1, False
@@ -197,12 +208,18 @@ class Analyser:
         return size, size, False
 
     def _first(
-        self, node: FieldNode, field: GraphQLField, variables: Mapping[str, Any] | None
-    ) -> tuple[int, bool]:
-        default = field.args["first"].default_value
-        fallback = default if isinstance(default, int) else MAX_PAGE_SIZE
+        self,
+        node: FieldNode,
+        field: GraphQLField,
+        variables: Mapping[str, Any] | None,
+        name: str = "first",
+    ) -> tuple[int | None, bool]:
+        """The page size argument `name` asks for (None: not given, or null), and whether a
+        variable gives it. A connection's `first` and `last` default to null."""
+        default = field.args[name].default_value
+        fallback = default if isinstance(default, int) else None
         for argument in node.arguments or ():
-            if argument.name.value != "first":
+            if argument.name.value != name:
                 continue
             value = argument.value
             if isinstance(value, IntValueNode):

@@ -50,7 +50,7 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 from core.errors import api_error
 
 MAX_CURSOR_LENGTH = 8192
-"""Longer `after` values are refused before decoding (a legitimate cursor is far shorter)."""
+"""Longer `after`/`before` values are refused before decoding (a real cursor is far shorter)."""
 
 
 def _plain(value: Any) -> Any:
@@ -228,24 +228,42 @@ def key_columns(keys: Sequence[SortKey]) -> list[Any]:
 
 def resume_after(stmt: Select[Any], keys: Sequence[SortKey], after: str | None) -> Select[Any]:
     """`stmt` limited to the rows after the cursor, in the order the keys give."""
-    if after is None:
+    return _beyond(stmt, keys, after, forwards=True)
+
+
+def resume_before(stmt: Select[Any], keys: Sequence[SortKey], before: str | None) -> Select[Any]:
+    """`stmt` limited to the rows before the cursor, in the order the keys give."""
+    return _beyond(stmt, keys, before, forwards=False)
+
+
+def ordering(keys: Sequence[SortKey], *, backwards: bool = False) -> list[Any]:
+    """The ORDER BY terms of the keys, or of their exact reverse (how a backward page is read:
+    the rows nearest `before` first, then turned round in Python)."""
+    return [key.column.desc() if key.descending != backwards else key.column.asc() for key in keys]
+
+
+def _beyond(
+    stmt: Select[Any], keys: Sequence[SortKey], cursor: str | None, *, forwards: bool
+) -> Select[Any]:
+    if cursor is None:
         return stmt
     values = [
         literal(value, key.column.type)  # the column's own type: UTCDateTime binds as it stores
-        for value, key in zip(decode_cursor(after, keys), keys, strict=True)
+        for value, key in zip(decode_cursor(cursor, keys), keys, strict=True)
     ]
     columns = [key.column for key in keys]
-    directions = {key.descending for key in keys}
+    # "beyond" a key: past it in the direction paged (an ascending key read backwards: smaller)
+    smaller = [key.descending == forwards for key in keys]
     if len(keys) == 1:
-        return stmt.where(columns[0] < values[0] if keys[0].descending else columns[0] > values[0])
-    if directions == {False}:
+        return stmt.where(columns[0] < values[0] if smaller[0] else columns[0] > values[0])
+    if set(smaller) == {False}:
         return stmt.where(tuple_(*columns) > tuple_(*values))  # a row value: one index range
-    if directions == {True}:
+    if set(smaller) == {True}:
         return stmt.where(tuple_(*columns) < tuple_(*values))
     # Mixed directions: (a > x) OR (a = x AND b < y) OR (a = x AND b = y AND c > z) ...
     terms = []
-    for i, key in enumerate(keys):
+    for i in range(len(keys)):
         equal = [columns[j] == values[j] for j in range(i)]
-        beyond = columns[i] < values[i] if key.descending else columns[i] > values[i]
+        beyond = columns[i] < values[i] if smaller[i] else columns[i] > values[i]
         terms.append(and_(*equal, beyond))
     return stmt.where(or_(*terms))

@@ -199,8 +199,10 @@ async def meetings_by_group(
     ctx: Context,
     keys: list[int],
     filter: Any = None,
-    first: int = 20,
+    first: int | None = None,
     after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> list[Any]:
     stmt = select(*Meeting.__table__.c)
     if filter is not None and filter.kind is not None:
@@ -218,6 +220,8 @@ async def meetings_by_group(
         types.Meeting.from_row,
         first=first,
         after=after,
+        last=last,
+        before=before,
     )
     return [pages[key] for key in keys]
 

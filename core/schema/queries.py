@@ -121,8 +121,10 @@ class Query:
         self,
         info: Info,
         filter: WorkingGroupFilter | None = None,
-        first: int = 20,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[types.WorkingGroup]:
         ctx = info.context
         stmt = _group_filters(visible_groups(ctx), filter or WorkingGroupFilter())
@@ -134,6 +136,8 @@ class Query:
                 lambda row: build_group(ctx, row),
                 first=first,
                 after=after,
+                last=last,
+                before=before,
                 count=count_of(ctx.db.read, stmt),
             )
         return await prefetched(info, page)
@@ -199,8 +203,10 @@ class Query:
         self,
         info: Info,
         filter: OrganizationFilter | None = None,
-        first: int = 20,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[types.Organization]:
         f = filter or OrganizationFilter()
         stmt = select(*Organization.__table__.c)
@@ -221,6 +227,8 @@ class Query:
                 types.Organization.from_row,
                 first=first,
                 after=after,
+                last=last,
+                before=before,
                 count=count_of(db.read, stmt),
             )
         return await prefetched(info, page)
@@ -230,8 +238,10 @@ class Query:
         self,
         info: Info,
         filter: MeetingFilter | None = None,
-        first: int = 20,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[types.Meeting]:
         ctx = info.context
         f = filter or MeetingFilter()
@@ -264,6 +274,8 @@ class Query:
                 types.Meeting.from_row,
                 first=first,
                 after=after,
+                last=last,
+                before=before,
                 count=count_of(ctx.db.read, stmt),
             )
         return await prefetched(info, page)
@@ -273,7 +285,9 @@ class Query:
         self,
         info: Info,
         filter: audit.AuditLogFilter | None = None,
-        first: int = 20,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[audit.AuditEntry] | None:
-        return await audit.audit_log(info, filter, first, after)
+        return await audit.audit_log(info, filter, first, after, last, before)

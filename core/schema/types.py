@@ -211,8 +211,10 @@ class WorkingGroup(Node):
     def meetings(
         self,
         filter: GroupMeetingsFilter | None = None,
-        first: int = 20,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Meeting]: ...
 
 
@@ -335,8 +337,10 @@ class Meeting(Node):
     def registrations(
         self,
         status: RegistrationStatus | None = None,
-        first: int = 20,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Registration]: ...
 
 

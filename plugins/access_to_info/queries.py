@@ -55,8 +55,10 @@ def _latest_totals() -> Any:
 async def rti_laws(
     info: strawberry.Info,
     filter: RtiLawFilter | None = None,
-    first: int = 20,
+    first: int | None = None,
     after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Connection[RightToInformationLaw]:
     f = filter or RtiLawFilter()
     Country = models.Country
@@ -70,15 +72,19 @@ async def rti_laws(
         rated = select(totals.c.law_id).where(totals.c.total >= f.min_rating)
         stmt = stmt.where(LawRow.id.in_(rated))
     order = (Country.name, LawRow.id)
-    return await query_page(info, stmt, order, RightToInformationLaw, first=first, after=after)
+    return await query_page(
+        info, stmt, order, RightToInformationLaw, first=first, after=after, last=last, before=before
+    )
 
 
 @strawberry.field(description="Request statistics per country and year, by country then year.")
 async def rti_request_statistics(
     info: strawberry.Info,
     filter: RtiRequestStatisticsFilter | None = None,
-    first: int = 20,
+    first: int | None = None,
     after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Connection[RtiRequestStatistics]:
     f = filter or RtiRequestStatisticsFilter()
     Country, Stats = models.Country, StatisticsRow
@@ -88,7 +94,9 @@ async def rti_request_statistics(
     if f.year is not None:
         stmt = stmt.where(Stats.year == f.year)
     order = (Country.name, Stats.year, Stats.id)
-    return await query_page(info, stmt, order, RtiRequestStatistics, first=first, after=after)
+    return await query_page(
+        info, stmt, order, RtiRequestStatistics, first=first, after=after, last=last, before=before
+    )
 
 
 QUERY_FIELDS: list[StrawberryField] = [rti_laws, rti_request_statistics]

@@ -47,8 +47,10 @@ class ExtractiveProjectFilter:
 async def extractive_projects(
     info: strawberry.Info,
     filter: ExtractiveProjectFilter | None = None,
-    first: int = 20,
+    first: int | None = None,
     after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Connection[ExtractiveProjectType]:
     f = filter or ExtractiveProjectFilter()
     stmt = select(*ExtractiveProject.__table__.c)
@@ -57,7 +59,9 @@ async def extractive_projects(
     if f.commodity:
         stmt = stmt.where(ExtractiveProject.commodity.in_(f.commodity))
     order = (ExtractiveProject.name, ExtractiveProject.id)
-    return await query_page(info, stmt, order, ExtractiveProjectType, first=first, after=after)
+    return await query_page(
+        info, stmt, order, ExtractiveProjectType, first=first, after=after, last=last, before=before
+    )
 
 
 @strawberry.input(
@@ -75,8 +79,10 @@ class ContractDisclosureFilter:
 async def contract_disclosures(
     info: strawberry.Info,
     filter: ContractDisclosureFilter | None = None,
-    first: int = 20,
+    first: int | None = None,
     after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Connection[ContractDisclosureType]:
     f = filter or ContractDisclosureFilter()
     stmt = select(*ContractDisclosure.__table__.c)
@@ -85,7 +91,16 @@ async def contract_disclosures(
     if f.since is not None:
         stmt = stmt.where(ContractDisclosure.disclosed_on >= f.since)
     order = (ContractDisclosure.disclosed_on, ContractDisclosure.id)
-    return await query_page(info, stmt, order, ContractDisclosureType, first=first, after=after)
+    return await query_page(
+        info,
+        stmt,
+        order,
+        ContractDisclosureType,
+        first=first,
+        after=after,
+        last=last,
+        before=before,
+    )
 
 
 @strawberry.input(
@@ -104,8 +119,10 @@ class BeneficialOwnershipDisclosureFilter:
 async def beneficial_ownership_disclosures(
     info: strawberry.Info,
     filter: BeneficialOwnershipDisclosureFilter | None = None,
-    first: int = 20,
+    first: int | None = None,
     after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Connection[BeneficialOwnershipDisclosureType]:
     f = filter or BeneficialOwnershipDisclosureFilter()
     owners = BeneficialOwnershipDisclosure

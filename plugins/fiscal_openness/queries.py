@@ -44,8 +44,10 @@ class BudgetDocumentFilter:
 async def open_budget_surveys(
     info: Info,
     filter: OpenBudgetSurveyFilter | None = None,
-    first: int = 20,
+    first: int | None = None,
     after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Connection[OpenBudgetSurvey]:
     f = filter or OpenBudgetSurveyFilter()
     stmt = select(*Survey.__table__.c).join(models.Country, models.Country.id == Survey.country_id)
@@ -56,7 +58,9 @@ async def open_budget_surveys(
     if f.min_transparency is not None:
         stmt = stmt.where(Survey.transparency_score >= f.min_transparency)
     order = (models.Country.name, Survey.edition, Survey.id)
-    return await query_page(info, stmt, order, OpenBudgetSurvey, first=first, after=after)
+    return await query_page(
+        info, stmt, order, OpenBudgetSurvey, first=first, after=after, last=last, before=before
+    )
 
 
 @strawberry.field(
@@ -65,8 +69,10 @@ async def open_budget_surveys(
 async def budget_documents_query(
     info: Info,
     filter: BudgetDocumentFilter | None = None,
-    first: int = 20,
+    first: int | None = None,
     after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Connection[BudgetDocument]:
     f = filter or BudgetDocumentFilter()
     stmt = select(*DocumentRow.__table__.c).join(
@@ -81,7 +87,9 @@ async def budget_documents_query(
     if f.status:
         stmt = stmt.where(DocumentRow.status.in_(f.status))
     order = (models.Country.name, DocumentRow.fiscal_year, DocumentRow.id)
-    return await query_page(info, stmt, order, BudgetDocument, first=first, after=after)
+    return await query_page(
+        info, stmt, order, BudgetDocument, first=first, after=after, last=last, before=before
+    )
 
 
 QUERY_FIELDS = [open_budget_surveys, budget_documents_query]

@@ -143,7 +143,12 @@ async def load_group_endorsers(
 
 
 async def load_group_portals(
-    ctx: Context, keys: list[int], first: int = 20, after: str | None = None
+    ctx: Context,
+    keys: list[int],
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> list[Connection[types.DataPortal]]:
     gc = _group_countries()
     stmt = columns(tables.DataPortal).join(gc, gc.c.country_id == tables.DataPortal.country_id)
@@ -156,6 +161,8 @@ async def load_group_portals(
         partial(from_row, types.DataPortal),
         first=first,
         after=after,
+        last=last,
+        before=before,
     )
     return [pages[key] for key in keys]
 
@@ -164,8 +171,10 @@ async def load_group_datasets(
     ctx: Context,
     keys: list[int],
     category: list[HighValueDatasetCategory] | None = None,
-    first: int = 20,
+    first: int | None = None,
     after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> list[Connection[types.HighValueDataset]]:
     gc = _group_countries()
     stmt = columns(tables.HighValueDataset).join(
@@ -182,6 +191,8 @@ async def load_group_datasets(
         partial(from_row, types.HighValueDataset),
         first=first,
         after=after,
+        last=last,
+        before=before,
     )
     return [pages[key] for key in keys]
 
@@ -190,8 +201,10 @@ async def load_group_odin(
     ctx: Context,
     keys: list[int],
     edition: str | None = None,
-    first: int = 20,
+    first: int | None = None,
     after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> list[Connection[types.OdinScore]]:
     gc = _group_countries()
     country = models.Country
@@ -211,6 +224,8 @@ async def load_group_odin(
         types.OdinScore.from_row,
         first=first,
         after=after,
+        last=last,
+        before=before,
     )
     return [pages[key] for key in keys]
 

@@ -66,8 +66,10 @@ class OdinScoreFilter:
 async def open_data_charter_adopters(
     info: Info,
     filter: CharterAdopterFilter | None = None,
-    first: int = 20,
+    first: int | None = None,
     after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Connection[OpenDataCharterAdopter]:
     f = filter or CharterAdopterFilter()
     stmt = columns(tables.CharterAdopter)
@@ -76,7 +78,16 @@ async def open_data_charter_adopters(
     if f.level is not None:
         stmt = stmt.where(tables.CharterAdopter.level == f.level)
     order_by = (tables.CharterAdopter.adopted_on, tables.CharterAdopter.id)
-    return await query_page(info, stmt, order_by, OpenDataCharterAdopter, first=first, after=after)
+    return await query_page(
+        info,
+        stmt,
+        order_by,
+        OpenDataCharterAdopter,
+        first=first,
+        after=after,
+        last=last,
+        before=before,
+    )
 
 
 @strawberry.field(
@@ -84,19 +95,34 @@ async def open_data_charter_adopters(
     "`openDataCharterAdopters`), by name."
 )
 async def open_data_charter_endorsers(
-    info: Info, first: int = 20, after: str | None = None
+    info: Info,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Connection[OpenDataCharterEndorser]:
     stmt = columns(tables.CharterEndorser)
     order_by = (tables.CharterEndorser.name, tables.CharterEndorser.id)
-    return await query_page(info, stmt, order_by, OpenDataCharterEndorser, first=first, after=after)
+    return await query_page(
+        info,
+        stmt,
+        order_by,
+        OpenDataCharterEndorser,
+        first=first,
+        after=after,
+        last=last,
+        before=before,
+    )
 
 
 @strawberry.field(name="dataPortals", description="Government open data portals, by name.")
 async def data_portals_query(
     info: Info,
     filter: DataPortalFilter | None = None,
-    first: int = 20,
+    first: int | None = None,
     after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Connection[DataPortal]:
     f = filter or DataPortalFilter()
     stmt = columns(tables.DataPortal)
@@ -107,7 +133,9 @@ async def data_portals_query(
     if f.has_api is not None:
         stmt = stmt.where(tables.DataPortal.has_api == f.has_api)
     order_by = (tables.DataPortal.name, tables.DataPortal.id)
-    return await query_page(info, stmt, order_by, DataPortal, first=first, after=after)
+    return await query_page(
+        info, stmt, order_by, DataPortal, first=first, after=after, last=last, before=before
+    )
 
 
 FULLY_OPEN = (
@@ -123,8 +151,10 @@ FULLY_OPEN = (
 async def high_value_datasets_query(
     info: Info,
     filter: HighValueDatasetFilter | None = None,
-    first: int = 20,
+    first: int | None = None,
     after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Connection[HighValueDataset]:
     f = filter or HighValueDatasetFilter()
     stmt = columns(tables.HighValueDataset)
@@ -137,15 +167,19 @@ async def high_value_datasets_query(
     elif f.fully_open is False:
         stmt = stmt.where(or_(*(element.is_(False) for element in FULLY_OPEN)))
     order_by = (tables.HighValueDataset.title, tables.HighValueDataset.id)
-    return await query_page(info, stmt, order_by, HighValueDataset, first=first, after=after)
+    return await query_page(
+        info, stmt, order_by, HighValueDataset, first=first, after=after, last=last, before=before
+    )
 
 
 @strawberry.field(name="odinScores", description="ODIN scores, by country name then edition.")
 async def odin_scores_query(
     info: Info,
     filter: OdinScoreFilter | None = None,
-    first: int = 20,
+    first: int | None = None,
     after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Connection[OdinScore]:
     f = filter or OdinScoreFilter()
     stmt = columns(tables.OdinScore).join(
@@ -156,7 +190,9 @@ async def odin_scores_query(
     if f.edition is not None:
         stmt = stmt.where(tables.OdinScore.edition == f.edition.strip())
     order_by = (models.Country.name, tables.OdinScore.edition, tables.OdinScore.id)
-    return await query_page(info, stmt, order_by, OdinScore, first=first, after=after)
+    return await query_page(
+        info, stmt, order_by, OdinScore, first=first, after=after, last=last, before=before
+    )
 
 
 QUERY_FIELDS = [

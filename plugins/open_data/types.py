@@ -323,7 +323,13 @@ class OpenDataGroup(types.WorkingGroup):
     def charter_endorsers(self, first: int = MAX_PAGE_SIZE) -> list[OpenDataCharterEndorser]: ...
 
     @relation(load_group_portals, description="Data portals of the group's countries, by name.")
-    def data_portals(self, first: int = 20, after: str | None = None) -> Connection[DataPortal]: ...
+    def data_portals(
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[DataPortal]: ...
 
     @relation(
         load_group_datasets,
@@ -332,8 +338,10 @@ class OpenDataGroup(types.WorkingGroup):
     def high_value_datasets(
         self,
         category: list[HighValueDatasetCategory] | None = None,
-        first: int = 20,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[HighValueDataset]: ...
 
     @relation(
@@ -341,7 +349,12 @@ class OpenDataGroup(types.WorkingGroup):
         description="ODIN scores of the group's countries, by country name then edition.",
     )
     def odin_scores(
-        self, edition: str | None = None, first: int = 20, after: str | None = None
+        self,
+        edition: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[OdinScore]: ...
 
 

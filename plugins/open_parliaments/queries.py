@@ -58,14 +58,18 @@ class ParliamentaryMonitoringOrganizationFilter:
 async def legislatures(
     info: Info,
     filter: LegislatureFilter | None = None,
-    first: int = 20,
+    first: int | None = None,
     after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Connection[Legislature]:
     stmt = select(*LegislatureRow.__table__.c)
     if filter and filter.country:
         stmt = stmt.where(in_country(LegislatureRow.country_id, filter.country))
     order = (LegislatureRow.name, LegislatureRow.id)
-    return await query_page(info, stmt, order, Legislature, first=first, after=after)
+    return await query_page(
+        info, stmt, order, Legislature, first=first, after=after, last=last, before=before
+    )
 
 
 @strawberry.field(
@@ -74,8 +78,10 @@ async def legislatures(
 async def declaration_endorsements(
     info: Info,
     filter: DeclarationEndorsementFilter | None = None,
-    first: int = 20,
+    first: int | None = None,
     after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Connection[DeclarationEndorsement]:
     f = filter or DeclarationEndorsementFilter()
     stmt = select(*EndorsementRow.__table__.c)
@@ -87,15 +93,26 @@ async def declaration_endorsements(
     if f.since:
         stmt = stmt.where(EndorsementRow.endorsed_on >= f.since)
     order = (EndorsementRow.endorsed_on, EndorsementRow.id)
-    return await query_page(info, stmt, order, DeclarationEndorsement, first=first, after=after)
+    return await query_page(
+        info,
+        stmt,
+        order,
+        DeclarationEndorsement,
+        first=first,
+        after=after,
+        last=last,
+        before=before,
+    )
 
 
 @strawberry.field(description="Parliamentary monitoring organisations, by organisation name.")
 async def parliamentary_monitoring_organizations(
     info: Info,
     filter: ParliamentaryMonitoringOrganizationFilter | None = None,
-    first: int = 20,
+    first: int | None = None,
     after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Connection[ParliamentaryMonitoringOrganization]:
     stmt = select(*MonitoringRow.__table__.c).join(
         models.Organization, models.Organization.id == MonitoringRow.organization_id

@@ -26,8 +26,10 @@ class CommitmentFilter:
 async def commitments(
     info: strawberry.Info,
     filter: CommitmentFilter | None = None,
-    first: int = 20,
+    first: int | None = None,
     after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Connection[CommitmentType]:
     f = filter or CommitmentFilter()
     stmt = select(*Commitment.__table__.c).where(in_country(Commitment.country_id, f.country))
@@ -40,4 +42,6 @@ async def commitments(
         if value is not None:
             stmt = stmt.where(column == value)
     order = (Commitment.action_plan_cycle, Commitment.title, Commitment.id)
-    return await query_page(info, stmt, order, CommitmentType, first=first, after=after)
+    return await query_page(
+        info, stmt, order, CommitmentType, first=first, after=after, last=last, before=before
+    )
