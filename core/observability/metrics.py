@@ -1,0 +1,502 @@
+"""Prometheus metrics at `GET /metrics`, in prometheus-client's own exposition format.
+
+What is measured (names prefixed `ogp_wg_`; `operation` and `type` as below):
+
+- `graphql_requests_total{operation, type, outcome}`: POST/GET requests to /graphql. `outcome`:
+  `ok` (no error), `client_error` (a 4xx, or errors that are all the client's: validation,
+  bad input, FORBIDDEN, RATE_LIMITED...), `server_error` (a 5xx, or an INTERNAL_SERVER_ERROR,
+  SERVICE_UNAVAILABLE or TIMEOUT error), `cancelled` (the client left before an answer).
+- `graphql_request_duration_seconds{operation, type}`: histogram of the whole HTTP exchange.
+- `graphql_errors_total{code}`: each error of a response by its `extensions.code`, refusals
+  before GraphQL (400, 401, 413, 429...) included. Codes are the server's, never the client's.
+- `graphql_request_sql_statements{operation, type}`, `graphql_request_sql_seconds{operation,
+  type}`: histograms of the SQL statements one request ran and the time they took (SQLAlchemy's
+  cursor events on the app's engine; the token lookup of the authentication counts too).
+- `db_pool_checked_out`, `db_pool_size`: connections in use, and kept open, per engine (summed
+  over live workers).
+- `subscriptions_open`: GraphQL subscriptions being served. The schema has no subscription
+  field today (and the hook API no way to add one), so this is 0 until subscriptions exist.
+- `build_info{version, python, plugins}` and `plugin_info{plugin, version, source}`: 1 each, for
+  the distribution and each enabled plugin.
+
+`operation` is the operation's name, `anonymous` when it has none (or none is known: a request
+refused before its document was read), `other` for a name that is not admitted, `batch` for a
+batch of operations. Names are chosen by clients, and each name multiplies the series of every
+histogram, so a name is admitted only once an operation with it has passed validation (a typo or
+a made-up name in a broken document is not), and at most `metrics_operation_names` names per
+worker (the first ones seen; a front end has a fixed set of operations). `type`: `query`,
+`mutation`, `subscription`, `unknown` (no valid document) or `batch`.
+
+With several workers (`ogp-wg serve --workers N`) each process writes its values to files in
+`PROMETHEUS_MULTIPROC_DIR` (prometheus-client's multiprocess mode; `prepare_multiprocess`
+makes the directory fresh before the workers start) and whichever worker answers /metrics
+reads them all: counters and histograms summed, gauges summed over live workers. A worker
+marks itself dead when it stops; one that was killed is marked dead by the next scrape (its
+process is gone), so its connections and build info stop counting.
+
+/metrics itself is never rate limited (the limits apply to /graphql only), is not counted, and
+may be restricted to some client networks (`metrics_allow`).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from ipaddress import IPv4Network, IPv6Network, ip_address
+from pathlib import Path
+from time import perf_counter
+from typing import TYPE_CHECKING, Any
+
+import orjson
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, multiprocess
+from prometheus_client.exposition import choose_encoder
+from sqlalchemy import event
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from strawberry.extensions import SchemaExtension
+
+if TYPE_CHECKING:
+    from core.config import Settings
+    from core.db import Database
+    from core.plugins import PluginSet
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+GRAPHQL_PATH = "/graphql"
+ANONYMOUS, OTHER, BATCH, UNKNOWN = "anonymous", "other", "batch", "unknown"
+SERVER_CODES = frozenset({"INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE", "TIMEOUT"})
+"""Error codes that are the server's failure, not the client's."""
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+"""Seconds; the execution timeout is 10 s by default."""
+STATEMENT_BUCKETS = (0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89)
+"""SQL statements per request: the compiled path runs one per root field."""
+SQL_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0)
+MAX_ERROR_BODY = 64 * 1024
+"""Bytes of a 4xx/5xx body read for its error codes (refusals are a few hundred bytes)."""
+_START = "_ogp_wg_metrics_start"  # on SQLAlchemy's execution context: when the cursor ran
+
+
+@dataclass(slots=True)
+class Exchange:
+    """What one /graphql request did, filled in while it runs (see `note_errors`)."""
+
+    operations: list[tuple[str | None, str, bool]] = field(default_factory=list)
+    """(name, type, validated) per operation, noted by the schema extension."""
+    codes: list[str] | None = None
+    """Error codes of the response, or None when the GraphQL view noted none."""
+    statements: int = 0
+    sql_seconds: float = 0.0
+
+
+_exchange: ContextVar[Exchange | None] = ContextVar("ogp_wg_metrics_exchange", default=None)
+
+
+def note_errors(errors: Iterable[Mapping[str, Any]]) -> None:
+    """Count a GraphQL response's errors (each `{"extensions": {"code": str}}`, as formatted
+    for the client) towards the current request; nothing outside a measured request."""
+    exchange = _exchange.get()
+    if exchange is None:
+        return
+    codes = exchange.codes if exchange.codes is not None else []
+    codes.extend(_code(error) for error in errors)
+    exchange.codes = codes
+
+
+def _code(error: Any) -> str:
+    extensions = error.get("extensions") if isinstance(error, Mapping) else None
+    code = extensions.get("code") if isinstance(extensions, Mapping) else None
+    return code if isinstance(code, str) and code else "UNKNOWN"
+
+
+def _codes_in(body: bytes) -> list[str]:
+    """The error codes of a refusal's JSON body (`{"errors": [...]}`); [] for anything else."""
+    try:
+        parsed = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return []
+    errors = parsed.get("errors") if isinstance(parsed, dict) else None
+    return [_code(error) for error in errors] if isinstance(errors, list) else []
+
+
+def outcome(status: int, codes: list[str]) -> str:
+    """`ok`, `client_error`, `server_error`, or `cancelled` (status 0: nothing was sent)."""
+    if status == 0:
+        return "cancelled"
+    if status >= 500 or any(code in SERVER_CODES for code in codes):
+        return "server_error"
+    if status >= 400 or codes:
+        return "client_error"
+    return "ok"
+
+
+class OperationNames(SchemaExtension):
+    """Notes each operation's name and type on the current request, once it is over."""
+
+    def on_operation(self) -> Iterator[None]:
+        try:
+            yield
+        finally:
+            exchange = _exchange.get()
+            if exchange is not None:
+                exchange.operations.append(_describe(self.execution_context))
+
+
+def _describe(context: Any) -> tuple[str | None, str, bool]:
+    if context.graphql_document is None:
+        return None, UNKNOWN, False
+    try:
+        kind = str(context.operation_type.value)
+    except RuntimeError:  # the operation named by the request is not in the document
+        return None, UNKNOWN, False
+    return context.operation_name, kind, not context.pre_execution_errors
+
+
+class MetricsMiddleware:
+    """ASGI middleware measuring each /graphql request (every other path passes through)."""
+
+    def __init__(self, app: Any, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"] != GRAPHQL_PATH:
+            await self.app(scope, receive, send)
+            return
+        exchange = Exchange()
+        status = 0
+        body: list[bytes] | None = None
+
+        async def measured(message: Any) -> None:
+            nonlocal status, body
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                if status >= 400 and exchange.codes is None:
+                    body = []  # a refusal made outside the GraphQL view: read its codes
+            elif body is not None and sum(map(len, body)) < MAX_ERROR_BODY:
+                body.append(message.get("body", b""))
+            await send(message)
+
+        token = _exchange.set(exchange)
+        start = perf_counter()
+        try:
+            await self.app(scope, receive, measured)
+        except Exception:
+            status = status or 500  # answered 500 by an outer layer
+            raise
+        finally:
+            _exchange.reset(token)
+            codes = exchange.codes
+            if codes is None:
+                codes = _codes_in(b"".join(body)) if body else []
+            self.metrics.observe(exchange, status, codes, perf_counter() - start)
+
+
+@dataclass
+class _Series:
+    """The label children of one (operation, type), cached: `labels()` takes a lock."""
+
+    duration: Any
+    statements: Any
+    sql_seconds: Any
+
+
+class Metrics:
+    """The metrics of one application; `Metrics.create(settings, db, plugins)` builds them,
+    registers the SQL and pool listeners on `db`'s engine and sets the build info."""
+
+    def __init__(
+        self,
+        *,
+        operation_names: int = 100,
+        allow: Iterable[IPv4Network | IPv6Network] = (),
+        multiprocess_dir: str | None = None,
+    ) -> None:
+        self.max_names = operation_names
+        self.allow = tuple(allow)
+        self.multiprocess_dir = multiprocess_dir
+        self._names: set[str] = set()
+        self._series: dict[tuple[str, str], _Series] = {}
+        self._requests: dict[tuple[str, str, str], Any] = {}
+        self._errors: dict[str, Any] = {}
+        self._pools: list[Any] = []
+        # Multiprocess: values live in the directory's files, read by a MultiProcessCollector;
+        # the metric objects then belong to no registry (each process has its own objects).
+        self.registry = CollectorRegistry()
+        own = None if multiprocess_dir else self.registry
+        if multiprocess_dir:
+            multiprocess.MultiProcessCollector(self.registry, path=multiprocess_dir)
+        by_operation = ["operation", "type"]
+        self.requests = Counter(
+            "ogp_wg_graphql_requests",
+            "GraphQL HTTP requests by operation name, operation type and outcome.",
+            [*by_operation, "outcome"],
+            registry=own,
+        )
+        self.duration = Histogram(
+            "ogp_wg_graphql_request_duration_seconds",
+            "Seconds to answer a GraphQL HTTP request.",
+            by_operation,
+            buckets=LATENCY_BUCKETS,
+            registry=own,
+        )
+        self.errors = Counter(
+            "ogp_wg_graphql_errors",
+            "Errors in GraphQL responses (and refusals of /graphql requests) by extensions.code.",
+            ["code"],
+            registry=own,
+        )
+        self.statements = Histogram(
+            "ogp_wg_graphql_request_sql_statements",
+            "SQL statements run by one GraphQL HTTP request.",
+            by_operation,
+            buckets=STATEMENT_BUCKETS,
+            registry=own,
+        )
+        self.sql_seconds = Histogram(
+            "ogp_wg_graphql_request_sql_seconds",
+            "Seconds the SQL statements of one GraphQL HTTP request took (cursor execution).",
+            by_operation,
+            buckets=SQL_BUCKETS,
+            registry=own,
+        )
+        # Gauges: summed over the live workers (a dead one's values are dropped).
+        self.pool_checked_out = Gauge(
+            "ogp_wg_db_pool_checked_out",
+            "Database connections in use.",
+            multiprocess_mode="livesum",
+            registry=own,
+        )
+        self.pool_size = Gauge(
+            "ogp_wg_db_pool_size",
+            "Database connections the pool keeps open.",
+            multiprocess_mode="livesum",
+            registry=own,
+        )
+        self.subscriptions = Gauge(
+            "ogp_wg_subscriptions_open",
+            "GraphQL subscriptions being served.",
+            multiprocess_mode="livesum",
+            registry=own,
+        )
+        self.build_info = Gauge(
+            "ogp_wg_build_info",
+            "1: the running version of ogp-working-groups and its enabled plugins.",
+            ["version", "python", "plugins"],
+            multiprocess_mode="livemax",
+            registry=own,
+        )
+        self.plugin_info = Gauge(
+            "ogp_wg_plugin_info",
+            "1 per enabled plugin: its key, version and source.",
+            ["plugin", "version", "source"],
+            multiprocess_mode="livemax",
+            registry=own,
+        )
+
+    @classmethod
+    def create(cls, settings: Settings, db: Database, plugins: PluginSet) -> Metrics:
+        """The app's metrics, multiprocess when PROMETHEUS_MULTIPROC_DIR is set."""
+        metrics = cls(
+            operation_names=settings.metrics_operation_names,
+            allow=settings.metrics_allow,
+            multiprocess_dir=os.environ.get(MULTIPROC_ENV) or None,
+        )
+        metrics.watch_engine(db.engine.sync_engine)
+        metrics.set_build_info(plugins)
+        return metrics
+
+    # --- what is recorded -----------------------------------------------------------------
+
+    def watch_engine(self, engine: Any) -> None:
+        """Count statements and their time per request, and the pool's connections."""
+        event.listen(engine, "before_cursor_execute", _before_cursor_execute)
+        event.listen(engine, "after_cursor_execute", _after_cursor_execute)
+        event.listen(engine, "handle_error", _handle_error)
+        pool = engine.pool
+        self._pools.append(pool)
+        size = getattr(pool, "size", None)
+        self.pool_size.inc(size() if callable(size) else 0)
+        checked_out = self.pool_checked_out
+        event.listen(pool, "checkout", lambda *_: checked_out.inc())
+        event.listen(pool, "checkin", lambda *_: checked_out.dec())
+
+    def set_build_info(self, plugins: PluginSet) -> None:
+        try:
+            own = version("ogp-working-groups")
+        except PackageNotFoundError:  # a source tree that was never installed
+            own = "0.0.0+unknown"
+        enabled = sorted(plugins.enabled)
+        self.build_info.labels(own, platform.python_version(), ",".join(enabled)).set(1)
+        for key in enabled:
+            theme = plugins.themes.get(key)
+            installed = plugins.installed.get(key)
+            self.plugin_info.labels(
+                key,
+                theme.version if theme is not None else "",
+                installed.source if installed is not None else "",
+            ).set(1)
+
+    def operation_label(self, name: str | None, validated: bool) -> str:
+        """The `operation` label of a name (see the module docstring)."""
+        if name is None:
+            return ANONYMOUS
+        if name in self._names:
+            return name
+        if validated and len(self._names) < self.max_names:
+            self._names.add(name)
+            return name
+        return OTHER
+
+    def observe(self, exchange: Exchange, status: int, codes: list[str], seconds: float) -> None:
+        """Record one finished /graphql request."""
+        operations = exchange.operations
+        if len(operations) == 1:
+            name, kind, validated = operations[0]
+            operation = self.operation_label(name, validated)
+        elif operations:
+            operation = kind = BATCH
+        else:
+            operation, kind = ANONYMOUS, UNKNOWN
+        key = (operation, kind)
+        series = self._series.get(key)
+        if series is None:
+            series = self._series[key] = _Series(
+                self.duration.labels(operation, kind),
+                self.statements.labels(operation, kind),
+                self.sql_seconds.labels(operation, kind),
+            )
+        series.duration.observe(seconds)
+        series.statements.observe(exchange.statements)
+        series.sql_seconds.observe(exchange.sql_seconds)
+        counted = (operation, kind, outcome(status, codes))
+        requests = self._requests.get(counted)
+        if requests is None:
+            requests = self._requests[counted] = self.requests.labels(*counted)
+        requests.inc()
+        for code in codes:
+            errors = self._errors.get(code)
+            if errors is None:
+                errors = self._errors[code] = self.errors.labels(code)
+            errors.inc()
+
+    # --- the endpoint -------------------------------------------------------------------------
+
+    async def endpoint(self, request: Request) -> Response:
+        """GET /metrics: the exposition format the scraper asks for (Prometheus text, or
+        OpenMetrics by `Accept`); 403 for a client outside `metrics_allow`."""
+        if self.allow and not self._allowed(request):
+            return PlainTextResponse("/metrics is not served to this address\n", 403)
+        for pool in self._pools:  # exact for this process, whatever the events missed
+            checked_out = getattr(pool, "checkedout", None)
+            if callable(checked_out):
+                self.pool_checked_out.set(checked_out())
+        if self.multiprocess_dir:
+            mark_dead_workers(self.multiprocess_dir)
+        encoder, content_type = choose_encoder(request.headers.get("accept", ""))
+        return Response(encoder(self.registry), headers={"content-type": content_type})
+
+    def _allowed(self, request: Request) -> bool:
+        if request.client is None:
+            return False
+        try:
+            address = ip_address(request.client.host)
+        except ValueError:
+            return False
+        return any(address in network for network in self.allow)
+
+    def close(self) -> None:
+        """At shutdown: a worker's gauges stop counting (its counters stay in the sums)."""
+        if self.multiprocess_dir:
+            multiprocess.mark_process_dead(os.getpid(), self.multiprocess_dir)
+
+
+def _before_cursor_execute(
+    _conn: Any, _cursor: Any, _sql: Any, _params: Any, context: Any, *_: Any
+) -> None:
+    exchange = _exchange.get()
+    if exchange is not None:
+        exchange.statements += 1
+        setattr(context, _START, perf_counter())
+
+
+def _after_cursor_execute(
+    _conn: Any, _cursor: Any, _sql: Any, _params: Any, context: Any, *_: Any
+) -> None:
+    start = getattr(context, _START, None)
+    exchange = _exchange.get()
+    if start is not None and exchange is not None:
+        exchange.sql_seconds += perf_counter() - start
+
+
+def _handle_error(context: Any) -> None:
+    execution = context.execution_context
+    start = getattr(execution, _START, None) if execution is not None else None
+    exchange = _exchange.get()
+    if start is not None and exchange is not None:
+        exchange.sql_seconds += perf_counter() - start
+
+
+# --- several workers ------------------------------------------------------------------------
+
+_PID = re.compile(r"_(\d+)\.db$")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: not one of our workers, but alive
+        return True
+    try:  # a worker that died but was not reaped yet is a zombie (Linux: state Z)
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rpartition(")")[2].split()[:1] != ["Z"]
+
+
+def mark_dead_workers(directory: str) -> list[int]:
+    """Mark every worker whose process is gone as dead (prometheus-client's
+    `mark_process_dead`: its live gauges stop counting); returns their pids."""
+    dead = set()
+    for path in Path(directory).glob("gauge_live*.db"):
+        found = _PID.search(path.name)
+        if found and int(found[1]) != os.getpid() and not _alive(int(found[1])):
+            dead.add(int(found[1]))
+    for pid in sorted(dead):
+        multiprocess.mark_process_dead(pid, directory)
+    return sorted(dead)
+
+
+@contextmanager
+def prepare_multiprocess(enabled: bool = True) -> Iterator[Path | None]:
+    """For `ogp-wg serve --workers N`, around the supervisor, before any worker starts: a
+    fresh PROMETHEUS_MULTIPROC_DIR for the workers to inherit. An operator's own directory
+    (the variable already set) is emptied of earlier runs' files and kept; otherwise a new
+    temporary one is made and removed at the end. Yields the directory (None if not enabled).
+    """
+    if not enabled:
+        yield None
+        return
+    given = os.environ.get(MULTIPROC_ENV)
+    if given:
+        directory = Path(given)
+        directory.mkdir(parents=True, exist_ok=True)
+        for stale in directory.glob("*.db"):  # values of processes that are gone
+            stale.unlink()
+        yield directory
+        return
+    directory = Path(tempfile.mkdtemp(prefix="ogp-wg-metrics-"))
+    os.environ[MULTIPROC_ENV] = str(directory)
+    try:
+        yield directory
+    finally:
+        os.environ.pop(MULTIPROC_ENV, None)
+        shutil.rmtree(directory, ignore_errors=True)
