@@ -155,12 +155,12 @@ class RtiRequestStatistics(types.Node):
 
     @strawberry.field(
         deprecation_reason="Ambiguous (in the UK an upheld complaint favours the requester): "
-        "use appealsFavouringBody."
+        "use appealsFavouringBody. Removal: 0.4.0."
     )
     def appeals_upheld(self) -> int | None:
         return self.appeals_favouring_body
 
-    @strawberry.field(deprecation_reason="Use appealsFavouringRequester.")
+    @strawberry.field(deprecation_reason="Use appealsFavouringRequester. Removal: 0.4.0.")
     def appeals_overturned(self) -> int | None:
         return self.appeals_favouring_requester
 
@@ -231,7 +231,7 @@ class RightToInformationLaw(types.Node):
 
     @relation(
         load_latest_total_by_law,
-        deprecation_reason="Use `rating { score }` (and its categories).",
+        deprecation_reason="Use `rating { score }` (and its categories). Removal: 0.4.0.",
     )
     def rti_rating(self) -> int | None: ...
 
