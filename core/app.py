@@ -29,6 +29,7 @@ from core.context import AppState, Context
 from core.db import Database, statement_counter
 from core.disconnect import CancelOnDisconnect
 from core.errors import classify
+from core.graphiql import graphiql_page, graphiql_routes
 from core.graphql_http import GraphQLView
 from core.http_cache import HTTPCache
 from core.idempotency import Idempotency
@@ -117,6 +118,10 @@ class GraphQLApp(GraphQLView):
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
+    async def render_graphql_ide(self, request: Any) -> Response:
+        """GraphiQL from the package's own files (`core.graphiql`), never from a CDN."""
+        return graphiql_page()
+
 
 class StatementCounter:
     """With `debug`, report the SQL statements a request ran in `x-sql-statements`."""
@@ -174,11 +179,12 @@ def create_app(
         group_types=built.group_types,
         schema=built.schema,
     )
+    graphiql = settings.graphiql and not settings.production
     graphql = GraphQLApp(
         state,
         settings,
         schema=built.schema,
-        graphql_ide="graphiql" if settings.graphiql and not settings.production else None,
+        graphql_ide="graphiql" if graphiql else None,
         allow_queries_via_get=True,
     )
 
@@ -251,6 +257,7 @@ def create_app(
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *(graphiql_routes() if graphiql else ()),  # the files GraphiQL's page loads
         ],
         middleware=middleware,
         lifespan=lifespan,
