@@ -4,15 +4,21 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test fuzz install lint format schema lock clean bench bench-data bench-check bench-explain gate
+.PHONY: run test chromium fuzz install lint format schema lock clean bench bench-data bench-check bench-explain gate
 
 run: install  ## migrate, load demo data into an empty database, serve on http://127.0.0.1:8000/graphql
 	$(BIN)/ogp-wg db upgrade
 	$(BIN)/ogp-wg demo --if-empty
 	$(BIN)/ogp-wg serve
 
-test: install  ## the whole suite (SQLite; PostgreSQL too when OGP_WG_TEST_DATABASE_URL is set)
+test: install chromium  ## the whole suite (SQLite; PostgreSQL too when OGP_WG_TEST_DATABASE_URL is set)
 	$(BIN)/pytest
+
+# The GraphiQL browser test (tests/test_graphiql.py) drives Debian's Chromium through Playwright
+# (no Playwright browser download); installed here, once, when it is missing (needs root).
+chromium:
+	@test -x /usr/bin/chromium || { echo "installing Debian's chromium for the browser test"; \
+	  apt-get update -qq && apt-get install -y --no-install-recommends chromium; }
 
 FUZZ_EXAMPLES ?= 400
 fuzz: install  ## generated queries + mutations per role, random seed, FUZZ_EXAMPLES per role and mode
