@@ -1,30 +1,43 @@
 """Settings: `ogp-wg.toml` (or the file named by OGP_WG_CONFIG), overridden by OGP_WG_* variables.
 
-Hand-rolled over pydantic rather than pydantic-settings: the contract wants comma-separated lists in
-the environment and free-form `[plugins.<key>]` tables validated later by each plugin's own model,
-both of which are simpler to state here than to bend pydantic-settings' JSON conventions into.
+On pydantic-settings: `Settings` is a `BaseSettings`, the environment is read by its
+`EnvSettingsSource` (lists comma-separated, not JSON: decoding is off and `_split` parses them) and
+the file by its `TomlConfigSettingsSource`. `load_settings` layers them itself (file < environment <
+overrides) rather than through `settings_customise_sources`, so that it can refuse what no field
+reads (a misspelled file key or `OGP_WG_` variable) and record where each value came from
+(`ogp-wg config show`); `[plugins]` is merged by its own rule (each plugin's table replaced whole).
 """
 
 from __future__ import annotations
 
 import copy
+import difflib
 import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from types import UnionType
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import (
     AliasChoices,
     BaseModel,
     ConfigDict,
     Field,
+    IPvAnyNetwork,
+    PrivateAttr,
     ValidationError,
     field_validator,
     model_validator,
 )
 from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 ENV_PREFIX = "OGP_WG_"
 OIDC_ALGORITHMS = frozenset(
@@ -56,20 +69,33 @@ class PluginsConfig(BaseModel):
     _split_enabled = field_validator("enabled", "disabled", mode="before")(_split)
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Settings(BaseSettings):
+    """The effective configuration; build it with `load_settings` (which reads the sources)."""
+
+    model_config = SettingsConfigDict(
+        extra="forbid", frozen=True, env_prefix=ENV_PREFIX, enable_decoding=False
+    )
 
     database_url: str = "sqlite+aiosqlite:///var/ogp-wg.sqlite3"
     debug: bool = False
     graphiql: bool = True
     cors_origins: list[str] = Field(default_factory=list)
     host: str = "127.0.0.1"
-    port: int = 8000
-    database_pool_size: int = 32
-    """PostgreSQL connections kept open per worker: concurrent loaders each take one, and a
-    connection opened beyond the pool is closed on return, so a pool that is too small churns."""
+    port: int = Field(8000, ge=1, le=65535)
+    workers: int = Field(1, ge=1)
+    """Worker processes of `ogp-wg serve` (its `--workers` overrides it); each has its own pool."""
+    database_pool_size: int = Field(32, ge=1)
+    """PostgreSQL connections kept open per worker (plus half as many more, closed on return):
+    concurrent loaders each take one, so a pool that is too small churns. Left unset: 32, or
+    less so that every worker's connections fit in `database_max_connections`."""
+    database_max_connections: int = Field(97, ge=1)
+    """Connections this deployment may open on PostgreSQL in all: its `max_connections` (100 by
+    default) less its `superuser_reserved_connections` (3) and whatever else connects. Start-up
+    is refused when `workers x` (pool + overflow + 1 for cancelling a statement) exceeds it."""
     access_log: bool = False
-    """uvicorn's line per request; off by default (a proxy in front usually logs)."""
+    """One log line per request (method, path, status, duration_ms, operation, request_id:
+    core.observability.logs); off by default (a proxy in front usually logs). uvicorn's own
+    access log is always off."""
     # --- database faults (issue 8, point 6): core.db_faults; each well under execution_timeout ---
     database_statement_timeout: float = Field(5.0, gt=0)
     """Seconds one SQL statement may run or wait for a lock (PostgreSQL statement_timeout, the
@@ -129,7 +155,8 @@ class Settings(BaseModel):
     """Operations in one batch, when batching is on (more: 400 BAD_REQUEST)."""
     production: bool = False
     """Production mode: no introspection, no GraphiQL, no "Did you mean" suggestions, internal
-    errors masked (with an incidentId in the log). Refuses to start together with `debug`."""
+    errors masked (with a correlationId, the request ID, also in the log). Refuses to start
+    together with `debug`."""
     # --- integrity (issue 8, point 5): core.idempotency ---
     idempotency_key_retention: float = Field(86_400.0, gt=0)
     """Seconds an `Idempotency-Key` and its first answer are kept (then purged); a retry within
@@ -153,10 +180,56 @@ class Settings(BaseModel):
     oidc_jwks_cooldown_seconds: float = Field(30.0, ge=0)
     """At most one refetch of the key set per this many seconds when a token names a key id
     that is not in it (key rotation), so made-up key ids cannot hammer the issuer."""
+    # --- issue 11: logs and request IDs (core.observability.logs) ---
+    log_format: Literal["json", "text"] | None = None
+    """`json`: one JSON object per line; `text`: readable lines. Unset: json with `production`,
+    text otherwise."""
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    """The least severe level written (client mistakes are INFO, internal errors ERROR)."""
+    # --- issue 11: metrics and tracing (core.observability.metrics, .tracing) ---
+    metrics: bool = True
+    """Serve Prometheus metrics at GET /metrics (never rate limited, not counted as GraphQL)."""
+    metrics_allow: list[IPvAnyNetwork] = Field(default_factory=list)
+    """Client networks that may read /metrics (`10.0.0.0/8, 127.0.0.1`); empty: any client.
+    Others get 403. Behind a proxy every client has the proxy's address: do not route
+    /metrics through it."""
+    metrics_operation_names: int = Field(100, ge=0)
+    """Distinct operation names one worker labels its metrics with; later ones are `other`
+    (names are chosen by clients: this bounds the number of series)."""
+    tracing: bool = False
+    """OpenTelemetry spans per HTTP request, GraphQL operation and SQL statement; off: nothing
+    of OpenTelemetry is installed."""
+    tracing_exporter: Literal["otlp", "console"] = "otlp"
+    """`otlp`: OTLP over HTTP to `tracing_endpoint`; `console`: one JSON span per line on
+    standard output (development)."""
+    tracing_endpoint: str = "http://127.0.0.1:4318/v1/traces"
+    """The OTLP/HTTP traces endpoint of a collector (Jaeger, Tempo, the OpenTelemetry
+    Collector)."""
+    tracing_service_name: str = "ogp-wg"
+    """`service.name` of the spans."""
+    tracing_sample_ratio: float = Field(1.0, ge=0, le=1)
+    """Share of requests traced (a child span follows its parent's decision)."""
+    # --- issue 11: front ends (CORS request headers; core.app) ---
+    cors_allow_headers: list[str] = Field(
+        default_factory=lambda: [
+            "authorization",
+            "content-type",
+            "x-request-id",
+            "idempotency-key",
+            "apollographql-client-name",  # Apollo Client sends its name and version
+            "apollographql-client-version",
+        ]
+    )
+    """Request headers a browser page on one of `cors_origins` may send (the preflight's
+    `Access-Control-Allow-Headers`; names are case-insensitive). Comma-separated in
+    `OGP_WG_CORS_ALLOW_HEADERS`. `X-Request-ID` is always exposed to such pages."""
+    _split_cors_headers = field_validator("cors_allow_headers", mode="before")(_split)
     plugins: PluginsConfig = Field(default_factory=PluginsConfig)
+    _origins: dict[str, str] = PrivateAttr(default_factory=dict)
 
     _split_origins = field_validator("cors_origins", mode="before")(_split)
     _split_oidc = field_validator("oidc_algorithms", "oidc_scopes", mode="before")(_split)
+    _split_metrics = field_validator("metrics_allow", mode="before")(_split)  # issue 11
 
     @field_validator("oidc_jwks_url")
     @classmethod
@@ -190,54 +263,131 @@ class Settings(BaseModel):
             raise ValueError("production and debug exclude each other: set debug = false")
         return self
 
+    @model_validator(mode="before")
+    @classmethod
+    def _fit_pool_size(cls, data: Any) -> Any:
+        """An unset pool size shares `database_max_connections` between the workers (at most
+        32 each); read before validation, so an invalid count is left to its own error."""
+        if not isinstance(data, Mapping) or data.get("database_pool_size") is not None:
+            return data
+        try:
+            workers = int(data.get("workers", 1))
+            budget = int(data.get("database_max_connections", 97))
+        except (TypeError, ValueError):
+            return data
+        if workers < 1 or budget < 1:
+            return data
+        return {**data, "database_pool_size": fitting_pool_size(workers, budget)}
+
+    @model_validator(mode="after")
+    def _connections_fit(self) -> Settings:
+        if self.is_sqlite or self.database_connections <= self.database_max_connections:
+            return self
+        fits = fitting_pool_size(self.workers, self.database_max_connections)
+        raise ValueError(
+            f"PostgreSQL connections: {self.describe_connections()} exceeds "
+            f"database_max_connections {self.database_max_connections}: set database_pool_size "
+            f"to {fits} or fewer, run fewer workers, or raise database_max_connections (with "
+            f"PostgreSQL's max_connections)"
+        )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # load_settings reads the file and the environment itself (see the module docstring):
+        # `Settings(**values)` validates exactly the values it is given.
+        return (init_settings,)
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
+    @property
+    def database_connections(self) -> int:
+        """PostgreSQL connections all workers may hold at once: per worker the pool, its
+        overflow (half as many, core.db) and one more, because a statement cancelled by a
+        timeout keeps its backend until the cancel sent on a fresh connection arrives."""
+        return self.workers * connections_per_worker(self.database_pool_size)
 
-_TOP_LEVEL = (
-    "database_url",
-    "debug",
-    "graphiql",
-    "cors_origins",
-    "host",
-    "port",
-    "access_log",
-    "database_pool_size",
-    "database_statement_timeout",
-    "database_pool_timeout",
-    "database_connect_timeout",
-    "oidc_issuer",
-    "oidc_audience",
-    "oidc_jwks_url",
-    "oidc_algorithms",
-    "oidc_email_claim",
-    "oidc_scopes",
-    "oidc_leeway_seconds",
-    "oidc_jwks_cooldown_seconds",
-    "max_depth",
-    "max_aliases",
-    "max_tokens",
-    "max_directives",
-    "max_query_length",
-    "max_body_bytes",
-    "max_nodes",
-    "unpaginated_list_size",
-    "batching",
-    "max_batch_operations",
-    "production",
-    "idempotency_key_retention",
-    "execution_timeout",
-    "database_connections_per_request",
-    "text_max_length",
-    "rate_limits",
-    "rate_limit_per_ip",
-    "rate_limit_per_token",
-    "rate_limit_query_cost",
-    "rate_limit_mutation_cost",
-    "rate_limit_storage",
-    "rate_limit_key_prefix",
-)
+    def describe_connections(self) -> str:
+        """`4 workers x (15 pool + 7 overflow + 1 to cancel) = 92`, for start-up and errors."""
+        pool = self.database_pool_size
+        return (
+            f"{self.workers} worker{'s' if self.workers > 1 else ''} x ({pool} pool + "
+            f"{pool // 2} overflow + 1 to cancel) = {self.database_connections}"
+        )
+
+
+def connections_per_worker(pool_size: int) -> int:
+    """Connections one worker may hold: the pool, core.db's overflow (half) and one to cancel."""
+    return pool_size + pool_size // 2 + 1
+
+
+def fitting_pool_size(workers: int, max_connections: int, largest: int = 32) -> int:
+    """The largest pool size (at most `largest`, at least 1) whose workers fit the budget."""
+    size = largest
+    while size > 1 and workers * connections_per_worker(size) > max_connections:
+        size -= 1
+    return size
+
+
+NOT_SETTINGS = frozenset({f"{ENV_PREFIX}CONFIG"})
+"""`OGP_WG_` variables that are not settings (the file's name)."""
+NOT_SETTINGS_PREFIXES = (f"{ENV_PREFIX}TEST_", f"{ENV_PREFIX}FUZZ_")
+"""Prefixes of the test suite's own variables (`OGP_WG_TEST_DATABASE_URL`...)."""
+PLUGIN_LISTS = {
+    f"{ENV_PREFIX}PLUGINS_ENABLED": "enabled",
+    f"{ENV_PREFIX}PLUGINS_DISABLED": "disabled",
+}
+DEFAULT = "default"
+
+
+class _Environment(EnvSettingsSource):
+    """pydantic-settings' environment source over a given mapping instead of `os.environ`."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return {key.lower(): value for key, value in self._environ.items()}
+
+
+def env_name(key: str) -> str:
+    """The environment variable for a top-level setting: `port` -> `OGP_WG_PORT`."""
+    return f"{ENV_PREFIX}{key.upper()}"
+
+
+def _closest(name: str, known: list[str]) -> str:
+    match = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return f" (did you mean {match[0]}?)" if match else ""
+
+
+def _refuse_unknown(environ: Mapping[str, str], data: Mapping[str, Any], where: str) -> None:
+    """What no setting reads is a mistake (a typo keeps the default silently): refuse it."""
+    fields = [name for name in Settings.model_fields if name != "plugins"]
+    for key in data:
+        if key not in Settings.model_fields:
+            raise ConfigError(
+                f"{where}: unknown setting '{key}'{_closest(key, fields)}; "
+                f"`ogp-wg config show` lists them all"
+            )
+    known = sorted({env_name(name) for name in fields} | NOT_SETTINGS | set(PLUGIN_LISTS))
+    for name in environ:
+        upper = name.upper()
+        if not upper.startswith(ENV_PREFIX) or upper.startswith(NOT_SETTINGS_PREFIXES):
+            continue
+        if upper not in known:
+            raise ConfigError(
+                f"unknown environment variable {name}{_closest(upper, known)}: "
+                f"unset it or correct its name (`ogp-wg config show` lists the settings)"
+            )
 
 
 def load_settings(
@@ -245,6 +395,7 @@ def load_settings(
     cwd: Path | None = None,
     *,
     config: Mapping[str, Any] | None = None,
+    overrides_from: str = "arguments",
     **overrides: Any,
 ) -> Settings:
     """Read the file, then the environment, then explicit overrides (tests, CLI flags).
@@ -254,44 +405,77 @@ def load_settings(
     take the same shape; `plugins=` is the `[plugins]` table, e.g.
     `{"enabled": ["open_data"], "open_data": {"some_setting": 1}}`: `enabled` and `disabled` are
     the lists, every other key is one plugin's `[plugins.<key>]` table (replacing it whole).
-    Raises ConfigError naming what to fix.
+    `overrides_from` labels the overrides in `setting_origins` (the CLI: "command line").
+    Raises ConfigError naming what to fix: an unknown key or `OGP_WG_` variable (with the
+    closest known name), a value out of range (with where it came from).
     """
     environ = os.environ if environ is None else environ
     cwd = cwd or Path.cwd()
-    path = Path(environ.get(f"{ENV_PREFIX}CONFIG") or cwd / CONFIG_FILE)
+    named = environ.get(f"{ENV_PREFIX}CONFIG")
+    path = Path(named or cwd / CONFIG_FILE)
     data: dict[str, Any] = {}
+    where = "configuration"
     if config is not None:
         data = copy.deepcopy(dict(config))
     elif path.is_file():
+        where = str(path)
         try:
-            data = tomllib.loads(path.read_text())
+            data = TomlConfigSettingsSource(Settings, toml_file=path).toml_data
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    elif environ.get(f"{ENV_PREFIX}CONFIG"):
+    elif named:
         raise ConfigError(f"OGP_WG_CONFIG names {path}, which does not exist")
+    _refuse_unknown(environ, data, where)
 
+    origins = {name: DEFAULT for name in Settings.model_fields if name != "plugins"}
+    origins |= {key: where for key in data if key != "plugins"}
     plugins = _plugins_table(data.pop("plugins", None))
-    for key in _TOP_LEVEL:
-        if (value := environ.get(f"{ENV_PREFIX}{key.upper()}")) is not None:
-            data[key] = value
-    for key in ("enabled", "disabled"):
-        if (value := environ.get(f"{ENV_PREFIX}PLUGINS_{key.upper()}")) is not None:
+    origins |= {f"plugins.{key}": where for key in plugins.pop("given")}
+    from_env = _Environment(Settings, environ)()
+    from_env.pop("plugins", None)  # not a variable: OGP_WG_PLUGINS_ENABLED / _DISABLED are
+    data |= from_env
+    origins |= {key: env_name(key) for key in from_env}
+    for variable, key in PLUGIN_LISTS.items():
+        if (value := environ.get(variable)) is not None:
             plugins[key] = value
+            origins[f"plugins.{key}"] = variable
     data.update({k: v for k, v in overrides.items() if k != "plugins"})
+    origins |= {key: overrides_from for key in overrides if key != "plugins"}
     if "plugins" in overrides:
         given = _plugins_table(overrides["plugins"], defaults=False)
+        origins |= {f"plugins.{key}": overrides_from for key in given.pop("given")}
         plugins["settings"] = {**plugins["settings"], **given.pop("settings")}
         plugins.update(given)
     data["plugins"] = plugins
     try:
-        settings = Settings.model_validate(data)
+        settings = Settings(**data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
-        where = "configuration" if config is not None else f"{path.name}/environment"
-        raise ConfigError(f"invalid configuration ({where}): {problems}") from exc
+        raise ConfigError(_one_line(exc, data, origins)) from exc
+    settings._origins = origins  # a private attribute: frozen fields, copied by model_copy
     return _resolve_sqlite_path(settings, cwd)
+
+
+def setting_origins(settings: Settings) -> dict[str, str]:
+    """`{"port": "OGP_WG_PORT", "debug": "default", "plugins.open_data": "/srv/ogp-wg.toml"}`
+    for a Settings from `load_settings`: "default", the file's path (or "configuration" when
+    given as a dict), the variable's name, or the overrides' label. Empty for any other."""
+    return dict(settings._origins)
+
+
+def _one_line(exc: ValidationError, data: Mapping[str, Any], origins: Mapping[str, str]) -> str:
+    problems = []
+    for err in exc.errors():
+        loc = [str(p) for p in err["loc"]]
+        key = loc[0] if loc else ""
+        if key == "plugins" and len(loc) > 1:
+            key = f"plugins.{loc[1]}"
+        origin = origins.get(key, "")
+        shown = (
+            f" (from {origin}: {data.get(loc[0])!r})" if loc and origin not in ("", DEFAULT) else ""
+        )
+        message = err["msg"].removeprefix("Value error, ")
+        problems.append(f"{'.'.join(loc) or 'settings'}: {message}{shown}")
+    return "invalid configuration: " + "; ".join(problems)
 
 
 def _plugins_table(table: Any, *, defaults: bool = True) -> dict[str, Any]:
@@ -301,10 +485,11 @@ def _plugins_table(table: Any, *, defaults: bool = True) -> dict[str, Any]:
     if not isinstance(table, Mapping):
         raise ConfigError(f"[plugins] must be a table, not {type(table).__name__}")
     rest = dict(table)
+    given = list(rest)
     lists = {key: rest.pop(key) for key in ("enabled", "disabled") if key in rest}
     if defaults:
         lists = {"enabled": None, "disabled": [], **lists}
-    return {**lists, "settings": rest}
+    return {**lists, "settings": rest, "given": given}
 
 
 def unknown_keys(model: type[BaseModel], raw: Any, prefix: str = "") -> list[str]:
