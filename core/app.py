@@ -35,6 +35,7 @@ from core.http_cache import HTTPCache
 from core.idempotency import Idempotency
 from core.limits import Limits, hide_suggestions
 from core.migrate import migration_status
+from core.observability.metrics import Metrics, MetricsMiddleware, OperationNames, note_errors
 from core.persisted_queries import PersistedQueries
 from core.plugins import PluginSet, make_plugin_manager
 from core.ratelimit import MutationCost, RateLimiter, RateLimits
@@ -111,6 +112,7 @@ class GraphQLApp(GraphQLView):
                     )
                 errors.append(formatted)
             data["errors"] = errors
+            note_errors(errors)  # counted by code in /metrics (core.observability.metrics)
         if result.extensions:
             data["extensions"] = result.extensions
         return data
@@ -150,9 +152,15 @@ class StatementCounter:
 
 
 def create_app(
-    settings: Settings, plugins: PluginSet | None = None, *, fast_execution: bool = True
+    settings: Settings,
+    plugins: PluginSet | None = None,
+    *,
+    fast_execution: bool = True,
+    span_exporter: Any = None,
 ) -> Starlette:
-    """Build everything that can fail (plugins, schema) before serving a single request."""
+    """Build everything that can fail (plugins, schema) before serving a single request.
+    `span_exporter`: where spans go instead of `tracing_exporter`, when `tracing` is on
+    (tests: the OpenTelemetry SDK's InMemorySpanExporter)."""
     plugins = plugins or make_plugin_manager(settings)
     built = build_schema(
         plugins,
@@ -172,6 +180,17 @@ def create_app(
     )
     if settings.rate_limits:  # an operation's own cost, once its type is known
         built.schema.extensions = (*built.schema.extensions, MutationCost)
+    # --- issue 11: metrics and tracing (core.observability) ---
+    metrics = Metrics.create(settings, db, plugins) if settings.metrics else None
+    if metrics is not None:  # each operation's name and type, for its request's metrics
+        built.schema.extensions = (*built.schema.extensions, OperationNames)
+    tracing = None
+    if settings.tracing:  # off: OpenTelemetry is not even imported
+        from core.observability.tracing import Tracing
+
+        tracing = Tracing.create(settings, span_exporter)
+        tracing.instrument_engine(db.engine.sync_engine)
+        built.schema.extensions = (*built.schema.extensions, tracing.extension())
     state = AppState(
         db=db,
         plugins=plugins,
@@ -222,9 +241,17 @@ def create_app(
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         yield
         await db.dispose()
+        if metrics is not None:
+            metrics.close()
+        if tracing is not None:
+            tracing.shutdown()
 
     # Outermost: a request whose client is gone is cancelled (its transaction rolls back).
     middleware = [Middleware(CancelOnDisconnect)]
+    if tracing is not None:  # the HTTP request's span, around everything below
+        middleware.append(tracing.middleware())
+    if metrics is not None:  # /graphql requests counted and timed, 429s and 401s included
+        middleware.append(Middleware(MetricsMiddleware, metrics=metrics))
     if settings.cors_origins:
         middleware.append(
             Middleware(
@@ -257,12 +284,14 @@ def create_app(
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *([Route("/metrics", metrics.endpoint)] if metrics is not None else ()),
             *(graphiql_routes() if graphiql else ()),  # the files GraphiQL's page loads
         ],
         middleware=middleware,
         lifespan=lifespan,
     )
     app.state.ogp = state
+    app.state.metrics, app.state.tracing = metrics, tracing
     return app
 
 
