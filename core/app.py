@@ -38,6 +38,7 @@ from core.migrate import migration_status
 from core.observability.metrics import Metrics, MetricsMiddleware, OperationNames, note_errors
 from core.persisted_queries import PersistedQueries
 from core.plugins import PluginSet, make_plugin_manager
+from core.possible_types import possible_types_endpoint
 from core.ratelimit import MutationCost, RateLimiter, RateLimits
 from core.schema.build import build_schema
 from core.timeouts import OperationBudget
@@ -258,7 +259,8 @@ def create_app(
                 CORSMiddleware,
                 allow_origins=settings.cors_origins,
                 allow_methods=["GET", "POST", "OPTIONS"],
-                allow_headers=["content-type", "authorization"],
+                allow_headers=settings.cors_allow_headers,
+                expose_headers=["x-request-id"],  # a page can quote it when reporting an error
             )
         )
     # Points per client address and token, before anything else is spent on a request (429).
@@ -282,6 +284,7 @@ def create_app(
         debug=settings.debug,
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql/possible-types", possible_types_endpoint),  # issue 11: front ends
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *([Route("/metrics", metrics.endpoint)] if metrics is not None else ()),

@@ -233,6 +233,11 @@ def cmd_schema(args: argparse.Namespace) -> None:
         with tempfile.TemporaryDirectory() as empty:
             settings = load_settings(environ={}, cwd=Path(empty), plugins={"enabled": keys})
     built = build_schema(make_plugin_manager(settings))
+    if args.possible_types:  # issue 11: what GET /graphql/possible-types serves
+        from core.possible_types import possible_types_json
+
+        sys.stdout.write(possible_types_json(built.schema._schema).decode())
+        return
     sys.stdout.write(built.schema.as_str() + "\n")
 
 
@@ -329,6 +334,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--built-in",
         action="store_true",
         help="only this distribution's own plugins, ignoring the configuration: schema.graphql",
+    )
+    schema.add_argument(
+        "--possible-types",
+        action="store_true",
+        help="print the interfaces' and unions' concrete types as JSON (Apollo's possibleTypes)",
     )
     schema.set_defaults(func=cmd_schema)
 

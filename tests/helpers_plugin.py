@@ -92,20 +92,34 @@ class HelperCountry:
     def organization_page(
         self,
         kind: enums.OrganizationKind | None = None,
-        first: int = 20,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[HelperOrganization]: ...
 
 
 @strawberry.field(description="Test only: countries by name, optionally one by ISO code.")
 async def helper_countries(
-    info: strawberry.Info, code: str | None = None, first: int = 20, after: str | None = None
+    info: strawberry.Info,
+    code: str | None = None,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Connection[HelperCountry]:
     stmt = select(*Country.__table__.c)
     if code is not None:
         stmt = stmt.where(in_country(Country.id, code))
     return await query_page(
-        info, stmt, (Country.name, Country.id), HelperCountry, first=first, after=after
+        info,
+        stmt,
+        (Country.name, Country.id),
+        HelperCountry,
+        first=first,
+        after=after,
+        last=last,
+        before=before,
     )
 
 

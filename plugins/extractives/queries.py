@@ -133,7 +133,14 @@ async def beneficial_ownership_disclosures(
         stmt = stmt.where(owners.politically_exposed.is_(True))
     order = (owners.disclosed_on, owners.id)
     return await query_page(
-        info, stmt, order, BeneficialOwnershipDisclosureType, first=first, after=after
+        info,
+        stmt,
+        order,
+        BeneficialOwnershipDisclosureType,
+        first=first,
+        after=after,
+        last=last,
+        before=before,
     )
 
 

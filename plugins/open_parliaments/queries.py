@@ -124,7 +124,14 @@ async def parliamentary_monitoring_organizations(
         stmt = stmt.where(MonitoringRow.legislature_id.in_(legislatures_there))
     order = (models.Organization.name, MonitoringRow.id)
     return await query_page(
-        info, stmt, order, ParliamentaryMonitoringOrganization, first=first, after=after
+        info,
+        stmt,
+        order,
+        ParliamentaryMonitoringOrganization,
+        first=first,
+        after=after,
+        last=last,
+        before=before,
     )
 
 
