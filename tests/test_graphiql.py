@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
 import time
 import tomllib
@@ -189,6 +190,7 @@ def run_query(page: Page, name: str, document: str) -> object:
     return json.loads(shown)
 
 
+@pytest.mark.slow  # a real server process and a browser: ~30 s per backend on a loaded CI machine
 def test_graphiql_in_a_browser_offline(demo_db: str, role_tokens: dict[str, str]) -> None:
     assert CHROMIUM.exists(), "needs Debian's chromium: `make test` installs it (apt-get)"
     groups = "query Groups { workingGroups(first: 3) { nodes { name slug } } }"
@@ -254,7 +256,9 @@ def test_graphiql_in_a_browser_offline(demo_db: str, role_tokens: dict[str, str]
             assert run_query(page, "Groups", groups) == expected
             page.click('button[aria-label="Prettify query (Shift-Ctrl-P)"]')
             SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOT))
+            partial = SCREENSHOT.with_suffix(f".{os.getpid()}.part")  # xdist: one writer at a time
+            partial.write_bytes(page.screenshot())
+            partial.replace(SCREENSHOT)
             assert aborted == [], f"GraphiQL reached for another host: {aborted}"
             assert problems == []
         finally:
