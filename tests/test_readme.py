@@ -1,0 +1,198 @@
+"""The README is true when pasted (issue 11): every ```graphql block runs against the demo data
+over HTTP without errors and answers what the README says it answers, every ```toml block
+configures a server that starts, and every operation is written so a normalised client cache
+(Apollo, urql's graphcache, Relay) can update from it. Conventions: tests/readme_blocks.py.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from graphql import (
+    FieldNode,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    TypeInfo,
+    TypeInfoVisitor,
+    Visitor,
+    build_schema,
+    get_named_type,
+    parse,
+    validate,
+    visit,
+)
+from graphql.type import GraphQLInterfaceType, GraphQLNamedType, GraphQLObjectType
+
+from core.config import load_settings
+from core.plugins import make_plugin_manager
+from core.testing import ClientFactory
+from tests.readme_blocks import Block, Example, examples, toml_blocks
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
+EXAMPLES = examples()
+CONFIGS = [block for block in toml_blocks() if "file" not in block.directives]
+OTHER_TOML = [block for block in toml_blocks() if "file" in block.directives]
+
+
+def occurs(expected: Any, actual: Any) -> bool:
+    """True when `expected` matches `actual` or one of its sub-trees (see `matches`)."""
+    if matches(expected, actual):
+        return True
+    children = actual.values() if isinstance(actual, dict) else actual
+    if isinstance(actual, dict | list):
+        return any(occurs(expected, child) for child in children)
+    return False
+
+
+def matches(expected: Any, actual: Any) -> bool:
+    """Objects match on the keys `expected` shows; lists when each item shown matches one of
+    `actual`'s items; anything else when equal."""
+    if isinstance(expected, dict):
+        return isinstance(actual, dict) and all(
+            key in actual and matches(value, actual[key]) for key, value in expected.items()
+        )
+    if isinstance(expected, list):
+        return isinstance(actual, list) and all(
+            any(matches(item, candidate) for candidate in actual) for item in expected
+        )
+    return bool(expected == actual and type(expected) is type(actual))
+
+
+def test_the_readme_has_examples() -> None:
+    """The parser finds the README's examples (a renamed fence would silently skip them)."""
+    assert len(EXAMPLES) >= 4, [example.name for example in EXAMPLES]
+    assert any(example.role for example in EXAMPLES), "no example runs with a demo token"
+    assert any(req.answers for example in EXAMPLES for req in example.requests)
+    assert CONFIGS, "no ogp-wg.toml example"
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda example: example.name)
+async def test_graphql_example_runs_on_the_demo(
+    example: Example, demo_db: str, make_client: ClientFactory, role_tokens: dict[str, str]
+) -> None:
+    """Each request of the example, in order, with the role's token: no errors, and each answer
+    the README shows occurs in the data."""
+    client = make_client(demo_db)
+    token = role_tokens[example.role] if example.role else None
+    where = f"README.md line {example.block.line} ({example.name})"
+    for request in example.requests:
+        response = await client.post(example.block.text, request.variables, token=token)
+        assert response.status_code == 200, f"{where}: {response.text}"
+        body = response.json()
+        assert "errors" not in body, f"{where}, variables {request.variables}: {body['errors']}"
+        for answer in request.answers:
+            assert occurs(answer, body["data"]), f"{where}: {answer} not in {body['data']}"
+
+
+@pytest.mark.parametrize("block", CONFIGS, ids=lambda block: f"line{block.line}")
+async def test_configuration_example_starts_a_server(
+    block: Block, demo_db: str, make_client: ClientFactory
+) -> None:
+    """The block as an `ogp-wg.toml`: the real settings loader and plugin checks accept it as
+    written (start-up), and an app configured by it (on the test's database) answers."""
+    where = f"README.md line {block.line}"
+    settings = load_settings(environ={}, config=tomllib.loads(block.text))
+    make_plugin_manager(settings)  # unknown plugin keys and invalid plugin settings raise here
+    client = make_client(demo_db, block.text)
+    response = await client.post("query Themes { themes { key } }")
+    assert response.status_code == 200, f"{where}: {response.text}"
+    assert "errors" not in response.json(), f"{where}: {response.json()}"
+
+
+@pytest.mark.parametrize("block", OTHER_TOML, ids=lambda block: f"line{block.line}")
+def test_other_toml_example_parses(block: Block) -> None:
+    """A toml block naming another file (`<!-- file: pyproject.toml -->`) is valid TOML; a
+    pyproject.toml registers its plugin in the entry-point group `ogp_wg.plugins`."""
+    table = tomllib.loads(block.text)
+    if block.directives["file"] == "pyproject.toml":
+        assert table["project"]["entry-points"]["ogp_wg.plugins"], f"line {block.line}"
+
+
+# --- issue 11 point 4: documents a normalised client cache can use -----------------------------
+
+
+@pytest.fixture(scope="module")
+def schema() -> GraphQLSchema:
+    return build_schema(SCHEMA_FILE.read_text())
+
+
+def _has_id(type_: GraphQLNamedType | None) -> bool:
+    return isinstance(type_, GraphQLObjectType | GraphQLInterfaceType) and "id" in type_.fields
+
+
+def _selects_id(selection_set: SelectionSetNode) -> bool:
+    return any(
+        isinstance(selection, FieldNode) and selection.name.value == "id" and not selection.alias
+        for selection in selection_set.selections
+    )
+
+
+def cache_problems(document: str, schema: GraphQLSchema) -> list[str]:
+    """What keeps a normalised cache from updating from `document`: unnamed operations, and
+    selection sets on a type with an `id` that do not select it (as `id`, unaliased). An inline
+    fragment needs its own `id` only under a field whose type has none (a union)."""
+    ast = parse(document)
+    problems = [str(error) for error in validate(schema, ast)]
+    type_info = TypeInfo(schema)
+    # The type of each field's selection set, innermost last: an inline fragment on a type with
+    # an id is covered by the enclosing field's `id` when that field's type has one.
+    outer: list[GraphQLNamedType | None] = []
+
+    class Check(Visitor):
+        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+            if node.name is None:
+                problems.append(f"line {node.loc and node.loc.start_token.line}: unnamed operation")
+
+        def enter_selection_set(
+            self, node: SelectionSetNode, _key: Any, parent: Any, *_: Any
+        ) -> None:
+            type_ = get_named_type(type_info.get_parent_type())
+            if isinstance(parent, FieldNode):
+                outer.append(type_)
+            covered = isinstance(parent, InlineFragmentNode) and outer and _has_id(outer[-1])
+            if _has_id(type_) and not covered and not _selects_id(node):
+                what = parent.name.value if isinstance(parent, FieldNode) else "fragment"
+                line = node.loc and node.loc.start_token.line
+                problems.append(f"line {line}: {what} ({type_}) does not select id")
+
+        def leave_selection_set(
+            self, _node: SelectionSetNode, _key: Any, parent: Any, *_: Any
+        ) -> None:
+            if isinstance(parent, FieldNode):
+                outer.pop()
+
+    visit(ast, TypeInfoVisitor(type_info, Check()))
+    return problems
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda example: example.name)
+def test_graphql_example_suits_a_normalised_cache(example: Example, schema: GraphQLSchema) -> None:
+    """Against schema.graphql: valid, every operation named, `id` on every object that has one
+    (so Apollo, urql's graphcache and Relay update what a mutation returns)."""
+    problems = cache_problems(example.block.text, schema)
+    assert not problems, f"README.md line {example.block.line} ({example.name}): {problems}"
+
+
+def test_cache_check_finds_what_breaks_a_cache(schema: GraphQLSchema) -> None:
+    """The check itself: it reports an unnamed operation, a missing id (in a list's items and in
+    a mutation's payload), and accepts an inline fragment covered by its field's id."""
+    assert cache_problems("{ themes { key } }", schema) == ["line 1: unnamed operation"]
+    bad = """
+    query Q { workingGroups { nodes { name } } }
+    mutation M($m: ID!, $p: ID!) {
+      registrationCreate(input: {meetingId: $m, personId: $p}) {
+        registration { id meeting { remainingPlaces } }
+      }
+    }
+    """
+    assert cache_problems(bad, schema) == [
+        "line 2: nodes (WorkingGroup) does not select id",
+        "line 5: meeting (Meeting) does not select id",
+    ]
+    good = """query Q { workingGroups { nodes { id ... on FiscalOpennessGroup { name } } } }"""
+    assert cache_problems(good, schema) == []
