@@ -106,11 +106,15 @@ class Bundle:
 def bundle() -> Bundle:
     """Read once per process: the manifest, our `page.js` (hashed here, since we edit it by
     hand) and the page rendered from `page.html`. Raises OSError/KeyError if a file is missing
-    (a broken installation: the package data was not installed)."""
+    (the package data was not installed), ValueError if a file is not the one the manifest
+    pins (a browser would refuse it silently: its `integrity` would not match)."""
     assets = {
         entry["name"]: Asset(entry["name"], STATIC / entry["name"], entry["sha384"])
         for entry in manifest()
     }
+    for asset in assets.values():  # ~1.5 MB hashed once per process: a few milliseconds
+        if sha384(asset.path.read_bytes()) != asset.sha384:
+            raise ValueError(f"{asset.name} does not match manifest.json")
     page_js = Asset("page.js", PAGE_JS, sha384(PAGE_JS.read_bytes()))
     styles = [a for a in assets.values() if a.name.endswith(".css")]
     scripts = [a for a in assets.values() if a.name.endswith(".js")] + [page_js]
@@ -155,5 +159,14 @@ async def serve_asset(request: Request) -> Response:
 
 
 def graphiql_routes() -> list[Route]:
-    """The routes of the files the page loads (GET and HEAD)."""
+    """The routes of the files the page loads (GET and HEAD). Reads the files' manifest and the
+    page now, so that an installation without them stops start-up (RuntimeError naming the fix)
+    instead of serving a page that cannot load."""
+    try:
+        bundle()
+    except (OSError, KeyError, ValueError) as exc:
+        raise RuntimeError(
+            f"GraphiQL's files are missing or damaged in {HERE} ({exc}): reinstall "
+            "ogp-working-groups, or set graphiql = false"
+        ) from exc
     return [Route(PREFIX + "/{digest}/{name}", serve_asset, methods=["GET", "HEAD"])]
