@@ -9,6 +9,7 @@ editing this file.
 from __future__ import annotations
 
 import asyncio
+import base64
 import types as pytypes
 from collections import deque
 from collections.abc import Iterator
@@ -272,3 +273,75 @@ def test_two_plugins_declaring_one_id_type_stop_start_up(empty_db: str, make_cli
         make_client(empty_db, installed={"a_theme": a, "b_theme": b})
     message = str(excinfo.value)
     assert "'a_theme'" in message and "'b_theme'" in message and "WidgetThemeWidget" in message
+
+
+# --- every global ID is a Node, and node(id:) keeps the access rules (issue 11, point 4) ----------
+
+
+def _is_id(ref: dict[str, Any]) -> bool:
+    return ref["kind"] == "NON_NULL" and ref["ofType"]["name"] == "ID"
+
+
+async def test_every_type_with_a_global_id_implements_node(client: GraphQLClient) -> None:
+    """Relay and Apollo normalise by `id`: an object or interface type with an `id: ID!` field
+    implements `Node`, so `node(id:)` can refetch it (the walk above proves it does)."""
+    schema = Schema((await client.execute(INTROSPECT))["__schema"])
+    with_id = sorted(
+        name
+        for name, t in schema.types.items()
+        if t["kind"] in ("OBJECT", "INTERFACE")
+        and not name.startswith("__")
+        and any(f["name"] == "id" and _is_id(f["type"]) for f in t["fields"] or [])
+    )
+    not_nodes = [
+        name
+        for name in with_id
+        if name != "Node" and {"name": "Node"} not in (schema.types[name]["interfaces"] or [])
+    ]
+    assert not_nodes == []
+    assert len(with_id) > 20  # the core's, each plugin's and each theme's group type
+
+
+async def test_node_answers_each_viewer_as_its_other_fields_do(
+    demo_db: str, make_client: Any, client: GraphQLClient
+) -> None:
+    """For an object of every Node type (found by staff), an anonymous caller's `node(id:)` is
+    exactly what the same path shows them of it, and an object they may not see (a private
+    one) is null without an error, as for an ID that names nothing: its existence never leaks."""
+    schema = Schema((await client.execute(INTROSPECT))["__schema"])
+    anonymous: GraphQLClient = make_client(demo_db, debug=True, max_nodes=100_000_000)
+    hidden, shown = [], []
+    for type_name in schema.node_types():
+        selection = schema.selection(type_name)
+        path = None
+        for tries, candidate in enumerate(schema.paths(type_name)):
+            if tries == MAX_TRIES:
+                break
+            found = next(
+                _objects(await client.execute(_query(candidate, selection)), type_name), None
+            )
+            if found is not None:
+                path = candidate
+                break
+        assert path is not None and found is not None, type_name
+        query = (
+            f"query($id: ID!) {{ node(id: $id) {{ __typename ... on {type_name} "
+            f"{{ {selection} }} }} }}"
+        )
+        body = (await anonymous.post(query, {"id": found["id"]})).json()
+        seen = (await anonymous.post(_query(path, selection))).json()
+        theirs = [o for o in _objects(seen.get("data"), type_name) if o["id"] == found["id"]]
+        if theirs:
+            assert body.get("data", {}).get("node") == theirs[0], type_name
+            shown.append(type_name)
+        elif body["data"]["node"] is None:
+            id_type = base64.urlsafe_b64decode(found["id"] + "==").decode().split(":")[0]
+            missing = core.to_global_id(id_type, 2**31 - 1)
+            nothing = (await anonymous.post(query, {"id": missing})).json()
+            assert body["data"] == nothing["data"] == {"node": None}, type_name
+            assert "errors" not in body and "errors" not in nothing, type_name
+            hidden.append(type_name)
+        else:  # not on this path for them (a private parent), yet theirs to see by its ID
+            assert body["data"]["node"]["id"] == found["id"], type_name
+    assert "Registration" in hidden  # private: only staff, the person and the anchors see it
+    assert {"Country", "Meeting", "DataPortal"} <= set(shown)
