@@ -38,16 +38,20 @@ def cmd_serve(args: argparse.Namespace) -> None:
     signal.signal(signal.SIGTERM, _exit_cleanly)
     settings = _settings(args)
     if args.workers > 1 or args.reload:
-        # Each worker process builds its own app from the same configuration.
-        uvicorn.run(
-            "core.app:app_from_environment",
-            factory=True,
-            host=settings.host,
-            port=settings.port,
-            workers=args.workers,
-            reload=args.reload,
-            access_log=settings.access_log,
-        )
+        from core.observability.metrics import prepare_multiprocess
+
+        # Each worker process builds its own app from the same configuration; with several,
+        # their metrics go to one fresh directory, made before they start (inherited).
+        with prepare_multiprocess(settings.metrics and args.workers > 1):
+            uvicorn.run(
+                "core.app:app_from_environment",
+                factory=True,
+                host=settings.host,
+                port=settings.port,
+                workers=args.workers,
+                reload=args.reload,
+                access_log=settings.access_log,
+            )
         return
     from core.app import create_app
 
