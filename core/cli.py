@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 EXIT_ERROR = 1
@@ -14,12 +16,22 @@ EXIT_ERROR = 1
 def _settings(args: argparse.Namespace) -> Any:
     from core.config import load_settings
 
-    overrides = {k: v for k in ("host", "port") if (v := getattr(args, k, None)) is not None}
-    return load_settings(**overrides)
+    flags = ("host", "port", "workers")
+    overrides = {k: v for k in flags if (v := getattr(args, k, None)) is not None}
+    settings = load_settings(overrides_from="command line", **overrides)
+    global _database_url  # one command per process: the database named in error lines
+    _database_url = settings.database_url
+    return settings
+
+
+_database_url: str | None = None
 
 
 def _progress(message: str) -> None:
     print(f"ogp-wg: {message}", file=sys.stderr, flush=True)
+
+
+progress = _progress  # for core.cli_db and other command modules
 
 
 def _exit_cleanly(signum: int, _frame: Any) -> None:
@@ -27,9 +39,15 @@ def _exit_cleanly(signum: int, _frame: Any) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
+    """Check everything that can fail (settings, database, migrations, port) before saying
+    "serving": a server that announces itself and then exits misleads whoever watches it."""
+    import os
     import signal
 
     import uvicorn
+    from uvicorn.supervisors import ChangeReload, Multiprocess
+
+    from core.serve_checks import bind, check_database
 
     # uvicorn shuts down gracefully on SIGTERM (in-flight requests finish, the socket closes),
     # then restores the handler it found and raises the signal again: with the default one the
@@ -37,55 +55,37 @@ def cmd_serve(args: argparse.Namespace) -> None:
     # ours turns that into exit status 0, which is what a process manager expects.
     signal.signal(signal.SIGTERM, _exit_cleanly)
     settings = _settings(args)
-    if args.workers > 1 or args.reload:
-        from core.observability.metrics import prepare_multiprocess
-
-        # Each worker process builds its own app from the same configuration; with several,
-        # their metrics go to one fresh directory, made before they start (inherited).
-        with prepare_multiprocess(settings.metrics and args.workers > 1):
-            uvicorn.run(
-                "core.app:app_from_environment",
-                factory=True,
-                host=settings.host,
-                port=settings.port,
-                workers=args.workers,
-                reload=args.reload,
-                access_log=settings.access_log,
-            )
-        return
+    check_database(settings)
     from core.app import create_app
 
-    app = create_app(settings)
+    app: Any = create_app(settings)  # what can fail (plugins, schema), before "serving"
+    several = settings.workers > 1 or args.reload
+    if several:
+        # Each worker process builds its own app from the configuration and the environment:
+        # the worker count goes with it, so each sizes its pool as this process checked.
+        os.environ["OGP_WG_WORKERS"] = str(settings.workers)
+        app = "core.app:app_from_environment"
+    sock = bind(settings.host, settings.port)
+    if not settings.is_sqlite:
+        _progress(f"PostgreSQL connections: up to {settings.describe_connections()}")
     _progress(f"serving GraphQL on http://{settings.host}:{settings.port}/graphql")
-    uvicorn.run(
-        app, host=settings.host, port=settings.port, log_level="info",
-        access_log=settings.access_log,
+    config = uvicorn.Config(
+        app, factory=several, host=settings.host, port=settings.port, workers=settings.workers,
+        reload=args.reload, log_level="info", access_log=settings.access_log,
     )  # fmt: skip
+    server = uvicorn.Server(config)
+    from core.observability.metrics import prepare_multiprocess
 
-
-def cmd_db_upgrade(args: argparse.Namespace) -> None:
-    from core.db import Database
-    from core.migrate import upgrade
-    from core.plugins import make_plugin_manager
-
-    settings = _settings(args)
-    plugins = make_plugin_manager(settings)
-
-    async def run() -> None:
-        db = Database(settings.database_url)
-        try:
-            _progress(
-                f"migrating {_safe_url(settings.database_url)} (core + "
-                f"{len(plugins.installed)} installed plugins)"
-            )
-            removed = await upgrade(db, plugins)
-        finally:
-            await db.dispose()
-        for plugin in removed:  # what uninstalled plugins left: a warning, not a failure
-            _progress(f"warning: {plugin.message()}")
-
-    asyncio.run(run())
-    _progress("database is up to date")
+    # Several workers write their metrics to one fresh directory, made before they start.
+    with sock, prepare_multiprocess(settings.metrics and settings.workers > 1):
+        if args.reload:
+            ChangeReload(config, target=server.run, sockets=[sock]).run()
+        elif several:
+            Multiprocess(config, sockets=[sock]).run()
+        else:
+            server.run(sockets=[sock])
+    if not several and not server.started:
+        raise RuntimeError("the server did not start: see the log lines above")
 
 
 def cmd_db_drop_plugin(args: argparse.Namespace) -> None:
@@ -169,11 +169,13 @@ def cmd_db_restore(args: argparse.Namespace) -> None:
             answer = ""
         if answer.strip() != "restore":
             raise BackupError("not confirmed; nothing was restored")
-    done = restore(settings.database_url, args.path)
+    with _status(f"restoring {where} from {args.path}"):
+        done = restore(settings.database_url, args.path)
     _progress(f"restored {where} from {done.path}; run `ogp-wg db upgrade` if the code is newer")
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
+    from core.cli_db import require_migrated
     from core.db import Database
     from core.demo import load_demo
     from core.plugins import make_plugin_manager
@@ -184,13 +186,34 @@ def cmd_demo(args: argparse.Namespace) -> None:
     async def run() -> dict[str, str]:
         db = Database(settings.database_url)
         try:
-            return await load_demo(db, plugins, progress=_progress, if_empty=args.if_empty)
+            await require_migrated(db, plugins)
+            with _status("loading demo data") as step:
+                return await load_demo(db, plugins, progress=step, if_empty=args.if_empty)
         finally:
             await db.dispose()
 
     from core.auth.cli import print_demo_tokens
 
     print_demo_tokens(asyncio.run(run()))
+
+
+@contextmanager
+def _status(title: str) -> Iterator[Callable[[str], None]]:
+    """A rich spinner on stderr while a long step runs; each step's message logged as a line
+    (on a terminal with the time taken so far; piped, plain lines)."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    started = time.monotonic()
+    with console.status(f"{title}..."):
+
+        def step(message: str) -> None:
+            if console.is_terminal:
+                console.log(f"{message} [dim]({time.monotonic() - started:.1f} s)[/]")
+            else:
+                _progress(message)
+
+        yield step
 
 
 def cmd_plugins_list(args: argparse.Namespace) -> None:
@@ -245,11 +268,32 @@ def cmd_schema(args: argparse.Namespace) -> None:
     sys.stdout.write(built.schema.as_str() + "\n")
 
 
+def cmd_db(args: argparse.Namespace) -> None:
+    """`db upgrade|current|history|downgrade` (core.cli_db): settings and plugins first."""
+    from core.plugins import make_plugin_manager
+
+    settings = _settings(args)
+    args.db_func(args, settings, make_plugin_manager(settings))
+
+
+def cmd_config(args: argparse.Namespace) -> None:
+    args.config_func(args, _settings(args))
+
+
 def _safe_url(url: str) -> str:
     """The database URL without its password, for progress lines."""
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ogp-working-groups")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -258,20 +302,26 @@ def build_parser() -> argparse.ArgumentParser:
         description="GraphQL backend for OGP thematic working groups. Configuration: ogp-wg.toml "
         "in the working directory (or $OGP_WG_CONFIG), overridden by OGP_WG_* variables.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="serve the GraphQL API")
     serve.add_argument("--host", help="bind address (default from config: 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port (default from config: 8000)")
-    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.add_argument("--port", type=int, help="port, 1-65535 (default from config: 8000)")
+    serve.add_argument("--workers", type=int, help="worker processes (default from config: 1)")
     serve.add_argument("--reload", action="store_true", help="restart on code changes (dev)")
     serve.set_defaults(func=cmd_serve)
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    from core import cli_db
+
     db_sub.add_parser(
         "upgrade", help="apply the migrations of the core and every installed plugin"
-    ).set_defaults(func=cmd_db_upgrade)
+    ).set_defaults(func=cmd_db, db_func=cli_db.cmd_db_upgrade)
+    cli_db.add_commands(db_sub)
+    for name in ("current", "history", "downgrade"):
+        db_sub.choices[name].set_defaults(func=cmd_db)
     drop = db_sub.add_parser(
         "drop-plugin",
         help="delete the tables and version row of an UNINSTALLED plugin (asks first)",
@@ -346,6 +396,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     schema.set_defaults(func=cmd_schema)
 
+    from core.cli_config import add_commands as add_config_commands
+
+    add_config_commands(sub)
+    sub.choices["config"].set_defaults(func=cmd_config)
     from core.auth.cli import add_commands as add_auth_commands
 
     add_auth_commands(sub)  # token create|list|revoke, staff grant|revoke|list
@@ -360,17 +414,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # one line, no traceback: the message says what to change
-        from core.backup import BackupError
-        from core.config import ConfigError
-        from core.migrate import MigrationError
-        from core.plugin_removal import DropRefused
-        from core.plugins import PluginError
+        from core.cli_errors import describe
 
-        known = (ConfigError, PluginError, MigrationError, DropRefused, BackupError)
-        if isinstance(exc, known):
-            print(f"ogp-wg: error: {exc}", file=sys.stderr)
-        else:
-            print(f"ogp-wg: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        where = _safe_url(_database_url) if _database_url else None
+        print(f"ogp-wg: error: {describe(exc, where)}", file=sys.stderr)
         return EXIT_ERROR
     return 0
 

@@ -1,0 +1,96 @@
+"""`ogp-wg config show`: the effective settings, secrets masked, and where each came from.
+
+One line per setting, in TOML (so a line can be pasted into `ogp-wg.toml`), then a comment naming
+its source: `default`, the file's path, the environment variable, or `command line`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from core.config import DEFAULT, Settings, setting_origins
+
+MASK = "***"
+SECRET_NAME = re.compile(r"secret|password|passw|credential|private|api_key|token$|headers", re.I)
+"""Names whose text values are secrets whatever they hold (an OIDC client secret, an exporter's
+authorization headers); numbers and booleans (`rate_limit_per_token`) are never secret."""
+
+
+def mask_url(value: str) -> str:
+    """`postgresql://app:s3cret@db/ogp` -> `postgresql://app:***@db/ogp`; others unchanged."""
+    if "://" not in value or "@" not in value:
+        return value
+    try:
+        parts = urlsplit(value)
+        password = parts.password
+    except ValueError:
+        return value
+    if not password:
+        return value
+    userinfo, _, host = parts.netloc.rpartition("@")
+    user = userinfo.split(":", 1)[0]
+    return urlunsplit(parts._replace(netloc=f"{user}:{MASK}@{host}"))
+
+
+def masked(name: str, value: Any) -> Any:
+    """`value` with what is secret in it replaced by `***` (tables and lists walked)."""
+    if isinstance(value, Mapping):
+        return {k: masked(str(k), v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [masked(name, v) for v in value]
+    if isinstance(value, bool | int | float) or value is None:
+        return value
+    if SECRET_NAME.search(name) and str(value):
+        return MASK
+    return mask_url(str(value)) if isinstance(value, str) else str(value)
+
+
+def _toml(value: Any) -> str:
+    if value is None:
+        return '""  # unset'
+    return json.dumps(value, default=str)
+
+
+def lines(settings: Settings) -> list[str]:
+    """The `config show` output: `key = value  # source`, then `[plugins]` and its tables."""
+    origins = setting_origins(settings)
+    data = settings.model_dump(mode="json", exclude={"plugins"})
+    width = max(len(key) for key in data)
+    out = []
+    for key, value in data.items():
+        shown = f"{key:<{width}} = {_toml(masked(key, value))}"
+        out.append(f"{shown}  # {origins.get(key, DEFAULT)}")
+    plugins = settings.plugins
+    out.append("")
+    out.append("[plugins]")
+    for key in ("enabled", "disabled"):
+        value = getattr(plugins, key)
+        text = "every installed plugin" if value is None else json.dumps(value)
+        source = origins.get(f"plugins.{key}", DEFAULT)
+        out.append(f"{key} = {text}  # {source}" if value is not None else f"# {key}: {text}")
+    for key, table in sorted(plugins.settings.items()):
+        out.append("")
+        out.append(f"[plugins.{key}]  # {origins.get(f'plugins.{key}', DEFAULT)}")
+        out += [f"{name} = {_toml(masked(name, v))}" for name, v in table.items()]
+    return out
+
+
+def cmd_config_show(args: argparse.Namespace, settings: Settings) -> None:
+    print("\n".join(lines(settings)), flush=True)
+
+
+def add_commands(sub: Any) -> None:
+    """Register `config show` on the main parser's sub-parsers."""
+    config = sub.add_parser("config", help="the configuration")
+    config_sub = config.add_subparsers(dest="config_command", required=True, metavar="ACTION")
+    config_sub.add_parser(
+        "show",
+        help="effective settings (secrets masked) and where each came from",
+        description="Every setting as a TOML line, then its source: default, the file, an "
+        "OGP_WG_ variable or the command line. Passwords in URLs and secret settings show ***.",
+    ).set_defaults(config_func=cmd_config_show)
