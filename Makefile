@@ -4,14 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test chromium fuzz install lint format schema lock clean bench bench-data bench-check bench-explain gate
+.PHONY: run test chromium frontend-tools fuzz install lint format schema lock clean bench bench-data bench-check bench-explain gate
 
 run: install  ## migrate, load demo data into an empty database, serve on http://127.0.0.1:8000/graphql
 	$(BIN)/ogp-wg db upgrade
 	$(BIN)/ogp-wg demo --if-empty
 	$(BIN)/ogp-wg serve
 
-test: install chromium  ## the whole suite (SQLite; PostgreSQL too when OGP_WG_TEST_DATABASE_URL is set)
+test: install chromium frontend-tools  ## the whole suite (SQLite; PostgreSQL too when OGP_WG_TEST_DATABASE_URL is set)
 	$(BIN)/pytest
 
 # The GraphiQL browser test (tests/test_graphiql.py) drives Debian's Chromium through Playwright
@@ -20,20 +20,43 @@ chromium:
 	@test -x /usr/bin/chromium || { echo "installing Debian's chromium for the browser test"; \
 	  apt-get update -qq && apt-get install -y --no-install-recommends chromium; }
 
+# graphql-codegen and relay-compiler for tests/test_frontend_tools.py, pinned by the lock file in
+# tests/frontend; installed when npm is present (without node and npm that test is skipped).
+frontend-tools:
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory tests/frontend/node_modules/.package-lock.json; \
+	  else echo "npm not found: tests/test_frontend_tools.py will be skipped"; fi
+
+tests/frontend/node_modules/.package-lock.json: tests/frontend/package-lock.json
+	@echo "installing graphql-codegen and relay-compiler (tests/frontend, npm ci)"
+	cd tests/frontend && npm ci --no-audit --no-fund --loglevel=error
+
 FUZZ_EXAMPLES ?= 400
 fuzz: install  ## generated queries + mutations per role, random seed, FUZZ_EXAMPLES per role and mode
 	OGP_WG_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/test_generated_roles.py -p no:cacheprovider
+
+# The deployment guide's check (tests/test_deploy_guide.py) runs docs/deploy.md's nginx file in an
+# nginx of its own: Debian's nginx-light, installed here once when missing (needs root; RUNLEVEL=1
+# keeps the package from starting a system-wide nginx).
+.PHONY: nginx
+test: nginx
+nginx:
+	@test -x /usr/sbin/nginx || { echo "installing Debian's nginx-light for the deployment guide's check"; \
+	  apt-get update -qq && RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light; }
 
 install: $(STAMP)
 
 # The example partner plugin is installed too (editable), as a partner's package would be: the
 # suite must pass whatever plugins sit next to the built-in ones, and CI proves it with this one.
 $(STAMP): requirements.lock pyproject.toml examples/gender_inclusion/pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e examples/gender_inclusion
+	@test -x $(BIN)/python || { echo "install: creating the virtual environment $(VENV)"; $(PYTHON) -m venv $(VENV); }
+	@echo "install: installing locked dependencies from requirements.lock (about a minute the first time)..."
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@echo "install: installing ogp-working-groups itself (editable)"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@echo "install: installing the example partner plugin examples/gender_inclusion (editable)"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e examples/gender_inclusion
 	@touch $(STAMP)
+	@echo "install: done ($$($(BIN)/ogp-wg --version))"
 
 lint: install  ## ruff check, ruff format --check, mypy on core/ (CI runs it before the tests)
 	$(BIN)/ruff check .

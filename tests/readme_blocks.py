@@ -14,8 +14,9 @@ Conventions (HTML comments: invisible on GitHub, one per line, right before a fe
 - A ```toml block is an `ogp-wg.toml` unless `<!-- file: NAME -->` names another file (e.g.
   `pyproject.toml`); other fences are not run.
 
-Run as `python -m tests.readme_blocks DIR` to write each graphql document to DIR (for the
-front-end tools in tests/frontend/, which check them against schema.graphql).
+Run as `python -m tests.readme_blocks DIR` to write each graphql document to DIR as a .ts module
+(for the front-end tools in tests/frontend/: graphql-codegen and
+relay-compiler check them against schema.graphql).
 """
 
 from __future__ import annotations
@@ -143,14 +144,19 @@ def toml_blocks(path: Path = README) -> list[Block]:
 
 
 def write_documents(directory: Path, path: Path = README) -> list[Path]:
-    """Write each graphql block of `path` to `directory/<OperationName>.graphql`; return them."""
+    """Write each graphql document of `path` to `directory/<OperationName>.ts`, in a
+    graphql`...` tag: relay-compiler reads documents only from source files (and wants each
+    operation named after its module, `<Module>Query` / `<Module>Mutation`); graphql-codegen
+    reads the same tags. Earlier .ts files there are removed."""
     directory.mkdir(parents=True, exist_ok=True)
-    for old in directory.glob("*.graphql"):
+    for old in directory.glob("*.ts"):
         old.unlink()
     written = []
     for example in examples(path):
-        target = directory / f"{example.name}.graphql"
-        target.write_text(f"# README.md line {example.block.line}\n{example.block.text}")
+        target = directory / f"{example.name}.ts"
+        document = example.block.text.replace("\\", "\\\\").replace("`", "\\`")
+        origin = f"README.md line {example.block.line}"
+        target.write_text(f"// {origin}\nexport const document = graphql`\n{document}`;\n")
         written.append(target)
     return written
 
