@@ -76,6 +76,7 @@ async def test_page_names_no_other_host(client: GraphQLClient) -> None:
     )
     assert policy["default-src"] == "'none'" and policy["script-src"] == "'self'"
     assert policy["connect-src"] == "'self'"
+    assert page.headers["cache-control"] == "no-cache"  # the files' URLs change on upgrade
 
 
 async def test_files_are_the_pinned_ones(client: GraphQLClient) -> None:

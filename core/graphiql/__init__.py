@@ -134,10 +134,12 @@ def bundle() -> Bundle:
 
 
 def graphiql_page() -> Response:
-    """The GraphiQL page (200 text/html) with its Content-Security-Policy."""
+    """The GraphiQL page (200 text/html) with its Content-Security-Policy; revalidated on each
+    visit, so that after an upgrade it names the new files."""
     return HTMLResponse(
         bundle().html,
         headers={
+            "cache-control": "no-cache",
             "content-security-policy": CONTENT_SECURITY_POLICY,
             "x-content-type-options": "nosniff",
             "referrer-policy": "no-referrer",
