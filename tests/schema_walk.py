@@ -21,7 +21,7 @@ INTROSPECTION = f"""{{ __schema {{ queryType {{ name }} types {{
   kind name interfaces {{ name }} possibleTypes {{ name }} enumValues {{ name }}
   fields {{ name args {{ name defaultValue type {{ {TYPE_REF} }} }} type {{ {TYPE_REF} }} }}
   inputFields {{ name type {{ {TYPE_REF} }} }} }} }} }}"""
-PAGING_ARGUMENTS = {"first", "after"}
+PAGING_ARGUMENTS = {"first", "after", "last", "before"}
 COMPOSITE = {"OBJECT", "INTERFACE", "UNION"}
 
 
@@ -106,8 +106,13 @@ class Schema:
                 target = named(field["type"])
                 if field["name"] in inherited or not self.is_connection(target):
                     continue
-                args = {a["name"] for a in field["args"]}
-                assert args >= PAGING_ARGUMENTS, f"{type_name}.{field['name']} lacks first/after"
+                args = {a["name"]: a for a in field["args"]}
+                label = f"{type_name}.{field['name']}"
+                assert set(args) >= PAGING_ARGUMENTS, f"{label} lacks first/after/last/before"
+                for name in ("first", "last"):  # Relay refuses a non-null count with a default
+                    arg = args[name]
+                    assert arg["type"]["kind"] != "NON_NULL", f"{label}({name}:) is non-null"
+                    assert arg["defaultValue"] in (None, "null"), f"{label}({name}:) has a default"
                 root = type_name == self.query
                 conn = Connection(
                     type_name, field["name"], self.node_of(target), root, tuple(field["args"])
@@ -243,14 +248,19 @@ class Target:
         where = "" if self.parent is None else f" under {self.parent}"
         return f"{self.conn.label}({self.args}){where}"
 
-    def select(self, alias: str, first: str, after: str, count: str = "true") -> str:
+    def select(
+        self, alias: str, first: str, after: str, count: str = "true", *, backwards: bool = False
+    ) -> str:
         """A root selection answering one page of this connection, under response key `alias`
         (the connection field itself is aliased `alias` too, so two targets never share a key).
         `first`, `after` and `count` are GraphQL values or variables; `count` replaces `$COUNT`
-        in the page's selection (e.g. `totalCount @include(if: $COUNT)`)."""
+        in the page's selection (e.g. `totalCount @include(if: $COUNT)`). `backwards`: the
+        page size and cursor are passed as `last` and `before`."""
         extra = f", {self.args}" if self.args else ""
         page = self.page.replace("$COUNT", count)
-        field = f"{alias}: {self.conn.field}(first: {first}, after: {after}{extra}) {{ {page} }}"
+        size, cursor = ("last", "before") if backwards else ("first", "after")
+        arguments = f"{size}: {first}, {cursor}: {after}{extra}"
+        field = f"{alias}: {self.conn.field}({arguments}) {{ {page} }}"
         if self.parent is None:
             return field
         if self.parent.id is not None:
