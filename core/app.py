@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -35,6 +33,12 @@ from core.http_cache import HTTPCache
 from core.idempotency import Idempotency
 from core.limits import Limits, hide_suggestions
 from core.migrate import migration_status
+from core.observability.logs import (
+    OperationName,
+    RequestContext,
+    configure_logging,
+    current_request_id,
+)
 from core.observability.metrics import Metrics, MetricsMiddleware, OperationNames, note_errors
 from core.persisted_queries import PersistedQueries
 from core.plugins import PluginSet, make_plugin_manager
@@ -44,13 +48,6 @@ from core.schema.build import build_schema
 from core.timeouts import OperationBudget
 
 log = logging.getLogger("ogp_wg")
-REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
-
-
-def incident_id(request: Any) -> str:
-    """The client's `X-Request-ID` when it is a plain token, else a new random id."""
-    given = request.headers.get("x-request-id", "") if request is not None else ""
-    return given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
 
 
 class GraphQLApp(GraphQLView):
@@ -102,15 +99,9 @@ class GraphQLApp(GraphQLView):
                 if self.production:
                     formatted["message"] = hide_suggestions(formatted["message"])
                 if formatted["extensions"]["code"] == "INTERNAL_SERVER_ERROR":
-                    # The id in the answer finds the log line (and the traceback) it belongs to.
-                    incident = formatted["extensions"]["incidentId"] = incident_id(request)
-                    log.error(
-                        "internal error %s at %s: %s",
-                        incident,
-                        ".".join(map(str, error.path or ())),
-                        error.message,
-                        exc_info=error.original_error,
-                    )
+                    # The request ID finds the log line (and traceback) the schema's
+                    # process_errors wrote for it (core.observability.logs), once.
+                    formatted["extensions"]["correlationId"] = current_request_id()
                 errors.append(formatted)
             data["errors"] = errors
             note_errors(errors)  # counted by code in /metrics (core.observability.metrics)
@@ -181,6 +172,8 @@ def create_app(
     )
     if settings.rate_limits:  # an operation's own cost, once its type is known
         built.schema.extensions = (*built.schema.extensions, MutationCost)
+    if settings.access_log:  # the access line names the operations
+        built.schema.extensions = (*built.schema.extensions, OperationName)
     # --- issue 11: metrics and tracing (core.observability) ---
     metrics = Metrics.create(settings, db, plugins) if settings.metrics else None
     if metrics is not None:  # each operation's name and type, for its request's metrics
@@ -247,8 +240,12 @@ def create_app(
         if tracing is not None:
             tracing.shutdown()
 
-    # Outermost: a request whose client is gone is cancelled (its transaction rolls back).
-    middleware = [Middleware(CancelOnDisconnect)]
+    # Outermost of all: the request ID, on every answer and every log line (access line too).
+    # Then: a request whose client is gone is cancelled (its transaction rolls back).
+    middleware = [
+        Middleware(RequestContext, access_log=settings.access_log, debug=settings.debug),
+        Middleware(CancelOnDisconnect),
+    ]
     if tracing is not None:  # the HTTP request's span, around everything below
         middleware.append(tracing.middleware())
     if metrics is not None:  # /graphql requests counted and timed, 429s and 401s included
@@ -302,4 +299,6 @@ def app_from_environment() -> Starlette:
     """Factory for `ogp-wg serve --workers N` / `--reload`: each process reads the same config."""
     from core.config import load_settings
 
-    return create_app(load_settings())
+    settings = load_settings()
+    configure_logging(settings)  # a worker process: configured before it logs anything
+    return create_app(settings)

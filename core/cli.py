@@ -41,6 +41,7 @@ def _exit_cleanly(signum: int, _frame: Any) -> None:
 def cmd_serve(args: argparse.Namespace) -> None:
     """Check everything that can fail (settings, database, migrations, port) before saying
     "serving": a server that announces itself and then exits misleads whoever watches it."""
+    import logging
     import os
     import signal
 
@@ -55,7 +56,12 @@ def cmd_serve(args: argparse.Namespace) -> None:
     # ours turns that into exit status 0, which is what a process manager expects.
     signal.signal(signal.SIGTERM, _exit_cleanly)
     settings = _settings(args)
-    check_database(settings)
+    check_database(settings)  # before logging is set up: a failure is its one line, nothing else
+    from core.observability.logs import configure_logging, uvicorn_log_options
+
+    # From here on every line on stderr is a log line (JSON or text: `log_format`), uvicorn's too.
+    configure_logging(settings)
+    log = logging.getLogger("ogp_wg.serve")
     from core.app import create_app
 
     app: Any = create_app(settings)  # what can fail (plugins, schema), before "serving"
@@ -67,11 +73,11 @@ def cmd_serve(args: argparse.Namespace) -> None:
         app = "core.app:app_from_environment"
     sock = bind(settings.host, settings.port)
     if not settings.is_sqlite:
-        _progress(f"PostgreSQL connections: up to {settings.describe_connections()}")
-    _progress(f"serving GraphQL on http://{settings.host}:{settings.port}/graphql")
+        log.info("PostgreSQL connections: up to %s", settings.describe_connections())
+    log.info("serving GraphQL on http://%s:%s/graphql", settings.host, settings.port)
     config = uvicorn.Config(
         app, factory=several, host=settings.host, port=settings.port, workers=settings.workers,
-        reload=args.reload, log_level="info", access_log=settings.access_log,
+        reload=args.reload, **uvicorn_log_options(settings),
     )  # fmt: skip
     server = uvicorn.Server(config)
     from core.observability.metrics import prepare_multiprocess

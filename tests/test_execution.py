@@ -146,7 +146,7 @@ async def test_field_errors_stay_at_their_field(
     assert paths == {("faults", "bigInt"), ("faults", "nanRequired")}
     for error in body["errors"]:
         assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"  # not the client's fault
-        assert error["extensions"]["incidentId"] == "test-request"
+        assert error["extensions"]["correlationId"] == "test-request"
         assert error["message"] == "Internal server error"
 
     body = await _run(client, "{ faults { infiniteOptional badEnum ints optionalInts kind } }")

@@ -363,9 +363,11 @@ async def test_production_mode(
     assert response.json()["data"]["countries"][0]["faultLookup"] is None
     [error] = response.json()["errors"]
     assert error["message"] == "Internal server error"
-    assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "incidentId": "incident-42"}
+    assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "correlationId": "incident-42"}
     assert error["path"] == ["countries", 0, "faultLookup"]
-    assert "incident-42" in caplog.text
+    assert [r.correlation_id for r in caplog.records if r.levelno == logging.ERROR] == [
+        "incident-42"
+    ]
 
 
 def test_production_refuses_debug() -> None:

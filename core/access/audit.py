@@ -8,8 +8,6 @@ except this module, and no mutation edits or deletes its rows.
 from __future__ import annotations
 
 import logging
-import re
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
@@ -21,6 +19,7 @@ from strawberry.types import Info
 from core.access.declare import Declaration, FieldRule
 from core.access.rules import STAFF
 from core.loading import prefetched, relation
+from core.observability.logs import current_request_id
 from core.schema import loaders, types
 from core.schema.ids import to_global_id
 from core.schema.pagination import Connection, count_of, paginate
@@ -29,19 +28,16 @@ log = logging.getLogger("ogp_wg.audit")
 
 DECLARATIONS: list[Declaration] = [FieldRule("Query", "auditLog", STAFF, refuse=True)]
 """Staff only; no mutation writes this table (the audit log is appended to by the guards)."""
-REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 OUTCOMES = ("OK", "USER_ERROR", "UNAUTHENTICATED", "FORBIDDEN", "ERROR")
 
 
 def request_id(ctx: Any) -> str:
-    """The request's `X-Request-ID` when it is a plain token, else a new random id (kept on the
-    context, so every call of one request shares it)."""
+    """The request's ID, as its log lines and `X-Request-ID` response header carry it
+    (core.observability.logs: the client's when it is a plain token, else a new one); kept on
+    the context, so every call of one request shares it."""
     known: str | None = ctx.__dict__.get("_ogp_request_id")
     if known is None:
-        request = getattr(ctx, "request", None)
-        given = request.headers.get("x-request-id", "") if request is not None else ""
-        known = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
-        ctx.__dict__["_ogp_request_id"] = known
+        known = ctx.__dict__["_ogp_request_id"] = current_request_id()
     return known
 
 

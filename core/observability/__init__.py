@@ -1,0 +1,1 @@
+"""What an operator watches: logs (`logs`), metrics and traces."""
