@@ -7,29 +7,39 @@ configures a server that starts, and every operation is written so a normalised 
 from __future__ import annotations
 
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from graphql import (
+    DocumentNode,
     FieldNode,
     GraphQLSchema,
     InlineFragmentNode,
+    NameNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    StringValueNode,
     TypeInfo,
     TypeInfoVisitor,
     Visitor,
     build_schema,
     get_named_type,
     parse,
+    print_ast,
+    print_schema,
     validate,
     visit,
 )
 from graphql.type import GraphQLInterfaceType, GraphQLNamedType, GraphQLObjectType
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis_graphql import from_schema
 
 from core.config import load_settings
 from core.plugins import make_plugin_manager
+from core.schema.build import build_schema as build_app_schema
 from core.testing import ClientFactory
 from tests.readme_blocks import Block, Example, examples, toml_blocks
 
@@ -117,8 +127,19 @@ def test_other_toml_example_parses(block: Block) -> None:
 
 
 @pytest.fixture(scope="module")
-def schema() -> GraphQLSchema:
-    return build_schema(SCHEMA_FILE.read_text())
+def running_schema() -> GraphQLSchema:
+    """The schema the code builds now, default configuration (every installed plugin)."""
+    settings = load_settings(environ={}, config={})
+    return build_schema(build_app_schema(make_plugin_manager(settings)).schema.as_str())
+
+
+@pytest.fixture(scope="module", params=["schema.graphql", "running"])
+def schema(request: pytest.FixtureRequest, running_schema: GraphQLSchema) -> GraphQLSchema:
+    """The committed SDL front ends generate code from, and the running schema (schema.graphql
+    lags behind it until `make schema`)."""
+    if request.param == "schema.graphql":
+        return build_schema(SCHEMA_FILE.read_text())
+    return running_schema
 
 
 def _has_id(type_: GraphQLNamedType | None) -> bool:
@@ -172,7 +193,7 @@ def cache_problems(document: str, schema: GraphQLSchema) -> list[str]:
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda example: example.name)
 def test_graphql_example_suits_a_normalised_cache(example: Example, schema: GraphQLSchema) -> None:
-    """Against schema.graphql: valid, every operation named, `id` on every object that has one
+    """Against the schema: valid, every operation named, `id` on every object that has one
     (so Apollo, urql's graphcache and Relay update what a mutation returns)."""
     problems = cache_problems(example.block.text, schema)
     assert not problems, f"README.md line {example.block.line} ({example.name}): {problems}"
@@ -196,3 +217,76 @@ def test_cache_check_finds_what_breaks_a_cache(schema: GraphQLSchema) -> None:
     ]
     good = """query Q { workingGroups { nodes { id ... on FiscalOpennessGroup { name } } } }"""
     assert cache_problems(good, schema) == []
+
+
+def _with_ids(document: DocumentNode, schema: GraphQLSchema) -> DocumentNode:
+    """`document` with its operations named and `id` added to every selection set (of a field
+    or an inline fragment) on a type that has one."""
+    type_info = TypeInfo(schema)
+
+    class AddIds(Visitor):
+        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> Any:
+            return replace(node, name=NameNode(value="Generated")) if node.name is None else None
+
+        def enter_selection_set(self, node: SelectionSetNode, *_: Any) -> Any:
+            type_ = get_named_type(type_info.get_parent_type())
+            if _has_id(type_) and not _selects_id(node):
+                id_field = FieldNode(name=NameNode(value="id"))
+                return replace(node, selections=(id_field, *node.selections))
+            return None
+
+    added: DocumentNode = visit(document, TypeInfoVisitor(type_info, AddIds()))
+    return added
+
+
+def _id_fields(document: DocumentNode) -> list[tuple[str, SelectionSetNode]]:
+    """Each field's selection set that selects `id`, with the field's name."""
+    found: list[tuple[str, SelectionSetNode]] = []
+
+    class Collect(Visitor):
+        def enter_field(self, node: FieldNode, *_: Any) -> None:
+            if node.selection_set is not None and _selects_id(node.selection_set):
+                found.append((node.name.value, node.selection_set))
+
+    visit(document, Collect())
+    return found
+
+
+def _without_id(document: DocumentNode, target: SelectionSetNode) -> DocumentNode:
+    class Drop(Visitor):
+        def enter_selection_set(self, node: SelectionSetNode, *_: Any) -> Any:
+            if node is not target:
+                return None
+            kept = [
+                s
+                for s in node.selections
+                if not (isinstance(s, FieldNode) and s.name.value == "id")
+            ]
+            return replace(node, selections=tuple(kept))
+
+    dropped: DocumentNode = visit(document, Drop())
+    return dropped
+
+
+def test_cache_check_over_generated_queries(running_schema: GraphQLSchema) -> None:
+    """Over queries generated from the whole schema: with `id` on every object that has one the
+    check finds nothing, and without the `id` of any one field's object it finds exactly that."""
+    schema = running_schema
+    sdl = print_schema(schema)
+    scalars = {"Date": st.just(StringValueNode(value="2026-01-01"))}
+    scalars["DateTime"] = st.just(StringValueNode(value="2026-01-01T00:00:00Z"))
+    documents = from_schema(sdl, custom_scalars=scalars, print_ast=lambda document: document)
+
+    @settings(max_examples=40, derandomize=True, deadline=None, database=None)
+    @given(document=documents, data=st.data())
+    def check(document: DocumentNode, data: st.DataObject) -> None:
+        complete = _with_ids(document, schema)
+        assert cache_problems(print_ast(complete), schema) == []
+        candidates = [(name, node) for name, node in _id_fields(complete)]
+        if not candidates:
+            return
+        name, target = data.draw(st.sampled_from(candidates))
+        problems = cache_problems(print_ast(_without_id(complete, target)), schema)
+        assert len(problems) == 1 and f": {name} (" in problems[0], problems
+
+    check()
