@@ -80,6 +80,8 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "row_by_id": ("core.validation", "row_by_id"),
     "insert_row": ("core.writes", "insert_row"),
     "update_row": ("core.writes", "update_row"),
+    # where a record's values come from: source URL, retrieval date, illustrative (core.provenance)
+    "provenance": ("core.provenance", None),
     # access rules (core.access; hook ogp_wg_access_rules)
     "Rule": ("core.access.rules", "Rule"),
     "PUBLIC": ("core.access.rules", "PUBLIC"),
@@ -117,6 +119,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from core import demo_groups as demo_groups
     from core import enums as enums
     from core import models as models
+    from core import provenance as provenance
     from core.access.declare import FieldRule as FieldRule
     from core.access.declare import MutationRule as MutationRule
     from core.access.declare import RowRule as RowRule

@@ -47,7 +47,10 @@ class Assessment:
     methodology_version: str = strawberry.field(
         description="Scores from different methodology versions are not comparable."
     )
-    source_url: str = strawberry.field(description="Where the published figure can be checked.")
+    source_url: str | None = strawberry.field(
+        description="Where the published figure can be checked; null for an illustrative "
+        "figure that cites no page."
+    )
 
 
 @strawberry.type(description="A thematic area served by an enabled plugin.")

@@ -14,8 +14,7 @@ import strawberry
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core import Base, enum_column
-from plugins.access_to_info.sourcing import Sourced, sourced_check
+from core import Base, enum_column, provenance
 
 FIRST_RTI_LAW_YEAR = 1766  # Sweden's Freedom of the Press Act, the first right-to-information law
 FIRST_RATING_EDITION = 2011  # the first year of the RTI Rating's historical data
@@ -67,12 +66,12 @@ class RtiRatingSeries(enum.StrEnum):
     HISTORICAL = "HISTORICAL"
 
 
-class RtiLaw(Sourced, Base):
+class RtiLaw(provenance.Sourced, Base):
     """A country's national right-to-information law (its legal framework: one per country)."""
 
     __tablename__ = "access_to_info_rti_laws"
     __table_args__ = (
-        sourced_check(),
+        provenance.sourced_check(),
         CheckConstraint(f"year_adopted >= {FIRST_RTI_LAW_YEAR}", name="year_adopted_range"),
         CheckConstraint(
             "last_amended IS NULL OR last_amended >= year_adopted", name="amended_after_adopted"
@@ -101,7 +100,7 @@ def _category_checks() -> list[CheckConstraint]:
     return checks
 
 
-class RtiRating(Sourced, Base):
+class RtiRating(provenance.Sourced, Base):
     """One published RTI Rating of a law: the points in each category and their total, from the
     country page (dated by its "last updated" month) or the yearly historical data (a year)."""
 
@@ -114,7 +113,7 @@ class RtiRating(Sourced, Base):
             "OR (series = 'HISTORICAL' AND last_updated IS NULL)",
             name="dated_by_series",
         ),
-        sourced_check(),
+        provenance.sourced_check(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -159,12 +158,12 @@ def _sum(columns: tuple[str, ...]) -> str:
     return " + ".join(f"COALESCE({column}, 0)" for column in columns)
 
 
-class RtiRequestStatistics(Sourced, Base):
+class RtiRequestStatistics(provenance.Sourced, Base):
     """How a country's right-to-information law was used in one year."""
 
     __tablename__ = "access_to_info_request_statistics"
     __table_args__ = (
-        sourced_check(),
+        provenance.sourced_check(),
         UniqueConstraint("country_id", "year"),
         CheckConstraint(f"year >= {FIRST_RTI_LAW_YEAR}", name="year_range"),
         *(CheckConstraint(f"{c} >= 0", name=f"{c}_not_negative") for c in COUNTS),

@@ -10,7 +10,7 @@ from typing import Any
 import strawberry
 from strawberry.types.field import StrawberryField
 
-from core import UserError, mutation_payload
+from core import UserError, mutation_payload, provenance
 from plugins.access_to_info import services
 from plugins.access_to_info.models import (
     CATEGORIES,
@@ -18,7 +18,6 @@ from plugins.access_to_info.models import (
     RtiRatingSeries,
     RtiStatisticsCoverage,
 )
-from plugins.access_to_info.sourcing import ILLUSTRATIVE_HELP, RETRIEVED_ON_HELP, SOURCE_URL_HELP
 from plugins.access_to_info.types import (
     METHODOLOGY,
     RATING_SOURCE,
@@ -39,9 +38,11 @@ class RtiLawRecordInput:
     in_force_since: date | None = strawberry.field(
         default=None, description="The day the text in force took effect."
     )
-    source_url: str | None = strawberry.field(default=None, description=SOURCE_URL_HELP)
-    retrieved_on: date | None = strawberry.field(default=None, description=RETRIEVED_ON_HELP)
-    illustrative: bool = strawberry.field(default=False, description=ILLUSTRATIVE_HELP)
+    source_url: str | None = strawberry.field(default=None, description=provenance.SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(
+        default=None, description=provenance.RETRIEVED_ON_HELP
+    )
+    illustrative: bool = strawberry.field(default=False, description=provenance.ILLUSTRATIVE_HELP)
 
 
 @strawberry.input(description="Fields left out stay as they are; null clears an optional one.")
@@ -105,8 +106,10 @@ class RtiRatingRecordInput:
     source_url: str = strawberry.field(
         default=RATING_SOURCE, description="The country page (required, illustrative or not)."
     )
-    retrieved_on: date | None = strawberry.field(default=None, description=RETRIEVED_ON_HELP)
-    illustrative: bool = strawberry.field(default=False, description=ILLUSTRATIVE_HELP)
+    retrieved_on: date | None = strawberry.field(
+        default=None, description=provenance.RETRIEVED_ON_HELP
+    )
+    illustrative: bool = strawberry.field(default=False, description=provenance.ILLUSTRATIVE_HELP)
     replace: bool = strawberry.field(
         default=False, description="Correct the recorded rating instead of failing."
     )
@@ -138,9 +141,11 @@ class RtiRequestStatisticsRecordInput:
         default=None, description="Appeals decided in favour of the requester, in full or part."
     )
     median_response_days: float | None = None
-    source_url: str | None = strawberry.field(default=None, description=SOURCE_URL_HELP)
-    retrieved_on: date | None = strawberry.field(default=None, description=RETRIEVED_ON_HELP)
-    illustrative: bool = strawberry.field(default=False, description=ILLUSTRATIVE_HELP)
+    source_url: str | None = strawberry.field(default=None, description=provenance.SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(
+        default=None, description=provenance.RETRIEVED_ON_HELP
+    )
+    illustrative: bool = strawberry.field(default=False, description=provenance.ILLUSTRATIVE_HELP)
     notes: str = ""
     replace: bool = strawberry.field(
         default=False,

@@ -23,6 +23,7 @@ from core import (
     UserErrors,
     country_id,
     insert_row,
+    provenance,
     row_by_id,
     update_row,
     user_error,
@@ -42,7 +43,6 @@ from plugins.access_to_info.models import (
     RtiRequestStatistics,
     RtiStatisticsCoverage,
 )
-from plugins.access_to_info.sourcing import check_sourcing, sourcing_error
 
 LAW_TYPE = "RightToInformationLaw"  # the type name inside the law's global ID
 
@@ -61,8 +61,8 @@ CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
         "this rating of the series is already recorded for the law",
         "edition",
     ),
-    **sourcing_error("access_to_info_rti_laws"),
-    **sourcing_error("access_to_info_rti_ratings"),
+    **provenance.sourcing_error("access_to_info_rti_laws"),
+    **provenance.sourcing_error("access_to_info_rti_ratings"),
     "uq_access_to_info_request_statistics_country_id_year": ConstraintError(
         "DUPLICATE_REQUEST_STATISTICS",
         "statistics for this country and year are already recorded",
@@ -80,7 +80,7 @@ CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
         for check in RtiRequestStatistics.__table__.constraints
         if isinstance(check, CheckConstraint) and "sourced_or_illustrative" not in str(check.name)
     },
-    **sourcing_error("access_to_info_request_statistics"),
+    **provenance.sourcing_error("access_to_info_request_statistics"),
 }
 MONTH = re.compile(r"(\d{4})-(\d{2})")  # "2016-09": the Rating's "last updated" month
 
@@ -141,7 +141,7 @@ def _check_law(values: Mapping[str, Any]) -> None:
         )
     checks.text(values["oversight_body"], "oversightBody", 300, required=False)
     checks.url(values["url"], "url")
-    check_sourcing(
+    provenance.check_sourcing(
         checks, values["source_url"], values["retrieved_on"], bool(values["illustrative"])
     )
     checks.raise_if_any()
@@ -276,7 +276,7 @@ async def record_rating(
     if checks.required(methodology_version, "methodologyVersion"):
         checks.text(methodology_version, "methodologyVersion", 40)
     rated = checks.text(rated_law, "ratedLaw", 300, required=False)
-    url = check_sourcing(checks, source_url, retrieved_on, illustrative)
+    url = provenance.check_sourcing(checks, source_url, retrieved_on, illustrative)
     if url is None:
         checks.add("REQUIRED", "sourceUrl is required for every rating", "sourceUrl")
     checks.raise_if_any()
@@ -376,7 +376,7 @@ async def record_statistics(
     """
     checks = _Checks()
     checks.year(year, "year", FIRST_RTI_LAW_YEAR)
-    url = check_sourcing(checks, source_url, retrieved_on, illustrative)
+    url = provenance.check_sourcing(checks, source_url, retrieved_on, illustrative)
     checks.text(notes, "notes", 2000, required=False)
     checks.raise_if_any()
     _check_counts(counts, median_response_days)

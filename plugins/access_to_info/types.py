@@ -12,7 +12,16 @@ from typing import Any, ClassVar
 
 import strawberry
 
-from core import LIST_SIZE, MAX_PAGE_SIZE, from_row, load_countries, relation, to_global_id, types
+from core import (
+    LIST_SIZE,
+    MAX_PAGE_SIZE,
+    from_row,
+    load_countries,
+    provenance,
+    relation,
+    to_global_id,
+    types,
+)
 from plugins.access_to_info import services
 from plugins.access_to_info.loaders import (
     load_latest_rating_by_law,
@@ -30,7 +39,6 @@ from plugins.access_to_info.models import (
     RtiRatingSeries,
     RtiStatisticsCoverage,
 )
-from plugins.access_to_info.sourcing import ILLUSTRATIVE_HELP, RETRIEVED_ON_HELP, SOURCE_URL_HELP
 
 RATING_SOURCE = "https://www.rti-rating.org/country-data/"
 RATING_LICENCE = "CC BY-NC-SA 3.0 Unported (https://creativecommons.org/licenses/by-nc-sa/3.0/)"
@@ -68,8 +76,8 @@ class RtiRating(types.Node, types.Assessment):
         description="The text the Rating assessed, when it is not the law in force (e.g. a law "
         "since replaced); null: the law in force."
     )
-    retrieved_on: date | None = strawberry.field(description=RETRIEVED_ON_HELP)
-    illustrative: bool = strawberry.field(description=ILLUSTRATIVE_HELP)
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
     categories: list[RtiRatingCategoryScore] = strawberry.field(
         description="The seven categories, in the methodology's order; their scores add up to "
         "`score`.",
@@ -148,9 +156,9 @@ class RtiRequestStatistics(types.Node):
         description="Appeals decided in favour of the requester, in full or in part."
     )
     median_response_days: float | None
-    source_url: str | None = strawberry.field(description=SOURCE_URL_HELP)
-    retrieved_on: date | None = strawberry.field(description=RETRIEVED_ON_HELP)
-    illustrative: bool = strawberry.field(description=ILLUSTRATIVE_HELP)
+    source_url: str | None = strawberry.field(description=provenance.SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
     notes: str
 
     @strawberry.field(
@@ -203,9 +211,9 @@ class RightToInformationLaw(types.Node):
         description="The day the text in force took effect (a law that replaced an earlier one: "
         "its own day)."
     )
-    source_url: str | None = strawberry.field(description=SOURCE_URL_HELP)
-    retrieved_on: date | None = strawberry.field(description=RETRIEVED_ON_HELP)
-    illustrative: bool = strawberry.field(description=ILLUSTRATIVE_HELP)
+    source_url: str | None = strawberry.field(description=provenance.SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
 
     @strawberry.field(description="Global ID (for rtiLawUpdate and rtiRatingRecord).")
     def id(self) -> strawberry.ID:

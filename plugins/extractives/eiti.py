@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core import Rejected, country_id, pk_of, update_row, user_error
+from core import Rejected, country_id, pk_of, provenance, update_row, user_error
 from plugins.extractives.models import (
     PROGRESS_ASSESSMENTS,
     PROGRESS_LEVELS,
@@ -34,7 +34,6 @@ from plugins.extractives.services import (
     _save,
     _unique,
 )
-from plugins.extractives.sourcing import check_sourcing
 
 if TYPE_CHECKING:  # the mutations' input objects (mutations.py imports this module)
     from plugins.extractives.mutations import EitiMembershipRecordInput, EitiValidationRecordInput
@@ -71,7 +70,7 @@ async def record_membership(conn: AsyncConnection, data: EitiMembershipRecordInp
             "suspensionReason",
         )
     decision = checks.text(data.board_decision, "boardDecision", 100, required=False)
-    url = check_sourcing(checks, data.source_url, data.retrieved_on, data.illustrative)
+    url = provenance.check_sourcing(checks, data.source_url, data.retrieved_on, data.illustrative)
     checks.raise_if_any()
     cid = await country_id(conn, data.country)
     first_validation = (
@@ -216,7 +215,7 @@ async def record_validation(conn: AsyncConnection, data: EitiValidationRecordInp
             "sourceUrl is required for every Validation (an illustrative one too)",
             "sourceUrl",
         )
-    url = check_sourcing(checks, data.source_url, data.retrieved_on, data.illustrative)
+    url = provenance.check_sourcing(checks, data.source_url, data.retrieved_on, data.illustrative)
     checks.raise_if_any()
     cid = await country_id(conn, data.country)
     joined_on = (

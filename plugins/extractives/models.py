@@ -14,8 +14,7 @@ import strawberry
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core import Base, enum_column
-from plugins.extractives.sourcing import Sourced, sourced_check
+from core import Base, enum_column, provenance
 
 URL_LENGTH = 500
 
@@ -151,14 +150,14 @@ PROGRESS_LEVELS = (
 )
 
 
-class EitiMembership(Sourced, Base):
+class EitiMembership(provenance.Sourced, Base):
     """A country's membership of the EITI (one row per country): when it joined, and its current
     status (the latest row of its status history, kept in step by the service)."""
 
     __tablename__ = "extractives_eiti_status"
     __table_args__ = (
         CheckConstraint(REASON_ONLY_IF_SUSPENDED, name="reason_only_if_suspended"),
-        sourced_check(),
+        provenance.sourced_check(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -172,14 +171,14 @@ class EitiMembership(Sourced, Base):
     country, as eiti.org's country page gives it ("Joined")."""
 
 
-class EitiStatusChange(Sourced, Base):
+class EitiStatusChange(provenance.Sourced, Base):
     """One dated change of a country's EITI status, with the Board decision behind it."""
 
     __tablename__ = "extractives_eiti_status_history"
     __table_args__ = (
         UniqueConstraint("country_id", "effective_on"),
         CheckConstraint(REASON_IFF_SUSPENDED, name="reason_iff_suspended"),
-        sourced_check(),
+        provenance.sourced_check(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -204,7 +203,7 @@ _ALL_SCORES = " AND ".join(f"{c} IS NOT NULL" for c in SCORES)
 _NO_SCORES = " AND ".join(f"{c} IS NULL" for c in (*SCORES, "effectiveness_points"))
 
 
-class EitiValidation(Sourced, Base):
+class EitiValidation(provenance.Sourced, Base):
     """One Validation of an EITI country: the overall assessment, and under the scored model
     (from 2021) the three component scores and the overall score (the progress model of the
     2016 Standard had no points).
@@ -227,7 +226,7 @@ class EitiValidation(Sourced, Base):
             f"OR (overall_assessment NOT IN ({_SCORED}) AND {_NO_SCORES})",
             name="scores_fit_model",
         ),
-        sourced_check(),
+        provenance.sourced_check(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -249,8 +248,8 @@ class EitiValidation(Sourced, Base):
         enum_column(EitiOverallAssessment, "overall_assessment")
     )
     source_url: Mapped[str] = mapped_column(String(URL_LENGTH))  # type: ignore[assignment]
-    """Required even for an illustrative Validation: `EitiValidation` is an `Assessment`, whose
-    `sourceUrl` is never null."""
+    """Required, illustrative or not (since extractives_0003): the page of the Board decision
+    or the country, which an illustrative Validation names too."""
 
 
 class EitiRequirementAssessment(Base):
@@ -311,7 +310,7 @@ class ExtractiveAgreementKind(enum.StrEnum):
     LICENSE = "LICENSE"
 
 
-class ExtractiveProject(Sourced, Base):
+class ExtractiveProject(provenance.Sourced, Base):
     """An oil, gas or mining project: one name per country. Its operator can change hands, so
     the operator carries the date it took over (`operator_since`) and the record its source."""
 
@@ -319,7 +318,7 @@ class ExtractiveProject(Sourced, Base):
     __table_args__ = (
         UniqueConstraint("country_id", "name"),
         Index("ix_extractives_projects_name_id", "name", "id"),
-        sourced_check(),
+        provenance.sourced_check(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import strawberry
 
-from core import UserError, from_row, mutation_payload
+from core import UserError, from_row, mutation_payload, provenance
 from plugins.extractives import eiti, services
 from plugins.extractives.models import (
     PROGRESS_ASSESSMENTS,
@@ -25,7 +25,6 @@ from plugins.extractives.models import (
     ExtractiveAgreementKind,
     ExtractiveCommodity,
 )
-from plugins.extractives.sourcing import ILLUSTRATIVE_HELP, RETRIEVED_ON_HELP, SOURCE_URL_HELP
 from plugins.extractives.types import (
     BeneficialOwnershipDisclosureType,
     ContractDisclosureType,
@@ -66,9 +65,11 @@ class EitiMembershipRecordInput:
     board_decision: str | None = strawberry.field(
         default=None, description="The EITI Board decision reference, e.g. '2022-31 / BM-53'."
     )
-    source_url: str | None = strawberry.field(default=None, description=SOURCE_URL_HELP)
-    retrieved_on: date | None = strawberry.field(default=None, description=RETRIEVED_ON_HELP)
-    illustrative: bool = strawberry.field(default=False, description=ILLUSTRATIVE_HELP)
+    source_url: str | None = strawberry.field(default=None, description=provenance.SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(
+        default=None, description=provenance.RETRIEVED_ON_HELP
+    )
+    illustrative: bool = strawberry.field(default=False, description=provenance.ILLUSTRATIVE_HELP)
 
 
 @strawberry.type
@@ -128,8 +129,10 @@ class EitiValidationRecordInput:
     source_url: str = strawberry.field(
         description="The Board decision or country page (required, illustrative or not)."
     )
-    retrieved_on: date | None = strawberry.field(default=None, description=RETRIEVED_ON_HELP)
-    illustrative: bool = strawberry.field(default=False, description=ILLUSTRATIVE_HELP)
+    retrieved_on: date | None = strawberry.field(
+        default=None, description=provenance.RETRIEVED_ON_HELP
+    )
+    illustrative: bool = strawberry.field(default=False, description=provenance.ILLUSTRATIVE_HELP)
 
 
 @strawberry.type
@@ -192,9 +195,11 @@ class ExtractiveProjectRecordInput:
     operator_since: date | None = strawberry.field(
         default=None, description="The day the operator took over (operators change hands)."
     )
-    source_url: str | None = strawberry.field(default=None, description=SOURCE_URL_HELP)
-    retrieved_on: date | None = strawberry.field(default=None, description=RETRIEVED_ON_HELP)
-    illustrative: bool = strawberry.field(default=False, description=ILLUSTRATIVE_HELP)
+    source_url: str | None = strawberry.field(default=None, description=provenance.SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(
+        default=None, description=provenance.RETRIEVED_ON_HELP
+    )
+    illustrative: bool = strawberry.field(default=False, description=provenance.ILLUSTRATIVE_HELP)
 
 
 @strawberry.type

@@ -26,6 +26,7 @@ from core import (
     id_of,
     insert_row,
     models,
+    provenance,
     row_by_id,
     update_row,
     user_error,
@@ -35,7 +36,6 @@ from plugins.extractives.models import (
     ContractDisclosure,
     ExtractiveProject,
 )
-from plugins.extractives.sourcing import check_sourcing, sourcing_error
 
 if (
     TYPE_CHECKING
@@ -89,10 +89,10 @@ CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
     "uq_extractives_requirement_assessments_validation_id_requirement": ConstraintError(
         "DUPLICATE_REQUIREMENT", "a Requirement is assessed twice", "requirements"
     ),
-    **sourcing_error("extractives_eiti_status"),
-    **sourcing_error("extractives_eiti_status_history"),
-    **sourcing_error("extractives_validations"),
-    **sourcing_error("extractives_projects"),
+    **provenance.sourcing_error("extractives_eiti_status"),
+    **provenance.sourcing_error("extractives_eiti_status_history"),
+    **provenance.sourcing_error("extractives_validations"),
+    **provenance.sourcing_error("extractives_projects"),
 }
 
 
@@ -172,7 +172,7 @@ async def record_project(conn: AsyncConnection, data: ExtractiveProjectRecordInp
     checks.text(data.location, "location", 300, required=False)
     if data.operator_since is not None and data.operator_id is None:
         checks.add("OPERATOR_REQUIRED", "operatorSince needs the operator", "operatorSince")
-    url = check_sourcing(checks, data.source_url, data.retrieved_on, data.illustrative)
+    url = provenance.check_sourcing(checks, data.source_url, data.retrieved_on, data.illustrative)
     checks.raise_if_any()
     cid = await country_id(conn, data.country)
     operator = None

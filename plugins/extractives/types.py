@@ -19,6 +19,7 @@ from core import (
     from_row,
     load_countries,
     load_organizations,
+    provenance,
     relation,
     to_global_id,
     types,
@@ -46,7 +47,6 @@ from plugins.extractives.models import (
     ExtractiveAgreementKind,
     ExtractiveCommodity,
 )
-from plugins.extractives.sourcing import ILLUSTRATIVE_HELP, RETRIEVED_ON_HELP, SOURCE_URL_HELP
 
 EITI_STANDARD_URL = "https://eiti.org/eiti-standard"
 SCALE_MAX = 100.0  # Validation scores are points out of 100
@@ -117,8 +117,8 @@ class EitiValidationType(types.Node, types.Assessment):
         description="Stakeholder engagement, Transparency, Outcomes and impact (0-100 each).",
         metadata={LIST_SIZE: 3},  # the three components of EitiValidationComponent
     )
-    retrieved_on: date | None = strawberry.field(description=RETRIEVED_ON_HELP)
-    illustrative: bool = strawberry.field(description=ILLUSTRATIVE_HELP)
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
 
     @classmethod
     def from_row(cls, row: Any) -> EitiValidationType:
@@ -188,8 +188,8 @@ class EitiEarlierValidationType(types.Node):
         "NO_PROGRESS."
     )
     source_url: str = strawberry.field(description="The Board decision or country page.")
-    retrieved_on: date | None = strawberry.field(description=RETRIEVED_ON_HELP)
-    illustrative: bool = strawberry.field(description=ILLUSTRATIVE_HELP)
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
 
     @strawberry.field(description="Global ID: pass it to eitiValidationRecord to correct it.")
     def id(self) -> strawberry.ID:
@@ -221,9 +221,9 @@ class EitiStatusChangeType:
     )
     effective_on: date = strawberry.field(description="The day the status took effect.")
     board_decision: str | None = strawberry.field(description=BOARD_DECISION_HELP)
-    source_url: str | None = strawberry.field(description=SOURCE_URL_HELP)
-    retrieved_on: date | None = strawberry.field(description=RETRIEVED_ON_HELP)
-    illustrative: bool = strawberry.field(description=ILLUSTRATIVE_HELP)
+    source_url: str | None = strawberry.field(description=provenance.SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
 
 
 @strawberry.type(
@@ -242,9 +242,9 @@ class EitiStatus:
         "(then called a 'candidate' country): eiti.org's 'Joined' date, for every country, "
         "whatever its later status."
     )
-    source_url: str | None = strawberry.field(description=SOURCE_URL_HELP)
-    retrieved_on: date | None = strawberry.field(description=RETRIEVED_ON_HELP)
-    illustrative: bool = strawberry.field(description=ILLUSTRATIVE_HELP)
+    source_url: str | None = strawberry.field(description=provenance.SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
 
     @relation(
         load_validations_by_country,
@@ -330,9 +330,9 @@ class ExtractiveProjectType(types.Node):
     operator_since: date | None = strawberry.field(
         description="The day the current operator took over (operators change hands)."
     )
-    source_url: str | None = strawberry.field(description=SOURCE_URL_HELP)
-    retrieved_on: date | None = strawberry.field(description=RETRIEVED_ON_HELP)
-    illustrative: bool = strawberry.field(description=ILLUSTRATIVE_HELP)
+    source_url: str | None = strawberry.field(description=provenance.SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
 
     @strawberry.field(description="Global ID: pass it to projectRecord to correct it.")
     def id(self) -> strawberry.ID:

@@ -12,14 +12,13 @@ from datetime import date
 from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core import Base, enum_column
+from core import Base, enum_column, provenance
 from plugins.fiscal_openness.methodology import (
     BudgetDocumentKind,
     BudgetDocumentStatus,
     FiscalCommitmentKind,
     GiftPrinciple,
 )
-from plugins.fiscal_openness.provenance import Provenance, sourced_or_illustrative
 
 SCORES = (
     "transparency",
@@ -46,7 +45,7 @@ def _score_range(column: str) -> CheckConstraint:
     return CheckConstraint(f"{column}_score BETWEEN 0 AND 100", name=f"{column}_range")
 
 
-class Survey(Provenance, Base):
+class Survey(provenance.Sourced, Base):
     """One country's results in one Open Budget Survey edition, each score 0-100: transparency
     (the Open Budget Index), its value in IBP's comparable series, participation, legislative and
     audit oversight, and the composite oversight score of the editions that published one."""
@@ -56,7 +55,7 @@ class Survey(Provenance, Base):
         UniqueConstraint("country_id", "edition"),
         CheckConstraint("edition >= 2006", name="edition_range"),
         *(_score_range(name) for name in SCORES),
-        sourced_or_illustrative(),
+        provenance.sourced_check(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,7 +71,7 @@ class Survey(Provenance, Base):
     note: Mapped[str] = mapped_column(String(500), default="")
 
 
-class BudgetDocument(Provenance, Base):
+class BudgetDocument(provenance.Sourced, Base):
     """Availability of one of the eight key budget documents for a country's fiscal year."""
 
     __tablename__ = "fiscal_openness_budget_docs"
@@ -80,7 +79,7 @@ class BudgetDocument(Provenance, Base):
         UniqueConstraint("country_id", "fiscal_year", "kind"),
         CheckConstraint("fiscal_year >= 1990", name="fiscal_year_range"),
         CheckConstraint(UNPUBLISHED_NO_DATE, name="unpublished_no_date"),
-        sourced_or_illustrative(),
+        provenance.sourced_check(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,7 +94,7 @@ class BudgetDocument(Provenance, Base):
     note: Mapped[str] = mapped_column(String(500), default="")
 
 
-class Commitment(Provenance, Base):
+class Commitment(provenance.Sourced, Base):
     """A priority area of a fiscal openness group, or an action plan commitment it follows."""
 
     __tablename__ = "fiscal_openness_commitments"
@@ -103,7 +102,7 @@ class Commitment(Provenance, Base):
         CheckConstraint(
             "kind = 'PRIORITY_AREA' OR country_id IS NOT NULL", name="commitment_has_country"
         ),
-        sourced_or_illustrative(),
+        provenance.sourced_check(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

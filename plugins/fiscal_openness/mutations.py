@@ -10,8 +10,8 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from core import UserError, mutation_payload
-from plugins.fiscal_openness import provenance, services
+from core import UserError, mutation_payload, provenance
+from plugins.fiscal_openness import services
 from plugins.fiscal_openness.methodology import (
     BudgetDocumentKind,
     BudgetDocumentStatus,

@@ -21,6 +21,7 @@ from core import (
     insert_row,
     models,
     pk_of,
+    provenance,
     row_by_id,
     update_row,
     user_error,
@@ -46,7 +47,6 @@ from plugins.fiscal_openness.models import (
     CommitmentPrinciple,
     Survey,
 )
-from plugins.fiscal_openness.provenance import check_provenance, constraint_error
 
 
 def _camel(name: str) -> str:
@@ -75,9 +75,9 @@ CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
         )
         for measure in SCORES
     },
-    **constraint_error("fiscal_openness_surveys"),
-    **constraint_error("fiscal_openness_budget_docs"),
-    **constraint_error("fiscal_openness_commitments"),
+    **provenance.sourcing_error("fiscal_openness_surveys"),
+    **provenance.sourcing_error("fiscal_openness_budget_docs"),
+    **provenance.sourcing_error("fiscal_openness_commitments"),
 }
 
 
@@ -126,7 +126,7 @@ def _check_survey(values: dict[str, Any], problems: UserErrors) -> None:
         field = f"{_camel(measure)}Score"
         problems.in_range(score, field, 0, SCALE_MAX, "SCORE_OUT_OF_RANGE")
     problems.text(values["methodology_version"], "methodologyVersion", 100, required=True)
-    values["source_url"] = check_provenance(values, problems, today())
+    values["source_url"] = provenance.check_values(problems, values, today=today())
     problems.text(values["note"], "note", 500, required=False)
 
 
@@ -217,7 +217,7 @@ def _check_document(values: dict[str, Any], problems: UserErrors) -> None:
             )
     problems.url(values["url"], "url")
     problems.text(values["note"], "note", 500, required=False)
-    values["source_url"] = check_provenance(values, problems, now)
+    values["source_url"] = provenance.check_values(problems, values, today=now)
 
 
 async def record_document(conn: AsyncConnection, country: str, values: dict[str, Any]) -> Any:
@@ -279,7 +279,7 @@ async def fiscal_group_id(conn: AsyncConnection, global_id: str, problems: UserE
 
 def _check_commitment(values: dict[str, Any], problems: UserErrors) -> None:
     problems.text(values["title"], "title", 300, required=True)
-    values["source_url"] = check_provenance(values, problems, today())
+    values["source_url"] = provenance.check_values(problems, values, today=today())
     problems.text(values["reference"], "reference", 50, required=False)
     problems.url(values["url"], "url")
     kind = values["kind"]

@@ -14,8 +14,7 @@ from typing import Annotated, Any, ClassVar
 
 import strawberry
 
-from core import LIST_SIZE, MAX_PAGE_SIZE, from_row, load_countries, relation, types
-from plugins.fiscal_openness import provenance
+from core import LIST_SIZE, MAX_PAGE_SIZE, from_row, load_countries, provenance, relation, types
 from plugins.fiscal_openness.loaders import (
     commitments_by_group,
     coverage_by_group,
@@ -29,7 +28,6 @@ from plugins.fiscal_openness.methodology import (
     COMPARABLE_SERIES,
     DOCUMENT_TITLES,
     MEASURE_BENCHMARKS,
-    OBS_URL,
     PRINCIPLE_NUMBERS,
     PRINCIPLE_TITLES,
     ROUNDS,
@@ -55,13 +53,12 @@ class OpenBudgetScore(types.Assessment):
         description="IBP's benchmark for this measure (61): sufficient transparency, adequate "
         "opportunities for public participation, adequate oversight."
     )
-    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON)
-    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE)
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
 
     @classmethod
     def of(cls, row: Any, measure: OpenBudgetMeasure, value: int) -> OpenBudgetScore:
-        """One of the scores of a survey row; they share its edition, methodology and source (the
-        survey's home page when the row has none: `sourceUrl` is required of an Assessment)."""
+        """One of the scores of a survey row; they share its edition, methodology and source."""
         comparable = measure is OpenBudgetMeasure.COMPARABLE_TRANSPARENCY
         return cls(
             measure=measure,
@@ -69,7 +66,7 @@ class OpenBudgetScore(types.Assessment):
             scale_max=float(SCALE_MAX),
             edition=str(row.edition),
             methodology_version=COMPARABLE_SERIES if comparable else row.methodology_version,
-            source_url=row.source_url or OBS_URL,
+            source_url=row.source_url,
             benchmark=MEASURE_BENCHMARKS[measure],
             retrieved_on=row.retrieved_on,
             illustrative=row.illustrative,
@@ -117,9 +114,9 @@ class OpenBudgetSurvey(types.Node):
         "the editions that published one; null otherwise (see the two oversight scores)."
     )
     methodology_version: str
-    source_url: str | None = strawberry.field(description=provenance.SOURCE_URL)
-    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON)
-    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE)
+    source_url: str | None = strawberry.field(description=provenance.SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
     note: str
 
     @classmethod
@@ -188,9 +185,9 @@ class OpenBudgetTrendPoint:
         description="Points gained (negative: lost) since the previous round recorded in the "
         "series; null for the first."
     )
-    source_url: str | None = strawberry.field(description=provenance.SOURCE_URL)
-    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON)
-    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE)
+    source_url: str | None = strawberry.field(description=provenance.SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
 
 
 @strawberry.type(
@@ -211,9 +208,9 @@ class BudgetDocument(types.Node):
     )
     url: str | None = strawberry.field(description="Where the document is published online.")
     note: str
-    source_url: str | None = strawberry.field(description=provenance.SOURCE_URL)
-    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON)
-    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE)
+    source_url: str | None = strawberry.field(description=provenance.SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
 
     @strawberry.field(
         description="The document's official name, e.g. \"Executive's Budget Proposal\"."
@@ -263,9 +260,9 @@ class FiscalCommitment(types.Node):
     )
     url: str | None
     principles: list[GiftPrinciple] = strawberry.field(description="In GIFT's order.")
-    source_url: str | None = strawberry.field(description=provenance.SOURCE_URL)
-    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON)
-    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE)
+    source_url: str | None = strawberry.field(description=provenance.SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
 
     @classmethod
     def from_row(cls, row: Any, principles: list[GiftPrinciple]) -> FiscalCommitment:

@@ -12,10 +12,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core import Rejected, UserErrors, insert_row, models, pk_of, update_row, user_error
+from core import Rejected, UserErrors, insert_row, models, pk_of, provenance, update_row, user_error
 from plugins.open_data import models as tables
 from plugins.open_data.models import CHARTER_LAUNCHED
-from plugins.open_data.provenance import check_provenance
 
 
 @dataclass
@@ -61,7 +60,7 @@ async def record_endorsement(conn: AsyncConnection, data: Endorsement) -> Any:
         "retrieved_on": data.retrieved_on,
         "illustrative": data.illustrative,
     }
-    values["source_url"] = check_provenance(values, check, today)
+    values["source_url"] = provenance.check_values(check, values, today=today)
     organization = None
     if data.organization_id is not None:
         organization = await _organization(conn, data.organization_id, check)

@@ -24,8 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core import Base, enum_column
-from plugins.open_data.provenance import Provenance, sourced_or_illustrative
+from core import Base, enum_column, provenance
 
 CHARTER_LAUNCHED = date(2015, 10, 1)
 """The International Open Data Charter was adopted by its first governments at the OGP Global
@@ -100,7 +99,7 @@ def eu_scope(alpha2: str) -> EuHighValueDatasetScope:
     return EuHighValueDatasetScope.NOT_BOUND
 
 
-class CharterAdopter(Provenance, Base):
+class CharterAdopter(provenance.Sourced, Base):
     """One government's adoption of the International Open Data Charter.
 
     A country may have several: its national government and any number of subnational ones
@@ -118,7 +117,7 @@ class CharterAdopter(Provenance, Base):
             postgresql_where=text("level = 'NATIONAL'"),
         ),
         CheckConstraint(f"adopted_on >= '{CHARTER_LAUNCHED.isoformat()}'", name="after_launch"),
-        sourced_or_illustrative(),
+        provenance.sourced_check(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -128,7 +127,7 @@ class CharterAdopter(Provenance, Base):
     adopted_on: Mapped[date]
 
 
-class CharterEndorser(Provenance, Base):
+class CharterEndorser(provenance.Sourced, Base):
     """A non-governmental organisation (NGO, company, professional or academic body...) that
     endorsed the International Open Data Charter: governments adopt it, organisations endorse it.
     """
@@ -140,7 +139,7 @@ class CharterEndorser(Provenance, Base):
             f"endorsed_on IS NULL OR endorsed_on >= '{CHARTER_LAUNCHED.isoformat()}'",
             name="after_launch",
         ),
-        sourced_or_illustrative(),
+        provenance.sourced_check(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -152,7 +151,7 @@ class CharterEndorser(Provenance, Base):
     endorsed_on: Mapped[date | None]
 
 
-class DataPortal(Provenance, Base):
+class DataPortal(provenance.Sourced, Base):
     """A government open data portal (national or subnational)."""
 
     __tablename__ = "open_data_portals"
@@ -160,7 +159,7 @@ class DataPortal(Provenance, Base):
         UniqueConstraint("url"),
         UniqueConstraint("id", "country_id"),  # target of datasets' (portal, country) key
         CheckConstraint("dataset_count IS NULL OR dataset_count >= 0", name="count_not_negative"),
-        sourced_or_illustrative(),
+        provenance.sourced_check(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -176,7 +175,7 @@ class DataPortal(Provenance, Base):
     notes: Mapped[str] = mapped_column(String(500), default="")
 
 
-class HighValueDataset(Provenance, Base):
+class HighValueDataset(provenance.Sourced, Base):
     """A high-value dataset and the working group's own yes/no checks of five openness criteria
     on it. Not ODIN's assessment: ODIN scores its openness elements 1, 0.5 or 0 per data category
     on national statistical offices' websites, not per portal dataset."""
@@ -193,7 +192,7 @@ class HighValueDataset(Provenance, Base):
             "last_updated_on IS NULL OR last_updated_on <= checked_on", name="updated_before_check"
         ),
         Index("ix_open_data_high_value_datasets_country_id_category", "country_id", "category"),
-        sourced_or_illustrative(),
+        provenance.sourced_check(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -224,7 +223,7 @@ def _range(column: str) -> CheckConstraint:
     return CheckConstraint(f"{column} >= 0 AND {column} <= 100", name=f"{column}_range")
 
 
-class OdinScore(Provenance, Base):
+class OdinScore(provenance.Sourced, Base):
     """A country's Open Data Inventory (ODIN) scores in one edition, each 0-100: the overall score
     and the subscores Open Data Watch publishes (null when not recorded)."""
 
@@ -232,7 +231,7 @@ class OdinScore(Provenance, Base):
     __table_args__ = (
         UniqueConstraint("country_id", "edition"),
         *(_range(name) for name in ("overall", *ODIN_SUBSCORES)),
-        sourced_or_illustrative(),
+        provenance.sourced_check(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,6 +20,7 @@ from core import (
     UserErrors,
     insert_row,
     pk_of,
+    provenance,
     row_by_id,
     update_row,
     user_error,
@@ -31,7 +32,6 @@ from plugins.open_data.models import (
     HighValueDatasetCategory,
     OpenDataCharterLevel,
 )
-from plugins.open_data.provenance import check_provenance, constraint_error
 
 # Constraint name -> the user error of a concurrent write that slips past the checks (the
 # plugin's `ogp_wg_constraint_errors` hook).
@@ -67,7 +67,7 @@ CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
             "open_data_high_value_datasets",
             "open_data_odin_scores",
         )
-        for name, error in constraint_error(table).items()
+        for name, error in provenance.sourcing_error(table).items()
     },
 }
 
@@ -123,7 +123,7 @@ def provenance_values(data: Any, check: UserErrors) -> dict[str, Any]:
         "retrieved_on": data.retrieved_on,
         "illustrative": data.illustrative,
     }
-    values["source_url"] = check_provenance(values, check, date.today())
+    values["source_url"] = provenance.check_values(check, values, today=date.today())
     return values
 
 
@@ -205,7 +205,7 @@ class PortalChanges:
         merged = {"illustrative": False, **(stored or {}), **given}
         if merged["illustrative"] is None:  # REQUIRED below; judge the source by the stored flag
             merged["illustrative"] = (stored or {}).get("illustrative", False)
-        check_provenance(merged, check, date.today())
+        provenance.check_values(check, merged, today=date.today())
         for name in ("name", "url", "platform", "has_api", "illustrative"):
             if name in given and given[name] is None:
                 field = _camel(name)

@@ -18,10 +18,10 @@ from core import (
     from_row,
     load_countries,
     load_organizations,
+    provenance,
     relation,
     types,
 )
-from plugins.open_data import provenance
 from plugins.open_data.loaders import (
     load_charter_by_country,
     load_datasets_by_portal,
@@ -43,7 +43,6 @@ from plugins.open_data.models import (
     OpenDataCharterLevel,
 )
 
-ODIN_URL = "https://odin.opendatawatch.com"
 GROUP_CHECK = (
     "The working group's own yes/no check of the dataset, not ODIN's assessment (ODIN scores "
     "openness 1, 0.5 or 0 per data category on national statistical offices' websites)."
@@ -71,10 +70,10 @@ class OpenDataCharterAdopter(types.Node):
     level: OpenDataCharterLevel
     adopted_on: date
     source_url: str | None = strawberry.field(
-        description="Evidence of the adoption. " + provenance.SOURCE_URL
+        description="Evidence of the adoption. " + provenance.SOURCE_URL_HELP
     )
-    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON)
-    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE)
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
 
     @relation(load_countries, key="country_pk")
     def country(self) -> types.Country: ...
@@ -93,9 +92,9 @@ class OpenDataCharterEndorser(types.Node):
     endorsed_on: date | None = strawberry.field(
         description="When it endorsed the Charter, if known."
     )
-    source_url: str | None = strawberry.field(description=provenance.SOURCE_URL)
-    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON)
-    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE)
+    source_url: str | None = strawberry.field(description=provenance.SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
 
     @relation(
         load_organizations,
@@ -161,9 +160,9 @@ class HighValueDataset(types.Node):
     checked_on: date = strawberry.field(description="When the group checked the five criteria.")
     last_updated_on: date | None = strawberry.field(description="Last update by the publisher.")
     notes: str
-    source_url: str | None = strawberry.field(description=provenance.SOURCE_URL)
-    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON)
-    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE)
+    source_url: str | None = strawberry.field(description=provenance.SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
 
     @strawberry.field(
         description="Who assessed the five openness criteria: always the working group's own "
@@ -218,9 +217,9 @@ class DataPortal(types.Node):
     has_api: bool = strawberry.field(description="Offers an API to query its catalogue or data.")
     checked_on: date | None = strawberry.field(description="When the count and API were checked.")
     notes: str
-    source_url: str | None = strawberry.field(description=provenance.SOURCE_URL)
-    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON)
-    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE)
+    source_url: str | None = strawberry.field(description=provenance.SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
 
     @relation(load_countries, key="country_pk")
     def country(self) -> types.Country: ...
@@ -255,8 +254,8 @@ class OdinScore(types.Node, types.Assessment):
         description="ODIN subscore of the environmental statistics categories, 0-100."
     )
     notes: str
-    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON)
-    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE)
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
 
     @classmethod
     def from_row(cls, row: Any) -> OdinScore:
@@ -267,7 +266,7 @@ class OdinScore(types.Node, types.Assessment):
             row,
             score=row.overall,
             scale_max=ODIN_SCALE_MAX,
-            source_url=row.source_url or ODIN_URL,
+            source_url=row.source_url,
         )
 
     @relation(load_countries, key="country_pk")

@@ -25,14 +25,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core import Base, enum_column
+from core import Base, enum_column, provenance
 from plugins.open_parliaments.enums import (
     ChamberKind,
     MonitoringScope,
     OpennessIndicator,
     OpennessStatus,
 )
-from plugins.open_parliaments.sourcing import Sourced, sourced_check
 
 DECLARATION_LAUNCHED = date(2012, 9, 15)
 """Launched in Rome at the World e-Parliament Conference, on the International Day of Democracy."""
@@ -90,7 +89,7 @@ class Chamber(Base):
     website: Mapped[str | None] = mapped_column(String(500))
 
 
-class OpennessCheck(Sourced, Base):
+class OpennessCheck(provenance.Sourced, Base):
     """The latest check of one openness indicator on one chamber (a later check replaces it).
     Its source is, unless given otherwise, the evidence page read on the day of the check."""
 
@@ -98,7 +97,7 @@ class OpennessCheck(Sourced, Base):
     __table_args__ = (
         UniqueConstraint("chamber_id", "indicator"),
         CheckConstraint(http_url("evidence_url"), name="evidence_url_http"),
-        sourced_check(),
+        provenance.sourced_check(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -118,14 +117,14 @@ class OpennessCheck(Sourced, Base):
     note: Mapped[str | None] = mapped_column(String(500))
 
 
-class Endorsement(Sourced, Base):
+class Endorsement(provenance.Sourced, Base):
     """An organisation's endorsement of the Declaration on Parliamentary Openness (possibly
     before its launch: the text circulated before 15 September 2012)."""
 
     __tablename__ = "open_parliaments_endorsements"
     __table_args__ = (
         CheckConstraint(http_url("source_url"), name="source_url_http"),
-        sourced_check(),
+        provenance.sourced_check(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -134,14 +133,14 @@ class Endorsement(Sourced, Base):
     note: Mapped[str | None] = mapped_column(String(500))
 
 
-class MonitoringOrganization(Sourced, Base):
+class MonitoringOrganization(provenance.Sourced, Base):
     """A parliamentary monitoring organisation (PMO): an organisation following a legislature."""
 
     __tablename__ = "open_parliaments_pmos"
     __table_args__ = (
         UniqueConstraint("organization_id", "legislature_id"),
         CheckConstraint(http_url("website"), name="website_http"),
-        sourced_check(),
+        provenance.sourced_check(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,7 +20,7 @@ from datetime import date
 import strawberry
 from strawberry.types import Info
 
-from core import UserError, mutation_payload
+from core import UserError, mutation_payload, provenance
 from plugins.open_parliaments.enums import (
     ChamberKind,
     MonitoringScope,
@@ -34,11 +34,6 @@ from plugins.open_parliaments.services import (
     record_legislature,
     record_monitoring_organization,
     remove_chamber,
-)
-from plugins.open_parliaments.sourcing import (
-    ILLUSTRATIVE_HELP,
-    RETRIEVED_ON_HELP,
-    SOURCE_URL_HELP,
 )
 from plugins.open_parliaments.types import (
     Chamber,
@@ -110,12 +105,12 @@ class OpennessIndicatorRecordInput:
     )
     note: str | None = strawberry.field(default=None, description="E.g. why it is PARTIAL.")
     source_url: str | None = strawberry.field(
-        default=None, description=SOURCE_URL_HELP + " Default: evidenceUrl."
+        default=None, description=provenance.SOURCE_URL_HELP + " Default: evidenceUrl."
     )
     retrieved_on: date | None = strawberry.field(
-        default=None, description=RETRIEVED_ON_HELP + " Default: checkedOn."
+        default=None, description=provenance.RETRIEVED_ON_HELP + " Default: checkedOn."
     )
-    illustrative: bool = strawberry.field(default=False, description=ILLUSTRATIVE_HELP)
+    illustrative: bool = strawberry.field(default=False, description=provenance.ILLUSTRATIVE_HELP)
 
 
 @strawberry.type
@@ -135,10 +130,13 @@ class EndorsementRecordInput:
         "circulated before it."
     )
     source_url: str | None = strawberry.field(
-        default=None, description="Where the endorsement is published. " + SOURCE_URL_HELP
+        default=None,
+        description="Where the endorsement is published. " + provenance.SOURCE_URL_HELP,
     )
-    retrieved_on: date | None = strawberry.field(default=None, description=RETRIEVED_ON_HELP)
-    illustrative: bool = strawberry.field(default=False, description=ILLUSTRATIVE_HELP)
+    retrieved_on: date | None = strawberry.field(
+        default=None, description=provenance.RETRIEVED_ON_HELP
+    )
+    illustrative: bool = strawberry.field(default=False, description=provenance.ILLUSTRATIVE_HELP)
     note: str | None = None
     replace: bool = strawberry.field(
         default=False, description="Correct the organisation's endorsement already recorded."
@@ -164,9 +162,11 @@ class ParliamentaryMonitoringOrganizationRecordInput:
     website: str | None = strawberry.field(
         default=None, description="The monitoring website, if not the organisation's own."
     )
-    source_url: str | None = strawberry.field(default=None, description=SOURCE_URL_HELP)
-    retrieved_on: date | None = strawberry.field(default=None, description=RETRIEVED_ON_HELP)
-    illustrative: bool = strawberry.field(default=False, description=ILLUSTRATIVE_HELP)
+    source_url: str | None = strawberry.field(default=None, description=provenance.SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(
+        default=None, description=provenance.RETRIEVED_ON_HELP
+    )
+    illustrative: bool = strawberry.field(default=False, description=provenance.ILLUSTRATIVE_HELP)
     replace: bool = strawberry.field(
         default=False, description="Correct the record of this organisation and legislature."
     )

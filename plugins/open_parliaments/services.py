@@ -28,6 +28,7 @@ from core import (
     UserErrors,
     insert_row,
     models,
+    provenance,
     row_by_id,
     update_row,
     url_problem,
@@ -41,7 +42,6 @@ from plugins.open_parliaments.models import Endorsement as EndorsementRow
 from plugins.open_parliaments.models import Legislature as LegislatureRow
 from plugins.open_parliaments.models import MonitoringOrganization as MonitoringRow
 from plugins.open_parliaments.models import OpennessCheck as CheckRow
-from plugins.open_parliaments.sourcing import check_sourcing, sourcing_error
 from plugins.open_parliaments.types import Chamber
 
 if TYPE_CHECKING:  # the input objects, for annotations only (mutations.py imports this module)
@@ -87,9 +87,9 @@ CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
         "true to correct it",
         "organizationId",
     ),
-    **sourcing_error("open_parliaments_openness_indicators"),
-    **sourcing_error("open_parliaments_endorsements"),
-    **sourcing_error("open_parliaments_pmos"),
+    **provenance.sourcing_error("open_parliaments_openness_indicators"),
+    **provenance.sourcing_error("open_parliaments_endorsements"),
+    **provenance.sourcing_error("open_parliaments_pmos"),
 }
 
 NAME_MAX = 200
@@ -130,10 +130,10 @@ def _url(value: str | None, field: str) -> str | None:
 def _sourcing(
     source_url: str | None, retrieved_on: date | None, illustrative: bool
 ) -> dict[str, Any]:
-    """The source columns of a record (`check_sourcing`: SOURCE_REQUIRED, INVALID_URL,
+    """The source columns of a record (`provenance.check_sourcing`: SOURCE_REQUIRED, INVALID_URL,
     TOO_LONG, DATE_IN_FUTURE, all reported at once)."""
     errors = UserErrors()
-    url = check_sourcing(errors, source_url, retrieved_on, illustrative)
+    url = provenance.check_sourcing(errors, source_url, retrieved_on, illustrative)
     errors.raise_if_any()
     return {"source_url": url, "retrieved_on": retrieved_on, "illustrative": illustrative}
 

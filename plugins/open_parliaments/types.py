@@ -13,7 +13,15 @@ from typing import ClassVar
 
 import strawberry
 
-from core import LIST_SIZE, MAX_PAGE_SIZE, load_countries, load_organizations, relation, types
+from core import (
+    LIST_SIZE,
+    MAX_PAGE_SIZE,
+    load_countries,
+    load_organizations,
+    provenance,
+    relation,
+    types,
+)
 from plugins.open_parliaments.enums import (
     INDICATORS,
     ChamberKind,
@@ -33,7 +41,6 @@ from plugins.open_parliaments.loaders import (
     load_monitors_by_legislature,
 )
 from plugins.open_parliaments.models import DECLARATION_LAUNCHED
-from plugins.open_parliaments.sourcing import ILLUSTRATIVE_HELP, RETRIEVED_ON_HELP, SOURCE_URL_HELP
 
 SECTION_HELP = "The section of the Declaration the indicator checks; null for the group's own."
 PROVISION_HELP = "The Declaration's provision the indicator checks; null for the group's own."
@@ -134,9 +141,9 @@ class ChamberOpennessIndicator(_Identified):
     evidence_url: str = strawberry.field(description="Where the status can be verified.")
     checked_on: date = strawberry.field(description="When the evidence was last checked.")
     note: str | None
-    source_url: str | None = strawberry.field(description=SOURCE_URL_HELP)
-    retrieved_on: date | None = strawberry.field(description=RETRIEVED_ON_HELP)
-    illustrative: bool = strawberry.field(description=ILLUSTRATIVE_HELP)
+    source_url: str | None = strawberry.field(description=provenance.SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
 
     @strawberry.field(description=SECTION_HELP)
     def section(self) -> DeclarationSection | None:
@@ -165,10 +172,10 @@ class DeclarationEndorsement(_Identified):
         description="May precede the launch (15 September 2012): the text circulated before it."
     )
     source_url: str | None = strawberry.field(
-        description="Where the endorsement is published. " + SOURCE_URL_HELP
+        description="Where the endorsement is published. " + provenance.SOURCE_URL_HELP
     )
-    retrieved_on: date | None = strawberry.field(description=RETRIEVED_ON_HELP)
-    illustrative: bool = strawberry.field(description=ILLUSTRATIVE_HELP)
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
     note: str | None
 
     @strawberry.field(description="Endorsed before the Declaration's launch on 15 September 2012.")
@@ -191,9 +198,9 @@ class ParliamentaryMonitoringOrganization(_Identified):
     website: str | None = strawberry.field(
         description="The monitoring website, when it is not the organisation's own."
     )
-    source_url: str | None = strawberry.field(description=SOURCE_URL_HELP)
-    retrieved_on: date | None = strawberry.field(description=RETRIEVED_ON_HELP)
-    illustrative: bool = strawberry.field(description=ILLUSTRATIVE_HELP)
+    source_url: str | None = strawberry.field(description=provenance.SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
 
     @relation(load_organizations, key="organization_pk")
     def organization(self) -> types.Organization: ...

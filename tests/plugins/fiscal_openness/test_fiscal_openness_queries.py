@@ -43,7 +43,7 @@ async def test_country_open_budget_survey_latest_and_by_edition(client: GraphQLC
         "scaleMax": 100.0,
         "edition": "2023",
         "methodologyVersion": "OBS 2023",
-        "sourceUrl": "https://internationalbudget.org/open-budget-survey",
+        "sourceUrl": None,  # an illustrative row citing no page: no made-up source
         "measure": "TRANSPARENCY",
     }
     assert latest["participation"] == {"score": 39.0, "measure": "PARTICIPATION"}

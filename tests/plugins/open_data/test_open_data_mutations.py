@@ -344,7 +344,7 @@ async def test_odin_score_record_and_replace(client: GraphQLClient) -> None:
         "scaleMax": 100.0,
         "edition": "2022/23",
         "methodologyVersion": "ODIN 2022/23",
-        "sourceUrl": "https://odin.opendatawatch.com",
+        "sourceUrl": None,  # illustrative, citing no page
         "country": {"code": "KE"},
     }
     corrected = await _run(
