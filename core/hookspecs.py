@@ -186,6 +186,26 @@ def ogp_wg_constraint_errors() -> Mapping[str, tuple[str, str] | tuple[str, str,
 
 
 @hookspec
+def ogp_wg_user_error_codes() -> Mapping[str, str]:
+    """Declare the user error codes this plugin's mutations answer, each with what it means:
+    ``{"DUPLICATE_ENTRY": "This country already has an entry for that year."}``.
+
+    ``UserError.code`` is the enum ``UserErrorCode``, built at start-up from the core's codes
+    (``REQUIRED``, ``TOO_LONG``, ``OUT_OF_RANGE``, ``NOT_FOUND``, ``INVALID_URL``,
+    ``UNKNOWN_COUNTRY``, ``CONSTRAINT_VIOLATION``, ... : ``ogp-wg schema`` lists them) and the
+    enabled plugins' declarations, so front ends generate a type for it. Declare every code your
+    plugin returns that the core does not (``core.user_error``, ``UserErrors.add``, the codes of
+    your ``ogp_wg_constraint_errors``); redeclaring a core code or another plugin's is harmless
+    (one value; the first description stays: the core's, then by plugin key).
+
+    Codes are SCREAMING_SNAKE_CASE and descriptions one sentence. Start-up stops, naming the
+    plugin, on anything else, and when a constraint is mapped to a code nobody declared. A
+    mutation answering an undeclared code fails at that field (``INTERNAL_SERVER_ERROR``): test
+    your mutations' errors. Optional for a plugin that returns only the core's codes.
+    """
+
+
+@hookspec
 def ogp_wg_types() -> Sequence[type]:
     """Return extra Strawberry types to put in the schema that no field reaches directly."""
 

@@ -11,7 +11,9 @@ handled at one of three doors, so no core or plugin field needs code of its own:
    resolver. graphql-core already refuses them in document literals.
 2. GraphQL input coercion (`SCALAR_OVERRIDES`, installed by `build_schema`): a `DateTime` must lie
    between 0001-01-02 and 9999-12-30 in UTC, so it converts to UTC and to any time zone (offsets
-   are under a day). Otherwise `BAD_USER_INPUT` (a variable) or a validation error (a literal).
+   are under a day); a `Date` is an RFC 3339 full-date, `YYYY-MM-DD` (both scalars carry
+   `@specifiedBy` RFC 3339). Otherwise `BAD_USER_INPUT` (a variable) or a validation error (a
+   literal).
 3. The database connection (`guard`, installed on every engine `core.db.Database` creates),
    where the column a value meets is known, so "fits the column" can be judged at all:
    - a lookup with a value no row can hold and a database would not even compare (text with
@@ -36,7 +38,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import dateutil.parser
@@ -84,13 +86,39 @@ def parse_datetime(value: object) -> datetime:
     return parsed
 
 
+RFC_3339 = "https://www.rfc-editor.org/rfc/rfc3339"
+_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_date(value: object) -> date:
+    """An RFC 3339 full-date string (`YYYY-MM-DD`) -> date.
+
+    Raises a GraphQLError with code BAD_USER_INPUT for anything else (Python's `fromisoformat`
+    alone would also take ISO 8601's `20261130` and `2026-W48-1`, which RFC 3339 does not).
+    """
+    if isinstance(value, str) and _FULL_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise api_error("BAD_USER_INPUT", f"Date cannot represent {value!r}: expected YYYY-MM-DD")
+
+
 DATETIME = strawberry.scalar(
     name="DateTime",
-    description="Date with time (isoformat)",
+    description="A date-time with its UTC offset, RFC 3339 (e.g. 2026-11-30T14:00:00+00:00).",
+    specified_by_url=RFC_3339,
     serialize=datetime.isoformat,
     parse_value=parse_datetime,
 )
-SCALAR_OVERRIDES: dict[object, Any] = {datetime: DATETIME}
+DATE = strawberry.scalar(
+    name="Date",
+    description="A calendar date, RFC 3339 full-date (YYYY-MM-DD).",
+    specified_by_url=RFC_3339,
+    serialize=lambda value: value.isoformat(),  # as Strawberry's own Date does
+    parse_value=parse_date,
+)
+SCALAR_OVERRIDES: dict[object, Any] = {datetime: DATETIME, date: DATE}
 """For `strawberry.Schema(scalar_overrides=...)`."""
 
 
@@ -339,6 +367,7 @@ def guard(engine: Engine, *, text_max_length: int = TEXT_MAX_LENGTH) -> None:
 
 
 __all__ = [
+    "DATE",
     "DATETIME",
     "SCALAR_OVERRIDES",
     "TEXT_MAX_LENGTH",

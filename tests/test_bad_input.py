@@ -18,6 +18,7 @@ import httpx
 import pytest
 from graphql import (
     GraphQLArgument,
+    GraphQLEnumType,
     GraphQLField,
     GraphQLSchema,
     build_client_schema,
@@ -112,8 +113,27 @@ def assert_client_answer(response: httpx.Response, what: str) -> dict[str, Any]:
     return body
 
 
-def check_field(probe: Probe, document: str, variables: SearchStrategy[dict[str, Any]]) -> None:
-    """Send EXAMPLES generated sets of variables with one document; each is a client's answer."""
+def user_error_codes(body: dict[str, Any]) -> list[str]:
+    """The `userErrors[].code` values of a response's payloads (root fields)."""
+    payloads = (body.get("data") or {}).values()
+    return [
+        error["code"]
+        for payload in payloads
+        if isinstance(payload, dict)
+        for error in payload.get("userErrors") or ()
+    ]
+
+
+def check_field(
+    probe: Probe,
+    document: str,
+    variables: SearchStrategy[dict[str, Any]],
+    codes: set[str] | None = None,
+    answered: set[str] | None = None,
+) -> None:
+    """Send EXAMPLES generated sets of variables with one document; each is a client's answer.
+    `codes`: the values of `UserErrorCode`; every user error code answered is one of them (and
+    is added to `answered`)."""
 
     @settings(
         max_examples=EXAMPLES,
@@ -125,7 +145,12 @@ def check_field(probe: Probe, document: str, variables: SearchStrategy[dict[str,
     @given(variables=variables)
     def check(variables: dict[str, Any]) -> None:
         response = probe.post({"query": document, "variables": variables})
-        assert_client_answer(response, document)
+        body = assert_client_answer(response, document)
+        if codes is not None:
+            found = user_error_codes(body)
+            assert set(found) <= codes, (document, found)
+            if answered is not None:
+                answered.update(found)
 
     check()
 
@@ -151,9 +176,15 @@ def test_generated_values_never_make_a_server_error(
                 )
         roots = [("query", schema.query_type), ("mutation", schema.mutation_type)]
         fields = [(kind, n, f) for kind, root in roots for n, f in root.fields.items()]
+        # UserError.code is the enum UserErrorCode: every code answered is declared
+        code_enum = schema.get_type("UserErrorCode")
+        assert isinstance(code_enum, GraphQLEnumType)
+        codes, answered = set(code_enum.values), set[str]()
         with caplog.at_level(logging.ERROR, logger="ogp_wg"):
             for kind, name, field in fields:
-                check_field(probe, operation(kind, name, field), variables_for(field, seen))
+                document = operation(kind, name, field)
+                check_field(probe, document, variables_for(field, seen), codes, answered)
+        assert len(answered) >= 5, answered  # the walk reaches the mutations' user errors
         logged = [r.getMessage() for r in caplog.records if r.name.startswith("ogp_wg")]
         assert not logged, logged  # an internal error is logged; a client's mistake is not
     finally:

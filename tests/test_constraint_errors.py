@@ -89,7 +89,11 @@ EMAIL_TAKEN = {"uq_people_email": ("EMAIL_TAKEN", "this address is taken", "emai
 def _probe_plugins() -> dict[str, object]:
     return {
         "probe_theme": _plugin("probe_theme", ogp_wg_mutation_fields=lambda: [constraint_probe]),
-        "mapper_theme": _plugin("mapper_theme", ogp_wg_constraint_errors=lambda: EMAIL_TAKEN),
+        "mapper_theme": _plugin(
+            "mapper_theme",
+            ogp_wg_constraint_errors=lambda: EMAIL_TAKEN,
+            ogp_wg_user_error_codes=lambda: {"EMAIL_TAKEN": "This address is taken."},
+        ),
     }
 
 

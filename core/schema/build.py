@@ -11,7 +11,6 @@ from graphql import GraphQLError
 from strawberry.extensions import ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.name_converter import NameConverter
-from strawberry.types import ExecutionContext
 from strawberry.types.base import StrawberryObjectDefinition, get_object_definition
 from strawberry.types.field import StrawberryField
 from strawberry.utils.str_converters import to_camel_case
@@ -21,7 +20,6 @@ from core.execution import FastExecutionContext
 from core.hookspecs import BatchLoadFn
 from core.limits import Limits
 from core.limits.extension import Guard, QueryLimits
-from core.observability.logs import log_graphql_errors
 from core.plugins import PluginError, PluginSet, merge_unique
 from core.schema import types
 from core.schema.loaders import CORE_LOADERS
@@ -29,6 +27,7 @@ from core.schema.mutations import Mutation
 from core.schema.nodes import node_loaders
 from core.schema.queries import Query
 from core.storable import SCALAR_OVERRIDES
+from core.user_error_codes import UserErrorCodeError, code_enum, collect, typed_code_field
 
 EXTENSIBLE_TYPES = (
     "Country",
@@ -50,21 +49,24 @@ class PluginSchema(strawberry.Schema):
     join a core type here without any plugin touching the core class.
     """
 
-    def __init__(self, *args: Any, extra_fields: Mapping[str, list[StrawberryField]], **kw: Any):
+    def __init__(
+        self,
+        *args: Any,
+        extra_fields: Mapping[str, list[StrawberryField]],
+        user_error_code: type | None = None,
+        **kw: Any,
+    ):
         self._extra_fields = extra_fields
+        self._user_error_code = user_error_code
         super().__init__(*args, **kw)
 
     def get_fields(self, type_definition: StrawberryObjectDefinition) -> list[StrawberryField]:
+        fields = type_definition.fields
+        if type_definition.name == "UserError" and self._user_error_code is not None:
+            # `code` is this schema's UserErrorCode enum: core.user_error_codes
+            fields = typed_code_field(fields, self._user_error_code)
         extra = self._extra_fields.get(type_definition.name)
-        return type_definition.fields + extra if extra else type_definition.fields
-
-    def process_errors(
-        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
-    ) -> None:
-        """Each error logged once, at its level: a client's mistake at INFO without a
-        traceback, an internal error at ERROR with it (Strawberry's own logs every error at
-        ERROR with a traceback). Both executors report their errors here."""
-        log_graphql_errors(errors, execution_context)
+        return fields + extra if extra else fields
 
 
 @dataclass(frozen=True)
@@ -229,6 +231,10 @@ def build_schema(
     policy = install(plugins, core_mutations + plugin_mutations, type_fields)
     loaders.update(node_loaders(plugins, reached, rows=policy.rows))
 
+    try:  # the core's and the enabled plugins' user error codes: core.user_error_codes
+        user_error_code = code_enum(collect(plugins))
+    except UserErrorCodeError as exc:
+        raise PluginError(str(exc)) from exc
     guard = Guard(limits or Limits(), cache_size=CACHE_SIZE)
     try:
         schema = PluginSchema(
@@ -236,6 +242,7 @@ def build_schema(
             mutation=Mutation,
             types=extra_types,
             extra_fields=extra,
+            user_error_code=user_error_code,
             execution_context_class=FastExecutionContext if fast_execution else None,
             scalar_overrides=SCALAR_OVERRIDES,  # a DateTime converts to UTC: core.storable
             extensions=[

@@ -58,6 +58,13 @@ def ogp_wg_constraint_errors() -> dict[str, Any]:
 
 
 @hookimpl
+def ogp_wg_user_error_codes() -> dict[str, str]:
+    from plugins.access_to_info.user_errors import USER_ERROR_CODES
+
+    return USER_ERROR_CODES
+
+
+@hookimpl
 def ogp_wg_loaders() -> dict[str, Any]:
     from plugins.access_to_info.loaders import LOADERS
 

@@ -61,6 +61,13 @@ def ogp_wg_constraint_errors() -> dict[str, Any]:
 
 
 @hookimpl
+def ogp_wg_user_error_codes() -> dict[str, str]:
+    from plugins.fiscal_openness.user_errors import USER_ERROR_CODES
+
+    return USER_ERROR_CODES
+
+
+@hookimpl
 def ogp_wg_node_loaders() -> dict[type, Any]:
     from plugins.fiscal_openness.queries import NODE_LOADERS
 

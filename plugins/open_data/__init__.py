@@ -58,6 +58,13 @@ def ogp_wg_constraint_errors() -> dict[str, Any]:
 
 
 @hookimpl
+def ogp_wg_user_error_codes() -> dict[str, str]:
+    from plugins.open_data.user_errors import USER_ERROR_CODES
+
+    return USER_ERROR_CODES
+
+
+@hookimpl
 def ogp_wg_node_loaders() -> dict[type, Any]:
     from plugins.open_data.queries import NODE_LOADERS
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from core import Theme, hookimpl
 
-from . import demo, loaders, mutations, queries, services, types
+from . import demo, loaders, mutations, queries, services, types, user_errors
 from .settings import KEY, Settings
 
 __version__ = "1.0.0"
@@ -62,6 +62,11 @@ def ogp_wg_mutation_fields() -> list[Any]:
 @hookimpl
 def ogp_wg_constraint_errors() -> dict[str, Any]:
     return services.CONSTRAINT_ERRORS
+
+
+@hookimpl
+def ogp_wg_user_error_codes() -> dict[str, str]:
+    return user_errors.USER_ERROR_CODES
 
 
 @hookimpl

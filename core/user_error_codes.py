@@ -1,0 +1,140 @@
+"""`UserError.code` as an enum, `UserErrorCode`, built with the schema from the core's codes and
+those every enabled plugin declares (hook ``ogp_wg_user_error_codes``), so front ends can generate
+a type for it and switch over it.
+
+Why an enum built at start-up rather than a string: a front end learns the codes from the schema
+it generates types from, and an undeclared code is caught before a client sees it. Start-up stops
+when a plugin declares a code badly or maps a constraint (``ogp_wg_constraint_errors``) to a code
+nobody declared; the tests walk every mutation with generated bad input and check each code they
+answer is declared (a code outside the enum would be a field error, not an answer).
+"""
+
+from __future__ import annotations
+
+import copy
+import enum
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import strawberry
+from strawberry.types.field import StrawberryField
+
+if TYPE_CHECKING:
+    from core.plugins import PluginSet
+
+HOOK = "ogp_wg_user_error_codes"
+CODE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*")
+ENUM_NAME = "UserErrorCode"
+ENUM_DESCRIPTION = (
+    "Why a mutation refused its input: the core's codes and those of the enabled plugins. A "
+    "minor release or a newly enabled plugin may add codes, so keep a default branch."
+)
+
+CORE_CODES: dict[str, str] = {
+    # any input (core.validation, core.storable, core.transactions, core.provenance)
+    "REQUIRED": "A required input value is missing or blank.",
+    "TOO_LONG": "A text is longer than its field allows.",
+    "INVALID_CHARACTER": "A text holds a character no field can store (an unpaired surrogate).",
+    "OUT_OF_RANGE": "A number or date lies outside the range its field allows.",
+    "NOT_FOUND": "No object has that ID, or the caller may not see it.",
+    "INVALID_URL": "Not an absolute http(s) URL.",
+    "UNKNOWN_COUNTRY": "No country has that ISO 3166-1 alpha-2 code.",
+    "CONSTRAINT_VIOLATION": "The write conflicts with a rule of the stored data.",
+    "SOURCE_REQUIRED": "A row that is not illustrative needs its sourceUrl.",
+    "DATE_IN_FUTURE": "A date (e.g. retrievedOn) lies in the future.",
+    # working groups, anchors, memberships
+    "INVALID_SLUG": "A slug has lowercase letters, digits and single hyphens only.",
+    "DUPLICATE_SLUG": "Another working group already has this slug.",
+    "UNKNOWN_THEME": "No enabled plugin serves this theme.",
+    "ANCHOR_KIND_MISMATCH": "The organisation's kind cannot hold this anchor role.",
+    "ANCHOR_ROLE_TAKEN": "Another organisation already holds this anchor role of the group.",
+    "ALREADY_MEMBER": "The organisation is already a member of the group.",
+    "NOT_A_MEMBER": "The organisation is not a member of the group.",
+    # meetings and registrations
+    "NAIVE_DATETIME": "A date-time has no UTC offset.",
+    "ENDS_BEFORE_STARTS": "endsAt is not after startsAt.",
+    "INVALID_TIMEZONE": "Not an IANA time zone name.",
+    "INVALID_CAPACITY": "A capacity is negative.",
+    "LOCATION_REQUIRED": "An in-person meeting needs a location.",
+    "ONLINE_URL_REQUIRED": "A virtual meeting needs an onlineUrl.",
+    "CAPACITY_BELOW_REGISTERED": "The new capacity is below the places already taken.",
+    "MEETING_ENDED": "The meeting is over.",
+    "MEETING_FULL": "Every place of the meeting is taken.",
+    "DUPLICATE_REGISTRATION": "The person already has a registration for the meeting.",
+    "NOT_CANCELLABLE": "The registration is already cancelled.",
+}
+
+
+class UserErrorCodeError(Exception):
+    """A plugin declared codes wrongly, or uses a code nobody declared (start-up stops)."""
+
+
+def _declared(who: str, value: object) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise UserErrorCodeError(
+            f"{who} (hook {HOOK}) must return {{CODE: description}}, got {type(value).__name__}"
+        )
+    codes: dict[str, str] = {}
+    for code, description in value.items():
+        if not isinstance(code, str) or not CODE.fullmatch(code):
+            raise UserErrorCodeError(
+                f"{who} (hook {HOOK}) declares the code {code!r}: codes are SCREAMING_SNAKE_CASE"
+            )
+        if not isinstance(description, str) or not description.strip():
+            raise UserErrorCodeError(
+                f"{who} (hook {HOOK}) declares {code} without a description (a sentence)"
+            )
+        codes[code] = description.strip()
+    return codes
+
+
+def collect(plugins: PluginSet) -> dict[str, str]:
+    """Every declared code with its description, sorted: the core's, then the enabled plugins'
+    (plugin-key order; a code declared twice is one code and keeps its first description).
+
+    Raises UserErrorCodeError for a bad declaration, or a constraint (``ogp_wg_constraint_errors``,
+    the core's included) mapped to an undeclared code, naming the plugin and the constraint.
+    """
+    codes = dict(CORE_CODES)
+    for key, value in plugins.call(HOOK):
+        for code, description in _declared(f"plugin '{key}'", value).items():
+            codes.setdefault(code, description)
+    from core.transactions import _LEGACY  # deprecated registrations keep working until 0.3
+
+    for error in _LEGACY.values():
+        codes.setdefault(error.code, "Registered with core.register_constraint_error.")
+    constraints = plugins.constraint_errors
+    for name, error in sorted(constraints.by_name.items()):
+        if error.code not in codes:
+            owner = constraints.owners.get(name, "core")
+            who = "the core" if owner == "core" else f"plugin '{owner}'"
+            raise UserErrorCodeError(
+                f"{who} maps the constraint '{name}' (hook ogp_wg_constraint_errors) to the user "
+                f"error code {error.code}, which is not declared: add it to {HOOK}"
+            )
+    return dict(sorted(codes.items()))
+
+
+def code_enum(codes: Mapping[str, str]) -> type[enum.Enum]:
+    """The Strawberry enum ``UserErrorCode`` for `codes` ({CODE: description}); each value's
+    Python value is its name, so a resolver's plain string (``UserError(code="REQUIRED")``)
+    serializes as that enum value."""
+    members = {code: strawberry.enum_value(code, description=text) for code, text in codes.items()}
+    python_enum = enum.Enum(ENUM_NAME, members)  # type: ignore[misc]
+    return strawberry.enum(python_enum, name=ENUM_NAME, description=ENUM_DESCRIPTION)
+
+
+def typed_code_field(fields: list[StrawberryField], enum_type: type[enum.Enum]) -> list[Any]:
+    """`UserError`'s fields with `code` typed as `enum_type` (a copy: the class is shared by
+    every schema built in the process, each with its own enabled plugins)."""
+    typed: list[Any] = []
+    for field in fields:
+        if field.python_name == "code":
+            field = copy.copy(field)
+            field.type = enum_type
+        typed.append(field)
+    return typed
+
+
+__all__ = ["CORE_CODES", "UserErrorCodeError", "code_enum", "collect", "typed_code_field"]
