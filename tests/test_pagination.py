@@ -6,7 +6,10 @@ directions), so a new connection is covered without editing this file. For each 
 nested, with and without generated argument values, pages of 1, 2 and 3 items followed through
 `pageInfo.endCursor` must give exactly the items of one big page (`first: 100`), in the same
 order, with `hasNextPage` false exactly on the last page and `totalCount` the number of items over
-all pages. Forged and ill-typed cursors must be refused with `INVALID_CURSOR` by every connection.
+all pages. Backwards too (`last`/`before`, issue 11): `last: 100` gives the items of `first: 100`,
+and pages of 1, 2 and 3 followed through `pageInfo.startCursor` give them again, each page in the
+forward order. Forged and ill-typed cursors must be refused with `INVALID_CURSOR` by every
+connection.
 The paging machinery is in tests/paging.py, the schema walking in tests/schema_walk.py.
 """
 
@@ -272,3 +275,59 @@ async def test_cursor_numbers_beyond_the_key_column_are_invalid_cursor(
     assert await codes([starts_at[:19], pk]) == ["INVALID_CURSOR"]  # no offset
     assert await codes([starts_at[:10], pk]) == ["INVALID_CURSOR"]  # a date
     assert await codes(["9999-12-31T23:59:59-05:00", pk]) == ["INVALID_CURSOR"]
+
+
+# --- backwards: what the walk does not ask (issue 11, point 4) -----------------------------------
+
+WINDOW = """query($first: Int, $after: String, $last: Int, $before: String) {
+  meetings(first: $first, after: $after, last: $last, before: $before) {
+    edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }"""
+
+
+async def test_page_size_defaults_and_refusals(demo_db: str, make_client: ClientFactory) -> None:
+    """Neither `first` nor `last` (or both null): the first 20. Both, or either outside 0..100:
+    INVALID_ARGUMENT, whether written in the document or passed as variables."""
+    client = make_client(demo_db, debug=True)
+    everything = await client.execute(WINDOW, {"first": 100})
+    ids = [edge["node"]["id"] for edge in everything["meetings"]["edges"]]
+    assert len(ids) > 20
+    for variables in ({}, {"first": None}, {"first": None, "last": None}):
+        page = (await client.execute(WINDOW, variables))["meetings"]
+        assert [edge["node"]["id"] for edge in page["edges"]] == ids[:20]
+        assert page["pageInfo"]["hasNextPage"] and not page["pageInfo"]["hasPreviousPage"]
+    refused = [
+        {"first": 1, "last": 1},
+        {"last": 101},
+        {"last": -1},
+        {"first": 101},
+    ]
+    for variables in refused:
+        codes = [e["extensions"]["code"] for e in await client.errors(WINDOW, variables)]
+        assert codes == ["INVALID_ARGUMENT"], variables
+    for literal in ("first: 1, last: 1", "last: 101", "last: -1"):
+        errors = await client.errors(f"{{ meetings({literal}) {{ nodes {{ id }} }} }}")
+        assert [e["extensions"]["code"] for e in errors] == ["INVALID_ARGUMENT"], literal
+
+
+async def test_after_and_before_together_bound_a_window(
+    demo_db: str, make_client: ClientFactory
+) -> None:
+    """As the Relay specification's algorithm: both cursors cut the list, then `first` takes
+    from its start or `last` from its end; the edges always in the connection's order."""
+    client = make_client(demo_db, debug=True)
+    edges = (await client.execute(WINDOW, {"first": 100}))["meetings"]["edges"]
+    ids, cursors = [e["node"]["id"] for e in edges], [e["cursor"] for e in edges]
+    window = {"after": cursors[2], "before": cursors[9]}
+    for size, expected in ((100, ids[3:9]), (2, ids[3:5])):
+        page = (await client.execute(WINDOW, window | {"first": size}))["meetings"]
+        assert [e["node"]["id"] for e in page["edges"]] == expected
+        assert page["pageInfo"]["hasNextPage"] is (size == 2)
+        assert page["pageInfo"]["hasPreviousPage"] is True  # `after` was given
+    for size, expected in ((100, ids[3:9]), (2, ids[7:9])):
+        page = (await client.execute(WINDOW, window | {"last": size}))["meetings"]
+        assert [e["node"]["id"] for e in page["edges"]] == expected
+        assert page["pageInfo"]["hasPreviousPage"] is (size == 2)
+        assert page["pageInfo"]["hasNextPage"] is True  # `before` was given
+    # a cursor's own row is never on the page, in either direction
+    back = (await client.execute(WINDOW, {"last": 100, "before": cursors[0]}))["meetings"]
+    assert back["edges"] == [] and back["pageInfo"]["hasPreviousPage"] is False
