@@ -11,6 +11,7 @@ from graphql import GraphQLError
 from strawberry.extensions import ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.name_converter import NameConverter
+from strawberry.types import ExecutionContext
 from strawberry.types.base import StrawberryObjectDefinition, get_object_definition
 from strawberry.types.field import StrawberryField
 from strawberry.utils.str_converters import to_camel_case
@@ -20,6 +21,7 @@ from core.execution import FastExecutionContext
 from core.hookspecs import BatchLoadFn
 from core.limits import Limits
 from core.limits.extension import Guard, QueryLimits
+from core.observability.logs import log_graphql_errors
 from core.plugins import PluginError, PluginSet, merge_unique
 from core.schema import types
 from core.schema.loaders import CORE_LOADERS
@@ -67,6 +69,14 @@ class PluginSchema(strawberry.Schema):
             fields = typed_code_field(fields, self._user_error_code)
         extra = self._extra_fields.get(type_definition.name)
         return fields + extra if extra else fields
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Each error logged once, at its level: a client's mistake at INFO without a
+        traceback, an internal error at ERROR with it (Strawberry's own logs every error at
+        ERROR with a traceback). Both executors report their errors here."""
+        log_graphql_errors(errors, execution_context)
 
 
 @dataclass(frozen=True)
