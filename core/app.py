@@ -22,7 +22,7 @@ from strawberry.types import ExecutionResult
 from core import db_faults
 from core.auth.middleware import Authentication, viewer_of
 from core.auth.oidc import OIDCVerifier
-from core.config import Settings
+from core.config import ConfigError, Settings
 from core.context import AppState, Context
 from core.db import Database, statement_counter
 from core.disconnect import CancelOnDisconnect
@@ -46,6 +46,7 @@ from core.possible_types import possible_types_endpoint
 from core.ratelimit import MutationCost, RateLimiter, RateLimits
 from core.schema.build import build_schema
 from core.timeouts import OperationBudget
+from core.trusted_documents import TrustedDocuments, TrustedDocumentsError
 
 log = logging.getLogger("ogp_wg")
 
@@ -271,7 +272,7 @@ def create_app(
     # Outermost first: APQ restores the document, then ETag / 304 judges and tags the response.
     # Idempotency-Key sits between them: per viewer, over the document that runs, mutations only.
     middleware += [
-        Middleware(PersistedQueries, max_body=settings.max_body_bytes),
+        Middleware(PersistedQueries, max_body=settings.max_body_bytes, trusted=_trusted(settings)),
         Middleware(Idempotency, db=db, retention=settings.idempotency_key_retention),
         Middleware(HTTPCache),
     ]
@@ -293,6 +294,16 @@ def create_app(
     app.state.ogp = state
     app.state.metrics, app.state.tracing = metrics, tracing
     return app
+
+
+def _trusted(settings: Settings) -> TrustedDocuments | None:
+    """The allow-list of `trusted_documents`, or None; ConfigError if it cannot be used."""
+    if settings.trusted_documents is None:
+        return None
+    try:
+        return TrustedDocuments.load(settings.trusted_documents)
+    except TrustedDocumentsError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def app_from_environment() -> Starlette:

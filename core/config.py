@@ -224,6 +224,12 @@ class Settings(BaseSettings):
     `Access-Control-Allow-Headers`; names are case-insensitive). Comma-separated in
     `OGP_WG_CORS_ALLOW_HEADERS`. `X-Request-ID` is always exposed to such pages."""
     _split_cors_headers = field_validator("cors_allow_headers", mode="before")(_split)
+    # --- issue 11: trusted documents (core.trusted_documents) ---
+    trusted_documents: str | None = None
+    """Path of a persisted-documents manifest (Relay's or graphql-codegen's
+    `{"<id>": "<document>"}`, or Apollo's manifest): only its documents run, by id or by exact
+    text; any other request is 400 `PERSISTED_QUERY_NOT_ALLOWED`. Relative to the working
+    directory; read at start-up. None (default): every document runs (APQ as usual)."""
     plugins: PluginsConfig = Field(default_factory=PluginsConfig)
     _origins: dict[str, str] = PrivateAttr(default_factory=dict)
 

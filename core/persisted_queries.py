@@ -18,6 +18,10 @@ needs to be shared across processes or survive a restart.
 
 The middleware also refuses POST bodies over `max_body` (1 MiB) with 413, before anything parses
 them. Batched requests (a JSON array) are handled item by item.
+
+With trusted documents (`core.trusted_documents`, setting `trusted_documents`) the allow-list
+replaces this protocol: every request is checked against it (a hash names a listed document or
+nothing), and nothing is stored.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from core.http_cache import (
     replay,
     send_json,
 )
+from core.trusted_documents import ID_KEYS, NotAllowed, TrustedDocuments
 
 NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
 NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED"
@@ -143,11 +148,17 @@ class PersistedQueries:
         path: str = "/graphql",
         store: PersistedQueryStore | None = None,
         max_body: int = MAX_BODY,
+        trusted: TrustedDocuments | None = None,
     ) -> None:
         self.app = app
         self.path = path
         self.store = store if store is not None else PersistedQueryStore()
         self.max_body = max_body
+        self.trusted = trusted
+        self._resolve = trusted.resolve if trusted is not None else self._apq
+
+    def _apq(self, request: Any) -> bool:
+        return resolve(request, self.store)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope["path"] != self.path:
@@ -156,7 +167,9 @@ class PersistedQueries:
         method = scope["method"]
         if method == "POST":
             await self._post(scope, receive, send)
-        elif method == "GET" and b"persistedQuery" in scope["query_string"]:
+        elif method == "GET" and (
+            self.trusted is not None or b"persistedQuery" in scope["query_string"]
+        ):
             await self._get(scope, receive, send)
         else:
             await self.app(scope, receive, send)
@@ -169,7 +182,7 @@ class PersistedQueries:
             return
         if body is None:  # the client went away
             return
-        if b"persistedQuery" in body:
+        if self.trusted is not None or b"persistedQuery" in body:
             try:
                 payload = orjson.loads(body)
             except orjson.JSONDecodeError:
@@ -177,11 +190,11 @@ class PersistedQueries:
             if payload is not None:
                 try:
                     if isinstance(payload, list):
-                        changed = [resolve(item, self.store) for item in payload]
+                        changed = [self._resolve(item) for item in payload]
                         changed_any = any(changed)
                     else:
-                        changed_any = resolve(payload, self.store)
-                except PersistedQueryError as exc:
+                        changed_any = self._resolve(payload)
+                except (PersistedQueryError, NotAllowed) as exc:
                     await send_json(send, exc.status, exc.body())
                     return
                 if changed_any:
@@ -199,12 +212,15 @@ class PersistedQueries:
         try:
             extensions = orjson.loads(params.get("extensions") or "null")
         except orjson.JSONDecodeError:
-            await self.app(scope, receive, send)  # Strawberry answers the malformed parameter
-            return
+            if self.trusted is None:
+                await self.app(scope, receive, send)  # Strawberry answers the malformed parameter
+                return
+            extensions = None  # the document is judged all the same
         request = {"query": params.get("query"), "extensions": extensions}
+        request.update({key: params[key] for key in ID_KEYS if key in params})
         try:
-            changed = resolve(request, self.store)
-        except PersistedQueryError as exc:
+            changed = self._resolve(request)
+        except (PersistedQueryError, NotAllowed) as exc:
             await send_json(send, exc.status, exc.body())
             return
         if changed:
