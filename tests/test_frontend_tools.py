@@ -25,11 +25,14 @@ FRONTEND = Path(__file__).resolve().parent / "frontend"
 BIN = FRONTEND / "node_modules" / ".bin"
 SCHEMA = Path(os.environ.get("FRONTEND_SCHEMA") or FRONTEND.parent.parent / "schema.graphql")
 
-pytestmark = pytest.mark.skipif(
-    not (shutil.which("node") and shutil.which("npm")),
-    reason="node and npm are not installed: graphql-codegen and relay-compiler cannot run "
-    "(CI has them; `make test` installs the tools with npm ci)",
-)
+pytestmark = [
+    pytest.mark.slow,  # node processes: about 40 s on this machine
+    pytest.mark.skipif(
+        not (shutil.which("node") and shutil.which("npm")),
+        reason="node and npm are not installed: graphql-codegen and relay-compiler cannot run "
+        "(CI has them; `make test` installs the tools with npm ci)",
+    ),
+]
 
 
 def run_tool(*args: str, env: dict[str, str] | None = None) -> str:
