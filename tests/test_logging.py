@@ -12,6 +12,7 @@ import json
 import logging
 import string
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -29,6 +30,7 @@ from core.config import load_settings
 from core.observability.logs import RequestContext, configure_logging
 from core.testing import ClientFactory, GraphQLClient, token_for
 from tests import faults_plugin
+from tests.server_process import running_server
 
 BAD_CURSOR = """query Meetings { workingGroup(slug: "open-data") {
     meetings(first: 2, after: "bm90IGEgY3Vyc29y") { nodes { id } } } }"""
@@ -315,28 +317,23 @@ async def test_every_answer_carries_the_request_id(
 ) -> None:
     client = make_client(empty_db, access_log=True, max_body_bytes=1024)
     limited = make_client(empty_db, access_log=True, rate_limit_per_ip=1)
-    http = client.http
-    cases: list[tuple[str, int, Any]] = [
-        ("health", 200, http.get("/healthz", headers={"x-request-id": "health"})),
-        ("ready", 200, http.get("/readyz", headers={"x-request-id": "ready"})),
-        ("bad-token", 401, http.post(
-            "/graphql", json={"query": "{ themes { key } }"},
-            headers={"x-request-id": "bad-token", "authorization": "Bearer ogpwg_nope"},
-        )),
-        ("too-large", 413, http.post(
-            "/graphql", content=b'{"query": "' + b" " * 2048 + b'"}',
-            headers={"x-request-id": "too-large", "content-type": "application/json"},
-        )),
-        ("not-json", 400, http.post(
-            "/graphql", content=b"{nope", headers={
-                "x-request-id": "not-json", "content-type": "application/json"},
-        )),
-        ("get-mutation", 405, http.get(
-            "/graphql", params={"query": "mutation { x }"}, headers={"x-request-id": "get-mutation"},
-        )),
+    json_body = {"content-type": "application/json"}
+    cases: list[tuple[str, int, str, str, dict[str, Any]]] = [
+        ("health", 200, "GET", "/healthz", {}),
+        ("ready", 200, "GET", "/readyz", {}),
+        ("bad-token", 401, "POST", "/graphql", {
+            "json": {"query": "{ themes { key } }"},
+            "headers": {"authorization": "Bearer ogpwg_nope"},
+        }),
+        ("too-large", 413, "POST", "/graphql", {
+            "content": b'{"query": "' + b" " * 2048 + b'"}', "headers": json_body,
+        }),
+        ("not-json", 400, "POST", "/graphql", {"content": b"{nope", "headers": json_body}),
+        ("get-mutation", 405, "GET", "/graphql", {"params": {"query": "mutation { x }"}}),
     ]  # fmt: skip
-    for request_id, status, request in cases:
-        response = await request
+    for request_id, status, method, path, options in cases:
+        headers = {**options.pop("headers", {}), "x-request-id": request_id}
+        response = await client.http.request(method, path, headers=headers, **options)
         assert response.status_code == status, (request_id, response.text)
         assert response.headers["x-request-id"] == request_id
         [access] = [line for line in json_logs.of(request_id) if line["event"] == "request"]
@@ -398,3 +395,38 @@ async def test_json_lines_of_every_logger(json_logs: Captured) -> None:
     assert lines[-1]["items"] == 3
     assert all(line["timestamp"].endswith("Z") for line in lines)
     assert len(json_logs.text().splitlines()) == 3  # the newline stayed inside its line
+
+
+# --- a real server ----------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_real_server_writes_json_lines_with_request_ids(
+    demo_db: str, tmp_path: Path, workers: int
+) -> None:
+    """`ogp-wg serve` (one process, and workers built by the app factory): every line on its
+    stderr is a JSON object, uvicorn's own included; each request's lines carry its ID; one
+    access line per request, none of uvicorn's."""
+    with running_server(
+        demo_db, tmp_path, workers=workers, log_format="json", access_log="true"
+    ) as server:
+        body = {"query": BAD_CURSOR, "operationName": "Meetings"}
+        headers = {"x-request-id": f"live-{workers}"}
+        response = httpx.post(server.graphql, json=body, headers=headers, timeout=30)
+        assert response.headers["x-request-id"] == f"live-{workers}"
+        assert server.terminate() == 0, server.output()
+    lines = [json.loads(line) for line in server.output().splitlines()]
+    assert all(isinstance(line, dict) and "level" in line for line in lines)
+    ours = [line for line in lines if line.get("request_id") == f"live-{workers}"]
+    assert [(line["event"], line["level"]) for line in ours] == [
+        ("client error", "info"),
+        ("request", "info"),
+    ]
+    assert ours[-1]["operation"] == "Meetings" and ours[-1]["status"] == 200
+    health = [line for line in lines if line.get("path") == "/healthz"]
+    assert health and all(len(line["request_id"]) == 32 for line in health)
+    loggers = {line["logger"] for line in lines}
+    assert "uvicorn.error" in loggers and "uvicorn.access" not in loggers
+    assert any(line["event"].startswith("serving GraphQL on http://") for line in lines)
+    assert not [line for line in lines if line["level"] in ("error", "critical")]

@@ -96,6 +96,11 @@ def _drop_uvicorn_colors(_: Any, __: str, event: dict[str, Any]) -> dict[str, An
     return event
 
 
+def _drop_empty(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
+    """Readable text leaves out what is unknown (`operation=None`); JSON keeps its keys."""
+    return {key: value for key, value in event.items() if value is not None}
+
+
 def _context_processors() -> list[Any]:
     """What every line carries: the request's context (request_id), level, logger, time."""
     return [
@@ -124,7 +129,7 @@ def _renderers(log_format: Literal["json", "text"], stream: IO[str]) -> list[Any
     renderer = structlog.dev.ConsoleRenderer(
         colors=colors, exception_formatter=structlog.dev.plain_traceback
     )
-    return [meta, renderer]
+    return [meta, _drop_empty, renderer]
 
 
 def resolved_format(settings: Settings) -> Literal["json", "text"]:
