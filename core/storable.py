@@ -87,7 +87,7 @@ def parse_datetime(value: object) -> datetime:
 
 
 RFC_3339 = "https://www.rfc-editor.org/rfc/rfc3339"
-_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_FULL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_date(value: object) -> date:

@@ -64,7 +64,8 @@ def sources(tmp_path: Path) -> Path:
 
 def test_graphql_codegen_types_the_schema_and_the_readme(sources: Path, tmp_path: Path) -> None:
     """codegen.yml's plugins on the schema and the README's operations; tsc --strict accepts the
-    result, and each README operation has its result and variables types."""
+    result, each README operation has its result and variables types, and the registration's
+    are what a front end needs (the meeting's id, userErrors' code as an enum)."""
     out = tmp_path / "generated"
     env = {"SCHEMA": str(SCHEMA), "DOCUMENTS": str(sources / "readme" / "*.ts"), "OUT": str(out)}
     run_tool("graphql-codegen", "--config", "codegen.yml", env=env)
@@ -76,6 +77,9 @@ def test_graphql_codegen_types_the_schema_and_the_readme(sources: Path, tmp_path
     # The registration's payload carries what a normalised cache needs to update the meeting.
     register = operations.split("export type RegisterMutation = ", 1)[1].split(";\n", 1)[0]
     assert "meeting: { id: string, remainingPlaces: number | null }" in register, register
+    # userErrors' code is an enum front ends switch over, with each code a literal type.
+    assert "userErrors: Array<{ code: UserErrorCode," in register, register
+    assert "| 'DUPLICATE_REGISTRATION'" in operations
 
 
 def test_relay_compiler_compiles_the_readme_and_relay_documents(

@@ -19,13 +19,14 @@ What is measured (names prefixed `ogp_wg_`; `operation` and `type` as below):
 - `build_info{version, python, plugins}` and `plugin_info{plugin, version, source}`: 1 each, for
   the distribution and each enabled plugin.
 
-`operation` is the operation's name, `anonymous` when it has none (or none is known: a request
-refused before its document was read), `other` for a name that is not admitted, `batch` for a
-batch of operations. Names are chosen by clients, and each name multiplies the series of every
-histogram, so a name is admitted only once an operation with it has passed validation (a typo or
-a made-up name in a broken document is not), and at most `metrics_operation_names` names per
-worker (the first ones seen; a front end has a fixed set of operations). `type`: `query`,
-`mutation`, `subscription`, `unknown` (no valid document) or `batch`.
+`operation` is the operation's name (or, when the document could not be read, the request's
+`operationName`), `anonymous` when it has none (or none is known: a request refused before its
+body was read), `other` for a name that is not admitted, `batch` for a batch of operations.
+Names are chosen by clients, and each name multiplies the series of every histogram, so a name
+is admitted only once an operation with it has passed validation (a typo or a made-up name in a
+broken document is not), and at most `metrics_operation_names` names per worker (the first ones
+seen; a front end has a fixed set of operations); a refused document keeps an admitted name.
+`type`: `query`, `mutation`, `subscription`, `unknown` (no valid document) or `batch`.
 
 With several workers (`ogp-wg serve --workers N`) each process writes its values to files in
 `PROMETHEUS_MULTIPROC_DIR` (prometheus-client's multiprocess mode; `prepare_multiprocess`
@@ -42,160 +43,36 @@ from __future__ import annotations
 
 import os
 import platform
-import re
-import shutil
-import tempfile
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from ipaddress import IPv4Network, IPv6Network, ip_address
-from pathlib import Path
-from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
-import orjson
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, multiprocess
 from prometheus_client.exposition import choose_encoder
 from sqlalchemy import event
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from strawberry.extensions import SchemaExtension
+
+from core.observability.exchange import UNKNOWN, Exchange, outcome, watch_statements
+from core.observability.exchange import MetricsMiddleware as MetricsMiddleware
+from core.observability.exchange import OperationNames as OperationNames
+from core.observability.exchange import note_errors as note_errors
+from core.observability.workers import MULTIPROC_ENV, mark_dead_workers
+from core.observability.workers import prepare_multiprocess as prepare_multiprocess
 
 if TYPE_CHECKING:
     from core.config import Settings
     from core.db import Database
     from core.plugins import PluginSet
 
-MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
-GRAPHQL_PATH = "/graphql"
-ANONYMOUS, OTHER, BATCH, UNKNOWN = "anonymous", "other", "batch", "unknown"
-SERVER_CODES = frozenset({"INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE", "TIMEOUT"})
-"""Error codes that are the server's failure, not the client's."""
+ANONYMOUS, OTHER, BATCH = "anonymous", "other", "batch"
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 """Seconds; the execution timeout is 10 s by default."""
 STATEMENT_BUCKETS = (0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89)
 """SQL statements per request: the compiled path runs one per root field."""
 SQL_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0)
-MAX_ERROR_BODY = 64 * 1024
-"""Bytes of a 4xx/5xx body read for its error codes (refusals are a few hundred bytes)."""
-_START = "_ogp_wg_metrics_start"  # on SQLAlchemy's execution context: when the cursor ran
-
-
-@dataclass(slots=True)
-class Exchange:
-    """What one /graphql request did, filled in while it runs (see `note_errors`)."""
-
-    operations: list[tuple[str | None, str, bool]] = field(default_factory=list)
-    """(name, type, validated) per operation, noted by the schema extension."""
-    codes: list[str] | None = None
-    """Error codes of the response, or None when the GraphQL view noted none."""
-    statements: int = 0
-    sql_seconds: float = 0.0
-
-
-_exchange: ContextVar[Exchange | None] = ContextVar("ogp_wg_metrics_exchange", default=None)
-
-
-def note_errors(errors: Iterable[Mapping[str, Any]]) -> None:
-    """Count a GraphQL response's errors (each `{"extensions": {"code": str}}`, as formatted
-    for the client) towards the current request; nothing outside a measured request."""
-    exchange = _exchange.get()
-    if exchange is None:
-        return
-    codes = exchange.codes if exchange.codes is not None else []
-    codes.extend(_code(error) for error in errors)
-    exchange.codes = codes
-
-
-def _code(error: Any) -> str:
-    extensions = error.get("extensions") if isinstance(error, Mapping) else None
-    code = extensions.get("code") if isinstance(extensions, Mapping) else None
-    return code if isinstance(code, str) and code else "UNKNOWN"
-
-
-def _codes_in(body: bytes) -> list[str]:
-    """The error codes of a refusal's JSON body (`{"errors": [...]}`); [] for anything else."""
-    try:
-        parsed = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return []
-    errors = parsed.get("errors") if isinstance(parsed, dict) else None
-    return [_code(error) for error in errors] if isinstance(errors, list) else []
-
-
-def outcome(status: int, codes: list[str]) -> str:
-    """`ok`, `client_error`, `server_error`, or `cancelled` (status 0: nothing was sent)."""
-    if status == 0:
-        return "cancelled"
-    if status >= 500 or any(code in SERVER_CODES for code in codes):
-        return "server_error"
-    if status >= 400 or codes:
-        return "client_error"
-    return "ok"
-
-
-class OperationNames(SchemaExtension):
-    """Notes each operation's name and type on the current request, once it is over."""
-
-    def on_operation(self) -> Iterator[None]:
-        try:
-            yield
-        finally:
-            exchange = _exchange.get()
-            if exchange is not None:
-                exchange.operations.append(_describe(self.execution_context))
-
-
-def _describe(context: Any) -> tuple[str | None, str, bool]:
-    if context.graphql_document is None:
-        return None, UNKNOWN, False
-    try:
-        kind = str(context.operation_type.value)
-    except RuntimeError:  # the operation named by the request is not in the document
-        return None, UNKNOWN, False
-    return context.operation_name, kind, not context.pre_execution_errors
-
-
-class MetricsMiddleware:
-    """ASGI middleware measuring each /graphql request (every other path passes through)."""
-
-    def __init__(self, app: Any, metrics: Metrics) -> None:
-        self.app = app
-        self.metrics = metrics
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope["path"] != GRAPHQL_PATH:
-            await self.app(scope, receive, send)
-            return
-        exchange = Exchange()
-        status = 0
-        body: list[bytes] | None = None
-
-        async def measured(message: Any) -> None:
-            nonlocal status, body
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                if status >= 400 and exchange.codes is None:
-                    body = []  # a refusal made outside the GraphQL view: read its codes
-            elif body is not None and sum(map(len, body)) < MAX_ERROR_BODY:
-                body.append(message.get("body", b""))
-            await send(message)
-
-        token = _exchange.set(exchange)
-        start = perf_counter()
-        try:
-            await self.app(scope, receive, measured)
-        except Exception:
-            status = status or 500  # answered 500 by an outer layer
-            raise
-        finally:
-            _exchange.reset(token)
-            codes = exchange.codes
-            if codes is None:
-                codes = _codes_in(b"".join(body)) if body else []
-            self.metrics.observe(exchange, status, codes, perf_counter() - start)
 
 
 @dataclass
@@ -231,7 +108,7 @@ class Metrics:
         self.registry = CollectorRegistry()
         own = None if multiprocess_dir else self.registry
         if multiprocess_dir:
-            multiprocess.MultiProcessCollector(self.registry, path=multiprocess_dir)
+            multiprocess.MultiProcessCollector(self.registry, path=multiprocess_dir)  # type: ignore[no-untyped-call]
         by_operation = ["operation", "type"]
         self.requests = Counter(
             "ogp_wg_graphql_requests",
@@ -316,9 +193,7 @@ class Metrics:
 
     def watch_engine(self, engine: Any) -> None:
         """Count statements and their time per request, and the pool's connections."""
-        event.listen(engine, "before_cursor_execute", _before_cursor_execute)
-        event.listen(engine, "after_cursor_execute", _after_cursor_execute)
-        event.listen(engine, "handle_error", _handle_error)
+        watch_statements(engine)
         pool = engine.pool
         self._pools.append(pool)
         size = getattr(pool, "size", None)
@@ -414,89 +289,4 @@ class Metrics:
     def close(self) -> None:
         """At shutdown: a worker's gauges stop counting (its counters stay in the sums)."""
         if self.multiprocess_dir:
-            multiprocess.mark_process_dead(os.getpid(), self.multiprocess_dir)
-
-
-def _before_cursor_execute(
-    _conn: Any, _cursor: Any, _sql: Any, _params: Any, context: Any, *_: Any
-) -> None:
-    exchange = _exchange.get()
-    if exchange is not None:
-        exchange.statements += 1
-        setattr(context, _START, perf_counter())
-
-
-def _after_cursor_execute(
-    _conn: Any, _cursor: Any, _sql: Any, _params: Any, context: Any, *_: Any
-) -> None:
-    start = getattr(context, _START, None)
-    exchange = _exchange.get()
-    if start is not None and exchange is not None:
-        exchange.sql_seconds += perf_counter() - start
-
-
-def _handle_error(context: Any) -> None:
-    execution = context.execution_context
-    start = getattr(execution, _START, None) if execution is not None else None
-    exchange = _exchange.get()
-    if start is not None and exchange is not None:
-        exchange.sql_seconds += perf_counter() - start
-
-
-# --- several workers ------------------------------------------------------------------------
-
-_PID = re.compile(r"_(\d+)\.db$")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process: not one of our workers, but alive
-        return True
-    try:  # a worker that died but was not reaped yet is a zombie (Linux: state Z)
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return True
-    return stat.rpartition(")")[2].split()[:1] != ["Z"]
-
-
-def mark_dead_workers(directory: str) -> list[int]:
-    """Mark every worker whose process is gone as dead (prometheus-client's
-    `mark_process_dead`: its live gauges stop counting); returns their pids."""
-    dead = set()
-    for path in Path(directory).glob("gauge_live*.db"):
-        found = _PID.search(path.name)
-        if found and int(found[1]) != os.getpid() and not _alive(int(found[1])):
-            dead.add(int(found[1]))
-    for pid in sorted(dead):
-        multiprocess.mark_process_dead(pid, directory)
-    return sorted(dead)
-
-
-@contextmanager
-def prepare_multiprocess(enabled: bool = True) -> Iterator[Path | None]:
-    """For `ogp-wg serve --workers N`, around the supervisor, before any worker starts: a
-    fresh PROMETHEUS_MULTIPROC_DIR for the workers to inherit. An operator's own directory
-    (the variable already set) is emptied of earlier runs' files and kept; otherwise a new
-    temporary one is made and removed at the end. Yields the directory (None if not enabled).
-    """
-    if not enabled:
-        yield None
-        return
-    given = os.environ.get(MULTIPROC_ENV)
-    if given:
-        directory = Path(given)
-        directory.mkdir(parents=True, exist_ok=True)
-        for stale in directory.glob("*.db"):  # values of processes that are gone
-            stale.unlink()
-        yield directory
-        return
-    directory = Path(tempfile.mkdtemp(prefix="ogp-wg-metrics-"))
-    os.environ[MULTIPROC_ENV] = str(directory)
-    try:
-        yield directory
-    finally:
-        os.environ.pop(MULTIPROC_ENV, None)
-        shutil.rmtree(directory, ignore_errors=True)
+            multiprocess.mark_process_dead(os.getpid(), self.multiprocess_dir)  # type: ignore[no-untyped-call]

@@ -23,7 +23,7 @@ module: nothing of OpenTelemetry is loaded or installed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from contextlib import suppress
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
@@ -65,7 +65,7 @@ class OperationSpan(OpenTelemetryExtension):
 
     resolve = SchemaExtension.resolve  # type: ignore[assignment]  # Strawberry's: per field
 
-    def on_operation(self) -> Iterator[None]:
+    def on_operation(self) -> Generator[None, None, None]:
         spans = super().on_operation()
         next(spans)  # Strawberry's extension starts the operation's span
         span = self._span_holder[LifecycleStep.OPERATION]
@@ -136,7 +136,8 @@ class Tracing:
         """A span per SQL statement of `engine` (the async engine's `sync_engine`)."""
         tracer = trace.get_tracer("ogp_wg.sql", tracer_provider=self.provider)
         meter = NoOpMeterProvider().get_meter("ogp_wg.sql")
-        EngineTracer(tracer, engine, meter.create_up_down_counter("db.client.connections.usage"))
+        usage = meter.create_up_down_counter("db.client.connections.usage")  # not exported
+        EngineTracer(tracer, engine, usage)  # type: ignore[no-untyped-call]
 
     def shutdown(self) -> None:
         """Export what is buffered and stop (the app's shutdown)."""
