@@ -9,8 +9,9 @@ Conventions (HTML comments: invisible on GitHub, one per line, right before a fe
   once without variables.
 - `<!-- answer -->` before a ```json block: must occur in the answer to the latest request (a
   sub-tree of its `data`: objects match on the keys shown, lists on the items shown).
-- In a ```sh block, each `curl ... -d '{"query": ...}'` body is a document too, sent with the
-  staff token when the block sends `$TOKEN` (the README sets it to the staff's).
+- In a ```sh block, each `curl ... -d '{"query": ...}'` body is a document too, sent (with its
+  variables and extensions) with the staff token when the block sends `$TOKEN` (the README sets
+  it to the staff's).
 - A ```toml block is an `ogp-wg.toml` unless `<!-- file: NAME -->` names another file (e.g.
   `pyproject.toml`); other fences are not run.
 
@@ -52,6 +53,7 @@ class Request:
 
     variables: dict[str, Any] | None
     answers: list[Any] = field(default_factory=list)
+    extensions: dict[str, Any] | None = None
 
 
 @dataclass
@@ -120,8 +122,9 @@ def _curl_examples(block: Block) -> list[Example]:
     for match in _CURL_BODY.finditer(block.text):
         body = json.loads(match.group(1))
         directives = {"role": "staff"} if "$TOKEN" in block.text else {}
-        document = Block("graphql", body["query"] + "\n", block.line, directives)
-        found.append(Example(document, [Request(body.get("variables"))]))
+        document = Block("graphql", body["query"], block.line, directives)  # exact: hashed
+        request = Request(body.get("variables"), extensions=body.get("extensions"))
+        found.append(Example(document, [request]))
     return found
 
 
@@ -151,9 +154,16 @@ def write_documents(directory: Path, path: Path = README) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     for old in directory.glob("*.ts"):
         old.unlink()
-    written = []
+    written: list[Path] = []
+    texts: dict[str, str] = {}
     for example in examples(path):
+        # The same document may be shown twice (e.g. again with a persisted-query hash); two
+        # different documents with one name would make a client's generated types ambiguous.
+        if texts.setdefault(example.name, example.block.text) != example.block.text:
+            raise ValueError(f"{path}:{example.block.line}: a second operation {example.name}")
         target = directory / f"{example.name}.ts"
+        if target in written:
+            continue
         document = example.block.text.replace("\\", "\\\\").replace("`", "\\`")
         origin = f"README.md line {example.block.line}"
         target.write_text(f"// {origin}\nexport const document = graphql`\n{document}`;\n")

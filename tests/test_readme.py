@@ -91,7 +91,11 @@ async def test_graphql_example_runs_on_the_demo(
     token = role_tokens[example.role] if example.role else None
     where = f"README.md line {example.block.line} ({example.name})"
     for request in example.requests:
-        response = await client.post(example.block.text, request.variables, token=token)
+        payload = {"query": example.block.text, "variables": request.variables}
+        if request.extensions is not None:  # e.g. a persisted query's hash
+            payload["extensions"] = request.extensions
+        headers = {"authorization": f"Bearer {token}"} if token else {}
+        response = await client.http.post("/graphql", json=payload, headers=headers)
         assert response.status_code == 200, f"{where}: {response.text}"
         body = response.json()
         assert "errors" not in body, f"{where}, variables {request.variables}: {body['errors']}"
