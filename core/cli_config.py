@@ -16,9 +16,11 @@ from urllib.parse import urlsplit, urlunsplit
 from core.config import DEFAULT, Settings, setting_origins
 
 MASK = "***"
-SECRET_NAME = re.compile(r"secret|password|passw|credential|private|api_key|token$|headers", re.I)
-"""Names whose text values are secrets whatever they hold (an OIDC client secret, an exporter's
-authorization headers); numbers and booleans (`rate_limit_per_token`) are never secret."""
+SECRET_NAME = re.compile(r"secret|passw|credential|private_key|api_key|token$|authorization", re.I)
+"""Names whose text values are secrets whatever they hold (an OIDC client secret, a token);
+numbers and booleans (`rate_limit_per_token`) are never secret."""
+HEADERS = re.compile(r"headers$", re.I)
+"""A table of HTTP headers to send (an exporter's): its values may carry credentials."""
 
 
 def mask_url(value: str) -> str:
@@ -40,6 +42,8 @@ def mask_url(value: str) -> str:
 def masked(name: str, value: Any) -> Any:
     """`value` with what is secret in it replaced by `***` (tables and lists walked)."""
     if isinstance(value, Mapping):
+        if HEADERS.search(name):
+            return {k: MASK for k in value}
         return {k: masked(str(k), v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [masked(name, v) for v in value]
@@ -51,8 +55,6 @@ def masked(name: str, value: Any) -> Any:
 
 
 def _toml(value: Any) -> str:
-    if value is None:
-        return '""  # unset'
     return json.dumps(value, default=str)
 
 
@@ -63,8 +65,11 @@ def lines(settings: Settings) -> list[str]:
     width = max(len(key) for key in data)
     out = []
     for key, value in data.items():
-        shown = f"{key:<{width}} = {_toml(masked(key, value))}"
-        out.append(f"{shown}  # {origins.get(key, DEFAULT)}")
+        source = origins.get(key, DEFAULT)
+        if value is None:  # TOML has no null: a comment, so the output stays valid TOML
+            out.append(f"# {key:<{width - 2}} = (unset)  # {source}")
+            continue
+        out.append(f"{key:<{width}} = {_toml(masked(key, value))}  # {source}")
     plugins = settings.plugins
     out.append("")
     out.append("[plugins]")

@@ -14,7 +14,7 @@ from core.config import Settings
 
 
 def bind(host: str, port: int) -> socket.socket:
-    """A listening-ready socket bound to (host, port), handed to uvicorn as is, so nothing can
+    """A socket bound to (host, port) and listening, handed to uvicorn as is, so nothing can
     take the port between this check and serving. Raises CommandError (in use, not allowed,
     no such address)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -38,6 +38,9 @@ def bind(host: str, port: int) -> socket.socket:
             f"cannot listen on {host}:{port} ({exc.strerror or exc}): correct --host "
             f"(or host in ogp-wg.toml, OGP_WG_HOST), or {change}"
         ) from None
+    # listening now: a client that connects once "serving" is printed waits in the backlog
+    # until uvicorn accepts, instead of being refused
+    sock.listen(2048)
     sock.set_inheritable(True)  # worker processes serve on it
     return sock
 

@@ -23,7 +23,7 @@ def run(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProce
 def test_upgrade_demo_and_plugins_list(cli_env: dict[str, str], tmp_path: Path) -> None:
     upgraded = run(cli_env, tmp_path, "db", "upgrade")
     assert upgraded.returncode == 0, upgraded.stderr
-    assert "up to date" in upgraded.stderr
+    assert "database migrated: " in upgraded.stdout  # a fresh database: each revision listed
 
     first = run(cli_env, tmp_path, "demo")
     assert first.returncode == 0, first.stderr
