@@ -5,9 +5,9 @@ beneficial owners.
 Idempotent: each row is looked up by its natural key (country, organisation name, project name,
 document URL...) and only what is missing is added. Every row that cites a source carries it and
 the day it was read there (`retrieved_on`); every row that is not a published value (or could
-not be confirmed with its publisher) says so in the data: `illustrative` is True, or, for the
-tables without that column (contract disclosures, beneficial owners), "(illustrative)" is in a
-text field and the URLs are example.org.
+not be confirmed with its publisher) says so in the data: `illustrative` is True (the invented
+contract disclosures and beneficial owners also carry "(illustrative)" in a text field, and
+their documents are on example.org).
 """
 
 from __future__ import annotations
@@ -350,6 +350,7 @@ async def load(conn: AsyncConnection) -> None:
                 "signed_on": signed_on,
                 "disclosed_on": disclosed_on,
                 "url": url,
+                **_sourcing(None),
             }
             for code, project_name, title, kind, signed_on, disclosed_on, url in CONTRACTS
             if here(code)
@@ -368,7 +369,7 @@ async def load(conn: AsyncConnection) -> None:
                 "ownership_percent": percent,
                 "interest_since": since,
                 "disclosed_on": disclosed_on,
-                "source_url": None,
+                **_sourcing(None),
             }
             for code, company, owner, pep, percent, since, disclosed_on in OWNERS
             if here(code) and company in orgs

@@ -334,14 +334,17 @@ class ExtractiveProject(provenance.Sourced, Base):
     location: Mapped[str | None] = mapped_column(String(300))
 
 
-class ContractDisclosure(Base):
-    """A contract or license published under EITI Requirement 2.4: one URL per country."""
+class ContractDisclosure(provenance.Sourced, Base):
+    """A contract or license published under EITI Requirement 2.4: one URL per country. `url`
+    is the document itself; `source_url` the page that records its disclosure (e.g. the
+    country's contract register), read on `retrieved_on`."""
 
     __tablename__ = "extractives_contract_disclosures"
     __table_args__ = (
         UniqueConstraint("country_id", "url"),
         CheckConstraint("signed_on IS NULL OR signed_on <= disclosed_on", name="signed_first"),
         Index("ix_extractives_contract_disclosures_disclosed_on_id", "disclosed_on", "id"),
+        provenance.sourced_check(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -359,7 +362,7 @@ class ContractDisclosure(Base):
     url: Mapped[str] = mapped_column(String(URL_LENGTH))
 
 
-class BeneficialOwnershipDisclosure(Base):
+class BeneficialOwnershipDisclosure(provenance.Sourced, Base):
     """A beneficial owner of a company, as disclosed under EITI Requirement 2.5."""
 
     __tablename__ = "extractives_beneficial_owners"
@@ -379,6 +382,7 @@ class BeneficialOwnershipDisclosure(Base):
             "interest_since IS NULL OR interest_since <= disclosed_on", name="interest_first"
         ),
         Index("ix_extractives_beneficial_owners_disclosed_on_id", "disclosed_on", "id"),
+        provenance.sourced_check(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -390,4 +394,4 @@ class BeneficialOwnershipDisclosure(Base):
     ownership_percent: Mapped[float | None]
     interest_since: Mapped[date | None]
     disclosed_on: Mapped[date]
-    source_url: Mapped[str | None] = mapped_column(String(URL_LENGTH))
+    # source_url (the declaration or register entry), retrieved_on, illustrative: provenance.

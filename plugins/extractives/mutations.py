@@ -238,6 +238,11 @@ class ContractDisclosureRecordInput:
     signed_on: date | None = strawberry.field(default=None, description="Not after disclosedOn.")
     disclosed_on: date
     url: str = strawberry.field(description="Where the document is published; unique per country.")
+    source_url: str | None = strawberry.field(default=None, description=provenance.SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(
+        default=None, description=provenance.RETRIEVED_ON_HELP
+    )
+    illustrative: bool = strawberry.field(default=False, description=provenance.ILLUSTRATIVE_HELP)
 
 
 @strawberry.type(name="ExtractiveContractDisclosurePayload")
@@ -277,7 +282,14 @@ class BeneficialOwnerRecordInput:
         default=None, description="Not after disclosedOn."
     )
     disclosed_on: date
-    source_url: str | None = None
+    source_url: str | None = strawberry.field(
+        default=None,
+        description="The declaration or register entry. " + provenance.SOURCE_URL_HELP,
+    )
+    retrieved_on: date | None = strawberry.field(
+        default=None, description=provenance.RETRIEVED_ON_HELP
+    )
+    illustrative: bool = strawberry.field(default=False, description=provenance.ILLUSTRATIVE_HELP)
 
 
 @strawberry.type

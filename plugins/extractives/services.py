@@ -93,6 +93,8 @@ CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
     **provenance.sourcing_error("extractives_eiti_status_history"),
     **provenance.sourcing_error("extractives_validations"),
     **provenance.sourcing_error("extractives_projects"),
+    **provenance.sourcing_error("extractives_contract_disclosures"),
+    **provenance.sourcing_error("extractives_beneficial_owners"),
 }
 
 
@@ -236,6 +238,9 @@ async def record_contract(conn: AsyncConnection, data: ContractDisclosureRecordI
         "signedOn",
         f"signed on {data.signed_on}, after its disclosure on {data.disclosed_on}",
     )
+    source = provenance.check_sourcing(
+        checks, data.source_url, data.retrieved_on, data.illustrative
+    )
     checks.raise_if_any()
     cid = await country_id(conn, data.country)
     project = None
@@ -270,6 +275,9 @@ async def record_contract(conn: AsyncConnection, data: ContractDisclosureRecordI
         "signed_on": data.signed_on,
         "disclosed_on": data.disclosed_on,
         "url": url,
+        "source_url": source,
+        "retrieved_on": data.retrieved_on,
+        "illustrative": data.illustrative,
     }
     return await _save(conn, ContractDisclosure, own, values)
 
@@ -299,7 +307,9 @@ async def record_owner(conn: AsyncConnection, data: BeneficialOwnerRecordInput) 
         "interestSince",
         f"interest held since {data.interest_since}, after its disclosure on {data.disclosed_on}",
     )
-    checks.url(_blank_to_none(data.source_url), "sourceUrl")
+    source = provenance.check_sourcing(
+        checks, data.source_url, data.retrieved_on, data.illustrative
+    )
     checks.raise_if_any()
     cid = await country_id(conn, data.country)
     company = await _company(conn, data.company_id, "companyId", "INVALID_COMPANY")
@@ -327,6 +337,8 @@ async def record_owner(conn: AsyncConnection, data: BeneficialOwnerRecordInput) 
         "ownership_percent": data.ownership_percent,
         "interest_since": data.interest_since,
         "disclosed_on": data.disclosed_on,
-        "source_url": _blank_to_none(data.source_url),
+        "source_url": source,
+        "retrieved_on": data.retrieved_on,
+        "illustrative": data.illustrative,
     }
     return await _save(conn, BeneficialOwnershipDisclosure, own, values)

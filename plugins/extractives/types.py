@@ -297,6 +297,12 @@ class ContractDisclosureType(types.Node):
     signed_on: date | None
     disclosed_on: date = strawberry.field(description="When the full text was made public.")
     url: str = strawberry.field(description="Where the document is published.")
+    source_url: str | None = strawberry.field(
+        description="The page that records the disclosure (e.g. the country's contract "
+        "register). " + provenance.SOURCE_URL_HELP
+    )
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
 
     @strawberry.field(description="Global ID: pass it to contractDisclosureRecord to correct it.")
     def id(self) -> strawberry.ID:
@@ -375,7 +381,11 @@ class BeneficialOwnershipDisclosureType(types.Node):
     )
     interest_since: date | None = strawberry.field(description="Owner since, when disclosed.")
     disclosed_on: date
-    source_url: str | None = strawberry.field(description="The declaration or register entry.")
+    source_url: str | None = strawberry.field(
+        description="The declaration or register entry. " + provenance.SOURCE_URL_HELP
+    )
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
 
     @classmethod
     def from_row(cls, row: Any) -> BeneficialOwnershipDisclosureType:

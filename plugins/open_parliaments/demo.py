@@ -4,8 +4,11 @@ Idempotent: rows are found again by their natural keys (country; legislature and
 indicator; organisation; organisation and legislature) and only what is missing is added.
 
 What is documented and what is illustrative:
-- legislature and chamber names, numbers of chambers and websites are those the parliaments and
-  IPU Parline (https://data.ipu.org/) publish: check there before citing;
+- legislature and chamber names, numbers of chambers and websites are meant to be those the
+  parliaments and IPU Parline (https://data.ipu.org/) publish, but only Estonia's legislature
+  (the Riigikogu, unicameral) was confirmed on IPU Parline's page for this demo: it carries that
+  source and its retrieval date; every other legislature and every chamber (the websites were
+  not confirmed) is marked `illustrative` in the data;
 - every openness status, check date and note is ILLUSTRATIVE (the evidence URL is the chamber's
   real website, but nobody checked it for this demo), and says so in the data: `illustrative`
   is true and its `note` says so;
@@ -39,6 +42,11 @@ from plugins.open_parliaments.models import (
 )
 
 ILLUSTRATIVE = "(Illustrative demo data.)"
+RETRIEVED = date(2026, 11, 30)  # the day the sources below were read
+
+# country -> the page its legislature's name and structure were confirmed on (the others are
+# illustrative).
+LEGISLATURE_SOURCES = {"EE": "http://archive.ipu.org/parline-e/reports/2105_D.htm"}
 
 UNI, LOWER, UPPER = ChamberKind.UNICAMERAL, ChamberKind.LOWER, ChamberKind.UPPER
 
@@ -175,7 +183,12 @@ async def load(conn: AsyncConnection) -> None:
     # Legislatures: one per country.
     known = set((await conn.execute(select(Legislature.country_id))).scalars())
     rows = [
-        {"country_id": countries[code], "name": name, "chambers": len(chambers)}
+        {
+            "country_id": countries[code],
+            "name": name,
+            "chambers": len(chambers),
+            **_sourcing(LEGISLATURE_SOURCES.get(code)),
+        }
         for code, (name, chambers) in LEGISLATURES.items()
         if code in countries and countries[code] not in known
     ]
@@ -199,6 +212,7 @@ async def load(conn: AsyncConnection) -> None:
             "kind": kind,
             "name": name,
             "website": website,
+            **_sourcing(None),  # no chamber's website was confirmed for this demo
         }
         for code, leg in legislature_of.items()
         if len(LEGISLATURES[code][1]) == leg.chambers
@@ -279,3 +293,10 @@ async def load(conn: AsyncConnection) -> None:
     ]
     if rows:
         await conn.execute(MonitoringOrganization.__table__.insert(), rows)
+
+
+def _sourcing(url: str | None) -> dict[str, object]:
+    """A row read on `url` on RETRIEVED, or an illustrative one (None)."""
+    if url is None:
+        return {"source_url": None, "retrieved_on": None, "illustrative": True}
+    return {"source_url": url, "retrieved_on": RETRIEVED, "illustrative": False}

@@ -42,14 +42,16 @@ def http_url(column: str) -> str:
     return f"{column} LIKE 'http://%' OR {column} LIKE 'https://%'"
 
 
-class Legislature(Base):
-    """A country's national legislature (one row per country), unicameral or bicameral."""
+class Legislature(provenance.Sourced, Base):
+    """A country's national legislature (one row per country), unicameral or bicameral, with
+    the page its name and structure were read on (e.g. IPU Parline)."""
 
     __tablename__ = "open_parliaments_legislatures"
     __table_args__ = (
         CheckConstraint("chambers IN (1, 2)", name="chambers_one_or_two"),
         # Referenced by open_parliaments_chambers, so each chamber knows the structure.
         UniqueConstraint("id", "chambers"),
+        provenance.sourced_check(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,8 +61,8 @@ class Legislature(Base):
     """Number of chambers (IPU Parline "structure of parliament"): 1 or 2."""
 
 
-class Chamber(Base):
-    """One chamber (house) of a legislature."""
+class Chamber(provenance.Sourced, Base):
+    """One chamber (house) of a legislature, with the page its name and website were read on."""
 
     __tablename__ = "open_parliaments_chambers"
     __table_args__ = (
@@ -78,6 +80,7 @@ class Chamber(Base):
             name="kind_fits_structure",
         ),
         CheckConstraint(http_url("website"), name="website_http"),
+        provenance.sourced_check(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -51,6 +51,11 @@ class LegislatureRecordInput:
     country: str = strawberry.field(description="ISO 3166-1 alpha-2 or alpha-3 code.")
     name: str = strawberry.field(description='Official English name, e.g. "Parliament of Georgia".')
     chambers: int = strawberry.field(description="1 (unicameral) or 2 (bicameral).")
+    source_url: str | None = strawberry.field(default=None, description=provenance.SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(
+        default=None, description=provenance.RETRIEVED_ON_HELP
+    )
+    illustrative: bool = strawberry.field(default=False, description=provenance.ILLUSTRATIVE_HELP)
     replace: bool = strawberry.field(
         default=False, description="Correct the legislature already recorded for the country."
     )
@@ -70,6 +75,11 @@ class ChamberRecordInput:
     )
     name: str = strawberry.field(description='Official English name, e.g. "House of Commons".')
     website: str | None = None
+    source_url: str | None = strawberry.field(default=None, description=provenance.SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(
+        default=None, description=provenance.RETRIEVED_ON_HELP
+    )
+    illustrative: bool = strawberry.field(default=False, description=provenance.ILLUSTRATIVE_HELP)
     replace: bool = strawberry.field(
         default=False, description="Correct the chamber of this kind already recorded."
     )

@@ -87,6 +87,8 @@ CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
         "true to correct it",
         "organizationId",
     ),
+    **provenance.sourcing_error("open_parliaments_legislatures"),
+    **provenance.sourcing_error("open_parliaments_chambers"),
     **provenance.sourcing_error("open_parliaments_openness_indicators"),
     **provenance.sourcing_error("open_parliaments_endorsements"),
     **provenance.sourcing_error("open_parliaments_pmos"),
@@ -196,6 +198,11 @@ async def record_legislature(conn: AsyncConnection, data: LegislatureRecordInput
         raise Rejected(
             user_error("TOO_FEW_CHAMBERS", "a legislature has at least one chamber", "chambers")
         )
+    values = {
+        "name": name,
+        "chambers": data.chambers,
+        **_sourcing(data.source_url, data.retrieved_on, data.illustrative),
+    }
     existing = (
         await conn.execute(
             select(*LegislatureRow.__table__.c)
@@ -204,9 +211,7 @@ async def record_legislature(conn: AsyncConnection, data: LegislatureRecordInput
         )
     ).first()
     if existing is None:
-        return await insert_row(
-            conn, LegislatureRow, country_id=country_id, name=name, chambers=data.chambers
-        )
+        return await insert_row(conn, LegislatureRow, country_id=country_id, **values)
     if not data.replace:
         raise _duplicate("DUPLICATE_LEGISLATURE", f"the legislature of {data.country!r}", "country")
     if data.chambers != existing.chambers:
@@ -233,13 +238,17 @@ async def record_legislature(conn: AsyncConnection, data: LegislatureRecordInput
                 )
             )
     # Changing `chambers` cascades to the chambers' copy of it (composite foreign key).
-    return await update_row(conn, LegislatureRow, existing.id, name=name, chambers=data.chambers)
+    return await update_row(conn, LegislatureRow, existing.id, **values)
 
 
 async def record_chamber(conn: AsyncConnection, data: ChamberRecordInput) -> Any:
     legislature = await _legislature_of(conn, data.country)
     name = _text(data.name, "name", NAME_MAX)
-    website = _url(data.website, "website")
+    values = {
+        "name": name,
+        "website": _url(data.website, "website"),
+        **_sourcing(data.source_url, data.retrieved_on, data.illustrative),
+    }
     if data.kind not in KINDS_FOR_STRUCTURE[legislature.chambers]:
         allowed = " or ".join(KINDS_FOR_STRUCTURE[legislature.chambers])
         raise Rejected(
@@ -264,8 +273,7 @@ async def record_chamber(conn: AsyncConnection, data: ChamberRecordInput) -> Any
             legislature_id=legislature.id,
             legislature_chambers=legislature.chambers,
             kind=data.kind,
-            name=name,
-            website=website,
+            **values,
         )
     if not data.replace:
         raise _duplicate(
@@ -273,7 +281,7 @@ async def record_chamber(conn: AsyncConnection, data: ChamberRecordInput) -> Any
             f"the {data.kind.value} chamber of {data.country!r}",
             "kind",
         )
-    return await update_row(conn, ChamberRow, existing.id, name=name, website=website)
+    return await update_row(conn, ChamberRow, existing.id, **values)
 
 
 async def remove_chamber(conn: AsyncConnection, data: ChamberRemoveInput) -> Any:

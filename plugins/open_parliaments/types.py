@@ -65,6 +65,9 @@ class Legislature(_Identified):
         description="Number of chambers (IPU Parline's structure of parliament): 1 unicameral, "
         "2 bicameral. The chambers themselves are `houses`."
     )
+    source_url: str | None = strawberry.field(description=provenance.SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
 
     @relation(load_countries, key="country_pk")
     def country(self) -> types.Country: ...
@@ -95,6 +98,9 @@ class Chamber(_Identified):
     kind: ChamberKind
     name: str
     website: str | None
+    source_url: str | None = strawberry.field(description=provenance.SOURCE_URL_HELP)
+    retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
+    illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
 
     @relation(load_legislatures, key="legislature_pk")
     def legislature(self) -> Legislature: ...

@@ -305,6 +305,7 @@ async def test_contract_disclosure_record_and_correct(client: GraphQLClient) -> 
         "signedOn": "2009-07-13",
         "disclosedOn": "2015-01-30",
         "url": "https://example.org/gh/jubilee-unitisation.pdf",
+        "illustrative": True,  # an invented document (example.org)
     }
     created = _payload(await client.execute(CONTRACT, {"input": base}))
     assert created["userErrors"] == []
@@ -332,6 +333,7 @@ async def test_contract_disclosure_record_errors(client: GraphQLClient) -> None:
         "kind": "CONTRACT",
         "disclosedOn": "2016-03-01",
         "url": "https://example.org/gh/new-agreement.pdf",
+        "illustrative": True,
     }
     cases = [
         ({"country": "QQ"}, ["UNKNOWN_COUNTRY"]),
@@ -365,6 +367,7 @@ async def test_beneficial_owner_record_and_correct(client: GraphQLClient) -> Non
         "interestSince": "2020-01-01",
         "disclosedOn": "2023-06-30",
         "sourceUrl": "https://example.org/gh/bo-register/123",
+        "illustrative": True,  # an invented owner
     }
     created = _payload(await client.execute(OWNER, {"input": base}))
     assert created["userErrors"] == []
@@ -395,6 +398,7 @@ async def test_beneficial_owner_record_errors(client: GraphQLClient) -> None:
         "ownerName": "F. Example (illustrative)",
         "politicallyExposedPerson": True,
         "disclosedOn": "2023-06-30",
+        "illustrative": True,
     }
     cases = [
         ({"country": "ZZ"}, ["UNKNOWN_COUNTRY"]),

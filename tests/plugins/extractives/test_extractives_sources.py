@@ -278,8 +278,9 @@ DEMO = """{
     earlierValidations(first: 20) { sourceUrl retrievedOn illustrative } } }
   extractiveProjects(first: 100) { nodes { name operator { name } operatorSince sourceUrl
                                            retrievedOn illustrative } }
-  contractDisclosures(first: 100) { nodes { title url } }
-  beneficialOwnershipDisclosures(first: 100) { nodes { ownerName sourceUrl } }
+  contractDisclosures(first: 100) { nodes { title url sourceUrl retrievedOn illustrative } }
+  beneficialOwnershipDisclosures(first: 100) { nodes { ownerName sourceUrl retrievedOn
+                                                       illustrative } }
 }"""
 
 
@@ -295,6 +296,7 @@ async def test_every_demo_row_is_sourced_or_illustrative(client: GraphQLClient) 
         if eiti:
             rows += [eiti, *eiti["history"], *eiti["validations"], *eiti["earlierValidations"]]
     rows += data["extractiveProjects"]["nodes"]
+    rows += data["contractDisclosures"]["nodes"] + data["beneficialOwnershipDisclosures"]["nodes"]
     assert len(rows) > 20
     assert all(_sourced_or_illustrative(row) for row in rows), [
         row for row in rows if not _sourced_or_illustrative(row)
@@ -304,12 +306,13 @@ async def test_every_demo_row_is_sourced_or_illustrative(client: GraphQLClient) 
     for country in data["countries"]:
         for v in (country["eiti"] or {}).get("earlierValidations", []):
             assert v["sourceUrl"].startswith("https://eiti.org/board-decision/")
-    # The tables without the marker say it in their text and use example.org.
+    # The invented disclosures are marked, and say it in their text too, on example.org.
     for contract in data["contractDisclosures"]["nodes"]:
-        assert "(illustrative)" in contract["title"]
+        assert "(illustrative)" in contract["title"] and contract["illustrative"]
         assert contract["url"].startswith("https://example.org/")
     for owner in data["beneficialOwnershipDisclosures"]["nodes"]:
         assert "(illustrative)" in owner["ownerName"] and owner["sourceUrl"] is None
+        assert owner["illustrative"]
     # An operator that changed hands carries its date and its source.
     (malampaya,) = [p for p in data["extractiveProjects"]["nodes"] if p["name"] == "Malampaya"]
     assert malampaya["operator"] == {"name": "Prime Energy Resources Development B.V."}

@@ -19,6 +19,8 @@ pytestmark = pytest.mark.signed_in("staff")  # the mutations need a role; reads 
 
 ERRORS = "userErrors { code message field }"
 
+SOURCE = {"sourceUrl": "https://data.ipu.org/parliament/NO", "retrievedOn": "2026-11-30"}
+
 LEGISLATURE_RECORD = f"""
 mutation($input: LegislatureRecordInput!) {{
   legislatureRecord(input: $input) {{
@@ -135,7 +137,9 @@ async def _indicators(client: GraphQLClient, code: str) -> dict[str, dict[str, A
 
 
 async def test_legislature_and_chamber_record(client: GraphQLClient) -> None:
-    created = await _run(client, LEGISLATURE_RECORD, country="no", name="  Storting  ", chambers=1)
+    created = await _run(
+        client, LEGISLATURE_RECORD, country="no", name="  Storting  ", chambers=1, **SOURCE
+    )
     assert created["userErrors"] == []
     assert created["legislature"] | {"id": None} == {
         "id": None,
@@ -152,6 +156,7 @@ async def test_legislature_and_chamber_record(client: GraphQLClient) -> None:
         kind="UNICAMERAL",
         name="Storting",
         website="https://www.stortinget.no",
+        illustrative=True,
     )
     assert chamber["userErrors"] == []
     assert chamber["chamber"]["kind"] == "UNICAMERAL"
@@ -165,13 +170,20 @@ async def test_legislature_and_chamber_record(client: GraphQLClient) -> None:
         name="Stortinget",
         website=None,
         replace=True,
+        illustrative=True,
     )
     assert corrected["userErrors"] == []
     assert corrected["chamber"]["id"] == chamber["chamber"]["id"]
     assert (corrected["chamber"]["name"], corrected["chamber"]["website"]) == ("Stortinget", None)
 
     renamed = await _run(
-        client, LEGISLATURE_RECORD, country="NO", name="Stortinget", chambers=1, replace=True
+        client,
+        LEGISLATURE_RECORD,
+        country="NO",
+        name="Stortinget",
+        chambers=1,
+        replace=True,
+        illustrative=True,
     )
     assert renamed["userErrors"] == []
     assert renamed["legislature"]["id"] == created["legislature"]["id"]
@@ -183,7 +195,13 @@ async def test_changing_the_structure_needs_the_misfit_chambers_removed(
     client: GraphQLClient,
 ) -> None:
     ids = await _ids(client)
-    georgia = {"country": "GE", "name": "Parliament of Georgia", "chambers": 2, "replace": True}
+    georgia = {
+        "country": "GE",
+        "name": "Parliament of Georgia",
+        "chambers": 2,
+        "replace": True,
+        "illustrative": True,
+    }
     await _refused(
         client, LEGISLATURE_RECORD, "CHAMBER_KIND_MISMATCH", ["input", "chambers"], **georgia
     )
@@ -196,7 +214,9 @@ async def test_changing_the_structure_needs_the_misfit_chambers_removed(
     changed = await _run(client, LEGISLATURE_RECORD, **georgia)
     assert changed["userErrors"] == []
     assert changed["legislature"]["chambers"] == 2 and changed["legislature"]["houses"] == []
-    lower = await _run(client, CHAMBER_RECORD, country="GE", kind="LOWER", name="Lower house")
+    lower = await _run(
+        client, CHAMBER_RECORD, country="GE", kind="LOWER", name="Lower house", illustrative=True
+    )
     assert lower["userErrors"] == []
     await _refused(
         client,
@@ -206,13 +226,14 @@ async def test_changing_the_structure_needs_the_misfit_chambers_removed(
         country="GE",
         kind="UNICAMERAL",
         name="Parliament of Georgia",
+        illustrative=True,
     )
 
 
 async def test_legislature_and_chamber_errors_write_nothing(client: GraphQLClient) -> None:
     before = await client.execute(SNAPSHOT)
     ids = await _ids(client)
-    norway = {"country": "NO", "name": "Storting", "chambers": 1}
+    norway = {"country": "NO", "name": "Storting", "chambers": 1, "illustrative": True}
 
     await _refused(
         client,
@@ -249,9 +270,10 @@ async def test_legislature_and_chamber_errors_write_nothing(client: GraphQLClien
         country="GE",
         name="Parliament",
         chambers=1,
+        illustrative=True,
     )
 
-    chamber = {"country": "GB", "kind": "LOWER", "name": "House of Commons"}
+    chamber = {"country": "GB", "kind": "LOWER", "name": "House of Commons", "illustrative": True}
     await _refused(
         client,
         CHAMBER_RECORD,
@@ -647,7 +669,7 @@ async def test_concurrent_records_of_the_same_thing_make_one(client: GraphQLClie
         "endorsedOn": "2014-05-05",
         "illustrative": True,
     }
-    legislature = {"country": "NO", "name": "Storting", "chambers": 1}
+    legislature = {"country": "NO", "name": "Storting", "chambers": 1, "illustrative": True}
     results = await asyncio.gather(
         *[_run(client, ENDORSEMENT_RECORD, **endorsement) for _ in range(4)],
         *[_run(client, LEGISLATURE_RECORD, **legislature) for _ in range(4)],
