@@ -167,6 +167,26 @@ async def test_client_mistake_in_text_mode(
     assert "Traceback" not in text_logs.text()
 
 
+async def test_rate_limited_operations_of_a_batch_are_info_lines(
+    empty_db: str, make_client: ClientFactory, json_logs: Captured
+) -> None:
+    client = make_client(empty_db, access_log=True, rate_limit_per_ip=2, batching=True)
+    batch = [{"query": f"query Themes{i} {{ themes {{ key }} }}"} for i in range(4)]
+    response = await client.http.post("/graphql", json=batch, headers={"x-request-id": "batch"})
+    codes = [r.get("errors", [{}])[0].get("extensions", {}).get("code") for r in response.json()]
+    assert codes == [None, None, "RATE_LIMITED", "RATE_LIMITED"]
+    lines = json_logs.of("batch")
+    assert [(line["level"], line["event"]) for line in lines] == [
+        ("info", "client error"),
+        ("info", "client error"),
+        ("info", "request"),
+    ]
+    assert [line["code"] for line in lines[:2]] == ["RATE_LIMITED"] * 2
+    assert [line["operation"] for line in lines[:2]] == ["Themes2", "Themes3"]
+    assert lines[-1]["operation"] == "Themes0,Themes1,Themes2,Themes3"
+    assert "exception" not in json_logs.text()
+
+
 @pytest.mark.parametrize("fast_execution", [True, False], ids=["fast", "standard"])
 @pytest.mark.parametrize("production", [True, False], ids=["production", "development"])
 async def test_an_internal_error_is_logged_once_with_traceback_and_correlation_id(
