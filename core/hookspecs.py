@@ -27,6 +27,8 @@ Rules the core enforces at start-up, each stopping with a message that names the
   ``node(id:)`` can fetch any ID the API hands out;
 - ``[plugins.<key>]`` may set only fields of the plugin's settings model (a misspelled key is an
   error, whatever the model's ``extra``);
+- every user error code a constraint is mapped to is declared (``ogp_wg_user_error_codes``), and
+  declared codes are SCREAMING_SNAKE_CASE with a description;
 - a hook implementation takes no ordering or wrapping option (``tryfirst``, ``trylast``,
   ``wrapper``, ``hookwrapper``): the core calls each plugin's implementation once, in plugin-key
   order, and collects the results per plugin, so such an option could only be ignored.
