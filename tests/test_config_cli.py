@@ -58,14 +58,15 @@ def one_line_error(result: subprocess.CompletedProcess[str], *needles: str) -> s
     return lines[0]
 
 
-async def _recreate(url: str) -> None:
+async def _recreate(url: str, create: bool = True) -> None:
     name = make_url(url).database
     engine = create_async_engine(
         make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT"
     )
     async with engine.connect() as conn:
         await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+        if create:
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
     await engine.dispose()
 
 
@@ -83,6 +84,7 @@ def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     asyncio.run(_recreate(rendered))
     BACKENDS_RUN.add("postgres")
     yield rendered
+    asyncio.run(_recreate(rendered, create=False))
 
 
 @pytest.fixture
