@@ -45,6 +45,8 @@ def client_with_sorted_views(
     # a walk request is big by design: on a busy machine it may take past the default timeout
     # ...and sends thousands of requests a minute: the rate limits are tested elsewhere
     walker.update(execution_timeout=120.0, rate_limits=False)
+    # ...and its statements wait for a loaded machine's CPU too (a 503 under load, not a bug)
+    walker.update(database_statement_timeout=60.0, database_pool_timeout=60.0)
     client = make_client(url, installed=installed, debug=True, max_nodes=10**12, **walker)
     return client.with_token(token)
 
