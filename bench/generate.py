@@ -618,11 +618,11 @@ def _access_to_info(rng: random.Random, countries: list[Any]) -> list[Table]:
         ("access_to_info_rti_ratings", ("id", "law_id", "edition", "methodology_version",
          "source_url", "right_of_access", "scope", "requesting_procedures",
          "exceptions_and_refusals", "appeals", "sanctions_and_protections",
-         "promotional_measures", "total"), ratings),
+         "promotional_measures", "total", "series"), [(*r, "HISTORICAL") for r in ratings]),
         ("access_to_info_request_statistics", ("id", "country_id", "year", "coverage",
          "requests_received", "answered_in_time", "granted_in_full", "granted_in_part", "refused",
-         "information_not_held", "internal_reviews", "appeals", "appeals_upheld",
-         "appeals_overturned", "median_response_days", "source_url", "notes"), stats),
+         "information_not_held", "internal_reviews", "appeals", "appeals_favouring_body",
+         "appeals_favouring_requester", "median_response_days", "source_url", "notes"), stats),
     ]  # fmt: skip
 
 
@@ -740,6 +740,15 @@ async def _insert_sqlite(db: Database, tables: list[Table]) -> None:
             bar.finish()
 
 
+def marked_illustrative(table: Table) -> Table:
+    """Generated rows are made up: on a table that follows the source convention
+    (core.provenance: CHECK illustrative OR a source and its date) each row says so."""
+    name, columns, rows = table
+    if "illustrative" not in Base.metadata.tables[name].c or "illustrative" in columns:
+        return table
+    return name, (*columns, "illustrative"), [(*row, True) for row in rows]
+
+
 async def analyze(url: str) -> None:
     if url.startswith("sqlite"):
         return
@@ -765,7 +774,11 @@ async def generate(scale: str, url: str, seed: int, n_registrations: int = N_REG
         else:
             built = clock.perf_counter()
             installed = set(Base.metadata.tables)
-            tables = [t for t in large_tables(seed, n_registrations) if t[0] in installed]
+            tables = [
+                marked_illustrative(t)
+                for t in large_tables(seed, n_registrations)
+                if t[0] in installed
+            ]
             print(f"rows built in {clock.perf_counter() - built:.1f}s", file=sys.stderr)
             if db.is_sqlite:
                 await _insert_sqlite(db, tables)
