@@ -219,9 +219,15 @@ def settings(directory: Path) -> Any:
 
     url = f"sqlite+aiosqlite:///{directory / DB_FILE}"
     # Rate limits off: the `limits` library's memory storage expires its counters from a timer
-    # in a worker thread, which would make the count depend on wall-clock time.
+    # in a worker thread, which would make the count depend on wall-clock time. The execution
+    # timeout is wall-clock too: under valgrind (~50x slower) a request outlives the default.
     return load_settings(
-        environ={}, cwd=directory, database_url=url, debug=False, rate_limits=False
+        environ={},
+        cwd=directory,
+        database_url=url,
+        debug=False,
+        rate_limits=False,
+        execution_timeout=3600,
     )
 
 
