@@ -46,7 +46,7 @@ class Exchange:
 _exchange: ContextVar[Exchange | None] = ContextVar("ogp_wg_metrics_exchange", default=None)
 
 
-def note_errors(errors: Iterable[Mapping[str, Any]]) -> None:
+def note_errors(errors: Iterable[object]) -> None:
     """Count a GraphQL response's errors (each `{"extensions": {"code": str}}`, as formatted
     for the client) towards the current request; nothing outside a measured request."""
     exchange = _exchange.get()
