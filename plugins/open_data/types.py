@@ -259,8 +259,9 @@ class OdinScore(types.Node, types.Assessment):
 
     @classmethod
     def from_row(cls, row: Any) -> OdinScore:
-        """`score` is ODIN's overall score; `sourceUrl` (required of an Assessment) is ODIN's
-        site for a row without a source of its own; the others read their columns."""
+        """`score` is ODIN's overall score and `scaleMax` ODIN's maximum (100); `sourceUrl` is
+        the row's own source, null when the row cites none (no default is filled in); the other
+        fields read their columns of the same name."""
         return from_row(
             cls,
             row,
