@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -419,6 +420,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         func(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader left (`ogp-wg db history | head -1`): not a failure
+        # Python would report the pipe again when it flushes stdout at exit (its docs' recipe).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # one line, no traceback: the message says what to change
         from core.cli_errors import describe
 

@@ -51,6 +51,24 @@ def test_schema_command_prints_sdl(cli_env: dict[str, str], tmp_path: Path) -> N
     assert "type FiscalOpennessGroup implements" in printed.stdout
 
 
+def test_a_reader_that_leaves_is_not_a_failure(cli_env: dict[str, str], tmp_path: Path) -> None:
+    # `ogp-wg schema | head -1`: the SDL (over 64 KiB, a pipe's buffer) is still being written
+    # when the reader closes the pipe; that ends the command quietly, with status 0.
+    process = subprocess.Popen(
+        [OGP_WG, "schema"],
+        env=cli_env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read(1)  # it started writing
+    process.stdout.close()
+    status = process.wait(timeout=120)
+    errors = process.stderr.read().decode()
+    assert (status, errors) == (0, "")
+
+
 @pytest.mark.parametrize(
     ("env", "needle"),
     [
