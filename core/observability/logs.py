@@ -160,9 +160,13 @@ def configure_logging(settings: Settings, stream: IO[str] | None = None) -> logg
     root.addHandler(handler)
     root.setLevel(settings.log_level)
     for name in UVICORN:
+        # uvicorn's own set-up (a level, handlers, or `disabled` by a dictConfig) may have run
+        # in this process before: its records follow the root's level and handler from now on.
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
+        logger.disabled = False
+        logger.setLevel(logging.NOTSET)
     logging.getLogger("uvicorn.access").disabled = True
     # structlog's own loggers (a plugin may use them) go through the same handler.
     structlog.configure(
