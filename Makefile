@@ -11,8 +11,11 @@ run: install  ## migrate, load demo data into an empty database, serve on http:/
 	$(BIN)/ogp-wg demo --if-empty
 	$(BIN)/ogp-wg serve
 
+# One pytest-xdist worker per core (each on a PostgreSQL database of its own: core.testing);
+# `make test TEST_WORKERS=0` runs in one process.
+TEST_WORKERS ?= auto
 test: install chromium frontend-tools  ## the whole suite (SQLite; PostgreSQL too when OGP_WG_TEST_DATABASE_URL is set)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 # The GraphiQL browser test (tests/test_graphiql.py) drives Debian's Chromium through Playwright
 # (no Playwright browser download); installed here, once, when it is missing (needs root).
