@@ -288,10 +288,10 @@ def cmd_config(args: argparse.Namespace) -> None:
 
 
 def _safe_url(url: str) -> str:
-    """The database URL without its password, for progress lines."""
-    from sqlalchemy.engine import make_url
+    """`core.cli_db.safe_url`, imported only when a command prints a URL (keeps start-up light)."""
+    from core.cli_db import safe_url
 
-    return make_url(url).render_as_string(hide_password=True)
+    return safe_url(url)
 
 
 def _version() -> str:
