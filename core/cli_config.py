@@ -93,9 +93,16 @@ def add_commands(sub: Any) -> None:
     """Register `config show` on the main parser's sub-parsers."""
     config = sub.add_parser("config", help="the configuration")
     config_sub = config.add_subparsers(dest="config_command", required=True, metavar="ACTION")
-    config_sub.add_parser(
+    show = config_sub.add_parser(
         "show",
         help="effective settings (secrets masked) and where each came from",
         description="Every setting as a TOML line, then its source: default, the file, an "
-        "OGP_WG_ variable or the command line. Passwords in URLs and secret settings show ***.",
-    ).set_defaults(config_func=cmd_config_show)
+        "OGP_WG_ variable or the command line. Passwords in URLs and secret settings show ***. "
+        "--host, --port and --workers are `serve`'s: what that command line would run with.",
+    )
+    # The flags `serve` takes are settings too; given here they are checked and shown as
+    # `command line`, so an operator sees what `serve --port ...` would run with, and why.
+    show.add_argument("--host", help="as `serve --host`")
+    show.add_argument("--port", type=int, help="as `serve --port`")
+    show.add_argument("--workers", type=int, help="as `serve --workers`")
+    show.set_defaults(config_func=cmd_config_show)

@@ -143,9 +143,32 @@ def test_config_show_masks_secrets_and_names_sources(tmp_path: Path, env: dict[s
 
 
 def test_config_show_names_the_command_line(tmp_path: Path, env: dict[str, str]) -> None:
-    """Flags are settings too: `serve --port` is checked and shown like any other source."""
-    refused = run(env, tmp_path, "serve", "--port", "84037")
-    one_line_error(refused, "port", "65535", "command line", "84037")
+    """Flags are settings too: `config show` takes serve's --host/--port/--workers, shows each as
+    from the command line (over the variable), and refuses one out of range in one line."""
+    given = env | {"OGP_WG_PORT": "8123", "OGP_WG_WORKERS": "2"}
+    shown = run(given, tmp_path, "config", "show", "--port", "9001", "--host", "0.0.0.0")
+    assert shown.returncode == 0, shown.stderr
+    lines = {line.split()[0]: line for line in shown.stdout.splitlines() if " = " in line}
+    assert re.search(r"= 9001  # command line$", lines["port"]), lines["port"]
+    assert re.search(r'= "0.0.0.0"  # command line$', lines["host"]), lines["host"]
+    assert re.search(r"= 2  # OGP_WG_WORKERS$", lines["workers"]), lines["workers"]
+    for flags, needles in [
+        (("--port", "84037"), ("port", "65535", "command line", "84037")),
+        (("--port", "-1"), ("port", "command line")),
+        (("--workers", "0"), ("workers", "command line")),
+    ]:
+        one_line_error(run(env, tmp_path, "config", "show", *flags), *needles)
+
+
+@pytest.mark.parametrize("flags", [("--port", "84037"), ("--port", "-1"), ("--workers", "0")])
+def test_serve_refuses_flags_out_of_range(
+    tmp_path: Path, env: dict[str, str], flags: tuple[str, ...]
+) -> None:
+    """`serve` reads its flags through the same settings: refused in one line before it touches
+    the database (never migrated here) or binds a port."""
+    refused = run(env, tmp_path, "serve", *flags)
+    one_line_error(refused, flags[0].lstrip("-"), "command line", flags[1])
+    assert "not migrated" not in refused.stderr and "serving" not in refused.stderr
 
 
 @pytest.mark.parametrize(
