@@ -1,8 +1,9 @@
 """`ogp-wg db upgrade|current|history|downgrade`, and the checks other commands make first.
 
 Alembic does the work (its `MigrationContext` for what is applied, its `ScriptDirectory` for the
-revisions of the core's branch and of each installed plugin's branch, `command.downgrade`); this
-module says it in a line per revision. Errors are `CommandError`: one line naming the fix.
+revisions of the core's branch and of each installed plugin's branch, `core.migrate`'s `upgrade`
+and `downgrade`); this module says it in a line per revision. Errors are `CommandError`: one
+line naming the fix.
 """
 
 from __future__ import annotations
@@ -14,14 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from alembic import command
 from alembic.runtime.migration import MigrationContext
 from alembic.script import Script, ScriptDirectory
 from sqlalchemy.engine import Connection
 
 from core.config import Settings
 from core.db import Database
-from core.migrate import CORE, alembic_config, migration_status, upgrade
+from core.migrate import CORE, alembic_config, downgrade, migration_status, upgrade
 from core.plugins import PluginSet
 
 
@@ -214,33 +214,15 @@ async def _read_all(settings: Settings, plugins: PluginSet) -> list[Revision]:
         await db.dispose()
 
 
-class _Rollback(Exception):
-    """Leaves the trial downgrade's transaction by rolling it back."""
-
-
 async def _downgrade(db: Database, plugins: PluginSet, target: str, commit: bool) -> list[Revision]:
-    """Run Alembic's downgrade to `target` in one transaction; the revisions it unapplied,
-    newest first. `commit=False` rolls it back (a trial: nothing changes)."""
-    undone: list[Revision] = []
-
-    def run(connection: Connection) -> None:
-        before = _revisions(connection, plugins)
-        config = alembic_config(plugins)
-        config.attributes["connection"] = connection
-        command.downgrade(config, target)
-        after = {r.revision for r in _revisions(connection, plugins) if r.applied}
-        undone.extend(r for r in reversed(before) if r.applied and r.revision not in after)
-        if not commit:
-            raise _Rollback
-
+    """`core.migrate.downgrade` to `target`; the revisions it unapplied, newest first per branch.
+    `commit=False` is its trial (rolled back: nothing changes)."""
     try:
-        async with db.engine.begin() as conn:
-            await conn.run_sync(run)
-    except _Rollback:
-        pass
+        before = await read_revisions(db, plugins)
+        undone = set(await downgrade(db, plugins, target, trial=not commit))
     finally:
         await db.dispose()
-    return undone
+    return [r for r in reversed(before) if r.revision in undone]
 
 
 def add_commands(db_sub: Any) -> None:

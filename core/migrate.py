@@ -221,15 +221,29 @@ def _write_registry(connection: Connection, script: ScriptDirectory, plugins: Pl
         connection.execute(insert(REGISTRY), rows)
 
 
+def _check_target(script: ScriptDirectory, target: str) -> None:
+    """MigrationError unless `target` is "heads", "base" or an installed revision id."""
+    if target not in {"heads", "base"} and not any(
+        rev.revision == target for rev in script.walk_revisions()
+    ):
+        raise MigrationError(
+            f"no installed revision {target!r}: give a revision `ogp-wg db history` lists, "
+            f"heads or base"
+        )
+
+
 async def upgrade(db: Database, plugins: PluginSet, target: str = "heads") -> list[RemovedPlugin]:
     """Apply every pending revision of the core and of every installed plugin, in one
     transaction, then record what each installed plugin owns (`plugin_registry`).
 
+    `target`: "heads" (everything installed) or a revision id (it and what it depends on).
     Returns what uninstalled plugins left behind (their version rows are kept, untouched).
-    Raises MigrationError when the database is ahead of the installed core or plugin code.
+    Raises MigrationError when the database is ahead of the installed core or plugin code, or
+    when `target` is no installed revision.
     """
     config = alembic_config(plugins)
     script = ScriptDirectory.from_config(config)  # fresh: revisions may just have been written
+    _check_target(script, target)
     removed: list[RemovedPlugin] = []
 
     def run(connection: Connection) -> None:
@@ -253,6 +267,54 @@ async def upgrade(db: Database, plugins: PluginSet, target: str = "heads") -> li
     async with db.engine.begin() as conn:
         await conn.run_sync(run)
     return removed
+
+
+class _Rollback(Exception):
+    """Leaves a trial downgrade's transaction by rolling it back."""
+
+
+def _applied_revisions(connection: Connection, script: ScriptDirectory) -> set[str]:
+    """Every installed revision the database is at or beyond, on its branch."""
+    known = {rev.revision for rev in script.walk_revisions()}
+    done: set[str] = set()
+    for head in _applied(connection):
+        if head in known:  # an uninstalled plugin's row: not ours to walk
+            done |= {r.revision for r in script.iterate_revisions(head, "base")}
+    return done
+
+
+async def downgrade(
+    db: Database, plugins: PluginSet, target: str, *, trial: bool = False
+) -> list[str]:
+    """Unapply, in one transaction, what Alembic unapplies to reach `target` (a revision id of
+    the core or of an installed plugin, or "base": everything): the revisions of `target`'s
+    branch applied after it, and those of other branches that depend on them.
+
+    Returns the revision ids unapplied, newest first (empty: nothing applied is above `target`).
+    `trial=True` rolls the transaction back, so nothing changes: what it returns is exactly what
+    a real run would unapply. Raises MigrationError when `target` is no installed revision;
+    Alembic's own errors (e.g. a removed plugin's row in alembic_version) pass through.
+    """
+    config = alembic_config(plugins)
+    script = ScriptDirectory.from_config(config)  # fresh: revisions may just have been written
+    _check_target(script, target)
+    undone: list[str] = []
+
+    def run(connection: Connection) -> None:
+        before = _applied_revisions(connection, script)
+        config.attributes["connection"] = connection
+        command.downgrade(config, target)
+        gone = before - _applied_revisions(connection, script)
+        undone.extend(rev.revision for rev in script.walk_revisions() if rev.revision in gone)
+        if trial:
+            raise _Rollback
+
+    try:
+        async with db.engine.begin() as conn:
+            await conn.run_sync(run)
+    except _Rollback:
+        pass
+    return undone
 
 
 async def migration_status(db: Database, plugins: PluginSet) -> MigrationStatus:

@@ -25,6 +25,10 @@ other project's test run).
 - `assert_migrations_match_models`: `await assert_migrations_match_models("my_theme")` fails,
   listing each difference, unless the plugin's migrations produce exactly its models (its
   tables only) on the session's database.
+- `at_revision(url, revision)`: an async context manager for a migration round trip (see
+  `core.testing_migrations`): the database migrated to exactly `revision` for the block (insert
+  rows of that shape with `old.db`, then `await old.upgrade()` and check them), at head again
+  after it whatever happened.
 
 What a test sees never depends on where it runs: an `ogp-wg.toml` in the working directory, and
 `OGP_WG_*` variables other than `OGP_WG_TEST_DATABASE_URL` and `OGP_WG_TEST_REQUIRE_POSTGRES`, are
@@ -59,6 +63,8 @@ from core.db import Base, Database
 from core.demo import load_demo
 from core.migrate import upgrade
 from core.plugins import PluginSet, make_plugin_manager
+from core.testing_migrations import RoundTrip as RoundTrip  # re-exported for partners' tests
+from core.testing_migrations import at_revision as at_revision
 
 PG_URL = os.environ.get("OGP_WG_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", *(["postgres"] if PG_URL else [])]

@@ -19,20 +19,16 @@ import subprocess
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import httpx
 import orjson
 import pytest
-from alembic import command
 from sqlalchemy import select, text
 
 from core.db import Database
-from core.migrate import alembic_config
 from core.models import Meeting
-from core.plugins import make_plugin_manager
 from core.schema.ids import pk_of
-from core.testing import settings_for
+from core.testing import at_revision
 from tests.server_process import (
     OGP_WG,
     Caller,
@@ -257,27 +253,11 @@ def test_no_row_lost_across_plugins_restarts_and_upgrades(demo_db: str, tmp_path
     assert differences(before, after, skip={"plugin_registry"}) == []
 
 
-def test_an_upgrade_keeps_every_row(demo_db: str, tmp_path: Path) -> None:
+async def test_an_upgrade_keeps_every_row(demo_db: str, tmp_path: Path) -> None:
     """From the core's previous revision (core_0004: before the trust tables) to head: every row
     that existed before the upgrade is there after it."""
-    plugins = make_plugin_manager(settings_for(demo_db))
-    config = alembic_config(plugins)
-
-    def downgrade(connection: Any) -> None:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "core_0004")
-
-    async def go_back() -> None:
-        db = Database(demo_db)
-        try:
-            async with db.engine.begin() as conn:
-                await conn.run_sync(downgrade)
-        finally:
-            await db.dispose()
-
-    asyncio.run(go_back())
-    try:
-        older = asyncio.run(table_rows(demo_db))
+    async with at_revision(demo_db, "core_0004"):
+        older = await table_rows(demo_db)
         assert "idempotency_keys" not in older  # really at the previous revision
         done = subprocess.run(
             [OGP_WG, "db", "upgrade"],
@@ -288,18 +268,10 @@ def test_an_upgrade_keeps_every_row(demo_db: str, tmp_path: Path) -> None:
             timeout=300,
         )
         assert done.returncode == 0, done.stderr
-        newer = asyncio.run(table_rows(demo_db))
+        newer = await table_rows(demo_db)
         older.pop("alembic_version")  # the revision it is at: that is what changes
         assert lost(older, newer) == []
         # besides the new tables, only the upgrade's bookkeeping (plugin_registry) grows
         skip = {"plugin_registry", "alembic_version", *(set(newer) - set(older))}
         assert differences(older, newer, skip=skip) == []
         assert {"api_tokens", "staff_roles", "audit_log", "idempotency_keys"} <= set(newer)
-    finally:
-        subprocess.run(
-            [OGP_WG, "db", "upgrade"],
-            env=server_env(demo_db),
-            cwd=tmp_path,
-            capture_output=True,
-            timeout=300,
-        )

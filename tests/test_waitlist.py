@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,10 +23,8 @@ from core.auth import ALL_SCOPES
 from core.auth.staff import grant_staff
 from core.auth.tokens import issue_token
 from core.db import Database, UTCDateTime
-from core.migrate import alembic_config, upgrade
-from core.plugins import make_plugin_manager
 from core.schema.ids import to_global_id
-from core.testing import ClientFactory, GraphQLClient, settings_for, token_for
+from core.testing import ClientFactory, GraphQLClient, at_revision, token_for
 
 # Mutations need a signed-in caller allowed to call them; staff may call every one (the rules
 # themselves are tested in test_access*.py).
@@ -345,47 +342,34 @@ async def test_migration_queues_existing_registrations_by_their_time(
 ) -> None:
     """core_0003 fills queued_at from created_at: a waitlist written before the upgrade, whose id
     order is not its time order (a comeback), is listed and promoted by time after it."""
-    plugins = make_plugin_manager(settings_for(empty_db))
-    config = alembic_config(plugins)
-    db = Database(empty_db)
     t0 = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
-
-    def downgrade(connection: Any) -> None:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "core_0002")
-
-    try:
-        async with db.engine.begin() as conn:
-            await conn.run_sync(downgrade)
-        async with db.write() as conn:
-            await conn.execute(
-                _groups.insert().values(
-                    id=1, slug="g", name="G", theme="open_data", summary="", description="",
-                    status="ACTIVE", created_at=t0, updated_at=t0,
-                )
-            )  # fmt: skip
-            await conn.execute(
-                _meetings.insert().values(
-                    id=1, group_id=1, title="M", kind="VIRTUAL", timezone="UTC",
-                    online_url="https://meet.example.org/m", capacity=1, registered_count=1,
-                    agenda="", is_summit=False, starts_at=t0 + timedelta(days=30),
-                    ends_at=t0 + timedelta(days=31),
-                )
-            )  # fmt: skip
-            await conn.execute(_people.insert(), [{"id": i, "name": f"P{i}"} for i in (1, 2, 3)])
-            # person 2 (row 2) came back after person 3 joined: the old code reset created_at
-            rows = [(1, "REGISTERED", 0), (2, "WAITLISTED", 9), (3, "WAITLISTED", 5)]
-            await conn.execute(
-                _registrations.insert(),
-                [
-                    {"id": i, "meeting_id": 1, "person_id": i, "status": status,
-                     "created_at": t0 + timedelta(minutes=minutes)}
-                    for i, status, minutes in rows
-                ],
-            )  # fmt: skip
-    finally:
-        await upgrade(db, plugins)  # the session's database is left at head whatever happened
-        await db.dispose()
+    async with at_revision(empty_db, "core_0002") as old, old.db.write() as conn:
+        await conn.execute(
+            _groups.insert().values(
+                id=1, slug="g", name="G", theme="open_data", summary="", description="",
+                status="ACTIVE", created_at=t0, updated_at=t0,
+            )
+        )  # fmt: skip
+        await conn.execute(
+            _meetings.insert().values(
+                id=1, group_id=1, title="M", kind="VIRTUAL", timezone="UTC",
+                online_url="https://meet.example.org/m", capacity=1, registered_count=1,
+                agenda="", is_summit=False, starts_at=t0 + timedelta(days=30),
+                ends_at=t0 + timedelta(days=31),
+            )
+        )  # fmt: skip
+        await conn.execute(_people.insert(), [{"id": i, "name": f"P{i}"} for i in (1, 2, 3)])
+        # person 2 (row 2) came back after person 3 joined: the old code reset created_at
+        rows = [(1, "REGISTERED", 0), (2, "WAITLISTED", 9), (3, "WAITLISTED", 5)]
+        await conn.execute(
+            _registrations.insert(),
+            [
+                {"id": i, "meeting_id": 1, "person_id": i, "status": status,
+                 "created_at": t0 + timedelta(minutes=minutes)}
+                for i, status, minutes in rows
+            ],
+        )  # fmt: skip
+    # leaving the block upgraded the database to head
 
     db = Database(empty_db)
     try:  # who registered for what is seen by staff (and the person, and anchors) only

@@ -1,29 +1,21 @@
 """Upgrading a database keeps its rows: from revision 0001 (SQLite: a file of its own, so the
 shared test database is not reset under other tests), and from 0002 on each backend (the
-session's database, downgraded and brought back to head)."""
+session's database, downgraded and brought back to head: `core.testing.at_revision`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
-from alembic import command
 from sqlalchemy import inspect, text
 
-from core.db import Database
-from core.migrate import alembic_config, upgrade
-from core.plugins import make_plugin_manager
-from core.testing import ClientFactory, settings_for
+from core.testing import ClientFactory, at_revision
 
 
 async def test_upgrade_from_0001_keeps_the_laws(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}"
-    db = Database(url)
-    plugins = make_plugin_manager(settings_for(url))
-    try:
-        await upgrade(db, plugins, "access_to_info_0001")
-        async with db.write() as conn:
+    async with at_revision(url, "access_to_info_0001") as old:
+        async with old.db.write() as conn:
             await conn.execute(
                 text(
                     "INSERT INTO countries (id, alpha2, alpha3, name, region) "
@@ -37,9 +29,9 @@ async def test_upgrade_from_0001_keeps_the_laws(tmp_path: Path) -> None:
                 )
             )
 
-        await upgrade(db, plugins)
+        await old.upgrade()
 
-        async with db.read() as conn:
+        async with old.db.read() as conn:
             row = (
                 await conn.execute(
                     text("SELECT country_id, name, year_adopted FROM access_to_info_rti_laws")
@@ -53,8 +45,6 @@ async def test_upgrade_from_0001_keeps_the_laws(tmp_path: Path) -> None:
         assert (row.country_id, row.year_adopted) == (1, 2016)
         assert row.name == "Right-to-information law (name to be recorded)"
         assert "rti_rating" not in columns
-    finally:
-        await db.dispose()
 
 
 def _table(name: str, *columns: str) -> sa.TableClause:
@@ -78,58 +68,45 @@ async def test_upgrade_from_0002_keeps_ratings_and_appeals(
     """Each backend: the rows of 0002 are kept; its yearly ratings become HISTORICAL rows, the
     appeals' figures move to the names that say who won, and rows without a retrieval date are
     marked illustrative."""
-    plugins = make_plugin_manager(settings_for(empty_db))
-    config = alembic_config(plugins)
-    db = Database(empty_db)
-
-    def downgrade(connection: Any) -> None:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "access_to_info_0002")
-
-    try:
-        async with db.engine.begin() as conn:
-            await conn.run_sync(downgrade)
-        async with db.write() as conn:
-            await conn.execute(
-                text(
-                    "INSERT INTO countries (id, alpha2, alpha3, name, region) "
-                    "VALUES (1, 'KE', 'KEN', 'Kenya', 'Africa and Middle East')"
-                )
+    async with at_revision(empty_db, "access_to_info_0002") as old, old.db.write() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO countries (id, alpha2, alpha3, name, region) "
+                "VALUES (1, 'KE', 'KEN', 'Kenya', 'Africa and Middle East')"
             )
-            await conn.execute(
-                _table("access_to_info_rti_laws", "id", "country_id", "name", "year_adopted")
-                .insert()
-                .values(id=1, country_id=1, name="Access to Information Act", year_adopted=2016)
+        )
+        await conn.execute(
+            _table("access_to_info_rti_laws", "id", "country_id", "name", "year_adopted")
+            .insert()
+            .values(id=1, country_id=1, name="Access to Information Act", year_adopted=2016)
+        )
+        await conn.execute(
+            _table(
+                "access_to_info_rti_ratings",
+                *("id", "law_id", "edition", "methodology_version", "source_url", "total"),
+                *CATEGORY_VALUES,
             )
-            await conn.execute(
-                _table(
-                    "access_to_info_rti_ratings",
-                    *("id", "law_id", "edition", "methodology_version", "source_url", "total"),
-                    *CATEGORY_VALUES,
-                )
-                .insert()
-                .values(
-                    id=1, law_id=1, edition=2016, methodology_version="2010",
-                    source_url="https://www.rti-rating.org/country-data/Kenya/", total=113,
-                    **CATEGORY_VALUES,
-                )
-            )  # fmt: skip
-            await conn.execute(
-                _table(
-                    "access_to_info_request_statistics",
-                    *("id", "country_id", "year", "coverage", "requests_received", "appeals"),
-                    *("appeals_upheld", "appeals_overturned", "notes"),
-                )
-                .insert()
-                .values(
-                    id=1, country_id=1, year=2024, coverage="ALL_PUBLIC_BODIES",
-                    requests_received=100, appeals=10, appeals_upheld=6, appeals_overturned=3,
-                    notes="",
-                )
-            )  # fmt: skip
-    finally:
-        await upgrade(db, plugins)  # the session's database is left at head whatever happened
-        await db.dispose()
+            .insert()
+            .values(
+                id=1, law_id=1, edition=2016, methodology_version="2010",
+                source_url="https://www.rti-rating.org/country-data/Kenya/", total=113,
+                **CATEGORY_VALUES,
+            )
+        )  # fmt: skip
+        await conn.execute(
+            _table(
+                "access_to_info_request_statistics",
+                *("id", "country_id", "year", "coverage", "requests_received", "appeals"),
+                *("appeals_upheld", "appeals_overturned", "notes"),
+            )
+            .insert()
+            .values(
+                id=1, country_id=1, year=2024, coverage="ALL_PUBLIC_BODIES",
+                requests_received=100, appeals=10, appeals_upheld=6, appeals_overturned=3,
+                notes="",
+            )
+        )  # fmt: skip
+    # leaving the block upgraded the database to head
 
     client = make_client(empty_db)
     data = await client.execute(

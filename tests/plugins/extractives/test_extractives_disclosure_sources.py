@@ -11,14 +11,12 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from sqlalchemy import insert, select
 
 from core import in_transaction, models
 from core.db import Database
-from core.migrate import alembic_config, upgrade
 from core.plugins import make_plugin_manager
-from core.testing import ClientFactory, GraphQLClient, settings_for
+from core.testing import ClientFactory, GraphQLClient, at_revision, settings_for
 from plugins.extractives.models import BeneficialOwnershipDisclosure, ContractDisclosure
 
 pytestmark = pytest.mark.signed_in("staff")  # the mutations need a role; reads are the same
@@ -194,18 +192,8 @@ READ_BACK = f"""{{
 
 
 async def test_migration_carries_rows_across(empty_db: str, make_client: ClientFactory) -> None:
-    plugins = make_plugin_manager(settings_for(empty_db))
-    config = alembic_config(plugins)
-    db = Database(empty_db)
-
-    def downgrade(connection: Any) -> None:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "extractives_0003")
-
-    try:
-        async with db.engine.begin() as conn:
-            await conn.run_sync(downgrade)
-        async with db.write() as conn:
+    async with at_revision(empty_db, "extractives_0003") as old:
+        async with old.db.write() as conn:
             await conn.execute(
                 models.Country.__table__.insert().values(
                     id=1, alpha2="GH", alpha3="GHA", name="Ghana", region="Africa and Middle East"
@@ -233,7 +221,7 @@ async def test_migration_carries_rows_across(empty_db: str, make_client: ClientF
                      "source_url": None},
                 ],
             )  # fmt: skip
-        await upgrade(db, plugins, "extractives_0004")
+        await old.upgrade("extractives_0004")
         client = make_client(empty_db)
         data = await client.execute(READ_BACK)
         # Kept as they were; none had a retrieval date, so they are marked illustrative (an
@@ -252,18 +240,15 @@ async def test_migration_carries_rows_across(empty_db: str, make_client: ClientF
         ]  # fmt: skip
         # The migrated database holds the rule.
         with pytest.raises(sa.exc.IntegrityError, match=r"(?i)check"):
-            async with db.write() as conn:
+            async with old.db.write() as conn:
                 await conn.execute(
                     sa.text("UPDATE extractives_contract_disclosures SET illustrative = :no")
                     .bindparams(no=False)
                 )  # fmt: skip
         # Downgrade keeps every row.
-        async with db.engine.begin() as conn:
-            await conn.run_sync(downgrade)
-        async with db.read() as conn:
+        await old.downgrade()
+        async with old.db.read() as conn:
             kept = (await conn.execute(select(sa.func.count()).select_from(_owners))).scalar()
             titles = (await conn.execute(select(_contracts.c.title))).scalars().all()
         assert (kept, titles) == (2, ["Mining lease"])
-    finally:
-        await upgrade(db, plugins)  # the session's database is left at head whatever happened
-        await db.dispose()
+    # leaving the block upgraded the database to head

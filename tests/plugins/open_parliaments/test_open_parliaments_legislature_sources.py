@@ -11,13 +11,11 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 
 from core import in_transaction, models
 from core.db import Database
-from core.migrate import alembic_config, upgrade
 from core.plugins import make_plugin_manager
-from core.testing import ClientFactory, GraphQLClient, settings_for
+from core.testing import ClientFactory, GraphQLClient, at_revision, settings_for
 
 pytestmark = pytest.mark.signed_in("staff")  # the mutations need a role; reads are the same
 
@@ -165,18 +163,8 @@ COUNT = (
 
 
 async def test_migration_carries_rows_across(empty_db: str, make_client: ClientFactory) -> None:
-    plugins = make_plugin_manager(settings_for(empty_db))
-    config = alembic_config(plugins)
-    db = Database(empty_db)
-
-    def downgrade(connection: Any) -> None:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "open_parliaments_0003")
-
-    try:
-        async with db.engine.begin() as conn:
-            await conn.run_sync(downgrade)
-        async with db.write() as conn:
+    async with at_revision(empty_db, "open_parliaments_0003") as old:
+        async with old.db.write() as conn:
             await conn.execute(
                 models.Country.__table__.insert().values(
                     id=1, alpha2="GE", alpha3="GEO", name="Georgia", region="Europe"
@@ -225,7 +213,7 @@ async def test_migration_carries_rows_across(empty_db: str, make_client: ClientF
                 .insert()
                 .values(id=1, organization_id=1, legislature_id=1, scope="MEMBERS", illustrative=True)
             )  # fmt: skip
-        await upgrade(db, plugins, "open_parliaments_0004")
+        await old.upgrade("open_parliaments_0004")
         data = await make_client(empty_db).execute(READ_BACK)
         # Kept as they were, with no source recorded: illustrative. The chamber's check and the
         # legislature's monitoring organisation are still there (SQLite rebuilds the tables).
@@ -243,15 +231,12 @@ async def test_migration_carries_rows_across(empty_db: str, make_client: ClientF
         # The migrated database holds the rule.
         for table in ("open_parliaments_legislatures", "open_parliaments_chambers"):
             with pytest.raises(sa.exc.IntegrityError, match=r"(?i)check"):
-                async with db.write() as conn:
+                async with old.db.write() as conn:
                     await conn.execute(
                         sa.text(f"UPDATE {table} SET illustrative = :no").bindparams(no=False)
                     )
         # Downgrade keeps every row, the chamber's check and the monitoring organisation too.
-        async with db.engine.begin() as conn:
-            await conn.run_sync(downgrade)
-        async with db.read() as conn:
+        await old.downgrade()
+        async with old.db.read() as conn:
             assert tuple((await conn.execute(sa.text(COUNT))).one()) == (1, 1, 1, 1)
-    finally:
-        await upgrade(db, plugins)  # the session's database is left at head whatever happened
-        await db.dispose()
+    # leaving the block upgraded the database to head

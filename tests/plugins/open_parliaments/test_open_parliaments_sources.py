@@ -10,13 +10,9 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 
 from core import models
-from core.db import Database
-from core.migrate import alembic_config, upgrade
-from core.plugins import make_plugin_manager
-from core.testing import ClientFactory, GraphQLClient, settings_for
+from core.testing import ClientFactory, GraphQLClient, at_revision
 
 pytestmark = pytest.mark.signed_in("staff")  # the mutations need a role; reads are the same
 
@@ -164,72 +160,59 @@ def _table(name: str, *columns: str) -> sa.TableClause:
 
 
 async def test_migration_carries_rows_across(empty_db: str, make_client: ClientFactory) -> None:
-    plugins = make_plugin_manager(settings_for(empty_db))
-    config = alembic_config(plugins)
-    db = Database(empty_db)
-
-    def downgrade(connection: Any) -> None:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "open_parliaments_0002")
-
     checks = _table(
         "open_parliaments_openness_indicators",
         *("id", "chamber_id", "indicator", "status", "evidence_url", "checked_on", "note"),
     )
-    try:
-        async with db.engine.begin() as conn:
-            await conn.run_sync(downgrade)
-        async with db.write() as conn:
-            await conn.execute(
-                models.Country.__table__.insert().values(
-                    id=1, alpha2="GE", alpha3="GEO", name="Georgia", region="Europe"
-                )
+    async with at_revision(empty_db, "open_parliaments_0002") as old, old.db.write() as conn:
+        await conn.execute(
+            models.Country.__table__.insert().values(
+                id=1, alpha2="GE", alpha3="GEO", name="Georgia", region="Europe"
             )
-            await conn.execute(
-                models.Organization.__table__.insert().values(
-                    id=1, name="IDFI", kind="CIVIL_SOCIETY", country_id=1
-                )
+        )
+        await conn.execute(
+            models.Organization.__table__.insert().values(
+                id=1, name="IDFI", kind="CIVIL_SOCIETY", country_id=1
             )
-            await conn.execute(
-                _table("open_parliaments_legislatures", "id", "country_id", "name", "chambers")
-                .insert()
-                .values(id=1, country_id=1, name="Parliament of Georgia", chambers=1)
+        )
+        await conn.execute(
+            _table("open_parliaments_legislatures", "id", "country_id", "name", "chambers")
+            .insert()
+            .values(id=1, country_id=1, name="Parliament of Georgia", chambers=1)
+        )
+        await conn.execute(
+            _table(
+                "open_parliaments_chambers",
+                *("id", "legislature_id", "legislature_chambers", "kind", "name", "website"),
             )
-            await conn.execute(
-                _table(
-                    "open_parliaments_chambers",
-                    *("id", "legislature_id", "legislature_chambers", "kind", "name", "website"),
-                )
-                .insert()
-                .values(
-                    id=1, legislature_id=1, legislature_chambers=1, kind="UNICAMERAL",
-                    name="Parliament of Georgia", website="https://parliament.ge",
-                )
-            )  # fmt: skip
-            await conn.execute(
-                checks.insert(),
-                [
-                    {"id": 1, "chamber_id": 1, "indicator": "VOTES_PUBLISHED", "status": "YES",
-                     "evidence_url": "https://parliament.ge/votes",
-                     "checked_on": date(2024, 3, 4), "note": None},
-                    {"id": 2, "chamber_id": 1, "indicator": "API", "status": "NO",
-                     "evidence_url": "https://parliament.ge",
-                     "checked_on": date(2024, 3, 5), "note": "(Illustrative demo data.)"},
-                ],
-            )  # fmt: skip
-            await conn.execute(
-                _table("open_parliaments_endorsements", "id", "organization_id", "endorsed_on")
-                .insert()
-                .values(id=1, organization_id=1, endorsed_on=date(2013, 1, 1))
+            .insert()
+            .values(
+                id=1, legislature_id=1, legislature_chambers=1, kind="UNICAMERAL",
+                name="Parliament of Georgia", website="https://parliament.ge",
             )
-            await conn.execute(
-                _table("open_parliaments_pmos", "id", "organization_id", "legislature_id", "scope")
-                .insert()
-                .values(id=1, organization_id=1, legislature_id=1, scope="MEMBERS")
-            )
-    finally:
-        await upgrade(db, plugins)  # the session's database is left at head whatever happened
-        await db.dispose()
+        )  # fmt: skip
+        await conn.execute(
+            checks.insert(),
+            [
+                {"id": 1, "chamber_id": 1, "indicator": "VOTES_PUBLISHED", "status": "YES",
+                 "evidence_url": "https://parliament.ge/votes",
+                 "checked_on": date(2024, 3, 4), "note": None},
+                {"id": 2, "chamber_id": 1, "indicator": "API", "status": "NO",
+                 "evidence_url": "https://parliament.ge",
+                 "checked_on": date(2024, 3, 5), "note": "(Illustrative demo data.)"},
+            ],
+        )  # fmt: skip
+        await conn.execute(
+            _table("open_parliaments_endorsements", "id", "organization_id", "endorsed_on")
+            .insert()
+            .values(id=1, organization_id=1, endorsed_on=date(2013, 1, 1))
+        )
+        await conn.execute(
+            _table("open_parliaments_pmos", "id", "organization_id", "legislature_id", "scope")
+            .insert()
+            .values(id=1, organization_id=1, legislature_id=1, scope="MEMBERS")
+        )
+    # leaving the block upgraded the database to head
 
     client = make_client(empty_db)
     data = await client.execute(
