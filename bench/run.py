@@ -180,10 +180,22 @@ class Server:
     log_path: Path | None = None
     command: list[str] = field(default_factory=list)
     env_shown: dict[str, str] = field(default_factory=dict)
+    token: str | None = None
+    """ours: a bearer token of a staff member, sent with the register page only (registering a
+    person takes a signed-in person who may: themself, a group's anchor, or staff). The floor and
+    PostGraphile have no sign-in and get none."""
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/graphql"
+
+    def authorization(self, page: str) -> str | None:
+        """The `Authorization` header's value for `page`'s requests, or None (anonymous)."""
+        return f"Bearer {self.token}" if self.token and page == WRITE_PAGE else None
+
+    def post(self, page: str, variables: dict[str, Any], timeout: float = 60) -> tuple[int, Any]:
+        """One request of `page` with `variables`, signed in as that page needs."""
+        return post(self.url, self.body(page, variables), timeout, self.authorization(page))
 
     def body(self, page: str, variables: dict[str, Any]) -> bytes:
         doc = self.documents[page]
@@ -348,10 +360,13 @@ def server_pids(server: Server) -> list[int]:
     return tree_pids(server.proc.pid)
 
 
-def post(url: str, body: bytes, timeout: float = 60) -> tuple[int, Any]:
-    request = urllib.request.Request(
-        url, body, {"Content-Type": "application/json", "Accept": "application/json"}
-    )
+def post(
+    url: str, body: bytes, timeout: float = 60, authorization: str | None = None
+) -> tuple[int, Any]:
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    if authorization:
+        headers["Authorization"] = authorization
+    request = urllib.request.Request(url, body, headers)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, json.loads(response.read())
@@ -575,7 +590,7 @@ def check_reads(
         for v in chosen:
             answers = {}
             for name, server in servers.items():
-                status, answer = post(server.url, server.body(page, v))
+                status, answer = server.post(page, v)
                 if status != 200 or "errors" in answer or page_data(answer) is None:
                     problems.append(f"{page} {json.dumps(v)} on {name}: {status} {answer!s:.300}")
                 answers[name] = answer
@@ -629,7 +644,7 @@ def check_register(servers: dict[str, Server], urls: Urls, pairs: dict[str, list
             assert meeting and person
             capacity, before, _ = asyncio.run(meeting_state(urls, meeting[1], person[1]))
             expected = "REGISTERED" if capacity is None or before < capacity else "WAITLISTED"
-            status, answer = post(server.url, server.body(WRITE_PAGE, v))
+            status, answer = server.post(WRITE_PAGE, v)
             found = find_key(answer.get("data"), "status")
             _, after, written = asyncio.run(meeting_state(urls, meeting[1], person[1]))
             user_errors = find_key(answer.get("data"), "userErrors")
@@ -657,8 +672,10 @@ def find_key(value: Any, key: str) -> Any:
 # --- wrk ------------------------------------------------------------------------------------------
 
 
-def write_bodies(path: Path, bodies: list[bytes]) -> Path:
-    """A Lua file returning the bodies as long strings (no escaping needed)."""
+def write_bodies(path: Path, bodies: list[bytes], authorization: str | None = None) -> Path:
+    """A Lua file returning the bodies as long strings (no escaping needed), and the
+    `Authorization` header's value as the table's `authorization` (in the file, not on wrk's
+    command line, which the report shows)."""
     level = 1
     while any(b"]" + b"=" * level + b"]" in body for body in bodies):
         level += 1
@@ -667,6 +684,8 @@ def write_bodies(path: Path, bodies: list[bytes]) -> Path:
         f.write("return {\n")
         for body in bodies:
             f.write(f"[{eq}[{body.decode()}]{eq}],\n")
+        if authorization:
+            f.write(f"authorization = {json.dumps(authorization)},\n")
         f.write("}\n")
     return path
 
@@ -985,6 +1004,35 @@ def register_pairs(
     return out, short
 
 
+async def register_token(urls: Urls) -> str:
+    """A new bearer token (read + write, valid a day) of a staff member, who may register anyone:
+    the first person already staff, else the first person, made staff (`granted_by` "bench").
+    Nothing a read page shows changes: staff roles and tokens are not public data."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from core.auth.staff import grant_staff
+    from core.auth.tokens import issue_token
+    from core.db import Database, utcnow
+    from core.models import Person, StaffRole
+
+    db = Database(urls.sqlalchemy)
+    try:
+        async with db.write() as conn:
+            person = await conn.scalar(select(StaffRole.person_id).order_by(StaffRole.person_id))
+            if person is None:
+                person = await conn.scalar(select(Person.id).order_by(Person.id))
+                if person is None:
+                    raise BenchError("no person in the database: run bench.generate first")
+                await grant_staff(conn, person, granted_by="bench")
+            expires = utcnow() + timedelta(days=1)
+            issued = await issue_token(conn, person, expires_at=expires, name="bench: register")
+    finally:
+        await db.dispose()
+    return issued.token
+
+
 def chunks(items: list[Any], sizes: list[int]) -> Iterator[list[Any]]:
     start = 0
     for size in sizes:
@@ -1016,11 +1064,11 @@ def count_statements(
                 sets = pairs[name] if page == WRITE_PAGE else variables[page][: args.sql_requests]
                 warm = 0 if page == WRITE_PAGE else min(5, len(sets))
                 for v in sets[:warm]:
-                    post(server.url, server.body(page, v))
+                    server.post(page, v)
                 measured = sets if page == WRITE_PAGE else sets[: args.sql_requests]
                 before, texts_before = proxy.snapshot()
                 for v in measured:
-                    post(server.url, server.body(page, v))
+                    server.post(page, v)
                 after, texts_after = proxy.snapshot()
                 n = max(len(measured), 1)
                 result[name][page] = {
@@ -1104,6 +1152,8 @@ def _run(args: argparse.Namespace, urls: Urls, workdir: Path) -> dict[str, Any]:
         if not pair_sets:
             log("no fresh registration pairs (no meeting ending after tomorrow?): no mutation runs")
             args.pages = [p for p in args.pages if p != WRITE_PAGE]
+        elif "ours" in servers:
+            servers["ours"].token = asyncio.run(register_token(urls))
 
     # Request bodies for wrk, in each server's dialect.
     files: dict[tuple[str, str, int], Path] = {}
@@ -1115,7 +1165,8 @@ def _run(args: argparse.Namespace, urls: Urls, workdir: Path) -> dict[str, Any]:
             for slot, chunk in enumerate(pair_sets[name][2:]):  # warm-up, round 1, round 2 ...
                 bodies = [server.body(WRITE_PAGE, v) for v in chunk]
                 path = workdir / f"{name}-{WRITE_PAGE}-{slot}.lua"
-                files[(name, WRITE_PAGE, slot)] = write_bodies(path, bodies)
+                sign_in = server.authorization(WRITE_PAGE)
+                files[(name, WRITE_PAGE, slot)] = write_bodies(path, bodies, sign_in)
     mixed: list[bytes] = []  # the soak's load: the read pages in turn, ours' dialect
     if "ours" in servers:
         for i in range(READ_VARIANTS):

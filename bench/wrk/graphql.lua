@@ -5,9 +5,11 @@
 --
 -- BODIES.lua (written by the runner, one per server and page) is `return { [==[{json}]==], ... }`:
 -- the page's document with its rotating variables, already in that server's dialect (our global
--- IDs, PostGraphile's integer keys). Requests are formatted once, in init(), so the client spends
--- its time on the socket, not in Lua. Each thread starts at its own offset, so with several
--- threads a list of fresh (meeting, person) pairs is still used once before it wraps.
+-- IDs, PostGraphile's integer keys), and, where the page needs a signed-in caller (ogp-wg's
+-- register page), `authorization = "Bearer ..."`: sent as the Authorization header. Requests are
+-- formatted once, in init(), so the client spends its time on the socket, not in Lua. Each thread
+-- starts at its own offset, so with several threads a list of fresh (meeting, person) pairs is
+-- still used once before it wraps.
 --
 -- Besides wrk's own summary, done() prints one line `WRK_JSON {...}` for the runner: requests,
 -- latency percentiles (microseconds), socket errors, non-200 answers, answers carrying GraphQL
@@ -39,6 +41,9 @@ function init(args)
       ["Content-Type"] = "application/json",
       ["Accept"] = "application/json",
    }
+   if list.authorization then -- ogp-wg's register page: a signed-in staff member's token
+      headers["Authorization"] = list.authorization
+   end
    for i, body in ipairs(list) do
       requests_list[i] = wrk.format("POST", wrk.path, headers, body)
    end
