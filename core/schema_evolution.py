@@ -11,8 +11,9 @@ must name their removal. Run as ``python -m core.schema_evolution`` (CI runs it 
   section has a ``### Breaking`` subsection naming, in backticks, that coordinate or one that
   contains it (``Type`` covers its fields, ``Type.field`` its arguments).
 - ``find_dangerous_changes`` (an optional argument or an enum value added, ...) are warnings.
-- Every ``@deprecated`` reason (fields, arguments, input fields, enum values) names its removal,
-  ``Removal: YYYY-MM-DD`` or ``Removal: <version>`` (e.g. ``Removal: 0.4.0``).
+- Every ``@deprecated`` reason (fields, arguments, input fields, enum values) says why and what to
+  use instead, then the removal's date, ISO 8601, optionally with its release:
+  ``Use appealsFavouringRequester. Removal: 2027-12-31 (release 0.5.0).`` (`deprecation_problem`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import re
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from graphql import (
@@ -42,7 +44,11 @@ from graphql import (
 RELEASES = Path("schema/releases")
 CHANGELOG = Path("CHANGELOG.md")
 BREAKING_HEADING = "### Breaking"
-REMOVAL = re.compile(r"Removal: (\d{4}-\d{2}-\d{2}|\d+\.\d+\.\d+)\b")
+REMOVAL = re.compile(r"\bRemoval: (\d{4}-\d{2}-\d{2})(?: \(release \d+\.\d+\.\d+\))?\.?\s*$")
+"""The end of a deprecation reason: ``Removal: 2027-06-30`` or ``Removal: 2027-06-30 (release
+0.4.0)``, an optional full stop. The date is the first day the element may be gone."""
+_WORDS = re.compile(r"[^\W\d_]{2,}")  # a reason says something: at least one word of letters
+REMOVAL_FORMAT = "'<why, what instead>. Removal: YYYY-MM-DD' (optionally ' (release X.Y.Z)')"
 _NAME = r"[_A-Za-z]\w*"
 COORDINATE = rf"@?{_NAME}(?:\.{_NAME})?(?:\({_NAME}:\))?"
 _PREFIXED = re.compile(
@@ -64,7 +70,8 @@ class Report:
 
     `unannounced`: breaking changes whose coordinate CHANGELOG's Unreleased section does not name
     (the check fails on any); `announced`: the others; `dangerous`: warnings only;
-    `deprecations`: coordinates whose `@deprecated` reason names no removal (the check fails).
+    `deprecations`: `coordinate: problem` for each `@deprecated` reason without a reason or an
+    ISO removal date (`deprecation_problem`; the check fails).
     """
 
     release: str
@@ -126,31 +133,60 @@ def latest_release(releases: Path = RELEASES) -> tuple[str, Path]:
     return version, path
 
 
-def _deprecated(schema: GraphQLSchema) -> Iterator[tuple[str, str]]:
+def _deprecated(schema: GraphQLSchema) -> Iterator[tuple[str, str | None]]:
+    """(coordinate, deprecation reason or None when not deprecated) of every schema element."""
     for name, type_ in schema.type_map.items():
         if name.startswith("__"):
             continue
         if isinstance(type_, GraphQLEnumType):
             for value_name, value in type_.values.items():
-                yield f"{name}.{value_name}", value.deprecation_reason or ""
+                yield f"{name}.{value_name}", value.deprecation_reason
         if isinstance(type_, GraphQLInputObjectType):
             for field_name, input_field in type_.fields.items():
-                yield f"{name}.{field_name}", input_field.deprecation_reason or ""
+                yield f"{name}.{field_name}", input_field.deprecation_reason
         if isinstance(type_, GraphQLObjectType | GraphQLInterfaceType):
             for field_name, out_field in type_.fields.items():
-                yield f"{name}.{field_name}", out_field.deprecation_reason or ""
+                yield f"{name}.{field_name}", out_field.deprecation_reason
                 for arg_name, arg in out_field.args.items():
-                    yield f"{name}.{field_name}({arg_name}:)", arg.deprecation_reason or ""
+                    yield f"{name}.{field_name}({arg_name}:)", arg.deprecation_reason
     for directive in schema.directives:
         for arg_name, arg in directive.args.items():
-            yield f"@{directive.name}({arg_name}:)", arg.deprecation_reason or ""
+            yield f"@{directive.name}({arg_name}:)", arg.deprecation_reason
+
+
+def deprecation_problem(reason: str) -> str | None:
+    """What a ``@deprecated`` reason lacks, or None when it says why and when (`REMOVAL`).
+
+    >>> deprecation_problem("Use b. Removal: 2027-06-30 (release 0.4.0).") is None
+    True
+    >>> deprecation_problem("Use b. Removal: 0.4.0.")
+    "no removal date at its end: 'Removal: YYYY-MM-DD'"
+    """
+    found = REMOVAL.search(reason)
+    if found is None:
+        return "no removal date at its end: 'Removal: YYYY-MM-DD'"
+    try:
+        date.fromisoformat(found.group(1))
+    except ValueError:
+        return f"{found.group(1)!r} is not a date (YYYY-MM-DD)"
+    if not _WORDS.search(reason[: found.start()]):
+        return "no reason before 'Removal:' (why, and what to use instead)"
+    return None
+
+
+def deprecation_problems(schema: GraphQLSchema) -> dict[str, str]:
+    """{coordinate: problem} for each deprecated element whose reason fails
+    `deprecation_problem` (an empty reason too)."""
+    found = {}
+    for coord, reason in _deprecated(schema):
+        if reason is not None and (problem := deprecation_problem(reason)):
+            found[coord] = problem
+    return dict(sorted(found.items()))
 
 
 def deprecations_without_removal(schema: GraphQLSchema) -> list[str]:
-    """Coordinates deprecated with a reason that names no ``Removal: <date or version>``."""
-    return sorted(
-        coord for coord, reason in _deprecated(schema) if reason and not REMOVAL.search(reason)
-    )
+    """Coordinates deprecated without a reason and an ISO removal date (`deprecation_problem`)."""
+    return list(deprecation_problems(schema))
 
 
 def compare(released_sdl: str, current_sdl: str, changelog: str, release: str = "") -> Report:
@@ -162,7 +198,7 @@ def compare(released_sdl: str, current_sdl: str, changelog: str, release: str = 
         coord = coordinate(change)
         done = any(covers(a, coord) for a in announced)
         (report.announced if done else report.unannounced).append(change)
-    report.deprecations.extend(deprecations_without_removal(new))
+    report.deprecations.extend(f"{c}: {p}" for c, p in deprecation_problems(new).items())
     return report
 
 
@@ -201,8 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"announced breaking change since {version}: {_describe(change)}")
     for change in report.unannounced:
         print(f"error: unannounced breaking change since {version}: {_describe(change)}")
-    for coord in report.deprecations:
-        print(f"error: {coord} is deprecated without 'Removal: YYYY-MM-DD' or 'Removal: X.Y.Z'")
+    for problem in report.deprecations:
+        print(f"error: deprecation of {problem}; write {REMOVAL_FORMAT}")
     if report.unannounced:
         print(
             f"Name each in CHANGELOG.md, `## [Unreleased]` > `{BREAKING_HEADING}`, as "

@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 from graphql import (
@@ -35,6 +36,8 @@ from core.schema.build import build_schema as build_ogp_schema
 from core.schema_evolution import (
     announced_coordinates,
     compare,
+    deprecation_problem,
+    deprecation_problems,
     deprecations_without_removal,
     latest_release,
 )
@@ -233,15 +236,82 @@ def test_only_the_unreleased_breaking_subsection_announces() -> None:
     assert announced_coordinates("## [0.2.0]\n### Breaking\n- `Query.c`\n") == set()
 
 
-@given(st.text(min_size=1, max_size=40).filter(lambda s: "Removal:" not in s and s.strip()))
-@settings(max_examples=30, deadline=None)
-def test_a_deprecation_without_removal_is_reported(reason: str) -> None:
+def _deprecating_countries(reason: str) -> GraphQLSchema:
     def edit(schema: GraphQLSchema) -> None:
         schema.type_map["Query"].fields["countries"].deprecation_reason = reason
 
-    schema = build_schema(edited(edit))
-    before = set(deprecations_without_removal(RELEASED))  # 0.2.0 had undated ones
-    assert set(deprecations_without_removal(schema)) - before == {"Query.countries"}
-    dated = reason + " Removal: 2027-06-30."
-    schema.type_map["Query"].fields["countries"].deprecation_reason = dated
-    assert set(deprecations_without_removal(schema)) == before
+    return build_schema(edited(edit))
+
+
+BEFORE = set(deprecations_without_removal(RELEASED))  # 0.2.0 had undated ones
+WORDY = st.text(st.characters(categories=["L", "N", "P", "Zs"]), min_size=1, max_size=40).filter(
+    lambda text: re.search(r"[^\W\d_]{2}", text) is not None and "Removal:" not in text
+)
+DATES = st.dates(min_value=date(2000, 1, 1), max_value=date(9999, 12, 31))
+RELEASE = st.none() | st.tuples(*[st.integers(0, 99)] * 3).map(lambda v: ".".join(map(str, v)))
+
+
+def _removal(day: str, release: str | None) -> str:
+    return f"Removal: {day}" + (f" (release {release})" if release else "")
+
+
+@given(reason=WORDY, day=DATES, release=RELEASE, stop=st.sampled_from(["", "."]))
+@settings(max_examples=40, deadline=None)
+def test_a_reason_with_an_iso_removal_date_passes(
+    reason: str, day: date, release: str | None, stop: str
+) -> None:
+    text = f"{reason.strip()} {_removal(day.isoformat(), release)}{stop}"
+    assert deprecation_problem(text) is None, text
+    assert set(deprecations_without_removal(_deprecating_countries(text))) == BEFORE
+
+
+@given(
+    reason=st.text(max_size=40),
+    removal=st.one_of(
+        st.just(""),  # no removal at all
+        st.tuples(*[st.integers(0, 99)] * 3).map(lambda v: "Removal: {}.{}.{}".format(*v)),
+        st.dates().map(lambda d: f"Removal: {d.strftime('%d/%m/%Y')}"),  # not ISO
+        st.sampled_from(["Removal: 2027-02-30", "Removal: 2027-13-01", "Removal: 2027-6-30"]),
+    ),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_deprecation_without_an_iso_removal_date_fails(reason: str, removal: str) -> None:
+    """Without `Removal: YYYY-MM-DD` (a version alone, another date format, a day that does not
+    exist), whatever the reason: reported, naming the coordinate."""
+    text = f"{reason} {removal}".strip() or "No longer supported"
+    assert deprecation_problem(text) is not None, text
+    found = deprecation_problems(_deprecating_countries(text))
+    assert set(found) - BEFORE == {"Query.countries"}
+
+
+@given(
+    reason=st.text(st.characters(categories=["P", "S", "Nd", "Zs"]), max_size=20),
+    day=DATES,
+)
+@settings(max_examples=30, deadline=None)
+def test_a_removal_date_without_a_reason_fails(reason: str, day: date) -> None:
+    """A date alone (or punctuation, digits) says nothing a front end can act on."""
+    text = f"{reason} Removal: {day.isoformat()}."
+    assert deprecation_problem(text) == "no reason before 'Removal:' (why, and what to use instead)"
+    assert set(deprecations_without_removal(_deprecating_countries(text))) - BEFORE == {
+        "Query.countries"
+    }
+
+
+def test_the_command_fails_on_a_deprecation_without_a_date(tmp_path: Path) -> None:
+    """A deprecation written the old way (`Removal: 0.4.0.`) fails `python -m
+    core.schema_evolution`, with a line naming the coordinate and the format to write."""
+    sdl = (ROOT / "schema.graphql").read_text()
+    dated = re.search(r'rtiRating: Int @deprecated\(reason: "([^"]*)"\)', sdl)
+    assert dated is not None and deprecation_problem(dated.group(1)) is None
+    schema = tmp_path / "schema.graphql"
+    schema.write_text(sdl.replace(dated.group(1), "Use `rating { score }`. Removal: 0.4.0."))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OGP_WG_")}
+    failed = subprocess.run(
+        [sys.executable, "-m", "core.schema_evolution", "--schema", str(schema)],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert failed.returncode == 1, failed.stdout
+    errors = [line for line in failed.stdout.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "RightToInformationLaw.rtiRating" in errors[0], failed.stdout
+    assert "Removal: YYYY-MM-DD" in errors[0]

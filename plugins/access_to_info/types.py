@@ -163,12 +163,14 @@ class RtiRequestStatistics(types.Node):
 
     @strawberry.field(
         deprecation_reason="Ambiguous (in the UK an upheld complaint favours the requester): "
-        "use appealsFavouringBody. Removal: 0.4.0."
+        "use appealsFavouringBody. Removal: 2027-12-31 (release 0.5.0)."
     )
     def appeals_upheld(self) -> int | None:
         return self.appeals_favouring_body
 
-    @strawberry.field(deprecation_reason="Use appealsFavouringRequester. Removal: 0.4.0.")
+    @strawberry.field(
+        deprecation_reason="Use appealsFavouringRequester. Removal: 2027-12-31 (release 0.5.0)."
+    )
     def appeals_overturned(self) -> int | None:
         return self.appeals_favouring_requester
 
@@ -239,7 +241,8 @@ class RightToInformationLaw(types.Node):
 
     @relation(
         load_latest_total_by_law,
-        deprecation_reason="Use `rating { score }` (and its categories). Removal: 0.4.0.",
+        deprecation_reason="Use `rating { score }` (and its categories). "
+        "Removal: 2027-06-30 (release 0.4.0).",
     )
     def rti_rating(self) -> int | None: ...
 
