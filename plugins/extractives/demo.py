@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core import demo_groups, enums, models
@@ -25,12 +25,15 @@ from plugins.extractives.models import (
     BeneficialOwnershipDisclosure,
     ContractDisclosure,
     EitiCountryStatus,
+    EitiDatePrecision,
     EitiMembership,
     EitiOverallAssessment,
     EitiRequirementAssessment,
     EitiRequirementLevel,
     EitiStandardVersion,
     EitiStatusChange,
+    EitiStatusChangeReason,
+    EitiStatusReason,
     EitiSuspensionReason,
     EitiValidation,
     ExtractiveAgreementKind,
@@ -59,16 +62,20 @@ JOINED: dict[str, tuple[date, str | None]] = {
     "US": (date(2014, 3, 19), None),
 }
 
-# Dated status changes: (country, status, reason, effective on, Board decision, source or None).
+# Dated status changes: (country, status, reasons, effective on, Board decision, source or None).
 # The change on the joining date is IMPLEMENTING for every country (sourced as its membership).
-# Mexico: suspended after its 2022 Validation (a low overall score and Requirement 1.3 partly
-# met), Board decision 2022-31 / BM-53, published on 17 June 2022. The United States withdrew
-# on 2 November 2017 (EITI Chair's statement).
-CHANGES: list[tuple[str, EitiCountryStatus, EitiSuspensionReason | None, date, str | None, str]] = [
+# Mexico: suspended after its 2022 Validation, Board decision 2022-31 / BM-53 (17 June 2022), for
+# two reasons the decision gives: Requirement 1.3 on civil society engagement partly met
+# (eiti.org's "inadequate stakeholder engagement") and a low overall score ("lack of progress").
+# The United States withdrew on 2 November 2017 (EITI Chair's statement).
+R = EitiSuspensionReason
+CHANGES: list[
+    tuple[str, EitiCountryStatus, tuple[EitiSuspensionReason, ...], date, str | None, str]
+] = [
     (
         "MX",
         EitiCountryStatus.SUSPENDED,
-        EitiSuspensionReason.VALIDATION_OUTCOME,
+        (R.INADEQUATE_ENGAGEMENT, R.LACK_OF_PROGRESS),
         date(2022, 6, 17),
         "2022-31 / BM-53",
         f"{EITI}/news/mexico-achieves-low-score-eiti-implementation",
@@ -76,24 +83,32 @@ CHANGES: list[tuple[str, EitiCountryStatus, EitiSuspensionReason | None, date, s
     (
         "US",
         EitiCountryStatus.WITHDRAWN,
-        None,
+        (),
         date(2017, 11, 2),
         None,
         "https://api.eiti.org/es/node/18781",  # EITI Chair statement on the US withdrawal
     ),
 ]
+# The reasons of a membership's current suspension, as eiti.org's country page lists them (the
+# membership's source): Mexico "Suspended for inadequate stakeholder engagement; Suspended for
+# lack of progress; Suspended for missing reporting deadline". The date of the suspension for the
+# missed reporting deadline could not be confirmed, so it has no dated change of its own.
+CURRENT_REASONS: dict[str, tuple[EitiSuspensionReason, ...]] = {
+    "MX": (R.INADEQUATE_ENGAGEMENT, R.LACK_OF_PROGRESS, R.MISSED_DEADLINE),
+}
 
 # --- Validations ---------------------------------------------------------------------------------
 # As the EITI Board published them (https://eiti.org/board-decision/...), with the decision
 # reference. Progress model (2016 Standard): no points, per-Requirement assessments where the
-# decision lists them. Ghana's 2024 Validation (2024-18 / BM-59): the scores are the Board's,
-# but the day of the decision could not be confirmed, so the row is illustrative and its date
-# is a placeholder (1 January 2024).
+# decision lists them. Ghana's 2024 Validation (2024-18 / BM-59): the scores are the Board's;
+# the decision page gives no day, and no eiti.org page found gives its day or month, so the date
+# is known to the year only (2024, from the decision reference): `decided_on_precision` YEAR.
 V = EitiOverallAssessment
 L = EitiRequirementLevel
 S2016, S2019 = EitiStandardVersion.EITI_2016, EitiStandardVersion.EITI_2019
 # (country, decided on, decision, standard, scores (SE, T, O&I, overall, effectiveness) or None,
-#  assessment, {requirement: level}, source, illustrative)
+#  assessment, {requirement: level}, source, illustrative); the day of the decision is known
+#  unless the row is in YEAR_ONLY.
 VALIDATIONS: list[
     tuple[
         str,
@@ -134,14 +149,14 @@ VALIDATIONS: list[
     ),
     (
         "GH",
-        date(2024, 1, 1),  # placeholder: the day of decision 2024-18 / BM-59 is not confirmed
+        date(2024, 1, 1),  # the year only: see YEAR_ONLY
         "2024-18 / BM-59",
         S2019,
         (82.5, 78.0, 88.5, 83.0, 2.5),
         V.MODERATE,
         {},
-        "https://api.eiti.org/ru/node/27112",
-        True,
+        "https://api.eiti.org/ru/node/27112",  # eiti.org's page of decision 2024-18 / BM-59
+        False,
     ),
     (
         "PH",
@@ -155,6 +170,8 @@ VALIDATIONS: list[
         False,
     ),
 ]
+
+YEAR_ONLY = {("GH", date(2024, 1, 1))}  # (country, decided on) known to the year only
 
 # --- Operators and companies (core organisations) ------------------------------------------------
 # (name, country of head office, website). Real companies, as operators of the projects below.
@@ -399,27 +416,31 @@ def _sourcing(url: str | None) -> dict[str, Any]:
 
 async def _load_memberships(conn: AsyncConnection, countries: dict[str, int]) -> None:
     """Each membership, its history (IMPLEMENTING on joining, then CHANGES) and its current
-    status (the latest change)."""
-    history: dict[str, list[dict[str, Any]]] = {}
+    status (the latest change), with their suspension reasons."""
+    history: dict[str, list[tuple[dict[str, Any], tuple[EitiSuspensionReason, ...]]]] = {}
     for code, (joined_on, source) in JOINED.items():
         history[code] = [
-            {
-                "status": IMPLEMENTING,
-                "suspension_reason": None,
-                "effective_on": joined_on,
-                "board_decision": None,
-                **_sourcing(source),
-            }
+            (
+                {
+                    "status": IMPLEMENTING,
+                    "effective_on": joined_on,
+                    "board_decision": None,
+                    **_sourcing(source),
+                },
+                (),
+            )
         ]
-    for code, status, reason, on, decision, source in CHANGES:
+    for code, status, reasons, on, decision, source in CHANGES:
         history[code].append(
-            {
-                "status": status,
-                "suspension_reason": reason,
-                "effective_on": on,
-                "board_decision": decision,
-                **_sourcing(source),
-            }
+            (
+                {
+                    "status": status,
+                    "effective_on": on,
+                    "board_decision": decision,
+                    **_sourcing(source),
+                },
+                reasons,
+            )
         )
     present = [code for code in JOINED if code in countries]
     await _insert_missing(
@@ -429,8 +450,7 @@ async def _load_memberships(conn: AsyncConnection, countries: dict[str, int]) ->
         [
             {
                 "country_id": countries[code],
-                "status": history[code][-1]["status"],
-                "suspension_reason": history[code][-1]["suspension_reason"],
+                "status": history[code][-1][0]["status"],
                 "joined_on": JOINED[code][0],
                 **_sourcing(JOINED[code][1]),
             }
@@ -441,8 +461,51 @@ async def _load_memberships(conn: AsyncConnection, countries: dict[str, int]) ->
         conn,
         EitiStatusChange,
         ["country_id", "effective_on"],
-        [{"country_id": countries[code], **change} for code in present for change in history[code]],
+        [
+            {"country_id": countries[code], **change}
+            for code in present
+            for change, _ in history[code]
+        ],
     )
+    # The reasons are the demo's own: set, not added to (a database loaded before the reasons
+    # were split holds one reason per status, which these replace).
+    changes = {
+        (row.country_id, row.effective_on): row.id
+        for row in await conn.execute(
+            select(EitiStatusChange.id, EitiStatusChange.country_id, EitiStatusChange.effective_on)
+        )
+    }
+    for code in present:
+        cid = countries[code]
+        for change, reasons in history[code]:
+            await _set_reasons(
+                conn,
+                EitiStatusChangeReason,
+                "status_change_id",
+                changes[(cid, change["effective_on"])],
+                reasons,
+            )
+        current = CURRENT_REASONS.get(code, history[code][-1][1])
+        await _set_reasons(conn, EitiStatusReason, "country_id", cid, current)
+
+
+async def _set_reasons(
+    conn: AsyncConnection, model: Any, key: str, parent: int, reasons: Sequence[Any]
+) -> None:
+    """Make `reasons` the suspension reasons of `parent`, unless they already are."""
+    table = model.__table__
+    held = list(
+        (
+            await conn.execute(
+                select(table.c.reason).where(table.c[key] == parent).order_by(table.c.id)
+            )
+        ).scalars()
+    )
+    if held == list(reasons):
+        return
+    await conn.execute(delete(table).where(table.c[key] == parent))
+    if reasons:
+        await conn.execute(insert(table), [{key: parent, "reason": r} for r in reasons])
 
 
 async def _load_validations(conn: AsyncConnection, countries: dict[str, int]) -> None:
@@ -455,6 +518,9 @@ async def _load_validations(conn: AsyncConnection, countries: dict[str, int]) ->
             {
                 "country_id": countries[code],
                 "decided_on": on,
+                "decided_on_precision": (
+                    EitiDatePrecision.YEAR if (code, on) in YEAR_ONLY else EitiDatePrecision.DAY
+                ),
                 "board_decision": decision,
                 "standard": standard,
                 "stakeholder_engagement": se,
@@ -468,6 +534,7 @@ async def _load_validations(conn: AsyncConnection, countries: dict[str, int]) ->
                 "illustrative": illustrative,
             }
         )
+    await _replace_placeholders(conn, rows)
     await _insert_missing(conn, EitiValidation, ["country_id", "decided_on"], rows)
     ids = {
         (row.country_id, row.decided_on): row.id
@@ -490,3 +557,23 @@ async def _load_validations(conn: AsyncConnection, countries: dict[str, int]) ->
             for number, level in levels.items()
         ],
     )
+
+
+async def _replace_placeholders(conn: AsyncConnection, rows: list[dict[str, Any]]) -> None:
+    """A database loaded by an earlier demo may hold an illustrative placeholder where the demo
+    now has the published value under the same key (country, decided on): e.g. Ghana's 2024
+    Validation, once dated 1 January 2024 as a placeholder, now known to the year. The published
+    row replaces it (its per-Requirement assessments stay); an illustrative demo row never
+    replaces anything, nor does anything replace a row that is not illustrative."""
+    for row in rows:
+        if row["illustrative"]:
+            continue
+        await conn.execute(
+            update(EitiValidation)
+            .where(
+                EitiValidation.country_id == row["country_id"],
+                EitiValidation.decided_on == row["decided_on"],
+                EitiValidation.illustrative.is_(True),
+            )
+            .values(**row)
+        )

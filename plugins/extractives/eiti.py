@@ -20,10 +20,13 @@ from plugins.extractives.models import (
     PROGRESS_LEVELS,
     SCORED_LEVELS,
     EitiCountryStatus,
+    EitiDatePrecision,
     EitiMembership,
     EitiRequirementAssessment,
     EitiStandardVersion,
     EitiStatusChange,
+    EitiStatusChangeReason,
+    EitiStatusReason,
     EitiValidation,
 )
 from plugins.extractives.services import (
@@ -53,17 +56,25 @@ async def record_membership(conn: AsyncConnection, data: EitiMembershipRecordInp
     UNKNOWN_COUNTRY)."""
     checks = Checks()
     since = data.status_since or data.joined_on
+    reasons = list(
+        dict.fromkeys(
+            [
+                *(data.suspension_reasons or []),
+                *([data.suspension_reason] if data.suspension_reason else []),
+            ]
+        )
+    )
     checks.order(
         data.joined_on,
         since,
         "statusSince",
         f"a status since {since}, before the country joined on {data.joined_on}",
     )
-    if data.status is EitiCountryStatus.SUSPENDED and data.suspension_reason is None:
+    if data.status is EitiCountryStatus.SUSPENDED and not reasons:
         checks.add(
             "SUSPENSION_REASON_REQUIRED", "a suspension needs its reason", "suspensionReason"
         )
-    if data.status is not EitiCountryStatus.SUSPENDED and data.suspension_reason is not None:
+    if data.status is not EitiCountryStatus.SUSPENDED and reasons:
         checks.add(
             "SUSPENSION_REASON_NOT_SUSPENDED",
             f"a country {data.status.value} has no suspension reason",
@@ -110,7 +121,6 @@ async def record_membership(conn: AsyncConnection, data: EitiMembershipRecordInp
     membership = {
         "country_id": cid,
         "status": data.status,
-        "suspension_reason": data.suspension_reason,
         "joined_on": data.joined_on,
         **sourcing,
     }
@@ -122,37 +132,53 @@ async def record_membership(conn: AsyncConnection, data: EitiMembershipRecordInp
             )
         )
     ).first()
-    await _save(
+    saved_change = await _save(
         conn,
         EitiStatusChange,
         change,
         {
             "country_id": cid,
             "status": data.status,
-            "suspension_reason": data.suspension_reason,
             "effective_on": since,
             "board_decision": decision,
             **sourcing,
         },
     )
+    await _replace_reasons(
+        conn, EitiStatusChangeReason, "status_change_id", saved_change.id, reasons
+    )
     latest = (
         await conn.execute(
-            select(EitiStatusChange.status, EitiStatusChange.suspension_reason)
+            select(EitiStatusChange.id, EitiStatusChange.status)
             .where(EitiStatusChange.country_id == cid)
             .order_by(EitiStatusChange.effective_on.desc())
             .limit(1)
         )
     ).one()
-    if (latest.status, latest.suspension_reason) != (data.status, data.suspension_reason):
+    if latest.id != saved_change.id:
         # An older change was recorded: the current status stays the latest one.
-        saved = await update_row(
-            conn,
-            EitiMembership,
-            saved.id,
-            status=latest.status,
-            suspension_reason=latest.suspension_reason,
+        saved = await update_row(conn, EitiMembership, saved.id, status=latest.status)
+        reasons = list(
+            (
+                await conn.execute(
+                    select(EitiStatusChangeReason.reason)
+                    .where(EitiStatusChangeReason.status_change_id == latest.id)
+                    .order_by(EitiStatusChangeReason.id)
+                )
+            ).scalars()
         )
+    await _replace_reasons(conn, EitiStatusReason, "country_id", cid, reasons)
     return saved
+
+
+async def _replace_reasons(
+    conn: AsyncConnection, model: Any, key: str, parent: int, reasons: list[Any]
+) -> None:
+    """Make `reasons` (in order) the suspension reasons of the status `parent`."""
+    table = model.__table__
+    await conn.execute(delete(table).where(table.c[key] == parent))
+    if reasons:
+        await conn.execute(insert(table), [{key: parent, "reason": r} for r in reasons])
 
 
 # --- Validations ---------------------------------------------------------------------------------
@@ -208,6 +234,17 @@ async def record_validation(conn: AsyncConnection, data: EitiValidationRecordInp
             "overallAssessment",
         )
     requirements = _check_requirements(checks, data, progress)
+    precision = data.decided_on_precision
+    if (precision is EitiDatePrecision.MONTH and data.decided_on.day != 1) or (
+        precision is EitiDatePrecision.YEAR
+        and (data.decided_on.month, data.decided_on.day) != (1, 1)
+    ):
+        first = "the first of the month" if precision is EitiDatePrecision.MONTH else "1 January"
+        checks.add(
+            "DATE_PRECISION_MISMATCH",
+            f"a date known to the {precision.value.lower()} only is given as {first}",
+            "decidedOn",
+        )
     decision = checks.text(data.board_decision, "boardDecision", 100, required=False)
     if data.source_url is None or not data.source_url.strip():
         checks.add(
@@ -251,6 +288,7 @@ async def record_validation(conn: AsyncConnection, data: EitiValidationRecordInp
     values = {
         "country_id": cid,
         "decided_on": data.decided_on,
+        "decided_on_precision": precision,
         "board_decision": decision,
         "standard": data.standard,
         "stakeholder_engagement": data.stakeholder_engagement,

@@ -25,6 +25,8 @@ from plugins.extractives.models import (
     EitiMembership,
     EitiRequirementAssessment,
     EitiStatusChange,
+    EitiStatusChangeReason,
+    EitiStatusReason,
     EitiValidation,
     ExtractiveProject,
 )
@@ -63,6 +65,31 @@ load_status_history_by_country = rows_grouped_by(
     order_by=(EitiStatusChange.effective_on.desc(),),  # one change per country and date
 )
 load_eiti_by_country = rows_by_key(EitiMembership.country_id, lambda: types.EitiStatus)
+# Suspension reasons, in the order recorded (lists of the enum values, not objects).
+load_reasons_by_membership = rows_grouped_by(
+    EitiStatusReason.country_id,
+    order_by=(EitiStatusReason.id,),
+    build=lambda row: row.reason,
+)
+load_reasons_by_status_change = rows_grouped_by(
+    EitiStatusChangeReason.status_change_id,
+    order_by=(EitiStatusChangeReason.id,),
+    build=lambda row: row.reason,
+)
+
+
+async def _first_reasons(load: Any, ctx: Context, keys: list[Any]) -> list[Any]:
+    return [reasons[0] if reasons else None for reasons in await load(ctx, keys, first=1)]
+
+
+async def load_first_reason_by_membership(ctx: Context, keys: list[Any]) -> list[Any]:
+    """The first recorded reason of each membership (the deprecated `suspensionReason`)."""
+    return await _first_reasons(load_reasons_by_membership, ctx, keys)
+
+
+async def load_first_reason_by_status_change(ctx: Context, keys: list[Any]) -> list[Any]:
+    """The first recorded reason of each status change (the deprecated `suspensionReason`)."""
+    return await _first_reasons(load_reasons_by_status_change, ctx, keys)
 
 
 # --- Projects, contract and license disclosures (EITI Requirement 2.4) -------------------------

@@ -35,24 +35,35 @@ class EitiCountryStatus(enum.StrEnum):
 
 
 @strawberry.enum(
-    description="Why the EITI Board suspended a country: MISSED_DEADLINE (a reporting or work "
-    "plan deadline missed), VALIDATION_OUTCOME (the result of a Validation, e.g. a low overall "
-    "score or a requirement on civil society engagement partly met), TEMPORARY (a temporary "
-    "suspension, e.g. for political instability or at the country's request)."
+    description="Why the EITI Board suspended a country, in eiti.org's categories: "
+    "INADEQUATE_ENGAGEMENT ('Suspended for inadequate stakeholder engagement', e.g. "
+    "the civil society requirement 1.3 partly met in a Validation), LACK_OF_PROGRESS ('Suspended "
+    "for lack of progress', e.g. a low overall score in a Validation), MISSED_DEADLINE "
+    "('Suspended for missing reporting deadline': a reporting or work plan deadline missed), "
+    "TEMPORARY (a temporary suspension, e.g. for political instability or at the country's "
+    "request). VALIDATION_OUTCOME: any outcome of a Validation, for reasons recorded before the "
+    "finer categories (prefer INADEQUATE_ENGAGEMENT or LACK_OF_PROGRESS)."
 )
 class EitiSuspensionReason(enum.StrEnum):
     MISSED_DEADLINE = "MISSED_DEADLINE"
     VALIDATION_OUTCOME = "VALIDATION_OUTCOME"
     TEMPORARY = "TEMPORARY"
+    INADEQUATE_ENGAGEMENT = "INADEQUATE_ENGAGEMENT"
+    LACK_OF_PROGRESS = "LACK_OF_PROGRESS"
 
 
-# A suspension reason only for SUSPENDED; a dated status change always gives one (the membership
-# rows recorded before 0.3 may lack it: their reason was never recorded).
-REASON_ONLY_IF_SUSPENDED = "suspension_reason IS NULL OR status = 'SUSPENDED'"
-REASON_IFF_SUSPENDED = (
-    "(status = 'SUSPENDED' AND suspension_reason IS NOT NULL) "
-    "OR (status <> 'SUSPENDED' AND suspension_reason IS NULL)"
+@strawberry.enum(
+    description="How much of a date is known: DAY (the date as given), MONTH (only the month: "
+    "the date is the first of that month), YEAR (only the year: the date is 1 January)."
 )
+class EitiDatePrecision(enum.StrEnum):
+    DAY = "DAY"
+    MONTH = "MONTH"
+    YEAR = "YEAR"
+
+
+# A status's suspension reasons (several: eiti.org lists e.g. three for Mexico) are rows of the
+# child tables below (since extractives_0005); the services give them exactly when SUSPENDED.
 
 
 @strawberry.enum(
@@ -155,17 +166,11 @@ class EitiMembership(provenance.Sourced, Base):
     status (the latest row of its status history, kept in step by the service)."""
 
     __tablename__ = "extractives_eiti_status"
-    __table_args__ = (
-        CheckConstraint(REASON_ONLY_IF_SUSPENDED, name="reason_only_if_suspended"),
-        provenance.sourced_check(),
-    )
+    __table_args__ = (provenance.sourced_check(),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"), unique=True)
     status: Mapped[EitiCountryStatus] = mapped_column(enum_column(EitiCountryStatus, "status"))
-    suspension_reason: Mapped[EitiSuspensionReason | None] = mapped_column(
-        enum_column(EitiSuspensionReason, "suspension_reason")
-    )
     joined_on: Mapped[date]
     """The date the EITI Board admitted the country as an implementing (then 'candidate')
     country, as eiti.org's country page gives it ("Joined")."""
@@ -177,7 +182,6 @@ class EitiStatusChange(provenance.Sourced, Base):
     __tablename__ = "extractives_eiti_status_history"
     __table_args__ = (
         UniqueConstraint("country_id", "effective_on"),
-        CheckConstraint(REASON_IFF_SUSPENDED, name="reason_iff_suspended"),
         provenance.sourced_check(),
     )
 
@@ -189,12 +193,48 @@ class EitiStatusChange(provenance.Sourced, Base):
         )
     )
     status: Mapped[EitiCountryStatus] = mapped_column(enum_column(EitiCountryStatus, "status"))
-    suspension_reason: Mapped[EitiSuspensionReason | None] = mapped_column(
-        enum_column(EitiSuspensionReason, "suspension_reason")
-    )
     effective_on: Mapped[date]
     board_decision: Mapped[str | None] = mapped_column(String(100))
     """The EITI Board decision reference, e.g. '2022-31 / BM-53'."""
+
+
+class EitiStatusReason(Base):
+    """One reason for a membership's current suspension (each at most once per country). Its
+    source is the membership's (e.g. eiti.org's country page, which lists them)."""
+
+    __tablename__ = "extractives_eiti_status_reasons"
+    __table_args__ = (UniqueConstraint("country_id", "reason"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    country_id: Mapped[int] = mapped_column(
+        ForeignKey(
+            "extractives_eiti_status.country_id",
+            name="fk_extractives_eiti_status_reasons_membership",
+            ondelete="CASCADE",
+        )
+    )
+    reason: Mapped[EitiSuspensionReason] = mapped_column(
+        enum_column(EitiSuspensionReason, "reason")
+    )
+
+
+class EitiStatusChangeReason(Base):
+    """One reason for the suspension of a dated status change (each at most once per change)."""
+
+    __tablename__ = "extractives_eiti_status_change_reasons"
+    __table_args__ = (UniqueConstraint("status_change_id", "reason"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status_change_id: Mapped[int] = mapped_column(
+        ForeignKey(
+            "extractives_eiti_status_history.id",
+            name="fk_extractives_eiti_status_change_reasons_change",
+            ondelete="CASCADE",
+        )
+    )
+    reason: Mapped[EitiSuspensionReason] = mapped_column(
+        enum_column(EitiSuspensionReason, "reason")
+    )
 
 
 SCORES = ("stakeholder_engagement", "transparency", "outcomes_and_impact", "overall_score")
@@ -232,7 +272,13 @@ class EitiValidation(provenance.Sourced, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     country_id: Mapped[int] = mapped_column(ForeignKey("extractives_eiti_status.country_id"))
     decided_on: Mapped[date]
-    """The date of the EITI Board's decision."""
+    """The date of the EITI Board's decision, as far as `decided_on_precision` says it is known
+    (MONTH: the first of the month; YEAR: 1 January)."""
+    decided_on_precision: Mapped[EitiDatePrecision] = mapped_column(
+        enum_column(EitiDatePrecision, "decided_on_precision"),
+        default=EitiDatePrecision.DAY,
+        server_default=EitiDatePrecision.DAY.value,
+    )
     board_decision: Mapped[str | None] = mapped_column(String(100))
     """The EITI Board decision reference, e.g. '2024-18 / BM-59'."""
     standard: Mapped[EitiStandardVersion] = mapped_column(

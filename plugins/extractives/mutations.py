@@ -18,6 +18,7 @@ from plugins.extractives import eiti, services
 from plugins.extractives.models import (
     PROGRESS_ASSESSMENTS,
     EitiCountryStatus,
+    EitiDatePrecision,
     EitiOverallAssessment,
     EitiRequirementLevel,
     EitiStandardVersion,
@@ -51,7 +52,15 @@ class EitiMembershipRecordInput:
     country: str = strawberry.field(description=COUNTRY_HELP)
     status: EitiCountryStatus
     suspension_reason: EitiSuspensionReason | None = strawberry.field(
-        default=None, description="Required when status is SUSPENDED, refused otherwise."
+        default=None,
+        description="One reason (added to suspensionReasons); a SUSPENDED status needs at "
+        "least one reason, any other status none.",
+    )
+    suspension_reasons: list[EitiSuspensionReason] | None = strawberry.field(
+        default=None,
+        description="All the reasons of a suspension (e.g. the three eiti.org lists for "
+        "Mexico): required when status is SUSPENDED, refused otherwise; they replace the "
+        "reasons recorded for that change.",
     )
     joined_on: date = strawberry.field(
         description="The day the EITI Board admitted the country (eiti.org's 'Joined'); not "
@@ -106,7 +115,14 @@ SCORE_HELP = "0-100; required under the scored model, refused under the progress
 class EitiValidationRecordInput:
     id: strawberry.ID | None = strawberry.field(default=None, description=ID_HELP)
     country: str = strawberry.field(description=COUNTRY_HELP + " It must be an EITI country.")
-    decided_on: date = strawberry.field(description="Date of the EITI Board's decision.")
+    decided_on: date = strawberry.field(
+        description="Date of the EITI Board's decision: the first of the month (precision "
+        "MONTH) or 1 January (YEAR) when only that is known."
+    )
+    decided_on_precision: EitiDatePrecision = strawberry.field(
+        default=EitiDatePrecision.DAY,
+        description="How much of decidedOn is known (default DAY); never guess a day.",
+    )
     board_decision: str | None = strawberry.field(
         default=None, description="The Board decision reference, e.g. '2024-18 / BM-59'."
     )

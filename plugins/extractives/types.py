@@ -30,8 +30,12 @@ from plugins.extractives.loaders import (
     load_earlier_validations_by_country,
     load_eiti_by_country,
     load_eiti_countries_by_group,
+    load_first_reason_by_membership,
+    load_first_reason_by_status_change,
     load_owners_by_company,
     load_projects,
+    load_reasons_by_membership,
+    load_reasons_by_status_change,
     load_requirements_by_validation,
     load_status_history_by_country,
     load_validations_by_country,
@@ -40,6 +44,7 @@ from plugins.extractives.models import (
     ASSESSMENT_LABELS,
     STANDARD_NAMES,
     EitiCountryStatus,
+    EitiDatePrecision,
     EitiOverallAssessment,
     EitiRequirementLevel,
     EitiStandardVersion,
@@ -92,6 +97,18 @@ class EitiRequirementAssessmentType:
 
 
 BOARD_DECISION_HELP = "The EITI Board decision reference, e.g. '2024-18 / BM-59'."
+DECIDED_ON_HELP = (
+    "Date of the EITI Board's decision, as far as decidedOnPrecision says it is known (MONTH: "
+    "the first of the month; YEAR: 1 January)."
+)
+PRECISION_HELP = "How much of decidedOn is known: DAY, or only its MONTH or YEAR."
+REASONS_HELP = (
+    "Why the country is suspended, every reason in the order recorded (empty unless SUSPENDED; "
+    "eiti.org lists e.g. three for Mexico)."
+)
+REASON_DEPRECATED = (
+    "A status can have several reasons: use suspensionReasons. Removal: 2027-06-30 (release 0.4.0)."
+)
 
 
 @strawberry.type(
@@ -105,7 +122,8 @@ BOARD_DECISION_HELP = "The EITI Board decision reference, e.g. '2024-18 / BM-59'
 class EitiValidationType(types.Node, types.Assessment):
     node_type: ClassVar[str] = services.VALIDATION
     country_pk: strawberry.Private[int]
-    decided_on: date = strawberry.field(description="Date of the EITI Board's decision.")
+    decided_on: date = strawberry.field(description=DECIDED_ON_HELP)
+    decided_on_precision: EitiDatePrecision = strawberry.field(description=PRECISION_HELP)
     board_decision: str | None = strawberry.field(description=BOARD_DECISION_HELP)
     standard: EitiStandardVersion
     overall_assessment: EitiOverallAssessment
@@ -128,6 +146,7 @@ class EitiValidationType(types.Node, types.Assessment):
             pk=row.id,
             country_pk=row.country_id,
             decided_on=row.decided_on,
+            decided_on_precision=row.decided_on_precision,
             board_decision=row.board_decision,
             standard=row.standard,
             overall_assessment=row.overall_assessment,
@@ -180,7 +199,8 @@ class EitiValidationType(types.Node, types.Assessment):
 class EitiEarlierValidationType(types.Node):
     node_type: ClassVar[str] = "EitiEarlierValidation"
     country_pk: strawberry.Private[int]
-    decided_on: date = strawberry.field(description="Date of the EITI Board's decision.")
+    decided_on: date = strawberry.field(description=DECIDED_ON_HELP)
+    decided_on_precision: EitiDatePrecision = strawberry.field(description=PRECISION_HELP)
     board_decision: str | None = strawberry.field(description=BOARD_DECISION_HELP)
     standard: EitiStandardVersion
     overall_assessment: EitiOverallAssessment = strawberry.field(
@@ -215,15 +235,28 @@ class EitiEarlierValidationType(types.Node):
     description="One dated change of a country's EITI status, as the EITI Board decided it.",
 )
 class EitiStatusChangeType:
+    pk: strawberry.Private[int]
     status: EitiCountryStatus
-    suspension_reason: EitiSuspensionReason | None = strawberry.field(
-        description="Why the country was suspended (SUSPENDED only)."
-    )
     effective_on: date = strawberry.field(description="The day the status took effect.")
     board_decision: str | None = strawberry.field(description=BOARD_DECISION_HELP)
     source_url: str | None = strawberry.field(description=provenance.SOURCE_URL_HELP)
     retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
     illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
+
+    @relation(
+        load_reasons_by_status_change,
+        default=[],
+        description=REASONS_HELP,
+        metadata={LIST_SIZE: len(EitiSuspensionReason)},  # each reason at most once
+    )
+    def suspension_reasons(self) -> list[EitiSuspensionReason]: ...
+
+    @relation(
+        load_first_reason_by_status_change,
+        description="The first of suspensionReasons (SUSPENDED only).",
+        deprecation_reason=REASON_DEPRECATED,
+    )
+    def suspension_reason(self) -> EitiSuspensionReason | None: ...
 
 
 @strawberry.type(
@@ -234,9 +267,6 @@ class EitiStatus:
     status: EitiCountryStatus = strawberry.field(
         description="The current status: the latest change of `history`."
     )
-    suspension_reason: EitiSuspensionReason | None = strawberry.field(
-        description="Why the country is suspended (SUSPENDED only; null if not recorded)."
-    )
     joined_on: date = strawberry.field(
         description="The day the EITI Board admitted the country as an implementing country "
         "(then called a 'candidate' country): eiti.org's 'Joined' date, for every country, "
@@ -245,6 +275,23 @@ class EitiStatus:
     source_url: str | None = strawberry.field(description=provenance.SOURCE_URL_HELP)
     retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
     illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
+
+    @relation(
+        load_reasons_by_membership,
+        key="country_pk",
+        default=[],
+        description=REASONS_HELP + " The source is the membership's.",
+        metadata={LIST_SIZE: len(EitiSuspensionReason)},  # each reason at most once
+    )
+    def suspension_reasons(self) -> list[EitiSuspensionReason]: ...
+
+    @relation(
+        load_first_reason_by_membership,
+        key="country_pk",
+        description="The first of suspensionReasons (SUSPENDED only; null if not recorded).",
+        deprecation_reason=REASON_DEPRECATED,
+    )
+    def suspension_reason(self) -> EitiSuspensionReason | None: ...
 
     @relation(
         load_validations_by_country,

@@ -3,6 +3,7 @@
 
 USER_ERROR_CODES = {
     "ASSESSMENT_SCALE_MISMATCH": "The overall assessment is not on the scale of that Standard.",
+    "DATE_PRECISION_MISMATCH": "A date known to the month or year only is not its first day.",
     "DATES_OUT_OF_ORDER": "A date is before one it must follow.",
     "DUPLICATE_BENEFICIAL_OWNER": "This beneficial ownership is already recorded.",
     "DUPLICATE_CONTRACT_DISCLOSURE": "This contract disclosure is already recorded.",

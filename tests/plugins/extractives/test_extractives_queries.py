@@ -47,8 +47,8 @@ async def test_country_eiti_with_validations(client: GraphQLClient) -> None:
         "MODERATE",
         "Moderate score",
     )
-    # The Board's scores, but the day of the decision is not confirmed: marked illustrative.
-    assert scored["illustrative"] is True
+    # The Board's scores and decision; its date is known to the year only (decidedOnPrecision).
+    assert scored["illustrative"] is False
     assert scored["methodologyVersion"] == "EITI Standard 2019"
     assert scored["edition"] == scored["decidedOn"][:4]
     assert scored["country"] == {"code": "GH"}
