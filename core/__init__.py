@@ -32,9 +32,9 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "Base": ("core.db", "Base"),
     "UTCDateTime": ("core.db", "UTCDateTime"),
     "utcnow": ("core.db", "utcnow"),
-    "enum_column": ("core.models.columns", "enum_column"),
+    "enum_column": ("core.columns", "enum_column"),
     "models": ("core.models", None),
-    "demo_groups": ("core.demo_groups", None),  # a plugin's demo working group, as data
+    "demo_groups": ("core.groups.demo", None),  # a plugin's demo working group, as data
     # GraphQL
     "types": ("core.schema.types", None),
     "enums": ("core.enums", None),
@@ -42,10 +42,10 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "relation": ("core.loading", "relation"),
     "prefetched": ("core.loading", "prefetched"),
     # core rows by primary key, for `@relation(load_countries, key="country_pk")` and the like
-    "load_countries": ("core.schema.loaders", "countries_by_id"),
-    "load_organizations": ("core.schema.loaders", "organizations_by_id"),
-    "load_people": ("core.schema.loaders", "people_by_id"),
-    "load_groups": ("core.schema.loaders", "groups_by_id"),
+    "load_countries": ("core.people.loaders", "countries_by_id"),
+    "load_organizations": ("core.people.loaders", "organizations_by_id"),
+    "load_people": ("core.people.loaders", "people_by_id"),
+    "load_groups": ("core.groups.loaders", "groups_by_id"),
     "Connection": ("core.schema.pagination", "Connection"),
     "paginate": ("core.schema.pagination", "paginate"),
     "paginate_children": ("core.schema.pagination", "paginate_children"),
@@ -116,7 +116,6 @@ def __getattr__(name: str) -> Any:
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     # `name as name`: an explicit re-export, so strict type checkers accept `from core import x`
-    from core import demo_groups as demo_groups
     from core import enums as enums
     from core import models as models
     from core import provenance as provenance
@@ -133,6 +132,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from core.access.rules import SIGNED_IN as SIGNED_IN
     from core.access.rules import STAFF as STAFF
     from core.access.rules import Rule as Rule
+    from core.columns import enum_column as enum_column
     from core.context import Context as Context
     from core.db import Base as Base
     from core.db import UTCDateTime as UTCDateTime
@@ -141,13 +141,15 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from core.errors import UserError as UserError
     from core.errors import api_error as api_error
     from core.errors import user_error as user_error
+    from core.groups import demo as _demo_groups
+    from core.groups import loaders as _groups_loaders
     from core.hookspecs import hookimpl as hookimpl
     from core.hookspecs import hookspec as hookspec
     from core.limits import LIST_SIZE as LIST_SIZE
     from core.limits import MAX_PAGE_SIZE as MAX_PAGE_SIZE
     from core.loading import prefetched as prefetched
     from core.loading import relation as relation
-    from core.models.columns import enum_column as enum_column
+    from core.people import loaders as _people_loaders
     from core.plugins import Theme as Theme
     from core.rows import from_row as from_row
     from core.rows import mutation_payload as mutation_payload
@@ -155,7 +157,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from core.rows import query_page as query_page
     from core.rows import rows_by_key as rows_by_key
     from core.rows import rows_grouped_by as rows_grouped_by
-    from core.schema import loaders as _loaders
     from core.schema import types as types
     from core.schema.ids import pk_of as pk_of
     from core.schema.ids import to_global_id as to_global_id
@@ -177,7 +178,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from core.writes import insert_row as insert_row
     from core.writes import update_row as update_row
 
-    load_countries = _loaders.countries_by_id
-    load_groups = _loaders.groups_by_id
-    load_organizations = _loaders.organizations_by_id
-    load_people = _loaders.people_by_id
+    demo_groups = _demo_groups
+    load_countries = _people_loaders.countries_by_id
+    load_groups = _groups_loaders.groups_by_id
+    load_organizations = _people_loaders.organizations_by_id
+    load_people = _people_loaders.people_by_id

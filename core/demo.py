@@ -25,11 +25,12 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core import demo_groups, models
+from core import models
 from core.auth.staff import grant_staff
 from core.auth.tokens import issue_token
 from core.db import Database, utcnow
 from core.enums import OrganizationKind
+from core.groups import demo as demo_groups
 from core.plugins import PluginError, PluginSet, maybe_await
 
 ILLUSTRATIVE = "(Illustrative demo data.)"

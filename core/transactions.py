@@ -173,9 +173,9 @@ def _declared(
 
 def core_constraint_errors() -> list[tuple[str, Mapping[str, Any]]]:
     """The core domains' own tables, as `(owner, table)` pairs for `ConstraintErrors.build`."""
-    from core.services import groups, meetings  # domains import this module: import late
+    from core import domains  # domains import this module: import late
 
-    return [("core", groups.CONSTRAINT_ERRORS), ("core", meetings.CONSTRAINT_ERRORS)]
+    return domains.constraint_errors()
 
 
 # --- deprecated: register_constraint_error (0.1) -------------------------------------------------

@@ -34,8 +34,8 @@ from sqlalchemy import insert, text
 from core.auth.tokens import issue_token
 from core.db import Database, utcnow
 from core.migrate import upgrade
-from core.models.people import Person
 from core.models.trust import StaffRole
+from core.people.models import Person
 from core.plugins import make_plugin_manager
 from core.testing import ClientFactory, settings_for
 from tests.live_server import Server, free_port, live_server

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
 from sqlalchemy import insert, select
@@ -20,9 +20,12 @@ from core.access.declare import Declaration, FieldRule
 from core.access.rules import STAFF
 from core.loading import prefetched, relation
 from core.observability.logs import current_request_id
-from core.schema import loaders, types
+from core.people import loaders as people_loaders
 from core.schema.ids import to_global_id
 from core.schema.pagination import Connection, count_of, paginate
+
+if TYPE_CHECKING:
+    from core.people.types import Person
 
 log = logging.getLogger("ogp_wg.audit")
 
@@ -114,8 +117,8 @@ class AuditEntry:
             token_id=row.token_id,
         )
 
-    @relation(loaders.people_by_id, key="person_pk", description="null: anonymous.")
-    def person(self) -> types.Person | None: ...
+    @relation(people_loaders.people_by_id, key="person_pk", description="null: anonymous.")
+    def person(self) -> Annotated[Person, strawberry.lazy("core.people.types")] | None: ...
 
 
 @strawberry.input(description="Narrow the audit log; all given conditions apply.")

@@ -56,7 +56,7 @@ def _input_value(arguments: Mapping[str, Any], graphql_name: str) -> Any:
 
 def _node_in(result: Any) -> Any:
     """The object a payload returns (its first attribute that is a Node object), if any."""
-    from core.schema.types import Node
+    from core.schema.base import Node
 
     if not dataclasses.is_dataclass(result):
         return None

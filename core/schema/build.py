@@ -14,9 +14,13 @@ from strawberry.schema.name_converter import NameConverter
 from strawberry.types import ExecutionContext
 from strawberry.types.base import StrawberryObjectDefinition, get_object_definition
 from strawberry.types.field import StrawberryField
+from strawberry.types.lazy_type import LazyType
 from strawberry.utils.str_converters import to_camel_case
 
 from core.access.policy import Policy, fields_of, install
+from core.domains import LOADERS as CORE_LOADERS
+from core.domains import NODE_LOADERS as CORE_NODE_LOADERS
+from core.domains import Mutation, Query
 from core.execution import FastExecutionContext
 from core.hookspecs import BatchLoadFn
 from core.limits import Limits
@@ -24,10 +28,7 @@ from core.limits.extension import Guard, QueryLimits
 from core.observability.logs import log_graphql_errors
 from core.plugins import PluginError, PluginSet, merge_unique
 from core.schema import types
-from core.schema.loaders import CORE_LOADERS
-from core.schema.mutations import Mutation
 from core.schema.nodes import node_loaders
-from core.schema.queries import Query
 from core.storable import SCALAR_OVERRIDES
 from core.user_error_codes import UserErrorCodeError, code_enum, collect, typed_code_field
 
@@ -135,8 +136,9 @@ def _named_types(roots: Iterable[Any]) -> dict[str, Any]:
             stack.append(item.type)
             stack.extend(arg.type for arg in item.arguments)
             continue
-        while hasattr(item, "of_type"):  # list / optional wrappers
-            item = item.of_type
+        while hasattr(item, "of_type") or isinstance(item, LazyType):
+            # list / optional wrappers; a domain's reference to another's type (strawberry.lazy)
+            item = item.resolve_type() if isinstance(item, LazyType) else item.of_type
         definition = getattr(item, "__strawberry_definition__", None)
         if definition is None or not hasattr(definition, "name"):
             continue
@@ -239,7 +241,7 @@ def build_schema(
             if get_object_definition(cls) is not None and name not in type_fields:
                 type_fields[name] = fields_of(cls, extra.get(name, ()))
     policy = install(plugins, core_mutations + plugin_mutations, type_fields)
-    loaders.update(node_loaders(plugins, reached, rows=policy.rows))
+    loaders.update(node_loaders(plugins, CORE_NODE_LOADERS, reached, rows=policy.rows))
 
     try:  # the core's and the enabled plugins' user error codes: core.user_error_codes
         user_error_code = code_enum(collect(plugins))

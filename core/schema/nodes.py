@@ -1,10 +1,10 @@
 """`node(id:)`: which batch loader fetches each type that implements `Node`, checked at start-up.
 
-A global ID names a type (`Node.node_type`, e.g. "OpenBudgetSurvey") and a pk. The core declares
-loaders for its own types below; plugins declare theirs with the `ogp_wg_node_loaders` hook, keyed
-by the Strawberry class itself (no loader name to guess). `node_loaders()` merges both and refuses
-a schema in which some type implements `Node` but no loader can fetch it: every ID the API hands
-out can be passed back to `node(id:)`.
+A global ID names a type (`Node.node_type`, e.g. "OpenBudgetSurvey") and a pk. The core's domains
+declare loaders for their types (core.domains.NODE_LOADERS); plugins declare theirs with the
+`ogp_wg_node_loaders` hook, keyed by the Strawberry class itself (no loader name to guess).
+`node_loaders()` merges both and refuses a schema in which some type implements `Node` but no
+loader can fetch it: every ID the API hands out can be passed back to `node(id:)`.
 """
 
 from __future__ import annotations
@@ -16,20 +16,9 @@ from core.access.declare import RowRule
 from core.access.rows import hiding
 from core.hookspecs import BatchLoadFn
 from core.plugins import PluginError, PluginSet
-from core.schema import loaders, types
+from core.schema.base import Node
 
 HOOK = "ogp_wg_node_loaders"
-
-CORE_NODE_LOADERS: dict[type, BatchLoadFn] = {
-    types.Country: loaders.countries_by_id,
-    types.Organization: loaders.organizations_by_id,
-    types.Person: loaders.people_by_id,
-    types.WorkingGroup: loaders.groups_by_id,  # every theme's group type: IDs say WorkingGroup
-    types.Meeting: loaders.meetings_by_id,
-    types.Anchor: loaders.anchors_by_id,
-    types.Membership: loaders.memberships_by_id,
-    types.Registration: loaders.registrations_by_id,
-}
 
 
 def loader_name(type_name: str) -> str:
@@ -46,7 +35,7 @@ def _who(owner: str) -> str:
 
 def _node_type(owner: str, cls: Any) -> str:
     """The ID type name of a declared class; a PluginError if it is not a fetchable Node type."""
-    if not (isinstance(cls, type) and issubclass(cls, types.Node)):
+    if not (isinstance(cls, type) and issubclass(cls, Node)):
         raise PluginError(
             f"{_who(owner)} (hook {HOOK}): {cls!r} is not a Strawberry type implementing "
             "core.types.Node; the keys are the classes whose objects node(id:) returns"
@@ -67,11 +56,13 @@ def _is_object_type(cls: Any) -> bool:
 
 def node_loaders(
     plugins: PluginSet,
+    core_loaders: Mapping[type, BatchLoadFn],
     types_by_owner: Mapping[str, Mapping[str, Any]],
     rows: Mapping[str, RowRule] | None = None,
 ) -> dict[str, BatchLoadFn]:
     """Loaders for `node(id:)`, by `loader_name(node_type)`, from the core and enabled plugins.
 
+    `core_loaders` is the core domains' {NodeType: load_fn} (core.domains.NODE_LOADERS);
     `types_by_owner` is {"core" or plugin key: {GraphQL type name: class}}: every named type each
     one's contributions reach; `rows` the row rules by type name (core.access): a row the
     viewer may not see is answered None, like a missing one. Stops start-up (PluginError naming
@@ -79,7 +70,7 @@ def node_loaders(
     declare the same ID type name, or when an object type implementing Node has no loader.
     """
     declared: dict[str, tuple[str, BatchLoadFn]] = {}
-    for owner, mapping in [("core", CORE_NODE_LOADERS), *plugins.call(HOOK)]:
+    for owner, mapping in [("core", core_loaders), *plugins.call(HOOK)]:
         if not isinstance(mapping, Mapping):
             raise PluginError(
                 f"{_who(owner)} (hook {HOOK}) must return a mapping {{NodeType: load_fn}}, "
@@ -101,7 +92,7 @@ def node_loaders(
     seen: set[str] = set()
     for owner, named in types_by_owner.items():
         for name, cls in named.items():
-            if name in seen or not isinstance(cls, type) or not issubclass(cls, types.Node):
+            if name in seen or not isinstance(cls, type) or not issubclass(cls, Node):
                 continue
             seen.add(name)  # the first owner to reach a type is the one that defines it
             if not _is_object_type(cls):

@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core import lookups
 from core.db import utcnow
 from core.enums import AnchorRole, GroupStatus, MembershipRole
 from core.errors import Rejected, user_error
-from core.models import Anchor, Membership, WorkingGroup
-from core.services import lookups
+from core.groups.models import Anchor, Membership, WorkingGroup
 from core.transactions import ConstraintError
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # with fullmatch: the whole value

@@ -1,6 +1,5 @@
 """Access rules of the groups domain: working groups, their anchors and members.
 
-(Issue 9 moves this module into the groups domain folder, next to its types and services.)
 Group lifecycle and anchors are staff business; a group's anchors manage its members.
 """
 
@@ -8,7 +7,7 @@ from __future__ import annotations
 
 from core.access.declare import Declaration, MutationRule, Scope
 from core.access.rules import ANCHOR, STAFF
-from core.models import Anchor, Membership, WorkingGroup
+from core.groups.models import Anchor, Membership, WorkingGroup
 
 GROUP = {"groupId": "WorkingGroup"}
 

@@ -1,4 +1,5 @@
-"""Row lookups shared by the write services (with the row locked where the write needs it)."""
+"""Row lookups shared by the core domains' write services (`core/<domain>/services.py`), with the
+row locked where the write needs it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.errors import Rejected, user_error
-from core.models import Organization, Person, WorkingGroup
+from core.groups.models import WorkingGroup
+from core.people.models import Organization, Person
 from core.schema.ids import pk_of
 
 

@@ -1,9 +1,9 @@
 """Access rules of the meetings domain: meetings and registrations.
 
-(Issue 9 moves this module into the meetings domain folder.) A group's anchors run its meetings;
-a person registers themself (anchors and staff may register anyone); the online join URL is for
-people with a place, the group's anchors and staff; who registered for what is seen by the person,
-the group's anchors and staff, in every list and through `node(id:)`.
+A group's anchors run its meetings; a person registers themself (anchors and staff may register
+anyone); the online join URL is for people with a place, the group's anchors and staff; who
+registered for what is seen by the person, the group's anchors and staff, in every list and
+through `node(id:)`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, select
 from core.access.declare import Declaration, FieldRule, MutationRule, RowRule, Scope
 from core.access.rules import ANCHOR, REGISTERED, SELF, STAFF
 from core.access.sql import condition
-from core.models import Meeting, Registration
+from core.meetings.models import Meeting, Registration
 
 if TYPE_CHECKING:
     from core.context import Context

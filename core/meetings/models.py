@@ -19,9 +19,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.columns import enum_column
 from core.db import Base, UTCDateTime, utcnow
 from core.enums import MeetingKind, RegistrationStatus
-from core.models.columns import enum_column
 
 
 class Meeting(Base):
@@ -82,6 +82,6 @@ class Registration(Base):
     status: Mapped[RegistrationStatus] = mapped_column(enum_column(RegistrationStatus, "status"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When the registration last joined the waitlist or the registered list: first come, first
-    # served orders by (queued_at, id). Strictly increasing per meeting (core.services.meetings),
+    # served orders by (queued_at, id). Strictly increasing per meeting (core.meetings.services),
     # so the order is the order in which the meeting-locked transactions ran.
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

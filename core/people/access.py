@@ -1,7 +1,6 @@
 """Access rules of the people domain: organisations and people.
 
-(Issue 9 moves this module into the people domain folder.) Names and organisations are public;
-a person's e-mail address is for the person themself and staff.
+Names and organisations are public; a person's e-mail address is for the person themself and staff.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from sqlalchemy import ColumnElement
 from core.access.declare import Declaration, FieldRule, Scope
 from core.access.rules import SELF, STAFF
 from core.access.sql import condition
-from core.models import Person
+from core.people.models import Person
 
 if TYPE_CHECKING:
     from core.context import Context

@@ -14,9 +14,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.columns import enum_column
 from core.db import Base, UTCDateTime, utcnow
 from core.enums import AnchorRole, GroupStatus, MembershipRole, OrganizationKind
-from core.models.columns import enum_column
 
 
 class WorkingGroup(Base):

@@ -20,11 +20,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import Insert, Update, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core import lookups
 from core.db import utcnow
 from core.enums import MeetingKind, RegistrationStatus
 from core.errors import Rejected, UserError, user_error
-from core.models import Meeting, Registration, WorkingGroup
-from core.services import lookups
+from core.groups.models import WorkingGroup
+from core.meetings.models import Meeting, Registration
 from core.transactions import ConstraintError
 from core.validation import url_problem
 

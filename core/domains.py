@@ -1,0 +1,108 @@
+"""The core's own domains (people, groups, meetings), and what each contributes to the kernel.
+
+Each domain lives in one folder with the shape of a plugin (core/<domain>/: models, types,
+loaders, queries, mutations, services, access); this module is the one place the kernel learns
+of them, and it takes in the same contributions a plugin's hooks return: root query and mutation
+fields, named loaders, node loaders, access declarations, constraint errors. `core.schema.build`,
+`core.schema.nodes`, `core.access.policy` and `core.transactions` read them here and merge them
+with the plugins' hook results, where the core's were merged before.
+
+Why not through the pluggy hooks themselves, as datasette registers its `default_*` modules?
+Considered, and not done (issue 9, part 0), because the core's domains are not plugins in what
+the hook machinery means by one, and the schema would change:
+
+- every plugin is a theme: `PluginSet` requires `ogp_wg_group_type` from each, lets the
+  configuration disable it, records its tables and revisions in `plugin_registry` (and removes
+  them when it is uninstalled), lists it in `ogp-wg plugins` and `themes`, and names it in
+  errors ("plugin 'x'..."). A core domain is none of these: it cannot be disabled, and every
+  plugin depends on it (`types.WorkingGroup`, `load_countries`...).
+- hook results are appended after the core's fields, in plugin order. The core's root fields
+  interleave kernel and domain fields (`themes`, `workingGroups`, `workingGroup`, `node`,
+  `nodes`, `countries`...) and some domain fields sit between another domain's
+  (`Organization.workingGroups` before `Organization.people`): through `ogp_wg_query_fields` and
+  `ogp_wg_type_fields` the SDL (schema.graphql, a public contract) would be reordered.
+
+What is shared instead: one shape per domain, and contributions of the hooks' own types, merged
+at the hooks' merge points with the same checks (a duplicate field, loader or node type stops
+start-up naming both owners). Turning each domain into a hook implementation later (a
+`core/<domain>/hooks.py` registered like datasette's defaults) needs hooks that can order
+fields and a notion of a built-in, non-optional plugin; nothing else here would change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from strawberry.tools import merge_types
+
+from core.access.declare import Declaration
+from core.groups import access as groups_access
+from core.groups import loaders as groups_loaders
+from core.groups import mutations as groups_mutations
+from core.groups import queries as groups_queries
+from core.groups import services as groups_services
+from core.groups import types as groups_types
+from core.hookspecs import BatchLoadFn
+from core.meetings import access as meetings_access
+from core.meetings import loaders as meetings_loaders
+from core.meetings import mutations as meetings_mutations
+from core.meetings import queries as meetings_queries
+from core.meetings import services as meetings_services
+from core.meetings import types as meetings_types
+from core.people import access as people_access
+from core.people import loaders as people_loaders
+from core.people import queries as people_queries
+from core.people import types as people_types
+from core.schema.queries import AuditQuery, NodeQuery, ThemesQuery
+
+# The root types, kernel and domain fields in the order of schema.graphql (merge_types keeps the
+# order of the classes, then of each class's fields).
+Query: type = merge_types(
+    "Query",
+    (
+        ThemesQuery,
+        groups_queries.Query,
+        NodeQuery,
+        people_queries.Query,
+        meetings_queries.Query,
+        AuditQuery,
+    ),
+)
+Mutation: type = merge_types("Mutation", (groups_mutations.Mutation, meetings_mutations.Mutation))
+
+LOADERS: dict[str, BatchLoadFn] = {
+    **people_loaders.LOADERS,
+    **groups_loaders.LOADERS,
+    **meetings_loaders.LOADERS,
+}
+"""Named loaders (for `Context.loader`), as plugins return them from `ogp_wg_loaders`."""
+
+NODE_LOADERS: dict[type, BatchLoadFn] = {
+    people_types.Country: people_loaders.countries_by_id,
+    people_types.Organization: people_loaders.organizations_by_id,
+    people_types.Person: people_loaders.people_by_id,
+    groups_types.WorkingGroup: groups_loaders.groups_by_id,  # every theme's group: IDs say so
+    meetings_types.Meeting: meetings_loaders.meetings_by_id,
+    groups_types.Anchor: groups_loaders.anchors_by_id,
+    groups_types.Membership: groups_loaders.memberships_by_id,
+    meetings_types.Registration: meetings_loaders.registrations_by_id,
+}
+"""Which loader fetches each core Node type for `node(id:)`, as from `ogp_wg_node_loaders`."""
+
+
+def access_declarations() -> list[Declaration]:
+    """The domains' access rules, as plugins return them from `ogp_wg_access_rules`."""
+    return [
+        *groups_access.DECLARATIONS,
+        *people_access.DECLARATIONS,
+        *meetings_access.DECLARATIONS,
+    ]
+
+
+def constraint_errors() -> list[tuple[str, Mapping[str, Any]]]:
+    """The domains' constraint errors by constraint name, as from `ogp_wg_constraint_errors`."""
+    return [
+        ("core", groups_services.CONSTRAINT_ERRORS),
+        ("core", meetings_services.CONSTRAINT_ERRORS),
+    ]

@@ -1,0 +1,114 @@
+"""Batch loaders of the groups domain: working groups (only those of visible themes), anchors,
+members.
+
+Each runs ONE statement for all the parents a level of the query has (core.loading); the
+relation fields of core/groups/types.py and the other domains' types name them. Only groups of
+visible themes are ever read (core/groups/visible.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select, union
+
+from core.context import Context
+from core.groups.models import Anchor, Membership, WorkingGroup
+from core.groups.visible import in_visible_groups, visible_groups
+from core.hookspecs import BatchLoadFn
+from core.people.models import Organization
+from core.rows import RowsGroupedBy, rows_grouped_by
+from core.schema.batch import by_key, fetch_rows, grouped
+
+
+def build_group(ctx: Context, row: Any) -> Any:
+    """The concrete type of the group's theme (only visible themes are ever selected)."""
+    return ctx.app.group_types[row.theme](**types.group_fields(row))
+
+
+async def groups_by_id(ctx: Context, keys: list[int]) -> list[Any]:
+    rows = await fetch_rows(ctx, visible_groups(ctx).where(ctx.db.any_of(WorkingGroup.id, keys)))
+    return by_key(rows, keys, lambda row: build_group(ctx, row))
+
+
+def _group_org_links() -> Any:
+    return union(
+        select(Membership.group_id, Membership.organization_id),
+        select(Anchor.group_id, Anchor.organization_id),
+    ).subquery()
+
+
+async def groups_by_organization(ctx: Context, keys: list[int], first: int = 100) -> list[Any]:
+    links = _group_org_links()
+    stmt = (
+        visible_groups(ctx)
+        .add_columns(links.c.organization_id.label("_key"))
+        .join(links, links.c.group_id == WorkingGroup.id)
+        .where(ctx.db.any_of(links.c.organization_id, keys))
+        .order_by(WorkingGroup.name, WorkingGroup.id)
+    )
+    groups = grouped(await fetch_rows(ctx, stmt), keys, "_key", lambda row: build_group(ctx, row))
+    return [found[:first] for found in groups]  # a handful per organisation: cut here
+
+
+async def groups_by_country(ctx: Context, keys: list[int], first: int = 100) -> list[Any]:
+    links = _group_org_links()
+    stmt = (
+        visible_groups(ctx)
+        .add_columns(Organization.country_id.label("_key"))
+        .join(links, links.c.group_id == WorkingGroup.id)
+        .join(Organization, Organization.id == links.c.organization_id)
+        .where(ctx.db.any_of(Organization.country_id, keys))
+        .distinct()
+        .order_by(WorkingGroup.name, WorkingGroup.id)
+    )
+    groups = grouped(await fetch_rows(ctx, stmt), keys, "_key", lambda row: build_group(ctx, row))
+    return [found[:first] for found in groups]  # groups are few: cut here
+
+
+anchors_by_group: RowsGroupedBy[Any] = rows_grouped_by(
+    Anchor.group_id, lambda: types.Anchor, order_by=(Anchor.role,)
+)
+members_by_group: RowsGroupedBy[Any] = rows_grouped_by(
+    Membership.group_id,
+    lambda: types.Membership,
+    order_by=(Membership.joined_at, Membership.id),
+    filters={"role": Membership.role},
+)
+
+
+async def member_counts_by_group(ctx: Context, keys: list[int]) -> list[int]:
+    stmt = (
+        select(Membership.group_id, func.count())
+        .where(ctx.db.any_of(Membership.group_id, keys))
+        .group_by(Membership.group_id)
+    )
+    counts = dict(await fetch_rows(ctx, stmt))
+    return [counts.get(key, 0) for key in keys]
+
+
+async def anchors_by_id(ctx: Context, keys: list[int]) -> list[Any]:
+    stmt = in_visible_groups(ctx, Anchor, Anchor.group_id).where(ctx.db.any_of(Anchor.id, keys))
+    return by_key(await fetch_rows(ctx, stmt), keys, types.Anchor.from_row)
+
+
+async def memberships_by_id(ctx: Context, keys: list[int]) -> list[Any]:
+    stmt = in_visible_groups(ctx, Membership, Membership.group_id).where(
+        ctx.db.any_of(Membership.id, keys)
+    )
+    return by_key(await fetch_rows(ctx, stmt), keys, types.Membership.from_row)
+
+
+LOADERS: dict[str, BatchLoadFn] = {
+    "groups_by_id": groups_by_id,
+    "anchors_by_id": anchors_by_id,
+    "memberships_by_id": memberships_by_id,
+}
+"""Named loaders for `node(id:)` (and for plugins, through `Context.loader`)."""
+
+
+# Imported last, not first: the types module needs this module's loaders while its classes are
+# being defined, and the loaders above need `types` only when they run. Importing it here breaks
+# the cycle whichever of the two modules is imported first (`from core import load_countries` in
+# a fresh interpreter imports this one first).
+from core.groups import types  # noqa: E402

@@ -1,0 +1,83 @@
+"""Root queries of the meetings domain: `meetings` (of visible groups)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import strawberry
+from sqlalchemy import select
+from strawberry.types import Info
+
+from core.enums import MeetingKind
+from core.errors import api_error
+from core.groups.models import WorkingGroup
+from core.loading import prefetched
+from core.meetings import types
+from core.meetings.models import Meeting
+from core.schema.pagination import Connection, count_of, paginate
+
+
+@strawberry.input(description="Narrow the list of meetings; all given conditions apply.")
+class MeetingFilter:
+    group: str | None = strawberry.field(default=None, description="Slug of a working group.")
+    kind: list[MeetingKind] | None = None
+    starts_from: datetime | None = strawberry.field(
+        default=None, name="from", description="Meetings starting at or after this instant."
+    )
+    starts_to: datetime | None = strawberry.field(
+        default=None, name="to", description="Meetings starting before this instant."
+    )
+    upcoming: bool | None = strawberry.field(
+        default=None, description="true: not yet ended; false: already ended."
+    )
+    summit: bool | None = None
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Meetings of visible groups, earliest first.")
+    async def meetings(
+        self,
+        info: Info,
+        filter: MeetingFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[types.Meeting]:
+        ctx = info.context
+        f = filter or MeetingFilter()
+        stmt = (
+            select(*Meeting.__table__.c)
+            .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
+            .where(WorkingGroup.theme.in_(ctx.app.visible_themes))
+        )
+        if f.group is not None:
+            stmt = stmt.where(WorkingGroup.slug == f.group)
+        if f.kind:
+            stmt = stmt.where(Meeting.kind.in_(f.kind))
+        for instant in (f.starts_from, f.starts_to):
+            if instant is not None and instant.tzinfo is None:
+                raise api_error("BAD_USER_INPUT", "`from` and `to` need a UTC offset")
+        if f.starts_from is not None:
+            stmt = stmt.where(Meeting.starts_at >= f.starts_from)
+        if f.starts_to is not None:
+            stmt = stmt.where(Meeting.starts_at < f.starts_to)
+        if f.upcoming is not None:
+            now = datetime.now(UTC)
+            stmt = stmt.where(Meeting.ends_at >= now if f.upcoming else Meeting.ends_at < now)
+        if f.summit is not None:
+            stmt = stmt.where(Meeting.is_summit == f.summit)
+        async with ctx.db.read() as conn:
+            page = await paginate(
+                conn,
+                stmt,
+                (Meeting.starts_at, Meeting.id),
+                types.Meeting.from_row,
+                first=first,
+                after=after,
+                last=last,
+                before=before,
+                count=count_of(ctx.db.read, stmt),
+            )
+        return await prefetched(info, page)

@@ -1,0 +1,86 @@
+"""Root queries of the people domain: `countries`, `country`, `organizations`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from sqlalchemy import func, select
+from strawberry.types import Info
+
+from core.enums import OrganizationKind
+from core.limits import MAX_PAGE_SIZE
+from core.loading import prefetched
+from core.people import types
+from core.people.models import Country, Organization
+from core.schema.filters import like_pattern
+from core.schema.pagination import Connection, count_of, paginate
+
+
+@strawberry.input
+class OrganizationFilter:
+    kind: list[OrganizationKind] | None = None
+    country: str | None = strawberry.field(default=None, description="ISO alpha-2 or alpha-3.")
+    text: str | None = strawberry.field(default=None, description="Case-insensitive name match.")
+
+
+def country_code(code: str) -> Any:
+    """The condition on `countries` for an alpha-2 (2 letters) or alpha-3 code, any case."""
+    code = code.strip().upper()
+    return Country.alpha2 == code if len(code) == 2 else Country.alpha3 == code
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="OGP participating countries, by name (`first`: 1..100).")
+    async def countries(
+        self, info: Info, region: str | None = None, first: int = MAX_PAGE_SIZE
+    ) -> list[types.Country]:
+        stmt = select(*Country.__table__.c).order_by(Country.name, Country.id).limit(first)
+        if region is not None:
+            stmt = stmt.where(Country.region == region)
+        async with info.context.db.read() as conn:
+            countries = [types.Country.from_row(row) for row in await conn.execute(stmt)]
+        return await prefetched(info, countries)
+
+    @strawberry.field(description="One country by ISO 3166-1 alpha-2 or alpha-3 code.")
+    async def country(self, info: Info, code: str) -> types.Country | None:
+        stmt = select(*Country.__table__.c).where(country_code(code))
+        async with info.context.db.read() as conn:
+            row = (await conn.execute(stmt)).first()
+        return None if row is None else await prefetched(info, types.Country.from_row(row))
+
+    @strawberry.field(description="Organisations, by name.")
+    async def organizations(
+        self,
+        info: Info,
+        filter: OrganizationFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[types.Organization]:
+        f = filter or OrganizationFilter()
+        stmt = select(*Organization.__table__.c)
+        if f.kind:
+            stmt = stmt.where(Organization.kind.in_(f.kind))
+        if f.country:
+            stmt = stmt.where(
+                Organization.country_id.in_(select(Country.id).where(country_code(f.country)))
+            )
+        if f.text:
+            stmt = stmt.where(func.lower(Organization.name).like(like_pattern(f.text), escape="\\"))
+        db = info.context.db
+        async with db.read() as conn:
+            page = await paginate(
+                conn,
+                stmt,
+                (Organization.name, Organization.id),
+                types.Organization.from_row,
+                first=first,
+                after=after,
+                last=last,
+                before=before,
+                count=count_of(db.read, stmt),
+            )
+        return await prefetched(info, page)
