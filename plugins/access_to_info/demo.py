@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core import demo_groups, models
@@ -31,8 +31,18 @@ RETRIEVED = date(2026, 11, 30)  # the day the sources below were read
 # them. Mexico: the General Law of Transparency and Access to Public Information published on
 # 20 March 2025 replaced the 2015 General Act and dissolved INAI; its functions passed to
 # Transparencia para el Pueblo, a body of the Secretaría Anticorrupción y Buen Gobierno (in force
-# 21 March 2025). The Philippines has no national RTI law (only a 2016 executive order).
-MX_2025 = "https://www.cuartopoder.mx/nacional/suspendidas-las-solicitudes-de-transparencia/529533"
+# 21 March 2025, the day after publication). Source and text: the decree in the Diario Oficial de
+# la Federación (DOF) of 20 March 2025, "DECRETO por el que se expiden la Ley General de
+# Transparencia y Acceso a la Información Pública; ...". The Philippines has no national RTI law
+# (only a 2016 executive order).
+MX_2025 = "https://www.dof.gob.mx/nota_detalle.php?codigo=5752569&fecha=20/03/2025"
+# Sources an earlier demo cited that the publisher's own page replaces (a database loaded by that
+# demo is corrected when the demo runs again): Mexico's newspaper report -> the DOF decree.
+SUPERSEDED_SOURCES = {
+    "https://www.cuartopoder.mx/nacional/suspendidas-las-solicitudes-de-transparencia/529533": (
+        MX_2025
+    ),
+}
 LAWS: dict[str, tuple[str, int, int | None, str, str | None, date | None, str | None]] = {
     "MX": (
         "General Law of Transparency and Access to Public Information (2025)",
@@ -40,7 +50,7 @@ LAWS: dict[str, tuple[str, int, int | None, str, str | None, date | None, str | 
         None,
         "Transparencia para el Pueblo (Secretaría Anticorrupción y Buen Gobierno), since INAI "
         "was dissolved in March 2025",
-        None,
+        MX_2025,
         date(2025, 3, 21),
         MX_2025,
     ),
@@ -187,6 +197,16 @@ async def load(conn: AsyncConnection) -> None:
     if new_laws:
         await conn.execute(insert(RtiLaw), new_laws)
         laws = dict((await conn.execute(select(RtiLaw.country_id, RtiLaw.id))).all())
+    for old, new in SUPERSEDED_SOURCES.items():
+        await conn.execute(
+            update(RtiLaw)
+            .where(RtiLaw.source_url == old)
+            .values(
+                source_url=new,
+                retrieved_on=RETRIEVED,
+                url=func.coalesce(RtiLaw.url, new),
+            )
+        )
 
     stmt = select(RtiRating.law_id, RtiRating.series, RtiRating.edition)
     rated = set((await conn.execute(stmt)).all())
