@@ -49,7 +49,15 @@ class DeclarationSection(enum.StrEnum):
     description="What is checked on a chamber. From the Declaration on Parliamentary Openness: "
     "PUBLIC_OWNERSHIP, parliamentary information published as the public's, free to reuse and "
     "republish; OPENNESS_LEGISLATION, laws and rules that guarantee access to parliamentary "
-    "information and citizens' engagement (both Promoting a Culture of Openness); "
+    "information and citizens' engagement; OPENNESS_OVERSIGHT, oversight that makes government "
+    "implement its openness laws; CIVIC_EDUCATION, civic education on parliament's role and work; "
+    "CITIZEN_PARTICIPATION, citizens and civil society engaged in parliamentary processes; "
+    "VIBRANT_CIVIL_SOCIETY, civil society organisations able to operate freely; "
+    "PARLIAMENTARY_MONITORING, the right of civil society, media and the public to monitor "
+    "parliament recognised; SHARING_GOOD_PRACTICE, exchanges of good practice with other "
+    "parliaments and civil society; LEGAL_RECOURSE, legal or judicial recourse when access to "
+    "information is disputed; TIMELY_INFORMATION, information provided in a timely manner (all "
+    "Promoting a Culture of Openness); "
     "VOTES_PUBLISHED, how each member voted in plenary and committee; "
     "BILLS_AND_AMENDMENTS_ONLINE, bills published on introduction with their amendments; "
     "PLENARY_RECORDS, transcripts or recordings of plenary sittings; COMMITTEE_RECORDS, reports, "
@@ -65,6 +73,14 @@ class DeclarationSection(enum.StrEnum):
 class OpennessIndicator(enum.StrEnum):
     PUBLIC_OWNERSHIP = "PUBLIC_OWNERSHIP"
     OPENNESS_LEGISLATION = "OPENNESS_LEGISLATION"
+    OPENNESS_OVERSIGHT = "OPENNESS_OVERSIGHT"
+    CIVIC_EDUCATION = "CIVIC_EDUCATION"
+    CITIZEN_PARTICIPATION = "CITIZEN_PARTICIPATION"
+    VIBRANT_CIVIL_SOCIETY = "VIBRANT_CIVIL_SOCIETY"
+    PARLIAMENTARY_MONITORING = "PARLIAMENTARY_MONITORING"
+    SHARING_GOOD_PRACTICE = "SHARING_GOOD_PRACTICE"
+    LEGAL_RECOURSE = "LEGAL_RECOURSE"
+    TIMELY_INFORMATION = "TIMELY_INFORMATION"
     VOTES_PUBLISHED = "VOTES_PUBLISHED"
     BILLS_AND_AMENDMENTS_ONLINE = "BILLS_AND_AMENDMENTS_ONLINE"
     PLENARY_RECORDS = "PLENARY_RECORDS"
@@ -90,6 +106,38 @@ INDICATORS: dict[OpennessIndicator, tuple[DeclarationSection | None, str | None,
     OpennessIndicator.OPENNESS_LEGISLATION: (
         _S.CULTURE_OF_OPENNESS,
         "Promoting a Culture of Openness through Legislation",
+        False,
+    ),
+    OpennessIndicator.OPENNESS_OVERSIGHT: (
+        _S.CULTURE_OF_OPENNESS,
+        "Promoting a Culture of Openness through Oversight",
+        False,
+    ),
+    OpennessIndicator.CIVIC_EDUCATION: (_S.CULTURE_OF_OPENNESS, "Promoting Civic Education", False),
+    OpennessIndicator.CITIZEN_PARTICIPATION: (
+        _S.CULTURE_OF_OPENNESS,
+        "Encouraging Citizen Participation",
+        False,
+    ),
+    OpennessIndicator.VIBRANT_CIVIL_SOCIETY: (
+        _S.CULTURE_OF_OPENNESS,
+        "Encouraging a Vibrant Civil Society",
+        False,
+    ),
+    OpennessIndicator.PARLIAMENTARY_MONITORING: (
+        _S.CULTURE_OF_OPENNESS,
+        "Enabling Effective Parliamentary Monitoring",
+        False,
+    ),
+    OpennessIndicator.SHARING_GOOD_PRACTICE: (
+        _S.CULTURE_OF_OPENNESS,
+        "Sharing Good Practice",
+        False,
+    ),
+    OpennessIndicator.LEGAL_RECOURSE: (_S.CULTURE_OF_OPENNESS, "Ensuring Legal Recourse", False),
+    OpennessIndicator.TIMELY_INFORMATION: (
+        _S.CULTURE_OF_OPENNESS,
+        "Providing Information in a Timely Manner",
         False,
     ),
     OpennessIndicator.VOTES_PUBLISHED: (_S.TRANSPARENCY, "Recording Parliamentary Votes", False),
@@ -136,6 +184,23 @@ INDICATORS: dict[OpennessIndicator, tuple[DeclarationSection | None, str | None,
     OpennessIndicator.API: (None, None, True),
 }
 assert set(INDICATORS) == set(OpennessIndicator)
+
+# The provisions of "Promoting a Culture of Openness" as the Declaration's draft commentary (2012,
+# publicmarkup.org, Title II) numbers them, read section by section: 1-9 and 11 (10 and 12 could
+# not be read there, so they are not modelled). The final text's numbering of provision 1 is the
+# same (provision commentary); the others' numbers in the final text were not confirmed.
+PROVISION_NUMBERS: dict[OpennessIndicator, int] = {
+    OpennessIndicator.PUBLIC_OWNERSHIP: 1,
+    OpennessIndicator.OPENNESS_LEGISLATION: 2,
+    OpennessIndicator.OPENNESS_OVERSIGHT: 3,
+    OpennessIndicator.CIVIC_EDUCATION: 4,
+    OpennessIndicator.CITIZEN_PARTICIPATION: 5,
+    OpennessIndicator.VIBRANT_CIVIL_SOCIETY: 6,
+    OpennessIndicator.PARLIAMENTARY_MONITORING: 7,
+    OpennessIndicator.SHARING_GOOD_PRACTICE: 8,
+    OpennessIndicator.LEGAL_RECOURSE: 9,
+    OpennessIndicator.TIMELY_INFORMATION: 11,
+}
 
 
 @strawberry.enum(

@@ -24,6 +24,7 @@ from core import (
 )
 from plugins.open_parliaments.enums import (
     INDICATORS,
+    PROVISION_NUMBERS,
     ChamberKind,
     DeclarationSection,
     MonitoringScope,
@@ -44,6 +45,11 @@ from plugins.open_parliaments.models import DECLARATION_LAUNCHED
 
 SECTION_HELP = "The section of the Declaration the indicator checks; null for the group's own."
 PROVISION_HELP = "The Declaration's provision the indicator checks; null for the group's own."
+PROVISION_NUMBER_HELP = (
+    "The provision's number in the Declaration (Promoting a Culture of Openness: 1-9, 11, as its "
+    "2012 draft commentary numbers them); null where the number was not confirmed and for the "
+    "group's own indicators."
+)
 GROUP_OWN_HELP = (
     "True: the working group's own indicator (e.g. API), not a provision of the Declaration."
 )
@@ -130,6 +136,10 @@ class OpennessIndicatorInfo:
     def provision(self) -> str | None:
         return INDICATORS[self.indicator][1]
 
+    @strawberry.field(description=PROVISION_NUMBER_HELP)
+    def provision_number(self) -> int | None:
+        return PROVISION_NUMBERS.get(self.indicator)
+
     @strawberry.field(description=GROUP_OWN_HELP)
     def group_own(self) -> bool:
         return INDICATORS[self.indicator][2]
@@ -158,6 +168,10 @@ class ChamberOpennessIndicator(_Identified):
     @strawberry.field(description=PROVISION_HELP)
     def provision(self) -> str | None:
         return INDICATORS[self.indicator][1]
+
+    @strawberry.field(description=PROVISION_NUMBER_HELP)
+    def provision_number(self) -> int | None:
+        return PROVISION_NUMBERS.get(self.indicator)
 
     @strawberry.field(description=GROUP_OWN_HELP)
     def group_own(self) -> bool:
