@@ -34,12 +34,13 @@ from core.idempotency import Idempotency
 from core.limits import Limits, hide_suggestions
 from core.migrate import migration_status
 from core.observability.logs import (
-    OperationName,
     RequestContext,
     configure_logging,
     current_request_id,
+    quiet_alembic,
 )
-from core.observability.metrics import Metrics, MetricsMiddleware, OperationNames, note_errors
+from core.observability.metrics import Metrics, MetricsMiddleware, not_graphql, note_errors
+from core.observability.operations import OperationNames
 from core.persisted_queries import PersistedQueries
 from core.plugins import PluginSet, make_plugin_manager
 from core.possible_types import possible_types_endpoint
@@ -113,6 +114,14 @@ class GraphQLApp(GraphQLView):
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        """A browser's GET of /graphql (no `query`, `Accept` HTML or anything): the GraphiQL
+        page, or 404 with it off; either way no GraphQL request for the metrics."""
+        ide = super().should_render_graphql_ide(request)
+        if ide:
+            not_graphql()
+        return ide
+
     async def render_graphql_ide(self, request: Any) -> Response:
         """GraphiQL from the package's own files (`core.graphiql`), never from a CDN."""
         return graphiql_page()
@@ -173,11 +182,9 @@ def create_app(
     )
     if settings.rate_limits:  # an operation's own cost, once its type is known
         built.schema.extensions = (*built.schema.extensions, MutationCost)
-    if settings.access_log:  # the access line names the operations
-        built.schema.extensions = (*built.schema.extensions, OperationName)
     # --- issue 11: metrics and tracing (core.observability) ---
     metrics = Metrics.create(settings, db, plugins) if settings.metrics else None
-    if metrics is not None:  # each operation's name and type, for its request's metrics
+    if settings.access_log or metrics is not None:  # each operation's name and type
         built.schema.extensions = (*built.schema.extensions, OperationNames)
     tracing = None
     if settings.tracing:  # off: OpenTelemetry is not even imported
@@ -217,7 +224,8 @@ def create_app(
             with anyio.fail_after(settings.database_connect_timeout):
                 async with db.read() as conn:
                     await conn.execute(text("SELECT 1"))
-                state = await migration_status(db, plugins)
+                with quiet_alembic():  # a probe every few seconds: no INFO lines of Alembic's
+                    state = await migration_status(db, plugins)
         except Exception as exc:
             log.warning("readyz: database unavailable: %r", exc)
             unavailable = {"status": "unavailable", "database": "unavailable"}

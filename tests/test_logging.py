@@ -27,6 +27,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from core.config import load_settings
+from core.migrate import migration_status
 from core.observability.logs import RequestContext, configure_logging
 from core.testing import ClientFactory, GraphQLClient, token_for
 from tests import faults_plugin
@@ -369,6 +370,26 @@ async def test_every_answer_carries_the_request_id(
     access_lines = [line for line in json_logs.of("limited") if line["event"] == "request"]
     assert [line["status"] for line in access_lines] == statuses
     assert not [line for line in json_logs.lines() if line["level"] in ("error", "critical")]
+
+
+async def test_readiness_probes_log_no_alembic_lines(
+    empty_db: str, make_client: ClientFactory, json_logs: Captured
+) -> None:
+    """A probe every few seconds: its access line and nothing of Alembic's. Reading the applied
+    revisions elsewhere (`ogp-wg db current`, an upgrade) still logs Alembic's INFO lines."""
+    client = make_client(empty_db, access_log=True)
+    for probe in ("probe-1", "probe-2"):
+        response = await client.http.get("/readyz", headers={"x-request-id": probe})
+        assert response.json() == {"status": "ready"}
+    lines = json_logs.lines()
+    assert [(line["event"], line["request_id"]) for line in lines] == [
+        ("request", "probe-1"),
+        ("request", "probe-2"),
+    ]
+    state = client.app.state.ogp
+    await migration_status(state.db, state.plugins)  # the same read, outside a probe
+    alembic = [line["event"] for line in json_logs.lines() if line["logger"].startswith("alembic")]
+    assert alembic and alembic[0].startswith("Context impl")
 
 
 async def test_an_unanswered_exception_is_a_500_logged_once(json_logs: Captured) -> None:

@@ -8,6 +8,7 @@ Several workers (`ogp-wg serve --workers 2`): tests/test_metrics_workers.py.
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Iterable
 
 from hypothesis import HealthCheck, given, settings
@@ -15,8 +16,10 @@ from hypothesis import strategies as st
 from prometheus_client.parser import text_string_to_metric_families
 
 import core
-from core.observability.metrics import LATENCY_BUCKETS, OperationNames
+from core.observability.metrics import LATENCY_BUCKETS
+from core.observability.operations import OperationNames
 from core.testing import ClientFactory, GraphQLClient
+from tests import faults_plugin
 
 GROUP_NAMES = "query GroupNames { workingGroups(first: 3) { edges { node { id name } } } }"
 TOO_MANY = "query TooMany($n: Int) { workingGroups(first: $n) { edges { node { id } } } }"
@@ -24,6 +27,7 @@ RENAME = """mutation RenameGroup($input: WorkingGroupUpdateInput!) {
   workingGroupUpdate(input: $input) { workingGroup { id name } userErrors { code } }
 }"""
 GROUP_ID = 'query GroupId { workingGroup(slug: "open-data") { id } }'
+NOT_A_CURSOR = "bm90IGEgY3Vyc29y"  # base64 of "not a cursor"
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
@@ -197,9 +201,80 @@ async def test_metrics_off(empty_db: str, make_client: ClientFactory) -> None:
     await client.execute(GROUP_NAMES)  # and GraphQL works as before
 
 
-NAMES = st.from_regex(r"[_A-Za-z][_0-9A-Za-z]{0,20}", fullmatch=True).filter(
-    lambda name: not name.startswith("__")
-)
+async def test_the_operation_label_is_the_name_the_request_gives_whatever_became_of_it(
+    demo_db: str, make_client: ClientFactory
+) -> None:
+    """Refused by a limit before it was parsed, refused by validation, failed while executing:
+    a named operation is counted under its name, with the outcome saying what became of it."""
+    client = make_client(demo_db, installed=faults_plugin.installed_with_faults(), max_depth=4)
+    big = "query BigPage { workingGroups(first: 500) { totalCount } }"  # a literal: the limits
+    (error,) = await client.errors(big)
+    assert error["extensions"]["code"] == "INVALID_ARGUMENT"
+    deep = "query Deep { workingGroups(first: 1) { edges { node { meetings(first: 1) { nodes {"
+    (error,) = await client.errors(deep + " id } } } } } }")
+    assert error["extensions"]["code"] == "QUERY_TOO_DEEP"
+    (error,) = await client.errors("query Typo { workingGroupz { id } }")
+    assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    (error,) = await client.errors("query Unclosed { themes { key }")  # a syntax error after it
+    assert error["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+    cursor = f'query Paged {{ workingGroups(first: 1, after: "{NOT_A_CURSOR}") {{ totalCount }} }}'
+    (error,) = await client.errors(cursor)  # valid; fails while executing
+    assert error["extensions"]["code"] == "INVALID_CURSOR"
+    lookup = "query Lookup { countries(first: 1) { code faultLookup } }"
+    response = await client.post(lookup)  # valid; an internal error in a resolver
+    assert response.json()["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    # the name given by operationName, for a document that is refused before it is parsed
+    response = await client.http.post(
+        "/graphql",
+        json={"query": f"query First {{ __typename }} {big}", "operationName": "BigPage"},
+    )
+    assert response.json()["errors"][0]["extensions"]["code"] == "INVALID_ARGUMENT"
+    await client.execute("{ themes { key } }")
+
+    samples = await scrape(client)
+    assert requests_of(samples) == {
+        ("BigPage", "query", "client_error"): 1,
+        ("BigPage", "unknown", "client_error"): 1,  # not the document's first operation
+        ("Deep", "query", "client_error"): 1,
+        ("Typo", "query", "client_error"): 1,
+        ("Unclosed", "query", "client_error"): 1,
+        ("Paged", "query", "client_error"): 1,
+        ("Lookup", "query", "server_error"): 1,
+        ("anonymous", "query", "ok"): 1,
+    }
+
+
+async def test_the_graphiql_page_is_not_a_graphql_request(
+    empty_db: str, make_client: ClientFactory
+) -> None:
+    for graphiql in (True, False):
+        client = make_client(empty_db, graphiql=graphiql)
+        for accept in ("text/html,application/xhtml+xml", "*/*"):  # a browser's, curl's
+            page = await client.http.get("/graphql", headers={"accept": accept})
+            assert page.status_code == (200 if graphiql else 404)
+            if graphiql:
+                assert page.headers["content-type"].startswith("text/html")
+        response = await client.http.get("/graphql", params={"query": "query Q { __typename }"})
+        assert response.json()["data"] == {"__typename": "Query"}
+        assert requests_of(await scrape(client)) == {("Q", "query", "ok"): 1}
+
+
+NAMES = st.from_regex(r"[_A-Za-z][_0-9A-Za-z]{0,20}", fullmatch=True)
+KINDS: dict[str, tuple[str, str]] = {  # a document with {name}, and the outcome it has
+    "ok": ("query {name} {{ __typename }}", "ok"),
+    "invalid": ("query {name} {{ noSuchField }}", "client_error"),
+    "page": ("query {name} {{ workingGroups(first: 500) {{ totalCount }} }}", "client_error"),
+    "deep": (  # 4 fields deep; the test's max_depth is 3
+        "query {name} {{ workingGroups(first: 1) {{ edges {{ node {{ id }} }} }} }}",
+        "client_error",
+    ),
+    "syntax": ("query {name} {{ __typename", "client_error"),
+    "cursor": (
+        f'query {{name}} {{{{ workingGroups(first: 1, after: "{NOT_A_CURSOR}") '
+        "{{{{ totalCount }}}} }}}}",
+        "client_error",
+    ),
+}
 
 
 @settings(
@@ -207,25 +282,32 @@ NAMES = st.from_regex(r"[_A-Za-z][_0-9A-Za-z]{0,20}", fullmatch=True).filter(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-@given(batches=st.lists(st.lists(st.tuples(NAMES, st.booleans()), max_size=6), max_size=4))
-def test_operation_labels_stay_bounded(
-    empty_db: str, make_client: ClientFactory, batches: list[list[tuple[str, bool]]]
+@given(batches=st.lists(st.lists(st.tuples(NAMES, st.sampled_from(sorted(KINDS))), max_size=6)))
+def test_operation_labels_are_the_names_sent_up_to_the_cap(
+    empty_db: str, make_client: ClientFactory, batches: list[list[tuple[str, str]]]
 ) -> None:
-    """Whatever names clients send, valid or not: the `operation` label takes at most
-    `metrics_operation_names` names, each the name of a valid operation, plus `anonymous`
-    and `other`; every request is counted under exactly one label."""
+    """Whatever Name a client gives its operation, and whether the request is answered or
+    refused (validation, a limit, a syntax error, a failure while executing), it is counted
+    under that name, as long as fewer than `metrics_operation_names` other names are taken on
+    this worker (the first ones seen), else under `other`; unnamed ones under `anonymous`."""
     cap = 3
     loop = asyncio.new_event_loop()
-    client = make_client(empty_db, metrics_operation_names=cap)
-    sent: dict[str, bool] = {}
+    client = make_client(empty_db, metrics_operation_names=cap, max_depth=3)
+    expected: Counter[tuple[str, str, str]] = Counter()
+    admitted: list[str] = []
 
     async def run() -> Samples:
         for batch in batches:
-            for name, valid in batch:
-                field = "__typename" if valid else "noSuchField"
-                await client.post(f"query {name} {{ {field} }}")
-                sent[name] = sent.get(name, False) or valid
+            for name, kind in batch:
+                template, result = KINDS[kind]
+                response = await client.post(template.format(name=name))
+                assert ("errors" in response.json()) == (result == "client_error")
+                if name not in admitted and len(admitted) < cap:
+                    admitted.append(name)
+                label = name if name in admitted else "other"
+                expected[(label, "query", result)] += 1
             await client.post("{ __typename }")
+            expected[("anonymous", "query", "ok")] += 1
         return await scrape(client)
 
     try:
@@ -233,10 +315,4 @@ def test_operation_labels_stay_bounded(
         loop.run_until_complete(client.app.state.ogp.db.dispose())
     finally:
         loop.close()
-    counted = requests_of(samples)
-    labels = {operation for operation, _, _ in counted}
-    names = labels - {"anonymous", "other"}
-    assert len(names) <= cap
-    assert all(sent.get(name) for name in names)  # admitted only after a valid operation
-    total = sum(len(batch) + 1 for batch in batches)
-    assert sum(counted.values()) == total
+    assert requests_of(samples) == dict(expected)

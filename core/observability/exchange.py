@@ -1,7 +1,8 @@
 """One /graphql request as the metrics see it (`core.observability.metrics`): the `Exchange`
 record, filled in while the request runs by the ASGI middleware, the schema extension (each
-operation's name and type), the GraphQL view (`note_errors`: its errors' codes) and SQLAlchemy's
-cursor events (statements and their time), then handed to `Metrics.observe`.
+operation's name and type: `core.observability.operations`), the GraphQL view (`note_errors`: its
+errors' codes; `not_graphql`: the GraphiQL page) and SQLAlchemy's cursor events (statements and
+their time), then handed to `Metrics.observe`.
 
 The record travels in a context variable, so every task the request spawns (loaders, the
 timeout's task) adds to the same one, and statements outside any request count for none.
@@ -9,7 +10,7 @@ timeout's task) adds to the same one, and statements outside any request count f
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from time import perf_counter
@@ -17,13 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 from sqlalchemy import event
-from strawberry.extensions import SchemaExtension
+
+from core.observability.operations import Operation, collecting
 
 if TYPE_CHECKING:
     from core.observability.metrics import Metrics
 
 GRAPHQL_PATH = "/graphql"
-UNKNOWN = "unknown"
 SERVER_CODES = frozenset({"INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE", "TIMEOUT"})
 """Error codes that are the server's failure, not the client's."""
 MAX_ERROR_BODY = 64 * 1024
@@ -35,12 +36,14 @@ _START = "_ogp_wg_metrics_start"  # on SQLAlchemy's execution context: when the 
 class Exchange:
     """What one /graphql request did, filled in while it runs (see `note_errors`)."""
 
-    operations: list[tuple[str | None, str, bool]] = field(default_factory=list)
-    """(name, type, validated) per operation, noted by the schema extension."""
+    operations: list[Operation] = field(default_factory=list)
+    """Each operation's (name, type), noted by the schema extension."""
     codes: list[str] | None = None
     """Error codes of the response, or None when the GraphQL view noted none."""
     statements: int = 0
     sql_seconds: float = 0.0
+    graphql: bool = True
+    """False for the GraphiQL page (`not_graphql`): a page for a browser, not counted."""
 
 
 _exchange: ContextVar[Exchange | None] = ContextVar("ogp_wg_metrics_exchange", default=None)
@@ -55,6 +58,14 @@ def note_errors(errors: Iterable[object]) -> None:
     codes = exchange.codes if exchange.codes is not None else []
     codes.extend(_code(error) for error in errors)
     exchange.codes = codes
+
+
+def not_graphql() -> None:
+    """The current request is not a GraphQL request (a browser asking /graphql for the GraphiQL
+    page, or for its 404 when GraphiQL is off): it is left out of the metrics."""
+    exchange = _exchange.get()
+    if exchange is not None:
+        exchange.graphql = False
 
 
 def _code(error: Any) -> str:
@@ -82,30 +93,6 @@ def outcome(status: int, codes: list[str]) -> str:
     if status >= 400 or codes:
         return "client_error"
     return "ok"
-
-
-class OperationNames(SchemaExtension):
-    """Notes each operation's name and type on the current request, once it is over."""
-
-    def on_operation(self) -> Iterator[None]:
-        try:
-            yield
-        finally:
-            exchange = _exchange.get()
-            if exchange is not None:
-                exchange.operations.append(_describe(self.execution_context))
-
-
-def _describe(context: Any) -> tuple[str | None, str, bool]:
-    """(name, type, validated); without a document (refused by a limit or unparsable) the
-    name is the request's `operationName`, if it sent one."""
-    if context.graphql_document is None:
-        return context.operation_name, UNKNOWN, False
-    try:
-        kind = str(context.operation_type.value)
-    except RuntimeError:  # the operation named by the request is not in the document
-        return context.operation_name, UNKNOWN, False
-    return context.operation_name, kind, not context.pre_execution_errors
 
 
 class MetricsMiddleware:
@@ -136,16 +123,18 @@ class MetricsMiddleware:
         token = _exchange.set(exchange)
         start = perf_counter()
         try:
-            await self.app(scope, receive, measured)
+            with collecting() as exchange.operations:
+                await self.app(scope, receive, measured)
         except Exception:
             status = status or 500  # answered 500 by an outer layer
             raise
         finally:
             _exchange.reset(token)
-            codes = exchange.codes
-            if codes is None:
-                codes = _codes_in(b"".join(body)) if body else []
-            self.metrics.observe(exchange, status, codes, perf_counter() - start)
+            if exchange.graphql:
+                codes = exchange.codes
+                if codes is None:
+                    codes = _codes_in(b"".join(body)) if body else []
+                self.metrics.observe(exchange, status, codes, perf_counter() - start)
 
 
 def watch_statements(engine: Any) -> None:

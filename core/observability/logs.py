@@ -29,6 +29,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any, Literal
@@ -36,10 +37,10 @@ from typing import IO, TYPE_CHECKING, Any, Literal
 import orjson
 import structlog
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
 
 from core.db_faults import is_database_fault
 from core.errors import classify
+from core.observability.operations import Operation, collecting, describe
 
 if TYPE_CHECKING:
     from core.config import Settings
@@ -64,7 +65,8 @@ class RequestInfo:
     """What the access line needs to know of a request, filled in as it runs."""
 
     request_id: str
-    operations: list[str | None] = field(default_factory=list)
+    operations: list[Operation] = field(default_factory=list)
+    """Filled in by `core.observability.operations.OperationNames`."""
 
 
 _request: ContextVar[RequestInfo | None] = ContextVar("ogp_wg_request", default=None)
@@ -183,6 +185,29 @@ def configure_logging(settings: Settings, stream: IO[str] | None = None) -> logg
     return handler
 
 
+_quiet: ContextVar[bool] = ContextVar("ogp_wg_quiet_alembic", default=False)
+ALEMBIC_CONTEXT = "alembic.runtime.migration"
+"""The logger of Alembic's MigrationContext: two INFO lines ("Context impl ...", "Will assume
+... DDL") each time one is made, which reading the applied revisions does."""
+
+
+def _not_quiet(_: logging.LogRecord) -> bool:
+    return not _quiet.get()
+
+
+@contextmanager
+def quiet_alembic() -> Iterator[None]:
+    """Drop the INFO lines of Alembic's MigrationContext logged in the current context (and the
+    tasks and SQLAlchemy greenlets it starts): `/readyz` reads the applied revisions on every
+    probe. A migration elsewhere, in another request or thread, still logs them."""
+    logging.getLogger(ALEMBIC_CONTEXT).addFilter(_not_quiet)  # once: a filter is added once
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
+
+
 def uvicorn_log_options(settings: Settings) -> dict[str, Any]:
     """`uvicorn.run` keywords that keep `configure_logging`'s set-up: no logging config of
     uvicorn's own (it would replace ours), no access log of its own (ours has the request ID
@@ -194,11 +219,7 @@ def uvicorn_log_options(settings: Settings) -> dict[str, Any]:
 
 
 def _operation_name(execution_context: Any) -> str | None:
-    try:
-        name = execution_context.operation_name if execution_context is not None else None
-    except Exception:  # no document (it did not parse): no name to give
-        return None
-    return name if isinstance(name, str) else None
+    return describe(execution_context).name if execution_context is not None else None
 
 
 def log_graphql_errors(errors: Sequence[GraphQLError], execution_context: Any = None) -> None:
@@ -228,18 +249,6 @@ def log_graphql_errors(errors: Sequence[GraphQLError], execution_context: Any = 
             errors_log.error("internal error", extra=fields, exc_info=original)
         else:
             errors_log.info("client error", extra=fields)
-
-
-class OperationName(SchemaExtension):
-    """Notes each operation's name (None: anonymous, or no document) for the access line."""
-
-    def on_operation(self) -> Iterator[None]:
-        try:
-            yield
-        finally:
-            info = _request.get()
-            if info is not None:
-                info.operations.append(_operation_name(self.execution_context))
 
 
 # --- the middleware -----------------------------------------------------------------------
@@ -284,7 +293,8 @@ class RequestContext:
         token = _request.set(info)
         bound = structlog.contextvars.bind_contextvars(request_id=info.request_id)
         try:
-            await self.app(scope, receive, send_with_id)
+            with collecting() as info.operations:
+                await self.app(scope, receive, send_with_id)
         except Exception as exc:
             # Logged here, once; not re-raised, so neither Starlette nor uvicorn logs it again.
             extra = {"correlation_id": info.request_id, "path": scope.get("path")}
@@ -300,7 +310,7 @@ class RequestContext:
 
     @staticmethod
     def _access_line(scope: Any, info: RequestInfo, status: list[int], seconds: float) -> None:
-        names = info.operations
+        names = [name for name, _ in info.operations]
         operation = ",".join(name or "-" for name in names) if any(names) else None
         access_log.info(
             "request",

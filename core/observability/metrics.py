@@ -19,14 +19,17 @@ What is measured (names prefixed `ogp_wg_`; `operation` and `type` as below):
 - `build_info{version, python, plugins}` and `plugin_info{plugin, version, source}`: 1 each, for
   the distribution and each enabled plugin.
 
-`operation` is the operation's name (or, when the document could not be read, the request's
-`operationName`), `anonymous` when it has none (or none is known: a request refused before its
-body was read), `other` for a name that is not admitted, `batch` for a batch of operations.
-Names are chosen by clients, and each name multiplies the series of every histogram, so a name
-is admitted only once an operation with it has passed validation (a typo or a made-up name in a
-broken document is not), and at most `metrics_operation_names` names per worker (the first ones
-seen; a front end has a fixed set of operations); a refused document keeps an admitted name.
-`type`: `query`, `mutation`, `subscription`, `unknown` (no valid document) or `batch`.
+`operation` is the name of the operation the request asks for, whatever became of it (answered,
+refused by a limit, by validation or by its arguments, failed while executing): the request's
+`operationName`, else the name of its document's first operation, read from the document's text
+even when a limit refused it before it was parsed (`core.observability.operations`). It is
+`anonymous` when that operation has no name or none can be read (a request refused before its
+body was read: 401, 413, 429; no document; text that cannot be tokenised), `other` once the
+worker labels `metrics_operation_names` other names already (names are chosen by clients and each
+multiplies the series of every histogram; a front end has a fixed set, and the first ones seen
+keep their label), `batch` for a batch of operations. `type`: that operation's `query`,
+`mutation` or `subscription`, `unknown` when it cannot be read, or `batch`. `outcome` says what
+became of it. Only GraphQL requests count: not the GraphiQL page a browser gets at /graphql.
 
 With several workers (`ogp-wg serve --workers N`) each process writes its values to files in
 `PROMETHEUS_MULTIPROC_DIR` (prometheus-client's multiprocess mode; `prepare_multiprocess`
@@ -55,10 +58,11 @@ from sqlalchemy import event
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from core.observability.exchange import UNKNOWN, Exchange, outcome, watch_statements
+from core.observability.exchange import Exchange, outcome, watch_statements
 from core.observability.exchange import MetricsMiddleware as MetricsMiddleware
-from core.observability.exchange import OperationNames as OperationNames
+from core.observability.exchange import not_graphql as not_graphql
 from core.observability.exchange import note_errors as note_errors
+from core.observability.operations import UNKNOWN
 from core.observability.workers import MULTIPROC_ENV, mark_dead_workers
 from core.observability.workers import prepare_multiprocess as prepare_multiprocess
 
@@ -112,7 +116,9 @@ class Metrics:
         by_operation = ["operation", "type"]
         self.requests = Counter(
             "ogp_wg_graphql_requests",
-            "GraphQL HTTP requests by operation name, operation type and outcome.",
+            "GraphQL HTTP requests by operation name (operationName, else the document's first"
+            " operation's, refused or not; anonymous; other beyond the per-worker cap), operation"
+            " type and outcome (ok, client_error, server_error, cancelled).",
             [*by_operation, "outcome"],
             registry=own,
         )
@@ -218,13 +224,13 @@ class Metrics:
                 installed.source if installed is not None else "",
             ).set(1)
 
-    def operation_label(self, name: str | None, validated: bool) -> str:
+    def operation_label(self, name: str | None) -> str:
         """The `operation` label of a name (see the module docstring)."""
         if name is None:
             return ANONYMOUS
         if name in self._names:
             return name
-        if validated and len(self._names) < self.max_names:
+        if len(self._names) < self.max_names:
             self._names.add(name)
             return name
         return OTHER
@@ -233,8 +239,8 @@ class Metrics:
         """Record one finished /graphql request."""
         operations = exchange.operations
         if len(operations) == 1:
-            name, kind, validated = operations[0]
-            operation = self.operation_label(name, validated)
+            name, kind = operations[0]
+            operation = self.operation_label(name)
         elif operations:
             operation = kind = BATCH
         else:
