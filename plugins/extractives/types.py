@@ -107,7 +107,7 @@ REASONS_HELP = (
     "eiti.org lists e.g. three for Mexico)."
 )
 REASON_DEPRECATED = (
-    "A status can have several reasons: use suspensionReasons. Removal: 2027-06-30 (release 0.4.0)."
+    "A status can have several reasons: use suspensionReasons. Removal: 2027-12-31 (release 0.5.0)."
 )
 
 
