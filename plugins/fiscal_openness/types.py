@@ -303,7 +303,10 @@ class FiscalOpennessGroup(types.WorkingGroup):
     def adequacy_threshold(self) -> int:
         return ADEQUATE
 
-    @strawberry.field(description="The Open Budget Survey's published rounds, oldest first.")
+    @strawberry.field(
+        description="The Open Budget Survey's published rounds, oldest first.",
+        metadata={LIST_SIZE: len(ROUNDS)},  # fixed: the rounds IBP has published
+    )
     def survey_rounds(self) -> list[int]:
         return list(ROUNDS)
 
