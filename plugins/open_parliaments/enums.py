@@ -56,7 +56,9 @@ class DeclarationSection(enum.StrEnum):
     "PARLIAMENTARY_MONITORING, the right of civil society, media and the public to monitor "
     "parliament recognised; SHARING_GOOD_PRACTICE, exchanges of good practice with other "
     "parliaments and civil society; LEGAL_RECOURSE, legal or judicial recourse when access to "
-    "information is disputed; TIMELY_INFORMATION, information provided in a timely manner (all "
+    "information is disputed; COMPLETE_INFORMATION, published information as complete as possible, "
+    "reflecting the entirety of parliamentary action; TIMELY_INFORMATION, information provided in "
+    "a timely manner (all "
     "Promoting a Culture of Openness); "
     "VOTES_PUBLISHED, how each member voted in plenary and committee; "
     "BILLS_AND_AMENDMENTS_ONLINE, bills published on introduction with their amendments; "
@@ -80,6 +82,7 @@ class OpennessIndicator(enum.StrEnum):
     PARLIAMENTARY_MONITORING = "PARLIAMENTARY_MONITORING"
     SHARING_GOOD_PRACTICE = "SHARING_GOOD_PRACTICE"
     LEGAL_RECOURSE = "LEGAL_RECOURSE"
+    COMPLETE_INFORMATION = "COMPLETE_INFORMATION"
     TIMELY_INFORMATION = "TIMELY_INFORMATION"
     VOTES_PUBLISHED = "VOTES_PUBLISHED"
     BILLS_AND_AMENDMENTS_ONLINE = "BILLS_AND_AMENDMENTS_ONLINE"
@@ -135,6 +138,11 @@ INDICATORS: dict[OpennessIndicator, tuple[DeclarationSection | None, str | None,
         False,
     ),
     OpennessIndicator.LEGAL_RECOURSE: (_S.CULTURE_OF_OPENNESS, "Ensuring Legal Recourse", False),
+    OpennessIndicator.COMPLETE_INFORMATION: (
+        _S.CULTURE_OF_OPENNESS,
+        "Providing Complete Information",
+        False,
+    ),
     OpennessIndicator.TIMELY_INFORMATION: (
         _S.CULTURE_OF_OPENNESS,
         "Providing Information in a Timely Manner",
@@ -186,9 +194,10 @@ INDICATORS: dict[OpennessIndicator, tuple[DeclarationSection | None, str | None,
 assert set(INDICATORS) == set(OpennessIndicator)
 
 # The provisions of "Promoting a Culture of Openness" as the Declaration's draft commentary (2012,
-# publicmarkup.org, Title II) numbers them, read section by section: 1-9 and 11 (10 and 12 could
-# not be read there, so they are not modelled). The final text's numbering of provision 1 is the
-# same (provision commentary); the others' numbers in the final text were not confirmed.
+# publicmarkup.org, Title II) numbers them, read section by section: 1-11 (12, "Ensuring Accurate
+# Information" by its expected title, could not be read there, so it is not modelled). The final
+# Provision Commentary (docslib.org, fdocuments.in) could be read for provision 1 only, numbered
+# and titled the same; the others' numbers and titles in the final text are not confirmed.
 PROVISION_NUMBERS: dict[OpennessIndicator, int] = {
     OpennessIndicator.PUBLIC_OWNERSHIP: 1,
     OpennessIndicator.OPENNESS_LEGISLATION: 2,
@@ -199,6 +208,7 @@ PROVISION_NUMBERS: dict[OpennessIndicator, int] = {
     OpennessIndicator.PARLIAMENTARY_MONITORING: 7,
     OpennessIndicator.SHARING_GOOD_PRACTICE: 8,
     OpennessIndicator.LEGAL_RECOURSE: 9,
+    OpennessIndicator.COMPLETE_INFORMATION: 10,
     OpennessIndicator.TIMELY_INFORMATION: 11,
 }
 

@@ -1,12 +1,13 @@
 """Open parliaments: the provisions of "Promoting a Culture of Openness" as indicators.
 
-- `open_parliaments_openness_indicators.indicator`: eight more values, the section's provisions
-  3-9 and 11 as the Declaration's draft commentary numbers them (OPENNESS_OVERSIGHT,
-  CIVIC_EDUCATION, CITIZEN_PARTICIPATION, VIBRANT_CIVIL_SOCIETY, PARLIAMENTARY_MONITORING,
-  SHARING_GOOD_PRACTICE, LEGAL_RECOURSE, TIMELY_INFORMATION); only the CHECK of the column
-  changes, every existing row stays as it is.
+- `open_parliaments_openness_indicators.indicator`: nine more values, the section's provisions
+  3-11 as the Declaration's draft commentary numbers them (OPENNESS_OVERSIGHT, CIVIC_EDUCATION,
+  CITIZEN_PARTICIPATION, VIBRANT_CIVIL_SOCIETY, PARLIAMENTARY_MONITORING, SHARING_GOOD_PRACTICE,
+  LEGAL_RECOURSE, COMPLETE_INFORMATION, TIMELY_INFORMATION); only the CHECK of the column
+  changes, every existing row stays as it is. (COMPLETE_INFORMATION, provision 10, was added to
+  this revision before it shipped in any release.)
 
-Downgrade: the checks of those eight indicators are deleted (0004 cannot hold them); every other
+Downgrade: the checks of those nine indicators are deleted (0004 cannot hold them); every other
 row stays.
 
 Revision ID: open_parliaments_0005
@@ -46,6 +47,7 @@ NEW_INDICATORS = (
     "PARLIAMENTARY_MONITORING",
     "SHARING_GOOD_PRACTICE",
     "LEGAL_RECOURSE",
+    "COMPLETE_INFORMATION",
     "TIMELY_INFORMATION",
 )
 CHECKS = "open_parliaments_openness_indicators"

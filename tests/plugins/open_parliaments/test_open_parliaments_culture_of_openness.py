@@ -33,6 +33,7 @@ CULTURE_OF_OPENNESS = [
     (7, "PARLIAMENTARY_MONITORING", "Enabling Effective Parliamentary Monitoring"),
     (8, "SHARING_GOOD_PRACTICE", "Sharing Good Practice"),
     (9, "LEGAL_RECOURSE", "Ensuring Legal Recourse"),
+    (10, "COMPLETE_INFORMATION", "Providing Complete Information"),
     (11, "TIMELY_INFORMATION", "Providing Information in a Timely Manner"),
 ]
 
