@@ -9,9 +9,11 @@ Two injections, neither known to the code under test:
 - a database trigger refuses the SECOND write of a registration (the INSERT after the place was
   taken) — a constraint violated late.
 
-For each core mutation, along a chain where each step's input comes from the one before: with the
+For every mutation of the live schema (tests/mutation_cases.py: the core ones along a chain where
+each step's input comes from the one before, every plugin's generated from the schema): with the
 fault armed, the answer is an error and every table is exactly as before; disarmed, the same
-request succeeds and writes (so the fault really struck a write).
+request succeeds and writes (so the fault really struck a write). A mutation without a case fails
+`test_every_mutation_has_a_fault_case`, named.
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event, insert, text
+from sqlalchemy import event, insert, select, text
 
 from core.db import Database
 from core.enums import OrganizationKind
-from core.models import Organization
+from core.models import Country, Organization, WorkingGroup
 from core.schema.ids import to_global_id
 from core.testing import ClientFactory
+from tests.mutation_cases import Step, all_steps, record
 from tests.server_process import people_with_tokens
 from tests.snapshots import differences, table_rows
 
@@ -56,24 +59,44 @@ class AfterFirstWrite:
             raise InjectedFault("injected after the first write")
 
 
-async def _orgs(url: str) -> tuple[str, str]:
+async def _demo(url: str) -> dict[str, str]:
+    """Organisations of their own (a ministry, a watchdog, a company) and a demo country and
+    group: the IDs the generated inputs take."""
     db = Database(url)
     try:
         async with db.write() as conn:
-            ids = []
-            for name, kind in (
-                ("Fault ministry", OrganizationKind.GOVERNMENT),
-                ("Fault watchdog", OrganizationKind.CIVIL_SOCIETY),
+            ids = {}
+            for key, name, kind in (
+                ("gov", "Fault ministry", OrganizationKind.GOVERNMENT),
+                ("cso", "Fault watchdog", OrganizationKind.CIVIL_SOCIETY),
+                ("company", "Fault mining company", OrganizationKind.PRIVATE_SECTOR),
             ):
                 stmt = insert(Organization).values(name=name, kind=kind).returning(Organization.id)
-                ids.append(to_global_id("Organization", int(await conn.scalar(stmt) or 0)))
-            return ids[0], ids[1]
+                ids[key] = to_global_id("Organization", int(await conn.scalar(stmt) or 0))
+            country = await conn.scalar(select(Country.alpha2).order_by(Country.id.desc()))
+            groups = (
+                await conn.execute(
+                    select(WorkingGroup.theme, WorkingGroup.id).order_by(WorkingGroup.id)
+                )
+            ).all()
+            group = groups[0].id
+            return {
+                **{
+                    f"group:{theme}": to_global_id("WorkingGroup", pk)
+                    for theme, pk in reversed(groups)
+                },
+                **ids,
+                "organizationId": ids["cso"],
+                "companyId": ids["company"],
+                "country": str(country),
+                "groupId": to_global_id("WorkingGroup", int(group or 0)),
+            }
     finally:
         await db.dispose()
 
 
-def _steps(gov: str, cso: str, people: list[str]) -> list[tuple[str, str, Any]]:
-    """(mutation field, document, variables or a function of the results so far)."""
+def _steps(gov: str, cso: str, people: list[str]) -> list[Step]:
+    """The core chain: (mutation field, document, a function of the results so far)."""
     start = datetime.now(UTC) + timedelta(days=15)
     meeting = {
         "title": "Fault clinic",
@@ -91,7 +114,7 @@ def _steps(gov: str, cso: str, people: list[str]) -> list[tuple[str, str, Any]]:
             "workingGroupCreate",
             f"""mutation {{ workingGroupCreate(input: {{slug: "fault-test", name: "Fault test",
               theme: "open_data"}}) {{ workingGroup {{ id }} {ERRORS} }} }}""",
-            {},
+            lambda r: {},
         ),
         (
             "workingGroupUpdate",
@@ -161,23 +184,37 @@ def _steps(gov: str, cso: str, people: list[str]) -> list[tuple[str, str, Any]]:
     ]
 
 
+async def every_step(url: str, schema: Any) -> tuple[list[Step], list[str]]:
+    """(a step per mutation of `schema` over the demo data at `url`, the mutations without one)."""
+    people = [p.id for p in await people_with_tokens(url, 3, label="fault registrant")]
+    demo = await _demo(url)
+    return all_steps(schema, _steps(demo["gov"], demo["cso"], people), demo)
+
+
+async def test_every_mutation_has_a_fault_case(demo_db: str, make_client: ClientFactory) -> None:
+    schema = make_client(demo_db).app.state.ogp.schema._schema
+    steps, missing = await every_step(demo_db, schema)
+    assert missing == [], f"mutations without a case in tests/mutation_cases.py: {missing}"
+    assert {field for field, _, _ in steps} == set(schema.mutation_type.fields)
+
+
 async def test_a_fault_after_the_first_write_leaves_nothing(
     demo_db: str, make_client: ClientFactory
 ) -> None:
     staff = (await people_with_tokens(demo_db, 1, staff=True, label="fault staff"))[0]
-    people = [p.id for p in await people_with_tokens(demo_db, 3, label="fault registrant")]
-    gov, cso = await _orgs(demo_db)
     client = make_client(demo_db).with_token(staff.token)
+    schema = client.app.state.ogp.schema._schema
+    steps, _ = await every_step(demo_db, schema)
     fault = AfterFirstWrite()
     event.listen(client.app.state.ogp.db.engine.sync_engine, "after_cursor_execute", fault)
 
     results: dict[str, Any] = {}
-    for field, document, variables in _steps(gov, cso, people):
-        values = variables(results) if callable(variables) else variables
+    for field, document, variables in steps:
+        values = variables(results)
         before = await table_rows(demo_db, skip=SKIP)
-        fault.armed = True
+        fault.armed, fault.struck = True, []
         response = await client.post(document, values)
-        assert fault.struck, f"{field}: the fault never struck (no write?)"
+        assert fault.struck, f"{field}: the fault never struck (no write?) {response.text}"
         assert response.status_code == 200, response.text
         body = response.json()
         assert body["data"] in (None, {field: None}), body  # a non-null payload nulls `data`
@@ -189,10 +226,9 @@ async def test_a_fault_after_the_first_write_leaves_nothing(
 
         fault.armed = False
         done = await client.execute(document, values)
-        assert done[field]["userErrors"] == [], (field, done)
+        assert done[field]["userErrors"] == [], (field, values, done)
         assert differences(before, await table_rows(demo_db, skip=SKIP)), f"{field} wrote nothing"
-        results[field if field not in results else f"{field}#{len(results)}"] = done[field]
-        results.setdefault(f"{field}#0", done[field])
+        record(schema, field, done[field], results)
     assert results["meetingUpdate"]["meeting"]["remainingPlaces"] == 1  # 3 places, 2 taken
 
 

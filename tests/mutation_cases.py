@@ -1,0 +1,208 @@
+"""A succeeding call of every mutation of the live schema, as staff over the demo data.
+
+The core mutations follow the hand-written chain of tests/test_transactions_fault.py (their
+semantics: waitlist, promotion); every other mutation (the plugins') gets its input generated
+from the schema: required fields only, values by type and name, IDs from the demo data or from
+an object an earlier mutation of the list created (an `id` is the last object of the payload's
+type, `lawId` the last object whose type ends with `Law`). A mutation whose input cannot be
+generated gets no case: `missing_cases` names it, so a new mutation fails a test until it has one.
+
+A step is (mutation field, document, variables as a function of the previous results); the
+results are {"<field>": payload, "<ObjectType>": last created id}.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    GraphQLSchema,
+    Undefined,
+    get_named_type,
+)
+
+from tests.test_access_matrix import POLICY
+
+ERRORS = "userErrors { code message field }"
+Results = dict[str, Any]
+Step = tuple[str, str, Callable[[Results], dict[str, Any]]]
+
+
+class NoCase(Exception):
+    """The input of a mutation cannot be generated (an ID nothing provides)."""
+
+
+# Values a generated input takes by field name (first match), then by type.
+BY_NAME: dict[str, Any] = {
+    "actionPlanCycle": "2020-2022",
+    "chambers": 1,
+    "total": 7,  # rtiRatingRecord: the sum of its seven categories (1 each)
+    "lastUpdated": "2024-02",
+}
+# Per mutation, input fields a plugin's cross-field rules need (merged over the generated ones).
+OVERRIDES: dict[str, dict[str, Any]] = {
+    # a 2016 Validation is assessed on the progress scale and carries no scores
+    "eitiValidationRecord": {"overallAssessment": "SATISFACTORY_PROGRESS"},
+    "odinScoreRecord": {"edition": "2017"},  # one of its rounds
+}
+
+# Optional in the schema, required by the plugins' validation (a record cites its source).
+ALWAYS = frozenset({"sourceUrl", "retrievedOn", "lastUpdated"})
+YEAR_NAMES = ("year", "yearAdopted", "fiscalYear")
+IDS_FROM_DEMO = ("groupId", "organizationId", "companyId", "personId")
+
+
+def payload_object(schema: GraphQLSchema, field: str) -> str | None:
+    """The payload's field holding the object (the one with an `id`), if any."""
+    payload = get_named_type(schema.mutation_type.fields[field].type)  # type: ignore[union-attr]
+    assert isinstance(payload, GraphQLObjectType)
+    for name, sub in payload.fields.items():
+        named = get_named_type(sub.type)
+        if isinstance(named, GraphQLObjectType) and "id" in named.fields:
+            return name
+    return None
+
+
+def _object_type(schema: GraphQLSchema, field: str) -> str | None:
+    payload = get_named_type(schema.mutation_type.fields[field].type)  # type: ignore[union-attr]
+    holder = payload_object(schema, field)
+    if holder is None:
+        return None
+    return get_named_type(payload.fields[holder].type).name  # type: ignore[union-attr]
+
+
+class Generator:
+    """Generates one mutation's input; IDs are resolved lazily against the results."""
+
+    def __init__(self, schema: GraphQLSchema, field: str, demo: dict[str, str]) -> None:
+        self.schema, self.field, self.demo = schema, field, demo
+        self.own_type = _object_type(schema, field)
+        self.needs: list[tuple[str, str]] = []  # (input field, results key) checked in `plan`
+
+    def value(self, type_: Any, name: str) -> Any:
+        if isinstance(type_, GraphQLNonNull):
+            type_ = type_.of_type
+        if isinstance(type_, GraphQLList):
+            return [self.value(type_.of_type, name)]
+        if isinstance(type_, GraphQLEnumType):
+            return next(iter(type_.values))
+        if isinstance(type_, GraphQLInputObjectType):
+            return {
+                k: self.value(f.type, k)
+                for k, f in type_.fields.items()
+                if k in ALWAYS
+                or (isinstance(f.type, GraphQLNonNull) and f.default_value is Undefined)
+            }
+        assert isinstance(type_, GraphQLScalarType)
+        if type_.name == "ID":
+            return self.id_for(name)
+        if name in BY_NAME:
+            return BY_NAME[name]
+        if type_.name == "Int":
+            return 2019 if name in YEAR_NAMES or name == "edition" else 1
+        if type_.name == "Float":
+            return 50.0
+        if type_.name == "Boolean":
+            return False
+        if type_.name == "Date":
+            return "2024-03-01"
+        if type_.name == "DateTime":
+            return "2024-03-01T09:00:00+00:00"
+        if name == "country":
+            return self.demo["country"]
+        if name == "edition":
+            return "2019"
+        if name == "url" or name.endswith("Url"):
+            return f"https://example.org/fault/{self.field}/{name}"
+        return f"Fault {self.field} {name}"
+
+    def id_for(self, name: str) -> str:
+        """A marker `@<results key>` resolved when the step runs; demo IDs directly."""
+        if name == "groupId":  # a plugin's group: one of its theme (the rule's owner)
+            return self.demo.get(f"group:{POLICY.owners.get(self.field)}", self.demo[name])
+        if name in IDS_FROM_DEMO:
+            return self.demo[name]
+        if name == "id" and self.own_type is not None:
+            return f"@{self.own_type}"
+        if name.endswith("Id"):
+            return f"@*{name[0].upper()}{name[1:-2]}"
+        raise NoCase(f"{self.field}: no source for the ID {name!r}")
+
+
+def _resolve(value: Any, results: Results) -> Any:
+    if isinstance(value, dict):
+        return {k: _resolve(v, results) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve(v, results) for v in value]
+    if isinstance(value, str) and value.startswith("@*"):
+        suffix = value[2:]
+        found = [k for k in results if k[:1].isupper() and k.endswith(suffix)]
+        if not found:
+            raise NoCase(f"no earlier mutation created a ...{suffix}")
+        return results[found[-1]]
+    if isinstance(value, str) and value.startswith("@"):
+        if value[1:] not in results:
+            raise NoCase(f"no earlier mutation created a {value[1:]}")
+        return results[value[1:]]
+    return value
+
+
+def generated_step(schema: GraphQLSchema, field: str, demo: dict[str, str]) -> Step:
+    """The generated step of `field` (raises NoCase when an ID has no source)."""
+    mutation = schema.mutation_type.fields[field]  # type: ignore[union-attr]
+    gen = Generator(schema, field, demo)
+    args = {
+        a: gen.value(arg.type, a)
+        for a, arg in mutation.args.items()
+        if isinstance(arg.type, GraphQLNonNull) and arg.default_value is Undefined
+    }
+    if isinstance(args.get("input"), dict):
+        if list(args["input"]) == ["id"]:  # an update of nothing writes nothing: change a text
+            input_type = get_named_type(mutation.args["input"].type)
+            texts = [
+                k
+                for k, f in input_type.fields.items()  # type: ignore[union-attr]
+                if get_named_type(f.type).name == "String"
+                and k not in ("id", "country", *BY_NAME, *ALWAYS)
+            ]
+            if texts:
+                args["input"][texts[0]] = gen.value(input_type.fields[texts[0]].type, texts[0])  # type: ignore[union-attr]
+        args["input"] |= OVERRIDES.get(field, {})
+    params = ", ".join(f"${a}: {mutation.args[a].type}" for a in args)
+    passed = ", ".join(f"{a}: ${a}" for a in args)
+    holder = payload_object(schema, field)
+    selection = f"{holder} {{ id }} " if holder else ""
+    document = f"mutation({params}) {{ {field}({passed}) {{ {selection}{ERRORS} }} }}"
+    return field, document, lambda results: _resolve(args, results)
+
+
+def record(schema: GraphQLSchema, field: str, payload: Any, results: Results) -> None:
+    """Keeps the payload and the ID of the object it holds (by its type name)."""
+    results.setdefault(f"{field}#0", payload)
+    results[field] = payload
+    holder = payload_object(schema, field)
+    if holder and (payload.get(holder) or {}).get("id"):
+        results[_object_type(schema, field) or ""] = payload[holder]["id"]
+
+
+def all_steps(
+    schema: GraphQLSchema, core: list[Step], demo: dict[str, str]
+) -> tuple[list[Step], list[str]]:
+    """(the core steps then a generated step per other mutation, the mutations without a case)."""
+    covered = {field for field, _, _ in core}
+    steps, missing = list(core), []
+    others = [f for f in schema.mutation_type.fields if f not in covered]  # type: ignore[union-attr]
+    # removals last: a later step may need the object (opennessIndicatorRecord its chamber)
+    for field in sorted(others, key=lambda f: f.endswith("Remove")):
+        try:
+            steps.append(generated_step(schema, field, demo))
+        except NoCase:
+            missing.append(field)
+    return steps, missing
