@@ -9,6 +9,7 @@ request is 200, as the specification says of that media type.
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -158,8 +159,9 @@ def test_any_accept_header_gets_one_of_the_two_media_types(
 @pytest.mark.slow
 def test_graphql_http_audit_on_a_live_server(empty_db: str) -> None:
     """The audit suite of the npm package graphql-http (as CI runs it): nothing broken."""
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        pytest.skip("the graphql-http audit needs node and npm")
+    # In CI (`.ci/run` sets CI) a missing node fails the test instead: the audit must run there.
+    if (shutil.which("node") is None or shutil.which("npm") is None) and not os.environ.get("CI"):
+        pytest.skip("the graphql-http audit needs node and npm (CI has them)")
     with live_server(empty_db) as server:
         audit = subprocess.run(
             [str(AUDIT), f"{server.url}/graphql"], capture_output=True, text=True, timeout=300

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.testing import ClientFactory, GraphQLClient
+from core.testing import ClientFactory, GraphQLClient, token_for
 from tests import faults_plugin
 
 
@@ -352,6 +352,15 @@ async def test_production_mode(
     ):
         [error] = (await production.post(query)).json()["errors"]
         assert error["extensions"]["code"] == code and error["message"] != "Internal server error"
+    # and so do authentication and authorisation errors: a wrong token, a member's staff-only call
+    wrong = await production.post("{ __typename }", token="ogpwg_not_a_token")
+    assert wrong.status_code == 401 and codes(wrong.json()) == ["UNAUTHENTICATED"], wrong.text
+    assert wrong.json()["errors"][0]["message"] != "Internal server error"
+    create = """mutation { workingGroupCreate(input: {slug: "prod-mode", name: "Prod mode",
+      theme: "open_data"}) { workingGroup { id } } }"""
+    forbidden = (await production.post(create, token=await token_for(demo_db, "member"))).json()
+    assert codes(forbidden) == ["FORBIDDEN"] and forbidden["data"] == {"workingGroupCreate": None}
+    assert forbidden["errors"][0]["message"] != "Internal server error"
 
     # an internal error: masked, with the id of its log line
     with caplog.at_level(logging.ERROR, logger="ogp_wg"):
