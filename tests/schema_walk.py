@@ -305,3 +305,61 @@ def variants(schema: Schema, target: Target) -> list[Target]:
 
 async def introspect(client: GraphQLClient) -> Schema:
     return Schema((await client.execute(INTROSPECTION))["__schema"])
+
+
+@dataclass(frozen=True)
+class ListField:
+    """A field taking `first` (a connection or a plain list), as `Schema.first_fields` finds it."""
+
+    parent: str
+    field: str
+    is_connection: bool
+    item_type: str  # the connection's node type, or the list's item type
+    required: tuple[dict[str, Any], ...] = dataclasses.field(compare=False)  # but `first`
+
+    @property
+    def label(self) -> str:
+        return f"{self.parent}.{self.field}"
+
+
+def first_fields(schema: Schema) -> list[ListField]:
+    """Every field taking `first`, connection or plain list; one declared by an interface is
+    walked once, on the interface (its implementations share the resolver's load)."""
+    out = []
+    for type_name, t in sorted(schema.types.items()):
+        if t["kind"] not in {"OBJECT", "INTERFACE"} or type_name.startswith("__"):
+            continue
+        inherited = {f["name"] for i in t.get("interfaces") or [] for f in schema.fields(i["name"])}
+        for field in schema.fields(type_name):
+            args = {a["name"]: a for a in field["args"]}
+            if field["name"] in inherited or "first" not in args:
+                continue
+            target = named(field["type"])
+            conn = schema.is_connection(target)
+            others = tuple(a for a in field["args"] if a["name"] != "first" and required(a))
+            item = schema.node_of(target) if conn else target
+            out.append(ListField(type_name, field["name"], conn, item, others))
+    return out
+
+
+def list_selection(schema: Schema, field: ListField, alias: str, first: str) -> str:
+    """`alias: field(first: first, <required arguments>) { items }`: a connection's `nodes`, or
+    the list's items, each with its scalar selection."""
+    args = [f"first: {first}"]
+    for arg in field.required:
+        values = schema._values(arg)  # enum and boolean arguments: their first value
+        assert values, f"{field.label}({arg['name']}:) needs a generated value"
+        args.append(f"{arg['name']}: {values[0]}")
+    call = f"{alias}: {field.field}({', '.join(args)})"
+    if schema.types[field.item_type]["kind"] not in COMPOSITE:
+        return call
+    # the item type's own scalars (not each concrete type's: an interface with many
+    # implementations would pass the alias limit), and its ID: items are told apart
+    own = [
+        f["name"]
+        for f in schema.fields(field.item_type)
+        if schema.types[named(f["type"])]["kind"] in {"SCALAR", "ENUM"}
+        and not any(required(a) for a in f["args"])
+    ]
+    items = " ".join(["__typename", *own])
+    return f"{call} {{ nodes {{ {items} }} }}" if field.is_connection else f"{call} {{ {items} }}"

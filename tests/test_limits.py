@@ -175,23 +175,6 @@ async def test_the_issues_nested_meetings_and_groups_query_is_refused(
     assert body["extensions"]["cost"]["requestedNodes"] == 100 + 100**2 + 100**3
 
 
-async def test_first_is_between_1_and_100_on_every_list_before_execution(
-    client: GraphQLClient,
-) -> None:
-    for field in (
-        "countries(first: %d) { code }",
-        "workingGroups(first: %d) { nodes { slug } }",
-        "organizations(first: 2) { nodes { people(first: %d) { name } } }",
-        'workingGroup(slug: "open-data") { members(first: %d) { role } }',
-    ):
-        for bad in (0, -1, 101, 100_000):
-            body = await refused(client, "{ " + field % bad + " }")
-            assert codes(body) == ["INVALID_ARGUMENT"], (field, bad)
-    query = "query($n: Int!) { countries(first: $n) { code } }"
-    assert codes(await refused(client, query, {"n": 100_000})) == ["INVALID_ARGUMENT"]
-    assert len((await client.execute(query, {"n": 3}))["countries"]) == 3
-
-
 async def test_first_cuts_the_lists_that_took_none(
     demo_db: str, make_client: ClientFactory
 ) -> None:

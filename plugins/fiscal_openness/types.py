@@ -259,7 +259,10 @@ class FiscalCommitment(types.Node):
         description="The commitment's identifier in its action plan, if it has one."
     )
     url: str | None
-    principles: list[GiftPrinciple] = strawberry.field(description="In GIFT's order.")
+    principles: list[GiftPrinciple] = strawberry.field(
+        description="In GIFT's order.",
+        metadata={LIST_SIZE: len(GiftPrinciple)},  # each principle at most once
+    )
     source_url: str | None = strawberry.field(description=provenance.SOURCE_URL_HELP)
     retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
     illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 import strawberry
 
 from core import (
+    LIST_SIZE,
     MAX_PAGE_SIZE,
     Connection,
     from_row,
@@ -303,7 +304,10 @@ def odin_scores(root: types.Country, first: int = MAX_PAGE_SIZE) -> list[OdinSco
     "high-value datasets and ODIN scores of its countries: those of its anchors and members."
 )
 class OpenDataGroup(types.WorkingGroup):
-    @strawberry.field(description="The six principles of the International Open Data Charter.")
+    @strawberry.field(
+        description="The six principles of the International Open Data Charter.",
+        metadata={LIST_SIZE: len(CHARTER_PRINCIPLES)},  # fixed: the Charter's principles
+    )
     def charter_principles(self) -> list[str]:
         return list(CHARTER_PRINCIPLES)
 

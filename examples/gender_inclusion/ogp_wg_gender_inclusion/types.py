@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import strawberry
 
-from core import MAX_PAGE_SIZE, load_countries, relation, to_global_id, types
+from core import LIST_SIZE, MAX_PAGE_SIZE, load_countries, relation, to_global_id, types
 
 from . import loaders
 from .models import Completion, TargetGroup
@@ -53,9 +53,13 @@ class CommitmentSummary:
 
 @strawberry.type(description="The gender and inclusion working group.")
 class GenderInclusionGroup(types.WorkingGroup):
-    @strawberry.field(description="The groups it prioritises ([plugins.gender_inclusion]).")
+    @strawberry.field(
+        description="The groups it prioritises ([plugins.gender_inclusion]).",
+        metadata={LIST_SIZE: len(TargetGroup)},  # each group at most once
+    )
     def priority_groups(self, info: strawberry.Info) -> list[TargetGroup]:
-        return list(info.context.plugin_settings(KEY).priority_groups)
+        # the settings may name a group twice: once each keeps the declared size true
+        return list(dict.fromkeys(info.context.plugin_settings(KEY).priority_groups))
 
     @relation(
         loaders.summary_by_group,
