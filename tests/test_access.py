@@ -9,10 +9,16 @@ from typing import Any
 
 import pytest
 import strawberry
+from sqlalchemy import text
 
 import core
+from core.db import Database
 from core.plugins import PluginError, discover
+from core.testing import token_for
 from tests.access_world import ROLES, build_world
+from tests.mutation_cases import record
+from tests.server_process import people_with_tokens
+from tests.test_transactions_fault import every_step
 
 CORE_RULES = {
     "workingGroupCreate": "staff",
@@ -176,12 +182,57 @@ async def test_every_call_is_audited_with_who_what_when_and_the_request_id(
     assert [n["objectId"] for n in nodes[:3]] == [None, None, None]  # nothing was acted on
 
 
-def test_nothing_in_the_api_edits_the_audit_log(empty_db: str, make_client: Any) -> None:
-    schema = make_client(empty_db).app.state.ogp.schema._schema
+async def _audit_rows(url: str) -> list[dict[str, Any]]:
+    """Every audit_log row as the database holds it (every column), by id."""
+    db = Database(url)
+    try:
+        async with db.read() as conn:
+            rows = await conn.execute(text("SELECT * FROM audit_log ORDER BY id"))
+            return [dict(r._mapping) for r in rows]
+    finally:
+        await db.dispose()
+
+
+async def test_nothing_in_the_api_edits_the_audit_log(demo_db: str, make_client: Any) -> None:
+    """Every mutation of the live schema, run as staff (tests/mutation_cases.py, the fault test's
+    cases), leaves the audit rows written before it exactly as they were: only new rows appear,
+    one per call."""
+    client = make_client(demo_db)
+    schema = client.app.state.ogp.schema._schema
     assert "auditLog" in schema.query_type.fields
     mutation_types = {str(f.type) for f in schema.mutation_type.fields.values()}
     assert not [m for m in schema.mutation_type.fields if "audit" in m.lower()]
     assert not [t for t in mutation_types if "Audit" in t]
+
+    staff = (await people_with_tokens(demo_db, 1, staff=True, label="audit staff"))[0]
+    steps, missing = await every_step(demo_db, schema)
+    assert missing == [], missing
+    # rows of several outcomes before: unauthenticated, forbidden, a user error
+    member = await token_for(demo_db, "member")
+    _, first_document, first_variables = steps[0]
+    await client.post(first_document, first_variables({}))
+    await client.post(first_document, first_variables({}), token=member)
+    await client.post(
+        'mutation { registrationCancel(input: {id: "UmVnaXN0cmF0aW9uOjk5OTk5"}) { userErrors { code } } }',
+        token=staff.token,
+    )
+    before = await _audit_rows(demo_db)
+    outcomes = {row["outcome"] for row in before}
+    assert {"UNAUTHENTICATED", "FORBIDDEN", "USER_ERROR"} <= outcomes, outcomes
+
+    results: dict[str, Any] = {}
+    staffed = client.with_token(staff.token)
+    for field, document, variables in steps:
+        done = await staffed.execute(document, variables(results))
+        assert done[field]["userErrors"] == [], (field, done)
+        record(schema, field, done[field], results)
+
+    after = await _audit_rows(demo_db)
+    assert after[: len(before)] == before  # byte for byte, in order
+    appended = after[len(before) :]
+    assert [row["mutation"] for row in appended] == [field for field, _, _ in steps]
+    assert {row["outcome"] for row in appended} == {"OK"}
+    assert min(row["id"] for row in appended) > max(row["id"] for row in before)
 
 
 def _plugin(key: str, **hooks: Any) -> pytypes.ModuleType:
