@@ -16,9 +16,8 @@ from core.db import Database
 from core.plugins import PluginError, discover
 from core.testing import token_for
 from tests.access_world import ROLES, build_world
-from tests.mutation_cases import record
+from tests.mutation_cases import every_step, record
 from tests.server_process import people_with_tokens
-from tests.test_transactions_fault import every_step
 
 CORE_RULES = {
     "workingGroupCreate": "staff",

@@ -21,14 +21,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import event, text
 
 from core.db import Database
-from core.enums import OrganizationKind
-from core.models import Country, Organization, WorkingGroup
-from core.schema.ids import to_global_id
 from core.testing import ClientFactory
-from tests.mutation_cases import Step, all_steps, record
+from tests.mutation_cases import every_step, record
 from tests.server_process import people_with_tokens
 from tests.snapshots import differences, table_rows
 
@@ -57,138 +54,6 @@ class AfterFirstWrite:
             self.armed = False
             self.struck.append(head.split("\n")[0])
             raise InjectedFault("injected after the first write")
-
-
-async def _demo(url: str) -> dict[str, str]:
-    """Organisations of their own (a ministry, a watchdog, a company) and a demo country and
-    group: the IDs the generated inputs take."""
-    db = Database(url)
-    try:
-        async with db.write() as conn:
-            ids = {}
-            for key, name, kind in (
-                ("gov", "Fault ministry", OrganizationKind.GOVERNMENT),
-                ("cso", "Fault watchdog", OrganizationKind.CIVIL_SOCIETY),
-                ("company", "Fault mining company", OrganizationKind.PRIVATE_SECTOR),
-            ):
-                stmt = insert(Organization).values(name=name, kind=kind).returning(Organization.id)
-                ids[key] = to_global_id("Organization", int(await conn.scalar(stmt) or 0))
-            country = await conn.scalar(select(Country.alpha2).order_by(Country.id.desc()))
-            groups = (
-                await conn.execute(
-                    select(WorkingGroup.theme, WorkingGroup.id).order_by(WorkingGroup.id)
-                )
-            ).all()
-            group = groups[0].id
-            return {
-                **{
-                    f"group:{theme}": to_global_id("WorkingGroup", pk)
-                    for theme, pk in reversed(groups)
-                },
-                **ids,
-                "organizationId": ids["cso"],
-                "companyId": ids["company"],
-                "country": str(country),
-                "groupId": to_global_id("WorkingGroup", int(group or 0)),
-            }
-    finally:
-        await db.dispose()
-
-
-def _steps(gov: str, cso: str, people: list[str]) -> list[Step]:
-    """The core chain: (mutation field, document, a function of the results so far)."""
-    start = datetime.now(UTC) + timedelta(days=15)
-    meeting = {
-        "title": "Fault clinic",
-        "kind": "VIRTUAL",
-        "startsAt": start.isoformat(),
-        "endsAt": (start + timedelta(hours=1)).isoformat(),
-        "timezone": "Europe/Rome",
-        "onlineUrl": "https://meet.example.org/fault",
-        "capacity": 1,
-    }
-    group = lambda r: r["workingGroupCreate"]["workingGroup"]["id"]  # noqa: E731
-    reg = "registration { id status }"
-    return [
-        (
-            "workingGroupCreate",
-            f"""mutation {{ workingGroupCreate(input: {{slug: "fault-test", name: "Fault test",
-              theme: "open_data"}}) {{ workingGroup {{ id }} {ERRORS} }} }}""",
-            lambda r: {},
-        ),
-        (
-            "workingGroupUpdate",
-            f"""mutation($id: ID!) {{ workingGroupUpdate(input: {{id: $id, name: "Renamed",
-              status: ACTIVE}}) {{ workingGroup {{ id name }} {ERRORS} }} }}""",
-            lambda r: {"id": group(r)},
-        ),
-        (
-            "membershipAdd",
-            f"""mutation($g: ID!, $o: ID!) {{ membershipAdd(input: {{groupId: $g, organizationId: $o}})
-              {{ membership {{ role }} {ERRORS} }} }}""",
-            lambda r: {"g": group(r), "o": cso},
-        ),
-        (
-            "anchorSet",
-            f"""mutation($g: ID!, $o: ID!) {{ anchorSet(input: {{groupId: $g, organizationId: $o,
-              role: GOVERNMENT}}) {{ anchor {{ role }} {ERRORS} }} }}""",
-            lambda r: {"g": group(r), "o": gov},
-        ),
-        (
-            "meetingSchedule",
-            f"""mutation($input: MeetingScheduleInput!) {{ meetingSchedule(input: $input)
-              {{ meeting {{ id }} {ERRORS} }} }}""",
-            lambda r: {"input": {**meeting, "groupId": group(r)}},
-        ),
-        (
-            "registrationCreate",
-            f"""mutation($m: ID!, $p: ID!) {{ registrationCreate(input: {{meetingId: $m, personId: $p}})
-              {{ {reg} {ERRORS} }} }}""",
-            lambda r: {"m": r["meetingSchedule"]["meeting"]["id"], "p": people[0]},
-        ),
-        (
-            "registrationCreate",  # the waitlist path
-            f"""mutation($m: ID!, $p: ID!) {{ registrationCreate(input: {{meetingId: $m, personId: $p}})
-              {{ {reg} {ERRORS} }} }}""",
-            lambda r: {"m": r["meetingSchedule"]["meeting"]["id"], "p": people[1]},
-        ),
-        (
-            "registrationCancel",  # cancel, count, promote the waitlist: several writes
-            f"""mutation($id: ID!) {{ registrationCancel(input: {{id: $id}}) {{ {reg} {ERRORS} }} }}""",
-            lambda r: {"id": r["registrationCreate#0"]["registration"]["id"]},
-        ),
-        (
-            "registrationCreate",  # waitlisted again: the place went to the second person
-            f"""mutation($m: ID!, $p: ID!) {{ registrationCreate(input: {{meetingId: $m, personId: $p}})
-              {{ {reg} {ERRORS} }} }}""",
-            lambda r: {"m": r["meetingSchedule"]["meeting"]["id"], "p": people[2]},
-        ),
-        (
-            "meetingUpdate",  # more places: the waitlist moves up in the same transaction
-            f"""mutation($id: ID!) {{ meetingUpdate(input: {{id: $id, capacity: 3}})
-              {{ meeting {{ id remainingPlaces }} {ERRORS} }} }}""",
-            lambda r: {"id": r["meetingSchedule"]["meeting"]["id"]},
-        ),
-        (
-            "anchorRemove",
-            f"""mutation($g: ID!) {{ anchorRemove(input: {{groupId: $g, role: GOVERNMENT}})
-              {{ anchor {{ role }} {ERRORS} }} }}""",
-            lambda r: {"g": group(r)},
-        ),
-        (
-            "membershipRemove",
-            f"""mutation($g: ID!, $o: ID!) {{ membershipRemove(input: {{groupId: $g, organizationId: $o}})
-              {{ membership {{ role }} {ERRORS} }} }}""",
-            lambda r: {"g": group(r), "o": cso},
-        ),
-    ]
-
-
-async def every_step(url: str, schema: Any) -> tuple[list[Step], list[str]]:
-    """(a step per mutation of `schema` over the demo data at `url`, the mutations without one)."""
-    people = [p.id for p in await people_with_tokens(url, 3, label="fault registrant")]
-    demo = await _demo(url)
-    return all_steps(schema, _steps(demo["gov"], demo["cso"], people), demo)
 
 
 async def test_every_mutation_has_a_fault_case(demo_db: str, make_client: ClientFactory) -> None:
