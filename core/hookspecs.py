@@ -255,9 +255,9 @@ def ogp_wg_access_rules() -> Sequence[Any]:
       (``ANCHOR``: an anchor of any group of this theme; ``MEMBER`` likewise).
     - ``FieldRule("MyType", "privateNotes", STAFF)``: who may read a field; others read null
       (``refuse=True``: an UNAUTHENTICATED / FORBIDDEN error instead, for a root field).
-    - ``RowRule(scope, SELF | STAFF)``: which rows of a type a viewer sees at all, in the
-      lists that apply it (``where=core.row_filter(rule)`` of a declared load) and through
-      ``node(id:)``, where a hidden object is answered exactly like a missing one.
+    - ``RowRule(scope, SELF | STAFF)``: which rows of a type a viewer sees at all, in every
+      declared load of the scope's table (core.rows applies it: lists and ``totalCount``) and
+      through ``node(id:)``, where a hidden object is answered exactly like a missing one.
     - ``Scope("MyType", MyRow.id, group=MyRow.group_id, person=..., meeting=...)``: how rows of
       a type relate to groups, people and meetings (SQL columns of its table, or correlated
       scalar subqueries), needed by any rule on that type other than PUBLIC, SIGNED_IN, STAFF.

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.sql import ClauseElement
 
+from core.access.rows import conditions_on
 from core.loading import prefetched
 from core.schema.pagination import Connection, count_of, paginate, paginate_children
 from core.transactions import in_transaction
@@ -170,6 +171,9 @@ class _Declared(Generic[T]):
         where = self.where
         if where is not None:
             stmt = stmt.where(where if isinstance(where, ClauseElement) else where(ctx))
+        # the table's row rules, whatever the declaration says: a list hides what node(id:) hides
+        for rule in conditions_on(ctx, self.table):
+            stmt = stmt.where(rule)
         unknown = set(arguments) - set(self.filters)
         if unknown:
             raise TypeError(f"{self!r} has no filter for argument(s) {', '.join(sorted(unknown))}")

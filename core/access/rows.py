@@ -1,8 +1,11 @@
 """Row rules on the read paths: a hidden row is absent from lists and from `node(id:)`.
 
-Lists apply the rule in their own statement (`where=` of a declared load, so `totalCount` counts
-what the viewer sees); `hiding` wraps a type's `node(id:)` loader so that an object the viewer may
-not see comes back as None, exactly as a missing row does.
+Lists apply the rule in their own statement: every declared load (core.rows) of a table that a
+RowRule's scope names adds `conditions_on(ctx, table)`, so `totalCount` counts what the viewer
+sees and a new list of the type cannot forget the rule (`row_filter` remains for a `where=` of a
+load of another table, e.g. one joined through the governed one); `hiding` wraps a type's
+`node(id:)` loader so that an object the viewer may not see comes back as None, exactly as a
+missing row does.
 """
 
 from __future__ import annotations
@@ -23,6 +26,23 @@ if TYPE_CHECKING:
 def row_filter(rule: RowRule) -> Callable[[Context], ColumnElement[bool]]:
     """`where=` for a declared load (core.rows) of the rule's type."""
     return lambda ctx: condition(rule.rule, ctx.viewer, rule.scope)
+
+
+def conditions_on(ctx: Context, table: Any) -> list[ColumnElement[bool]]:
+    """The conditions of the RowRules on `table` (a SQLAlchemy Table) for the request's viewer:
+    none for staff, a public rule, or an app without an access policy."""
+    policy = getattr(ctx.app.schema, "access_policy", None)
+    if policy is None or ctx.viewer.is_staff:
+        return []
+    return [
+        condition(rule.rule, ctx.viewer, rule.scope)
+        for rule in policy.rows.values()
+        if not rule.rule.is_public and _table(rule.scope.pk) is table
+    ]
+
+
+def _table(column: Any) -> Any:
+    return getattr(column, "expression", column).table  # a mapped attribute's, or a Column's
 
 
 def hiding(load: BatchLoadFn, rule: RowRule) -> BatchLoadFn:

@@ -8,17 +8,11 @@ through `node(id:)`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import select
 
 from core.access.declare import Declaration, FieldRule, MutationRule, RowRule, Scope
 from core.access.rules import ANCHOR, REGISTERED, SELF, STAFF
-from core.access.sql import condition
 from core.meetings.models import Meeting, Registration
-
-if TYPE_CHECKING:
-    from core.context import Context
 
 MEETING_SCOPE = Scope("Meeting", Meeting.id, group=Meeting.group_id, meeting=Meeting.id)
 REGISTRATION_SCOPE = Scope(
@@ -44,8 +38,3 @@ DECLARATIONS: list[Declaration] = [
     MutationRule("registrationCancel", SELF | ANCHOR | STAFF, {"id": "Registration"}),
     FieldRule("Meeting", "onlineUrl", REGISTERED | ANCHOR | STAFF),
 ]
-
-
-def visible_registrations(ctx: Context) -> ColumnElement[bool]:
-    """The registrations the request's viewer may see (a `where=` of the declared loads)."""
-    return condition(REGISTRATION_ROWS.rule, ctx.viewer, REGISTRATION_SCOPE)

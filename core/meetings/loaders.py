@@ -16,7 +16,6 @@ from core.context import Context
 from core.groups.models import WorkingGroup
 from core.groups.visible import in_visible_groups
 from core.hookspecs import BatchLoadFn
-from core.meetings.access import visible_registrations
 from core.meetings.models import Meeting, Registration
 from core.rows import PagesByKey, pages_by_key
 from core.schema.batch import by_key, fetch_rows
@@ -75,7 +74,8 @@ registrations_by_meeting: PagesByKey[Any] = pages_by_key(
     Registration.meeting_id,
     lambda: types.Registration,
     order_by=(Registration.queued_at, Registration.id),
-    where=visible_registrations,  # only the rows the viewer may see, counted alike: core.access
+    # only the rows the viewer may see, counted alike: Registration's RowRule applies to every
+    # declared load of its table by itself (core.access.rows.conditions_on)
     filters={"status": Registration.status},
 )
 
