@@ -392,6 +392,9 @@ async def query_page(
     `INVALID_ARGUMENT` for `first` or `last` outside 0..100 or both given, `INVALID_CURSOR`.
     """
     make = _builder(type_, build)
+    # the row rules of the tables it reads, as a declared load applies them (core.access.rows)
+    for rule in conditions_on(info.context, *stmt.get_final_froms()):
+        stmt = stmt.where(rule)
     db = info.context.db
     async with db.read() as conn:
         page = await paginate(

@@ -18,9 +18,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import strawberry
+from sqlalchemy import select
+from strawberry.types import Info
 
+from core import Connection, Theme, hookimpl, models, query_page, types
 from core.access.policy import Policy
-from core.plugins import make_plugin_manager
+from core.plugins import discover, make_plugin_manager
 from core.schema.build import build_schema
 from core.schema.ids import from_global_id
 from core.testing import GraphQLClient, settings_for
@@ -180,3 +184,67 @@ def _wrap(path: tuple[tuple[str, bool], ...], inner: str) -> str:
             else f"{name} {{ {inner} }}"
         )
     return inner
+
+
+# --- A root list built by hand through core.query_page holds the rule too -----------------------
+
+
+@strawberry.type
+class RegistrationRow:
+    """A registration read straight from its table (not the core's `Registration` type)."""
+
+    pk: int
+
+
+@strawberry.field(description="Test only: every registration, through core.query_page.")
+async def registration_rows(
+    info: Info, first: int | None = None, after: str | None = None
+) -> Connection[RegistrationRow]:
+    table = models.Registration.__table__
+    stmt = select(table.c.id)
+    return await query_page(
+        info, stmt, (table.c.id,), build=lambda row: RegistrationRow(pk=row.id),
+        first=first, after=after,
+    )  # fmt: skip
+
+
+@strawberry.type
+class RowsGroup(types.WorkingGroup):
+    """The test plugin's groups (none)."""
+
+
+class RowsPlugin:
+    @hookimpl
+    def ogp_wg_theme(self) -> Theme:
+        return Theme(key="rows", title="Rows", summary="Test only.", version="0")
+
+    @hookimpl
+    def ogp_wg_group_type(self) -> type:
+        return RowsGroup
+
+    @hookimpl
+    def ogp_wg_query_fields(self) -> list[Any]:
+        return [registration_rows]
+
+
+async def test_a_root_query_page_over_a_governed_table_holds_its_row_rule(
+    empty_db: str, make_client: Any
+) -> None:
+    """A plugin's own root list of a governed table (`query_page` over `registrations`, no type
+    of the core's) hides and does not count what the row rule hides, for every role."""
+    world = await build_world(empty_db)
+    installed = {**{key: found.obj for key, found in discover().items()}, "rows": RowsPlugin()}
+    client = make_client(empty_db, installed=installed)
+    rule = POLICY.rows["Registration"].rule
+    query = "{ registrationRows(first: 100) { totalCount nodes { pk } } }"
+    seen = set()
+    for role in ROLES:
+        rows = (await client.execute(query, token=world.tokens[role]))["registrationRows"]
+        subject = world.subject_of("Registration", world.registration)
+        expected = (
+            [world.registration] if world.expected(rule, role, subject, write=False) is None else []
+        )
+        assert [r["pk"] for r in rows["nodes"]] == expected, role
+        assert rows["totalCount"] == len(expected), role
+        seen.add(bool(expected))
+    assert seen == {True, False}  # some roles see the row and some do not

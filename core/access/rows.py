@@ -1,19 +1,19 @@
 """Row rules on the read paths: a hidden row is absent from lists and from `node(id:)`.
 
-Lists apply the rule in their own statement: every declared load (core.rows) of a table that a
-RowRule's scope names adds `conditions_on(ctx, table)`, so `totalCount` counts what the viewer
-sees and a new list of the type cannot forget the rule (`row_filter` remains for a `where=` of a
-load of another table, e.g. one joined through the governed one); `hiding` wraps a type's
-`node(id:)` loader so that an object the viewer may not see comes back as None, exactly as a
-missing row does.
+Lists apply the rule in their own statement: every declared load and every root `query_page`
+(core.rows) reading a table that a RowRule's scope names adds `conditions_on(ctx, ...)`, so
+`totalCount` counts what the viewer sees and a new list of the type cannot forget the rule
+(`row_filter` remains for a `where=` of a load of another table, e.g. one joined through the
+governed one); `hiding` wraps a type's `node(id:)` loader so that an object the viewer may not
+see comes back as None, exactly as a missing row does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Join, select
 
 from core.access.declare import RowRule
 from core.access.sql import condition
@@ -28,17 +28,27 @@ def row_filter(rule: RowRule) -> Callable[[Context], ColumnElement[bool]]:
     return lambda ctx: condition(rule.rule, ctx.viewer, rule.scope)
 
 
-def conditions_on(ctx: Context, table: Any) -> list[ColumnElement[bool]]:
-    """The conditions of the RowRules on `table` (a SQLAlchemy Table) for the request's viewer:
+def conditions_on(ctx: Context, *froms: Any) -> list[ColumnElement[bool]]:
+    """The conditions of the RowRules on every table of `froms` (SQLAlchemy FROM clauses: a
+    Table, or a Join of tables, as `Select.get_final_froms()` gives) for the request's viewer:
     none for staff, a public rule, or an app without an access policy."""
     policy = getattr(ctx.app.schema, "access_policy", None)
     if policy is None or ctx.viewer.is_staff:
         return []
+    tables = set(_tables(froms))
     return [
         condition(rule.rule, ctx.viewer, rule.scope)
         for rule in policy.rows.values()
-        if not rule.rule.is_public and _table(rule.scope.pk) is table
+        if not rule.rule.is_public and _table(rule.scope.pk) in tables
     ]
+
+
+def _tables(froms: Sequence[Any]) -> Iterator[Any]:
+    for clause in froms:
+        if isinstance(clause, Join):
+            yield from _tables((clause.left, clause.right))
+        else:
+            yield clause
 
 
 def _table(column: Any) -> Any:
