@@ -256,8 +256,9 @@ def ogp_wg_access_rules() -> Sequence[Any]:
     - ``FieldRule("MyType", "privateNotes", STAFF)``: who may read a field; others read null
       (``refuse=True``: an UNAUTHENTICATED / FORBIDDEN error instead, for a root field).
     - ``RowRule(scope, SELF | STAFF)``: which rows of a type a viewer sees at all, in every
-      declared load of the scope's table (core.rows applies it: lists and ``totalCount``) and
-      through ``node(id:)``, where a hidden object is answered exactly like a missing one.
+      declared load and ``query_page`` reading the scope's table (core.rows applies it: lists
+      and ``totalCount``) and through ``node(id:)``, where a hidden object is answered exactly
+      like a missing one.
     - ``Scope("MyType", MyRow.id, group=MyRow.group_id, person=..., meeting=...)``: how rows of
       a type relate to groups, people and meetings (SQL columns of its table, or correlated
       scalar subqueries), needed by any rule on that type other than PUBLIC, SIGNED_IN, STAFF.
