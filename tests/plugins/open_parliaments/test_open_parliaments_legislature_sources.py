@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from core import in_transaction, models
+from core import in_transaction
 from core.db import Database
 from core.plugins import make_plugin_manager
 from core.testing import ClientFactory, GraphQLClient, at_revision, settings_for
+from tests.plugins.open_parliaments.migration_seed import georgia_parliament, table
 
 pytestmark = pytest.mark.signed_in("staff")  # the mutations need a role; reads are the same
 
@@ -147,10 +148,6 @@ async def test_the_database_holds_the_rule(demo_db: str, table: str) -> None:
 # --- open_parliaments_0004 carries 0003's rows across, and back ----------------------------------
 
 
-def _table(name: str, *columns: str) -> sa.TableClause:
-    return sa.table(name, *(sa.column(c) for c in columns))
-
-
 READ_BACK = f"""{{ country(code: "GE") {{ legislature {{ name chambers {SOURCING}
     houses {{ kind name website {SOURCING} opennessIndicators {{ indicator illustrative }} }}
     monitoringOrganizations {{ scope }} }} }} }}"""
@@ -165,34 +162,9 @@ COUNT = (
 async def test_migration_carries_rows_across(empty_db: str, make_client: ClientFactory) -> None:
     async with at_revision(empty_db, "open_parliaments_0003") as old:
         async with old.db.write() as conn:
+            await georgia_parliament(conn)
             await conn.execute(
-                models.Country.__table__.insert().values(
-                    id=1, alpha2="GE", alpha3="GEO", name="Georgia", region="Europe"
-                )
-            )
-            await conn.execute(
-                models.Organization.__table__.insert().values(
-                    id=1, name="IDFI", kind="CIVIL_SOCIETY", country_id=1
-                )
-            )
-            await conn.execute(
-                _table("open_parliaments_legislatures", "id", "country_id", "name", "chambers")
-                .insert()
-                .values(id=1, country_id=1, name="Parliament of Georgia", chambers=1)
-            )
-            await conn.execute(
-                _table(
-                    "open_parliaments_chambers",
-                    *("id", "legislature_id", "legislature_chambers", "kind", "name", "website"),
-                )
-                .insert()
-                .values(
-                    id=1, legislature_id=1, legislature_chambers=1, kind="UNICAMERAL",
-                    name="Parliament of Georgia", website="https://parliament.ge",
-                )
-            )  # fmt: skip
-            await conn.execute(
-                _table(
+                table(
                     "open_parliaments_openness_indicators",
                     *("id", "chamber_id", "indicator", "status", "evidence_url", "checked_on"),
                     *("source_url", "retrieved_on", "illustrative"),
@@ -206,7 +178,7 @@ async def test_migration_carries_rows_across(empty_db: str, make_client: ClientF
                 )
             )  # fmt: skip
             await conn.execute(
-                _table(
+                table(
                     "open_parliaments_pmos",
                     *("id", "organization_id", "legislature_id", "scope", "illustrative"),
                 )
@@ -229,11 +201,11 @@ async def test_migration_carries_rows_across(empty_db: str, make_client: ClientF
             "monitoringOrganizations": [{"scope": "MEMBERS"}],
         }  # fmt: skip
         # The migrated database holds the rule.
-        for table in ("open_parliaments_legislatures", "open_parliaments_chambers"):
+        for name in ("open_parliaments_legislatures", "open_parliaments_chambers"):
             with pytest.raises(sa.exc.IntegrityError, match=r"(?i)check"):
                 async with old.db.write() as conn:
                     await conn.execute(
-                        sa.text(f"UPDATE {table} SET illustrative = :no").bindparams(no=False)
+                        sa.text(f"UPDATE {name} SET illustrative = :no").bindparams(no=False)
                     )
         # Downgrade keeps every row, the chamber's check and the monitoring organisation too.
         await old.downgrade()

@@ -9,10 +9,9 @@ from datetime import date
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
-from core import models
 from core.testing import ClientFactory, GraphQLClient, at_revision
+from tests.plugins.open_parliaments.migration_seed import georgia_parliament, table
 
 pytestmark = pytest.mark.signed_in("staff")  # the mutations need a role; reads are the same
 
@@ -155,42 +154,13 @@ async def test_every_demo_row_is_sourced_or_illustrative(client: GraphQLClient) 
 # --- The migration carries 0002's rows across ---------------------------------------------------
 
 
-def _table(name: str, *columns: str) -> sa.TableClause:
-    return sa.table(name, *(sa.column(c) for c in columns))
-
-
 async def test_migration_carries_rows_across(empty_db: str, make_client: ClientFactory) -> None:
-    checks = _table(
+    checks = table(
         "open_parliaments_openness_indicators",
         *("id", "chamber_id", "indicator", "status", "evidence_url", "checked_on", "note"),
     )
     async with at_revision(empty_db, "open_parliaments_0002") as old, old.db.write() as conn:
-        await conn.execute(
-            models.Country.__table__.insert().values(
-                id=1, alpha2="GE", alpha3="GEO", name="Georgia", region="Europe"
-            )
-        )
-        await conn.execute(
-            models.Organization.__table__.insert().values(
-                id=1, name="IDFI", kind="CIVIL_SOCIETY", country_id=1
-            )
-        )
-        await conn.execute(
-            _table("open_parliaments_legislatures", "id", "country_id", "name", "chambers")
-            .insert()
-            .values(id=1, country_id=1, name="Parliament of Georgia", chambers=1)
-        )
-        await conn.execute(
-            _table(
-                "open_parliaments_chambers",
-                *("id", "legislature_id", "legislature_chambers", "kind", "name", "website"),
-            )
-            .insert()
-            .values(
-                id=1, legislature_id=1, legislature_chambers=1, kind="UNICAMERAL",
-                name="Parliament of Georgia", website="https://parliament.ge",
-            )
-        )  # fmt: skip
+        await georgia_parliament(conn)
         await conn.execute(
             checks.insert(),
             [
@@ -203,12 +173,12 @@ async def test_migration_carries_rows_across(empty_db: str, make_client: ClientF
             ],
         )  # fmt: skip
         await conn.execute(
-            _table("open_parliaments_endorsements", "id", "organization_id", "endorsed_on")
+            table("open_parliaments_endorsements", "id", "organization_id", "endorsed_on")
             .insert()
             .values(id=1, organization_id=1, endorsed_on=date(2013, 1, 1))
         )
         await conn.execute(
-            _table("open_parliaments_pmos", "id", "organization_id", "legislature_id", "scope")
+            table("open_parliaments_pmos", "id", "organization_id", "legislature_id", "scope")
             .insert()
             .values(id=1, organization_id=1, legislature_id=1, scope="MEMBERS")
         )
