@@ -15,7 +15,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -27,6 +26,7 @@ from sqlalchemy.engine import make_url
 
 from core.testing import PG_URL, XDIST_WORKER
 from tests.readme_blocks import README, blocks
+from tests.server_process import free_port
 
 VENV = Path(sys.executable).parent.parent
 SECTION = "## Running on PostgreSQL"
@@ -46,12 +46,6 @@ def the_block() -> str:
 
 def _psql(admin: str, sql: str) -> None:
     subprocess.run(["psql", admin, "-v", "ON_ERROR_STOP=1", "-qc", sql], check=True, timeout=60)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _post(port: int, query: str) -> dict[str, object]:
@@ -75,7 +69,7 @@ def test_the_postgresql_block_leaves_a_migrated_database_with_the_demo(tmp_path:
     _psql(admin, drop)  # left by an interrupted run: the block's createdb must find none
 
     (tmp_path / ".venv").symlink_to(VENV)  # the block runs `.venv/bin/ogp-wg`
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OGP_WG_", "PG"))}
     env |= {
         "PGHOST": url.host or "localhost", "PGUSER": url.username or "postgres",
