@@ -29,6 +29,11 @@ from core.models.plugin_registry import REVISION, TABLE, PluginRegistryEntry
 from core.plugins import PluginSet
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+DOMAIN_MIGRATIONS = sorted(Path(__file__).parent.glob("*/migrations"))
+"""Each core domain's own revisions (`core/<domain>/migrations/`, kept as a plugin keeps them;
+issue 9): ids `core_NNNN` like the kernel's, so they are the core's (never taken for a removed
+plugin's); a domain's first revision branches from the kernel revision it builds on, and names
+another domain's revision in `depends_on` when its tables refer to that domain's."""
 CORE = "core"
 VERSION_TABLE = "alembic_version"
 REGISTRY = PluginRegistryEntry.__table__
@@ -93,7 +98,7 @@ class MigrationStatus:
 def alembic_config(plugins: PluginSet) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    locations = [MIGRATIONS / "versions", *plugins.migration_dirs()]
+    locations = [MIGRATIONS / "versions", *DOMAIN_MIGRATIONS, *plugins.migration_dirs()]
     config.set_main_option("version_locations", " ".join(str(p) for p in locations))
     config.set_main_option("path_separator", "space")
     return config

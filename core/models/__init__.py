@@ -6,14 +6,13 @@ organisations, people; `core/groups/models.py`: groups, anchors, members;
 API tokens, staff, audit log, idempotency keys; `plugin_registry`). Importing this module imports
 them all, so Alembic's autogenerate (core/migrations/env.py) and `create_all` see every table.
 
-Migrations stay in ONE core Alembic branch (core/migrations/versions, `core_000N`), not one per
-domain as a plugin has: every existing database's `alembic_version` row names a `core_000N`
-revision, so splitting the branch would need a migration of the version table itself (and a
-merge point for the tables that cross domains: anchors reference organisations, meetings
-groups), for no benefit to anyone running the API. A new core domain adds its tables with the
-next `core_000N` revision.
+Migrations: the kernel's revisions and those of the three first domains stay in one chain
+(core/migrations/versions, `core_0001`..`core_0005`); every domain added since keeps its own
+revisions in `core/<domain>/migrations/` (issue 9), still with `core_NNNN` ids, so no existing
+database's `alembic_version` needs rewriting and `ogp-wg db upgrade` treats them as the core's.
 """
 
+from core.activity.models import ActivityEvent
 from core.groups.models import Anchor, Membership, WorkingGroup
 from core.meetings.models import Meeting, Registration
 from core.models.plugin_registry import PluginRegistryEntry
@@ -21,6 +20,7 @@ from core.models.trust import ApiToken, AuditEntry, IdempotencyKey, StaffRole
 from core.people.models import Country, Organization, Person
 
 __all__ = [
+    "ActivityEvent",
     "Anchor",
     "ApiToken",
     "AuditEntry",

@@ -1,0 +1,66 @@
+"""Recording activity events: called by every domain's mutations inside their write transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.activity.models import ActivityEvent
+
+VERBS = frozenset(
+    {
+        "MEETING_SCHEDULED",
+        "MEETING_CHANGED",
+        "MEETING_MOVED",
+        "MEETING_CANCELLED",
+        "PRIORITY_AREA_PROPOSED",
+        "PRIORITY_AREA_OPENED",
+        "PRIORITY_AREA_AGREED",
+        "PRIORITY_AREA_NOT_AGREED",
+        "POSITION_TAKEN",
+        "COMMENT_POSTED",
+        "GROUP_PROPOSED",
+        "GROUP_DECISION",
+        "ANCHOR_CHANGED",
+    }
+)
+"""The kinds of event a feed shows (issue 9, section 5). A new kind is added here first, so a
+front end's list of kinds (the `ActivityVerb` enum) stays complete."""
+
+
+async def record(
+    conn: AsyncConnection,
+    *,
+    verb: str,
+    subject_type: str,
+    subject_id: int,
+    summary: str,
+    group_id: int | None = None,
+    organization_id: int | None = None,
+    actor_id: int | None = None,
+) -> int:
+    """Add one event to the feeds of `group_id` and/or `organization_id` (at least one) in the
+    caller's transaction: it is committed, or rolled back, with the change it reports.
+
+    `verb` is one of VERBS; `subject_type` the GraphQL type name of what the event is about
+    (`Meeting`, `PriorityArea`...) and `subject_id` its database id; `summary` one line in
+    English for people ("Meeting 'X' was cancelled"); `actor_id` the person who acted (None: the
+    system). Returns the event's id. Raises ValueError for an unknown verb or no audience (a
+    programming error, not a client's).
+    """
+    if verb not in VERBS:
+        raise ValueError(f"unknown activity verb {verb!r}; add it to core.activity.services.VERBS")
+    if group_id is None and organization_id is None:
+        raise ValueError("an activity event needs a group or an organisation")
+    values = {
+        "verb": verb,
+        "subject_type": subject_type,
+        "subject_id": subject_id,
+        "summary": summary[:500],
+        "group_id": group_id,
+        "organization_id": organization_id,
+        "actor_id": actor_id,
+    }
+    event_id = await conn.scalar(insert(ActivityEvent).values(**values).returning(ActivityEvent.id))
+    assert event_id is not None
+    return int(event_id)
