@@ -113,6 +113,11 @@ class DatabaseUnavailable(Exception):
     """The database could not be reached, or did not answer in time. `str()` says why, for the
     server log and the CLI (it may name the host or the error); clients get only MESSAGE."""
 
+    def __init__(self, message: str, sqlstate: str | None = None) -> None:
+        super().__init__(message)
+        self.sqlstate = sqlstate
+        """PostgreSQL's SQLSTATE when the server said why (e.g. `55P03`: a lock timeout)."""
+
 
 def _is_fault(exc: BaseException) -> bool:
     if isinstance(exc, DatabaseUnavailable | sa_exc.TimeoutError):
@@ -160,7 +165,9 @@ def _handle_error(context: ExceptionContext) -> BaseException | None:
     if not isinstance(original, Exception):
         return None  # a cancellation goes on as it is: the caller is going away
     if isinstance(original, TimeoutError) or context.is_disconnect or _is_fault(original):
-        return DatabaseUnavailable(f"database fault: {original!r}")
+        return DatabaseUnavailable(
+            f"database fault: {original!r}", getattr(original, "sqlstate", None)
+        )
     return None
 
 

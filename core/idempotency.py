@@ -43,12 +43,13 @@ from typing import Any
 
 import anyio
 import orjson
-from sqlalchemy import and_, delete, event, insert, or_, select, update
+from sqlalchemy import and_, delete, event, insert, or_, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from core.auth.middleware import viewer_of
 from core.db import Database, utcnow
+from core.db_faults import DatabaseUnavailable
 from core.http_cache import GRAPHQL_BODY, GRAPHQL_PAYLOAD, is_query_request, read_body, replay
 from core.models.trust import IdempotencyKey
 
@@ -64,6 +65,12 @@ PURGE_EVERY = 60.0
 TRANSIENT = frozenset({"INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE", "TIMEOUT", "RATE_LIMITED"})
 REUSED = "IDEMPOTENCY_KEY_REUSED"
 BUSY = "IDEMPOTENCY_KEY_IN_PROGRESS"
+_STILL_RUNNING = (
+    "A request with this Idempotency-Key is still running; retry shortly to get its answer."
+)
+CLAIM_LOCK_WAIT_MS = 1000
+"""How long a claim waits for another request's transaction on the same key (PostgreSQL)."""
+LOCK_NOT_AVAILABLE = "55P03"
 GRAPHQL_RESPONSE_JSON = b"application/graphql-response+json"
 _BOOKKEEPING = ("idempotency_keys", "audit_log", "api_tokens")
 _WROTE = "ogp_wg.idempotency.wrote"
@@ -225,6 +232,11 @@ class Idempotency:
         mine = and_(_TABLE.principal == principal, _TABLE.key == key)
         try:
             async with self.db.write() as conn:
+                if not self.db.is_sqlite:
+                    # Every lock this transaction can wait for is held by another request with
+                    # this same key (claiming it, or storing its answer): bounded, and answered
+                    # as "in progress" below, not left to the statement timeout's 503.
+                    await conn.execute(text(f"SET LOCAL lock_timeout = '{CLAIM_LOCK_WAIT_MS}ms'"))
                 free = or_(
                     _TABLE.expires_at <= now,
                     and_(_TABLE.status_code == IN_PROGRESS, _TABLE.created_at <= now - STALE_CLAIM),
@@ -244,6 +256,10 @@ class Idempotency:
             return None
         except IntegrityError:
             pass  # held by an earlier request (committed, or it just committed its claim)
+        except DatabaseUnavailable as exc:
+            if exc.sqlstate != LOCK_NOT_AVAILABLE:
+                raise
+            return 409, BUSY, _STILL_RUNNING
         async with self.db.read() as conn:
             columns = (_TABLE.request_hash, _TABLE.status_code, _TABLE.response)
             row = (await conn.execute(select(*columns).where(mine))).first()
@@ -254,11 +270,7 @@ class Idempotency:
             )
             return 422, REUSED, message
         if row is None or row.status_code == IN_PROGRESS:
-            message = (
-                "A request with this Idempotency-Key is still running; retry shortly to get its "
-                "answer."
-            )
-            return 409, BUSY, message
+            return 409, BUSY, _STILL_RUNNING
         media_type, _, body = bytes(row.response).partition(b"\n")
         return _Stored(row.status_code, media_type, body)
 

@@ -13,14 +13,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import select, text, update
+import pytest
+from sqlalchemy import insert, select, text, update
 
 from core.db import Database, utcnow
 from core.demo import DEMO_ROLES
 from core.idempotency import purge_expired
 from core.models import Person
 from core.models.trust import IdempotencyKey
-from core.schema.ids import to_global_id
+from core.schema.ids import from_global_id, to_global_id
 from core.testing import ClientFactory, GraphQLClient
 from tests.snapshots import differences, table_rows
 
@@ -188,6 +189,41 @@ async def test_a_key_in_progress_is_refused_at_once(
     assert busy.json()["errors"][0]["extensions"] == {"code": "IDEMPOTENCY_KEY_IN_PROGRESS"}
     assert differences(before, await table_rows(demo_db, skip=SKIP)) == []
     assert first.status_code == 200
+
+
+async def test_a_key_locked_by_another_request_is_refused_not_timed_out(
+    client: GraphQLClient, demo_db: str, role_tokens: dict[str, str]
+) -> None:
+    """Another request's transaction holds this key's row (claiming it, or storing its answer)
+    for longer than a claim waits: 409 in progress, not the statement timeout's 503, nothing run.
+    (CI once saw the 503 under load: a lock wait on the same key is a key in use.)"""
+    if demo_db.startswith("sqlite"):
+        pytest.skip(
+            "PostgreSQL only: SQLite takes the whole database's write lock (BEGIN IMMEDIATE)"
+        )
+    staff = role_tokens["staff"]
+    variables = {"input": _meeting(await _group(client, staff), "Held elsewhere")}
+    found = from_global_id(await _person_id(demo_db, DEMO_ROLES["staff"]))
+    assert found is not None
+    person = found[1]
+    before = await table_rows(demo_db, skip=SKIP)
+    db = Database(demo_db)
+    try:
+        async with db.write() as conn:  # the other request: claimed, not committed yet
+            now = utcnow()
+            await conn.execute(
+                insert(IdempotencyKey).values(
+                    principal=f"person:{person}", key="held", request_hash="x" * 64,
+                    status_code=0, response=b"", created_at=now, expires_at=now + timedelta(hours=1),
+                )
+            )  # fmt: skip
+            held = await _post(client, staff, SCHEDULE, variables, key="held")
+            await conn.rollback()
+    finally:
+        await db.dispose()
+    assert held.status_code == 409, held.text
+    assert held.json()["errors"][0]["extensions"] == {"code": "IDEMPOTENCY_KEY_IN_PROGRESS"}
+    assert differences(before, await table_rows(demo_db, skip=SKIP)) == []
 
 
 async def test_concurrent_duplicates_run_once(
