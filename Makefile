@@ -12,10 +12,13 @@ run: install  ## migrate, load demo data into an empty database, serve on http:/
 	$(BIN)/ogp-wg serve
 
 # One pytest-xdist worker per core (each on a PostgreSQL database of its own: core.testing);
-# `make test TEST_WORKERS=0` runs in one process.
+# `make test TEST_WORKERS=0` runs in one process. Tests marked `slow` (real server processes, a
+# PostgreSQL cluster of their own, browsers) run in CI (CI=1, as .ci/run sets) or with
+# `make test TEST_MARKS=`; a developer's `make test` skips them to stay quick.
 TEST_WORKERS ?= auto
-test: install chromium frontend-tools  ## the whole suite (SQLite; PostgreSQL too when OGP_WG_TEST_DATABASE_URL is set)
-	$(BIN)/pytest -n $(TEST_WORKERS)
+TEST_MARKS ?= $(if $(CI),,-m "not slow")
+test: install chromium frontend-tools  ## the suite (SQLite; PostgreSQL too when OGP_WG_TEST_DATABASE_URL is set)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(TEST_MARKS)
 
 # The GraphiQL browser test (tests/test_graphiql.py) drives Debian's Chromium through Playwright
 # (no Playwright browser download); installed here, once, when it is missing (needs root).
