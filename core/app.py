@@ -32,6 +32,7 @@ from core.graphql_http import GraphQLView
 from core.http_cache import HTTPCache
 from core.idempotency import Idempotency
 from core.limits import Limits, hide_suggestions
+from core.meetings.calendar import routes as calendar_routes
 from core.migrate import migration_status
 from core.observability.logs import (
     RequestContext,
@@ -295,6 +296,7 @@ def create_app(
             Route("/readyz", readyz),
             *([Route("/metrics", metrics.endpoint)] if metrics is not None else ()),
             *(graphiql_routes() if graphiql else ()),  # the files GraphiQL's page loads
+            *calendar_routes(state),  # issue 9: the meetings' iCalendar feeds
         ],
         middleware=middleware,
         lifespan=lifespan,

@@ -87,6 +87,7 @@ NODE_LOADERS: dict[type, BatchLoadFn] = {
     groups_types.Anchor: groups_loaders.anchors_by_id,
     groups_types.Membership: groups_loaders.memberships_by_id,
     meetings_types.Registration: meetings_loaders.registrations_by_id,
+    meetings_types.MeetingLink: meetings_loaders.meeting_links_by_id,
 }
 """Which loader fetches each core Node type for `node(id:)`, as from `ogp_wg_node_loaders`."""
 

@@ -51,3 +51,25 @@ class RegistrationStatus(enum.StrEnum):
     WAITLISTED = "WAITLISTED"
     CANCELLED = "CANCELLED"
     ATTENDED = "ATTENDED"
+    NO_SHOW = "NO_SHOW"
+    """Had a place and did not come (recorded by the group's anchors after the meeting started)."""
+    PRE_REGISTERED = "PRE_REGISTERED"
+    """Asked for a place at a Summit meeting before its registration opened: admitted
+    (REGISTERED, or WAITLISTED when full) in queue order once it opens."""
+
+
+@strawberry.enum(description="What a link attached to a meeting points to.")
+class MeetingLinkKind(enum.StrEnum):
+    RECORDING = "RECORDING"
+    SLIDES = "SLIDES"
+    OTHER = "OTHER"
+
+
+@strawberry.enum(description="What one entry of a meeting's history records.")
+class MeetingChangeKind(enum.StrEnum):
+    SCHEDULED = "SCHEDULED"
+    CHANGED = "CHANGED"
+    """Details changed, not the times."""
+    MOVED = "MOVED"
+    """Its start or end time changed."""
+    CANCELLED = "CANCELLED"

@@ -63,6 +63,13 @@ CORE_CODES: dict[str, str] = {
     "MEETING_FULL": "Every place of the meeting is taken.",
     "DUPLICATE_REGISTRATION": "The person already has a registration for the meeting.",
     "NOT_CANCELLABLE": "The registration is already cancelled.",
+    "REGISTRATION_NOT_OPEN": "Registration for the meeting has not opened yet.",
+    "REGISTRATION_CLOSED": "Registration for the meeting has closed.",
+    "REGISTRATION_WINDOW_INVALID": "registrationClosesAt is not after registrationOpensAt.",
+    "MEETING_CANCELLED": "The meeting was cancelled.",
+    "MEETING_NOT_STARTED": "The meeting has not started yet (attendance, minutes come after).",
+    "NOT_ATTENDABLE": "The registration had no place (waitlisted, pre-registered, cancelled).",
+    "TOO_MANY_LINKS": "The meeting already carries the most links it may.",
 }
 
 

@@ -17,8 +17,13 @@ if TYPE_CHECKING:
     from core.access.declare import Scope
     from core.auth import Viewer
 
-WITH_A_PLACE = (RegistrationStatus.REGISTERED, RegistrationStatus.ATTENDED)
-"""The registrations that count for `REGISTERED` (the waitlisted have no place yet)."""
+WITH_A_PLACE = (
+    RegistrationStatus.REGISTERED,
+    RegistrationStatus.ATTENDED,
+    RegistrationStatus.NO_SHOW,
+)
+"""The registrations that count for `REGISTERED` (the waitlisted and pre-registered have no place
+yet; a no-show had one)."""
 
 
 def groups_of(person_id: int, via: Any) -> Any:

@@ -16,8 +16,8 @@ from core.context import Context
 from core.groups.models import WorkingGroup
 from core.groups.visible import in_visible_groups
 from core.hookspecs import BatchLoadFn
-from core.meetings.models import Meeting, Registration
-from core.rows import PagesByKey, pages_by_key
+from core.meetings.models import Meeting, MeetingChange, MeetingLink, Registration
+from core.rows import PagesByKey, RowsGroupedBy, pages_by_key, rows_grouped_by
 from core.schema.batch import by_key, fetch_rows
 from core.schema.pagination import paginate_children
 
@@ -80,9 +80,31 @@ registrations_by_meeting: PagesByKey[Any] = pages_by_key(
 )
 
 
+async def meeting_links_by_id(ctx: Context, keys: list[int]) -> list[Any]:
+    stmt = (
+        select(*MeetingLink.__table__.c)
+        .join(Meeting, Meeting.id == MeetingLink.meeting_id)
+        .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
+        .where(ctx.db.any_of(MeetingLink.id, keys), WorkingGroup.theme.in_(ctx.app.visible_themes))
+    )
+    return by_key(await fetch_rows(ctx, stmt), keys, types.MeetingLink.from_row)
+
+
+# a short list (at most core.meetings.lifecycle.MAX_LINKS per meeting), in the order attached
+links_by_meeting: RowsGroupedBy[Any] = rows_grouped_by(
+    MeetingLink.meeting_id, lambda: types.MeetingLink, order_by=(MeetingLink.id,)
+)
+
+# the history, oldest first
+changes_by_meeting: PagesByKey[Any] = pages_by_key(
+    MeetingChange.meeting_id, lambda: types.MeetingChange, order_by=(MeetingChange.id,)
+)
+
+
 LOADERS: dict[str, BatchLoadFn] = {
     "meetings_by_id": meetings_by_id,
     "registrations_by_id": registrations_by_id,
+    "meeting_links_by_id": meeting_links_by_id,
 }
 """Named loaders for `node(id:)` (and for plugins, through `Context.loader`)."""
 

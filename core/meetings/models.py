@@ -3,6 +3,12 @@
 `registered_count` is kept by the same transaction that changes a registration, with a conditional
 UPDATE; the CHECK constraint makes overbooking impossible even for a buggy writer. A registration's
 `queued_at` orders the waitlist (and the registered list): first come, first served.
+
+Issue 9, section 2 (migration core_0007): a registration window (`registration_opens_at` /
+`registration_closes_at`), a `sequence` raised by every change of the meeting (the calendar feeds'
+SEQUENCE), cancellation (`cancelled_at`, kept with its history in `meeting_changes`), minutes, the
+links attached after the meeting (`meeting_links`) and the personal calendar feeds' tokens
+(`calendar_feed_tokens`, stored hashed).
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.columns import enum_column
 from core.db import Base, UTCDateTime, utcnow
-from core.enums import MeetingKind, RegistrationStatus
+from core.enums import MeetingChangeKind, MeetingKind, MeetingLinkKind, RegistrationStatus
 
 
 class Meeting(Base):
@@ -33,6 +39,12 @@ class Meeting(Base):
             "registered_count >= 0 AND (capacity IS NULL OR registered_count <= capacity)",
             name="within_capacity",
         ),
+        CheckConstraint(
+            "registration_opens_at IS NULL OR registration_closes_at IS NULL"
+            " OR registration_opens_at < registration_closes_at",
+            name="registration_opens_before_closes",
+        ),
+        CheckConstraint("sequence >= 0", name="sequence_not_negative"),
         Index("ix_meetings_group_id_starts_at", "group_id", "starts_at"),
         Index("ix_meetings_group_id_ends_at", "group_id", "ends_at"),
         Index("ix_meetings_starts_at", "starts_at"),
@@ -51,6 +63,13 @@ class Meeting(Base):
     registered_count: Mapped[int] = mapped_column(default=0)
     agenda: Mapped[str] = mapped_column(Text, default="")
     is_summit: Mapped[bool] = mapped_column(default=False)
+    # null: open since scheduling / until the meeting ends
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # RFC 5545 SEQUENCE: 0 when scheduled, +1 with every change (update, cancellation)
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    minutes: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Registration(Base):
@@ -85,3 +104,52 @@ class Registration(Base):
     # served orders by (queued_at, id). Strictly increasing per meeting (core.meetings.services),
     # so the order is the order in which the meeting-locked transactions ran.
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MeetingLink(Base):
+    """A recording, slides or another page attached to a meeting (after it, usually)."""
+
+    __tablename__ = "meeting_links"
+    __table_args__ = (Index("ix_meeting_links_meeting_id_id", "meeting_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    kind: Mapped[MeetingLinkKind] = mapped_column(enum_column(MeetingLinkKind, "kind"))
+    url: Mapped[str] = mapped_column(String(500))
+    title: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MeetingChange(Base):
+    """One entry of a meeting's history: scheduled, changed, moved or cancelled; who, when, why,
+    and the times before and after."""
+
+    __tablename__ = "meeting_changes"
+    __table_args__ = (Index("ix_meeting_changes_meeting_id_id", "meeting_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    kind: Mapped[MeetingChangeKind] = mapped_column(enum_column(MeetingChangeKind, "kind"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    fields: Mapped[str] = mapped_column(String(500), default="")
+    """The GraphQL names of the fields that changed, comma-separated (e.g. `startsAt,endsAt`)."""
+    reason: Mapped[str] = mapped_column(Text, default="")
+    old_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    old_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    new_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    new_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sequence: Mapped[int] = mapped_column()
+    """The meeting's SEQUENCE after the change."""
+
+
+class CalendarFeedToken(Base):
+    """The secret of one person's calendar feed (GET /calendar/{token}.ics), stored as its
+    SHA-256 (core.auth.tokens.hash_token); one per person, replaced when rotated."""
+
+    __tablename__ = "calendar_feed_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

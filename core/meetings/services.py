@@ -8,6 +8,15 @@ First come, first served: a registration's `queued_at` is set whenever it joins 
 registered list (a first registration, a comeback after cancelling, a promotion), and the waitlist
 is promoted in (queued_at, id) order. The row's id is no measure of waiting: a person who cancels
 and registers again keeps it. `queued_at` is strictly increasing per meeting (see `_queue_time`).
+
+Registration windows (issue 9, section 2): before `registration_opens_at` a registration is
+refused with REGISTRATION_NOT_OPEN, except at a Summit meeting (`is_summit`), where it is taken as
+PRE_REGISTERED (no place yet, queued in order); from `registration_closes_at` on,
+REGISTRATION_CLOSED.
+Pre-registrations are admitted (REGISTERED while places last, then WAITLISTED, in queue order) by
+the first write on the meeting once its registration is open: a registration, a cancellation or an
+update of the meeting (`admit_pre_registrations`). Every change of a meeting raises its `sequence`
+and is kept in `meeting_changes` with an activity event (core/meetings/history.py).
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ from core.db import utcnow
 from core.enums import MeetingKind, RegistrationStatus
 from core.errors import Rejected, UserError, user_error
 from core.groups.models import WorkingGroup
+from core.meetings import history
 from core.meetings.models import Meeting, Registration
 from core.transactions import ConstraintError
 from core.validation import url_problem
@@ -39,6 +49,11 @@ CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
     ),
     "ck_meetings_within_capacity": ConstraintError(
         "MEETING_FULL", "the meeting has no places left", "meetingId"
+    ),
+    "ck_meetings_registration_opens_before_closes": ConstraintError(
+        "REGISTRATION_WINDOW_INVALID",
+        "registration must open before it closes",
+        "registrationClosesAt",
     ),
 }
 
@@ -59,6 +74,8 @@ class MeetingChanges:
     capacity: Any = UNSET
     agenda: Any = UNSET
     is_summit: Any = UNSET
+    registration_opens_at: Any = UNSET
+    registration_closes_at: Any = UNSET
 
     def given(self) -> dict[str, Any]:
         return {k: v for k, v in vars(self).items() if v is not UNSET}
@@ -79,6 +96,20 @@ def _validate(merged: dict[str, Any]) -> None:
         elif value.tzinfo is None:
             message = f"{camel} needs a UTC offset, e.g. 2026-05-04T09:00:00+02:00"
             errors.append(user_error("NAIVE_DATETIME", message, camel))
+    window = [merged.get("registration_opens_at"), merged.get("registration_closes_at")]
+    for value, camel in zip(window, ("registrationOpensAt", "registrationClosesAt"), strict=True):
+        if value is not None and value.tzinfo is None:
+            message = f"{camel} needs a UTC offset, e.g. 2026-05-04T09:00:00+02:00"
+            errors.append(user_error("NAIVE_DATETIME", message, camel))
+    opens, closes = window
+    if opens and closes and opens.tzinfo and closes.tzinfo and closes <= opens:
+        errors.append(
+            user_error(
+                "REGISTRATION_WINDOW_INVALID",
+                "registrationClosesAt must be after registrationOpensAt",
+                "registrationClosesAt",
+            )
+        )
     starts, ends = merged.get("starts_at"), merged.get("ends_at")
     if starts is not None and ends is not None and starts.tzinfo and ends.tzinfo and ends <= starts:
         errors.append(user_error("ENDS_BEFORE_STARTS", "endsAt must be after startsAt", "endsAt"))
@@ -112,7 +143,11 @@ def _validate(merged: dict[str, Any]) -> None:
 
 
 async def schedule(
-    conn: AsyncConnection, group_id: str, themes: tuple[str, ...], changes: MeetingChanges
+    conn: AsyncConnection,
+    group_id: str,
+    themes: tuple[str, ...],
+    changes: MeetingChanges,
+    actor_id: int | None = None,
 ) -> Any:
     group = await lookups.visible_group(conn, group_id, themes, "groupId")
     values = {
@@ -125,10 +160,12 @@ async def schedule(
     _validate(values)
     stmt = (
         insert(Meeting)
-        .values(group_id=group.id, registered_count=0, **values)
+        .values(group_id=group.id, registered_count=0, sequence=0, minutes="", **values)
         .returning(*Meeting.__table__.c)
     )
-    return (await conn.execute(stmt)).one()
+    meeting = (await conn.execute(stmt)).one()
+    await history.scheduled(conn, meeting, actor_id)
+    return meeting
 
 
 async def _locked_meeting(
@@ -150,11 +187,21 @@ async def _locked_meeting(
 
 
 async def update_meeting(
-    conn: AsyncConnection, meeting_id: str, themes: tuple[str, ...], changes: MeetingChanges
+    conn: AsyncConnection,
+    meeting_id: str,
+    themes: tuple[str, ...],
+    changes: MeetingChanges,
+    actor_id: int | None = None,
+    reason: str = "",
 ) -> Any:
+    """Change the given fields; a change of anything raises `sequence` and is kept in the
+    history (MEETING_MOVED when a time changed, else MEETING_CHANGED). MEETING_CANCELLED for a
+    cancelled meeting."""
     pk = lookups.decode(meeting_id, "Meeting", "id")
     meeting = await _locked_meeting(conn, pk, themes, meeting_id, "id")
-    given = changes.given()
+    if meeting.cancelled_at is not None:
+        raise Rejected(user_error("MEETING_CANCELLED", "the meeting was cancelled", "id"))
+    given = {k: v for k, v in changes.given().items() if v != getattr(meeting, k)}
     merged = dict(meeting._mapping) | given
     _validate(merged)
     capacity = merged["capacity"]
@@ -167,11 +214,46 @@ async def update_meeting(
             )
         )
     if given:
-        await conn.execute(update(Meeting).where(Meeting.id == meeting.id).values(**given))
+        values = given | {"sequence": Meeting.sequence + 1}
+        await conn.execute(update(Meeting).where(Meeting.id == meeting.id).values(**values))
     if "capacity" in given:
         await _promote_waitlist(conn, meeting.id)
     stmt = select(*Meeting.__table__.c).where(Meeting.id == meeting.id)
-    return (await conn.execute(stmt)).one()
+    updated = (await conn.execute(stmt)).one()
+    await admit_pre_registrations(conn, updated)
+    if given:
+        await history.changed(conn, meeting, updated, sorted(given), actor_id, reason)
+    return updated
+
+
+async def admit_pre_registrations(conn: AsyncConnection, meeting: Any) -> None:
+    """Once registration has opened (`meeting` locked), give the pre-registered places in the
+    order they pre-registered: REGISTERED while places last, then WAITLISTED. Nothing to do
+    before the window opens, or when nobody pre-registered."""
+    opens = meeting.registration_opens_at
+    if opens is None or opens > utcnow() or meeting.cancelled_at is not None:
+        return
+    waiting = (
+        await conn.scalars(
+            select(Registration.id)
+            .where(
+                Registration.meeting_id == meeting.id,
+                Registration.status == RegistrationStatus.PRE_REGISTERED,
+            )
+            .order_by(Registration.queued_at, Registration.id)
+        )
+    ).all()
+    for registration_id in waiting:
+        status = (
+            RegistrationStatus.REGISTERED
+            if await _take_place(conn, meeting.id)
+            else RegistrationStatus.WAITLISTED
+        )
+        await conn.execute(
+            update(Registration)
+            .where(Registration.id == registration_id)
+            .values(status=status, queued_at=await _queue_time(conn, meeting.id))
+        )
 
 
 async def _take_place(conn: AsyncConnection, meeting_pk: int) -> bool:
@@ -240,8 +322,21 @@ async def register(
     pk = lookups.decode(meeting_id, "Meeting", "meetingId")
     meeting = await _locked_meeting(conn, pk, themes, meeting_id, "meetingId")
     person = await lookups.person(conn, person_id, "personId")
-    if meeting.ends_at <= utcnow():
+    now = utcnow()
+    if meeting.cancelled_at is not None:
+        raise Rejected(user_error("MEETING_CANCELLED", "the meeting was cancelled", "meetingId"))
+    if meeting.ends_at <= now:
         raise Rejected(user_error("MEETING_ENDED", "the meeting is over", "meetingId"))
+    opens, closes = meeting.registration_opens_at, meeting.registration_closes_at
+    early = opens is not None and now < opens
+    if early and not meeting.is_summit:
+        message = f"registration opens at {opens.isoformat()}"
+        raise Rejected(user_error("REGISTRATION_NOT_OPEN", message, "meetingId"))
+    if closes is not None and now >= closes:
+        message = f"registration closed at {closes.isoformat()}"
+        raise Rejected(user_error("REGISTRATION_CLOSED", message, "meetingId"))
+    if not early:
+        await admit_pre_registrations(conn, meeting)
     existing = (
         await conn.execute(
             select(Registration.id, Registration.status).where(
@@ -257,11 +352,12 @@ async def register(
                 "personId",
             )
         )
-    status = (
-        RegistrationStatus.REGISTERED
-        if await _take_place(conn, meeting.id)
-        else RegistrationStatus.WAITLISTED
-    )
+    if early:  # a Summit meeting before its registration opens: in the queue, no place yet
+        status = RegistrationStatus.PRE_REGISTERED
+    elif await _take_place(conn, meeting.id):
+        status = RegistrationStatus.REGISTERED
+    else:
+        status = RegistrationStatus.WAITLISTED
     queued_at = await _queue_time(conn, meeting.id)
     stmt: Update | Insert
     if existing is not None:
@@ -292,11 +388,16 @@ async def cancel(conn: AsyncConnection, *, registration_id: str, themes: tuple[s
         registration_id,
         "id",
     )
-    await _locked_meeting(
+    meeting = await _locked_meeting(
         conn, row.meeting_id, themes, registration_id, "id", asked_for="Registration"
     )
+    await admit_pre_registrations(conn, meeting)
     reg = (await conn.execute(select(*Registration.__table__.c).where(Registration.id == pk))).one()
-    if reg.status in (RegistrationStatus.CANCELLED, RegistrationStatus.ATTENDED):
+    if reg.status in (
+        RegistrationStatus.CANCELLED,
+        RegistrationStatus.ATTENDED,
+        RegistrationStatus.NO_SHOW,
+    ):
         raise Rejected(
             user_error("NOT_CANCELLABLE", f"the registration is already {reg.status.lower()}", "id")
         )

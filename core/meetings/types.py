@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
 
-from core.enums import MeetingKind, RegistrationStatus
+from core.db import utcnow
+from core.enums import MeetingChangeKind, MeetingKind, MeetingLinkKind, RegistrationStatus
 from core.groups import loaders as groups_loaders
+from core.limits import LIST_SIZE
 from core.loading import relation
 from core.meetings import loaders
 from core.people import loaders as people_loaders
@@ -40,7 +42,23 @@ class Meeting(Node):
     capacity: int | None = strawberry.field(description="null: unlimited.")
     registered_count: int
     agenda: str
-    is_summit: bool = strawberry.field(description="Part of an OGP Summit.")
+    is_summit: bool = strawberry.field(
+        description="Part of an OGP Summit: people may pre-register before registration opens."
+    )
+    registration_opens_at: datetime | None = strawberry.field(
+        description="When registration opens (null: open since scheduling). Before it: "
+        "REGISTRATION_NOT_OPEN, or PRE_REGISTERED at a Summit meeting."
+    )
+    registration_closes_at: datetime | None = strawberry.field(
+        description="When registration closes (null: when the meeting ends); from it on: "
+        "REGISTRATION_CLOSED."
+    )
+    sequence: int = strawberry.field(
+        description="Revision of the meeting, raised by every change (the calendar's SEQUENCE)."
+    )
+    cancelled_at: datetime | None = strawberry.field(description="null: not cancelled.")
+    minutes: str = strawberry.field(description="Minutes or a summary, after the meeting.")
+    online: strawberry.Private[bool]
 
     @classmethod
     def from_row(cls, row: Any) -> Meeting:
@@ -58,6 +76,37 @@ class Meeting(Node):
             registered_count=row.registered_count,
             agenda=row.agenda,
             is_summit=row.is_summit,
+            registration_opens_at=row.registration_opens_at,
+            registration_closes_at=row.registration_closes_at,
+            sequence=row.sequence,
+            cancelled_at=row.cancelled_at,
+            minutes=row.minutes,
+            online=row.kind != MeetingKind.IN_PERSON or row.online_url is not None,
+        )
+
+    @strawberry.field(
+        description="Whether the meeting can be joined online (a join URL exists);"
+        " everyone may know it, only some may read `onlineUrl`."
+    )
+    def is_online(self) -> bool:
+        return self.online
+
+    @strawberry.field(description="Whether the meeting was cancelled (`cancelledAt` says when).")
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @strawberry.field(
+        description="Whether registration is open now: within its window, the meeting neither "
+        "over nor cancelled."
+    )
+    def registration_open(self) -> bool:
+        now = utcnow()
+        opens, closes = self.registration_opens_at, self.registration_closes_at
+        return (
+            self.cancelled_at is None
+            and self.ends_at > now
+            and (opens is None or opens <= now)
+            and (closes is None or now < closes)
         )
 
     @strawberry.field(description="Places left (null: unlimited). Full meetings waitlist.")
@@ -82,6 +131,85 @@ class Meeting(Node):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Registration]: ...
+
+    @relation(
+        loaders.links_by_meeting,
+        description="Recordings, slides and other links, in the order they were attached "
+        "(at most 20).",
+        metadata={LIST_SIZE: 20},
+        default=[],
+    )
+    def links(self) -> list[MeetingLink]: ...
+
+    @relation(
+        loaders.changes_by_meeting,
+        description="The meeting's history, oldest first: scheduled, changed, moved, cancelled.",
+    )
+    def changes(
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[MeetingChange]: ...
+
+
+@strawberry.type(description="A recording, slides or another page attached to a meeting.")
+class MeetingLink(Node):
+    node_type: ClassVar[str] = "MeetingLink"
+    meeting_pk: strawberry.Private[int]
+    kind: MeetingLinkKind
+    url: str
+    title: str
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Any) -> MeetingLink:
+        return cls(
+            pk=row.id,
+            meeting_pk=row.meeting_id,
+            kind=row.kind,
+            url=row.url,
+            title=row.title,
+            created_at=row.created_at,
+        )
+
+    @relation(loaders.meetings_by_id, key="meeting_pk")
+    def meeting(self) -> Meeting | None: ...
+
+
+@strawberry.type(description="One entry of a meeting's history: who changed what, when and why.")
+class MeetingChange:
+    actor_pk: strawberry.Private[int | None]
+    kind: MeetingChangeKind
+    at: datetime
+    fields: list[str] = strawberry.field(
+        description="GraphQL names of the fields that changed.", metadata={LIST_SIZE: 20}
+    )
+    reason: str
+    old_starts_at: datetime | None = strawberry.field(description="null when scheduled.")
+    old_ends_at: datetime | None
+    new_starts_at: datetime | None
+    new_ends_at: datetime | None
+    sequence: int = strawberry.field(description="The meeting's sequence after the change.")
+
+    @classmethod
+    def from_row(cls, row: Any) -> MeetingChange:
+        return cls(
+            actor_pk=row.actor_id,
+            kind=row.kind,
+            at=row.at,
+            fields=[f for f in row.fields.split(",") if f],
+            reason=row.reason,
+            old_starts_at=row.old_starts_at,
+            old_ends_at=row.old_ends_at,
+            new_starts_at=row.new_starts_at,
+            new_ends_at=row.new_ends_at,
+            sequence=row.sequence,
+        )
+
+    @relation(people_loaders.people_by_id, key="actor_pk")
+    def actor(self) -> Annotated[Person, strawberry.lazy("core.people.types")] | None: ...
 
 
 @strawberry.type(description="One person's place (or waitlist spot) at a meeting.")

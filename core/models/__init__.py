@@ -14,7 +14,13 @@ database's `alembic_version` needs rewriting and `ogp-wg db upgrade` treats them
 
 from core.activity.models import ActivityEvent
 from core.groups.models import Anchor, Membership, WorkingGroup
-from core.meetings.models import Meeting, Registration
+from core.meetings.models import (
+    CalendarFeedToken,
+    Meeting,
+    MeetingChange,
+    MeetingLink,
+    Registration,
+)
 from core.models.plugin_registry import PluginRegistryEntry
 from core.models.trust import ApiToken, AuditEntry, IdempotencyKey, StaffRole
 from core.people.models import Country, Organization, Person
@@ -24,9 +30,12 @@ __all__ = [
     "Anchor",
     "ApiToken",
     "AuditEntry",
+    "CalendarFeedToken",
     "Country",
     "IdempotencyKey",
     "Meeting",
+    "MeetingChange",
+    "MeetingLink",
     "Membership",
     "Organization",
     "Person",
