@@ -22,7 +22,9 @@ from plugins.extractives.models import (
 # --- Validations ---------------------------------------------------------------------------------
 # As the EITI Board published them (https://eiti.org/board-decision/...), with the decision
 # reference. Progress model (2016 Standard): no points, per-Requirement assessments where the
-# decision lists them. Ghana's 2024 Validation (2024-18 / BM-59): the scores are the Board's;
+# decision lists them. Ghana's third Validation (2020-85 / BC-299, eiti.org/board-decision/2020-85:
+# "meaningful progress in implementing the 2016 EITI Standard") is known to the year only, like
+# its 2024 one. Ghana's 2024 Validation (2024-18 / BM-59): the scores are the Board's;
 # the decision page gives no day, and no eiti.org page found gives its day or month, so the date
 # is known to the year only (2024, from the decision reference): `decided_on_precision` YEAR.
 V = EitiOverallAssessment
@@ -71,6 +73,17 @@ VALIDATIONS: list[
     ),
     (
         "GH",
+        date(2020, 1, 1),  # the year only: see YEAR_ONLY
+        "2020-85 / BC-299",
+        S2016,
+        None,
+        V.MEANINGFUL_PROGRESS,
+        {},  # the decision names no Requirement levels one by one ("four other requirements")
+        f"{EITI}/board-decision/2020-85",
+        False,
+    ),
+    (
+        "GH",
         date(2024, 1, 1),  # the year only: see YEAR_ONLY
         "2024-18 / BM-59",
         S2019,
@@ -93,7 +106,9 @@ VALIDATIONS: list[
     ),
 ]
 
-YEAR_ONLY = {("GH", date(2024, 1, 1))}  # (country, decided on) known to the year only
+# (country, decided on) known to the year only: Ghana's third Validation (2020-85 / BC-299, a
+# Board circular) and its 2024 one; their eiti.org pages give the decision, not its day.
+YEAR_ONLY = {("GH", date(2020, 1, 1)), ("GH", date(2024, 1, 1))}
 
 
 async def load_validations(conn: AsyncConnection, countries: dict[str, int]) -> None:

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core import demo_groups, models
@@ -35,6 +35,10 @@ ILLUSTRATIVE = "Illustrative demo data, not IBP's published figure."
 UNVERIFIED = (
     "Illustrative: transparency and participation as reported in the Philippine press, not "
     "checked against IBP's own page; oversight not recorded."
+)
+COMPOSITE_ONLY = (
+    "IBP's country page shows one composite budget oversight score; the separate legislative and "
+    "audit oversight scores were not found on IBP's pages, so they are not recorded (null)."
 )
 GROUP_SLUG = "fiscal-openness"
 RETRIEVED = date(2026, 11, 30)  # when the published values below were read on IBP's pages
@@ -198,7 +202,14 @@ async def load(conn: AsyncConnection) -> None:
 
     have = set((await conn.execute(select(Survey.country_id, Survey.edition))).all())
     surveys = [
-        _survey(countries[code], edition, scores, source_url=url, retrieved_on=RETRIEVED)
+        _survey(
+            countries[code],
+            edition,
+            scores,
+            source_url=url,
+            retrieved_on=RETRIEVED,
+            note=COMPOSITE_ONLY if "oversight_score" in scores else "",
+        )
         for (code, edition), (scores, url) in SOURCED.items()
         if code in countries and (countries[code], edition) not in have
     ]
@@ -209,6 +220,19 @@ async def load(conn: AsyncConnection) -> None:
     ]
     if surveys:
         await conn.execute(insert(Survey), surveys)
+    # A database loaded by an earlier demo has these published rows without the note.
+    for code, edition in (k for k, (scores, _) in SOURCED.items() if "oversight_score" in scores):
+        if code in countries:
+            await conn.execute(
+                update(Survey)
+                .where(
+                    Survey.country_id == countries[code],
+                    Survey.edition == edition,
+                    Survey.note == "",
+                    Survey.illustrative.is_(False),
+                )
+                .values(note=COMPOSITE_ONLY)
+            )
 
     stmt = select(BudgetDocument.country_id, BudgetDocument.fiscal_year, BudgetDocument.kind)
     have = set((await conn.execute(stmt)).all())

@@ -18,7 +18,7 @@ ASSESSMENT = "score scaleMax edition methodologyVersion sourceUrl"
 
 
 async def test_country_eiti_with_validations(client: GraphQLClient) -> None:
-    """Ghana: its scored Validation (2019 Standard, 2024) and its two earlier ones on the
+    """Ghana: its scored Validation (2019 Standard, 2024) and its three earlier ones on the
     progress scale of the 2016 Standard, as the EITI Board published them."""
     data = await client.execute(
         f"""{{
@@ -29,7 +29,7 @@ async def test_country_eiti_with_validations(client: GraphQLClient) -> None:
               country {{ code }} requirements {{ requirement level }}
               components {{ component label {ASSESSMENT} }} }}
             earlierValidations {{
-              id decidedOn boardDecision standard overallAssessment overallAssessmentLabel
+              id decidedOn decidedOnPrecision boardDecision standard overallAssessment overallAssessmentLabel
               sourceUrl retrievedOn illustrative country {{ code }}
               requirements {{ requirement level }} }} }} }}
           ke: country(code: "KE") {{ eiti {{ status }} }}
@@ -64,10 +64,14 @@ async def test_country_eiti_with_validations(client: GraphQLClient) -> None:
         assert component["methodologyVersion"] == scored["methodologyVersion"]
         assert component["sourceUrl"] == scored["sourceUrl"]
 
-    latest, first = eiti["earlierValidations"]  # latest first
+    third, second, first = eiti["earlierValidations"]  # latest first
     assert (first["decidedOn"], first["boardDecision"]) == ("2017-03-08", "2017-08")
-    assert (latest["decidedOn"], latest["boardDecision"]) == ("2019-02-27", "2019-16 / BM-42")
-    for earlier in (first, latest):
+    assert (second["decidedOn"], second["boardDecision"]) == ("2019-02-27", "2019-16 / BM-42")
+    # The third is known to the year only (its decision page gives no day): 2020-01-01.
+    assert (third["decidedOn"], third["boardDecision"]) == ("2020-01-01", "2020-85 / BC-299")
+    assert third["sourceUrl"] == "https://eiti.org/board-decision/2020-85"
+    assert [e["decidedOnPrecision"] for e in (first, second, third)] == ["DAY", "DAY", "YEAR"]
+    for earlier in (first, second, third):
         assert earlier["standard"] == "EITI_2016"
         assert earlier["overallAssessment"] == "MEANINGFUL_PROGRESS"
         assert earlier["overallAssessmentLabel"] == "Meaningful progress"
@@ -79,7 +83,7 @@ async def test_country_eiti_with_validations(client: GraphQLClient) -> None:
         {"requirement": r, "level": "MEANINGFUL_PROGRESS"}
         for r in ("2.3", "2.6", "3.2", "3.3", "4.1", "4.2", "4.5", "6.2")
     ]
-    assert latest["requirements"] == []
+    assert second["requirements"] == third["requirements"] == []
     assert data["ke"]["eiti"] is None
     assert data["us"]["eiti"] == {"status": "WITHDRAWN", "validations": []}
 
