@@ -31,6 +31,7 @@ from core.auth.tokens import issue_token
 from core.db import Database, utcnow
 from core.enums import OrganizationKind
 from core.groups import demo as demo_groups
+from core.meetings import demo as demo_meetings
 from core.plugins import PluginError, PluginSet, maybe_await
 
 ILLUSTRATIVE = "(Illustrative demo data.)"
@@ -364,4 +365,6 @@ async def _load(
         after = await _group_counts(conn)
         for (name, was), now in zip(before.items(), after.values(), strict=True):
             progress(f"{name}: {now - was} added ({now} in all)")
+        # after the plugins' demos (their groups), before the priority areas agreed there
+        progress(f"summit meetings: {await demo_meetings.load(conn)} added (partly illustrative)")
         return await _demo_tokens(conn, people)

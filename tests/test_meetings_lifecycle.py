@@ -14,6 +14,7 @@ from sqlalchemy import select
 from core.auth.tokens import issue_token
 from core.db import Database, utcnow
 from core.demo import DEMO_ROLES
+from core.meetings.demo import PILOT_THEMES
 from core.models import ActivityEvent, Person
 from core.schema.ids import pk_of, to_global_id
 from core.testing import GraphQLClient, token_for
@@ -608,3 +609,48 @@ async def test_a_refused_change_records_nothing(client: GraphQLClient, demo_db: 
     assert data["node"]["sequence"] == 0
     assert data["node"]["changes"]["totalCount"] == 1
     assert [v for v, _, _ in await _events(demo_db, meeting["id"])] == ["MEETING_SCHEDULED"]
+
+
+# --- The demo: each pilot group's Summit session -------------------------------------------------
+
+SUMMIT = """{ meetings(filter: {summit: true, from: "2013-10-31T00:00:00Z",
+  to: "2013-11-01T00:00:00Z"}, first: 50) { nodes { title kind startsAt endsAt timezone location
+  isSummit isOnline isCancelled sequence capacity registeredCount agenda minutes
+  registrationOpensAt registrationClosesAt group { name }
+  registrations(first: 10) { nodes { status createdAt queuedAt } }
+  links { kind url title } changes(first: 5) { nodes { kind sequence actor { id } } } } } }"""
+
+
+async def test_demo_has_each_pilot_groups_summit_meeting(client: GraphQLClient) -> None:
+    nodes = (await client.execute(SUMMIT))["meetings"]["nodes"]
+    ours = {m["title"]: m for m in nodes if m["title"].startswith("OGP Summit 2013, London: ")}
+    groups = (await client.execute("{ workingGroups(first: 50) { nodes { name theme } } }"))[
+        "workingGroups"
+    ]["nodes"]
+    pilot = [g for g in groups if g["theme"] in PILOT_THEMES]  # not the example plugin's group
+    assert sorted(ours) == sorted(
+        f"OGP Summit 2013, London: {g['name']} working group" for g in pilot
+    )
+    assert len(ours) == 5
+    illustrative = "(Illustrative demo data.)"
+    for title, m in ours.items():
+        assert m["kind"] == "IN_PERSON" and m["isSummit"] is True
+        assert (m["isOnline"], m["isCancelled"], m["sequence"]) == (False, False, 0)
+        assert m["timezone"] == "Europe/London" and m["location"] == "OGP Annual Summit, London"
+        # London was on GMT (UTC+0) on 31 October 2013: 10:00-12:00 local
+        assert _parse(m["startsAt"]) == datetime(2013, 10, 31, 10, tzinfo=UTC)
+        assert _parse(m["endsAt"]) == datetime(2013, 10, 31, 12, tzinfo=UTC)
+        assert _parse(m["registrationOpensAt"]) < _parse(m["registrationClosesAt"])
+        assert _parse(m["registrationClosesAt"]) < _parse(m["startsAt"])
+        assert m["capacity"] == 40 and m["registeredCount"] == 4
+        assert m["agenda"].endswith(illustrative) and m["minutes"].endswith(illustrative)
+        assert m["group"]["name"] in title
+        statuses = [r["status"] for r in m["registrations"]["nodes"]]
+        assert statuses == ["ATTENDED", "ATTENDED", "ATTENDED", "NO_SHOW"]
+        for r in m["registrations"]["nodes"]:  # pre-registered before registration opened
+            assert _parse(r["createdAt"]) < _parse(m["registrationOpensAt"])
+            assert _parse(r["queuedAt"]) >= _parse(m["registrationOpensAt"])
+        [link] = m["links"]
+        assert link["kind"] == "SLIDES" and link["title"].endswith(illustrative)
+        assert link["url"].startswith("https://example.org/ogp-summit-2013/")
+        assert m["changes"]["nodes"] == [{"kind": "SCHEDULED", "sequence": 0, "actor": None}]

@@ -1,0 +1,148 @@
+"""Demo data of the meetings domain: each pilot group's session at the 2013 London Summit, with
+pre-registrations of demo people and the attendance the anchors recorded (issue 9, section 7).
+
+Real: the OGP Annual Summit was held in London on 31 October - 1 November 2013, and the five
+pilot working groups met there in person for the first time (core/demo.py's sources).
+Illustrative, and said so in the data (`agenda`, `minutes`, link titles end with
+"(Illustrative demo data.)"): each group's time slot (31 October, 10:00-12:00 London time), the
+registration window, capacity, who pre-registered, who attended, the minutes and the slides link.
+
+Called by `core.demo` after the plugins' demos (the groups are theirs); idempotent: a group's
+Summit meeting is found again by (group, title).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.enums import MeetingChangeKind, MeetingKind, MeetingLinkKind, RegistrationStatus
+from core.groups.models import Anchor, Membership, WorkingGroup
+from core.meetings.models import Meeting, MeetingChange, MeetingLink, Registration
+from core.people.models import Person
+
+ILLUSTRATIVE = "(Illustrative demo data.)"
+LONDON = ZoneInfo("Europe/London")
+PILOT_THEMES = ("access_to_info", "extractives", "fiscal_openness", "open_data", "open_parliaments")
+"""The five pilot groups' themes (the five built-in plugins)."""
+STARTS = datetime(2013, 10, 31, 10, 0, tzinfo=LONDON)  # GMT (UTC+0) by then
+ENDS = datetime(2013, 10, 31, 12, 0, tzinfo=LONDON)
+REGISTRATION_OPENS = datetime(2013, 10, 1, 9, 0, tzinfo=LONDON)
+REGISTRATION_CLOSES = datetime(2013, 10, 30, 17, 0, tzinfo=LONDON)
+SCHEDULED_AT = datetime(2013, 9, 16, 12, 0, tzinfo=LONDON)
+ATTENDEES = 4
+"""Pre-registrations per group: the first ATTENDEES - 1 attended, the last did not come."""
+
+
+def summit_title(group_name: str) -> str:
+    """The exact title of a pilot group's Summit meeting (core/priorities/demo.py finds it so)."""
+    return f"OGP Summit 2013, London: {group_name} working group"
+
+
+async def _participants(conn: AsyncConnection, group_id: int) -> list[int]:
+    """People of the group's anchor organisations, then of its members, by id."""
+    people: list[int] = []
+    for via in (Anchor, Membership):
+        stmt = (
+            select(Person.id)
+            .join(via, via.organization_id == Person.organization_id)
+            .where(via.group_id == group_id)
+            .order_by(via.id, Person.id)
+        )
+        people += [pk for pk in await conn.scalars(stmt) if pk not in people]
+    return people[:ATTENDEES]
+
+
+async def _meeting(conn: AsyncConnection, group: Any, people: list[int]) -> None:
+    meeting_id = await conn.scalar(
+        insert(Meeting)
+        .values(
+            group_id=group.id,
+            title=summit_title(group.name),
+            kind=MeetingKind.IN_PERSON,
+            starts_at=STARTS,
+            ends_at=ENDS,
+            timezone="Europe/London",
+            location="OGP Annual Summit, London",
+            online_url=None,
+            capacity=40,
+            registered_count=len(people),
+            agenda=(
+                "The group's working session at the OGP Annual Summit in London (31 October - "
+                "1 November 2013, real): the anchors present the pilot and members seek "
+                "consensus on priority areas. Time slot, agenda, registrations and attendance "
+                f"are illustrative. {ILLUSTRATIVE}"
+            ),
+            is_summit=True,
+            registration_opens_at=REGISTRATION_OPENS,
+            registration_closes_at=REGISTRATION_CLOSES,
+            sequence=0,
+            minutes=(
+                "Summary: the anchors introduced the working group; members described their "
+                "action plan commitments in the theme and agreed to follow up in webinars. "
+                f"{ILLUSTRATIVE}"
+            ),
+        )
+        .returning(Meeting.id)
+    )
+    assert meeting_id is not None
+    await conn.execute(
+        insert(MeetingChange).values(
+            meeting_id=meeting_id,
+            kind=MeetingChangeKind.SCHEDULED,
+            at=SCHEDULED_AT,
+            actor_id=None,
+            fields="",
+            reason="",
+            new_starts_at=STARTS,
+            new_ends_at=ENDS,
+            sequence=0,
+        )
+    )
+    for index, person_id in enumerate(people):
+        attended = index < len(people) - 1
+        await conn.execute(
+            insert(Registration).values(
+                meeting_id=meeting_id,
+                person_id=person_id,
+                # pre-registered in September, admitted in that order when registration opened
+                created_at=datetime(2013, 9, 20 + index, 15, 0, tzinfo=LONDON),
+                queued_at=REGISTRATION_OPENS + timedelta(microseconds=index),
+                status=RegistrationStatus.ATTENDED if attended else RegistrationStatus.NO_SHOW,
+            )
+        )
+    await conn.execute(
+        insert(MeetingLink).values(
+            meeting_id=meeting_id,
+            kind=MeetingLinkKind.SLIDES,
+            url=f"https://example.org/ogp-summit-2013/{group.slug}-slides",
+            title=f"Session slides {ILLUSTRATIVE}",
+            created_at=datetime(2013, 11, 4, 10, 0, tzinfo=LONDON),
+        )
+    )
+
+
+async def load(conn: AsyncConnection) -> int:
+    """Add the missing Summit meetings of the pilot groups present; return how many were added."""
+    groups = (
+        await conn.execute(
+            select(WorkingGroup.id, WorkingGroup.name, WorkingGroup.slug)
+            .where(WorkingGroup.theme.in_(PILOT_THEMES))
+            .order_by(WorkingGroup.id)
+        )
+    ).all()
+    added = 0
+    for group in groups:
+        exists = await conn.scalar(
+            select(Meeting.id).where(
+                Meeting.group_id == group.id, Meeting.title == summit_title(group.name)
+            )
+        )
+        if exists is None:
+            await _meeting(conn, group, await _participants(conn, group.id))
+            added += 1
+    return added
