@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 import anyio
@@ -34,6 +35,7 @@ from core.idempotency import Idempotency
 from core.limits import Limits, hide_suggestions
 from core.meetings.calendar import routes as calendar_routes
 from core.migrate import migration_status
+from core.notifications.job import start_loop as notifications_loop
 from core.observability.logs import (
     RequestContext,
     configure_logging,
@@ -243,7 +245,12 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        notifier = notifications_loop(db, settings)  # e-mail passes, when notify_interval is set
         yield
+        if notifier is not None:
+            notifier.cancel()
+            with suppress(asyncio.CancelledError):
+                await notifier
         await db.dispose()
         if metrics is not None:
             metrics.close()

@@ -234,6 +234,9 @@ def build_parser() -> argparse.ArgumentParser:
     from core.auth.cli import add_commands as add_auth_commands
 
     add_auth_commands(sub)  # token create|list|revoke, staff grant|revoke|list
+    from core.notifications.cli import add_commands as add_notify_commands
+
+    add_notify_commands(sub)  # notify send
     return parser
 
 

@@ -227,6 +227,25 @@ class Settings(BaseSettings):
     `{"<id>": "<document>"}`, or Apollo's manifest): only its documents run, by id or by exact
     text; any other request is 400 `PERSISTED_QUERY_NOT_ALLOWED`. Relative to the working
     directory; read at start-up. None (default): every document runs (APQ as usual)."""
+    # --- issue 9: e-mail notifications (core.notifications; `ogp-wg notify send`) ---
+    smtp_host: str | None = None
+    """The SMTP server e-mail goes out through; None (default): e-mail is off, nothing is
+    queued and `ogp-wg notify send` says so."""
+    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_from: str = "OGP working groups <noreply@localhost>"
+    """The `From` of every message."""
+    smtp_username: str | None = None
+    """Log in with this (and `smtp_password`) when set."""
+    smtp_password: str | None = None
+    smtp_starttls: bool = True
+    """Upgrade the connection with STARTTLS before logging in and sending."""
+    smtp_timeout: float = Field(10.0, gt=0)
+    """Seconds to connect to the SMTP server or wait for one of its answers."""
+    notify_public_url: str = "http://127.0.0.1:8000"
+    """Where people reach this API: the links in e-mails start with it."""
+    notify_interval: float | None = Field(None, gt=0)
+    """Seconds between notification passes run by the server itself (one worker at a time);
+    None (default): none, run `ogp-wg notify send` from cron."""
     plugins: PluginsConfig = Field(default_factory=PluginsConfig)
     _origins: dict[str, str] = PrivateAttr(default_factory=dict)
 

@@ -50,6 +50,9 @@ from core.meetings import mutations as meetings_mutations
 from core.meetings import queries as meetings_queries
 from core.meetings import services as meetings_services
 from core.meetings import types as meetings_types
+from core.notifications import access as notifications_access
+from core.notifications import mutations as notifications_mutations
+from core.notifications import services as notifications_services
 from core.people import access as people_access
 from core.people import loaders as people_loaders
 from core.people import queries as people_queries
@@ -69,7 +72,14 @@ Query: type = merge_types(
         AuditQuery,
     ),
 )
-Mutation: type = merge_types("Mutation", (groups_mutations.Mutation, meetings_mutations.Mutation))
+Mutation: type = merge_types(
+    "Mutation",
+    (
+        groups_mutations.Mutation,
+        meetings_mutations.Mutation,
+        notifications_mutations.Mutation,
+    ),
+)
 
 LOADERS: dict[str, BatchLoadFn] = {
     **people_loaders.LOADERS,
@@ -98,6 +108,7 @@ def access_declarations() -> list[Declaration]:
         *groups_access.DECLARATIONS,
         *people_access.DECLARATIONS,
         *meetings_access.DECLARATIONS,
+        *notifications_access.DECLARATIONS,
     ]
 
 
@@ -106,4 +117,5 @@ def constraint_errors() -> list[tuple[str, Mapping[str, Any]]]:
     return [
         ("core", groups_services.CONSTRAINT_ERRORS),
         ("core", meetings_services.CONSTRAINT_ERRORS),
+        ("core", notifications_services.CONSTRAINT_ERRORS),
     ]

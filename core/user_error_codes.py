@@ -70,6 +70,8 @@ CORE_CODES: dict[str, str] = {
     "MEETING_NOT_STARTED": "The meeting has not started yet (attendance, minutes come after).",
     "NOT_ATTENDABLE": "The registration had no place (waitlisted, pre-registered, cancelled).",
     "TOO_MANY_LINKS": "The meeting already carries the most links it may.",
+    # e-mail notifications
+    "NO_EMAIL": "The person has no e-mail address to send a digest to.",
 }
 
 

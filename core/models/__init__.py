@@ -23,6 +23,7 @@ from core.meetings.models import (
 )
 from core.models.plugin_registry import PluginRegistryEntry
 from core.models.trust import ApiToken, AuditEntry, IdempotencyKey, StaffRole
+from core.notifications.models import NotificationJob, NotificationPreference, OutboxMessage
 from core.people.models import Country, Organization, Person
 
 __all__ = [
@@ -37,7 +38,10 @@ __all__ = [
     "MeetingChange",
     "MeetingLink",
     "Membership",
+    "NotificationJob",
+    "NotificationPreference",
     "Organization",
+    "OutboxMessage",
     "Person",
     "PluginRegistryEntry",
     "Registration",

@@ -25,11 +25,13 @@ from core.enums import OrganizationKind
 from core.groups import loaders as groups_loaders
 from core.limits import MAX_PAGE_SIZE
 from core.loading import relation
+from core.notifications import loaders as notifications_loaders
 from core.people import loaders
 from core.schema.base import Node
 
 if TYPE_CHECKING:
     from core.groups.types import WorkingGroup
+    from core.notifications.types import NotificationPreferences
 
 GroupRef = Annotated["WorkingGroup", strawberry.lazy("core.groups.types")]
 
@@ -123,6 +125,15 @@ class Person(Node):
         description="E-mail address: for the person themself and staff; null for others.",
     )
     def email(self) -> str | None: ...
+
+    @relation(
+        notifications_loaders.preferences_by_person,
+        description="Which e-mail they get (digest, meeting notices): for the person themself "
+        "and staff; null for others.",
+    )
+    def notification_preferences(
+        self,
+    ) -> Annotated[NotificationPreferences, strawberry.lazy("core.notifications.types")] | None: ...
 
     @classmethod
     def from_row(cls, row: Any) -> Person:
