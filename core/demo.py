@@ -33,6 +33,7 @@ from core.enums import OrganizationKind
 from core.groups import demo as demo_groups
 from core.meetings import demo as demo_meetings
 from core.plugins import PluginError, PluginSet, maybe_await
+from core.priorities import demo as demo_priorities
 
 ILLUSTRATIVE = "(Illustrative demo data.)"
 
@@ -365,6 +366,8 @@ async def _load(
         after = await _group_counts(conn)
         for (name, was), now in zip(before.items(), after.values(), strict=True):
             progress(f"{name}: {now - was} added ({now} in all)")
+        # after the plugins' demos: the areas belong to the open_data plugin's pilot group
+        progress(await demo_priorities.load(conn) or "priority areas: loaded (illustrative)")
         # after the plugins' demos (their groups), before the priority areas agreed there
         progress(f"summit meetings: {await demo_meetings.load(conn)} added (partly illustrative)")
         return await _demo_tokens(conn, people)

@@ -57,6 +57,11 @@ from core.people import access as people_access
 from core.people import loaders as people_loaders
 from core.people import queries as people_queries
 from core.people import types as people_types
+from core.priorities import access as priorities_access
+from core.priorities import loaders as priorities_loaders
+from core.priorities import mutations as priorities_mutations
+from core.priorities import services as priorities_services
+from core.priorities import types as priorities_types
 from core.schema.queries import AuditQuery, NodeQuery, ThemesQuery
 
 # The root types, kernel and domain fields in the order of schema.graphql (merge_types keeps the
@@ -78,6 +83,7 @@ Mutation: type = merge_types(
         groups_mutations.Mutation,
         meetings_mutations.Mutation,
         notifications_mutations.Mutation,
+        priorities_mutations.Mutation,
     ),
 )
 
@@ -85,6 +91,7 @@ LOADERS: dict[str, BatchLoadFn] = {
     **people_loaders.LOADERS,
     **groups_loaders.LOADERS,
     **meetings_loaders.LOADERS,
+    **priorities_loaders.LOADERS,
 }
 """Named loaders (for `Context.loader`), as plugins return them from `ogp_wg_loaders`."""
 
@@ -97,6 +104,8 @@ NODE_LOADERS: dict[type, BatchLoadFn] = {
     groups_types.Anchor: groups_loaders.anchors_by_id,
     groups_types.Membership: groups_loaders.memberships_by_id,
     meetings_types.Registration: meetings_loaders.registrations_by_id,
+    priorities_types.PriorityArea: priorities_loaders.priority_areas_by_id,
+    priorities_types.PriorityAreaPosition: priorities_loaders.positions_by_id,
     meetings_types.MeetingLink: meetings_loaders.meeting_links_by_id,
 }
 """Which loader fetches each core Node type for `node(id:)`, as from `ogp_wg_node_loaders`."""
@@ -108,6 +117,7 @@ def access_declarations() -> list[Declaration]:
         *groups_access.DECLARATIONS,
         *people_access.DECLARATIONS,
         *meetings_access.DECLARATIONS,
+        *priorities_access.DECLARATIONS,
         *notifications_access.DECLARATIONS,
     ]
 
@@ -117,5 +127,6 @@ def constraint_errors() -> list[tuple[str, Mapping[str, Any]]]:
     return [
         ("core", groups_services.CONSTRAINT_ERRORS),
         ("core", meetings_services.CONSTRAINT_ERRORS),
+        ("core", priorities_services.CONSTRAINT_ERRORS),
         ("core", notifications_services.CONSTRAINT_ERRORS),
     ]

@@ -325,93 +325,67 @@ def core_steps(gov: str, cso: str, people: list[str]) -> list[Step]:
               {{ meeting {{ id remainingPlaces }} {ERRORS} }} }}""",
             lambda r: {"id": r["meetingSchedule"]["meeting"]["id"]},
         ),
-        # --- meetings that run themselves (issue 9, section 2) ---
         (
-            "meetingSchedule",  # a Summit meeting whose registration opens later
-            f"""mutation($input: MeetingScheduleInput!) {{ meetingSchedule(input: $input)
-              {{ meeting {{ id }} {ERRORS} }} }}""",
-            lambda r: {
-                "input": {
-                    **meeting,
-                    "groupId": group(r),
-                    "title": "Fault summit",
-                    "isSummit": True,
-                    "registrationOpensAt": (start - timedelta(days=5)).isoformat(),
-                }
-            },
-        ),
-        (
-            "registrationCreate",  # taken as PRE_REGISTERED
-            f"""mutation($m: ID!, $p: ID!) {{ registrationCreate(input: {{meetingId: $m, personId: $p}})
-              {{ {reg} {ERRORS} }} }}""",
-            lambda r: {"m": r["meetingSchedule"]["meeting"]["id"], "p": people[0]},
-        ),
-        (
-            "meetingUpdate",  # registration opens: pre-registrations admitted, history, event
-            f"""mutation($id: ID!, $at: DateTime!) {{ meetingUpdate(input: {{id: $id,
-              registrationOpensAt: $at, reason: "Fault"}}) {{ meeting {{ id }} {ERRORS} }} }}""",
-            lambda r: {
-                "id": r["meetingSchedule"]["meeting"]["id"],
-                "at": (datetime.now(UTC) - timedelta(minutes=1)).isoformat(),
-            },
-        ),
-        (
-            "meetingSchedule",  # a meeting under way: attendance, minutes, links
-            f"""mutation($input: MeetingScheduleInput!) {{ meetingSchedule(input: $input)
-              {{ meeting {{ id }} {ERRORS} }} }}""",
-            lambda r: {
-                "input": {
-                    **meeting,
-                    "groupId": group(r),
-                    "title": "Fault session",
-                    "startsAt": (datetime.now(UTC) - timedelta(hours=1)).isoformat(),
-                    "endsAt": (datetime.now(UTC) + timedelta(hours=1)).isoformat(),
-                }
-            },
-        ),
-        (
-            "registrationCreate",
-            f"""mutation($m: ID!, $p: ID!) {{ registrationCreate(input: {{meetingId: $m, personId: $p}})
-              {{ {reg} {ERRORS} }} }}""",
-            lambda r: {"m": r["meetingSchedule"]["meeting"]["id"], "p": people[1]},
-        ),
-        (
-            "attendanceRecord",
-            f"""mutation($m: ID!, $r: ID!) {{ attendanceRecord(input: {{meetingId: $m,
-              attendance: [{{registrationId: $r, status: NO_SHOW}}]}}) {{ meeting {{ id }} {ERRORS} }} }}""",
-            lambda r: {
-                "m": r["meetingSchedule"]["meeting"]["id"],
-                "r": r["registrationCreate"]["registration"]["id"],
-            },
-        ),
-        (
-            "meetingMinutesSet",
-            f"""mutation($id: ID!) {{ meetingMinutesSet(input: {{id: $id, minutes: "Fault minutes"}})
-              {{ meeting {{ id }} {ERRORS} }} }}""",
-            lambda r: {"id": r["meetingSchedule"]["meeting"]["id"]},
-        ),
-        (
-            "meetingLinkAdd",
-            f"""mutation($m: ID!) {{ meetingLinkAdd(input: {{meetingId: $m, kind: SLIDES,
-              url: "https://example.org/fault/slides", title: "Fault slides"}})
-              {{ link {{ id }} {ERRORS} }} }}""",
-            lambda r: {"m": r["meetingSchedule"]["meeting"]["id"]},
-        ),
-        (
-            "meetingLinkRemove",
-            f"""mutation($id: ID!) {{ meetingLinkRemove(input: {{id: $id}}) {{ meeting {{ id }} {ERRORS} }} }}""",
-            lambda r: {"id": r["meetingLinkAdd"]["link"]["id"]},
-        ),
-        (
-            "meetingCancel",  # cancelled, sequence, history row, MEETING_CANCELLED event
-            f"""mutation($id: ID!) {{ meetingCancel(input: {{id: $id, reason: "Fault"}})
-              {{ meeting {{ id }} {ERRORS} }} }}""",
-            lambda r: {"id": r["meetingSchedule"]["meeting"]["id"]},
-        ),
-        (
-            "calendarFeedTokenCreate",  # replace the old secret with a new one
-            f"""mutation {{ calendarFeedTokenCreate {{ url {ERRORS} }} }}""",
+            "notificationPreferencesSet",  # the signed-in person's (staff's) row: insert
+            f"""mutation {{ notificationPreferencesSet(input: {{digest: WEEKLY,
+              meetingNotices: false}}) {{ notificationPreferences {{ digest }} {ERRORS} }} }}""",
             lambda r: {},
+        ),
+        (
+            "consensusRuleSet",  # insert the group's rule (before any area is closed)
+            f"""mutation($g: ID!) {{ consensusRuleSet(input: {{groupId: $g, objectionsBlock: false,
+              minEndorsementShare: 0.5}}) {{ consensusRule {{ isDefault }} {ERRORS} }} }}""",
+            lambda r: {"g": group(r)},
+        ),
+        (
+            "priorityAreaPropose",  # the area, its country, then PRIORITY_AREA_PROPOSED
+            f"""mutation($g: ID!, $o: ID!) {{ priorityAreaPropose(input: {{groupId: $g,
+              title: "Fault area", rationale: "Why", countries: ["GB"], organizationId: $o}})
+              {{ priorityArea {{ id }} {ERRORS} }} }}""",
+            lambda r: {"g": group(r), "o": cso},
+        ),
+        (
+            "priorityAreaOpen",
+            f"""mutation($id: ID!, $at: DateTime!) {{ priorityAreaOpen(input: {{id: $id,
+              closesAt: $at}}) {{ priorityArea {{ id }} {ERRORS} }} }}""",
+            lambda r: {"id": r["priorityAreaPropose"]["priorityArea"]["id"], "at": start.isoformat()},
+        ),
+        (
+            "priorityAreaClosingDateSet",
+            f"""mutation($id: ID!, $at: DateTime!) {{ priorityAreaClosingDateSet(input: {{id: $id,
+              closesAt: $at}}) {{ priorityArea {{ id }} {ERRORS} }} }}""",
+            lambda r: {
+                "id": r["priorityAreaPropose"]["priorityArea"]["id"],
+                "at": (start + timedelta(days=1)).isoformat(),
+            },
+        ),
+        (
+            "priorityAreaPositionTake",  # a first position, then POSITION_TAKEN
+            f"""mutation($a: ID!, $o: ID!) {{ priorityAreaPositionTake(input: {{priorityAreaId: $a,
+              stance: OBJECT, reason: "Fault", organizationId: $o}})
+              {{ position {{ id }} {ERRORS} }} }}""",
+            lambda r: {"a": r["priorityAreaPropose"]["priorityArea"]["id"], "o": cso},
+        ),
+        (
+            "priorityAreaObjectionWithdraw",  # supersede the old row, insert the new, the event
+            f"""mutation($a: ID!, $o: ID!) {{ priorityAreaObjectionWithdraw(input: {{
+              priorityAreaId: $a, organizationId: $o}}) {{ position {{ id }} {ERRORS} }} }}""",
+            lambda r: {"a": r["priorityAreaPropose"]["priorityArea"]["id"], "o": cso},
+        ),
+        (
+            "priorityAreaClose",  # count, record the outcome and rule, then the event
+            f"""mutation($id: ID!, $m: ID!) {{ priorityAreaClose(input: {{id: $id, meetingId: $m}})
+              {{ priorityArea {{ id status }} {ERRORS} }} }}""",
+            lambda r: {
+                "id": r["priorityAreaPropose"]["priorityArea"]["id"],
+                "m": r["meetingSchedule"]["meeting"]["id"],
+            },
+        ),
+        (
+            "priorityAreaArchive",
+            f"""mutation($id: ID!) {{ priorityAreaArchive(input: {{id: $id}})
+              {{ priorityArea {{ id }} {ERRORS} }} }}""",
+            lambda r: {"id": r["priorityAreaPropose"]["priorityArea"]["id"]},
         ),
         (
             "anchorRemove",

@@ -17,12 +17,15 @@ from core.limits import LIST_SIZE, MAX_PAGE_SIZE
 from core.loading import relation
 from core.meetings import loaders as meetings_loaders
 from core.people import loaders as people_loaders
+from core.priorities import loaders as priorities_loaders
+from core.priorities.models import PriorityAreaStatus
 from core.schema.base import Node
 from core.schema.pagination import Connection
 
 if TYPE_CHECKING:
     from core.meetings.types import Meeting
     from core.people.types import Organization
+    from core.priorities.types import ConsensusRuleType, PriorityAreaConnection
 
 
 @strawberry.input(description="Which meetings of a group to list.")
@@ -83,6 +86,27 @@ class WorkingGroup(Node):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Annotated[Meeting, strawberry.lazy("core.meetings.types")]]: ...
+
+    @relation(
+        priorities_loaders.priority_areas_by_group,
+        description="The group's priority areas, newest first; `status` keeps one status.",
+    )
+    def priority_areas(
+        self,
+        status: PriorityAreaStatus | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Annotated[PriorityAreaConnection, strawberry.lazy("core.priorities.types")]: ...
+
+    @relation(
+        priorities_loaders.rules_by_group,
+        description="How the group decides its priority areas (the default rule if none set).",
+    )
+    def consensus_rule(
+        self,
+    ) -> Annotated[ConsensusRuleType, strawberry.lazy("core.priorities.types")]: ...
 
 
 def group_fields(row: Any) -> dict[str, Any]:

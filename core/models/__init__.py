@@ -25,6 +25,13 @@ from core.models.plugin_registry import PluginRegistryEntry
 from core.models.trust import ApiToken, AuditEntry, IdempotencyKey, StaffRole
 from core.notifications.models import NotificationJob, NotificationPreference, OutboxMessage
 from core.people.models import Country, Organization, Person
+from core.priorities.models import (
+    ConsensusRule,
+    PriorityArea,
+    PriorityAreaCountry,
+    PriorityAreaPosition,
+    PriorityAreaRecord,
+)
 
 __all__ = [
     "ActivityEvent",
@@ -32,6 +39,7 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "CalendarFeedToken",
+    "ConsensusRule",
     "Country",
     "IdempotencyKey",
     "Meeting",
@@ -44,6 +52,10 @@ __all__ = [
     "OutboxMessage",
     "Person",
     "PluginRegistryEntry",
+    "PriorityArea",
+    "PriorityAreaCountry",
+    "PriorityAreaPosition",
+    "PriorityAreaRecord",
     "Registration",
     "StaffRole",
     "WorkingGroup",

@@ -27,10 +27,12 @@ from core.limits import MAX_PAGE_SIZE
 from core.loading import relation
 from core.notifications import loaders as notifications_loaders
 from core.people import loaders
+from core.priorities import loaders as priorities_loaders
 from core.schema.base import Node
 
 if TYPE_CHECKING:
     from core.groups.types import WorkingGroup
+    from core.priorities.types import PriorityAreaPositionConnection
     from core.notifications.types import NotificationPreferences
 
 GroupRef = Annotated["WorkingGroup", strawberry.lazy("core.groups.types")]
@@ -112,6 +114,20 @@ class Organization(Node):
         "never public).",
     )
     def people(self, first: int = MAX_PAGE_SIZE) -> list[Person]: ...
+
+    @relation(
+        priorities_loaders.positions_by_organization,
+        description="Positions the organisation took on priority areas, newest first; "
+        "`current: true` only its current ones.",
+    )
+    def priority_area_positions(
+        self,
+        current: bool | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Annotated[PriorityAreaPositionConnection, strawberry.lazy("core.priorities.types")]: ...
 
 
 @strawberry.type(description="Someone who registers for meetings.")
