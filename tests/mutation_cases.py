@@ -325,10 +325,92 @@ def core_steps(gov: str, cso: str, people: list[str]) -> list[Step]:
               {{ meeting {{ id remainingPlaces }} {ERRORS} }} }}""",
             lambda r: {"id": r["meetingSchedule"]["meeting"]["id"]},
         ),
+        # --- meetings that run themselves (issue 9, section 2) ---
         (
-            "notificationPreferencesSet",  # the signed-in person's (staff's) row: insert
-            f"""mutation {{ notificationPreferencesSet(input: {{digest: WEEKLY,
-              meetingNotices: false}}) {{ notificationPreferences {{ digest }} {ERRORS} }} }}""",
+            "meetingSchedule",  # a Summit meeting whose registration opens later
+            f"""mutation($input: MeetingScheduleInput!) {{ meetingSchedule(input: $input)
+              {{ meeting {{ id }} {ERRORS} }} }}""",
+            lambda r: {
+                "input": {
+                    **meeting,
+                    "groupId": group(r),
+                    "title": "Fault summit",
+                    "isSummit": True,
+                    "registrationOpensAt": (start - timedelta(days=5)).isoformat(),
+                }
+            },
+        ),
+        (
+            "registrationCreate",  # taken as PRE_REGISTERED
+            f"""mutation($m: ID!, $p: ID!) {{ registrationCreate(input: {{meetingId: $m, personId: $p}})
+              {{ {reg} {ERRORS} }} }}""",
+            lambda r: {"m": r["meetingSchedule"]["meeting"]["id"], "p": people[0]},
+        ),
+        (
+            "meetingUpdate",  # registration opens: pre-registrations admitted, history, event
+            f"""mutation($id: ID!, $at: DateTime!) {{ meetingUpdate(input: {{id: $id,
+              registrationOpensAt: $at, reason: "Fault"}}) {{ meeting {{ id }} {ERRORS} }} }}""",
+            lambda r: {
+                "id": r["meetingSchedule"]["meeting"]["id"],
+                "at": (datetime.now(UTC) - timedelta(minutes=1)).isoformat(),
+            },
+        ),
+        (
+            "meetingSchedule",  # a meeting under way: attendance, minutes, links
+            f"""mutation($input: MeetingScheduleInput!) {{ meetingSchedule(input: $input)
+              {{ meeting {{ id }} {ERRORS} }} }}""",
+            lambda r: {
+                "input": {
+                    **meeting,
+                    "groupId": group(r),
+                    "title": "Fault session",
+                    "startsAt": (datetime.now(UTC) - timedelta(hours=1)).isoformat(),
+                    "endsAt": (datetime.now(UTC) + timedelta(hours=1)).isoformat(),
+                }
+            },
+        ),
+        (
+            "registrationCreate",
+            f"""mutation($m: ID!, $p: ID!) {{ registrationCreate(input: {{meetingId: $m, personId: $p}})
+              {{ {reg} {ERRORS} }} }}""",
+            lambda r: {"m": r["meetingSchedule"]["meeting"]["id"], "p": people[1]},
+        ),
+        (
+            "attendanceRecord",
+            f"""mutation($m: ID!, $r: ID!) {{ attendanceRecord(input: {{meetingId: $m,
+              attendance: [{{registrationId: $r, status: NO_SHOW}}]}}) {{ meeting {{ id }} {ERRORS} }} }}""",
+            lambda r: {
+                "m": r["meetingSchedule"]["meeting"]["id"],
+                "r": r["registrationCreate"]["registration"]["id"],
+            },
+        ),
+        (
+            "meetingMinutesSet",
+            f"""mutation($id: ID!) {{ meetingMinutesSet(input: {{id: $id, minutes: "Fault minutes"}})
+              {{ meeting {{ id }} {ERRORS} }} }}""",
+            lambda r: {"id": r["meetingSchedule"]["meeting"]["id"]},
+        ),
+        (
+            "meetingLinkAdd",
+            f"""mutation($m: ID!) {{ meetingLinkAdd(input: {{meetingId: $m, kind: SLIDES,
+              url: "https://example.org/fault/slides", title: "Fault slides"}})
+              {{ link {{ id }} {ERRORS} }} }}""",
+            lambda r: {"m": r["meetingSchedule"]["meeting"]["id"]},
+        ),
+        (
+            "meetingLinkRemove",
+            f"""mutation($id: ID!) {{ meetingLinkRemove(input: {{id: $id}}) {{ meeting {{ id }} {ERRORS} }} }}""",
+            lambda r: {"id": r["meetingLinkAdd"]["link"]["id"]},
+        ),
+        (
+            "meetingCancel",  # cancelled, sequence, history row, MEETING_CANCELLED event
+            f"""mutation($id: ID!) {{ meetingCancel(input: {{id: $id, reason: "Fault"}})
+              {{ meeting {{ id }} {ERRORS} }} }}""",
+            lambda r: {"id": r["meetingSchedule"]["meeting"]["id"]},
+        ),
+        (
+            "calendarFeedTokenCreate",  # replace the old secret with a new one
+            f"""mutation {{ calendarFeedTokenCreate {{ url {ERRORS} }} }}""",
             lambda r: {},
         ),
         (

@@ -30,6 +30,12 @@ CORE_RULES = {
     "meetingUpdate": "anchor | staff",
     "registrationCreate": "anchor | self | staff",
     "registrationCancel": "anchor | self | staff",
+    "meetingCancel": "anchor | staff",
+    "attendanceRecord": "anchor | staff",
+    "meetingMinutesSet": "anchor | staff",
+    "meetingLinkAdd": "anchor | staff",
+    "meetingLinkRemove": "anchor | staff",
+    "calendarFeedTokenCreate": "signed in",
 }
 
 
