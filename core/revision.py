@@ -308,7 +308,9 @@ async def generate_revision(
 
     revision = _next_id(key, branch)
     down_revision = heads[0] if heads else None
-    core_heads = [rev.revision for rev in script.get_revisions(f"{CORE_BRANCH}@head")]
+    # the core's domains branch from one kernel revision (issue 9): a first revision depends on
+    # every head of the core branch, one or several
+    core_heads = sorted(rev.revision for rev in script.get_revisions(f"{CORE_BRANCH}@heads"))
     path = folder / f"{revision}_{_slug(message)}.py"
     path.write_text(
         TEMPLATE.format(
@@ -320,7 +322,9 @@ async def generate_revision(
             revision_literal=_literal(revision),
             down_revision=_literal(down_revision),
             branch_labels=_literal(None if down_revision else (key,)),
-            depends_on=_literal(None if down_revision else core_heads[0]),
+            depends_on=_literal(
+                None if down_revision else core_heads[0] if len(core_heads) == 1 else core_heads
+            ),
             upgrade=upgrade_code,
             downgrade=downgrade_code,
         ),
