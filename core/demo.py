@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core import models
 from core.auth.staff import grant_staff
 from core.auth.tokens import issue_token
+from core.comments import demo as demo_comments
 from core.db import Database, utcnow
 from core.enums import OrganizationKind
 from core.groups import demo as demo_groups
@@ -370,4 +371,5 @@ async def _load(
         progress(await demo_priorities.load(conn) or "priority areas: loaded (illustrative)")
         # after the plugins' demos (their groups), before the priority areas agreed there
         progress(f"summit meetings: {await demo_meetings.load(conn)} added (partly illustrative)")
+        progress(f"comments: {await demo_comments.load(conn)} added (illustrative)")
         return await _demo_tokens(conn, people)

@@ -37,6 +37,12 @@ from typing import Any
 from strawberry.tools import merge_types
 
 from core.access.declare import Declaration
+from core.comments import access as comments_access
+from core.comments import loaders as comments_loaders
+from core.comments import mutations as comments_mutations
+from core.comments import queries as comments_queries
+from core.comments import services as comments_services
+from core.comments import types as comments_types
 from core.groups import access as groups_access
 from core.groups import loaders as groups_loaders
 from core.groups import mutations as groups_mutations
@@ -74,6 +80,7 @@ Query: type = merge_types(
         NodeQuery,
         people_queries.Query,
         meetings_queries.Query,
+        comments_queries.Query,
         AuditQuery,
     ),
 )
@@ -82,6 +89,7 @@ Mutation: type = merge_types(
     (
         groups_mutations.Mutation,
         meetings_mutations.Mutation,
+        comments_mutations.Mutation,
         notifications_mutations.Mutation,
         priorities_mutations.Mutation,
     ),
@@ -91,6 +99,7 @@ LOADERS: dict[str, BatchLoadFn] = {
     **people_loaders.LOADERS,
     **groups_loaders.LOADERS,
     **meetings_loaders.LOADERS,
+    **comments_loaders.LOADERS,
     **priorities_loaders.LOADERS,
 }
 """Named loaders (for `Context.loader`), as plugins return them from `ogp_wg_loaders`."""
@@ -104,6 +113,8 @@ NODE_LOADERS: dict[type, BatchLoadFn] = {
     groups_types.Anchor: groups_loaders.anchors_by_id,
     groups_types.Membership: groups_loaders.memberships_by_id,
     meetings_types.Registration: meetings_loaders.registrations_by_id,
+    comments_types.Comment: comments_loaders.comments_by_id,
+    comments_types.Feedback: comments_loaders.feedback_by_id,
     priorities_types.PriorityArea: priorities_loaders.priority_areas_by_id,
     priorities_types.PriorityAreaPosition: priorities_loaders.positions_by_id,
     meetings_types.MeetingLink: meetings_loaders.meeting_links_by_id,
@@ -117,6 +128,7 @@ def access_declarations() -> list[Declaration]:
         *groups_access.DECLARATIONS,
         *people_access.DECLARATIONS,
         *meetings_access.DECLARATIONS,
+        *comments_access.DECLARATIONS,
         *priorities_access.DECLARATIONS,
         *notifications_access.DECLARATIONS,
     ]
@@ -127,6 +139,7 @@ def constraint_errors() -> list[tuple[str, Mapping[str, Any]]]:
     return [
         ("core", groups_services.CONSTRAINT_ERRORS),
         ("core", meetings_services.CONSTRAINT_ERRORS),
+        ("core", comments_services.CONSTRAINT_ERRORS),
         ("core", priorities_services.CONSTRAINT_ERRORS),
         ("core", notifications_services.CONSTRAINT_ERRORS),
     ]

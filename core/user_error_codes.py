@@ -63,6 +63,14 @@ CORE_CODES: dict[str, str] = {
     "MEETING_FULL": "Every place of the meeting is taken.",
     "DUPLICATE_REGISTRATION": "The person already has a registration for the meeting.",
     "NOT_CANCELLABLE": "The registration is already cancelled.",
+    # comments and feedback
+    "NOT_COMMENTABLE": "Comments are not taken on objects of that type.",
+    "REPLY_TO_REPLY": "Threads are one level deep: reply to the top-level comment.",
+    "TARGET_MISMATCH": "A reply is on the same target as the comment it answers.",
+    "COMMENT_HIDDEN": "The comment is hidden: it cannot be edited or replied to.",
+    "ALREADY_HIDDEN": "The comment is already hidden.",
+    "NOT_HIDDEN": "The comment is not hidden.",
+    "NOT_AUTHOR": "Only its author may edit a comment (staff included).",
     # priority areas and consensus (core/priorities)
     "TOO_MANY": "A list holds more items than it may.",
     "NOT_A_THEMATIC_RECORD": "The ID names an object that is not a record of the group's plugin.",

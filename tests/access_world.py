@@ -43,6 +43,10 @@ class World:
     meeting: int = 0
     registration: int = 0
     """The registered person's registration at `meeting`."""
+    comment: int = 0
+    """The member's comment on `group`: edited once, hidden by the anchor."""
+    feedback: int = 0
+    """The member's feedback."""
     people: dict[str, int] = field(default_factory=dict)
     tokens: dict[str, str | None] = field(default_factory=dict)
     organizations: dict[str, int] = field(default_factory=dict)
@@ -62,6 +66,10 @@ class World:
             return Subject(group=self.group, theme=THEME, meeting=self.meeting, person=person)
         if type_name == "Person":
             return Subject(person=pk)
+        if type_name == "Comment":
+            return Subject(group=self.group, theme=THEME, person=self.people["member"])
+        if type_name == "Feedback":
+            return Subject(person=self.people["member"])
         return Subject()
 
     def expected(self, rule: Rule, role: str, subject: Subject, *, write: bool) -> str | None:
@@ -119,7 +127,7 @@ async def build_world(url: str) -> World:
                     theme=theme,
                     summary="",
                     description="",
-                    status=GroupStatus.ACTIVE,
+                    status=GroupStatus.PROPOSED,  # born so (core_0006); status plays no part
                     created_at=now,
                     updated_at=now,
                 )
@@ -175,6 +183,30 @@ async def build_world(url: str) -> World:
                 status=RegistrationStatus.REGISTERED,
                 created_at=now,
                 queued_at=now,
+            )
+            world.comment = await add(
+                models.Comment,
+                group_id=world.group,
+                author_id=world.people["member"],
+                body="World comment, edited",
+                created_at=now,
+                edited_at=now,
+                hidden_at=now,
+                hidden_by_id=world.people["anchor"],
+                hidden_reason="World reason",
+                illustrative=False,
+            )
+            await add(
+                models.CommentRevision,
+                comment_id=world.comment,
+                body="World comment",
+                edited_at=now,
+            )
+            world.feedback = await add(
+                models.Feedback,
+                author_id=world.people["member"],
+                body="World feedback",
+                created_at=now,
             )
             expires = now + timedelta(days=1)
             world.tokens["anonymous"] = None

@@ -470,6 +470,41 @@ def core_steps(gov: str, cso: str, people: list[str]) -> list[Step]:
             lambda r: {"id": r["priorityAreaPropose"]["priorityArea"]["id"]},
         ),
         (
+            "commentPost",  # the comment, then its COMMENT_POSTED activity event
+            f"""mutation($g: ID!) {{ commentPost(input: {{targetId: $g, body: "Fault comment"}})
+              {{ comment {{ id }} {ERRORS} }} }}""",
+            lambda r: {"g": group(r)},
+        ),
+        (
+            "commentPost",  # a reply (same target)
+            f"""mutation($p: ID!) {{ commentPost(input: {{parentId: $p, body: "Fault reply"}})
+              {{ comment {{ id }} {ERRORS} }} }}""",
+            lambda r: {"p": r["commentPost#0"]["comment"]["id"]},
+        ),
+        (
+            "commentEdit",  # the old text into a revision, then the new one
+            f"""mutation($id: ID!) {{ commentEdit(input: {{id: $id, body: "Fault edit"}})
+              {{ comment {{ id }} {ERRORS} }} }}""",
+            lambda r: {"id": r["commentPost#0"]["comment"]["id"]},
+        ),
+        (
+            "commentHide",
+            f"""mutation($id: ID!) {{ commentHide(input: {{id: $id, reason: "Fault"}})
+              {{ comment {{ id }} {ERRORS} }} }}""",
+            lambda r: {"id": r["commentPost#0"]["comment"]["id"]},
+        ),
+        (
+            "commentUnhide",
+            f"""mutation($id: ID!) {{ commentUnhide(input: {{id: $id}}) {{ comment {{ id }} {ERRORS} }} }}""",
+            lambda r: {"id": r["commentPost#0"]["comment"]["id"]},
+        ),
+        (
+            "feedbackSubmit",
+            f"""mutation {{ feedbackSubmit(input: {{body: "Fault feedback", category: IDEA}})
+              {{ feedback {{ id }} {ERRORS} }} }}""",
+            lambda r: {},
+        ),
+        (
             "anchorRemove",
             f"""mutation($g: ID!) {{ anchorRemove(input: {{groupId: $g, role: GOVERNMENT}})
               {{ anchor {{ role }} {ERRORS} }} }}""",

@@ -30,6 +30,11 @@ CORE_RULES = {
     "meetingUpdate": "anchor | staff",
     "registrationCreate": "anchor | self | staff",
     "registrationCancel": "anchor | self | staff",
+    "commentPost": "signed in",
+    "commentEdit": "self",
+    "commentHide": "anchor | staff",
+    "commentUnhide": "staff",
+    "feedbackSubmit": "signed in",
     "meetingCancel": "anchor | staff",
     "attendanceRecord": "anchor | staff",
     "meetingMinutesSet": "anchor | staff",
@@ -49,9 +54,12 @@ def test_the_core_rules_are_the_issues(empty_db: str, make_client: Any) -> None:
         "Person.email": "self | staff",
         "Meeting.onlineUrl": "anchor | registered | staff",
         "Query.auditLog": "staff",
+        "Comment.revisions": "anchor | self | staff",
+        "Comment.hiddenBy": "anchor | staff",
     }
     assert {t: str(r.rule) for t, r in policy.rows.items()} == {
-        "Registration": "anchor | self | staff"
+        "Registration": "anchor | self | staff",
+        "Feedback": "self | staff",
     }
     plugin_rules = {str(r.rule) for n, r in policy.mutations.items() if policy.owners[n] != "core"}
     assert plugin_rules == {"anchor | staff"}  # the default: no built-in plugin declares its own

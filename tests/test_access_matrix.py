@@ -41,7 +41,13 @@ SCALARS = {
     "Date": "2031-01-01",
     "DateTime": "2031-01-01T00:00:00+00:00",
 }
-OBJECTS = {"WorkingGroup": "group", "Meeting": "meeting", "Registration": "registration"}
+OBJECTS = {
+    "WorkingGroup": "group",
+    "Meeting": "meeting",
+    "Registration": "registration",
+    "Comment": "comment",
+    "Feedback": "feedback",
+}
 
 
 def _person_variants(name: str) -> list[str]:
@@ -193,7 +199,10 @@ async def test_every_private_field_for_every_role(
     rule = POLICY.fields[(type_name, field)].rule
     pk = _object_pk(world, type_name)
     subject = world.subject_of(type_name, pk)
-    query = f"query($id: ID!) {{ node(id: $id) {{ id ... on {type_name} {{ {field} }} }} }}"
+    schema = client.app.state.ogp.schema._schema
+    composite = is_composite_type(get_named_type(schema.type_map[type_name].fields[field].type))
+    selection = f"{field} {{ __typename }}" if composite else field  # e.g. Comment.hiddenBy
+    query = f"query($id: ID!) {{ node(id: $id) {{ id ... on {type_name} {{ {selection} }} }} }}"
     for role in ROLES:
         data = await client.execute(
             query, {"id": world.gid(type_name, pk)}, token=world.tokens[role]

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 import strawberry
+from graphql import get_named_type, is_composite_type
 from sqlalchemy import select
 from strawberry.types import Info
 
@@ -31,11 +32,19 @@ from core.testing import GraphQLClient, settings_for
 from tests.access_world import ROLES, World, build_world
 from tests.schema_walk import Schema, introspect, named
 
-POLICY: Policy = build_schema(make_plugin_manager(settings_for("sqlite+aiosqlite://"))).policy  # type: ignore[assignment]
+_BUILT = build_schema(make_plugin_manager(settings_for("sqlite+aiosqlite://")))
+POLICY: Policy = _BUILT.policy  # type: ignore[assignment]
 PRIVATE: dict[str, list[str]] = {}
 for _type, _field in sorted(k for k, rule in POLICY.fields.items() if not rule.refuse):
     PRIVATE.setdefault(_type, []).append(_field)
 GOVERNED = set(POLICY.rows) | set(PRIVATE)
+_SCHEMA = _BUILT.schema._schema
+COMPOSITE = {
+    (t, f)
+    for t, fields in PRIVATE.items()
+    for f in fields
+    if is_composite_type(get_named_type(_SCHEMA.type_map[t].fields[f].type))  # type: ignore[union-attr]
+}
 
 
 def _paths(schema: Schema) -> list[tuple[str, str]]:
@@ -60,10 +69,16 @@ def _paths(schema: Schema) -> list[tuple[str, str]]:
     return sorted(set(out))
 
 
+def _private(type_name: str, field: str) -> str:
+    """The selection of a private field: an object-typed one (`Comment.hiddenBy`) by its
+    `__typename`."""
+    return f"{field} {{ __typename }}" if (type_name, field) in COMPOSITE else field
+
+
 def _object_selection(schema: Schema, type_name: str) -> str:
     parts = ["__typename", "... on Node { id }"]
     for t in sorted(schema.concrete(type_name) & set(PRIVATE)):
-        parts.append(f"... on {t} {{ {' '.join(PRIVATE[t])} }}")
+        parts.append(f"... on {t} {{ {' '.join(_private(t, f) for f in PRIVATE[t])} }}")
     return " ".join(parts)
 
 
@@ -117,7 +132,8 @@ def _codes(body: dict[str, Any], field: str) -> list[str]:
 async def _through_node(
     client: GraphQLClient, token: str | None, type_name: str, gid: str, field: str
 ) -> tuple[Any, list[str]]:
-    query = f"query($id: ID!) {{ node(id: $id) {{ ... on {type_name} {{ {field} }} }} }}"
+    inner = _private(type_name, field)
+    query = f"query($id: ID!) {{ node(id: $id) {{ ... on {type_name} {{ {inner} }} }} }}"
     body = (await client.post(query, {"id": gid}, token=token)).json()
     node = (body.get("data") or {}).get("node") or {}
     return node.get(field), _codes(body, field)

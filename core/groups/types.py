@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
 
+from core.comments import loaders as comments_loaders
 from core.enums import AnchorRole, GroupStatus, MeetingKind, MembershipRole
 from core.groups import loaders
 from core.limits import LIST_SIZE, MAX_PAGE_SIZE
@@ -23,6 +24,7 @@ from core.schema.base import Node
 from core.schema.pagination import Connection
 
 if TYPE_CHECKING:
+    from core.comments.types import CommentConnection
     from core.meetings.types import Meeting
     from core.people.types import Organization
     from core.priorities.types import ConsensusRuleType, PriorityAreaConnection
@@ -86,6 +88,19 @@ class WorkingGroup(Node):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Annotated[Meeting, strawberry.lazy("core.meetings.types")]]: ...
+
+    @relation(
+        comments_loaders.comments_on_group,
+        description="Comments on the group itself (a proposal's included), oldest first; "
+        "replies under each (`Comment.replies`).",
+    )
+    def comments(
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Annotated[CommentConnection, strawberry.lazy("core.comments.types")]: ...
 
     @relation(
         priorities_loaders.priority_areas_by_group,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
 
+from core.comments import loaders as comments_loaders
 from core.db import utcnow
 from core.enums import MeetingChangeKind, MeetingKind, MeetingLinkKind, RegistrationStatus
 from core.groups import loaders as groups_loaders
@@ -21,6 +22,7 @@ from core.schema.base import Node
 from core.schema.pagination import Connection
 
 if TYPE_CHECKING:
+    from core.comments.types import CommentConnection
     from core.groups.types import WorkingGroup
     from core.people.types import Person
 
@@ -131,6 +133,18 @@ class Meeting(Node):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Registration]: ...
+
+    @relation(
+        comments_loaders.comments_on_meeting,
+        description="Comments on the meeting, oldest first; replies under each.",
+    )
+    def comments(
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Annotated[CommentConnection, strawberry.lazy("core.comments.types")]: ...
 
     @relation(
         loaders.links_by_meeting,

@@ -13,6 +13,7 @@ database's `alembic_version` needs rewriting and `ogp-wg db upgrade` treats them
 """
 
 from core.activity.models import ActivityEvent
+from core.comments.models import Comment, CommentRevision, Feedback
 from core.groups.models import Anchor, Membership, WorkingGroup
 from core.meetings.models import (
     CalendarFeedToken,
@@ -39,8 +40,11 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "CalendarFeedToken",
+    "Comment",
+    "CommentRevision",
     "ConsensusRule",
     "Country",
+    "Feedback",
     "IdempotencyKey",
     "Meeting",
     "MeetingChange",

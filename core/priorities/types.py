@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
 
+from core.comments import loaders as comments_loaders
 from core.groups import loaders as groups_loaders
 from core.limits import LIST_SIZE
 from core.loading import relation
@@ -23,6 +24,7 @@ from core.schema.base import Node
 from core.schema.pagination import Connection
 
 if TYPE_CHECKING:
+    from core.comments.types import CommentConnection
     from core.groups.types import WorkingGroup
     from core.meetings.types import Meeting
     from core.people.types import Country, Organization
@@ -187,6 +189,18 @@ class PriorityArea(Node):
         last: int | None = None,
         before: str | None = None,
     ) -> PriorityAreaPositionConnection: ...
+
+    @relation(
+        comments_loaders.comments_on_priority_area,
+        description="Comments on the priority area, oldest first; replies under each.",
+    )
+    def comments(
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Annotated[CommentConnection, strawberry.lazy("core.comments.types")]: ...
 
 
 @strawberry.type(description="One position an organisation took on a priority area.")

@@ -1,0 +1,137 @@
+"""Demo comments (illustrative): a short thread on the Open Data Working Group and comments on
+its London Summit meeting, so the README's walk-through has something to read.
+
+Every row is marked `illustrative` (the API's `Comment.illustrative`): the people are the demo's
+invented ones and the words are ours, not theirs. Idempotent: a comment is looked up by its
+group, author and text, and only what is missing is added (each with its COMMENT_POSTED event).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.activity.services import record
+from core.comments.models import Comment
+from core.groups.models import WorkingGroup
+from core.meetings.demo import summit_title
+from core.meetings.models import Meeting
+from core.people.models import Person
+
+GROUP_SLUG = "open-data"
+
+
+@dataclass(frozen=True)
+class DemoComment:
+    key: str
+    author: str  # e-mail of a demo person (core.demo.PEOPLE)
+    body: str
+    at: datetime
+    on_summit: bool = False  # on the group's Summit meeting, else on the group itself
+    reply_to: str | None = None  # key of the comment it answers
+
+
+COMMENTS = [
+    DemoComment(
+        "portals",
+        "wanjiru.kamau@example.org",
+        "Could the group keep a shared list of the national open data portals its members run, "
+        "with who to ask about each? It would help us in Kenya to see how others publish.",
+        datetime(2013, 10, 14, 9, 30, tzinfo=UTC),
+    ),
+    DemoComment(
+        "portals-reply",
+        "claire.tremblay@example.org",
+        "Good idea: let's start the list at the Summit session and keep it up to date between "
+        "the webinars.",
+        datetime(2013, 10, 15, 16, 5, tzinfo=UTC),
+        reply_to="portals",
+    ),
+    DemoComment(
+        "summit-agenda",
+        "thomas.berg@example.org",
+        "For the London session: could we keep half an hour for the open data principles we "
+        "want to propose as a priority area?",
+        datetime(2013, 10, 21, 11, 0, tzinfo=UTC),
+        on_summit=True,
+    ),
+    DemoComment(
+        "summit-remote",
+        "oliver.hughes@example.org",
+        "Will the session be streamed for members who cannot travel to London?",
+        datetime(2013, 10, 24, 8, 45, tzinfo=UTC),
+        on_summit=True,
+    ),
+]
+
+
+async def load(conn: AsyncConnection) -> int:
+    """Add the demo comments that are missing; returns how many were added (0 when the group,
+    its Summit meeting or a demo person is absent, e.g. with the open-data plugin disabled)."""
+    group = (
+        await conn.execute(
+            select(WorkingGroup.id, WorkingGroup.name).where(WorkingGroup.slug == GROUP_SLUG)
+        )
+    ).first()
+    if group is None:
+        return 0
+    summit = (
+        await conn.execute(
+            select(Meeting.id, Meeting.title)
+            .where(Meeting.group_id == group.id, Meeting.is_summit.is_(True))
+            # the meeting core/meetings/demo.py names so, else the group's first Summit meeting
+            .order_by(Meeting.title != summit_title(group.name), Meeting.starts_at, Meeting.id)
+            .limit(1)
+        )
+    ).first()
+    emails = {c.author for c in COMMENTS}
+    people = dict(
+        (await conn.execute(select(Person.email, Person.id).where(Person.email.in_(emails)))).all()
+    )
+    if summit is None or len(people) != len(emails):
+        return 0
+    ids: dict[str, int] = {}
+    added = 0
+    for comment in COMMENTS:
+        meeting = summit.id if comment.on_summit else None
+        parent = ids.get(comment.reply_to) if comment.reply_to else None
+        found = await conn.scalar(
+            select(Comment.id).where(
+                Comment.group_id == group.id,
+                Comment.author_id == people[comment.author],
+                Comment.body == comment.body,
+            )
+        )
+        if found is None:
+            found = await conn.scalar(
+                insert(Comment)
+                .values(
+                    group_id=group.id,
+                    meeting_id=meeting,
+                    parent_id=parent,
+                    author_id=people[comment.author],
+                    body=comment.body,
+                    created_at=comment.at,
+                    illustrative=True,
+                )
+                .returning(Comment.id)
+            )
+            assert found is not None
+            name = await conn.scalar(select(Person.name).where(Person.id == people[comment.author]))
+            what = f"the meeting '{summit.title}'" if meeting else f"the group '{group.name}'"
+            verb = "replied to a comment on" if parent else "commented on"
+            await record(
+                conn,
+                verb="COMMENT_POSTED",
+                subject_type="Comment",
+                subject_id=found,
+                summary=f"{name} {verb} {what} (illustrative demo comment)",
+                group_id=group.id,
+                actor_id=people[comment.author],
+            )
+            added += 1
+        ids[comment.key] = found
+    return added
