@@ -41,6 +41,14 @@ CORE_RULES = {
     "meetingLinkAdd": "anchor | staff",
     "meetingLinkRemove": "anchor | staff",
     "calendarFeedTokenCreate": "signed in",
+    "priorityAreaPropose": "member | anchor | staff",
+    "priorityAreaOpen": "anchor | staff",
+    "priorityAreaClosingDateSet": "anchor | staff",
+    "priorityAreaClose": "anchor | staff",
+    "priorityAreaArchive": "anchor | staff",
+    "priorityAreaPositionTake": "member | anchor | staff",
+    "priorityAreaObjectionWithdraw": "member | anchor | staff",
+    "consensusRuleSet": "anchor | staff",
 }
 
 
