@@ -16,11 +16,13 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from core import db_faults
+from core.activity.bus import Bus
+from core.activity.websocket import VIEW_OPTIONS, SubscriptionsView
 from core.auth.middleware import Authentication, viewer_of
 from core.auth.oidc import OIDCVerifier
 from core.config import ConfigError, Settings
@@ -55,9 +57,9 @@ from core.trusted_documents import TrustedDocuments, TrustedDocumentsError
 log = logging.getLogger("ogp_wg")
 
 
-class GraphQLApp(GraphQLView):
+class GraphQLApp(SubscriptionsView, GraphQLView):
     """Strawberry's ASGI view with our context, error codes and orjson encoding (request errors:
-    `core.graphql_http`)."""
+    `core.graphql_http`; subscriptions over WebSocket: `core.activity.websocket`)."""
 
     def __init__(self, state: AppState, settings: Settings, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -69,6 +71,8 @@ class GraphQLApp(GraphQLView):
         )
 
     async def get_context(self, request: Any, response: Any) -> Context:
+        if self.is_websocket_request(request):  # one context per connection
+            return self.subscription_context(self.state, request, response)
         viewer = viewer_of(request)  # resolved by core.auth.middleware.Authentication
         return Context(app=self.state, request=request, response=response, viewer=viewer)
 
@@ -210,7 +214,12 @@ def create_app(
         schema=built.schema,
         graphql_ide="graphiql" if graphiql else None,
         allow_queries_via_get=True,
+        allowed_origins=settings.cors_origins,  # WebSocket handshakes from other pages
+        **VIEW_OPTIONS,  # subscriptions over graphql-transport-ws: core.activity.websocket
     )
+    # subscriptions: signals from every worker (core.activity.bus), the gauge of open ones
+    graphql.bus = Bus(db)
+    graphql.subscriptions_gauge = metrics.subscriptions if metrics is not None else None
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -251,6 +260,7 @@ def create_app(
             notifier.cancel()
             with suppress(asyncio.CancelledError):
                 await notifier
+        await graphql.bus.close()
         await db.dispose()
         if metrics is not None:
             metrics.close()
@@ -285,6 +295,7 @@ def create_app(
     # Who is asking, before anything reads the body: a bad token is a 401 at once.
     oidc = OIDCVerifier(settings) if settings.oidc_issuer else None
     middleware.append(Middleware(Authentication, db=db, oidc=oidc))
+    graphql.authentication = Authentication(graphql, db=db, oidc=oidc)  # at connection_init
     # Outermost first: APQ restores the document, then ETag / 304 judges and tags the response.
     # Idempotency-Key sits between them: per viewer, over the document that runs, mutations only.
     middleware += [
@@ -298,6 +309,7 @@ def create_app(
         debug=settings.debug,
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),  # subscriptions: core.activity.websocket
             Route("/graphql/possible-types", possible_types_endpoint),  # issue 11: front ends
             Route("/healthz", healthz),
             Route("/readyz", readyz),

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext, suppress
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -180,6 +180,16 @@ def _permit() -> AbstractAsyncContextManager[None]:
     return nullcontext() if share is None else share.permit()
 
 
+AFTER_COMMIT = "ogp_wg.after_commit"
+"""`conn.info` key of the callbacks `Database.write()` calls once its transaction committed."""
+
+
+def after_commit(conn: AsyncConnection, callback: Callable[[], None]) -> None:
+    """Call `callback()` once the `Database.write()` transaction of `conn` has committed; never
+    if it rolls back. Callbacks must not raise (they run after the commit, outside it)."""
+    conn.info.setdefault(AFTER_COMMIT, []).append(callback)
+
+
 class Database:
     """One engine per app; hands out a fresh connection per unit of work.
 
@@ -241,8 +251,11 @@ class Database:
                 async with conn.begin():
                     yield conn
             except BaseException:
+                conn.info.pop(AFTER_COMMIT, None)
                 await self._stop_if_cancelled(conn, pid)
                 raise
+            for callback in conn.info.pop(AFTER_COMMIT, ()):
+                callback()  # committed: e.g. in-process subscriptions (core.activity.bus)
 
     def _server_pid(self, conn: AsyncConnection) -> int | None:
         """The PostgreSQL backend serving `conn` (asyncpg knows it from the start-up), or None."""

@@ -26,6 +26,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core import models
+from core.activity import demo as demo_activity
 from core.auth.staff import grant_staff
 from core.auth.tokens import issue_token
 from core.comments import demo as demo_comments
@@ -372,4 +373,6 @@ async def _load(
         # after the plugins' demos (their groups), before the priority areas agreed there
         progress(f"summit meetings: {await demo_meetings.load(conn)} added (partly illustrative)")
         progress(f"comments: {await demo_comments.load(conn)} added (illustrative)")
+        # last: the feed entries of what the demos above created without their mutations
+        progress(f"activity: {await demo_activity.load(conn)} meeting events added")
         return await _demo_tokens(conn, people)

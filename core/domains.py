@@ -37,6 +37,9 @@ from typing import Any
 from strawberry.tools import merge_types
 
 from core.access.declare import Declaration
+from core.activity import loaders as activity_loaders
+from core.activity import subscriptions as activity_subscriptions
+from core.activity import types as activity_types
 from core.comments import access as comments_access
 from core.comments import loaders as comments_loaders
 from core.comments import mutations as comments_mutations
@@ -95,7 +98,11 @@ Mutation: type = merge_types(
     ),
 )
 
+Subscription: type = activity_subscriptions.Subscription
+"""The root subscription fields (served over graphql-transport-ws: core.activity.websocket)."""
+
 LOADERS: dict[str, BatchLoadFn] = {
+    **activity_loaders.LOADERS,
     **people_loaders.LOADERS,
     **groups_loaders.LOADERS,
     **meetings_loaders.LOADERS,
@@ -113,6 +120,7 @@ NODE_LOADERS: dict[type, BatchLoadFn] = {
     groups_types.Anchor: groups_loaders.anchors_by_id,
     groups_types.Membership: groups_loaders.memberships_by_id,
     meetings_types.Registration: meetings_loaders.registrations_by_id,
+    activity_types.ActivityEvent: activity_loaders.events_by_id,
     comments_types.Comment: comments_loaders.comments_by_id,
     comments_types.Feedback: comments_loaders.feedback_by_id,
     priorities_types.PriorityArea: priorities_loaders.priority_areas_by_id,

@@ -176,8 +176,8 @@ class Schema:
                 if any(required(a) for a in field["args"]):
                     continue
                 target = named(field["type"])
-                if self.types[target]["kind"] not in COMPOSITE:
-                    continue
+                if self.types[target]["kind"] not in COMPOSITE or target == "Node":
+                    continue  # `Node`: a reference to any object (`ActivityEvent.subject`)
                 conn = self.is_connection(target)
                 reached = self.node_of(target) if conn else target
                 step = (*path, (field["name"], conn))

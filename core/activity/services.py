@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.activity import bus
 from core.activity.models import ActivityEvent
 
 VERBS = frozenset(
@@ -63,4 +64,17 @@ async def record(
     }
     event_id = await conn.scalar(insert(ActivityEvent).values(**values).returning(ActivityEvent.id))
     assert event_id is not None
+    # subscriptions (core.activity.subscriptions) learn of it when, and only if, this commits
+    if group_id is not None:
+        await bus.publish(conn, bus.group_topic(group_id))
+    if subject_type == "Meeting":
+        await bus.publish(conn, bus.meeting_topic(subject_id))
     return int(event_id)
+
+
+async def publish_meeting(conn: AsyncConnection, meeting_id: int) -> None:
+    """Tell `meetingChanged` subscribers that meeting `meeting_id` changed (its places, times,
+    status...), once the caller's transaction commits. `record()` does it by itself for events
+    about a meeting; call this for changes that make no activity event (a registration, a
+    cancelled registration, a waitlist promotion)."""
+    await bus.publish(conn, bus.meeting_topic(meeting_id))

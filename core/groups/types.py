@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 import strawberry
 
 from core.comments import loaders as comments_loaders
+from core.activity import loaders as activity_loaders
 from core.enums import AnchorRole, GroupStatus, MeetingKind, MembershipRole
 from core.groups import loaders
 from core.limits import LIST_SIZE, MAX_PAGE_SIZE
@@ -24,6 +25,7 @@ from core.schema.base import Node
 from core.schema.pagination import Connection
 
 if TYPE_CHECKING:
+    from core.activity.types import ActivityEventConnection
     from core.comments.types import CommentConnection
     from core.meetings.types import Meeting
     from core.people.types import Organization
@@ -88,6 +90,19 @@ class WorkingGroup(Node):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Annotated[Meeting, strawberry.lazy("core.meetings.types")]]: ...
+
+    @relation(
+        activity_loaders.activity_by_group,
+        description="What happened in the group, newest first; events about what you may not "
+        "see are left out (and not counted).",
+    )
+    def activity(
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Annotated[ActivityEventConnection, strawberry.lazy("core.activity.types")]: ...
 
     @relation(
         comments_loaders.comments_on_group,

@@ -30,6 +30,7 @@ from sqlalchemy import Insert, Update, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core import lookups
+from core.activity.services import publish_meeting
 from core.db import utcnow
 from core.enums import MeetingKind, RegistrationStatus
 from core.errors import Rejected, UserError, user_error
@@ -376,7 +377,9 @@ async def register(
             created_at=queued_at,
             queued_at=queued_at,
         )
-    return (await conn.execute(stmt.returning(*Registration.__table__.c))).one()
+    registration = (await conn.execute(stmt.returning(*Registration.__table__.c))).one()
+    await publish_meeting(conn, meeting.id)  # meetingChanged subscribers: places changed
+    return registration
 
 
 async def cancel(conn: AsyncConnection, *, registration_id: str, themes: tuple[str, ...]) -> Any:
@@ -413,5 +416,6 @@ async def cancel(conn: AsyncConnection, *, registration_id: str, themes: tuple[s
             .values(registered_count=Meeting.registered_count - 1)
         )
         await _promote_waitlist(conn, reg.meeting_id)
+    await publish_meeting(conn, reg.meeting_id)  # meetingChanged subscribers: places changed
     stmt = select(*Registration.__table__.c).where(Registration.id == pk)
     return (await conn.execute(stmt)).one()

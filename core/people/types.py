@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
 
+from core.activity import loaders as activity_loaders
 from core.enums import OrganizationKind
 from core.groups import loaders as groups_loaders
 from core.limits import MAX_PAGE_SIZE
@@ -31,6 +32,7 @@ from core.priorities import loaders as priorities_loaders
 from core.schema.base import Node
 
 if TYPE_CHECKING:
+    from core.activity.types import ActivityEventConnection
     from core.groups.types import WorkingGroup
     from core.priorities.types import PriorityAreaPositionConnection
     from core.notifications.types import NotificationPreferences
@@ -114,6 +116,19 @@ class Organization(Node):
         "never public).",
     )
     def people(self, first: int = MAX_PAGE_SIZE) -> list[Person]: ...
+
+    @relation(
+        activity_loaders.activity_by_organization,
+        description="What happened to this organisation (its proposals, anchor roles...), "
+        "newest first; events you may not see are not listed.",
+    )
+    def activity(
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Annotated[ActivityEventConnection, strawberry.lazy("core.activity.types")]: ...
 
     @relation(
         priorities_loaders.positions_by_organization,

@@ -20,7 +20,7 @@ from strawberry.utils.str_converters import to_camel_case
 from core.access.policy import Policy, fields_of, install
 from core.domains import LOADERS as CORE_LOADERS
 from core.domains import NODE_LOADERS as CORE_NODE_LOADERS
-from core.domains import Mutation, Query
+from core.domains import Mutation, Query, Subscription
 from core.execution import FastExecutionContext
 from core.hookspecs import BatchLoadFn
 from core.limits import Limits
@@ -232,7 +232,7 @@ def build_schema(
     _check_type_names([Query, Mutation, types.Assessment], contributed)
     # node(id:) fetches every Node type of the schema, or start-up stops: core.schema.nodes
     reached = {key: _named_types(roots) for key, roots in contributed.items()}
-    reached = {"core": _named_types([Query, Mutation, types.Assessment]), **reached}
+    reached = {"core": _named_types([Query, Mutation, Subscription, types.Assessment]), **reached}
     # access rules checked and their guards put on the fields: core.access.policy
     core_mutations = [("core", f) for f in fields_of(Mutation)]
     type_fields = {"Query": fields_of(Query, extra["Query"])}
@@ -252,6 +252,7 @@ def build_schema(
         schema = PluginSchema(
             query=Query,
             mutation=Mutation,
+            subscription=Subscription,
             types=extra_types,
             extra_fields=extra,
             user_error_code=user_error_code,

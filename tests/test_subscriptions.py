@@ -1,0 +1,338 @@
+"""GraphQL subscriptions over graphql-transport-ws (issue 9, section 5), against real servers.
+
+A client speaking the protocol (the `websockets` package: the same frames the npm `graphql-ws`
+client sends) connects to `ogp-wg serve` on /graphql, authenticates at `connection_init`, and
+subscribes; mutations are sent over HTTP, as a front end does:
+
+- one server, both databases (SQLite: in-process delivery; PostgreSQL: the worker's LISTEN):
+  `meetingChanged` after a registration and an edit, `groupActivity` after a workflow's event,
+  and an event the viewer may not see never sent;
+- two servers sharing one PostgreSQL database: subscribed on one, the mutation on the other;
+- the protocol's refusals: a refused token (4403), `subscribe` before `connection_init` (4401),
+  a query over the socket, an unknown meeting, more than the subscriptions a connection may
+  hold; and the `ogp_wg_subscriptions_open` gauge.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+from core.activity.services import record
+from core.activity.websocket import MAX_SUBSCRIPTIONS_PER_CONNECTION
+from core.db import Database
+from core.models import Registration
+from core.schema.ids import from_global_id, to_global_id
+from core.testing import token_for
+from tests.server_process import LiveServer, running_server
+
+pytestmark = pytest.mark.slow  # each test starts one or two `ogp-wg serve` processes
+WAIT = 15.0
+"""Seconds an expected message may take (a loaded CI machine)."""
+QUIET = 1.5
+"""Seconds during which no message must come, when none is expected."""
+MEETING_CHANGED = """subscription($id: ID!) { meetingChanged(meetingId: $id) {
+  id title registeredCount remainingPlaces } }"""
+GROUP_ACTIVITY = """subscription($id: ID!) { groupActivity(groupId: $id) {
+  id verb summary actor { id } subject { __typename id } } }"""
+SCHEDULE = """mutation($input: MeetingScheduleInput!) {
+  meetingSchedule(input: $input) { meeting { id registeredCount remainingPlaces } userErrors { code } } }"""
+UPDATE = """mutation($input: MeetingUpdateInput!) {
+  meetingUpdate(input: $input) { meeting { id } userErrors { code } } }"""
+REGISTER = """mutation($m: ID!, $p: ID!) {
+  registrationCreate(input: {meetingId: $m, personId: $p}) { registration { id } userErrors { code } } }"""
+
+
+class Socket:
+    """One graphql-transport-ws connection."""
+
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+        self.ids = 0
+
+    async def send(self, message: dict[str, Any]) -> None:
+        await self.ws.send(json.dumps(message))
+
+    async def receive(self, timeout: float = WAIT) -> dict[str, Any]:
+        message: dict[str, Any] = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+        return message
+
+    async def init(self, token: str | None = None) -> dict[str, Any]:
+        payload = {"authorization": f"Bearer {token}"} if token else {}
+        await self.send({"type": "connection_init", "payload": payload})
+        return await self.receive()
+
+    async def subscribe(self, query: str, variables: dict[str, Any]) -> str:
+        self.ids += 1
+        op = str(self.ids)
+        await self.send(
+            {"id": op, "type": "subscribe", "payload": {"query": query, "variables": variables}}
+        )
+        return op
+
+    async def next(self, op: str) -> dict[str, Any]:
+        """The data of the next `next` message (of operation `op`)."""
+        message = await self.receive()
+        assert message["type"] == "next" and message["id"] == op, message
+        assert "errors" not in message["payload"], message
+        data: dict[str, Any] = message["payload"]["data"]
+        return data
+
+    async def collect(self, counts: dict[str, int]) -> dict[str, list[dict[str, Any]]]:
+        """The data of the next `next` messages: `counts[op]` of each operation, in whatever
+        order the operations' messages interleave."""
+        got: dict[str, list[dict[str, Any]]] = {op: [] for op in counts}
+        while any(len(got[op]) < n for op, n in counts.items()):
+            message = await self.receive()
+            assert message["type"] == "next" and message["id"] in counts, message
+            assert "errors" not in message["payload"], message
+            got[message["id"]].append(message["payload"]["data"])
+        return got
+
+    async def silent(self) -> None:
+        with pytest.raises(TimeoutError):
+            message = await self.receive(QUIET)
+            print("unexpected:", message)
+
+    async def closed_with(self) -> int:
+        with pytest.raises(ConnectionClosed) as closed:
+            await self.receive()
+        assert closed.value.rcvd is not None
+        return closed.value.rcvd.code
+
+
+@asynccontextmanager
+async def socket(server: LiveServer) -> AsyncIterator[Socket]:
+    url = server.base_url.replace("http://", "ws://") + "/graphql"
+    async with connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+        assert ws.subprotocol == "graphql-transport-ws"
+        yield Socket(ws)
+
+
+def gql(server: LiveServer, token: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+    response = httpx.post(
+        server.graphql,
+        json={"query": query, "variables": variables},
+        headers={"authorization": f"Bearer {token}"},
+        timeout=30,
+    )
+    body = response.json()
+    assert response.status_code == 200 and "errors" not in body, body
+    data: dict[str, Any] = body["data"]
+    return data
+
+
+def schedule(server: LiveServer, token: str, group: str, capacity: int = 3) -> dict[str, Any]:
+    start = datetime.now(UTC) + timedelta(days=50)
+    values = {
+        "groupId": group,
+        "title": "Subscribed meeting",
+        "kind": "VIRTUAL",
+        "startsAt": start.isoformat(),
+        "endsAt": (start + timedelta(hours=1)).isoformat(),
+        "timezone": "Europe/Madrid",
+        "capacity": capacity,
+        "onlineUrl": "https://example.org/join",
+    }
+    payload = gql(server, token, SCHEDULE, {"input": values})["meetingSchedule"]
+    assert payload["userErrors"] == []
+    meeting: dict[str, Any] = payload["meeting"]
+    return meeting
+
+
+async def demo_ids(url: str) -> tuple[str, list[str]]:
+    """The open-data group's global ID and the IDs of three demo people."""
+    from core.models import Person, WorkingGroup
+
+    db = Database(url)
+    try:
+        async with db.read() as conn:
+            group = await conn.scalar(
+                select(WorkingGroup.id).where(WorkingGroup.slug == "open-data")
+            )
+            people = (await conn.scalars(select(Person.id).order_by(Person.id).limit(3))).all()
+    finally:
+        await db.dispose()
+    return to_global_id("WorkingGroup", group), [to_global_id("Person", p) for p in people]
+
+
+async def hidden_and_public_events(url: str, group_gid: str) -> tuple[int, int]:
+    """Record an event about a registration (hidden from anonymous) then a public one."""
+    group = from_global_id(group_gid)[1]  # type: ignore[index]
+    db = Database(url)
+    try:
+        async with db.read() as conn:
+            reg = await conn.scalar(select(Registration.id).order_by(Registration.id))
+        assert reg is not None
+        async with db.write() as conn:
+            hidden = await record(
+                conn,
+                verb="MEETING_CHANGED",
+                subject_type="Registration",
+                subject_id=reg,
+                summary="private",
+                group_id=group,
+            )
+        async with db.write() as conn:
+            public = await record(
+                conn,
+                verb="GROUP_DECISION",
+                subject_type="WorkingGroup",
+                subject_id=group,
+                summary="public",
+                group_id=group,
+            )
+    finally:
+        await db.dispose()
+    return hidden, public
+
+
+async def test_subscriptions_on_one_server(demo_db: str, tmp_path: Path) -> None:
+    staff = await token_for(demo_db, "staff")
+    group, people = await demo_ids(demo_db)
+    with running_server(demo_db, tmp_path) as server:
+        meeting = schedule(server, staff, group, capacity=3)
+        async with socket(server) as ws, socket(server) as anonymous:
+            assert await ws.init(staff) == {"type": "connection_ack"}
+            assert await anonymous.init() == {"type": "connection_ack"}
+            places = await ws.subscribe(MEETING_CHANGED, {"id": meeting["id"]})
+            feed = await ws.subscribe(GROUP_ACTIVITY, {"id": group})
+            public_feed = await anonymous.subscribe(GROUP_ACTIVITY, {"id": group})
+            await asyncio.sleep(0.5)  # the subscriptions are listening
+
+            # a registration: the meeting's places, no activity event
+            registered = gql(server, staff, REGISTER, {"m": meeting["id"], "p": people[0]})
+            assert registered["registrationCreate"]["userErrors"] == []
+            changed = (await ws.next(places))["meetingChanged"]
+            assert changed == {
+                "id": meeting["id"],
+                "title": "Subscribed meeting",
+                "registeredCount": 1,
+                "remainingPlaces": 2,
+            }
+
+            # an edit: the meeting again, and the group's MEETING_CHANGED event to both
+            gql(server, staff, UPDATE, {"input": {"id": meeting["id"], "title": "Renamed"}})
+            events = {}
+            for _ in range(2):
+                message = await ws.receive()
+                assert message["type"] == "next", message
+                events[message["id"]] = message["payload"]["data"]
+            assert events[places]["meetingChanged"]["title"] == "Renamed"
+            event = events[feed]["groupActivity"]
+            assert event["verb"] == "MEETING_CHANGED" and "Renamed" in event["summary"]
+            assert event["subject"] == {"__typename": "Meeting", "id": meeting["id"]}
+            assert event["actor"] is not None
+            assert (await anonymous.next(public_feed))["groupActivity"] == event
+
+            # an event the anonymous viewer may not see is not sent to them. Recorded by this
+            # test's process (on SQLite it signals no server), then a workflow's event through
+            # the server: each subscription reads every new event it may see, in order.
+            hidden, public = await hidden_and_public_events(demo_db, group)
+            gql(server, staff, UPDATE, {"input": {"id": meeting["id"], "title": "Again"}})
+            got = await ws.collect({places: 1, feed: 3})
+            assert got[places][0]["meetingChanged"]["title"] == "Again"
+            ids = [to_global_id("ActivityEvent", pk) for pk in (hidden, public)]
+            anonymous_got = [(await anonymous.next(public_feed))["groupActivity"] for _ in range(2)]
+            assert anonymous_got[0]["id"] == ids[1] and anonymous_got[0]["summary"] == "public"
+            assert anonymous_got[1]["verb"] == "MEETING_CHANGED"
+            staff_got = [data["groupActivity"]["id"] for data in got[feed]]
+            assert staff_got == [*ids, anonymous_got[1]["id"]]
+            await anonymous.silent()
+
+            # completing one subscription stops it; the others go on
+            await ws.send({"id": places, "type": "complete"})
+            gql(server, staff, UPDATE, {"input": {"id": meeting["id"], "title": "Once more"}})
+            assert (await ws.next(feed))["groupActivity"]["verb"] == "MEETING_CHANGED"
+            await ws.silent()
+
+
+async def test_two_servers_share_postgresql(demo_db: str, tmp_path: Path) -> None:
+    """Subscribed on one server, the mutation on another: delivered through LISTEN/NOTIFY."""
+    if not demo_db.startswith("postgresql"):
+        pytest.skip("two servers share a PostgreSQL database (SQLite is one process)")
+    staff = await token_for(demo_db, "staff")
+    group, people = await demo_ids(demo_db)
+    with running_server(demo_db, tmp_path) as one, running_server(demo_db, tmp_path) as other:
+        meeting = schedule(other, staff, group, capacity=2)
+        async with socket(one) as ws:
+            assert (await ws.init(staff))["type"] == "connection_ack"
+            places = await ws.subscribe(MEETING_CHANGED, {"id": meeting["id"]})
+            feed = await ws.subscribe(GROUP_ACTIVITY, {"id": group})
+            await asyncio.sleep(0.5)
+            gql(other, staff, REGISTER, {"m": meeting["id"], "p": people[1]})
+            changed = (await ws.next(places))["meetingChanged"]
+            assert (changed["registeredCount"], changed["remainingPlaces"]) == (1, 1)
+            second = schedule(other, staff, group)
+            event = (await ws.next(feed))["groupActivity"]
+            assert event["verb"] == "MEETING_SCHEDULED"
+            assert event["subject"] == {"__typename": "Meeting", "id": second["id"]}
+            # a transaction that rolls back signals nothing: a refused registration
+            refused = httpx.post(
+                other.graphql,
+                json={"query": REGISTER, "variables": {"m": meeting["id"], "p": people[1]}},
+                headers={"authorization": f"Bearer {staff}"},
+            ).json()
+            assert refused["data"]["registrationCreate"]["userErrors"] == [
+                {"code": "DUPLICATE_REGISTRATION"}
+            ]
+            await ws.silent()
+
+
+async def test_protocol_refusals_and_gauge(demo_db: str, tmp_path: Path) -> None:
+    group, _ = await demo_ids(demo_db)
+    with running_server(demo_db, tmp_path) as server:
+        async with socket(server) as ws:  # a token that is not valid: 4403 Forbidden
+            await ws.send(
+                {"type": "connection_init", "payload": {"authorization": "Bearer ogpwg_nope"}}
+            )
+            assert await ws.closed_with() == 4403
+        async with socket(server) as ws:  # subscribe before connection_init: 4401
+            await ws.subscribe(GROUP_ACTIVITY, {"id": group})
+            assert await ws.closed_with() == 4401
+        async with socket(server) as ws:
+            assert (await ws.init())["type"] == "connection_ack"
+            op = await ws.subscribe("{ themes { key } }", {})
+            refusal = await ws.receive()
+            assert refusal["type"] == "error" and refusal["id"] == op
+            assert refusal["payload"][0]["extensions"]["code"] == "BAD_REQUEST"
+            op = await ws.subscribe(MEETING_CHANGED, {"id": to_global_id("Meeting", 999999)})
+            missing = await ws.receive()
+            assert missing["id"] == op, missing
+            errors = (
+                missing["payload"] if missing["type"] == "error" else missing["payload"]["errors"]
+            )
+            assert [e["extensions"]["code"] for e in errors] == ["NOT_FOUND"]
+            if missing["type"] == "next":
+                assert (await ws.receive()) == {"id": op, "type": "complete"}
+
+            ops = [
+                await ws.subscribe(GROUP_ACTIVITY, {"id": group})
+                for _ in range(MAX_SUBSCRIPTIONS_PER_CONNECTION)
+            ]
+            over = await ws.subscribe(GROUP_ACTIVITY, {"id": group})
+            refusal = await ws.receive()
+            assert refusal["type"] == "error" and refusal["id"] == over
+            assert "limit" in refusal["payload"][0]["message"].lower()
+            await asyncio.sleep(0.5)
+            metrics = httpx.get(f"{server.base_url}/metrics").text
+            gauge = [
+                line
+                for line in metrics.splitlines()
+                if line.startswith("ogp_wg_subscriptions_open")
+            ]
+            assert gauge == [f"ogp_wg_subscriptions_open {float(len(ops))}"], gauge
+        await asyncio.sleep(0.5)
+        metrics = httpx.get(f"{server.base_url}/metrics").text
+        assert "ogp_wg_subscriptions_open 0.0" in metrics
