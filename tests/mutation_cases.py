@@ -325,6 +325,12 @@ def core_steps(gov: str, cso: str, people: list[str]) -> list[Step]:
               {{ meeting {{ id remainingPlaces }} {ERRORS} }} }}""",
             lambda r: {"id": r["meetingSchedule"]["meeting"]["id"]},
         ),
+        (
+            "notificationPreferencesSet",  # the signed-in person's (staff's) row: insert
+            f"""mutation {{ notificationPreferencesSet(input: {{digest: WEEKLY,
+              meetingNotices: false}}) {{ notificationPreferences {{ digest }} {ERRORS} }} }}""",
+            lambda r: {},
+        ),
         # --- meetings that run themselves (issue 9, section 2) ---
         (
             "meetingSchedule",  # a Summit meeting whose registration opens later
