@@ -370,6 +370,8 @@ async def _load(
             progress(f"{name}: {now - was} added ({now} in all)")
         # after the plugins' demos: the areas belong to the open_data plugin's pilot group
         progress(await demo_priorities.load(conn) or "priority areas: loaded (illustrative)")
+        added = await demo_groups.demo_lifecycle.load_proposal(conn)
+        progress(f"proposed groups: {added} added (illustrative)")
         # after the plugins' demos (their groups), before the priority areas agreed there
         progress(f"summit meetings: {await demo_meetings.load(conn)} added (partly illustrative)")
         progress(f"comments: {await demo_comments.load(conn)} added (illustrative)")

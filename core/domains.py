@@ -119,6 +119,7 @@ NODE_LOADERS: dict[type, BatchLoadFn] = {
     meetings_types.Meeting: meetings_loaders.meetings_by_id,
     groups_types.Anchor: groups_loaders.anchors_by_id,
     groups_types.Membership: groups_loaders.memberships_by_id,
+    groups_types.GroupDecision: groups_loaders.decisions_by_id,
     meetings_types.Registration: meetings_loaders.registrations_by_id,
     activity_types.ActivityEvent: activity_loaders.events_by_id,
     comments_types.Comment: comments_loaders.comments_by_id,

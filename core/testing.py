@@ -192,8 +192,12 @@ async def clear(url: str) -> None:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     async with db.write() as conn:
         if db.is_sqlite:
+            # Emptying every table passes through states no single change may reach (a PILOT
+            # group without its anchors: core_0006's CHECKs); TRUNCATE skips them on PostgreSQL.
+            await conn.execute(text("PRAGMA ignore_check_constraints = ON"))
             for table in tables:
                 await conn.execute(text(f'DELETE FROM "{table}"'))
+            await conn.execute(text("PRAGMA ignore_check_constraints = OFF"))
         else:
             quoted = ", ".join(f'"{t}"' for t in tables)
             await conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))

@@ -51,6 +51,13 @@ CORE_CODES: dict[str, str] = {
     "ANCHOR_ROLE_TAKEN": "Another organisation already holds this anchor role of the group.",
     "ALREADY_MEMBER": "The organisation is already a member of the group.",
     "NOT_A_MEMBER": "The organisation is not a member of the group.",
+    # the group's life (core/groups: Steering Committee decisions, anchor terms)
+    "ANCHORS_REQUIRED": "A PILOT or ACTIVE group needs a government and a civil-society anchor.",
+    "DECISION_REQUIRED": "A group's status or anchor allowance changes only by a decision.",
+    "TRANSITION_NOT_ALLOWED": "The Steering Committee cannot move a group between these statuses.",
+    "ALLOWANCE_BELOW_CURRENT": "The group has more current anchors of a role than that.",
+    "NOTHING_DECIDED": "A decision moves the group or changes its anchor allowance.",
+    "DUPLICATE_ORGANIZATION": "The same organisation is named twice in a list.",
     # meetings and registrations
     "NAIVE_DATETIME": "A date-time has no UTC offset.",
     "ENDS_BEFORE_STARTS": "endsAt is not after startsAt.",

@@ -275,7 +275,7 @@ def core_steps(gov: str, cso: str, people: list[str]) -> list[Step]:
         (
             "workingGroupUpdate",
             f"""mutation($id: ID!) {{ workingGroupUpdate(input: {{id: $id, name: "Renamed",
-              status: ACTIVE}}) {{ workingGroup {{ id name }} {ERRORS} }} }}""",
+              status: PIPELINE}}) {{ workingGroup {{ id name }} {ERRORS} }} }}""",
             lambda r: {"id": group(r)},
         ),
         (
@@ -289,6 +289,20 @@ def core_steps(gov: str, cso: str, people: list[str]) -> list[Step]:
             f"""mutation($g: ID!, $o: ID!) {{ anchorSet(input: {{groupId: $g, organizationId: $o,
               role: GOVERNMENT}}) {{ anchor {{ role }} {ERRORS} }} }}""",
             lambda r: {"g": group(r), "o": gov},
+        ),
+        (
+            "groupDecisionRecord",  # the decision row, the group's allowance, GROUP_DECISION
+            f"""mutation($g: ID!) {{ groupDecisionRecord(input: {{groupId: $g,
+              maxGovernmentAnchors: 2, decidedOn: "2024-01-01", reason: "Fault test"}})
+              {{ decision {{ id }} workingGroup {{ id }} {ERRORS} }} }}""",
+            lambda r: {"g": group(r)},
+        ),
+        (
+            "workingGroupPropose",  # the group, its rationale, proposed anchor, GROUP_PROPOSED
+            f"""mutation($o: ID!) {{ workingGroupPropose(input: {{slug: "fault-proposal",
+              name: "Fault proposal", theme: "open_data", rationale: "Fault test",
+              proposedAnchorIds: [$o]}}) {{ workingGroup {{ id }} {ERRORS} }} }}""",
+            lambda r: {"o": cso},
         ),
         (
             "meetingSchedule",

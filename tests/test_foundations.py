@@ -57,7 +57,7 @@ async def _seed_groups(url: str, n: int) -> None:
                         slug=f"g-{i}",
                         name=f"Group {i:03}",
                         theme="open_data",
-                        status=GroupStatus.ACTIVE,
+                        status=GroupStatus.PROPOSED,  # born so (core_0006)
                         summary="",
                         description="",
                         created_at=now,

@@ -134,10 +134,12 @@ async def test_group_create_and_update(client: GraphQLClient) -> None:
     assert group["__typename"] == "OpenDataGroup"
     assert group["status"] == "PROPOSED"
 
+    # status through workingGroupUpdate (deprecated) is a decision under the same rules: a
+    # proposal goes to the PIPELINE; ACTIVE needs both anchors first (tests/test_group_lifecycle.py)
     updated = _payload(
-        await client.execute(GROUP_UPDATE, {"input": {"id": group["id"], "status": "ACTIVE"}})
+        await client.execute(GROUP_UPDATE, {"input": {"id": group["id"], "status": "PIPELINE"}})
     )
-    assert updated["workingGroup"]["status"] == "ACTIVE"
+    assert updated["workingGroup"]["status"] == "PIPELINE"
     assert updated["workingGroup"]["name"] == "Open data in cities"
 
 
@@ -208,6 +210,21 @@ async def test_anchor_set_replace_and_remove(client: GraphQLClient) -> None:
     assert anchors["GOVERNMENT"] == new_gov
     assert len(anchors) == 2
 
+    # a PILOT group keeps a government anchor (core_0006); paused by a decision, it may lose it
+    refused = _payload(
+        await client.execute(ANCHOR_REMOVE, {"input": {"groupId": group, "role": "GOVERNMENT"}})
+    )
+    assert _codes(refused) == ["ANCHORS_REQUIRED"]
+    paused = await client.execute(
+        """mutation($g: ID!) { groupDecisionRecord(input: {groupId: $g, toStatus: PAUSED,
+          decidedOn: "2024-02-01", reason: "Anchors change"}) {
+          workingGroup { status } userErrors { code } } }""",
+        {"g": group},
+    )
+    assert paused["groupDecisionRecord"] == {
+        "workingGroup": {"status": "PAUSED"},
+        "userErrors": [],
+    }
     removed = _payload(
         await client.execute(ANCHOR_REMOVE, {"input": {"groupId": group, "role": "GOVERNMENT"}})
     )

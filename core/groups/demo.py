@@ -43,6 +43,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core import models
 from core.db import utcnow
 from core.enums import AnchorRole, GroupStatus, MeetingKind, MembershipRole, RegistrationStatus
+from core.groups import demo_lifecycle
 
 ILLUSTRATIVE = "(Illustrative demo data.)"
 SUMMIT_LOCATION = "OGP Annual Summit, London"
@@ -197,6 +198,11 @@ def upcoming(
 async def load(conn: AsyncConnection, spec: GroupSpec) -> int:
     """Add what is missing of the group `spec` describes (idempotent); return the group's id.
 
+    The group is born PROPOSED and reaches `spec.status` through recorded decisions. One of
+    OGP's five 2013 pilot groups (by slug) gets its real 2013 anchors, with their sources, and
+    the Steering Committee's decisions of the pilot (core/groups/demo_lifecycle.py), whatever
+    anchors `spec` names.
+
     Raises `ValueError` naming an anchor or member organisation the database does not have
     (load the core's demo data first: `ogp-wg demo` does)."""
     named = [spec.government_anchor, spec.civil_society_anchor, *(m[0] for m in spec.members)]
@@ -221,13 +227,18 @@ async def load(conn: AsyncConnection, spec: GroupSpec) -> int:
                 theme=spec.theme,
                 summary=spec.summary,
                 description=spec.description,
-                status=spec.status,
+                status=GroupStatus.PROPOSED,  # every group is born a proposal (core_0006)
                 **values,
             )
             .returning(group.id)
         )
+        assert group_id is not None
+        if spec.slug in demo_lifecycle.ANCHORS_2013:
+            await demo_lifecycle.pilot(conn, group_id, spec.slug, spec.status)
+        else:
+            await _anchors(conn, group_id, spec, orgs)
+            await demo_lifecycle.reach(conn, group_id, spec.status)
     assert group_id is not None
-    await _anchors(conn, group_id, spec, orgs)
     await _members(conn, group_id, spec, orgs)
 
     # The people who take part: those of the anchors first, then of the members, in order.

@@ -10,15 +10,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select, union
+from sqlalchemy import Date, func, literal, null, select, type_coerce, union, union_all
 
 from core.context import Context
-from core.groups.models import Anchor, Membership, WorkingGroup
+from core.groups.models import (
+    Anchor,
+    AnchorTerm,
+    GroupDecision,
+    Membership,
+    ProposedAnchor,
+    WorkingGroup,
+)
 from core.groups.visible import in_visible_groups, visible_groups
 from core.hookspecs import BatchLoadFn
 from core.people.models import Organization
 from core.rows import RowsGroupedBy, rows_grouped_by
 from core.schema.batch import by_key, fetch_rows, grouped
+from core.schema.pagination import paginate_children
 
 
 def build_group(ctx: Context, row: Any) -> Any:
@@ -67,8 +75,79 @@ async def groups_by_country(ctx: Context, keys: list[int], first: int = 100) -> 
 
 
 anchors_by_group: RowsGroupedBy[Any] = rows_grouped_by(
-    Anchor.group_id, lambda: types.Anchor, order_by=(Anchor.role,)
+    Anchor.group_id, lambda: types.Anchor, order_by=(Anchor.role, Anchor.since, Anchor.id)
 )
+proposed_anchors_by_group: RowsGroupedBy[Any] = rows_grouped_by(
+    ProposedAnchor.group_id, lambda: types.ProposedAnchor, order_by=(ProposedAnchor.id,)
+)
+
+
+async def anchor_history_by_group(ctx: Context, keys: list[int], first: int = 100) -> list[Any]:
+    """Every term of each group, current (the anchors table) and ended (anchor_terms), by start
+    (unknown first), then end (current last)."""
+    terms = union_all(
+        select(
+            Anchor.group_id,
+            Anchor.organization_id,
+            Anchor.role,
+            Anchor.since.label("started_on"),
+            type_coerce(null(), Date).label("ended_on"),
+            Anchor.source,
+            literal(1).label("_open"),
+            Anchor.id.label("_id"),
+        ).where(ctx.db.any_of(Anchor.group_id, keys)),
+        select(
+            AnchorTerm.group_id,
+            AnchorTerm.organization_id,
+            AnchorTerm.role,
+            AnchorTerm.started_on,
+            AnchorTerm.ended_on,
+            AnchorTerm.source,
+            literal(0).label("_open"),
+            AnchorTerm.id.label("_id"),
+        ).where(ctx.db.any_of(AnchorTerm.group_id, keys)),
+    ).subquery()
+    stmt = select(terms).order_by(
+        terms.c.started_on.is_not(None),
+        terms.c.started_on,
+        terms.c._open,
+        terms.c.ended_on,
+        terms.c._id,
+    )
+    found = grouped(await fetch_rows(ctx, stmt), keys, "group_id", types.AnchorTerm.from_row)
+    return [terms_of[:first] for terms_of in found]  # a handful per group: cut here
+
+
+async def decisions_by_group(
+    ctx: Context,
+    keys: list[int],
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+) -> list[Any]:
+    pages = await paginate_children(
+        ctx.db,
+        select(*GroupDecision.__table__.c),
+        GroupDecision.group_id,
+        keys,
+        (GroupDecision.decided_on, GroupDecision.id),
+        types.GroupDecision.from_row,
+        first=first,
+        after=after,
+        last=last,
+        before=before,
+    )
+    return [pages[key] for key in keys]
+
+
+async def decisions_by_id(ctx: Context, keys: list[int]) -> list[Any]:
+    stmt = in_visible_groups(ctx, GroupDecision, GroupDecision.group_id).where(
+        ctx.db.any_of(GroupDecision.id, keys)
+    )
+    return by_key(await fetch_rows(ctx, stmt), keys, types.GroupDecision.from_row)
+
+
 members_by_group: RowsGroupedBy[Any] = rows_grouped_by(
     Membership.group_id,
     lambda: types.Membership,
@@ -103,6 +182,7 @@ LOADERS: dict[str, BatchLoadFn] = {
     "groups_by_id": groups_by_id,
     "anchors_by_id": anchors_by_id,
     "memberships_by_id": memberships_by_id,
+    "group_decisions_by_id": decisions_by_id,
 }
 """Named loaders for `node(id:)` (and for plugins, through `Context.loader`)."""
 

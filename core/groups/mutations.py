@@ -12,6 +12,7 @@ from core.enums import AnchorRole, GroupStatus, MembershipRole
 from core.errors import UserError
 from core.groups import services as groups
 from core.groups import types
+from core.groups.lifecycle_mutations import LifecycleMutation
 from core.groups.loaders import build_group
 from core.loading import prefetched
 from core.transactions import in_transaction
@@ -26,7 +27,12 @@ class WorkingGroupCreateInput:
     theme: str = strawberry.field(description="Key of an enabled theme.")
     summary: str | None = None
     description: str | None = None
-    status: GroupStatus | None = strawberry.field(default=None, description="Default PROPOSED.")
+    status: GroupStatus | None = strawberry.field(
+        default=None,
+        description="Default PROPOSED. Another status is a Steering Committee decision recorded "
+        "today without its details, under the rules of `groupDecisionRecord`.",
+        deprecation_reason="Record the decision with groupDecisionRecord. Removal: 2027-06-30",
+    )
 
 
 @strawberry.input
@@ -35,7 +41,12 @@ class WorkingGroupUpdateInput:
     name: str | None = None
     summary: str | None = None
     description: str | None = None
-    status: GroupStatus | None = None
+    status: GroupStatus | None = strawberry.field(
+        default=None,
+        description="A Steering Committee decision recorded today without its details, under "
+        "the rules of `groupDecisionRecord`.",
+        deprecation_reason="Record the decision with groupDecisionRecord. Removal: 2027-06-30",
+    )
 
 
 @strawberry.type
@@ -52,9 +63,16 @@ class AnchorSetInput:
     group_id: strawberry.ID
     organization_id: strawberry.ID
     role: AnchorRole
-    since: date | None = None
+    since: date | None = strawberry.field(
+        default=None, description="The first day of the term (default today)."
+    )
     replace: bool = strawberry.field(
-        default=False, description="Replace the current anchor of this role instead of failing."
+        default=False,
+        description="When the group has as many anchors of this role as it is allowed, end the "
+        "current one's term on `since` and take its place instead of failing.",
+    )
+    source: str | None = strawberry.field(
+        default=None, description="Where the anchorship is documented (URL or citation)."
     )
 
 
@@ -62,6 +80,12 @@ class AnchorSetInput:
 class AnchorRemoveInput:
     group_id: strawberry.ID
     role: AnchorRole
+    organization_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Which anchor of the role, when the group has two."
+    )
+    until: date | None = strawberry.field(
+        default=None, description="The last day of the term (default today)."
+    )
 
 
 @strawberry.type
@@ -90,7 +114,7 @@ class MembershipPayload:
 
 
 @strawberry.type
-class Mutation:
+class Mutation(LifecycleMutation):
     @strawberry.mutation(description="Create a working group of an enabled theme.")
     async def working_group_create(
         self, info: Info, input: WorkingGroupCreateInput
@@ -105,6 +129,7 @@ class Mutation:
                 theme=input.theme,
                 themes=ctx.app.visible_themes,
                 changes=changes,
+                person_id=ctx.viewer.person_id,
             ),
         )
         return await prefetched(
@@ -119,14 +144,20 @@ class Mutation:
         ctx = info.context
         changes = groups.GroupChanges(input.name, input.summary, input.description, input.status)
         row, errors = await in_transaction(
-            ctx, lambda conn: groups.update_group(conn, input.id, ctx.app.visible_themes, changes)
+            ctx,
+            lambda conn: groups.update_group(
+                conn, input.id, ctx.app.visible_themes, changes, ctx.viewer.person_id
+            ),
         )
         return await prefetched(
             info,
             WorkingGroupPayload(working_group=row and build_group(ctx, row), user_errors=errors),
         )
 
-    @strawberry.mutation(description="Set the government or civil-society anchor of a group.")
+    @strawberry.mutation(
+        description="Start a government or civil-society anchor's term (or replace the current "
+        "one: its term ends)."
+    )
     async def anchor_set(self, info: Info, input: AnchorSetInput) -> AnchorPayload:
         ctx = info.context
         row, errors = await in_transaction(
@@ -139,19 +170,29 @@ class Mutation:
                 since=input.since,
                 replace=input.replace,
                 themes=ctx.app.visible_themes,
+                source=input.source or "",
+                person_id=ctx.viewer.person_id,
             ),
         )
         return await prefetched(
             info, AnchorPayload(anchor=row and types.Anchor.from_row(row), user_errors=errors)
         )
 
-    @strawberry.mutation(description="Remove a group's anchor for one role.")
+    @strawberry.mutation(
+        description="End the term of a group's anchor for one role (kept in `anchorHistory`)."
+    )
     async def anchor_remove(self, info: Info, input: AnchorRemoveInput) -> AnchorPayload:
         ctx = info.context
         row, errors = await in_transaction(
             ctx,
             lambda conn: groups.remove_anchor(
-                conn, group_id=input.group_id, role=input.role, themes=ctx.app.visible_themes
+                conn,
+                group_id=input.group_id,
+                role=input.role,
+                themes=ctx.app.visible_themes,
+                organization_id=input.organization_id,
+                until=input.until,
+                person_id=ctx.viewer.person_id,
             ),
         )
         return await prefetched(

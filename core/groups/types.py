@@ -55,13 +55,56 @@ class WorkingGroup(Node):
     created_at: datetime
     updated_at: datetime
 
+    rationale: str = strawberry.field(
+        default="", description="Why the group was proposed (its proposal's case); may be empty."
+    )
+    max_government_anchors: int = strawberry.field(
+        default=1,
+        description="How many current government anchors the group may have (1 unless a "
+        "Steering Committee decision allowed more: see `decisions`).",
+    )
+    max_civil_society_anchors: int = strawberry.field(
+        default=1,
+        description="How many current civil-society anchors the group may have (1 unless a "
+        "Steering Committee decision allowed more).",
+    )
+
     @relation(
         loaders.anchors_by_group,
         default=[],
-        description="The government and civil-society anchors (at most one each).",
-        metadata={LIST_SIZE: len(AnchorRole)},
+        description="The current anchors (open terms), by role: at least one of each "
+        "role while PILOT or ACTIVE, at most `maxGovernmentAnchors` / `maxCivilSocietyAnchors`.",
+        metadata={LIST_SIZE: 6},
     )
     def anchors(self) -> list[Anchor]: ...
+
+    @relation(
+        loaders.anchor_history_by_group,
+        default=[],
+        description="Who coordinated the group when: every anchor term, current and ended, by "
+        "start date (`first`: 1..100).",
+    )
+    def anchor_history(self, first: int = MAX_PAGE_SIZE) -> list[AnchorTerm]: ...
+
+    @relation(
+        loaders.decisions_by_group,
+        description="The Steering Committee's decisions about the group, oldest first.",
+    )
+    def decisions(
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[GroupDecision]: ...
+
+    @relation(
+        loaders.proposed_anchors_by_group,
+        default=[],
+        description="The organisations the group's proposal named to anchor it (no rights).",
+        metadata={LIST_SIZE: 6},
+    )
+    def proposed_anchors(self) -> list[ProposedAnchor]: ...
 
     @relation(
         loaders.members_by_group,
@@ -151,6 +194,9 @@ def group_fields(row: Any) -> dict[str, Any]:
         "status": row.status,
         "created_at": row.created_at,
         "updated_at": row.updated_at,
+        "rationale": row.rationale,
+        "max_government_anchors": row.max_government_anchors,
+        "max_civil_society_anchors": row.max_civil_society_anchors,
     }
 
 
@@ -160,7 +206,10 @@ class Anchor(Node):
     group_pk: strawberry.Private[int]
     organization_pk: strawberry.Private[int]
     role: AnchorRole
-    since: date | None
+    since: date | None = strawberry.field(description="The day the current term began.")
+    source: str = strawberry.field(
+        default="", description="Where the anchorship is documented (a URL or a citation)."
+    )
 
     @classmethod
     def from_row(cls, row: Any) -> Anchor:
@@ -170,6 +219,7 @@ class Anchor(Node):
             organization_pk=row.organization_id,
             role=row.role,
             since=row.since,
+            source=row.source,
         )
 
     @relation(people_loaders.organizations_by_id, key="organization_pk")
@@ -199,6 +249,96 @@ class Membership(Node):
 
     @relation(people_loaders.organizations_by_id, key="organization_pk")
     def organization(self) -> Annotated[Organization, strawberry.lazy("core.people.types")]: ...
+
+    @relation(loaders.groups_by_id, key="group_pk")
+    def group(self) -> WorkingGroup | None: ...
+
+
+@strawberry.type(description="One anchor term: an organisation coordinating a group for a role.")
+class AnchorTerm:
+    group_pk: strawberry.Private[int]
+    organization_pk: strawberry.Private[int]
+    role: AnchorRole
+    started_on: date | None = strawberry.field(description="First day (null: not known).")
+    ended_on: date | None = strawberry.field(description="Last day; null while current.")
+    current: bool = strawberry.field(description="The term is open: the anchor is current.")
+    source: str = strawberry.field(description="Where the anchorship is documented.")
+
+    @classmethod
+    def from_row(cls, row: Any) -> AnchorTerm:
+        return cls(
+            group_pk=row.group_id,
+            organization_pk=row.organization_id,
+            role=row.role,
+            started_on=row.started_on,
+            ended_on=row.ended_on,
+            current=row.ended_on is None,
+            source=row.source,
+        )
+
+    @relation(people_loaders.organizations_by_id, key="organization_pk")
+    def organization(self) -> Annotated[Organization, strawberry.lazy("core.people.types")]: ...
+
+
+@strawberry.type(description="An organisation a proposal named to anchor the group.")
+class ProposedAnchor:
+    organization_pk: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: Any) -> ProposedAnchor:
+        return cls(organization_pk=row.organization_id)
+
+    @relation(people_loaders.organizations_by_id, key="organization_pk")
+    def organization(self) -> Annotated[Organization, strawberry.lazy("core.people.types")]: ...
+
+
+@strawberry.type(
+    description="A Steering Committee decision about a group, recorded by OGP staff: a move "
+    "between statuses and/or a new anchor allowance."
+)
+class GroupDecision(Node):
+    node_type: ClassVar[str] = "GroupDecision"
+    group_pk: strawberry.Private[int]
+    from_status: GroupStatus | None = strawberry.field(
+        description="The status before; null when the status was carried across from before "
+        "decisions were recorded, or the decision changed only the anchor allowance."
+    )
+    to_status: GroupStatus | None = strawberry.field(
+        description="The status decided; null: the status did not change."
+    )
+    max_government_anchors: int | None = strawberry.field(
+        description="The government-anchor allowance decided; null: unchanged."
+    )
+    max_civil_society_anchors: int | None = strawberry.field(
+        description="The civil-society-anchor allowance decided; null: unchanged."
+    )
+    decided_on: date = strawberry.field(description="The day the Steering Committee decided.")
+    meeting: str = strawberry.field(
+        description="Which Steering Committee meeting (free text or a reference to its minutes)."
+    )
+    reason: str
+    source: str = strawberry.field(description="Where the decision is published (may be empty).")
+    illustrative: bool = strawberry.field(
+        description="true: demo data, not OGP's record (e.g. an exact date no source gives)."
+    )
+    recorded_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Any) -> GroupDecision:
+        return cls(
+            pk=row.id,
+            group_pk=row.group_id,
+            from_status=row.from_status,
+            to_status=row.to_status,
+            max_government_anchors=row.max_government_anchors,
+            max_civil_society_anchors=row.max_civil_society_anchors,
+            decided_on=row.decided_on,
+            meeting=row.meeting,
+            reason=row.reason,
+            source=row.source,
+            illustrative=row.illustrative,
+            recorded_at=row.recorded_at,
+        )
 
     @relation(loaders.groups_by_id, key="group_pk")
     def group(self) -> WorkingGroup | None: ...

@@ -14,7 +14,14 @@ database's `alembic_version` needs rewriting and `ogp-wg db upgrade` treats them
 
 from core.activity.models import ActivityEvent
 from core.comments.models import Comment, CommentRevision, Feedback
-from core.groups.models import Anchor, Membership, WorkingGroup
+from core.groups.models import (
+    Anchor,
+    AnchorTerm,
+    GroupDecision,
+    Membership,
+    ProposedAnchor,
+    WorkingGroup,
+)
 from core.meetings.models import (
     CalendarFeedToken,
     Meeting,
@@ -37,6 +44,7 @@ from core.priorities.models import (
 __all__ = [
     "ActivityEvent",
     "Anchor",
+    "AnchorTerm",
     "ApiToken",
     "AuditEntry",
     "CalendarFeedToken",
@@ -45,6 +53,7 @@ __all__ = [
     "ConsensusRule",
     "Country",
     "Feedback",
+    "GroupDecision",
     "IdempotencyKey",
     "Meeting",
     "MeetingChange",
@@ -60,6 +69,7 @@ __all__ = [
     "PriorityAreaCountry",
     "PriorityAreaPosition",
     "PriorityAreaRecord",
+    "ProposedAnchor",
     "Registration",
     "StaffRole",
     "WorkingGroup",

@@ -1,0 +1,227 @@
+"""Demo data of the group's life (issue 9, sections 4 and 7): the five 2013 pilot groups' real
+anchors with their sources, the Steering Committee decisions that made them pilots, and one
+proposal.
+
+Sources (each anchor and decision row carries its own in `source`):
+- OGP, "Working Groups" (https://www.opengovpartnership.org/about/working-groups): each group
+  "will be led by at least one government anchor and at least one civil society anchor"; the
+  leads: GIFT with the Governments of Brazil and the Philippines (fiscal openness), the Web
+  Foundation with Canada (open data), NDI with Chile (legislative openness), Revenue Watch (later
+  NRGI) for the extractives, Mexico's IFAI for access to information. The pilot was announced
+  by OGP in September 2013 and its groups first met at the London Summit (31 October 2013).
+- OGP, "Fiscal Openness" (https://www.opengovpartnership.org/about/working-groups/fiscal-openness):
+  "facilitated by Governments of Brazil and Philippines ... GIFT".
+- GIFT, "Introducing the Fiscal Openness Working Group"
+  (https://fiscaltransparency.net/introducing-the-fiscal-openness-working-group/): the group was
+  presented on 30 July 2013, Brazil presenting its fiscal transparency commitments.
+Not sourced here, so illustrative in the data: the exact days of the Steering Committee's
+decisions and which meeting took them, which agency represented Brazil (its Comptroller General
+is the demo's Brazilian government organisation), the civil-society anchors' terms' exact first
+day (the Summit), and the proposal.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from core import models
+from core.enums import AnchorRole, GroupStatus, OrganizationKind
+from core.groups import lifecycle
+from core.groups.models import ALLOWED_TRANSITIONS
+
+ILLUSTRATIVE = "(Illustrative demo data.)"
+WG_PAGE = "https://www.opengovpartnership.org/about/working-groups"
+FISCAL_PAGE = "https://www.opengovpartnership.org/about/working-groups/fiscal-openness"
+GIFT_POST = "https://fiscaltransparency.net/introducing-the-fiscal-openness-working-group/"
+ANNOUNCED = "OGP's announcement of the working-group pilot (September 2013); " + WG_PAGE
+PILOT_START = date(2013, 10, 31)  # the London Summit, where the pilot groups first met
+PIPELINE_ON = date(2013, 4, 1)  # illustrative: the pilot was being prepared in spring 2013
+PILOT_ON = date(2013, 9, 1)  # illustrative: no source gives the day; the announcement's month
+
+ALIANZA = "Alianza Regional por la Libre Expresión e Información"
+EXTRA_ORGANIZATIONS = [(ALIANZA, OrganizationKind.CIVIL_SOCIETY, "https://www.alianzaregional.net")]
+"""Organisations the 2013 anchors need that the core's demo data lacks (added if missing)."""
+
+GOV, CSO = AnchorRole.GOVERNMENT, AnchorRole.CIVIL_SOCIETY
+ANCHORS_2013: dict[str, list[tuple[AnchorRole, str, str]]] = {
+    "fiscal-openness": [
+        (CSO, "Global Initiative for Fiscal Transparency (GIFT)", f"{FISCAL_PAGE}; {GIFT_POST}"),
+        (
+            GOV,
+            "Government of Brazil (Office of the Comptroller General, CGU)",
+            f"{FISCAL_PAGE} (the Government of Brazil; the agency shown is illustrative)",
+        ),
+        (GOV, "Government of the Philippines (Department of Budget and Management)", FISCAL_PAGE),
+    ],
+    "open-data": [
+        (
+            CSO,
+            "World Wide Web Foundation",
+            f"{ANNOUNCED} (the Global Open Data Initiative, through the Web Foundation)",
+        ),
+        (GOV, "Government of Canada (Treasury Board Secretariat)", ANNOUNCED),
+    ],
+    "open-parliaments": [
+        (CSO, "National Democratic Institute (NDI)", ANNOUNCED),
+        (GOV, "Congress of Chile (Chamber of Deputies)", f"{ANNOUNCED} (Chile)"),
+    ],
+    "extractive-industries": [
+        (
+            CSO,
+            "Revenue Watch Institute (now Natural Resource Governance Institute)",
+            ANNOUNCED,
+        ),
+        (GOV, "Government of Ghana (Ministry of Finance)", f"{ANNOUNCED} (Ghana)"),
+    ],
+    "access-to-information": [
+        (
+            GOV,
+            "Government of Mexico (Federal Institute for Access to Information, IFAI)",
+            ANNOUNCED,
+        ),
+        (CSO, ALIANZA, ANNOUNCED),
+    ],
+}
+"""The 2013 anchors of each pilot group (by slug): (role, organisation, source)."""
+
+
+def _decision(to: GroupStatus | None, on: date, reason: str, **allowance: int) -> Any:
+    return lifecycle.Decision(
+        decided_on=on,
+        to_status=to,
+        meeting=f"Steering Committee, 2013 {ILLUSTRATIVE}",
+        reason=reason,
+        source=ANNOUNCED,
+        illustrative=True,
+        **allowance,
+    )
+
+
+async def _group(conn: Any, group_id: int) -> Any:
+    stmt = select(*models.WorkingGroup.__table__.c).where(models.WorkingGroup.id == group_id)
+    return (await conn.execute(stmt)).one()
+
+
+async def _organizations(conn: Any, names: list[str]) -> dict[str, tuple[int, str]]:
+    org = models.Organization
+    have = {n for (n,) in await conn.execute(select(org.name).where(org.name.in_(names)))}
+    for name, kind, website in EXTRA_ORGANIZATIONS:
+        if name in names and name not in have:
+            await conn.execute(insert(org).values(name=name, kind=kind, website=website))
+    rows = await conn.execute(select(org.name, org.id, org.kind).where(org.name.in_(names)))
+    return {name: (pk, kind) for name, pk, kind in rows}
+
+
+async def pilot(conn: Any, group_id: int, slug: str, status: GroupStatus) -> None:
+    """A newly made pilot group (PROPOSED): into the PIPELINE, its 2013 anchors (a second
+    government anchor allowed first where there were two), then to PILOT by the 2013 decision,
+    then on to `status` if the plugin's demo asks for another."""
+    anchors = ANCHORS_2013[slug]
+    orgs = await _organizations(conn, [name for _, name, _ in anchors])
+    reason = "Taken into the pipeline of thematic working groups for the 2013 pilot."
+    await lifecycle.apply_decision(
+        conn,
+        await _group(conn, group_id),
+        _decision(GroupStatus.PIPELINE, PIPELINE_ON, reason),
+        None,
+    )
+    governments = sum(1 for role, _, _ in anchors if role == GOV)
+    if governments > 1:
+        reason = (
+            "Two government anchors allowed: the group is led by GIFT with the Governments of "
+            "Brazil and the Philippines."
+        )
+        allowance = _decision(None, PIPELINE_ON, reason, max_government_anchors=governments)
+        allowance.source = FISCAL_PAGE
+        await lifecycle.apply_decision(conn, await _group(conn, group_id), allowance, None)
+    for role, name, source in anchors:
+        pk, kind = orgs[name]
+        await conn.execute(
+            insert(models.Anchor).values(
+                group_id=group_id,
+                organization_id=pk,
+                organization_kind=kind,
+                role=role,
+                since=PILOT_START,
+                source=source,
+            )
+        )
+    reason = (
+        "One of the five thematic working groups piloted from 2013, each led by at least one "
+        "government and one civil-society anchor."
+    )
+    await lifecycle.apply_decision(
+        conn, await _group(conn, group_id), _decision(GroupStatus.PILOT, PILOT_ON, reason), None
+    )
+    await reach(conn, group_id, status)
+
+
+async def reach(conn: Any, group_id: int, status: GroupStatus) -> None:
+    """Move a demo group to `status` by illustrative decisions along the allowed moves (the
+    first allowed route found; nothing when it is there already)."""
+    group = await _group(conn, group_id)
+    route = _route(GroupStatus(group.status), status)
+    for step in route:
+        group = await _group(conn, group_id)
+        reason = f"Moved to {step.value} for the demo. {ILLUSTRATIVE}"
+        await lifecycle.apply_decision(conn, group, _decision(step, PILOT_ON, reason), None)
+
+
+def _route(start: GroupStatus, goal: GroupStatus) -> list[GroupStatus]:
+    paths: dict[GroupStatus, list[GroupStatus]] = {start: []}
+    queue = [start]
+    while queue:
+        here = queue.pop(0)
+        if here == goal:
+            return paths[here]
+        for there in sorted(ALLOWED_TRANSITIONS[here]):
+            if there not in paths:
+                paths[there] = [*paths[here], there]
+                queue.append(there)
+    raise ValueError(f"no allowed route from {start} to {goal}")
+
+
+PROPOSAL = {
+    "slug": "open-contracting",
+    "name": "Open Contracting Working Group",
+    "summary": "Proposed: peer learning on publishing and using public contracting data.",
+    "rationale": (
+        "Many action plans commit to open public procurement, and governments ask each other "
+        "how to publish contracts and their data and how civil society can monitor them. A "
+        f"group with a government and a civil-society anchor would pool that. {ILLUSTRATIVE}"
+    ),
+}
+PROPOSAL_THEME = "fiscal_openness"  # the nearest enabled theme; see docs in the README
+
+
+async def load_proposal(conn: Any) -> int:
+    """The demo's one PROPOSED group (illustrative), under fiscal openness when that plugin's
+    demo group is there; idempotent. Returns how many groups it added (0 or 1)."""
+    group = models.WorkingGroup
+    if await conn.scalar(select(group.id).where(group.theme == PROPOSAL_THEME).limit(1)) is None:
+        return 0
+    if await conn.scalar(select(group.id).where(group.slug == PROPOSAL["slug"])) is not None:
+        return 0
+    gift = await conn.scalar(
+        select(models.Organization.id).where(
+            models.Organization.name == "Global Initiative for Fiscal Transparency (GIFT)"
+        )
+    )
+    created = await conn.scalar(
+        insert(group)
+        .values(
+            theme=PROPOSAL_THEME,
+            description=f"A proposal for the Steering Committee. {ILLUSTRATIVE}",
+            status=GroupStatus.PROPOSED,
+            **PROPOSAL,
+        )
+        .returning(group.id)
+    )
+    if gift is not None:
+        await conn.execute(
+            insert(models.ProposedAnchor).values(group_id=created, organization_id=gift)
+        )
+    return 1
