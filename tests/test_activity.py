@@ -293,3 +293,67 @@ async def test_an_event_is_as_visible_as_its_subject(
         data = await client.execute(query, {**variables, "e": public_id})
         assert data["group"] is None and data["event"] is None
         assert public_id not in [n["id"] for n in data["org"]["activity"]["nodes"]]
+
+
+@pytest.mark.signed_in("member")
+async def test_priority_area_and_comment_workflows_are_in_the_feeds(
+    client: GraphQLClient,
+) -> None:
+    """A member proposes a priority area (PRIORITY_AREA_PROPOSED, in the group's feed and in
+    their organisation's) and comments on the group (COMMENT_POSTED): each event at the head of
+    the feed, about the object the mutation returned, by the member."""
+    group = (await client.execute('{ workingGroup(slug: "open-data") { id } }'))["workingGroup"]
+    me = await _demo_person(client, "member")
+    proposed = await client.execute(
+        f"""mutation($input: PriorityAreaProposeInput!) {{ priorityAreaPropose(input: $input) {{
+          priorityArea {{ id proposedBy {{ id }} }} {ERRORS} }} }}""",
+        {
+            "input": {
+                "groupId": group["id"],
+                "title": "Feeds check",
+                "rationale": "Why not.",
+                "countries": ["KE"],
+            }
+        },
+    )
+    assert proposed["priorityAreaPropose"]["userErrors"] == []
+    area = proposed["priorityAreaPropose"]["priorityArea"]
+    head = (await _feed(client, 1))["nodes"][0]
+    assert head["verb"] == "PRIORITY_AREA_PROPOSED"
+    assert head["subject"] == {"__typename": "PriorityArea", "id": area["id"]}
+    assert head["actor"] == me and "Feeds check" in head["summary"]
+    org_head = (
+        await client.execute(ORG_FEED, {"id": area["proposedBy"]["id"], "first": 1, "after": None})
+    )["node"]["activity"]["nodes"][0]
+    assert org_head == head
+
+    posted = await client.execute(
+        f"""mutation($t: ID!) {{ commentPost(input: {{targetId: $t, body: "On the feed."}}) {{
+          comment {{ id }} {ERRORS} }} }}""",
+        {"t": group["id"]},
+    )
+    assert posted["commentPost"]["userErrors"] == []
+    feed = await _feed(client, 2)
+    assert [e["verb"] for e in feed["nodes"]] == ["COMMENT_POSTED", "PRIORITY_AREA_PROPOSED"]
+    assert feed["nodes"][0]["subject"] == {
+        "__typename": "Comment",
+        "id": posted["commentPost"]["comment"]["id"],
+    }
+    assert feed["nodes"][0]["actor"] == me and feed["nodes"][1] == head
+
+
+async def test_a_subscription_over_http_is_refused(client: GraphQLClient) -> None:
+    """Subscriptions are served over WebSocket only: POSTed, a 400 that says where."""
+    response = await client.post(
+        'subscription { groupActivity(groupId: "V29ya2luZ0dyb3VwOjU") { id verb } }'
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": [
+            {
+                "message": "Subscriptions are served over WebSocket (graphql-transport-ws) "
+                "on /graphql, not over HTTP.",
+                "extensions": {"code": "BAD_REQUEST"},
+            }
+        ]
+    }

@@ -19,6 +19,7 @@ from strawberry.types import Info
 from core.activity import bus as signals
 from core.activity.access import visible_events
 from core.activity.models import ActivityEvent as EventRow
+from core.activity.websocket import NO_SUBSCRIPTIONS
 from core.errors import api_error
 from core.schema.ids import from_global_id
 from core.schema.nodes import loader_name
@@ -29,12 +30,13 @@ if TYPE_CHECKING:
 
 BATCH = 100
 """Events read per signal at most; more are read on the next round at once."""
-NO_SUBSCRIPTIONS = (
-    "Subscriptions are served over WebSocket (graphql-transport-ws) on /graphql, not over HTTP."
-)
 
 
 def _pk(info: Info, global_id: str, type_name: str, argument: str) -> int:
+    """The database id of `global_id`; BAD_REQUEST outside a WebSocket connection (a
+    subscription POSTed over HTTP), NOT_FOUND for an ID that is not a `type_name`'s."""
+    if getattr(info.context, "bus", None) is None:
+        raise api_error("BAD_REQUEST", NO_SUBSCRIPTIONS)
     decoded = from_global_id(global_id)
     if decoded is None or decoded[0] != type_name:
         raise api_error("NOT_FOUND", f"`{argument}`: no {type_name} with this ID")
@@ -59,10 +61,7 @@ async def _load(info: Info, type_name: str, pk: int) -> Any:
 async def _serving(info: Info, topic: str) -> AsyncIterator[Any]:
     """The topic's signals while the subscription is served, counted in `subscriptions_open`."""
     ctx = info.context
-    bus = getattr(ctx, "bus", None)
-    if bus is None:
-        raise api_error("BAD_REQUEST", NO_SUBSCRIPTIONS)
-    async with bus.listen(topic) as queue:
+    async with ctx.bus.listen(topic) as queue:
         gauge = getattr(ctx, "subscriptions_gauge", None)
         if gauge is not None:
             gauge.inc()

@@ -23,12 +23,17 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from graphql import GraphQLError, OperationType, get_operation_ast, parse
-from strawberry.exceptions import ConnectionRejectionError
+from cross_web import HTTPException
+from graphql import GraphQLError, get_operation_ast, parse
+from graphql import OperationType as DocumentOperation
+from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 
 from core.activity.bus import Bus
@@ -42,6 +47,9 @@ if TYPE_CHECKING:
     from core.context import AppState
 
 MAX_SUBSCRIPTIONS_PER_CONNECTION = 20
+NO_SUBSCRIPTIONS = (
+    "Subscriptions are served over WebSocket (graphql-transport-ws) on /graphql, not over HTTP."
+)
 CONNECTION_INIT_TIMEOUT = timedelta(seconds=10)
 
 
@@ -107,7 +115,7 @@ def _is_subscription(message: Any) -> bool:
         operation = get_operation_ast(document, payload.get("operationName"))
     except Exception:
         return True
-    return operation is None or operation.operation == OperationType.SUBSCRIPTION
+    return operation is None or operation.operation == DocumentOperation.SUBSCRIPTION
 
 
 class SubscriptionsView:
@@ -131,6 +139,37 @@ class SubscriptionsView:
             bus=self.bus,
             subscriptions_gauge=self.subscriptions_gauge,
         )
+
+    async def execute_single(
+        self,
+        request: Any,
+        request_adapter: Any,
+        sub_response: Any,
+        context: Any,
+        root_value: Any,
+        request_data: Any,
+    ) -> ExecutionResult:
+        """Strawberry's, without subscriptions over HTTP (it would run one as a query, and its
+        field would be null): 400 BAD_REQUEST naming the WebSocket endpoint instead."""
+        allowed = OperationType.from_http(request_adapter.method) - {OperationType.SUBSCRIPTION}
+        try:
+            return await self.schema.execute(  # type: ignore[attr-defined,no-any-return]
+                request_data.query,
+                root_value=root_value,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=request_data.extensions,
+            )
+        except CannotGetOperationTypeError as exc:
+            raise HTTPException(400, exc.as_http_error_reason()) from exc
+        except InvalidOperationTypeError as exc:
+            if exc.operation_type == OperationType.SUBSCRIPTION:
+                raise HTTPException(400, NO_SUBSCRIPTIONS) from None
+            raise HTTPException(400, exc.as_http_error_reason(request_adapter.method)) from exc
+        except MissingQueryError as exc:
+            raise HTTPException(400, "No GraphQL query found in the request") from exc
 
     async def on_ws_connect(self, context: Any) -> Any:
         """`connection_init`: the viewer from its `authorization`; ConnectionRejectionError
