@@ -33,10 +33,10 @@ from core.comments import demo as demo_comments
 from core.db import Database, utcnow
 from core.enums import OrganizationKind
 from core.groups import demo as demo_groups
+from core.groups import demo_lifecycle
 from core.meetings import demo as demo_meetings
 from core.plugins import PluginError, PluginSet, maybe_await
 from core.priorities import demo as demo_priorities
-from core.translations import demo as demo_translations
 
 ILLUSTRATIVE = "(Illustrative demo data.)"
 
@@ -371,13 +371,11 @@ async def _load(
             progress(f"{name}: {now - was} added ({now} in all)")
         # after the plugins' demos: the areas belong to the open_data plugin's pilot group
         progress(await demo_priorities.load(conn) or "priority areas: loaded (illustrative)")
-        added = await demo_groups.demo_lifecycle.load_proposal(conn)
+        added = await demo_lifecycle.load_proposal(conn)
         progress(f"proposed groups: {added} added (illustrative)")
         # after the plugins' demos (their groups), before the priority areas agreed there
         progress(f"summit meetings: {await demo_meetings.load(conn)} added (partly illustrative)")
         progress(f"comments: {await demo_comments.load(conn)} added (illustrative)")
         # last: the feed entries of what the demos above created without their mutations
         progress(f"activity: {await demo_activity.load(conn)} meeting events added")
-        added = await demo_translations.load(conn)
-        progress(f"translations: {added} group names added (illustrative, not OGP's)")
         return await _demo_tokens(conn, people)

@@ -24,6 +24,8 @@ CORE_RULES = {
     "workingGroupUpdate": "staff",
     "anchorSet": "staff",
     "anchorRemove": "staff",
+    "workingGroupPropose": "signed in",
+    "groupDecisionRecord": "staff",
     "membershipAdd": "anchor | staff",
     "membershipRemove": "anchor | staff",
     "meetingSchedule": "anchor | staff",

@@ -47,34 +47,36 @@ EXTRA_ORGANIZATIONS = [(ALIANZA, OrganizationKind.CIVIL_SOCIETY, "https://www.al
 
 GOV, CSO = AnchorRole.GOVERNMENT, AnchorRole.CIVIL_SOCIETY
 ANCHORS_2013: dict[str, list[tuple[AnchorRole, str, str]]] = {
+    # government first, as the plugins' demos always added them (who registers for the Summit
+    # sessions follows the anchors' order: core/meetings/demo.py)
     "fiscal-openness": [
+        (GOV, "Government of the Philippines (Department of Budget and Management)", FISCAL_PAGE),
         (CSO, "Global Initiative for Fiscal Transparency (GIFT)", f"{FISCAL_PAGE}; {GIFT_POST}"),
         (
             GOV,
             "Government of Brazil (Office of the Comptroller General, CGU)",
             f"{FISCAL_PAGE} (the Government of Brazil; the agency shown is illustrative)",
         ),
-        (GOV, "Government of the Philippines (Department of Budget and Management)", FISCAL_PAGE),
     ],
     "open-data": [
+        (GOV, "Government of Canada (Treasury Board Secretariat)", ANNOUNCED),
         (
             CSO,
             "World Wide Web Foundation",
             f"{ANNOUNCED} (the Global Open Data Initiative, through the Web Foundation)",
         ),
-        (GOV, "Government of Canada (Treasury Board Secretariat)", ANNOUNCED),
     ],
     "open-parliaments": [
-        (CSO, "National Democratic Institute (NDI)", ANNOUNCED),
         (GOV, "Congress of Chile (Chamber of Deputies)", f"{ANNOUNCED} (Chile)"),
+        (CSO, "National Democratic Institute (NDI)", ANNOUNCED),
     ],
     "extractive-industries": [
+        (GOV, "Government of Ghana (Ministry of Finance)", f"{ANNOUNCED} (Ghana)"),
         (
             CSO,
             "Revenue Watch Institute (now Natural Resource Governance Institute)",
             ANNOUNCED,
         ),
-        (GOV, "Government of Ghana (Ministry of Finance)", f"{ANNOUNCED} (Ghana)"),
     ],
     "access-to-information": [
         (

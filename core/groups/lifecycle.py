@@ -224,7 +224,9 @@ async def propose(
         org = await lookups.organization(conn, global_id, "proposedAnchorIds")
         if org.id in org_ids:
             raise Rejected(
-                user_error("DUPLICATE_ORGANIZATION", "an organisation is named twice", "proposedAnchorIds")
+                user_error(
+                    "DUPLICATE_ORGANIZATION", "an organisation is named twice", "proposedAnchorIds"
+                )
             )
         org_ids.append(org.id)
     await conn.execute(

@@ -20,13 +20,6 @@ from core.meetings import loaders
 from core.people import loaders as people_loaders
 from core.schema.base import Node
 from core.schema.pagination import Connection
-from core.translations.types import (
-    Language,
-    ServedText,
-    original_language_field,
-    texts_field,
-    translatable,
-)
 
 if TYPE_CHECKING:
     from core.comments.types import CommentConnection
@@ -38,9 +31,7 @@ if TYPE_CHECKING:
 class Meeting(Node):
     node_type: ClassVar[str] = "Meeting"
     group_pk: strawberry.Private[int]
-    # Translatable texts (core/translations): the attribute holds the original.
-    title: strawberry.Private[str]
-    served_title: str = translatable("Meeting", "title", "The meeting's title.")
+    title: str
     kind: MeetingKind
     starts_at: datetime
     ends_at: datetime
@@ -52,10 +43,7 @@ class Meeting(Node):
     )
     capacity: int | None = strawberry.field(description="null: unlimited.")
     registered_count: int
-    agenda: strawberry.Private[str]
-    served_agenda: str = translatable("Meeting", "agenda", "Agenda or summary.")
-    original_language: Language = original_language_field("Meeting")
-    texts: list[ServedText] = texts_field("Meeting")
+    agenda: str
     is_summit: bool = strawberry.field(
         description="Part of an OGP Summit: people may pre-register before registration opens."
     )
