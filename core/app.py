@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio
@@ -257,9 +256,7 @@ def create_app(
         notifier = notifications_loop(db, settings)  # e-mail passes, when notify_interval is set
         yield
         if notifier is not None:
-            notifier.cancel()
-            with suppress(asyncio.CancelledError):
-                await notifier
+            await notifier.stop()  # the pass under way finishes first
         await graphql.bus.close()
         await db.dispose()
         if metrics is not None:

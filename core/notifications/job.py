@@ -24,28 +24,31 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, text, update
+from sqlalchemy import func, insert, or_, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.activity.models import ActivityEvent
 from core.config import Settings
 from core.db import Database, utcnow
 from core.enums import MeetingChangeKind, RegistrationStatus
-from core.groups.models import Anchor, Membership, WorkingGroup
+from core.groups.models import WorkingGroup
 from core.meetings.models import Meeting, MeetingChange, Registration
 from core.notifications import mail
+from core.notifications.digests import queue_digests
 from core.notifications.models import (
-    DigestFrequency,
     NotificationJob,
     NotificationPreference,
     OutboxKind,
     OutboxMessage,
     OutboxState,
 )
+from core.notifications.services import enqueue
 from core.people.models import Person
 
 log = logging.getLogger("ogp_wg.notifications")
@@ -54,12 +57,6 @@ JOB = "sender"
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
 EVENT_BATCH = 100
-DIGEST_EVENTS = 50
-"""Events a digest lists; it counts the rest."""
-PERIODS = {DigestFrequency.DAILY: timedelta(days=1), DigestFrequency.WEEKLY: timedelta(days=7)}
-SLACK = timedelta(hours=1)
-"""A digest is due a little before its period is over, so a cron job at a fixed hour sends it
-every day (or week) even when the previous pass ran a few minutes late."""
 NOTIFIED = (
     RegistrationStatus.REGISTERED,
     RegistrationStatus.WAITLISTED,
@@ -114,7 +111,7 @@ async def run_pass(db: Database, settings: Settings, *, now: datetime | None = N
     try:
         horizon = await _horizon(db)
         report.notices = await _queue_notices(db, settings, holder, horizon, now)
-        report.digests = await _queue_digests(db, settings, horizon, now)
+        report.digests = await queue_digests(db, settings, horizon, now)
         await _send(db, settings, holder, report)
     finally:
         async with db.write() as conn:
@@ -136,10 +133,16 @@ async def run_pass(db: Database, settings: Settings, *, now: datetime | None = N
 
 
 async def _take_lease(db: Database, holder: str, now: datetime) -> bool:
+    try:
+        async with db.write() as conn:
+            exists = await conn.scalar(
+                select(NotificationJob.name).where(NotificationJob.name == JOB)
+            )
+            if exists is None:
+                await conn.execute(insert(NotificationJob).values(name=JOB, watermark=0))
+    except IntegrityError:
+        pass  # another process made the row at the same moment: the lease decides below
     async with db.write() as conn:
-        exists = await conn.scalar(select(NotificationJob.name).where(NotificationJob.name == JOB))
-        if exists is None:
-            await conn.execute(insert(NotificationJob).values(name=JOB, watermark=0))
         taken = await conn.execute(
             update(NotificationJob)
             .where(
@@ -261,107 +264,8 @@ async def _queue_notice(
     ).all()
     for person in people:
         subject, body = mail.meeting_notice(settings, event, meeting, change, person)
-        await _enqueue(conn, person, OutboxKind.MEETING_NOTICE, event.id, subject, body)
+        await enqueue(conn, person, OutboxKind.MEETING_NOTICE, event.id, subject, body)
     return len(people)
-
-
-async def _enqueue(
-    conn: AsyncConnection, person: Any, kind: OutboxKind, event_id: int, subject: str, body: str
-) -> None:
-    await conn.execute(
-        insert(OutboxMessage).values(
-            person_id=person.id,
-            kind=kind,
-            event_id=event_id,
-            recipient=person.email,
-            subject=subject,
-            body=body,
-            state=OutboxState.PENDING,
-            attempts=0,
-            last_error="",
-        )
-    )
-
-
-def _groups_of(person: Any) -> Any:
-    """The ids of the groups whose member or anchor the person's organisation is."""
-    org = person.organization_id
-    return (
-        select(Membership.group_id)
-        .where(Membership.organization_id == org)
-        .union(select(Anchor.group_id).where(Anchor.organization_id == org))
-    )
-
-
-async def _queue_digests(db: Database, settings: Settings, horizon: int, now: datetime) -> int:
-    prefs = NotificationPreference
-    queued = 0
-    async with db.read() as conn:
-        due = (
-            await conn.execute(
-                select(prefs.person_id, prefs.digest, prefs.digest_watermark)
-                .where(
-                    prefs.digest != DigestFrequency.NONE,
-                    or_(
-                        prefs.last_digest_at.is_(None),
-                        and_(
-                            prefs.digest == DigestFrequency.DAILY,
-                            prefs.last_digest_at <= now - PERIODS[DigestFrequency.DAILY] + SLACK,
-                        ),
-                        prefs.last_digest_at <= now - PERIODS[DigestFrequency.WEEKLY] + SLACK,
-                    ),
-                )
-                .order_by(prefs.person_id)
-            )
-        ).all()
-    for choice in due:
-        async with db.write() as conn:
-            queued += await _queue_digest(conn, settings, choice, horizon, now)
-    return queued
-
-
-async def _queue_digest(
-    conn: AsyncConnection, settings: Settings, choice: Any, horizon: int, now: datetime
-) -> int:
-    prefs = NotificationPreference
-    # the person's watermark moves only if nobody changed it since it was read (a new choice)
-    moved = await conn.execute(
-        update(prefs)
-        .where(
-            prefs.person_id == choice.person_id, prefs.digest_watermark == choice.digest_watermark
-        )
-        .values(digest_watermark=max(horizon, choice.digest_watermark), last_digest_at=now)
-    )
-    if moved.rowcount != 1:
-        return 0
-    person = (
-        await conn.execute(
-            select(Person.id, Person.name, Person.email, Person.organization_id).where(
-                Person.id == choice.person_id
-            )
-        )
-    ).one()
-    if not person.email or person.organization_id is None:
-        return 0
-    news = (
-        select(*ActivityEvent.__table__.c, WorkingGroup.name.label("group_name"))
-        .join(WorkingGroup, WorkingGroup.id == ActivityEvent.group_id)
-        .where(
-            ActivityEvent.id > choice.digest_watermark,
-            ActivityEvent.id <= horizon,
-            ActivityEvent.group_id.in_(_groups_of(person)),
-        )
-    )
-    events = (
-        await conn.execute(news.order_by(WorkingGroup.name, ActivityEvent.id).limit(DIGEST_EVENTS))
-    ).all()
-    if not events:
-        return 0
-    total = int(await conn.scalar(select(func.count()).select_from(news.subquery())) or 0)
-    subject, body = mail.digest(choice.digest, person, events, total - len(events), settings)
-    last = max(event.id for event in events)
-    await _enqueue(conn, person, OutboxKind.DIGEST, last, subject, body)
-    return 1
 
 
 async def _send(db: Database, settings: Settings, holder: str, report: Report) -> None:
@@ -417,31 +321,51 @@ async def _mark(db: Database, message_id: int, holder: str, **values: Any) -> No
         await _renew(conn, holder)
 
 
-async def loop(db: Database, settings: Settings) -> None:
-    """Run a pass every `notify_interval` seconds until cancelled (the server's lifespan); a
-    failing pass is logged and the next one tries again. Several workers each run the loop;
-    the lease lets one pass run at a time."""
-    assert settings.notify_interval is not None
-    while True:
+class Notifier:
+    """The server's notification loop: a pass every `notify_interval` seconds until `stop()`.
+    Every worker runs one; the lease lets one pass run at a time. A failing pass is logged and
+    the next one tries again (a loop that stopped would go unnoticed)."""
+
+    def __init__(self, db: Database, settings: Settings) -> None:
+        assert settings.notify_interval is not None
+        self.db, self.settings, self.interval = db, settings, settings.notify_interval
+        self.stopping = asyncio.Event()
+        self.task = asyncio.create_task(self._run(), name="ogp-wg notifications")
+
+    async def _run(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                report = await run_pass(self.db, self.settings)
+                if report.error:
+                    log.warning("notifications: %s; %s", report.error, report.describe())
+                elif report.sent or report.failed:
+                    log.info("notifications: %s", report.describe())
+            except Exception:
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    raise  # cancelled mid-pass: what failed is the cancellation's doing
+                log.exception("notifications: the pass failed")
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self.stopping.wait(), self.interval)
+
+    async def stop(self, grace: float = 10.0) -> None:
+        """Let the pass under way finish (at most `grace` seconds, then cancel it): a message
+        is never left between sent and marked SENT by a shutdown."""
+        self.stopping.set()
         try:
-            report = await run_pass(db, settings)
-            if report.error:
-                log.warning("notifications: %s; %s", report.error, report.describe())
-            elif report.sent or report.failed:
-                log.info("notifications: %s", report.describe())
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # a loop that stopped would go unnoticed: log it, go on
-            log.exception("notifications: the pass failed")
-        await asyncio.sleep(settings.notify_interval)
+            await asyncio.wait_for(asyncio.shield(self.task), grace)
+        except TimeoutError:
+            self.task.cancel()
+            with suppress(asyncio.CancelledError, Exception):
+                await self.task
 
 
-def start_loop(db: Database, settings: Settings) -> asyncio.Task[None] | None:
-    """The server's notification loop as a task, when `notify_interval` and `smtp_host` are set
-    (None otherwise; the caller cancels it at shutdown)."""
+def start_loop(db: Database, settings: Settings) -> Notifier | None:
+    """The server's notification loop, when `notify_interval` and `smtp_host` are set (None
+    otherwise; the caller awaits its `stop()` at shutdown)."""
     if settings.notify_interval is None:
         return None
     if not settings.smtp_host:
         log.warning("notify_interval is set but smtp_host is not: e-mail is off, no passes run")
         return None
-    return asyncio.create_task(loop(db, settings), name="ogp-wg notifications")
+    return Notifier(db, settings)

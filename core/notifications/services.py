@@ -1,7 +1,6 @@
-"""Writes of the notifications domain: a person's preferences (`notificationPreferencesSet`).
-
-Queueing and sending messages is not a request's work: core/notifications/job.py.
-"""
+"""Writes of the notifications domain: a person's preferences (`notificationPreferencesSet`),
+and a message into the outbox (`enqueue`, for the pass of core/notifications/job.py: queueing
+and sending messages is never a request's work)."""
 
 from __future__ import annotations
 
@@ -13,7 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.activity.models import ActivityEvent
 from core.db import utcnow
 from core.errors import Rejected, user_error
-from core.notifications.models import DigestFrequency, NotificationPreference
+from core.notifications.models import (
+    DigestFrequency,
+    NotificationPreference,
+    OutboxKind,
+    OutboxMessage,
+    OutboxState,
+)
 from core.people.models import Person
 from core.transactions import ConstraintError
 
@@ -66,3 +71,23 @@ async def set_preferences(
     else:
         await conn.execute(update(table).where(table.c.person_id == person_id).values(**values))
     return (await conn.execute(select(table).where(table.c.person_id == person_id))).one()
+
+
+async def enqueue(
+    conn: AsyncConnection, person: Any, kind: OutboxKind, event_id: int, subject: str, body: str
+) -> None:
+    """Queue one PENDING message to `person` (a people row with `id`, `email`), keyed by
+    (person, kind, event): a second one for the same key violates the outbox's UNIQUE."""
+    await conn.execute(
+        insert(OutboxMessage).values(
+            person_id=person.id,
+            kind=kind,
+            event_id=event_id,
+            recipient=person.email,
+            subject=subject,
+            body=body,
+            state=OutboxState.PENDING,
+            attempts=0,
+            last_error="",
+        )
+    )
