@@ -209,7 +209,7 @@ async def test_subscriptions_on_one_server(demo_db: str, tmp_path: Path) -> None
             places = await ws.subscribe(MEETING_CHANGED, {"id": meeting["id"]})
             feed = await ws.subscribe(GROUP_ACTIVITY, {"id": group})
             public_feed = await anonymous.subscribe(GROUP_ACTIVITY, {"id": group})
-            await asyncio.sleep(0.5)  # the subscriptions are listening
+            assert await gauge(server, 3)  # the subscriptions are listening
 
             # a registration: the meeting's places, no activity event
             registered = gql(server, staff, REGISTER, {"m": meeting["id"], "p": people[0]})
@@ -270,7 +270,7 @@ async def test_two_servers_share_postgresql(demo_db: str, tmp_path: Path) -> Non
             assert (await ws.init(staff))["type"] == "connection_ack"
             places = await ws.subscribe(MEETING_CHANGED, {"id": meeting["id"]})
             feed = await ws.subscribe(GROUP_ACTIVITY, {"id": group})
-            await asyncio.sleep(0.5)
+            assert await gauge(one, 2)  # the subscriptions are listening
             gql(other, staff, REGISTER, {"m": meeting["id"], "p": people[1]})
             changed = (await ws.next(places))["meetingChanged"]
             assert (changed["registeredCount"], changed["remainingPlaces"]) == (1, 1)
@@ -325,14 +325,17 @@ async def test_protocol_refusals_and_gauge(demo_db: str, tmp_path: Path) -> None
             refusal = await ws.receive()
             assert refusal["type"] == "error" and refusal["id"] == over
             assert "limit" in refusal["payload"][0]["message"].lower()
-            await asyncio.sleep(0.5)
-            metrics = httpx.get(f"{server.base_url}/metrics").text
-            gauge = [
-                line
-                for line in metrics.splitlines()
-                if line.startswith("ogp_wg_subscriptions_open")
-            ]
-            assert gauge == [f"ogp_wg_subscriptions_open {float(len(ops))}"], gauge
-        await asyncio.sleep(0.5)
-        metrics = httpx.get(f"{server.base_url}/metrics").text
-        assert "ogp_wg_subscriptions_open 0.0" in metrics
+            assert await gauge(server, len(ops)), "subscriptions_open never counted them"
+        assert await gauge(server, 0), "subscriptions_open did not come back to 0"
+
+
+async def gauge(server: LiveServer, value: int) -> bool:
+    """Whether /metrics shows `ogp_wg_subscriptions_open` at `value` within WAIT seconds
+    (subscriptions start and end asynchronously to the messages the client sees)."""
+    expected = f"ogp_wg_subscriptions_open {float(value)}"
+    for _ in range(int(WAIT / 0.25)):
+        lines = httpx.get(f"{server.base_url}/metrics").text.splitlines()
+        if expected in lines:
+            return True
+        await asyncio.sleep(0.25)
+    return False

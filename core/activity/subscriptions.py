@@ -59,21 +59,27 @@ async def _load(info: Info, type_name: str, pk: int) -> Any:
 
 @asynccontextmanager
 async def _serving(info: Info, topic: str) -> AsyncIterator[Any]:
-    """The topic's signals while the subscription is served, counted in `subscriptions_open`."""
-    ctx = info.context
-    async with ctx.bus.listen(topic) as queue:
-        gauge = getattr(ctx, "subscriptions_gauge", None)
+    """The topic's signals while the subscription is served."""
+    async with info.context.bus.listen(topic) as queue:
+        yield queue
+
+
+@asynccontextmanager
+async def _counted(info: Info) -> AsyncIterator[None]:
+    """One more in `subscriptions_open` (core/observability) from here to the end: once the
+    subscription is ready to send every change committed from now on."""
+    gauge = getattr(info.context, "subscriptions_gauge", None)
+    if gauge is not None:
+        gauge.inc()
+    try:
+        yield
+    finally:
         if gauge is not None:
-            gauge.inc()
-        try:
-            yield queue
-        finally:
-            if gauge is not None:
-                gauge.dec()
+            gauge.dec()
 
 
 async def _meeting_changes(info: Info, pk: int) -> AsyncGenerator[Any, None]:
-    async with _serving(info, signals.meeting_topic(pk)) as queue:
+    async with _serving(info, signals.meeting_topic(pk)) as queue, _counted(info):
         while True:
             await queue.get()
             meeting = await _load(info, "Meeting", pk)
@@ -91,31 +97,38 @@ async def _group_events(info: Info, pk: int) -> AsyncGenerator[Any, None]:
         async with ctx.db.read() as conn:
             last = await conn.scalar(select(func.max(EventRow.id)).where(EventRow.group_id == pk))
         last = last or 0
-        while True:
-            await queue.get()
-            _forget_loaded(ctx)
-            async with ctx.db.read() as conn:
-                top = await conn.scalar(
-                    select(func.max(EventRow.id)).where(EventRow.group_id == pk)
-                )
-                newest = min(top or 0, last + BATCH)
-                rows = (
-                    await conn.execute(
-                        select(*EventRow.__table__.c)
-                        .where(
-                            EventRow.group_id == pk,
-                            EventRow.id > last,
-                            EventRow.id <= newest,
-                            visible_events(ctx),
-                        )
-                        .order_by(EventRow.id)
+        async with _counted(info):
+            async for rows in _new_events(info, pk, queue, last):
+                for row in rows:
+                    yield EventType.from_row(row)
+
+
+async def _new_events(info: Info, pk: int, queue: Any, last: int) -> AsyncGenerator[Any, None]:
+    """The group's events after `last` the viewer may see: a batch (rows, oldest first) per
+    signal, at most BATCH events read per round."""
+    ctx = info.context
+    while True:
+        await queue.get()
+        _forget_loaded(ctx)
+        async with ctx.db.read() as conn:
+            top = await conn.scalar(select(func.max(EventRow.id)).where(EventRow.group_id == pk))
+            newest = min(top or 0, last + BATCH)
+            rows = (
+                await conn.execute(
+                    select(*EventRow.__table__.c)
+                    .where(
+                        EventRow.group_id == pk,
+                        EventRow.id > last,
+                        EventRow.id <= newest,
+                        visible_events(ctx),
                     )
-                ).all()
-            if (top or 0) > newest and queue.empty():
-                queue.put_nowait(signals.group_topic(pk))  # more to read: next round
-            last = max(last, newest)
-            for row in rows:
-                yield EventType.from_row(row)
+                    .order_by(EventRow.id)
+                )
+            ).all()
+        if (top or 0) > newest and queue.empty():
+            queue.put_nowait(signals.group_topic(pk))  # more to read: next round
+        last = max(last, newest)
+        yield rows
 
 
 @strawberry.type
