@@ -6,17 +6,19 @@ do what; and the demo's real 2013 anchors (section 7)."""
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from core.db import Database
+from core.db import Database, UTCDateTime
 from core.enums import GroupStatus
 from core.groups.models import ALLOWED_TRANSITIONS
 from core.schema.ids import from_global_id
-from core.testing import ClientFactory, GraphQLClient, token_for
+from core.testing import ClientFactory, GraphQLClient, at_revision, token_for
 
 ERRORS = "userErrors { code field }"
 PROPOSE = f"""mutation($input: WorkingGroupProposeInput!) {{ workingGroupPropose(input: $input) {{
@@ -487,3 +489,84 @@ async def test_demo_pilot_groups_carry_their_2013_anchors(client: GraphQLClient)
     assert proposal["proposedAnchors"] == [
         {"organization": {"name": "Global Initiative for Fiscal Transparency (GIFT)"}}
     ]
+
+
+_ORGANIZATIONS = sa.table(
+    "organizations", sa.column("id"), sa.column("name"), sa.column("kind"), sa.column("website")
+)
+_GROUPS = sa.table(
+    "working_groups",
+    *(sa.column(c) for c in ("id", "slug", "name", "theme", "summary", "description", "status")),
+    sa.column("created_at", UTCDateTime()),
+    sa.column("updated_at", UTCDateTime()),
+)
+_ANCHORS = sa.table(
+    "anchors",
+    *(sa.column(c) for c in ("id", "group_id", "organization_id", "organization_kind", "role")),
+    sa.column("since", sa.Date()),
+)
+
+
+async def test_migration_carries_existing_groups_and_anchors_across(
+    empty_db: str, make_client: ClientFactory
+) -> None:
+    """core_0006: each group keeps its status (a decision row says it was carried across), but a
+    PILOT or ACTIVE group without both anchors goes to PIPELINE; every anchor gets a term
+    starting `since`, or the group's creation day when it had none."""
+    t0 = datetime(2014, 5, 6, 12, tzinfo=UTC)
+    async with at_revision(empty_db, "core_0005") as old, old.db.write() as conn:
+        await conn.execute(
+            _ORGANIZATIONS.insert(),
+            [
+                {"id": 1, "name": "Gov", "kind": "GOVERNMENT", "website": None},
+                {"id": 2, "name": "CSO", "kind": "CIVIL_SOCIETY", "website": None},
+            ],
+        )
+        await conn.execute(
+            _GROUPS.insert(),
+            [
+                {"id": i, "slug": f"g{i}", "name": f"G{i}", "theme": "open_data", "summary": "",
+                 "description": "", "status": status, "created_at": t0, "updated_at": t0}
+                for i, status in ((1, "ACTIVE"), (2, "PILOT"), (3, "PROPOSED"))
+            ],
+        )  # fmt: skip
+        await conn.execute(
+            _ANCHORS.insert(),
+            [
+                {"id": 1, "group_id": 1, "organization_id": 1, "organization_kind": "GOVERNMENT",
+                 "role": "GOVERNMENT", "since": date(2013, 10, 31)},
+                {"id": 2, "group_id": 1, "organization_id": 2,
+                 "organization_kind": "CIVIL_SOCIETY", "role": "CIVIL_SOCIETY", "since": None},
+                {"id": 3, "group_id": 2, "organization_id": 1, "organization_kind": "GOVERNMENT",
+                 "role": "GOVERNMENT", "since": None},
+            ],
+        )  # fmt: skip
+    # leaving the block upgraded the database to head
+    client = make_client(empty_db)
+    found = {}
+    for slug in ("g1", "g2", "g3"):
+        found[slug] = (await client.execute(GROUP, {"slug": slug}))["workingGroup"]
+    assert found["g1"]["status"] == "ACTIVE"
+    assert found["g1"]["decisions"]["nodes"] == [
+        {
+            "fromStatus": None,
+            "toStatus": "ACTIVE",
+            "reason": "Status carried across by migration core_0006 (no decision had been "
+            "recorded).",
+        }
+    ]
+    assert found["g1"]["anchors"] == [
+        {"role": "CIVIL_SOCIETY", "since": "2014-05-06", "organization": {"name": "CSO"}},
+        {"role": "GOVERNMENT", "since": "2013-10-31", "organization": {"name": "Gov"}},
+    ]
+    assert [(t["startedOn"], t["current"]) for t in found["g1"]["anchorHistory"]] == [
+        ("2013-10-31", True),
+        ("2014-05-06", True),
+    ]
+    assert found["g2"]["status"] == "PIPELINE"
+    (demoted,) = found["g2"]["decisions"]["nodes"]
+    assert (demoted["fromStatus"], demoted["toStatus"]) == (None, "PIPELINE")
+    assert "lacked a government or a civil-society anchor" in demoted["reason"]
+    assert found["g3"]["status"] == "PROPOSED"
+    assert found["g3"]["decisions"]["totalCount"] == 0
+    assert found["g3"]["maxGovernmentAnchors"] == found["g3"]["maxCivilSocietyAnchors"] == 1

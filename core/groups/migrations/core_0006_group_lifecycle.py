@@ -50,6 +50,53 @@ DEMOTED = (
 COUNT = "(SELECT count(*) FROM anchors WHERE anchors.group_id = {g} AND anchors.role = '{role}')"
 
 
+CHECKS = {
+    "anchor_allowance": (
+        "max_government_anchors BETWEEN 1 AND 3 AND max_civil_society_anchors BETWEEN 1 AND 3"
+    ),
+    "anchor_counts": "government_anchor_count >= 0 AND civil_society_anchor_count >= 0",
+    "government_anchor_limit": "government_anchor_count <= max_government_anchors",
+    "civil_society_anchor_limit": "civil_society_anchor_count <= max_civil_society_anchors",
+    "anchored_when_running": "status NOT IN ('ACTIVE', 'PILOT') OR "
+    "(government_anchor_count >= 1 AND civil_society_anchor_count >= 1)",
+    "decided": "status = 'PROPOSED' OR decision_id IS NOT NULL",
+}
+"""The CHECKs of working_groups (core.groups.models). On PostgreSQL they are CHECK constraints;
+on SQLite, adding one means copying the table, and dropping the old copy would delete, by ON
+DELETE CASCADE, every row that belongs to a group (anchors, members, meetings...): there each is
+a pair of triggers that refuses the same rows with the message SQLite gives for that CHECK (so
+the same user error answers)."""
+
+
+def _sqlite_checks() -> list[str]:
+    statements = []
+    for name, expression in CHECKS.items():
+        for event in ("INSERT", "UPDATE"):
+            statements.append(
+                f"CREATE TRIGGER working_groups_ck_{name}_{event.lower()} BEFORE {event} "
+                f"ON working_groups WHEN NOT ({_new(expression)}) "
+                # a CHECK's behaviour, to the letter: `PRAGMA ignore_check_constraints` skips it
+                "AND NOT (SELECT ignore_check_constraints FROM pragma_ignore_check_constraints) "
+                f"BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: ck_working_groups_{name}'); "
+                "END"
+            )
+    return statements
+
+
+def _new(expression: str) -> str:
+    columns = (
+        "max_government_anchors",
+        "max_civil_society_anchors",
+        "government_anchor_count",
+        "civil_society_anchor_count",
+        "decision_id",
+        "status",
+    )
+    for column in columns:
+        expression = expression.replace(column, f"NEW.{column}")
+    return expression
+
+
 def _recount(g: str) -> str:
     return (
         f"UPDATE working_groups SET government_anchor_count = {COUNT.format(g=g, role='GOVERNMENT')}, "
@@ -149,25 +196,36 @@ def _enum(name: str, *values: str) -> sa.Enum:
 
 def upgrade() -> None:
     dialect = op.get_bind().dialect.name
-    with op.batch_alter_table("working_groups", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("rationale", sa.Text(), server_default="", nullable=False))
-        batch_op.add_column(sa.Column("proposed_by_id", sa.Integer(), nullable=True))
-        for column, default in (
-            ("max_government_anchors", "1"),
-            ("max_civil_society_anchors", "1"),
-            ("government_anchor_count", "0"),
-            ("civil_society_anchor_count", "0"),
-        ):
-            batch_op.add_column(
-                sa.Column(column, sa.Integer(), server_default=default, nullable=False)
-            )
-        batch_op.add_column(sa.Column("decision_id", sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(
-            batch_op.f("fk_working_groups_proposed_by_id_people"),
-            "people",
-            ["proposed_by_id"],
-            ["id"],
+    # Plain ALTER TABLE ADD COLUMN on both databases: never a copy of working_groups (see CHECKS)
+    op.add_column(
+        "working_groups", sa.Column("rationale", sa.Text(), server_default="", nullable=False)
+    )
+    if dialect != "sqlite":
+        op.add_column(
+            "working_groups",
+            sa.Column(
+                "proposed_by_id",
+                sa.Integer(),
+                sa.ForeignKey("people.id", name=op.f("fk_working_groups_proposed_by_id_people")),
+                nullable=True,
+            ),
         )
+    elif "proposed_by_id" not in _columns("working_groups"):  # a SQLite downgrade keeps it
+        op.execute(
+            "ALTER TABLE working_groups ADD COLUMN proposed_by_id INTEGER "
+            "CONSTRAINT fk_working_groups_proposed_by_id_people REFERENCES people (id)"
+        )
+    for column, default in (
+        ("max_government_anchors", "1"),
+        ("max_civil_society_anchors", "1"),
+        ("government_anchor_count", "0"),
+        ("civil_society_anchor_count", "0"),
+    ):
+        op.add_column(
+            "working_groups",
+            sa.Column(column, sa.Integer(), server_default=default, nullable=False),
+        )
+    op.add_column("working_groups", sa.Column("decision_id", sa.Integer(), nullable=True))
 
     op.create_table(
         "group_decisions",
@@ -293,31 +351,14 @@ def upgrade() -> None:
 
     _carry_across()
 
-    with op.batch_alter_table("working_groups", schema=None) as batch_op:
-        batch_op.create_check_constraint(
-            op.f("ck_working_groups_anchor_allowance"),
-            "max_government_anchors BETWEEN 1 AND 3 AND max_civil_society_anchors BETWEEN 1 AND 3",
-        )
-        batch_op.create_check_constraint(
-            op.f("ck_working_groups_anchor_counts"),
-            "government_anchor_count >= 0 AND civil_society_anchor_count >= 0",
-        )
-        batch_op.create_check_constraint(
-            op.f("ck_working_groups_government_anchor_limit"),
-            "government_anchor_count <= max_government_anchors",
-        )
-        batch_op.create_check_constraint(
-            op.f("ck_working_groups_civil_society_anchor_limit"),
-            "civil_society_anchor_count <= max_civil_society_anchors",
-        )
-        batch_op.create_check_constraint(
-            op.f("ck_working_groups_anchored_when_running"),
-            "status NOT IN ('ACTIVE', 'PILOT') OR "
-            "(government_anchor_count >= 1 AND civil_society_anchor_count >= 1)",
-        )
-        batch_op.create_check_constraint(
-            op.f("ck_working_groups_decided"), "status = 'PROPOSED' OR decision_id IS NOT NULL"
-        )
+    if dialect == "sqlite":
+        for statement in _sqlite_checks():
+            op.execute(statement)
+    else:
+        for name, expression in CHECKS.items():
+            op.create_check_constraint(
+                op.f(f"ck_working_groups_{name}"), "working_groups", expression
+            )
 
     for statement in SQLITE_TRIGGERS if dialect == "sqlite" else POSTGRESQL_TRIGGERS:
         op.execute(statement)
@@ -407,29 +448,35 @@ def downgrade() -> None:
         "DELETE FROM anchors WHERE id NOT IN (SELECT min(id) FROM anchors GROUP BY group_id, role)"
     )
     with op.batch_alter_table("anchors", schema=None) as batch_op:
-        batch_op.create_unique_constraint("uq_anchors_group_id_role", ["group_id", "role"])
+        batch_op.create_unique_constraint(op.f("uq_anchors_group_id_role"), ["group_id", "role"])
         batch_op.drop_column("source")
     op.drop_table("proposed_anchors")
     op.drop_table("anchor_terms")
     op.drop_table("group_decisions")
-    with op.batch_alter_table("working_groups", schema=None) as batch_op:
-        for name in (
-            "decided",
-            "anchored_when_running",
-            "civil_society_anchor_limit",
-            "government_anchor_limit",
-            "anchor_counts",
-            "anchor_allowance",
-        ):
-            batch_op.drop_constraint(f"ck_working_groups_{name}", type_="check")
-        batch_op.drop_constraint("fk_working_groups_proposed_by_id_people", type_="foreignkey")
-        for column in (
-            "decision_id",
-            "civil_society_anchor_count",
-            "government_anchor_count",
-            "max_civil_society_anchors",
-            "max_government_anchors",
-            "proposed_by_id",
-            "rationale",
-        ):
-            batch_op.drop_column(column)
+    if op.get_bind().dialect.name == "sqlite":
+        for name in CHECKS:
+            for event in ("insert", "update"):
+                op.execute(f"DROP TRIGGER IF EXISTS working_groups_ck_{name}_{event}")
+    else:
+        for name in CHECKS:
+            op.drop_constraint(op.f(f"ck_working_groups_{name}"), "working_groups", type_="check")
+        op.drop_constraint(
+            op.f("fk_working_groups_proposed_by_id_people"), "working_groups", type_="foreignkey"
+        )
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    for column in (
+        "decision_id",
+        "civil_society_anchor_count",
+        "government_anchor_count",
+        "max_civil_society_anchors",
+        "max_government_anchors",
+        "proposed_by_id",
+        "rationale",
+    ):
+        if sqlite and column == "proposed_by_id":
+            continue  # SQLite drops no column a foreign key uses without copying the table
+        op.drop_column("working_groups", column)  # SQLite 3.35+: in place, no copy
+
+
+def _columns(table: str) -> set[str]:
+    return {column["name"] for column in sa.inspect(op.get_bind()).get_columns(table)}
