@@ -14,7 +14,7 @@ from sqlalchemy import select
 from core.auth.tokens import issue_token
 from core.db import Database, utcnow
 from core.demo import DEMO_ROLES
-from core.meetings.demo import PILOT_THEMES
+from core.meetings.demo import PILOT_SLUGS
 from core.models import ActivityEvent, Person
 from core.schema.ids import pk_of, to_global_id
 from core.testing import GraphQLClient, token_for
@@ -624,10 +624,10 @@ SUMMIT = """{ meetings(filter: {summit: true, from: "2013-10-31T00:00:00Z",
 async def test_demo_has_each_pilot_groups_summit_meeting(client: GraphQLClient) -> None:
     nodes = (await client.execute(SUMMIT))["meetings"]["nodes"]
     ours = {m["title"]: m for m in nodes if m["title"].startswith("OGP Summit 2013, London: ")}
-    groups = (await client.execute("{ workingGroups(first: 50) { nodes { name theme } } }"))[
+    groups = (await client.execute("{ workingGroups(first: 50) { nodes { name slug } } }"))[
         "workingGroups"
     ]["nodes"]
-    pilot = [g for g in groups if g["theme"] in PILOT_THEMES]  # not the example plugin's group
+    pilot = [g for g in groups if g["slug"] in PILOT_SLUGS]  # the 2013 pilot's five
     assert sorted(ours) == sorted(
         f"OGP Summit 2013, London: {g['name']} working group" for g in pilot
     )

@@ -27,8 +27,15 @@ from core.people.models import Person
 
 ILLUSTRATIVE = "(Illustrative demo data.)"
 LONDON = ZoneInfo("Europe/London")
-PILOT_THEMES = ("access_to_info", "extractives", "fiscal_openness", "open_data", "open_parliaments")
-"""The five pilot groups' themes (the five built-in plugins)."""
+PILOT_SLUGS = (
+    "access-to-information",
+    "extractive-industries",
+    "fiscal-openness",
+    "open-data",
+    "open-parliaments",
+)
+"""The five pilot groups of 2013 (the five built-in plugins' demo groups), not any later group
+of the same themes."""
 STARTS = datetime(2013, 10, 31, 10, 0, tzinfo=LONDON)  # GMT (UTC+0) by then
 ENDS = datetime(2013, 10, 31, 12, 0, tzinfo=LONDON)
 REGISTRATION_OPENS = datetime(2013, 10, 1, 9, 0, tzinfo=LONDON)
@@ -131,7 +138,7 @@ async def load(conn: AsyncConnection) -> int:
     groups = (
         await conn.execute(
             select(WorkingGroup.id, WorkingGroup.name, WorkingGroup.slug)
-            .where(WorkingGroup.theme.in_(PILOT_THEMES))
+            .where(WorkingGroup.slug.in_(PILOT_SLUGS))
             .order_by(WorkingGroup.id)
         )
     ).all()
