@@ -46,6 +46,8 @@ class Context:
     viewer: Viewer = ANONYMOUS
     _loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
     _relation_loaders: dict[Any, DataLoader[Any, Any]] = field(default_factory=dict)
+    languages_served: set[str] = field(default_factory=set)
+    """Languages of the translatable texts answered so far (core.translations: Content-Language)."""
 
     @property
     def db(self) -> Database:

@@ -37,6 +37,7 @@ from core.groups import demo_lifecycle
 from core.meetings import demo as demo_meetings
 from core.plugins import PluginError, PluginSet, maybe_await
 from core.priorities import demo as demo_priorities
+from core.translations import demo as demo_translations
 
 ILLUSTRATIVE = "(Illustrative demo data.)"
 
@@ -378,4 +379,6 @@ async def _load(
         progress(f"comments: {await demo_comments.load(conn)} added (illustrative)")
         # last: the feed entries of what the demos above created without their mutations
         progress(f"activity: {await demo_activity.load(conn)} meeting events added")
+        added = await demo_translations.load(conn)
+        progress(f"translations: {added} group names added (illustrative, not OGP's)")
         return await _demo_tokens(conn, people)

@@ -72,6 +72,11 @@ from core.priorities import mutations as priorities_mutations
 from core.priorities import services as priorities_services
 from core.priorities import types as priorities_types
 from core.schema.queries import AuditQuery, NodeQuery, ThemesQuery
+from core.translations import access as translations_access
+from core.translations import loaders as translations_loaders
+from core.translations import mutations as translations_mutations
+from core.translations import queries as translations_queries
+from core.translations import services as translations_services
 
 # The root types, kernel and domain fields in the order of schema.graphql (merge_types keeps the
 # order of the classes, then of each class's fields).
@@ -85,6 +90,7 @@ Query: type = merge_types(
         meetings_queries.Query,
         comments_queries.Query,
         AuditQuery,
+        translations_queries.Query,
     ),
 )
 Mutation: type = merge_types(
@@ -92,6 +98,7 @@ Mutation: type = merge_types(
     (
         groups_mutations.Mutation,
         meetings_mutations.Mutation,
+        translations_mutations.Mutation,
         comments_mutations.Mutation,
         notifications_mutations.Mutation,
         priorities_mutations.Mutation,
@@ -106,6 +113,7 @@ LOADERS: dict[str, BatchLoadFn] = {
     **people_loaders.LOADERS,
     **groups_loaders.LOADERS,
     **meetings_loaders.LOADERS,
+    **translations_loaders.LOADERS,
     **comments_loaders.LOADERS,
     **priorities_loaders.LOADERS,
 }
@@ -137,6 +145,7 @@ def access_declarations() -> list[Declaration]:
         *groups_access.DECLARATIONS,
         *people_access.DECLARATIONS,
         *meetings_access.DECLARATIONS,
+        *translations_access.DECLARATIONS,
         *comments_access.DECLARATIONS,
         *priorities_access.DECLARATIONS,
         *notifications_access.DECLARATIONS,
@@ -148,6 +157,7 @@ def constraint_errors() -> list[tuple[str, Mapping[str, Any]]]:
     return [
         ("core", groups_services.CONSTRAINT_ERRORS),
         ("core", meetings_services.CONSTRAINT_ERRORS),
+        ("core", translations_services.CONSTRAINT_ERRORS),
         ("core", comments_services.CONSTRAINT_ERRORS),
         ("core", priorities_services.CONSTRAINT_ERRORS),
         ("core", notifications_services.CONSTRAINT_ERRORS),

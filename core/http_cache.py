@@ -5,9 +5,10 @@ GET (Strawberry runs only queries over GET), and a POST whose document reads as 
 text check (`is_query_document`). For those, and only those, the response is buffered; when it is
 a 200 JSON response without `"errors":`, it gets
 
-    ETag: "<first 32 hex digits of sha256(body)>"     (strong: it names these exact bytes)
+    ETag: "<first 32 hex digits of sha256(body)>"     (strong: it names these exact bytes;
+                                                       with Content-Language, hashed in too)
     Cache-Control: no-cache                           (store if you like, but revalidate every time)
-    Vary: Accept, Accept-Encoding
+    Vary: Accept, Accept-Encoding, Accept-Language
 
 and a request whose `If-None-Match` names that tag gets 304 with no body instead. The query still
 runs: a 304 saves the transfer and the client's parsing, never freshness, so nothing is stale.
@@ -34,7 +35,8 @@ GRAPHQL_PAYLOAD = "ogp_wg.graphql_payload"
 """Scope key under which a middleware that already parsed the JSON body leaves it for the next."""
 
 _ETAG_HEADERS = (b"etag", b"cache-control", b"vary")
-_VARY = b"Accept, Accept-Encoding"
+_VARY = b"Accept, Accept-Encoding, Accept-Language"
+"""Accept-Language: texts are served in the language it chooses (core/translations)."""
 _NO_BODY_HEADERS = (b"content-length", b"content-type")
 
 
@@ -137,8 +139,13 @@ def is_query_request(payload: Any) -> bool:
     return False
 
 
-def etag_for(body: bytes) -> bytes:
-    return b'"' + hashlib.sha256(body).hexdigest()[:32].encode() + b'"'
+def etag_for(body: bytes, content_language: bytes | None = None) -> bytes:
+    """The strong tag of a representation: its body and, when it has one, its Content-Language
+    (two languages are two representations, even in the rare case of equal bodies)."""
+    digest = hashlib.sha256(body)
+    if content_language:
+        digest.update(b"\0" + content_language)
+    return b'"' + digest.hexdigest()[:32].encode() + b'"'
 
 
 def etag_matches(if_none_match: bytes, etag: bytes) -> bool:
@@ -244,7 +251,8 @@ class _Revalidating:
             await self.send(start)
             await self.send({"type": "http.response.body", "body": body})
             return
-        etag = etag_for(body)
+        language = next((v for k, v in start.get("headers", ()) if k == b"content-language"), None)
+        etag = etag_for(body, language)
         headers = [(k, v) for k, v in start.get("headers", ()) if k not in _ETAG_HEADERS]
         vary = [v for k, v in start.get("headers", ()) if k == b"vary"]
         headers += [

@@ -98,6 +98,12 @@ CORE_CODES: dict[str, str] = {
     "TOO_MANY_LINKS": "The meeting already carries the most links it may.",
     # e-mail notifications
     "NO_EMAIL": "The person has no e-mail address to send a digest to.",
+    # translations (core/translations)
+    "ONE_RECORD_REQUIRED": "Name exactly one record to translate (e.g. groupId or meetingId).",
+    "ORIGINAL_LANGUAGE": "A record is not translated into its own original language.",
+    "NOT_TRANSLATABLE": "The field is not a translatable text of that kind of record.",
+    "DUPLICATE_FIELD": "The same field is given twice.",
+    "NO_TRANSLATION": "The record has no translation in that language.",
 }
 
 

@@ -525,6 +525,26 @@ def core_steps(gov: str, cso: str, people: list[str]) -> list[Step]:
             lambda r: {},
         ),
         (
+            "translationSet",  # a group's name and summary in Spanish (insert)
+            f"""mutation($g: ID!) {{ translationSet(input: {{groupId: $g, language: ES,
+              texts: [{{field: NAME, text: "Prueba"}}, {{field: SUMMARY, text: "Resumen"}}]}})
+              {{ record {{ id }} {ERRORS} }} }}""",
+            lambda r: {"g": group(r)},
+        ),
+        (
+            "translationSet",  # the same translation changed (update), a meeting's too
+            f"""mutation($g: ID!) {{ translationSet(input: {{groupId: $g, language: ES,
+              texts: [{{field: SUMMARY, text: null}}], isOfficial: false, source: "fault"}})
+              {{ record {{ id }} {ERRORS} }} }}""",
+            lambda r: {"g": group(r)},
+        ),
+        (
+            "translationRemove",
+            f"""mutation($g: ID!) {{ translationRemove(input: {{groupId: $g, language: ES}})
+              {{ record {{ id }} {ERRORS} }} }}""",
+            lambda r: {"g": group(r)},
+        ),
+        (
             "anchorRemove",
             f"""mutation($g: ID!) {{ anchorRemove(input: {{groupId: $g, role: GOVERNMENT}})
               {{ anchor {{ role }} {ERRORS} }} }}""",

@@ -133,7 +133,7 @@ async def test_etag_and_not_modified(client: GraphQLClient) -> None:
     etag = first.headers["etag"]
     assert first.status_code == 200 and etag.startswith('"') and len(etag) == 34
     assert first.headers["cache-control"] == "no-cache"
-    assert first.headers["vary"] == "Accept, Accept-Encoding"
+    assert first.headers["vary"] == "Accept, Accept-Encoding, Accept-Language"
     assert etag == f'"{hashlib.sha256(first.content).hexdigest()[:32]}"'
 
     second = await client.post(GROUPS)

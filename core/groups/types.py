@@ -23,6 +23,13 @@ from core.priorities import loaders as priorities_loaders
 from core.priorities.models import PriorityAreaStatus
 from core.schema.base import Node
 from core.schema.pagination import Connection
+from core.translations.types import (
+    Language,
+    ServedText,
+    original_language_field,
+    texts_field,
+    translatable,
+)
 
 if TYPE_CHECKING:
     from core.activity.types import ActivityEventConnection
@@ -47,10 +54,17 @@ class GroupMeetingsFilter:
 class WorkingGroup(Node):
     node_type: ClassVar[str] = "WorkingGroup"
     slug: str
-    name: str
+    # The texts are translatable (core/translations): the attribute holds the original, the
+    # GraphQL field serves the chosen language.
+    name: strawberry.Private[str]
+    served_name: str = translatable("WorkingGroup", "name", "The group's name.")
     theme: str = strawberry.field(description="Key of the thematic area (see `themes`).")
-    summary: str
-    description: str
+    summary: strawberry.Private[str]
+    served_summary: str = translatable("WorkingGroup", "summary", "A line about the group.")
+    description: strawberry.Private[str]
+    served_description: str = translatable("WorkingGroup", "description", "What it does.")
+    original_language: Language = original_language_field("WorkingGroup")
+    texts: list[ServedText] = texts_field("WorkingGroup")
     status: GroupStatus
     created_at: datetime
     updated_at: datetime

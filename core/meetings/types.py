@@ -20,6 +20,13 @@ from core.meetings import loaders
 from core.people import loaders as people_loaders
 from core.schema.base import Node
 from core.schema.pagination import Connection
+from core.translations.types import (
+    Language,
+    ServedText,
+    original_language_field,
+    texts_field,
+    translatable,
+)
 
 if TYPE_CHECKING:
     from core.comments.types import CommentConnection
@@ -31,7 +38,9 @@ if TYPE_CHECKING:
 class Meeting(Node):
     node_type: ClassVar[str] = "Meeting"
     group_pk: strawberry.Private[int]
-    title: str
+    # Translatable texts (core/translations): the attribute holds the original.
+    title: strawberry.Private[str]
+    served_title: str = translatable("Meeting", "title", "The meeting's title.")
     kind: MeetingKind
     starts_at: datetime
     ends_at: datetime
@@ -43,7 +52,10 @@ class Meeting(Node):
     )
     capacity: int | None = strawberry.field(description="null: unlimited.")
     registered_count: int
-    agenda: str
+    agenda: strawberry.Private[str]
+    served_agenda: str = translatable("Meeting", "agenda", "Agenda or summary.")
+    original_language: Language = original_language_field("Meeting")
+    texts: list[ServedText] = texts_field("Meeting")
     is_summit: bool = strawberry.field(
         description="Part of an OGP Summit: people may pre-register before registration opens."
     )

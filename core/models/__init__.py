@@ -33,6 +33,7 @@ from core.models.plugin_registry import PluginRegistryEntry
 from core.models.trust import ApiToken, AuditEntry, IdempotencyKey, StaffRole
 from core.notifications.models import NotificationJob, NotificationPreference, OutboxMessage
 from core.people.models import Country, Organization, Person
+from core.translations.models import GroupTranslation, MeetingTranslation
 from core.priorities.models import (
     ConsensusRule,
     PriorityArea,
@@ -53,11 +54,13 @@ __all__ = [
     "ConsensusRule",
     "Country",
     "Feedback",
+    "GroupTranslation",
     "GroupDecision",
     "IdempotencyKey",
     "Meeting",
     "MeetingChange",
     "MeetingLink",
+    "MeetingTranslation",
     "Membership",
     "NotificationJob",
     "NotificationPreference",

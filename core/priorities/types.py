@@ -22,6 +22,13 @@ from core.priorities.models import PositionStance, PriorityAreaStatus
 from core.provenance import ILLUSTRATIVE_HELP
 from core.schema.base import Node
 from core.schema.pagination import Connection
+from core.translations.types import (
+    Language,
+    ServedText,
+    original_language_field,
+    texts_field,
+    translatable,
+)
 
 if TYPE_CHECKING:
     from core.comments.types import CommentConnection
@@ -109,8 +116,13 @@ class PriorityArea(Node):
     node_type: ClassVar[str] = "PriorityArea"
     group_pk: strawberry.Private[int]
     organization_pk: strawberry.Private[int]
-    title: str
-    rationale: str
+    # Translatable texts (core/translations): the attribute holds the original.
+    title: strawberry.Private[str]
+    served_title: str = translatable("PriorityArea", "title", "The priority area's title.")
+    rationale: strawberry.Private[str]
+    served_rationale: str = translatable("PriorityArea", "rationale", "Why it matters.")
+    original_language: Language = original_language_field("PriorityArea")
+    texts: list[ServedText] = texts_field("PriorityArea")
     status: PriorityAreaStatus
     created_at: datetime
     opened_at: datetime | None = strawberry.field(description="When discussion opened.")

@@ -1,0 +1,195 @@
+"""GraphQL types of the translations domain, and the fields it gives translatable types.
+
+How a language is chosen, per text field (`WorkingGroup.name`, `Meeting.title`...):
+
+1. the field's own `language` argument, if given;
+2. else the request's `Accept-Language` header, negotiated (core/translations/negotiation.py);
+3. else none: the original text.
+
+A text is served in the chosen language when the record has a translation of that text, and in
+its original language otherwise (the fallback). Which one was served is said three ways:
+`texts(language:)` lists each text with its language; `originalLanguage` names the original;
+and the HTTP response carries `Content-Language` when every translatable text it holds was
+served in one language (with `Vary: Accept-Language`, core/http_cache.py). A request that
+chooses no language is answered from the records alone, with no translation read and no
+`Content-Language`.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from core.limits import LIST_SIZE
+from core.loading import relation
+from core.schema.base import Node
+from core.translations.loaders import SERVED, Served
+from core.translations.models import KINDS
+from core.translations.negotiation import negotiate
+
+
+@strawberry.enum(description="OGP's working languages (ISO 639-1).")
+class Language(enum.StrEnum):
+    EN = "en"
+    ES = "es"
+    FR = "fr"
+
+
+@strawberry.enum(description="A translatable text of a group, meeting or priority area.")
+class TranslatableField(enum.StrEnum):
+    NAME = "name"
+    SUMMARY = "summary"
+    DESCRIPTION = "description"
+    TITLE = "title"
+    AGENDA = "agenda"
+    RATIONALE = "rationale"
+
+
+@strawberry.type(description="One translatable text of a record, as served in one language.")
+class ServedText:
+    field: TranslatableField
+    text: str
+    language: Language = strawberry.field(description="The language `text` is in.")
+    is_translation: bool = strawberry.field(
+        description="false: the record's original text (the requested language has no "
+        "translation of it, or is the original language)."
+    )
+    is_official: bool = strawberry.field(
+        description="A translation published by OGP (false: e.g. the demo's own, unofficial "
+        "translations). An original text is the record's own: true."
+    )
+    source: str | None = strawberry.field(description="Where a translation comes from.")
+
+
+def chosen(ctx: Any, language: Language | None) -> str | None:
+    """The language asked for: the argument, else the negotiated `Accept-Language`, else None."""
+    if language is not None:
+        return language.value
+    request = ctx.request
+    return negotiate(request.headers.get("accept-language")) if request is not None else None
+
+
+def note_served(ctx: Any, language: str) -> None:
+    """Remember that a text went out in `language`; Content-Language while there is only one."""
+    served: set[str] = ctx.languages_served
+    served.add(language)
+    response = ctx.response
+    if response is None:
+        return
+    if len(served) == 1:
+        response.headers["content-language"] = language
+    elif "content-language" in response.headers:
+        del response.headers["content-language"]
+
+
+async def _served(info: Info, type_name: str, pk: int, language: str | None) -> Served | None:
+    result: Served | None = await info.context.loader(SERVED).load((type_name, pk, language))
+    return result
+
+
+def translatable(type_name: str, column: str, description: str) -> Any:
+    """The GraphQL field `column` of `type_name`: the record's text `column` (its Python
+    attribute, kept as `strawberry.Private`) in the chosen language, else the original."""
+
+    async def resolve(self: Any, info: Info, language: Language | None = None) -> str:
+        original: str = getattr(self, column)
+        ctx = info.context
+        wanted = chosen(ctx, language)
+        if wanted is None:
+            return original
+        served = await _served(info, type_name, self.pk, wanted)
+        if served is None:
+            return original
+        text, served_in = served.text(column, original)
+        note_served(ctx, served_in)
+        return text
+
+    return strawberry.field(
+        resolver=resolve,
+        name=column,
+        description=f"{description} In `language`, else in the `Accept-Language` header's; "
+        "the original where untranslated (`texts` says which language was served).",
+    )
+
+
+def original_language_field(type_name: str) -> Any:
+    """`originalLanguage`: the language the record was written in."""
+
+    async def resolve(self: Any, info: Info) -> Language:
+        served = await _served(info, type_name, self.pk, None)
+        return Language(served.original if served is not None else "en")
+
+    return strawberry.field(
+        resolver=resolve, description="The language the record's texts were written in."
+    )
+
+
+def texts_field(type_name: str) -> Any:
+    """`texts(language:)`: every translatable text of the record, with the language served."""
+    kind = KINDS[type_name]
+
+    async def resolve(self: Any, info: Info, language: Language | None = None) -> list[ServedText]:
+        ctx = info.context
+        wanted = chosen(ctx, language)
+        served = await _served(info, type_name, self.pk, wanted)
+        if served is None:
+            return []
+        out = []
+        for column in kind.fields:
+            text, served_in = served.text(column, getattr(self, column))
+            translated = served_in != served.original
+            out.append(
+                ServedText(
+                    field=TranslatableField(column),
+                    text=text,
+                    language=Language(served_in),
+                    is_translation=translated,
+                    is_official=served.is_official if translated else True,
+                    source=served.source if translated else None,
+                )
+            )
+            if wanted is not None:
+                note_served(ctx, served_in)
+        return out
+
+    return strawberry.field(
+        resolver=resolve,
+        description="Each translatable text in the language chosen (as for the text fields "
+        "themselves), saying which language was served: a front end marks fallbacks.",
+        metadata={LIST_SIZE: len(kind.fields)},
+    )
+
+
+async def _records(ctx: Any, keys: list[tuple[str, int]]) -> list[Any]:
+    """Groups, meetings and priority areas by (type name, pk), one statement per type."""
+    from core.groups.loaders import groups_by_id
+    from core.meetings.loaders import meetings_by_id
+    from core.priorities.loaders import priority_areas_by_id
+
+    loaders = {
+        "WorkingGroup": groups_by_id,
+        "Meeting": meetings_by_id,
+        "PriorityArea": priority_areas_by_id,
+    }
+    found: dict[tuple[str, int], Any] = {}
+    for type_name, load in loaders.items():
+        pks = [pk for name, pk in keys if name == type_name]
+        if pks:
+            found.update(zip(((type_name, pk) for pk in pks), await load(ctx, pks), strict=True))
+    return [found.get(key) for key in keys]
+
+
+@strawberry.type(description="A record with texts not yet translated into one language.")
+class MissingTranslation:
+    ref: strawberry.Private[tuple[str, int]]
+    language: Language
+    fields: list[TranslatableField] = strawberry.field(
+        description="The texts that are not empty in the original and have no translation.",
+        metadata={LIST_SIZE: len(TranslatableField)},
+    )
+
+    @relation(_records, key="ref")
+    def record(self) -> Node | None: ...
