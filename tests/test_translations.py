@@ -11,6 +11,8 @@ Spanish and French names (unofficial: the data says so); roles as in core.demo.D
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 import pytest
@@ -172,7 +174,7 @@ async def test_caching_varies_by_language(client: GraphQLClient) -> None:
     assert stale.json()["data"]["workingGroup"]["name"] == NAMES["open-data"]["fr"]
 
 
-async def test_get_and_persisted_query_vary_too(client: GraphQLClient) -> None:
+async def test_get_varies_too(client: GraphQLClient) -> None:
     query = '{ workingGroup(slug: "open-data") { name } }'
     tags = []
     for language in ("es", "fr"):
@@ -566,3 +568,24 @@ async def test_priority_areas_translate_like_the_rest(
                 )
     finally:
         await db.dispose()
+
+
+async def test_persisted_query_answers_per_language(client: GraphQLClient) -> None:
+    """An APQ hash names the document, not the answer: the header still chooses, per request."""
+    query = 'query PilotName { workingGroup(slug: "open-data") { name } }'
+    digest = hashlib.sha256(query.encode()).hexdigest()
+    extensions = {"persistedQuery": {"version": 1, "sha256Hash": digest}}
+    stored = await client.http.post("/graphql", json={"query": query, "extensions": extensions})
+    assert stored.json()["data"]["workingGroup"]["name"] == OD
+    tags = []
+    for language in ("es", "fr"):
+        response = await client.http.get(
+            "/graphql",
+            params={"extensions": json.dumps(extensions)},
+            headers={"accept-language": language},
+        )
+        assert response.json()["data"]["workingGroup"]["name"] == NAMES["open-data"][language]
+        assert response.headers["content-language"] == language
+        assert "Accept-Language" in response.headers["vary"]
+        tags.append(response.headers["etag"])
+    assert tags[0] != tags[1]
