@@ -16,7 +16,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from core.auth.staff import grant_staff
+from core.auth.tokens import issue_token
 from core.db import Database
+from core.models import Person
 from core.priorities.consensus import Rule, Tally, reached
 from core.priorities.models import PositionStance, PriorityAreaPosition
 from core.schema.ids import from_global_id
@@ -282,6 +285,21 @@ async def activity_verbs(url: str, area_id: str) -> list[str]:
         await db.dispose()
 
 
+async def staff_without_organization(url: str) -> str:
+    """A bearer token of a new staff member who belongs to no organisation."""
+    db = Database(url)
+    try:
+        async with db.write() as conn:
+            pk = await conn.scalar(
+                sa.insert(Person).values(name="Unattached staff").returning(Person.id)
+            )
+            assert pk is not None
+            await grant_staff(conn, pk, granted_by="test")
+            return (await issue_token(conn, pk, name="test: unattached staff")).token
+    finally:
+        await db.dispose()
+
+
 async def test_each_error_code(client: GraphQLClient, demo_db: str) -> None:
     tokens = await tokens_and_group(demo_db)
     od = await open_data(client)
@@ -308,6 +326,10 @@ async def test_each_error_code(client: GraphQLClient, demo_db: str) -> None:
     )
     await bad_proposal("organizationId", "NOT_A_MEMBER", token=staff)  # the Support Unit is not
     await bad_proposal("groupId", "NOT_FOUND", token=staff, groupId="V29ya2luZ0dyb3VwOjk5OTk=")
+    # a staff member of no organisation acts for one only by naming it
+    await bad_proposal(
+        "organizationId", "REQUIRED", token=await staff_without_organization(demo_db)
+    )
 
     area = await propose(client, od["id"], member)
     refused(
@@ -464,9 +486,8 @@ async def test_refusals(client: GraphQLClient, demo_db: str) -> None:
         (RULE, {"g": od["id"], "b": False, "s": 0.1}, None, "UNAUTHENTICATED"),
         (TAKE, {"a": area["id"], "s": "ENDORSE"}, tokens["other"], "FORBIDDEN"),
         # a member acting for another organisation of the group
-        ({**proposal["input"], "organizationId": od["orgs"][UK]} and PROPOSE,
-         {"input": {**proposal["input"], "organizationId": od["orgs"][UK]}}, tokens["member"],
-         "FORBIDDEN"),
+        (PROPOSE, {"input": {**proposal["input"], "organizationId": od["orgs"][UK]}},
+         tokens["member"], "FORBIDDEN"),
     ]  # fmt: skip
     for document, variables, token, code in cases:
         errors = await client.errors(document, variables, token=token)

@@ -14,8 +14,8 @@ What is measured (names prefixed `ogp_wg_`; `operation` and `type` as below):
   cursor events on the app's engine; the token lookup of the authentication counts too).
 - `db_pool_checked_out`, `db_pool_size`: connections in use, and kept open, per engine (summed
   over live workers).
-- `subscriptions_open`: GraphQL subscriptions being served. The schema has no subscription
-  field today (and the hook API no way to add one), so this is 0 until subscriptions exist.
+- `subscriptions_open`: GraphQL subscriptions being served (over WebSocket, summed over live
+  workers; core/activity/subscriptions.py counts each from its start to its end).
 - `build_info{version, python, plugins}` and `plugin_info{plugin, version, source}`: 1 each, for
   the distribution and each enabled plugin.
 
