@@ -589,3 +589,15 @@ async def test_persisted_query_answers_per_language(client: GraphQLClient) -> No
         assert "Accept-Language" in response.headers["vary"]
         tags.append(response.headers["etag"])
     assert tags[0] != tags[1]
+
+
+@pytest.mark.signed_in("staff")
+async def test_missing_translations_without_a_language_lists_each(client: GraphQLClient) -> None:
+    query = """{ missingTranslations(first: 100) { totalCount
+      nodes { language record { id } } } }"""
+    data = (await client.execute(query))["missingTranslations"]
+    french = await client.execute(MISSING, {"language": "FR", "first": 1})
+    spanish = await client.execute(MISSING, {"language": "ES", "first": 1})
+    total = french["missingTranslations"]["totalCount"]
+    assert data["totalCount"] == total + spanish["missingTranslations"]["totalCount"]
+    assert {node["language"] for node in data["nodes"]} <= {"ES", "FR"}

@@ -16,7 +16,7 @@ from strawberry.types import Info
 from core.groups.models import WorkingGroup
 from core.rows import query_page
 from core.schema.pagination import Connection
-from core.translations.models import KINDS, Kind
+from core.translations.models import KINDS, LANGUAGES, Kind
 from core.translations.types import Language, MissingTranslation, TranslatableField
 
 
@@ -39,17 +39,24 @@ def _missing(kind: Kind, language: str, themes: tuple[str, ...]) -> Any:
     if records is not WorkingGroup.__table__:  # a meeting's or priority area's group
         joined = joined.join(WorkingGroup, WorkingGroup.id == records.c.group_id)
     return (
-        select(literal(kind.rank, Integer).label("kind"), records.c.id.label("record_id"), *flags)
+        select(
+            literal(kind.rank, Integer).label("kind"),
+            records.c.id.label("record_id"),
+            literal(LANGUAGES.index(language), Integer).label("language"),
+            *flags,
+        )
         .select_from(joined)
         .where(records.c.original_language != language, WorkingGroup.theme.in_(themes))
     )
 
 
-def _build(row: Any, language: str) -> MissingTranslation:
+def _build(row: Any) -> MissingTranslation:
     kind = next(k for k in KINDS.values() if k.rank == row.kind)
     fields = [field for field in TranslatableField if getattr(row, field.value)]
     return MissingTranslation(
-        ref=(kind.type_name, row.record_id), language=Language(language), fields=fields
+        ref=(kind.type_name, row.record_id),
+        language=Language(LANGUAGES[row.language]),
+        fields=fields,
     )
 
 
@@ -57,28 +64,32 @@ def _build(row: Any, language: str) -> MissingTranslation:
 class Query:
     @strawberry.field(
         description="Groups, meetings and priority areas with texts not yet translated into "
-        "`language`, in that order, each in ID order. Staff only (others: FORBIDDEN, or "
+        "`language` (none: into each language, one item per record and language), in that "
+        "order, each in ID order. Staff only (others: FORBIDDEN, or "
         "UNAUTHENTICATED)."
     )
     async def missing_translations(
         self,
         info: Info,
-        language: Language,
+        language: Language | None = None,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[MissingTranslation] | None:
         themes = info.context.app.visible_themes
-        union = union_all(*(_missing(k, language.value, themes) for k in KINDS.values()))
+        languages = LANGUAGES if language is None else (language.value,)
+        union = union_all(
+            *(_missing(k, lang, themes) for k in KINDS.values() for lang in languages)
+        )
         found = union.subquery("missing")
         lacking = or_(*(found.c[field.value] == 1 for field in TranslatableField))
         stmt = select(*found.c).where(lacking)
         return await query_page(
             info,
             stmt,
-            (found.c.kind, found.c.record_id),
-            build=lambda row: _build(row, language.value),
+            (found.c.kind, found.c.record_id, found.c.language),
+            build=_build,
             first=first,
             after=after,
             last=last,
