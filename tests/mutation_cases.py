@@ -340,8 +340,10 @@ def core_steps(gov: str, cso: str, people: list[str]) -> list[Step]:
             lambda r: {"id": r["meetingSchedule"]["meeting"]["id"]},
         ),
         (
-            "notificationPreferencesSet",  # the signed-in person's (staff's) row: insert
-            f"""mutation {{ notificationPreferencesSet(input: {{digest: WEEKLY,
+            # the signed-in person's (staff's) row: insert. No digest: the chain's staff member
+            # may have no e-mail address (NO_EMAIL), and the row is written all the same.
+            "notificationPreferencesSet",
+            f"""mutation {{ notificationPreferencesSet(input: {{digest: NONE,
               meetingNotices: false}}) {{ notificationPreferences {{ digest }} {ERRORS} }} }}""",
             lambda r: {},
         ),

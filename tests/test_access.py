@@ -33,6 +33,9 @@ CORE_RULES = {
     "registrationCreate": "anchor | self | staff",
     "registrationCancel": "anchor | self | staff",
     "commentPost": "signed in",
+    "notificationPreferencesSet": "signed in",
+    "translationSet": "anchor | staff",
+    "translationRemove": "anchor | staff",
     "commentEdit": "self",
     "commentHide": "anchor | staff",
     "commentUnhide": "staff",
@@ -66,6 +69,8 @@ def test_the_core_rules_are_the_issues(empty_db: str, make_client: Any) -> None:
         "Query.auditLog": "staff",
         "Comment.revisions": "anchor | self | staff",
         "Comment.hiddenBy": "anchor | staff",
+        "Person.notificationPreferences": "self | staff",
+        "Query.missingTranslations": "staff",
     }
     assert {t: str(r.rule) for t, r in policy.rows.items()} == {
         "Registration": "anchor | self | staff",

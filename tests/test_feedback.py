@@ -3,6 +3,7 @@ anyone signed in sends it, staff read all of it, the sender reads back their own
 
 from __future__ import annotations
 
+from core.comments.demo import FEEDBACK as FEEDBACK_TEXT
 from core.testing import GraphQLClient
 from tests.test_comments import FEEDBACK, NAMES
 
@@ -40,13 +41,17 @@ async def test_feedback_is_sent_by_anyone_signed_in_and_read_by_staff(
 
     staff = role_tokens["staff"]
     every = (await client.execute(LIST_FEEDBACK, {"category": None}, token=staff))["feedback"]
-    assert every["totalCount"] == 2
+    assert every["totalCount"] == 3
+    demo = every["nodes"][2]  # the demo's own (core/comments/demo.py), from 2013
     assert [(n["id"], n["body"], n["author"]["name"]) for n in every["nodes"]] == [
         (sent[1], "Feedback from other", NAMES["other"]),  # newest first
         (sent[0], "Feedback from member", NAMES["member"]),
+        (demo["id"], FEEDBACK_TEXT, "Oliver Hughes"),
     ]
+    assert demo["category"] == "IDEA" and demo["body"].endswith("(Illustrative demo feedback.)")
     ideas = (await client.execute(LIST_FEEDBACK, {"category": "IDEA"}, token=staff))["feedback"]
-    assert [n["id"] for n in ideas["nodes"]] == [sent[0]] and ideas["totalCount"] == 1
+    assert [n["id"] for n in ideas["nodes"]] == [sent[0], demo["id"]]
+    assert ideas["totalCount"] == 2
     # others read only what they sent: nothing for the anchor, nothing signed out
     mine = await client.execute(LIST_FEEDBACK, {"category": None}, token=role_tokens["member"])
     assert [n["id"] for n in mine["feedback"]["nodes"]] == [sent[0]]

@@ -15,7 +15,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.activity.services import record
-from core.comments.models import Comment
+from core.comments.models import Comment, Feedback, FeedbackCategory
 from core.groups.models import WorkingGroup
 from core.meetings.demo import summit_title
 from core.meetings.models import Meeting
@@ -134,4 +134,22 @@ async def load(conn: AsyncConnection) -> int:
             )
             added += 1
         ids[comment.key] = found
-    return added
+    return added + await _load_feedback(conn, people[COMMENTS[-1].author])
+
+
+FEEDBACK = (
+    "A shared calendar of all five groups' sessions would help members who follow more than "
+    "one theme. (Illustrative demo feedback.)"
+)
+
+
+async def _load_feedback(conn: AsyncConnection, author: int) -> int:
+    """One piece of feedback on the working-group concept (the text says it is illustrative:
+    feedback has no `illustrative` field); 1 when added, 0 when already there."""
+    if await conn.scalar(select(Feedback.id).where(Feedback.body == FEEDBACK)) is not None:
+        return 0
+    values = {"author_id": author, "body": FEEDBACK, "category": FeedbackCategory.IDEA}
+    await conn.execute(
+        insert(Feedback).values(**values, created_at=datetime(2013, 11, 4, 9, 0, tzinfo=UTC))
+    )
+    return 1
