@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -252,6 +254,7 @@ async def upgrade(db: Database, plugins: PluginSet, target: str = "heads") -> li
     removed: list[RemovedPlugin] = []
 
     def run(connection: Connection) -> None:
+        _foreign_keys_off(connection)
         _, stale, found = _classify(connection, script, plugins)
         if stale:
             raise MigrationError("; ".join(stale))
@@ -268,14 +271,55 @@ async def upgrade(db: Database, plugins: PluginSet, target: str = "heads") -> li
         for revision in orphans:
             connection.execute(restore, {"revision": revision})
         _write_registry(connection, script, plugins)
+        _check_foreign_keys(connection)
 
-    async with db.engine.begin() as conn:
-        await conn.run_sync(run)
+    await _in_one_transaction(db, run)
     return removed
 
 
 class _Rollback(Exception):
     """Leaves a trial downgrade's transaction by rolling it back."""
+
+
+def _foreign_keys_off(connection: Connection) -> None:
+    """On SQLite, foreign keys off for this migration run (before anything else in it).
+
+    Alembic alters a SQLite table by copying it and dropping the old one ("batch" mode), and
+    with foreign keys on, that DROP deletes every row that refers to the table with ON DELETE
+    CASCADE: altering `meetings` would empty `registrations`. SQLite's own procedure for schema
+    changes (https://www.sqlite.org/lang_altertable.html, "Making Other Kinds Of Table Schema
+    Changes") turns them off, and checks them before committing (`_check_foreign_keys`). The
+    pragma is a no-op inside a transaction, so the (still empty) transaction is restarted
+    around it; `_in_one_transaction` discards the connection afterwards, so no other user of the
+    pool ever gets one with foreign keys off.
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    connection.exec_driver_sql("COMMIT")
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    """Raise MigrationError (the run rolls back) when a migration left a dangling reference."""
+    if connection.dialect.name != "sqlite":
+        return
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        found = ", ".join(sorted({f"{row[0]} -> {row[2]}" for row in broken}))
+        raise MigrationError(f"the migration would leave rows referring to missing rows: {found}")
+
+
+async def _in_one_transaction(db: Database, run: Callable[[Connection], None]) -> None:
+    """`run` in one transaction on one connection; on SQLite that connection is discarded
+    afterwards (it may have foreign keys off: see `_foreign_keys_off`)."""
+    async with db.engine.connect() as conn:
+        try:
+            async with conn.begin():
+                await conn.run_sync(run)
+        finally:
+            if db.is_sqlite:
+                await conn.invalidate()
 
 
 def _applied_revisions(connection: Connection, script: ScriptDirectory) -> set[str]:
@@ -306,19 +350,18 @@ async def downgrade(
     undone: list[str] = []
 
     def run(connection: Connection) -> None:
+        _foreign_keys_off(connection)
         before = _applied_revisions(connection, script)
         config.attributes["connection"] = connection
         command.downgrade(config, target)
         gone = before - _applied_revisions(connection, script)
         undone.extend(rev.revision for rev in script.walk_revisions() if rev.revision in gone)
+        _check_foreign_keys(connection)
         if trial:
             raise _Rollback
 
-    try:
-        async with db.engine.begin() as conn:
-            await conn.run_sync(run)
-    except _Rollback:
-        pass
+    with suppress(_Rollback):  # a trial: rolled back on purpose
+        await _in_one_transaction(db, run)
     return undone
 
 
