@@ -46,7 +46,7 @@ async def test_each_plugin_demo_creates_its_own_group(empty_db: str, make_client
     meetings = {m["title"]: m for m in group["meetings"]["nodes"]}
     # the plugin's six, and its Summit session (core/meetings/demo.py)
     assert group["meetings"]["totalCount"] == len(meetings) == 7
-    assert "OGP Summit 2013, London: Open Data Working Group working group" in meetings
+    assert "OGP Summit 2013, London: Open Data Working Group session" in meetings
     # relative meetings count from the day given: 10 days later, 09:00 in Toronto (EST)
     assert meetings["Peer exchange: open data portals"]["startsAt"] == "2030-01-25T14:00:00+00:00"
 

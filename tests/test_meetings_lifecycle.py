@@ -629,7 +629,7 @@ async def test_demo_has_each_pilot_groups_summit_meeting(client: GraphQLClient) 
     ]["nodes"]
     pilot = [g for g in groups if g["slug"] in PILOT_SLUGS]  # the 2013 pilot's five
     assert sorted(ours) == sorted(
-        f"OGP Summit 2013, London: {g['name']} working group" for g in pilot
+        f"OGP Summit 2013, London: {g['name']} session" for g in pilot
     )
     assert len(ours) == 5
     illustrative = "(Illustrative demo data.)"

@@ -47,7 +47,7 @@ ATTENDEES = 4
 
 def summit_title(group_name: str) -> str:
     """The exact title of a pilot group's Summit meeting (core/priorities/demo.py finds it so)."""
-    return f"OGP Summit 2013, London: {group_name} working group"
+    return f"OGP Summit 2013, London: {group_name} session"
 
 
 async def _participants(conn: AsyncConnection, group_id: int) -> list[int]:

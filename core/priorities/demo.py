@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.groups import demo as demo_groups
 from core.groups.models import WorkingGroup
+from core.meetings.demo import summit_title
 from core.meetings.models import Meeting
 from core.people.models import Country, Organization
 from core.priorities.models import (
@@ -48,11 +49,6 @@ SUMMIT_CLOSE = datetime(2013, 10, 31, 12, 0, tzinfo=UTC)
 BODY_AT_SUMMIT = 5
 """The anchors (Canada, the Web Foundation) and the members who had joined by the Summit (the
 United Kingdom, Kenya, the Open Knowledge Foundation): demo_group.py's join dates."""
-
-
-def summit_title(group_name: str) -> str:
-    """The title of a pilot group's Summit meeting (created by the meetings domain's demo)."""
-    return f"OGP Summit 2013, London: {group_name} working group"
 
 
 async def _ids(conn: AsyncConnection, column: Any, key: Any, names: list[str]) -> dict[str, int]:
