@@ -452,7 +452,10 @@ def core_steps(gov: str, cso: str, people: list[str]) -> list[Step]:
             "priorityAreaOpen",
             f"""mutation($id: ID!, $at: DateTime!) {{ priorityAreaOpen(input: {{id: $id,
               closesAt: $at}}) {{ priorityArea {{ id }} {ERRORS} }} }}""",
-            lambda r: {"id": r["priorityAreaPropose"]["priorityArea"]["id"], "at": start.isoformat()},
+            lambda r: {
+                "id": r["priorityAreaPropose"]["priorityArea"]["id"],
+                "at": start.isoformat(),
+            },
         ),
         (
             "priorityAreaClosingDateSet",

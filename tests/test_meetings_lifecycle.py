@@ -628,9 +628,7 @@ async def test_demo_has_each_pilot_groups_summit_meeting(client: GraphQLClient) 
         "workingGroups"
     ]["nodes"]
     pilot = [g for g in groups if g["slug"] in PILOT_SLUGS]  # the 2013 pilot's five
-    assert sorted(ours) == sorted(
-        f"OGP Summit 2013, London: {g['name']} session" for g in pilot
-    )
+    assert sorted(ours) == sorted(f"OGP Summit 2013, London: {g['name']} session" for g in pilot)
     assert len(ours) == 5
     illustrative = "(Illustrative demo data.)"
     for title, m in ours.items():

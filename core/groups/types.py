@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
 
-from core.comments import loaders as comments_loaders
 from core.activity import loaders as activity_loaders
+from core.comments import loaders as comments_loaders
 from core.enums import AnchorRole, GroupStatus, MeetingKind, MembershipRole
 from core.groups import loaders
 from core.limits import LIST_SIZE, MAX_PAGE_SIZE

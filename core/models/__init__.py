@@ -33,7 +33,6 @@ from core.models.plugin_registry import PluginRegistryEntry
 from core.models.trust import ApiToken, AuditEntry, IdempotencyKey, StaffRole
 from core.notifications.models import NotificationJob, NotificationPreference, OutboxMessage
 from core.people.models import Country, Organization, Person
-from core.translations.models import GroupTranslation, MeetingTranslation
 from core.priorities.models import (
     ConsensusRule,
     PriorityArea,
@@ -41,6 +40,7 @@ from core.priorities.models import (
     PriorityAreaPosition,
     PriorityAreaRecord,
 )
+from core.translations.models import GroupTranslation, MeetingTranslation
 
 __all__ = [
     "ActivityEvent",
@@ -54,8 +54,8 @@ __all__ = [
     "ConsensusRule",
     "Country",
     "Feedback",
-    "GroupTranslation",
     "GroupDecision",
+    "GroupTranslation",
     "IdempotencyKey",
     "Meeting",
     "MeetingChange",

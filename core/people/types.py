@@ -34,8 +34,8 @@ from core.schema.base import Node
 if TYPE_CHECKING:
     from core.activity.types import ActivityEventConnection
     from core.groups.types import WorkingGroup
-    from core.priorities.types import PriorityAreaPositionConnection
     from core.notifications.types import NotificationPreferences
+    from core.priorities.types import PriorityAreaPositionConnection
 
 GroupRef = Annotated["WorkingGroup", strawberry.lazy("core.groups.types")]
 
