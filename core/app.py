@@ -253,7 +253,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        notifier = notifications_loop(db, settings)  # e-mail passes, when notify_interval is set
+        notifier = notifications_loop(db, settings, plugins.enabled)  # when notify_interval is set
         yield
         if notifier is not None:
             await notifier.stop()  # the pass under way finishes first

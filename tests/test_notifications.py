@@ -356,6 +356,20 @@ async def test_digest_tells_the_groups_news_since_the_watermark(
     assert len(sink.messages) == 1
 
 
+async def test_digest_leaves_out_groups_of_a_disabled_theme(
+    client: GraphQLClient, role_tokens: dict[str, str], demo_db: str, sink: Sink, tmp_path: Any
+) -> None:
+    """A disabled theme's groups are hidden from the API, so from the digest too."""
+    _, member_mail = await _person(demo_db, "member")
+    assert (await _set(client, role_tokens["member"], digest="DAILY"))["userErrors"] == []
+    await _schedule(client, role_tokens["anchor"], "While open data is switched off")
+
+    off = notify(demo_db, tmp_path, **smtp(sink), plugins_disabled="open_data")
+    assert off.returncode == 0, off.stderr
+    assert "queued 0 meeting notice(s) and 0 digest(s); sent 0" in off.stderr
+    assert sink.to(member_mail) == []
+
+
 # --- failures -----------------------------------------------------------------------------------
 
 

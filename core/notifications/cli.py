@@ -26,7 +26,7 @@ def cmd_notify_send(args: argparse.Namespace) -> None:
         db = Database(settings.database_url)
         try:
             await require_migrated(db, plugins)
-            return await run_pass(db, settings)
+            return await run_pass(db, settings, plugins.enabled)
         finally:
             await db.dispose()
 

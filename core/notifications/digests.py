@@ -4,6 +4,7 @@ job.py runs it once per pass, under the pass's lease)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -37,7 +38,9 @@ def _groups_of(person: Any) -> Any:
     )
 
 
-async def queue_digests(db: Database, settings: Settings, horizon: int, now: datetime) -> int:
+async def queue_digests(
+    db: Database, settings: Settings, themes: Collection[str], horizon: int, now: datetime
+) -> int:
     prefs = NotificationPreference
     queued = 0
     async with db.read() as conn:
@@ -60,12 +63,17 @@ async def queue_digests(db: Database, settings: Settings, horizon: int, now: dat
         ).all()
     for choice in due:
         async with db.write() as conn:
-            queued += await _queue_digest(conn, settings, choice, horizon, now)
+            queued += await _queue_digest(conn, settings, themes, choice, horizon, now)
     return queued
 
 
 async def _queue_digest(
-    conn: AsyncConnection, settings: Settings, choice: Any, horizon: int, now: datetime
+    conn: AsyncConnection,
+    settings: Settings,
+    themes: Collection[str],
+    choice: Any,
+    horizon: int,
+    now: datetime,
 ) -> int:
     prefs = NotificationPreference
     # the person's watermark moves only if nobody changed it since it was read (a new choice)
@@ -94,6 +102,7 @@ async def _queue_digest(
             ActivityEvent.id > choice.digest_watermark,
             ActivityEvent.id <= horizon,
             ActivityEvent.group_id.in_(_groups_of(person)),
+            WorkingGroup.theme.in_(tuple(themes)),
         )
     )
     events = (

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import Collection
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -94,9 +95,13 @@ class Report:
         )
 
 
-async def run_pass(db: Database, settings: Settings, *, now: datetime | None = None) -> Report:
-    """One pass (see the module docstring). Raises NotificationsOff when `smtp_host` is unset;
-    database errors propagate."""
+async def run_pass(
+    db: Database, settings: Settings, themes: Collection[str], *, now: datetime | None = None
+) -> Report:
+    """One pass (see the module docstring). `themes`: the enabled plugins' keys; a digest tells
+    only of groups of these themes (a disabled theme's groups are hidden from the API, and so
+    from its mail). Raises NotificationsOff when `smtp_host` is unset; database errors
+    propagate."""
     if not settings.smtp_host:
         raise NotificationsOff(
             "e-mail is off: set smtp_host (OGP_WG_SMTP_HOST or ogp-wg.toml) to send "
@@ -111,7 +116,7 @@ async def run_pass(db: Database, settings: Settings, *, now: datetime | None = N
     try:
         horizon = await _horizon(db)
         report.notices = await _queue_notices(db, settings, holder, horizon, now)
-        report.digests = await queue_digests(db, settings, horizon, now)
+        report.digests = await queue_digests(db, settings, themes, horizon, now)
         await _send(db, settings, holder, report)
     finally:
         async with db.write() as conn:
@@ -326,16 +331,17 @@ class Notifier:
     Every worker runs one; the lease lets one pass run at a time. A failing pass is logged and
     the next one tries again (a loop that stopped would go unnoticed)."""
 
-    def __init__(self, db: Database, settings: Settings) -> None:
+    def __init__(self, db: Database, settings: Settings, themes: Collection[str]) -> None:
         assert settings.notify_interval is not None
         self.db, self.settings, self.interval = db, settings, settings.notify_interval
+        self.themes = tuple(themes)
         self.stopping = asyncio.Event()
         self.task = asyncio.create_task(self._run(), name="ogp-wg notifications")
 
     async def _run(self) -> None:
         while not self.stopping.is_set():
             try:
-                report = await run_pass(self.db, self.settings)
+                report = await run_pass(self.db, self.settings, self.themes)
                 if report.error:
                     log.warning("notifications: %s; %s", report.error, report.describe())
                 elif report.sent or report.failed:
@@ -360,7 +366,7 @@ class Notifier:
                 await self.task
 
 
-def start_loop(db: Database, settings: Settings) -> Notifier | None:
+def start_loop(db: Database, settings: Settings, themes: Collection[str]) -> Notifier | None:
     """The server's notification loop, when `notify_interval` and `smtp_host` are set (None
     otherwise; the caller awaits its `stop()` at shutdown)."""
     if settings.notify_interval is None:
@@ -368,4 +374,4 @@ def start_loop(db: Database, settings: Settings) -> Notifier | None:
     if not settings.smtp_host:
         log.warning("notify_interval is set but smtp_host is not: e-mail is off, no passes run")
         return None
-    return Notifier(db, settings)
+    return Notifier(db, settings, themes)

@@ -31,7 +31,9 @@ GROUP = demo_groups.GroupSpec(
     description=demo_groups.pilot_description(
         "Helps governments adopt and implement strong access-to-information laws and "
         "publish information proactively.",
-        "Anchors (illustrative pairing): the Government of Mexico (IFAI) and Article 19.",
+        "Anchors in 2013 (OGP's working-group announcement): Mexico's Federal Institute for "
+        "Access to Information (IFAI) and the Alianza Regional por la Libre Expresión e "
+        "Información.",
     ),
     government_anchor=MX_IFAI,
     civil_society_anchor=ART19,

@@ -31,7 +31,7 @@ GROUP = demo_groups.GroupSpec(
     description=demo_groups.pilot_description(
         "Works on disclosure of contracts, licences and revenues from oil, gas and mining, "
         "and on public oversight of how those revenues are spent.",
-        "Anchors (illustrative pairing): the Government of Ghana (Ministry of Finance) and the "
+        "Anchors in 2013 (OGP's working-group announcement): the Government of Ghana and the "
         "Revenue Watch Institute.",
     ),
     government_anchor=GH_MOF,

@@ -32,8 +32,8 @@ GROUP = demo_groups.GroupSpec(
     description=demo_groups.pilot_description(
         "Helps governments publish comprehensive, timely budget information and open the "
         "budget cycle to public participation and oversight.",
-        "Anchors: the Government of the Philippines (Department of Budget and Management) "
-        "and the Global Initiative for Fiscal Transparency.",
+        "Anchors in 2013 (OGP's working-group pages): the Global Initiative for Fiscal "
+        "Transparency with the governments of Brazil and the Philippines.",
     ),
     government_anchor=PH_DBM,
     civil_society_anchor=GIFT,
