@@ -23,10 +23,13 @@ from core.enums import (
     AnchorRole,
     GroupStatus,
     MeetingKind,
+    MeetingLinkKind,
     MembershipRole,
     OrganizationKind,
     RegistrationStatus,
 )
+from core.meetings.models import MeetingLink
+from core.priorities.models import PriorityArea, PriorityAreaStatus
 from core.schema.ids import to_global_id
 
 THEME = "open_data"
@@ -47,6 +50,10 @@ class World:
     """The member's comment on `group`: edited once, hidden by the anchor."""
     feedback: int = 0
     """The member's feedback."""
+    priority_area: int = 0
+    """Proposed on `group` by the member's organisation."""
+    meeting_link: int = 0
+    """Slides of `meeting`."""
     people: dict[str, int] = field(default_factory=dict)
     tokens: dict[str, str | None] = field(default_factory=dict)
     organizations: dict[str, int] = field(default_factory=dict)
@@ -70,6 +77,10 @@ class World:
             return Subject(group=self.group, theme=THEME, person=self.people["member"])
         if type_name == "Feedback":
             return Subject(person=self.people["member"])
+        if type_name == "PriorityArea":
+            return Subject(group=self.group, theme=THEME)
+        if type_name == "MeetingLink":
+            return Subject(group=self.group, theme=THEME, meeting=self.meeting)
         return Subject()
 
     def expected(self, rule: Rule, role: str, subject: Subject, *, write: bool) -> str | None:
@@ -206,6 +217,24 @@ async def build_world(url: str) -> World:
                 models.Feedback,
                 author_id=world.people["member"],
                 body="World feedback",
+                created_at=now,
+            )
+            world.priority_area = await add(
+                PriorityArea,
+                group_id=world.group,
+                title="World priority",
+                rationale="World rationale",
+                status=PriorityAreaStatus.PROPOSED,
+                proposed_by_organization_id=world.organizations["cso"],
+                proposed_by_person_id=world.people["member"],
+                created_at=now,
+            )
+            world.meeting_link = await add(
+                MeetingLink,
+                meeting_id=world.meeting,
+                kind=MeetingLinkKind.SLIDES,
+                url="https://slides.example/world",
+                title="World slides",
                 created_at=now,
             )
             expires = now + timedelta(days=1)

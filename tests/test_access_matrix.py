@@ -47,6 +47,8 @@ OBJECTS = {
     "Registration": "registration",
     "Comment": "comment",
     "Feedback": "feedback",
+    "PriorityArea": "priority_area",
+    "MeetingLink": "meeting_link",
 }
 
 
