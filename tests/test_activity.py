@@ -299,9 +299,9 @@ async def test_an_event_is_as_visible_as_its_subject(
 async def test_priority_area_and_comment_workflows_are_in_the_feeds(
     client: GraphQLClient,
 ) -> None:
-    """A member proposes a priority area (PRIORITY_AREA_PROPOSED, in the group's feed and in
-    their organisation's) and comments on the group (COMMENT_POSTED): each event at the head of
-    the feed, about the object the mutation returned, by the member."""
+    """A member proposes a priority area (PRIORITY_AREA_PROPOSED) and comments on the group
+    (COMMENT_POSTED), each in the group's feed and in their organisation's: each event at the
+    head of the feeds, about the object the mutation returned, by the member."""
     group = (await client.execute('{ workingGroup(slug: "open-data") { id } }'))["workingGroup"]
     me = await _demo_person(client, "member")
     proposed = await client.execute(
@@ -340,6 +340,11 @@ async def test_priority_area_and_comment_workflows_are_in_the_feeds(
         "id": posted["commentPost"]["comment"]["id"],
     }
     assert feed["nodes"][0]["actor"] == me and feed["nodes"][1] == head
+    # the comment is in the author's organisation's feed too, above the proposal
+    org_feed = (
+        await client.execute(ORG_FEED, {"id": area["proposedBy"]["id"], "first": 2, "after": None})
+    )["node"]["activity"]["nodes"]
+    assert org_feed == feed["nodes"]
 
 
 async def test_a_subscription_over_http_is_refused(client: GraphQLClient) -> None:

@@ -120,7 +120,13 @@ async def load(conn: AsyncConnection) -> int:
                 .returning(Comment.id)
             )
             assert found is not None
-            name = await conn.scalar(select(Person.name).where(Person.id == people[comment.author]))
+            author = (
+                await conn.execute(
+                    select(Person.name, Person.organization_id).where(
+                        Person.id == people[comment.author]
+                    )
+                )
+            ).one()
             what = f"the meeting '{summit.title}'" if meeting else f"the group '{group.name}'"
             verb = "replied to a comment on" if parent else "commented on"
             await record(
@@ -128,8 +134,9 @@ async def load(conn: AsyncConnection) -> int:
                 verb="COMMENT_POSTED",
                 subject_type="Comment",
                 subject_id=found,
-                summary=f"{name} {verb} {what} (illustrative demo comment)",
+                summary=f"{author.name} {verb} {what} (illustrative demo comment)",
                 group_id=group.id,
+                organization_id=author.organization_id,
                 actor_id=people[comment.author],
             )
             added += 1

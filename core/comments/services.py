@@ -181,16 +181,20 @@ async def post(
         .returning(*Comment.__table__.c)
     )
     row = (await conn.execute(stmt)).one()
-    name = await conn.scalar(select(Person.name).where(Person.id == author_id))
+    author = (
+        await conn.execute(
+            select(Person.name, Person.organization_id).where(Person.id == author_id)
+        )
+    ).one()
     verb = "commented on" if parent is None else "replied to a comment on"
-    summary = f"{name} {verb} {target.label}"
     await record(
         conn,
         verb="COMMENT_POSTED",
         subject_type="Comment",
         subject_id=row.id,
-        summary=summary,
+        summary=f"{author.name} {verb} {target.label}",
         group_id=target.group_id,
+        organization_id=author.organization_id,  # the author's organisation's feed too
         actor_id=author_id,
     )
     return row
