@@ -254,12 +254,13 @@ async def record_entry(info: strawberry.Info, input: EntryRecordInput) -> EntryP
 DEMO = """\
 \"""Demo data (illustrative): the group; add your area's rows after it, only where missing.\"""
 
-from core import demo_groups
+from core import demo_groups, enums
 
 GROUP = demo_groups.GroupSpec(
     slug="$slug",
     theme="$key",
     name="$title Working Group (demo)",
+    status=enums.GroupStatus.PROPOSED,  # PILOT needs anchors of both roles and a decision
 )
 
 

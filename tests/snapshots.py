@@ -61,3 +61,37 @@ def lost(before: Snapshot, after: Snapshot) -> list[str]:
         if missing:
             lines.append(f"{name}: {len(missing)} rows lost {missing[:3]}")
     return lines
+
+
+async def table_columns(url: str) -> dict[str, list[str]]:
+    """{table: its column names, in the order `table_rows` gives their values}."""
+    db = Database(url)
+    try:
+        async with db.read() as conn:
+
+            def read(sync: Any) -> dict[str, list[str]]:
+                inspector = inspect(sync)
+                return {
+                    name: [column["name"] for column in inspector.get_columns(name)]
+                    for name in inspector.get_table_names()
+                }
+
+            return await conn.run_sync(read)
+    finally:
+        await db.dispose()
+
+
+def on_columns(
+    snapshot: Snapshot, columns: dict[str, list[str]], kept: dict[str, list[str]]
+) -> Snapshot:
+    """`snapshot` (whose tables have `columns`) with each row cut down to the columns `kept`
+    names, for the tables `kept` has: rows from after a migration that added columns, compared
+    with rows from before it."""
+    cut: Snapshot = {}
+    for name, rows in snapshot.items():
+        if name not in kept:
+            cut[name] = rows
+            continue
+        at = [columns[name].index(column) for column in kept[name] if column in columns[name]]
+        cut[name] = sorted((tuple(row[i] for i in at) for row in rows), key=repr)
+    return cut

@@ -339,9 +339,10 @@ def test_db_current_history_and_downgrade(tmp_path: Path, env: dict[str, str]) -
     assert before and all(state.startswith("not migrated") for state in before.values())
     assert run(env, tmp_path, "db", "upgrade").returncode == 0
     current = _current(env, tmp_path)
-    assert {state.split()[0] for state in current.values()} == set(
-        heads(env["OGP_WG_DATABASE_URL"])
-    )
+    # one line per branch owner; the core has a head per domain since issue 9 (core/<domain>/
+    # migrations), and its line names the newest applied
+    newest = {state.split()[0] for state in current.values()}
+    assert len(newest) == len(current) and newest <= set(heads(env["OGP_WG_DATABASE_URL"]))
     assert all(state.endswith("(head)") for state in current.values())
 
     history = [line.split() for line in run(env, tmp_path, "db", "history").stdout.splitlines()]

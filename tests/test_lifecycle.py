@@ -38,7 +38,7 @@ from tests.server_process import (
     server_env,
     start_server,
 )
-from tests.snapshots import differences, lost, table_rows
+from tests.snapshots import differences, lost, on_columns, table_columns, table_rows
 
 REFUSED_WITHIN = 30.0  # seconds to wait for the listening socket to close after SIGTERM
 REGISTER = """mutation($m: ID!, $p: ID!) { registrationCreate(input: {meetingId: $m, personId: $p}) {
@@ -258,6 +258,7 @@ async def test_an_upgrade_keeps_every_row(demo_db: str, tmp_path: Path) -> None:
     that existed before the upgrade is there after it."""
     async with at_revision(demo_db, "core_0004"):
         older = await table_rows(demo_db)
+        older_columns = await table_columns(demo_db)
         assert "idempotency_keys" not in older  # really at the previous revision
         done = subprocess.run(
             [OGP_WG, "db", "upgrade"],
@@ -268,7 +269,9 @@ async def test_an_upgrade_keeps_every_row(demo_db: str, tmp_path: Path) -> None:
             timeout=300,
         )
         assert done.returncode == 0, done.stderr
-        newer = await table_rows(demo_db)
+        # columns added since (issue 9: anchors' source, meetings' registration window...) are
+        # left out: every row is still there with the values it had
+        newer = on_columns(await table_rows(demo_db), await table_columns(demo_db), older_columns)
         older.pop("alembic_version")  # the revision it is at: that is what changes
         assert lost(older, newer) == []
         # besides the new tables, only the upgrade's bookkeeping (plugin_registry) grows

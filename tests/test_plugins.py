@@ -36,9 +36,12 @@ async def test_disable_then_enable_round_trip(demo_db: str, make_client) -> None
     before = await everything.execute(
         """{ workingGroup(slug: "fiscal-openness") { id name memberCount }
              all: workingGroups { totalCount }
+             fiscal: workingGroups(filter: {theme: "fiscal_openness"}) { totalCount }
              country(code: "PH") { openBudgetSurvey { edition transparency { score } } } }"""
     )
     assert before["workingGroup"] and before["country"]["openBudgetSurvey"]
+    # the pilot group, and the demo's proposal filed under the same theme (issue 9)
+    assert before["fiscal"]["totalCount"] >= 1
     group_id = before["workingGroup"]["id"]
 
     disabled = make_client(demo_db, plugins={"disabled": ["fiscal_openness"]})
@@ -56,7 +59,10 @@ async def test_disable_then_enable_round_trip(demo_db: str, make_client) -> None
     )
     assert hidden["workingGroup"] is None and hidden["node"] is None
     assert hidden["workingGroups"]["totalCount"] == 0
-    assert hidden["all"]["totalCount"] == before["all"]["totalCount"] - 1  # whatever is installed
+    # whatever is installed: all but the theme's groups
+    assert (
+        hidden["all"]["totalCount"] == before["all"]["totalCount"] - before["fiscal"]["totalCount"]
+    )
     assert "fiscal_openness" not in {t["key"] for t in hidden["themes"]}
     assert hidden["meetings"]["totalCount"] == 0
     errors = await disabled.errors('{ country(code: "PH") { openBudgetSurvey { edition } } }')
@@ -66,6 +72,7 @@ async def test_disable_then_enable_round_trip(demo_db: str, make_client) -> None
     after = await enabled_again.execute(
         """{ workingGroup(slug: "fiscal-openness") { id name memberCount }
              all: workingGroups { totalCount }
+             fiscal: workingGroups(filter: {theme: "fiscal_openness"}) { totalCount }
              country(code: "PH") { openBudgetSurvey { edition transparency { score } } } }"""
     )
     assert after == before

@@ -33,7 +33,8 @@ async def test_themes_lists_enabled_plugins(client: GraphQLClient) -> None:
 async def test_working_groups_are_the_five_pilots(demo_db: str, make_client) -> None:
     client = make_client(demo_db, **PILOT_PLUGINS)
     data = await client.execute(
-        """{ workingGroups(first: 50) {
+        # the five pilots; the demo's proposals (status PROPOSED, issue 9) are not groups at work
+        """{ workingGroups(first: 50, filter: {status: [PILOT, ACTIVE]}) {
               totalCount
               nodes { slug name status theme __typename
                       anchors { role organization { kind country { code } } }
@@ -58,7 +59,8 @@ async def test_working_groups_pagination(demo_db: str, make_client) -> None:
     after = None
     while True:
         data = await client.execute(
-            """query($after: String) { workingGroups(first: 2, after: $after) {
+            """query($after: String) { workingGroups(first: 2, after: $after,
+                 filter: {status: [PILOT, ACTIVE]}) {
                  edges { cursor node { slug } } pageInfo { hasNextPage endCursor } } }""",
             {"after": after},
         )

@@ -69,7 +69,7 @@ def test_new_plugin_installs_and_passes_its_own_test(tmp_path: Path) -> None:
 
 
 ROLES = ("__init__", "models", "types", "loaders", "queries", "mutations", "services", "demo")
-MAX_LINES = 158
+MAX_LINES = 159  # +1 (issue 9): the demo group is a proposal until it has anchors
 """The smallest complete plugin: one table and its migration, the group type, a field on
 Country, a paginated root query, a mutation with user errors, demo data and one test (which signs
 in to record: 2 lines more than before sign-in was needed; the root query pages backwards too,
@@ -77,7 +77,7 @@ in to record: 2 lines more than before sign-in was needed; the root query pages 
 
 
 @pytest.mark.parametrize("key", ["my_theme", "climate_action_and_environment"])
-def test_generated_plugin_has_one_module_per_role_in_at_most_158_lines(key: str) -> None:
+def test_generated_plugin_has_one_module_per_role_in_at_most_159_lines(key: str) -> None:
     generated = files(key)
     module = f"ogp_wg_{key}"
     python = {path: text for path, text in generated.items() if path.endswith(".py")}
