@@ -34,8 +34,10 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 DOMAIN_MIGRATIONS = sorted(Path(__file__).parent.glob("*/migrations"))
 """Each core domain's own revisions (`core/<domain>/migrations/`, kept as a plugin keeps them;
 issue 9): ids `core_NNNN` like the kernel's, so they are the core's (never taken for a removed
-plugin's); a domain's first revision branches from the kernel revision it builds on, and names
-another domain's revision in `depends_on` when its tables refer to that domain's."""
+plugin's), and ONE chain with the kernel's: a domain's revision revises the core's newest. Not
+a branch per domain: a plugin's first revision depends on the core's head, and Alembic loses
+track of the heads it replaces when a revision depends on several (KeyError on a new database).
+"""
 CORE = "core"
 VERSION_TABLE = "alembic_version"
 REGISTRY = PluginRegistryEntry.__table__

@@ -1,7 +1,7 @@
 """Activity events: the feeds of groups and organisations (issue 9, section 5).
 
 Revision ID: core_0009
-Revises: core_0005
+Revises: core_0008
 Create Date: 2026-12-01
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import core.db
 
 revision: str = "core_0009"
-down_revision: str | Sequence[str] | None = "core_0005"
+down_revision: str | Sequence[str] | None = "core_0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -6,7 +6,7 @@ model's docstring promises: a reply answers a top-level comment on the same targ
 on a meeting or a priority area is in that target's group; and a comment's group, target and parent never change.
 
 Revision ID: core_0010
-Revises: core_0005
+Revises: core_0009
 Create Date: 2026-12-01
 """
 
@@ -18,9 +18,9 @@ from alembic import op
 import core.db
 
 revision: str = "core_0010"
-down_revision: str | Sequence[str] | None = "core_0005"
+down_revision: str | Sequence[str] | None = "core_0009"
 branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = "core_0008"  # priority_areas
+depends_on: str | Sequence[str] | None = None
 
 UTC = core.db.UTCDateTime(timezone=True)
 

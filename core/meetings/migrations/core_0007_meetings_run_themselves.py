@@ -3,7 +3,7 @@ pre-registration and attendance (two more registration statuses), SEQUENCE and c
 meetings, minutes, attached links, the history of changes, personal calendar feed tokens.
 
 Revision ID: core_0007
-Revises: core_0005
+Revises: core_0006
 Create Date: 2026-12-01
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import core.db
 
 revision: str = "core_0007"
-down_revision: str | Sequence[str] | None = "core_0005"
+down_revision: str | Sequence[str] | None = "core_0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

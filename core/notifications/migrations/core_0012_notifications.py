@@ -1,7 +1,7 @@
 """E-mail notifications (issue 9, sections 2 and 5): preferences, the outbox, the sender's state.
 
 Revision ID: core_0012
-Revises: core_0005
+Revises: core_0011
 Create Date: 2026-12-01
 """
 
@@ -13,9 +13,9 @@ from alembic import op
 import core.db
 
 revision: str = "core_0012"
-down_revision: str | Sequence[str] | None = "core_0005"
+down_revision: str | Sequence[str] | None = "core_0011"
 branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = "core_0009"  # notification_outbox.event_id
+depends_on: str | Sequence[str] | None = None
 
 UTC = core.db.UTCDateTime(timezone=True)
 

@@ -2,7 +2,7 @@
 organisations' positions (history kept), and each group's consensus rule (issue 9, section 1).
 
 Revision ID: core_0008
-Revises: core_0005
+Revises: core_0007
 Create Date: 2026-12-01
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import core.db
 
 revision: str = "core_0008"
-down_revision: str | Sequence[str] | None = "core_0005"
+down_revision: str | Sequence[str] | None = "core_0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

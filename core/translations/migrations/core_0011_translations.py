@@ -5,7 +5,7 @@ The column is added with a plain ALTER TABLE on both databases (SQLite accepts a
 an added column), so no table is copied.
 
 Revision ID: core_0011
-Revises: core_0005
+Revises: core_0010
 Create Date: 2026-12-01
 """
 
@@ -17,9 +17,9 @@ from alembic import op
 import core.db
 
 revision: str = "core_0011"
-down_revision: str | Sequence[str] | None = "core_0005"
+down_revision: str | Sequence[str] | None = "core_0010"
 branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = "core_0008"  # priority_areas
+depends_on: str | Sequence[str] | None = None
 
 UTC = core.db.UTCDateTime(timezone=True)
 IN_LANGUAGES = "IN ('en', 'es', 'fr')"
