@@ -39,7 +39,7 @@ from core.plugins import PluginError, PluginSet, maybe_await
 from core.priorities import demo as demo_priorities
 from core.translations import demo as demo_translations
 
-ILLUSTRATIVE = "(Illustrative demo data.)"
+ILLUSTRATIVE = demo_groups.ILLUSTRATIVE
 
 FOUNDED = date(2011, 9, 20)  # OGP launch: the eight founding governments
 

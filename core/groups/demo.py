@@ -45,7 +45,7 @@ from core.db import utcnow
 from core.enums import AnchorRole, GroupStatus, MeetingKind, MembershipRole, RegistrationStatus
 from core.groups import demo_lifecycle
 
-ILLUSTRATIVE = "(Illustrative demo data.)"
+ILLUSTRATIVE = demo_lifecycle.ILLUSTRATIVE  # one marker for every demo module
 SUMMIT_LOCATION = "OGP Annual Summit, London"
 LONDON = "Europe/London"
 PILOT_START = date(2013, 10, 31)  # the London Summit, where the pilot groups first met

@@ -21,11 +21,11 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.enums import MeetingChangeKind, MeetingKind, MeetingLinkKind, RegistrationStatus
+from core.groups.demo import ILLUSTRATIVE
 from core.groups.models import Anchor, Membership, WorkingGroup
 from core.meetings.models import Meeting, MeetingChange, MeetingLink, Registration
 from core.people.models import Person
 
-ILLUSTRATIVE = "(Illustrative demo data.)"
 LONDON = ZoneInfo("Europe/London")
 PILOT_SLUGS = (
     "access-to-information",
