@@ -7,8 +7,12 @@ Sources (each anchor and decision row carries its own in `source`):
   "will be led by at least one government anchor and at least one civil society anchor"; the
   leads: GIFT with the Governments of Brazil and the Philippines (fiscal openness), the Web
   Foundation with Canada (open data), NDI with Chile (legislative openness), Revenue Watch (later
-  NRGI) for the extractives, Mexico's IFAI for access to information. The pilot was announced
-  by OGP in September 2013 and its groups first met at the London Summit (31 October 2013).
+  NRGI) for the extractives, Mexico's IFAI for access to information. The groups first met at
+  the London Summit (31 October 2013).
+- OGP Support Unit, "Invitation to join an OGP Working Group" (7 September 2013; `ANNOUNCEMENT`,
+  an archived copy: no copy on OGP's site was found): the five pilot groups "each co-led by at
+  least one civil society organization and at least one OGP government", access to information
+  led by IFAI with the Alianza Regional por la Libre Expresión e Información.
 - OGP, "Fiscal Openness" (https://www.opengovpartnership.org/about/working-groups/fiscal-openness):
   "facilitated by Governments of Brazil and Philippines ... GIFT".
 - GIFT, "Introducing the Fiscal Openness Working Group"
@@ -36,7 +40,18 @@ ILLUSTRATIVE = "(Illustrative demo data.)"
 WG_PAGE = "https://www.opengovpartnership.org/about/working-groups"
 FISCAL_PAGE = "https://www.opengovpartnership.org/about/working-groups/fiscal-openness"
 GIFT_POST = "https://fiscaltransparency.net/introducing-the-fiscal-openness-working-group/"
-ANNOUNCED = "OGP's announcement of the working-group pilot (September 2013); " + WG_PAGE
+ANNOUNCEMENT = "https://lists-archive.okfn.org/pipermail/open-government/2013-September/007095.html"
+"""OGP's announcement of the pilot: the Support Unit's e-mail "Invitation to join an OGP Working
+Group" (7 September 2013), naming the five groups and their anchors, in the archived copy
+forwarded to the Open Knowledge open-government list on 11 September 2013. We found no copy on
+OGP's own site; freedominfo.org reported it the same day (ANNOUNCEMENT_REPORT)."""
+ANNOUNCEMENT_REPORT = (
+    "http://www.freedominfo.org/2013/09/ogp-forming-working-group-on-access-to-information/"
+)
+ANNOUNCED = (
+    "OGP's announcement of the working-group pilot, 'Invitation to join an OGP Working Group' "
+    f"(7 September 2013, archived copy): {ANNOUNCEMENT}; OGP's working-group pages: {WG_PAGE}"
+)
 PILOT_START = date(2013, 10, 31)  # the London Summit, where the pilot groups first met
 PIPELINE_ON = date(2013, 4, 1)  # illustrative: the pilot was being prepared in spring 2013
 PILOT_ON = date(2013, 9, 1)  # illustrative: no source gives the day; the announcement's month
