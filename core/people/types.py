@@ -119,8 +119,10 @@ class Organization(Node):
 
     @relation(
         activity_loaders.activity_by_organization,
-        description="What happened to this organisation (its proposals, anchor roles...), "
-        "newest first; events you may not see are not listed.",
+        description="The organisation's activity, newest first: what it did (its proposals, "
+        "positions, comments, anchor roles...) and what happened in the groups it is a member "
+        "or an anchor of (meetings, priority areas, decisions...), each event once; events you "
+        "may not see are not listed.",
     )
     def activity(
         self,
