@@ -158,6 +158,9 @@ def _declared(
     names: set[str] = set()
     unique: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
     for table in metadata.tables.values():
+        # rules a trigger keeps, refusing with a CHECK's name (e.g. core_0013): declared on the
+        # model as `__table_args__ = (..., {"info": {"trigger_checks": ("ck_<table>_<rule>",)}})`
+        names.update(str(name) for name in table.info.get("trigger_checks", ()))
         items: list[Any] = [*table.constraints, *table.indexes]
         for item in items:
             if not isinstance(item.name, str):

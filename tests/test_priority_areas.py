@@ -21,7 +21,12 @@ from core.auth.tokens import issue_token
 from core.db import Database
 from core.models import Person
 from core.priorities.consensus import Rule, Tally, reached
-from core.priorities.models import PositionStance, PriorityAreaPosition
+from core.priorities.models import (
+    PositionStance,
+    PriorityArea,
+    PriorityAreaPosition,
+    PriorityAreaStatus,
+)
 from core.schema.ids import from_global_id
 from core.testing import GraphQLClient
 
@@ -553,7 +558,13 @@ async def test_the_database_keeps_one_current_position_and_reasons(demo_db: str)
             row = (
                 await conn.execute(
                     sa.select(p.priority_area_id, p.organization_id)
-                    .where(p.is_current.is_(True), p.stance == PositionStance.ENDORSE)
+                    .join(PriorityArea, PriorityArea.id == p.priority_area_id)
+                    .where(
+                        p.is_current.is_(True),
+                        p.stance == PositionStance.ENDORSE,
+                        # positions are taken only while the area is open (core_0013)
+                        PriorityArea.status == PriorityAreaStatus.UNDER_DISCUSSION,
+                    )
                     .order_by(p.id)
                     .limit(1)
                 )

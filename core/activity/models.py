@@ -16,6 +16,8 @@ class ActivityEvent(Base):
         CheckConstraint("group_id IS NOT NULL OR organization_id IS NOT NULL", name="has_audience"),
         Index("ix_activity_events_group_id_id", "group_id", "id"),
         Index("ix_activity_events_organization_id_id", "organization_id", "id"),
+        # a trigger (core_0013): the verb is one of core.activity.services.VERBS
+        {"info": {"trigger_checks": ("ck_activity_events_known_verb",)}},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -93,6 +93,17 @@ class Registration(Base):
             "id",
             postgresql_include=["person_id", "status", "created_at"],
         ),
+        # triggers (core_0013): PRE_REGISTERED only at a Summit meeting; ATTENDED / NO_SHOW only
+        # once the meeting has started, and only for a registration that had a place
+        {
+            "info": {
+                "trigger_checks": (
+                    "ck_registrations_pre_registered_at_summit",
+                    "ck_registrations_attendance_after_start",
+                    "ck_registrations_attendance_with_place",
+                )
+            }
+        },
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,7 +121,11 @@ class MeetingLink(Base):
     """A recording, slides or another page attached to a meeting (after it, usually)."""
 
     __tablename__ = "meeting_links"
-    __table_args__ = (Index("ix_meeting_links_meeting_id_id", "meeting_id", "id"),)
+    __table_args__ = (
+        Index("ix_meeting_links_meeting_id_id", "meeting_id", "id"),
+        # a trigger (core_0013): at most 20 links per meeting (core.meetings.lifecycle.MAX_LINKS)
+        {"info": {"trigger_checks": ("ck_meeting_links_limit",)}},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))

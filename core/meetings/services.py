@@ -42,6 +42,21 @@ from core.validation import url_problem
 
 CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
     # what a concurrent write can still hit after the checks below, by constraint name
+    # (the ck_registrations_* and ck_meeting_links_* ones are core_0013's triggers)
+    "ck_registrations_pre_registered_at_summit": ConstraintError(
+        "REGISTRATION_NOT_OPEN",
+        "registration has not opened (pre-registration is for Summit meetings only)",
+        "meetingId",
+    ),
+    "ck_registrations_attendance_after_start": ConstraintError(
+        "MEETING_NOT_STARTED", "the meeting has not started", "meetingId"
+    ),
+    "ck_registrations_attendance_with_place": ConstraintError(
+        "NOT_ATTENDABLE", "a registration without a place cannot attend", "attendance"
+    ),
+    "ck_meeting_links_limit": ConstraintError(
+        "TOO_MANY_LINKS", "a meeting carries at most 20 links; remove one first", "meetingId"
+    ),
     "uq_registrations_meeting_id_person_id": ConstraintError(
         "DUPLICATE_REGISTRATION", "this person is already registered for the meeting", "personId"
     ),

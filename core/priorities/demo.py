@@ -5,6 +5,9 @@ which changed (its history kept), and one just PROPOSED. All are illustrative
 Summit (core/groups/demo.py's agenda), but these areas, their wording and the positions are made
 up for the demo.
 
+Each area goes the way the API takes it, as the database requires (core_0013): born PROPOSED,
+then opened (UNDER_DISCUSSION), positions taken before its closing date, then closed.
+
 Called by core/demo.py after the plugins' demos (the group is the open_data plugin's); does
 nothing when that group is absent (plugin disabled) and is idempotent (looked up by title).
 """
@@ -14,7 +17,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.groups import demo as demo_groups
@@ -56,6 +59,8 @@ async def _ids(conn: AsyncConnection, column: Any, key: Any, names: list[str]) -
 
 
 async def _area(conn: AsyncConnection, values: dict[str, Any], countries: list[int]) -> int:
+    """A new PROPOSED area (the only status the database lets an area be born with)."""
+    values = values | {"status": PriorityAreaStatus.PROPOSED}
     area = await conn.scalar(insert(PriorityArea).values(**values).returning(PriorityArea.id))
     assert area is not None
     area = int(area)
@@ -64,6 +69,14 @@ async def _area(conn: AsyncConnection, values: dict[str, Any], countries: list[i
             insert(PriorityAreaCountry).values(priority_area_id=area, country_id=country)
         )
     return area
+
+
+async def _move(
+    conn: AsyncConnection, area: int, status: PriorityAreaStatus, **values: Any
+) -> None:
+    await conn.execute(
+        update(PriorityArea).where(PriorityArea.id == area).values(status=status, **values)
+    )
 
 
 async def _position(
@@ -124,27 +137,36 @@ async def load(conn: AsyncConnection) -> str | None:
             "rationale": "Governments release the datasets citizens ask for most (budgets, "
             "spending, company registers, maps) in open, machine-readable formats, so that "
             f"civil society can put them to use. {ILLUSTRATIVE}",
-            "status": PriorityAreaStatus.AGREED,
             "proposed_by_organization_id": orgs[OKF],
             "created_at": proposed,
-            "opened_at": proposed + timedelta(days=1),
-            "closes_at": SUMMIT_CLOSE,
-            "closed_at": SUMMIT_CLOSE,
-            "meeting_id": meeting,
-            "agreed": True,
-            "endorsements": 4,
-            "objections": 0,
-            "participants": 4,
-            "member_organizations": BODY_AT_SUMMIT,
-            "rule_objections_block": DEFAULT_OBJECTIONS_BLOCK,
-            "rule_min_endorsement_share": DEFAULT_MIN_ENDORSEMENT_SHARE,
             "illustrative": True,
         },
         [countries[c] for c in ("CA", "GB", "KE") if c in countries],
     )
+    await _move(
+        conn,
+        agreed,
+        PriorityAreaStatus.UNDER_DISCUSSION,
+        opened_at=proposed + timedelta(days=1),
+        closes_at=SUMMIT_CLOSE,
+    )
     for index, name in enumerate((CA_TBS, WEBF, GB_CO, OKF)):
         at = datetime(2013, 10, 7 + index * 5, 14, 0, tzinfo=UTC)
         await _position(conn, agreed, orgs[name], PositionStance.ENDORSE, at)
+    await _move(
+        conn,
+        agreed,
+        PriorityAreaStatus.AGREED,
+        closed_at=SUMMIT_CLOSE,
+        meeting_id=meeting,
+        agreed=True,
+        endorsements=4,
+        objections=0,
+        participants=4,
+        member_organizations=BODY_AT_SUMMIT,
+        rule_objections_block=DEFAULT_OBJECTIONS_BLOCK,
+        rule_min_endorsement_share=DEFAULT_MIN_ENDORSEMENT_SHARE,
+    )
 
     today = datetime.combine(demo_groups.TODAY.get(None) or date.today(), time(12, 0), tzinfo=UTC)
     opened = today - timedelta(days=10)
@@ -156,14 +178,18 @@ async def load(conn: AsyncConnection) -> str | None:
             "rationale": "Publish public contracts, from planning to implementation, in the "
             "Open Contracting Data Standard, so that spending can be followed and compared "
             f"across countries. {ILLUSTRATIVE}",
-            "status": PriorityAreaStatus.UNDER_DISCUSSION,
             "proposed_by_organization_id": orgs[SUNLIGHT],
             "created_at": opened - timedelta(days=3),
-            "opened_at": opened,
-            "closes_at": today + timedelta(days=20),
             "illustrative": True,
         },
         [countries[c] for c in ("GB", "KE", "UY") if c in countries],
+    )
+    await _move(
+        conn,
+        area,
+        PriorityAreaStatus.UNDER_DISCUSSION,
+        opened_at=opened,
+        closes_at=today + timedelta(days=20),
     )
     await _position(conn, area, orgs[SUNLIGHT], PositionStance.ENDORSE, opened + timedelta(hours=2))
     await _position(conn, area, orgs[OKF], PositionStance.ENDORSE, opened + timedelta(days=1))
@@ -193,7 +219,6 @@ async def load(conn: AsyncConnection) -> str | None:
             "title": PROPOSED_TITLE,
             "rationale": "Weather, soil and market price data help smallholders plan their "
             f"season; publish them together, openly licensed. {ILLUSTRATIVE}",
-            "status": PriorityAreaStatus.PROPOSED,
             "proposed_by_organization_id": orgs[UY_AGESIC],
             "created_at": today - timedelta(days=1),
             "illustrative": True,

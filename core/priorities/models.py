@@ -68,6 +68,9 @@ class PriorityArea(Base):
         CheckConstraint("status <> 'AGREED' OR agreed", name="agreed_matches_status"),
         CheckConstraint("status <> 'NOT_AGREED' OR NOT agreed", name="not_agreed_matches_status"),
         Index("ix_priority_areas_group_id_created_at_id", "group_id", "created_at", "id"),
+        # triggers (core_0013): born PROPOSED, then only the moves core/priorities/services.py
+        # makes (PROPOSED -> UNDER_DISCUSSION -> AGREED | NOT_AGREED; any but ARCHIVED -> ARCHIVED)
+        {"info": {"trigger_checks": ("ck_priority_areas_allowed_transition",)}},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -150,6 +153,18 @@ class PriorityAreaPosition(Base):
             "taken_at",
             "id",
         ),
+        # triggers (core_0013): taken only on an area UNDER_DISCUSSION, before its closing date
+        # (`taken_at`), by a member organisation or an anchor of its group; never rewritten
+        {
+            "info": {
+                "trigger_checks": (
+                    "ck_priority_area_positions_area_open",
+                    "ck_priority_area_positions_before_closing",
+                    "ck_priority_area_positions_by_member",
+                    "ck_priority_area_positions_kept_as_taken",
+                )
+            }
+        },
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

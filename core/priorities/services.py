@@ -51,6 +51,23 @@ CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
     "ck_consensus_rules_share_in_range": ConstraintError(
         "OUT_OF_RANGE", "minEndorsementShare lies between 0 and 1", "minEndorsementShare"
     ),
+    # the rules core_0013's triggers keep (the checks above answer first)
+    "ck_priority_areas_allowed_transition": ConstraintError(
+        "PRIORITY_AREA_WRONG_STATUS", "the priority area's status does not allow this change", "id"
+    ),
+    "ck_priority_area_positions_area_open": ConstraintError(
+        "DISCUSSION_NOT_OPEN",
+        "positions are taken while the area is UNDER_DISCUSSION",
+        "priorityAreaId",
+    ),
+    "ck_priority_area_positions_before_closing": ConstraintError(
+        "DISCUSSION_CLOSED", "the discussion's closing date has passed", "priorityAreaId"
+    ),
+    "ck_priority_area_positions_by_member": ConstraintError(
+        "NOT_A_MEMBER",
+        "only the group's member organisations and anchors take part (observers do not)",
+        "organizationId",
+    ),
 }
 
 
