@@ -88,7 +88,7 @@ async def test_requests_errors_latency_sql_pool_and_build_info(
         ("TooMany", "query", "client_error"): 1,
         ("GroupId", "query", "ok"): 1,
         ("RenameGroup", "mutation", "ok"): 1,
-        ("anonymous", "unknown", "client_error"): 1,
+        ("unknown", "unknown", "client_error"): 1,  # refused before its document was read
     }
     errors = {labels["code"]: v for labels, v in _by_labels(samples, "ogp_wg_graphql_errors_total")}
     assert errors == {"INVALID_ARGUMENT": 1, "UNAUTHENTICATED": 1}
@@ -162,7 +162,7 @@ async def test_metrics_is_neither_counted_nor_rate_limited(
         samples = await scrape(client)
     assert requests_of(samples) == {
         ("GroupNames", "query", "ok"): 2,
-        ("anonymous", "unknown", "client_error"): 1,  # refused before its document was read
+        ("unknown", "unknown", "client_error"): 1,  # refused before its document was read
     }
     errors = {labels["code"]: v for labels, v in _by_labels(samples, "ogp_wg_graphql_errors_total")}
     assert errors == {"RATE_LIMITED": 1}
@@ -242,6 +242,56 @@ async def test_the_operation_label_is_the_name_the_request_gives_whatever_became
         ("Lookup", "query", "server_error"): 1,
         ("anonymous", "query", "ok"): 1,
     }
+
+
+async def test_the_issue_example_is_counted_under_its_name_with_its_error_code(
+    demo_db: str, make_client: ClientFactory
+) -> None:
+    """Issue 11's example: a literal `first: 500` refused before execution is counted under the
+    operation's name, as a client error, and its error code is counted."""
+    client = make_client(demo_db)
+    big = "query Big { workingGroups(first: 500) { edges { node { id name } } } }"
+    (error,) = await client.errors(big)
+    assert error["extensions"]["code"] == "INVALID_ARGUMENT"
+    samples = await scrape(client)
+    assert requests_of(samples) == {("Big", "query", "client_error"): 1}
+    errors = {labels["code"]: v for labels, v in _by_labels(samples, "ogp_wg_graphql_errors_total")}
+    assert errors == {"INVALID_ARGUMENT": 1}
+    duration = {"operation": "Big", "type": "query"}
+    assert value(samples, "ogp_wg_graphql_request_duration_seconds_count", **duration) == 1
+
+
+async def test_execution_errors_keep_the_name_and_only_unreadable_documents_are_unknown(
+    demo_db: str, make_client: ClientFactory
+) -> None:
+    """With room for one name, the first a worker sees keeps its label although its request
+    failed while executing (it is not `other`, and a later valid name is); an unnamed operation is
+    `anonymous`, whatever became of it; `unknown` is a document whose operation cannot be read."""
+    client = make_client(demo_db, metrics_operation_names=1)
+    cursor = f'query Paged {{ workingGroups(first: 1, after: "{NOT_A_CURSOR}") {{ totalCount }} }}'
+    for _ in range(2):
+        (error,) = await client.errors(cursor)  # valid; fails while executing
+        assert error["extensions"]["code"] == "INVALID_CURSOR"
+    await client.execute(GROUP_NAMES)  # valid and answered, but the one name is taken
+    (error,) = await client.errors(cursor.replace("query Paged ", ""))  # anonymous, failing
+    assert error["extensions"]["code"] == "INVALID_CURSOR"
+    await client.execute("query { themes { key } }")
+    for unreadable in ("{ themes { key }", "}{", "query Paged", '"unterminated'):
+        (error,) = await client.errors(unreadable)
+        assert error["extensions"]["code"] == "GRAPHQL_PARSE_FAILED", unreadable
+    response = await client.http.post("/graphql", json={"variables": {}})  # no document
+    assert response.status_code == 400 or "errors" in response.json()
+
+    samples = await scrape(client)
+    assert requests_of(samples) == {
+        ("Paged", "query", "client_error"): 3,  # and `query Paged`: its text names it
+        ("other", "query", "ok"): 1,
+        ("anonymous", "query", "client_error"): 2,  # the failing one and `{ themes { key }`
+        ("anonymous", "query", "ok"): 1,
+        ("unknown", "unknown", "client_error"): 3,  # `}{`, `"unterminated`, no document
+    }
+    errors = {labels["code"]: v for labels, v in _by_labels(samples, "ogp_wg_graphql_errors_total")}
+    assert errors["INVALID_CURSOR"] == 3 and errors["GRAPHQL_PARSE_FAILED"] == 4
 
 
 async def test_the_graphiql_page_is_not_a_graphql_request(

@@ -23,11 +23,13 @@ What is measured (names prefixed `ogp_wg_`; `operation` and `type` as below):
 refused by a limit, by validation or by its arguments, failed while executing): the request's
 `operationName`, else the name of its document's first operation, read from the document's text
 even when a limit refused it before it was parsed (`core.observability.operations`). It is
-`anonymous` when that operation has no name or none can be read (a request refused before its
-body was read: 401, 413, 429; no document; text that cannot be tokenised), `other` once the
-worker labels `metrics_operation_names` other names already (names are chosen by clients and each
-multiplies the series of every histogram; a front end has a fixed set, and the first ones seen
-keep their label), `batch` for a batch of operations. `type`: that operation's `query`,
+`anonymous` when that operation has no name (`{ ... }`, `query { ... }`), `unknown` when no
+operation can be read: a document that does not parse and whose text names none (a syntax error
+before the name, text that cannot be tokenised), no document, a request refused before its body
+was read (401, 413, 429). It is `other` once the worker labels `metrics_operation_names` other
+names already (names are chosen by clients and each multiplies the series of every histogram; a
+front end has a fixed set, and the first ones seen keep their label, whatever became of their
+requests), `batch` for a batch of operations. `type`: that operation's `query`,
 `mutation` or `subscription`, `unknown` when it cannot be read, or `batch`. `outcome` says what
 became of it. Only GraphQL requests count: not the GraphiQL page a browser gets at /graphql.
 
@@ -117,7 +119,8 @@ class Metrics:
         self.requests = Counter(
             "ogp_wg_graphql_requests",
             "GraphQL HTTP requests by operation name (operationName, else the document's first"
-            " operation's, refused or not; anonymous; other beyond the per-worker cap), operation"
+            " operation's, refused or not; anonymous: unnamed; unknown: none could be read; other"
+            " beyond the per-worker cap), operation"
             " type and outcome (ok, client_error, server_error, cancelled).",
             [*by_operation, "outcome"],
             registry=own,
@@ -224,10 +227,11 @@ class Metrics:
                 installed.source if installed is not None else "",
             ).set(1)
 
-    def operation_label(self, name: str | None) -> str:
-        """The `operation` label of a name (see the module docstring)."""
+    def operation_label(self, name: str | None, kind: str = "query") -> str:
+        """The `operation` label of an operation's name and type (see the module docstring):
+        `anonymous` for an unnamed one, `unknown` when none could be read (type `unknown`)."""
         if name is None:
-            return ANONYMOUS
+            return UNKNOWN if kind == UNKNOWN else ANONYMOUS
         if name in self._names:
             return name
         if len(self._names) < self.max_names:
@@ -240,11 +244,11 @@ class Metrics:
         operations = exchange.operations
         if len(operations) == 1:
             name, kind = operations[0]
-            operation = self.operation_label(name)
+            operation = self.operation_label(name, kind)
         elif operations:
             operation = kind = BATCH
-        else:
-            operation, kind = ANONYMOUS, UNKNOWN
+        else:  # refused before any GraphQL ran (401, 413, 429; a body that is no request)
+            operation = kind = UNKNOWN
         key = (operation, kind)
         series = self._series.get(key)
         if series is None:
