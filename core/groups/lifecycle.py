@@ -33,14 +33,16 @@ from core.groups.models import (
 )
 
 RUNNING = frozenset({GroupStatus.PILOT, GroupStatus.ACTIVE})
-MAX_ANCHORS_PER_ROLE = 3
+MAX_ANCHORS_PER_ROLE = 2
+"""A decision may allow a SECOND anchor of a role (issue 9), not a third; the database refuses
+more (core_0013)."""
 MAX_PROPOSED_ANCHORS = 6
 
 
 @dataclass
 class Decision:
     """What the Steering Committee decided about a group: a move to `to_status` and/or a new
-    allowance of current anchors per role (1..3); when (`decided_on`, the SC meeting's date),
+    allowance of current anchors per role (1..2); when (`decided_on`, the SC meeting's date),
     at which meeting (`meeting`: free text or a reference to its minutes), why (`reason`), and
     where that is published (`source`, or `illustrative`)."""
 

@@ -48,10 +48,10 @@ class GroupDecisionRecordInput:
         default=None, description="The status decided (allowed moves: see the README)."
     )
     max_government_anchors: int | None = strawberry.field(
-        default=None, description="A new allowance of current government anchors (1..3)."
+        default=None, description="A new allowance of current government anchors (1..2)."
     )
     max_civil_society_anchors: int | None = strawberry.field(
-        default=None, description="A new allowance of current civil-society anchors (1..3)."
+        default=None, description="A new allowance of current civil-society anchors (1..2)."
     )
     meeting: str | None = strawberry.field(
         default=None,

@@ -33,6 +33,8 @@ RUNNING = "status NOT IN ('ACTIVE', 'PILOT')"
 class WorkingGroup(Base):
     __tablename__ = "working_groups"
     __table_args__ = (
+        # 1..3 since core_0006; a NEW allowance above 2 is refused under the same name by a
+        # trigger (core_0013), so a database that already allowed 3 keeps it
         CheckConstraint(
             "max_government_anchors BETWEEN 1 AND 3 AND max_civil_society_anchors BETWEEN 1 AND 3",
             name="anchor_allowance",
@@ -113,6 +115,7 @@ class GroupDecision(Base):
             "OR max_civil_society_anchors IS NOT NULL",
             name="decides_something",
         ),
+        # a new decision allows at most 2 (a trigger of core_0013, under this name)
         CheckConstraint(
             "(max_government_anchors IS NULL OR max_government_anchors BETWEEN 1 AND 3) AND "
             "(max_civil_society_anchors IS NULL OR max_civil_society_anchors BETWEEN 1 AND 3)",

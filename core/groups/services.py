@@ -54,13 +54,13 @@ CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
         "CONSTRAINT_VIOLATION", "the anchor counters follow the anchors table", None
     ),
     "ck_working_groups_anchor_allowance": ConstraintError(
-        "OUT_OF_RANGE", "a group may have 1 to 3 current anchors of each role", None
+        "OUT_OF_RANGE", "a group may have 1 or 2 current anchors of each role", None
     ),
     "ck_group_decisions_allowed_transition": ConstraintError(
         "TRANSITION_NOT_ALLOWED", "the Steering Committee cannot move a group so", "toStatus"
     ),
     "ck_group_decisions_allowance_range": ConstraintError(
-        "OUT_OF_RANGE", "a group may have 1 to 3 current anchors of each role", None
+        "OUT_OF_RANGE", "a group may have 1 or 2 current anchors of each role", None
     ),
     "ck_anchors_kind_matches_role": _KIND_MISMATCH,
     "ck_anchor_terms_kind_matches_role": _KIND_MISMATCH,

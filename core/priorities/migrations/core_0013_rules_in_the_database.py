@@ -89,6 +89,7 @@ POSITION_FIXED = """(NEW.priority_area_id <> OLD.priority_area_id
       OR NEW.organization_id <> OLD.organization_id OR NEW.stance <> OLD.stance
       OR NEW.reason IS NOT OLD.reason OR NEW.taken_at <> OLD.taken_at
       OR (NEW.is_current AND NOT OLD.is_current))"""
+BEFORE_CLOSING = "(closes_at IS NULL OR NEW.taken_at < closes_at)"
 ATTENDANCE = "NEW.status IN ('ATTENDED', 'NO_SHOW')"
 WITH_PLACE = "OLD.status IN ('REGISTERED', 'ATTENDED', 'NO_SHOW')"
 CAP = (
@@ -113,6 +114,8 @@ def _sqlite(trigger: str, event: str, table: str, when: str, name: str) -> str:
 NOW_SQLITE = "strftime('%Y-%m-%d %H:%M:%f', 'now')"  # the text UTCDateTime stores on SQLite
 
 SQLITE_TRIGGERS = {
+    # SQLite runs a row's triggers in no order to rely on: the conditions of one table's triggers
+    # exclude each other, in the order the services check (and PostgreSQL's functions test)
     # priority_area_positions
     "priority_area_positions_area_open": _sqlite(
         "priority_area_positions_area_open",
@@ -126,15 +129,16 @@ SQLITE_TRIGGERS = {
         "priority_area_positions_before_closing",
         "INSERT",
         "priority_area_positions",
-        "EXISTS (SELECT 1 FROM priority_areas WHERE id = NEW.priority_area_id "
-        "AND closes_at IS NOT NULL AND NEW.taken_at >= closes_at)",
+        f"EXISTS (SELECT 1 FROM priority_areas WHERE id = NEW.priority_area_id "
+        f"AND status = 'UNDER_DISCUSSION' AND NOT {BEFORE_CLOSING})",
         "ck_priority_area_positions_before_closing",
     ),
     "priority_area_positions_by_member": _sqlite(
         "priority_area_positions_by_member",
         "INSERT",
         "priority_area_positions",
-        "NOT "
+        f"EXISTS (SELECT 1 FROM priority_areas WHERE id = NEW.priority_area_id "
+        f"AND status = 'UNDER_DISCUSSION' AND {BEFORE_CLOSING}) AND NOT "
         + MEMBER.format(g="(SELECT group_id FROM priority_areas WHERE id = NEW.priority_area_id)"),
         "ck_priority_area_positions_by_member",
     ),
@@ -199,7 +203,9 @@ SQLITE_TRIGGERS = {
         "registrations_attendance_with_place",
         "UPDATE OF status",
         "registrations",
-        f"{ATTENDANCE} AND NEW.status <> OLD.status AND NOT {WITH_PLACE}",
+        f"{ATTENDANCE} AND NEW.status <> OLD.status AND NOT {WITH_PLACE} "
+        f"AND NOT EXISTS (SELECT 1 FROM meetings WHERE id = NEW.meeting_id "
+        f"AND starts_at > {NOW_SQLITE})",
         "ck_registrations_attendance_with_place",
     ),
     # meeting_links
