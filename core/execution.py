@@ -41,7 +41,14 @@ from graphql.pyutils import Path, Undefined
 from graphql.pyutils.gather_with_cancel import gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from core.loading import PREFETCHED, RELATION, STRAWBERRY, relation_arguments, storage_key
+from core.loading import (
+    DIRECT_READ,
+    PREFETCHED,
+    RELATION,
+    STRAWBERRY,
+    relation_arguments,
+    storage_key,
+)
 
 MISSING: Any = object()
 SYNC_RESULTS = frozenset({str, int, float, bool, dict, list, type(None)})
@@ -129,9 +136,15 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             plain: Getter = getter  # the cache holds what _plain_getter returned
             return plain
         definition = (field_def.extensions or {}).get(STRAWBERRY)
-        if definition is None or RELATION not in definition.metadata:
+        if definition is None or definition.extensions or definition.permission_classes:
             return None
-        if definition.extensions or definition.permission_classes:
+        direct_read = definition.metadata.get(DIRECT_READ)
+        if direct_read is not None:
+            attribute = direct_read(self.context_value, details[0].node)
+            if attribute is None:
+                return None
+            return lambda source: getattr(source, attribute, MISSING)
+        if RELATION not in definition.metadata:
             return None
         try:
             arguments = relation_arguments(

@@ -41,6 +41,11 @@ from strawberry.types.field import StrawberryField
 RELATION = "ogp_wg_relation"
 PREFETCHED = "_prefetched"
 STRAWBERRY = "strawberry-definition"
+DIRECT_READ = "ogp_wg_direct_read"
+"""Field metadata: `(context, field node) -> attribute name or None`. A resolver field whose answer,
+for some selections, is a plain attribute of its source (e.g. a translatable text when the request
+chooses no language) names that attribute, so the fast executor (core/execution.py) reads it
+without calling the resolver; None: call the resolver."""
 
 LoadFn = Callable[..., Awaitable[Sequence[Any]]]
 T = TypeVar("T")

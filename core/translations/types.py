@@ -24,7 +24,7 @@ import strawberry
 from strawberry.types import Info
 
 from core.limits import LIST_SIZE
-from core.loading import relation
+from core.loading import DIRECT_READ, relation
 from core.schema.base import Node
 from core.translations.loaders import SERVED, Served
 from core.translations.models import KINDS
@@ -107,11 +107,16 @@ def translatable(type_name: str, column: str, description: str) -> Any:
         note_served(ctx, served_in)
         return text
 
+    def direct_read(ctx: Any, node: Any) -> str | None:
+        # No `language` argument and no language negotiated: the original, as `resolve` answers
+        return column if not node.arguments and chosen(ctx, None) is None else None
+
     return strawberry.field(
         resolver=resolve,
         name=column,
         description=f"{description} In `language`, else in the `Accept-Language` header's; "
         "the original where untranslated (`texts` says which language was served).",
+        metadata={DIRECT_READ: direct_read},
     )
 
 
