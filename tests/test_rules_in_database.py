@@ -30,7 +30,7 @@ from core.priorities.models import (
     PriorityAreaPosition,
     PriorityAreaStatus,
 )
-from core.testing import GraphQLClient, settings_for
+from core.testing import GraphQLClient, at_revision, settings_for
 from core.transactions import ConstraintErrors
 
 Write = Callable[[AsyncConnection], Awaitable[Any]]
@@ -381,3 +381,56 @@ async def test_a_decision_allowing_a_third_anchor_is_refused(client: GraphQLClie
         "decision": {"maxGovernmentAnchors": 2},
         "userErrors": [],
     }
+
+
+async def test_an_upgrade_keeps_rows_the_new_rules_would_refuse(demo_db: str) -> None:
+    """Upgraded from core_0012 with the demo loaded, and a row written then that core_0013
+    refuses now (a position on an area already AGREED): the upgrade succeeds and keeps it (the
+    triggers judge new writes only), and from then on such a row is refused."""
+    async with at_revision(demo_db, "core_0012") as old:
+        async with old.db.write() as conn:
+            agreed = await conn.scalar(
+                sa.select(PriorityArea.id).where(PriorityArea.title == priorities_demo.AGREED_TITLE)
+            )
+            org = await conn.scalar(
+                sa.select(PriorityAreaPosition.organization_id).where(
+                    PriorityAreaPosition.priority_area_id == agreed
+                )
+            )
+            await conn.execute(
+                sa.update(PriorityAreaPosition)
+                .where(PriorityAreaPosition.priority_area_id == agreed)
+                .values(is_current=False, superseded_at=datetime.now(UTC))
+            )
+            late = await insert(
+                PriorityAreaPosition,
+                priority_area_id=agreed,
+                organization_id=org,
+                stance=PositionStance.OBJECT,
+                reason="Too late",
+                taken_at=datetime.now(UTC),
+                is_current=True,
+            )(conn)
+        await old.upgrade()
+        rules = Refusals(demo_db)
+        try:
+            async with rules.db.read() as conn:
+                kept = await conn.scalar(
+                    sa.select(PriorityAreaPosition.reason).where(PriorityAreaPosition.id == late)
+                )
+            assert kept == "Too late"
+            await rules.refused(
+                insert(
+                    PriorityAreaPosition,
+                    priority_area_id=agreed,
+                    organization_id=org,
+                    stance=PositionStance.ENDORSE,
+                    taken_at=datetime.now(UTC),
+                    is_current=False,
+                    superseded_at=datetime.now(UTC),
+                ),
+                "ck_priority_area_positions_area_open",
+                "DISCUSSION_NOT_OPEN",
+            )
+        finally:
+            await rules.db.dispose()
