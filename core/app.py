@@ -253,7 +253,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        notifier = notifications_loop(db, settings, plugins.enabled)  # when notify_interval is set
+        # when notify_interval is set; the digests apply the schema's row rules
+        notifier = notifications_loop(db, settings, plugins.enabled, built.policy.rows)
         yield
         if notifier is not None:
             await notifier.stop()  # the pass under way finishes first

@@ -16,6 +16,7 @@ def cmd_notify_send(args: argparse.Namespace) -> None:
     from core.cli import command_settings, progress
     from core.cli_db import CommandError, require_migrated
     from core.db import Database
+    from core.notifications.digests import row_rules
     from core.notifications.job import NotificationsOff, Report, run_pass
     from core.plugins import make_plugin_manager
 
@@ -26,7 +27,7 @@ def cmd_notify_send(args: argparse.Namespace) -> None:
         db = Database(settings.database_url)
         try:
             await require_migrated(db, plugins)
-            return await run_pass(db, settings, plugins.enabled)
+            return await run_pass(db, settings, plugins.enabled, rows=row_rules(plugins))
         finally:
             await db.dispose()
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,6 +34,7 @@ from sqlalchemy import func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.access.declare import RowRule
 from core.activity.models import ActivityEvent
 from core.config import Settings
 from core.db import Database, utcnow
@@ -96,12 +97,18 @@ class Report:
 
 
 async def run_pass(
-    db: Database, settings: Settings, themes: Collection[str], *, now: datetime | None = None
+    db: Database,
+    settings: Settings,
+    themes: Collection[str],
+    *,
+    now: datetime | None = None,
+    rows: Mapping[str, RowRule] | None = None,
 ) -> Report:
-    """One pass (see the module docstring). `themes`: the enabled plugins' keys; a digest tells
-    only of groups of these themes (a disabled theme's groups are hidden from the API, and so
-    from its mail). Raises NotificationsOff when `smtp_host` is unset; database errors
-    propagate."""
+    """One pass (see the module docstring). `themes`: the enabled plugins' keys; `rows`: the
+    row rules by type (the schema's `Policy.rows`; None: `digests.row_rules()`, the core's). A
+    digest tells a person only what the API shows them (core/notifications/digests.py): a
+    disabled theme's groups, a subject a row rule hides from them, a hidden comment are left
+    out. Raises NotificationsOff when `smtp_host` is unset; database errors propagate."""
     if not settings.smtp_host:
         raise NotificationsOff(
             "e-mail is off: set smtp_host (OGP_WG_SMTP_HOST or ogp-wg.toml) to send "
@@ -116,7 +123,7 @@ async def run_pass(
     try:
         horizon = await _horizon(db)
         report.notices = await _queue_notices(db, settings, holder, horizon, now)
-        report.digests = await queue_digests(db, settings, themes, horizon, now)
+        report.digests = await queue_digests(db, settings, themes, horizon, now, rows)
         await _send(db, settings, holder, report)
     finally:
         async with db.write() as conn:
@@ -331,17 +338,23 @@ class Notifier:
     Every worker runs one; the lease lets one pass run at a time. A failing pass is logged and
     the next one tries again (a loop that stopped would go unnoticed)."""
 
-    def __init__(self, db: Database, settings: Settings, themes: Collection[str]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        themes: Collection[str],
+        rows: Mapping[str, RowRule] | None = None,
+    ) -> None:
         assert settings.notify_interval is not None
         self.db, self.settings, self.interval = db, settings, settings.notify_interval
-        self.themes = tuple(themes)
+        self.themes, self.rows = tuple(themes), rows
         self.stopping = asyncio.Event()
         self.task = asyncio.create_task(self._run(), name="ogp-wg notifications")
 
     async def _run(self) -> None:
         while not self.stopping.is_set():
             try:
-                report = await run_pass(self.db, self.settings, self.themes)
+                report = await run_pass(self.db, self.settings, self.themes, rows=self.rows)
                 if report.error:
                     log.warning("notifications: %s; %s", report.error, report.describe())
                 elif report.sent or report.failed:
@@ -366,12 +379,18 @@ class Notifier:
                 await self.task
 
 
-def start_loop(db: Database, settings: Settings, themes: Collection[str]) -> Notifier | None:
+def start_loop(
+    db: Database,
+    settings: Settings,
+    themes: Collection[str],
+    rows: Mapping[str, RowRule] | None = None,
+) -> Notifier | None:
     """The server's notification loop, when `notify_interval` and `smtp_host` are set (None
-    otherwise; the caller awaits its `stop()` at shutdown)."""
+    otherwise; the caller awaits its `stop()` at shutdown). `rows`: the schema's row rules, for
+    the digests (see `run_pass`)."""
     if settings.notify_interval is None:
         return None
     if not settings.smtp_host:
         log.warning("notify_interval is set but smtp_host is not: e-mail is off, no passes run")
         return None
-    return Notifier(db, settings, themes)
+    return Notifier(db, settings, themes, rows)
