@@ -117,6 +117,7 @@ SUNLIGHT = "Sunlight Foundation"
 WORLD_BANK = "World Bank"
 SOTON = "University of Southampton"
 OGP_SU = "Open Government Partnership Support Unit"
+ALIANZA = demo_lifecycle.ALIANZA
 
 ORGANIZATIONS: list[tuple[str, OrganizationKind, str | None, str]] = [
     (PH_DBM, GOV, "PH", "https://www.dbm.gov.ph"),
@@ -156,6 +157,9 @@ ORGANIZATIONS: list[tuple[str, OrganizationKind, str | None, str]] = [
     (SOTON, OrganizationKind.ACADEMIA, "GB", "https://www.southampton.ac.uk"),
     # The secretariat, in no working group: its people are the demo's staff (`staff_roles`).
     (OGP_SU, OrganizationKind.MULTILATERAL, None, "https://www.opengovpartnership.org"),
+    # A regional network of Latin American organisations (no one country): the access to
+    # information group's 2013 civil-society anchor (core.groups.demo_lifecycle.ANCHORS_2013).
+    (ALIANZA, CSO, None, "https://www.alianzaregional.net"),
 ]
 
 # --- People --------------------------------------------------------------------------------------
@@ -203,6 +207,7 @@ PEOPLE: list[tuple[str, str, str | None]] = [
     ("Sophie Turner", "sophie.turner@example.org", SOTON),
     ("Alex Morgan", "alex.morgan@example.org", OGP_SU),
     ("Robin Clarke", "robin.clarke@example.org", None),  # signed in, in no group: no role
+    ("Mariana Castro", "mariana.castro@example.org", ALIANZA),
 ]
 
 # --- Who the demo signs in as ---------------------------------------------------------------------
@@ -370,12 +375,12 @@ async def _load(
         after = await _group_counts(conn)
         for (name, was), now in zip(before.items(), after.values(), strict=True):
             progress(f"{name}: {now - was} added ({now} in all)")
+        # after the plugins' demos (their groups), before the priority areas agreed there
+        progress(f"summit meetings: {await demo_meetings.load(conn)} added (partly illustrative)")
         # after the plugins' demos: the areas belong to the open_data plugin's pilot group
         progress(await demo_priorities.load(conn) or "priority areas: loaded (illustrative)")
         added = await demo_lifecycle.load_proposal(conn)
         progress(f"proposed groups: {added} added (illustrative)")
-        # after the plugins' demos (their groups), before the priority areas agreed there
-        progress(f"summit meetings: {await demo_meetings.load(conn)} added (partly illustrative)")
         progress(f"comments: {await demo_comments.load(conn)} added (illustrative)")
         # last: the feed entries of what the demos above created without their mutations
         progress(f"activity: {await demo_activity.load(conn)} meeting events added")

@@ -19,13 +19,16 @@ meetings and registrations from a `GroupSpec`::
         group_id = await demo_groups.load(conn, GROUP)
 
 Organisations are the core demo data's, named exactly (`ogp-wg demo` loads them first); the
-people who register for meetings are theirs, anchors' people first. Everything is idempotent:
-the group by slug, anchors by (group, role), members by organisation, meetings by (group,
-title, start) or (group, title) when dated relative to today, registrations by person.
+people who register for meetings are those of the group's anchors and members, the anchors'
+first, as the database holds them (`participants`). Everything is idempotent: the group by
+slug, anchors by (group, role), members by organisation, meetings by (group, title, start) or
+(group, title) when dated relative to today, registrations by person.
 
-The five helpers below (`pilot_description`, `summit`, `intro_webinar`, `upcoming`, `utc`) build
-the meetings of OGP's 2013 pilot groups (documented in core/demo.py's sources); any group may
-use them.
+The four helpers below (`pilot_description`, `intro_webinar`, `upcoming`, `utc`) build the
+meetings of OGP's 2013 pilot groups (documented in core/demo.py's sources); any group may use
+them. A pilot group's one Summit session (London, 31 October 2013, with its pre-registrations)
+is the core's (core/meetings/demo.py), added after the plugins' demos to a pilot group that has
+none of its own.
 """
 
 from __future__ import annotations
@@ -46,7 +49,6 @@ from core.enums import AnchorRole, GroupStatus, MeetingKind, MembershipRole, Reg
 from core.groups import demo_lifecycle
 
 ILLUSTRATIVE = demo_lifecycle.ILLUSTRATIVE  # one marker for every demo module
-SUMMIT_LOCATION = "OGP Annual Summit, London"
 LONDON = "Europe/London"
 PILOT_START = date(2013, 10, 31)  # the London Summit, where the pilot groups first met
 
@@ -110,25 +112,6 @@ def pilot_description(focus: str, anchors: str) -> str:
         "plans, led by one government anchor and one civil-society anchor; it first met in person "
         f"at the OGP Annual Summit in London (31 October - 1 November 2013). {anchors} "
         f"Members, meetings and registrations shown here are partly illustrative. {ILLUSTRATIVE}"
-    )
-
-
-def summit(name: str, day: int, hour: int, minute: int, agenda: str) -> MeetingSpec:
-    """The group's first in-person meeting at the London Summit (the time slot is illustrative;
-    London was on GMT, UTC+0, by then). `day`: 31 (October) or 1 (November)."""
-    return MeetingSpec(
-        title=f"{name}: first in-person meeting at the OGP Annual Summit",
-        kind=MeetingKind.IN_PERSON,
-        timezone=LONDON,
-        starts_at=datetime(
-            2013, 10 if day == 31 else 11, day, hour, minute, tzinfo=ZoneInfo(LONDON)
-        ),
-        minutes=90,
-        location=SUMMIT_LOCATION,
-        capacity=60,
-        agenda=f"Seek consensus on priority areas of engagement. {agenda} {ILLUSTRATIVE}",
-        is_summit=True,
-        attendees=(0, 6),
     )
 
 
@@ -241,26 +224,44 @@ async def load(conn: AsyncConnection, spec: GroupSpec) -> int:
     assert group_id is not None
     await _members(conn, group_id, spec, orgs)
 
-    # The people who take part: those of the anchors first, then of the members, in order.
-    person = models.Person
-    stmt = select(person.id, person.organization_id).order_by(person.id)
-    by_org: dict[int | None, list[int]] = {}  # organization_id is nullable in the model
-    for pk, org_id in await conn.execute(
-        stmt.where(person.organization_id.in_([pk for pk, _ in orgs.values()]))
-    ):
-        by_org.setdefault(org_id, []).append(pk)
-    participants = [pk for name in dict.fromkeys(wanted) for pk in by_org.get(orgs[name][0], [])]
-
     today = TODAY.get() or date.today()
     for meeting in spec.meetings:
         meeting_id = await _meeting(conn, group_id, meeting, today)
+        people = await participants(conn, group_id)
         await _registrations(
             conn,
             meeting_id,
-            participants[meeting.attendees[0] : meeting.attendees[1]],
+            people[meeting.attendees[0] : meeting.attendees[1]],
             meeting.cancelled,
         )
     return int(group_id)
+
+
+async def participants(
+    conn: AsyncConnection, group_id: int, joined_by: datetime | None = None
+) -> list[int]:
+    """The people (ids) who take part in the group's meetings: those of its current anchor
+    organisations (in the order the anchors were added), then those of its member organisations
+    (in the order they were added; only those that had joined by `joined_by` when given); each
+    person once, by id within an organisation. The group's rows decide, not a spec's names: a
+    pilot group's 2013 anchors (demo_lifecycle.ANCHORS_2013) replace the ones its spec names."""
+    person, anchor, membership = models.Person, models.Anchor, models.Membership
+    anchors = (
+        select(person.id)
+        .join(anchor, anchor.organization_id == person.organization_id)
+        .where(anchor.group_id == group_id)
+        .order_by(anchor.id, person.id)
+    )
+    members = (
+        select(person.id)
+        .join(membership, membership.organization_id == person.organization_id)
+        .where(membership.group_id == group_id)
+        .order_by(membership.id, person.id)
+    )
+    if joined_by is not None:
+        members = members.where(membership.joined_at <= joined_by)
+    found = [*await conn.scalars(anchors), *await conn.scalars(members)]
+    return list(dict.fromkeys(found))
 
 
 async def _anchors(

@@ -7,8 +7,13 @@ Illustrative, and said so in the data (`agenda`, `minutes`, link titles end with
 "(Illustrative demo data.)"): each group's time slot (31 October, 10:00-12:00 London time), the
 registration window, capacity, who pre-registered, who attended, the minutes and the slides link.
 
-Called by `core.demo` after the plugins' demos (the groups are theirs); idempotent: a group's
-Summit meeting is found again by (group, title).
+Each pilot group has exactly one Summit session: the plugins' demo groups (core.groups.demo)
+bring none, and a group whose plugin contributed its own (an `is_summit` meeting during the
+Summit) gets none from here. Who pre-registered: the people of the group's anchors, then of its
+members that had joined by the Summit (for access to information: Mexico's IFAI, then the
+Alianza Regional por la Libre Expresión e Información, its 2013 civil-society anchor).
+
+Called by `core.demo` after the plugins' demos (the groups are theirs); idempotent.
 """
 
 from __future__ import annotations
@@ -21,10 +26,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.enums import MeetingChangeKind, MeetingKind, MeetingLinkKind, RegistrationStatus
-from core.groups.demo import ILLUSTRATIVE
-from core.groups.models import Anchor, Membership, WorkingGroup
+from core.groups import demo as demo_groups
+from core.groups.models import WorkingGroup
 from core.meetings.models import Meeting, MeetingChange, MeetingLink, Registration
-from core.people.models import Person
 
 LONDON = ZoneInfo("Europe/London")
 PILOT_SLUGS = (
@@ -36,6 +40,8 @@ PILOT_SLUGS = (
 )
 """The five pilot groups of 2013 (the five built-in plugins' demo groups), not any later group
 of the same themes."""
+SUMMIT_FIRST_DAY = datetime(2013, 10, 31, tzinfo=LONDON)
+SUMMIT_AFTER = datetime(2013, 11, 2, tzinfo=LONDON)  # the Summit: 31 October - 1 November 2013
 STARTS = datetime(2013, 10, 31, 10, 0, tzinfo=LONDON)  # GMT (UTC+0) by then
 ENDS = datetime(2013, 10, 31, 12, 0, tzinfo=LONDON)
 REGISTRATION_OPENS = datetime(2013, 10, 1, 9, 0, tzinfo=LONDON)
@@ -51,17 +57,9 @@ def summit_title(group_name: str) -> str:
 
 
 async def _participants(conn: AsyncConnection, group_id: int) -> list[int]:
-    """People of the group's anchor organisations, then of its members, by id."""
-    people: list[int] = []
-    for via in (Anchor, Membership):
-        stmt = (
-            select(Person.id)
-            .join(via, via.organization_id == Person.organization_id)
-            .where(via.group_id == group_id)
-            .order_by(via.id, Person.id)
-        )
-        people += [pk for pk in await conn.scalars(stmt) if pk not in people]
-    return people[:ATTENDEES]
+    """The first ATTENDEES people of the group's anchor organisations, then of the members that
+    had joined by the Summit (core.groups.demo.participants), by id."""
+    return (await demo_groups.participants(conn, group_id, joined_by=STARTS))[:ATTENDEES]
 
 
 async def _meeting(conn: AsyncConnection, group: Any, people: list[int]) -> None:
@@ -82,7 +80,7 @@ async def _meeting(conn: AsyncConnection, group: Any, people: list[int]) -> None
                 "The group's working session at the OGP Annual Summit in London (31 October - "
                 "1 November 2013, real): the anchors present the pilot and members seek "
                 "consensus on priority areas. Time slot, agenda, registrations and attendance "
-                f"are illustrative. {ILLUSTRATIVE}"
+                f"are illustrative. {demo_groups.ILLUSTRATIVE}"
             ),
             is_summit=True,
             registration_opens_at=REGISTRATION_OPENS,
@@ -91,7 +89,7 @@ async def _meeting(conn: AsyncConnection, group: Any, people: list[int]) -> None
             minutes=(
                 "Summary: the anchors introduced the working group; members described their "
                 "action plan commitments in the theme and agreed to follow up in webinars. "
-                f"{ILLUSTRATIVE}"
+                f"{demo_groups.ILLUSTRATIVE}"
             ),
         )
         .returning(Meeting.id)
@@ -127,14 +125,16 @@ async def _meeting(conn: AsyncConnection, group: Any, people: list[int]) -> None
             meeting_id=meeting_id,
             kind=MeetingLinkKind.SLIDES,
             url=f"https://example.org/ogp-summit-2013/{group.slug}-slides",
-            title=f"Session slides {ILLUSTRATIVE}",
+            title=f"Session slides {demo_groups.ILLUSTRATIVE}",
             created_at=datetime(2013, 11, 4, 10, 0, tzinfo=LONDON),
         )
     )
 
 
 async def load(conn: AsyncConnection) -> int:
-    """Add the missing Summit meetings of the pilot groups present; return how many were added."""
+    """Add the Summit session of each pilot group present that has none; return how many were
+    added. A group has one Summit session: this one, or the one its plugin's demo contributed
+    (any `isSummit` meeting during the London Summit, 31 October - 1 November 2013)."""
     groups = (
         await conn.execute(
             select(WorkingGroup.id, WorkingGroup.name, WorkingGroup.slug)
@@ -146,7 +146,10 @@ async def load(conn: AsyncConnection) -> int:
     for group in groups:
         exists = await conn.scalar(
             select(Meeting.id).where(
-                Meeting.group_id == group.id, Meeting.title == summit_title(group.name)
+                Meeting.group_id == group.id,
+                Meeting.is_summit.is_(True),
+                Meeting.starts_at >= SUMMIT_FIRST_DAY,
+                Meeting.starts_at < SUMMIT_AFTER,
             )
         )
         if exists is None:

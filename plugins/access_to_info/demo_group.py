@@ -1,8 +1,9 @@
 """The demo data's access to information working group, one of the five OGP piloted in 2013.
 
 Loaded by this plugin's demo (`demo_groups.load(conn, GROUP)`), before the area's own rows. Source
-of the pilot, its five themes and its first meetings: core/demo.py's docstring. The anchor pairing
-(Mexico's IFAI + Article 19) is illustrative; every membership, join date, meeting time and
+of the pilot, its five themes and its first meetings: core/demo.py's docstring. The anchors
+(Mexico's IFAI + the Alianza Regional por la Libre Expresión e Información) are the 2013 pilot's
+(core/groups/demo_lifecycle.py, with the source); every membership, join date, meeting time and
 registration is illustrative. The organisations are the core demo data's, by name.
 """
 
@@ -18,7 +19,7 @@ ILLUSTRATIVE = demo_groups.ILLUSTRATIVE
 MX_IFAI = "Government of Mexico (Federal Institute for Access to Information, IFAI)"
 BR_CGU = "Government of Brazil (Office of the Comptroller General, CGU)"
 GB_CO = "Government of the United Kingdom (Cabinet Office)"
-ART19 = "Article 19"
+ALIANZA = "Alianza Regional por la Libre Expresión e Información"
 ACCESS_INFO = "Access Info Europe"
 FUNDAR = "Fundar, Centro de Análisis e Investigación"
 ODAC = "Open Democracy Advice Centre (ODAC)"
@@ -36,7 +37,7 @@ GROUP = demo_groups.GroupSpec(
         "Información.",
     ),
     government_anchor=MX_IFAI,
-    civil_society_anchor=ART19,
+    civil_society_anchor=ALIANZA,
     members=[
         (ACCESS_INFO, MEMBER, demo_groups.PILOT_START),
         (ODAC, MEMBER, demo_groups.PILOT_START),
@@ -45,13 +46,6 @@ GROUP = demo_groups.GroupSpec(
         (GB_CO, OBSERVER, date(2014, 2, 5)),
     ],
     meetings=[
-        demo_groups.summit(
-            "Access to Information Working Group",
-            1,
-            14,
-            0,
-            "Implementing access-to-information laws.",
-        ),
         demo_groups.intro_webinar(
             "Access to Information Working Group",
             "access-to-information",

@@ -44,13 +44,6 @@ GROUP = demo_groups.GroupSpec(
         (WORLD_BANK, OBSERVER, demo_groups.PILOT_START),
     ],
     meetings=[
-        demo_groups.summit(
-            "Extractive Industries Working Group",
-            1,
-            11,
-            30,
-            "Contract and revenue transparency in the extractive sector.",
-        ),
         demo_groups.intro_webinar(
             "Extractive Industries Working Group",
             "extractive-industries",

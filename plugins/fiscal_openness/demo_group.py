@@ -46,13 +46,6 @@ GROUP = demo_groups.GroupSpec(
         (WORLD_BANK, OBSERVER, demo_groups.PILOT_START),
     ],
     meetings=[
-        demo_groups.summit(
-            "Fiscal Openness Working Group",
-            31,
-            14,
-            0,
-            "Budget transparency, participation and legislative oversight.",
-        ),
         demo_groups.intro_webinar(
             "Fiscal Openness Working Group", "fiscal-openness", demo_groups.utc(2013, 9, 17, 14)
         ),

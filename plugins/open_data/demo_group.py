@@ -49,13 +49,6 @@ GROUP = demo_groups.GroupSpec(
         (WORLD_BANK, OBSERVER, demo_groups.PILOT_START),
     ],
     meetings=[
-        demo_groups.summit(
-            "Open Data Working Group",
-            31,
-            16,
-            0,
-            "Open data standards, high-value datasets and data use.",
-        ),
         demo_groups.intro_webinar(
             "Open Data Working Group", "open-data", demo_groups.utc(2013, 9, 24, 15)
         ),

@@ -45,9 +45,6 @@ GROUP = demo_groups.GroupSpec(
         (OKF, OBSERVER, date(2014, 2, 1)),
     ],
     meetings=[
-        demo_groups.summit(
-            "Open Parliaments Working Group", 1, 9, 30, "Parliamentary openness and monitoring."
-        ),
         demo_groups.intro_webinar(
             "Open Parliaments Working Group", "open-parliaments", demo_groups.utc(2013, 10, 1, 14)
         ),
