@@ -6,7 +6,13 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import socket
+
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
 EXIT_ERROR = 1
 
@@ -38,6 +44,29 @@ def _exit_cleanly(signum: int, _frame: Any) -> None:
     raise SystemExit(0)
 
 
+def reloading_supervisor(
+    config: uvicorn.Config, sockets: list[socket.socket], ready_timeout: int
+) -> Multiprocess:
+    """uvicorn's supervisor of several workers, giving each new worker of a SIGHUP reload
+    `ready_timeout` seconds (the `worker_ready_timeout` setting) to be ready instead of uvicorn's
+    5. Ready is what uvicorn polls the worker for: its server started (lifespan done, socket
+    served), not a fixed delay; past the timeout the reload is abandoned and the old workers keep
+    serving. Running workers' liveness pings keep uvicorn's timeout: a hung worker is still
+    replaced within seconds."""
+    from uvicorn.supervisors import Multiprocess
+
+    class Reloading(Multiprocess):
+        def restart_all(self) -> None:
+            liveness = self.config.timeout_worker_healthcheck  # restart_all's ready wait too
+            self.config.timeout_worker_healthcheck = ready_timeout
+            try:
+                super().restart_all()
+            finally:
+                self.config.timeout_worker_healthcheck = liveness
+
+    return Reloading(config, sockets=sockets)
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     """Check everything that can fail (settings, database, migrations, port) before saying
     "serving": a server that announces itself and then exits misleads whoever watches it."""
@@ -46,7 +75,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     import signal
 
     import uvicorn
-    from uvicorn.supervisors import ChangeReload, Multiprocess
+    from uvicorn.supervisors import ChangeReload
 
     from core.serve_checks import bind, check_database
 
@@ -87,7 +116,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         if args.reload:
             ChangeReload(config, target=server.run, sockets=[sock]).run()
         elif several:
-            Multiprocess(config, sockets=[sock]).run()
+            reloading_supervisor(config, [sock], settings.worker_ready_timeout).run()
         else:
             server.run(sockets=[sock])
     if not several and not server.started:

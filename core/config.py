@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535)
     workers: int = Field(1, ge=1)
     """Worker processes of `ogp-wg serve` (its `--workers` overrides it); each has its own pool."""
+    worker_ready_timeout: int = Field(60, ge=1)
+    """Seconds a new worker has to be ready (its start-up done) when a SIGHUP reload replaces the
+    workers of `ogp-wg serve --workers N`; later, the reload is abandoned and the old workers keep
+    serving. uvicorn's own 5 s is too short on a loaded host. Read when `serve` starts."""
     database_pool_size: int = Field(32, ge=1)
     """PostgreSQL connections kept open per worker (plus half as many more, closed on return):
     concurrent loaders each take one, so a pool that is too small churns. Left unset: 32, or
