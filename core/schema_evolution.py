@@ -14,6 +14,8 @@ must name their removal. Run as ``python -m core.schema_evolution`` (CI runs it 
 - Every ``@deprecated`` reason (fields, arguments, input fields, enum values) says why and what to
   use instead, then the removal's date, ISO 8601, optionally with its release:
   ``Use appealsFavouringRequester. Removal: 2027-12-31 (release 0.5.0).`` (`deprecation_problem`).
+  A deprecation whose removal date has passed fails too: the element must be removed (announced as
+  a breaking change) or, when it cannot be yet, given a later date.
 """
 
 from __future__ import annotations
@@ -71,7 +73,7 @@ class Report:
     `unannounced`: breaking changes whose coordinate CHANGELOG's Unreleased section does not name
     (the check fails on any); `announced`: the others; `dangerous`: warnings only;
     `deprecations`: `coordinate: problem` for each `@deprecated` reason without a reason or an
-    ISO removal date (`deprecation_problem`; the check fails).
+    ISO removal date, or whose date has passed (`deprecation_problem`; the check fails).
     """
 
     release: str
@@ -154,43 +156,56 @@ def _deprecated(schema: GraphQLSchema) -> Iterator[tuple[str, str | None]]:
             yield f"@{directive.name}({arg_name}:)", arg.deprecation_reason
 
 
-def deprecation_problem(reason: str) -> str | None:
-    """What a ``@deprecated`` reason lacks, or None when it says why and when (`REMOVAL`).
+def deprecation_problem(reason: str, today: date | None = None) -> str | None:
+    """What a ``@deprecated`` reason lacks, or None when it says why and when (`REMOVAL`) and its
+    removal date is not before `today` (default: the local date; on that date the element may
+    still be there, the day after it must be gone).
 
-    >>> deprecation_problem("Use b. Removal: 2027-06-30 (release 0.4.0).") is None
-    True
+    >>> deprecation_problem("Use b. Removal: 2027-06-30 (release 0.4.0).", date(2027, 6, 30))
     >>> deprecation_problem("Use b. Removal: 0.4.0.")
     "no removal date at its end: 'Removal: YYYY-MM-DD'"
+    >>> deprecation_problem("Use b. Removal: 2027-06-30.", date(2027, 7, 1))
+    'its removal date 2027-06-30 has passed: remove it (a breaking change to announce)'
     """
     found = REMOVAL.search(reason)
     if found is None:
         return "no removal date at its end: 'Removal: YYYY-MM-DD'"
     try:
-        date.fromisoformat(found.group(1))
+        removal = date.fromisoformat(found.group(1))
     except ValueError:
         return f"{found.group(1)!r} is not a date (YYYY-MM-DD)"
     if not _WORDS.search(reason[: found.start()]):
         return "no reason before 'Removal:' (why, and what to use instead)"
+    if removal < (today or date.today()):
+        return f"its removal date {removal} has passed: remove it (a breaking change to announce)"
     return None
 
 
-def deprecation_problems(schema: GraphQLSchema) -> dict[str, str]:
+def deprecation_problems(schema: GraphQLSchema, today: date | None = None) -> dict[str, str]:
     """{coordinate: problem} for each deprecated element whose reason fails
-    `deprecation_problem` (an empty reason too)."""
+    `deprecation_problem` (an empty reason too; a removal date before `today`)."""
     found = {}
     for coord, reason in _deprecated(schema):
-        if reason is not None and (problem := deprecation_problem(reason)):
+        if reason is not None and (problem := deprecation_problem(reason, today)):
             found[coord] = problem
     return dict(sorted(found.items()))
 
 
-def deprecations_without_removal(schema: GraphQLSchema) -> list[str]:
-    """Coordinates deprecated without a reason and an ISO removal date (`deprecation_problem`)."""
-    return list(deprecation_problems(schema))
+def deprecations_without_removal(schema: GraphQLSchema, today: date | None = None) -> list[str]:
+    """Coordinates deprecated without a reason and an ISO removal date, or past that date
+    (`deprecation_problem`)."""
+    return list(deprecation_problems(schema, today))
 
 
-def compare(released_sdl: str, current_sdl: str, changelog: str, release: str = "") -> Report:
-    """Compare two SDL texts; `changelog` says which breaking changes are announced."""
+def compare(
+    released_sdl: str,
+    current_sdl: str,
+    changelog: str,
+    release: str = "",
+    today: date | None = None,
+) -> Report:
+    """Compare two SDL texts; `changelog` says which breaking changes are announced; `today`
+    (default: the local date) is the day removal dates are checked against."""
     old, new = build_schema(released_sdl), build_schema(current_sdl)
     announced = announced_coordinates(changelog)
     report = Report(release=release, dangerous=find_dangerous_changes(old, new))
@@ -198,7 +213,7 @@ def compare(released_sdl: str, current_sdl: str, changelog: str, release: str = 
         coord = coordinate(change)
         done = any(covers(a, coord) for a in announced)
         (report.announced if done else report.unannounced).append(change)
-    report.deprecations.extend(f"{c}: {p}" for c, p in deprecation_problems(new).items())
+    report.deprecations.extend(f"{c}: {p}" for c, p in deprecation_problems(new, today).items())
     return report
 
 
@@ -222,15 +237,22 @@ def _describe(change: BreakingChange | DangerousChange) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Print the report; exit 1 on an unannounced breaking change or an undated deprecation."""
+    """Print the report; exit 1 on an unannounced breaking change, or a deprecation undated or
+    past its removal date."""
     parser = argparse.ArgumentParser(prog="python -m core.schema_evolution", description=__doc__)
     parser.add_argument("--schema", type=Path, help="current SDL (default: the built-in schema)")
     parser.add_argument("--releases", type=Path, default=RELEASES, help="released SDL folder")
     parser.add_argument("--changelog", type=Path, default=CHANGELOG)
+    parser.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        help="the day removal dates are checked against, YYYY-MM-DD (default: today)",
+    )
     args = parser.parse_args(argv)
     version, path = latest_release(args.releases)
     current = args.schema.read_text() if args.schema else built_in_sdl()
-    report = compare(path.read_text(), current, args.changelog.read_text(), version)
+    changelog = args.changelog.read_text()
+    report = compare(path.read_text(), current, changelog, version, args.today)
     for dangerous in report.dangerous:
         print(f"warning (dangerous since {version}): {_describe(dangerous)}")
     for change in report.announced:
@@ -238,7 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for change in report.unannounced:
         print(f"error: unannounced breaking change since {version}: {_describe(change)}")
     for problem in report.deprecations:
-        print(f"error: deprecation of {problem}; write {REMOVAL_FORMAT}")
+        print(f"error: deprecation of {problem}; write {REMOVAL_FORMAT}, a date to come")
     if report.unannounced:
         print(
             f"Name each in CHANGELOG.md, `## [Unreleased]` > `{BREAKING_HEADING}`, as "

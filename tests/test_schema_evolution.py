@@ -11,7 +11,7 @@ import os
 import re
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from graphql import (
@@ -247,7 +247,9 @@ BEFORE = set(deprecations_without_removal(RELEASED))  # 0.2.0 had undated ones
 WORDY = st.text(st.characters(categories=["L", "N", "P", "Zs"]), min_size=1, max_size=40).filter(
     lambda text: re.search(r"[^\W\d_]{2}", text) is not None and "Removal:" not in text
 )
-DATES = st.dates(min_value=date(2000, 1, 1), max_value=date(9999, 12, 31))
+TODAY = date.today()
+DATES = st.dates(min_value=TODAY, max_value=date(9999, 12, 31))  # to come: the day itself too
+PAST = st.dates(min_value=date(2000, 1, 1), max_value=TODAY - timedelta(days=1))
 RELEASE = st.none() | st.tuples(*[st.integers(0, 99)] * 3).map(lambda v: ".".join(map(str, v)))
 
 
@@ -296,6 +298,54 @@ def test_a_removal_date_without_a_reason_fails(reason: str, day: date) -> None:
     assert set(deprecations_without_removal(_deprecating_countries(text))) - BEFORE == {
         "Query.countries"
     }
+
+
+@given(reason=WORDY, day=PAST, release=RELEASE)
+@settings(max_examples=30, deadline=None)
+def test_a_removal_date_that_has_passed_fails(reason: str, day: date, release: str | None) -> None:
+    """A deprecated element still there after its removal date must be removed (or re-dated):
+    the day after the date fails, the date itself does not."""
+    text = f"{reason.strip()} {_removal(day.isoformat(), release)}."
+    problem = deprecation_problem(text)
+    assert problem == (
+        f"its removal date {day.isoformat()} has passed: remove it (a breaking change to announce)"
+    )
+    assert deprecation_problem(text, today=day) is None
+    assert deprecation_problem(text, today=day + timedelta(days=1)) == problem
+    found = deprecation_problems(_deprecating_countries(text))
+    assert set(found) - BEFORE == {"Query.countries"}
+
+
+def test_the_command_fails_on_a_deprecation_past_its_removal_date() -> None:
+    """The repository's schema checked as on the day after its earliest removal date: each
+    deprecation due by then is an error naming its coordinate, and the command exits 1."""
+    sdl = (ROOT / "schema.graphql").read_text()
+    days = {
+        date.fromisoformat(day)
+        for day in re.findall(r'@deprecated\(reason: "[^"]*Removal: (\d{4}-\d{2}-\d{2})', sdl)
+    }
+    assert days and min(days) >= TODAY  # none is due today: the repository passes
+    due = re.findall(
+        rf'(\w+)(?:\([^)]*\))?: [^\n]*@deprecated\(reason: "[^"]*Removal: {min(days)}', sdl
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OGP_WG_")}
+    after = (min(days) + timedelta(days=1)).isoformat()
+    failed = subprocess.run(
+        [sys.executable, "-m", "core.schema_evolution", "--schema", str(ROOT / "schema.graphql"),
+         "--today", after],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    errors = [line for line in failed.stdout.splitlines() if line.startswith("error:")]
+    assert due and len(errors) == len(due), failed.stdout
+    for field_name, error in zip(sorted(due), sorted(errors, key=_field_of), strict=True):
+        assert _field_of(error) == field_name and f"removal date {min(days)} has passed" in error
+
+
+def _field_of(error: str) -> str:
+    """`Type.field` of an error line `error: deprecation of Type.field: ...` -> `field`."""
+    coordinate = error.removeprefix("error: deprecation of ").split(":", 1)[0]
+    return coordinate.split(".")[-1].split("(")[0]
 
 
 def test_the_command_fails_on_a_deprecation_without_a_date(tmp_path: Path) -> None:
