@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.test_config_cli import OGP_WG, env, fresh_url, one_line_error, run
 
 __all__ = ["env", "fresh_url"]  # fixtures, used by name
@@ -24,6 +26,8 @@ ESCAPE = re.compile(r"\x1b[\[\]()][0-9;?]*[ -/]*[@-~]?")
 """A CSI/OSC/charset escape sequence: what a terminal interprets and a log file must not hold."""
 TIMED = r"\(\d+\.\d s\)"  # the time so far rich's lines carry on a terminal
 PROMPT = "Type 'downgrade' to confirm: "
+SLOW = pytest.mark.slow
+"""A dozen `ogp-wg` processes and a demo load: 20-60 s, minutes on a loaded host (CI runs them)."""
 
 
 def run_on_terminal(
@@ -79,6 +83,7 @@ def _upgrade(env: dict[str, str], cwd: Path) -> None:
 # --- demo: a spinner on a terminal, plain lines in a pipe ---
 
 
+@SLOW
 def test_demo_shows_rich_progress_on_a_terminal_and_plain_lines_in_a_pipe(
     tmp_path: Path, env: dict[str, str]
 ) -> None:
@@ -108,6 +113,7 @@ def test_demo_shows_rich_progress_on_a_terminal_and_plain_lines_in_a_pipe(
     assert not re.search(TIMED, piped.stderr)
 
 
+@SLOW
 def test_restore_shows_its_spinner_on_a_terminal_only(tmp_path: Path, env: dict[str, str]) -> None:
     _upgrade(env, tmp_path)
     backup = tmp_path / "ogp.backup"
@@ -131,6 +137,7 @@ def _current(env: dict[str, str], cwd: Path) -> dict[str, str]:
     return dict(line.split(": ", 1) for line in shown.stdout.splitlines())
 
 
+@SLOW
 def test_downgrade_asks_on_a_terminal(tmp_path: Path, env: dict[str, str]) -> None:
     _upgrade(env, tmp_path)
     history = [line.split() for line in run(env, tmp_path, "db", "history").stdout.splitlines()]
