@@ -57,6 +57,7 @@ def _post(port: int, query: str) -> dict[str, object]:
         return json.loads(answer.read())  # type: ignore[no-any-return]
 
 
+@pytest.mark.slow  # createdb, a migration from empty, the demo, four workers: 25-110 s
 def test_the_postgresql_block_leaves_a_migrated_database_with_the_demo(tmp_path: Path) -> None:
     if not PG_URL:
         if os.environ.get("OGP_WG_TEST_REQUIRE_POSTGRES"):
