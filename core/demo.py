@@ -357,6 +357,7 @@ async def _load(
         progress(f"people: {added} added ({len(people)} in all)")
 
         before = await _group_counts(conn)
+        events_before = await demo_activity.last_event_id(conn)
         # Async hooks return coroutines, awaited one plugin at a time in the same transaction.
         pending = plugins.call("ogp_wg_load_demo", conn=conn)
         for index, (key, result) in enumerate(pending):
@@ -379,11 +380,13 @@ async def _load(
         progress(f"summit meetings: {await demo_meetings.load(conn)} added (partly illustrative)")
         # after the plugins' demos: the areas belong to the open_data plugin's pilot group
         progress(await demo_priorities.load(conn) or "priority areas: loaded (illustrative)")
-        added = await demo_lifecycle.load_proposal(conn)
+        added = await demo_lifecycle.load_proposal(conn, demo_groups.TODAY.get())
         progress(f"proposed groups: {added} added (illustrative)")
         progress(f"comments: {await demo_comments.load(conn)} added (illustrative)")
-        # last: the feed entries of what the demos above created without their mutations
-        progress(f"activity: {await demo_activity.load(conn)} meeting events added")
+        # last: the feed entries of what the demos above created without their mutations, each
+        # at the time of what it describes; this run's events renumbered in time order
+        added = await demo_activity.load(conn, events_before)
+        progress(f"activity: {added} meeting and priority-area events added")
         added = await demo_translations.load(conn)
         progress(f"translations: {added} group names added (illustrative, not OGP's)")
         return await _demo_tokens(conn, people)

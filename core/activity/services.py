@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -39,6 +42,7 @@ async def record(
     group_id: int | None = None,
     organization_id: int | None = None,
     actor_id: int | None = None,
+    at: datetime | None = None,
 ) -> int:
     """Add one event to the feeds of `group_id` and/or `organization_id` (at least one) in the
     caller's transaction: it is committed, or rolled back, with the change it reports.
@@ -46,14 +50,15 @@ async def record(
     `verb` is one of VERBS; `subject_type` the GraphQL type name of what the event is about
     (`Meeting`, `PriorityArea`...) and `subject_id` its database id; `summary` one line in
     English for people ("Meeting 'X' was cancelled"); `actor_id` the person who acted (None: the
-    system). Returns the event's id. Raises ValueError for an unknown verb or no audience (a
-    programming error, not a client's).
+    system); `at` when it happened (aware; None: now; the demo data passes the time of what
+    it describes, e.g. a meeting scheduled in 2013). Returns the event's id. Raises ValueError
+    for an unknown verb or no audience (a programming error, not a client's).
     """
     if verb not in VERBS:
         raise ValueError(f"unknown activity verb {verb!r}; add it to core.activity.services.VERBS")
     if group_id is None and organization_id is None:
         raise ValueError("an activity event needs a group or an organisation")
-    values = {
+    values: dict[str, Any] = {
         "verb": verb,
         "subject_type": subject_type,
         "subject_id": subject_id,
@@ -62,6 +67,8 @@ async def record(
         "organization_id": organization_id,
         "actor_id": actor_id,
     }
+    if at is not None:
+        values["at"] = at
     event_id = await conn.scalar(insert(ActivityEvent).values(**values).returning(ActivityEvent.id))
     assert event_id is not None
     # subscriptions (core.activity.subscriptions) learn of it when, and only if, this commits

@@ -138,6 +138,7 @@ async def load(conn: AsyncConnection) -> int:
                 group_id=group.id,
                 organization_id=author.organization_id,
                 actor_id=people[comment.author],
+                at=comment.at,
             )
             added += 1
         ids[comment.key] = found

@@ -26,12 +26,14 @@ day (the Summit), and the proposal.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select, update
 
 from core import models
+from core.activity.models import ActivityEvent
+from core.activity.services import record
 from core.enums import AnchorRole, GroupStatus, OrganizationKind
 from core.groups import lifecycle
 from core.groups.models import ALLOWED_TRANSITIONS
@@ -122,6 +124,20 @@ async def _group(conn: Any, group_id: int) -> Any:
     return (await conn.execute(stmt)).one()
 
 
+async def _apply(conn: Any, group_id: int, decision: Any) -> None:
+    """Record `decision` on the group as staff would, its GROUP_DECISION event dated the day it
+    was decided (noon UTC), not the day the demo was loaded."""
+    await lifecycle.apply_decision(conn, await _group(conn, group_id), decision, None)
+    event = ActivityEvent
+    newest = (
+        select(func.max(event.id))
+        .where(event.group_id == group_id, event.verb == "GROUP_DECISION")
+        .scalar_subquery()
+    )
+    at = datetime.combine(decision.decided_on, time(12, 0), tzinfo=UTC)
+    await conn.execute(update(event).where(event.id == newest).values(at=at))
+
+
 async def _organizations(conn: Any, names: list[str]) -> dict[str, tuple[int, str]]:
     org = models.Organization
     have = {n for (n,) in await conn.execute(select(org.name).where(org.name.in_(names)))}
@@ -139,12 +155,7 @@ async def pilot(conn: Any, group_id: int, slug: str, status: GroupStatus) -> Non
     anchors = ANCHORS_2013[slug]
     orgs = await _organizations(conn, [name for _, name, _ in anchors])
     reason = "Taken into the pipeline of thematic working groups for the 2013 pilot."
-    await lifecycle.apply_decision(
-        conn,
-        await _group(conn, group_id),
-        _decision(GroupStatus.PIPELINE, PIPELINE_ON, reason),
-        None,
-    )
+    await _apply(conn, group_id, _decision(GroupStatus.PIPELINE, PIPELINE_ON, reason))
     governments = sum(1 for role, _, _ in anchors if role == GOV)
     if governments > 1:
         reason = (
@@ -153,7 +164,7 @@ async def pilot(conn: Any, group_id: int, slug: str, status: GroupStatus) -> Non
         )
         allowance = _decision(None, PIPELINE_ON, reason, max_government_anchors=governments)
         allowance.source = FISCAL_PAGE
-        await lifecycle.apply_decision(conn, await _group(conn, group_id), allowance, None)
+        await _apply(conn, group_id, allowance)
     for role, name, source in anchors:
         pk, kind = orgs[name]
         await conn.execute(
@@ -170,9 +181,7 @@ async def pilot(conn: Any, group_id: int, slug: str, status: GroupStatus) -> Non
         "One of the five thematic working groups piloted from 2013, each led by at least one "
         "government and one civil-society anchor."
     )
-    await lifecycle.apply_decision(
-        conn, await _group(conn, group_id), _decision(GroupStatus.PILOT, PILOT_ON, reason), None
-    )
+    await _apply(conn, group_id, _decision(GroupStatus.PILOT, PILOT_ON, reason))
     await reach(conn, group_id, status)
 
 
@@ -182,9 +191,8 @@ async def reach(conn: Any, group_id: int, status: GroupStatus) -> None:
     group = await _group(conn, group_id)
     route = _route(GroupStatus(group.status), status)
     for step in route:
-        group = await _group(conn, group_id)
         reason = f"Moved to {step.value} for the demo. {ILLUSTRATIVE}"
-        await lifecycle.apply_decision(conn, group, _decision(step, PILOT_ON, reason), None)
+        await _apply(conn, group_id, _decision(step, PILOT_ON, reason))
 
 
 def _route(start: GroupStatus, goal: GroupStatus) -> list[GroupStatus]:
@@ -214,9 +222,14 @@ PROPOSAL = {
 PROPOSAL_THEME = "fiscal_openness"  # the nearest enabled theme; see docs in the README
 
 
-async def load_proposal(conn: Any) -> int:
+PROPOSAL_AGE = timedelta(days=14)
+"""Illustrative: the proposal was made two weeks before the demo's day (`today`)."""
+
+
+async def load_proposal(conn: Any, today: date | None = None) -> int:
     """The demo's one PROPOSED group (illustrative), under fiscal openness when that plugin's
-    demo group is there; idempotent. Returns how many groups it added (0 or 1)."""
+    demo group is there, proposed PROPOSAL_AGE before `today` (None: the real today) with its
+    GROUP_PROPOSED event then; idempotent. Returns how many groups it added (0 or 1)."""
     group = models.WorkingGroup
     if await conn.scalar(select(group.id).where(group.theme == PROPOSAL_THEME).limit(1)) is None:
         return 0
@@ -227,12 +240,15 @@ async def load_proposal(conn: Any) -> int:
             models.Organization.name == "Global Initiative for Fiscal Transparency (GIFT)"
         )
     )
+    proposed_at = datetime.combine(today or date.today(), time(10, 0), tzinfo=UTC) - PROPOSAL_AGE
     created = await conn.scalar(
         insert(group)
         .values(
             theme=PROPOSAL_THEME,
             description=f"A proposal for the Steering Committee. {ILLUSTRATIVE}",
             status=GroupStatus.PROPOSED,
+            created_at=proposed_at,
+            updated_at=proposed_at,
             **PROPOSAL,
         )
         .returning(group.id)
@@ -241,4 +257,13 @@ async def load_proposal(conn: Any) -> int:
         await conn.execute(
             insert(models.ProposedAnchor).values(group_id=created, organization_id=gift)
         )
+    await record(
+        conn,
+        verb="GROUP_PROPOSED",
+        subject_type="WorkingGroup",
+        subject_id=created,
+        summary=f"A new working group was proposed: '{PROPOSAL['name']}'",
+        group_id=created,
+        at=proposed_at,
+    )
     return 1
