@@ -36,7 +36,7 @@ from core.idempotency import Idempotency
 from core.limits import Limits, hide_suggestions
 from core.meetings.calendar import routes as calendar_routes
 from core.migrate import migration_status
-from core.notifications.job import start_loop as notifications_loop
+from core.notifications.loop import start_loop as notifications_loop
 from core.observability.logs import (
     RequestContext,
     configure_logging,
@@ -254,7 +254,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         # when notify_interval is set; the digests apply the schema's row rules
-        notifier = notifications_loop(db, settings, plugins.enabled, built.policy.rows)
+        rows = built.policy.rows if built.policy is not None else None
+        notifier = notifications_loop(db, settings, plugins.enabled, rows)
         yield
         if notifier is not None:
             await notifier.stop()  # the pass under way finishes first

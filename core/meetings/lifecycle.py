@@ -1,28 +1,33 @@
 """What happens to a meeting besides registrations (issue 9, section 2): cancelling it, and after
-it started, attendance, minutes and links; and the secret of a person's calendar feed.
+it started, attendance, minutes and links; the secret of a person's calendar feed; and the job
+that admits pre-registrations when a Summit meeting's registration opens (`admit_due`).
 
-Each function runs inside the caller's write transaction (core.transactions.in_transaction) with
-the meeting row locked, and raises `Rejected` with every problem it finds: all or nothing.
+Each mutation's function runs inside the caller's write transaction
+(core.transactions.in_transaction) with the meeting row locked, and raises `Rejected` with every
+problem it finds: all or nothing.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core import lookups
+from core.activity.services import publish_meeting
 from core.auth.tokens import hash_token
-from core.db import utcnow
+from core.db import Database, utcnow
 from core.enums import MeetingLinkKind, RegistrationStatus
 from core.errors import Rejected, UserError, user_error
+from core.groups.models import WorkingGroup
 from core.meetings import history
 from core.meetings.models import CalendarFeedToken, Meeting, MeetingLink, Registration
-from core.meetings.services import _locked_meeting
+from core.meetings.services import _locked_meeting, admit_pre_registrations
 from core.schema.ids import pk_of
 from core.validation import url_problem
 
@@ -197,3 +202,52 @@ async def rotate_feed_token(conn: AsyncConnection, person_id: int) -> str:
         )
     )
     return token
+
+
+async def admit_due(db: Database, themes: Collection[str], now: datetime | None = None) -> int:
+    """Admit the pre-registrations of every meeting of a group of `themes` whose registration
+    has opened by `now` (default: the clock) and that still has some PRE_REGISTERED: each
+    meeting in its own write transaction, its row locked, in queue order (REGISTERED while
+    places last, then WAITLISTED: `core.meetings.services.admit_pre_registrations`), and
+    `meetingChanged` subscribers told. Returns how many registrations were admitted.
+
+    Run by the server's loop (core/notifications/loop.py) and `ogp-wg notify admit` / `notify
+    send`. Safe to run anywhere at once, without a lease: the meeting's lock serialises two
+    runs (and a registration), and the second finds nobody left PRE_REGISTERED. A disabled
+    theme's meetings wait until it is enabled again. Database errors propagate.
+    """
+    now = now or utcnow()
+    waiting = (
+        select(Registration.id)
+        .where(
+            Registration.meeting_id == Meeting.id,
+            Registration.status == RegistrationStatus.PRE_REGISTERED,
+        )
+        .exists()
+    )
+    async with db.read() as conn:
+        due = list(
+            await conn.scalars(
+                select(Meeting.id)
+                .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
+                .where(
+                    WorkingGroup.theme.in_(tuple(themes)),
+                    Meeting.registration_opens_at <= now,
+                    Meeting.cancelled_at.is_(None),
+                    waiting,
+                )
+                .order_by(Meeting.id)
+            )
+        )
+    admitted = 0
+    for pk in due:
+        async with db.write() as conn:
+            stmt = select(*Meeting.__table__.c).where(Meeting.id == pk).with_for_update()
+            meeting = (await conn.execute(stmt)).first()
+            if meeting is None:
+                continue  # deleted since
+            count = await admit_pre_registrations(conn, meeting, now)
+            if count:
+                await publish_meeting(conn, pk)  # places changed
+            admitted += count
+    return admitted

@@ -13,9 +13,13 @@ Registration windows (issue 9, section 2): before `registration_opens_at` a regi
 refused with REGISTRATION_NOT_OPEN, except at a Summit meeting (`is_summit`), where it is taken as
 PRE_REGISTERED (no place yet, queued in order); from `registration_closes_at` on,
 REGISTRATION_CLOSED.
-Pre-registrations are admitted (REGISTERED while places last, then WAITLISTED, in queue order) by
-the first write on the meeting once its registration is open: a registration, a cancellation or an
-update of the meeting (`admit_pre_registrations`). Every change of a meeting raises its `sequence`
+Pre-registrations are admitted (REGISTERED while places last, then WAITLISTED, in queue order) once
+the meeting's registration is open (`admit_pre_registrations`): by the background job that looks
+for meetings whose registration opened (`core.meetings.lifecycle.admit_due`: the server's loop
+every `notify_interval` seconds, or `ogp-wg notify admit` / `notify send` from cron), or by any
+earlier write on the meeting (a registration, a cancellation, an update), which admits first.
+Between the opening time and the first of these, a read still shows the queue PRE_REGISTERED
+(bound: one interval of the job). Every change of a meeting raises its `sequence`
 and is kept in `meeting_changes` with an activity event (core/meetings/history.py).
 """
 
@@ -242,13 +246,16 @@ async def update_meeting(
     return updated
 
 
-async def admit_pre_registrations(conn: AsyncConnection, meeting: Any) -> None:
-    """Once registration has opened (`meeting` locked), give the pre-registered places in the
-    order they pre-registered: REGISTERED while places last, then WAITLISTED. Nothing to do
-    before the window opens, or when nobody pre-registered."""
+async def admit_pre_registrations(
+    conn: AsyncConnection, meeting: Any, now: datetime | None = None
+) -> int:
+    """Once registration has opened by `now` (default: the clock; `meeting` locked), give the
+    pre-registered places in the order they pre-registered: REGISTERED while places last, then
+    WAITLISTED. Returns how many were admitted: 0 before the window opens, for a cancelled
+    meeting, or when nobody pre-registered."""
     opens = meeting.registration_opens_at
-    if opens is None or opens > utcnow() or meeting.cancelled_at is not None:
-        return
+    if opens is None or opens > (now or utcnow()) or meeting.cancelled_at is not None:
+        return 0
     waiting = (
         await conn.scalars(
             select(Registration.id)
@@ -270,6 +277,7 @@ async def admit_pre_registrations(conn: AsyncConnection, meeting: Any) -> None:
             .where(Registration.id == registration_id)
             .values(status=status, queued_at=await _queue_time(conn, meeting.id))
         )
+    return len(waiting)
 
 
 async def _take_place(conn: AsyncConnection, meeting_pk: int) -> bool:

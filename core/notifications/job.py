@@ -1,6 +1,7 @@
 """One notification pass (`ogp-wg notify send`, or the server's loop when `notify_interval` is
-set): queue the notices of new MEETING_CANCELLED / MEETING_MOVED events and the digests that are
-due, then send what the outbox holds.
+set, core/notifications/loop.py): admit the pre-registrations of meetings whose registration has
+opened (core.meetings.lifecycle.admit_due), queue the notices of new MEETING_CANCELLED /
+MEETING_MOVED events and the digests that are due, then send what the outbox holds.
 
 Correctness, step by step:
 - One pass at a time: a lease in `notification_jobs` (a conditional UPDATE, on both databases),
@@ -22,10 +23,8 @@ Correctness, step by step:
 from __future__ import annotations
 
 import asyncio
-import logging
 import uuid
 from collections.abc import Collection, Mapping
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -40,6 +39,7 @@ from core.config import Settings
 from core.db import Database, utcnow
 from core.enums import MeetingChangeKind, RegistrationStatus
 from core.groups.models import WorkingGroup
+from core.meetings.lifecycle import admit_due
 from core.meetings.models import Meeting, MeetingChange, Registration
 from core.notifications import mail
 from core.notifications.digests import queue_digests
@@ -52,8 +52,6 @@ from core.notifications.models import (
 )
 from core.notifications.services import enqueue
 from core.people.models import Person
-
-log = logging.getLogger("ogp_wg.notifications")
 
 JOB = "sender"
 LEASE = timedelta(minutes=5)
@@ -77,6 +75,8 @@ class NotificationsOff(Exception):
 
 @dataclass
 class Report:
+    admitted: int = 0
+    """Pre-registrations admitted (core.meetings.lifecycle.admit_due), before the lease."""
     notices: int = 0
     digests: int = 0
     sent: int = 0
@@ -88,10 +88,11 @@ class Report:
     """Why sending stopped (the SMTP server cannot be used); the messages stay PENDING."""
 
     def describe(self) -> str:
+        admitted = f"admitted {self.admitted} pre-registration(s); " if self.admitted else ""
         if self.busy:
-            return "another notification pass is running; nothing done"
+            return f"{admitted}another notification pass is running; nothing done"
         return (
-            f"queued {self.notices} meeting notice(s) and {self.digests} digest(s); "
+            f"{admitted}queued {self.notices} meeting notice(s) and {self.digests} digest(s); "
             f"sent {self.sent}, failed {self.failed}, pending {self.pending}"
         )
 
@@ -116,6 +117,7 @@ async def run_pass(
         )
     now = now or utcnow()
     report = Report()
+    report.admitted = await admit_due(db, themes, now)
     holder = uuid.uuid4().hex
     if not await _take_lease(db, holder, now):
         report.busy = True
@@ -331,66 +333,3 @@ async def _mark(db: Database, message_id: int, holder: str, **values: Any) -> No
             .values(**values)
         )
         await _renew(conn, holder)
-
-
-class Notifier:
-    """The server's notification loop: a pass every `notify_interval` seconds until `stop()`.
-    Every worker runs one; the lease lets one pass run at a time. A failing pass is logged and
-    the next one tries again (a loop that stopped would go unnoticed)."""
-
-    def __init__(
-        self,
-        db: Database,
-        settings: Settings,
-        themes: Collection[str],
-        rows: Mapping[str, RowRule] | None = None,
-    ) -> None:
-        assert settings.notify_interval is not None
-        self.db, self.settings, self.interval = db, settings, settings.notify_interval
-        self.themes, self.rows = tuple(themes), rows
-        self.stopping = asyncio.Event()
-        self.task = asyncio.create_task(self._run(), name="ogp-wg notifications")
-
-    async def _run(self) -> None:
-        while not self.stopping.is_set():
-            try:
-                report = await run_pass(self.db, self.settings, self.themes, rows=self.rows)
-                if report.error:
-                    log.warning("notifications: %s; %s", report.error, report.describe())
-                elif report.sent or report.failed:
-                    log.info("notifications: %s", report.describe())
-            except Exception:
-                task = asyncio.current_task()
-                if task is not None and task.cancelling():
-                    raise  # cancelled mid-pass: what failed is the cancellation's doing
-                log.exception("notifications: the pass failed")
-            with suppress(TimeoutError):
-                await asyncio.wait_for(self.stopping.wait(), self.interval)
-
-    async def stop(self, grace: float = 10.0) -> None:
-        """Let the pass under way finish (at most `grace` seconds, then cancel it): a message
-        is never left between sent and marked SENT by a shutdown."""
-        self.stopping.set()
-        try:
-            await asyncio.wait_for(asyncio.shield(self.task), grace)
-        except TimeoutError:
-            self.task.cancel()
-            with suppress(asyncio.CancelledError, Exception):
-                await self.task
-
-
-def start_loop(
-    db: Database,
-    settings: Settings,
-    themes: Collection[str],
-    rows: Mapping[str, RowRule] | None = None,
-) -> Notifier | None:
-    """The server's notification loop, when `notify_interval` and `smtp_host` are set (None
-    otherwise; the caller awaits its `stop()` at shutdown). `rows`: the schema's row rules, for
-    the digests (see `run_pass`)."""
-    if settings.notify_interval is None:
-        return None
-    if not settings.smtp_host:
-        log.warning("notify_interval is set but smtp_host is not: e-mail is off, no passes run")
-        return None
-    return Notifier(db, settings, themes, rows)
