@@ -1,5 +1,6 @@
-"""Demo comments (illustrative): a short thread on the Open Data Working Group and comments on
-its London Summit meeting, so the README's walk-through has something to read.
+"""Demo comments (illustrative): a short thread on the Open Data Working Group, comments on its
+London Summit meeting and one on the demo's proposed group (issue 9, section 4: proposals are
+commented on), so the README's walk-through has something to read.
 
 Every row is marked `illustrative` (the API's `Comment.illustrative`): the people are the demo's
 invented ones and the words are ours, not theirs. Idempotent: a comment is looked up by its
@@ -9,13 +10,14 @@ group, author and text, and only what is missing is added (each with its COMMENT
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.activity.services import record
 from core.comments.models import Comment, Feedback, FeedbackCategory
+from core.groups import demo_lifecycle
 from core.groups.models import WorkingGroup
 from core.meetings.demo import summit_title
 from core.meetings.models import Meeting
@@ -142,7 +144,70 @@ async def load(conn: AsyncConnection) -> int:
             )
             added += 1
         ids[comment.key] = found
+    added += await _load_proposal_comment(conn)
     return added + await _load_feedback(conn, people[COMMENTS[-1].author])
+
+
+PROPOSAL_COMMENT_AUTHOR = "priya.raman@example.org"  # International Budget Partnership
+PROPOSAL_COMMENT = (
+    "We would take part: budget and contracting data belong together. Could the group start "
+    "with how governments publish contract amendments, where most of the money moves?"
+)
+PROPOSAL_COMMENT_AFTER = timedelta(days=2)
+"""The comment is dated two days after the proposal was made."""
+
+
+async def _load_proposal_comment(conn: AsyncConnection) -> int:
+    """A comment on the demo's proposed group (core.groups.demo_lifecycle.PROPOSAL), two days
+    after it was proposed, with its COMMENT_POSTED event; 1 when added, 0 when already there or
+    when the proposal or its author is absent."""
+    proposal = (
+        await conn.execute(
+            select(WorkingGroup.id, WorkingGroup.name, WorkingGroup.created_at).where(
+                WorkingGroup.slug == demo_lifecycle.PROPOSAL["slug"]
+            )
+        )
+    ).first()
+    author = (
+        await conn.execute(
+            select(Person.id, Person.name, Person.organization_id).where(
+                Person.email == PROPOSAL_COMMENT_AUTHOR
+            )
+        )
+    ).first()
+    if proposal is None or author is None:
+        return 0
+    found = await conn.scalar(
+        select(Comment.id).where(Comment.group_id == proposal.id, Comment.body == PROPOSAL_COMMENT)
+    )
+    if found is not None:
+        return 0
+    at = proposal.created_at + PROPOSAL_COMMENT_AFTER
+    comment_id = await conn.scalar(
+        insert(Comment)
+        .values(
+            group_id=proposal.id,
+            author_id=author.id,
+            body=PROPOSAL_COMMENT,
+            created_at=at,
+            illustrative=True,
+        )
+        .returning(Comment.id)
+    )
+    assert comment_id is not None
+    await record(
+        conn,
+        verb="COMMENT_POSTED",
+        subject_type="Comment",
+        subject_id=comment_id,
+        summary=f"{author.name} commented on the proposed group '{proposal.name}' "
+        "(illustrative demo comment)",
+        group_id=proposal.id,
+        organization_id=author.organization_id,
+        actor_id=author.id,
+        at=at,
+    )
+    return 1
 
 
 FEEDBACK = (
