@@ -1,16 +1,20 @@
 """The README is true when pasted (issue 11): every ```graphql block runs against the demo data
-over HTTP without errors and answers what the README says it answers, every ```toml block
+over HTTP without errors and answers what the README says it answers, every calendar feed's
+curl line answers an iCalendar file the `icalendar` library parses back, every ```toml block
 configures a server that starts, and every operation is written so a normalised client cache
 (Apollo, urql's graphcache, Relay) can update from it. Conventions: tests/readme_blocks.py.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import icalendar
 import pytest
 from graphql import (
     DocumentNode,
@@ -41,7 +45,7 @@ from core.config import load_settings
 from core.plugins import make_plugin_manager
 from core.schema.build import build_schema as build_app_schema
 from core.testing import ClientFactory
-from tests.readme_blocks import Block, Example, examples, toml_blocks
+from tests.readme_blocks import Block, Example, blocks, examples, toml_blocks
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
 EXAMPLES = examples()
@@ -101,6 +105,69 @@ async def test_graphql_example_runs_on_the_demo(
         assert "errors" not in body, f"{where}, variables {request.variables}: {body['errors']}"
         for answer in request.answers:
             assert occurs(answer, body["data"]), f"{where}: {answer} not in {body['data']}"
+
+
+# --- The calendar feeds' curl lines (issue 9, section 2) -----------------------------------------
+
+_ICS_CURL = re.compile(r"^curl\s+(?:-\w+\s+)*(\"\$FEED_URL\"|\S+\.ics)(?=\s|$)", re.M)
+ICS_LINES = [
+    (block.line, match.group(1))
+    for block in blocks()
+    if block.lang == "sh"
+    for match in _ICS_CURL.finditer(block.text)
+]
+FEED_TOKEN = """mutation CalendarFeedTokenCreateMutation {
+  calendarFeedTokenCreate { url token userErrors { code field message } } }"""
+
+
+def test_the_readme_shows_each_calendar_feed() -> None:
+    """A group's feed, one meeting's and the personal feed each have a curl line."""
+    targets = [target for _, target in ICS_LINES]
+    assert any("/groups/" in t for t in targets), targets
+    assert any("/meetings/" in t for t in targets), targets
+    assert '"$FEED_URL"' in targets, targets
+
+
+@pytest.mark.parametrize("line,target", ICS_LINES, ids=[t for _, t in ICS_LINES])
+async def test_calendar_feed_curl_runs_on_the_demo(
+    line: int, target: str, demo_db: str, make_client: ClientFactory, role_tokens: dict[str, str]
+) -> None:
+    """The README's .ics curl line, sent to the app over the demo data (`$FEED_URL`: the url the
+    demo member's `calendarFeedTokenCreate` answers): an RFC 5545 calendar the `icalendar`
+    library parses back, each VEVENT with a stable UID, its times in a zone the feed defines in a
+    VTIMEZONE, a SEQUENCE and a STATUS."""
+    client = make_client(demo_db)
+    where = f"README.md line {line} ({target})"
+    if target == '"$FEED_URL"':
+        payload = await client.execute(FEED_TOKEN, token=role_tokens["member"])
+        url = payload["calendarFeedTokenCreate"]["url"]
+    else:
+        url = target
+    response = await client.http.get(urlsplit(url).path)
+    assert response.status_code == 200, f"{where}: {response.text}"
+    assert response.headers["content-type"].startswith("text/calendar"), where
+    calendar = icalendar.Calendar.from_ical(response.content)
+    assert calendar.name == "VCALENDAR" and str(calendar["version"]) == "2.0", where
+    events = list(calendar.walk("VEVENT"))
+    assert events, f"{where}: no VEVENT"
+    zones = {str(zone["tzid"]) for zone in calendar.walk("VTIMEZONE")}
+    for event in events:
+        assert re.fullmatch(r"meeting-\d+@ogp-working-groups", str(event["uid"])), where
+        start, end = event.decoded("dtstart"), event.decoded("dtend")
+        assert start.tzinfo is not None and start < end, where
+        tzid = event["dtstart"].params.get("TZID")
+        assert tzid is None or tzid in zones, f"{where}: {tzid} has no VTIMEZONE"
+        assert int(event["sequence"]) >= 0, where
+        assert str(event["status"]) in {"CONFIRMED", "CANCELLED"}, where
+    if "/meetings/" in url:  # one meeting: the one the README names, by its global ID
+        [event] = events
+        meeting_id = url.rsplit("/", 1)[1].removesuffix(".ics")
+        query = "query M($id: ID!) { node(id: $id) { id ... on Meeting { title } } }"
+        meeting = (await client.execute(query, {"id": meeting_id}))["node"]
+        assert str(event["summary"]) == meeting["title"], where
+    if "/groups/" in url:  # the group's meetings, each once
+        uids = [str(event["uid"]) for event in events]
+        assert len(uids) == len(set(uids)) > 1, where
 
 
 @pytest.mark.parametrize("block", CONFIGS, ids=lambda block: f"line{block.line}")
