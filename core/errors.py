@@ -6,6 +6,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError, GraphQLFormattedError
+from strawberry.schema.exceptions import InvalidOperationTypeError
 
 
 @strawberry.type(description="An expected failure of a mutation: fix the input and try again.")
@@ -41,10 +42,12 @@ def classify(error: GraphQLError, *, debug: bool) -> GraphQLFormattedError:
     original = error.original_error
     if "code" not in extensions:
         message = error.message
-        # A located error without a code failed while completing the response: a resolver
-        # raised, or the server's own data did not fit the schema (an Int outside 32 bits, an
-        # unknown enum value, NaN). Either way the client is not at fault.
-        if (original is not None and not isinstance(original, GraphQLError)) or error.path:
+        if isinstance(original, InvalidOperationTypeError):
+            extensions["code"] = "BAD_REQUEST"  # e.g. a query sent over WebSocket
+        elif (original is not None and not isinstance(original, GraphQLError)) or error.path:
+            # A located error without a code failed while completing the response: a resolver
+            # raised, or the server's own data did not fit the schema (an Int outside 32 bits,
+            # an unknown enum value, NaN). Either way the client is not at fault.
             extensions["code"] = "INTERNAL_SERVER_ERROR"
             if not debug:
                 formatted["message"] = "Internal server error"

@@ -10,13 +10,21 @@ subscribes; mutations are sent over HTTP, as a front end does:
 - two servers sharing one PostgreSQL database: subscribed on one, the mutation on the other;
 - the protocol's refusals: a refused token (4403), `subscribe` before `connection_init` (4401),
   a query over the socket, an unknown meeting, more than the subscriptions a connection may
-  hold; and the `ogp_wg_subscriptions_open` gauge.
+  hold; and the `ogp_wg_subscriptions_open` gauge;
+- the limits of issue 8 over the socket: every abuse case of tests/test_limits_server.py (its
+  CASES, HTTP's list) sent as a `subscribe` is answered with an `error` message carrying the
+  code HTTP answers (the cases judged at execution, cost and `first`, in a subscription's
+  shape too), and the connection goes on;
+- production mode over the socket: no suggestions, a code on every error, an internal error in
+  a `next` masked with the connection's request ID as `extensions.correlationId` (in-process
+  uvicorn serving an app with tests/faults_plugin.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -24,7 +32,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 import pytest
+import uvicorn
 from sqlalchemy import select
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
@@ -34,8 +44,10 @@ from core.activity.websocket import MAX_SUBSCRIPTIONS_PER_CONNECTION
 from core.db import Database
 from core.models import Registration
 from core.schema.ids import from_global_id, to_global_id
-from core.testing import token_for
-from tests.server_process import LiveServer, running_server
+from core.testing import ClientFactory, token_for
+from tests import faults_plugin
+from tests.server_process import LiveServer, free_port, running_server
+from tests.test_limits_server import CASES
 
 pytestmark = pytest.mark.slow  # each test starts one or two `ogp-wg serve` processes
 WAIT = 15.0
@@ -113,11 +125,34 @@ class Socket:
 
 
 @asynccontextmanager
-async def socket(server: LiveServer) -> AsyncIterator[Socket]:
+async def socket(server: LiveServer, **headers: str) -> AsyncIterator[Socket]:
     url = server.base_url.replace("http://", "ws://") + "/graphql"
-    async with connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+    async with connect(
+        url,
+        subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+        additional_headers=headers,
+        max_size=None,
+    ) as ws:
         assert ws.subprotocol == "graphql-transport-ws"
         yield Socket(ws)
+
+
+@asynccontextmanager
+async def serving(app: Any, tmp_path: Path) -> AsyncIterator[LiveServer]:
+    """`app` (e.g. `make_client(...).app`) served by uvicorn in this test's event loop, as
+    `ogp-wg serve` serves it (lifespan included), on a free port."""
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on", log_level="warning")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    try:
+        while not server.started:
+            assert not task.done(), task.result()
+            await asyncio.sleep(0.02)
+        yield LiveServer(None, f"http://127.0.0.1:{port}", tmp_path / "unused.log")  # type: ignore[arg-type]
+    finally:
+        server.should_exit = True
+        await task
 
 
 def gql(server: LiveServer, token: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
@@ -338,4 +373,162 @@ async def gauge(server: LiveServer, value: int) -> bool:
         if expected in lines:
             return True
         await asyncio.sleep(0.25)
+    return False
+
+
+# --- issue 8 over the socket: limits, production mode ----------------------------------------
+
+AT_EXECUTION = {"QUERY_TOO_COSTLY"}
+"""Codes judged when the operation is about to run (core.limits.extension, on_execute): a
+query sent over the socket is refused before that (BAD_REQUEST: queries go through HTTP)."""
+EXECUTION_CODES = {
+    # The cases judged with the variables' values, in a subscription's shape.
+    "QUERY_TOO_COSTLY": "subscription($id: ID!) { meetingChanged(meetingId: $id) { group { "
+    + " ".join(
+        f"m{i}: meetings(first: 100) {{ nodes {{ group {{ meetings(first: 100) {{"
+        " nodes { title } } } } }"
+        for i in range(6)
+    )
+    + " } } }",
+    "INVALID_ARGUMENT": "subscription($id: ID!, $first: Int = 100000) { meetingChanged("
+    "meetingId: $id) { group { meetings(first: $first) { nodes { title } } } } }",
+}
+OVER_WS = [
+    (what, orjson.loads(body)["query"], code)
+    for what, body, status, code in CASES
+    if status == 200  # the others are refusals of an HTTP body (413, bad JSON: 400)
+]
+
+
+def codes_of(message: dict[str, Any]) -> list[str]:
+    assert message["type"] == "error", message
+    return [error["extensions"]["code"] for error in message["payload"]]
+
+
+async def test_every_limit_holds_over_the_socket(
+    demo_db: str, make_client: ClientFactory, tmp_path: Path
+) -> None:
+    """Each of HTTP's abuse cases, sent as a `subscribe`: an `error` message with HTTP's code,
+    at once, and the connection serves a good subscription after them all."""
+    assert {code for _, _, code in OVER_WS} >= set(EXECUTION_CODES) >= AT_EXECUTION
+    group, _ = await demo_ids(demo_db)
+    meeting = to_global_id("Meeting", 1)
+    async with serving(make_client(demo_db).app, tmp_path) as server, socket(server) as ws:
+        assert (await ws.init())["type"] == "connection_ack"
+        for what, query, code in OVER_WS:
+            op = await ws.subscribe(query, {})
+            answer = await ws.receive(timeout=5)
+            assert answer["id"] == op, (what, answer)
+            # HTTP's code; or, for a query whose refusal waits for execution, BAD_REQUEST (the
+            # subscriptions of EXECUTION_CODES are refused with the code itself)
+            allowed = [[code], ["BAD_REQUEST"]] if code in AT_EXECUTION else [[code]]
+            assert codes_of(answer) in allowed, (what, answer)
+            assert answer["payload"][0]["message"] != "Internal server error", what
+        for code, query in EXECUTION_CODES.items():
+            op = await ws.subscribe(query, {"id": meeting})
+            answer = await ws.receive(timeout=5)
+            assert answer["id"] == op and codes_of(answer) == [code], answer
+            if code == "QUERY_TOO_COSTLY":
+                cost = answer["payload"][0]["extensions"]["cost"]
+                assert cost["requestedNodes"] > cost["limit"] == 50_000, answer
+        # nothing was left running, and the connection still serves a subscription
+        feed = await ws.subscribe(GROUP_ACTIVITY, {"id": group})
+        staff = await token_for(demo_db, "staff")
+        async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as http:
+            assert await listening(server, 1)
+            scheduled = await schedule_async(http, staff, group)
+        event = (await ws.next(feed))["groupActivity"]
+        assert event["verb"] == "MEETING_SCHEDULED" and event["subject"]["id"] == scheduled["id"]
+
+
+async def schedule_async(http: httpx.AsyncClient, token: str, group: str) -> dict[str, Any]:
+    """`schedule`, from a test whose server runs in its own event loop."""
+    start = datetime.now(UTC) + timedelta(days=50)
+    values = {
+        "groupId": group,
+        "title": "Subscribed meeting",
+        "kind": "VIRTUAL",
+        "startsAt": start.isoformat(),
+        "endsAt": (start + timedelta(hours=1)).isoformat(),
+        "timezone": "Europe/Madrid",
+        "capacity": 3,
+        "onlineUrl": "https://example.org/join",
+    }
+    response = await http.post(
+        "/graphql",
+        json={"query": SCHEDULE, "variables": {"input": values}},
+        headers={"authorization": f"Bearer {token}"},
+    )
+    payload = response.json()["data"]["meetingSchedule"]
+    assert payload["userErrors"] == [], payload
+    meeting: dict[str, Any] = payload["meeting"]
+    return meeting
+
+
+FAULTY = """subscription($id: ID!) { meetingChanged(meetingId: $id) { id
+  group { anchors { organization { country { code faultLookup } } } } } }"""
+
+
+async def test_production_mode_over_the_socket(
+    demo_db: str, make_client: ClientFactory, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """As over HTTP (tests/test_limits.py::test_production_mode): no suggestions, a code on
+    every error, expected errors unmasked, an internal one masked with its correlation ID."""
+    installed = faults_plugin.installed_with_faults()
+    app = make_client(demo_db, installed=installed, production=True).app
+    staff = await token_for(demo_db, "staff")
+    group, _ = await demo_ids(demo_db)
+    async with (
+        serving(app, tmp_path) as server,
+        socket(server, **{"x-request-id": "ws-incident-7"}) as ws,
+        httpx.AsyncClient(base_url=server.base_url, timeout=30) as http,
+    ):
+        assert (await ws.init(staff))["type"] == "connection_ack"
+        for typo in (
+            "subscription($id: ID!) { groupActivitz(groupId: $id) { id } }",
+            "subscription($id: ID!) { groupActivity(groupId: $id) { verbb } }",
+        ):
+            op = await ws.subscribe(typo, {"id": group})
+            answer = await ws.receive()
+            assert answer["id"] == op and codes_of(answer) == ["GRAPHQL_VALIDATION_FAILED"]
+            assert "Did you mean" not in json.dumps(answer), answer
+        aliases = "subscription { " + " ".join(f"a{i}: __typename" for i in range(16)) + " }"
+        await ws.subscribe(aliases, {})
+        [refusal] = (await ws.receive())["payload"]
+        assert refusal["extensions"]["code"] == "TOO_MANY_ALIASES"
+        assert refusal["message"] != "Internal server error"
+
+        meeting = await schedule_async(http, staff, group)
+        op = await ws.subscribe(FAULTY, {"id": meeting["id"]})
+        assert await listening(server, 1)
+        with caplog.at_level(logging.ERROR, logger="ogp_wg"):
+            update = {"input": {"id": meeting["id"], "title": "Faulty"}}
+            response = await http.post(
+                "/graphql",
+                json={"query": UPDATE, "variables": update},
+                headers={"authorization": f"Bearer {staff}"},
+            )
+            assert response.json()["data"]["meetingUpdate"]["userErrors"] == []
+            message = await ws.receive()
+        assert message["type"] == "next" and message["id"] == op, message
+        payload = message["payload"]
+        assert payload["data"]["meetingChanged"]["id"] == meeting["id"]
+        errors = payload["errors"]
+        assert errors and all(e["message"] == "Internal server error" for e in errors), errors
+        assert {json.dumps(e["extensions"], sort_keys=True) for e in errors} == {
+            json.dumps({"code": "INTERNAL_SERVER_ERROR", "correlationId": "ws-incident-7"})
+        }
+        assert errors[0]["path"][-1] == "faultLookup"
+        logged = [r for r in caplog.records if r.levelno == logging.ERROR]
+        assert logged and {getattr(r, "correlation_id", None) for r in logged} == {"ws-incident-7"}
+
+
+async def listening(server: LiveServer, value: int) -> bool:
+    """`gauge`, for a server running in this test's event loop (`serving`)."""
+    expected = f"ogp_wg_subscriptions_open {float(value)}"
+    async with httpx.AsyncClient(base_url=server.base_url) as http:
+        for _ in range(int(WAIT / 0.1)):
+            if expected in (await http.get("/metrics")).text.splitlines():
+                return True
+            await asyncio.sleep(0.1)
     return False

@@ -9,23 +9,34 @@ handler, with what this service adds to it:
   token that is refused closes the socket with 4403 Forbidden, as the protocol says for a
   rejected `connection_init`; `subscribe` before `connection_ack` closes it with 4401
   Unauthorized, and no `connection_init` within CONNECTION_INIT_TIMEOUT with 4408;
-- subscriptions only: a query or mutation sent over the socket is answered with an `error`
-  message (they go through HTTP, with its limits, audit and idempotency);
-- at most MAX_SUBSCRIPTIONS_PER_CONNECTION at once: past that, an `error` message;
-- errors formatted with the HTTP path's rules (`core.errors.classify`: a code on each, nothing
-  internal shown);
+- every `subscribe` goes through the schema's own pipeline, as an HTTP request does (the
+  limits of core.limits, validation, then the cost before execution): a document refused on
+  the way is answered with an `error` message carrying the refusal's `extensions.code`
+  (QUERY_TOO_LONG, TOO_MANY_TOKENS, QUERY_TOO_DEEP, TOO_MANY_ALIASES, TOO_MANY_DIRECTIVES,
+  GRAPHQL_VALIDATION_FAILED, QUERY_TOO_COSTLY, INVALID_ARGUMENT...), never a bare `complete`;
+  a syntax error closes the socket with 4400 and the parser's message, as Strawberry's
+  handler does;
+- subscriptions only: a query or mutation within the limits is answered with an `error`
+  message, BAD_REQUEST (they go through HTTP, with its audit and idempotency);
+- at most MAX_SUBSCRIPTIONS_PER_CONNECTION at once: past that, an `error` message,
+  TOO_MANY_SUBSCRIPTIONS;
+- errors formatted with the HTTP path's rules, in `next` and `error` messages alike
+  (`core.errors.classify`: a code on each, nothing internal shown; an internal error carries
+  `extensions.correlationId`, the connection's request ID, which its log line has; with
+  `production`, no "Did you mean ...?" suggestions);
 - `ogp_wg_subscriptions_open` counts the subscriptions being served (core/observability).
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from cross_web import HTTPException
-from graphql import GraphQLError, get_operation_ast, parse
-from graphql import OperationType as DocumentOperation
+from graphql import GraphQLError
 from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
@@ -33,24 +44,36 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
 from strawberry.types import ExecutionResult
+from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
+from strawberry.utils.aio import aclosing
 
 from core.activity.bus import Bus
 from core.auth.middleware import Unauthenticated, viewer_of
 from core.auth.oidc import KeysUnavailable
 from core.context import Context
-from core.errors import classify
+from core.errors import api_error, classify
+from core.limits import hide_suggestions
+from core.observability.logs import current_request_id
 
 if TYPE_CHECKING:
+    from strawberry.schema import BaseSchema
+
     from core.auth.middleware import Authentication
     from core.context import AppState
+
+log = logging.getLogger("ogp_wg")
 
 MAX_SUBSCRIPTIONS_PER_CONNECTION = 20
 NO_SUBSCRIPTIONS = (
     "Subscriptions are served over WebSocket (graphql-transport-ws) on /graphql, not over HTTP."
 )
 CONNECTION_INIT_TIMEOUT = timedelta(seconds=10)
+ONLY_SUBSCRIPTIONS = (
+    "Only subscriptions are served over WebSocket; send queries and mutations with HTTP POST "
+    "to /graphql."
+)
 
 
 VIEW_OPTIONS: dict[str, Any] = {
@@ -73,49 +96,132 @@ class SubscriptionContext(Context):
 
 
 class TransportHandler(BaseGraphQLTransportWSHandler[Any, Any]):
+    """Strawberry's graphql-transport-ws handler with this service's rules (the module doc)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.schema = cast("BaseSchema", _SubscriptionsPipeline(self.schema))
+
     async def handle_subscribe(self, message: Any) -> None:
-        if self.connection_acknowledged and not _is_subscription(message):
-            refusal = GraphQLError(
-                "Only subscriptions are served over WebSocket; send queries and mutations "
-                "with HTTP POST to /graphql.",
-                extensions={"code": "BAD_REQUEST"},
-            )
-            await self.send_message(
-                {"id": message.get("id"), "type": "error", "payload": [refusal.formatted]}
-            )
-            return
+        if self.connection_acknowledged and message.get("id") not in self.operations:
+            refusal = await self._refusal(message)
+            if refusal is not None:
+                await self.send_message(
+                    {"id": message.get("id"), "type": "error", "payload": [refusal.formatted]}
+                )
+                return
         await super().handle_subscribe(message)
 
+    async def _refusal(self, message: Any) -> GraphQLError | None:
+        """Too many subscriptions on this connection."""
+        limit = self.max_subscriptions_per_connection
+        if limit is not None and len(self.operations) >= limit:
+            return api_error(
+                "TOO_MANY_SUBSCRIPTIONS",
+                f"Subscription limit reached: at most {limit} at once on a connection.",
+                limit=limit,
+            )
+        return None
+
     async def send_message(self, message: Any) -> None:
-        debug = getattr(self.view, "debug", False)
-        if message.get("type") == "next" and message["payload"].get("errors"):
+        kind = message.get("type")
+        if kind == "next" and message["payload"].get("errors"):
             payload = message["payload"]
-            message = {**message, "payload": {**payload, "errors": _classified(payload, debug)}}
+            message = {
+                **message,
+                "payload": {**payload, "errors": self._present(payload["errors"])},
+            }
+        elif kind == "error":
+            message = {**message, "payload": self._present(message["payload"])}
         await super().send_message(message)
 
+    def _present(self, errors: list[Any]) -> list[Any]:
+        """Formatted errors as the HTTP path presents them (core.app's process_result)."""
+        debug = getattr(self.view, "debug", False)
+        production = getattr(self.view, "production", False)
+        presented: list[Any] = []
+        for formatted in errors:
+            error = GraphQLError(
+                formatted["message"],
+                path=formatted.get("path"),
+                extensions=formatted.get("extensions"),
+            )
+            done = classify(error, debug=debug)
+            if formatted.get("locations"):
+                done["locations"] = formatted["locations"]
+            if production:
+                done["message"] = hide_suggestions(done["message"])
+            if done["extensions"]["code"] == "INTERNAL_SERVER_ERROR":
+                done["extensions"]["correlationId"] = current_request_id()
+            presented.append(done)
+        return presented
 
-def _classified(payload: Any, debug: bool) -> list[Any]:
-    errors = []
-    for formatted in payload["errors"]:
-        error = GraphQLError(
-            formatted["message"],
-            path=formatted.get("path"),
-            extensions=formatted.get("extensions"),
+
+class _SubscriptionsPipeline:
+    """The schema as the handler sees it: `stream` runs every document through the schema's
+    own pipeline (the same extensions as HTTP: limits, validation, cost) allowing only
+    subscriptions, and turns what refuses a document before it runs into the first result's
+    errors, so that the handler answers them with an `error` message."""
+
+    def __init__(self, schema: BaseSchema) -> None:
+        self.schema = schema
+
+    async def stream(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+        allowed_operation_types: Any = None,
+    ) -> AsyncGenerator[Any, None]:
+        source = await self.schema.stream(
+            query,
+            variable_values=variable_values,
+            context_value=context_value,
+            root_value=root_value,
+            operation_name=operation_name,
+            operation_extensions=operation_extensions,
+            allowed_operation_types=(OperationType.SUBSCRIPTION,),
         )
-        errors.append(classify(error, debug=debug))
-    return errors
+        return _refusals_as_errors(source)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.schema, name)
 
 
-def _is_subscription(message: Any) -> bool:
-    """A `subscribe` message whose operation is a subscription; anything unreadable is left to
-    Strawberry's handler, which answers it as the protocol says."""
+async def _refusals_as_errors(source: AsyncGenerator[Any, None]) -> AsyncGenerator[Any, None]:
+    """`source`'s results; before the first, a refusal (an extension's GraphQLError, e.g. a
+    limit; a query or mutation; a request-level error such as QUERY_TOO_COSTLY) becomes a
+    PreExecutionError, which the handler sends as an `error` message."""
+    first = True
     try:
-        payload = message["payload"]
-        document = parse(payload["query"])
-        operation = get_operation_ast(document, payload.get("operationName"))
-    except Exception:
-        return True
-    return operation is None or operation.operation == DocumentOperation.SUBSCRIPTION
+        async with aclosing(source):
+            async for result in source:
+                if first:
+                    result = _pre_execution(result)
+                first = False
+                yield result
+    except Exception as exc:
+        if not first:
+            raise
+        if isinstance(exc, GraphQLError):
+            error = exc
+        else:  # a bug: logged with the connection's request ID, masked for the client
+            log.error("subscription refused by an internal error", exc_info=exc)
+            error = api_error("INTERNAL_SERVER_ERROR", "Internal server error")
+        yield PreExecutionError(data=None, errors=[error])
+
+
+def _pre_execution(result: Any) -> Any:
+    if not isinstance(result, ExecutionResult) or not result.errors:
+        return result
+    if isinstance(result.errors[0].original_error, InvalidOperationTypeError):
+        return PreExecutionError(data=None, errors=[api_error("BAD_REQUEST", ONLY_SUBSCRIPTIONS)])
+    if result.data is None and all(error.path is None for error in result.errors):
+        return PreExecutionError(data=None, errors=result.errors, extensions=result.extensions)
+    return result
 
 
 class SubscriptionsView:
