@@ -2,12 +2,25 @@
 
 Points per minute (a moving window): each client address has `rate_limit_per_ip`, each bearer
 token `rate_limit_per_token` (the token is known by a hash of the credentials, before they are
-even checked, so guessing tokens costs the guesser's address too). A request to `/graphql` costs
-`rate_limit_query_cost` (1) before its body is read, whatever it turns out to be; an operation
-found to be a mutation costs `rate_limit_mutation_cost` (10) in all, charged before it runs (each
-operation of a batch is charged). A request that does not fit is not served: HTTP 429 with
-`Retry-After` (seconds) and `{"errors": [{"message", "extensions": {"code": "RATE_LIMITED",
-"retryAfter"}}]}`.
+even checked, so guessing tokens costs the guesser's address too). What is charged:
+
+- every HTTP request but the probes (`/healthz`, `/readyz`, `/metrics`: EXEMPT) and GraphiQL's
+  static files (served only outside production, from memory, several per page load):
+  `rate_limit_query_cost` (1) before its body is read, whatever it turns out to be: `/graphql`,
+  the iCalendar feeds (`/groups/{slug}/meetings.ics`, `/meetings/{id}.ics`,
+  `/calendar/{token}.ics`), `/graphql/possible-types`, and any unknown path;
+- a GraphQL operation found to be a mutation: `rate_limit_mutation_cost` (10) in all, charged
+  before it runs (each operation of a batch is charged);
+- a WebSocket connection (the upgrade of `/graphql`): `rate_limit_query_cost`; and each of its
+  `subscribe` messages `rate_limit_query_cost` more (core.activity.websocket, `Charges.message`),
+  counted against the token of `connection_init`'s `authorization` as well.
+
+A request that does not fit is not served: HTTP 429 with `Retry-After` (seconds) and
+`{"errors": [{"message", "extensions": {"code": "RATE_LIMITED", "retryAfter"}}]}`. A WebSocket
+upgrade that does not fit is refused with the same HTTP 429 (the ASGI "websocket.http.response"
+extension; a server without it closes the handshake: 403), which graphql-ws clients treat as a
+failed connection and retry with their backoff; a `subscribe` that does not fit gets an `error`
+message with that RATE_LIMITED error, and the connection and its other subscriptions go on.
 
 The counts live in this process's memory (one worker), or in Redis when `rate_limit_storage` is
 a Redis URL (`redis://127.0.0.1:6379`), shared by every worker and host. A storage that fails
@@ -43,6 +56,10 @@ SCOPE_KEY = "ogp_wg.rate_limit"
 """Where the middleware leaves a request's `Charges` in the ASGI scope, for `MutationCost`."""
 REDIS_TIMEOUT = 0.5
 """Seconds to wait for Redis before serving the request uncounted."""
+EXEMPT = frozenset({"/healthz", "/readyz", "/metrics"})
+"""Paths never charged: probes a load balancer or Prometheus polls."""
+UNCHARGED_PREFIXES = ("/graphiql/static/",)
+"""GraphiQL's files (core.graphiql.PREFIX; never served in production)."""
 
 
 def rate_limited(retry_after: int) -> GraphQLError:
@@ -95,10 +112,14 @@ class RateLimiter:
         ]
         for name, value in scope.get("headers") or ():
             if name == b"authorization" and value:
-                digest = hashlib.sha256(value).hexdigest()[:32]
-                keys.append((self.per_token, (self.prefix, "token", digest)))
+                keys.append(self.token_key(value))
                 break
         return keys
+
+    def token_key(self, credentials: bytes) -> tuple[RateLimitItem, tuple[str, ...]]:
+        """The bucket of an `Authorization` value ("Bearer ..."), by a hash of it."""
+        digest = hashlib.sha256(credentials).hexdigest()[:32]
+        return self.per_token, (self.prefix, "token", digest)
 
     async def charge(
         self, keys: list[tuple[RateLimitItem, tuple[str, ...]]], cost: int
@@ -133,6 +154,17 @@ class Charges:
         self.operations += 1
         return await self.limiter.charge(self.keys, cost)
 
+    async def message(self, authorization: str | None) -> int | None:
+        """Charge one WebSocket `subscribe` message `rate_limit_query_cost`, against the
+        connection's buckets and the token of its `connection_init` (`authorization`), if any
+        and not the upgrade's own; the seconds to wait if it does not fit, else None."""
+        keys = list(self.keys)
+        if authorization:
+            token = self.limiter.token_key(authorization.encode(errors="replace"))
+            if token not in keys:
+                keys.append(token)
+        return await self.limiter.charge(keys, self.limiter.query_cost)
+
 
 def too_many(retry_after: int) -> tuple[dict[str, Any], list[tuple[bytes, bytes]]]:
     """The 429 answer's start message and body, GraphQL-shaped."""
@@ -145,36 +177,65 @@ def too_many(retry_after: int) -> tuple[dict[str, Any], list[tuple[bytes, bytes]
     return {"type": "http.response.start", "status": 429, "headers": headers}, [(b"", body)]
 
 
-class RateLimits:
-    """ASGI middleware: charge each `/graphql` request its base cost, or answer 429."""
+def charged(scope: Any) -> bool:
+    """Whether a request is charged (see the module doc): HTTP and WebSocket, but the EXEMPT
+    paths and GraphiQL's files."""
+    if scope["type"] not in ("http", "websocket"):
+        return False
+    path = scope.get("path") or ""
+    return path not in EXEMPT and not path.startswith(UNCHARGED_PREFIXES)
 
-    def __init__(self, app: Any, limiter: RateLimiter, path: str = "/graphql") -> None:
+
+class RateLimits:
+    """ASGI middleware: charge each request its base cost (see `charged`), or answer 429; the
+    request's `Charges` are left in its scope (SCOPE_KEY) for the operations it carries."""
+
+    def __init__(self, app: Any, limiter: RateLimiter) -> None:
         self.app = app
         self.limiter = limiter
-        self.path = path
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope.get("path") != self.path:
+        if not charged(scope):
             await self.app(scope, receive, send)
             return
         charges = Charges(self.limiter, self.limiter.keys(scope))
         retry_after = await self.limiter.charge(charges.keys, self.limiter.query_cost)
         if retry_after is not None:
             start, [(_, body)] = too_many(retry_after)
+            if scope["type"] == "websocket":
+                await _deny_upgrade(scope, receive, send, start, body)
+                return
             await send(start)
             await send({"type": "http.response.body", "body": body})
             return
         await self.app({**scope, SCOPE_KEY: charges}, receive, send)
 
 
+async def _deny_upgrade(
+    scope: Any, receive: Any, send: Any, start: dict[str, Any], body: bytes
+) -> None:
+    """Refuse a WebSocket handshake with the 429 answer (ASGI's websocket.http.response
+    extension), or by closing it (403) where the server has no such extension."""
+    message = await receive()
+    if message["type"] != "websocket.connect":
+        return  # the client left already
+    if "websocket.http.response" in (scope.get("extensions") or {}):
+        await send({**start, "type": "websocket.http.response.start"})
+        await send({"type": "websocket.http.response.body", "body": body})
+    else:
+        await send({"type": "websocket.close", "code": 1008})
+
+
 class MutationCost(SchemaExtension):
-    """Charges each operation once its type is known, before it runs (see the module doc)."""
+    """Charges each operation of an HTTP request once its type is known, before it runs (see
+    the module doc)."""
 
     async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
         request = getattr(context.context, "request", None)
-        charges = request.scope.get(SCOPE_KEY) if request is not None else None
-        if isinstance(charges, Charges):
+        scope = request.scope if request is not None else {}
+        charges = scope.get(SCOPE_KEY) if scope.get("type") == "http" else None
+        if isinstance(charges, Charges):  # over WebSocket, each `subscribe` is charged instead
             is_mutation = context.operation_type is OperationType.MUTATION
             retry_after = await charges.operation(is_mutation)
             if retry_after is not None:

@@ -2,20 +2,28 @@
 counted in memory and in Redis (the real one on 127.0.0.1:6379: no mocks).
 
 Spent: HTTP 429 with Retry-After and a GraphQL-shaped RATE_LIMITED error, nothing executed. A
-mutation costs more than a query. Several workers sharing Redis share the counts.
+mutation costs more than a query. Several workers sharing Redis share the counts. Every route
+is charged but the probes (the iCalendar feeds too); over WebSocket (a real uvicorn serving the
+app), the connection and each `subscribe`: a handshake over the limit is an HTTP 429, a
+`subscribe` over it an `error` message RATE_LIMITED.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
+from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
 
 from core.config import ConfigError
 from core.testing import ClientFactory, GraphQLClient
+from tests.test_subscriptions import GROUP_ACTIVITY, demo_ids, serving, socket
 
 REDIS = "redis://127.0.0.1:6379"
 STORAGES = ["memory", "redis"]
@@ -184,3 +192,77 @@ async def test_each_operation_of_a_batch_is_counted(
         (False, "RATE_LIMITED"),
     ]
     assert_rate_limited(await client.post(QUERY))
+
+
+# --- every route but the probes; WebSocket connections and their `subscribe` messages --------
+
+
+@pytest.mark.parametrize("storage", STORAGES)
+async def test_calendar_feeds_and_other_routes_are_charged_but_not_the_probes(
+    demo_db: str, make_client: ClientFactory, storage: str
+) -> None:
+    client = make_client(demo_db, **limits(storage, rate_limit_per_ip=4))
+    feeds = ["/groups/open-data/meetings.ics", "/meetings/TWVldGluZzox.ics", "/calendar/x.ics"]
+    for path in feeds:
+        assert (await client.http.get(path)).status_code != 429, path
+    assert (await client.execute(QUERY))["themes"]  # the 4th point
+    for path in [*feeds, "/graphql/possible-types"]:
+        assert_rate_limited(await client.http.get(path))
+    assert_rate_limited(await client.post(QUERY))
+    for probe in ("/healthz", "/readyz", "/metrics"):  # never charged, never refused
+        for _ in range(3):
+            assert (await client.http.get(probe)).status_code != 429, probe
+
+
+@pytest.mark.parametrize("storage", STORAGES)
+async def test_websocket_connections_and_subscribe_messages_are_charged(
+    demo_db: str,
+    make_client: ClientFactory,
+    role_tokens: dict[str, str],
+    storage: str,
+    tmp_path: Path,
+) -> None:
+    """A connection costs a query's points, each `subscribe` as much again: one that does not
+    fit gets an `error` message RATE_LIMITED (the connection goes on); a connection that does
+    not fit is refused at the handshake with HTTP 429 and Retry-After. The token given at
+    `connection_init` is charged as it is over HTTP."""
+    app = make_client(demo_db, **limits(storage, rate_limit_per_ip=4, rate_limit_per_token=3)).app
+    group, _ = await demo_ids(demo_db)
+    async with serving(app, tmp_path) as server, socket(server) as ws:  # 1 point
+        assert (await ws.init())["type"] == "connection_ack"
+        # 3 more points fit, the 4th does not
+        ops = [await ws.subscribe(GROUP_ACTIVITY, {"id": group}) for _ in range(4)]
+        refusal = await ws.receive()
+        assert refusal["type"] == "error" and refusal["id"] == ops[-1], refusal
+        [error] = refusal["payload"]
+        retry_after = error["extensions"]["retryAfter"]
+        assert 1 <= retry_after <= 60
+        assert error == {
+            "message": f"Too many requests: try again in {retry_after} s.",
+            "extensions": {"code": "RATE_LIMITED", "retryAfter": retry_after},
+        }
+        await ws.send({"type": "ping"})  # the connection and its subscriptions go on
+        assert await ws.receive() == {"type": "pong"}
+        url = server.base_url.replace("http://", "ws://") + "/graphql"
+        with pytest.raises(InvalidStatus) as refused:
+            await connect(url, subprotocols=["graphql-transport-ws"])  # type: ignore[list-item]
+        response = refused.value.response
+        assert response.status_code == 429
+        assert 1 <= int(response.headers["retry-after"]) <= 60
+        body = orjson.loads(response.body)
+        assert body["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+
+    # the token of `connection_init`: its own points, shared with HTTP's header
+    settings = limits(storage, rate_limit_per_token=3)
+    staff = role_tokens["staff"]
+    async with serving(make_client(demo_db, **settings).app, tmp_path) as server:
+        async with socket(server) as ws:
+            assert (await ws.init(staff))["type"] == "connection_ack"
+            ops = [await ws.subscribe(GROUP_ACTIVITY, {"id": group}) for _ in range(4)]
+            refusal = await ws.receive()
+            assert refusal["id"] == ops[-1] and refusal["type"] == "error", refusal
+            assert refusal["payload"][0]["extensions"]["code"] == "RATE_LIMITED"
+        async with httpx.AsyncClient(base_url=server.base_url) as http:
+            headers = {"authorization": f"Bearer {staff}"}
+            assert_rate_limited(await http.post("/graphql", json={"query": QUERY}, headers=headers))
+            assert (await http.post("/graphql", json={"query": QUERY})).status_code == 200

@@ -20,6 +20,8 @@ handler, with what this service adds to it:
   message, BAD_REQUEST (they go through HTTP, with its audit and idempotency);
 - at most MAX_SUBSCRIPTIONS_PER_CONNECTION at once: past that, an `error` message,
   TOO_MANY_SUBSCRIPTIONS;
+- rate limits (core.ratelimit): each `subscribe` costs a query's points; one that does not fit
+  is answered with an `error` message, RATE_LIMITED with `retryAfter`, and is not run;
 - errors formatted with the HTTP path's rules, in `next` and `error` messages alike
   (`core.errors.classify`: a code on each, nothing internal shown; an internal error carries
   `extensions.correlationId`, the connection's request ID, which its log line has; with
@@ -56,6 +58,7 @@ from core.context import Context
 from core.errors import api_error, classify
 from core.limits import hide_suggestions
 from core.observability.logs import current_request_id
+from core.ratelimit import SCOPE_KEY, Charges, rate_limited
 
 if TYPE_CHECKING:
     from strawberry.schema import BaseSchema
@@ -113,7 +116,8 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, Any]):
         await super().handle_subscribe(message)
 
     async def _refusal(self, message: Any) -> GraphQLError | None:
-        """Too many subscriptions on this connection."""
+        """Too many subscriptions on this connection, or no points left (in that order: a
+        refused one is not charged)."""
         limit = self.max_subscriptions_per_connection
         if limit is not None and len(self.operations) >= limit:
             return api_error(
@@ -121,6 +125,15 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, Any]):
                 f"Subscription limit reached: at most {limit} at once on a connection.",
                 limit=limit,
             )
+        request = getattr(self.context, "request", None)
+        charges = request.scope.get(SCOPE_KEY) if request is not None else None
+        if isinstance(charges, Charges):
+            params = getattr(self.context, "connection_params", None) or {}
+            authorization = params.get("authorization", params.get("Authorization"))
+            token = authorization if isinstance(authorization, str) else None
+            retry_after = await charges.message(token)
+            if retry_after is not None:
+                return rate_limited(retry_after)
         return None
 
     async def send_message(self, message: Any) -> None:
