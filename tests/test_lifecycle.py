@@ -5,8 +5,10 @@
   sends its headers with `Expect: 100-continue`, and the server's `100 Continue` says the app is
   reading its body; the body is sent only after SIGTERM. On PostgreSQL a second case holds a
   request inside its database transaction (the test locks the meeting row; the request is seen
-  waiting for that lock in pg_locks), then lets it go after SIGTERM: it commits.
-  (The schema has no subscriptions, so there are none to close.)
+  waiting for that lock in pg_locks), then lets it go after SIGTERM: it commits. An open
+  subscription (graphql-transport-ws, `groupActivity`) is closed cleanly: its socket gets a
+  close frame with 1012 (service restart) or 1001 (going away) within CLOSED_WITHIN seconds,
+  and the process still exits with status 0.
 - Disabling a plugin, enabling it again, restarting, upgrading the migrations: every table of
   the demo data, plus a row in each table the demo leaves empty (`tests.every_table`), is
   compared row by row before and after.
@@ -41,8 +43,11 @@ from tests.server_process import (
     start_server,
 )
 from tests.snapshots import differences, lost, on_columns, table_columns, table_rows
+from tests.test_subscriptions import GROUP_ACTIVITY, demo_ids, gauge
+from tests.test_subscriptions import socket as subscriptions_socket
 
 REFUSED_WITHIN = 30.0  # seconds to wait for the listening socket to close after SIGTERM
+CLOSED_WITHIN = 5.0  # seconds for an open subscription's socket to be closed after SIGTERM
 REGISTER = """mutation($m: ID!, $p: ID!) { registrationCreate(input: {meetingId: $m, personId: $p}) {
   registration { id status } userErrors { code } } }"""
 
@@ -202,6 +207,32 @@ def test_sigterm_lets_a_transaction_in_flight_commit(demo_db: str, tmp_path: Pat
     ) as server:
         asyncio.run(scenario(server))
         assert server.process.wait(60) == 0, server.output()
+
+
+def test_sigterm_closes_subscriptions(demo_db: str, tmp_path: Path) -> None:
+    """An open subscription's socket is closed with a close code, at once; exit status 0."""
+    group, _ = asyncio.run(demo_ids(demo_db))
+
+    async def scenario(server: LiveServer) -> tuple[int, float]:
+        async with subscriptions_socket(server) as ws:
+            assert (await ws.init())["type"] == "connection_ack"
+            await ws.subscribe(GROUP_ACTIVITY, {"id": group})
+            assert await gauge(server, 1), "the subscription never started"
+            server.process.send_signal(15)  # SIGTERM
+            started = time.monotonic()
+            code = await ws.closed_with()
+            return code, time.monotonic() - started
+
+    server = start_server(demo_db, tmp_path)
+    try:
+        code, took = asyncio.run(scenario(server))
+        assert code in (1001, 1012), code
+        assert took < CLOSED_WITHIN, f"closed after {took:.1f} s"
+        assert server.process.wait(60) == 0, server.output()
+    finally:
+        if server.process.poll() is None:
+            server.terminate()
+    assert "Traceback" not in server.output(), server.output()
 
 
 # --- no row lost ----------------------------------------------------------------------------------
