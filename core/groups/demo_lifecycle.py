@@ -19,9 +19,11 @@ Sources (each anchor and decision row carries its own in `source`):
   (https://fiscaltransparency.net/introducing-the-fiscal-openness-working-group/): the group was
   presented on 30 July 2013, Brazil presenting its fiscal transparency commitments.
 Not sourced here, so illustrative in the data: the exact days of the Steering Committee's
-decisions and which meeting took them, which agency represented Brazil (its Comptroller General
-is the demo's Brazilian government organisation), the civil-society anchors' terms' exact first
-day (the Summit), and the proposal.
+decisions and which meeting took them (the decision making the groups pilots is dated the day of
+the announcement, which named their anchors), which agency represented Brazil (its Comptroller
+General is the demo's Brazilian government organisation), the anchors' terms' exact first day
+(the announcement's: the anchors lead the group from the day it becomes a pilot, as the rule
+for a PILOT group wants), and the proposal.
 """
 
 from __future__ import annotations
@@ -54,9 +56,13 @@ ANNOUNCED = (
     "OGP's announcement of the working-group pilot, 'Invitation to join an OGP Working Group' "
     f"(7 September 2013, archived copy): {ANNOUNCEMENT}; OGP's working-group pages: {WG_PAGE}"
 )
-PILOT_START = date(2013, 10, 31)  # the London Summit, where the pilot groups first met
+ANNOUNCED_ON = date(2013, 9, 7)
+"""The day of OGP's announcement of the pilot (ANNOUNCEMENT), which named each group's anchors."""
 PIPELINE_ON = date(2013, 4, 1)  # illustrative: the pilot was being prepared in spring 2013
-PILOT_ON = date(2013, 9, 1)  # illustrative: no source gives the day; the announcement's month
+PILOT_ON = ANNOUNCED_ON  # illustrative: no source gives the decision's day; the announcement's
+ANCHORS_SINCE = ANNOUNCED_ON
+"""The first day of the 2013 anchors' terms: the announcement named them, and the group is a
+PILOT from that day (PILOT_ON), so its history never shows it PILOT without its anchors."""
 
 ALIANZA = "Alianza Regional por la Libre Expresión e Información"
 EXTRA_ORGANIZATIONS = [(ALIANZA, OrganizationKind.CIVIL_SOCIETY, "https://www.alianzaregional.net")]
@@ -173,7 +179,7 @@ async def pilot(conn: Any, group_id: int, slug: str, status: GroupStatus) -> Non
                 organization_id=pk,
                 organization_kind=kind,
                 role=role,
-                since=PILOT_START,
+                since=ANCHORS_SINCE,
                 source=source,
             )
         )
