@@ -107,6 +107,47 @@ async def test_graphql_example_runs_on_the_demo(
             assert occurs(answer, body["data"]), f"{where}: {answer} not in {body['data']}"
 
 
+# --- Response headers a curl -i line shows (issue 9, section 6) ---------------------------------
+
+_CURL_BODY = re.compile(r"-d '(\{.*?\})'", re.S)
+_HEADER_SENT = re.compile(r"-H '([\w-]+): ([^']*)'")
+_HEADER_SHOWN = re.compile(r"^# ([a-z][a-z-]*): (.+)$", re.M)
+HEADER_CURLS = [
+    block
+    for block in blocks()
+    if block.lang == "sh" and "curl -si" in block.text and _HEADER_SHOWN.search(block.text)
+]
+
+
+def test_the_readme_shows_a_negotiated_language() -> None:
+    """The Accept-Language curl line is among those checked (a changed fence would skip it)."""
+    assert any("Accept-Language" in block.text for block in HEADER_CURLS), HEADER_CURLS
+
+
+@pytest.mark.parametrize("block", HEADER_CURLS, ids=lambda block: f"line{block.line}")
+async def test_curl_response_headers_are_as_shown(
+    block: Block, demo_db: str, make_client: ClientFactory
+) -> None:
+    """A `curl -si` POST to /graphql, sent with the headers of its `-H` options: no errors, and
+    each response header the block shows as `# name: value` is answered with that value (a
+    comma-separated one as the same set of tokens, in any case)."""
+    client = make_client(demo_db)
+    where = f"README.md line {block.line}"
+    body = _CURL_BODY.search(block.text)
+    assert body is not None, where
+    headers = dict(_HEADER_SENT.findall(block.text))
+    response = await client.http.post("/graphql", content=body.group(1), headers=headers)
+    assert response.status_code == 200, f"{where}: {response.text}"
+    assert "errors" not in response.json(), f"{where}: {response.text}"
+    for name, shown in _HEADER_SHOWN.findall(block.text):
+        answered = response.headers.get(name)
+        assert answered is not None, f"{where}: no {name} header in {dict(response.headers)}"
+        tokens = {token.strip().lower() for token in answered.split(",")}
+        assert tokens == {token.strip().lower() for token in shown.split(",")}, (
+            f"{where}: {name}: {answered!r}, the README shows {shown!r}"
+        )
+
+
 # --- The calendar feeds' curl lines (issue 9, section 2) -----------------------------------------
 
 _ICS_CURL = re.compile(r"^curl\s+(?:-\w+\s+)*(\"\$FEED_URL\"|\S+\.ics)(?=\s|$)", re.M)
