@@ -44,11 +44,27 @@ from hypothesis_graphql import from_schema
 from core.config import load_settings
 from core.plugins import make_plugin_manager
 from core.schema.build import build_schema as build_app_schema
-from core.testing import ClientFactory
-from tests.readme_blocks import Block, Example, blocks, examples, toml_blocks
+from core.testing import ClientFactory, GraphQLClient
+from tests.readme_blocks import README, Block, Example, blocks, examples, toml_blocks
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
 EXAMPLES = examples()
+README_LINES = README.read_text().splitlines()
+_WORKING_TOGETHER_AT = README_LINES.index("## Working together") + 1
+_AFTER_WORKING_TOGETHER = next(
+    number
+    for number, line in enumerate(README_LINES, start=1)
+    if number > _WORKING_TOGETHER_AT and line.startswith("## ")
+)
+WORKING_TOGETHER = [
+    example
+    for example in EXAMPLES
+    if _WORKING_TOGETHER_AT < example.block.line < _AFTER_WORKING_TOGETHER
+]
+"""The examples of the README's "Working together" section, in the README's order: a reader
+follows them top to bottom on one demo, so each answer shown is the one after the ones above."""
+ALONE = [example for example in EXAMPLES if example not in WORKING_TOGETHER]
+"""The other examples: each runs on the demo as `ogp-wg demo` leaves it."""
 CONFIGS = [block for block in toml_blocks() if "file" not in block.directives]
 OTHER_TOML = [block for block in toml_blocks() if "file" in block.directives]
 
@@ -85,14 +101,31 @@ def test_the_readme_has_examples() -> None:
     assert CONFIGS, "no ogp-wg.toml example"
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=lambda example: example.name)
+@pytest.mark.parametrize("example", ALONE, ids=lambda example: example.name)
 async def test_graphql_example_runs_on_the_demo(
     example: Example, demo_db: str, make_client: ClientFactory, role_tokens: dict[str, str]
 ) -> None:
     """Each request of the example, in order, with the role's token: no errors, and each answer
     the README shows occurs in the data."""
+    await run_example(make_client(demo_db), example, role_tokens)
+
+
+async def test_working_together_runs_in_order_on_one_demo(
+    demo_db: str, make_client: ClientFactory, role_tokens: dict[str, str]
+) -> None:
+    """The "Working together" section followed top to bottom on one demo database, as a reader
+    pasting its requests would: each answer shown is the one its request gets after all the
+    requests above it (a change that only works on a fresh demo fails here)."""
+    assert len(WORKING_TOGETHER) > 20, [example.name for example in WORKING_TOGETHER]
     client = make_client(demo_db)
-    token = role_tokens[example.role] if example.role else None
+    for example in WORKING_TOGETHER:
+        await run_example(client, example, role_tokens)
+
+
+async def run_example(client: GraphQLClient, example: Example, tokens: dict[str, str]) -> None:
+    """Send each request of `example`, in order, with its role's token (from `tokens`): no
+    errors, and each answer the README shows occurs in the data."""
+    token = tokens[example.role] if example.role else None
     where = f"README.md line {example.block.line} ({example.name})"
     for request in example.requests:
         payload = {"query": example.block.text, "variables": request.variables}
