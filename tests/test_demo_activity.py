@@ -64,7 +64,12 @@ async def test_demo_events_carry_the_time_of_what_they_describe(client: GraphQLC
     decisions = [_at(n["at"]) for n in nodes if n["verb"] == "GROUP_DECISION"]
     assert decisions and all(at.year == 2013 for at in decisions)
     comments = [_at(n["at"]) for n in nodes if n["verb"] == "COMMENT_POSTED"]
-    assert len(comments) == 4 and all(at.year == 2013 for at in comments)
+    # four in 2013 on the group and its Summit meeting, one on the area under discussion
+    assert len(comments) == 5 and sum(at.year == 2013 for at in comments) == 4
+    on_area = next(
+        n for n in nodes if n["summary"].endswith(f"'{in_discussion}' (illustrative demo comment)")
+    )
+    assert _at(on_area["at"]) > by[("PRIORITY_AREA_OPENED", in_discussion)]
     assert all(_at(n["at"]) < loaded for n in nodes)
 
 

@@ -1,6 +1,7 @@
 """Demo comments (illustrative): a short thread on the Open Data Working Group, comments on its
-London Summit meeting and one on the demo's proposed group (issue 9, section 4: proposals are
-commented on), so the README's walk-through has something to read.
+London Summit meeting, one on its priority area under discussion (the member who objects says
+why) and one on the demo's proposed group (issue 9, section 4: proposals are commented on), so
+the README's walk-through has something to read.
 
 Every row is marked `illustrative` (the API's `Comment.illustrative`): the people are the demo's
 invented ones and the words are ours, not theirs. Idempotent: a comment is looked up by its
@@ -22,6 +23,8 @@ from core.groups.models import WorkingGroup
 from core.meetings.demo import summit_title
 from core.meetings.models import Meeting
 from core.people.models import Person
+from core.priorities.demo import OPEN_TITLE
+from core.priorities.models import PriorityArea
 
 GROUP_SLUG = "open-data"
 
@@ -144,8 +147,74 @@ async def load(conn: AsyncConnection) -> int:
             )
             added += 1
         ids[comment.key] = found
+    added += await _load_priority_area_comment(conn, group.id)
     added += await _load_proposal_comment(conn)
     return added + await _load_feedback(conn, people[COMMENTS[-1].author])
+
+
+AREA_COMMENT_AUTHOR = "wanjiru.kamau@example.org"  # Government of Kenya (ICT Authority)
+AREA_COMMENT = (
+    "Kenya now objects, not to the area but to its size: our procurement law must change before "
+    "we can publish every contract. Could the group start with the largest contracts and come "
+    "back to the rest once the law has passed?"
+)
+AREA_COMMENT_AFTER = timedelta(days=4, hours=2)
+"""The comment is dated two hours after Kenya's objection (core/priorities/demo.py: four days
+after the area was opened)."""
+
+
+async def _load_priority_area_comment(conn: AsyncConnection, group_id: int) -> int:
+    """A comment on the group's priority area under discussion (core.priorities.demo.OPEN_TITLE)
+    by the member whose organisation objects to it, with its COMMENT_POSTED event; 1 when added,
+    0 when already there or when the area (not yet opened) or the author is absent."""
+    area = (
+        await conn.execute(
+            select(PriorityArea.id, PriorityArea.title, PriorityArea.opened_at).where(
+                PriorityArea.group_id == group_id, PriorityArea.title == OPEN_TITLE
+            )
+        )
+    ).first()
+    author = (
+        await conn.execute(
+            select(Person.id, Person.name, Person.organization_id).where(
+                Person.email == AREA_COMMENT_AUTHOR
+            )
+        )
+    ).first()
+    if area is None or area.opened_at is None or author is None:
+        return 0
+    found = await conn.scalar(
+        select(Comment.id).where(Comment.priority_area_id == area.id, Comment.body == AREA_COMMENT)
+    )
+    if found is not None:
+        return 0
+    at = area.opened_at + AREA_COMMENT_AFTER
+    comment_id = await conn.scalar(
+        insert(Comment)
+        .values(
+            group_id=group_id,
+            priority_area_id=area.id,
+            author_id=author.id,
+            body=AREA_COMMENT,
+            created_at=at,
+            illustrative=True,
+        )
+        .returning(Comment.id)
+    )
+    assert comment_id is not None
+    await record(
+        conn,
+        verb="COMMENT_POSTED",
+        subject_type="Comment",
+        subject_id=comment_id,
+        summary=f"{author.name} commented on the priority area '{area.title}' "
+        "(illustrative demo comment)",
+        group_id=group_id,
+        organization_id=author.organization_id,
+        actor_id=author.id,
+        at=at,
+    )
+    return 1
 
 
 PROPOSAL_COMMENT_AUTHOR = "priya.raman@example.org"  # International Budget Partnership
