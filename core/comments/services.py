@@ -23,7 +23,6 @@ from core.comments.models import (
     REASON_MAX,
     TARGET_COLUMNS,
     Comment,
-    CommentRevision,
     Feedback,
 )
 from core.db import utcnow
@@ -216,11 +215,8 @@ async def edit(
     errors.raise_if_any()
     if comment.hidden_at is not None:
         raise Rejected(user_error("COMMENT_HIDDEN", "a hidden comment cannot be edited", "id"))
-    if text != comment.body:
+    if text != comment.body:  # the database keeps the old body in comment_revisions (core_0014)
         now = max(utcnow(), comment.created_at)
-        await conn.execute(
-            insert(CommentRevision).values(comment_id=comment.id, body=comment.body, edited_at=now)
-        )
         await conn.execute(
             update(Comment).where(Comment.id == comment.id).values(body=text, edited_at=now)
         )

@@ -26,7 +26,6 @@ from core.errors import Rejected, user_error
 from core.groups.models import (
     ALLOWED_TRANSITIONS,
     Anchor,
-    AnchorTerm,
     GroupDecision,
     ProposedAnchor,
     WorkingGroup,
@@ -249,27 +248,15 @@ async def propose(
     )
 
 
-async def end_term(conn: AsyncConnection, anchor: Any, until: date | None) -> Any:
-    """Close `anchor`'s term on `until` (default today): a row in anchor_terms; the caller then
-    deletes or reuses the anchors row. OUT_OF_RANGE when `until` is before the term began."""
+async def end_term(conn: AsyncConnection, anchor: Any, until: date | None) -> None:
+    """Set the day `anchor`'s term ends (`until`, default today); the caller then deletes the
+    anchors row or gives it to another organisation, and the database writes the ended term to
+    anchor_terms (core_0014's trigger: one writer of the history). OUT_OF_RANGE when `until`
+    is before the term began (the database refuses it too: ck_anchor_terms_ends_after_start)."""
     ended_on = until or utcnow().date()
     if anchor.since is not None and ended_on < anchor.since:
         raise Rejected(user_error("OUT_OF_RANGE", "a term cannot end before it began", "until"))
-    return (
-        await conn.execute(
-            insert(AnchorTerm)
-            .values(
-                group_id=anchor.group_id,
-                organization_id=anchor.organization_id,
-                organization_kind=anchor.organization_kind,
-                role=anchor.role,
-                started_on=anchor.since,
-                ended_on=ended_on,
-                source=anchor.source,
-            )
-            .returning(*AnchorTerm.__table__.c)
-        )
-    ).one()
+    await conn.execute(update(Anchor).where(Anchor.id == anchor.id).values(ends_on=ended_on))
 
 
 async def current_anchors(conn: AsyncConnection, group_id: int, role: AnchorRole) -> list[Any]:

@@ -144,8 +144,9 @@ class GroupDecision(Base):
 
 class Anchor(Base):
     """A current anchor: an open term since `since`. How many per (group, role) the group's
-    allowance says (CHECKs on working_groups, counters kept by triggers); when a term ends the
-    row moves to `anchor_terms`. The composite key to organizations lets a CHECK match kind to
+    allowance says (CHECKs on working_groups, counters kept by triggers); when a term ends (the
+    row deleted, or taken by another organisation) a trigger (core_0014) writes it to
+    `anchor_terms`. The composite key to organizations lets a CHECK match kind to
     role."""
 
     __tablename__ = "anchors"
@@ -167,6 +168,10 @@ class Anchor(Base):
     role: Mapped[AnchorRole] = mapped_column(enum_column(AnchorRole, "role"))
     since: Mapped[date | None]
     source: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    ends_on: Mapped[date | None]
+    """The day the term ends, set by the write that ends it just before deleting the row
+    (anchorRemove's `until`); the trigger of core_0014 writes the ended term to anchor_terms
+    (ending then; null: the day of the delete)."""
 
 
 class AnchorTerm(Base):

@@ -236,6 +236,7 @@ async def set_anchor(
         "organization_kind": org.kind,
         "since": since,
         "source": source,
+        "ends_on": None,  # the replaced term's end (set by end_term) is not the new one's
     }
     if len(current) >= allowed:
         if not replace:

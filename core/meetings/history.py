@@ -1,6 +1,11 @@
 """A meeting's history: one `meeting_changes` row and one activity event per change, written in
 the transaction of the change (issue 9, section 2 and 5).
 
+The database writes the row of a change or a cancellation itself (core_0014's trigger on
+`meetings`, with the kind, the fields, the times and the sequence it raised), whatever wrote the
+change; this module adds what the database cannot know, who changed it and why, to that row, and
+records the activity event. The SCHEDULED row is written here.
+
 Kinds and verbs: SCHEDULED / MEETING_SCHEDULED when a meeting is scheduled, MOVED / MEETING_MOVED
 when its start or end changed, CHANGED / MEETING_CHANGED for any other change of its fields,
 CANCELLED / MEETING_CANCELLED when cancelled. The e-mails to registrants (core/notifications) are
@@ -12,50 +17,37 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.activity.services import record
 from core.enums import MeetingChangeKind
 from core.meetings.models import MeetingChange
 
-CAMEL = {
-    "starts_at": "startsAt",
-    "ends_at": "endsAt",
-    "online_url": "onlineUrl",
-    "is_summit": "isSummit",
-    "registration_opens_at": "registrationOpensAt",
-    "registration_closes_at": "registrationClosesAt",
-}
-"""Column -> GraphQL name, where they differ (`fields` keeps the GraphQL names)."""
-
 
 async def _entry(
     conn: AsyncConnection,
     *,
-    kind: MeetingChangeKind,
     verb: str,
     summary: str,
     before: Any,
     after: Any,
     actor_id: int | None,
-    fields: Sequence[str] = (),
     reason: str = "",
 ) -> None:
-    await conn.execute(
-        insert(MeetingChange).values(
-            meeting_id=after.id,
-            kind=kind,
-            actor_id=actor_id,
-            fields=",".join(CAMEL.get(f, f) for f in fields)[:500],
-            reason=reason,
-            old_starts_at=before.starts_at if before is not None else None,
-            old_ends_at=before.ends_at if before is not None else None,
-            new_starts_at=after.starts_at,
-            new_ends_at=after.ends_at,
-            sequence=after.sequence,
+    if before is not None:  # the trigger wrote the row of this change: who and why
+        written = (
+            select(func.max(MeetingChange.id))
+            .where(MeetingChange.meeting_id == after.id, MeetingChange.sequence == after.sequence)
+            .scalar_subquery()
         )
-    )
+        await conn.execute(
+            update(MeetingChange)
+            .where(MeetingChange.id == written)
+            .values(actor_id=actor_id, reason=reason)
+        )
+    else:
+        await _scheduled_row(conn, after, actor_id)
     await record(
         conn,
         verb=verb,
@@ -67,11 +59,27 @@ async def _entry(
     )
 
 
+async def _scheduled_row(conn: AsyncConnection, meeting: Any, actor_id: int | None) -> None:
+    await conn.execute(
+        insert(MeetingChange).values(
+            meeting_id=meeting.id,
+            kind=MeetingChangeKind.SCHEDULED,
+            actor_id=actor_id,
+            fields="",
+            reason="",
+            old_starts_at=None,
+            old_ends_at=None,
+            new_starts_at=meeting.starts_at,
+            new_ends_at=meeting.ends_at,
+            sequence=meeting.sequence,
+        )
+    )
+
+
 async def scheduled(conn: AsyncConnection, meeting: Any, actor_id: int | None) -> None:
     """`meeting`: the new meetings row."""
     await _entry(
         conn,
-        kind=MeetingChangeKind.SCHEDULED,
         verb="MEETING_SCHEDULED",
         summary=f"Meeting '{meeting.title}' was scheduled",
         before=None,
@@ -92,13 +100,11 @@ async def changed(
     moved = "starts_at" in fields or "ends_at" in fields
     await _entry(
         conn,
-        kind=MeetingChangeKind.MOVED if moved else MeetingChangeKind.CHANGED,
         verb="MEETING_MOVED" if moved else "MEETING_CHANGED",
         summary=f"Meeting '{after.title}' was {'moved' if moved else 'changed'}",
         before=before,
         after=after,
         actor_id=actor_id,
-        fields=fields,
         reason=reason,
     )
 
@@ -108,12 +114,10 @@ async def cancelled(
 ) -> None:
     await _entry(
         conn,
-        kind=MeetingChangeKind.CANCELLED,
         verb="MEETING_CANCELLED",
         summary=f"Meeting '{after.title}' was cancelled",
         before=before,
         after=after,
         actor_id=actor_id,
-        fields=("cancelledAt",),
         reason=reason,
     )

@@ -69,7 +69,7 @@ async def cancel_meeting(
     await conn.execute(
         update(Meeting)
         .where(Meeting.id == pk)
-        .values(cancelled_at=utcnow(), sequence=Meeting.sequence + 1)
+        .values(cancelled_at=utcnow())  # sequence raised, history row: core_0014
     )
     after = (await conn.execute(select(*Meeting.__table__.c).where(Meeting.id == pk))).one()
     await history.cancelled(conn, meeting, after, actor_id, reason)

@@ -48,6 +48,9 @@ class Meeting(Base):
         Index("ix_meetings_group_id_starts_at", "group_id", "starts_at"),
         Index("ix_meetings_group_id_ends_at", "group_id", "ends_at"),
         Index("ix_meetings_starts_at", "starts_at"),
+        # core_0014: a change of a calendar field raises `sequence` and writes the history row
+        # (meeting_changes) by trigger; `sequence` never goes down
+        {"info": {"trigger_checks": ("ck_meetings_sequence_kept",)}},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -101,6 +104,9 @@ class Registration(Base):
                     "ck_registrations_pre_registered_at_summit",
                     "ck_registrations_attendance_after_start",
                     "ck_registrations_attendance_with_place",
+                    # core_0014: a new REGISTERED / WAITLISTED row is queued inside the window
+                    "ck_registrations_registration_open",
+                    "ck_registrations_registration_not_closed",
                 )
             }
         },

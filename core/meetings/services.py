@@ -75,6 +75,16 @@ CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
         "registration must open before it closes",
         "registrationClosesAt",
     ),
+    # core_0014's triggers
+    "ck_registrations_registration_open": ConstraintError(
+        "REGISTRATION_NOT_OPEN", "registration has not opened", "meetingId"
+    ),
+    "ck_registrations_registration_not_closed": ConstraintError(
+        "REGISTRATION_CLOSED", "registration has closed", "meetingId"
+    ),
+    "ck_meetings_sequence_kept": ConstraintError(
+        "CONSTRAINT_VIOLATION", "a meeting's sequence never goes down", "id"
+    ),
 }
 
 UNSET: Any = object()
@@ -233,9 +243,8 @@ async def update_meeting(
                 "capacity",
             )
         )
-    if given:
-        values = given | {"sequence": Meeting.sequence + 1}
-        await conn.execute(update(Meeting).where(Meeting.id == meeting.id).values(**values))
+    if given:  # the database raises `sequence` and writes the history row (core_0014)
+        await conn.execute(update(Meeting).where(Meeting.id == meeting.id).values(**given))
     if "capacity" in given:
         await _promote_waitlist(conn, meeting.id)
     stmt = select(*Meeting.__table__.c).where(Meeting.id == meeting.id)

@@ -70,7 +70,17 @@ class PriorityArea(Base):
         Index("ix_priority_areas_group_id_created_at_id", "group_id", "created_at", "id"),
         # triggers (core_0013): born PROPOSED, then only the moves core/priorities/services.py
         # makes (PROPOSED -> UNDER_DISCUSSION -> AGREED | NOT_AGREED; any but ARCHIVED -> ARCHIVED)
-        {"info": {"trigger_checks": ("ck_priority_areas_allowed_transition",)}},
+        # core_0014: proposed by a member organisation or an anchor of its group; the meeting of
+        # its outcome is one of its group's
+        {
+            "info": {
+                "trigger_checks": (
+                    "ck_priority_areas_allowed_transition",
+                    "ck_priority_areas_proposed_by_member",
+                    "ck_priority_areas_meeting_of_group",
+                )
+            }
+        },
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

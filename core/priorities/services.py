@@ -68,6 +68,17 @@ CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
         "only the group's member organisations and anchors take part (observers do not)",
         "organizationId",
     ),
+    # core_0014's triggers
+    "ck_priority_areas_proposed_by_member": ConstraintError(
+        "NOT_A_MEMBER",
+        "only the group's member organisations and anchors propose priority areas",
+        "organizationId",
+    ),
+    "ck_priority_areas_meeting_of_group": ConstraintError(
+        "MEETING_OF_ANOTHER_GROUP",
+        "the meeting is not one of the priority area's group",
+        "meetingId",
+    ),
 }
 
 
