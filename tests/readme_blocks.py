@@ -7,8 +7,10 @@ Conventions (HTML comments: invisible on GitHub, one per line, right before a fe
 - `<!-- variables -->` before a ```json block: the variables of one request of the latest
   graphql block. A graphql block followed by N such blocks is sent N times, in order; with none,
   once without variables.
-- `<!-- answer -->` before a ```json block: must occur in the answer to the latest request (a
-  sub-tree of its `data`: objects match on the keys shown, lists on the items shown).
+- `<!-- answer -->` before a ```json block: must be a sub-tree of the answer to the latest
+  request's `data`, exactly: each object with all its keys, each list with all its items in the
+  order answered. An elision is marked: a last list item `"..."` stands for further items, a key
+  `"..."` (any value) for further keys, a value `"..."` for any value (a time, a new token).
 - In a ```sh block, each `curl ... -d '{"query": ...}'` body is a document too, sent (with its
   variables and extensions) with the staff token when the block sends `$TOKEN` (the README sets
   it to the staff's).
@@ -49,7 +51,7 @@ class Block:
 
 @dataclass
 class Request:
-    """One request a graphql block makes: its variables and the answers that must occur."""
+    """One request a graphql block makes: its variables and the answers it must get."""
 
     variables: dict[str, Any] | None
     answers: list[Any] = field(default_factory=list)

@@ -69,6 +69,12 @@ CONFIGS = [block for block in toml_blocks() if "file" not in block.directives]
 OTHER_TOML = [block for block in toml_blocks() if "file" in block.directives]
 
 
+ELIDED = "..."
+"""An answer block marks an elision explicitly with `"..."`: as a list's last item it stands for
+any further items (the ones shown come first, in order), as an object's key (any value) for any
+further keys, as a value for any value (one that changes with each run: a time, a new token)."""
+
+
 def occurs(expected: Any, actual: Any) -> bool:
     """True when `expected` matches `actual` or one of its sub-trees (see `matches`)."""
     if matches(expected, actual):
@@ -80,17 +86,44 @@ def occurs(expected: Any, actual: Any) -> bool:
 
 
 def matches(expected: Any, actual: Any) -> bool:
-    """Objects match on the keys `expected` shows; lists when each item shown matches one of
-    `actual`'s items; anything else when equal."""
+    """Exact, unless elided: an object has the keys shown and no others, a list the items shown
+    in the order answered and no others, anything else is equal (of the same type). A key
+    `"..."` allows further keys, a last item `"..."` further items, a value `"..."` any value
+    (see `ELIDED`)."""
+    if expected == ELIDED:
+        return True
     if isinstance(expected, dict):
-        return isinstance(actual, dict) and all(
-            key in actual and matches(value, actual[key]) for key, value in expected.items()
-        )
+        shown = {key: value for key, value in expected.items() if key != ELIDED}
+        if not isinstance(actual, dict) or not shown.keys() <= actual.keys():
+            return False
+        if ELIDED not in expected and shown.keys() != actual.keys():
+            return False
+        return all(matches(value, actual[key]) for key, value in shown.items())
     if isinstance(expected, list):
-        return isinstance(actual, list) and all(
-            any(matches(item, candidate) for candidate in actual) for item in expected
-        )
+        elided = bool(expected) and expected[-1] == ELIDED
+        items = expected[:-1] if elided else expected
+        if not isinstance(actual, list) or len(actual) < len(items):
+            return False
+        if not elided and len(actual) != len(items):
+            return False
+        return all(matches(item, candidate) for item, candidate in zip(items, actual, strict=False))
     return bool(expected == actual and type(expected) is type(actual))
+
+
+def test_answers_are_compared_exactly() -> None:
+    """A shown answer missing an item or a key fails (the README once showed 2 of 3 priority
+    areas and passed); an elision passes only where it is marked."""
+    answered = {"areas": [{"id": "a", "n": 1}, {"id": "b", "n": 2}, {"id": "c", "n": 3}]}
+    assert occurs(answered, {"data": answered})
+    assert not matches({"areas": answered["areas"][1:]}, answered)
+    assert not matches({"areas": [{"id": "a"}, {"id": "b", "n": 2}, {"id": "c", "n": 3}]}, answered)
+    assert not matches({"areas": list(reversed(answered["areas"]))}, answered)
+    assert matches({"areas": [{"id": "a", "n": 1}, ELIDED]}, answered)
+    assert matches({"areas": [{"id": "a", ELIDED: ELIDED}, ELIDED]}, answered)
+    assert not matches({"areas": [{"id": "b", "n": 2}, ELIDED]}, answered)
+    assert not matches({"areas": [], "more": 1}, answered)
+    assert matches({"areas": [{"id": "a", "n": ELIDED}, ELIDED]}, answered)
+    assert not matches({"areas": [{"id": "a", "n": ELIDED}]}, answered)
 
 
 def test_the_readme_has_examples() -> None:
@@ -106,7 +139,7 @@ async def test_graphql_example_runs_on_the_demo(
     example: Example, demo_db: str, make_client: ClientFactory, role_tokens: dict[str, str]
 ) -> None:
     """Each request of the example, in order, with the role's token: no errors, and each answer
-    the README shows occurs in the data."""
+    the README shows is a sub-tree of the data, exactly (`matches`)."""
     await run_example(make_client(demo_db), example, role_tokens)
 
 
@@ -124,7 +157,7 @@ async def test_working_together_runs_in_order_on_one_demo(
 
 async def run_example(client: GraphQLClient, example: Example, tokens: dict[str, str]) -> None:
     """Send each request of `example`, in order, with its role's token (from `tokens`): no
-    errors, and each answer the README shows occurs in the data."""
+    errors, and each answer the README shows is a sub-tree of the data, exactly (`matches`)."""
     token = tokens[example.role] if example.role else None
     where = f"README.md line {example.block.line} ({example.name})"
     for request in example.requests:
