@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -111,39 +112,24 @@ async def load(conn: AsyncConnection) -> int:
             )
         )
         if found is None:
-            found = await conn.scalar(
-                insert(Comment)
-                .values(
-                    group_id=group.id,
-                    meeting_id=meeting,
-                    parent_id=parent,
-                    author_id=people[comment.author],
-                    body=comment.body,
-                    created_at=comment.at,
-                    illustrative=True,
-                )
-                .returning(Comment.id)
-            )
-            assert found is not None
             author = (
                 await conn.execute(
-                    select(Person.name, Person.organization_id).where(
+                    select(Person.id, Person.name, Person.organization_id).where(
                         Person.id == people[comment.author]
                     )
                 )
             ).one()
             what = f"the meeting '{summit.title}'" if meeting else f"the group '{group.name}'"
             verb = "replied to a comment on" if parent else "commented on"
-            await record(
+            found = await _post(
                 conn,
-                verb="COMMENT_POSTED",
-                subject_type="Comment",
-                subject_id=found,
-                summary=f"{author.name} {verb} {what} (illustrative demo comment)",
+                author,
+                comment.body,
+                comment.at,
+                f"{verb} {what}",
                 group_id=group.id,
-                organization_id=author.organization_id,
-                actor_id=people[comment.author],
-                at=comment.at,
+                meeting_id=meeting,
+                parent_id=parent,
             )
             added += 1
         ids[comment.key] = found
@@ -188,31 +174,14 @@ async def _load_priority_area_comment(conn: AsyncConnection, group_id: int) -> i
     )
     if found is not None:
         return 0
-    at = area.opened_at + AREA_COMMENT_AFTER
-    comment_id = await conn.scalar(
-        insert(Comment)
-        .values(
-            group_id=group_id,
-            priority_area_id=area.id,
-            author_id=author.id,
-            body=AREA_COMMENT,
-            created_at=at,
-            illustrative=True,
-        )
-        .returning(Comment.id)
-    )
-    assert comment_id is not None
-    await record(
+    await _post(
         conn,
-        verb="COMMENT_POSTED",
-        subject_type="Comment",
-        subject_id=comment_id,
-        summary=f"{author.name} commented on the priority area '{area.title}' "
-        "(illustrative demo comment)",
+        author,
+        AREA_COMMENT,
+        area.opened_at + AREA_COMMENT_AFTER,
+        f"commented on the priority area '{area.title}'",
         group_id=group_id,
-        organization_id=author.organization_id,
-        actor_id=author.id,
-        at=at,
+        priority_area_id=area.id,
     )
     return 1
 
@@ -251,16 +220,26 @@ async def _load_proposal_comment(conn: AsyncConnection) -> int:
     )
     if found is not None:
         return 0
-    at = proposal.created_at + PROPOSAL_COMMENT_AFTER
+    await _post(
+        conn,
+        author,
+        PROPOSAL_COMMENT,
+        proposal.created_at + PROPOSAL_COMMENT_AFTER,
+        f"commented on the proposed group '{proposal.name}'",
+        group_id=proposal.id,
+    )
+    return 1
+
+
+async def _post(
+    conn: AsyncConnection, author: Any, body: str, at: datetime, what: str, **on: int | None
+) -> int:
+    """Insert one illustrative comment by `author` (a row with id, name, organization_id) on
+    `on` (group_id, and meeting_id / priority_area_id / parent_id), dated `at`, with its
+    COMMENT_POSTED event saying "<author> <what>"; returns the comment's id."""
     comment_id = await conn.scalar(
         insert(Comment)
-        .values(
-            group_id=proposal.id,
-            author_id=author.id,
-            body=PROPOSAL_COMMENT,
-            created_at=at,
-            illustrative=True,
-        )
+        .values(**on, author_id=author.id, body=body, created_at=at, illustrative=True)
         .returning(Comment.id)
     )
     assert comment_id is not None
@@ -269,14 +248,13 @@ async def _load_proposal_comment(conn: AsyncConnection) -> int:
         verb="COMMENT_POSTED",
         subject_type="Comment",
         subject_id=comment_id,
-        summary=f"{author.name} commented on the proposed group '{proposal.name}' "
-        "(illustrative demo comment)",
-        group_id=proposal.id,
+        summary=f"{author.name} {what} (illustrative demo comment)",
+        group_id=on["group_id"],
         organization_id=author.organization_id,
         actor_id=author.id,
         at=at,
     )
-    return 1
+    return comment_id
 
 
 FEEDBACK = (
