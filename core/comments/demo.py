@@ -237,7 +237,7 @@ async def _post(
     """Insert one illustrative comment by `author` (a row with id, name, organization_id) on
     `on` (group_id, and meeting_id / priority_area_id / parent_id), dated `at`, with its
     COMMENT_POSTED event saying "<author> <what>"; returns the comment's id."""
-    comment_id = await conn.scalar(
+    comment_id: int | None = await conn.scalar(
         insert(Comment)
         .values(**on, author_id=author.id, body=body, created_at=at, illustrative=True)
         .returning(Comment.id)

@@ -27,7 +27,7 @@ from core.errors import Rejected, UserError, user_error
 from core.groups.models import WorkingGroup
 from core.meetings import history
 from core.meetings.models import CalendarFeedToken, Meeting, MeetingLink, Registration
-from core.meetings.services import _locked_meeting, admit_pre_registrations
+from core.meetings.registrations import admit_pre_registrations, locked_meeting
 from core.schema.ids import pk_of
 from core.validation import url_problem
 
@@ -59,7 +59,7 @@ async def cancel_meeting(
     MEETING_CANCELLED event. Registrations stay as they are (the registrants are told from them).
     Errors: NOT_FOUND, MEETING_CANCELLED (already), MEETING_ENDED, TOO_LONG (reason)."""
     pk = lookups.decode(meeting_id, "Meeting", "id")
-    meeting = await _locked_meeting(conn, pk, themes, meeting_id, "id")
+    meeting = await locked_meeting(conn, pk, themes, meeting_id, "id")
     if meeting.cancelled_at is not None:
         raise Rejected(user_error("MEETING_CANCELLED", "the meeting is already cancelled", "id"))
     if meeting.ends_at <= utcnow():
@@ -90,7 +90,7 @@ async def record_attendance(
     registration of this meeting), NOT_ATTENDABLE (waitlisted, pre-registered or cancelled: no
     place); MEETING_NOT_STARTED, MEETING_CANCELLED, REQUIRED (no entries)."""
     pk = lookups.decode(meeting_id, "Meeting", "meetingId")
-    meeting = await _locked_meeting(conn, pk, themes, meeting_id, "meetingId")
+    meeting = await locked_meeting(conn, pk, themes, meeting_id, "meetingId")
     if meeting.cancelled_at is not None:
         raise Rejected(user_error("MEETING_CANCELLED", "the meeting was cancelled", "meetingId"))
     _started(meeting, "meetingId")
@@ -130,7 +130,7 @@ async def set_minutes(
     """Replace the minutes (or summary) of a meeting that has started. Errors: NOT_FOUND,
     MEETING_NOT_STARTED, TOO_LONG."""
     pk = lookups.decode(meeting_id, "Meeting", "id")
-    meeting = await _locked_meeting(conn, pk, themes, meeting_id, "id")
+    meeting = await locked_meeting(conn, pk, themes, meeting_id, "id")
     _started(meeting, "id")
     if len(minutes) > MAX_MINUTES:
         message = f"minutes are longer than {MAX_MINUTES} characters"
@@ -150,7 +150,7 @@ async def add_link(
     """Attach a link (recording, slides, other). Errors: NOT_FOUND, INVALID_URL (url),
     REQUIRED / TOO_LONG (title), TOO_MANY_LINKS (MAX_LINKS already)."""
     pk = lookups.decode(meeting_id, "Meeting", "meetingId")
-    await _locked_meeting(conn, pk, themes, meeting_id, "meetingId")
+    await locked_meeting(conn, pk, themes, meeting_id, "meetingId")
     errors: list[UserError] = []
     if (problem := url_problem(url, "url")) is not None:
         errors.append(problem)
@@ -184,7 +184,7 @@ async def remove_link(conn: AsyncConnection, link_id: str, themes: tuple[str, ..
         link_id,
         "id",
     )
-    meeting = await _locked_meeting(
+    meeting = await locked_meeting(
         conn, row.meeting_id, themes, link_id, "id", asked_for="MeetingLink"
     )
     await conn.execute(delete(MeetingLink).where(MeetingLink.id == pk))
@@ -208,7 +208,7 @@ async def admit_due(db: Database, themes: Collection[str], now: datetime | None 
     """Admit the pre-registrations of every meeting of a group of `themes` whose registration
     has opened by `now` (default: the clock) and that still has some PRE_REGISTERED: each
     meeting in its own write transaction, its row locked, in queue order (REGISTERED while
-    places last, then WAITLISTED: `core.meetings.services.admit_pre_registrations`), and
+    places last, then WAITLISTED: `core.meetings.registrations.admit_pre_registrations`), and
     `meetingChanged` subscribers told. Returns how many registrations were admitted.
 
     Run by the server's loop (core/notifications/loop.py) and `ogp-wg notify admit` / `notify

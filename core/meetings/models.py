@@ -118,8 +118,9 @@ class Registration(Base):
     status: Mapped[RegistrationStatus] = mapped_column(enum_column(RegistrationStatus, "status"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When the registration last joined the waitlist or the registered list: first come, first
-    # served orders by (queued_at, id). Strictly increasing per meeting (core.meetings.services),
-    # so the order is the order in which the meeting-locked transactions ran.
+    # served orders by (queued_at, id). Strictly increasing per meeting
+    # (core.meetings.registrations), so the order is the order in which the meeting-locked
+    # transactions ran.
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

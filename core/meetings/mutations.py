@@ -1,6 +1,6 @@
-"""Root mutations of the meetings domain: thin wrappers over core/meetings/services.py and
-core/meetings/lifecycle.py, one transaction each (core.transactions): meetings, registrations,
-cancelling, attendance, minutes, links, the personal calendar feed's secret."""
+"""Root mutations of the meetings domain: thin wrappers over core/meetings/services.py,
+registrations.py and lifecycle.py, one transaction each (core.transactions): meetings,
+registrations, cancelling, attendance, minutes, links, the personal calendar feed's secret."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from strawberry.types import Info
 from core.enums import MeetingKind, MeetingLinkKind, RegistrationStatus
 from core.errors import UserError
 from core.loading import prefetched
-from core.meetings import lifecycle, types
+from core.meetings import lifecycle, registrations, types
 from core.meetings import services as meetings
 from core.transactions import in_transaction
 
@@ -217,7 +217,7 @@ class Mutation:
         ctx = info.context
         row, errors = await in_transaction(
             ctx,
-            lambda conn: meetings.register(
+            lambda conn: registrations.register(
                 conn,
                 meeting_id=input.meeting_id,
                 person_id=input.person_id,
@@ -238,7 +238,7 @@ class Mutation:
         ctx = info.context
         row, errors = await in_transaction(
             ctx,
-            lambda conn: meetings.cancel(
+            lambda conn: registrations.cancel(
                 conn, registration_id=input.id, themes=ctx.app.visible_themes
             ),
         )

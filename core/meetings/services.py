@@ -1,46 +1,26 @@
-"""Scheduling meetings and taking registrations without ever overbooking.
+"""Scheduling and changing meetings (registrations: core/meetings/registrations.py).
 
-A registration locks its meeting row (SELECT ... FOR UPDATE on PostgreSQL; the transaction's
-BEGIN IMMEDIATE on SQLite), then takes a place with a conditional UPDATE of `registered_count`; the
-CHECK constraint on that column is the last line of defence. No count-then-insert race.
-
-First come, first served: a registration's `queued_at` is set whenever it joins the waitlist or the
-registered list (a first registration, a comeback after cancelling, a promotion), and the waitlist
-is promoted in (queued_at, id) order. The row's id is no measure of waiting: a person who cancels
-and registers again keeps it. `queued_at` is strictly increasing per meeting (see `_queue_time`).
-
-Registration windows (issue 9, section 2): before `registration_opens_at` a registration is
-refused with REGISTRATION_NOT_OPEN, except at a Summit meeting (`is_summit`), where it is taken as
-PRE_REGISTERED (no place yet, queued in order); from `registration_closes_at` on,
-REGISTRATION_CLOSED.
-Pre-registrations are admitted (REGISTERED while places last, then WAITLISTED, in queue order) once
-the meeting's registration is open (`admit_pre_registrations`): by the background job that looks
-for meetings whose registration opened (`core.meetings.lifecycle.admit_due`: the server's loop
-every `notify_interval` seconds, or `ogp-wg notify admit` / `notify send` from cron), or by any
-earlier write on the meeting (a registration, a cancellation, an update), which admits first.
-Between the opening time and the first of these, a read still shows the queue PRE_REGISTERED
-(bound: one interval of the job). Every change of a meeting raises its `sequence`
-and is kept in `meeting_changes` with an activity event (core/meetings/history.py).
+Every change of a meeting raises its `sequence` and is kept in `meeting_changes` with an
+activity event (core/meetings/history.py; the database writes the row, core_0014); a change of
+capacity promotes the waitlist, and any write on a meeting first admits its due
+pre-registrations.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Insert, Update, func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core import lookups
-from core.activity.services import publish_meeting
-from core.db import utcnow
-from core.enums import MeetingKind, RegistrationStatus
+from core.enums import MeetingKind
 from core.errors import Rejected, UserError, user_error
-from core.groups.models import WorkingGroup
-from core.meetings import history
-from core.meetings.models import Meeting, Registration
+from core.meetings import history, registrations
+from core.meetings.models import Meeting
+from core.meetings.registrations import locked_meeting
 from core.transactions import ConstraintError
 from core.validation import url_problem
 
@@ -198,24 +178,6 @@ async def schedule(
     return meeting
 
 
-async def _locked_meeting(
-    conn: AsyncConnection,
-    pk: int,
-    themes: tuple[str, ...],
-    global_id: str,
-    *field: str,
-    asked_for: str = "Meeting",
-) -> Any:
-    """The meeting row, locked until the transaction ends; NOT_FOUND if its group is hidden."""
-    stmt = (
-        select(*Meeting.__table__.c)
-        .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
-        .where(Meeting.id == pk, WorkingGroup.theme.in_(themes))
-        .with_for_update(of=Meeting)
-    )
-    return await lookups.one_or_reject(conn, stmt, asked_for, global_id, *field)
-
-
 async def update_meeting(
     conn: AsyncConnection,
     meeting_id: str,
@@ -228,7 +190,7 @@ async def update_meeting(
     history (MEETING_MOVED when a time changed, else MEETING_CHANGED). MEETING_CANCELLED for a
     cancelled meeting."""
     pk = lookups.decode(meeting_id, "Meeting", "id")
-    meeting = await _locked_meeting(conn, pk, themes, meeting_id, "id")
+    meeting = await locked_meeting(conn, pk, themes, meeting_id, "id")
     if meeting.cancelled_at is not None:
         raise Rejected(user_error("MEETING_CANCELLED", "the meeting was cancelled", "id"))
     given = {k: v for k, v in changes.given().items() if v != getattr(meeting, k)}
@@ -246,208 +208,10 @@ async def update_meeting(
     if given:  # the database raises `sequence` and writes the history row (core_0014)
         await conn.execute(update(Meeting).where(Meeting.id == meeting.id).values(**given))
     if "capacity" in given:
-        await _promote_waitlist(conn, meeting.id)
+        await registrations.promote_waitlist(conn, meeting.id)
     stmt = select(*Meeting.__table__.c).where(Meeting.id == meeting.id)
     updated = (await conn.execute(stmt)).one()
-    await admit_pre_registrations(conn, updated)
+    await registrations.admit_pre_registrations(conn, updated)
     if given:
         await history.changed(conn, meeting, updated, sorted(given), actor_id, reason)
     return updated
-
-
-async def admit_pre_registrations(
-    conn: AsyncConnection, meeting: Any, now: datetime | None = None
-) -> int:
-    """Once registration has opened by `now` (default: the clock; `meeting` locked), give the
-    pre-registered places in the order they pre-registered: REGISTERED while places last, then
-    WAITLISTED. Returns how many were admitted: 0 before the window opens, for a cancelled
-    meeting, or when nobody pre-registered."""
-    opens = meeting.registration_opens_at
-    if opens is None or opens > (now or utcnow()) or meeting.cancelled_at is not None:
-        return 0
-    waiting = (
-        await conn.scalars(
-            select(Registration.id)
-            .where(
-                Registration.meeting_id == meeting.id,
-                Registration.status == RegistrationStatus.PRE_REGISTERED,
-            )
-            .order_by(Registration.queued_at, Registration.id)
-        )
-    ).all()
-    for registration_id in waiting:
-        status = (
-            RegistrationStatus.REGISTERED
-            if await _take_place(conn, meeting.id)
-            else RegistrationStatus.WAITLISTED
-        )
-        await conn.execute(
-            update(Registration)
-            .where(Registration.id == registration_id)
-            .values(status=status, queued_at=await _queue_time(conn, meeting.id))
-        )
-    return len(waiting)
-
-
-async def _take_place(conn: AsyncConnection, meeting_pk: int) -> bool:
-    """Atomically take one place if any is left."""
-    stmt = (
-        update(Meeting)
-        .where(
-            Meeting.id == meeting_pk,
-            (Meeting.capacity.is_(None)) | (Meeting.registered_count < Meeting.capacity),
-        )
-        .values(registered_count=Meeting.registered_count + 1)
-        .returning(Meeting.id)
-    )
-    return (await conn.execute(stmt)).first() is not None
-
-
-async def _queue_time(conn: AsyncConnection, meeting_pk: int) -> datetime:
-    """The time at which a registration joins one of the meeting's queues, with the meeting
-    row locked: now, or 1 microsecond after the meeting's latest entry if that is not earlier.
-
-    So entries never tie (several promotions in one transaction, a coarse clock) and keep the
-    order of the locked transactions even when the clocks of several app hosts disagree.
-    """
-    latest = (
-        await conn.execute(
-            select(func.max(Registration.queued_at)).where(Registration.meeting_id == meeting_pk)
-        )
-    ).scalar()
-    now = utcnow()
-    return now if latest is None or now > latest else latest + timedelta(microseconds=1)
-
-
-async def _promote_waitlist(conn: AsyncConnection, meeting_pk: int) -> None:
-    """Give freed places to the waitlist, first come first served: longest waiting first.
-
-    Runs with the meeting row locked (every caller holds it), so no other transaction can take
-    the same place or promote the same person.
-    """
-    while True:
-        first_waiting = (
-            await conn.execute(
-                select(Registration.id)
-                .where(
-                    Registration.meeting_id == meeting_pk,
-                    Registration.status == RegistrationStatus.WAITLISTED,
-                )
-                .order_by(Registration.queued_at, Registration.id)
-                .limit(1)
-            )
-        ).first()
-        if first_waiting is None or not await _take_place(conn, meeting_pk):
-            return
-        await conn.execute(
-            update(Registration)
-            .where(Registration.id == first_waiting.id)
-            .values(
-                status=RegistrationStatus.REGISTERED,
-                queued_at=await _queue_time(conn, meeting_pk),  # joins the registered list
-            )
-        )
-
-
-async def register(
-    conn: AsyncConnection, *, meeting_id: str, person_id: str, themes: tuple[str, ...]
-) -> Any:
-    pk = lookups.decode(meeting_id, "Meeting", "meetingId")
-    meeting = await _locked_meeting(conn, pk, themes, meeting_id, "meetingId")
-    person = await lookups.person(conn, person_id, "personId")
-    now = utcnow()
-    if meeting.cancelled_at is not None:
-        raise Rejected(user_error("MEETING_CANCELLED", "the meeting was cancelled", "meetingId"))
-    if meeting.ends_at <= now:
-        raise Rejected(user_error("MEETING_ENDED", "the meeting is over", "meetingId"))
-    opens, closes = meeting.registration_opens_at, meeting.registration_closes_at
-    early = opens is not None and now < opens
-    if early and not meeting.is_summit:
-        message = f"registration opens at {opens.isoformat()}"
-        raise Rejected(user_error("REGISTRATION_NOT_OPEN", message, "meetingId"))
-    if closes is not None and now >= closes:
-        message = f"registration closed at {closes.isoformat()}"
-        raise Rejected(user_error("REGISTRATION_CLOSED", message, "meetingId"))
-    if not early:
-        await admit_pre_registrations(conn, meeting)
-    existing = (
-        await conn.execute(
-            select(Registration.id, Registration.status).where(
-                Registration.meeting_id == meeting.id, Registration.person_id == person.id
-            )
-        )
-    ).first()
-    if existing is not None and existing.status != RegistrationStatus.CANCELLED:
-        raise Rejected(
-            user_error(
-                "DUPLICATE_REGISTRATION",
-                f"this person is already {existing.status.lower()} for the meeting",
-                "personId",
-            )
-        )
-    if early:  # a Summit meeting before its registration opens: in the queue, no place yet
-        status = RegistrationStatus.PRE_REGISTERED
-    elif await _take_place(conn, meeting.id):
-        status = RegistrationStatus.REGISTERED
-    else:
-        status = RegistrationStatus.WAITLISTED
-    queued_at = await _queue_time(conn, meeting.id)
-    stmt: Update | Insert
-    if existing is not None:
-        # A cancelled registration comes back at the end of the queue: a new queued_at, while the
-        # row (its id, created_at) stays. Ordering by id would put it back where it was.
-        stmt = (
-            update(Registration)
-            .where(Registration.id == existing.id)
-            .values(status=status, queued_at=queued_at)
-        )
-    else:
-        stmt = insert(Registration).values(
-            meeting_id=meeting.id,
-            person_id=person.id,
-            status=status,
-            created_at=queued_at,
-            queued_at=queued_at,
-        )
-    registration = (await conn.execute(stmt.returning(*Registration.__table__.c))).one()
-    await publish_meeting(conn, meeting.id)  # meetingChanged subscribers: places changed
-    return registration
-
-
-async def cancel(conn: AsyncConnection, *, registration_id: str, themes: tuple[str, ...]) -> Any:
-    pk = lookups.decode(registration_id, "Registration", "id")
-    row = await lookups.one_or_reject(
-        conn,
-        select(Registration.meeting_id).where(Registration.id == pk),
-        "Registration",
-        registration_id,
-        "id",
-    )
-    meeting = await _locked_meeting(
-        conn, row.meeting_id, themes, registration_id, "id", asked_for="Registration"
-    )
-    await admit_pre_registrations(conn, meeting)
-    reg = (await conn.execute(select(*Registration.__table__.c).where(Registration.id == pk))).one()
-    if reg.status in (
-        RegistrationStatus.CANCELLED,
-        RegistrationStatus.ATTENDED,
-        RegistrationStatus.NO_SHOW,
-    ):
-        raise Rejected(
-            user_error("NOT_CANCELLABLE", f"the registration is already {reg.status.lower()}", "id")
-        )
-    await conn.execute(
-        update(Registration)
-        .where(Registration.id == pk)
-        .values(status=RegistrationStatus.CANCELLED)
-    )
-    if reg.status == RegistrationStatus.REGISTERED:
-        await conn.execute(
-            update(Meeting)
-            .where(Meeting.id == reg.meeting_id)
-            .values(registered_count=Meeting.registered_count - 1)
-        )
-        await _promote_waitlist(conn, reg.meeting_id)
-    await publish_meeting(conn, reg.meeting_id)  # meetingChanged subscribers: places changed
-    stmt = select(*Registration.__table__.c).where(Registration.id == pk)
-    return (await conn.execute(stmt)).one()
