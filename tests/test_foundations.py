@@ -169,7 +169,11 @@ def _free_port() -> int:
 @pytest.fixture
 def live_server(empty_db: str) -> Iterator[str]:
     """The app served by uvicorn on a real socket, in a thread with its own event loop."""
-    settings = settings_for(empty_db)
+    # 100 registrations queue for SQLite's one write lock, and this server shares the test's
+    # process (and a loaded 2-core CI machine): the default busy timeout (5 s) can run out
+    # before the last one's turn (SERVICE_UNAVAILABLE, seen in CI). This test is about the
+    # capacity, not the timeout, so it waits as tests/test_concurrency.py does.
+    settings = settings_for(empty_db, database_statement_timeout=60)
     app = create_app(settings, make_plugin_manager(settings))
     port = _free_port()
     server = uvicorn.Server(
