@@ -27,7 +27,11 @@ from core.errors import Rejected, UserError, user_error
 from core.groups.models import WorkingGroup
 from core.meetings import history
 from core.meetings.models import CalendarFeedToken, Meeting, MeetingLink, Registration
-from core.meetings.registrations import admit_pre_registrations, locked_meeting
+from core.meetings.registrations import (
+    admit_pre_registrations,
+    locked_meeting,
+    locked_meeting_of,
+)
 from core.schema.ids import pk_of
 from core.validation import url_problem
 
@@ -176,17 +180,7 @@ async def add_link(
 
 async def remove_link(conn: AsyncConnection, link_id: str, themes: tuple[str, ...]) -> Any:
     """Remove a link; returns its meeting's row. Errors: NOT_FOUND."""
-    pk = lookups.decode(link_id, "MeetingLink", "id")
-    row = await lookups.one_or_reject(
-        conn,
-        select(MeetingLink.meeting_id).where(MeetingLink.id == pk),
-        "MeetingLink",
-        link_id,
-        "id",
-    )
-    meeting = await locked_meeting(
-        conn, row.meeting_id, themes, link_id, "id", asked_for="MeetingLink"
-    )
+    pk, meeting = await locked_meeting_of(conn, MeetingLink, link_id, themes)
     await conn.execute(delete(MeetingLink).where(MeetingLink.id == pk))
     return meeting
 

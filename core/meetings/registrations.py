@@ -57,6 +57,23 @@ async def locked_meeting(
     return await lookups.one_or_reject(conn, stmt, asked_for, global_id, *field)
 
 
+async def locked_meeting_of(
+    conn: AsyncConnection, model: Any, global_id: str, themes: tuple[str, ...]
+) -> tuple[int, Any]:
+    """(pk, its meeting's row locked) for the row of `model` (a model with `meeting_id`, e.g.
+    Registration, MeetingLink) that `global_id` names; NOT_FOUND at `id` when either is absent
+    or hidden."""
+    type_name = model.__name__
+    pk = lookups.decode(global_id, type_name, "id")
+    row = await lookups.one_or_reject(
+        conn, select(model.meeting_id).where(model.id == pk), type_name, global_id, "id"
+    )
+    meeting = await locked_meeting(
+        conn, row.meeting_id, themes, global_id, "id", asked_for=type_name
+    )
+    return pk, meeting
+
+
 async def admit_pre_registrations(
     conn: AsyncConnection, meeting: Any, now: datetime | None = None
 ) -> int:
@@ -217,17 +234,7 @@ async def register(
 
 
 async def cancel(conn: AsyncConnection, *, registration_id: str, themes: tuple[str, ...]) -> Any:
-    pk = lookups.decode(registration_id, "Registration", "id")
-    row = await lookups.one_or_reject(
-        conn,
-        select(Registration.meeting_id).where(Registration.id == pk),
-        "Registration",
-        registration_id,
-        "id",
-    )
-    meeting = await locked_meeting(
-        conn, row.meeting_id, themes, registration_id, "id", asked_for="Registration"
-    )
+    pk, meeting = await locked_meeting_of(conn, Registration, registration_id, themes)
     await admit_pre_registrations(conn, meeting)
     reg = (await conn.execute(select(*Registration.__table__.c).where(Registration.id == pk))).one()
     if reg.status in (
