@@ -14,6 +14,15 @@ database's `alembic_version` needs rewriting and `ogp-wg db upgrade` treats them
 
 from core.activity.models import ActivityEvent
 from core.comments.models import Comment, CommentRevision, Feedback
+from core.commitments.models import (
+    ActionPlan,
+    Commitment,
+    CommitmentEvidence,
+    CommitmentGroup,
+    CommitmentTopic,
+    IrmAssessment,
+    Milestone,
+)
 from core.groups.models import (
     Anchor,
     AnchorTerm,
@@ -43,6 +52,7 @@ from core.priorities.models import (
 from core.translations.models import GroupTranslation, MeetingTranslation
 
 __all__ = [
+    "ActionPlan",
     "ActivityEvent",
     "Anchor",
     "AnchorTerm",
@@ -51,17 +61,23 @@ __all__ = [
     "CalendarFeedToken",
     "Comment",
     "CommentRevision",
+    "Commitment",
+    "CommitmentEvidence",
+    "CommitmentGroup",
+    "CommitmentTopic",
     "ConsensusRule",
     "Country",
     "Feedback",
     "GroupDecision",
     "GroupTranslation",
     "IdempotencyKey",
+    "IrmAssessment",
     "Meeting",
     "MeetingChange",
     "MeetingLink",
     "MeetingTranslation",
     "Membership",
+    "Milestone",
     "NotificationJob",
     "NotificationPreference",
     "Organization",
