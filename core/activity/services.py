@@ -26,6 +26,7 @@ VERBS = frozenset(
         "GROUP_PROPOSED",
         "GROUP_DECISION",
         "ANCHOR_CHANGED",
+        "RESOURCE_PUBLISHED",
     }
 )
 """The kinds of event a feed shows (issue 9, section 5). A new kind is added here first, so a

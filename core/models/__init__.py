@@ -31,6 +31,18 @@ from core.groups.models import (
     ProposedAnchor,
     WorkingGroup,
 )
+from core.knowledge.models import (
+    Expertise,
+    ExpertiseCountry,
+    ExpertiseLanguage,
+    ExpertiseTopic,
+    Resource,
+    ResourceCommitment,
+    ResourceCountry,
+    ResourceGroup,
+    ResourceLanguage,
+    ResourceTopic,
+)
 from core.meetings.models import (
     CalendarFeedToken,
     Meeting,
@@ -67,6 +79,10 @@ __all__ = [
     "CommitmentTopic",
     "ConsensusRule",
     "Country",
+    "Expertise",
+    "ExpertiseCountry",
+    "ExpertiseLanguage",
+    "ExpertiseTopic",
     "Feedback",
     "GroupDecision",
     "GroupTranslation",
@@ -90,6 +106,12 @@ __all__ = [
     "PriorityAreaRecord",
     "ProposedAnchor",
     "Registration",
+    "Resource",
+    "ResourceCommitment",
+    "ResourceCountry",
+    "ResourceGroup",
+    "ResourceLanguage",
+    "ResourceTopic",
     "StaffRole",
     "WorkingGroup",
 ]
