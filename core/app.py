@@ -35,6 +35,7 @@ from core.http_cache import HTTPCache
 from core.idempotency import Idempotency
 from core.limits import Limits, hide_suggestions
 from core.meetings.calendar import routes as calendar_routes
+from core.pilot.export import routes as pilot_report_routes
 from core.migrate import migration_status
 from core.notifications.loop import start_loop as notifications_loop
 from core.observability.logs import (
@@ -315,6 +316,7 @@ def create_app(
             *([Route("/metrics", metrics.endpoint)] if metrics is not None else ()),
             *(graphiql_routes() if graphiql else ()),  # the files GraphiQL's page loads
             *calendar_routes(state),  # issue 9: the meetings' iCalendar feeds
+            *pilot_report_routes(state),  # issue 10: the pilot report as CSV
         ],
         middleware=middleware,
         lifespan=lifespan,

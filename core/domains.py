@@ -66,6 +66,7 @@ from core.people import access as people_access
 from core.people import loaders as people_loaders
 from core.people import queries as people_queries
 from core.people import types as people_types
+from core.pilot import queries as pilot_queries
 from core.priorities import access as priorities_access
 from core.priorities import loaders as priorities_loaders
 from core.priorities import mutations as priorities_mutations
@@ -91,6 +92,7 @@ Query: type = merge_types(
         comments_queries.Query,
         AuditQuery,
         translations_queries.Query,
+        pilot_queries.Query,
     ),
 )
 Mutation: type = merge_types(
