@@ -88,6 +88,7 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "SIGNED_IN": ("core.access.rules", "SIGNED_IN"),
     "MEMBER": ("core.access.rules", "MEMBER"),
     "ANCHOR": ("core.access.rules", "ANCHOR"),
+    "ORGANIZATION": ("core.access.rules", "ORGANIZATION"),
     "REGISTERED": ("core.access.rules", "REGISTERED"),
     "SELF": ("core.access.rules", "SELF"),
     "STAFF": ("core.access.rules", "STAFF"),
@@ -126,6 +127,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from core.access.rows import row_filter as row_filter
     from core.access.rules import ANCHOR as ANCHOR
     from core.access.rules import MEMBER as MEMBER
+    from core.access.rules import ORGANIZATION as ORGANIZATION
     from core.access.rules import PUBLIC as PUBLIC
     from core.access.rules import REGISTERED as REGISTERED
     from core.access.rules import SELF as SELF

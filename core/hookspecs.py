@@ -266,9 +266,11 @@ def ogp_wg_access_rules() -> Sequence[Any]:
     Rules combine grants with ``|``: ``PUBLIC`` (anyone), ``SIGNED_IN``, ``MEMBER`` (a person
     whose organisation is a member of the object's group), ``ANCHOR`` (whose organisation anchors
     it), ``REGISTERED`` (with a place at the object's meeting), ``SELF`` (the person the object is
-    about) and ``STAFF`` (staff pass every rule). A mutation also needs a token with the
-    ``write`` scope. Refused: ``UNAUTHENTICATED`` when not signed in, else ``FORBIDDEN``; every
-    call, refused or not, is written to the audit log.
+    about), ``ORGANIZATION`` (a person of the organisation the object is about: ``Scope(...,
+    organization=MyRow.organization_id)``) and ``STAFF`` (staff pass every rule). A ``RowRule``'s
+    ``public`` (a SQL condition) names the rows everyone sees whatever its rule. A mutation
+    also needs a token with the ``write`` scope. Refused: ``UNAUTHENTICATED`` when not signed
+    in, else ``FORBIDDEN``; every call, refused or not, is written to the audit log.
 
     Without this hook, each of the plugin's mutations gets the default ``ANCHOR | STAFF`` against
     its theme (staff, or an anchor of a group of this theme). A plugin that implements it

@@ -8,19 +8,23 @@
 - `FieldRule`: who may read a field; others get null (or, with `refuse=True`, an
   UNAUTHENTICATED / FORBIDDEN error: for root fields such as `auditLog`).
 - `RowRule`: which rows of a type a viewer may see at all, in lists and through `node(id:)`
-  (a hidden row looks exactly like a missing one).
+  (a hidden row looks exactly like a missing one); `public` names the rows anyone sees
+  whatever the rule (a published resource, where only drafts are private).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.sql.elements import ColumnClause
 
 from core.access.rules import NOTHING, Rule, Subject
+
+if TYPE_CHECKING:
+    from core.auth import Viewer
 
 Column = Any
 """A column of the type's table (`Row.group_id`) or a correlated scalar subquery."""
@@ -31,7 +35,8 @@ class Scope:
     """A type's relations as SQL: each a column of its table or a correlated scalar subquery.
 
     `type_name` is the type's name in global IDs (`Node.node_type`); `pk` its key column.
-    `theme` defaults to the theme of `group`.
+    `theme` defaults to the theme of `group`; `organization`: the organisation a row is about
+    or written for (for the `ORGANIZATION` grant).
     """
 
     type_name: str
@@ -40,17 +45,19 @@ class Scope:
     person: Column | None = None
     meeting: Column | None = None
     theme: Column | None = None
+    organization: Column | None = None
 
     def columns(self) -> list[Column]:
-        """(group, theme, person, meeting) labelled, for a SELECT that reads a subject."""
+        """(group, theme, person, meeting, organization) labelled, for a SELECT that reads a
+        subject."""
         from core.models import WorkingGroup
 
         theme = self.theme
         if theme is None and self.group is not None:
             theme = select(WorkingGroup.theme).where(WorkingGroup.id == self.group)
             theme = theme.correlate_except(WorkingGroup).scalar_subquery()
-        parts = (self.group, theme, self.person, self.meeting)
-        names = ("s_group", "s_theme", "s_person", "s_meeting")
+        parts = (self.group, theme, self.person, self.meeting, self.organization)
+        names = ("s_group", "s_theme", "s_person", "s_meeting", "s_organization")
         return [_labelled(part, name) for part, name in zip(parts, names, strict=True)]
 
     def subject_of(self, obj: Any) -> Subject:
@@ -60,6 +67,7 @@ class Scope:
             group=_attribute(obj, self.group),
             person=_attribute(obj, self.person),
             meeting=_attribute(obj, self.meeting),
+            organization=_attribute(obj, self.organization),
         )
 
 
@@ -80,7 +88,13 @@ def _attribute(obj: Any, column: Column | None) -> Any:
 
 def subject_from_row(row: Any) -> Subject:
     """The subject a `Scope.columns()` SELECT read."""
-    return Subject(group=row.s_group, theme=row.s_theme, person=row.s_person, meeting=row.s_meeting)
+    return Subject(
+        group=row.s_group,
+        theme=row.s_theme,
+        person=row.s_person,
+        meeting=row.s_meeting,
+        organization=row.s_organization,
+    )
 
 
 @dataclass(frozen=True)
@@ -113,10 +127,25 @@ class FieldRule:
 
 @dataclass(frozen=True)
 class RowRule:
-    """Which rows of `scope.type_name` a viewer sees: the rule as a SQL condition on `scope`."""
+    """Which rows of `scope.type_name` a viewer sees: the rule as a SQL condition on `scope`,
+    or `public`, a SQL condition on the type's table naming the rows everyone sees (e.g.
+    `Resource.status == "PUBLISHED"`: drafts follow the rule, published resources are public)."""
 
     scope: Scope
     rule: Rule
+    public: Column | None = None
+
+    def condition(self, viewer: Viewer) -> ColumnElement[bool]:
+        """The rows of the type `viewer` sees, as a SQL condition (`true()` for everyone under
+        a public rule, and for staff)."""
+        from sqlalchemy import or_
+
+        from core.access.sql import condition
+
+        allowed = condition(self.rule, viewer, self.scope)
+        if self.public is None or self.rule.is_public or viewer.is_staff:
+            return allowed
+        return or_(self.public, allowed)
 
     @property
     def type_name(self) -> str:

@@ -72,6 +72,13 @@ class Access:
             )
         parts.append(
             select(
+                literal("organization").label("kind"),
+                Person.organization_id.label("pk"),
+                literal("", String).label("theme"),
+            ).where(Person.id == person)
+        )
+        parts.append(
+            select(
                 literal("place").label("kind"),
                 Registration.meeting_id.label("pk"),
                 literal("", String).label("theme"),
@@ -82,8 +89,10 @@ class Access:
         member = {r.pk: r.theme for r in rows if r.kind == "member"}
         anchor = {r.pk: r.theme for r in rows if r.kind == "anchor"}
         places = frozenset(r.pk for r in rows if r.kind == "place")
+        organization = next((r.pk for r in rows if r.kind == "organization"), None)
         return Roles(
             person=person,
+            organization=organization,
             staff=self.viewer.is_staff,
             member_of=member,
             anchor_of=anchor,

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, Join, select
 
 from core.access.declare import RowRule
-from core.access.sql import condition
 
 if TYPE_CHECKING:
     from core.context import Context
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
 
 def row_filter(rule: RowRule) -> Callable[[Context], ColumnElement[bool]]:
     """`where=` for a declared load (core.rows) of the rule's type."""
-    return lambda ctx: condition(rule.rule, ctx.viewer, rule.scope)
+    return lambda ctx: rule.condition(ctx.viewer)
 
 
 def conditions_on(ctx: Context, *froms: Any) -> list[ColumnElement[bool]]:
@@ -37,7 +36,7 @@ def conditions_on(ctx: Context, *froms: Any) -> list[ColumnElement[bool]]:
         return []
     tables = set(_tables(froms))
     return [
-        condition(rule.rule, ctx.viewer, rule.scope)
+        rule.condition(ctx.viewer)
         for rule in policy.rows.values()
         if not rule.rule.is_public and _table(rule.scope.pk) in tables
     ]
@@ -67,7 +66,7 @@ def hiding(load: BatchLoadFn, rule: RowRule) -> BatchLoadFn:
         if not present:
             return objects
         stmt = select(rule.scope.pk).where(
-            ctx.db.any_of(rule.scope.pk, present), condition(rule.rule, ctx.viewer, rule.scope)
+            ctx.db.any_of(rule.scope.pk, present), rule.condition(ctx.viewer)
         )
         async with ctx.db.read() as conn:
             visible = set((await conn.execute(stmt)).scalars())

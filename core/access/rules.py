@@ -2,9 +2,10 @@
 
 A `Rule` is a union of grants: `ANCHOR | STAFF` allows the anchors of the object's group and
 staff. A rule is evaluated against a `Subject` (what the object relates to: its group, the
-group's theme, its person, its meeting) and the viewer's `Roles` (their relations, loaded once per
-request by `core.access.roles`). The same rule becomes SQL in `core.access.sql`, so a row filter
-and a check in Python can never disagree about who is allowed.
+group's theme, its person, its meeting, its organisation) and the viewer's `Roles` (their
+relations, loaded once per request by `core.access.roles`). The same rule becomes SQL in
+`core.access.sql`, so a row filter and a check in Python can never disagree about who is
+allowed.
 
 Grants:
 - `PUBLIC`: anyone, signed in or not.
@@ -14,6 +15,8 @@ Grants:
 - `ANCHOR`: a person whose organisation anchors the object's group (or a group of the theme).
 - `REGISTERED`: a person with a place (registered or attended) at the object's meeting.
 - `SELF`: the person the object is about (a person themself, a registration's person).
+- `ORGANIZATION`: a person of the organisation the object is about (a resource's author
+  organisation, an organisation's declared expertise): people act for their organisation.
 - `STAFF`: OGP Support Unit staff (a `staff_roles` row); staff pass every rule.
 """
 
@@ -30,6 +33,7 @@ class Grant(StrEnum):
     ANCHOR = "anchor"
     REGISTERED = "registered"
     SELF = "self"
+    ORGANIZATION = "organization"
     STAFF = "staff"
 
 
@@ -56,6 +60,7 @@ MEMBER = Rule(frozenset({Grant.MEMBER}))
 ANCHOR = Rule(frozenset({Grant.ANCHOR}))
 REGISTERED = Rule(frozenset({Grant.REGISTERED}))
 SELF = Rule(frozenset({Grant.SELF}))
+ORGANIZATION = Rule(frozenset({Grant.ORGANIZATION}))
 STAFF = Rule(frozenset({Grant.STAFF}))
 
 
@@ -65,13 +70,14 @@ class Subject:
 
     `group`: pk of its working group; `theme`: a theme key (a plugin's country-level data belongs
     to its theme, not to one group); `person`: pk of the person it is about; `meeting`: pk of its
-    meeting.
+    meeting; `organization`: pk of the organisation it is about (or written for).
     """
 
     group: int | None = None
     theme: str | None = None
     person: int | None = None
     meeting: int | None = None
+    organization: int | None = None
 
 
 NOTHING = Subject()
@@ -82,10 +88,11 @@ class Roles:
     """A viewer's relations, as one request sees them.
 
     `member_of` / `anchor_of`: group pks -> the group's theme; `registered_for`: meeting pks
-    where the person has a place.
+    where the person has a place; `organization`: pk of the person's organisation.
     """
 
     person: int | None = None
+    organization: int | None = None
     staff: bool = False
     member_of: dict[int, str] = field(default_factory=dict)
     anchor_of: dict[int, str] = field(default_factory=dict)
@@ -108,6 +115,11 @@ def allows(rule: Rule, roles: Roles, subject: Subject) -> bool:
     return (
         Grant.SIGNED_IN in grants
         or (Grant.SELF in grants and subject.person == roles.person)
+        or (
+            Grant.ORGANIZATION in grants
+            and subject.organization is not None
+            and subject.organization == roles.organization
+        )
         or (Grant.MEMBER in grants and _related(roles.member_of, subject))
         or (Grant.ANCHOR in grants and _related(roles.anchor_of, subject))
         or (
@@ -123,7 +135,7 @@ def decided_without_relations(rule: Rule, roles: Roles, subject: Subject) -> boo
     None: the caller loads the viewer's relations first. `roles` may be a viewer-only Roles."""
     if allows(rule, roles, subject):
         return True
-    needs = {Grant.MEMBER, Grant.ANCHOR, Grant.REGISTERED}
+    needs = {Grant.MEMBER, Grant.ANCHOR, Grant.REGISTERED, Grant.ORGANIZATION}
     if roles.person is None or not (rule.grants & needs):
         return False
     return None

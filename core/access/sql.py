@@ -37,6 +37,15 @@ def groups_of(person_id: int, via: Any) -> Any:
     )
 
 
+def organization_of(person_id: int) -> Any:
+    """The person's organisation id (a one-row subquery; none without an organisation)."""
+    from core.models import Person
+
+    return select(Person.organization_id).where(
+        Person.id == person_id, Person.organization_id.is_not(None)
+    )
+
+
 def places_of(person_id: int) -> Any:
     from core.models import Registration
 
@@ -60,6 +69,8 @@ def condition(rule: Rule, viewer: Viewer, scope: Scope) -> ColumnElement[bool]:
     parts: list[ColumnElement[bool]] = []
     if Grant.SELF in grants and scope.person is not None:
         parts.append(scope.person == person)
+    if Grant.ORGANIZATION in grants and scope.organization is not None:
+        parts.append(scope.organization.in_(organization_of(person)))
     if Grant.MEMBER in grants and scope.group is not None:
         parts.append(scope.group.in_(groups_of(person, Membership)))
     if Grant.ANCHOR in grants and scope.group is not None:

@@ -59,7 +59,7 @@ def events_visible_to(
     for type_name, rule in sorted(rows.items()):
         if rule.rule.is_public:
             continue
-        seen = select(rule.scope.pk).where(condition(rule.rule, viewer, rule.scope))
+        seen = select(rule.scope.pk).where(rule.condition(viewer))
         parts.append(
             or_(ActivityEvent.subject_type != type_name, ActivityEvent.subject_id.in_(seen))
         )
