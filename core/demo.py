@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core import models
 from core.activity import demo as demo_activity
+from core.assistance import demo as demo_assistance
 from core.auth.staff import grant_staff
 from core.auth.tokens import issue_token
 from core.comments import demo as demo_comments
@@ -383,6 +384,9 @@ async def _load(
         added = await demo_lifecycle.load_proposal(conn, demo_groups.TODAY.get())
         progress(f"proposed groups: {added} added (illustrative)")
         progress(f"comments: {await demo_comments.load(conn)} added (illustrative)")
+        # after the commitments' demo: Chile's completed commitment is one of the reasons
+        added = await demo_assistance.load(conn)
+        progress(f"assistance: {added} suggested match added (illustrative)")
         # last: the feed entries of what the demos above created without their mutations, each
         # at the time of what it describes; this run's events renumbered in time order
         added = await demo_activity.load(conn, events_before)

@@ -40,6 +40,12 @@ from core.access.declare import Declaration
 from core.activity import loaders as activity_loaders
 from core.activity import subscriptions as activity_subscriptions
 from core.activity import types as activity_types
+from core.assistance import access as assistance_access
+from core.assistance import loaders as assistance_loaders
+from core.assistance import mutations as assistance_mutations
+from core.assistance import queries as assistance_queries
+from core.assistance import services as assistance_services
+from core.assistance import types as assistance_types
 from core.comments import access as comments_access
 from core.comments import loaders as comments_loaders
 from core.comments import mutations as comments_mutations
@@ -92,6 +98,7 @@ Query: type = merge_types(
         comments_queries.Query,
         AuditQuery,
         translations_queries.Query,
+        assistance_queries.Query,
         pilot_queries.Query,
     ),
 )
@@ -104,6 +111,7 @@ Mutation: type = merge_types(
         comments_mutations.Mutation,
         notifications_mutations.Mutation,
         priorities_mutations.Mutation,
+        assistance_mutations.Mutation,
     ),
 )
 
@@ -118,6 +126,7 @@ LOADERS: dict[str, BatchLoadFn] = {
     **translations_loaders.LOADERS,
     **comments_loaders.LOADERS,
     **priorities_loaders.LOADERS,
+    **assistance_loaders.LOADERS,
 }
 """Named loaders (for `Context.loader`), as plugins return them from `ogp_wg_loaders`."""
 
@@ -137,6 +146,9 @@ NODE_LOADERS: dict[type, BatchLoadFn] = {
     priorities_types.PriorityArea: priorities_loaders.priority_areas_by_id,
     priorities_types.PriorityAreaPosition: priorities_loaders.positions_by_id,
     meetings_types.MeetingLink: meetings_loaders.meeting_links_by_id,
+    assistance_types.AssistanceRequest: assistance_loaders.requests_by_id,
+    assistance_types.AssistanceOffer: assistance_loaders.offers_by_id,
+    assistance_types.AssistanceMatch: assistance_loaders.matches_by_id,
 }
 """Which loader fetches each core Node type for `node(id:)`, as from `ogp_wg_node_loaders`."""
 
@@ -151,6 +163,7 @@ def access_declarations() -> list[Declaration]:
         *comments_access.DECLARATIONS,
         *priorities_access.DECLARATIONS,
         *notifications_access.DECLARATIONS,
+        *assistance_access.DECLARATIONS,
     ]
 
 
@@ -163,4 +176,5 @@ def constraint_errors() -> list[tuple[str, Mapping[str, Any]]]:
         ("core", comments_services.CONSTRAINT_ERRORS),
         ("core", priorities_services.CONSTRAINT_ERRORS),
         ("core", notifications_services.CONSTRAINT_ERRORS),
+        ("core", assistance_services.CONSTRAINT_ERRORS),
     ]

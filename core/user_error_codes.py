@@ -104,6 +104,16 @@ CORE_CODES: dict[str, str] = {
     "NOT_TRANSLATABLE": "The field is not a translatable text of that kind of record.",
     "DUPLICATE_FIELD": "The same field is given twice.",
     "NO_TRANSLATION": "The record has no translation in that language.",
+    # technical assistance and peer exchange (core/assistance)
+    "UNKNOWN_LANGUAGE": "Not an ISO 639-1 language code (e.g. es).",
+    "NOT_GOVERNMENT_OR_CIVIL_SOCIETY": "Only a government or civil-society organisation asks.",
+    "NEEDED_BY_PAST": "A request's neededBy date lies in the past.",
+    "REQUEST_CLOSED": "The request is closed.",
+    "NOT_A_PARTY": "You act for neither organisation of the request (or match).",
+    "MATCH_WRONG_STATUS": "The match's status does not allow this move.",
+    "WRONG_SIDE": "This move of the match is the other side's to make.",
+    "MATCH_CONFLICT": "The request's matches changed at the same time; try again.",
+    "OUTCOME_ALREADY_PUBLISHED": "The match's outcome is already a resource.",
 }
 
 

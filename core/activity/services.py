@@ -26,6 +26,9 @@ VERBS = frozenset(
         "GROUP_PROPOSED",
         "GROUP_DECISION",
         "ANCHOR_CHANGED",
+        "ASSISTANCE_REQUEST_POSTED",
+        "ASSISTANCE_OFFER_POSTED",
+        "ASSISTANCE_MATCH_COMPLETED",
         "RESOURCE_PUBLISHED",
     }
 )

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 import strawberry
 
 from core.activity import loaders as activity_loaders
+from core.assistance import loaders as assistance_loaders
+from core.assistance.models import AssistanceStatus
 from core.comments import loaders as comments_loaders
 from core.enums import AnchorRole, GroupStatus, MeetingKind, MembershipRole
 from core.groups import loaders
@@ -33,6 +35,7 @@ from core.translations.types import (
 
 if TYPE_CHECKING:
     from core.activity.types import ActivityEventConnection
+    from core.assistance.types import AssistanceRequestConnection
     from core.comments.types import CommentConnection
     from core.meetings.types import Meeting
     from core.people.types import Organization
@@ -194,6 +197,20 @@ class WorkingGroup(Node):
     def consensus_rule(
         self,
     ) -> Annotated[ConsensusRuleType, strawberry.lazy("core.priorities.types")]: ...
+
+    @relation(
+        assistance_loaders.requests_by_group,
+        description="Requests for technical assistance or a peer exchange posted in the group, "
+        "newest first; `status` keeps one status.",
+    )
+    def assistance_requests(
+        self,
+        status: AssistanceStatus | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Annotated[AssistanceRequestConnection, strawberry.lazy("core.assistance.types")]: ...
 
 
 def group_fields(row: Any) -> dict[str, Any]:

@@ -13,6 +13,19 @@ database's `alembic_version` needs rewriting and `ogp-wg db upgrade` treats them
 """
 
 from core.activity.models import ActivityEvent
+from core.assistance.models import (
+    AssistanceMatch,
+    AssistanceMatchMove,
+    AssistanceMatchReason,
+    AssistanceOffer,
+    AssistanceOfferCountry,
+    AssistanceOfferGroup,
+    AssistanceOfferLanguage,
+    AssistanceOfferTopic,
+    AssistanceRequest,
+    AssistanceRequestLanguage,
+    AssistanceRequestTopic,
+)
 from core.comments.models import Comment, CommentRevision, Feedback
 from core.commitments.models import (
     ActionPlan,
@@ -69,6 +82,17 @@ __all__ = [
     "Anchor",
     "AnchorTerm",
     "ApiToken",
+    "AssistanceMatch",
+    "AssistanceMatchMove",
+    "AssistanceMatchReason",
+    "AssistanceOffer",
+    "AssistanceOfferCountry",
+    "AssistanceOfferGroup",
+    "AssistanceOfferLanguage",
+    "AssistanceOfferTopic",
+    "AssistanceRequest",
+    "AssistanceRequestLanguage",
+    "AssistanceRequestTopic",
     "AuditEntry",
     "CalendarFeedToken",
     "Comment",
