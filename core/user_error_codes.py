@@ -104,6 +104,10 @@ CORE_CODES: dict[str, str] = {
     "NOT_TRANSLATABLE": "The field is not a translatable text of that kind of record.",
     "DUPLICATE_FIELD": "The same field is given twice.",
     "NO_TRANSLATION": "The record has no translation in that language.",
+    # commitment evidence (core/commitments/evidence.py)
+    "NOT_EVIDENCE_TYPE": "No enabled plugin declares objects of that type as commitment evidence.",
+    "ALREADY_LINKED": "The record is already linked as evidence of the commitment.",
+    "NOT_LINKED": "The record is not linked as evidence of the commitment.",
     # technical assistance and peer exchange (core/assistance)
     "UNKNOWN_LANGUAGE": "Not an ISO 639-1 language code (e.g. es).",
     "NOT_GOVERNMENT_OR_CIVIL_SOCIETY": "Only a government or civil-society organisation asks.",
