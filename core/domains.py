@@ -52,6 +52,12 @@ from core.comments import mutations as comments_mutations
 from core.comments import queries as comments_queries
 from core.comments import services as comments_services
 from core.comments import types as comments_types
+from core.commitments import access as commitments_access
+from core.commitments import loaders as commitments_loaders
+from core.commitments import mutations as commitments_mutations
+from core.commitments import queries as commitments_queries
+from core.commitments import services as commitments_services
+from core.commitments import types as commitments_types
 from core.groups import access as groups_access
 from core.groups import loaders as groups_loaders
 from core.groups import mutations as groups_mutations
@@ -59,12 +65,6 @@ from core.groups import queries as groups_queries
 from core.groups import services as groups_services
 from core.groups import types as groups_types
 from core.hookspecs import BatchLoadFn
-from core.knowledge import access as knowledge_access
-from core.knowledge import loaders as knowledge_loaders
-from core.knowledge import mutations as knowledge_mutations
-from core.knowledge import queries as knowledge_queries
-from core.knowledge import services as knowledge_services
-from core.knowledge import types as knowledge_types
 from core.meetings import access as meetings_access
 from core.meetings import loaders as meetings_loaders
 from core.meetings import mutations as meetings_mutations
@@ -104,7 +104,7 @@ Query: type = merge_types(
         comments_queries.Query,
         AuditQuery,
         translations_queries.Query,
-        knowledge_queries.Query,
+        commitments_queries.Query,
         assistance_queries.Query,
         pilot_queries.Query,
     ),
@@ -118,7 +118,7 @@ Mutation: type = merge_types(
         comments_mutations.Mutation,
         notifications_mutations.Mutation,
         priorities_mutations.Mutation,
-        knowledge_mutations.Mutation,
+        commitments_mutations.Mutation,
         assistance_mutations.Mutation,
     ),
 )
@@ -134,7 +134,7 @@ LOADERS: dict[str, BatchLoadFn] = {
     **translations_loaders.LOADERS,
     **comments_loaders.LOADERS,
     **priorities_loaders.LOADERS,
-    **knowledge_loaders.LOADERS,
+    **commitments_loaders.LOADERS,
     **assistance_loaders.LOADERS,
 }
 """Named loaders (for `Context.loader`), as plugins return them from `ogp_wg_loaders`."""
@@ -155,8 +155,10 @@ NODE_LOADERS: dict[type, BatchLoadFn] = {
     priorities_types.PriorityArea: priorities_loaders.priority_areas_by_id,
     priorities_types.PriorityAreaPosition: priorities_loaders.positions_by_id,
     meetings_types.MeetingLink: meetings_loaders.meeting_links_by_id,
-    knowledge_types.Resource: knowledge_loaders.resources_by_id,
-    knowledge_types.Expertise: knowledge_loaders.expertise_by_id,
+    commitments_types.ActionPlan: commitments_loaders.action_plans_by_id,
+    commitments_types.Commitment: commitments_loaders.commitments_by_id,
+    commitments_types.Milestone: commitments_loaders.milestones_by_id,
+    commitments_types.IrmAssessment: commitments_loaders.assessments_by_commitment,
     assistance_types.AssistanceRequest: assistance_loaders.requests_by_id,
     assistance_types.AssistanceOffer: assistance_loaders.offers_by_id,
     assistance_types.AssistanceMatch: assistance_loaders.matches_by_id,
@@ -173,8 +175,8 @@ def access_declarations() -> list[Declaration]:
         *translations_access.DECLARATIONS,
         *comments_access.DECLARATIONS,
         *priorities_access.DECLARATIONS,
-        *knowledge_access.DECLARATIONS,
         *notifications_access.DECLARATIONS,
+        *commitments_access.DECLARATIONS,
         *assistance_access.DECLARATIONS,
     ]
 
@@ -187,7 +189,7 @@ def constraint_errors() -> list[tuple[str, Mapping[str, Any]]]:
         ("core", translations_services.CONSTRAINT_ERRORS),
         ("core", comments_services.CONSTRAINT_ERRORS),
         ("core", priorities_services.CONSTRAINT_ERRORS),
-        ("core", knowledge_services.CONSTRAINT_ERRORS),
         ("core", notifications_services.CONSTRAINT_ERRORS),
+        ("core", commitments_services.CONSTRAINT_ERRORS),
         ("core", assistance_services.CONSTRAINT_ERRORS),
     ]

@@ -104,18 +104,15 @@ CORE_CODES: dict[str, str] = {
     "NOT_TRANSLATABLE": "The field is not a translatable text of that kind of record.",
     "DUPLICATE_FIELD": "The same field is given twice.",
     "NO_TRANSLATION": "The record has no translation in that language.",
-    # resources and declared expertise (core/knowledge)
-    "INVALID_LICENCE": "Not an accepted SPDX licence identifier (e.g. CC-BY-4.0, NOASSERTION).",
-    "LINK_OR_BODY_REQUIRED": "A resource needs a url or a body (or both).",
-    "ALREADY_PUBLISHED": "The resource is published already (it stays published).",
-    "RESOURCE_PUBLISHED": "A published resource is removed only by its group's anchors or staff.",
-    "ONE_HOLDER_REQUIRED": "Name exactly one holder of the expertise: personId or organizationId.",
-    "EXPERTISE_DECLARED": "The person or organisation has declared expertise already: update it.",
+    # topics (core/topics.py), shared by commitments, resources, expertise, assistance
     "INVALID_TOPIC": "A topic is not a slug (lowercase letters, digits, single hyphens).",
-    # commitment evidence (core/commitments/evidence.py)
-    "NOT_EVIDENCE_TYPE": "No enabled plugin declares objects of that type as commitment evidence.",
-    "ALREADY_LINKED": "The record is already linked as evidence of the commitment.",
-    "NOT_LINKED": "The record is not linked as evidence of the commitment.",
+    # action plans, commitments and IRM assessments (core/commitments)
+    "INVALID_CYCLE": "An action plan's cycleEnd is not after its cycleStart.",
+    "ACTION_PLAN_EXISTS": "The country already has an action plan starting that day.",
+    "DUPLICATE_REFERENCE": "The action plan already has a commitment with that reference.",
+    "TWO_POTENTIAL_SCALES": "An IRM assessment rates potentialForResults or potentialImpact, not both.",
+    "GROUP_ALREADY_LINKED": "The commitment is already linked to the working group.",
+    "GROUP_NOT_LINKED": "The commitment is not linked to the working group.",
     # technical assistance and peer exchange (core/assistance)
     "UNKNOWN_LANGUAGE": "Not an ISO 639-1 language code (e.g. es).",
     "NOT_GOVERNMENT_OR_CIVIL_SOCIETY": "Only a government or civil-society organisation asks.",

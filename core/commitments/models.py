@@ -18,9 +18,11 @@ Sources of the shapes:
 Invariants kept by the database (SQLite and PostgreSQL alike): a cycle ends after it starts;
 the cohort is a year OGP could group plans by (2011, OGP's founding, onwards); a commitment's
 reference is unique within its plan; one assessment per commitment, on one potential scale; a
-linked group or evidence record once per commitment. What real plans do not always respect is
-not enforced: milestones due after the cycle's end (plans are extended, and the IRM assesses
-them late), or before its start (work already under way when the plan was adopted).
+linked group or evidence record once per commitment; a plan or an assessment that is not
+illustrative cites its published source; a commitment never moves to another plan (a
+trigger). What real plans do not always respect is not enforced: milestones due after the
+cycle's end (plans are extended, and the IRM assesses them late), or before its start (work
+already under way when the plan was adopted).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import enum
 from datetime import date, datetime
 
 import strawberry
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.columns import enum_column
@@ -38,6 +40,8 @@ from core.topics import topic_constraints
 
 FIRST_COHORT = 2011
 """OGP was launched on 20 September 2011; no plan belongs to an earlier cohort."""
+SOURCED_OR_ILLUSTRATIVE = "illustrative OR source_url IS NOT NULL"
+"""A plan or an assessment that is not illustrative cites where it is published."""
 
 
 @strawberry.enum(
@@ -104,6 +108,7 @@ class ActionPlan(Base):
         CheckConstraint("cycle_end > cycle_start", name="cycle_order"),
         CheckConstraint(f"cohort >= {FIRST_COHORT}", name="cohort_range"),
         CheckConstraint("length(trim(title)) > 0", name="title_present"),
+        CheckConstraint(SOURCED_OR_ILLUSTRATIVE, name="sourced_or_illustrative"),
         Index("uq_action_plans_country_id_cycle_start", "country_id", "cycle_start", unique=True),
         Index("ix_action_plans_cohort_id", "cohort", "id"),
     )
@@ -138,6 +143,9 @@ class Commitment(Base):
             "uq_commitments_action_plan_id_reference", "action_plan_id", "reference", unique=True
         ),
         Index("ix_commitments_action_plan_id_position_id", "action_plan_id", "position", "id"),
+        # trigger (core_0015): a commitment stays in the plan it was made in (its reference,
+        # milestones, assessment and evidence are that plan's)
+        {"info": {"trigger_checks": ("ck_commitments_plan_fixed",)}},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -208,6 +216,8 @@ class Milestone(Base):
     status_updated_by_person_id: Mapped[int | None] = mapped_column(
         ForeignKey("people.id", ondelete="SET NULL")
     )
+    illustrative: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """Demo content: the plan's real milestone is not known here."""
 
 
 class IrmAssessment(Base):
@@ -221,6 +231,7 @@ class IrmAssessment(Base):
             "potential_for_results IS NULL OR potential_impact IS NULL", name="one_potential_scale"
         ),
         CheckConstraint("length(trim(source_title)) > 0", name="source_present"),
+        CheckConstraint(SOURCED_OR_ILLUSTRATIVE, name="sourced_or_illustrative"),
     )
 
     commitment_id: Mapped[int] = mapped_column(

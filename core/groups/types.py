@@ -15,10 +15,9 @@ from core.activity import loaders as activity_loaders
 from core.assistance import loaders as assistance_loaders
 from core.assistance.models import AssistanceStatus
 from core.comments import loaders as comments_loaders
+from core.commitments import loaders as commitments_loaders
 from core.enums import AnchorRole, GroupStatus, MeetingKind, MembershipRole
 from core.groups import loaders
-from core.knowledge import loaders as knowledge_loaders
-from core.knowledge.models import ResourceKind
 from core.limits import LIST_SIZE, MAX_PAGE_SIZE
 from core.loading import relation
 from core.meetings import loaders as meetings_loaders
@@ -39,7 +38,7 @@ if TYPE_CHECKING:
     from core.activity.types import ActivityEventConnection
     from core.assistance.types import AssistanceRequestConnection
     from core.comments.types import CommentConnection
-    from core.knowledge.types import ResourceConnection
+    from core.commitments.types import CommitmentConnection
     from core.meetings.types import Meeting
     from core.people.types import Organization
     from core.priorities.types import ConsensusRuleType, PriorityAreaConnection
@@ -202,21 +201,18 @@ class WorkingGroup(Node):
     ) -> Annotated[ConsensusRuleType, strawberry.lazy("core.priorities.types")]: ...
 
     @relation(
-        knowledge_loaders.resources_by_group,
-        description="Resources the group shares (lessons learned, guides, case studies...), "
-        "newest first: the published ones, and the drafts you may see; `kind`, `language` (ISO "
-        "639-1) and `tag` (a topic slug) narrow the list.",
+        commitments_loaders.commitments_by_group,
+        description="The action-plan commitments the group follows (linked by its anchors), "
+        "newest cycle first. (Named so beside FiscalOpennessGroup.commitments, the fiscal "
+        "plugin's own list.)",
     )
-    def resources(
+    def action_plan_commitments(
         self,
-        kind: ResourceKind | None = None,
-        language: str | None = None,
-        tag: str | None = None,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Annotated[ResourceConnection, strawberry.lazy("core.knowledge.types")]: ...
+    ) -> Annotated[CommitmentConnection, strawberry.lazy("core.commitments.types")]: ...
 
     @relation(
         assistance_loaders.requests_by_group,

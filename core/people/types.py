@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 import strawberry
 
 from core.activity import loaders as activity_loaders
+from core.commitments import loaders as commitments_loaders
 from core.enums import OrganizationKind
 from core.groups import loaders as groups_loaders
-from core.knowledge import loaders as knowledge_loaders
 from core.limits import MAX_PAGE_SIZE
 from core.loading import relation
 from core.notifications import loaders as notifications_loaders
@@ -34,8 +34,8 @@ from core.schema.base import Node
 
 if TYPE_CHECKING:
     from core.activity.types import ActivityEventConnection
+    from core.commitments.types import ActionPlanConnection
     from core.groups.types import WorkingGroup
-    from core.knowledge.types import Expertise
     from core.notifications.types import NotificationPreferences
     from core.priorities.types import PriorityAreaPositionConnection
 
@@ -80,6 +80,18 @@ class Country(Node):
         "1..100).",
     )
     def working_groups(self, first: int = MAX_PAGE_SIZE) -> list[GroupRef]: ...
+
+    @relation(
+        commitments_loaders.action_plans_by_country,
+        description="Its OGP action plans, newest cycle first.",
+    )
+    def action_plans(
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Annotated[ActionPlanConnection, strawberry.lazy("core.commitments.types")]: ...
 
 
 @strawberry.type(description="A government, civil-society or other organisation.")
@@ -148,12 +160,6 @@ class Organization(Node):
         before: str | None = None,
     ) -> Annotated[PriorityAreaPositionConnection, strawberry.lazy("core.priorities.types")]: ...
 
-    @relation(
-        knowledge_loaders.expertise_by_organization,
-        description="What the organisation declares it knows (null: nothing declared).",
-    )
-    def expertise(self) -> Annotated[Expertise, strawberry.lazy("core.knowledge.types")] | None: ...
-
 
 @strawberry.type(description="Someone who registers for meetings.")
 class Person(Node):
@@ -166,12 +172,6 @@ class Person(Node):
         description="E-mail address: for the person themself and staff; null for others.",
     )
     def email(self) -> str | None: ...
-
-    @relation(
-        knowledge_loaders.expertise_by_person,
-        description="What the person declares they know (null: nothing declared).",
-    )
-    def expertise(self) -> Annotated[Expertise, strawberry.lazy("core.knowledge.types")] | None: ...
 
     @relation(
         notifications_loaders.preferences_by_person,

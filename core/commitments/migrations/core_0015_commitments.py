@@ -29,6 +29,22 @@ TOPIC_CHECKS = {
     "postgresql": "length(topic) <= 64 AND topic ~ '^[a-z0-9]+(-[a-z0-9]+)*$'",
 }
 """core.topics.TOPIC_CHECKS as of this revision."""
+SOURCED_OR_ILLUSTRATIVE = "illustrative OR source_url IS NOT NULL"
+PLAN_FIXED = "ck_commitments_plan_fixed"
+SQLITE_PLAN_FIXED = (
+    f"CREATE TRIGGER {PLAN_FIXED} BEFORE UPDATE OF action_plan_id ON commitments "
+    "WHEN NEW.action_plan_id <> OLD.action_plan_id "
+    f"BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: {PLAN_FIXED}'); END"
+)
+POSTGRESQL_PLAN_FIXED = (
+    f"CREATE FUNCTION {PLAN_FIXED}() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN "
+    "RAISE EXCEPTION 'a commitment stays in the action plan it was made in' "
+    f"USING ERRCODE = 'check_violation', CONSTRAINT = '{PLAN_FIXED}'; END$$",
+    f"CREATE TRIGGER {PLAN_FIXED} BEFORE UPDATE OF action_plan_id ON commitments FOR EACH ROW "
+    f"WHEN (NEW.action_plan_id <> OLD.action_plan_id) EXECUTE FUNCTION {PLAN_FIXED}()",
+)
+"""A commitment stays in the plan it was made in: its reference, milestones, assessment and
+evidence are that plan's (the trigger names the rule as a CHECK would, for core.transactions)."""
 
 
 def _enum(name: str, *values: str) -> sa.Enum:
@@ -117,6 +133,11 @@ def upgrade() -> None:
         "commitments",
         ["action_plan_id", "position", "id"],
     )
+    if dialect == "sqlite":
+        op.execute(SQLITE_PLAN_FIXED)
+    else:
+        for statement in POSTGRESQL_PLAN_FIXED:
+            op.execute(statement)
     op.create_table(
         "commitment_topics",
         sa.Column("commitment_id", sa.Integer(), nullable=False),
@@ -161,6 +182,7 @@ def upgrade() -> None:
         ),
         sa.Column("status_updated_at", UTC, nullable=True),
         sa.Column("status_updated_by_person_id", sa.Integer(), nullable=True),
+        sa.Column("illustrative", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.CheckConstraint("length(trim(title)) > 0", name=op.f("ck_milestones_title_present")),
         sa.CheckConstraint("position >= 1", name=op.f("ck_milestones_position_positive")),
         _commitment("milestones"),
@@ -219,6 +241,9 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "length(trim(source_title)) > 0", name=op.f("ck_irm_assessments_source_present")
         ),
+        sa.CheckConstraint(
+            SOURCED_OR_ILLUSTRATIVE, name=op.f("ck_irm_assessments_sourced_or_illustrative")
+        ),
         _commitment("irm_assessments"),
         _person("recorded_by_person_id", "irm_assessments"),
         sa.PrimaryKeyConstraint("commitment_id", name=op.f("pk_irm_assessments")),
@@ -249,6 +274,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(f"DROP TRIGGER IF EXISTS {PLAN_FIXED}")
+    else:
+        op.execute(f"DROP TRIGGER IF EXISTS {PLAN_FIXED} ON commitments")
+        op.execute(f"DROP FUNCTION IF EXISTS {PLAN_FIXED}()")
     op.drop_table("commitment_evidence")
     op.drop_table("irm_assessments")
     op.drop_table("milestones")
