@@ -5,7 +5,8 @@ One statement: commitment_groups x commitments x action_plans (plans running dur
 `cycle_start <= to` and `cycle_end >= from`) LEFT JOIN irm_assessments, GROUP BY (group, country,
 plan cycle); a plan is one (country, cycle_start) (unique in action_plans), so each row is one
 plan's commitments linked to one group. "Ambitious" and "starred" are core/commitments/irm.py's
-SQL expressions (the IRM's rules, owned by that domain).
+SQL expressions (`ambitious_sql`, `starred_sql`: the IRM's rules, owned by that domain; a
+commitment not assessed, or of a period without stars, counts as neither).
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from datetime import date
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.commitments import irm
 from core.commitments.models import ActionPlan, Commitment, CommitmentGroup, IrmAssessment
 from core.groups.models import WorkingGroup
 from core.people.models import Country
@@ -37,28 +39,6 @@ GroupIrm = tuple[IrmFigures, list[CycleFigures], list[CountryFigures]]
 
 def empty() -> GroupIrm:
     return IrmFigures(), [], []
-
-
-def ambitious(a: Any) -> Any:
-    """Issue 10: substantial potential for results, or transformative potential impact."""
-    return or_(a.potential_for_results == "SUBSTANTIAL", a.potential_impact == "TRANSFORMATIVE")
-
-
-def starred(a: Any, plan: Any) -> Any:
-    """The IRM's starred rule until the refresh: verifiable, relevant to an OGP value,
-    transformative potential impact, substantial or complete."""
-    values = or_(
-        a.access_to_information,
-        a.civic_participation,
-        a.public_accountability,
-        a.technology_and_innovation,
-    )
-    return and_(
-        a.verifiable.is_(True),
-        values,
-        a.potential_impact == "TRANSFORMATIVE",
-        a.completion.in_(("SUBSTANTIAL", "COMPLETE")),
-    )
 
 
 def _count_if(condition: Any) -> Any:
@@ -80,8 +60,8 @@ def statement(themes: Sequence[str], first: date, last: date) -> Any:
             _count_if(
                 or_(a.potential_for_results.is_not(None), a.potential_impact.is_not(None))
             ).label("rated"),
-            _count_if(ambitious(a)).label("ambitious"),
-            _count_if(starred(a, plan)).label("starred"),
+            _count_if(irm.ambitious_sql(a)).label("ambitious"),
+            _count_if(irm.starred_sql(a, plan.cycle_start, plan.cycle_end)).label("starred"),
             *(_count_if(a.completion == level).label(f"c_{level}") for level in COMPLETION),
             *(_count_if(a.did_it_open_government == level).label(f"o_{level}") for level in OPENED),
         )

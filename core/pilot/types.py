@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from core.commitments.models import Completion, DidItOpenGovernment
 from core.groups import loaders as groups_loaders
 from core.loading import relation
 from core.meetings import loaders as meetings_loaders
@@ -134,16 +133,36 @@ class PilotMeetingAttendance:
         )
 
 
-@strawberry.type(description="Commitments at one level of the IRM's completion scale.")
-class PilotCompletionCount:
-    level: Completion
-    commitments: int
+@strawberry.type(
+    description="Commitments per level of the IRM's completion scale (No Evidence Available, "
+    "Not Started, Limited, Substantial, Complete)."
+)
+class PilotCompletion:
+    no_evidence: int
+    not_started: int
+    limited: int
+    substantial: int
+    complete: int
+
+    @classmethod
+    def of(cls, counts: dict[str, int]) -> PilotCompletion:
+        return cls(**{level.lower(): n for level, n in counts.items()})
 
 
-@strawberry.type(description='Commitments at one level of the IRM\'s "Did it open government?".')
-class PilotOpenGovernmentCount:
-    level: DidItOpenGovernment
-    commitments: int
+@strawberry.type(
+    description='Commitments per level of the IRM\'s "Did it open government?" (Worsened, Did '
+    "not change, Marginal, Major, Outstanding)."
+)
+class PilotOpenGovernment:
+    worsened: int
+    did_not_change: int
+    marginal: int
+    major: int
+    outstanding: int
+
+    @classmethod
+    def of(cls, counts: dict[str, int]) -> PilotOpenGovernment:
+        return cls(**{level.lower(): n for level, n in counts.items()})
 
 
 @strawberry.type(
@@ -159,15 +178,11 @@ class PilotCommitmentFigures:
     ambitious: int
     ambitious_share: float | None = strawberry.field(description="ambitious / rated.")
     starred: int = strawberry.field(description="Starred, by the IRM's rule.")
-    completion: list[PilotCompletionCount] = strawberry.field(
-        description="Per completion level, lowest first, zeros included."
-    )
+    completion: PilotCompletion
     completion_rate: float | None = strawberry.field(
         description="SUBSTANTIAL or COMPLETE / commitments with a completion level."
     )
-    did_it_open_government: list[PilotOpenGovernmentCount] = strawberry.field(
-        description="Per level, lowest first, zeros included."
-    )
+    did_it_open_government: PilotOpenGovernment
     opened_government_share: float | None = strawberry.field(
         description="MAJOR or OUTSTANDING / commitments with a level."
     )
@@ -181,13 +196,9 @@ class PilotCommitmentFigures:
             ambitious=i.ambitious,
             ambitious_share=i.ambitious_share,
             starred=i.starred,
-            completion=[PilotCompletionCount(level=Completion(k), commitments=n)
-                        for k, n in i.completion.items()],
+            completion=PilotCompletion.of(i.completion),
             completion_rate=i.completion_rate,
-            did_it_open_government=[
-                PilotOpenGovernmentCount(level=DidItOpenGovernment(k), commitments=n)
-                for k, n in i.opened.items()
-            ],
+            did_it_open_government=PilotOpenGovernment.of(i.opened),
             opened_government_share=i.opened_government_share,
         )  # fmt: skip
 
