@@ -201,6 +201,20 @@ class WorkingGroup(Node):
     ) -> Annotated[ConsensusRuleType, strawberry.lazy("core.priorities.types")]: ...
 
     @relation(
+        assistance_loaders.requests_by_group,
+        description="Requests for technical assistance or a peer exchange posted in the group, "
+        "newest first; `status` keeps one status.",
+    )
+    def assistance_requests(
+        self,
+        status: AssistanceStatus | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Annotated[AssistanceRequestConnection, strawberry.lazy("core.assistance.types")]: ...
+
+    @relation(
         commitments_loaders.commitments_by_group,
         description="The action-plan commitments the group follows (linked by its anchors), "
         "newest cycle first. (Named so beside FiscalOpennessGroup.commitments, the fiscal "

@@ -1,0 +1,767 @@
+"""Technical assistance and peer exchange (issue 10, section 2), over HTTP on both databases.
+
+- the demo's suggested match and its reasons, read from the data;
+- scoring (core/assistance/scoring.py) with generated facts: deterministic, the topic, language
+  and group components symmetric, the score the sum of the points, and over HTTP the reasons of a
+  match posted with generated topics, languages, groups and countries equal to what the data says
+  (an independent reading of the tables);
+- every move of a match from every status by every role (requester, offerer, staff, someone
+  else): allowed exactly as core/assistance/moves.py's table says, else the user error;
+- the database's own refusal of a bad move by raw SQL, and the history it writes;
+- the outcome report made a draft LESSON_LEARNED resource;
+- reads (roots, filters, a group's requests, node) and the posting errors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy.exc import IntegrityError
+
+from core.assistance import moves, scoring
+from core.assistance.models import AssistanceMatch, AssistanceMatchMove, MatchStatus
+from core.db import Database
+from core.plugins import make_plugin_manager
+from core.schema.ids import from_global_id
+from core.testing import ClientFactory, GraphQLClient, settings_for, token_for
+
+ERRORS = "userErrors { code field message }"
+MATCH = """id status score explanation nextStatuses outcomeReport outcomeResourceId illustrative
+  reasons { code points text topic language year commitmentId group { slug } country { code } }
+  history { fromStatus toStatus note person { name } }"""
+REQUEST_POST = f"""mutation($i: AssistanceRequestPostInput!) {{ assistanceRequestPost(input: $i) {{
+  request {{ id status topics languages matches(first: 100) {{ nodes {{ {MATCH} offer {{ id }} }} }} }}
+  {ERRORS} }} }}"""
+OFFER_POST = f"""mutation($i: AssistanceOfferPostInput!) {{ assistanceOfferPost(input: $i) {{
+  offer {{ id topics languages countries {{ code }} groups {{ slug }}
+    matches(first: 100) {{ nodes {{ {MATCH} request {{ id }} }} }} }} {ERRORS} }} }}"""
+MOVE = f"""mutation($i: AssistanceMatchMoveInput!) {{ assistanceMatchMove(input: $i) {{
+  match {{ {MATCH} }} {ERRORS} }} }}"""
+PUBLISH = f"""mutation($m: ID!) {{ assistanceMatchPublishOutcome(input: {{matchId: $m}}) {{
+  match {{ {MATCH} }} {ERRORS} }} }}"""
+SUGGEST = f"""mutation($r: ID!) {{ assistanceMatchesSuggest(input: {{requestId: $r}}) {{
+  request {{ id matches(first: 10) {{ nodes {{ id score }} }} }} {ERRORS} }} }}"""
+CLOSE = f"""mutation($r: ID!) {{ assistanceRequestClose(input: {{id: $r}}) {{
+  request {{ id status closedAt }} {ERRORS} }} }}"""
+GROUP = """query($s: String!) { workingGroup(slug: $s) { id } }"""
+DEMO = f"""{{ workingGroup(slug: "open-data") {{ assistanceRequests(first: 5) {{ nodes {{
+  title kind status illustrative topics languages country {{ code }}
+  organization {{ name }} matches(first: 5) {{ nodes {{ {MATCH}
+    offer {{ title organization {{ name }} countries {{ code }} groups {{ slug }} }} }} }} }} }} }} }}"""
+
+# the demo's people: member = Government of Kenya (ICT Authority), a member of the open data
+# group; anchor = Government of Canada (Treasury Board Secretariat), its anchor
+REQUESTER, OFFERER = "member", "anchor"
+
+
+async def _group(client: GraphQLClient, slug: str) -> str:
+    return str((await client.execute(GROUP, {"s": slug}))["workingGroup"]["id"])
+
+
+async def _do(client: GraphQLClient, doc: str, variables: dict[str, Any], token: str) -> Any:
+    data = await client.execute(doc, variables, token=token)
+    (payload,) = data.values()
+    return payload
+
+
+# --- the demo ------------------------------------------------------------------------------------
+
+
+async def test_the_demo_match_and_its_reasons(client: GraphQLClient) -> None:
+    (request,) = (await client.execute(DEMO))["workingGroup"]["assistanceRequests"]["nodes"]
+    assert request["kind"] == "PEER_EXCHANGE" and request["illustrative"] is True
+    assert request["languages"] == ["es"]
+    assert request["organization"]["name"] == "Government of Uruguay (AGESIC)"
+    (match,) = request["matches"]["nodes"]
+    assert match["status"] == "SUGGESTED" and match["illustrative"] is True
+    assert match["offer"]["organization"]["name"] == "Fundación Ciudadano Inteligente"
+    texts = [r["text"] for r in match["reasons"]]
+    assert texts == [
+        "the offer is for the request's group, Open Data Working Group",
+        "both work on beneficial ownership",
+        "both work on open data",
+        "both work in Spanish",
+        "Chile completed a commitment on beneficial ownership in 2020",
+    ]
+    assert match["explanation"] == "; ".join(texts)
+    assert match["score"] == sum(r["points"] for r in match["reasons"]) == 105
+    peer = match["reasons"][-1]
+    assert peer["country"] == {"code": "CL"} and peer["year"] == 2020
+    # the commitment the reason names is Chile's, completed, on the topic, ending that year
+    found = await client.execute(
+        """query($id: ID!) { node(id: $id) { ... on Commitment { reference themes
+          actionPlan { cycleEnd country { code } } irmAssessment { completion } } } }""",
+        {"id": peer["commitmentId"]},
+    )
+    node = found["node"]
+    assert node["reference"] == "CL0061" and "beneficial-ownership" in node["themes"]
+    assert node["actionPlan"]["country"]["code"] == "CL"
+    assert node["actionPlan"]["cycleEnd"].startswith("2020")
+    assert node["irmAssessment"]["completion"] == "COMPLETE"
+    assert match["history"] == [
+        {"fromStatus": None, "toStatus": "SUGGESTED", "note": None, "person": None}
+    ]
+
+
+# --- scoring, as a pure function -----------------------------------------------------------------
+
+TOPICS = st.frozensets(st.sampled_from(["a", "b", "c", "d", "e"]), max_size=5)
+LANGS = st.frozensets(st.sampled_from(["en", "es", "fr", "pt"]), max_size=4)
+
+
+@st.composite
+def pairs(draw: Any) -> tuple[scoring.RequestFacts, scoring.OfferFacts, scoring.Completions]:
+    themes = {1: "x", 2: "x", 3: "y"}
+    group = draw(st.sampled_from([1, 2, 3]))
+    request = scoring.RequestFacts(
+        1, draw(st.sampled_from([1, 2])), group, themes[group], draw(TOPICS), draw(LANGS)
+    )
+    groups = draw(st.frozensets(st.sampled_from([1, 2, 3])))
+    offer = scoring.OfferFacts(
+        2,
+        draw(st.sampled_from([2, 3])),
+        {g: themes[g] for g in groups},
+        draw(TOPICS),
+        draw(LANGS),
+        draw(st.frozensets(st.sampled_from([10, 11]))),
+    )
+    done = draw(
+        st.dictionaries(
+            st.tuples(st.sampled_from([10, 11, 12]), st.sampled_from(["a", "b", "c", "d", "e"])),
+            st.builds(scoring.Completion, st.integers(1, 99), st.integers(2012, 2024)),
+        )
+    )
+    return request, offer, done
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(pairs())
+def test_scoring_is_a_documented_deterministic_sum(
+    pair: tuple[scoring.RequestFacts, scoring.OfferFacts, scoring.Completions],
+) -> None:
+    request, offer, done = pair
+    found = scoring.reasons(request, offer, done)
+    assert found == scoring.reasons(request, offer, dict(reversed(list(done.items()))))
+    assert scoring.score(found) == sum(scoring.POINTS[r.code] for r in found)
+    shared = sorted(request.topics & offer.topics)
+    if request.organization_id == offer.organization_id or not shared:
+        assert found == []
+        return
+    codes = [r.code for r in found]
+    assert codes == sorted(codes, key=scoring.CODES.index)  # the documented order
+    assert [r.topic for r in found if r.code == scoring.SHARED_TOPIC] == shared
+    assert [r.language for r in found if r.code == scoring.SHARED_LANGUAGE] == sorted(
+        request.languages & offer.languages
+    )
+    assert (scoring.SAME_GROUP in codes) == (request.group_id in offer.groups)
+    assert (scoring.SAME_THEME in codes) == (
+        request.group_id not in offer.groups and request.theme in offer.groups.values()
+    )
+    peers = {
+        (r.country_id, r.topic): (r.commitment_id, r.year)
+        for r in found
+        if r.code == "PEER_COMPLETED"
+    }
+    assert peers == {
+        (c, t): (done[(c, t)].commitment_id, done[(c, t)].year)
+        for c in offer.countries
+        for t in request.topics
+        if (c, t) in done
+    }
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(TOPICS, TOPICS, LANGS, LANGS)
+def test_topic_and_language_components_are_symmetric(
+    t1: frozenset[str], t2: frozenset[str], l1: frozenset[str], l2: frozenset[str]
+) -> None:
+    def shared(
+        req_t: frozenset[str], req_l: frozenset[str], off_t: frozenset[str], off_l: frozenset[str]
+    ) -> list[tuple[str, str | None, str | None, int]]:
+        request = scoring.RequestFacts(1, 1, 1, "x", req_t, req_l)
+        offer = scoring.OfferFacts(2, 2, {}, off_t, off_l, frozenset())
+        return [
+            (r.code, r.topic, r.language, r.points)
+            for r in scoring.reasons(request, offer, {})
+            if r.code in (scoring.SHARED_TOPIC, scoring.SHARED_LANGUAGE)
+        ]
+
+    assert shared(t1, l1, t2, l2) == shared(t2, l2, t1, l1)
+
+
+# --- reasons over HTTP match the data ------------------------------------------------------------
+
+
+@contextmanager
+def _running(url: str) -> Iterator[tuple[Callable[[Any], Any], GraphQLClient, dict[str, str]]]:
+    loop = asyncio.new_event_loop()
+    factory = ClientFactory()
+    try:
+        tokens = {
+            r: loop.run_until_complete(token_for(url, r)) for r in ("member", "anchor", "staff")
+        }
+        yield loop.run_until_complete, factory(url), tokens
+    finally:
+        loop.run_until_complete(factory.close())
+        loop.close()
+
+
+async def _completions(url: str) -> dict[tuple[str, str], tuple[int, int]]:
+    """(country alpha-2, topic) -> (commitment id, year) of its latest completed commitment, read
+    from the tables with SQL of this test's own."""
+    db = Database(url)
+    try:
+        async with db.read() as conn:
+            rows = await conn.execute(
+                sa.text(
+                    "SELECT c.alpha2, t.topic, p.cycle_end, m.id FROM commitments m "
+                    "JOIN action_plans p ON p.id = m.action_plan_id "
+                    "JOIN countries c ON c.id = p.country_id "
+                    "JOIN commitment_topics t ON t.commitment_id = m.id "
+                    "JOIN irm_assessments a ON a.commitment_id = m.id "
+                    "WHERE a.completion = 'COMPLETE' ORDER BY p.cycle_end, m.id DESC"
+                )
+            )
+            found: dict[tuple[str, str], tuple[int, int]] = {}
+            for alpha2, topic, ended, commitment in rows:
+                year = int(str(ended)[:4])
+                found[(alpha2, topic)] = (int(commitment), year)  # the latest wins
+            return found
+    finally:
+        await db.dispose()
+
+
+POOL = ["anti-corruption", "beneficial-ownership", "open-data", "open-contracting", "x-one"]
+NAMES = {"en": "English", "es": "Spanish", "fr": "French"}
+GROUPS = ["open-data", "fiscal-openness", "extractive-industries"]
+
+
+def test_a_posted_match_has_the_reasons_the_data_gives(demo_db: str) -> None:
+    counter = itertools.count()
+    with _running(demo_db) as (run, client, tokens):
+        done = run(_completions(demo_db))
+        group_ids = {slug: run(_group(client, slug)) for slug in GROUPS}
+
+        @settings(max_examples=8, deadline=None, database=None)
+        @given(
+            st.frozensets(st.sampled_from(POOL), min_size=1),
+            st.frozensets(st.sampled_from(POOL), min_size=1),
+            st.frozensets(st.sampled_from(list(NAMES)), min_size=1),
+            st.frozensets(st.sampled_from(list(NAMES)), min_size=1),
+            st.frozensets(st.sampled_from(GROUPS)),
+            st.frozensets(st.sampled_from(["CL", "KE", "GB"])),
+        )
+        def posted(
+            rt: frozenset[str],
+            ot: frozenset[str],
+            rl: frozenset[str],
+            ol: frozenset[str],
+            groups: frozenset[str],
+            countries: frozenset[str],
+        ) -> None:
+            n = next(counter)
+            # a topic of this example only, so no other example's offer shares it
+            own = f"example-{n}"
+            offer = run(
+                _do(
+                    client,
+                    OFFER_POST,
+                    {
+                        "i": {
+                            "title": f"Offer {n}",
+                            "description": "Generated",
+                            "topics": [own, *ot],
+                            "languages": sorted(ol),
+                            "groupIds": [group_ids[g] for g in sorted(groups)],
+                            "countries": sorted(countries),
+                        }
+                    },
+                    tokens[OFFERER],
+                )
+            )
+            assert offer["userErrors"] == [], offer
+            request = run(
+                _do(
+                    client,
+                    REQUEST_POST,
+                    {
+                        "i": {
+                            "groupId": group_ids["open-data"],
+                            "title": f"Request {n}",
+                            "needs": "Generated",
+                            "kind": "TECHNICAL_ASSISTANCE",
+                            "country": "KE",
+                            "topics": [own, *rt],
+                            "languages": sorted(rl),
+                        }
+                    },
+                    tokens[REQUESTER],
+                )
+            )
+            assert request["userErrors"] == [], request
+            (match,) = [
+                m
+                for m in request["request"]["matches"]["nodes"]
+                if m["offer"]["id"] == offer["offer"]["id"]
+            ]
+            r_topics, o_topics = {own, *rt}, {own, *ot}
+            expected = []
+            if "open-data" in groups:
+                expected.append(
+                    ("SAME_GROUP", "the offer is for the request's group, Open Data Working Group")
+                )
+            expected += [
+                ("SHARED_TOPIC", f"both work on {t.replace('-', ' ')}")
+                for t in sorted(r_topics & o_topics)
+            ]
+            expected += [("SHARED_LANGUAGE", f"both work in {NAMES[c]}") for c in sorted(rl & ol)]
+            names = {"CL": "Chile", "KE": "Kenya", "GB": "United Kingdom", "CA": "Canada"}
+            peers = []
+            for code in sorted({"CA", *countries}):  # the offerer's own country and those
+                for topic in sorted(r_topics):
+                    if (code, topic) in done:
+                        peers.append((code, topic))
+            got_peers = [
+                (r["country"]["code"], r["topic"])
+                for r in match["reasons"]
+                if r["code"] == "PEER_COMPLETED"
+            ]
+            assert sorted(got_peers) == sorted(peers)
+            for reason in match["reasons"]:
+                if reason["code"] == "PEER_COMPLETED":
+                    key = (reason["country"]["code"], reason["topic"])
+                    commitment, year = done[key]
+                    assert reason["year"] == year
+                    assert from_global_id(reason["commitmentId"]) == ("Commitment", commitment)
+                    assert (
+                        reason["text"]
+                        == f"{names[key[0]]} completed a commitment on {key[1].replace('-', ' ')} in {year}"
+                    )
+            got = [
+                (r["code"], r["text"]) for r in match["reasons"] if r["code"] != "PEER_COMPLETED"
+            ]
+            assert got == expected
+            assert match["score"] == sum(scoring.POINTS[r["code"]] for r in match["reasons"])
+            # suggesting again is deterministic: the same reasons, the same score
+            again = run(_do(client, SUGGEST, {"r": request["request"]["id"]}, tokens[REQUESTER]))
+            assert again["userErrors"] == []
+            scores = {m["id"]: m["score"] for m in again["request"]["matches"]["nodes"]}
+            assert scores.get(match["id"], match["score"]) == match["score"]
+
+        posted()
+
+
+# --- moves: every status, every target, every role -----------------------------------------------
+
+ROLES = ("requester", "offerer", "staff", "other")
+TOKEN_OF = {"requester": REQUESTER, "offerer": OFFERER, "staff": "staff", "other": "other"}
+PERSON_OF = {"requester": "Wanjiru Kamau", "offerer": "Claire Tremblay", "staff": "Alex Morgan"}
+PATH = {
+    MatchStatus.SUGGESTED: [],
+    MatchStatus.PROPOSED: [MatchStatus.PROPOSED],
+    MatchStatus.ACCEPTED: [MatchStatus.PROPOSED, MatchStatus.ACCEPTED],
+    MatchStatus.IN_PROGRESS: [MatchStatus.PROPOSED, MatchStatus.ACCEPTED, MatchStatus.IN_PROGRESS],
+    MatchStatus.COMPLETED: [
+        MatchStatus.PROPOSED,
+        MatchStatus.ACCEPTED,
+        MatchStatus.IN_PROGRESS,
+        MatchStatus.COMPLETED,
+    ],
+    MatchStatus.DECLINED: [MatchStatus.DECLINED],
+}
+"""How staff take a new SUGGESTED match to each status."""
+
+
+def expected(frm: MatchStatus, to: MatchStatus, role: str) -> str | None:
+    """The user error code of `role` moving `frm` -> `to` (None: the move is made), from the
+    table of core/assistance/moves.py read as the docs say."""
+    if role == "other":
+        return "NOT_A_PARTY"
+    if (frm, to) not in moves.MOVES:
+        return "MATCH_WRONG_STATUS"
+    side = {"requester": moves.REQUESTER, "offerer": moves.OFFERER}.get(role)
+    if role != "staff" and side not in moves.MOVES[(frm, to)]:
+        return "WRONG_SIDE"
+    return None
+
+
+class Pairs:
+    """New request/offer pairs (a topic of their own each, so they match only each other)."""
+
+    def __init__(self, client: GraphQLClient, tokens: dict[str, str], group: str) -> None:
+        self.client, self.tokens, self.group = client, tokens, group
+        self.count = itertools.count()
+
+    async def match(self, status: MatchStatus = MatchStatus.SUGGESTED) -> str:
+        n = next(self.count)
+        topic = f"pair-{n}"
+        offer = await _do(
+            self.client,
+            OFFER_POST,
+            {
+                "i": {
+                    "title": f"Offer {n}",
+                    "description": "Moves",
+                    "topics": [topic],
+                    "languages": ["en"],
+                }
+            },
+            self.tokens[OFFERER],
+        )
+        assert offer["userErrors"] == [], offer
+        request = await _do(
+            self.client,
+            REQUEST_POST,
+            {
+                "i": {
+                    "groupId": self.group,
+                    "title": f"Request {n}",
+                    "needs": "Moves",
+                    "kind": "PEER_EXCHANGE",
+                    "country": "KE",
+                    "topics": [topic],
+                    "languages": ["en"],
+                }
+            },
+            self.tokens[REQUESTER],
+        )
+        assert request["userErrors"] == [], request
+        (match,) = request["request"]["matches"]["nodes"]
+        for step in PATH[status]:
+            moved = await self.move(match["id"], step, "staff")
+            assert moved["userErrors"] == [], moved
+        return str(match["id"])
+
+    async def move(self, match: str, to: MatchStatus, role: str, **more: Any) -> Any:
+        payload: dict[str, Any] = {"matchId": match, "status": to.value, "note": f"by {role}"}
+        if to is MatchStatus.COMPLETED:
+            payload["outcomeReport"] = "Two calls and a shared template; the register opens."
+        return await _do(self.client, MOVE, {"i": payload | more}, self.tokens[TOKEN_OF[role]])
+
+
+@pytest.mark.parametrize("frm", list(MatchStatus), ids=lambda s: s.value)
+async def test_every_move_by_every_role(
+    client: GraphQLClient, role_tokens: dict[str, str], frm: MatchStatus
+) -> None:
+    pairs = Pairs(client, role_tokens, await _group(client, "open-data"))
+    for role in ROLES:
+        cases = {to: expected(frm, to, role) for to in MatchStatus}
+        match = await pairs.match(frm)
+        for to, code in cases.items():
+            if code is None:
+                continue
+            answer = await pairs.move(match, to, role)
+            assert answer["match"] is None, (frm, to, role)
+            assert [e["code"] for e in answer["userErrors"]] == [code], (frm, to, role, answer)
+        allowed = [to for to, code in cases.items() if code is None]
+        for index, to in enumerate(allowed):
+            target = match if index == 0 else await pairs.match(frm)
+            answer = await pairs.move(target, to, role)
+            assert answer["userErrors"] == [], (frm, to, role, answer)
+            moved = answer["match"]
+            assert moved["status"] == to.value
+            assert moved["nextStatuses"] == [s.value for s in moves.allowed_targets(to)]
+            last = moved["history"][-1]
+            assert last == {
+                "fromStatus": frm.value,
+                "toStatus": to.value,
+                "note": f"by {role}",
+                "person": {"name": PERSON_OF[role]},
+            }
+            assert len(moved["history"]) == len(PATH[frm]) + 2  # birth, staff's path, this
+            if to is MatchStatus.COMPLETED:
+                assert moved["outcomeReport"].startswith("Two calls")
+
+
+async def test_completing_needs_an_outcome_report(
+    client: GraphQLClient, role_tokens: dict[str, str]
+) -> None:
+    pairs = Pairs(client, role_tokens, await _group(client, "open-data"))
+    match = await pairs.match(MatchStatus.IN_PROGRESS)
+    answer = await pairs.move(match, MatchStatus.COMPLETED, "requester", outcomeReport="  ")
+    assert [(e["code"], e["field"]) for e in answer["userErrors"]] == [
+        ("REQUIRED", ["input", "outcomeReport"])
+    ]
+
+
+async def test_a_completed_match_is_in_the_group_feed(
+    client: GraphQLClient, role_tokens: dict[str, str]
+) -> None:
+    group = await _group(client, "open-data")
+    pairs = Pairs(client, role_tokens, group)
+    match = await pairs.match(MatchStatus.COMPLETED)
+    feed = await client.execute(
+        """query($g: ID!) { node(id: $g) { ... on WorkingGroup { activity(first: 3) {
+          nodes { verb subject { id } } } } } }""",
+        {"g": group},
+    )
+    verbs = [(e["verb"], (e["subject"] or {}).get("id")) for e in feed["node"]["activity"]["nodes"]]
+    assert verbs[0] == ("ASSISTANCE_MATCH_COMPLETED", match)
+    assert verbs[1][0] == "ASSISTANCE_REQUEST_POSTED"
+
+
+# --- the database keeps the rules ----------------------------------------------------------------
+
+
+async def test_the_database_refuses_a_bad_move_and_keeps_the_history(demo_db: str) -> None:
+    errors = make_plugin_manager(settings_for(demo_db)).constraint_errors
+    db = Database(demo_db)
+    try:
+        async with db.read() as conn:
+            match_id = await conn.scalar(sa.select(AssistanceMatch.id))
+            person = dict((await conn.execute(sa.text("SELECT name, id FROM people"))).all())
+
+        async def refused(values: dict[str, Any], name: str, code: str) -> None:
+            with pytest.raises(IntegrityError) as raised:
+                async with db.write() as conn:
+                    await conn.execute(
+                        sa.update(AssistanceMatch)
+                        .where(AssistanceMatch.id == match_id)
+                        .values(**values)
+                    )
+            assert errors.constraint_names(raised.value) == [name], raised.value
+            assert errors.user_error(raised.value).code == code
+
+        await refused(
+            {"status": "COMPLETED", "outcome_report": "x", "completed_at": sa.func.now()},
+            "ck_assistance_matches_allowed_transition",
+            "MATCH_WRONG_STATUS",
+        )
+        # the offering organisation's person may not propose: the requester's move
+        await refused(
+            {"status": "PROPOSED", "moved_by_person_id": person["Valentina Fuentes"]},
+            "ck_assistance_matches_mover_allowed",
+            "WRONG_SIDE",
+        )
+        await refused(
+            {"status": "PROPOSED", "moved_by_person_id": None},
+            "ck_assistance_matches_mover_allowed",
+            "WRONG_SIDE",
+        )
+        with pytest.raises(IntegrityError) as raised:
+            async with db.write() as conn:
+                row = (
+                    await conn.execute(
+                        sa.text("SELECT request_id, offer_id FROM assistance_matches")
+                    )
+                ).first()
+                assert row is not None
+                await conn.execute(sa.delete(AssistanceMatch))
+                await conn.execute(
+                    sa.insert(AssistanceMatch).values(
+                        request_id=row.request_id,
+                        offer_id=row.offer_id,
+                        status="ACCEPTED",
+                        score=1,
+                        illustrative=False,
+                    )
+                )
+        assert errors.constraint_names(raised.value) == ["ck_assistance_matches_allowed_transition"]
+        # the requesting organisation's person proposes; the history is the database's
+        async with db.write() as conn:
+            await conn.execute(
+                sa.update(AssistanceMatch)
+                .where(AssistanceMatch.id == match_id)
+                .values(
+                    status="PROPOSED",
+                    moved_by_person_id=person["Martin Pereira"],
+                    move_note="by SQL",
+                )
+            )
+        # completing without an outcome report is refused by a CHECK
+        for step in ("ACCEPTED", "IN_PROGRESS"):
+            async with db.write() as conn:
+                await conn.execute(
+                    sa.update(AssistanceMatch)
+                    .where(AssistanceMatch.id == match_id)
+                    .values(status=step, moved_by_person_id=person["Alex Morgan"], move_note=None)
+                )
+        await refused(
+            {"status": "COMPLETED", "completed_at": sa.func.now()},
+            "ck_assistance_matches_completed_with_outcome",
+            "REQUIRED",
+        )
+        async with db.read() as conn:
+            history = (
+                await conn.execute(
+                    sa.select(
+                        AssistanceMatchMove.from_status,
+                        AssistanceMatchMove.to_status,
+                        AssistanceMatchMove.person_id,
+                        AssistanceMatchMove.note,
+                    )
+                    .where(AssistanceMatchMove.match_id == match_id)
+                    .order_by(AssistanceMatchMove.id)
+                )
+            ).all()
+        assert [tuple(h) for h in history] == [
+            (None, "SUGGESTED", None, None),
+            ("SUGGESTED", "PROPOSED", person["Martin Pereira"], "by SQL"),
+            ("PROPOSED", "ACCEPTED", person["Alex Morgan"], None),
+            ("ACCEPTED", "IN_PROGRESS", person["Alex Morgan"], None),
+        ]
+    finally:
+        await db.dispose()
+
+
+# --- the outcome becomes a resource --------------------------------------------------------------
+
+
+async def test_the_outcome_becomes_a_draft_lesson_learned(
+    client: GraphQLClient, role_tokens: dict[str, str]
+) -> None:
+    pairs = Pairs(client, role_tokens, await _group(client, "open-data"))
+    early = await pairs.match(MatchStatus.ACCEPTED)
+    answer = await _do(client, PUBLISH, {"m": early}, role_tokens[REQUESTER])
+    assert [e["code"] for e in answer["userErrors"]] == ["MATCH_WRONG_STATUS"]
+    match = await pairs.match(MatchStatus.COMPLETED)
+    answer = await _do(client, PUBLISH, {"m": match}, role_tokens["other"])
+    assert [e["code"] for e in answer["userErrors"]] == ["NOT_A_PARTY"]
+    answer = await _do(client, PUBLISH, {"m": match}, role_tokens[REQUESTER])
+    assert answer["userErrors"] == [], answer
+    resource_id = answer["match"]["outcomeResourceId"]
+    assert from_global_id(resource_id)[0] == "Resource"
+    query = """query($id: ID!) { node(id: $id) { ... on Resource { kind status title body
+      languages tags organization { name } } } }"""
+    found = (await client.execute(query, {"id": resource_id}, token=role_tokens[REQUESTER]))["node"]
+    assert found["kind"] == "LESSON_LEARNED" and found["status"] == "DRAFT"
+    assert found["title"].startswith("Lessons from Request")
+    assert found["body"].startswith("Two calls and a shared template")
+    assert found["languages"] == ["en"] and found["tags"] == [found["tags"][0]]
+    assert found["organization"]["name"] == "Government of Kenya (ICT Authority)"
+    assert (await client.execute(query, {"id": resource_id}))["node"] is None  # a draft
+    again = await _do(client, PUBLISH, {"m": match}, role_tokens[OFFERER])
+    assert [e["code"] for e in again["userErrors"]] == ["OUTCOME_ALREADY_PUBLISHED"]
+
+
+# --- reads and posting ---------------------------------------------------------------------------
+
+
+async def test_reads_filters_and_closing(
+    client: GraphQLClient, role_tokens: dict[str, str]
+) -> None:
+    roots = """query($rf: AssistanceRequestFilter, $of: AssistanceOfferFilter) {
+      assistanceRequests(filter: $rf, first: 10) { totalCount nodes { id title } }
+      assistanceOffers(filter: $of, first: 10) { totalCount nodes { id title } } }"""
+    demo = {"title": "Peer exchange: publishing beneficial ownership data"}
+    for rf in (
+        {"topic": "beneficial-ownership"},
+        {"language": "es", "kind": "PEER_EXCHANGE", "status": "OPEN", "country": "uy"},
+        {"groupId": await _group(client, "open-data")},
+    ):
+        data = await client.execute(roots, {"rf": rf, "of": {"topic": "beneficial-ownership"}})
+        assert [{"title": n["title"]} for n in data["assistanceRequests"]["nodes"]] == [demo]
+        assert data["assistanceOffers"]["totalCount"] == 1
+    for rf in (
+        {"topic": "budget"},
+        {"language": "fr"},
+        {"kind": "TECHNICAL_ASSISTANCE"},
+        {"groupId": await _group(client, "fiscal-openness")},
+        {"status": "CLOSED"},
+    ):
+        data = await client.execute(roots, {"rf": rf, "of": {"language": "fr"}})
+        assert data["assistanceRequests"]["totalCount"] == 0, rf
+        assert data["assistanceOffers"]["nodes"] == []
+    (request,) = (
+        data["assistanceRequests"]["nodes"]
+        or (await client.execute(roots, {"rf": {}, "of": {}}))["assistanceRequests"]["nodes"]
+    )
+    node = await client.execute(
+        """query($id: ID!) { node(id: $id) { id ... on AssistanceRequest { title
+          matches(first: 1) { nodes { id offer { id matches(first: 1) { nodes { id } } } } } } } }""",
+        {"id": request["id"]},
+    )
+    match = node["node"]["matches"]["nodes"][0]
+    assert match["offer"]["matches"]["nodes"] == [{"id": match["id"]}]
+    fetched = await client.execute(
+        "query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }",
+        {"ids": [match["id"], match["offer"]["id"]]},
+    )
+    assert [n["__typename"] for n in fetched["nodes"]] == ["AssistanceMatch", "AssistanceOffer"]
+    # closing: the requesting organisation's people or staff, once
+    group = await _group(client, "open-data")
+    pairs = Pairs(client, role_tokens, group)
+    await pairs.match()
+    mine = (await client.execute(roots, {"rf": {"topic": "pair-0"}, "of": {}}))[
+        "assistanceRequests"
+    ]["nodes"][0]["id"]
+    refused = await _do(client, CLOSE, {"r": mine}, role_tokens[OFFERER])
+    assert [e["code"] for e in refused["userErrors"]] == ["NOT_A_PARTY"]
+    closed = await _do(client, CLOSE, {"r": mine}, role_tokens[REQUESTER])
+    assert closed["request"]["status"] == "CLOSED" and closed["request"]["closedAt"]
+    again = await _do(client, CLOSE, {"r": mine}, role_tokens[REQUESTER])
+    assert [e["code"] for e in again["userErrors"]] == ["REQUEST_CLOSED"]
+    suggest = await _do(client, SUGGEST, {"r": mine}, role_tokens[REQUESTER])
+    assert [e["code"] for e in suggest["userErrors"]] == ["REQUEST_CLOSED"]
+    by_group = await client.execute(
+        """query($g: ID!) { node(id: $g) { ... on WorkingGroup {
+          assistanceRequests(status: CLOSED, first: 5) { nodes { id } } } } }""",
+        {"g": group},
+    )
+    assert by_group["node"]["assistanceRequests"]["nodes"] == [{"id": mine}]
+
+
+POST_CASES = [
+    ({"topics": ["Beneficial Ownership"]}, "member", "INVALID_TOPIC", "topics"),
+    ({"topics": []}, "member", "REQUIRED", "topics"),
+    ({"languages": ["xx"]}, "member", "UNKNOWN_LANGUAGE", "languages"),
+    ({"country": "ZZ"}, "member", "UNKNOWN_COUNTRY", "country"),
+    ({"neededBy": "2001-01-01"}, "member", "NEEDED_BY_PAST", "neededBy"),
+    ({"title": " "}, "member", "REQUIRED", "title"),
+    ({"organization": "World Bank"}, "staff", "NOT_GOVERNMENT_OR_CIVIL_SOCIETY", "organizationId"),
+    (
+        {"organization": "Government of Ghana (Ministry of Finance)"},
+        "staff",
+        "NOT_A_MEMBER",
+        "organizationId",
+    ),
+]
+
+
+async def test_posting_errors(client: GraphQLClient, role_tokens: dict[str, str]) -> None:
+    group = await _group(client, "open-data")
+    orgs = await client.execute("{ organizations(first: 100) { nodes { id name } } }")
+    org_ids = {o["name"]: o["id"] for o in orgs["organizations"]["nodes"]}
+    base = {
+        "groupId": group,
+        "title": "T",
+        "needs": "N",
+        "kind": "PEER_EXCHANGE",
+        "country": "KE",
+        "topics": ["open-data"],
+        "languages": ["en"],
+    }
+    for change, role, code, field in POST_CASES:
+        change = dict(change)
+        if "organization" in change:
+            change = {"organizationId": org_ids[change.pop("organization")]}
+        answer = await _do(client, REQUEST_POST, {"i": base | change}, role_tokens[role])
+        assert [(e["code"], e["field"]) for e in answer["userErrors"]] == [
+            (code, ["input", field])
+        ], (change, answer)
+    # someone signed in with no role in the group may not ask it; a member may not act for
+    # another organisation
+    body = (await client.post(REQUEST_POST, {"i": base}, token=role_tokens["other"])).json()
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    other = base | {"organizationId": org_ids["Government of Uruguay (AGESIC)"]}
+    body = (await client.post(REQUEST_POST, {"i": other}, token=role_tokens["member"])).json()
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    offer = {
+        "title": "O",
+        "description": "D",
+        "topics": ["open-data"],
+        "languages": ["en"],
+        "countries": ["ZZ"],
+    }
+    answer = await _do(client, OFFER_POST, {"i": offer}, role_tokens["anchor"])
+    assert [e["code"] for e in answer["userErrors"]] == ["UNKNOWN_COUNTRY"]
+    answer = await _do(client, OFFER_POST, {"i": offer | {"countries": []}}, role_tokens["other"])
+    assert [e["code"] for e in answer["userErrors"]] == ["REQUIRED"]  # no organisation
