@@ -277,6 +277,67 @@ async def test_calendar_feed_curl_runs_on_the_demo(
         assert len(uids) == len(set(uids)) > 1, where
 
 
+# --- The pilot report's CSV curl line (issue 10, section 4) ----------------------------------------
+
+_PILOT_CSV_CURL = re.compile(r"^curl\s+(?:-\w+\s+)*'(\S+/reports/pilot\.csv\?\S*)'", re.M)
+
+
+def _pilot_csv_lines() -> list[tuple[int, str, list[str]]]:
+    """(line, URL, the lines of the ```csv block after it) for each pilot-report curl line."""
+    found = []
+    every = blocks()
+    for index, block in enumerate(every):
+        if block.lang != "sh":
+            continue
+        for match in _PILOT_CSV_CURL.finditer(block.text):
+            shown = next(later for later in every[index + 1 :] if later.lang == "csv")
+            found.append((block.line, match.group(1), shown.text.splitlines()))
+    return found
+
+
+PILOT_CSV_LINES = _pilot_csv_lines()
+
+
+def lines_shown(shown: list[str], actual: list[str]) -> bool:
+    """The shown lines are the actual ones, in order; a line `...` stands for any lines left
+    out (none, or several), and nothing else is left out."""
+    position, gap = 0, False
+    for line in shown:
+        if line == ELIDED:
+            gap = True
+            continue
+        if gap:
+            while position < len(actual) and actual[position] != line:
+                position += 1
+        if position >= len(actual) or actual[position] != line:
+            return False
+        position, gap = position + 1, False
+    return gap or position == len(actual)
+
+
+def test_the_readme_shows_the_pilot_report_csv() -> None:
+    assert PILOT_CSV_LINES, "no curl line of /reports/pilot.csv followed by a csv block"
+    assert lines_shown(["a", "...", "c"], ["a", "b", "b", "c"])
+    assert not lines_shown(["a", "c"], ["a", "b", "c"])
+    assert not lines_shown(["a", "..."], ["b"])
+
+
+@pytest.mark.parametrize("line,url,shown", PILOT_CSV_LINES, ids=[u for _, u, _ in PILOT_CSV_LINES])
+async def test_pilot_report_csv_curl_runs_on_the_demo(
+    line: int, url: str, shown: list[str], demo_db: str, make_client: ClientFactory
+) -> None:
+    """The README's /reports/pilot.csv curl line, sent to the app over the demo data: a CSV
+    whose lines are those the README shows after it, in order (`...`: lines left out)."""
+    client = make_client(demo_db)
+    parts = urlsplit(url)
+    response = await client.http.get(f"{parts.path}?{parts.query}")
+    where = f"README.md line {line} ({url})"
+    assert response.status_code == 200, f"{where}: {response.text}"
+    assert response.headers["content-type"] == "text/csv; charset=utf-8", where
+    actual = response.text.splitlines()
+    assert lines_shown(shown, actual), f"{where}: {shown} not in\n" + "\n".join(actual[:40])
+
+
 @pytest.mark.parametrize("block", CONFIGS, ids=lambda block: f"line{block.line}")
 async def test_configuration_example_starts_a_server(
     block: Block, demo_db: str, make_client: ClientFactory
