@@ -39,6 +39,7 @@ from sqlalchemy.types import TypeDecorator
 from core.db import Base, Database
 from core.migrate import alembic_config, upgrade
 from core.plugins import PluginSet
+from core.search.models import is_search_index_table
 
 CORE_BRANCH = "core"
 FIRST_NUMBER = 1
@@ -83,6 +84,8 @@ def include_only(key: str | None, plugin_keys: Iterable[str]) -> Callable[..., b
 
     def include(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
         table = _table_name(obj, name, type_)
+        if is_search_index_table(table):  # SQLite's FTS5 index: core_0018's, not a model
+            return False
         return table is not None and owner_of(table, keys) == key
 
     return include

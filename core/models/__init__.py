@@ -74,6 +74,7 @@ from core.priorities.models import (
     PriorityAreaPosition,
     PriorityAreaRecord,
 )
+from core.search.models import SearchDocument
 from core.translations.models import GroupTranslation, MeetingTranslation
 
 __all__ = [
@@ -136,6 +137,7 @@ __all__ = [
     "ResourceGroup",
     "ResourceLanguage",
     "ResourceTopic",
+    "SearchDocument",
     "StaffRole",
     "WorkingGroup",
 ]
