@@ -52,6 +52,12 @@ from core.comments import mutations as comments_mutations
 from core.comments import queries as comments_queries
 from core.comments import services as comments_services
 from core.comments import types as comments_types
+from core.commitments import access as commitments_access
+from core.commitments import loaders as commitments_loaders
+from core.commitments import mutations as commitments_mutations
+from core.commitments import queries as commitments_queries
+from core.commitments import services as commitments_services
+from core.commitments import types as commitments_types
 from core.groups import access as groups_access
 from core.groups import loaders as groups_loaders
 from core.groups import mutations as groups_mutations
@@ -101,6 +107,8 @@ Query: type = merge_types(
         translations_queries.Query,
         search_queries.Query,
         assistance_queries.Query,
+        commitments_queries.Query,
+        assistance_queries.Query,
         pilot_queries.Query,
     ),
 )
@@ -113,6 +121,8 @@ Mutation: type = merge_types(
         comments_mutations.Mutation,
         notifications_mutations.Mutation,
         priorities_mutations.Mutation,
+        assistance_mutations.Mutation,
+        commitments_mutations.Mutation,
         assistance_mutations.Mutation,
     ),
 )
@@ -128,6 +138,8 @@ LOADERS: dict[str, BatchLoadFn] = {
     **translations_loaders.LOADERS,
     **comments_loaders.LOADERS,
     **priorities_loaders.LOADERS,
+    **assistance_loaders.LOADERS,
+    **commitments_loaders.LOADERS,
     **assistance_loaders.LOADERS,
 }
 """Named loaders (for `Context.loader`), as plugins return them from `ogp_wg_loaders`."""
@@ -151,6 +163,13 @@ NODE_LOADERS: dict[type, BatchLoadFn] = {
     assistance_types.AssistanceRequest: assistance_loaders.requests_by_id,
     assistance_types.AssistanceOffer: assistance_loaders.offers_by_id,
     assistance_types.AssistanceMatch: assistance_loaders.matches_by_id,
+    commitments_types.ActionPlan: commitments_loaders.action_plans_by_id,
+    commitments_types.Commitment: commitments_loaders.commitments_by_id,
+    commitments_types.Milestone: commitments_loaders.milestones_by_id,
+    commitments_types.IrmAssessment: commitments_loaders.assessments_by_commitment,
+    assistance_types.AssistanceRequest: assistance_loaders.requests_by_id,
+    assistance_types.AssistanceOffer: assistance_loaders.offers_by_id,
+    assistance_types.AssistanceMatch: assistance_loaders.matches_by_id,
 }
 """Which loader fetches each core Node type for `node(id:)`, as from `ogp_wg_node_loaders`."""
 
@@ -166,6 +185,8 @@ def access_declarations() -> list[Declaration]:
         *priorities_access.DECLARATIONS,
         *notifications_access.DECLARATIONS,
         *assistance_access.DECLARATIONS,
+        *commitments_access.DECLARATIONS,
+        *assistance_access.DECLARATIONS,
     ]
 
 
@@ -178,5 +199,7 @@ def constraint_errors() -> list[tuple[str, Mapping[str, Any]]]:
         ("core", comments_services.CONSTRAINT_ERRORS),
         ("core", priorities_services.CONSTRAINT_ERRORS),
         ("core", notifications_services.CONSTRAINT_ERRORS),
+        ("core", assistance_services.CONSTRAINT_ERRORS),
+        ("core", commitments_services.CONSTRAINT_ERRORS),
         ("core", assistance_services.CONSTRAINT_ERRORS),
     ]
