@@ -108,7 +108,6 @@ Query: type = merge_types(
         search_queries.Query,
         assistance_queries.Query,
         commitments_queries.Query,
-        assistance_queries.Query,
         pilot_queries.Query,
     ),
 )
@@ -123,7 +122,6 @@ Mutation: type = merge_types(
         priorities_mutations.Mutation,
         assistance_mutations.Mutation,
         commitments_mutations.Mutation,
-        assistance_mutations.Mutation,
     ),
 )
 
@@ -140,7 +138,6 @@ LOADERS: dict[str, BatchLoadFn] = {
     **priorities_loaders.LOADERS,
     **assistance_loaders.LOADERS,
     **commitments_loaders.LOADERS,
-    **assistance_loaders.LOADERS,
 }
 """Named loaders (for `Context.loader`), as plugins return them from `ogp_wg_loaders`."""
 
@@ -167,9 +164,6 @@ NODE_LOADERS: dict[type, BatchLoadFn] = {
     commitments_types.Commitment: commitments_loaders.commitments_by_id,
     commitments_types.Milestone: commitments_loaders.milestones_by_id,
     commitments_types.IrmAssessment: commitments_loaders.assessments_by_commitment,
-    assistance_types.AssistanceRequest: assistance_loaders.requests_by_id,
-    assistance_types.AssistanceOffer: assistance_loaders.offers_by_id,
-    assistance_types.AssistanceMatch: assistance_loaders.matches_by_id,
 }
 """Which loader fetches each core Node type for `node(id:)`, as from `ogp_wg_node_loaders`."""
 
@@ -186,7 +180,6 @@ def access_declarations() -> list[Declaration]:
         *notifications_access.DECLARATIONS,
         *assistance_access.DECLARATIONS,
         *commitments_access.DECLARATIONS,
-        *assistance_access.DECLARATIONS,
     ]
 
 
@@ -201,5 +194,4 @@ def constraint_errors() -> list[tuple[str, Mapping[str, Any]]]:
         ("core", notifications_services.CONSTRAINT_ERRORS),
         ("core", assistance_services.CONSTRAINT_ERRORS),
         ("core", commitments_services.CONSTRAINT_ERRORS),
-        ("core", assistance_services.CONSTRAINT_ERRORS),
     ]

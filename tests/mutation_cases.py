@@ -495,6 +495,53 @@ def core_steps(gov: str, cso: str, people: list[str]) -> list[Step]:
             lambda r: {"id": r["priorityAreaPropose"]["priorityArea"]["id"]},
         ),
         (
+            "assistanceRequestPost",  # the request, topics, languages, event, its suggestions
+            f"""mutation($g: ID!, $o: ID!) {{ assistanceRequestPost(input: {{groupId: $g,
+              organizationId: $o, title: "Fault request", needs: "Fault needs", kind: PEER_EXCHANGE,
+              country: "KE", topics: ["fault-topic"], languages: ["en"]}})
+              {{ request {{ id }} {ERRORS} }} }}""",
+            lambda r: {"g": group(r), "o": cso},
+        ),
+        (
+            "assistanceOfferPost",  # the offer, its lists, event, then the match and its reasons
+            f"""mutation($g: ID!, $o: ID!) {{ assistanceOfferPost(input: {{organizationId: $o,
+              title: "Fault offer", description: "Fault", topics: ["fault-topic"],
+              languages: ["en"], groupIds: [$g], countries: ["KE"]}})
+              {{ offer {{ id matches(first: 1) {{ nodes {{ id }} }} }} {ERRORS} }} }}""",
+            lambda r: {"g": group(r), "o": gov},
+        ),
+        (
+            "assistanceMatchesSuggest",  # the match's score and reasons rewritten
+            f"""mutation($r: ID!) {{ assistanceMatchesSuggest(input: {{requestId: $r}})
+              {{ request {{ id }} {ERRORS} }} }}""",
+            lambda r: {"r": r["assistanceRequestPost"]["request"]["id"]},
+        ),
+        *[
+            (
+                "assistanceMatchMove",  # each move: the row, then its history by trigger
+                f"""mutation($m: ID!, $s: AssistanceMatchStatus!) {{ assistanceMatchMove(input:
+                  {{matchId: $m, status: $s, outcomeReport: "Fault outcome"}})
+                  {{ match {{ id }} {ERRORS} }} }}""",
+                lambda r, s=status: {
+                    "m": r["assistanceOfferPost"]["offer"]["matches"]["nodes"][0]["id"],
+                    "s": s,
+                },
+            )
+            for status in ("PROPOSED", "ACCEPTED", "IN_PROGRESS", "COMPLETED")
+        ],
+        (
+            "assistanceMatchPublishOutcome",  # the draft resource and its lists, then the link
+            f"""mutation($m: ID!) {{ assistanceMatchPublishOutcome(input: {{matchId: $m}})
+              {{ match {{ id }} {ERRORS} }} }}""",
+            lambda r: {"m": r["assistanceOfferPost"]["offer"]["matches"]["nodes"][0]["id"]},
+        ),
+        (
+            "assistanceRequestClose",
+            f"""mutation($r: ID!) {{ assistanceRequestClose(input: {{id: $r}})
+              {{ request {{ id }} {ERRORS} }} }}""",
+            lambda r: {"r": r["assistanceRequestPost"]["request"]["id"]},
+        ),
+        (
             "commentPost",  # the comment, then its COMMENT_POSTED activity event
             f"""mutation($g: ID!) {{ commentPost(input: {{targetId: $g, body: "Fault comment"}})
               {{ comment {{ id }} {ERRORS} }} }}""",

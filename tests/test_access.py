@@ -54,6 +54,12 @@ CORE_RULES = {
     "priorityAreaPositionTake": "member | anchor | staff",
     "priorityAreaObjectionWithdraw": "member | anchor | staff",
     "consensusRuleSet": "anchor | staff",
+    "assistanceRequestPost": "member | anchor | staff",
+    "assistanceRequestClose": "signed in",
+    "assistanceOfferPost": "signed in",
+    "assistanceMatchesSuggest": "signed in",
+    "assistanceMatchMove": "signed in",
+    "assistanceMatchPublishOutcome": "signed in",
 }
 
 

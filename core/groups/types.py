@@ -228,20 +228,6 @@ class WorkingGroup(Node):
         before: str | None = None,
     ) -> Annotated[CommitmentConnection, strawberry.lazy("core.commitments.types")]: ...
 
-    @relation(
-        assistance_loaders.requests_by_group,
-        description="Requests for technical assistance or a peer exchange posted in the group, "
-        "newest first; `status` keeps one status.",
-    )
-    def assistance_requests(
-        self,
-        status: AssistanceStatus | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Annotated[AssistanceRequestConnection, strawberry.lazy("core.assistance.types")]: ...
-
 
 def group_fields(row: Any) -> dict[str, Any]:
     """Constructor arguments of any concrete WorkingGroup type, from a `working_groups` row."""
