@@ -29,6 +29,7 @@ from typing import Any
 import asyncpg
 from sqlalchemy.engine import make_url
 
+from bench import pilot_data
 from core import demo
 from core.config import load_settings
 from core.db import Base, Database
@@ -191,6 +192,28 @@ def _groups(rng: random.Random, orgs: list[tuple[Any, ...]]) -> tuple[Table, Tab
         ("anchors", ("id", "group_id", "organization_id", "organization_kind", "role", "since"),
          anchors),
         ("memberships", ("id", "group_id", "organization_id", "role", "joined_at"), members),
+    )  # fmt: skip
+
+
+def _decided(groups: Table) -> tuple[Table, Table]:
+    """The groups with the Steering Committee decision behind each status but PROPOSED (the
+    `decided` CHECK, core_0006) and their anchor counters (one anchor of each role, as drawn),
+    and those decisions (from no recorded status, as core_0006 carries groups across)."""
+    name, columns, rows = groups
+    decided, decisions = [], []
+    for row in rows:
+        gid, status, created = row[0], row[6], row[7]
+        decision = None
+        if status != "PROPOSED":
+            decision = len(decisions) + 1
+            decisions.append((decision, gid, status, created.date(), "",
+                              "Generated benchmark data.", "", created))  # fmt: skip
+        decided.append((*row, decision, 1, 1))
+    return (
+        (name, (*columns, "decision_id", "government_anchor_count", "civil_society_anchor_count"),
+         decided),
+        ("group_decisions", ("id", "group_id", "to_status", "decided_on", "meeting", "reason",
+                             "source", "recorded_at"), decisions),
     )  # fmt: skip
 
 
@@ -636,6 +659,7 @@ def large_tables(seed: int, n_registrations: int = N_REGISTRATIONS) -> list[Tabl
     orgs = _organizations(rng, countries)
     people = _people(rng)
     groups, anchors, members = _groups(rng, orgs)
+    groups, decisions = _decided(groups)
     meetings = _meetings(rng, len(groups[2]))
     if n_registrations == N_REGISTRATIONS:
         registrations = _registrations(rng, meetings)  # also sets meetings' registered_count
@@ -652,6 +676,7 @@ def large_tables(seed: int, n_registrations: int = N_REGISTRATIONS) -> list[Tabl
         ("organizations", ("id", "name", "kind", "country_id", "website"), orgs),
         ("people", ("id", "name", "organization_id", "email"), people),
         groups,
+        decisions,
         anchors,
         members,
         ("meetings", ("id", "group_id", "title", "kind", "starts_at", "ends_at", "timezone",
@@ -660,6 +685,7 @@ def large_tables(seed: int, n_registrations: int = N_REGISTRATIONS) -> list[Tabl
         ("registrations", ("id", "meeting_id", "person_id", "status", "created_at",
                            "queued_at"), registrations),
         *_plugin_tables(rng, countries, orgs, len(groups[2])),
+        *pilot_data.tables(seed, countries, orgs, len(groups[2])),  # issue 10, own rng
     ]  # fmt: skip
 
 
@@ -710,6 +736,9 @@ async def _clear(url: str) -> None:
 async def _copy_postgres(url: str, tables: list[Table]) -> None:
     conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
+        # Triggers off for the load (as pg_restore does): they check one change at a time (a
+        # group starts PROPOSED, a match SUGGESTED...), and the rows come consistent as a whole.
+        await conn.execute("SET session_replication_role = replica")
         async with conn.transaction():
             for name, columns, rows in tables:
                 bar = Bar(name, len(rows))
@@ -728,6 +757,12 @@ async def _copy_postgres(url: str, tables: list[Table]) -> None:
 
 async def _insert_sqlite(db: Database, tables: list[Table]) -> None:
     async with db.write() as conn:
+        # Triggers off for the load, as on PostgreSQL: dropped, then made again from their SQL.
+        triggers = (
+            await conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        ).all()
+        for trigger in triggers:
+            await conn.exec_driver_sql(f'DROP TRIGGER "{trigger.name}"')
         for name, columns, rows in tables:
             table = Base.metadata.tables[name]
             bar = Bar(name, len(rows))
@@ -738,6 +773,8 @@ async def _insert_sqlite(db: Database, tables: list[Table]) -> None:
                     )
                 bar.show(min(len(rows), (done + 1) * 20_000))
             bar.finish()
+        for trigger in triggers:
+            await conn.exec_driver_sql(trigger.sql)
 
 
 def marked_illustrative(table: Table) -> Table:

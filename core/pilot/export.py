@@ -105,31 +105,26 @@ def _text(value: Any) -> str:
 
 
 def table(r: Report) -> list[list[str]]:
-    """The CSV's rows, header first: figures as rows, groups side by side as columns."""
+    """The CSV's rows, header first: figures as rows, groups side by side as columns.
+
+    Sections in SECTIONS order; periods in time order, other keys sorted (meetings by start,
+    cycles, countries: several groups' lists interleave); a key's figures in the order yielded.
+    """
     labels = [p.label for p in r.periods]
-    values: dict[tuple[str, str, str], dict[int, Any]] = {}
+    # section -> key -> figure -> {column: value}, figures in the order first yielded
+    found: dict[str, dict[str, dict[str, dict[int, Any]]]] = {name: {} for name in SECTIONS}
     for column, g in enumerate(r.groups):
         for section, key, name, value in group_rows(g, labels):
-            values.setdefault((section, key, name), {})[column] = value
-    # sections in SECTIONS order; periods in time order, other keys sorted (meetings by start,
-    # cycles, countries: several groups' lists interleave); figures in the order yielded
-    order = {name: i for i, name in enumerate(SECTIONS)}
-    periods = {label: i for i, label in enumerate(labels)}
-    rank: dict[tuple[str, str], int] = {}
-    for section, _, name in values:
-        rank.setdefault((section, name), len(rank))
-
-    def sort_key(k: tuple[str, str, str]) -> tuple[Any, ...]:
-        section, key, name = k
-        where = (periods[key], "") if section == "period" else (0, key)
-        return order[section], *where, rank[section, name]
-
+            found[section].setdefault(key, {}).setdefault(name, {})[column] = value
     header = ["section", "key", "figure", *(g.slug for g in r.groups)]
-    rows = [
-        [*k, *(_text(values[k].get(c)) for c in range(len(r.groups)))]
-        for k in sorted(values, key=sort_key)
-    ]
-    return [header, *rows]
+    rows = [header]
+    columns = range(len(r.groups))
+    for section, keys in found.items():
+        ordered = labels if section == "period" else sorted(keys)
+        for key in ordered:
+            for name, values in keys.get(key, {}).items():
+                rows.append([section, key, name, *(_text(values.get(c)) for c in columns)])
+    return rows
 
 
 def render(r: Report) -> str:

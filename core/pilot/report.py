@@ -8,12 +8,13 @@ Sources (the owning domains' tables, never copied): `memberships` and `anchors`
 (core/knowledge: PUBLISHED, `published_at`); `assistance_matches` (core/assistance: COMPLETED,
 `completed_at`, the group of its request); `action_plans`, `commitments`, `commitment_groups`,
 `irm_assessments` (core/commitments, with its `ambitious` / `starred` expressions). Python only
-adds up rows the database already grouped (periods into the period's total, plans into cycles
-and countries) and divides counts into rates (core/pilot/figures.py).
+adds up rows the database already grouped (periods into the period's total, meetings into
+periods, plans into cycles and countries) and divides counts into rates (core/pilot/figures.py).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -152,29 +153,12 @@ def _by_period(rows: Any, cut: list[Period], at: Any, **counts: Any) -> Any:
 
 
 def _activity(themes: Sequence[str], cut: list[Period]) -> Any:
-    """Per group and period: each source counted by its own date, one UNION ALL of GROUP BYs."""
+    """Per group and period: each source counted by its own date, one UNION ALL of GROUP BYs.
+    Meetings and their attendance are not here: `_meetings` grouped them by meeting already, and
+    `pilot_report` adds those rows up per period (registrations are read once, not twice)."""
     first, last = cut[0].starts_on, cut[-1].ends_on
     visible = _visible(themes)
-    status = Registration.status
-    attendance = (
-        select(
-            Meeting.group_id,
-            Meeting.id.label("meeting_id"),
-            status.label("status"),
-        )
-        .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
-        .outerjoin(Registration, Registration.meeting_id == Meeting.id)
-        .where(visible, within(Meeting.starts_at, first, last), Meeting.cancelled_at.is_(None))
-    )
     parts = [
-        _by_period(
-            attendance,
-            cut,
-            Meeting.starts_at,
-            meetings=lambda q: func.count(func.distinct(q.c.meeting_id)),
-            attended=lambda q: _count_if(q.c.status == "ATTENDED"),
-            no_shows=lambda q: _count_if(q.c.status == "NO_SHOW"),
-        ),
         _by_period(
             select(Membership.group_id, Membership.id)
             .join(WorkingGroup, WorkingGroup.id == Membership.group_id)
@@ -268,6 +252,13 @@ async def pilot_report(
     for row in await conn.execute(_activity(themes, cut)):
         counts = ActivityFigures(*(int(getattr(row, name)) for name in ACTIVITY))
         over_time[row.group_id][row.period].add(counts)
+    starts = [instant(p.starts_on) for p in cut]
+    for group_id, held in meetings.items():
+        for m in held:
+            part = over_time[group_id][bisect_right(starts, m.starts_at) - 1]
+            part.meetings += 1
+            part.attended += m.attended
+            part.no_shows += m.no_shows
     irm = await commitments.by_group(conn, themes, first, last)
     figures = []
     for g in groups:
