@@ -28,6 +28,7 @@ from core.enums import (
     OrganizationKind,
     RegistrationStatus,
 )
+from core.knowledge.models import Expertise, Resource, ResourceKind, ResourceStatus
 from core.meetings.models import MeetingLink
 from core.priorities.models import PriorityArea, PriorityAreaStatus
 from core.schema.ids import to_global_id
@@ -36,6 +37,14 @@ THEME = "open_data"
 OTHER_THEME = "fiscal_openness"
 ROLES = ("anonymous", "readonly", "other", "member", "registered", "anchor", "staff")
 PEOPLE = ("other", "member", "registered", "anchor", "staff")
+ROLE_ORGANIZATIONS = {
+    "other": "elsewhere",
+    "member": "cso",
+    "registered": "elsewhere",
+    "anchor": "gov",
+    "staff": "elsewhere",
+}
+"""The organisation each person of the world works for."""
 
 
 @dataclass
@@ -54,6 +63,14 @@ class World:
     """Proposed on `group` by the member's organisation."""
     meeting_link: int = 0
     """Slides of `meeting`."""
+    resource: int = 0
+    """A PUBLISHED resource shared in `group` by the member (for the cso), the mutations' target."""
+    resource_draft: int = 0
+    """A DRAFT resource alike: what the row rule hides (from all but its authors, anchors)."""
+    expertise: int = 0
+    """The cso's declared expertise."""
+    organization: int = 0
+    """The cso (the member's organisation)."""
     people: dict[str, int] = field(default_factory=dict)
     tokens: dict[str, str | None] = field(default_factory=dict)
     organizations: dict[str, int] = field(default_factory=dict)
@@ -81,6 +98,13 @@ class World:
             return Subject(group=self.group, theme=THEME)
         if type_name == "MeetingLink":
             return Subject(group=self.group, theme=THEME, meeting=self.meeting)
+        if type_name == "Resource":
+            person, cso = self.people["member"], self.organizations["cso"]
+            return Subject(group=self.group, theme=THEME, person=person, organization=cso)
+        if type_name == "Expertise":
+            return Subject(organization=self.organizations["cso"])
+        if type_name == "Organization":
+            return Subject(organization=pk)
         return Subject()
 
     def expected(self, rule: Rule, role: str, subject: Subject, *, write: bool) -> str | None:
@@ -98,6 +122,10 @@ class World:
             role == "staff"
             or Grant.SIGNED_IN in grants
             or (Grant.SELF in grants and subject.person == person)
+            or (
+                Grant.ORGANIZATION in grants
+                and subject.organization == self.organizations[ROLE_ORGANIZATIONS[role]]
+            )
             or (Grant.MEMBER in grants and role == "member" and in_group)
             or (Grant.ANCHOR in grants and role == "anchor" and in_group)
             or (
@@ -158,8 +186,7 @@ async def build_world(url: str) -> World:
                 role=MembershipRole.MEMBER,
                 joined_at=now,
             )
-            orgs = {"other": "elsewhere", "member": "cso", "registered": "elsewhere"}
-            orgs |= {"anchor": "gov", "staff": "elsewhere"}
+            orgs = ROLE_ORGANIZATIONS
             for role in PEOPLE:
                 world.people[role] = await add(
                     models.Person,
@@ -236,6 +263,32 @@ async def build_world(url: str) -> World:
                 url="https://slides.example/world",
                 title="World slides",
                 created_at=now,
+            )
+            world.organization = world.organizations["cso"]
+            for attr, status in (("resource", "PUBLISHED"), ("resource_draft", "DRAFT")):
+                pk = await add(
+                    Resource,
+                    group_id=world.group,
+                    kind=ResourceKind.GUIDE,
+                    status=ResourceStatus(status),
+                    title=f"World {attr}",
+                    summary="World summary",
+                    url="https://example.org/world",
+                    organization_id=world.organizations["cso"],
+                    created_by_person_id=world.people["member"],
+                    licence="CC-BY-4.0",
+                    illustrative=False,
+                    created_at=now,
+                    updated_at=now,
+                )
+                setattr(world, attr, pk)
+            world.expertise = await add(
+                Expertise,
+                organization_id=world.organizations["cso"],
+                description="World expertise",
+                illustrative=False,
+                created_at=now,
+                updated_at=now,
             )
             expires = now + timedelta(days=1)
             world.tokens["anonymous"] = None

@@ -577,6 +577,52 @@ def core_steps(gov: str, cso: str, people: list[str]) -> list[Step]:
             lambda r: {},
         ),
         (
+            "resourceCreate",  # the draft, its languages, tags, countries, the home group
+            f"""mutation($g: ID!) {{ resourceCreate(input: {{groupId: $g, kind: GUIDE,
+              title: "Fault guide", summary: "Fault summary", licence: "CC-BY-4.0",
+              languages: ["en", "es"], tags: ["open-data"], countries: ["KE"],
+              url: "https://example.org/fault"}}) {{ resource {{ id }} {ERRORS} }} }}""",
+            lambda r: {"g": group(r)},
+        ),
+        (
+            "resourceUpdate",  # the row, then each list replaced
+            f"""mutation($id: ID!) {{ resourceUpdate(input: {{id: $id, title: "Fault guide 2",
+              languages: ["fr"], tags: ["open-data", "fault"], countries: []}})
+              {{ resource {{ id }} {ERRORS} }} }}""",
+            lambda r: {"id": r["resourceCreate"]["resource"]["id"]},
+        ),
+        (
+            "resourcePublish",  # PUBLISHED (published_at by the database), RESOURCE_PUBLISHED
+            f"""mutation($id: ID!) {{ resourcePublish(input: {{id: $id}})
+              {{ resource {{ id publishedAt }} {ERRORS} }} }}""",
+            lambda r: {"id": r["resourceCreate"]["resource"]["id"]},
+        ),
+        (
+            "resourceDelete",  # staff remove a published resource
+            f"""mutation($id: ID!) {{ resourceDelete(input: {{id: $id}})
+              {{ deletedResourceId {ERRORS} }} }}""",
+            lambda r: {"id": r["resourceCreate"]["resource"]["id"]},
+        ),
+        (
+            "expertiseDeclare",  # the declaration, its topics, languages, countries
+            f"""mutation($o: ID!) {{ expertiseDeclare(input: {{organizationId: $o,
+              description: "Fault expertise", topics: ["open-data"], languages: ["en"],
+              countries: ["KE"]}}) {{ expertise {{ id }} {ERRORS} }} }}""",
+            lambda r: {"o": cso},
+        ),
+        (
+            "expertiseUpdate",
+            f"""mutation($id: ID!) {{ expertiseUpdate(input: {{id: $id, description: "Fault 2",
+              topics: ["open-data", "fault"], languages: []}}) {{ expertise {{ id }} {ERRORS} }} }}""",
+            lambda r: {"id": r["expertiseDeclare"]["expertise"]["id"]},
+        ),
+        (
+            "expertiseWithdraw",
+            f"""mutation($id: ID!) {{ expertiseWithdraw(input: {{id: $id}})
+              {{ withdrawnExpertiseId {ERRORS} }} }}""",
+            lambda r: {"id": r["expertiseDeclare"]["expertise"]["id"]},
+        ),
+        (
             "translationSet",  # a group's name and summary in Spanish (insert)
             f"""mutation($g: ID!) {{ translationSet(input: {{groupId: $g, language: ES,
               texts: [{{field: NAME, text: "Prueba"}}, {{field: SUMMARY, text: "Resumen"}}]}})

@@ -54,6 +54,14 @@ CORE_RULES = {
     "priorityAreaPositionTake": "member | anchor | staff",
     "priorityAreaObjectionWithdraw": "member | anchor | staff",
     "consensusRuleSet": "anchor | staff",
+    # a draft's authors (its creator, its organisation's people) and its group's anchors
+    "resourceCreate": "member | anchor | staff",
+    "resourceUpdate": "anchor | self | organization | staff",
+    "resourcePublish": "anchor | self | organization | staff",
+    "resourceDelete": "anchor | self | organization | staff",
+    "expertiseDeclare": "self | organization | staff",
+    "expertiseUpdate": "self | organization | staff",
+    "expertiseWithdraw": "self | organization | staff",
     "assistanceRequestPost": "member | anchor | staff",
     "assistanceRequestClose": "signed in",
     "assistanceOfferPost": "signed in",
@@ -81,6 +89,7 @@ def test_the_core_rules_are_the_issues(empty_db: str, make_client: Any) -> None:
     assert {t: str(r.rule) for t, r in policy.rows.items()} == {
         "Registration": "anchor | self | staff",
         "Feedback": "self | staff",
+        "Resource": "anchor | self | organization | staff",  # drafts; PUBLISHED: public
     }
     plugin_rules = {str(r.rule) for n, r in policy.mutations.items() if policy.owners[n] != "core"}
     assert plugin_rules == {"anchor | staff"}  # the default: no built-in plugin declares its own

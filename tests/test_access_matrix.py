@@ -49,6 +49,9 @@ OBJECTS = {
     "Feedback": "feedback",
     "PriorityArea": "priority_area",
     "MeetingLink": "meeting_link",
+    "Resource": "resource",
+    "Expertise": "expertise",
+    "Organization": "organization",
 }
 
 
@@ -181,6 +184,7 @@ async def test_every_mutation_for_every_role(
 
 FIELD_CASES = sorted(k for k, rule in POLICY.fields.items() if not rule.refuse)
 WORLD_OBJECTS = {"Person": ("people", "member"), **{k: (v, None) for k, v in OBJECTS.items()}}
+WORLD_OBJECTS["Resource"] = ("resource_draft", None)  # the row rule hides drafts only
 
 
 def _object_pk(world: World, type_name: str) -> int:

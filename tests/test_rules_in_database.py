@@ -37,13 +37,18 @@ Write = Callable[[AsyncConnection], Awaitable[Any]]
 DECIDE = """mutation($input: GroupDecisionRecordInput!) { groupDecisionRecord(input: $input) {
   decision { maxGovernmentAnchors } userErrors { code field } } }"""
 MIGRATION = importlib.import_module("core.priorities.migrations.core_0013_rules_in_the_database")
-LATEST_VERBS = importlib.import_module("core.knowledge.migrations.core_0016_knowledge")
-"""The newest revision that widened the verb check (its `VERBS`)."""
+VERB_REVISIONS = (
+    "core.priorities.migrations.core_0013_rules_in_the_database",
+    "core.knowledge.migrations.core_0016_knowledge",
+    "core.assistance.migrations.core_0017_assistance",
+)
+"""The revisions that set the verb check, oldest first (each builds on the one before)."""
+LATEST_VERBS = importlib.import_module(VERB_REVISIONS[-1])
 
 
 def test_the_verb_check_lists_the_known_verbs() -> None:
     """A verb added to VERBS needs a revision that widens core_0013's list (the CHECK would
-    refuse every event of it): core_0016 added RESOURCE_PUBLISHED."""
+    refuse every event of it): core_0016 added RESOURCE_PUBLISHED, core_0017 assistance's."""
     assert set(LATEST_VERBS.VERBS) == VERBS
 
 

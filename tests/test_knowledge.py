@@ -1,0 +1,341 @@
+"""Resources and declared expertise (issue 10, section 1), over HTTP on both databases.
+
+Drafts: seen by their authors (the person who shared it, their organisation's people), the
+group's anchors and staff; for everyone else absent from every list and count, and `node(id:)`
+answers null as for an ID that names nothing. Published resources are public. Each mutation's
+success, user errors and refusal; the expertise search. The database's own guards:
+tests/test_knowledge_database.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from core.auth.staff import find_person
+from core.db import Database
+from core.demo import DEMO_ROLES
+from core.errors import Rejected
+from core.knowledge import services
+from core.knowledge.demo import RESOURCES
+from core.knowledge.vocabulary import LICENCES
+from core.schema.ids import to_global_id
+from core.testing import GraphQLClient, token_for
+
+ERRORS = "userErrors { code field message }"
+FIELDS = """id title status kind languages tags url body licence source publishedAt illustrative
+  countries { code } groups { slug } group { slug } organization { name } createdBy { name }"""
+CREATE = f"""mutation($i: ResourceCreateInput!) {{ resourceCreate(input: $i) {{
+  resource {{ {FIELDS} }} {ERRORS} }} }}"""
+UPDATE = f"""mutation($i: ResourceUpdateInput!) {{ resourceUpdate(input: $i) {{
+  resource {{ {FIELDS} }} {ERRORS} }} }}"""
+PUBLISH = f"""mutation($id: ID!) {{ resourcePublish(input: {{id: $id}}) {{
+  resource {{ id status publishedAt }} {ERRORS} }} }}"""
+DELETE = f"""mutation($id: ID!) {{ resourceDelete(input: {{id: $id}}) {{
+  deletedResourceId {ERRORS} }} }}"""
+LIST = """query($f: ResourceFilter) { resources(filter: $f, first: 100) {
+  totalCount nodes { id title status } } }"""
+NODE = "query($id: ID!) { node(id: $id) { id ... on Resource { title status } } }"
+GROUP = """{ workingGroup(slug: "open-data") { id resources(first: 100) {
+  totalCount nodes { id title status } } } }"""
+DECLARE = f"""mutation($i: ExpertiseDeclareInput!) {{ expertiseDeclare(input: $i) {{
+  expertise {{ id description topics languages countries {{ code }} person {{ name }}
+  organization {{ name }} }} {ERRORS} }} }}"""
+EXPERTISE_UPDATE = f"""mutation($i: ExpertiseUpdateInput!) {{ expertiseUpdate(input: $i) {{
+  expertise {{ id description topics languages countries {{ code }} }} {ERRORS} }} }}"""
+WITHDRAW = f"""mutation($id: ID!) {{ expertiseWithdraw(input: {{id: $id}}) {{
+  withdrawnExpertiseId {ERRORS} }} }}"""
+FIND = """query($f: ExpertiseFilter) { expertise(filter: $f, first: 100) {
+  totalCount nodes { id person { name } organization { name } } } }"""
+DRAFT = next(r.title for r in RESOURCES if r.published is None)
+PUBLISHED = sum(1 for r in RESOURCES if r.published is not None)
+
+
+async def person_of(url: str, role: str) -> str:
+    """The global ID of the demo person of `role`."""
+    db = Database(url)
+    try:
+        async with db.read() as conn:
+            pk, _ = await find_person(conn, DEMO_ROLES[role])
+    finally:
+        await db.dispose()
+    return to_global_id("Person", pk)
+
+
+async def tokens(url: str) -> dict[str, str]:
+    return {role: await token_for(url, role) for role in ("staff", "anchor", "member", "other")}
+
+
+def ok(payload: dict[str, Any]) -> dict[str, Any]:
+    assert payload["userErrors"] == [], payload["userErrors"]
+    return payload
+
+
+def refused(payload: dict[str, Any], code: str, field: str) -> None:
+    assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [(code, ["input", field])]
+    assert all(v is None for k, v in payload.items() if k != "userErrors"), payload
+
+
+async def draft_id(client: GraphQLClient, token: str) -> str:
+    data = await client.execute(LIST, {"f": {"status": "DRAFT"}}, token=token)
+    return str(next(n["id"] for n in data["resources"]["nodes"] if n["title"] == DRAFT))
+
+
+async def test_a_draft_is_seen_by_its_authors_and_anchors_only(
+    client: GraphQLClient, demo_db: str
+) -> None:
+    t = await tokens(demo_db)
+    draft = await draft_id(client, t["member"])  # Kenya's ICT Authority, shared by Wanjiru Kamau
+    for who in ("member", "anchor", "staff"):
+        data = await client.execute(LIST, token=t[who])
+        assert data["resources"]["totalCount"] == PUBLISHED + 1, who
+        assert draft in [n["id"] for n in data["resources"]["nodes"]]
+        assert (await client.execute(NODE, {"id": draft}, token=t[who]))["node"]["status"] == (
+            "DRAFT"
+        )
+        group = (await client.execute(GROUP, token=t[who]))["workingGroup"]["resources"]
+        assert draft in [n["id"] for n in group["nodes"]] and group["totalCount"] == 3
+    missing = (await client.execute(NODE, {"id": "UmVzb3VyY2U6OTk5OTk"}))["node"]
+    for who in (None, "other"):
+        token = t[who] if who else None
+        data = await client.execute(LIST, token=token)
+        assert data["resources"]["totalCount"] == PUBLISHED, who
+        assert all(n["status"] == "PUBLISHED" for n in data["resources"]["nodes"])
+        assert draft not in [n["id"] for n in data["resources"]["nodes"]]
+        assert (await client.execute(NODE, {"id": draft}, token=token))["node"] == missing is None
+        group = (await client.execute(GROUP, token=token))["workingGroup"]["resources"]
+        assert draft not in [n["id"] for n in group["nodes"]] and group["totalCount"] == 2
+        drafts = await client.execute(LIST, {"f": {"status": "DRAFT"}}, token=token)
+        assert drafts["resources"] == {"totalCount": 0, "nodes": []}
+    # the draft's authors and the anchors may act on it; anyone else is refused as if it were
+    # not there, whatever the mutation
+    body = (await client.post(PUBLISH, {"id": draft}, token=t["other"])).json()
+    assert body["data"] == {"resourcePublish": None}
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    body = (await client.post(DELETE, {"id": draft})).json()
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_filters(client: GraphQLClient) -> None:
+    async def titles(**f: Any) -> set[str]:
+        data = await client.execute(LIST, {"f": f})
+        return {n["title"] for n in data["resources"]["nodes"]}
+
+    assert await titles(language="es") == {
+        r.title for r in RESOURCES if "es" in r.languages and r.published
+    }
+    assert await titles(language="FR") == {"Exigences de l'ITIE (Norme ITIE 2023)"}
+    assert await titles(kind="DATASET") == {"Global Right to Information Rating"}
+    assert await titles(tag="beneficial-ownership") == {
+        "The EITI Requirements (2023 EITI Standard)",
+        "Exigences de l'ITIE (Norme ITIE 2023)",
+    }
+    assert await titles(country="MN") == {
+        "Star Reforms in the Open Government Partnership (2016)",
+        "Star Reforms in the Open Government Partnership, second edition (2018)",
+    }
+    group = (await client.execute(GROUP))["workingGroup"]["id"]
+    assert await titles(group=group) == {
+        "International Open Data Charter: the six principles",
+        "Star Reforms in the Open Government Partnership (2016)",  # shared with other groups
+    }
+    assert await titles(group="V29ya2luZ0dyb3VwOjk5OTk5") == set()
+    data = await client.execute(
+        """{ resources(filter: {kind: DATASET}) { nodes { licence url source languages
+             organization { name } countries { code } groups { slug } } } }"""
+    )
+    assert data["resources"]["nodes"] == [
+        {
+            "licence": "CC-BY-NC-SA-3.0",
+            "url": "https://www.rti-rating.org/",
+            "source": next(r.source for r in RESOURCES if r.kind.value == "DATASET"),
+            "languages": ["en"],
+            "organization": {"name": "Access Info Europe"},
+            "countries": [{"code": "MX"}, {"code": "ES"}, {"code": "GB"}],
+            "groups": [{"slug": "access-to-information"}],
+        }
+    ]
+
+
+async def test_create_update_publish_delete(client: GraphQLClient, demo_db: str) -> None:
+    t = await tokens(demo_db)
+    group = (await client.execute(GROUP))["workingGroup"]["id"]
+    new = {
+        "groupId": group,
+        "kind": "LESSON_LEARNED",
+        "title": " Portal lessons ",
+        "summary": "What we learnt",
+        "licence": "cc-by-4.0",
+        "languages": ["EN", "es", "en"],
+        "tags": ["Open-Data", "open-data"],
+        "countries": ["ke"],
+        "body": "Name an owner for each dataset.",
+    }
+    created = ok((await client.execute(CREATE, {"i": new}, token=t["member"]))["resourceCreate"])
+    resource = created["resource"]
+    assert resource["status"] == "DRAFT" and resource["publishedAt"] is None
+    assert (resource["title"], resource["licence"]) == ("Portal lessons", "CC-BY-4.0")
+    assert (resource["languages"], resource["tags"]) == (["en", "es"], ["open-data"])
+    assert resource["countries"] == [{"code": "KE"}] and resource["url"] is None
+    assert resource["organization"] == {"name": "Government of Kenya (ICT Authority)"}
+    assert resource["createdBy"] == {"name": "Wanjiru Kamau"}
+    assert resource["groups"] == [{"slug": "open-data"}] == [resource["group"]]
+    rid = resource["id"]
+    assert (await client.execute(NODE, {"id": rid}, token=t["other"]))["node"] is None
+
+    # the group's anchor edits it (a link added, the text removed, another group)
+    fiscal = await client.execute('{ workingGroup(slug: "fiscal-openness") { id } }')
+    edit = {
+        "id": rid,
+        "url": "https://example.org/lessons",
+        "body": "",
+        "groupIds": [fiscal["workingGroup"]["id"]],
+        "tags": [],
+    }
+    updated = ok((await client.execute(UPDATE, {"i": edit}, token=t["anchor"]))["resourceUpdate"])
+    assert updated["resource"]["body"] is None and updated["resource"]["tags"] == []
+    assert updated["resource"]["url"] == "https://example.org/lessons"
+    assert [g["slug"] for g in updated["resource"]["groups"]] == ["open-data", "fiscal-openness"]
+    refused(
+        (await client.execute(UPDATE, {"i": {"id": rid, "url": ""}}, token=t["member"]))[
+            "resourceUpdate"
+        ],
+        "LINK_OR_BODY_REQUIRED",
+        "url",
+    )
+
+    answer = await client.execute(PUBLISH, {"id": rid}, token=t["member"])
+    published = ok(answer["resourcePublish"])["resource"]
+    assert published["status"] == "PUBLISHED" and published["publishedAt"]
+    assert (await client.execute(NODE, {"id": rid}))["node"]["status"] == "PUBLISHED"
+    feed = await client.execute(
+        '{ workingGroup(slug: "open-data") { activity(first: 1) { nodes { verb summary } } } }'
+    )
+    assert feed["workingGroup"]["activity"]["nodes"] == [
+        {"verb": "RESOURCE_PUBLISHED", "summary": "Resource 'Portal lessons' was published"}
+    ]
+    again = (await client.execute(PUBLISH, {"id": rid}, token=t["member"]))["resourcePublish"]
+    refused(again, "ALREADY_PUBLISHED", "id")
+    # its authors no longer remove it; the group's anchors do
+    gone = (await client.execute(DELETE, {"id": rid}, token=t["member"]))["resourceDelete"]
+    refused(gone, "RESOURCE_PUBLISHED", "id")
+    gone = (await client.execute(DELETE, {"id": rid}, token=t["anchor"]))["resourceDelete"]
+    assert ok(gone)["deletedResourceId"] == rid
+    assert (await client.execute(NODE, {"id": rid}, token=t["staff"]))["node"] is None
+    gone = (await client.execute(DELETE, {"id": rid}, token=t["staff"]))["resourceDelete"]
+    refused(gone, "NOT_FOUND", "id")
+    # a draft its author deletes
+    created = ok((await client.execute(CREATE, {"i": new}, token=t["member"]))["resourceCreate"])
+    draft = created["resource"]["id"]
+    gone = (await client.execute(DELETE, {"id": draft}, token=t["member"]))["resourceDelete"]
+    assert ok(gone)["deletedResourceId"] == draft
+
+
+async def test_create_user_errors_and_refusals(client: GraphQLClient, demo_db: str) -> None:
+    t = await tokens(demo_db)
+    group = (await client.execute(GROUP))["workingGroup"]["id"]
+    base = {
+        "groupId": group,
+        "kind": "GUIDE",
+        "title": "Guide",
+        "summary": "Summary",
+        "licence": "CC0-1.0",
+        "languages": ["en"],
+        "url": "https://example.org/guide",
+    }
+    cases = [
+        ({"licence": "All rights reserved"}, "INVALID_LICENCE", "licence"),
+        ({"url": None}, "LINK_OR_BODY_REQUIRED", "url"),
+        ({"url": "ftp://example.org/guide"}, "INVALID_URL", "url"),
+        ({"languages": []}, "REQUIRED", "languages"),
+        ({"languages": ["english"]}, "UNKNOWN_LANGUAGE", "languages"),
+        ({"tags": ["open data"]}, "INVALID_TOPIC", "tags"),
+        ({"countries": ["XX"]}, "UNKNOWN_COUNTRY", "countries"),
+        ({"commitmentIds": ["Q29tbWl0bWVudDo5OTk5OQ"]}, "NOT_FOUND", "commitmentIds"),
+        ({"title": "  "}, "REQUIRED", "title"),
+        ({"groupId": "V29ya2luZ0dyb3VwOjk5OTk5"}, "NOT_FOUND", "groupId"),
+    ]
+    for change, code, field in cases:
+        answer = await client.execute(CREATE, {"i": base | change}, token=t["staff"])
+        refused(answer["resourceCreate"], code, field)
+    total = (await client.execute(LIST, token=t["staff"]))["resources"]["totalCount"]
+    assert total == PUBLISHED + 1  # nothing written
+    # someone of no member organisation of the group, and anonymous
+    body = (await client.post(CREATE, {"i": base}, token=t["other"])).json()
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert body["data"] == {"resourceCreate": None}
+    body = (await client.post(CREATE, {"i": base})).json()
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    # a member shares only for their own organisation
+    other_org = await client.execute("{ organizations(first: 1) { nodes { id } } }")
+    named = base | {"organizationId": other_org["organizations"]["nodes"][0]["id"]}
+    body = (await client.post(CREATE, {"i": named}, token=t["member"])).json()
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_expertise(client: GraphQLClient, demo_db: str) -> None:
+    t = await tokens(demo_db)
+    person = await person_of(demo_db, "member")
+    declared = {
+        "personId": person,
+        "description": "Open data portals",
+        "topics": ["open-data", "Open-Contracting"],
+        "languages": ["en", "SW"],
+        "countries": ["ke", "KE"],
+    }
+    made = ok(
+        (await client.execute(DECLARE, {"i": declared}, token=t["member"]))["expertiseDeclare"]
+    )
+    expertise = made["expertise"]
+    assert expertise["topics"] == ["open-contracting", "open-data"]
+    assert expertise["languages"] == ["en", "sw"] and expertise["countries"] == [{"code": "KE"}]
+    assert expertise["person"] == {"name": "Wanjiru Kamau"} and expertise["organization"] is None
+    again = (await client.execute(DECLARE, {"i": declared}, token=t["member"]))["expertiseDeclare"]
+    refused(again, "EXPERTISE_DECLARED", "personId")
+    both = declared | {"organizationId": "T3JnYW5pemF0aW9uOjE"}
+    answer = (await client.execute(DECLARE, {"i": both}, token=t["staff"]))["expertiseDeclare"]
+    refused(answer, "ONE_HOLDER_REQUIRED", "personId")
+    no_topic = declared | {"topics": []}
+    answer = (await client.execute(DECLARE, {"i": no_topic}, token=t["staff"]))["expertiseDeclare"]
+    refused(answer, "REQUIRED", "topics")
+    # for another person, or another organisation: refused
+    body = (await client.post(DECLARE, {"i": declared}, token=t["other"])).json()
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    # the person and the organisation appear on their own types, and are found
+    data = await client.execute(
+        "query($p: ID!) { node(id: $p) { ... on Person { expertise { id } } } }", {"p": person}
+    )
+    assert data["node"]["expertise"] == {"id": expertise["id"]}
+    found = await client.execute(FIND, {"f": {"topic": "open-contracting", "language": "en"}})
+    names = {n["person"]["name"] for n in found["expertise"]["nodes"] if n["person"]}
+    assert names == {"Wanjiru Kamau", "Martin Pereira"}
+    group = (await client.execute(GROUP))["workingGroup"]["id"]
+    found = await client.execute(FIND, {"f": {"group": group, "country": "KE"}})
+    assert {n["organization"]["name"] if n["organization"] else n["person"]["name"]
+            for n in found["expertise"]["nodes"]} == {
+        "Government of Kenya (ICT Authority)", "Wanjiru Kamau"
+    }  # fmt: skip
+    changed = {"id": expertise["id"], "description": "Portals and contracts", "languages": []}
+    updated = await client.execute(EXPERTISE_UPDATE, {"i": changed}, token=t["member"])
+    updated = ok(updated["expertiseUpdate"])["expertise"]
+    assert updated["description"] == "Portals and contracts" and updated["languages"] == []
+    assert updated["topics"] == ["open-contracting", "open-data"]
+    body = (await client.post(WITHDRAW, {"id": expertise["id"]}, token=t["other"])).json()
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    gone = await client.execute(WITHDRAW, {"id": expertise["id"]}, token=t["member"])
+    assert ok(gone["expertiseWithdraw"])["withdrawnExpertiseId"] == expertise["id"]
+    assert (await client.execute(NODE, {"id": expertise["id"]}))["node"] is None
+
+
+@given(st.text(max_size=20))
+def test_a_licence_is_accepted_exactly_when_spdx_lists_it(text: str) -> None:
+    known = {code.lower(): code for code in LICENCES}
+    try:
+        accepted = services.licence(text)
+    except Rejected as rejected:
+        assert text.strip().lower() not in known
+        assert rejected.errors[0].code == "INVALID_LICENCE"
+    else:
+        assert accepted == known[text.strip().lower()]

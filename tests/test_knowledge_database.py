@@ -1,0 +1,166 @@
+"""The knowledge domain's rules kept by the database itself (migration core_0016), on both
+databases: SQL that skips the services is refused with the constraint name the core maps to the
+service's user error code, `published_at` is set by the database on publication, a published
+resource never goes back to DRAFT, and a resource's home group is always one of its groups.
+The demo's resources and organisations are the rows tried."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.db import utcnow
+from core.knowledge.models import (
+    Expertise,
+    ExpertiseLanguage,
+    ExpertiseTopic,
+    Resource,
+    ResourceGroup,
+    ResourceLanguage,
+    ResourceStatus,
+    ResourceTopic,
+)
+from core.models import Organization, Person, WorkingGroup
+from tests.test_rules_in_database import Refusals, change, insert
+
+
+def child(model: Any, **values: Any) -> Any:
+    async def write(conn: AsyncConnection) -> None:
+        await conn.execute(sa.insert(model).values(**values))
+
+    return write
+
+
+async def test_resources_and_expertise_refuse_bad_rows(demo_db: str) -> None:
+    rules = Refusals(demo_db)
+    try:
+        async with rules.db.read() as conn:
+            group = await conn.scalar(
+                sa.select(WorkingGroup.id).where(WorkingGroup.slug == "open-data")
+            )
+            org = await conn.scalar(sa.select(Organization.id).order_by(Organization.id))
+            published = await conn.scalar(
+                sa.select(Resource.id)
+                .where(Resource.status == ResourceStatus.PUBLISHED)
+                .order_by(Resource.id)
+            )
+            draft = await conn.scalar(
+                sa.select(Resource.id).where(Resource.status == ResourceStatus.DRAFT)
+            )
+            declared = await conn.scalar(
+                sa.select(Expertise.organization_id).where(Expertise.organization_id.is_not(None))
+            )
+            person = await conn.scalar(sa.select(Person.id).order_by(Person.id))
+        assert None not in (group, org, published, draft, declared, person)
+        now = utcnow()
+        row = {
+            "group_id": group,
+            "kind": "GUIDE",
+            "status": "DRAFT",
+            "title": "Raw",
+            "summary": "Raw",
+            "url": "https://example.org/raw",
+            "organization_id": org,
+            "licence": "CC-BY-4.0",
+            "illustrative": False,
+            "created_at": now,
+            "updated_at": now,
+        }
+        await rules.refused(
+            insert(Resource, **row | {"url": None, "body": None}),
+            "ck_resources_link_or_body",
+            "LINK_OR_BODY_REQUIRED",
+        )
+        await rules.refused(
+            insert(Resource, **row | {"url": "javascript:alert(1)"}),
+            "ck_resources_url_is_http",
+            "INVALID_URL",
+        )
+        await rules.refused(
+            insert(Resource, **row | {"licence": "Proprietary"}),
+            "ck_resources_licence",
+            "INVALID_LICENCE",
+        )
+        await rules.refused(
+            insert(Resource, **row | {"published_at": now}),
+            "ck_resources_draft_unpublished",
+            "CONSTRAINT_VIOLATION",
+        )
+        await rules.refused(
+            change(Resource, published, status="DRAFT", published_at=None),
+            "ck_resources_stays_published",
+            "ALREADY_PUBLISHED",
+        )
+        await rules.refused(
+            change(Resource, published, published_at=None),
+            "ck_resources_stays_published",
+            "ALREADY_PUBLISHED",
+        )
+        await rules.refused(
+            child(ResourceLanguage, resource_id=draft, language="xx"),
+            "ck_resource_languages_language",
+            "UNKNOWN_LANGUAGE",
+        )
+        await rules.refused(
+            child(ResourceTopic, resource_id=draft, topic="Open Data"),
+            "ck_resource_topics_topic",
+            "INVALID_TOPIC",
+        )
+        expertise = {"description": "Raw", "illustrative": False, "created_at": now}
+        expertise |= {"updated_at": now}
+        await rules.refused(
+            insert(Expertise, **expertise), "ck_expertise_one_holder", "ONE_HOLDER_REQUIRED"
+        )
+        await rules.refused(
+            insert(Expertise, **expertise | {"organization_id": org, "person_id": person}),
+            "ck_expertise_one_holder",
+            "ONE_HOLDER_REQUIRED",
+        )
+        await rules.refused(
+            insert(Expertise, **expertise | {"organization_id": declared}),
+            "uq_expertise_organization_id",
+            "EXPERTISE_DECLARED",
+        )
+        mine = await rules.done(insert(Expertise, **expertise | {"person_id": person}))
+        await rules.refused(
+            insert(Expertise, **expertise | {"person_id": person}),
+            "uq_expertise_person_id",
+            "EXPERTISE_DECLARED",
+        )
+        await rules.refused(
+            child(ExpertiseLanguage, expertise_id=mine, language="EN"),
+            "ck_expertise_languages_language",
+            "UNKNOWN_LANGUAGE",
+        )
+        await rules.refused(
+            child(ExpertiseTopic, expertise_id=mine, topic="-x"),
+            "ck_expertise_topics_topic",
+            "INVALID_TOPIC",
+        )
+
+        # what the database does by itself: the home group joins resource_groups, the
+        # publication gets its date, and a date given (a publication's own) is kept
+        pk = await rules.done(insert(Resource, **row))
+
+        async def state(conn: AsyncConnection) -> Any:
+            groups = await conn.scalars(
+                sa.select(ResourceGroup.group_id).where(ResourceGroup.resource_id == pk)
+            )
+            at = await conn.scalar(sa.select(Resource.published_at).where(Resource.id == pk))
+            return list(groups), at
+
+        groups, at = await rules.done(state)
+        assert (groups, at) == ([group], None)
+        await rules.done(change(Resource, pk, status="PUBLISHED"))
+        groups, at = await rules.done(state)
+        assert at is not None and abs((at - utcnow()).total_seconds()) < 60
+        given = await rules.done(
+            insert(Resource, **row | {"status": "PUBLISHED", "published_at": now.replace(2015)})
+        )
+        assert await rules.done(
+            lambda conn: conn.scalar(sa.select(Resource.published_at).where(Resource.id == given))
+        ) == now.replace(2015)
+    finally:
+        await rules.db.dispose()
