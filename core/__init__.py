@@ -79,6 +79,9 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "id_of": ("core.validation", "id_of"),
     "row_by_id": ("core.validation", "row_by_id"),
     "insert_row": ("core.writes", "insert_row"),
+    # commitments: a plugin's record linked as evidence (hook ogp_wg_evidence_types)
+    "link_evidence": ("core.commitments.evidence", "link_evidence"),
+    "find_commitments": ("core.commitments.evidence", "find_commitments"),
     "update_row": ("core.writes", "update_row"),
     # where a record's values come from: source URL, retrieval date, illustrative (core.provenance)
     "provenance": ("core.provenance", None),
@@ -135,6 +138,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from core.access.rules import STAFF as STAFF
     from core.access.rules import Rule as Rule
     from core.columns import enum_column as enum_column
+    from core.commitments.evidence import find_commitments as find_commitments
+    from core.commitments.evidence import link_evidence as link_evidence
     from core.context import Context as Context
     from core.db import Base as Base
     from core.db import UTCDateTime as UTCDateTime

@@ -266,6 +266,9 @@ def build_parser() -> argparse.ArgumentParser:
     from core.notifications.cli import add_commands as add_notify_commands
 
     add_notify_commands(sub)  # notify send
+    from core.cli_commitments import add_commands as add_commitments_commands
+
+    add_commitments_commands(sub)  # commitments import
     return parser
 
 

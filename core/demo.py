@@ -32,11 +32,11 @@ from core.auth.staff import grant_staff
 from core.auth.tokens import issue_token
 from core.comments import demo as demo_comments
 from core.commitments import demo as demo_commitments
+from core.commitments import evidence_demo as demo_evidence
 from core.db import Database, utcnow
 from core.enums import OrganizationKind
 from core.groups import demo as demo_groups
 from core.groups import demo_lifecycle
-from core.knowledge import demo as demo_knowledge
 from core.meetings import demo as demo_meetings
 from core.plugins import PluginError, PluginSet, maybe_await
 from core.priorities import demo as demo_priorities
@@ -386,12 +386,11 @@ async def _load(
         # after the plugins' demos: commitments are linked to their pilot groups
         added = await demo_commitments.load(conn)
         progress(f"action plan commitments: {added} added (Chile, Kenya; partly illustrative)")
+        # after the commitments: the plugins link their records as evidence of them
+        progress(await demo_evidence.load(conn, plugins))
         added = await demo_lifecycle.load_proposal(conn, demo_groups.TODAY.get())
         progress(f"proposed groups: {added} added (illustrative)")
         progress(f"comments: {await demo_comments.load(conn)} added (illustrative)")
-        # after the commitments' demo: a resource concerns Kenya's commitment KE0018
-        added = await demo_knowledge.load(conn)
-        progress(f"resources and expertise: {added} added (cited publications; some illustrative)")
         # after the commitments' demo: Chile's completed commitment is one of the reasons
         added = await demo_assistance.load(conn)
         progress(f"assistance: {added} suggested match added (illustrative)")

@@ -37,7 +37,8 @@ Installed is not enabled: the operator's ``[plugins] enabled / disabled`` lists 
 plugin contributes nothing to the schema and its groups are hidden, but its tables and rows stay,
 and its migrations are still applied, so enabling it again needs no migration.
 
-Hooks are called once at start-up (except ``ogp_wg_load_demo``, called by ``ogp-wg demo``),
+Hooks are called once at start-up (except ``ogp_wg_load_demo`` and
+``ogp_wg_load_demo_evidence``, called by ``ogp-wg demo``),
 each plugin's implementation separately, in plugin-key order; all return plain values; none use
 ``firstresult``.
 """
@@ -238,6 +239,24 @@ def ogp_wg_node_loaders() -> Mapping[type, BatchLoadFn]:
     """
 
 
+@hookspec
+def ogp_wg_evidence_types() -> Sequence[type]:
+    """Declare which of this plugin's types are evidence of an OGP commitment: records that show
+    a commitment being kept (a budget document published, an RTI law adopted, a beneficial
+    owner disclosed). Return the Strawberry classes: ``[BudgetDocument, OpenBudgetSurvey]``.
+
+    Each must implement ``core.types.Node`` and have a loader in ``ogp_wg_node_loaders``
+    (start-up stops otherwise, naming the plugin and the type). Records of these types can
+    then be linked to commitments: by the mutation ``commitmentEvidenceLink(commitmentId,
+    recordId)`` (staff, or an anchor of a group the commitment is linked to; any other type's
+    ID answers the user error ``NOT_EVIDENCE_TYPE``), and in your demo data with
+    ``await core.link_evidence(conn, "CL0061", core.to_global_id("BudgetDocument", pk))``
+    (idempotent). ``Commitment.evidence`` answers the linked records as ``Node``, fetched
+    through your node loaders, so a record the viewer may not see is left out; while your
+    plugin is disabled its records are left out too, and their links stay.
+    """
+
+
 # --- Access control ------------------------------------------------------------------------------
 
 
@@ -287,4 +306,16 @@ def ogp_wg_load_demo(conn: AsyncConnection) -> Awaitable[None] | None:
     """Load this plugin's demo data (may be ``async``). Called by ``ogp-wg demo`` after the core's
     demo data, inside the same transaction; must be idempotent (skip what is already there).
     Mark illustrative figures as such in the data itself.
+    """
+
+
+@hookspec
+def ogp_wg_load_demo_evidence(conn: AsyncConnection) -> Awaitable[None] | None:
+    """Link this plugin's demo records as evidence of the demo's commitments (may be ``async``).
+    Called by ``ogp-wg demo`` once ALL demo data is loaded (every plugin's ``ogp_wg_load_demo``,
+    then the core's action plans and commitments, which link to the plugins' groups), in the
+    same transaction; must be idempotent. Find the commitments with
+    ``await core.find_commitments(conn, country="KE", topics=["budget-transparency"])`` and
+    link with ``await core.link_evidence(conn, ref.reference, core.to_global_id("BudgetDocument",
+    pk), country=ref.country)`` (see ``ogp_wg_evidence_types``).
     """

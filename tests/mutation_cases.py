@@ -34,6 +34,7 @@ from core.db import Database
 from core.enums import OrganizationKind
 from core.models import Country, Organization, WorkingGroup
 from core.schema.ids import to_global_id
+from plugins.fiscal_openness.models import Survey
 from tests.server_process import people_with_tokens
 from tests.test_access_matrix import POLICY
 
@@ -230,6 +231,7 @@ async def _demo(url: str) -> dict[str, str]:
                 stmt = insert(Organization).values(name=name, kind=kind).returning(Organization.id)
                 ids[key] = to_global_id("Organization", int(await conn.scalar(stmt) or 0))
             country = await conn.scalar(select(Country.alpha2).order_by(Country.id.desc()))
+            survey = await conn.scalar(select(Survey.id).order_by(Survey.id))  # evidence
             groups = (
                 await conn.execute(
                     select(WorkingGroup.theme, WorkingGroup.id).order_by(WorkingGroup.id)
@@ -245,6 +247,7 @@ async def _demo(url: str) -> dict[str, str]:
                 "organizationId": ids["cso"],
                 "companyId": ids["company"],
                 "country": str(country),
+                "evidence": to_global_id("OpenBudgetSurvey", int(survey or 0)),
                 "groupId": to_global_id("WorkingGroup", int(group or 0)),
             }
     finally:
@@ -661,4 +664,20 @@ async def every_step(url: str, schema: Any) -> tuple[list[Step], list[str]]:
     """(a step per mutation of `schema` over the demo data at `url`, the mutations without one)."""
     people = [p.id for p in await people_with_tokens(url, 3, label="fault registrant")]
     demo = await _demo(url)
-    return all_steps(schema, core_steps(demo["gov"], demo["cso"], people), demo)
+    core = core_steps(demo["gov"], demo["cso"], people) + evidence_steps(demo["evidence"])
+    return all_steps(schema, core, demo)
+
+
+def evidence_steps(record: str) -> list[Step]:
+    """A demo Open Budget Survey linked as evidence of the chain's commitment (its row), then
+    unlinked (the row deleted): core/commitments/evidence.py."""
+    variables = lambda r: {"c": r["commitmentCreate"]["commitment"]["id"], "r": record}  # noqa: E731
+    return [
+        (
+            field,
+            f"""mutation($c: ID!, $r: ID!) {{ {field}(input: {{commitmentId: $c, recordId: $r}})
+              {{ commitment {{ id }} record {{ id }} {ERRORS} }} }}""",
+            variables,
+        )
+        for field in ("commitmentEvidenceLink", "commitmentEvidenceUnlink")
+    ]

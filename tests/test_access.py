@@ -68,6 +68,9 @@ CORE_RULES = {
     "assistanceMatchesSuggest": "signed in",
     "assistanceMatchMove": "signed in",
     "assistanceMatchPublishOutcome": "signed in",
+    # the service then allows staff and the anchors of a group the commitment is linked to
+    "commitmentEvidenceLink": "signed in",
+    "commitmentEvidenceUnlink": "signed in",
 }
 
 

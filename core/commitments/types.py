@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
 
-from core.commitments import loaders
+from core.commitments import evidence_types, loaders
 from core.commitments.irm import StarRule
 from core.commitments.models import (
     Completion,
@@ -142,6 +142,8 @@ class Commitment(Node):
         description="The IRM's assessment; null until recorded.",
     )
     def irm_assessment(self) -> IrmAssessment | None: ...
+
+    evidence = evidence_types.evidence_field  # core/commitments/evidence_types.py
 
 
 

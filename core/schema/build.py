@@ -18,6 +18,7 @@ from strawberry.types.lazy_type import LazyType
 from strawberry.utils.str_converters import to_camel_case
 
 from core.access.policy import Policy, fields_of, install
+from core.commitments.evidence import evidence_types
 from core.domains import LOADERS as CORE_LOADERS
 from core.domains import NODE_LOADERS as CORE_NODE_LOADERS
 from core.domains import Mutation, Query, Subscription
@@ -242,6 +243,8 @@ def build_schema(
                 type_fields[name] = fields_of(cls, extra.get(name, ()))
     policy = install(plugins, core_mutations + plugin_mutations, type_fields)
     loaders.update(node_loaders(plugins, CORE_NODE_LOADERS, reached, rows=policy.rows))
+    # which plugin types may evidence a commitment (hook ogp_wg_evidence_types), checked here
+    evidence = evidence_types(plugins, loaders)
 
     try:  # the core's and the enabled plugins' user error codes: core.user_error_codes
         user_error_code = code_enum(collect(plugins))
@@ -271,4 +274,5 @@ def build_schema(
     except (TypeError, ValueError, GraphQLError) as exc:
         raise PluginError(f"the schema could not be built: {type(exc).__name__}: {exc}") from exc
     schema.access_policy = policy  # type: ignore[attr-defined]  # read through ctx.app.schema
+    schema.evidence_types = evidence  # type: ignore[attr-defined]  # core.commitments.evidence
     return BuiltSchema(schema=schema, group_types=group_types, loaders=loaders, policy=policy)

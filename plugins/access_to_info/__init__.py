@@ -83,3 +83,18 @@ async def ogp_wg_load_demo(conn: Any) -> None:
     from plugins.access_to_info.demo import load
 
     await load(conn)
+
+
+@hookimpl
+def ogp_wg_evidence_types() -> list[type]:
+    """Right-to-information laws evidence commitments on access to information."""
+    from plugins.access_to_info.types import RightToInformationLaw
+
+    return [RightToInformationLaw]
+
+
+@hookimpl
+async def ogp_wg_load_demo_evidence(conn: Any) -> None:
+    from plugins.access_to_info.demo_evidence import link_laws
+
+    await link_laws(conn)

@@ -79,7 +79,27 @@ def ogp_wg_node_loaders() -> dict[type, Any]:
 
 
 @hookimpl
+def ogp_wg_evidence_types() -> list[type]:
+    """Beneficial-ownership disclosures, contract disclosures and EITI Validations evidence
+    commitments on beneficial ownership, open contracting and the EITI."""
+    from plugins.extractives.types import (
+        BeneficialOwnershipDisclosureType,
+        ContractDisclosureType,
+        EitiValidationType,
+    )
+
+    return [BeneficialOwnershipDisclosureType, ContractDisclosureType, EitiValidationType]
+
+
+@hookimpl
 async def ogp_wg_load_demo(conn: Any) -> None:
     from plugins.extractives.demo import load
 
     await load(conn)
+
+
+@hookimpl
+async def ogp_wg_load_demo_evidence(conn: Any) -> None:
+    from plugins.extractives.demo_evidence import link_disclosures
+
+    await link_disclosures(conn)

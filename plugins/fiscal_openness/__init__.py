@@ -75,7 +75,22 @@ def ogp_wg_node_loaders() -> dict[type, Any]:
 
 
 @hookimpl
+def ogp_wg_evidence_types() -> list[type]:
+    """Budget documents and Open Budget Survey results evidence budget-transparency commitments."""
+    from plugins.fiscal_openness.types import BudgetDocument, OpenBudgetSurvey
+
+    return [BudgetDocument, OpenBudgetSurvey]
+
+
+@hookimpl
 async def ogp_wg_load_demo(conn: Any) -> None:
     from plugins.fiscal_openness.demo import load
 
     await load(conn)
+
+
+@hookimpl
+async def ogp_wg_load_demo_evidence(conn: Any) -> None:
+    from plugins.fiscal_openness.demo_evidence import link_records
+
+    await link_records(conn)

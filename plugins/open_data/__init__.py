@@ -76,3 +76,19 @@ async def ogp_wg_load_demo(conn: Any) -> None:
     from plugins.open_data.demo import load
 
     await load(conn)
+
+
+@hookimpl
+def ogp_wg_evidence_types() -> list[type]:
+    """Open Data Charter adoptions, data portals and high-value datasets evidence commitments on
+    open data."""
+    from plugins.open_data.types import DataPortal, HighValueDataset, OpenDataCharterAdopter
+
+    return [OpenDataCharterAdopter, DataPortal, HighValueDataset]
+
+
+@hookimpl
+async def ogp_wg_load_demo_evidence(conn: Any) -> None:
+    from plugins.open_data.demo_evidence import link_adoptions
+
+    await link_adoptions(conn)
