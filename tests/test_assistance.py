@@ -34,7 +34,8 @@ from core.schema.ids import from_global_id
 from core.testing import ClientFactory, GraphQLClient, settings_for, token_for
 
 ERRORS = "userErrors { code field message }"
-MATCH = """id status score explanation nextStatuses outcomeReport outcomeResourceId illustrative
+MATCH = """id status score explanation nextStatuses outcomeReport illustrative
+  outcomeResource { id }
   reasons { code points text topic language year commitmentId group { slug } country { code } }
   history { fromStatus toStatus note person { name } }"""
 REQUEST_POST = f"""mutation($i: AssistanceRequestPostInput!) {{ assistanceRequestPost(input: $i) {{
@@ -627,7 +628,7 @@ async def test_the_outcome_becomes_a_draft_lesson_learned(
     assert [e["code"] for e in answer["userErrors"]] == ["NOT_A_PARTY"]
     answer = await _do(client, PUBLISH, {"m": match}, role_tokens[REQUESTER])
     assert answer["userErrors"] == [], answer
-    resource_id = answer["match"]["outcomeResourceId"]
+    resource_id = answer["match"]["outcomeResource"]["id"]
     assert from_global_id(resource_id)[0] == "Resource"
     query = """query($id: ID!) { node(id: $id) { ... on Resource { kind status title body
       languages tags organization { name } } } }"""

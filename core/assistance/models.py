@@ -42,7 +42,7 @@ class AssistanceStatus(enum.StrEnum):
 @strawberry.enum(
     name="AssistanceMatchStatus",
     description="Where a match stands: SUGGESTED by the service, PROPOSED by the requester, "
-    "ACCEPTED by the offerer, IN_PROGRESS, COMPLETED (with an outcome report), or DECLINED."
+    "ACCEPTED by the offerer, IN_PROGRESS, COMPLETED (with an outcome report), or DECLINED.",
 )
 class MatchStatus(enum.StrEnum):
     SUGGESTED = "SUGGESTED"

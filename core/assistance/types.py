@@ -16,6 +16,7 @@ import strawberry
 from core.assistance import loaders, moves, reasons, scoring
 from core.assistance.models import AssistanceKind, AssistanceStatus, MatchStatus
 from core.groups import loaders as groups_loaders
+from core.knowledge import loaders as knowledge_loaders
 from core.loading import relation
 from core.people import loaders as people_loaders
 from core.provenance import ILLUSTRATIVE_HELP
@@ -25,6 +26,7 @@ from core.schema.pagination import Connection
 
 if TYPE_CHECKING:
     from core.groups.types import WorkingGroup
+    from core.knowledge.types import Resource
     from core.people.types import Country, Organization, Person
 
 
@@ -252,14 +254,11 @@ class AssistanceMatch(Node):
     moved_at: datetime = strawberry.field(description="When its status last changed.")
     completed_at: datetime | None
     outcome_report: str | None = strawberry.field(description="What came of it (COMPLETED).")
-    outcome_resource_id: strawberry.ID | None = strawberry.field(
-        description="The global ID of the Resource made of its outcome, once published."
-    )
+    outcome_resource_pk: strawberry.Private[int | None]
     illustrative: bool = strawberry.field(description=ILLUSTRATIVE_HELP)
 
     @classmethod
     def from_row(cls, row: Any) -> AssistanceMatch:
-        resource = row.outcome_resource_id
         return cls(
             pk=row.id,
             request_pk=row.request_id,
@@ -270,9 +269,7 @@ class AssistanceMatch(Node):
             moved_at=row.moved_at,
             completed_at=row.completed_at,
             outcome_report=row.outcome_report,
-            outcome_resource_id=None
-            if resource is None
-            else strawberry.ID(to_global_id("Resource", resource)),
+            outcome_resource_pk=row.outcome_resource_id,
             illustrative=row.illustrative,
         )
 
@@ -282,6 +279,17 @@ class AssistanceMatch(Node):
 
     @relation(loaders.requests_by_id, key="request_pk")
     def request(self) -> AssistanceRequest | None: ...
+
+    @relation(
+        knowledge_loaders.resources_by_id,
+        key="outcome_resource_pk",
+        description="The draft LESSON_LEARNED made of its outcome report "
+        "(`assistanceMatchPublishOutcome`), as its readers see it (a draft: its organisation, "
+        "the group's anchors, staff).",
+    )
+    def outcome_resource(
+        self,
+    ) -> Annotated[Resource, strawberry.lazy("core.knowledge.types")] | None: ...
 
     @relation(loaders.offers_by_id, key="offer_pk")
     def offer(self) -> AssistanceOffer | None: ...
