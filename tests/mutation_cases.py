@@ -646,6 +646,60 @@ def core_steps(gov: str, cso: str, people: list[str]) -> list[Step]:
             lambda r: {"g": group(r)},
         ),
         (
+            "actionPlanCreate",  # an illustrative plan of a country the demo has none of
+            f"""mutation {{ actionPlanCreate(input: {{country: "GB", title: "Fault plan",
+              cycleStart: "2031-01-01", cycleEnd: "2032-12-31", cohort: 2031,
+              illustrative: true}}) {{ actionPlan {{ id }} {ERRORS} }} }}""",
+            lambda r: {},
+        ),
+        (
+            "commitmentCreate",  # the commitment, its theme and two milestones
+            f"""mutation($p: ID!) {{ commitmentCreate(input: {{actionPlanId: $p,
+              reference: "GB-FAULT-1", title: "Fault commitment", themes: ["open-data"],
+              milestones: [{{title: "First"}}, {{title: "Second", dueOn: "2032-06-30"}}],
+              illustrative: true}}) {{ commitment {{ id milestones {{ id }} }} {ERRORS} }} }}""",
+            lambda r: {"p": r["actionPlanCreate"]["actionPlan"]["id"]},
+        ),
+        (
+            "commitmentUpdate",  # texts and themes replaced
+            f"""mutation($id: ID!) {{ commitmentUpdate(input: {{id: $id, title: "Renamed",
+              themes: ["open-data", "open-contracting"]}}) {{ commitment {{ id }} {ERRORS} }} }}""",
+            lambda r: {"id": r["commitmentCreate"]["commitment"]["id"]},
+        ),
+        (
+            "milestoneStatusSet",
+            f"""mutation($id: ID!) {{ milestoneStatusSet(input: {{id: $id, status: COMPLETE}})
+              {{ milestone {{ id }} {ERRORS} }} }}""",
+            lambda r: {"id": r["commitmentCreate"]["commitment"]["milestones"][0]["id"]},
+        ),
+        (
+            "irmAssessmentRecord",
+            f"""mutation($c: ID!) {{ irmAssessmentRecord(input: {{commitmentId: $c,
+              sourceTitle: "Fault report", verifiable: true, accessToInformation: true,
+              potentialImpact: TRANSFORMATIVE, completion: COMPLETE, illustrative: true}})
+              {{ irmAssessment {{ id }} {ERRORS} }} }}""",
+            lambda r: {"c": r["commitmentCreate"]["commitment"]["id"]},
+        ),
+        (
+            "irmAssessmentRecord",  # replaced (one per commitment)
+            f"""mutation($c: ID!) {{ irmAssessmentRecord(input: {{commitmentId: $c,
+              sourceTitle: "Fault report, revised", potentialForResults: SUBSTANTIAL,
+              illustrative: true}}) {{ irmAssessment {{ id }} {ERRORS} }} }}""",
+            lambda r: {"c": r["commitmentCreate"]["commitment"]["id"]},
+        ),
+        (
+            "commitmentGroupLink",
+            f"""mutation($c: ID!, $g: ID!) {{ commitmentGroupLink(input: {{commitmentId: $c,
+              groupId: $g}}) {{ commitment {{ id }} {ERRORS} }} }}""",
+            lambda r: {"c": r["commitmentCreate"]["commitment"]["id"], "g": group(r)},
+        ),
+        (
+            "commitmentGroupUnlink",
+            f"""mutation($c: ID!, $g: ID!) {{ commitmentGroupUnlink(input: {{commitmentId: $c,
+              groupId: $g}}) {{ commitment {{ id }} {ERRORS} }} }}""",
+            lambda r: {"c": r["commitmentCreate"]["commitment"]["id"], "g": group(r)},
+        ),
+        (
             "anchorRemove",
             f"""mutation($g: ID!) {{ anchorRemove(input: {{groupId: $g, role: GOVERNMENT}})
               {{ anchor {{ role }} {ERRORS} }} }}""",

@@ -11,15 +11,15 @@ import asyncio
 from datetime import UTC, date, datetime
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.exc import IntegrityError
 
 from core.commitments.models import ActionPlan, Commitment, CommitmentTopic, IrmAssessment
-from core.db import Database
+from core.db import Base, Database
 from core.testing import GraphQLClient
+from core.transactions import ConstraintErrors
 
 ERRORS = "userErrors { code field message }"
 COMMITMENT = """id reference position title leadInstitution themes starred illustrative
@@ -90,7 +90,9 @@ async def test_demo_plans_through_every_entry_point(client: GraphQLClient) -> No
                nodes { title cohort cycleStart cycleEnd illustrative
                        commitments { nodes { reference position } } } } } }"""
     )
-    plans = {c["code"]: c["actionPlans"] for c in data["countries"] if c["actionPlans"]["totalCount"]}
+    plans = {
+        c["code"]: c["actionPlans"] for c in data["countries"] if c["actionPlans"]["totalCount"]
+    }
     assert set(plans) == {"CL", "KE"}
     chile = plans["CL"]["nodes"]
     assert [p["title"] for p in chile] == [
@@ -176,3 +178,553 @@ async def test_the_demo_commitments_assessed_by_the_irm(client: GraphQLClient) -
         "query($ids: [ID!]!) { nodes(ids: $ids) { __typename } }", {"ids": ids}
     )
     assert [n["__typename"] for n in nodes["nodes"]] == ["IrmAssessment", "Milestone", "ActionPlan"]
+
+
+# --- Writes --------------------------------------------------------------------------------------
+
+
+async def refusal(
+    client: GraphQLClient, document: str, variables: dict[str, Any], token: str | None
+) -> str:
+    body = (await client.post(document, variables, token=token)).json()
+    assert body["data"] is None or all(v is None for v in body["data"].values()), body
+    return str(body["errors"][0]["extensions"]["code"])
+
+
+def plan_input(**more: Any) -> dict[str, Any]:
+    return {
+        "country": "GB",
+        "title": "United Kingdom Action Plan 2031-2033",
+        "cycleStart": "2031-01-01",
+        "cycleEnd": "2032-12-31",
+        "cohort": 2031,
+        "sourceUrl": "https://www.opengovpartnership.org/members/united-kingdom/",
+        **more,
+    }
+
+
+async def test_staff_record_a_plan_with_its_commitments(
+    demo_db: str, make_client: Any, role_tokens: dict[str, str]
+) -> None:
+    client = make_client(demo_db)
+    staff = role_tokens["staff"]
+    plan = ok(
+        (
+            await client.execute(
+                PLAN_CREATE, {"input": plan_input(submittedOn="2030-12-15")}, token=staff
+            )
+        )["actionPlanCreate"]
+    )["actionPlan"]
+    assert plan["country"] == {"code": "GB"} and plan["illustrative"] is False
+    assert (plan["cycleStart"], plan["cycleEnd"], plan["submittedOn"]) == (
+        "2031-01-01",
+        "2032-12-31",
+        "2030-12-15",
+    )
+    for bad, code, field in (
+        (plan_input(cycleEnd="2031-01-01"), "INVALID_CYCLE", "cycleEnd"),
+        (plan_input(country="XX"), "UNKNOWN_COUNTRY", "country"),
+        (plan_input(cohort=2010), "OUT_OF_RANGE", "cohort"),
+        (plan_input(sourceUrl=None), "SOURCE_REQUIRED", "sourceUrl"),
+        (plan_input(sourceUrl="ftp://example.org/plan"), "INVALID_URL", "sourceUrl"),
+        (plan_input(title="  "), "REQUIRED", "title"),
+        (plan_input(), "ACTION_PLAN_EXISTS", "cycleStart"),
+    ):
+        result = await client.execute(PLAN_CREATE, {"input": bad}, token=staff)
+        refused(result["actionPlanCreate"], code, field)
+    illustrative = plan_input(
+        cycleStart="2033-01-01", cycleEnd="2034-12-31", sourceUrl=None, illustrative=True
+    )
+    ok(
+        (await client.execute(PLAN_CREATE, {"input": illustrative}, token=staff))[
+            "actionPlanCreate"
+        ]
+    )
+    for role, code in (("anchor", "FORBIDDEN"), ("member", "FORBIDDEN"), (None, "UNAUTHENTICATED")):
+        token = role_tokens[role] if role else None
+        variables = {"input": plan_input(cycleStart="2035-01-01", cycleEnd="2036-12-31")}
+        assert await refusal(client, PLAN_CREATE, variables, token) == code
+
+    commitment = {
+        "actionPlanId": plan["id"],
+        "reference": "UK0099",
+        "title": "Beneficial ownership of overseas entities",
+        "leadInstitution": "Companies House",
+        "themes": [" Beneficial-Ownership", "anti-corruption", "anti-corruption"],
+        "milestones": [
+            {"title": "Register opens", "dueOn": "2031-06-30"},
+            {"title": "Register verified", "dueOn": "2033-06-30", "status": "LIMITED"},
+        ],
+    }
+    made = ok(
+        (await client.execute(CREATE, {"input": commitment}, token=staff))["commitmentCreate"]
+    )
+    c = made["commitment"]
+    assert (c["reference"], c["position"], c["starred"], c["irmAssessment"]) == (
+        "UK0099",
+        1,
+        None,
+        None,
+    )
+    assert c["themes"] == ["anti-corruption", "beneficial-ownership"]  # normalised, sorted
+    assert c["milestones"] == [
+        {
+            "position": 1,
+            "title": "Register opens",
+            "dueOn": "2031-06-30",
+            "status": "NOT_STARTED",
+            "illustrative": False,
+        },
+        # due after the cycle's end: real plans have such milestones, so it is allowed
+        {
+            "position": 2,
+            "title": "Register verified",
+            "dueOn": "2033-06-30",
+            "status": "LIMITED",
+            "illustrative": False,
+        },
+    ]
+    second = {**commitment, "reference": "UK0100", "milestones": []}
+    assert (
+        ok((await client.execute(CREATE, {"input": second}, token=staff))["commitmentCreate"])[
+            "commitment"
+        ]["position"]
+        == 2
+    )
+    for bad, code, field in (
+        ({**commitment, "themes": ["open data"]}, "INVALID_TOPIC", "themes"),
+        ({**commitment, "reference": "UK0100"}, "DUPLICATE_REFERENCE", "reference"),
+        ({**commitment, "actionPlanId": c["id"]}, "NOT_FOUND", "actionPlanId"),
+        (
+            {**commitment, "reference": "UK0101", "milestones": [{"title": " "}]},
+            "REQUIRED",
+            "milestones",
+        ),
+        ({**commitment, "reference": "UK0101", "title": ""}, "REQUIRED", "title"),
+    ):
+        refused(
+            (await client.execute(CREATE, {"input": bad}, token=staff))["commitmentCreate"],
+            code,
+            field,
+        )
+    assert (
+        await refusal(
+            client, CREATE, {"input": {**commitment, "reference": "X1"}}, role_tokens["anchor"]
+        )
+        == "FORBIDDEN"
+    )
+
+    update = {"id": c["id"], "title": "Overseas entities", "themes": ["beneficial-ownership"]}
+    changed = ok((await client.execute(UPDATE, {"input": update}, token=staff))["commitmentUpdate"])
+    assert changed["commitment"]["title"] == "Overseas entities"
+    assert changed["commitment"]["themes"] == ["beneficial-ownership"]
+    assert changed["commitment"]["leadInstitution"] == "Companies House"  # not given: unchanged
+    refused(
+        (
+            await client.execute(
+                UPDATE, {"input": {"id": c["id"], "reference": "UK0100"}}, token=staff
+            )
+        )["commitmentUpdate"],
+        "DUPLICATE_REFERENCE",
+        "reference",
+    )
+    refused(
+        (await client.execute(UPDATE, {"input": {"id": plan["id"]}}, token=staff))[
+            "commitmentUpdate"
+        ],
+        "NOT_FOUND",
+        "id",
+    )
+    assert await refusal(client, UPDATE, {"input": update}, None) == "UNAUTHENTICATED"
+
+    node = await client.execute(
+        "query($id: ID!) { node(id: $id) { ... on Commitment { milestones { id } } } }",
+        {"id": c["id"]},
+    )
+    milestone = node["node"]["milestones"][0]["id"]
+    moved = ok(
+        (await client.execute(STATUS, {"id": milestone, "s": "COMPLETE"}, token=staff))[
+            "milestoneStatusSet"
+        ]
+    )["milestone"]
+    assert moved["status"] == "COMPLETE" and moved["statusUpdatedAt"] is not None
+    assert moved["commitment"] == {"reference": "UK0099"}
+    refused(
+        (await client.execute(STATUS, {"id": c["id"], "s": "COMPLETE"}, token=staff))[
+            "milestoneStatusSet"
+        ],
+        "NOT_FOUND",
+        "id",
+    )
+    assert (
+        await refusal(client, STATUS, {"id": milestone, "s": "LIMITED"}, role_tokens["anchor"])
+        == "FORBIDDEN"
+    )
+
+
+async def test_the_irm_assessment_is_recorded_by_staff_and_starred_derived(
+    demo_db: str, make_client: Any, role_tokens: dict[str, str]
+) -> None:
+    client = make_client(demo_db)
+    staff = role_tokens["staff"]
+    target = await commitment_id(client, "CL0040")  # a 2016-2018 plan: the raised bar
+    rating = {
+        "commitmentId": target,
+        "sourceTitle": "Chile End-of-Term Report 2016-2018",
+        "sourceUrl": "https://www.opengovpartnership.org/members/chile/commitments/CL0040/",
+        "verifiable": True,
+        "accessToInformation": True,
+        "potentialImpact": "MODERATE",
+        "completion": "COMPLETE",
+    }
+    first = ok(
+        (await client.execute(RECORD, {"input": rating}, token=staff))["irmAssessmentRecord"]
+    )["irmAssessment"]
+    assert (first["starred"], first["starRule"], first["ambitious"]) == (
+        False,
+        "TRANSFORMATIVE",
+        False,
+    )
+    assert first["id"] != target and first["commitment"] == {
+        "reference": "CL0040",
+        "starred": False,
+    }
+    again = {**rating, "potentialImpact": "TRANSFORMATIVE"}  # replaces: one per commitment
+    second = ok(
+        (await client.execute(RECORD, {"input": again}, token=staff))["irmAssessmentRecord"]
+    )["irmAssessment"]
+    assert (second["id"], second["starred"], second["ambitious"]) == (first["id"], True, True)
+    assert await refs(client, starred=True) == ["CL0040", "CL-DEMO-P10"]
+    for bad, code, field in (
+        (
+            {**rating, "potentialForResults": "SUBSTANTIAL"},
+            "TWO_POTENTIAL_SCALES",
+            "potentialImpact",
+        ),
+        ({**rating, "sourceUrl": None}, "SOURCE_REQUIRED", "sourceUrl"),
+        ({**rating, "sourceTitle": ""}, "REQUIRED", "sourceTitle"),
+        ({**rating, "commitmentId": first["id"]}, "NOT_FOUND", "commitmentId"),
+    ):
+        refused(
+            (await client.execute(RECORD, {"input": bad}, token=staff))["irmAssessmentRecord"],
+            code,
+            field,
+        )
+    for role, code in (("anchor", "FORBIDDEN"), ("other", "FORBIDDEN"), (None, "UNAUTHENTICATED")):
+        token = role_tokens[role] if role else None
+        assert await refusal(client, RECORD, {"input": rating}, token) == code
+    unchanged = await client.execute(COMMITMENTS, {"f": {"starred": True}, "first": 10})
+    assert [n["reference"] for n in unchanged["commitments"]["nodes"]] == ["CL0040", "CL-DEMO-P10"]
+
+
+async def test_a_groups_anchors_link_and_unlink_commitments(
+    demo_db: str, make_client: Any, role_tokens: dict[str, str]
+) -> None:
+    client = make_client(demo_db)
+    anchor = role_tokens["anchor"]  # an anchor of the open data group
+    open_data = await group_id(client, "open-data")
+    extractives = await group_id(client, "extractive-industries")
+    chile_bo = await commitment_id(client, "CL0061")
+    linked = ok(
+        (await client.execute(LINK, {"c": chile_bo, "g": open_data}, token=anchor))[
+            "commitmentGroupLink"
+        ]
+    )["commitment"]
+    assert [g["slug"] for g in linked["workingGroups"]] == [
+        "extractive-industries",
+        "fiscal-openness",
+        "open-data",
+    ]  # by name
+    refused(
+        (await client.execute(LINK, {"c": chile_bo, "g": open_data}, token=anchor))[
+            "commitmentGroupLink"
+        ],
+        "GROUP_ALREADY_LINKED",
+        "groupId",
+    )
+    refused(
+        (await client.execute(LINK, {"c": open_data, "g": open_data}, token=anchor))[
+            "commitmentGroupLink"
+        ],
+        "NOT_FOUND",
+        "commitmentId",
+    )
+    assert await refs(client, group=open_data) == ["KE-DEMO-OC", "CL0061", "CL0040"]
+    for token, code in (
+        (role_tokens["member"], "FORBIDDEN"),
+        (role_tokens["other"], "FORBIDDEN"),
+        (None, "UNAUTHENTICATED"),
+    ):
+        assert await refusal(client, LINK, {"c": chile_bo, "g": open_data}, token) == code
+    # an anchor of one group cannot link commitments to another
+    assert await refusal(client, UNLINK, {"c": chile_bo, "g": extractives}, anchor) == "FORBIDDEN"
+    unlinked = ok(
+        (await client.execute(UNLINK, {"c": chile_bo, "g": open_data}, token=anchor))[
+            "commitmentGroupUnlink"
+        ]
+    )["commitment"]
+    assert "open-data" not in [g["slug"] for g in unlinked["workingGroups"]]
+    refused(
+        (await client.execute(UNLINK, {"c": chile_bo, "g": open_data}, token=anchor))[
+            "commitmentGroupUnlink"
+        ],
+        "GROUP_NOT_LINKED",
+        "groupId",
+    )
+    staff = ok(
+        (
+            await client.execute(
+                UNLINK, {"c": chile_bo, "g": extractives}, token=role_tokens["staff"]
+            )
+        )["commitmentGroupUnlink"]
+    )
+    assert [g["slug"] for g in staff["commitment"]["workingGroups"]] == ["fiscal-openness"]
+
+
+# --- The starred rule, for every rating and period -----------------------------------------------
+
+STARS_FROM, RAISED_BAR_FROM, REFRESH_FROM = date(2012, 1, 1), date(2014, 1, 1), date(2021, 1, 1)
+PERIODS = [  # (cycle start, cycle end): each period and each side of each boundary
+    (date(2011, 10, 1), date(2013, 6, 30)),  # a founding plan: no stars yet
+    (date(2012, 1, 1), date(2013, 12, 31)),  # the 2014 criteria (moderate or transformative)
+    (date(2013, 12, 31), date(2015, 12, 30)),
+    (date(2014, 1, 1), date(2015, 12, 31)),  # the raised bar (transformative only)
+    (date(2018, 12, 31), date(2020, 12, 31)),
+    (date(2019, 1, 1), date(2021, 1, 1)),  # assessed under the IRM Refresh: no stars
+    (date(2022, 1, 1), date(2024, 12, 31)),
+]
+IMPACTS = [None, "NONE", "MINOR", "MODERATE", "TRANSFORMATIVE"]
+RESULTS = [None, "UNCLEAR", "MODEST", "SUBSTANTIAL"]
+COMPLETIONS = [None, "NO_EVIDENCE", "NOT_STARTED", "LIMITED", "SUBSTANTIAL", "COMPLETE"]
+
+
+def expected_star(start: date, end: date, r: dict[str, Any]) -> bool | None:
+    """The IRM's rule, restated from its sources (OGP blog "IRM to Raise the Bar for Model
+    Commitments in OGP", 2015; the IRM Refresh, 2021) independently of core/commitments/irm.py."""
+    if start < STARS_FROM or end >= REFRESH_FROM:
+        return None
+    impacts = {"TRANSFORMATIVE"} if start >= RAISED_BAR_FROM else {"MODERATE", "TRANSFORMATIVE"}
+    relevant = r["accessToInformation"] or r["civicParticipation"] or r["publicAccountability"]
+    return bool(
+        r["verifiable"] is True
+        and relevant
+        and r["potentialImpact"] in impacts
+        and r["completion"] in ("SUBSTANTIAL", "COMPLETE")
+    )
+
+
+@st.composite
+def ratings(draw: st.DrawFn) -> tuple[int, dict[str, Any]]:
+    impact = draw(st.sampled_from(IMPACTS))
+    rating = {
+        "verifiable": draw(st.sampled_from([None, False, True])),
+        "accessToInformation": draw(st.booleans()),
+        "civicParticipation": draw(st.booleans()),
+        "publicAccountability": draw(st.booleans()),
+        "technologyAndInnovation": draw(st.booleans()),
+        "potentialImpact": impact,
+        "potentialForResults": None if impact else draw(st.sampled_from(RESULTS)),
+        "completion": draw(st.sampled_from(COMPLETIONS)),
+    }
+    return draw(st.integers(0, len(PERIODS) - 1)), rating
+
+
+def test_starred_follows_the_irm_rule_of_the_plans_period(
+    demo_db: str, role_tokens: dict[str, str]
+) -> None:
+    from core.testing import ClientFactory
+
+    loop = asyncio.new_event_loop()
+    factory = ClientFactory()
+    client = factory(demo_db)
+    staff = role_tokens["staff"]
+    run = loop.run_until_complete
+    try:
+        targets = []
+        for i, (start, end) in enumerate(PERIODS):
+            plan = run(
+                client.execute(
+                    PLAN_CREATE,
+                    {
+                        "input": plan_input(
+                            title=f"Period {i}",
+                            cycleStart=start.isoformat(),
+                            cycleEnd=end.isoformat(),
+                            cohort=max(start.year, 2011),
+                        )
+                    },
+                    token=staff,
+                )
+            )["actionPlanCreate"]
+            made = run(
+                client.execute(
+                    CREATE,
+                    {
+                        "input": {
+                            "actionPlanId": ok(plan)["actionPlan"]["id"],
+                            "reference": f"P{i}",
+                            "title": f"Period {i}",
+                        }
+                    },
+                    token=staff,
+                )
+            )["commitmentCreate"]
+            targets.append(ok(made)["commitment"]["id"])
+
+        @settings(
+            max_examples=120, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        )
+        @given(ratings())
+        def check(drawn: tuple[int, dict[str, Any]]) -> None:
+            period, rating = drawn
+            start, end = PERIODS[period]
+            variables = {
+                "input": {
+                    "commitmentId": targets[period],
+                    "sourceTitle": "Generated",
+                    "illustrative": True,
+                    **rating,
+                }
+            }
+            done = ok(run(client.execute(RECORD, variables, token=staff))["irmAssessmentRecord"])
+            found = done["irmAssessment"]
+            star = expected_star(start, end, rating)
+            assert found["starred"] is star, (start, end, rating, found)
+            assert found["commitment"]["starred"] is star
+            assert (found["starRule"] is None) == (star is None)
+            ambitious = rating["potentialImpact"] == "TRANSFORMATIVE" or (
+                rating["potentialForResults"] == "SUBSTANTIAL"
+            )
+            assert found["ambitious"] is ambitious
+            # the filter asks the same expression
+            if star is not None:
+                listed = run(refs(client, actionPlan=None, starred=star, country="GB"))
+                assert f"P{period}" in listed
+
+        check()
+    finally:
+        run(factory.close())
+        loop.close()
+
+
+# --- The database's own guards -------------------------------------------------------------------
+
+CONSTRAINTS = ConstraintErrors.build([], Base.metadata)
+"""Reads the refused constraint's name from either database's error, as core.transactions does."""
+
+
+async def test_sql_that_skips_the_services_is_refused(demo_db: str) -> None:
+    db = Database(demo_db)
+    try:
+        async with db.read() as conn:
+            plan = (
+                await conn.execute(
+                    sa.select(*ActionPlan.__table__.c).where(ActionPlan.cohort == 2016)
+                )
+            ).first()
+            other = await conn.scalar(sa.select(ActionPlan.id).where(ActionPlan.cohort == 2014))
+            commitment = (
+                await conn.execute(
+                    sa.select(*Commitment.__table__.c).where(Commitment.reference == "CL0040")
+                )
+            ).first()
+        assert plan is not None and commitment is not None
+        now = datetime.now(UTC)
+        good_plan = {
+            "country_id": plan.country_id,
+            "title": "SQL plan",
+            "cycle_start": date(2040, 1, 1),
+            "cycle_end": date(2041, 12, 31),
+            "cohort": 2040,
+            "illustrative": True,
+            "created_at": now,
+        }
+        bad_writes: list[tuple[str, Any]] = [
+            (
+                "ck_action_plans_cycle_order",
+                sa.insert(ActionPlan).values({**good_plan, "cycle_end": date(2040, 1, 1)}),
+            ),
+            (
+                "ck_action_plans_cohort_range",
+                sa.insert(ActionPlan).values({**good_plan, "cohort": 2010}),
+            ),
+            (
+                "ck_action_plans_sourced_or_illustrative",
+                sa.insert(ActionPlan).values({**good_plan, "illustrative": False}),
+            ),
+            (
+                "uq_action_plans_country_id_cycle_start",
+                sa.insert(ActionPlan).values({**good_plan, "cycle_start": plan.cycle_start}),
+            ),
+            (
+                "uq_commitments_action_plan_id_reference",
+                sa.insert(Commitment).values(
+                    action_plan_id=plan.id,
+                    reference="CL0040",
+                    position=9,
+                    title="Again",
+                    description="",
+                    illustrative=True,
+                    created_at=now,
+                    updated_at=now,
+                ),
+            ),
+            (
+                "ck_commitments_plan_fixed",
+                sa.update(Commitment)
+                .where(Commitment.id == commitment.id)
+                .values(action_plan_id=other),
+            ),
+            (
+                "ck_commitment_topics_topic",
+                sa.insert(CommitmentTopic).values(commitment_id=commitment.id, topic="Open Data"),
+            ),
+            (
+                "ck_irm_assessments_one_potential_scale",
+                sa.update(IrmAssessment)
+                .where(IrmAssessment.commitment_id == commitment.id)
+                .values(potential_impact="MINOR", potential_for_results="MODEST"),
+            ),
+            (
+                "pk_irm_assessments",
+                sa.insert(IrmAssessment).values(
+                    commitment_id=commitment.id,
+                    source_title="Twice",
+                    illustrative=True,
+                    access_to_information=False,
+                    civic_participation=False,
+                    public_accountability=False,
+                    technology_and_innovation=False,
+                    recorded_at=now,
+                ),
+            ),
+            (
+                "ck_irm_assessments_sourced_or_illustrative",
+                sa.update(IrmAssessment)
+                .where(IrmAssessment.commitment_id == commitment.id)
+                .values(illustrative=False, source_url=None),
+            ),
+        ]
+        for name, statement in bad_writes:
+            try:
+                async with db.write() as conn:
+                    await conn.execute(statement)
+            except IntegrityError as exc:
+                refused_write = exc
+            else:
+                raise AssertionError(f"{name}: the write was not refused")
+            names = CONSTRAINTS.constraint_names(refused_write)
+            if name.startswith("pk_") and not names:  # SQLite names a primary key's columns
+                assert "irm_assessments.commitment_id" in str(refused_write.orig), name
+            else:
+                assert names == [name], (name, str(refused_write.orig))
+        # and the same rows are accepted when the rule holds (the guards are not blanket refusals)
+        async with db.write() as conn:
+            await conn.execute(sa.insert(ActionPlan).values(good_plan))
+            await conn.execute(
+                sa.update(Commitment)
+                .where(Commitment.id == commitment.id)
+                .values(action_plan_id=plan.id, title="Renamed by SQL")
+            )
+    finally:
+        await db.dispose()

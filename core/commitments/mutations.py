@@ -11,7 +11,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.types import Info
 
-from core.commitments import services, types
+from core.commitments import links, services, types
 from core.commitments.loaders import assessment_rows, commitment_rows
 from core.commitments.models import (
     Commitment,
@@ -266,7 +266,7 @@ class Mutation:
         ctx = info.context
 
         async def work(conn: AsyncConnection) -> Any:
-            pk = await services.link_group(
+            pk = await links.link_group(
                 conn, ctx.viewer, input.commitment_id, input.group_id, ctx.app.visible_themes
             )
             return await _commitment(conn, pk)
@@ -283,7 +283,7 @@ class Mutation:
         ctx = info.context
 
         async def work(conn: AsyncConnection) -> Any:
-            pk = await services.unlink_group(
+            pk = await links.unlink_group(
                 conn, input.commitment_id, input.group_id, ctx.app.visible_themes
             )
             return await _commitment(conn, pk)

@@ -1,6 +1,6 @@
 """The writes of the commitments domain, each in the caller's transaction (core.transactions):
 record an action plan, add and edit commitments (themes, milestones), move a milestone's
-status, record the IRM's assessment, link and unlink a commitment and a working group.
+status, record the IRM's assessment (linking a commitment and a working group: links.py).
 
 Every check answers a user error before the database would refuse; the database's constraints
 (core/commitments/models.py, core_0015) hold the same rules for a writer that skips them, and
@@ -17,13 +17,11 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core import lookups
 from core.auth import Viewer
 from core.commitments.models import (
     FIRST_COHORT,
     ActionPlan,
     Commitment,
-    CommitmentGroup,
     CommitmentTopic,
     Completion,
     DidItOpenGovernment,
@@ -37,7 +35,7 @@ from core.db import utcnow
 from core.errors import Rejected, user_error
 from core.topics import MAX_TOPICS, invalid_topics, normalise_topics
 from core.transactions import ConstraintError
-from core.validation import UserErrors, id_of, row_by_id
+from core.validation import UserErrors, row_by_id
 
 TITLE_MAX, PLAN_TITLE_MAX, DESCRIPTION_MAX = 500, 300, 20_000
 REFERENCE_MAX, INSTITUTION_MAX, SOURCE_TITLE_MAX, URL_MAX = 32, 300, 300, 2000
@@ -367,53 +365,3 @@ async def record_assessment(
     await conn.execute(delete(IrmAssessment).where(IrmAssessment.commitment_id == row.id))
     await conn.execute(insert(IrmAssessment).values(commitment_id=row.id, **values))
     return int(row.id)
-
-
-async def link_group(
-    conn: AsyncConnection,
-    viewer: Viewer,
-    commitment_id: str,
-    group_id: str,
-    themes: tuple[str, ...],
-) -> int:
-    """Link a commitment to a (visible) group; returns the commitment's pk. Errors: NOT_FOUND
-    (commitmentId, groupId), GROUP_ALREADY_LINKED."""
-    group = await lookups.visible_group(conn, group_id, themes, "groupId")
-    pk = id_of(commitment_id, "Commitment", "commitmentId")
-    await row_by_id(conn, Commitment, commitment_id, "Commitment", "commitmentId")
-    linked = await conn.scalar(
-        select(CommitmentGroup.group_id).where(
-            CommitmentGroup.commitment_id == pk, CommitmentGroup.group_id == group.id
-        )
-    )
-    if linked is not None:
-        message = "the commitment is already linked to the group"
-        raise Rejected(user_error("GROUP_ALREADY_LINKED", message, "groupId"))
-    await conn.execute(
-        insert(CommitmentGroup).values(
-            commitment_id=pk,
-            group_id=group.id,
-            linked_at=utcnow(),
-            linked_by_person_id=viewer.person_id,
-        )
-    )
-    return pk
-
-
-async def unlink_group(
-    conn: AsyncConnection, commitment_id: str, group_id: str, themes: tuple[str, ...]
-) -> int:
-    """Remove a commitment's link to a group; returns the commitment's pk. Errors: NOT_FOUND,
-    GROUP_NOT_LINKED."""
-    group = await lookups.visible_group(conn, group_id, themes, "groupId")
-    pk = id_of(commitment_id, "Commitment", "commitmentId")
-    await row_by_id(conn, Commitment, commitment_id, "Commitment", "commitmentId")
-    done = await conn.execute(
-        delete(CommitmentGroup).where(
-            CommitmentGroup.commitment_id == pk, CommitmentGroup.group_id == group.id
-        )
-    )
-    if not done.rowcount:
-        message = "the commitment is not linked to the group"
-        raise Rejected(user_error("GROUP_NOT_LINKED", message, "groupId"))
-    return pk

@@ -84,6 +84,9 @@ def upgrade() -> None:
         sa.CheckConstraint("cycle_end > cycle_start", name=op.f("ck_action_plans_cycle_order")),
         sa.CheckConstraint(f"cohort >= {FIRST_COHORT}", name=op.f("ck_action_plans_cohort_range")),
         sa.CheckConstraint("length(trim(title)) > 0", name=op.f("ck_action_plans_title_present")),
+        sa.CheckConstraint(
+            SOURCED_OR_ILLUSTRATIVE, name=op.f("ck_action_plans_sourced_or_illustrative")
+        ),
         sa.ForeignKeyConstraint(
             ["country_id"], ["countries.id"], name=op.f("fk_action_plans_country_id_countries")
         ),
