@@ -142,6 +142,15 @@ async def test_filters(client: GraphQLClient) -> None:
         "Star Reforms in the Open Government Partnership (2016)",  # shared with other groups
     }
     assert await titles(group="V29ya2luZ0dyb3VwOjk5OTk5") == set()
+    kenya = await client.execute(
+        """{ commitments(filter: {country: "KE"}, first: 10) { nodes { reference
+             resources(first: 5) { totalCount nodes { title } } } } }"""
+    )
+    linked = {n["reference"]: n["resources"] for n in kenya["commitments"]["nodes"]}
+    assert linked["KE0018"] == {
+        "totalCount": 1,
+        "nodes": [{"title": "The EITI Requirements (2023 EITI Standard)"}],
+    }
     data = await client.execute(
         """{ resources(filter: {kind: DATASET}) { nodes { licence url source languages
              organization { name } countries { code } groups { slug } } } }"""

@@ -20,6 +20,7 @@ from core.commitments.models import (
     PotentialForResults,
     PotentialImpact,
 )
+from core.knowledge import loaders as knowledge_loaders
 from core.loading import relation
 from core.people import loaders as people_loaders
 from core.provenance import ILLUSTRATIVE_HELP
@@ -28,6 +29,7 @@ from core.schema.pagination import Connection
 
 if TYPE_CHECKING:
     from core.groups.types import WorkingGroup
+    from core.knowledge.types import ResourceConnection
     from core.people.types import Country
 
 STARRED_HELP = (
@@ -142,6 +144,19 @@ class Commitment(Node):
         description="The IRM's assessment; null until recorded.",
     )
     def irm_assessment(self) -> IrmAssessment | None: ...
+
+    @relation(
+        knowledge_loaders.resources_by_commitment,
+        description="Resources about the commitment (lessons learned, guides...), newest first: "
+        "the published ones, and the drafts you may see.",
+    )
+    def resources(
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Annotated[ResourceConnection, strawberry.lazy("core.knowledge.types")]: ...
 
     evidence = evidence_types.evidence_field  # core/commitments/evidence_types.py
 
