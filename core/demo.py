@@ -37,6 +37,7 @@ from core.db import Database, utcnow
 from core.enums import OrganizationKind
 from core.groups import demo as demo_groups
 from core.groups import demo_lifecycle
+from core.knowledge import demo as demo_knowledge
 from core.meetings import demo as demo_meetings
 from core.plugins import PluginError, PluginSet, maybe_await
 from core.priorities import demo as demo_priorities
@@ -391,6 +392,9 @@ async def _load(
         added = await demo_lifecycle.load_proposal(conn, demo_groups.TODAY.get())
         progress(f"proposed groups: {added} added (illustrative)")
         progress(f"comments: {await demo_comments.load(conn)} added (illustrative)")
+        # after the commitments' demo: a resource concerns Kenya's commitment KE0018
+        added = await demo_knowledge.load(conn)
+        progress(f"resources and expertise: {added} added (cited publications; some illustrative)")
         # after the commitments' demo: Chile's completed commitment is one of the reasons
         added = await demo_assistance.load(conn)
         progress(f"assistance: {added} suggested match added (illustrative)")

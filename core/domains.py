@@ -68,6 +68,12 @@ from core.groups import queries as groups_queries
 from core.groups import services as groups_services
 from core.groups import types as groups_types
 from core.hookspecs import BatchLoadFn
+from core.knowledge import access as knowledge_access
+from core.knowledge import loaders as knowledge_loaders
+from core.knowledge import mutations as knowledge_mutations
+from core.knowledge import queries as knowledge_queries
+from core.knowledge import services as knowledge_services
+from core.knowledge import types as knowledge_types
 from core.meetings import access as meetings_access
 from core.meetings import loaders as meetings_loaders
 from core.meetings import mutations as meetings_mutations
@@ -108,6 +114,7 @@ Query: type = merge_types(
         comments_queries.Query,
         AuditQuery,
         translations_queries.Query,
+        knowledge_queries.Query,
         search_queries.Query,
         assistance_queries.Query,
         commitments_queries.Query,
@@ -123,6 +130,7 @@ Mutation: type = merge_types(
         comments_mutations.Mutation,
         notifications_mutations.Mutation,
         priorities_mutations.Mutation,
+        knowledge_mutations.Mutation,
         assistance_mutations.Mutation,
         commitments_mutations.Mutation,
         commitments_evidence_types.Mutation,
@@ -140,6 +148,7 @@ LOADERS: dict[str, BatchLoadFn] = {
     **translations_loaders.LOADERS,
     **comments_loaders.LOADERS,
     **priorities_loaders.LOADERS,
+    **knowledge_loaders.LOADERS,
     **assistance_loaders.LOADERS,
     **commitments_loaders.LOADERS,
 }
@@ -161,6 +170,8 @@ NODE_LOADERS: dict[type, BatchLoadFn] = {
     priorities_types.PriorityArea: priorities_loaders.priority_areas_by_id,
     priorities_types.PriorityAreaPosition: priorities_loaders.positions_by_id,
     meetings_types.MeetingLink: meetings_loaders.meeting_links_by_id,
+    knowledge_types.Resource: knowledge_loaders.resources_by_id,
+    knowledge_types.Expertise: knowledge_loaders.expertise_by_id,
     assistance_types.AssistanceRequest: assistance_loaders.requests_by_id,
     assistance_types.AssistanceOffer: assistance_loaders.offers_by_id,
     assistance_types.AssistanceMatch: assistance_loaders.matches_by_id,
@@ -181,6 +192,7 @@ def access_declarations() -> list[Declaration]:
         *translations_access.DECLARATIONS,
         *comments_access.DECLARATIONS,
         *priorities_access.DECLARATIONS,
+        *knowledge_access.DECLARATIONS,
         *notifications_access.DECLARATIONS,
         *assistance_access.DECLARATIONS,
         *commitments_access.DECLARATIONS,
@@ -196,6 +208,7 @@ def constraint_errors() -> list[tuple[str, Mapping[str, Any]]]:
         ("core", translations_services.CONSTRAINT_ERRORS),
         ("core", comments_services.CONSTRAINT_ERRORS),
         ("core", priorities_services.CONSTRAINT_ERRORS),
+        ("core", knowledge_services.CONSTRAINT_ERRORS),
         ("core", notifications_services.CONSTRAINT_ERRORS),
         ("core", assistance_services.CONSTRAINT_ERRORS),
         ("core", commitments_services.CONSTRAINT_ERRORS),

@@ -104,6 +104,13 @@ CORE_CODES: dict[str, str] = {
     "NOT_TRANSLATABLE": "The field is not a translatable text of that kind of record.",
     "DUPLICATE_FIELD": "The same field is given twice.",
     "NO_TRANSLATION": "The record has no translation in that language.",
+    # resources and declared expertise (core/knowledge)
+    "INVALID_LICENCE": "Not an accepted SPDX licence identifier (e.g. CC-BY-4.0, NOASSERTION).",
+    "LINK_OR_BODY_REQUIRED": "A resource needs a url or a body (or both).",
+    "ALREADY_PUBLISHED": "The resource is published already (it stays published).",
+    "RESOURCE_PUBLISHED": "A published resource is removed only by its group's anchors or staff.",
+    "ONE_HOLDER_REQUIRED": "Name exactly one holder of the expertise: personId or organizationId.",
+    "EXPERTISE_DECLARED": "The person or organisation has declared expertise already: update it.",
     # commitment evidence (core/commitments/evidence.py)
     "NOT_EVIDENCE_TYPE": "No enabled plugin declares objects of that type as commitment evidence.",
     "ALREADY_LINKED": "The record is already linked as evidence of the commitment.",

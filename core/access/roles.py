@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import String, literal, select, union_all
+from sqlalchemy import Integer, String, literal, select, type_coerce, union_all
 
 from core.access.declare import Scope, subject_from_row
 from core.access.rules import Roles, Rule, Subject, allows, decided_without_relations
@@ -73,7 +73,7 @@ class Access:
         parts.append(
             select(
                 literal("organization").label("kind"),
-                Person.organization_id.label("pk"),
+                type_coerce(Person.organization_id, Integer).label("pk"),
                 literal("", String).label("theme"),
             ).where(Person.id == person)
         )

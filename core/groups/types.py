@@ -18,6 +18,8 @@ from core.comments import loaders as comments_loaders
 from core.commitments import loaders as commitments_loaders
 from core.enums import AnchorRole, GroupStatus, MeetingKind, MembershipRole
 from core.groups import loaders
+from core.knowledge import loaders as knowledge_loaders
+from core.knowledge.models import ResourceKind
 from core.limits import LIST_SIZE, MAX_PAGE_SIZE
 from core.loading import relation
 from core.meetings import loaders as meetings_loaders
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
     from core.assistance.types import AssistanceRequestConnection
     from core.comments.types import CommentConnection
     from core.commitments.types import CommitmentConnection
+    from core.knowledge.types import ResourceConnection
     from core.meetings.types import Meeting
     from core.people.types import Organization
     from core.priorities.types import ConsensusRuleType, PriorityAreaConnection
@@ -199,6 +202,23 @@ class WorkingGroup(Node):
     def consensus_rule(
         self,
     ) -> Annotated[ConsensusRuleType, strawberry.lazy("core.priorities.types")]: ...
+
+    @relation(
+        knowledge_loaders.resources_by_group,
+        description="Resources the group shares (lessons learned, guides, case studies...), "
+        "newest first: the published ones, and the drafts you may see; `kind`, `language` (ISO "
+        "639-1) and `tag` (a topic slug) narrow the list.",
+    )
+    def resources(
+        self,
+        kind: ResourceKind | None = None,
+        language: str | None = None,
+        tag: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Annotated[ResourceConnection, strawberry.lazy("core.knowledge.types")]: ...
 
     @relation(
         assistance_loaders.requests_by_group,

@@ -25,6 +25,7 @@ from core.activity import loaders as activity_loaders
 from core.commitments import loaders as commitments_loaders
 from core.enums import OrganizationKind
 from core.groups import loaders as groups_loaders
+from core.knowledge import loaders as knowledge_loaders
 from core.limits import MAX_PAGE_SIZE
 from core.loading import relation
 from core.notifications import loaders as notifications_loaders
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from core.activity.types import ActivityEventConnection
     from core.commitments.types import ActionPlanConnection
     from core.groups.types import WorkingGroup
+    from core.knowledge.types import Expertise
     from core.notifications.types import NotificationPreferences
     from core.priorities.types import PriorityAreaPositionConnection
 
@@ -160,6 +162,12 @@ class Organization(Node):
         before: str | None = None,
     ) -> Annotated[PriorityAreaPositionConnection, strawberry.lazy("core.priorities.types")]: ...
 
+    @relation(
+        knowledge_loaders.expertise_by_organization,
+        description="What the organisation declares it knows (null: nothing declared).",
+    )
+    def expertise(self) -> Annotated[Expertise, strawberry.lazy("core.knowledge.types")] | None: ...
+
 
 @strawberry.type(description="Someone who registers for meetings.")
 class Person(Node):
@@ -172,6 +180,12 @@ class Person(Node):
         description="E-mail address: for the person themself and staff; null for others.",
     )
     def email(self) -> str | None: ...
+
+    @relation(
+        knowledge_loaders.expertise_by_person,
+        description="What the person declares they know (null: nothing declared).",
+    )
+    def expertise(self) -> Annotated[Expertise, strawberry.lazy("core.knowledge.types")] | None: ...
 
     @relation(
         notifications_loaders.preferences_by_person,

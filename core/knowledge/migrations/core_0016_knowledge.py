@@ -20,6 +20,7 @@ Create Date: 2026-12-01
 
 import importlib
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -61,7 +62,7 @@ def _fk(
 
 
 def _child(
-    table: str, parent: str, column: str, type_: sa.types.TypeEngine[object], *extra: object
+    table: str, parent: str, column: str, type_: sa.types.TypeEngine[Any], *extra: object
 ) -> None:
     """A child table `(parent_id, column)` keyed by both, its parent row deleted with it."""
     key = f"{parent}_id"

@@ -1,0 +1,278 @@
+"""Batch loaders of the knowledge domain: resources (of visible groups, drafts only for who may
+see them: the row rule of core/knowledge/access.py applies to every statement reading
+`resources`), their lists, and declared expertise.
+
+Each runs a fixed number of statements for all the parents a level of the query has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, or_, select, union
+
+from core.access.rows import conditions_on
+from core.context import Context
+from core.groups.models import Anchor, Membership, WorkingGroup
+from core.hookspecs import BatchLoadFn
+from core.knowledge.models import (
+    Expertise,
+    ExpertiseCountry,
+    ExpertiseLanguage,
+    ExpertiseTopic,
+    Resource,
+    ResourceCommitment,
+    ResourceCountry,
+    ResourceGroup,
+    ResourceKind,
+    ResourceLanguage,
+    ResourceTopic,
+)
+from core.people.models import Country, Person
+from core.rows import RowsByKey, rows_by_key
+from core.schema.batch import fetch_rows, grouped
+from core.schema.pagination import Connection, paginate_children
+
+ORDER = (Resource.id.desc(),)
+"""Resources newest first (ids grow with time; a published resource keeps its place)."""
+
+
+def in_visible_groups(ctx: Context) -> ColumnElement[bool]:
+    """Resources whose home group is visible (its theme's plugin enabled)."""
+    visible = select(WorkingGroup.id).where(WorkingGroup.theme.in_(ctx.app.visible_themes))
+    return Resource.group_id.in_(visible)
+
+
+def resource_filters(
+    *,
+    kind: ResourceKind | None = None,
+    language: str | None = None,
+    tag: str | None = None,
+    country: Any = None,
+) -> list[ColumnElement[bool]]:
+    """Conditions on `resources` for the filters given (None: no condition). `country`: a
+    subquery of `countries.id`."""
+    out: list[ColumnElement[bool]] = []
+    if kind is not None:
+        out.append(Resource.kind == kind)
+    if language is not None:
+        out.append(
+            Resource.id.in_(
+                select(ResourceLanguage.resource_id).where(
+                    ResourceLanguage.language == language.strip().lower()
+                )
+            )
+        )
+    if tag is not None:
+        out.append(
+            Resource.id.in_(
+                select(ResourceTopic.resource_id).where(ResourceTopic.topic == tag.strip().lower())
+            )
+        )
+    if country is not None:
+        out.append(
+            Resource.id.in_(
+                select(ResourceCountry.resource_id).where(ResourceCountry.country_id.in_(country))
+            )
+        )
+    return out
+
+
+resources_by_id: RowsByKey[Any] = rows_by_key(
+    Resource.id, lambda: types.Resource, where=in_visible_groups
+)
+
+
+def _in_groups(ctx: Context, **filters: Any) -> Select[Any]:
+    stmt = select(*Resource.__table__.c).join(
+        ResourceGroup, ResourceGroup.resource_id == Resource.id
+    )
+    for condition in (*conditions_on(ctx, Resource.__table__), *resource_filters(**filters)):
+        stmt = stmt.where(condition)
+    return stmt
+
+
+async def resources_by_group(
+    ctx: Context,
+    keys: list[int],
+    kind: ResourceKind | None = None,
+    language: str | None = None,
+    tag: str | None = None,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+) -> list[Connection[Any]]:
+    """Each group's resources (every resource listing it among its groups), newest first."""
+    pages = await paginate_children(
+        ctx.db,
+        _in_groups(ctx, kind=kind, language=language, tag=tag),
+        ResourceGroup.group_id,
+        keys,
+        ORDER,
+        types.Resource.from_row,
+        first=first,
+        after=after,
+        last=last,
+        before=before,
+    )
+    return [pages[key] for key in keys]
+
+
+async def resources_by_commitment(
+    ctx: Context,
+    keys: list[int],
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+) -> list[Connection[Any]]:
+    """The resources about each commitment (of visible groups, as the viewer may see them)."""
+    stmt = (
+        select(*Resource.__table__.c)
+        .join(ResourceCommitment, ResourceCommitment.resource_id == Resource.id)
+        .where(in_visible_groups(ctx), *conditions_on(ctx, Resource.__table__))
+    )
+    pages = await paginate_children(
+        ctx.db,
+        stmt,
+        ResourceCommitment.commitment_id,
+        keys,
+        ORDER,
+        types.Resource.from_row,
+        first=first,
+        after=after,
+        last=last,
+        before=before,
+    )
+    return [pages[key] for key in keys]
+
+
+async def groups_by_resource(ctx: Context, keys: list[int]) -> list[list[Any]]:
+    """The visible groups each resource concerns (its home group first, then by name)."""
+    from core.groups.loaders import build_group
+
+    home = (ResourceGroup.group_id == Resource.group_id).label("_home")
+    stmt = (
+        select(*WorkingGroup.__table__.c, ResourceGroup.resource_id.label("_key"), home)
+        .join(ResourceGroup, ResourceGroup.group_id == WorkingGroup.id)
+        .join(Resource, Resource.id == ResourceGroup.resource_id)
+        .where(
+            ctx.db.any_of(ResourceGroup.resource_id, keys),
+            WorkingGroup.theme.in_(ctx.app.visible_themes),
+        )
+        .order_by(home.desc(), WorkingGroup.name, WorkingGroup.id)
+    )
+    return grouped(await fetch_rows(ctx, stmt), keys, "_key", lambda row: build_group(ctx, row))
+
+
+async def countries_by_resource(ctx: Context, keys: list[int]) -> list[list[Any]]:
+    return await _countries(ctx, keys, ResourceCountry.resource_id, ResourceCountry.country_id)
+
+
+async def countries_by_expertise(ctx: Context, keys: list[int]) -> list[list[Any]]:
+    return await _countries(ctx, keys, ExpertiseCountry.expertise_id, ExpertiseCountry.country_id)
+
+
+async def _countries(ctx: Context, keys: list[int], key: Any, country: Any) -> list[list[Any]]:
+    from core.people import types as people_types
+
+    stmt = (
+        select(*Country.__table__.c, key.label("_key"))
+        .join(country.table, country == Country.id)
+        .where(ctx.db.any_of(key, keys))
+        .order_by(Country.name, Country.id)
+    )
+    return grouped(await fetch_rows(ctx, stmt), keys, "_key", people_types.Country.from_row)
+
+
+ValuesLoad = Callable[[Context, list[int]], Awaitable[list[list[str]]]]
+
+
+def _values(key: Any, value: Any) -> ValuesLoad:
+    """A load function: each key's values of `value` (a string column), sorted."""
+
+    async def load(ctx: Context, keys: list[int]) -> list[list[str]]:
+        stmt = select(key.label("_key"), value).where(ctx.db.any_of(key, keys)).order_by(value)
+        return grouped(await fetch_rows(ctx, stmt), keys, "_key", lambda row: row[1])
+
+    return load
+
+
+languages_by_resource: ValuesLoad = _values(ResourceLanguage.resource_id, ResourceLanguage.language)
+tags_by_resource: ValuesLoad = _values(ResourceTopic.resource_id, ResourceTopic.topic)
+languages_by_expertise: ValuesLoad = _values(
+    ExpertiseLanguage.expertise_id, ExpertiseLanguage.language
+)
+topics_by_expertise: ValuesLoad = _values(ExpertiseTopic.expertise_id, ExpertiseTopic.topic)
+
+expertise_by_id: RowsByKey[Any] = rows_by_key(Expertise.id, lambda: types.Expertise)
+expertise_by_person: RowsByKey[Any] = rows_by_key(Expertise.person_id, lambda: types.Expertise)
+expertise_by_organization: RowsByKey[Any] = rows_by_key(
+    Expertise.organization_id, lambda: types.Expertise
+)
+
+
+def expertise_filters(
+    *,
+    topic: str | None = None,
+    language: str | None = None,
+    country: Any = None,
+    group: Any = None,
+) -> list[ColumnElement[bool]]:
+    """Conditions on `expertise`: a topic slug, an ISO 639-1 code, a subquery of `countries.id`
+    (a country it worked in), a subquery of one group's id (the holder, or the person's
+    organisation, is a member, observer or anchor of it)."""
+    out: list[ColumnElement[bool]] = []
+    if topic is not None:
+        out.append(
+            Expertise.id.in_(
+                select(ExpertiseTopic.expertise_id).where(
+                    ExpertiseTopic.topic == topic.strip().lower()
+                )
+            )
+        )
+    if language is not None:
+        out.append(
+            Expertise.id.in_(
+                select(ExpertiseLanguage.expertise_id).where(
+                    ExpertiseLanguage.language == language.strip().lower()
+                )
+            )
+        )
+    if country is not None:
+        out.append(
+            Expertise.id.in_(
+                select(ExpertiseCountry.expertise_id).where(
+                    ExpertiseCountry.country_id.in_(country)
+                )
+            )
+        )
+    if group is not None:
+        organizations = union(
+            select(Membership.organization_id).where(Membership.group_id == group),
+            select(Anchor.organization_id).where(Anchor.group_id == group),
+        )
+        people = select(Person.id).where(Person.organization_id.in_(organizations))
+        out.append(
+            or_(
+                and_(
+                    Expertise.organization_id.is_not(None),
+                    Expertise.organization_id.in_(organizations),
+                ),
+                and_(Expertise.person_id.is_not(None), Expertise.person_id.in_(people)),
+            )
+        )
+    return out
+
+
+LOADERS: dict[str, BatchLoadFn] = {
+    "resources_by_id": resources_by_id,
+    "expertise_by_id": expertise_by_id,
+}
+"""Named loaders for `node(id:)` (and for plugins, through `Context.loader`)."""
+
+
+# Imported last, not first: why, in core/groups/loaders.py.
+from core.knowledge import types  # noqa: E402
