@@ -54,6 +54,14 @@ CORE_RULES = {
     "priorityAreaPositionTake": "member | anchor | staff",
     "priorityAreaObjectionWithdraw": "member | anchor | staff",
     "consensusRuleSet": "anchor | staff",
+    # plans are governments' documents and the IRM is independent: staff copy them in
+    "actionPlanCreate": "staff",
+    "commitmentCreate": "staff",
+    "commitmentUpdate": "staff",
+    "milestoneStatusSet": "staff",
+    "irmAssessmentRecord": "staff",
+    "commitmentGroupLink": "anchor | staff",
+    "commitmentGroupUnlink": "anchor | staff",
     # a draft's authors (its creator, its organisation's people) and its group's anchors
     "resourceCreate": "member | anchor | staff",
     "resourceUpdate": "anchor | self | organization | staff",
