@@ -1,19 +1,30 @@
-"""The search index's SQL, SQLite and PostgreSQL: triggers that keep `search_documents` equal to
-its sources, the per-language text search configurations, the backfill (used by core_0018 and
+"""The search index's SQL, SQLite and PostgreSQL: the per-language text search configurations,
+the triggers that keep `search_documents` equal to its sources, the backfill (core_0018, and
 `rebuild`).
 
-Each `Source` is one table whose rows are searched documents: an object's original text (its
-`original_language`) or one of its translations (core/translations: one row per language). For
-each, AFTER INSERT / UPDATE OF its text columns / DELETE triggers delete the document the old
-row made and insert the one the new row makes; deleting an object's original row deletes its
-documents in every language. On SQLite three more triggers copy `search_documents` into the
-FTS5 table `search_fts` (external content); on PostgreSQL a BEFORE trigger sets its `vector`.
+What is indexed (`SELECTS`): per kind, the statements that produce an object's documents:
+
+- GROUP: a working group's name (title) and summary + description (body), in its original
+  language, and each translation (core/translations) in its language;
+- PRIORITY_AREA: title and rationale, original and translations, likewise;
+- RESOURCE: title, and summary + body, once per language of the resource (`resource_languages`;
+  `und` while it has none);
+- EXPERTISE: the holder's name (the person's or the organisation's) and the description, once
+  per language the holder works in (`expertise_languages`; `und` while none).
+
+When (`WATCHES`): every INSERT, DELETE and UPDATE of the columns read, on each table read
+(`working_groups`, `group_translations`, `priority_areas`, `priority_area_translations`,
+`resources`, `resource_languages`, `expertise`, `expertise_languages`, and the names of `people`
+and `organizations`), re-indexes the object concerned: its documents deleted, its selects run
+again. A deleted object's selects find nothing, so its documents go with it. On SQLite three
+more triggers copy `search_documents` into the FTS5 table `search_fts` (external content); on
+PostgreSQL a BEFORE trigger sets its `vector`.
 
 PostgreSQL configurations: `ogp_english`, `ogp_spanish`, `ogp_french` (copies of the built-in
-ones with the `unaccent` dictionary before the stemmer, so "indice" finds "Índice" and stems
-alike) and `ogp_simple` for any other language; `search_config(language)` picks one. The
-`unaccent` extension is trusted since PostgreSQL 13: the database's owner may create it without
-superuser (docs/deploy.md).
+ones with the `unaccent` dictionary before the stemmer, so "indice" finds "Índice" and both are
+stemmed alike) and `ogp_simple` for any other language; `search_config(language)` picks one.
+The `unaccent` extension is trusted since PostgreSQL 13: the database's owner may create it
+without superuser (docs/deploy.md).
 """
 
 from __future__ import annotations
@@ -26,104 +37,162 @@ CONFIGS = {"en": "ogp_english", "es": "ogp_spanish", "fr": "ogp_french"}
 PARENTS = {"ogp_english": "english", "ogp_spanish": "spanish", "ogp_french": "french"}
 SIMPLE = "ogp_simple"
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
-"""SQLite: Unicode word splitting, case and diacritics folded (remove_diacritics 2 also folds
-the marks unicode61's first version kept), English Porter stemming for every language (FTS5
-ships no other stemmer)."""
+"""SQLite: Unicode word splitting, case and diacritics folded, English Porter stemming for every
+language (FTS5 ships no other stemmer)."""
+UNDETERMINED = "und"
+"""ISO 639-2's code for an undetermined language: a resource or expertise with no language."""
 
 
 @dataclass(frozen=True)
-class Source:
-    """A table of searched text: `kind` of document, `key` the object's id column, `language`
-    the column of the text's language, `title`/`body` SQL over its row (`{row}` = NEW or OLD),
-    `columns` those the UPDATE trigger watches, `original`: the object's own row (its delete
-    deletes the object's documents in every language)."""
+class Dialect:
+    """What differs in the SQL of the two dialects: the name of chr()."""
 
-    kind: str
+    chr: str
+
+    def text(self, expr: str) -> str:
+        """`expr` without the snippet markers U+0002 and U+0003."""
+        return f"replace(replace({expr}, {self.chr}(2), ''), {self.chr}(3), '')"
+
+
+SQLITE = Dialect("char")
+POSTGRESQL = Dialect("chr")
+
+
+def _where(column: str, key: str | None) -> str:
+    return "" if key is None else f" WHERE {column} = {key}"
+
+
+def selects(kind: str, key: str | None, d: Dialect) -> list[str]:
+    """The SELECTs giving (kind, source_id, language, title, body) of the object whose id is the
+    SQL `key` (every object of `kind` when None)."""
+    t = d.text
+    if kind == "GROUP":
+        translated = "coalesce(t.summary, '') || ' ' || coalesce(t.description, '')"
+        return [
+            "SELECT 'GROUP', g.id, g.original_language, "
+            + t("g.name")
+            + ", "
+            + t("g.summary || ' ' || g.description")
+            + " FROM working_groups AS g"
+            + _where("g.id", key),
+            "SELECT 'GROUP', t.group_id, t.language, "
+            + t("coalesce(t.name, '')")
+            + ", "
+            + t(translated)
+            + " FROM group_translations AS t"
+            + _where("t.group_id", key),
+        ]
+    if kind == "PRIORITY_AREA":
+        return [
+            "SELECT 'PRIORITY_AREA', a.id, a.original_language, "
+            + t("a.title")
+            + ", "
+            + t("a.rationale")
+            + " FROM priority_areas AS a"
+            + _where("a.id", key),
+            "SELECT 'PRIORITY_AREA', t.priority_area_id, t.language, "
+            + t("coalesce(t.title, '')")
+            + ", "
+            + t("coalesce(t.rationale, '')")
+            + " FROM priority_area_translations AS t"
+            + _where("t.priority_area_id", key),
+        ]
+    if kind == "RESOURCE":
+        return [
+            f"SELECT 'RESOURCE', r.id, coalesce(l.language, '{UNDETERMINED}'), "
+            + t("r.title")
+            + ", "
+            + t("r.summary || ' ' || coalesce(r.body, '')")
+            + " FROM resources AS r LEFT JOIN resource_languages AS l ON l.resource_id = r.id"
+            + _where("r.id", key)
+        ]
+    assert kind == "EXPERTISE", kind
+    return [
+        f"SELECT 'EXPERTISE', e.id, coalesce(l.language, '{UNDETERMINED}'), "
+        + t("coalesce(p.name, o.name, '')")
+        + ", "
+        + t("e.description")
+        + " FROM expertise AS e LEFT JOIN expertise_languages AS l ON l.expertise_id = e.id"
+        " LEFT JOIN people AS p ON p.id = e.person_id"
+        " LEFT JOIN organizations AS o ON o.id = e.organization_id" + _where("e.id", key)
+    ]
+
+
+KINDS = ("GROUP", "PRIORITY_AREA", "RESOURCE", "EXPERTISE")
+INSERT = "INSERT INTO search_documents (kind, source_id, language, title, body) "
+
+
+def reindex(kind: str, key: str, d: Dialect) -> list[str]:
+    """Statements re-indexing the object `key` (SQL) of `kind`: its documents made anew."""
+    delete = f"DELETE FROM search_documents WHERE kind = '{kind}' AND source_id = {key}"
+    return [delete, *(INSERT + select for select in selects(kind, key, d))]
+
+
+@dataclass(frozen=True)
+class Watch:
+    """A table whose writes change the documents of `kind`: `key` is the SQL giving the object's
+    id from a row (`{row}`: NEW or OLD), `columns` the columns read (UPDATE OF)."""
+
     table: str
+    kind: str
     key: str
-    language: str
-    title: str
-    body: str
     columns: tuple[str, ...]
-    original: bool
+    deletes: bool = True
+    """Whether an INSERT or DELETE of a row changes documents (not for people/organisations:
+    only their name is read, and expertise goes with its holder by its own delete)."""
 
 
-def _c(column: str) -> str:
-    return f"coalesce({{row}}.{column}, '')"
-
-
-SOURCES: tuple[Source, ...] = (
-    Source(
-        "GROUP",
+WATCHES: tuple[Watch, ...] = (
+    Watch(
         "working_groups",
-        "id",
-        "original_language",
-        _c("name"),
-        f"{_c('summary')} || ' ' || {_c('description')}",
-        ("name", "summary", "description", "original_language"),
-        True,
-    ),
-    Source(
         "GROUP",
+        "{row}.id",
+        ("name", "summary", "description", "original_language"),
+    ),
+    Watch(
         "group_translations",
-        "group_id",
-        "language",
-        _c("name"),
-        f"{_c('summary')} || ' ' || {_c('description')}",
-        ("name", "summary", "description", "language", "group_id"),
-        False,
+        "GROUP",
+        "{row}.group_id",
+        ("group_id", "language", "name", "summary", "description"),
     ),
-    Source(
-        "PRIORITY_AREA",
-        "priority_areas",
-        "id",
-        "original_language",
-        _c("title"),
-        _c("rationale"),
-        ("title", "rationale", "original_language"),
-        True,
+    Watch(
+        "priority_areas", "PRIORITY_AREA", "{row}.id", ("title", "rationale", "original_language")
     ),
-    Source(
-        "PRIORITY_AREA",
+    Watch(
         "priority_area_translations",
-        "priority_area_id",
-        "language",
-        _c("title"),
-        _c("rationale"),
-        ("title", "rationale", "language", "priority_area_id"),
-        False,
+        "PRIORITY_AREA",
+        "{row}.priority_area_id",
+        ("priority_area_id", "language", "title", "rationale"),
+    ),
+    Watch("resources", "RESOURCE", "{row}.id", ("title", "summary", "body")),
+    Watch("resource_languages", "RESOURCE", "{row}.resource_id", ("resource_id", "language")),
+    Watch("expertise", "EXPERTISE", "{row}.id", ("description", "person_id", "organization_id")),
+    Watch("expertise_languages", "EXPERTISE", "{row}.expertise_id", ("expertise_id", "language")),
+    Watch(
+        "people",
+        "EXPERTISE",
+        "(SELECT x.id FROM expertise AS x WHERE x.person_id = {row}.id)",
+        ("name",),
+        deletes=False,
+    ),
+    Watch(
+        "organizations",
+        "EXPERTISE",
+        "(SELECT x.id FROM expertise AS x WHERE x.organization_id = {row}.id)",
+        ("name",),
+        deletes=False,
     ),
 )
 
 
-def _clean(expr: str, dialect: str) -> str:
-    """`expr` without the snippet markers U+0002 and U+0003."""
-    char = "char" if dialect == "sqlite" else "chr"
-    return f"replace(replace({expr}, {char}(2), ''), {char}(3), '')"
+def _name(watch: Watch) -> str:
+    return f"search_index_{watch.table}"
 
 
-def _insert(source: Source, dialect: str, select_from: str | None = None) -> str:
-    row = "NEW" if select_from is None else source.table
-    values = (
-        f"'{source.kind}', {row}.{source.key}, {row}.{source.language}, "
-        f"{_clean(source.title.format(row=row), dialect)}, "
-        f"{_clean(source.body.format(row=row), dialect)}"
-    )
-    head = "INSERT INTO search_documents (kind, source_id, language, title, body)"
-    if select_from is None:
-        return f"{head} VALUES ({values});"
-    return f"{head} SELECT {values} FROM {source.table};"
-
-
-def _delete(source: Source, every_language: bool) -> str:
-    where = f"kind = '{source.kind}' AND source_id = OLD.{source.key}"
-    if not every_language:
-        where += f" AND language = OLD.{source.language}"
-    return f"DELETE FROM search_documents WHERE {where};"
-
-
-def _name(source: Source) -> str:
-    return f"search_index_{source.table}"
+def _sqlite_body(watch: Watch, *rows: str) -> str:
+    """A SQLite trigger's statements: re-index the object of each row (NEW, OLD)."""
+    keys = [watch.key.format(row=row) for row in rows]
+    return " ".join(f"{s};" for key in keys for s in reindex(watch.kind, key, SQLITE))
 
 
 def sqlite_upgrade() -> Iterator[str]:
@@ -143,25 +212,24 @@ def sqlite_upgrade() -> Iterator[str]:
         "CREATE TRIGGER search_fts_au AFTER UPDATE ON search_documents "
         f"BEGIN {fts_delete} {fts_insert} END"
     )
-    for source in SOURCES:
-        name, table = _name(source), source.table
-        columns = ", ".join(source.columns)
-        insert = _insert(source, "sqlite")
-        yield f"CREATE TRIGGER {name}_ai AFTER INSERT ON {table} BEGIN {insert} END"
+    for watch in WATCHES:
+        name, table = _name(watch), watch.table
+
+        if watch.deletes:
+            inserted, deleted = _sqlite_body(watch, "NEW"), _sqlite_body(watch, "OLD")
+            yield f"CREATE TRIGGER {name}_ai AFTER INSERT ON {table} BEGIN {inserted} END"
+            yield f"CREATE TRIGGER {name}_ad AFTER DELETE ON {table} BEGIN {deleted} END"
+        columns = ", ".join(watch.columns)
         yield (
             f"CREATE TRIGGER {name}_au AFTER UPDATE OF {columns} ON {table} "
-            f"BEGIN {_delete(source, False)} {insert} END"
-        )
-        yield (
-            f"CREATE TRIGGER {name}_ad AFTER DELETE ON {table} "
-            f"BEGIN {_delete(source, source.original)} END"
+            f"BEGIN {_sqlite_body(watch, 'OLD', 'NEW')} END"
         )
 
 
 def sqlite_downgrade() -> Iterator[str]:
-    for source in SOURCES:
+    for watch in WATCHES:
         for event in ("ai", "au", "ad"):
-            yield f"DROP TRIGGER IF EXISTS {_name(source)}_{event}"
+            yield f"DROP TRIGGER IF EXISTS {_name(watch)}_{event}"
     for event in ("ai", "ad", "au"):
         yield f"DROP TRIGGER IF EXISTS search_fts_{event}"
     yield "DROP TABLE IF EXISTS search_fts"
@@ -195,25 +263,41 @@ def postgresql_upgrade() -> Iterator[str]:
         "CREATE TRIGGER search_vector BEFORE INSERT OR UPDATE OF language, title, body "
         "ON search_documents FOR EACH ROW EXECUTE FUNCTION search_vector()"
     )
-    for source in SOURCES:
-        name = _name(source)
+    branches = " ".join(
+        f"{'IF' if i == 0 else 'ELSIF'} k = '{kind}' THEN "
+        + " ".join(f"{s};" for s in reindex(kind, "x", POSTGRESQL)[1:])
+        for i, kind in enumerate(KINDS)
+    )
+    yield (
+        "CREATE FUNCTION search_reindex(k text, x integer) RETURNS void LANGUAGE plpgsql AS $$ "
+        "BEGIN IF x IS NULL THEN RETURN; END IF; "
+        "DELETE FROM search_documents WHERE kind = k AND source_id = x; "
+        f"{branches} END IF; END $$"
+    )
+    for watch in WATCHES:
+        name = _name(watch)
+        old, new = watch.key.format(row="OLD"), watch.key.format(row="NEW")
         yield (
             f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            f"IF TG_OP = 'DELETE' THEN {_delete(source, source.original)} RETURN NULL; END IF; "
-            f"IF TG_OP = 'UPDATE' THEN {_delete(source, False)} END IF; "
-            f"{_insert(source, 'postgresql')} RETURN NULL; END $$"
+            f"IF TG_OP <> 'INSERT' THEN PERFORM search_reindex('{watch.kind}', {old}); END IF; "
+            f"IF TG_OP <> 'DELETE' THEN PERFORM search_reindex('{watch.kind}', {new}); END IF; "
+            "RETURN NULL; END $$"
         )
-        columns = ", ".join(source.columns)
+        columns = ", ".join(watch.columns)
+        events = (
+            f"INSERT OR UPDATE OF {columns} OR DELETE" if watch.deletes else f"UPDATE OF {columns}"
+        )
         yield (
-            f"CREATE TRIGGER {name} AFTER INSERT OR UPDATE OF {columns} OR DELETE "
-            f"ON {source.table} FOR EACH ROW EXECUTE FUNCTION {name}()"
+            f"CREATE TRIGGER {name} AFTER {events} ON {watch.table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {name}()"
         )
 
 
 def postgresql_downgrade() -> Iterator[str]:
-    for source in SOURCES:
-        yield f"DROP TRIGGER IF EXISTS {_name(source)} ON {source.table}"
-        yield f"DROP FUNCTION IF EXISTS {_name(source)}()"
+    for watch in WATCHES:
+        yield f"DROP TRIGGER IF EXISTS {_name(watch)} ON {watch.table}"
+        yield f"DROP FUNCTION IF EXISTS {_name(watch)}()"
+    yield "DROP FUNCTION IF EXISTS search_reindex(text, integer)"
     yield "DROP TRIGGER IF EXISTS search_vector ON search_documents"
     yield "DROP FUNCTION IF EXISTS search_vector()"
     yield "DROP FUNCTION IF EXISTS search_config(text)"
@@ -224,8 +308,10 @@ def postgresql_downgrade() -> Iterator[str]:
 def backfill(dialect: str) -> Iterator[str]:
     """Index every existing row (search_documents empty): the migration's backfill, and
     `rebuild` after emptying the table."""
-    for source in SOURCES:
-        yield _insert(source, dialect, select_from=source.table).rstrip(";")
+    d = SQLITE if dialect == "sqlite" else POSTGRESQL
+    for kind in KINDS:
+        for select in selects(kind, None, d):
+            yield INSERT + select
 
 
 def rebuild(dialect: str) -> Iterator[str]:

@@ -32,87 +32,28 @@ import re
 from typing import Any
 
 import strawberry
-from sqlalchemy import ColumnElement, and_, false, or_, select
+from sqlalchemy import select
 from strawberry.types import Info
 
-from core.access.rows import conditions_on
 from core.errors import api_error
-from core.groups.models import Anchor, Membership, WorkingGroup
 from core.loading import prefetched
-from core.people.models import Country, Organization
-from core.people.queries import country_code
-from core.priorities.models import PriorityArea, PriorityAreaCountry
-from core.schema.ids import from_global_id
 from core.schema.nodes import loader_name
 from core.schema.pagination import Connection, PageInfo, count_of, page_request, paginate
 from core.search import statements
 from core.search.models import SearchKind
 from core.search.terms import terms_of
 from core.search.types import SearchFilter, SearchHit, marked
+from core.search.visible import visible
 
 D = statements.D
-NODE_TYPES = {SearchKind.GROUP: "WorkingGroup", SearchKind.PRIORITY_AREA: "PriorityArea"}
+NODE_TYPES = {
+    SearchKind.GROUP: "WorkingGroup",
+    SearchKind.PRIORITY_AREA: "PriorityArea",
+    SearchKind.RESOURCE: "Resource",
+    SearchKind.EXPERTISE: "Expertise",
+}
 """The Node type of each kind's objects (their global IDs' type name)."""
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
-
-
-def _group_id(given: str) -> int:
-    decoded = from_global_id(given)
-    if decoded is None or decoded[0] != "WorkingGroup":
-        raise api_error("INVALID_ARGUMENT", "`filter.groupId` is not a working group's ID")
-    return decoded[1]
-
-
-def _country_ids(code: str) -> Any:
-    if len(code.strip()) not in (2, 3):
-        raise api_error("INVALID_ARGUMENT", "`filter.country`: an ISO alpha-2 or alpha-3 code")
-    return select(Country.id).where(country_code(code))
-
-
-def _groups(ctx: Any, f: SearchFilter) -> Any:
-    """Ids of the groups whose hits the viewer may see and the filter keeps."""
-    stmt = select(WorkingGroup.id).where(WorkingGroup.theme.in_(ctx.app.visible_themes))
-    if f.group_id is not None:
-        stmt = stmt.where(WorkingGroup.id == _group_id(f.group_id))
-    for rule in conditions_on(ctx, WorkingGroup.__table__):
-        stmt = stmt.where(rule)
-    return stmt
-
-
-def _visible(ctx: Any, f: SearchFilter) -> ColumnElement[bool]:
-    """The condition on `search_documents` for hits the viewer may see and the filter keeps."""
-    kinds = set(f.kinds or SearchKind)
-    countries = None if f.country is None else _country_ids(f.country)
-    parts: list[ColumnElement[bool]] = []
-    if SearchKind.GROUP in kinds:
-        groups = _groups(ctx, f)
-        if countries is not None:
-            orgs = select(Organization.id).where(Organization.country_id.in_(countries))
-            groups = groups.where(
-                or_(
-                    WorkingGroup.id.in_(
-                        select(Membership.group_id).where(Membership.organization_id.in_(orgs))
-                    ),
-                    WorkingGroup.id.in_(
-                        select(Anchor.group_id).where(Anchor.organization_id.in_(orgs))
-                    ),
-                )
-            )
-        parts.append(and_(D.kind == SearchKind.GROUP.value, D.source_id.in_(groups)))
-    if SearchKind.PRIORITY_AREA in kinds:
-        areas = select(PriorityArea.id).where(PriorityArea.group_id.in_(_groups(ctx, f)))
-        for rule in conditions_on(ctx, PriorityArea.__table__):
-            areas = areas.where(rule)
-        if countries is not None:
-            areas = areas.where(
-                PriorityArea.id.in_(
-                    select(PriorityAreaCountry.priority_area_id).where(
-                        PriorityAreaCountry.country_id.in_(countries)
-                    )
-                )
-            )
-        parts.append(and_(D.kind == SearchKind.PRIORITY_AREA.value, D.source_id.in_(areas)))
-    return or_(*parts) if parts else false()
 
 
 def _dialect(ctx: Any) -> str:
@@ -167,7 +108,7 @@ class Query:
         ctx = info.context
         f = filter or SearchFilter()
         terms = terms_of(query)
-        visible, language = _visible(ctx, f), _language(f)
+        condition, language = visible(ctx, f), _language(f)
         if not terms:  # no word (only punctuation, say): nothing matches
             page_request(first, after, last, before)  # the paging arguments are still checked
             return Connection(
@@ -180,7 +121,7 @@ class Query:
                     end_cursor=None,
                 ),
             )
-        hits = statements.hits(_dialect(ctx), terms, visible, language).subquery("hits")
+        hits = statements.hits(_dialect(ctx), terms, condition, language).subquery("hits")
         stmt = select(*hits.c)
         order = (hits.c.score.desc(), hits.c.kind_rank, hits.c.source_id)
 

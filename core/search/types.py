@@ -6,6 +6,7 @@ import html
 
 import strawberry
 
+from core.knowledge.models import ResourceKind
 from core.schema.base import Node
 from core.search.models import SearchKind
 from core.search.statements import START, STOP
@@ -58,5 +59,10 @@ class SearchFilter:
         "priority areas and resources concerning it, expertise from work there.",
     )
     language: str | None = strawberry.field(
-        default=None, description="ISO 639-1 code: only text in that language."
+        default=None,
+        description="ISO 639-1 code: only text in that language (a group's or priority area's "
+        "original or translation; a resource or expertise in that language).",
+    )
+    resource_kinds: list[ResourceKind] | None = strawberry.field(
+        default=None, description="Only resources, of these kinds."
     )
