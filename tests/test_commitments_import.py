@@ -429,21 +429,22 @@ def refusing_trigger(url: str) -> Iterator[None]:
     sqlite = url.startswith("sqlite")
     create = (
         [
-            "CREATE TRIGGER test_import_refuse BEFORE INSERT ON commitments "
+            f"CREATE TRIGGER test_import_refuse_{event.lower()} BEFORE {event} ON commitments "
             f"WHEN NEW.title = '{REFUSED_TITLE}' "
             "BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END"
+            for event in ("INSERT", "UPDATE")  # the sample's CL0061 updates the demo's
         ]
         if sqlite
         else [
             "CREATE FUNCTION test_import_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
             f"IF NEW.title = '{REFUSED_TITLE}' THEN RAISE EXCEPTION 'refused by a test trigger' "
             "USING ERRCODE = 'check_violation'; END IF; RETURN NEW; END $$",
-            "CREATE TRIGGER test_import_refuse BEFORE INSERT ON commitments "
+            "CREATE TRIGGER test_import_refuse BEFORE INSERT OR UPDATE ON commitments "
             "FOR EACH ROW EXECUTE FUNCTION test_import_refuse()",
         ]
     )
     drop = (
-        ["DROP TRIGGER IF EXISTS test_import_refuse"]
+        [f"DROP TRIGGER IF EXISTS test_import_refuse_{event}" for event in ("insert", "update")]
         if sqlite
         else [
             "DROP TRIGGER IF EXISTS test_import_refuse ON commitments",
