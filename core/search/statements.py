@@ -139,7 +139,9 @@ def snippets(dialect: str, terms: Sequence[str], doc_ids: Sequence[int]) -> Sele
     """(doc id, snippet with START/STOP around each match) of the given documents."""
     if dialect == "sqlite":
         any_term = " OR ".join(fts5_phrase(t) for t in terms)
-        snippet = text(f"snippet({FTS_TABLE}, -1, char(2), char(3), '…', {SNIPPET_WORDS})")
+        snippet: Any = literal_column(
+            f"snippet({FTS_TABLE}, -1, char(2), char(3), '…', {SNIPPET_WORDS})"
+        )
         return (
             select(literal_column("rowid"), snippet)
             .select_from(text(FTS_TABLE))
