@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
 
-from core.commitments import evidence_types, loaders
+from core.commitments import evidence_types, loaders, services
 from core.commitments.irm import StarRule
 from core.commitments.models import (
     Completion,
@@ -21,11 +21,13 @@ from core.commitments.models import (
     PotentialImpact,
 )
 from core.knowledge import loaders as knowledge_loaders
+from core.limits import LIST_SIZE
 from core.loading import relation
 from core.people import loaders as people_loaders
 from core.provenance import ILLUSTRATIVE_HELP
 from core.schema.base import Node
 from core.schema.pagination import Connection
+from core.topics import MAX_TOPICS
 
 if TYPE_CHECKING:
     from core.groups.types import WorkingGroup
@@ -120,6 +122,7 @@ class Commitment(Node):
         loaders.themes_by_commitment,
         default=[],
         description="Its themes: topic slugs (e.g. 'beneficial-ownership'), sorted.",
+        metadata={LIST_SIZE: MAX_TOPICS},
     )
     def themes(self) -> list[str]: ...
 
@@ -136,6 +139,7 @@ class Commitment(Node):
         loaders.milestones_by_commitment,
         default=[],
         description="Its milestones, in the plan's order.",
+        metadata={LIST_SIZE: services.MAX_MILESTONES},
     )
     def milestones(self) -> list[Milestone]: ...
 
