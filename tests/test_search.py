@@ -16,6 +16,7 @@ from sqlalchemy import text
 
 from core.db import Database
 from core.schema.ids import to_global_id
+from core.search.services import rebuild
 from core.testing import ClientFactory
 
 SEARCH = """
@@ -350,3 +351,20 @@ async def _languages(client: Any, query: str, language: str | None) -> list[str]
         variables["filter"] = {"language": language}
     data = await client.execute(SEARCH, variables)
     return [e["node"]["language"] for e in data["search"]["edges"]]
+
+
+async def test_rebuild_restores_an_index_emptied_behind_its_back(
+    demo_db: str, make_client: ClientFactory
+) -> None:
+    client = make_client(demo_db)
+    before = await _hits(client, "open data charter")
+    assert before
+    await _sql(demo_db, "DELETE FROM search_documents")
+    assert await _hits(client, "open data charter") == []
+    db = Database(demo_db)
+    try:
+        indexed = await rebuild(db)
+    finally:
+        await db.dispose()
+    assert indexed == (await _sql(demo_db, "SELECT count(*) FROM search_documents"))[0][0] > 0
+    assert await _hits(client, "open data charter") == before

@@ -13,10 +13,9 @@ Where they can disagree (documented, not hidden): PostgreSQL stems English, Span
 with their own Snowball stemmers and drops their stop words; SQLite stems every language with
 Porter's English stemmer and keeps stop words. Both fold case and accents.
 
-Visibility: a hit is an object the viewer could read by ID: groups of enabled themes only (as
-core/groups/visible.py), priority areas of those groups, and the row rules of each type
-(core.access.rows.conditions_on), all in the statement, so pages are full and `totalCount`
-counts what the viewer sees.
+Visibility: a hit is an object the viewer could read by its ID, hidden as the rest of the API
+hides it (drafts, groups of disabled plugins...), in the statement itself so that pages are full
+and `totalCount` counts what the viewer sees: core/search/visible.py.
 
 Errors (GraphQL, `extensions.code`): INVALID_ARGUMENT for a query over 200 characters or with
 more than 8 distinct words, a bad filter (group ID, country or language code), or `first` out of
