@@ -1,8 +1,9 @@
 """The pilot report (core/pilot, issue 10 section 4), over HTTP on both databases.
 
 - Generated small worlds (organisations, groups with members and anchors, meetings with
-  registrations, priority areas, action plans with commitments and IRM assessments), inserted
-  through SQL; `pilotReport` answers exactly what plain Python recomputes from the world.
+  registrations, priority areas, resources (published or not, shared with another group),
+  assistance matches (completed or under way), action plans with commitments and IRM
+  assessments), inserted through SQL; `pilotReport` answers exactly what plain Python recomputes from the world.
 - An empty period: every group listed with zeros and null rates.
 - A disabled plugin's group is in neither the GraphQL answer nor the CSV.
 - The CSV (GET /reports/pilot.csv) holds exactly the GraphQL answer's figures, groups side by
@@ -24,10 +25,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import insert, update
 
+from core.assistance.models import AssistanceMatch, AssistanceOffer, AssistanceRequest
 from core.commitments.models import ActionPlan, Commitment, CommitmentGroup, IrmAssessment
 from core.db import Database
 from core.groups.models import Anchor, Membership, WorkingGroup
+from core.knowledge.models import Resource, ResourceGroup
 from core.meetings.models import Meeting, Registration
+from core.models import StaffRole
 from core.people.models import Country, Organization, Person
 from core.priorities.models import PriorityArea
 from core.testing import ClientFactory, clear
@@ -90,6 +94,12 @@ groups = st.fixed_dictionaries(
         ),
         "meetings": st.lists(st.tuples(hours, st.booleans(), registrations), max_size=3),
         "areas": st.lists(st.tuples(st.booleans(), hours), max_size=2),
+        # (published, when, another group it is shared with)
+        "resources": st.lists(
+            st.tuples(st.booleans(), hours, st.none() | st.integers(0, 2)), max_size=3
+        ),
+        # (completed, when it was completed or moved last)
+        "matches": st.lists(st.tuples(st.booleans(), hours), max_size=2),
     }
 )
 assessments = st.none() | st.fixed_dictionaries(
@@ -230,6 +240,63 @@ async def insert_world(db: Database, world: dict[str, Any]) -> None:
                         rule_min_endorsement_share=0.5,
                     )
                 )  # fmt: skip
+        staff = person + 1  # moves every match (staff may make every move)
+        await conn.execute(insert(Person).values(id=staff, name="Staff"))
+        await conn.execute(insert(StaffRole).values(person_id=staff))
+        for g, group in enumerate(world["groups"], 1):
+            for published, hour, other in group["resources"]:
+                resource = await conn.scalar(
+                    insert(Resource)
+                    .values(
+                        group_id=g, kind="GUIDE", status="PUBLISHED" if published else "DRAFT",
+                        title="R", summary="s", url="https://example.org/r",
+                        organization_id=1, licence="CC-BY-4.0", illustrative=True,
+                        published_at=at(hour) if published else None,
+                    )
+                    .returning(Resource.id)
+                )  # fmt: skip
+                if other is not None and other < len(world["groups"]) and other + 1 != g:
+                    await conn.execute(
+                        insert(ResourceGroup).values(resource_id=resource, group_id=other + 1)
+                    )
+            for completed, hour in group["matches"]:
+                request = await conn.scalar(
+                    insert(AssistanceRequest)
+                    .values(
+                        group_id=g, organization_id=1, country_id=1, title="Q", needs="n",
+                        kind="PEER_EXCHANGE", status="OPEN", illustrative=True,
+                    )
+                    .returning(AssistanceRequest.id)
+                )  # fmt: skip
+                offer = await conn.scalar(
+                    insert(AssistanceOffer)
+                    .values(
+                        organization_id=1, title="O", description="d", status="OPEN",
+                        illustrative=True,
+                    )
+                    .returning(AssistanceOffer.id)
+                )  # fmt: skip
+                match = await conn.scalar(
+                    insert(AssistanceMatch)
+                    .values(
+                        request_id=request, offer_id=offer, status="SUGGESTED", score=1,
+                        illustrative=True,
+                    )
+                    .returning(AssistanceMatch.id)
+                )  # fmt: skip
+                moves = ["PROPOSED", "ACCEPTED", "IN_PROGRESS"]  # not completed: under way
+                moves += ["COMPLETED"] if completed else []
+                for status in moves:
+                    done = status == "COMPLETED"
+                    await conn.execute(
+                        update(AssistanceMatch)
+                        .where(AssistanceMatch.id == match)
+                        .values(
+                            status=status, moved_by_person_id=staff, moved_at=at(hour),
+                            completed_at=at(hour) if done else None,
+                            outcome_report="It worked." if done else None,
+                        )
+                    )  # fmt: skip
         commitment = 0
         for p, (country, year, length, items) in enumerate(world["plans"], 1):
             await conn.execute(
@@ -359,7 +426,13 @@ def cycles(by_label: dict[str, list[Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def activity(meetings: list[Any], joined: list[int], agreed: list[int]) -> dict[str, Any]:
+def activity(
+    meetings: list[Any],
+    joined: list[int],
+    agreed: list[int],
+    resources: list[int],
+    matches: list[int],
+) -> dict[str, Any]:
     attended = sum(s.count("ATTENDED") for _, _, s in meetings)
     no_shows = sum(s.count("NO_SHOW") for _, _, s in meetings)
     return {
@@ -369,8 +442,8 @@ def activity(meetings: list[Any], joined: list[int], agreed: list[int]) -> dict[
         "attendanceRate": rate(attended, attended + no_shows),
         "organizationsJoined": len(joined),
         "priorityAreasAgreed": len(agreed),
-        "resourcesShared": 0,
-        "matchesCompleted": 0,
+        "resourcesShared": len(resources),
+        "matchesCompleted": len(matches),
     }
 
 
@@ -394,6 +467,15 @@ def expected(world: dict[str, Any], first: date, last: date, interval: str) -> l
         joined = [h for _, h in members(world, group).values() if start <= at(h) < end]
         has_proposer = proposer(group) is not None and proposer(group) < len(orgs)
         agreed = [h for ok, h in group["areas"] if has_proposer and ok and start <= at(h) < end]
+        shared = [  # published resources of this group: its own, and those shared with it
+            h
+            for other_g, other in enumerate(world["groups"])
+            for published, h, extra in other["resources"]
+            if published
+            and start <= at(h) < end
+            and (other_g == g or (extra == g and g < len(world["groups"]) and extra != other_g))
+        ]
+        completed = [h for ok, h in group["matches"] if ok and start <= at(h) < end]
         over_time = []
         for label, day0, day1 in cut(first, last, interval):
             lo = datetime.combine(day0, datetime.min.time(), UTC)
@@ -408,6 +490,8 @@ def expected(world: dict[str, Any], first: date, last: date, interval: str) -> l
                     [m for m in meetings if inside(m[0])],
                     [h for h in joined if inside(h)],
                     [h for h in agreed if inside(h)],
+                    [h for h in shared if inside(h)],
+                    [h for h in completed if inside(h)],
                 ),
             })  # fmt: skip
         linked: list[tuple[str, str, date, date, Any]] = []
@@ -435,7 +519,7 @@ def expected(world: dict[str, Any], first: date, last: date, interval: str) -> l
                     orgs[o][0] not in ("GOVERNMENT", "CIVIL_SOCIETY") for o in taking_part
                 ),
             },
-            "activity": activity(meetings, joined, agreed),
+            "activity": activity(meetings, joined, agreed, shared, completed),
             "overTime": over_time,
             "meetings": [
                 {
@@ -523,6 +607,8 @@ SMALL = {
             "anchored": {"GOVERNMENT": False, "CIVIL_SOCIETY": False},
             "meetings": [(100, False, ["ATTENDED", "NO_SHOW"])],
             "areas": [(True, 200)],
+            "resources": [(True, 150, 1), (False, 160, None)],
+            "matches": [(True, 400), (False, 420)],
         },
         {
             "theme": "fiscal_openness",
@@ -531,6 +617,8 @@ SMALL = {
             "anchored": {"GOVERNMENT": True, "CIVIL_SOCIETY": False},
             "meetings": [(300, False, ["ATTENDED"])],
             "areas": [],
+            "resources": [],
+            "matches": [],
         },
     ],
     "plans": [
