@@ -6,12 +6,15 @@ The demo's resources and organisations are the rows tried."""
 
 from __future__ import annotations
 
+from itertools import product
+from string import ascii_lowercase
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.db import utcnow
+from core.db import Database, utcnow
 from core.knowledge.models import (
     Expertise,
     ExpertiseLanguage,
@@ -22,6 +25,7 @@ from core.knowledge.models import (
     ResourceStatus,
     ResourceTopic,
 )
+from core.knowledge.vocabulary import LANGUAGES
 from core.models import Organization, Person, WorkingGroup
 from tests.test_rules_in_database import Refusals, change, insert
 
@@ -164,3 +168,31 @@ async def test_resources_and_expertise_refuse_bad_rows(demo_db: str) -> None:
         ) == now.replace(2015)
     finally:
         await rules.db.dispose()
+
+
+async def test_the_database_takes_exactly_the_iso_639_1_codes(demo_db: str) -> None:
+    """Every two-letter lowercase code, each in a savepoint: the CHECK accepts exactly
+    core.knowledge.vocabulary.LANGUAGES (the list the services check against)."""
+    db = Database(demo_db)
+    accepted: set[str] = set()
+    try:
+        async with db.write() as conn:
+            draft = await conn.scalar(
+                sa.select(Resource.id).where(Resource.status == ResourceStatus.DRAFT)
+            )
+            await conn.execute(
+                sa.delete(ResourceLanguage).where(ResourceLanguage.resource_id == draft)
+            )
+            for code in ("".join(pair) for pair in product(ascii_lowercase, repeat=2)):
+                try:
+                    async with conn.begin_nested():
+                        await conn.execute(
+                            sa.insert(ResourceLanguage).values(resource_id=draft, language=code)
+                        )
+                    accepted.add(code)
+                except IntegrityError:
+                    pass
+            await conn.rollback()
+    finally:
+        await db.dispose()
+    assert accepted == set(LANGUAGES)
