@@ -385,3 +385,29 @@ async def test_reads_filters_and_closing(
         {"g": group},
     )
     assert by_group["node"]["assistanceRequests"]["nodes"] == [{"id": mine}]
+
+
+READ_ALL = """{ assistanceRequests(first: 10) { nodes { id topics languages country { code }
+  organization { name } group { slug } matches(first: 5) { nodes { id score explanation
+    reasons { code text country { code } group { slug } } history { toStatus person { name } }
+    offer { id topics languages groups { slug } countries { code } organization { name } } } } } } }"""
+
+
+async def test_reading_does_not_go_row_by_row(
+    demo_db: str, make_client: Any, role_tokens: dict[str, str]
+) -> None:
+    """The SQL statements a read of every request with its matches, reasons, history and offers
+    runs do not grow with the number of requests, matches and reasons (one per level)."""
+    client = make_client(demo_db, debug=True)
+    pairs = Pairs(client, role_tokens, await _group(client, "open-data"))
+    counts, sizes = [], []
+    for more in (1, 3):  # from one moved match (its history has a person) to four
+        for _ in range(more):
+            await pairs.match(MatchStatus.PROPOSED)
+        response = await client.post(READ_ALL)
+        body = response.json()
+        assert "errors" not in body, body
+        sizes.append(len(body["data"]["assistanceRequests"]["nodes"]))
+        counts.append(int(response.headers["x-sql-statements"]))
+    assert sizes == [2, 5]
+    assert counts[0] == counts[1], counts

@@ -15,6 +15,9 @@ points; the score is the sum of the points. The components, in the order a match
 |                  |              | completed a commitment on one of the request's topics       |
 |                  |              | (IRM completion COMPLETE; the latest, by the plan's end)    |
 
+At most MAX_PEER_REASONS peer reasons count (the first in that order), so a list of reasons stays
+short enough to read (and to ask for in one query): at most 1 + 20 topics + 10 languages + 5.
+
 A pair is suggested only when it shares at least one topic (`SHARED_TOPIC`): without one no
 other component makes it relevant. An organisation is never matched with itself, and only OPEN
 requests and offers are matched (the caller filters those).
@@ -42,6 +45,7 @@ POINTS: dict[str, int] = {
 }
 """Points per component (each reason earns its code's points once)."""
 CODES = tuple(POINTS)
+MAX_PEER_REASONS = 5
 """The components in the order a match lists its reasons."""
 
 
@@ -122,10 +126,12 @@ def reasons(request: RequestFacts, offer: OfferFacts, completions: Completions) 
         Reason(SHARED_LANGUAGE, POINTS[SHARED_LANGUAGE], language=language)
         for language in sorted(request.languages & offer.languages)
     ]
+    peers = 0
     for country in sorted(offer.countries):
         for topic in sorted(request.topics):
             done = completions.get((country, topic))
-            if done is not None:
+            if done is not None and peers < MAX_PEER_REASONS:
+                peers += 1
                 found.append(
                     Reason(
                         PEER_COMPLETED,

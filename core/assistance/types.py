@@ -13,21 +13,28 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
 
-from core.assistance import loaders, moves, reasons, scoring
+from core.assistance import loaders, moves, reasons, scoring, services
 from core.assistance.models import AssistanceKind, AssistanceStatus, MatchStatus
 from core.groups import loaders as groups_loaders
 from core.knowledge import loaders as knowledge_loaders
+from core.limits import LIST_SIZE
 from core.loading import relation
 from core.people import loaders as people_loaders
 from core.provenance import ILLUSTRATIVE_HELP
 from core.schema.base import Node
 from core.schema.ids import to_global_id
 from core.schema.pagination import Connection
+from core.topics import MAX_TOPICS
 
 if TYPE_CHECKING:
     from core.groups.types import WorkingGroup
     from core.knowledge.types import Resource
     from core.people.types import Country, Organization, Person
+
+
+MAX_REASONS = 1 + MAX_TOPICS + services.MAX_LANGUAGES + scoring.MAX_PEER_REASONS
+MAX_MOVES = 5
+"""A match's birth and at most four moves (SUGGESTED .. COMPLETED, or DECLINED earlier)."""
 
 
 @strawberry.enum(
@@ -93,10 +100,20 @@ class AssistanceRequest(Node):
     )
     def country(self) -> Annotated[Country, strawberry.lazy("core.people.types")]: ...
 
-    @relation(loaders.topics_by_request, default=[], description="Topic slugs, sorted.")
+    @relation(
+        loaders.topics_by_request,
+        default=[],
+        description="Topic slugs, sorted.",
+        metadata={LIST_SIZE: MAX_TOPICS},
+    )
     def topics(self) -> list[str]: ...
 
-    @relation(loaders.languages_by_request, default=[], description="ISO 639-1 codes it works in.")
+    @relation(
+        loaders.languages_by_request,
+        default=[],
+        description="ISO 639-1 codes it works in.",
+        metadata={LIST_SIZE: services.MAX_LANGUAGES},
+    )
     def languages(self) -> list[str]: ...
 
     @relation(
@@ -138,19 +155,35 @@ class AssistanceOffer(Node):
     @relation(people_loaders.organizations_by_id, key="organization_pk")
     def organization(self) -> Annotated[Organization, strawberry.lazy("core.people.types")]: ...
 
-    @relation(loaders.topics_by_offer, default=[], description="Topic slugs, sorted.")
+    @relation(
+        loaders.topics_by_offer,
+        default=[],
+        description="Topic slugs, sorted.",
+        metadata={LIST_SIZE: MAX_TOPICS},
+    )
     def topics(self) -> list[str]: ...
 
-    @relation(loaders.languages_by_offer, default=[], description="ISO 639-1 codes.")
+    @relation(
+        loaders.languages_by_offer,
+        default=[],
+        description="ISO 639-1 codes.",
+        metadata={LIST_SIZE: services.MAX_LANGUAGES},
+    )
     def languages(self) -> list[str]: ...
 
-    @relation(loaders.groups_by_offer, default=[], description="The groups it is for, by name.")
+    @relation(
+        loaders.groups_by_offer,
+        default=[],
+        description="The groups it is for, by name.",
+        metadata={LIST_SIZE: services.MAX_GROUPS},
+    )
     def groups(self) -> list[Annotated[WorkingGroup, strawberry.lazy("core.groups.types")]]: ...
 
     @relation(
         loaders.countries_by_offer,
         default=[],
         description="Countries the organisation has worked in, by name.",
+        metadata={LIST_SIZE: services.MAX_COUNTRIES},
     )
     def countries(self) -> list[Annotated[Country, strawberry.lazy("core.people.types")]]: ...
 
@@ -294,7 +327,12 @@ class AssistanceMatch(Node):
     @relation(loaders.offers_by_id, key="offer_pk")
     def offer(self) -> AssistanceOffer | None: ...
 
-    @relation(loaders.reasons_by_match, default=[], description="Its reasons, in order.")
+    @relation(
+        loaders.reasons_by_match,
+        default=[],
+        description="Its reasons, in order.",
+        metadata={LIST_SIZE: MAX_REASONS},
+    )
     def reasons(self) -> list[AssistanceMatchReason]: ...
 
     @relation(
@@ -303,7 +341,12 @@ class AssistanceMatch(Node):
     )
     def explanation(self) -> str: ...
 
-    @relation(loaders.moves_by_match, default=[], description="Its moves, oldest first.")
+    @relation(
+        loaders.moves_by_match,
+        default=[],
+        description="Its moves, oldest first.",
+        metadata={LIST_SIZE: MAX_MOVES},
+    )
     def history(self) -> list[AssistanceMatchMove]: ...
 
 
