@@ -324,11 +324,20 @@ def test_the_readme_shows_the_pilot_report_csv() -> None:
 
 @pytest.mark.parametrize("line,url,shown", PILOT_CSV_LINES, ids=[u for _, u, _ in PILOT_CSV_LINES])
 async def test_pilot_report_csv_curl_runs_on_the_demo(
-    line: int, url: str, shown: list[str], demo_db: str, make_client: ClientFactory
+    line: int,
+    url: str,
+    shown: list[str],
+    demo_db: str,
+    make_client: ClientFactory,
+    role_tokens: dict[str, str],
 ) -> None:
-    """The README's /reports/pilot.csv curl line, sent to the app over the demo data: a CSV
-    whose lines are those the README shows after it, in order (`...`: lines left out)."""
+    """The README's /reports/pilot.csv curl line, sent to the app over the demo data after the
+    "Working together" requests above it (a reader follows them in order): a CSV whose lines are
+    those the README shows after it, in order (`...`: lines left out)."""
     client = make_client(demo_db)
+    for example in WORKING_TOGETHER:
+        if example.block.line < line:
+            await run_example(client, example, role_tokens)
     parts = urlsplit(url)
     response = await client.http.get(f"{parts.path}?{parts.query}")
     where = f"README.md line {line} ({url})"
