@@ -3,7 +3,8 @@
 - Generated small worlds (organisations, groups with members and anchors, meetings with
   registrations, priority areas, resources (published or not, shared with another group),
   assistance matches (completed or under way), action plans with commitments and IRM
-  assessments), inserted through SQL; `pilotReport` answers exactly what plain Python recomputes from the world.
+  assessments), inserted through SQL; `pilotReport` answers exactly what plain Python
+  recomputes from the world.
 - An empty period: every group listed with zeros and null rates.
 - A disabled plugin's group is in neither the GraphQL answer nor the CSV.
 - The CSV (GET /reports/pilot.csv) holds exactly the GraphQL answer's figures, groups side by
@@ -811,6 +812,7 @@ async def test_a_disabled_plugins_group_is_hidden(
         ({"from": "2020-01-01", "to": "2020-01-01", "interval": "MONTH"}, "QUARTER or YEAR"),
         ({"from": "2021-01-01", "to": "2020-01-01"}, "is after"),
         ({"from": "1900-01-01", "to": "2020-01-01"}, "at most 200"),
+        ({"from": "9999-12-31", "to": "9999-12-31"}, "is outside"),
     ],
 )
 async def test_bad_periods_are_refused(
@@ -819,7 +821,7 @@ async def test_bad_periods_are_refused(
     client = make_client(empty_db)
     response = await client.http.get("/reports/pilot.csv", params=params)
     assert response.status_code == 400 and reason in response.text
-    if reason in ("is after", "at most 200"):
+    if reason in ("is after", "at most 200", "is outside"):
         errors = await client.errors(REPORT, {**params, "interval": "QUARTER"})
         assert errors[0]["extensions"]["code"] == "INVALID_ARGUMENT"
         assert reason in errors[0]["message"]

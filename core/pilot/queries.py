@@ -1,8 +1,8 @@
 """Root query of the pilot domain: `pilotReport(from, to, interval)`.
 
 Public, like the CSV download (core/pilot/access.py says why). Errors (GraphQL,
-`extensions.code`): INVALID_ARGUMENT when `from` is after `to`, or the period has more than
-periods.MAX_PERIODS quarters or years.
+`extensions.code`): INVALID_ARGUMENT when `from` is after `to`, a date is outside
+1000-01-01..9998-12-31, or the period has more than periods.MAX_PERIODS quarters or years.
 """
 
 from __future__ import annotations
@@ -24,8 +24,16 @@ class PeriodError(ValueError):
     """The period cannot be reported: the message says why."""
 
 
+EARLIEST, LATEST = date(1000, 1, 1), date(9998, 12, 31)
+"""The dates a report may cover (a day after LATEST and its year's end stay representable)."""
+
+
 def check_period(first: date, last: date, interval: PilotReportInterval) -> None:
-    """PeriodError unless first <= last and the period has at most MAX_PERIODS periods."""
+    """PeriodError unless first <= last, both within EARLIEST..LATEST, and the period has at
+    most MAX_PERIODS periods."""
+    for day in (first, last):
+        if not EARLIEST <= day <= LATEST:
+            raise PeriodError(f"{day} is outside {EARLIEST}..{LATEST}")
     if first > last:
         raise PeriodError(f"`from` ({first}) is after `to` ({last})")
     n = count_periods(first, last, interval)
@@ -54,8 +62,8 @@ class Query:
         description="The Steering Committee's report on the pilot: every working group's "
         "participation, activity and commitments side by side for `from`..`to` (inclusive, UTC "
         "days), the activity also per quarter or year (`interval`). Public: aggregates only. "
-        "Errors: INVALID_ARGUMENT when `from` is after `to` or the period has more than 200 "
-        "quarters or years. The same figures as CSV: GET /reports/pilot.csv?from=&to=&interval=."
+        "Errors: INVALID_ARGUMENT when `from` is after `to`, a date is outside "
+        "1000-01-01..9998-12-31, or the period has more than 200 quarters or years. The same figures as CSV: GET /reports/pilot.csv?from=&to=&interval=."
     )
     async def pilot_report(
         self,
