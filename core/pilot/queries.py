@@ -63,7 +63,8 @@ class Query:
         "participation, activity and commitments side by side for `from`..`to` (inclusive, UTC "
         "days), the activity also per quarter or year (`interval`). Public: aggregates only. "
         "Errors: INVALID_ARGUMENT when `from` is after `to`, a date is outside "
-        "1000-01-01..9998-12-31, or the period has more than 200 quarters or years. The same figures as CSV: GET /reports/pilot.csv?from=&to=&interval=."
+        "1000-01-01..9998-12-31, or the period has more than 200 quarters or years. The "
+        "same figures as CSV: GET /reports/pilot.csv?from=&to=&interval=."
     )
     async def pilot_report(
         self,
