@@ -368,3 +368,20 @@ async def test_rebuild_restores_an_index_emptied_behind_its_back(
         await db.dispose()
     assert indexed == (await _sql(demo_db, "SELECT count(*) FROM search_documents"))[0][0] > 0
     assert await _hits(client, "open data charter") == before
+
+
+async def test_expertise_index_follows_raw_sql(demo_db: str, make_client: ClientFactory) -> None:
+    """The holder's name is the title: renaming the person re-indexes their expertise."""
+    client = make_client(demo_db)
+    pk, person = (
+        await _sql(demo_db, "SELECT id, person_id FROM expertise WHERE person_id IS NOT NULL")
+    )[0]
+    await _sql(demo_db, f"UPDATE people SET name = 'Quintor Velmora' WHERE id = {person}")
+    found = await _hits(client, "quintor velmora")
+    assert [(kind, score) for kind, _, score in found] == [("EXPERTISE", 4)]
+    await _sql(demo_db, f"UPDATE expertise SET description = 'Grimpleur work' WHERE id = {pk}")
+    assert await _hits(client, "grimpleur velmora") == [("EXPERTISE", "Grimpleur work", 3)]
+    await _sql(demo_db, f"DELETE FROM expertise_languages WHERE expertise_id = {pk}")
+    assert await _languages(client, "grimpleur", None) == ["und"]
+    await _sql(demo_db, f"DELETE FROM expertise WHERE id = {pk}")
+    assert await _hits(client, "grimpleur") == []
