@@ -318,6 +318,23 @@ async def test_the_outcome_becomes_a_draft_lesson_learned(
     assert (await client.execute(query, {"id": resource_id}))["node"] is None  # a draft
     again = await _do(client, PUBLISH, {"m": match}, role_tokens[OFFERER])
     assert [e["code"] for e in again["userErrors"]] == ["OUTCOME_ALREADY_PUBLISHED"]
+    # the draft deleted (by its authors): the match forgets it, and the outcome is published anew
+    delete = """mutation($id: ID!) { resourceDelete(input: {id: $id}) {
+      deletedResourceId userErrors { code } } }"""
+    gone = (await client.execute(delete, {"id": resource_id}, token=role_tokens[REQUESTER]))[
+        "resourceDelete"
+    ]
+    assert gone == {"deletedResourceId": resource_id, "userErrors": []}
+    read = """query($id: ID!) { node(id: $id) { ... on AssistanceMatch { outcomeResource { id }
+      } } }"""
+    node = (await client.execute(read, {"id": match}, token=role_tokens[REQUESTER]))["node"]
+    assert node == {"outcomeResource": None}
+    anew = await _do(client, PUBLISH, {"m": match}, role_tokens[OFFERER])
+    assert anew["userErrors"] == [], anew
+    again_id = anew["match"]["outcomeResource"]["id"]
+    redone = (await client.execute(query, {"id": again_id}, token=role_tokens[REQUESTER]))["node"]
+    assert redone["kind"] == "LESSON_LEARNED" and redone["status"] == "DRAFT"
+    assert redone["body"].startswith("Two calls and a shared template")
 
 
 # --- reads and posting ---------------------------------------------------------------------------

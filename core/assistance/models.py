@@ -225,8 +225,11 @@ class AssistanceMatch(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome_report: Mapped[str | None] = mapped_column(Text)
     """A short report of what came of it, required to complete."""
-    outcome_resource_id: Mapped[int | None] = mapped_column(Integer)
-    """The draft LESSON_LEARNED resource made of the outcome (core.knowledge), if published."""
+    outcome_resource_id: Mapped[int | None] = mapped_column(
+        ForeignKey("resources.id", ondelete="SET NULL")
+    )
+    """The LESSON_LEARNED resource made of the outcome (core.knowledge), if published; None
+    again when that resource is deleted, so the outcome can be published anew."""
     illustrative: Mapped[bool] = mapped_column(default=False)
 
 

@@ -233,6 +233,7 @@ def _tables(dialect: str) -> None:
         _fk(t, "request_id", "assistance_requests", "CASCADE"),
         _fk(t, "offer_id", "assistance_offers", "CASCADE"),
         _fk(t, "moved_by_person_id", "people", "SET NULL"),
+        _fk(t, "outcome_resource_id", "resources", "SET NULL"),
         _pk(t, "id"),
     )
     op.create_index(
