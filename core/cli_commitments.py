@@ -53,9 +53,11 @@ def _bar(total: int, title: str) -> Iterator[Callable[[], None]]:
 
 
 def _refused(path: Path, problems: list[Any]) -> None:
+    from core.commitments.importer import record_of
+
     for problem in problems:
         print(f"ogp-wg: {path.name}: {problem}", file=sys.stderr)
-    records = {p.where.split(",")[0].split(" (")[0] for p in problems}
+    records = {record_of(p.where) for p in problems}
     print(
         f"ogp-wg: error: {len(problems)} problem(s) in {len(records)} record(s) of {path.name}; "
         "nothing was loaded",

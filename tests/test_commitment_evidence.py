@@ -1,7 +1,8 @@
 """Plugins' records as evidence of commitments (issue 10, section 3), over HTTP on both databases:
 `commitmentEvidenceLink` / `commitmentEvidenceUnlink` (who may, every user error), the records
 answered by `Commitment.evidence` as `Node`s through their plugins' node loaders, a disabled
-plugin's records left out (their links kept), the demo's own links (hook
+plugin's records left out (their links kept), a record the viewer cannot see neither counted
+nor paged, the demo's own links (hook
 `ogp_wg_load_demo_evidence`), and a plugin's declaration checked at start-up."""
 
 from __future__ import annotations
@@ -9,11 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from core import Theme, hookimpl, types
+from core.db import Database
 from core.plugins import PluginError, make_plugin_manager
 from core.schema.build import build_schema
-from core.schema.ids import to_global_id
+from core.schema.ids import pk_of, to_global_id
 from core.testing import GraphQLClient, settings_for
 
 ERRORS = "userErrors { code field message }"
@@ -32,6 +35,10 @@ EVIDENCE = """query($c: String!, $t: String) {
 TYPENAMES = """query($c: String!, $t: String) {
   commitments(filter: {country: $c, theme: $t}, first: 20) { nodes { id reference
     evidence(first: 20) { totalCount nodes { id __typename } } } } }"""
+PAGE = """query($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+  node(id: $id) { ... on Commitment { evidence(first: $first, after: $after, last: $last,
+    before: $before) { totalCount nodes { id } pageInfo { hasNextPage hasPreviousPage
+    endCursor startCursor } } } } }"""
 RECORDS = """{
   ke: country(code: "KE") { openBudgetSurvey { id edition } rightToInformation { id name } }
   cl: country(code: "CL") { openDataCharter { adopters { id government level } } }
@@ -192,10 +199,7 @@ async def test_evidence_pages_forwards_and_backwards(
     for record in (records["obs"], records["law"], records["adoption"]):
         data = await client.execute(LINK, {"c": ke_oc, "r": record}, token=role_tokens["staff"])
         assert data["commitmentEvidenceLink"]["userErrors"] == []
-    page = """query($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {
-      node(id: $id) { ... on Commitment { evidence(first: $first, after: $after, last: $last,
-        before: $before) { totalCount nodes { id } pageInfo { hasNextPage hasPreviousPage
-        endCursor startCursor } } } } }"""
+    page = PAGE
     everything = [records["obs"], records["law"], records["adoption"]]
     seen: list[str] = []
     after = None
@@ -212,6 +216,50 @@ async def test_evidence_pages_forwards_and_backwards(
     assert [n["id"] for n in data["node"]["evidence"]["nodes"]] == everything[1:]
     body = (await client.post(page, {"id": ke_oc, "first": 101})).json()
     assert body["errors"][0]["extensions"]["code"] == "INVALID_ARGUMENT"
+
+
+async def test_a_record_the_viewer_cannot_see_is_neither_counted_nor_paged(
+    demo_db: str, make_client: Any, role_tokens: dict[str, str]
+) -> None:
+    """A linked record whose node loader answers None for the viewer (here: its row deleted
+    behind the API's back, which `node(id:)` answers as null too) is left out of `totalCount`
+    and of every page: forwards and backwards, pages are full and the count is what they hold."""
+    client = make_client(demo_db)
+    records = await _records(client)
+    ke_oc = (await _commitments(client, "KE"))["KE-DEMO-OC"]["id"]
+    linked = [records["obs"], records["adoption"], records["law"]]
+    staff = client.with_token(role_tokens["staff"])
+    for record in linked:
+        data = await staff.execute(LINK, {"c": ke_oc, "r": record})
+        assert data["commitmentEvidenceLink"]["userErrors"] == []
+    pk = pk_of(records["adoption"], "OpenDataCharterAdopter")
+    db = Database(demo_db)
+    try:
+        async with db.write() as conn:
+            await conn.execute(text(f"DELETE FROM open_data_charter_adopters WHERE id = {pk}"))
+    finally:
+        await db.dispose()
+    hidden = await client.execute("query($id: ID!) { node(id: $id) { id } }", {"id": linked[1]})
+    assert hidden == {"node": None}
+    visible = [linked[0], linked[2]]
+    for token in (None, role_tokens["staff"]):
+        page = await client.execute(PAGE, {"id": ke_oc, "first": 1}, token=token)
+        evidence = page["node"]["evidence"]
+        assert evidence["totalCount"] == 2
+        assert [n["id"] for n in evidence["nodes"]] == visible[:1]
+        assert evidence["pageInfo"]["hasNextPage"] is True
+        after = evidence["pageInfo"]["endCursor"]
+        page = await client.execute(PAGE, {"id": ke_oc, "first": 1, "after": after}, token=token)
+        evidence = page["node"]["evidence"]
+        assert [n["id"] for n in evidence["nodes"]] == visible[1:]
+        assert evidence["pageInfo"]["hasNextPage"] is False
+        assert evidence["pageInfo"]["hasPreviousPage"] is True
+        page = await client.execute(PAGE, {"id": ke_oc, "last": 2}, token=token)
+        assert [n["id"] for n in page["node"]["evidence"]["nodes"]] == visible
+        assert page["node"]["evidence"]["pageInfo"]["hasPreviousPage"] is False
+        page = await client.execute(PAGE, {"id": ke_oc, "last": 1}, token=token)
+        assert [n["id"] for n in page["node"]["evidence"]["nodes"]] == visible[1:]
+        assert page["node"]["evidence"]["pageInfo"]["hasPreviousPage"] is True
 
 
 class _NotNode:

@@ -11,7 +11,8 @@ linked to the commitments they evidence").
 - `link_evidence(conn, reference, record_id)`: for a plugin's demo data (public as
   `core.link_evidence`), idempotent.
 - `link()` / `unlink()`: the mutations' services; `evidence_by_commitment`: the loader of
-  `Commitment.evidence`, records fetched through their node loaders (one statement per type).
+  `Commitment.evidence`, records fetched through their node loaders (one statement per type),
+  those the viewer may not see left out of pages and `totalCount` alike.
 
 Who may link: staff, and the anchors of a group the commitment is linked to (commitment_groups):
 anchors answer for what their group follows. A commitment may be followed by several groups, so
@@ -42,9 +43,10 @@ from core.hookspecs import BatchLoadFn
 from core.models import Country
 from core.plugins import PluginError, PluginSet
 from core.schema.base import Node
+from core.schema.cursors import resume_after, resume_before, sort_keys
 from core.schema.ids import from_global_id, pk_of
 from core.schema.nodes import loader_name
-from core.schema.pagination import Connection, Edge, paginate_children
+from core.schema.pagination import Connection, Edge, PageInfo, PageRequest, page_request
 from core.transactions import ConstraintError
 
 if TYPE_CHECKING:
@@ -299,42 +301,70 @@ async def evidence_by_commitment(
     last: int | None = None,
     before: str | None = None,
 ) -> list[Connection[Any]]:
-    """One page of each commitment's evidence records, oldest link first: the links in ONE
-    statement (only of types an enabled plugin declares), then the records through their node
-    loaders, one statement per type. A record the viewer may not see (its node loader answers
-    None) is left out of its page; `totalCount` counts the links of declared types."""
-    types = list(declared_types(ctx))
-    stmt = select(*CommitmentEvidence.__table__.c).where(
-        ctx.db.any_of(CommitmentEvidence.record_type, types)
+    """One page of each commitment's evidence records that the viewer may see, oldest link
+    first; `totalCount` counts the same records, so pages and count agree with `node(id:)`.
+
+    Whether a record is visible is its own plugin's rule (its node loader answers None for a
+    record the viewer may not see, as `node(id:)` does), which no single SQL statement can
+    apply across every plugin's tables. So the links are read whole and filtered before they
+    are counted and paged: ONE statement for every link of the commitments asked for (only of
+    types an enabled plugin declares), one for the ids between the page's cursors, then each
+    linked record through its node loader, one statement per type. The cost grows with the
+    number of links of the commitments in the batch (a commitment's evidence is a handful of
+    records, not a growing list), not with the page size.
+
+    Errors as for any connection: INVALID_ARGUMENT (`first`, `last`), INVALID_CURSOR."""
+    request = page_request(first, after, last, before)
+    sort = sort_keys(ORDER)
+    links = select(*CommitmentEvidence.__table__.c).where(
+        ctx.db.any_of(CommitmentEvidence.record_type, list(declared_types(ctx))),
+        ctx.db.any_of(CommitmentEvidence.commitment_id, list(dict.fromkeys(keys))),
     )
-    pages = await paginate_children(
-        ctx.db, stmt, CommitmentEvidence.commitment_id, keys, ORDER, lambda row: row,
-        first=first, after=after, last=last, before=before,
-    )  # fmt: skip
+    window = resume_before(resume_after(links, sort, request.after), sort, request.before)
+    async with ctx.db.read() as conn:
+        rows = (await conn.execute(links.order_by(*ORDER))).all()
+        between = set(
+            (await conn.execute(window.with_only_columns(CommitmentEvidence.id))).scalars()
+        )
     wanted: dict[str, set[int]] = defaultdict(set)
-    for page in pages.values():
-        for edge in page.edges:
-            decoded = from_global_id(edge.node.record_id)
-            if decoded is not None:
-                wanted[decoded[0]].add(decoded[1])
+    for row in rows:
+        decoded = from_global_id(row.record_id)
+        if decoded is not None:
+            wanted[decoded[0]].add(decoded[1])
     loaded: dict[tuple[str, int], Any] = {}
     for type_name, pks in wanted.items():
         ordered = sorted(pks)
         objects = await ctx.loader(loader_name(type_name)).load_many(ordered)
         loaded.update({(type_name, pk): obj for pk, obj in zip(ordered, objects, strict=True)})
-    return [_records(pages[key], loaded) for key in keys]
-
-
-def _records(page: Connection[Any], loaded: Mapping[tuple[str, int], Any]) -> Connection[Any]:
-    edges = []
-    for edge in page.edges:
-        decoded = from_global_id(edge.node.record_id)
+    visible: dict[int, list[Edge[Any]]] = {key: [] for key in keys}
+    for row in rows:
+        decoded = from_global_id(row.record_id)
         record = loaded.get(decoded) if decoded is not None else None
         if record is not None:
-            edges.append(Edge(node=record, keys=edge.keys))
+            visible[row.commitment_id].append(Edge(node=record, keys=(row.added_at, row.id)))
+    inside = {key: [e for e in edges if e.keys[1] in between] for key, edges in visible.items()}
+    return [_page_of(inside[key], len(visible[key]), request) for key in keys]
+
+
+def _page_of(edges: list[Edge[Any]], total: int, request: PageRequest) -> Connection[Any]:
+    """The page of the visible `edges` between the cursors, as core.schema.pagination pages
+    (hasNextPage / hasPreviousPage as the Relay specification computes them)."""
+    more = len(edges) > request.size
+    taken = edges[-request.size :] if request.backwards else edges[: request.size]
+    if request.size == 0:
+        taken = []
+
+    async def count() -> int:
+        return total
+
     return Connection(
-        edges=edges,
-        nodes=[edge.node for edge in edges],
-        page_info=page.page_info,
-        total_count_fn=page.total_count_fn,
+        edges=taken,
+        nodes=[edge.node for edge in taken],
+        page_info=PageInfo(
+            has_next_page=request.before is not None if request.backwards else more,
+            has_previous_page=more if request.backwards else request.after is not None,
+            start_cursor=taken[0].cursor() if taken else None,
+            end_cursor=taken[-1].cursor() if taken else None,
+        ),
+        total_count_fn=count,
     )

@@ -6,11 +6,12 @@ the working groups that follow it, its milestones and, optionally, the IRM's ass
 flattens the nesting into columns (`country`, `plan_title`, ..., `milestone_2_due_on`,
 `irm_completion`); JSON keeps it (`{"action_plan": {...}, "milestones": [...], "irm": {...}}`).
 Both are turned into the same `Record` model, and every problem is reported where the user
-finds it: a CSV line and column, or a JSON item index and a JSON pointer (RFC 6901).
+finds it: a CSV line and column, or a JSON line, item index and JSON pointer (RFC 6901).
 """
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import json
@@ -185,7 +186,7 @@ class Record(_Strict):
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with the file: `where` a person finds it ("line 4, column
-    milestone_2_due_on" / "item 3 (/3/milestones/1/due_on)"), and `what` is wrong."""
+    milestone_2_due_on" / "line 40 (item 3, /3/milestones/1/due_on)"), and `what` is wrong."""
 
     where: str
     what: str
@@ -315,20 +316,46 @@ def read_csv(text: str) -> list[tuple[str, dict[str, Any] | None, Any]]:
 # --- JSON ----------------------------------------------------------------------------------------
 
 
+def _item_starts(text: str) -> list[int]:
+    """The offset in `text` where each item of its top-level JSON array starts (`text` is
+    already known to be a valid JSON array): `raw_decode` item after item, skipping the
+    whitespace and commas between them."""
+    decoder = json.JSONDecoder()
+    space = " \t\n\r"
+    at = len(text) - len(text.lstrip(space)) + 1  # after "["
+    starts: list[int] = []
+    while True:
+        while text[at] in space:
+            at += 1
+        if text[at] == "]":
+            return starts
+        starts.append(at)
+        _, at = decoder.raw_decode(text, at)
+        while text[at] in space:
+            at += 1
+        if text[at] == ",":
+            at += 1
+
+
 def read_json(text: str) -> list[tuple[str, Any, Any]]:
+    """(where, item, locator) per item of the file's array; FileError when it is not a JSON
+    array. `where` is the line the item starts on and its index ("line 12 (item 3)"); the
+    locator adds the RFC 6901 pointer of a problem ("line 12 (item 3, /3/milestones/1/due_on)")."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise FileError(f"not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
     if not isinstance(data, list):
         raise FileError("the JSON file must hold an array of commitment records (/: not an array)")
+    newlines = [i for i, c in enumerate(text) if c == "\n"]
     rows: list[tuple[str, Any, Any]] = []
-    for index, item in enumerate(data):
-        where = f"item {index}"
+    for index, (item, start) in enumerate(zip(data, _item_starts(text), strict=True)):
+        line = bisect.bisect_left(newlines, start) + 1
+        where = f"line {line} (item {index})"
 
-        def locate(loc: tuple[Any, ...], i: int = index) -> str:
+        def locate(loc: tuple[Any, ...], i: int = index, n: int = line) -> str:
             pointer = "".join(f"/{str(p).replace('~', '~0').replace('/', '~1')}" for p in loc)
-            return f"item {i} (/{i}{pointer})"
+            return f"line {n} (item {i}, /{i}{pointer})"
 
         rows.append((where, item, locate))
     return rows

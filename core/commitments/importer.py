@@ -137,15 +137,15 @@ async def check(db: Database, path: Path, kind: str | None = None) -> Checked:
     if not parsed:
         problems.append(Problem("file", "no records: nothing to load"))
     if problems:
-        order = {item.where: n for n, item in enumerate(parsed)}
-        raise Refused(sorted(problems, key=lambda p: order.get(_record_of(p), -1)))
+        order = {record_of(item.where): n for n, item in enumerate(parsed)}
+        raise Refused(sorted(problems, key=lambda p: order.get(record_of(p.where), -1)))
     return Checked(parsed, countries, groups)
 
 
-def _record_of(problem: Problem) -> str:
-    """The record a problem is about: "line 4" of "line 4, column title", "item 2" of
-    "item 2 (/2/title)"."""
-    return problem.where.split(",")[0].split(" (")[0]
+def record_of(where: str) -> str:
+    """The record a place is in: "line 4" of "line 4, column title"; "line 4 (item 2" of a
+    JSON item's "line 4 (item 2)" and "line 4 (item 2, /2/title)" (items may share a line)."""
+    return where.split(",")[0].rstrip(")")
 
 
 async def load(
