@@ -193,10 +193,18 @@ async def clear(url: str) -> None:
     async with db.write() as conn:
         if db.is_sqlite:
             # Emptying every table passes through states no single change may reach (a PILOT
-            # group without its anchors: core_0006's CHECKs); TRUNCATE skips them on PostgreSQL.
+            # group without its anchors: core_0006's CHECKs; a resource without its home group:
+            # core_0016's guard trigger); TRUNCATE skips them on PostgreSQL. Here the CHECKs are
+            # ignored and the guards (the triggers that only RAISE) dropped, then made again.
             await conn.execute(text("PRAGMA ignore_check_constraints = ON"))
+            triggers = text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            guards = [t for t in (await conn.execute(triggers)).all() if "RAISE(" in t.sql.upper()]
+            for guard in guards:
+                await conn.execute(text(f'DROP TRIGGER "{guard.name}"'))
             for table in tables:
                 await conn.execute(text(f'DELETE FROM "{table}"'))
+            for guard in guards:
+                await conn.exec_driver_sql(guard.sql)
             await conn.execute(text("PRAGMA ignore_check_constraints = OFF"))
         else:
             quoted = ", ".join(f'"{t}"' for t in tables)

@@ -9,13 +9,15 @@ tests/test_knowledge_database.py.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from core.auth.staff import find_person
-from core.db import Database
+from core.auth.tokens import issue_token
+from core.db import Database, utcnow
 from core.demo import DEMO_ROLES
 from core.errors import Rejected
 from core.knowledge import services
@@ -26,7 +28,8 @@ from core.testing import GraphQLClient, token_for
 
 ERRORS = "userErrors { code field message }"
 FIELDS = """id title status kind languages tags url body licence source publishedAt illustrative
-  countries { code } groups { slug } group { slug } organization { name } createdBy { name }"""
+  countries { code } commitments { reference } groups { slug } group { slug }
+  organization { name } createdBy { name }"""
 CREATE = f"""mutation($i: ResourceCreateInput!) {{ resourceCreate(input: $i) {{
   resource {{ {FIELDS} }} {ERRORS} }} }}"""
 UPDATE = f"""mutation($i: ResourceUpdateInput!) {{ resourceUpdate(input: $i) {{
@@ -68,6 +71,25 @@ async def tokens(url: str) -> dict[str, str]:
     return {role: await token_for(url, role) for role in ("staff", "anchor", "member", "other")}
 
 
+PEER = "oliver.hughes@example.org"
+"""A person of another member organisation of the open data group (the Open Knowledge
+Foundation, core/demo.py), neither of the draft's authors nor of its anchors."""
+
+
+async def token_of(url: str, email: str) -> tuple[str, str]:
+    """A new bearer token (read + write, a day) for the demo person with `email`, and the
+    person's global ID."""
+    db = Database(url)
+    try:
+        async with db.write() as conn:
+            pk, _ = await find_person(conn, email)
+            expires_at = utcnow() + timedelta(days=1)
+            issued = await issue_token(conn, pk, expires_at=expires_at, name="test: peer")
+    finally:
+        await db.dispose()
+    return issued.token, to_global_id("Person", pk)
+
+
 def ok(payload: dict[str, Any]) -> dict[str, Any]:
     assert payload["userErrors"] == [], payload["userErrors"]
     return payload
@@ -88,6 +110,20 @@ async def test_a_draft_is_seen_by_its_authors_and_anchors_only(
 ) -> None:
     t = await tokens(demo_db)
     draft = await draft_id(client, t["member"])  # Kenya's ICT Authority, shared by Wanjiru Kamau
+    # the peer's organisation is a member of the draft's group, not one of its anchors
+    t["peer"], peer = await token_of(demo_db, PEER)
+    who_is = await client.execute(
+        """query($p: ID!) { node(id: $p) { ... on Person { organization { name } } }
+             workingGroup(slug: "open-data") { members(first: 100) { role organization { name } }
+             anchors { organization { name } } } }""",
+        {"p": peer},
+        token=t["peer"],
+    )
+    peer_organisation = who_is["node"]["organization"]["name"]
+    assert peer_organisation == "Open Knowledge Foundation"
+    group_of = who_is["workingGroup"]
+    assert {"role": "MEMBER", "organization": {"name": peer_organisation}} in group_of["members"]
+    assert peer_organisation not in [a["organization"]["name"] for a in group_of["anchors"]]
     for who in ("member", "anchor", "staff"):
         data = await client.execute(LIST, token=t[who])
         assert data["resources"]["totalCount"] == PUBLISHED + 1, who
@@ -98,7 +134,7 @@ async def test_a_draft_is_seen_by_its_authors_and_anchors_only(
         group = (await client.execute(GROUP, token=t[who]))["workingGroup"]["resources"]
         assert draft in [n["id"] for n in group["nodes"]] and group["totalCount"] == 3
     missing = (await client.execute(NODE, {"id": "UmVzb3VyY2U6OTk5OTk"}))["node"]
-    for who in (None, "other"):
+    for who in (None, "other", "peer"):
         token = t[who] if who else None
         data = await client.execute(LIST, token=token)
         assert data["resources"]["totalCount"] == PUBLISHED, who
@@ -111,9 +147,10 @@ async def test_a_draft_is_seen_by_its_authors_and_anchors_only(
         assert drafts["resources"] == {"totalCount": 0, "nodes": []}
     # the draft's authors and the anchors may act on it; anyone else is refused as if it were
     # not there, whatever the mutation
-    body = (await client.post(PUBLISH, {"id": draft}, token=t["other"])).json()
-    assert body["data"] == {"resourcePublish": None}
-    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    for who in ("other", "peer"):
+        body = (await client.post(PUBLISH, {"id": draft}, token=t[who])).json()
+        assert body["data"] == {"resourcePublish": None}
+        assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     body = (await client.post(DELETE, {"id": draft})).json()
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
@@ -151,6 +188,18 @@ async def test_filters(client: GraphQLClient) -> None:
         "totalCount": 1,
         "nodes": [{"title": "The EITI Requirements (2023 EITI Standard)"}],
     }
+    # and the other way: the commitments a resource concerns
+    eiti = await client.execute(
+        """{ resources(filter: {tag: "beneficial-ownership"}) { nodes { title
+             commitments { id reference } } } }"""
+    )
+    concerned = {
+        n["title"]: [c["reference"] for c in n["commitments"]] for n in eiti["resources"]["nodes"]
+    }
+    assert concerned == {
+        "The EITI Requirements (2023 EITI Standard)": ["KE0018"],
+        "Exigences de l'ITIE (Norme ITIE 2023)": [],
+    }
     data = await client.execute(
         """{ resources(filter: {kind: DATASET}) { nodes { licence url source languages
              organization { name } countries { code } groups { slug } } } }"""
@@ -171,6 +220,10 @@ async def test_filters(client: GraphQLClient) -> None:
 async def test_create_update_publish_delete(client: GraphQLClient, demo_db: str) -> None:
     t = await tokens(demo_db)
     group = (await client.execute(GROUP))["workingGroup"]["id"]
+    plans = await client.execute(
+        """{ commitments(filter: {country: "CL"}, first: 10) { nodes { id reference } } }"""
+    )
+    chile = {n["reference"]: n["id"] for n in plans["commitments"]["nodes"]}
     new = {
         "groupId": group,
         "kind": "LESSON_LEARNED",
@@ -180,6 +233,7 @@ async def test_create_update_publish_delete(client: GraphQLClient, demo_db: str)
         "languages": ["EN", "es", "en"],
         "tags": ["Open-Data", "open-data"],
         "countries": ["ke"],
+        "commitmentIds": [chile["CL0033"], chile["CL0061"], chile["CL0033"]],
         "body": "Name an owner for each dataset.",
     }
     created = ok((await client.execute(CREATE, {"i": new}, token=t["member"]))["resourceCreate"])
@@ -188,6 +242,8 @@ async def test_create_update_publish_delete(client: GraphQLClient, demo_db: str)
     assert (resource["title"], resource["licence"]) == ("Portal lessons", "CC-BY-4.0")
     assert (resource["languages"], resource["tags"]) == (["en", "es"], ["open-data"])
     assert resource["countries"] == [{"code": "KE"}] and resource["url"] is None
+    # the commitments it concerns, the newest cycle first (Chile's 2018-2020 plan, then 2016-2018), once each
+    assert resource["commitments"] == [{"reference": "CL0061"}, {"reference": "CL0033"}]
     assert resource["organization"] == {"name": "Government of Kenya (ICT Authority)"}
     assert resource["createdBy"] == {"name": "Wanjiru Kamau"}
     assert resource["groups"] == [{"slug": "open-data"}] == [resource["group"]]
@@ -202,10 +258,12 @@ async def test_create_update_publish_delete(client: GraphQLClient, demo_db: str)
         "body": "",
         "groupIds": [fiscal["workingGroup"]["id"]],
         "tags": [],
+        "commitmentIds": [chile["CL0040"]],
     }
     updated = ok((await client.execute(UPDATE, {"i": edit}, token=t["anchor"]))["resourceUpdate"])
     assert updated["resource"]["body"] is None and updated["resource"]["tags"] == []
     assert updated["resource"]["url"] == "https://example.org/lessons"
+    assert updated["resource"]["commitments"] == [{"reference": "CL0040"}]
     assert [g["slug"] for g in updated["resource"]["groups"]] == ["open-data", "fiscal-openness"]
     refused(
         (await client.execute(UPDATE, {"i": {"id": rid, "url": ""}}, token=t["member"]))[

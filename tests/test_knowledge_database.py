@@ -1,7 +1,8 @@
 """The knowledge domain's rules kept by the database itself (migration core_0016), on both
 databases: SQL that skips the services is refused with the constraint name the core maps to the
 service's user error code, `published_at` is set by the database on publication, a published
-resource never goes back to DRAFT, and a resource's home group is always one of its groups.
+resource never goes back to DRAFT nor changes its date, and a resource's home group is always one
+of its groups (added by the database, its row neither deleted nor moved).
 The demo's resources and organisations are the rows tried."""
 
 from __future__ import annotations
@@ -30,6 +31,18 @@ from core.models import Organization, Person, WorkingGroup
 from tests.test_rules_in_database import Refusals, change, insert
 
 
+def home_row(resource: int, stmt: Any) -> Any:
+    """`stmt` (a DELETE or UPDATE of resource_groups) on the resource's home group's row."""
+
+    async def write(conn: AsyncConnection) -> None:
+        home = sa.select(Resource.group_id).where(Resource.id == resource).scalar_subquery()
+        await conn.execute(
+            stmt.where(ResourceGroup.resource_id == resource, ResourceGroup.group_id == home)
+        )
+
+    return write
+
+
 def child(model: Any, **values: Any) -> Any:
     async def write(conn: AsyncConnection) -> None:
         await conn.execute(sa.insert(model).values(**values))
@@ -44,6 +57,9 @@ async def test_resources_and_expertise_refuse_bad_rows(demo_db: str) -> None:
             group = await conn.scalar(
                 sa.select(WorkingGroup.id).where(WorkingGroup.slug == "open-data")
             )
+            other_group = await conn.scalar(
+                sa.select(WorkingGroup.id).where(WorkingGroup.slug == "fiscal-openness")
+            )
             org = await conn.scalar(sa.select(Organization.id).order_by(Organization.id))
             published = await conn.scalar(
                 sa.select(Resource.id)
@@ -57,7 +73,7 @@ async def test_resources_and_expertise_refuse_bad_rows(demo_db: str) -> None:
                 sa.select(Expertise.organization_id).where(Expertise.organization_id.is_not(None))
             )
             person = await conn.scalar(sa.select(Person.id).order_by(Person.id))
-        assert None not in (group, org, published, draft, declared, person)
+        assert None not in (group, other_group, org, published, draft, declared, person)
         now = utcnow()
         row = {
             "group_id": group,
@@ -101,6 +117,26 @@ async def test_resources_and_expertise_refuse_bad_rows(demo_db: str) -> None:
             change(Resource, published, published_at=None),
             "ck_resources_stays_published",
             "ALREADY_PUBLISHED",
+        )
+        await rules.refused(
+            change(Resource, published, published_at=now.replace(2000)),
+            "ck_resources_keeps_published_at",
+            "CONSTRAINT_VIOLATION",
+        )
+        await rules.refused(
+            change(Resource, published, status="PUBLISHED", published_at=now),
+            "ck_resources_keeps_published_at",
+            "CONSTRAINT_VIOLATION",
+        )
+        await rules.refused(
+            home_row(draft, sa.delete(ResourceGroup)),
+            "ck_resource_groups_home_group",
+            "CONSTRAINT_VIOLATION",
+        )
+        await rules.refused(
+            home_row(draft, sa.update(ResourceGroup).values(group_id=other_group)),
+            "ck_resource_groups_home_group",
+            "CONSTRAINT_VIOLATION",
         )
         await rules.refused(
             child(ResourceLanguage, resource_id=draft, language="xx"),
@@ -166,6 +202,41 @@ async def test_resources_and_expertise_refuse_bad_rows(demo_db: str) -> None:
         assert await rules.done(
             lambda conn: conn.scalar(sa.select(Resource.published_at).where(Resource.id == given))
         ) == now.replace(2015)
+
+        # the date stays through other edits; the home group's row goes only when the resource
+        # has another home, or with the resource or the group
+        await rules.done(change(Resource, pk, title="Renamed", published_at=at))
+        assert (await rules.done(state))[1] == at
+        await rules.done(child(ResourceGroup, resource_id=pk, group_id=other_group))
+        await rules.done(
+            lambda conn: conn.execute(
+                sa.delete(ResourceGroup).where(
+                    ResourceGroup.resource_id == pk, ResourceGroup.group_id == other_group
+                )
+            )
+        )
+        assert (await rules.done(state))[0] == [group]
+        await rules.done(change(Resource, pk, group_id=other_group))
+        await rules.done(
+            lambda conn: conn.execute(
+                sa.delete(ResourceGroup).where(
+                    ResourceGroup.resource_id == pk, ResourceGroup.group_id == group
+                )
+            )
+        )
+        assert (await rules.done(state))[0] == [other_group]
+        await rules.done(lambda conn: conn.execute(sa.delete(Resource).where(Resource.id == pk)))
+        assert (await rules.done(state))[0] == []
+
+        async def delete_group(conn: AsyncConnection) -> Any:
+            await conn.execute(sa.delete(WorkingGroup).where(WorkingGroup.id == other_group))
+            return await conn.scalar(
+                sa.select(sa.func.count())
+                .select_from(ResourceGroup)
+                .where(ResourceGroup.group_id == other_group)
+            )
+
+        assert await rules.done(delete_group) == 0
     finally:
         await rules.db.dispose()
 

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, or_, select, union
 
 from core.access.rows import conditions_on
+from core.commitments.models import Commitment
 from core.context import Context
 from core.groups.models import Anchor, Membership, WorkingGroup
 from core.hookspecs import BatchLoadFn
@@ -165,6 +166,22 @@ async def groups_by_resource(ctx: Context, keys: list[int]) -> list[list[Any]]:
         .order_by(home.desc(), WorkingGroup.name, WorkingGroup.id)
     )
     return grouped(await fetch_rows(ctx, stmt), keys, "_key", lambda row: build_group(ctx, row))
+
+
+async def commitments_by_resource(ctx: Context, keys: list[int]) -> list[list[Any]]:
+    """The commitments each resource concerns (public, as every commitment), in
+    core.commitments' order: the newest cycle first, then each plan's order."""
+    from core.commitments.loaders import COMMITMENT_ORDER, commitment_rows
+    from core.commitments.types import Commitment as CommitmentType
+
+    stmt = (
+        commitment_rows()
+        .add_columns(ResourceCommitment.resource_id.label("_key"))
+        .join(ResourceCommitment, ResourceCommitment.commitment_id == Commitment.id)
+        .where(ctx.db.any_of(ResourceCommitment.resource_id, keys))
+        .order_by(*COMMITMENT_ORDER)
+    )
+    return grouped(await fetch_rows(ctx, stmt), keys, "_key", CommitmentType.from_row)
 
 
 async def countries_by_resource(ctx: Context, keys: list[int]) -> list[list[Any]]:

@@ -10,10 +10,12 @@ core_0016, SQLite and PostgreSQL):
 - its licence is an SPDX identifier of `core.knowledge.vocabulary.LICENCES` (`licence`), its
   languages ISO 639-1 codes (`language`), its tags topic slugs (`topic`, core/topics.py);
 - `published_at` is set by the database when a resource becomes PUBLISHED (a trigger; a draft has
-  none: `draft_unpublished`), and a published resource never goes back to DRAFT
-  (`ck_resources_stays_published`, a trigger);
+  none: `draft_unpublished`), a published resource never goes back to DRAFT
+  (`ck_resources_stays_published`, a trigger) and keeps its date
+  (`ck_resources_keeps_published_at`, a trigger);
 - its home group (`group_id`, whose anchors see its drafts and whose feed shows it published) is
-  always one of its groups: a trigger adds the `resource_groups` row;
+  always one of its groups: a trigger adds the `resource_groups` row, another refuses to delete
+  or move it while the resource and the group exist (`ck_resource_groups_home_group`);
 - one declaration of expertise per person and one per organisation (partial unique indexes), held
   by exactly one of them (`one_holder`).
 """
@@ -67,9 +69,16 @@ class Resource(Base):
         CheckConstraint("length(trim(title)) > 0", name="title_not_blank"),
         Index("ix_resources_group_id_id", "group_id", "id"),
         Index("ix_resources_status_published_at_id", "status", "published_at", "id"),
-        # triggers (core_0016): published_at set on publication; PUBLISHED never back to DRAFT;
-        # the home group added to resource_groups
-        {"info": {"trigger_checks": ("ck_resources_stays_published",)}},
+        # triggers (core_0016): published_at set on publication; PUBLISHED never back to DRAFT
+        # nor to another date; the home group added to resource_groups
+        {
+            "info": {
+                "trigger_checks": (
+                    "ck_resources_stays_published",
+                    "ck_resources_keeps_published_at",
+                )
+            }
+        },
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -98,12 +107,16 @@ class Resource(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     """Set by the database when the status becomes PUBLISHED (unless given, e.g. a publication's
-    own date by the demo)."""
+    own date by the demo); never changed afterwards."""
 
 
 class ResourceGroup(Base):
     __tablename__ = "resource_groups"
-    __table_args__ = (Index("ix_resource_groups_group_id", "group_id", "resource_id"),)
+    __table_args__ = (
+        Index("ix_resource_groups_group_id", "group_id", "resource_id"),
+        # trigger (core_0016): the home group's row is neither deleted nor moved
+        {"info": {"trigger_checks": ("ck_resource_groups_home_group",)}},
+    )
 
     resource_id: Mapped[int] = mapped_column(
         ForeignKey("resources.id", ondelete="CASCADE"), primary_key=True

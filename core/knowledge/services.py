@@ -59,6 +59,12 @@ CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
     "ck_resources_stays_published": ConstraintError(
         "ALREADY_PUBLISHED", "a published resource stays published", "id"
     ),
+    "ck_resources_keeps_published_at": ConstraintError(
+        "CONSTRAINT_VIOLATION", "a published resource keeps its publication date", "id"
+    ),
+    "ck_resource_groups_home_group": ConstraintError(
+        "CONSTRAINT_VIOLATION", "a resource's home group stays one of its groups", "groupIds"
+    ),
     "ck_resource_languages_language": ConstraintError(
         "UNKNOWN_LANGUAGE", "a language is not an ISO 639-1 code", "languages"
     ),

@@ -24,6 +24,7 @@ from core.schema.pagination import Connection
 from core.topics import MAX_TOPICS
 
 if TYPE_CHECKING:
+    from core.commitments.types import Commitment
     from core.groups.types import WorkingGroup
     from core.people.types import Country, Organization, Person
 
@@ -118,6 +119,17 @@ class Resource(Node):
         metadata={LIST_SIZE: MAX_ITEMS},
     )
     def countries(self) -> list[Annotated[Country, strawberry.lazy("core.people.types")]]: ...
+
+    @relation(
+        loaders.commitments_by_resource,
+        default=[],
+        description="Action plan commitments it concerns (`ResourceCreateInput.commitmentIds`), "
+        "the newest cycle first, then in each plan's order.",
+        metadata={LIST_SIZE: MAX_ITEMS},
+    )
+    def commitments(
+        self,
+    ) -> list[Annotated[Commitment, strawberry.lazy("core.commitments.types")]]: ...
 
     @relation(
         loaders.languages_by_resource,

@@ -9,8 +9,10 @@ core/knowledge's CONSTRAINT_ERRORS map to the service's user error):
   organisation (partial unique indexes).
 - triggers: `published_at` is set when a resource becomes PUBLISHED without one (the
   publication's own date may be given, e.g. by the demo); a PUBLISHED resource stays published
-  and keeps its date (`ck_resources_stays_published`); a resource's home group (`group_id`) is
-  always one of its `resource_groups`.
+  (`ck_resources_stays_published`) and keeps its date (`ck_resources_keeps_published_at`); a
+  resource's home group (`group_id`) is always one of its `resource_groups`: added on INSERT and
+  on UPDATE of `group_id`, its row neither deleted nor moved while the resource and the group
+  exist (`ck_resource_groups_home_group`; deleting the resource or the group takes it along).
 - activity_events' verb check (core_0013's `known_verb`) is widened with `RESOURCE_PUBLISHED`.
 
 Revision ID: core_0016
@@ -228,9 +230,9 @@ def upgrade() -> None:
         return
     for name, body in POSTGRESQL_FUNCTIONS.items():
         op.execute(f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $${body}$$")
-    for name, (when, events) in POSTGRESQL_TRIGGERS.items():
+    for name, (when, events, table) in POSTGRESQL_TRIGGERS.items():
         op.execute(
-            f"CREATE TRIGGER {name} {when} {events} ON resources "
+            f"CREATE TRIGGER {name} {when} {events} ON {table} "
             f"FOR EACH ROW EXECUTE FUNCTION {name}()"
         )
     _postgresql_verbs(VERBS)
@@ -242,8 +244,8 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
         _sqlite_verbs(VERBS_BEFORE)
     else:
-        for name in POSTGRESQL_TRIGGERS:
-            op.execute(f"DROP TRIGGER IF EXISTS {name} ON resources")
+        for name, (_, _, table) in POSTGRESQL_TRIGGERS.items():
+            op.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
         for name in POSTGRESQL_FUNCTIONS:
             op.execute(f"DROP FUNCTION IF EXISTS {name}()")
         _postgresql_verbs(VERBS_BEFORE)
@@ -266,7 +268,29 @@ STAYS = "ck_resources_stays_published"
 LEAVES_PUBLISHED = (
     "OLD.status = 'PUBLISHED' AND (NEW.status <> 'PUBLISHED' OR NEW.published_at IS NULL)"
 )
+KEEPS_DATE = "ck_resources_keeps_published_at"
+CHANGES_DATE = (
+    "OLD.status = 'PUBLISHED' AND NEW.status = 'PUBLISHED' AND OLD.published_at IS NOT NULL "
+    "AND NEW.published_at IS NOT NULL AND {new} <> {old}"
+)
+"""A published resource's date changed (disjoint from LEAVES_PUBLISHED: one name per refusal).
+OLD.published_at is NULL only inside SQLite's own AFTER INSERT trigger setting it. On SQLite the
+stored texts are compared to the millisecond, NOW_SQLITE's precision (the app writes
+microseconds: the same instant, another text)."""
+CHANGES_DATE_POSTGRESQL = CHANGES_DATE.format(new="NEW.published_at", old="OLD.published_at")
+HOME = "ck_resource_groups_home_group"
+IS_HOME = (
+    "EXISTS (SELECT 1 FROM resources JOIN working_groups ON working_groups.id = resources.group_id"
+    " WHERE resources.id = OLD.resource_id AND resources.group_id = OLD.group_id)"
+)
+"""The resource_groups row is its resource's home group, both still there (a cascade from
+deleting either has removed it already: the row may go)."""
+MOVES_HOME = "NEW.resource_id <> OLD.resource_id OR NEW.group_id <> OLD.group_id"
 NOW_SQLITE = "strftime('%Y-%m-%d %H:%M:%f', 'now')"  # the text UTCDateTime stores on SQLite
+CHANGES_DATE_SQLITE = CHANGES_DATE.format(
+    new="strftime('%Y-%m-%d %H:%M:%f', NEW.published_at)",
+    old="strftime('%Y-%m-%d %H:%M:%f', OLD.published_at)",
+)
 SET_PUBLISHED_AT = f"BEGIN UPDATE resources SET published_at = {NOW_SQLITE} WHERE id = NEW.id; END"
 HOME_GROUP_SQLITE = (
     "BEGIN INSERT OR IGNORE INTO resource_groups (resource_id, group_id) "
@@ -277,6 +301,20 @@ SQLITE_TRIGGERS = {
         "CREATE TRIGGER resources_stays_published BEFORE UPDATE OF status, published_at "
         f"ON resources WHEN {LEAVES_PUBLISHED} "
         f"BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: {STAYS}'); END"
+    ),
+    "resources_keeps_published_at": (
+        "CREATE TRIGGER resources_keeps_published_at BEFORE UPDATE OF published_at "
+        f"ON resources WHEN {CHANGES_DATE_SQLITE} "
+        f"BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: {KEEPS_DATE}'); END"
+    ),
+    "resource_groups_home_group_delete": (
+        f"CREATE TRIGGER resource_groups_home_group_delete BEFORE DELETE ON resource_groups "
+        f"WHEN {IS_HOME} BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: {HOME}'); END"
+    ),
+    "resource_groups_home_group_update": (
+        "CREATE TRIGGER resource_groups_home_group_update BEFORE UPDATE OF resource_id, group_id "
+        f"ON resource_groups WHEN ({MOVES_HOME}) AND {IS_HOME} "
+        f"BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: {HOME}'); END"
     ),
     "resources_published_at_insert": (
         "CREATE TRIGGER resources_published_at_insert AFTER INSERT ON resources "
@@ -301,6 +339,10 @@ POSTGRESQL_FUNCTIONS = {
         RAISE EXCEPTION 'a published resource stays published'
           USING ERRCODE = 'check_violation', CONSTRAINT = '{STAYS}';
       END IF;
+      IF TG_OP = 'UPDATE' AND {CHANGES_DATE_POSTGRESQL} THEN
+        RAISE EXCEPTION 'a published resource keeps its publication date'
+          USING ERRCODE = 'check_violation', CONSTRAINT = '{KEEPS_DATE}';
+      END IF;
       IF NEW.status = 'PUBLISHED' AND NEW.published_at IS NULL THEN
         NEW.published_at := now();
       END IF;
@@ -312,11 +354,27 @@ POSTGRESQL_FUNCTIONS = {
         ON CONFLICT DO NOTHING;
       RETURN NULL;
     END""",
+    "resource_groups_home_group": f"""
+    BEGIN
+      IF (TG_OP = 'DELETE' OR {MOVES_HOME}) AND {IS_HOME} THEN
+        RAISE EXCEPTION 'a resource''s home group stays one of its groups'
+          USING ERRCODE = 'check_violation', CONSTRAINT = '{HOME}';
+      END IF;
+      IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+      END IF;
+      RETURN NEW;
+    END""",
 }
 POSTGRESQL_TRIGGERS = {
-    # function and trigger name: (when, events) on resources
-    "resources_publication": ("BEFORE", "INSERT OR UPDATE OF status, published_at"),
-    "resources_home_group": ("AFTER", "INSERT OR UPDATE OF group_id"),
+    # function and trigger name: (when, events, table)
+    "resources_publication": ("BEFORE", "INSERT OR UPDATE OF status, published_at", "resources"),
+    "resources_home_group": ("AFTER", "INSERT OR UPDATE OF group_id", "resources"),
+    "resource_groups_home_group": (
+        "BEFORE",
+        "DELETE OR UPDATE OF resource_id, group_id",
+        "resource_groups",
+    ),
 }
 
 
