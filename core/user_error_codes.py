@@ -134,6 +134,8 @@ CORE_CODES: dict[str, str] = {
     "WRONG_SIDE": "This move of the match is the other side's to make.",
     "MATCH_CONFLICT": "The request's matches changed at the same time; try again.",
     "OUTCOME_ALREADY_PUBLISHED": "The match's outcome is already a resource.",
+    "OFFER_CLOSED": "The offer is closed.",
+    "SAME_ORGANIZATION": "A request and an offer of the same organisation are never matched.",
 }
 
 

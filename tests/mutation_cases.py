@@ -545,6 +545,12 @@ def core_steps(gov: str, cso: str, people: list[str]) -> list[Step]:
             lambda r: {"r": r["assistanceRequestPost"]["request"]["id"]},
         ),
         (
+            "assistanceOfferClose",
+            f"""mutation($o: ID!) {{ assistanceOfferClose(input: {{id: $o}})
+              {{ offer {{ id status }} {ERRORS} }} }}""",
+            lambda r: {"o": r["assistanceOfferPost"]["offer"]["id"]},
+        ),
+        (
             "commentPost",  # the comment, then its COMMENT_POSTED activity event
             f"""mutation($g: ID!) {{ commentPost(input: {{targetId: $g, body: "Fault comment"}})
               {{ comment {{ id }} {ERRORS} }} }}""",

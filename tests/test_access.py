@@ -73,6 +73,7 @@ CORE_RULES = {
     "assistanceRequestPost": "member | anchor | staff",
     "assistanceRequestClose": "signed in",
     "assistanceOfferPost": "signed in",
+    "assistanceOfferClose": "signed in",
     "assistanceMatchesSuggest": "signed in",
     "assistanceMatchMove": "signed in",
     "assistanceMatchPublishOutcome": "signed in",

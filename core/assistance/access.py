@@ -10,7 +10,8 @@
   the group (NOT_A_MEMBER).
 - Posting an offer: anyone signed in, for their organisation (staff for any).
 - Closing a request, suggesting again: signed in; the service answers NOT_A_PARTY unless the
-  viewer is a person of the requesting organisation, or staff.
+  viewer is a person of the requesting organisation, or staff. Closing an offer: the same, for
+  the offering organisation.
 - Moving a match and publishing its outcome: signed in; the service answers NOT_A_PARTY unless the
   viewer is a person of the requesting or the offering organisation (or staff), and WRONG_SIDE for
   a move the other side makes (core/assistance/moves.py). Two organisations per match is more
@@ -42,6 +43,7 @@ DECLARATIONS: list[Declaration] = [
     MutationRule("assistanceRequestPost", MEMBER | ANCHOR | STAFF, GROUP),
     MutationRule("assistanceRequestClose", SIGNED_IN),
     MutationRule("assistanceOfferPost", SIGNED_IN),
+    MutationRule("assistanceOfferClose", SIGNED_IN),
     MutationRule("assistanceMatchesSuggest", SIGNED_IN),
     MutationRule("assistanceMatchMove", SIGNED_IN),
     MutationRule("assistanceMatchPublishOutcome", SIGNED_IN),

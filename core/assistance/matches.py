@@ -4,8 +4,9 @@ table: core_0017's triggers, which also write the history).
 
 Errors, in the order checked: NOT_FOUND (the match, or its request's group hidden),
 NOT_A_PARTY (the viewer acts for neither organisation and is not staff), MATCH_WRONG_STATUS (no
-such move from the match's status), WRONG_SIDE (the move is the other side's), REQUIRED (the
-outcome report to complete), TOO_LONG.
+such move from the match's status), WRONG_SIDE (the move is the other side's), REQUEST_CLOSED /
+OFFER_CLOSED (a SUGGESTED or PROPOSED match moving forward once its request or offer is closed:
+only DECLINED is left), REQUIRED (the outcome report to complete), TOO_LONG.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from core.assistance.models import (
     AssistanceMatch,
     AssistanceOffer,
     AssistanceRequest,
+    AssistanceStatus,
     MatchStatus,
 )
 from core.assistance.services import viewer_organization
@@ -31,6 +33,11 @@ from core.errors import Rejected, user_error
 from core.groups.models import WorkingGroup
 
 NOTE_MAX, OUTCOME_MAX = 2_000, 5_000
+FORWARD = {
+    (MatchStatus.SUGGESTED, MatchStatus.PROPOSED),
+    (MatchStatus.PROPOSED, MatchStatus.ACCEPTED),
+}
+"""The moves refused once the request or the offer is CLOSED (core_0017 refuses them too)."""
 
 
 async def locked_match(
@@ -44,7 +51,9 @@ async def locked_match(
             AssistanceRequest.group_id,
             AssistanceRequest.title.label("request_title"),
             AssistanceRequest.organization_id.label("requester_id"),
+            AssistanceRequest.status.label("request_status"),
             AssistanceOffer.organization_id.label("offerer_id"),
+            AssistanceOffer.status.label("offer_status"),
         )
         .join(AssistanceRequest, AssistanceRequest.id == AssistanceMatch.request_id)
         .join(AssistanceOffer, AssistanceOffer.id == AssistanceMatch.offer_id)
@@ -101,6 +110,14 @@ async def move(
         who = " or ".join(s.lower() for s in sorted(moves.MOVES[(match.status, to)]))
         message = f"{match.status.value} -> {to.value} is the {who}'s move"
         raise Rejected(user_error("WRONG_SIDE", message, "status"))
+    if (match.status, to) in FORWARD:
+        for status, code, what in (
+            (match.request_status, "REQUEST_CLOSED", "request"),
+            (match.offer_status, "OFFER_CLOSED", "offer"),
+        ):
+            if status == AssistanceStatus.CLOSED:
+                message = f"the {what} is closed: the match may only be DECLINED"
+                raise Rejected(user_error(code, message, "status"))
     note = _optional_text(note, "note", NOTE_MAX)
     outcome = _optional_text(outcome_report, "outcomeReport", OUTCOME_MAX)
     now = utcnow()

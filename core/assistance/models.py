@@ -75,6 +75,8 @@ class AssistanceRequest(Base):
         CheckConstraint("(status = 'CLOSED') = (closed_at IS NOT NULL)", name="closed_when_closed"),
         Index("ix_assistance_requests_group_id_created_at_id", "group_id", "created_at", "id"),
         Index("ix_assistance_requests_created_at_id", "created_at", "id"),
+        # trigger (core_0017): the organisation is a GOVERNMENT or CIVIL_SOCIETY one
+        {"info": {"trigger_checks": ("ck_assistance_requests_requester_kind",)}},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -194,12 +196,16 @@ class AssistanceMatch(Base):
         Index("ix_assistance_matches_offer_id", "offer_id"),
         # triggers (core_0017): born SUGGESTED; then only the moves of core/assistance/moves.py
         # (`allowed_transition`), by a person of the side allowed to make it or staff
-        # (`mover_allowed`); every birth and move written to assistance_match_moves
+        # (`mover_allowed`); every birth and move written to assistance_match_moves; request and
+        # offer of different organisations; no move forward once the request or offer is CLOSED
         {
             "info": {
                 "trigger_checks": (
                     "ck_assistance_matches_allowed_transition",
                     "ck_assistance_matches_mover_allowed",
+                    "ck_assistance_matches_different_organizations",
+                    "ck_assistance_matches_request_open",
+                    "ck_assistance_matches_offer_open",
                 )
             }
         },

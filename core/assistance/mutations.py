@@ -55,6 +55,11 @@ class AssistanceRequestCloseInput:
 
 
 @strawberry.input
+class AssistanceOfferCloseInput:
+    id: strawberry.ID
+
+
+@strawberry.input
 class AssistanceMatchesSuggestInput:
     request_id: strawberry.ID
 
@@ -168,6 +173,20 @@ class Mutation:
                 organization_id=input.organization_id,
                 themes=ctx.app.visible_themes,
             ),
+        )
+        offer = row and types.AssistanceOffer.from_row(row)
+        return await prefetched(info, AssistanceOfferPayload(offer=offer, user_errors=errors))
+
+    @strawberry.mutation(
+        description="Close (withdraw) your organisation's offer: it is suggested no more, and "
+        "its SUGGESTED or PROPOSED matches may only be DECLINED."
+    )
+    async def assistance_offer_close(
+        self, info: Info, input: AssistanceOfferCloseInput
+    ) -> AssistanceOfferPayload:
+        ctx = info.context
+        row, errors = await in_transaction(
+            ctx, lambda conn: services.close_offer(conn, ctx.viewer, input.id)
         )
         offer = row and types.AssistanceOffer.from_row(row)
         return await prefetched(info, AssistanceOfferPayload(offer=offer, user_errors=errors))

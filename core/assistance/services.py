@@ -57,6 +57,20 @@ CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
     "ck_assistance_matches_mover_allowed": ConstraintError(
         "WRONG_SIDE", "this move is made by the other side of the match (or staff)", "status"
     ),
+    "ck_assistance_matches_different_organizations": ConstraintError(
+        "SAME_ORGANIZATION", "a request and an offer of the same organisation are never matched"
+    ),
+    "ck_assistance_matches_request_open": ConstraintError(
+        "REQUEST_CLOSED", "the request is closed: its matches do not move forward", "status"
+    ),
+    "ck_assistance_matches_offer_open": ConstraintError(
+        "OFFER_CLOSED", "the offer is closed: its matches do not move forward", "status"
+    ),
+    "ck_assistance_requests_requester_kind": ConstraintError(
+        "NOT_GOVERNMENT_OR_CIVIL_SOCIETY",
+        "a request is posted by a government or a civil-society organisation",
+        "organizationId",
+    ),
     "ck_assistance_matches_completed_with_outcome": ConstraintError(
         "REQUIRED", "a completed match needs a short outcome report", "outcomeReport"
     ),
@@ -342,6 +356,31 @@ async def close_request(
         .returning(*AssistanceRequest.__table__.c)
     )
     return (await conn.execute(stmt)).one()
+
+
+async def close_offer(conn: AsyncConnection, viewer: Viewer, offer_id: str) -> Any:
+    """OPEN -> CLOSED (withdrawn), by the offering organisation's people or staff (NOT_FOUND,
+    NOT_A_PARTY, else OFFER_CLOSED when already closed). It is suggested no more; its SUGGESTED
+    and PROPOSED matches may only be DECLINED (core_0017), the others go on."""
+    pk = lookups.decode(offer_id, "AssistanceOffer", "id")
+    stmt = (
+        select(*AssistanceOffer.__table__.c)
+        .where(AssistanceOffer.id == pk)
+        .with_for_update(of=AssistanceOffer)
+    )
+    offer = await lookups.one_or_reject(conn, stmt, "AssistanceOffer", offer_id, "id")
+    if not viewer.is_staff and await viewer_organization(conn, viewer) != offer.organization_id:
+        message = "only the offering organisation's people (or staff) do this"
+        raise Rejected(user_error("NOT_A_PARTY", message, "id"))
+    if offer.status is AssistanceStatus.CLOSED:
+        raise Rejected(user_error("OFFER_CLOSED", "the offer is already closed", "id"))
+    closing = (
+        update(AssistanceOffer)
+        .where(AssistanceOffer.id == offer.id)
+        .values(status=AssistanceStatus.CLOSED, closed_at=utcnow())
+        .returning(*AssistanceOffer.__table__.c)
+    )
+    return (await conn.execute(closing)).one()
 
 
 async def suggest_for_request(

@@ -138,6 +138,7 @@ class AssistanceOffer(Node):
     description: str
     status: AssistanceStatus
     created_at: datetime
+    closed_at: datetime | None
     illustrative: bool = strawberry.field(description=ILLUSTRATIVE_HELP)
 
     @classmethod
@@ -149,6 +150,7 @@ class AssistanceOffer(Node):
             description=row.description,
             status=row.status,
             created_at=row.created_at,
+            closed_at=row.closed_at,
             illustrative=row.illustrative,
         )
 

@@ -11,7 +11,12 @@ tables, and the rules of a match's moves kept by the database (SQLite and Postgr
   side allowed to make it (the requesting or offering organisation's people) or by staff
   (`ck_assistance_matches_mover_allowed`, judged on the row's `moved_by_person_id`); the birth
   and every move are written to `assistance_match_moves` (from, to, `moved_at`, mover,
-  `move_note`), so the history is kept whatever writes the row.
+  `move_note`), so the history is kept whatever writes the row; a request and an offer of the
+  same organisation are never matched (`ck_assistance_matches_different_organizations`); a
+  SUGGESTED or PROPOSED match does not move forward (to PROPOSED or ACCEPTED) once its request
+  or offer is CLOSED (`ck_assistance_matches_request_open`, `..._offer_open`).
+- triggers on assistance_requests: the requesting organisation is a GOVERNMENT or CIVIL_SOCIETY
+  one when the request is written (`ck_assistance_requests_requester_kind`).
 - activity_events' verb check is widened with ASSISTANCE_REQUEST_POSTED,
   ASSISTANCE_OFFER_POSTED and ASSISTANCE_MATCH_COMPLETED (on core_0016's list).
 
@@ -74,6 +79,19 @@ MOVER_ALLOWED = (
     + ")"
 )
 NOW_SQLITE = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
+NOT_REQUESTER_KIND = (
+    "coalesce((SELECT kind FROM organizations WHERE id = NEW.organization_id), '') "
+    "NOT IN ('GOVERNMENT', 'CIVIL_SOCIETY')"
+)
+SAME_ORGANIZATION = (
+    "(SELECT organization_id FROM assistance_requests WHERE id = NEW.request_id) = "
+    "(SELECT organization_id FROM assistance_offers WHERE id = NEW.offer_id)"
+)
+FORWARD = "OLD.status IN ('SUGGESTED', 'PROPOSED') AND NEW.status IN ('PROPOSED', 'ACCEPTED')"
+CLOSED_SIDE = {
+    "request": "(SELECT status FROM assistance_requests WHERE id = NEW.request_id) = 'CLOSED'",
+    "offer": "(SELECT status FROM assistance_offers WHERE id = NEW.offer_id) = 'CLOSED'",
+}
 
 
 def known_verb(verbs: Sequence[str]) -> str:
@@ -298,6 +316,26 @@ SQLITE_TRIGGERS = {
     "BEFORE UPDATE OF status ON assistance_matches "
     f"WHEN NEW.status <> OLD.status AND ({PAIRS}) AND NOT coalesce({MOVER_ALLOWED}, 0) "
     + _refuse("ck_assistance_matches_mover_allowed"),
+    "assistance_requests_requester_kind": "CREATE TRIGGER assistance_requests_requester_kind "
+    f"BEFORE INSERT ON assistance_requests WHEN {NOT_REQUESTER_KIND} "
+    + _refuse("ck_assistance_requests_requester_kind"),
+    "assistance_requests_requester_kind_update": "CREATE TRIGGER "
+    "assistance_requests_requester_kind_update BEFORE UPDATE OF organization_id ON "
+    f"assistance_requests WHEN {NOT_REQUESTER_KIND} "
+    + _refuse("ck_assistance_requests_requester_kind"),
+    "assistance_matches_different_organizations": "CREATE TRIGGER "
+    "assistance_matches_different_organizations BEFORE INSERT ON assistance_matches "
+    f"WHEN {SAME_ORGANIZATION} " + _refuse("ck_assistance_matches_different_organizations"),
+    "assistance_matches_different_organizations_update": "CREATE TRIGGER "
+    "assistance_matches_different_organizations_update BEFORE UPDATE OF request_id, offer_id "
+    f"ON assistance_matches WHEN {SAME_ORGANIZATION} "
+    + _refuse("ck_assistance_matches_different_organizations"),
+    **{
+        f"assistance_matches_{side}_open": f"CREATE TRIGGER assistance_matches_{side}_open "
+        f"BEFORE UPDATE OF status ON assistance_matches WHEN {FORWARD} AND {closed} "
+        + _refuse(f"ck_assistance_matches_{side}_open")
+        for side, closed in CLOSED_SIDE.items()
+    },
     "assistance_matches_born_history": "CREATE TRIGGER assistance_matches_born_history "
     "AFTER INSERT ON assistance_matches BEGIN "
     + HISTORY.format(frm="NULL", at="NEW.moved_at")
@@ -316,6 +354,14 @@ def _raise(message: str, name: str) -> str:
 POSTGRESQL_FUNCTIONS = {
     "assistance_matches_guard": f"""
     BEGIN
+      IF {SAME_ORGANIZATION} THEN
+        {
+        _raise(
+            "a request and an offer of the same organisation are never matched",
+            "ck_assistance_matches_different_organizations",
+        )
+    };
+      END IF;
       IF TG_OP = 'INSERT' THEN
         IF NEW.status <> 'SUGGESTED' THEN
           {_raise("a match is born SUGGESTED", "ck_assistance_matches_allowed_transition")};
@@ -341,6 +387,12 @@ POSTGRESQL_FUNCTIONS = {
         )
     };
       END IF;
+      IF {FORWARD} AND {CLOSED_SIDE["request"]} THEN
+        {_raise("the request is closed", "ck_assistance_matches_request_open")};
+      END IF;
+      IF {FORWARD} AND {CLOSED_SIDE["offer"]} THEN
+        {_raise("the offer is closed", "ck_assistance_matches_offer_open")};
+      END IF;
       IF NEW.moved_at IS NOT DISTINCT FROM OLD.moved_at THEN
         NEW.moved_at := now();
       END IF;
@@ -355,10 +407,31 @@ POSTGRESQL_FUNCTIONS = {
       END IF;
       RETURN NULL;
     END""",
+    "assistance_requests_guard": f"""
+    BEGIN
+      IF {NOT_REQUESTER_KIND} THEN
+        {
+        _raise(
+            "a request is posted by a government or a civil-society organisation",
+            "ck_assistance_requests_requester_kind",
+        )
+    };
+      END IF;
+      RETURN NEW;
+    END""",
 }
 POSTGRESQL_TRIGGERS = {
-    "assistance_matches_guard": ("BEFORE", "INSERT OR UPDATE OF status"),
-    "assistance_matches_history": ("AFTER", "INSERT OR UPDATE OF status"),
+    "assistance_matches_guard": (
+        "BEFORE",
+        "INSERT OR UPDATE OF status, request_id, offer_id",
+        "assistance_matches",
+    ),
+    "assistance_matches_history": ("AFTER", "INSERT OR UPDATE OF status", "assistance_matches"),
+    "assistance_requests_guard": (
+        "BEFORE",
+        "INSERT OR UPDATE OF organization_id",
+        "assistance_requests",
+    ),
 }
 
 
@@ -397,9 +470,9 @@ def upgrade() -> None:
         return
     for name, body in POSTGRESQL_FUNCTIONS.items():
         op.execute(f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $${body}$$")
-    for name, (when, events) in POSTGRESQL_TRIGGERS.items():
+    for name, (when, events, table) in POSTGRESQL_TRIGGERS.items():
         op.execute(
-            f"CREATE TRIGGER {name} {when} {events} ON assistance_matches "
+            f"CREATE TRIGGER {name} {when} {events} ON {table} "
             f"FOR EACH ROW EXECUTE FUNCTION {name}()"
         )
     _postgresql_verbs(VERBS)
@@ -412,8 +485,8 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
         _sqlite_verbs(VERBS_BEFORE)
     else:
-        for name in POSTGRESQL_TRIGGERS:
-            op.execute(f"DROP TRIGGER IF EXISTS {name} ON assistance_matches")
+        for name, (_, _, table) in POSTGRESQL_TRIGGERS.items():
+            op.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
         for name in POSTGRESQL_FUNCTIONS:
             op.execute(f"DROP FUNCTION IF EXISTS {name}()")
         _postgresql_verbs(VERBS_BEFORE)
