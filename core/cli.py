@@ -269,6 +269,9 @@ def build_parser() -> argparse.ArgumentParser:
     from core.cli_commitments import add_commands as add_commitments_commands
 
     add_commitments_commands(sub)  # commitments import
+    from core.search.cli import add_commands as add_search_commands
+
+    add_search_commands(sub)  # search rebuild
     return parser
 
 

@@ -20,10 +20,29 @@ again. A deleted object's selects find nothing, so its documents go with it. On 
 more triggers copy `search_documents` into the FTS5 table `search_fts` (external content); on
 PostgreSQL a BEFORE trigger sets its `vector`.
 
+Words, the same on both databases (so the same documents match): the runs of letters and
+digits. SQLite: FTS5's `unicode61` splits so; on PostgreSQL `search_vector` first turns ASCII
+punctuation into spaces (PUNCTUATION), or its parser would keep "eiti.org", "2.0", "a@b.org" or
+"peer-to-peer" as single tokens that the query's words (terms.py) never equal. Other
+punctuation (« », —, …) separates words on PostgreSQL by the database's LC_CTYPE: so in any
+UTF-8 locale (C.UTF-8, en_US.UTF-8...), not in plain "C", where PostgreSQL's parser takes every
+non-ASCII character for a letter. Folding: FTS5 and
+`unaccent` fold case and diacritics alike but for the FOLDS letters (core/search/terms.py),
+which SQLite's FTS triggers spell out in the indexed text (`sqlite_fold`; `search_documents`
+keeps the text as written, so snippets show it, with the matches marked). Stop words: kept on
+both (a search for "the" finds "the" on both): a stop word list is per language, the query's
+language is unknown, and FTS5 has none. Stemming still differs: FTS5 stems every language with
+Porter's English stemmer, PostgreSQL English, Spanish and French with their Snowball stemmers
+(and other languages not at all), so a word and its inflection can match on one database and
+not on the other ("gobierno" finds a Spanish "gobiernos" on SQLite only); tests use words both
+stem alike. Snippets: PostgreSQL's `ts_headline` reads the text as written, so a word inside a
+host or version ("eiti" of "eiti.org") is found but not marked there.
+
 PostgreSQL configurations: `ogp_english`, `ogp_spanish`, `ogp_french` (copies of the built-in
-ones with the `unaccent` dictionary before the stemmer, so "indice" finds "Índice" and both are
-stemmed alike) and `ogp_simple` for any other language; `search_config(language)` picks one.
-The `unaccent` extension is trusted since PostgreSQL 13: the database's owner may create it
+ones whose words of every token type, with or without digits, go through the `unaccent`
+dictionary, then the language's Snowball stemmer without stop words, `ogp_<language>_stem`) and
+`ogp_simple` for any other language (unaccent, then lower case); `search_config(language)` picks
+one. The `unaccent` extension is trusted since PostgreSQL 13: the database's owner may create it
 without superuser (docs/deploy.md).
 """
 
@@ -31,6 +50,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+from core.search.terms import FOLDS
 
 CONFIGS = {"en": "ogp_english", "es": "ogp_spanish", "fr": "ogp_french"}
 """Language -> PostgreSQL text search configuration; any other language: `ogp_simple`."""
@@ -53,6 +74,19 @@ class Dialect:
         """`expr` without the snippet markers U+0002 and U+0003."""
         return f"replace(replace({expr}, {self.chr}(2), ''), {self.chr}(3), '')"
 
+
+def sqlite_fold(expr: str) -> str:
+    """`expr` with each FOLDS letter spelled out (nested `replace()`): the text FTS5 indexes."""
+    for letter, spelled in FOLDS.items():
+        expr = f"replace({expr}, '{letter}', '{spelled}')"
+    return expr
+
+
+PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+"""ASCII punctuation, a space on PostgreSQL before parsing (FTS5 separates words at each)."""
+WORD_TOKENS = "asciiword, word, numword, asciihword, hword, numhword, hword_asciipart, hword_part"
+WORD_TOKENS += ", hword_numpart"
+"""PostgreSQL's parser's token types of words (with or without digits, hyphenated or not)."""
 
 SQLITE = Dialect("char")
 POSTGRESQL = Dialect("chr")
@@ -201,10 +235,11 @@ def sqlite_upgrade() -> Iterator[str]:
         "CREATE VIRTUAL TABLE search_fts USING fts5(title, body, content='search_documents', "
         f"content_rowid='id', tokenize='{FTS_TOKENIZER}')"
     )
-    fts_insert = "INSERT INTO search_fts (rowid, title, body) VALUES (NEW.id, NEW.title, NEW.body);"
+    new = f"NEW.id, {sqlite_fold('NEW.title')}, {sqlite_fold('NEW.body')}"
+    old = f"OLD.id, {sqlite_fold('OLD.title')}, {sqlite_fold('OLD.body')}"
+    fts_insert = f"INSERT INTO search_fts (rowid, title, body) VALUES ({new});"
     fts_delete = (
-        "INSERT INTO search_fts (search_fts, rowid, title, body) "
-        "VALUES ('delete', OLD.id, OLD.title, OLD.body);"
+        f"INSERT INTO search_fts (search_fts, rowid, title, body) VALUES ('delete', {old});"
     )
     yield f"CREATE TRIGGER search_fts_ai AFTER INSERT ON search_documents BEGIN {fts_insert} END"
     yield f"CREATE TRIGGER search_fts_ad AFTER DELETE ON search_documents BEGIN {fts_delete} END"
@@ -239,14 +274,18 @@ def postgresql_upgrade() -> Iterator[str]:
     """PostgreSQL's DDL, in order (then `backfill()`)."""
     yield "CREATE EXTENSION IF NOT EXISTS unaccent"
     for config, parent in PARENTS.items():
+        yield (
+            f"CREATE TEXT SEARCH DICTIONARY {config}_stem (TEMPLATE = pg_catalog.snowball, "
+            f"LANGUAGE = {parent})"
+        )
         yield f"CREATE TEXT SEARCH CONFIGURATION {config} (COPY = pg_catalog.{parent})"
         yield (
-            f"ALTER TEXT SEARCH CONFIGURATION {config} ALTER MAPPING FOR hword, hword_part, word "
-            f"WITH unaccent, {parent}_stem"
+            f"ALTER TEXT SEARCH CONFIGURATION {config} ALTER MAPPING FOR {WORD_TOKENS} "
+            f"WITH unaccent, {config}_stem"
         )
     yield f"CREATE TEXT SEARCH CONFIGURATION {SIMPLE} (COPY = pg_catalog.simple)"
     yield (
-        f"ALTER TEXT SEARCH CONFIGURATION {SIMPLE} ALTER MAPPING FOR hword, hword_part, word "
+        f"ALTER TEXT SEARCH CONFIGURATION {SIMPLE} ALTER MAPPING FOR {WORD_TOKENS} "
         "WITH unaccent, simple"
     )
     cases = " ".join(f"WHEN '{lang}' THEN '{cfg}'::regconfig" for lang, cfg in CONFIGS.items())
@@ -254,10 +293,13 @@ def postgresql_upgrade() -> Iterator[str]:
         "CREATE FUNCTION search_config(language text) RETURNS regconfig LANGUAGE sql IMMUTABLE "
         f"PARALLEL SAFE AS $$ SELECT CASE language {cases} ELSE '{SIMPLE}'::regconfig END $$"
     )
+    spaces = " " * len(PUNCTUATION)
+    words = {c: f"translate(NEW.{c}, $p${PUNCTUATION}$p$, '{spaces}')" for c in ("title", "body")}
     yield (
         "CREATE FUNCTION search_vector() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        "NEW.vector := setweight(to_tsvector(search_config(NEW.language), NEW.title), 'A') || "
-        "setweight(to_tsvector(search_config(NEW.language), NEW.body), 'B'); RETURN NEW; END $$"
+        f"NEW.vector := setweight(to_tsvector(search_config(NEW.language), {words['title']}), "
+        f"'A') || setweight(to_tsvector(search_config(NEW.language), {words['body']}), 'B'); "
+        "RETURN NEW; END $$"
     )
     yield (
         "CREATE TRIGGER search_vector BEFORE INSERT OR UPDATE OF language, title, body "
@@ -303,6 +345,8 @@ def postgresql_downgrade() -> Iterator[str]:
     yield "DROP FUNCTION IF EXISTS search_config(text)"
     for config in (*PARENTS, SIMPLE):
         yield f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {config}"
+    for config in PARENTS:
+        yield f"DROP TEXT SEARCH DICTIONARY IF EXISTS {config}_stem"
 
 
 def backfill(dialect: str) -> Iterator[str]:
@@ -317,6 +361,6 @@ def backfill(dialect: str) -> Iterator[str]:
 def rebuild(dialect: str) -> Iterator[str]:
     """Rebuild the index from its sources (e.g. after a restore that skipped triggers)."""
     yield "DELETE FROM search_documents"
+    if dialect == "sqlite":  # emptied whatever it held (FTS5's 'rebuild' would skip sqlite_fold)
+        yield "INSERT INTO search_fts (search_fts) VALUES ('delete-all')"
     yield from backfill(dialect)
-    if dialect == "sqlite":
-        yield "INSERT INTO search_fts (search_fts) VALUES ('rebuild')"

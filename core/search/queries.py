@@ -8,10 +8,15 @@ the same data would be ordered differently on SQLite and PostgreSQL, and a user'
 change with the deployment. The score here (core/search/statements.py) is an integer both
 databases compute exactly from the same facts, whether each searched word is in an object's
 title and whether it is in its text, with ties broken by kind and id: the order is the same on
-both whenever the two engines agree on which words a text contains, which the tests check.
-Where they can disagree (documented, not hidden): PostgreSQL stems English, Spanish and French
-with their own Snowball stemmers and drops their stop words; SQLite stems every language with
-Porter's English stemmer and keeps stop words. Both fold case and accents.
+both whenever the two engines agree on which words a text contains. They agree on the words
+(runs of letters and digits, punctuation separating them), on case and accent folding (the
+letters FTS5 does not fold are spelled out on SQLite as `unaccent` does: core/search/terms.py
+FOLDS) and on stop words (kept by both); tests/test_search_folding.py checks each. Where they
+still disagree (documented, not hidden): stemming. PostgreSQL stems English, Spanish and French
+with their Snowball stemmers and other languages not at all; SQLite stems every language with
+Porter's English stemmer. So an inflected word can match on one database and not on the other
+("gobierno" finds a Spanish text's "gobiernos" on SQLite, not on PostgreSQL), and the rarer
+Latin letters outside FOLDS (such as ƀ or ɇ) fold on PostgreSQL only.
 
 Visibility: a hit is an object the viewer could read by its ID, hidden as the rest of the API
 hides it (drafts, groups of disabled plugins...), in the statement itself so that pages are full
@@ -62,9 +67,10 @@ def _dialect(ctx: Any) -> str:
 def _language(f: SearchFilter) -> str | None:
     if f.language is None:
         return None
-    if not _LANGUAGE.fullmatch(f.language):
+    language = f.language.strip().lower()  # "ES" as `resources(filter:)` takes it
+    if not _LANGUAGE.fullmatch(language):
         raise api_error("INVALID_ARGUMENT", "`filter.language`: an ISO 639-1 code, e.g. `es`")
-    return f.language
+    return language
 
 
 async def _attach(info: Info, page: Connection[Any], terms: list[str]) -> None:

@@ -1,9 +1,15 @@
 """A search string made into terms: what both databases can match the same way, and never a
 syntax error.
 
-The string is folded (NFKC, case folded, diacritics removed: "Índice" -> "indice") and split
-into runs of letters and digits; everything else (quotes, operators, brackets, `*`, `:`, `-`,
-control characters) separates terms. So no input reaches FTS5's or PostgreSQL's query syntax:
+The string is composed (Unicode NFC), its FOLDS letters spelled out ("œuvre" -> "oeuvre"), and
+split into runs of letters and digits; everything else (quotes, operators, brackets, `*`, `:`,
+`-`, control characters) separates terms. Case and the other diacritics are folded by the
+engines themselves, alike: FTS5's `unicode61 remove_diacritics 2` and PostgreSQL's `unaccent`
+agree on every Latin letter (U+00C0..U+024F, U+1E00..U+1EFF) but the FOLDS letters, which
+`unaccent` spells out and FTS5 leaves alone, and U+1E9B (long s with dot, FTS5 only). So the
+index's text goes through the same FOLDS on SQLite (core/search/ddl.py) and the query's here,
+and a word is found by either spelling on both databases (tests/test_search.py checks every
+letter of FOLDS). So no input reaches FTS5's or PostgreSQL's query syntax:
 each term is bound as a parameter (FTS5: a double-quoted string; PostgreSQL:
 `plainto_tsquery`). A string over MAX_QUERY_LENGTH characters, or with more than MAX_TERMS
 distinct terms, is the GraphQL error `INVALID_ARGUMENT`; a string with no term answers no hit.
@@ -23,12 +29,24 @@ MAX_TERMS = 8
 
 _TERM = re.compile(r"[^\W_]+")
 
+FOLDS: dict[str, str] = {
+    **{"Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Ĳ": "IJ", "ĳ": "ij"},
+    **{"ẞ": "SS", "ß": "ss", "Þ": "TH", "þ": "th", "Ð": "D", "ð": "d", "Đ": "D", "đ": "d"},
+    **{"Ø": "O", "ø": "o", "Ł": "L", "ł": "l", "Ŀ": "L", "ŀ": "l", "Ħ": "H", "ħ": "h"},
+    **{"Ŧ": "T", "ŧ": "t", "Ŋ": "N", "ŋ": "n", "\u0131": "i"},  # dotless i,
+}
+"""Letters PostgreSQL's `unaccent` spells out and FTS5's `remove_diacritics` keeps, with
+`unaccent`'s spelling (the letters of European languages: French œ, Nordic æ ø, German ß,
+Polish ł, Croatian đ, Icelandic ð þ, Maltese ħ, Sami ŧ ŋ, Turkish dotless i, Dutch ĳ,
+Catalan ŀ). The other letters where the two differ (Latin Extended-B's hooks and strokes, such
+as ƀ or ɇ) are not folded on SQLite: a known gap."""
+_FOLDS = str.maketrans(FOLDS)
+
 
 def fold(text: str) -> str:
-    """Case and diacritics folded, as FTS5's `unicode61 remove_diacritics 2` and PostgreSQL's
-    `unaccent` fold them (for the letters of the languages OGP works in)."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    """`text` composed (NFC) with its FOLDS letters spelled out: "Œuvre" -> "OEuvre". Case and
+    other accents are left to the engines (both fold them alike, in the index and the query)."""
+    return unicodedata.normalize("NFC", text).translate(_FOLDS)
 
 
 def terms_of(query: str) -> list[str]:
@@ -39,7 +57,10 @@ def terms_of(query: str) -> list[str]:
         raise api_error(
             "INVALID_ARGUMENT", f"`query`: at most {MAX_QUERY_LENGTH} characters, got {len(query)}"
         )
-    found = list(dict.fromkeys(_TERM.findall(fold(query))))
+    first_of: dict[str, str] = {}  # "Budget budget" is one term (the engines fold case)
+    for term in _TERM.findall(fold(query)):
+        first_of.setdefault(term.lower(), term)
+    found = list(first_of.values())
     if len(found) > MAX_TERMS:
         raise api_error(
             "INVALID_ARGUMENT", f"`query`: at most {MAX_TERMS} distinct words, got {len(found)}"

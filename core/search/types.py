@@ -35,7 +35,10 @@ class SearchHit:
         "matched) as HTML: the text escaped, each matched word in <mark>...</mark>."
     )
     language: str = strawberry.field(
-        description="ISO 639-1 code of the text that matched (the original or a translation)."
+        description="The language of the text that matched: for a group or priority area, "
+        "its original's or a translation's (ISO 639-1); for a resource or expertise, one of the "
+        "languages it is declared available in (its one text is indexed once per language), "
+        "`und` when it declares none."
     )
     node: Node | None = strawberry.field(
         description="The object (WorkingGroup, PriorityArea...); null only if it was deleted "
@@ -60,8 +63,8 @@ class SearchFilter:
     )
     language: str | None = strawberry.field(
         default=None,
-        description="ISO 639-1 code: only text in that language (a group's or priority area's "
-        "original or translation; a resource or expertise in that language).",
+        description="ISO 639-1 code, any case: only text in that language (a group's or "
+        "priority area's original or translation; a resource or expertise in that language).",
     )
     resource_kinds: list[ResourceKind] | None = strawberry.field(
         default=None, description="Only resources, of these kinds."

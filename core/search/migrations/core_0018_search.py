@@ -2,8 +2,11 @@
 
 The table `search_documents` (core/search/models.py), the triggers that keep it equal to its
 sources and, per dialect, the index itself: SQLite's FTS5 table `search_fts` (external content,
-tokenizer `porter unicode61 remove_diacritics 2`); on PostgreSQL the extension `unaccent`, the
-configurations `ogp_english`, `ogp_spanish`, `ogp_french`, `ogp_simple`, the function
+tokenizer `porter unicode61 remove_diacritics 2`, fed the text with the letters FTS5 does not
+fold spelled out as `unaccent` spells them); on PostgreSQL the extension `unaccent`, the
+Snowball dictionaries without stop words `ogp_english_stem`, `ogp_spanish_stem`,
+`ogp_french_stem`, the configurations `ogp_english`, `ogp_spanish`, `ogp_french`, `ogp_simple`
+(every word token type through `unaccent`), the function
 `search_config(language)` and the GIN-indexed `vector` column (core/search/ddl.py says what each
 does). Existing rows are indexed by the backfill at the end.
 
