@@ -20,7 +20,7 @@ from core.auth.tokens import issue_token
 from core.db import Database, utcnow
 from core.demo import DEMO_ROLES
 from core.errors import Rejected
-from core.knowledge import services
+from core.knowledge import checks
 from core.knowledge.demo import RESOURCES
 from core.knowledge.vocabulary import LICENCES
 from core.schema.ids import to_global_id
@@ -400,7 +400,7 @@ async def test_expertise(client: GraphQLClient, demo_db: str) -> None:
 def test_a_licence_is_accepted_exactly_when_spdx_lists_it(text: str) -> None:
     known = {code.lower(): code for code in LICENCES}
     try:
-        accepted = services.licence(text)
+        accepted = checks.licence(text)
     except Rejected as rejected:
         assert text.strip().lower() not in known
         assert rejected.errors[0].code == "INVALID_LICENCE"

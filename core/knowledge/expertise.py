@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import utcnow
 from core.errors import Rejected, user_error
-from core.knowledge import services
+from core.knowledge import checks
 from core.knowledge.models import Expertise, ExpertiseCountry, ExpertiseLanguage, ExpertiseTopic
 
 DESCRIPTION_MAX = 2_000
@@ -45,7 +45,7 @@ async def declare_expertise(
                 "ONE_HOLDER_REQUIRED", "name exactly one of personId and organizationId", "personId"
             )
         )
-    text = services.text(description, "description", DESCRIPTION_MAX)
+    text = checks.text(description, "description", DESCRIPTION_MAX)
     lists = _lists(topics, languages, country_ids)
     holder = Expertise.person_id if person_id is not None else Expertise.organization_id
     field = "personId" if person_id is not None else "organizationId"
@@ -76,13 +76,13 @@ def _lists(
     languages: Sequence[str] | None,
     country_ids: Sequence[int] | None,
 ) -> dict[str, list[Any] | None]:
-    slugs = None if topics is None else services.topics(topics, "topics")
+    slugs = None if topics is None else checks.topics(topics, "topics")
     if slugs is not None and not slugs:
         raise Rejected(user_error("REQUIRED", "name at least one topic", "topics"))
     return {
         "topics": slugs,
-        "languages": None if languages is None else services.languages(languages, required=False),
-        "countries": None if country_ids is None else services.at_most(country_ids, "countries"),
+        "languages": None if languages is None else checks.languages(languages, required=False),
+        "countries": None if country_ids is None else checks.at_most(country_ids, "countries"),
     }
 
 
@@ -121,7 +121,7 @@ async def update_expertise(
     await locked_expertise(conn, pk)
     values: dict[str, Any] = {"updated_at": utcnow()}
     if description is not None:
-        values["description"] = services.text(description, "description", DESCRIPTION_MAX)
+        values["description"] = checks.text(description, "description", DESCRIPTION_MAX)
     lists = _lists(topics, languages, country_ids)
     await conn.execute(update(Expertise).where(Expertise.id == pk).values(**values))
     await _replace(conn, pk, lists)

@@ -19,8 +19,8 @@ from core.access.rules import ANCHOR, STAFF, Subject
 from core.commitments.models import Commitment
 from core.errors import Rejected, UserError, user_error
 from core.groups.models import WorkingGroup
+from core.knowledge import checks, services, types
 from core.knowledge import expertise as declared
-from core.knowledge import services, types
 from core.knowledge.models import Resource, ResourceKind
 from core.loading import prefetched
 from core.people.models import Country, Person
@@ -143,8 +143,8 @@ async def country_ids(conn: AsyncConnection, codes: Sequence[str] | None) -> lis
     if codes is None:
         return None
     wanted = list(dict.fromkeys(c.strip().upper() for c in codes))
-    if len(wanted) > services.MAX_ITEMS:
-        raise Rejected(user_error("TOO_MANY", f"at most {services.MAX_ITEMS}", "countries"))
+    if len(wanted) > checks.MAX_ITEMS:
+        raise Rejected(user_error("TOO_MANY", f"at most {checks.MAX_ITEMS}", "countries"))
     stmt = select(Country.alpha2, Country.id).where(Country.alpha2.in_(wanted))
     found = {code: pk for code, pk in (await conn.execute(stmt)).all()}
     unknown = [c for c in wanted if c not in found]
@@ -161,8 +161,8 @@ async def _pks(
     if ids is None:
         return None
     pks = [lookups.decode(str(i), type_name, field) for i in dict.fromkeys(ids)]
-    if len(pks) > services.MAX_ITEMS:
-        raise Rejected(user_error("TOO_MANY", f"at most {services.MAX_ITEMS}", field))
+    if len(pks) > checks.MAX_ITEMS:
+        raise Rejected(user_error("TOO_MANY", f"at most {checks.MAX_ITEMS}", field))
     found = set((await conn.execute(stmt.where(stmt.selected_columns[0].in_(pks)))).scalars())
     missing = [i for i, pk in zip(ids, pks, strict=False) if pk not in found]
     if missing:

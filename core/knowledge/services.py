@@ -2,14 +2,14 @@
 edited, published, deleted) here; declared expertise in `core/knowledge/expertise.py`.
 
 Other domains call `create_resource` and `publish_resource` directly (e.g. assistance: a completed
-match's outcome report becoming a resource). Every check here is repeated by the database
-(core/knowledge/models.py, migration core_0016): `CONSTRAINT_ERRORS` maps its refusals to the same
-user errors, so a writer that skips these functions gets the same answer.
+match's outcome report becoming a resource). Their input checks (core/knowledge/checks.py) are
+repeated by the database (core/knowledge/models.py, migration core_0016): `CONSTRAINT_ERRORS` maps
+its refusals to the same user errors, so a writer that skips these functions gets the same answer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.activity.services import record
 from core.db import utcnow
 from core.errors import Rejected, user_error
+from core.knowledge import checks
 from core.knowledge.models import (
     Resource,
     ResourceCommitment,
@@ -29,18 +30,12 @@ from core.knowledge.models import (
     ResourceStatus,
     ResourceTopic,
 )
-from core.knowledge.vocabulary import LANGUAGES, LICENCES
-from core.topics import MAX_TOPICS, invalid_topics, normalise_topics
 from core.transactions import ConstraintError
 
 Invalid = Rejected
 """What `create_resource` raises for bad input: `core.errors.Rejected`, its `.errors` the user
 errors (code, message, field). Inside `core.transactions.in_transaction` it rolls back and comes
 out as the payload's userErrors."""
-
-MAX_ITEMS = 20
-"""At most this many groups, countries, commitments or languages on one resource."""
-TITLE_MAX, SUMMARY_MAX, URL_MAX, SOURCE_MAX = 300, 5_000, 2_000, 500
 
 CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
     "ck_resources_link_or_body": ConstraintError(
@@ -89,80 +84,6 @@ CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
 }
 
 
-# --- Checks (pure: the input as the service stores it, or Rejected) -----------------------------
-
-
-def text(value: str | None, field: str, max_len: int, *, required: bool = True) -> str | None:
-    """`value` stripped; REQUIRED when blank (and required), TOO_LONG over `max_len`."""
-    if value is None or not value.strip():
-        if required:
-            raise Rejected(user_error("REQUIRED", f"{field} must not be blank", field))
-        return None
-    if len(value) > max_len:
-        raise Rejected(
-            user_error("TOO_LONG", f"{field} is longer than {max_len} characters", field)
-        )
-    return value.strip()
-
-
-def link(value: str | None) -> str | None:
-    """An absolute http(s) URL, or None; INVALID_URL otherwise."""
-    url = text(value, "url", URL_MAX, required=False)
-    if url is not None and not url.lower().startswith(("https://", "http://")):
-        raise Rejected(user_error("INVALID_URL", "url is not an absolute http(s) URL", "url"))
-    return url
-
-
-def licence(value: str) -> str:
-    """An SPDX identifier of `LICENCES`, matched without regard to case, in its SPDX spelling."""
-    found = {code.lower(): code for code in LICENCES}.get(value.strip().lower())
-    if found is None:
-        raise Rejected(
-            user_error(
-                "INVALID_LICENCE",
-                f"{value!r} is not an accepted SPDX identifier (e.g. CC-BY-4.0, CC0-1.0, "
-                "NOASSERTION)",
-                "licence",
-            )
-        )
-    return found
-
-
-def languages(
-    values: Iterable[str], field: str = "languages", *, required: bool = True
-) -> list[str]:
-    """ISO 639-1 codes, lowercased, deduplicated, sorted; UNKNOWN_LANGUAGE, REQUIRED, TOO_MANY."""
-    codes = sorted({v.strip().lower() for v in values})
-    bad = [c for c in codes if c not in LANGUAGES]
-    if bad:
-        raise Rejected(
-            user_error("UNKNOWN_LANGUAGE", f"not ISO 639-1 codes: {', '.join(bad)}", field)
-        )
-    if required and not codes:
-        raise Rejected(user_error("REQUIRED", "name at least one language (e.g. en)", field))
-    if len(codes) > MAX_ITEMS:
-        raise Rejected(user_error("TOO_MANY", f"at most {MAX_ITEMS} languages", field))
-    return codes
-
-
-def topics(values: Iterable[str], field: str) -> list[str]:
-    """Topic slugs (core/topics.py), in their stored form; INVALID_TOPIC, TOO_MANY."""
-    slugs = normalise_topics(values)
-    bad = invalid_topics(slugs)
-    if bad:
-        raise Rejected(user_error("INVALID_TOPIC", f"not topic slugs: {', '.join(bad)}", field))
-    if len(slugs) > MAX_TOPICS:
-        raise Rejected(user_error("TOO_MANY", f"at most {MAX_TOPICS} topics", field))
-    return slugs
-
-
-def at_most(values: Sequence[int], field: str) -> list[int]:
-    unique = list(dict.fromkeys(values))
-    if len(unique) > MAX_ITEMS:
-        raise Rejected(user_error("TOO_MANY", f"at most {MAX_ITEMS} items", field))
-    return unique
-
-
 # --- Writes ---------------------------------------------------------------------------------------
 
 
@@ -196,7 +117,7 @@ async def create_resource(
     TOO_LONG, INVALID_URL, LINK_OR_BODY_REQUIRED, INVALID_LICENCE, UNKNOWN_LANGUAGE,
     INVALID_TOPIC or TOO_MANY. Publish it with `publish_resource`.
     """
-    values = _checked(
+    values = checks.resource_columns(
         title=title,
         summary=summary,
         url=url,
@@ -204,8 +125,8 @@ async def create_resource(
         licence_=licence,
         source=source,
     )
-    langs = _languages(languages)
-    tags = _topics(topics)
+    langs = checks.languages(languages)
+    tags = checks.topics(topics, "tags")
     now = utcnow()
     pk = await conn.scalar(
         insert(Resource)
@@ -226,52 +147,13 @@ async def create_resource(
     await _replace_children(
         conn,
         int(pk),
-        groups=[g for g in at_most(group_ids, "groupIds") if g != group_id],
-        countries=at_most(country_ids, "countries"),
-        commitments=at_most(commitment_ids, "commitmentIds"),
+        groups=[g for g in checks.at_most(group_ids, "groupIds") if g != group_id],
+        countries=checks.at_most(country_ids, "countries"),
+        commitments=checks.at_most(commitment_ids, "commitmentIds"),
         languages=langs,
         topics=tags,
     )
     return int(pk)
-
-
-def _languages(values: Sequence[str]) -> list[str]:
-    return languages(values)
-
-
-def _topics(values: Sequence[str]) -> list[str]:
-    return topics(values, "tags")
-
-
-def _checked(
-    *,
-    title: str | None,
-    summary: str | None,
-    url: str | None,
-    body: str | None,
-    licence_: str | None,
-    source: str | None,
-    partial: bool = False,
-) -> dict[str, Any]:
-    """The resource's columns from the input; with `partial`, only those given (not None)."""
-    out: dict[str, Any] = {}
-    if not partial or title is not None:
-        out["title"] = text(title, "title", TITLE_MAX)
-    if not partial or summary is not None:
-        out["summary"] = text(summary, "summary", SUMMARY_MAX)
-    if not partial or url is not None:
-        out["url"] = link(url)
-    if not partial or body is not None:
-        out["body"] = text(body, "body", 10**9, required=False)
-    if not partial or licence_ is not None:
-        out["licence"] = licence(licence_ or "")
-    if not partial or source is not None:
-        out["source"] = text(source, "source", SOURCE_MAX, required=False)
-    if not partial and out["url"] is None and out["body"] is None:
-        raise Rejected(
-            user_error("LINK_OR_BODY_REQUIRED", "a resource needs a url or a body", "url")
-        )
-    return out
 
 
 async def _replace_children(
@@ -340,7 +222,7 @@ async def update_resource(
     the database refuses a resource left with neither link nor body: LINK_OR_BODY_REQUIRED).
     Drafts and published resources alike (a published one keeps its status and date)."""
     row = await locked_resource(conn, pk)
-    values = _checked(
+    values = checks.resource_columns(
         title=title,
         summary=summary,
         url=url,
@@ -365,11 +247,13 @@ async def update_resource(
         pk,
         groups=None
         if group_ids is None
-        else [g for g in at_most(group_ids, "groupIds") if g != row.group_id],
-        countries=None if country_ids is None else at_most(country_ids, "countries"),
-        commitments=None if commitment_ids is None else at_most(commitment_ids, "commitmentIds"),
-        languages=None if languages is None else _languages(languages),
-        topics=None if topics is None else _topics(topics),
+        else [g for g in checks.at_most(group_ids, "groupIds") if g != row.group_id],
+        countries=None if country_ids is None else checks.at_most(country_ids, "countries"),
+        commitments=None
+        if commitment_ids is None
+        else checks.at_most(commitment_ids, "commitmentIds"),
+        languages=None if languages is None else checks.languages(languages),
+        topics=None if topics is None else checks.topics(topics, "tags"),
     )
 
 

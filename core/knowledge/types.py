@@ -14,6 +14,7 @@ import strawberry
 
 from core.groups import loaders as groups_loaders
 from core.knowledge import loaders
+from core.knowledge.checks import MAX_ITEMS
 from core.knowledge.models import ResourceKind, ResourceStatus
 from core.limits import LIST_SIZE
 from core.loading import relation
@@ -27,8 +28,6 @@ if TYPE_CHECKING:
     from core.commitments.types import Commitment
     from core.groups.types import WorkingGroup
     from core.people.types import Country, Organization, Person
-
-MAX_ITEMS = 20  # core.knowledge.services.MAX_ITEMS (not imported: services import no types)
 
 
 @strawberry.type(
