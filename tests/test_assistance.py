@@ -83,7 +83,7 @@ async def test_the_demo_match_and_its_reasons(client: GraphQLClient) -> None:
         "both work on beneficial ownership",
         "both work on open data",
         "both work in Spanish",
-        "Chile completed a commitment on beneficial ownership in 2020",
+        "Chile completed a commitment on beneficial ownership in its action plan that ended in 2020",
     ]
     assert match["explanation"] == "; ".join(texts)
     assert match["score"] == sum(r["points"] for r in match["reasons"]) == 105
@@ -338,7 +338,8 @@ def test_a_posted_match_has_the_reasons_the_data_gives(demo_db: str) -> None:
                     assert from_global_id(reason["commitmentId"]) == ("Commitment", commitment)
                     assert (
                         reason["text"]
-                        == f"{names[key[0]]} completed a commitment on {key[1].replace('-', ' ')} in {year}"
+                        == f"{names[key[0]]} completed a commitment on {key[1].replace('-', ' ')}"
+                        f" in its action plan that ended in {year}"
                     )
             got = [
                 (r["code"], r["text"]) for r in match["reasons"] if r["code"] != "PEER_COMPLETED"

@@ -16,7 +16,7 @@ No activity event is recorded (the demo's feeds stay as the other demos leave th
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -121,7 +121,7 @@ async def load(conn: AsyncConnection) -> int:
             needs="We are preparing to open Uruguay's register of beneficial owners as data. We "
             "would like to talk with a team that has been through it: what to publish, in which "
             "format, and how to work with civil society on it. (Illustrative.)",
-            needed_by=date(2024, 9, 30),
+            needed_by=None,  # no date: an OPEN request never reads as overdue
             kind=AssistanceKind.PEER_EXCHANGE,
             status=AssistanceStatus.OPEN,
             created_at=REQUESTED_AT,

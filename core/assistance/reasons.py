@@ -57,7 +57,9 @@ def language_name(code: str | None) -> str:
 
 
 def render(facts: Facts) -> str:
-    """One reason in words, e.g. "Chile completed a commitment on beneficial ownership in 2019"."""
+    """One reason in words, e.g. "Chile completed a commitment on beneficial ownership in its
+    action plan that ended in 2020" (the IRM assesses completion at the plan's end: `year` is the
+    plan's last year, not the day the work was done)."""
     code = facts.code
     if code == scoring.SAME_GROUP:
         return f"the offer is for the request's group, {facts.group_name}"
@@ -70,7 +72,7 @@ def render(facts: Facts) -> str:
     if code == scoring.PEER_COMPLETED:
         return (
             f"{facts.country_name} completed a commitment on {topic_words(facts.topic)} "
-            f"in {facts.year}"
+            f"in its action plan that ended in {facts.year}"
         )
     return code.lower().replace("_", " ")
 
