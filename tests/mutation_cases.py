@@ -667,6 +667,12 @@ def core_steps(gov: str, cso: str, people: list[str]) -> list[Step]:
             lambda r: {"p": r["actionPlanCreate"]["actionPlan"]["id"]},
         ),
         (
+            "actionPlanUpdate",  # extended by a year, renamed
+            f"""mutation($p: ID!) {{ actionPlanUpdate(input: {{id: $p, title: "Fault plan, extended",
+              cycleEnd: "2033-12-31"}}) {{ actionPlan {{ id }} {ERRORS} }} }}""",
+            lambda r: {"p": r["actionPlanCreate"]["actionPlan"]["id"]},
+        ),
+        (
             "commitmentUpdate",  # texts and themes replaced
             f"""mutation($id: ID!) {{ commitmentUpdate(input: {{id: $id, title: "Renamed",
               themes: ["open-data", "open-contracting"]}}) {{ commitment {{ id }} {ERRORS} }} }}""",
@@ -677,6 +683,18 @@ def core_steps(gov: str, cso: str, people: list[str]) -> list[Step]:
             f"""mutation($id: ID!) {{ milestoneStatusSet(input: {{id: $id, status: COMPLETE}})
               {{ milestone {{ id }} {ERRORS} }} }}""",
             lambda r: {"id": r["commitmentCreate"]["commitment"]["milestones"][0]["id"]},
+        ),
+        (
+            "milestoneAdd",  # first: the two others move down
+            f"""mutation($c: ID!) {{ milestoneAdd(input: {{commitmentId: $c, title: "Zeroth",
+              dueOn: "2031-03-31", position: 1}}) {{ milestone {{ id }} {ERRORS} }} }}""",
+            lambda r: {"c": r["commitmentCreate"]["commitment"]["id"]},
+        ),
+        (
+            "milestoneUpdate",  # retitled, re-dated and moved last: the others move up
+            f"""mutation($id: ID!) {{ milestoneUpdate(input: {{id: $id, title: "Last",
+              dueOn: "2032-12-31", position: 3}}) {{ milestone {{ id }} {ERRORS} }} }}""",
+            lambda r: {"id": r["milestoneAdd"]["milestone"]["id"]},
         ),
         (
             "irmAssessmentRecord",

@@ -56,6 +56,9 @@ CORE_RULES = {
     "consensusRuleSet": "anchor | staff",
     # plans are governments' documents and the IRM is independent: staff copy them in
     "actionPlanCreate": "staff",
+    "actionPlanUpdate": "staff",
+    "milestoneAdd": "staff",
+    "milestoneUpdate": "staff",
     "commitmentCreate": "staff",
     "commitmentUpdate": "staff",
     "milestoneStatusSet": "staff",

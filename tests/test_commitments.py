@@ -1,28 +1,17 @@
 """Action plans, commitments, milestones and the IRM's assessments (issue 10, section 3), over
-HTTP on both databases: the demo's plans read through every entry point, each mutation's
-success, user errors and refusal, the starred rule of each period (stated here independently
-of core/commitments/irm.py and checked against the database's answer for generated ratings),
-and the database's own guards for SQL that skips the services.
+HTTP on both databases: the demo's plans read through every entry point, and each mutation's
+success, user errors and refusal. The starred rule of each period and the database's own guards
+are in tests/test_commitments_database.py.
 """
 
 from __future__ import annotations
 
-import asyncio
-from datetime import UTC, date, datetime
 from typing import Any
 
-import sqlalchemy as sa
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from sqlalchemy.exc import IntegrityError
-
-from core.commitments.models import ActionPlan, Commitment, CommitmentTopic, IrmAssessment
-from core.db import Base, Database
 from core.testing import GraphQLClient
-from core.transactions import ConstraintErrors
 
 ERRORS = "userErrors { code field message }"
-COMMITMENT = """id reference position title leadInstitution themes starred illustrative
+COMMITMENT = """id reference position title leadInstitution sourceUrl themes starred illustrative
   actionPlan { title cohort } country { code }
   workingGroups { slug }
   milestones { position title dueOn status illustrative }
@@ -100,17 +89,22 @@ async def test_demo_plans_through_every_entry_point(client: GraphQLClient) -> No
         "Chile Action Plan 2016-2018",
         "Chile Action Plan 2014-2016",
     ]  # newest cycle first
-    assert [c["reference"] for c in chile[1]["commitments"]["nodes"]] == ["CL0040", "CL0050"]
+    assert [c["reference"] for c in chile[1]["commitments"]["nodes"]] == [
+        "CL0033",
+        "CL0040",
+        "CL0050",
+    ]
+    assert chile[2]["commitments"]["nodes"] == []  # the 2014-2016 plan: none in the demo
     assert all(p["illustrative"] for p in chile)  # the exact cycle dates are not sourced
 
     everything = await refs(client)
-    assert everything == ["KE0018", "KE-DEMO-OC", "CL0061", "CL0040", "CL0050", "CL-DEMO-P10"]
-    assert await refs(client, country="CHL") == ["CL0061", "CL0040", "CL0050", "CL-DEMO-P10"]
+    assert everything == ["KE0018", "KE-DEMO-OC", "CL0061", "CL0033", "CL0040", "CL0050"]
+    assert await refs(client, country="CHL") == ["CL0061", "CL0033", "CL0040", "CL0050"]
     assert await refs(client, theme="beneficial-ownership") == ["KE0018", "CL0061"]
-    assert await refs(client, cohort=2016) == ["CL0040", "CL0050"]
-    assert await refs(client, starred=True) == ["CL-DEMO-P10"]
-    assert await refs(client, starred=False) == ["CL0061", "CL0040", "CL0050"]
-    assert await refs(client, ambitious=True) == ["KE0018", "CL-DEMO-P10"]
+    assert await refs(client, cohort=2016) == ["CL0033", "CL0040", "CL0050"]
+    assert await refs(client, starred=True) == ["CL0033"]
+    assert await refs(client, starred=False) == ["CL0040", "CL0050"]  # CL0061: Refresh, null
+    assert await refs(client, ambitious=True) == ["KE0018", "CL0033"]
     extractives = await group_id(client, "extractive-industries")
     assert await refs(client, group=extractives) == ["KE0018", "CL0061"]
     assert await refs(client, group="V29ya2luZ0dyb3VwOjk5OTk=") == []  # no such group
@@ -149,19 +143,27 @@ async def test_the_demo_commitments_assessed_by_the_irm(client: GraphQLClient) -
         "extractive-industries",
         "fiscal-openness",
     }
-    starred = by_ref["CL-DEMO-P10"]["irmAssessment"]
+    starred = by_ref["CL0033"]["irmAssessment"]
     assert starred == {
         "verifiable": True,
         "potentialImpact": "TRANSFORMATIVE",
         "potentialForResults": None,
         "completion": "SUBSTANTIAL",
-        "didItOpenGovernment": "MAJOR",
+        "didItOpenGovernment": None,
         "starred": True,
         "starRule": "TRANSFORMATIVE",
         "ambitious": True,
         "illustrative": True,
     }
-    # Kenya's 2018 plan ran into 2021: assessed by a Transitional Results Report, no stars
+    assert by_ref["CL0033"]["leadInstitution"].startswith("Ministerio del Medio Ambiente")
+    assert by_ref["CL0033"]["sourceUrl"] == (
+        "https://www.opengovpartnership.org/members/chile/commitments/CL0033/"
+    )
+    assert by_ref["KE-DEMO-OC"]["sourceUrl"] is None  # illustrative
+    # Kenya's 2018 plan ran into 2021 and Chile's ended in 2020: both assessed by
+    # Transitional Results Reports (IRM Refresh), no stars
+    assert by_ref["CL0061"]["starred"] is None
+    assert by_ref["CL0061"]["irmAssessment"]["starRule"] is None
     kenya = by_ref["KE0018"]
     assert kenya["starred"] is None and kenya["irmAssessment"]["starRule"] is None
     assert by_ref["KE-DEMO-OC"]["irmAssessment"] is None and by_ref["KE-DEMO-OC"]["starred"] is None
@@ -250,6 +252,7 @@ async def test_staff_record_a_plan_with_its_commitments(
         "reference": "UK0099",
         "title": "Beneficial ownership of overseas entities",
         "leadInstitution": "Companies House",
+        "sourceUrl": "https://www.opengovpartnership.org/members/united-kingdom/",
         "themes": [" Beneficial-Ownership", "anti-corruption", "anti-corruption"],
         "milestones": [
             {"title": "Register opens", "dueOn": "2031-06-30"},
@@ -260,6 +263,7 @@ async def test_staff_record_a_plan_with_its_commitments(
         (await client.execute(CREATE, {"input": commitment}, token=staff))["commitmentCreate"]
     )
     c = made["commitment"]
+    assert c["sourceUrl"] == "https://www.opengovpartnership.org/members/united-kingdom/"
     assert (c["reference"], c["position"], c["starred"], c["irmAssessment"]) == (
         "UK0099",
         1,
@@ -301,6 +305,8 @@ async def test_staff_record_a_plan_with_its_commitments(
             "milestones",
         ),
         ({**commitment, "reference": "UK0101", "title": ""}, "REQUIRED", "title"),
+        ({**commitment, "reference": "UK0101", "sourceUrl": None}, "SOURCE_REQUIRED", "sourceUrl"),
+        ({**commitment, "reference": "UK0101", "sourceUrl": "ftp://x"}, "INVALID_URL", "sourceUrl"),
     ):
         refused(
             (await client.execute(CREATE, {"input": bad}, token=staff))["commitmentCreate"],
@@ -394,7 +400,7 @@ async def test_the_irm_assessment_is_recorded_by_staff_and_starred_derived(
         (await client.execute(RECORD, {"input": again}, token=staff))["irmAssessmentRecord"]
     )["irmAssessment"]
     assert (second["id"], second["starred"], second["ambitious"]) == (first["id"], True, True)
-    assert await refs(client, starred=True) == ["CL0040", "CL-DEMO-P10"]
+    assert await refs(client, starred=True) == ["CL0033", "CL0040"]
     for bad, code, field in (
         (
             {**rating, "potentialForResults": "SUBSTANTIAL"},
@@ -414,7 +420,7 @@ async def test_the_irm_assessment_is_recorded_by_staff_and_starred_derived(
         token = role_tokens[role] if role else None
         assert await refusal(client, RECORD, {"input": rating}, token) == code
     unchanged = await client.execute(COMMITMENTS, {"f": {"starred": True}, "first": 10})
-    assert [n["reference"] for n in unchanged["commitments"]["nodes"]] == ["CL0040", "CL-DEMO-P10"]
+    assert [n["reference"] for n in unchanged["commitments"]["nodes"]] == ["CL0033", "CL0040"]
 
 
 async def test_a_groups_anchors_link_and_unlink_commitments(
@@ -479,252 +485,3 @@ async def test_a_groups_anchors_link_and_unlink_commitments(
         )["commitmentGroupUnlink"]
     )
     assert [g["slug"] for g in staff["commitment"]["workingGroups"]] == ["fiscal-openness"]
-
-
-# --- The starred rule, for every rating and period -----------------------------------------------
-
-STARS_FROM, RAISED_BAR_FROM, REFRESH_FROM = date(2012, 1, 1), date(2014, 1, 1), date(2021, 1, 1)
-PERIODS = [  # (cycle start, cycle end): each period and each side of each boundary
-    (date(2011, 10, 1), date(2013, 6, 30)),  # a founding plan: no stars yet
-    (date(2012, 1, 1), date(2013, 12, 31)),  # the 2014 criteria (moderate or transformative)
-    (date(2013, 12, 31), date(2015, 12, 30)),
-    (date(2014, 1, 1), date(2015, 12, 31)),  # the raised bar (transformative only)
-    (date(2018, 12, 31), date(2020, 12, 31)),
-    (date(2019, 1, 1), date(2021, 1, 1)),  # assessed under the IRM Refresh: no stars
-    (date(2022, 1, 1), date(2024, 12, 31)),
-]
-IMPACTS = [None, "NONE", "MINOR", "MODERATE", "TRANSFORMATIVE"]
-RESULTS = [None, "UNCLEAR", "MODEST", "SUBSTANTIAL"]
-COMPLETIONS = [None, "NO_EVIDENCE", "NOT_STARTED", "LIMITED", "SUBSTANTIAL", "COMPLETE"]
-
-
-def expected_star(start: date, end: date, r: dict[str, Any]) -> bool | None:
-    """The IRM's rule, restated from its sources (OGP blog "IRM to Raise the Bar for Model
-    Commitments in OGP", 2015; the IRM Refresh, 2021) independently of core/commitments/irm.py."""
-    if start < STARS_FROM or end >= REFRESH_FROM:
-        return None
-    impacts = {"TRANSFORMATIVE"} if start >= RAISED_BAR_FROM else {"MODERATE", "TRANSFORMATIVE"}
-    relevant = r["accessToInformation"] or r["civicParticipation"] or r["publicAccountability"]
-    return bool(
-        r["verifiable"] is True
-        and relevant
-        and r["potentialImpact"] in impacts
-        and r["completion"] in ("SUBSTANTIAL", "COMPLETE")
-    )
-
-
-@st.composite
-def ratings(draw: st.DrawFn) -> tuple[int, dict[str, Any]]:
-    impact = draw(st.sampled_from(IMPACTS))
-    rating = {
-        "verifiable": draw(st.sampled_from([None, False, True])),
-        "accessToInformation": draw(st.booleans()),
-        "civicParticipation": draw(st.booleans()),
-        "publicAccountability": draw(st.booleans()),
-        "technologyAndInnovation": draw(st.booleans()),
-        "potentialImpact": impact,
-        "potentialForResults": None if impact else draw(st.sampled_from(RESULTS)),
-        "completion": draw(st.sampled_from(COMPLETIONS)),
-    }
-    return draw(st.integers(0, len(PERIODS) - 1)), rating
-
-
-def test_starred_follows_the_irm_rule_of_the_plans_period(
-    demo_db: str, role_tokens: dict[str, str]
-) -> None:
-    from core.testing import ClientFactory
-
-    loop = asyncio.new_event_loop()
-    factory = ClientFactory()
-    client = factory(demo_db)
-    staff = role_tokens["staff"]
-    run = loop.run_until_complete
-    try:
-        targets = []
-        for i, (start, end) in enumerate(PERIODS):
-            plan = run(
-                client.execute(
-                    PLAN_CREATE,
-                    {
-                        "input": plan_input(
-                            title=f"Period {i}",
-                            cycleStart=start.isoformat(),
-                            cycleEnd=end.isoformat(),
-                            cohort=max(start.year, 2011),
-                        )
-                    },
-                    token=staff,
-                )
-            )["actionPlanCreate"]
-            made = run(
-                client.execute(
-                    CREATE,
-                    {
-                        "input": {
-                            "actionPlanId": ok(plan)["actionPlan"]["id"],
-                            "reference": f"P{i}",
-                            "title": f"Period {i}",
-                        }
-                    },
-                    token=staff,
-                )
-            )["commitmentCreate"]
-            targets.append(ok(made)["commitment"]["id"])
-
-        @settings(
-            max_examples=120, deadline=None, database=None, suppress_health_check=list(HealthCheck)
-        )
-        @given(ratings())
-        def check(drawn: tuple[int, dict[str, Any]]) -> None:
-            period, rating = drawn
-            start, end = PERIODS[period]
-            variables = {
-                "input": {
-                    "commitmentId": targets[period],
-                    "sourceTitle": "Generated",
-                    "illustrative": True,
-                    **rating,
-                }
-            }
-            done = ok(run(client.execute(RECORD, variables, token=staff))["irmAssessmentRecord"])
-            found = done["irmAssessment"]
-            star = expected_star(start, end, rating)
-            assert found["starred"] is star, (start, end, rating, found)
-            assert found["commitment"]["starred"] is star
-            assert (found["starRule"] is None) == (star is None)
-            ambitious = rating["potentialImpact"] == "TRANSFORMATIVE" or (
-                rating["potentialForResults"] == "SUBSTANTIAL"
-            )
-            assert found["ambitious"] is ambitious
-            # the filter asks the same expression
-            if star is not None:
-                listed = run(refs(client, actionPlan=None, starred=star, country="GB"))
-                assert f"P{period}" in listed
-
-        check()
-    finally:
-        run(factory.close())
-        loop.close()
-
-
-# --- The database's own guards -------------------------------------------------------------------
-
-CONSTRAINTS = ConstraintErrors.build([], Base.metadata)
-"""Reads the refused constraint's name from either database's error, as core.transactions does."""
-
-
-async def test_sql_that_skips_the_services_is_refused(demo_db: str) -> None:
-    db = Database(demo_db)
-    try:
-        async with db.read() as conn:
-            plan = (
-                await conn.execute(
-                    sa.select(*ActionPlan.__table__.c).where(ActionPlan.cohort == 2016)
-                )
-            ).first()
-            other = await conn.scalar(sa.select(ActionPlan.id).where(ActionPlan.cohort == 2014))
-            commitment = (
-                await conn.execute(
-                    sa.select(*Commitment.__table__.c).where(Commitment.reference == "CL0040")
-                )
-            ).first()
-        assert plan is not None and commitment is not None
-        now = datetime.now(UTC)
-        good_plan = {
-            "country_id": plan.country_id,
-            "title": "SQL plan",
-            "cycle_start": date(2040, 1, 1),
-            "cycle_end": date(2041, 12, 31),
-            "cohort": 2040,
-            "illustrative": True,
-            "created_at": now,
-        }
-        bad_writes: list[tuple[str, Any]] = [
-            (
-                "ck_action_plans_cycle_order",
-                sa.insert(ActionPlan).values({**good_plan, "cycle_end": date(2040, 1, 1)}),
-            ),
-            (
-                "ck_action_plans_cohort_range",
-                sa.insert(ActionPlan).values({**good_plan, "cohort": 2010}),
-            ),
-            (
-                "ck_action_plans_sourced_or_illustrative",
-                sa.insert(ActionPlan).values({**good_plan, "illustrative": False}),
-            ),
-            (
-                "uq_action_plans_country_id_cycle_start",
-                sa.insert(ActionPlan).values({**good_plan, "cycle_start": plan.cycle_start}),
-            ),
-            (
-                "uq_commitments_action_plan_id_reference",
-                sa.insert(Commitment).values(
-                    action_plan_id=plan.id,
-                    reference="CL0040",
-                    position=9,
-                    title="Again",
-                    description="",
-                    illustrative=True,
-                    created_at=now,
-                    updated_at=now,
-                ),
-            ),
-            (
-                "ck_commitments_plan_fixed",
-                sa.update(Commitment)
-                .where(Commitment.id == commitment.id)
-                .values(action_plan_id=other),
-            ),
-            (
-                "ck_commitment_topics_topic",
-                sa.insert(CommitmentTopic).values(commitment_id=commitment.id, topic="Open Data"),
-            ),
-            (
-                "ck_irm_assessments_one_potential_scale",
-                sa.update(IrmAssessment)
-                .where(IrmAssessment.commitment_id == commitment.id)
-                .values(potential_impact="MINOR", potential_for_results="MODEST"),
-            ),
-            (
-                "pk_irm_assessments",
-                sa.insert(IrmAssessment).values(
-                    commitment_id=commitment.id,
-                    source_title="Twice",
-                    illustrative=True,
-                    access_to_information=False,
-                    civic_participation=False,
-                    public_accountability=False,
-                    technology_and_innovation=False,
-                    recorded_at=now,
-                ),
-            ),
-            (
-                "ck_irm_assessments_sourced_or_illustrative",
-                sa.update(IrmAssessment)
-                .where(IrmAssessment.commitment_id == commitment.id)
-                .values(illustrative=False, source_url=None),
-            ),
-        ]
-        for name, statement in bad_writes:
-            try:
-                async with db.write() as conn:
-                    await conn.execute(statement)
-            except IntegrityError as exc:
-                refused_write = exc
-            else:
-                raise AssertionError(f"{name}: the write was not refused")
-            names = CONSTRAINTS.constraint_names(refused_write)
-            if name.startswith("pk_") and not names:  # SQLite names a primary key's columns
-                assert "irm_assessments.commitment_id" in str(refused_write.orig), name
-            else:
-                assert names == [name], (name, str(refused_write.orig))
-        # and the same rows are accepted when the rule holds (the guards are not blanket refusals)
-        async with db.write() as conn:
-            await conn.execute(sa.insert(ActionPlan).values(good_plan))
-            await conn.execute(
-                sa.update(Commitment)
-                .where(Commitment.id == commitment.id)
-                .values(action_plan_id=plan.id, title="Renamed by SQL")
-            )
-    finally:
-        await db.dispose()

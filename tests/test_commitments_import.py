@@ -34,7 +34,7 @@ RECORDS: list[dict[str, Any]] = json.loads((SAMPLES / "sample.json").read_text()
 STATE = """{ actionPlans(first: 100) { totalCount nodes { country { code } title cycleStart
     cycleEnd cohort submittedOn sourceUrl illustrative } }
   commitments(first: 100) { totalCount nodes { reference position title description
-    leadInstitution illustrative themes workingGroups { slug } actionPlan { cycleStart }
+    leadInstitution sourceUrl illustrative themes workingGroups { slug } actionPlan { cycleStart }
     milestones { position title dueOn status }
     irmAssessment { verifiable accessToInformation civicParticipation publicAccountability
       technologyAndInnovation potentialForResults potentialImpact completion
@@ -161,6 +161,7 @@ async def test_the_sample_files_load_to_the_same_rows_and_again_change_nothing(
     nigeria = commitments["NG0020"]
     assert nigeria["title"] == "Establish Beneficial Ownership Registry"
     assert nigeria["leadInstitution"] == "Corporate Affairs Commission"
+    assert nigeria["sourceUrl"] == RECORDS[1]["source_url"]  # stored, not only checked
     assert nigeria["themes"] == ["anti-corruption", "beneficial-ownership", "open-data"]
     assert nigeria["workingGroups"] == [{"slug": "extractive-industries"}]
     assert nigeria["actionPlan"] == {"cycleStart": "2019-07-01"}

@@ -366,7 +366,7 @@ def cut(first: date, last: date, interval: str) -> list[tuple[str, date, date]]:
 
 def starred(plan_start: date, plan_end: date, a: dict[str, Any]) -> bool:
     """core/commitments/irm.py's rule, restated: no stars before 2012 nor under the Refresh."""
-    if plan_start < date(2012, 1, 1) or plan_end >= date(2021, 1, 1):
+    if plan_start < date(2012, 1, 1) or plan_end >= date(2020, 1, 1):
         return False
     impacts = (
         ("MODERATE", "TRANSFORMATIVE") if plan_start < date(2014, 1, 1) else ("TRANSFORMATIVE",)

@@ -2,8 +2,8 @@
 
 Everything is public to read: action plans are governments' official documents and the IRM's
 reports are published. Writing:
-- action plans, commitments and milestones' status: staff only. A plan is the government's
-  official document, adopted in its national process; the platform copies it (and the
+- action plans, commitments and milestones (their status too): staff only. A plan is the
+  government's official document, adopted in its national process; the platform copies it (and the
   government's implementation reports) rather than letting any group rewrite it.
 - IRM assessments: staff only. The IRM is an independent body; its published ratings are copied
   from its reports, never judged by the people whose commitments they rate.
@@ -20,6 +20,9 @@ GROUP = {"groupId": "WorkingGroup"}
 
 DECLARATIONS: list[Declaration] = [
     MutationRule("actionPlanCreate", STAFF),
+    MutationRule("actionPlanUpdate", STAFF),
+    MutationRule("milestoneAdd", STAFF),
+    MutationRule("milestoneUpdate", STAFF),
     MutationRule("commitmentCreate", STAFF),
     MutationRule("commitmentUpdate", STAFF),
     MutationRule("milestoneStatusSet", STAFF),

@@ -15,16 +15,19 @@ Sources (OGP's commitment pages, opengovpartnership.org/members/<country>/commit
 - KE0018 "Beneficial Ownership" (Kenya Action Plan 2018-2020; lead the Attorney General's
   office): verifiable, relevant, ambition high, early results Marginal (Kenya Transitional
   Results Report 2018-2021).
-- Chile's starred environmental-democracy commitment (Principle 10, the regional agreement that
-  became Escazú) of its 2014-2016 plan: OGP's "Star Reforms in the Open Government Partnership"
-  (2016) lists "CHILE Strengthening environmental democracy" among the starred reforms.
+- CL0033 "Fortalecimiento de la democracia ambiental" (Chile Action Plan 2016-2018, cycle 2016;
+  lead Ministerio del Medio Ambiente; Oficina de Asuntos Internacionales; support Ministerio de
+  Relaciones Exteriores): Principle 10 of the Rio Declaration, the regional instrument Chile
+  proposed at Rio+20; IRM report Chile Mid-Term Report 2016-2018 (Year 1): starred, verifiable,
+  relevant to access to information and civic participation; potential impact and completion
+  left blank on the page. Chile's 2014-2016 plan is in the demo with no commitment.
 
 What those pages do not give is illustrative and marked so: every plan's exact cycle dates
-(`ActionPlan.illustrative`), the environmental-democracy commitment's reference and wording,
-the ratings the pages leave blank (potential impact, completion: each such assessment is
-`illustrative`), and every milestone (`Milestone.illustrative`). CL0061's completion is
-recorded as COMPLETE for the demo's matching example ("Chile completed a commitment on
-beneficial ownership"), illustrative: the IRM's Transitional Results Report is not quoted here.
+(`ActionPlan.illustrative`), the ratings the pages leave blank (potential impact, completion:
+each such assessment is `illustrative`), and every milestone (`Milestone.illustrative`).
+CL0061's completion is recorded as COMPLETE for the demo's matching example ("Chile completed a
+commitment on beneficial ownership"), illustrative: the IRM's Transitional Results Report is not
+quoted here.
 
 Called by core/demo.py after the plugins' demos (the pilot groups are theirs); idempotent: a
 plan is looked up by (country, cycle start), a commitment by (plan, reference).
@@ -89,30 +92,30 @@ class DemoPlan:
 
 
 ENVIRONMENT = DemoCommitment(
-    reference="CL-DEMO-P10",
-    title="Environmental democracy: a regional agreement on Principle 10 (illustrative wording)",
-    description="Lead the negotiation of a regional agreement on access to information, public "
-    "participation and justice in environmental matters (Principle 10 of the Rio Declaration). "
-    "Starred by the IRM (OGP, Star Reforms in the Open Government Partnership, 2016); the "
-    "reference and this wording are illustrative.",
-    lead_institution="Ministerio de Relaciones Exteriores",
+    reference="CL0033",
+    title="Fortalecimiento de la democracia ambiental",
+    description="Implement the rights of access to environmental information, participation "
+    "and justice (Principle 10 of the 1992 Rio Declaration), building on the regional "
+    "declaration Chile proposed with civil society at Rio+20 (2012) towards a regional "
+    "instrument for Latin America and the Caribbean. A summary of OGP's page, not its wording.",
+    lead_institution="Ministerio del Medio Ambiente; Oficina de Asuntos Internacionales",
     themes=("access-to-information", "environment", "civic-participation"),
     groups=("access-to-information",),
     milestones=(
-        ("Negotiation rounds with the region's governments", date(2015, 6, 30), "COMPLETE"),
-        ("Public consultation on the draft agreement", date(2016, 6, 30), "SUBSTANTIAL"),
+        ("Negotiation rounds of the regional agreement", date(2017, 6, 30), "COMPLETE"),
+        ("Public consultation on the draft agreement", date(2018, 6, 30), "SUBSTANTIAL"),
     ),
     rating=Rating(
         verifiable=True,
         values=("access_to_information", "civic_participation"),
         potential_impact="TRANSFORMATIVE",
         completion="SUBSTANTIAL",
-        did_it_open_government="MAJOR",
-        source_title="Chile End-of-Term Report 2014-2016 (ratings consistent with its star; "
-        "not quoted)",
+        did_it_open_government=None,
+        source_title="Chile Mid-Term Report 2016-2018 (Year 1): starred, verifiable, access to "
+        "information and civic participation; potential impact and completion illustrative, "
+        "consistent with its star",
         illustrative=True,
     ),
-    illustrative=True,
 )
 PROCUREMENT = DemoCommitment(
     reference="CL0040",
@@ -221,9 +224,9 @@ KENYA_CONTRACTS = DemoCommitment(
 
 PLANS = [
     DemoPlan("CL", "Chile Action Plan 2014-2016", date(2014, 7, 1), date(2016, 6, 30), 2014,
-             [ENVIRONMENT]),
+             []),
     DemoPlan("CL", "Chile Action Plan 2016-2018", date(2016, 7, 1), date(2018, 6, 30), 2016,
-             [PROCUREMENT, INSTITUTIONS]),
+             [ENVIRONMENT, PROCUREMENT, INSTITUTIONS]),
     DemoPlan("CL", "Chile Action Plan 2018-2020", date(2018, 9, 1), date(2020, 8, 31), 2018,
              [CHILE_BO]),
     DemoPlan("KE", "Kenya Action Plan 2018-2020", date(2018, 12, 1), date(2021, 6, 30), 2018,
@@ -287,6 +290,7 @@ async def _commitment(
         title=c.title,
         description=c.description,
         lead_institution=c.lead_institution,
+        source_url=None if c.illustrative else _url(country, c.reference),
         illustrative=c.illustrative,
         created_at=now,
         updated_at=now,

@@ -258,9 +258,8 @@ async def _commitment(
         "description": record.description,
         "lead_institution": record.lead_institution,
         "illustrative": record.illustrative,
+        "source_url": record.source_url,
     }
-    if "source_url" in Commitment.__table__.c:
-        values["source_url"] = record.source_url
     key = (Commitment.action_plan_id == plan_id) & (Commitment.reference == record.reference)
     row = (await conn.execute(select(*Commitment.__table__.c).where(key))).first()
     now = utcnow()

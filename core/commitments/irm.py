@@ -16,7 +16,15 @@ Sources:
 - The IRM Refresh: "In 2021, the IRM started implementing a new approach to its research process
   and the scope of its reporting on action plans" (IRM, Brazil Transitional Results Report
   2018-2021): Action Plan Reviews (potential for results) and Results Reports replaced the
-  Design, Progress and End-of-Term Reports, and no longer award stars.
+  Design, Progress and End-of-Term Reports, and no longer award stars. Plans that ended in 2020
+  were already assessed at their end under the Refresh: OGP's page for CL0061 (Chile Action
+  Plan 2018-2020, ended 31 August 2020;
+  https://www.opengovpartnership.org/members/chile/commitments/CL0061/) lists "IRM Report:
+  Chile Transitional Results Report 2018-2020", and the same kind of report assessed Kenya's
+  2018-2020 plan and Brazil's 2018-2021 plan. Plans that ended in 2019 were assessed by the
+  IRM's last reports before the Refresh (e.g. "Nigeria Implementation Report 2017-2019",
+  "Liberia Implementation Report 2017-2019", OGP's IRM reports list,
+  https://opengovpartnership.org/content-category/irm-reports/page/39).
 - Ambition: OGP's data analyses count a commitment as ambitious when its potential for results
   is substantial or, on the older scale, its potential impact transformative (issue 10, section
   4); high completion is "Substantial or Complete"
@@ -28,8 +36,12 @@ published on it, which follow the plan's start by a year and its end by a few mo
   stars existed: null.
 - `MODERATE_OR_TRANSFORMATIVE` (the 2014 criteria): cycles starting in 2012 or 2013, first
   reported on in 2014.
-- `TRANSFORMATIVE` (the criteria raised in 2015): later cycles that ended before 2021.
-- `REFRESH`: cycles ending in 2021 or later, assessed at their end by Results Reports: null.
+- `TRANSFORMATIVE` (the criteria raised in 2015): later cycles that ended before 2020.
+- `REFRESH`: cycles ending in 2020 or later, assessed at their end by the Refresh's
+  Transitional Results Reports and Results Reports: null.
+Not modelled: the report an assessment comes from. The IRM called the End-of-Term Reports
+(from 2016) the final tally of stars, so a 2013-2015 plan's final star may have come under the
+raised bar; the dates above give such plans the 2014 rule.
 A commitment the IRM has not assessed is null too; an assessed one missing a criterion's rating
 (not yet rated for completion, say) is not starred (false).
 """
@@ -55,8 +67,9 @@ STARS_FROM = date(2012, 1, 1)
 """Cycles starting before: the founding plans, reported on before stars existed."""
 RAISED_BAR_FROM = date(2014, 1, 1)
 """Cycles starting from here on were first reported on in 2015, under the raised bar."""
-REFRESH_FROM = date(2021, 1, 1)
-"""Cycles ending from here on were assessed at their end by the IRM Refresh's Results Reports."""
+REFRESH_FROM = date(2020, 1, 1)
+"""Cycles ending from here on were assessed at their end under the IRM Refresh (Transitional
+Results Reports, then Results Reports): CL0061's plan, ended August 2020, is one."""
 
 HIGH_COMPLETION = (Completion.SUBSTANTIAL.value, Completion.COMPLETE.value)
 

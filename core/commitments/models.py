@@ -121,7 +121,9 @@ class ActionPlan(Base):
     """The last day of the implementation period (inclusive)."""
     submitted_on: Mapped[date | None] = mapped_column(Date)
     cohort: Mapped[int] = mapped_column(Integer)
-    """The year OGP groups the plan by (its submission year, e.g. 2018 for a 2018-2020 plan)."""
+    """The year OGP groups the plan by, its "Action Plan Cycle" (e.g. 2018 for Chile's 2018-2020
+    plan, OGP's CL0061 page). Not checked against `submitted_on`, which may fall in another year
+    (OGP's pages give the cycle, not the submission date; not verified that they always agree)."""
     source_url: Mapped[str | None] = mapped_column(String(2000))
     illustrative: Mapped[bool] = mapped_column(default=False)
     """Not (entirely) factual: demo or sample content."""
@@ -143,6 +145,7 @@ class Commitment(Base):
             "uq_commitments_action_plan_id_reference", "action_plan_id", "reference", unique=True
         ),
         Index("ix_commitments_action_plan_id_position_id", "action_plan_id", "position", "id"),
+        CheckConstraint(SOURCED_OR_ILLUSTRATIVE, name="sourced_or_illustrative"),
         # trigger (core_0015): a commitment stays in the plan it was made in (its reference,
         # milestones, assessment and evidence are that plan's)
         {"info": {"trigger_checks": ("ck_commitments_plan_fixed",)}},
@@ -156,6 +159,8 @@ class Commitment(Base):
     title: Mapped[str] = mapped_column(String(500))
     description: Mapped[str] = mapped_column(Text, default="")
     lead_institution: Mapped[str | None] = mapped_column(String(300))
+    source_url: Mapped[str | None] = mapped_column(String(2000))
+    """OGP's page for the commitment (required unless illustrative)."""
     illustrative: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -11,7 +11,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.types import Info
 
-from core.commitments import links, services, types
+from core.commitments import editing, links, services, types
 from core.commitments.loaders import assessment_rows, commitment_rows
 from core.commitments.models import (
     Commitment,
@@ -42,6 +42,38 @@ class ActionPlanCreateInput:
     illustrative: bool = strawberry.field(default=False, description=ILLUSTRATIVE_HELP)
 
 
+@strawberry.input(description="The fields to change; omitted (or null): unchanged.")
+class ActionPlanUpdateInput:
+    id: strawberry.ID
+    title: str | None = None
+    cycle_start: date | None = None
+    cycle_end: date | None = strawberry.field(default=None, description="After cycleStart.")
+    cohort: int | None = strawberry.field(default=None, description="2011 on.")
+    submitted_on: date | None = None
+    source_url: str | None = strawberry.field(default=None, description=SOURCE_HELP)
+    illustrative: bool | None = strawberry.field(default=None, description=ILLUSTRATIVE_HELP)
+
+
+@strawberry.input(description="A milestone added to a commitment.")
+class MilestoneAddInput:
+    commitment_id: strawberry.ID
+    title: str
+    due_on: date | None = None
+    position: int | None = strawberry.field(
+        default=None, description="1 = first; omitted: at the end. The later ones move down."
+    )
+
+
+@strawberry.input(description="The fields to change; omitted (or null): unchanged.")
+class MilestoneUpdateInput:
+    id: strawberry.ID
+    title: str | None = None
+    due_on: date | None = None
+    position: int | None = strawberry.field(
+        default=None, description="Its new place (1 = first); the others move to make room."
+    )
+
+
 @strawberry.type
 class ActionPlanPayload:
     action_plan: types.ActionPlan | None
@@ -68,6 +100,9 @@ class CommitmentCreateInput:
     milestones: list[MilestoneInput] = strawberry.field(
         default_factory=list, description="In the plan's order (at most 50)."
     )
+    source_url: str | None = strawberry.field(
+        default=None, description="OGP's page for it; required unless illustrative."
+    )
     illustrative: bool = strawberry.field(default=False, description=ILLUSTRATIVE_HELP)
 
 
@@ -79,6 +114,7 @@ class CommitmentUpdateInput:
     description: str | None = None
     lead_institution: str | None = None
     themes: list[str] | None = strawberry.field(default=None, description="Replaces the themes.")
+    source_url: str | None = strawberry.field(default=None, description="OGP's page for it.")
 
 
 @strawberry.type
@@ -167,6 +203,56 @@ class Mutation:
         return await prefetched(info, ActionPlanPayload(action_plan=plan, user_errors=errors))
 
     @strawberry.mutation(
+        description="Correct an action plan: title, cycle (an extended plan), cohort, submission "
+        "date, source (staff)."
+    )
+    async def action_plan_update(
+        self, info: Info, input: ActionPlanUpdateInput
+    ) -> ActionPlanPayload:
+        row, errors = await in_transaction(
+            info.context,
+            lambda conn: editing.update_action_plan(
+                conn,
+                input.id,
+                title=input.title,
+                cycle_start=input.cycle_start,
+                cycle_end=input.cycle_end,
+                cohort=input.cohort,
+                submitted_on=input.submitted_on,
+                source_url=input.source_url,
+                illustrative=input.illustrative,
+            ),
+        )
+        plan = None if row is None else types.ActionPlan.from_row(row)
+        return await prefetched(info, ActionPlanPayload(action_plan=plan, user_errors=errors))
+
+    @strawberry.mutation(description="Add a milestone to a commitment (staff).")
+    async def milestone_add(self, info: Info, input: MilestoneAddInput) -> MilestonePayload:
+        row, errors = await in_transaction(
+            info.context,
+            lambda conn: editing.add_milestone(
+                conn,
+                input.commitment_id,
+                title=input.title,
+                due_on=input.due_on,
+                position=input.position,
+            ),
+        )
+        milestone = None if row is None else types.Milestone.from_row(row)
+        return await prefetched(info, MilestonePayload(milestone=milestone, user_errors=errors))
+
+    @strawberry.mutation(description="Retitle, re-date or move a milestone (staff).")
+    async def milestone_update(self, info: Info, input: MilestoneUpdateInput) -> MilestonePayload:
+        row, errors = await in_transaction(
+            info.context,
+            lambda conn: editing.update_milestone(
+                conn, input.id, title=input.title, due_on=input.due_on, position=input.position
+            ),
+        )
+        milestone = None if row is None else types.Milestone.from_row(row)
+        return await prefetched(info, MilestonePayload(milestone=milestone, user_errors=errors))
+
+    @strawberry.mutation(
         description="Add a commitment at the end of its action plan, with its themes and "
         "milestones (staff)."
     )
@@ -188,6 +274,7 @@ class Mutation:
                 themes=input.themes,
                 milestones=milestones,
                 illustrative=input.illustrative,
+                source_url=input.source_url,
             )
             return await _commitment(conn, pk)
 
@@ -207,6 +294,7 @@ class Mutation:
                 description=input.description,
                 lead_institution=input.lead_institution,
                 themes=input.themes,
+                source_url=input.source_url,
             )
             return await _commitment(conn, pk)
 

@@ -52,6 +52,9 @@ CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
     "ck_action_plans_sourced_or_illustrative": ConstraintError(
         "SOURCE_REQUIRED", "an action plan that is not illustrative needs sourceUrl", "sourceUrl"
     ),
+    "ck_commitments_sourced_or_illustrative": ConstraintError(
+        "SOURCE_REQUIRED", "a commitment that is not illustrative needs sourceUrl", "sourceUrl"
+    ),
     "uq_action_plans_country_id_cycle_start": ConstraintError(
         "ACTION_PLAN_EXISTS",
         "the country already has an action plan starting that day",
@@ -217,10 +220,11 @@ async def create_commitment(
     themes: Sequence[str],
     milestones: Sequence[MilestoneInput],
     illustrative: bool,
+    source_url: str | None = None,
 ) -> int:
     """Add a commitment at the end of its plan, with its themes and milestones (in the order
     given); returns its pk. Errors: NOT_FOUND (actionPlanId), REQUIRED/TOO_LONG, INVALID_TOPIC,
-    TOO_MANY, DUPLICATE_REFERENCE."""
+    TOO_MANY, DUPLICATE_REFERENCE, INVALID_URL, SOURCE_REQUIRED (not illustrative, no URL)."""
     plan = await row_by_id(conn, ActionPlan, action_plan_id, "ActionPlan", "actionPlanId")
     errors = UserErrors()
     ref = errors.text(reference, "reference", REFERENCE_MAX)
@@ -229,6 +233,7 @@ async def create_commitment(
     lead = errors.text(lead_institution, "leadInstitution", INSTITUTION_MAX, required=False)
     topics = _themes(errors, themes)
     steps = _milestones(errors, milestones)
+    url = errors.url(source_url, "sourceUrl", URL_MAX)
     errors.raise_if_any()
     assert ref is not None
     await _reference_taken(conn, plan.id, ref)
@@ -244,6 +249,7 @@ async def create_commitment(
         title=clean_title,
         description=body,
         lead_institution=lead,
+        source_url=url,
         illustrative=illustrative,
         created_at=now,
         updated_at=now,
@@ -275,9 +281,11 @@ async def update_commitment(
     description: str | None,
     lead_institution: str | None,
     themes: Sequence[str] | None,
+    source_url: str | None = None,
 ) -> int:
     """Change the fields given (None: unchanged; `themes` replaces the list); returns the pk.
-    Errors: NOT_FOUND, REQUIRED/TOO_LONG, INVALID_TOPIC, TOO_MANY, DUPLICATE_REFERENCE."""
+    Errors: NOT_FOUND, REQUIRED/TOO_LONG, INVALID_TOPIC, TOO_MANY, DUPLICATE_REFERENCE,
+    INVALID_URL."""
     row = await row_by_id(conn, Commitment, commitment_id, "Commitment")
     errors = UserErrors()
     values: dict[str, Any] = {}
@@ -293,6 +301,8 @@ async def update_commitment(
         values["lead_institution"] = errors.text(
             lead_institution, "leadInstitution", INSTITUTION_MAX, required=False
         )
+    if source_url is not None:
+        values["source_url"] = errors.url(source_url, "sourceUrl", URL_MAX)
     topics = None if themes is None else _themes(errors, themes)
     errors.raise_if_any()
     if "reference" in values:

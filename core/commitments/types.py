@@ -38,8 +38,9 @@ STARRED_HELP = (
     "Starred by the IRM's rule of the plan's period (derived, never entered): verifiable, "
     "relevant to access to information, civic participation or public accountability, "
     "potential impact MODERATE or TRANSFORMATIVE (plans starting 2012-2013) or TRANSFORMATIVE "
-    "(later plans ending before 2021), and completion SUBSTANTIAL or COMPLETE. null: not "
-    "assessed, or a period without stars (founding plans; plans under the 2021 IRM Refresh)."
+    "(later plans ending before 2020), and completion SUBSTANTIAL or COMPLETE. null: not "
+    "assessed, or a period without stars (founding plans; plans ending in 2020 or later, "
+    "assessed under the IRM Refresh)."
 )
 
 
@@ -50,7 +51,10 @@ class ActionPlan(Node):
     title: str
     cycle_start: date = strawberry.field(description="First day of the implementation period.")
     cycle_end: date = strawberry.field(description="Last day of the implementation period.")
-    submitted_on: date | None = strawberry.field(description="When submitted to OGP.")
+    submitted_on: date | None = strawberry.field(
+        description="When submitted to OGP; not checked against `cohort` (OGP's cycle), which "
+        "it may differ from."
+    )
     cohort: int = strawberry.field(description="The year OGP groups the plan by.")
     source_url: str | None = strawberry.field(description="The plan as published.")
     illustrative: bool = strawberry.field(description=ILLUSTRATIVE_HELP)
@@ -92,6 +96,9 @@ class Commitment(Node):
     title: str
     description: str
     lead_institution: str | None
+    source_url: str | None = strawberry.field(
+        description="OGP's page for it (null only when illustrative)."
+    )
     starred: bool | None = strawberry.field(description=STARRED_HELP)
     illustrative: bool = strawberry.field(description=ILLUSTRATIVE_HELP)
     updated_at: datetime
@@ -107,6 +114,7 @@ class Commitment(Node):
             title=row.title,
             description=row.description,
             lead_institution=row.lead_institution,
+            source_url=row.source_url,
             starred=None if row.starred is None else bool(row.starred),
             illustrative=row.illustrative,
             updated_at=row.updated_at,
@@ -163,7 +171,6 @@ class Commitment(Node):
     ) -> Annotated[ResourceConnection, strawberry.lazy("core.knowledge.types")]: ...
 
     evidence = evidence_types.evidence_field  # core/commitments/evidence_types.py
-
 
 
 @strawberry.type(description="A milestone of a commitment.")

@@ -109,11 +109,15 @@ def upgrade() -> None:
         sa.Column("title", sa.String(length=500), nullable=False),
         sa.Column("description", sa.Text(), nullable=False),
         sa.Column("lead_institution", sa.String(length=300), nullable=True),
+        sa.Column("source_url", sa.String(length=2000), nullable=True),
         sa.Column("illustrative", sa.Boolean(), nullable=False),
         sa.Column("created_at", UTC, nullable=False),
         sa.Column("updated_at", UTC, nullable=False),
         sa.CheckConstraint(
             "length(trim(reference)) > 0", name=op.f("ck_commitments_reference_present")
+        ),
+        sa.CheckConstraint(
+            SOURCED_OR_ILLUSTRATIVE, name=op.f("ck_commitments_sourced_or_illustrative")
         ),
         sa.CheckConstraint("length(trim(title)) > 0", name=op.f("ck_commitments_title_present")),
         sa.CheckConstraint("position >= 1", name=op.f("ck_commitments_position_positive")),
