@@ -75,10 +75,16 @@ class Dialect:
         return f"replace(replace({expr}, {self.chr}(2), ''), {self.chr}(3), '')"
 
 
-def sqlite_fold(expr: str) -> str:
-    """`expr` with each FOLDS letter spelled out (nested `replace()`): the text FTS5 indexes."""
-    for letter, spelled in FOLDS.items():
-        expr = f"replace({expr}, '{letter}', '{spelled}')"
+def sqlite_fold(expr: str, per_level: int = 12) -> str:
+    """`expr` with each FOLDS letter spelled out: the text FTS5 indexes. Nested `replace()`s,
+    `per_level` deep at most, each level a scalar subquery over the previous one (SQLite's
+    parser stack overflows at about 30 nested calls, fewer inside a trigger)."""
+    letters = list(FOLDS.items())
+    for start in range(0, len(letters), per_level):
+        inner = "v" if start else expr
+        for letter, spelled in letters[start : start + per_level]:
+            inner = f"replace({inner}, '{letter}', '{spelled}')"
+        expr = f"(SELECT {inner} FROM (SELECT {expr} AS v))" if start else inner
     return expr
 
 
