@@ -24,7 +24,8 @@ Sources:
   2018-2020 plan and Brazil's 2018-2021 plan. Plans that ended in 2019 were assessed by the
   IRM's last reports before the Refresh (e.g. "Nigeria Implementation Report 2017-2019",
   "Liberia Implementation Report 2017-2019", OGP's IRM reports list,
-  https://opengovpartnership.org/content-category/irm-reports/page/39).
+  https://opengovpartnership.org/content-category/irm-reports/page/39); whether those
+  Implementation Reports still awarded stars is not verified here: they get the 2015 rule.
 - Ambition: OGP's data analyses count a commitment as ambitious when its potential for results
   is substantial or, on the older scale, its potential impact transformative (issue 10, section
   4); high completion is "Substantial or Complete"
