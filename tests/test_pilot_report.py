@@ -172,6 +172,12 @@ async def insert_world(db: Database, world: dict[str, Any]) -> None:
                     id=i, name=f"Org {i}", kind=kind, country_id=country + 1
                 )
             )
+        offerer = len(world["orgs"]) + 1  # offers help to every request: never a group's member
+        await conn.execute(
+            insert(Organization).values(
+                id=offerer, name="Offerer", kind="CIVIL_SOCIETY", country_id=1
+            )
+        )
         for g, group in enumerate(world["groups"], 1):
             await conn.execute(
                 insert(WorkingGroup).values(
@@ -272,7 +278,7 @@ async def insert_world(db: Database, world: dict[str, Any]) -> None:
                 offer = await conn.scalar(
                     insert(AssistanceOffer)
                     .values(
-                        organization_id=1, title="O", description="d", status="OPEN",
+                        organization_id=offerer, title="O", description="d", status="OPEN",
                         illustrative=True,
                     )
                     .returning(AssistanceOffer.id)
@@ -497,12 +503,14 @@ def expected(world: dict[str, Any], first: date, last: date, interval: str) -> l
             })  # fmt: skip
         linked: list[tuple[str, str, date, date, Any]] = []
         for country, year, length, items in world["plans"]:
+            # OGP's cycle is the cohort (here the start year): KE 2018-2021 and CL 2018-2020
+            # are one cycle "2018" though their plans end in different years
             s, e = date(year, 7, 1), date(year + length, 6, 30)
             if s > last or e < first:
                 continue
             for groups_, assessment in items:
                 if g in groups_:
-                    linked.append((COUNTRIES[country], f"{year}-{year + length}", s, e, assessment))
+                    linked.append((COUNTRIES[country], str(year), s, e, assessment))
         by_cycle: dict[str, list[Any]] = defaultdict(list)
         by_country: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
         for code, label, s, e, a in linked:

@@ -53,6 +53,7 @@ def statement(themes: Sequence[str], first: date, last: date) -> Any:
             CommitmentGroup.group_id,
             plan.country_id,
             Country.alpha2,
+            plan.cohort,
             plan.cycle_start,
             plan.cycle_end,
             func.count(Commitment.id).label("commitments"),
@@ -76,6 +77,7 @@ def statement(themes: Sequence[str], first: date, last: date) -> Any:
             CommitmentGroup.group_id,
             plan.country_id,
             Country.alpha2,
+            plan.cohort,
             plan.cycle_start,
             plan.cycle_end,
         )
@@ -94,13 +96,8 @@ def _figures(row: Any) -> IrmFigures:
     )
 
 
-def cycle_label(start: date, end: date) -> str:
-    """ "2016-2018": the years a plan's cycle starts and ends."""
-    return f"{start.year}-{end.year}"
-
-
 def _chain(cycles: Iterable[CycleFigures]) -> list[CycleFigures]:
-    """The cycles in order, each with its change from the one before."""
+    """The cycles (OGP's cohort years) in order, each with its change from the one before."""
     ordered = sorted(cycles, key=lambda c: (c.cycle, c.starts_on))
     for before, now in pairwise(ordered):
         now.change = IrmChange.between(now.figures, before.figures)
@@ -119,10 +116,11 @@ async def by_group(
         total = IrmFigures()
         cycles: dict[str, CycleFigures] = {}
         countries: dict[str, CountryFigures] = {}
+        country_cycles: dict[str, dict[str, CycleFigures]] = defaultdict(dict)
         for row in rows:
             figures = _figures(row)
             total.add(figures)
-            label = cycle_label(row.cycle_start, row.cycle_end)
+            label = str(row.cohort)  # OGP's "Action Plan Cycle": the plan's cohort year
             cycle = cycles.setdefault(label, CycleFigures(label, row.cycle_start, IrmFigures()))
             cycle.figures.add(figures)
             cycle.starts_on = min(cycle.starts_on, row.cycle_start)
@@ -130,9 +128,13 @@ async def by_group(
                 row.alpha2, CountryFigures(row.country_id, row.alpha2, IrmFigures(), [])
             )
             country.figures.add(figures)
-            country.cycles.append(CycleFigures(label, row.cycle_start, figures))
+            mine = country_cycles[row.alpha2].setdefault(
+                label, CycleFigures(label, row.cycle_start, IrmFigures())
+            )
+            mine.figures.add(figures)
+            mine.starts_on = min(mine.starts_on, row.cycle_start)
         for country in countries.values():
-            country.cycles = _chain(country.cycles)
+            country.cycles = _chain(country_cycles[country.alpha2].values())
         out[group_id] = (
             total,
             _chain(cycles.values()),

@@ -12,8 +12,8 @@ per figure. Columns: `section`, `key`, `figure`, then each group's slug. Section
   matches_completed;
 - `meeting` (key: "<start, UTC, ISO 8601> <title>"): registered, attended, no_shows,
   attendance_rate;
-- `commitments` (key empty), `cycle` (key "2016-2018"), `country` (key: alpha-2),
-  `country_cycle` (key "KE 2016-2018"): commitments, assessed, rated, ambitious,
+- `commitments` (key empty), `cycle` (key: the cohort year, "2018"), `country` (key: alpha-2),
+  `country_cycle` (key "KE 2018"): commitments, assessed, rated, ambitious,
   ambitious_share, starred, completion_<level> for each IRM completion level, completion_rate,
   opened_<level> for each "did it open government" level, opened_government_share; cycles also
   change_commitments, change_ambitious, change_ambitious_share, change_completion_rate,

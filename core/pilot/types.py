@@ -226,7 +226,12 @@ class PilotCommitmentChange:
 
 @strawberry.type(description="Commitments of the action plans of one cycle.")
 class PilotCycleFigures:
-    cycle: str = strawberry.field(description='The years the plans start and end: "2016-2018".')
+    cycle: str = strawberry.field(
+        description=(
+            "OGP's action-plan cycle, the plans' cohort year: \"2018\""
+            " (Chile 2018-2020 and Kenya 2018-2021 alike)."
+        )
+    )
     figures: PilotCommitmentFigures
     change: PilotCommitmentChange | None = strawberry.field(
         description="From the previous cycle listed; null for the first."
