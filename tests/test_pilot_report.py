@@ -178,6 +178,12 @@ async def insert_world(db: Database, world: dict[str, Any]) -> None:
                 id=offerer, name="Offerer", kind="CIVIL_SOCIETY", country_id=1
             )
         )
+        requester = offerer + 1  # a government (requests need one, or civil society), no member
+        await conn.execute(
+            insert(Organization).values(
+                id=requester, name="Requester", kind="GOVERNMENT", country_id=1
+            )
+        )
         for g, group in enumerate(world["groups"], 1):
             await conn.execute(
                 insert(WorkingGroup).values(
@@ -270,7 +276,7 @@ async def insert_world(db: Database, world: dict[str, Any]) -> None:
                 request = await conn.scalar(
                     insert(AssistanceRequest)
                     .values(
-                        group_id=g, organization_id=1, country_id=1, title="Q", needs="n",
+                        group_id=g, organization_id=requester, country_id=1, title="Q", needs="n",
                         kind="PEER_EXCHANGE", status="OPEN", illustrative=True,
                     )
                     .returning(AssistanceRequest.id)
