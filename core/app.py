@@ -35,7 +35,6 @@ from core.http_cache import HTTPCache
 from core.idempotency import Idempotency
 from core.limits import Limits, hide_suggestions
 from core.meetings.calendar import routes as calendar_routes
-from core.pilot.export import routes as pilot_report_routes
 from core.migrate import migration_status
 from core.notifications.loop import start_loop as notifications_loop
 from core.observability.logs import (
@@ -47,6 +46,7 @@ from core.observability.logs import (
 from core.observability.metrics import Metrics, MetricsMiddleware, not_graphql, note_errors
 from core.observability.operations import OperationNames
 from core.persisted_queries import PersistedQueries
+from core.pilot.export import routes as pilot_report_routes
 from core.plugins import PluginSet, make_plugin_manager
 from core.possible_types import possible_types_endpoint
 from core.ratelimit import MutationCost, RateLimiter, RateLimits

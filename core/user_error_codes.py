@@ -121,7 +121,9 @@ CORE_CODES: dict[str, str] = {
     "INVALID_CYCLE": "An action plan's cycleEnd is not after its cycleStart.",
     "ACTION_PLAN_EXISTS": "The country already has an action plan starting that day.",
     "DUPLICATE_REFERENCE": "The action plan already has a commitment with that reference.",
-    "TWO_POTENTIAL_SCALES": "An IRM assessment rates potentialForResults or potentialImpact, not both.",
+    "TWO_POTENTIAL_SCALES": (
+        "An IRM assessment rates potentialForResults or potentialImpact, not both."
+    ),
     "GROUP_ALREADY_LINKED": "The commitment is already linked to the working group.",
     "GROUP_NOT_LINKED": "The commitment is not linked to the working group.",
     # technical assistance and peer exchange (core/assistance)
