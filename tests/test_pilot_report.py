@@ -62,7 +62,7 @@ query Pilot($from: Date!, $to: Date!, $interval: PilotReportInterval!) {{
       slug group {{ slug }}
       participation {{ organizations countries governments civilSociety otherOrganizations }}
       activity {{ {ACTIVITY} }}
-      overTime {{ period activity {{ {ACTIVITY} }} }}
+      overTime {{ period activity {{ {ACTIVITY} }} participation {{ organizations countries governments civilSociety otherOrganizations }} }}
       meetings {{ meeting {{ title }} startsAt registered attended noShows attendanceRate }}
       commitments {{ {IRM} }}
       commitmentsByCycle {{ cycle figures {{ {IRM} }} {CHANGE} }}
@@ -466,13 +466,28 @@ def expected(world: dict[str, Any], first: date, last: date, interval: str) -> l
     end = datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC)
     orgs = world["orgs"]
     out = []
-    for g, group in enumerate(world["groups"]):
-        taking_part = {o for o, (_, h) in members(world, group).items() if at(h) < end}
+
+    def participation(group: dict[str, Any], day: date) -> dict[str, int]:
+        """Who takes part in `group` at the end of `day`: members joined by then, anchors
+        whose term had begun."""
+        until = datetime.combine(day + timedelta(days=1), datetime.min.time(), UTC)
+        taking_part = {o for o, (_, h) in members(world, group).items() if at(h) < until}
         for kind, since in group["anchors"].items():
             org = anchor_org(world, kind)
-            started = since is None or at(since).date() <= last
+            started = since is None or at(since).date() <= day
             if org is not None and group["anchored"][kind] and started:
                 taking_part.add(org)
+        return {
+            "organizations": len(taking_part),
+            "countries": len({orgs[o][1] for o in taking_part}),
+            "governments": sum(orgs[o][0] == "GOVERNMENT" for o in taking_part),
+            "civilSociety": sum(orgs[o][0] == "CIVIL_SOCIETY" for o in taking_part),
+            "otherOrganizations": sum(
+                orgs[o][0] not in ("GOVERNMENT", "CIVIL_SOCIETY") for o in taking_part
+            ),
+        }
+
+    for g, group in enumerate(world["groups"]):
         meetings = sorted(
             (m for m in group["meetings"] if not m[1] and start <= at(m[0]) < end),
             key=lambda m: m[0],
@@ -506,6 +521,7 @@ def expected(world: dict[str, Any], first: date, last: date, interval: str) -> l
                     [h for h in shared if inside(h)],
                     [h for h in completed if inside(h)],
                 ),
+                "participation": participation(group, day1),
             })  # fmt: skip
         linked: list[tuple[str, str, date, date, Any]] = []
         for country, year, length, items in world["plans"]:
@@ -525,15 +541,7 @@ def expected(world: dict[str, Any], first: date, last: date, interval: str) -> l
         out.append({
             "slug": f"group-{g + 1}",
             "group": {"slug": f"group-{g + 1}"},
-            "participation": {
-                "organizations": len(taking_part),
-                "countries": len({orgs[o][1] for o in taking_part}),
-                "governments": sum(orgs[o][0] == "GOVERNMENT" for o in taking_part),
-                "civilSociety": sum(orgs[o][0] == "CIVIL_SOCIETY" for o in taking_part),
-                "otherOrganizations": sum(
-                    orgs[o][0] not in ("GOVERNMENT", "CIVIL_SOCIETY") for o in taking_part
-                ),
-            },
+            "participation": participation(group, last),
             "activity": activity(meetings, joined, agreed, shared, completed),
             "overTime": over_time,
             "meetings": [
@@ -706,7 +714,13 @@ async def test_an_empty_period_lists_every_group_with_zeros(
             "organizationsJoined": 0, "priorityAreasAgreed": 0, "resourcesShared": 0,
             "matchesCompleted": 0,
         }  # fmt: skip
-        assert group["overTime"] == [{"period": "2000", "activity": group["activity"]}]
+        assert group["overTime"] == [
+            {
+                "period": "2000",
+                "activity": group["activity"],
+                "participation": group["participation"],
+            }
+        ]
         assert group["meetings"] == []
         assert group["commitments"]["commitments"] == 0
         assert group["commitments"]["ambitiousShare"] is None
@@ -748,6 +762,7 @@ def csv_from_answer(report: dict[str, Any]) -> list[list[str]]:
         rows += [("activity", "", snake(k), v) for k, v in g["activity"].items()]
         for p in g["overTime"]:
             rows += [("period", p["period"], snake(k), v) for k, v in p["activity"].items()]
+            rows += [("period", p["period"], snake(k), v) for k, v in p["participation"].items()]
         for m in g["meetings"]:
             key = f"{m['startsAt'][:19]}Z {m['meeting']['title']}"
             rows += [("meeting", key, snake(k), m[k])

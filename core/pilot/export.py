@@ -9,7 +9,8 @@ per figure. Columns: `section`, `key`, `figure`, then each group's slug. Section
   other_organizations;
 - `activity` (key empty) and `period` (key: the period's label, "2025-Q3"): meetings, attended,
   no_shows, attendance_rate, organizations_joined, priority_areas_agreed, resources_shared,
-  matches_completed;
+  matches_completed; `period` then also the participation at the period's end: organizations,
+  countries, governments, civil_society, other_organizations;
 - `meeting` (key: "<start, UTC, ISO 8601> <title>"): registered, attended, no_shows,
   attendance_rate;
 - `commitments` (key empty), `cycle` (key: the cohort year, "2018"), `country` (key: alpha-2),
@@ -84,9 +85,11 @@ def group_rows(g: f.GroupFigures, labels: list[str]) -> Iterator[Row]:
         yield "participation", "", name, getattr(g.participation, name)
     for name in ACTIVITY:
         yield "activity", "", name, getattr(g.activity, name)
-    for label, a in zip(labels, g.over_time, strict=True):
+    for label, a, p in zip(labels, g.over_time, g.participation_over_time, strict=True):
         for name in ACTIVITY:
             yield "period", label, name, getattr(a, name)
+        for name in PARTICIPATION:
+            yield "period", label, name, getattr(p, name)
     for m in g.meetings:
         key = f"{m.starts_at:%Y-%m-%dT%H:%M:%SZ} {m.title}"
         for name in MEETING:

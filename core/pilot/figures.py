@@ -186,6 +186,9 @@ class GroupFigures:
     activity: ActivityFigures
     over_time: list[ActivityFigures]
     """One per period of the report, in order."""
+    participation_over_time: list[Participation]
+    """Participation at the end of each period of the report, in order (the last one is
+    `participation`)."""
     meetings: list[MeetingFigures]
     commitments: IrmFigures
     by_cycle: list[CycleFigures]

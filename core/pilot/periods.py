@@ -80,3 +80,12 @@ def period_index(column: Any, cut: list[Period]) -> Any:
         return literal(0, Integer)
     whens = [(column < instant(p.starts_on), p.index - 1) for p in cut[1:]]
     return case(*whens, else_=cut[-1].index)
+
+
+def day_period_index(column: Any, cut: list[Period]) -> Any:
+    """SQL: the index of the period holding `column`, a DATE (compared with dates, not instants:
+    SQLite stores both as text); NULL (no recorded date) and days before the report: period 0."""
+    if len(cut) == 1:
+        return literal(0, Integer)
+    whens = [(column.is_(None), 0)] + [(column < p.starts_on, p.index - 1) for p in cut[1:]]
+    return case(*whens, else_=cut[-1].index)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, case, func, literal, or_, select, union, union_all
+from sqlalchemy import Integer, case, func, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import Base
@@ -38,6 +38,7 @@ from core.pilot.figures import (
 from core.pilot.periods import (
     Period,
     PilotReportInterval,
+    day_period_index,
     instant,
     period_index,
     periods,
@@ -66,30 +67,76 @@ def _visible(themes: Sequence[str]) -> Any:
     return WorkingGroup.theme.in_(themes)
 
 
-def _participation(themes: Sequence[str], last: date) -> Any:
-    """Per group: distinct organisations (members and observers joined by the end of the
-    period, current anchors whose term had begun), their countries, governments, civil society."""
+def _participation(themes: Sequence[str], cut: list[Period]) -> Any:
+    """Per group, period and country: the organisations that began taking part in that period
+    (members and observers by `joined_at`, current anchors by `since`; before the report: period
+    0; an organisation both member and anchor: its earliest), with its governments and civil
+    society. `pilot_report` adds the periods up into the participation at each period's end."""
+    last = cut[-1].ends_on
     end = instant(last + timedelta(days=1))
-    links = union(
-        select(Membership.group_id, Membership.organization_id).where(Membership.joined_at < end),
-        select(Anchor.group_id, Anchor.organization_id).where(
+    links = union_all(
+        select(
+            Membership.group_id,
+            Membership.organization_id,
+            period_index(Membership.joined_at, cut).label("period"),
+        ).where(Membership.joined_at < end),
+        select(Anchor.group_id, Anchor.organization_id, day_period_index(Anchor.since, cut)).where(
             or_(Anchor.since.is_(None), Anchor.since <= last)
         ),
     ).subquery("links")
+    firsts = (
+        select(
+            links.c.group_id,
+            links.c.organization_id,
+            func.min(links.c.period).label("period"),
+        )
+        .group_by(links.c.group_id, links.c.organization_id)
+        .subquery("firsts")
+    )
     org = Organization.__table__.c
     return (
         select(
-            links.c.group_id,
-            func.count(func.distinct(org.id)).label("organizations"),
-            func.count(func.distinct(org.country_id)).label("countries"),
-            func.count(func.distinct(case((org.kind == "GOVERNMENT", org.id)))).label("gov"),
-            func.count(func.distinct(case((org.kind == "CIVIL_SOCIETY", org.id)))).label("cso"),
+            firsts.c.group_id,
+            firsts.c.period,
+            org.country_id,
+            func.count(org.id).label("organizations"),
+            _count_if(org.kind == "GOVERNMENT").label("gov"),
+            _count_if(org.kind == "CIVIL_SOCIETY").label("cso"),
         )
-        .join(Organization, Organization.id == links.c.organization_id)
-        .join(WorkingGroup, WorkingGroup.id == links.c.group_id)
+        .select_from(firsts)
+        .join(Organization, Organization.id == firsts.c.organization_id)
+        .join(WorkingGroup, WorkingGroup.id == firsts.c.group_id)
         .where(_visible(themes))
-        .group_by(links.c.group_id)
+        .group_by(firsts.c.group_id, firsts.c.period, org.country_id)
     )
+
+
+def _participation_over_time(rows: Any, groups: Any, cut: list[Period]) -> dict[int, Any]:
+    """`_participation`'s rows added up: per group, the Participation at each period's end."""
+    new: dict[int, list[Participation]] = {g.id: [Participation() for _ in cut] for g in groups}
+    country_from: dict[int, dict[int, int]] = defaultdict(dict)
+    for row in rows:
+        part = new[row.group_id][row.period]
+        part.organizations += int(row.organizations)
+        part.governments += int(row.gov)
+        part.civil_society += int(row.cso)
+        if row.country_id is not None:
+            seen = country_from[row.group_id]
+            seen[row.country_id] = min(seen.get(row.country_id, row.period), row.period)
+    out: dict[int, list[Participation]] = {}
+    for group_id, parts in new.items():
+        total, cumulative = Participation(), []
+        firsts = list(country_from[group_id].values())
+        for index, part in enumerate(parts):
+            total = Participation(
+                total.organizations + part.organizations,
+                sum(1 for p in firsts if p <= index),
+                total.governments + part.governments,
+                total.civil_society + part.civil_society,
+            )
+            cumulative.append(total)
+        out[group_id] = cumulative
+    return out
 
 
 def _registrations(status: str) -> Any:
@@ -244,10 +291,9 @@ async def pilot_report(
             .order_by(WorkingGroup.slug)
         )
     ).all()
-    taking_part = {
-        row.group_id: Participation(row.organizations, row.countries, row.gov, row.cso)
-        for row in await conn.execute(_participation(themes, last))
-    }
+    taking_part = _participation_over_time(
+        await conn.execute(_participation(themes, cut)), groups, cut
+    )
     meetings: dict[int, list[MeetingFigures]] = defaultdict(list)
     for row in await conn.execute(_meetings(themes, first, last)):
         meetings[row.group_id].append(
@@ -280,9 +326,10 @@ async def pilot_report(
                 group_id=g.id,
                 slug=g.slug,
                 name=g.name,
-                participation=taking_part.get(g.id, Participation()),
+                participation=taking_part[g.id][-1],
                 activity=total,
                 over_time=over_time[g.id],
+                participation_over_time=taking_part[g.id],
                 meetings=meetings.get(g.id, []),
                 commitments=commitments_total,
                 by_cycle=by_cycle,

@@ -103,6 +103,10 @@ class PilotActivity:
 class PilotPeriodActivity:
     period: str = strawberry.field(description="The period's label (PilotReportPeriod.label).")
     activity: PilotActivity
+    participation: PilotParticipation = strawberry.field(
+        description="Who took part at the period's end (cumulative, as the group's "
+        "participation counts it at the report's end)."
+    )
 
 
 @strawberry.type(description="One meeting of the group in the period and its attendance.")
@@ -264,7 +268,8 @@ class PilotGroupReport:
     participation: PilotParticipation
     activity: PilotActivity
     over_time: list[PilotPeriodActivity] = strawberry.field(
-        description="The activity per period of the report, in order."
+        description="The activity per period of the report, in order, with the participation "
+        "at each period's end."
     )
     meetings: list[PilotMeetingAttendance] = strawberry.field(
         description="Its meetings in the period, earliest first, with their attendance."
@@ -290,8 +295,12 @@ class PilotGroupReport:
             participation=PilotParticipation.of(g.participation),
             activity=PilotActivity.of(g.activity),
             over_time=[
-                PilotPeriodActivity(period=label, activity=PilotActivity.of(a))
-                for label, a in zip(labels, g.over_time, strict=True)
+                PilotPeriodActivity(
+                    period=label,
+                    activity=PilotActivity.of(a),
+                    participation=PilotParticipation.of(p),
+                )
+                for label, a, p in zip(labels, g.over_time, g.participation_over_time, strict=True)
             ],
             meetings=[PilotMeetingAttendance.of(m) for m in g.meetings],
             commitments=PilotCommitmentFigures.of(g.commitments),
