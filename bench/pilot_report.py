@@ -49,8 +49,14 @@ query PilotBench($from: Date!, $to: Date!, $interval: PilotReportInterval!) {{
       slug group {{ id name }}
       participation {{ organizations countries governments civilSociety otherOrganizations }}
       activity {{ {ACTIVITY} }}
-      overTime {{ period activity {{ {ACTIVITY} }} }}
-      meetings {{ meeting {{ id title }} startsAt registered attended noShows attendanceRate }}
+      overTime {{
+        period activity {{ {ACTIVITY} }}
+        participation {{ organizations countries governments civilSociety otherOrganizations }}
+      }}
+      meetings(first: 100) {{
+        totalCount
+        nodes {{ meeting {{ id title }} startsAt registered attended noShows attendanceRate }}
+      }}
       commitments {{ {IRM} }}
       commitmentsByCycle {{ cycle figures {{ {IRM} }} {CHANGE} }}
       commitmentsByCountry {{

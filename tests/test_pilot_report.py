@@ -63,7 +63,10 @@ query Pilot($from: Date!, $to: Date!, $interval: PilotReportInterval!) {{
       participation {{ organizations countries governments civilSociety otherOrganizations }}
       activity {{ {ACTIVITY} }}
       overTime {{ period activity {{ {ACTIVITY} }} participation {{ organizations countries governments civilSociety otherOrganizations }} }}
-      meetings {{ meeting {{ title }} startsAt registered attended noShows attendanceRate }}
+      meetings(first: 100) {{
+        totalCount pageInfo {{ hasNextPage }}
+        nodes {{ meeting {{ title }} startsAt registered attended noShows attendanceRate }}
+      }}
       commitments {{ {IRM} }}
       commitmentsByCycle {{ cycle figures {{ {IRM} }} {CHANGE} }}
       commitmentsByCountry {{
@@ -570,9 +573,18 @@ def expected(world: dict[str, Any], first: date, last: date, interval: str) -> l
     return sorted(out, key=lambda x: x["slug"])
 
 
+def flat(report: dict[str, Any]) -> dict[str, Any]:
+    """`report` with each group's `meetings` page (every meeting: fewer than 100) as its list."""
+    for g in report["groups"]:
+        page = g["meetings"]
+        assert page["totalCount"] == len(page["nodes"]) and not page["pageInfo"]["hasNextPage"]
+        g["meetings"] = page["nodes"]
+    return report
+
+
 def normalise(answer: list[Any]) -> list[Any]:
     """Meetings at the same hour come in id order; the world's order is by hour only."""
-    for g in answer:
+    for g in flat({"groups": answer})["groups"]:
         g["meetings"].sort(key=lambda m: (m["startsAt"], m["meeting"]["title"]))
     return answer
 
@@ -702,7 +714,7 @@ async def test_an_empty_period_lists_every_group_with_zeros(
         await db.dispose()
     client = make_client(empty_db)
     data = await client.execute(REPORT, variables(date(2000, 1, 1), date(2000, 12, 31), "YEAR"))
-    report = data["pilotReport"]
+    report = flat(data["pilotReport"])
     assert report["periods"] == [
         {"label": "2000", "startsOn": "2000-01-01", "endsOn": "2000-12-31"}
     ]
@@ -792,7 +804,7 @@ async def test_the_csv_holds_the_graphql_answer(empty_db: str, make_client: Clie
         await db.dispose()
     client = make_client(empty_db)
     args = variables(date(2019, 1, 1), date(2020, 6, 30))
-    report = (await client.execute(REPORT, args))["pilotReport"]
+    report = flat((await client.execute(REPORT, args))["pilotReport"])
     response = await client.http.get("/reports/pilot.csv", params=args)
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
@@ -810,6 +822,57 @@ async def test_the_csv_holds_the_graphql_answer(empty_db: str, make_client: Clie
     assert sections == sorted(sections, key=[
         "participation", "activity", "period", "meeting", "commitments", "cycle", "country",
         "country_cycle"].index)  # fmt: skip
+
+
+MEETINGS = """
+query Meetings($from: Date!, $to: Date!, $first: Int, $after: String) {
+  pilotReport(from: $from, to: $to) {
+    groups {
+      meetings(first: $first, after: $after) {
+        totalCount pageInfo { hasNextPage hasPreviousPage endCursor }
+        edges { cursor node { meeting { id } startsAt } }
+      }
+    }
+  }
+}
+"""
+
+
+async def test_meetings_come_a_page_at_a_time(empty_db: str, make_client: ClientFactory) -> None:
+    """Pages of `first` follow one another by cursor, ties on the start broken by id, and add up
+    to the whole list; totalCount is every meeting; `first` above 100 and a foreign cursor are
+    refused."""
+    db = Database(empty_db)
+    try:
+        await insert_world(db, bigger(SMALL, 5))  # 5 meetings per group, at the same hour
+    finally:
+        await db.dispose()
+    client = make_client(empty_db)
+    args = {"from": "2019-01-01", "to": "2026-01-01"}
+
+    async def pages(first: int | None, after: str | None = None) -> list[Any]:
+        data = await client.execute(MEETINGS, {**args, "first": first, "after": after})
+        return [g["meetings"] for g in data["pilotReport"]["groups"]]
+
+    whole = (await pages(100))[0]
+    assert whole["totalCount"] == len(whole["edges"]) == 5
+    assert len({e["node"]["meeting"]["id"] for e in whole["edges"]}) == 5
+    walked, after = [], None
+    while True:
+        page = (await pages(2, after))[0]
+        assert page["totalCount"] == 5
+        assert page["pageInfo"]["hasPreviousPage"] == (after is not None)
+        walked += page["edges"]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert [len(walked)] == [5] and walked == whole["edges"]
+    default = (await pages(None))[0]
+    assert default["edges"] == whole["edges"]  # 20 by default: all 5
+    for first, after, code in ((101, None, "INVALID_ARGUMENT"), (0, None, "INVALID_ARGUMENT"),
+                               (2, "bm90IGEgY3Vyc29y", "INVALID_CURSOR")):  # fmt: skip
+        errors = await client.errors(MEETINGS, {**args, "first": first, "after": after})
+        assert errors[0]["extensions"]["code"] == code
 
 
 async def test_a_disabled_plugins_group_is_hidden(

@@ -12,7 +12,8 @@ per figure. Columns: `section`, `key`, `figure`, then each group's slug. Section
   matches_completed; `period` then also the participation at the period's end: organizations,
   countries, governments, civil_society, other_organizations;
 - `meeting` (key: "<start, UTC, ISO 8601> <title>"): registered, attended, no_shows,
-  attendance_rate;
+  attendance_rate; every meeting of the period (the download is whole: GraphQL's
+  `meetings` hands them out a page at a time);
 - `commitments` (key empty), `cycle` (key: the cohort year, "2018"), `country` (key: alpha-2),
   `country_cycle` (key "KE 2018"): commitments, assessed, rated, ambitious,
   ambitious_share, starred, completion_<level> for each IRM completion level, completion_rate,

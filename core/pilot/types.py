@@ -7,6 +7,7 @@ measure (e.g. no recorded attendance); changes are the difference from the previ
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,10 +16,17 @@ import strawberry
 from core.groups import loaders as groups_loaders
 from core.loading import relation
 from core.meetings import loaders as meetings_loaders
+from core.meetings.models import Meeting as MeetingRow
 from core.people import loaders as people_loaders
 from core.pilot import figures as f
 from core.pilot.periods import Period, PilotReportInterval
 from core.pilot.report import Report
+from core.schema.cursors import decode_cursor, sort_keys
+from core.schema.pagination import Connection, Edge, PageInfo, page_request
+
+MEETING_ORDER = (MeetingRow.starts_at, MeetingRow.id)
+"""The order of `PilotGroupReport.meetings` (core/pilot/report.py `_meetings`): its cursors'
+keys."""
 
 if TYPE_CHECKING:
     from core.groups.types import WorkingGroup
@@ -271,9 +279,7 @@ class PilotGroupReport:
         description="The activity per period of the report, in order, with the participation "
         "at each period's end."
     )
-    meetings: list[PilotMeetingAttendance] = strawberry.field(
-        description="Its meetings in the period, earliest first, with their attendance."
-    )
+    held: strawberry.Private[list[f.MeetingFigures]]
     commitments: PilotCommitmentFigures = strawberry.field(
         description="Commitments linked to the group in action plans running during the period."
     )
@@ -286,6 +292,43 @@ class PilotGroupReport:
 
     @relation(groups_loaders.groups_by_id, key="group_pk")
     def group(self) -> Annotated[WorkingGroup, strawberry.lazy("core.groups.types")] | None: ...
+
+    @strawberry.field(
+        description="Its meetings in the period, earliest first (by start, then id), with their "
+        "attendance: `first` (default 20, at most 100) after the cursor `after`; `totalCount` "
+        "is every meeting of the period. Errors: INVALID_ARGUMENT (`first` outside 1..100), "
+        "INVALID_CURSOR."
+    )
+    def meetings(
+        self, first: int | None = None, after: str | None = None
+    ) -> Connection[PilotMeetingAttendance]:
+        # The report read every meeting already (its attendance adds up into the periods):
+        # a page is cut from that list, no statement more.
+        request = page_request(first, after)
+        held = self.held
+        if after is not None:
+            mark = tuple(decode_cursor(after, sort_keys(MEETING_ORDER)))
+            held = held[bisect_right([(m.starts_at, m.meeting_id) for m in held], mark) :]
+        edges = [
+            Edge(node=PilotMeetingAttendance.of(m), keys=(m.starts_at, m.meeting_id))
+            for m in held[: request.size]
+        ]
+        total = len(self.held)
+
+        async def count() -> int:
+            return total
+
+        return Connection(
+            edges=edges,
+            nodes=[edge.node for edge in edges],
+            page_info=PageInfo(
+                has_next_page=len(held) > request.size,
+                has_previous_page=after is not None,
+                start_cursor=edges[0].cursor() if edges else None,
+                end_cursor=edges[-1].cursor() if edges else None,
+            ),
+            total_count_fn=count,
+        )
 
     @classmethod
     def of(cls, g: f.GroupFigures, labels: list[str]) -> PilotGroupReport:
@@ -302,7 +345,7 @@ class PilotGroupReport:
                 )
                 for label, a, p in zip(labels, g.over_time, g.participation_over_time, strict=True)
             ],
-            meetings=[PilotMeetingAttendance.of(m) for m in g.meetings],
+            held=g.meetings,
             commitments=PilotCommitmentFigures.of(g.commitments),
             commitments_by_cycle=[PilotCycleFigures.of(c) for c in g.by_cycle],
             commitments_by_country=[
