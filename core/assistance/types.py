@@ -308,7 +308,10 @@ class AssistanceMatch(Node):
             illustrative=row.illustrative,
         )
 
-    @strawberry.field(description="Where it may move next (by the side allowed: see the docs).")
+    @strawberry.field(
+        description="Where it may move next (by the side allowed: see the docs).",
+        metadata={LIST_SIZE: len(MatchStatus)},
+    )
     def next_statuses(self) -> list[MatchStatus]:
         return moves.allowed_targets(self.status)
 

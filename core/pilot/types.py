@@ -7,22 +7,22 @@ measure (e.g. no recorded attendance); changes are the difference from the previ
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from core.groups import loaders as groups_loaders
+from core.limits import LIST_SIZE
 from core.loading import relation
 from core.meetings import loaders as meetings_loaders
 from core.meetings.models import Meeting as MeetingRow
 from core.people import loaders as people_loaders
 from core.pilot import figures as f
-from core.pilot.periods import Period, PilotReportInterval
+from core.pilot.periods import MAX_PERIODS, Period, PilotReportInterval
 from core.pilot.report import Report
-from core.schema.cursors import decode_cursor, sort_keys
-from core.schema.pagination import Connection, Edge, PageInfo, page_request
+from core.schema.cursors import sort_keys
+from core.schema.pagination import Connection, page_list, page_request
 
 MEETING_ORDER = (MeetingRow.starts_at, MeetingRow.id)
 """The order of `PilotGroupReport.meetings` (core/pilot/report.py `_meetings`): its cursors'
@@ -277,7 +277,8 @@ class PilotGroupReport:
     activity: PilotActivity
     over_time: list[PilotPeriodActivity] = strawberry.field(
         description="The activity per period of the report, in order, with the participation "
-        "at each period's end."
+        "at each period's end.",
+        metadata={LIST_SIZE: MAX_PERIODS},
     )
     held: strawberry.Private[list[f.MeetingFigures]]
     commitments: PilotCommitmentFigures = strawberry.field(
@@ -295,39 +296,25 @@ class PilotGroupReport:
 
     @strawberry.field(
         description="Its meetings in the period, earliest first (by start, then id), with their "
-        "attendance: `first` (default 20, at most 100) after the cursor `after`; `totalCount` "
-        "is every meeting of the period. Errors: INVALID_ARGUMENT (`first` outside 1..100), "
+        "attendance, a page at a time (`first`/`after`, `last`/`before`; default 20, at most "
+        "100); `totalCount` is every meeting of the period. Errors: INVALID_ARGUMENT, "
         "INVALID_CURSOR."
     )
     def meetings(
-        self, first: int | None = None, after: str | None = None
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[PilotMeetingAttendance]:
         # The report read every meeting already (its attendance adds up into the periods):
         # a page is cut from that list, no statement more.
-        request = page_request(first, after)
-        held = self.held
-        if after is not None:
-            mark = tuple(decode_cursor(after, sort_keys(MEETING_ORDER)))
-            held = held[bisect_right([(m.starts_at, m.meeting_id) for m in held], mark) :]
-        edges = [
-            Edge(node=PilotMeetingAttendance.of(m), keys=(m.starts_at, m.meeting_id))
-            for m in held[: request.size]
-        ]
-        total = len(self.held)
-
-        async def count() -> int:
-            return total
-
-        return Connection(
-            edges=edges,
-            nodes=[edge.node for edge in edges],
-            page_info=PageInfo(
-                has_next_page=len(held) > request.size,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor() if edges else None,
-                end_cursor=edges[-1].cursor() if edges else None,
-            ),
-            total_count_fn=count,
+        return page_list(
+            self.held,
+            lambda m: (m.starts_at, m.meeting_id),
+            sort_keys(MEETING_ORDER),
+            page_request(first, after, last, before),
+            PilotMeetingAttendance.of,
         )
 
     @classmethod
@@ -368,7 +355,7 @@ class PilotReport:
     starts_on: date = strawberry.field(name="from")
     ends_on: date = strawberry.field(name="to", description="Inclusive.")
     interval: PilotReportInterval
-    periods: list[PilotReportPeriod]
+    periods: list[PilotReportPeriod] = strawberry.field(metadata={LIST_SIZE: MAX_PERIODS})
     groups: list[PilotGroupReport] = strawberry.field(
         description="Every working group of an enabled theme, by slug."
     )

@@ -13,6 +13,7 @@ a bad one is the GraphQL error `INVALID_CURSOR`, never a database error.
 from __future__ import annotations
 
 import asyncio
+from bisect import bisect_left, bisect_right
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -26,6 +27,7 @@ from core.db import Database
 from core.errors import api_error
 from core.limits import MAX_PAGE_SIZE
 from core.schema.cursors import (
+    SortKey,
     decode_cursor,
     encode_cursor,
     key_columns,
@@ -45,6 +47,7 @@ __all__ = [
     "count_of",
     "decode_cursor",
     "encode_cursor",
+    "page_list",
     "page_request",
     "paginate",
     "paginate_children",
@@ -162,6 +165,50 @@ def _page(
             end_cursor=edges[-1].cursor() if edges else None,
         ),
         total_count_fn=total_count_fn,
+    )
+
+
+def page_list(
+    items: Sequence[Any],
+    key: Callable[[Any], tuple[Any, ...]],
+    sort: Sequence[SortKey],
+    request: PageRequest,
+    build: Callable[[Any], T],
+) -> Connection[T]:
+    """The page `request` asks for of `items`, a list already read whole and held in the
+    connection's order (`key(item)`: its sort keys, ascending, as `sort` decodes them from a
+    cursor); `totalCount` is `len(items)`, no query. The same page `paginate` cuts with SQL
+    (first/after/last/before, the Relay specification's `hasNextPage`/`hasPreviousPage`), for
+    a figure whose rows another statement has read already (core/pilot's meetings).
+    Raises INVALID_CURSOR for a cursor `sort` cannot decode."""
+    keys = [key(item) for item in items]
+    low, high = 0, len(items)
+    if request.after is not None:
+        low = bisect_right(keys, tuple(decode_cursor(request.after, sort)))
+    if request.before is not None:
+        high = max(low, bisect_left(keys, tuple(decode_cursor(request.before, sort))))
+    window = list(range(low, high))
+    more = len(window) > request.size
+    if request.backwards:
+        taken = window[max(len(window) - request.size, 0) :]
+    else:
+        taken = window[: request.size]
+    edges = [Edge(node=build(items[i]), keys=keys[i]) for i in taken]
+    total = len(items)
+
+    async def count() -> int:
+        return total
+
+    return Connection(
+        edges=edges,
+        nodes=[edge.node for edge in edges],
+        page_info=PageInfo(
+            has_next_page=request.before is not None if request.backwards else more,
+            has_previous_page=more if request.backwards else request.after is not None,
+            start_cursor=edges[0].cursor() if edges else None,
+            end_cursor=edges[-1].cursor() if edges else None,
+        ),
+        total_count_fn=count,
     )
 
 
