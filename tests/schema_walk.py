@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -39,6 +40,24 @@ def is_list(ref: dict[str, Any]) -> bool:
 
 def required(arg: dict[str, Any]) -> bool:
     return bool(arg["type"]["kind"] == "NON_NULL" and arg["defaultValue"] is None)
+
+
+EXAMPLE_VALUES = {"String": '"open"', "Date": '"2013-01-01"'}
+"""A literal for a required argument of a scalar type that has no values to enumerate (enums and
+booleans have): `search(query:)`, `pilotReport(from:, to:)`. A new required argument of another
+scalar type stops the walk with a message naming it, rather than leaving its field unwalked."""
+
+
+def step_key(step: str) -> str:
+    """The response key of a path step: `pilotReport(from: ..., to: ...)` -> `pilotReport`."""
+    return step.split("(", 1)[0]
+
+
+def step_call(step: str, extra: str) -> str:
+    """A path step called with `extra` arguments besides its own required ones."""
+    key, _, own = step.partition("(")
+    own = own.removesuffix(")")
+    return f"{key}({', '.join(a for a in (own, extra) if a)})"
 
 
 @dataclass(frozen=True)
@@ -154,6 +173,27 @@ class Schema:
                 out += [f"{arg['name']}: {v}" for v in self._values(arg)]
         return out
 
+    def required_value(self, arg: dict[str, Any]) -> str | None:
+        """A literal for a required argument: its first enum or boolean value, else the example
+        of its scalar type (`EXAMPLE_VALUES`); None when there is neither."""
+        values = self._values(arg)
+        if values:
+            return values[0]
+        value = EXAMPLE_VALUES.get(named(arg["type"]))
+        return None if value is None else (f"[{value}]" if is_list(arg["type"]) else value)
+
+    def required_arguments(self, args: Sequence[dict[str, Any]], given: str = "") -> str:
+        """`given` (literal arguments) with a value for each required argument of `args` it does
+        not name, e.g. `query: "open"`; AssertionError naming an argument with no value."""
+        named_in_given = {part.split(":", 1)[0].strip() for part in given.split(",") if part}
+        out = []
+        for arg in args:
+            if required(arg) and arg["name"] not in named_in_given:
+                value = self.required_value(arg)
+                assert value is not None, f"({arg['name']}:) needs a generated value"
+                out.append(f"{arg['name']}: {value}")
+        return ", ".join([*out, given] if given else out)
+
     def _values(self, arg: dict[str, Any]) -> list[str]:
         t = self.types[named(arg["type"])]
         if t["kind"] == "ENUM":
@@ -173,14 +213,17 @@ class Schema:
         while queue:
             current, path = queue.popleft()
             for field in self.fields(current):
-                if any(required(a) for a in field["args"]):
+                if any(required(a) and self.required_value(a) is None for a in field["args"]):
                     continue
                 target = named(field["type"])
                 if self.types[target]["kind"] not in COMPOSITE or target == "Node":
                     continue  # `Node`: a reference to any object (`ActivityEvent.subject`)
                 conn = self.is_connection(target)
                 reached = self.node_of(target) if conn else target
-                step = (*path, (field["name"], conn))
+                if reached == "Node":
+                    continue  # a connection of references to any object (`Commitment.evidence`)
+                own = self.required_arguments(field["args"])
+                step = (*path, (f"{field['name']}({own})" if own else field["name"], conn))
                 if self.concrete(reached) & targets:
                     return step
                 if reached not in seen:
@@ -199,7 +242,7 @@ def wrap(path: tuple[tuple[str, bool], ...], inner: str) -> str:
     """`inner` selected at the end of `path` (connections in the path: their first 100 items)."""
     for name, is_connection in reversed(path):
         inner = (
-            f"{name}(first: 100) {{ nodes {{ {inner} }} }}"
+            f"{step_call(name, 'first: 100')} {{ nodes {{ {inner} }} }}"
             if is_connection
             else f"{name} {{ {inner} }}"
         )
@@ -212,7 +255,7 @@ def leaves(data: Any, path: tuple[tuple[str, bool], ...]) -> list[dict[str, Any]
     for name, is_connection in path:
         nxt: list[Any] = []
         for obj in found:
-            value = obj.get(name) if obj is not None else None
+            value = obj.get(step_key(name)) if obj is not None else None
             if is_connection and value is not None:
                 value = value["nodes"]
             nxt += value if isinstance(value, list) else [value]
@@ -276,7 +319,7 @@ class Target:
             return value.get(alias)
         found = [
             o
-            for o in leaves({self.parent.path[0][0]: value}, self.parent.path)
+            for o in leaves({step_key(self.parent.path[0][0]): value}, self.parent.path)
             if o["__typename"] in self.parent_types
         ]
         return found[self.parent.index].get(alias) if self.parent.index < len(found) else None
@@ -294,13 +337,17 @@ async def targets(
         parents = [None] if conn.is_root else await parents_of(client, schema, conn)
         selection = page % schema.scalar_selection(conn.node_type)
         types = frozenset(schema.concrete(conn.parent))
-        out += [Target(conn, "", parent, types, selection) for parent in parents]
+        args = schema.required_arguments(conn.args)
+        out += [Target(conn, args, parent, types, selection) for parent in parents]
     return out
 
 
 def variants(schema: Schema, target: Target) -> list[Target]:
     """The same target with each generated argument value (see `Schema.argument_variants`)."""
-    return [replace(target, args=args) for args in schema.argument_variants(target.conn)]
+    return [
+        replace(target, args=schema.required_arguments(target.conn.args, args))
+        for args in schema.argument_variants(target.conn)
+    ]
 
 
 async def introspect(client: GraphQLClient) -> Schema:
@@ -345,12 +392,8 @@ def first_fields(schema: Schema) -> list[ListField]:
 def list_selection(schema: Schema, field: ListField, alias: str, first: str) -> str:
     """`alias: field(first: first, <required arguments>) { items }`: a connection's `nodes`, or
     the list's items, each with its scalar selection."""
-    args = [f"first: {first}"]
-    for arg in field.required:
-        values = schema._values(arg)  # enum and boolean arguments: their first value
-        assert values, f"{field.label}({arg['name']}:) needs a generated value"
-        args.append(f"{arg['name']}: {values[0]}")
-    call = f"{alias}: {field.field}({', '.join(args)})"
+    args = schema.required_arguments(field.required, f"first: {first}")
+    call = f"{alias}: {field.field}({args})"
     if schema.types[field.item_type]["kind"] not in COMPOSITE:
         return call
     # the item type's own scalars (not each concrete type's: an interface with many

@@ -31,7 +31,7 @@ from core.schema.build import build_schema
 from core.schema.ids import from_global_id
 from core.testing import GraphQLClient, settings_for
 from tests.access_world import ROLES, World, build_world
-from tests.schema_walk import Schema, introspect, named
+from tests.schema_walk import Schema, introspect, named, step_call, step_key
 
 _BUILT = build_schema(make_plugin_manager(settings_for("sqlite+aiosqlite://")))
 POLICY: Policy = _BUILT.policy  # type: ignore[assignment]
@@ -89,7 +89,9 @@ def _object_selection(schema: Schema, type_name: str) -> str:
 def _selection(schema: Schema, parent: str, name: str) -> tuple[str, bool]:
     field = next(f for f in schema.fields(parent) if f["name"] == name)
     target = named(field["type"])
-    arguments = "(first: 100)" if "first" in {a["name"] for a in field["args"]} else ""
+    given = "first: 100" if "first" in {a["name"] for a in field["args"]} else ""
+    arguments = schema.required_arguments(field["args"], given)
+    arguments = f"({arguments})" if arguments else ""
     if schema.is_connection(target):
         inner = _object_selection(schema, schema.node_of(target))
         return f"{name}{arguments} {{ totalCount nodes {{ {inner} }} }}", True
@@ -102,7 +104,7 @@ def _found(data: Any, path: tuple[tuple[str, bool], ...], name: str, is_conn: bo
     for step, conn in path:
         nxt: list[Any] = []
         for obj in parents:
-            value = (obj or {}).get(step)
+            value = (obj or {}).get(step_key(step))
             if conn and value is not None:
                 value = value["nodes"]
             nxt += value if isinstance(value, list) else [value]
@@ -220,7 +222,7 @@ def _wrap(path: tuple[tuple[str, bool], ...], inner: str) -> str:
     # replies) stays within the cost limit
     for name, is_connection in reversed(path):
         inner = (
-            f"{name}(first: 10) {{ nodes {{ {inner} }} }}"
+            f"{step_call(name, 'first: 10')} {{ nodes {{ {inner} }} }}"
             if is_connection
             else f"{name} {{ {inner} }}"
         )

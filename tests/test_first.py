@@ -38,6 +38,11 @@ ALIAS = "listUnderTest"
 BOUNDED_ELSEWHERE = {
     "Query.themes": "one per enabled plugin",
     "AuditEntry.codes": "one call's codes, stored in 500 characters",
+    "Commitment.workingGroups": "one per working group it is linked to",
+    "PilotReport.groups": "one per working group of an enabled theme (the report's columns)",
+    "PilotGroupReport.commitmentsByCountry": "one per country",
+    "PilotGroupReport.commitmentsByCycle": "one per action-plan cycle (cohort year)",
+    "PilotCountryFigures.cycles": "one per action-plan cycle (cohort year) of the country",
 }
 
 
