@@ -94,10 +94,6 @@ CLOSED_SIDE = {
 }
 
 
-def known_verb(verbs: Sequence[str]) -> str:
-    return f"NEW.verb IN ({', '.join(repr(v) for v in verbs)})"
-
-
 def _enum(name: str, *values: str) -> sa.Enum:
     return sa.Enum(*values, name=name, native_enum=False, create_constraint=True, length=32)
 
@@ -435,38 +431,13 @@ POSTGRESQL_TRIGGERS = {
 }
 
 
-def _sqlite_verbs(verbs: Sequence[str]) -> None:
-    for suffix, event in (("insert", "INSERT"), ("update", "UPDATE OF verb")):
-        name = f"activity_events_known_verb_{suffix}"
-        op.execute(f"DROP TRIGGER IF EXISTS {name}")
-        op.execute(
-            f"CREATE TRIGGER {name} BEFORE {event} ON activity_events WHEN NOT "
-            f"({known_verb(verbs)}) BEGIN SELECT RAISE(ABORT, "
-            "'CHECK constraint failed: ck_activity_events_known_verb'); END"
-        )
-
-
-def _postgresql_verbs(verbs: Sequence[str]) -> None:
-    op.execute(
-        "CREATE OR REPLACE FUNCTION activity_events_known_verb() RETURNS trigger "
-        f"""LANGUAGE plpgsql AS $$
-    BEGIN
-      IF NOT ({known_verb(verbs)}) THEN
-        RAISE EXCEPTION 'unknown activity verb'
-          USING ERRCODE = 'check_violation', CONSTRAINT = 'ck_activity_events_known_verb';
-      END IF;
-      RETURN NEW;
-    END$$"""
-    )
-
-
 def upgrade() -> None:
     dialect = op.get_bind().dialect.name
     _tables(dialect)
     if dialect == "sqlite":
         for statement in SQLITE_TRIGGERS.values():
             op.execute(statement)
-        _sqlite_verbs(VERBS)
+        _CORE_0016.sqlite_verbs(VERBS)
         return
     for name, body in POSTGRESQL_FUNCTIONS.items():
         op.execute(f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $${body}$$")
@@ -475,7 +446,7 @@ def upgrade() -> None:
             f"CREATE TRIGGER {name} {when} {events} ON {table} "
             f"FOR EACH ROW EXECUTE FUNCTION {name}()"
         )
-    _postgresql_verbs(VERBS)
+    _CORE_0016.postgresql_verbs(VERBS)
 
 
 def downgrade() -> None:
@@ -483,13 +454,13 @@ def downgrade() -> None:
     if dialect == "sqlite":
         for name in SQLITE_TRIGGERS:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
-        _sqlite_verbs(VERBS_BEFORE)
+        _CORE_0016.sqlite_verbs(VERBS_BEFORE)
     else:
         for name, (_, _, table) in POSTGRESQL_TRIGGERS.items():
             op.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
         for name in POSTGRESQL_FUNCTIONS:
             op.execute(f"DROP FUNCTION IF EXISTS {name}()")
-        _postgresql_verbs(VERBS_BEFORE)
+        _CORE_0016.postgresql_verbs(VERBS_BEFORE)
     for table in (
         "assistance_match_moves",
         "assistance_match_reasons",

@@ -226,7 +226,7 @@ def upgrade() -> None:
     if dialect == "sqlite":
         for statement in SQLITE_TRIGGERS.values():
             op.execute(statement)
-        _sqlite_verbs(VERBS)
+        sqlite_verbs(VERBS)
         return
     for name, body in POSTGRESQL_FUNCTIONS.items():
         op.execute(f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $${body}$$")
@@ -235,20 +235,20 @@ def upgrade() -> None:
             f"CREATE TRIGGER {name} {when} {events} ON {table} "
             f"FOR EACH ROW EXECUTE FUNCTION {name}()"
         )
-    _postgresql_verbs(VERBS)
+    postgresql_verbs(VERBS)
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         for name in SQLITE_TRIGGERS:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
-        _sqlite_verbs(VERBS_BEFORE)
+        sqlite_verbs(VERBS_BEFORE)
     else:
         for name, (_, _, table) in POSTGRESQL_TRIGGERS.items():
             op.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
         for name in POSTGRESQL_FUNCTIONS:
             op.execute(f"DROP FUNCTION IF EXISTS {name}()")
-        _postgresql_verbs(VERBS_BEFORE)
+        postgresql_verbs(VERBS_BEFORE)
     for table in (
         "expertise_countries",
         "expertise_languages",
@@ -378,7 +378,9 @@ POSTGRESQL_TRIGGERS = {
 }
 
 
-def _sqlite_verbs(verbs: Sequence[str]) -> None:
+def sqlite_verbs(verbs: Sequence[str]) -> None:
+    """activity_events' verb check as SQLite triggers allowing exactly `verbs` (core_0013's
+    names); core_0017 calls it with its own list."""
     for suffix, event in (("insert", "INSERT"), ("update", "UPDATE OF verb")):
         name = f"activity_events_known_verb_{suffix}"
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
@@ -389,7 +391,8 @@ def _sqlite_verbs(verbs: Sequence[str]) -> None:
         )
 
 
-def _postgresql_verbs(verbs: Sequence[str]) -> None:
+def postgresql_verbs(verbs: Sequence[str]) -> None:
+    """activity_events' verb check as PostgreSQL's trigger function, allowing exactly `verbs`."""
     op.execute(
         "CREATE OR REPLACE FUNCTION activity_events_known_verb() RETURNS trigger "
         f"""LANGUAGE plpgsql AS $$
