@@ -16,6 +16,8 @@ from collections.abc import Iterable
 
 from sqlalchemy import CheckConstraint
 
+from core.errors import Rejected, user_error
+
 TOPIC = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_LENGTH = 64
 MAX_TOPICS = 20
@@ -53,3 +55,19 @@ def normalise_topics(topics: Iterable[str]) -> list[str]:
     result with `invalid_topics` (a space inside a topic is not turned into a hyphen: the client
     is told instead, as a userError with code `INVALID_TOPIC`)."""
     return sorted({t.strip().lower() for t in topics})
+
+
+def checked_topics(values: Iterable[str], field: str, *, required: bool = False) -> list[str]:
+    """`values` in their stored form (`normalise_topics`), checked for a write: raises
+    `core.errors.Rejected` with the user error REQUIRED (none given, when `required`),
+    INVALID_TOPIC (naming the ones that are not slugs) or TOO_MANY (over `MAX_TOPICS`), at the
+    input field `field`."""
+    topics = normalise_topics(values)
+    if required and not topics:
+        raise Rejected(user_error("REQUIRED", "name at least one topic", field))
+    bad = invalid_topics(topics)
+    if bad:
+        raise Rejected(user_error("INVALID_TOPIC", f"not topic slugs: {', '.join(bad)}", field))
+    if len(topics) > MAX_TOPICS:
+        raise Rejected(user_error("TOO_MANY", f"at most {MAX_TOPICS} topics", field))
+    return topics

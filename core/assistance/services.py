@@ -38,9 +38,9 @@ from core.db import utcnow
 from core.enums import OrganizationKind
 from core.errors import Rejected, user_error
 from core.groups.models import Anchor, Membership, WorkingGroup
-from core.knowledge.vocabulary import LANGUAGES
+from core.knowledge import checks
 from core.people.models import Country, Organization, Person
-from core.topics import MAX_TOPICS, invalid_topics, normalise_topics
+from core.topics import checked_topics
 from core.transactions import ConstraintError
 
 TITLE_MAX, TEXT_MAX = 300, 10_000
@@ -88,35 +88,6 @@ def text(value: str | None, field: str, max_len: int) -> str:
             user_error("TOO_LONG", f"{field} is longer than {max_len} characters", field)
         )
     return value.strip()
-
-
-def topics_of(values: list[str]) -> list[str]:
-    """The stored form of `values` (core.topics): at least one, at most MAX_TOPICS, each a slug."""
-    topics = normalise_topics(values)
-    if not topics:
-        raise Rejected(user_error("REQUIRED", "name at least one topic", "topics"))
-    if len(topics) > MAX_TOPICS:
-        raise Rejected(user_error("TOO_MANY", f"at most {MAX_TOPICS} topics", "topics"))
-    bad = invalid_topics(topics)
-    if bad:
-        message = f"not a topic slug (e.g. beneficial-ownership): {', '.join(bad)}"
-        raise Rejected(user_error("INVALID_TOPIC", message, "topics"))
-    return topics
-
-
-def languages_of(values: list[str]) -> list[str]:
-    """ISO 639-1 codes (core.knowledge.vocabulary.LANGUAGES), lowercased: at least one."""
-    languages = sorted({v.strip().lower() for v in values})
-    if not languages:
-        raise Rejected(user_error("REQUIRED", "name at least one language", "languages"))
-    if len(languages) > MAX_LANGUAGES:
-        message = f"at most {MAX_LANGUAGES} languages"
-        raise Rejected(user_error("TOO_MANY", message, "languages"))
-    unknown = [code for code in languages if code not in LANGUAGES]
-    if unknown:
-        message = f"not an ISO 639-1 code (e.g. es): {', '.join(unknown)}"
-        raise Rejected(user_error("UNKNOWN_LANGUAGE", message, "languages"))
-    return languages
 
 
 async def countries_of(conn: AsyncConnection, codes: list[str], field: str) -> list[int]:
@@ -191,7 +162,8 @@ async def post_request(
     group = await lookups.visible_group(conn, group_id, themes, "groupId")
     title = text(title, "title", TITLE_MAX)
     needs = text(needs, "needs", TEXT_MAX)
-    topic_list, language_list = topics_of(topics), languages_of(languages)
+    topic_list = checked_topics(topics, "topics", required=True)
+    language_list = checks.languages(languages, maximum=MAX_LANGUAGES)
     (country_pk,) = await countries_of(conn, [country], "country")
     if needed_by is not None and needed_by < utcnow().date():
         raise Rejected(user_error("NEEDED_BY_PAST", "neededBy is in the past", "neededBy"))
@@ -264,7 +236,8 @@ async def post_offer(
     (a group)."""
     title = text(title, "title", TITLE_MAX)
     description = text(description, "description", TEXT_MAX)
-    topic_list, language_list = topics_of(topics), languages_of(languages)
+    topic_list = checked_topics(topics, "topics", required=True)
+    language_list = checks.languages(languages, maximum=MAX_LANGUAGES)
     if len(set(group_ids)) > MAX_GROUPS:
         raise Rejected(user_error("TOO_MANY", f"at most {MAX_GROUPS} groups", "groupIds"))
     groups = [

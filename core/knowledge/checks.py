@@ -10,7 +10,6 @@ from typing import Any
 
 from core.errors import Rejected, user_error
 from core.knowledge.vocabulary import LANGUAGES, LICENCES
-from core.topics import MAX_TOPICS, invalid_topics, normalise_topics
 
 MAX_ITEMS = 20
 """At most this many groups, countries, commitments or languages on one resource."""
@@ -54,9 +53,14 @@ def licence(value: str) -> str:
 
 
 def languages(
-    values: Iterable[str], field: str = "languages", *, required: bool = True
+    values: Iterable[str],
+    field: str = "languages",
+    *,
+    required: bool = True,
+    maximum: int = MAX_ITEMS,
 ) -> list[str]:
-    """ISO 639-1 codes, lowercased, deduplicated, sorted; UNKNOWN_LANGUAGE, REQUIRED, TOO_MANY."""
+    """ISO 639-1 codes, lowercased, deduplicated, sorted; UNKNOWN_LANGUAGE, REQUIRED, TOO_MANY
+    (over `maximum`)."""
     codes = sorted({v.strip().lower() for v in values})
     bad = [c for c in codes if c not in LANGUAGES]
     if bad:
@@ -65,20 +69,9 @@ def languages(
         )
     if required and not codes:
         raise Rejected(user_error("REQUIRED", "name at least one language (e.g. en)", field))
-    if len(codes) > MAX_ITEMS:
-        raise Rejected(user_error("TOO_MANY", f"at most {MAX_ITEMS} languages", field))
+    if len(codes) > maximum:
+        raise Rejected(user_error("TOO_MANY", f"at most {maximum} languages", field))
     return codes
-
-
-def topics(values: Iterable[str], field: str) -> list[str]:
-    """Topic slugs (core/topics.py), in their stored form; INVALID_TOPIC, TOO_MANY."""
-    slugs = normalise_topics(values)
-    bad = invalid_topics(slugs)
-    if bad:
-        raise Rejected(user_error("INVALID_TOPIC", f"not topic slugs: {', '.join(bad)}", field))
-    if len(slugs) > MAX_TOPICS:
-        raise Rejected(user_error("TOO_MANY", f"at most {MAX_TOPICS} topics", field))
-    return slugs
 
 
 def at_most(values: Sequence[int], field: str) -> list[int]:

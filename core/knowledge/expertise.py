@@ -19,6 +19,7 @@ from core.db import utcnow
 from core.errors import Rejected, user_error
 from core.knowledge import checks
 from core.knowledge.models import Expertise, ExpertiseCountry, ExpertiseLanguage, ExpertiseTopic
+from core.topics import checked_topics
 
 DESCRIPTION_MAX = 2_000
 
@@ -76,7 +77,7 @@ def _lists(
     languages: Sequence[str] | None,
     country_ids: Sequence[int] | None,
 ) -> dict[str, list[Any] | None]:
-    slugs = None if topics is None else checks.topics(topics, "topics")
+    slugs = None if topics is None else checked_topics(topics, "topics")
     if slugs is not None and not slugs:
         raise Rejected(user_error("REQUIRED", "name at least one topic", "topics"))
     return {

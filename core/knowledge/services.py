@@ -30,6 +30,7 @@ from core.knowledge.models import (
     ResourceStatus,
     ResourceTopic,
 )
+from core.topics import checked_topics
 from core.transactions import ConstraintError
 
 Invalid = Rejected
@@ -126,7 +127,7 @@ async def create_resource(
         source=source,
     )
     langs = checks.languages(languages)
-    tags = checks.topics(topics, "tags")
+    tags = checked_topics(topics, "tags")
     now = utcnow()
     pk = await conn.scalar(
         insert(Resource)
@@ -253,7 +254,7 @@ async def update_resource(
         if commitment_ids is None
         else checks.at_most(commitment_ids, "commitmentIds"),
         languages=None if languages is None else checks.languages(languages),
-        topics=None if topics is None else checks.topics(topics, "tags"),
+        topics=None if topics is None else checked_topics(topics, "tags"),
     )
 
 
