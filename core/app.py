@@ -50,6 +50,8 @@ from core.pilot.export import routes as pilot_report_routes
 from core.plugins import PluginSet, make_plugin_manager
 from core.possible_types import possible_types_endpoint
 from core.ratelimit import MutationCost, RateLimiter, RateLimits
+from core.replica import ReplicaReads
+from core.replica import probe as probe_replica
 from core.schema.build import build_schema
 from core.timeouts import OperationBudget
 from core.trusted_documents import TrustedDocuments, TrustedDocumentsError
@@ -186,7 +188,10 @@ def create_app(
             connect=settings.database_connect_timeout,
         ),
         text_max_length=settings.text_max_length,
+        replica_url=settings.database_replica_url,  # issue 12: queries read from it
     )
+    if db.replica_engine is not None:  # first: around every other extension's execution
+        built.schema.extensions = (ReplicaReads, *built.schema.extensions)
     if settings.rate_limits:  # an operation's own cost, once its type is known
         built.schema.extensions = (*built.schema.extensions, MutationCost)
     # --- issue 11: metrics and tracing (core.observability) ---
@@ -199,6 +204,8 @@ def create_app(
 
         tracing = Tracing.create(settings, span_exporter)
         tracing.instrument_engine(db.engine.sync_engine)
+        if db.replica_engine is not None:
+            tracing.instrument_engine(db.replica_engine.sync_engine)
         built.schema.extensions = (*built.schema.extensions, tracing.extension())
     state = AppState(
         db=db,
@@ -231,6 +238,9 @@ def create_app(
         "warnings"?: [sentence], "removedPlugins"?: [{"plugin", "revisions", "tables"}]}.
         A database that is down, hung or unusable: 503 {"status": "unavailable", "database":
         "unavailable"} within the connect timeout, naming nothing of it (the cause is logged).
+        With `database_replica_url`, also "replica": `core.replica.probe`'s state (its lag is
+        reported, never a reason for 503); a replica that does not answer: 503 {"status":
+        "unavailable", "replica": "unavailable"}.
         """
         try:
             with anyio.fail_after(settings.database_connect_timeout):
@@ -242,7 +252,16 @@ def create_app(
             log.warning("readyz: database unavailable: %r", exc)
             unavailable = {"status": "unavailable", "database": "unavailable"}
             return JSONResponse(unavailable, status_code=503, headers={"retry-after": "2"})
+        try:
+            with anyio.fail_after(settings.database_connect_timeout):
+                replica = await probe_replica(db)
+        except Exception as exc:
+            log.warning("readyz: replica unavailable: %r", exc)
+            unavailable = {"status": "unavailable", "replica": "unavailable"}
+            return JSONResponse(unavailable, status_code=503, headers={"retry-after": "2"})
         body: dict[str, Any] = {"status": "ready" if state.ready else "unavailable"}
+        if replica is not None:
+            body["replica"] = replica
         if state.pending:
             body["pendingMigrations"] = sorted(state.pending)
         if state.stale:

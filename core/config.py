@@ -74,6 +74,10 @@ class Settings(BaseSettings):
     )
 
     database_url: str = "sqlite+aiosqlite:///var/ogp-wg.sqlite3"
+    database_replica_url: str | None = None
+    """A PostgreSQL read replica of `database_url` (a streaming standby): query operations read
+    from it; mutations, subscriptions, migrations and the CLI use the primary (core.replica,
+    docs/deploy.md). None (default): everything uses `database_url`."""
     debug: bool = False
     graphiql: bool = True
     cors_origins: list[str] = Field(default_factory=list)
@@ -256,6 +260,19 @@ class Settings(BaseSettings):
     _split_origins = field_validator("cors_origins", mode="before")(_split)
     _split_oidc = field_validator("oidc_algorithms", "oidc_scopes", mode="before")(_split)
     _split_metrics = field_validator("metrics_allow", mode="before")(_split)  # issue 11
+
+    @field_validator("database_replica_url")
+    @classmethod
+    def _replica_of_postgresql(cls, value: str | None, info: Any) -> str | None:
+        if not value:  # OGP_WG_DATABASE_REPLICA_URL= (empty) is no replica
+            return None
+        primary = str(info.data.get("database_url", ""))
+        if primary.startswith("sqlite") or value.startswith("sqlite"):
+            raise ValueError(
+                "a read replica needs PostgreSQL for both database_url and "
+                "database_replica_url (SQLite has no replicas): unset database_replica_url"
+            )
+        return value
 
     @field_validator("oidc_jwks_url")
     @classmethod

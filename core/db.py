@@ -174,6 +174,11 @@ connection_share: contextvars.ContextVar[ConnectionShare | None] = contextvars.C
 )
 """The current request's share of the pool; tasks a request spawns inherit it."""
 
+replica_reads: contextvars.ContextVar[bool] = contextvars.ContextVar("replica_reads", default=False)
+"""True while a query operation runs (set by `core.replica.ReplicaReads`): `Database.read()`
+then reads from the replica, if there is one. Everything else (mutations and the reads they
+make, subscriptions, start-up, the CLI, jobs) leaves it False and reads from the primary."""
+
 
 def _permit() -> AbstractAsyncContextManager[None]:
     share = connection_share.get()
@@ -194,7 +199,9 @@ class Database:
     """One engine per app; hands out a fresh connection per unit of work.
 
     `text_max_length`: characters a text column without a length (`Text`) takes from a write
-    (`core.storable`); `pool_size`: PostgreSQL connections kept open (plus half as many more).
+    (`core.storable`); `pool_size`: PostgreSQL connections kept open (plus half as many more),
+    per server. `replica_url`: a read replica of `url` (PostgreSQL), its own engine and pool:
+    `read()` uses it while `replica_reads` is set; `write()`, and `read()` otherwise, the primary.
     """
 
     def __init__(
@@ -205,17 +212,32 @@ class Database:
         pool_size: int = 32,
         text_max_length: int = TEXT_MAX_LENGTH,
         timeouts: db_faults.Timeouts | None = None,
+        replica_url: str | None = None,
     ) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
+        if replica_url is not None and (self.is_sqlite or replica_url.startswith("sqlite")):
+            raise ValueError("a read replica needs PostgreSQL as primary and replica")
         # Bounded waits (statement, pool, connect), and every fault raised as
         # DatabaseUnavailable: a database down or hung is answered, not waited for.
         timeouts = timeouts or db_faults.TOOLS  # the app passes the configured ones
         kwargs: dict[str, Any] = {"echo": echo, **timeouts.engine_options(self.is_sqlite)}
         if not self.is_sqlite:
             kwargs.update(pool_size=pool_size, max_overflow=pool_size // 2, pool_pre_ping=False)
-        self.engine: AsyncEngine = create_async_engine(url, **kwargs)
-        sync_engine = self.engine.sync_engine
+        self.engine: AsyncEngine = self._engine(url, kwargs, text_max_length)
+        self._writer = self.engine.execution_options(sqlite_immediate=True)
+        self._reader = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self.replica_engine: AsyncEngine | None = None
+        self._replica_reader = self._reader
+        if replica_url is not None:
+            self.replica_engine = self._engine(replica_url, kwargs, text_max_length)
+            self._replica_reader = self.replica_engine.execution_options(
+                isolation_level="AUTOCOMMIT"
+            )
+
+    def _engine(self, url: str, kwargs: dict[str, Any], text_max_length: int) -> AsyncEngine:
+        engine = create_async_engine(url, **kwargs)
+        sync_engine = engine.sync_engine
         event.listen(sync_engine, "before_cursor_execute", _count_statement)
         db_faults.install(sync_engine)
         # values a column cannot hold: lookups find nothing, writes refused
@@ -223,22 +245,23 @@ class Database:
         if self.is_sqlite:
             event.listen(sync_engine, "connect", _sqlite_connect)
             event.listen(sync_engine, "begin", _sqlite_begin)
-        self._writer = self.engine.execution_options(sqlite_immediate=True)
-        self._reader = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        return engine
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
         """A connection of its own for reads, in autocommit: no BEGIN/COMMIT round trips.
 
-        Each loader reads with one statement, which is its own consistent snapshot.
+        Each loader reads with one statement, which is its own consistent snapshot. From the
+        replica while `replica_reads` is set (a query operation) and there is one.
         """
         share = connection_share.get()
-        async with _permit(), self._reader.connect() as conn:
+        reader = self._replica_reader if replica_reads.get() else self._reader
+        async with _permit(), reader.connect() as conn:
             pid = self._server_pid(conn) if share is not None else None
             try:
                 yield conn
             except BaseException:
-                await self._stop_if_cancelled(conn, pid)
+                await self._stop_if_cancelled(conn, pid, reader)
                 raise
 
     @asynccontextmanager
@@ -252,7 +275,7 @@ class Database:
                     yield conn
             except BaseException:
                 conn.info.pop(AFTER_COMMIT, None)
-                await self._stop_if_cancelled(conn, pid)
+                await self._stop_if_cancelled(conn, pid, self._reader)
                 raise
             for callback in conn.info.pop(AFTER_COMMIT, ()):
                 callback()  # committed: e.g. in-process subscriptions (core.activity.bus)
@@ -264,12 +287,15 @@ class Database:
         get_pid = getattr(conn.sync_connection.connection.driver_connection, "get_server_pid", None)
         return get_pid() if get_pid is not None else None
 
-    async def _stop_if_cancelled(self, conn: AsyncConnection, pid: int | None) -> None:
+    async def _stop_if_cancelled(
+        self, conn: AsyncConnection, pid: int | None, server: AsyncEngine
+    ) -> None:
         """A request's task cancelled while it used `conn` (execution timeout, client gone): make
         sure the server stops the statement too. asyncpg asks for that itself, but the cancel
         request dies with the connection when SQLAlchemy then discards it; so the connection is
         discarded here (never reused, so its backend serves no one else) and the backend's
-        statement cancelled from another connection (PostgreSQL then rolls back its transaction).
+        statement cancelled from another connection to the same `server` (PostgreSQL then rolls
+        back its transaction).
         """
         task = asyncio.current_task()
         if pid is None or task is None or not task.cancelling():
@@ -277,7 +303,7 @@ class Database:
         with suppress(Exception):
             await conn.invalidate()
         try:
-            async with self._reader.connect() as other:
+            async with server.connect() as other:
                 await other.execute(text("SELECT pg_cancel_backend(:pid)"), {"pid": pid})
         except Exception as exc:  # the database is gone too: nothing left to stop
             log.warning("could not cancel the statement of backend %s: %r", pid, exc)
@@ -295,3 +321,5 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.replica_engine is not None:
+            await self.replica_engine.dispose()
