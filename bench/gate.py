@@ -27,6 +27,7 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from bench import gate_workload as workload
 
@@ -54,8 +55,9 @@ def totals(path: Path) -> int:
     return int(match.group(1))
 
 
-def measure(template: Path, work: Path) -> tuple[int, int]:
-    """One callgrind run on a fresh copy of the database: (setup Ir, region Ir)."""
+def measure(template: Path, work: Path) -> tuple[int, int, dict[str, Any]]:
+    """One callgrind run on a fresh copy of the database: (setup Ir, region Ir, the responses as
+    `gate_workload.answers` stores them)."""
     work.mkdir()
     for name in (workload.DB_FILE, workload.PARAMS_FILE):
         shutil.copy(template / name, work / name)
@@ -83,7 +85,8 @@ def measure(template: Path, work: Path) -> tuple[int, int]:
             "is this Python built without symbols, or does the app now call os.ctermid or "
             "os.getloadavg itself?"
         )
-    return totals(dumps[0]), totals(dumps[1])
+    answers = json.loads((work / workload.RESPONSES_FILE).read_text())
+    return totals(dumps[0]), totals(dumps[1]), answers
 
 
 def main() -> int:
@@ -105,7 +108,7 @@ def main() -> int:
             check=True,
         )
         runs = [measure(template, Path(tmp) / f"run{i}") for i in range(args.runs)]
-    regions = [region for _, region in runs]
+    regions = [region for _, region, _ in runs]
     count = int(statistics.median(regions))
     iterations = workload.ITERATIONS
     print(
@@ -131,8 +134,22 @@ def main() -> int:
             ),
         }
         BASELINE.write_text(json.dumps(baseline, indent=2) + "\n")
-        print(f"gate: baseline updated ({BASELINE.relative_to(ROOT)})")
+        workload.EXPECTED.write_text(json.dumps(runs[0][2], indent=1) + "\n")
+        print(f"gate: baseline and expected responses updated ({BASELINE.relative_to(ROOT)})")
         return 0
+
+    # The answers first: instructions saved by returning less data are no improvement.
+    if not workload.EXPECTED.exists():
+        print("gate: no expected responses; run `python -m bench.gate --update`", file=sys.stderr)
+        return 2
+    expected = json.loads(workload.EXPECTED.read_text())
+    for _, _, answers in runs:
+        problems = workload.compare(answers, expected)
+        if problems:
+            print("gate: FAIL: responses differ from the stored ones:", file=sys.stderr)
+            print("\n".join(f"  {p}" for p in problems), file=sys.stderr)
+            return 1
+    print(f"gate: all {len(expected['digests'])} responses equal the stored ones")
 
     if not BASELINE.exists():
         print("gate: no baseline; run `python -m bench.gate --update`", file=sys.stderr)

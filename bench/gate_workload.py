@@ -2,7 +2,9 @@
 
     python -m bench.gate_workload setup DIR   # not under valgrind: DIR/gate.sqlite3 + DIR/gate.json
     python -m bench.gate_workload run DIR     # under callgrind (bench/gate.py starts it)
-    python -m bench.gate_workload check DIR   # run the mix once, natively, and print the responses
+    python -m bench.gate_workload check DIR   # run the mix natively, print the responses, and
+                                              # compare them with bench/gate_expected.json
+    python -m bench.gate_workload record DIR  # run the mix natively, store its responses there
 
 `setup` migrates a fresh SQLite database, loads the demo data for a fixed day and picks, by SQL, the
 meeting whose registrations are listed and the (meeting, person) pairs the mutations register.
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import hashlib
 import json
 import os
 import shutil
@@ -47,6 +50,10 @@ NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 DB_FILE = "gate.sqlite3"
 PARAMS_FILE = "gate.json"
+RESPONSES_FILE = "responses.json"
+"""Written by `run` after the region: every response's digest and the warm-up's bodies."""
+EXPECTED = Path(__file__).with_name("gate_expected.json")
+"""The stored expected responses (`python -m bench.gate --update` records them)."""
 QUERIES = Path(__file__).parent / "queries"
 
 GROUP_LIST = """
@@ -338,8 +345,11 @@ def mix(params: dict[str, Any], iteration: int) -> list[Request]:
     def request(page: str, variables: dict[str, Any] | None = None) -> Request:
         operation, document = docs[page]
         body = {"query": document, "variables": variables or {}, "operationName": operation}
-        # reads are anonymous (public data); the registration is a signed-in staff member's
-        headers = {"authorization": f"Bearer {params['token']}"} if page == "register" else None
+        # the public pages are read anonymously; the meeting page by a signed-in staff member,
+        # who may see its registrations (hidden from anonymous viewers: the page would measure,
+        # and check, an empty list); the registration is a staff member's too
+        signed_in = page in ("meeting_page", "register")
+        headers = {"authorization": f"Bearer {params['token']}"} if signed_in else None
         return Request(page, body, headers)
 
     return [
@@ -361,6 +371,42 @@ async def send(client: Any, req: Request) -> bytes:
     return content
 
 
+def answers(responses: list[tuple[str, int, bytes]]) -> dict[str, Any]:
+    """What the gate stores of a run's responses: the SHA-256 of every response, in order (page,
+    iteration), and the warm-up's bodies parsed (to show what changed when a digest differs)."""
+    return {
+        "digests": [
+            {"page": page, "iteration": i, "sha256": hashlib.sha256(body).hexdigest()}
+            for page, i, body in responses
+        ],
+        "warmup": {page: json.loads(body) for page, i, body in responses if i == 0},
+    }
+
+
+def compare(observed: dict[str, Any], expected: dict[str, Any]) -> list[str]:
+    """The differences between two `answers(...)`, in words; empty when every response matches.
+
+    A response that returns less (or other) data than the stored one changes its digest, so a
+    regression that loses fields or rows fails here however few instructions it takes."""
+    problems = []
+    pairs = zip(observed["digests"], expected["digests"], strict=False)
+    for got, want in pairs:
+        if got != want:
+            problems.append(
+                f"{got['page']} (iteration {got['iteration']}): sha256 {got['sha256'][:12]}, "
+                f"expected {want['sha256'][:12]}"
+            )
+    if len(observed["digests"]) != len(expected["digests"]):
+        problems.append(
+            f"{len(observed['digests'])} responses, expected {len(expected['digests'])}"
+        )
+    for page, body in expected["warmup"].items():
+        if observed["warmup"].get(page) != body:
+            got = json.dumps(observed["warmup"].get(page), sort_keys=True)[:400]
+            problems.append(f"{page} warm-up body differs; got: {got}")
+    return problems
+
+
 async def run(directory: Path, *, show: bool = False) -> None:
     import httpx
 
@@ -375,9 +421,11 @@ async def run(directory: Path, *, show: bool = False) -> None:
         source = "bench/queries" if documents() is not INLINE else "inline (no bench/queries)"
         print(f"documents: {source}\nclock frozen at {NOW.isoformat()} in: {', '.join(frozen)}")
     transport = httpx.ASGITransport(app=app)
+    responses: list[tuple[str, int, bytes]] = []
     async with httpx.AsyncClient(transport=transport, base_url="http://gate") as client:
         for req in plans[0]:  # warm-up: caches, lazily built objects, the connection pool
             content = await send(client, req)
+            responses.append((req.name, 0, content))
             if show:
                 print(f"--- {req.name}\n{content.decode()}")
         if threading.active_count() != 1:  # aiosqlite changed: its threads would add noise
@@ -386,18 +434,22 @@ async def run(directory: Path, *, show: bool = False) -> None:
         gc.collect()
         gc.freeze()
         os.ctermid()  # callgrind --dump-before: everything so far
-        for plan in plans[1:]:
+        for iteration, plan in enumerate(plans[1:], start=1):
             for req in plan:
-                await send(client, req)
+                responses.append((req.name, iteration, await send(client, req)))
         os.getloadavg()  # callgrind --dump-before: the measured region
         gc.unfreeze()
     await app.state.ogp.db.dispose()
+    (directory / RESPONSES_FILE).write_text(json.dumps(answers(responses), indent=1) + "\n")
 
 
 def main(argv: list[str]) -> None:
-    if len(argv) != 2 or argv[0] not in ("setup", "run", "check"):
+    """`setup|run|check|record DIR [EXPECTED]`: EXPECTED (default bench/gate_expected.json) is
+    the file `check` compares with and `record` writes."""
+    if len(argv) not in (2, 3) or argv[0] not in ("setup", "run", "check", "record"):
         raise SystemExit(__doc__)
     command, directory = argv[0], Path(argv[1]).resolve()
+    expected = Path(argv[2]) if len(argv) == 3 else EXPECTED
     if command == "setup":
         directory.mkdir(parents=True, exist_ok=True)
         asyncio.run(setup(directory))
@@ -408,7 +460,15 @@ def main(argv: list[str]) -> None:
         work.mkdir(parents=True, exist_ok=True)
         shutil.copy(directory / DB_FILE, work / DB_FILE)
         shutil.copy(directory / PARAMS_FILE, work / PARAMS_FILE)
-        asyncio.run(run(work, show=True))
+        asyncio.run(run(work, show=command == "check"))
+        observed = json.loads((work / RESPONSES_FILE).read_text())
+        if command == "record":
+            expected.write_text(json.dumps(observed, indent=1) + "\n")
+            return
+        problems = compare(observed, json.loads(expected.read_text()))
+        print("\n".join(problems) or f"responses: all equal to {expected}")
+        if problems:
+            raise SystemExit(1)
 
 
 if __name__ == "__main__":
