@@ -24,6 +24,7 @@ from core.activity.bus import Bus
 from core.activity.websocket import VIEW_OPTIONS, SubscriptionsView
 from core.auth.middleware import Authentication, viewer_of
 from core.auth.oidc import OIDCVerifier
+from core.compiled.execute import CompiledExecutionContext
 from core.config import ConfigError, Settings
 from core.context import AppState, Context
 from core.db import Database, statement_counter
@@ -190,6 +191,8 @@ def create_app(
         text_max_length=settings.text_max_length,
         replica_url=settings.database_replica_url,  # issue 12: queries read from it
     )
+    if settings.compiled_reads and fast_execution:  # issue 12: root fields as one SQL each
+        built.schema.execution_context_class = CompiledExecutionContext
     if db.replica_engine is not None:  # first: around every other extension's execution
         built.schema.extensions = (ReplicaReads, *built.schema.extensions)
     if settings.rate_limits:  # an operation's own cost, once its type is known

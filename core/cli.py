@@ -272,6 +272,9 @@ def build_parser() -> argparse.ArgumentParser:
     from core.search.cli import add_commands as add_search_commands
 
     add_search_commands(sub)  # search rebuild
+    from core.cli_explain import add_commands as add_explain_commands
+
+    add_explain_commands(sub)  # explain 'QUERY' (core.compiled)
     return parser
 
 

@@ -13,6 +13,7 @@ connections instead of taking every connection of the pool from other clients.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextvars
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable
@@ -105,6 +106,15 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # The compiled read path builds global IDs in SQL; SQLite has no base64 (core.compiled)
+    dbapi_connection.create_function("ogp_b64url", 1, _b64url, deterministic=True)
+
+
+def _b64url(text: str | None) -> str | None:
+    """urlsafe base64 of UTF-8 text, without padding (core.schema.ids.to_global_id's)."""
+    if text is None:
+        return None
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
 def _sqlite_begin(conn: SyncConnection) -> None:

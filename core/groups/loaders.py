@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Date, func, literal, null, select, type_coerce, union, union_all
+from sqlalchemy import Date, literal, null, select, type_coerce, union, union_all
 
+from core.compiled.declare import CountsByKey, counts_by_key
 from core.context import Context
 from core.groups.models import (
     Anchor,
@@ -156,14 +157,8 @@ members_by_group: RowsGroupedBy[Any] = rows_grouped_by(
 )
 
 
-async def member_counts_by_group(ctx: Context, keys: list[int]) -> list[int]:
-    stmt = (
-        select(Membership.group_id, func.count())
-        .where(ctx.db.any_of(Membership.group_id, keys))
-        .group_by(Membership.group_id)
-    )
-    counts = dict(await fetch_rows(ctx, stmt))
-    return [counts.get(key, 0) for key in keys]
+member_counts_by_group: CountsByKey = counts_by_key(Membership.group_id)
+"""Members and observers per group (a declared count: the compiled read path counts in SQL)."""
 
 
 async def anchors_by_id(ctx: Context, keys: list[int]) -> list[Any]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import strawberry
 from sqlalchemy import func, or_, select
 from strawberry.types import Info
 
+from core.compiled.declare import COMPILED_ROOT, RootRead
 from core.enums import GroupStatus
 from core.groups import types
 from core.groups.loaders import build_group
@@ -63,9 +65,38 @@ def _group_filters(stmt: Any, f: WorkingGroupFilter) -> Any:
     return stmt
 
 
+def _groups_statement(ctx: Any, arguments: Mapping[str, Any]) -> Any:
+    """Every group `workingGroups(filter:)` lists, on both read paths."""
+    return _group_filters(visible_groups(ctx), arguments.get("filter") or WorkingGroupFilter())
+
+
+def _group_variants(ctx: Any) -> tuple[str, tuple[str, ...]]:
+    """A group's concrete type is its theme's (core.groups.loaders.build_group)."""
+    return "theme", ctx.app.visible_themes
+
+
+GROUPS = RootRead(
+    statement=_groups_statement,
+    make=build_group,
+    order_by=(WorkingGroup.name, WorkingGroup.id),
+    variants=_group_variants,
+)
+GROUP_BY_SLUG = RootRead(
+    statement=lambda ctx, arguments: visible_groups(ctx).where(
+        WorkingGroup.slug == arguments["slug"]
+    ),
+    make=build_group,
+    variants=_group_variants,
+    one=True,
+)
+
+
 @strawberry.type
 class Query:
-    @strawberry.field(description="Working groups of the enabled themes, by name.")
+    @strawberry.field(
+        description="Working groups of the enabled themes, by name.",
+        metadata={COMPILED_ROOT: GROUPS},
+    )
     async def working_groups(
         self,
         info: Info,
@@ -76,12 +107,12 @@ class Query:
         before: str | None = None,
     ) -> Connection[types.WorkingGroup]:
         ctx = info.context
-        stmt = _group_filters(visible_groups(ctx), filter or WorkingGroupFilter())
+        stmt = GROUPS.statement(ctx, {"filter": filter})
         async with ctx.db.read() as conn:
             page = await paginate(
                 conn,
                 stmt,
-                (WorkingGroup.name, WorkingGroup.id),
+                GROUPS.order_by,
                 lambda row: build_group(ctx, row),
                 first=first,
                 after=after,
@@ -91,9 +122,11 @@ class Query:
             )
         return await prefetched(info, page)
 
-    @strawberry.field(description="One working group by its slug.")
+    @strawberry.field(
+        description="One working group by its slug.", metadata={COMPILED_ROOT: GROUP_BY_SLUG}
+    )
     async def working_group(self, info: Info, slug: str) -> types.WorkingGroup | None:
         ctx = info.context
         async with ctx.db.read() as conn:
-            row = (await conn.execute(visible_groups(ctx).where(WorkingGroup.slug == slug))).first()
+            row = (await conn.execute(GROUP_BY_SLUG.statement(ctx, {"slug": slug}))).first()
         return None if row is None else await prefetched(info, build_group(ctx, row))

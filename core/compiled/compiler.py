@@ -1,0 +1,444 @@
+"""A root field's selection -> ONE SQLAlchemy statement returning the field's JSON text.
+
+What compiles (anything else raises `NotCompilable(reason)`, and the root field falls back):
+- a root field declaring a `RootRead` (core.compiled.declare): a connection (`nodes`,
+  `totalCount`, `pageInfo { hasNextPage hasPreviousPage }`, `__typename`; `first` only) or one
+  object; an abstract result type when the declaration names its `variants`;
+- in objects: `__typename`; `id` of a Node; fields read from a column (String/ID from text,
+  Int from an integer, Boolean, enums from `enum_column`s), nullable unless the column is NOT
+  NULL; `DIRECT_READ` fields when they read a column; relations declared with `rows_by_key`,
+  `rows_grouped_by` (without arguments) or `counts_by_key`, with their `where` and row rules.
+
+Which column a field reads is learnt by building the object the resolver path builds from a
+probe row (`make(row)`, `from_row`) whose values are markers: a field holding a column's marker
+reads that column; a field the builder computes (or a builder that does anything with a value
+but store it) is not compilable. Dates, times and floats are not compiled in this slice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from graphql import (
+    GraphQLBoolean,
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLID,
+    GraphQLInt,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLString,
+    get_named_type,
+    is_abstract_type,
+)
+from graphql.execution.collect_fields import collect_subfields
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Enum,
+    Integer,
+    Select,
+    String,
+    Text,
+    case,
+    cast,
+    func,
+    select,
+)
+from sqlalchemy.sql import ColumnElement
+
+from core.access.rows import conditions_on
+from core.compiled.declare import COMPILED_ROOT, CountsByKey, RootRead
+from core.compiled.sqljson import Dialect, const, raw
+from core.limits import MAX_PAGE_SIZE
+from core.loading import DIRECT_READ, RELATION, STRAWBERRY, relation_arguments
+from core.rows import RowsByKey, RowsGroupedBy
+from core.schema.pagination import DEFAULT_PAGE_SIZE
+
+MISSING: Any = object()
+
+
+class NotCompilable(Exception):
+    """The selection cannot be answered by SQL exactly: `str(exc)` says why. `by_values`: the
+    reason is in this request's argument values (another request may compile: not cached)."""
+
+    def __init__(self, reason: str, *, by_values: bool = False) -> None:
+        super().__init__(reason)
+        self.by_values = by_values
+
+
+class _Col:
+    """A probe row's value: the marker of one column."""
+
+    __slots__ = ("column", "name")
+
+    def __init__(self, name: str, column: Any) -> None:
+        self.name, self.column = name, column
+
+    def __repr__(self) -> str:
+        return f"<column {self.name}>"
+
+
+class ProbeRow(Mapping[str, Any]):
+    """A row whose values are `_Col` markers (or fixed values), by key and by attribute."""
+
+    def __init__(self, columns: Mapping[str, Any], fixed: Mapping[str, Any] | None = None):
+        self._columns, self._fixed = columns, dict(fixed or {})
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self._fixed:
+            return self._fixed[name]
+        return _Col(name, self._columns[name])
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+    @property
+    def _mapping(self) -> ProbeRow:
+        return self
+
+
+def _probe(make: Any, columns: Mapping[str, Any], fixed: Mapping[str, Any] | None = None) -> Any:
+    try:
+        return make(ProbeRow(columns, fixed))
+    except Exception as exc:
+        raise NotCompilable(f"its objects are not built from columns alone ({exc!r})") from exc
+
+
+def _is_desc(order: Any) -> bool:
+    return getattr(getattr(order, "modifier", None), "__name__", "") == "desc_op"
+
+
+def _table_columns(sub: Any) -> dict[str, Any]:
+    """A subquery's columns by name, each as its table's column (nullability, type, keys)."""
+    columns = {}
+    for column in sub.c:
+        base = list(column.base_columns)
+        columns[column.name] = base[0] if len(base) == 1 else column
+    return columns
+
+
+def _column_name(column: Any) -> str:
+    name: str = getattr(column, "expression", column).name
+    return name
+
+
+class Compiler:
+    """Compiles root fields of one request (its context, variables and fragments)."""
+
+    def __init__(self, ctx: Any, execution: Any) -> None:
+        self.ctx = ctx
+        self.schema = execution.schema
+        self.fragments = execution.fragments
+        self.variables = execution.variable_values
+        self.operation = execution.operation
+        self.d = Dialect(ctx.db.is_sqlite)
+
+    # --- roots ------------------------------------------------------------------------------
+
+    def root(self, field_def: GraphQLField, details: Any) -> Select[Any]:
+        definition = (field_def.extensions or {}).get(STRAWBERRY)
+        declared: RootRead | None = definition.metadata.get(COMPILED_ROOT) if definition else None
+        if definition is None or declared is None:
+            raise NotCompilable("no RootRead declaration (a Python resolver)")
+        if definition.extensions or definition.permission_classes:
+            raise NotCompilable("a guarded field")
+        try:
+            arguments = relation_arguments(
+                self.ctx, definition, field_def, details[0].node, self.variables
+            )
+        except Exception as exc:
+            raise NotCompilable(
+                "an argument error: the resolver path reports it", by_values=True
+            ) from exc
+        paging = {name: arguments.pop(name, None) for name in declared.paging}
+        if any(paging.get(name) is not None for name in ("after", "last", "before")):
+            raise NotCompilable("after/last/before are not compiled in this slice", by_values=True)
+        first = paging.get("first")
+        if first is not None and not 0 <= first <= MAX_PAGE_SIZE:
+            raise NotCompilable(
+                "`first` out of range: the resolver path reports it", by_values=True
+            )
+        try:
+            stmt = declared.statement(self.ctx, arguments)
+        except Exception as exc:
+            raise NotCompilable(
+                "an argument refused: the resolver path reports it", by_values=True
+            ) from exc
+        if declared.one:
+            if isinstance(field_def.type, GraphQLNonNull):
+                raise NotCompilable("a non-null single object")
+            sub = stmt.subquery()
+            value = self._rows_object(get_named_type(field_def.type), details, sub, declared)
+            text = select(value).select_from(sub).limit(1).scalar_subquery()
+            return select(func.coalesce(text, raw("null")))
+        size = DEFAULT_PAGE_SIZE if first is None else first
+        return select(self._connection(field_def, details, stmt, declared, size))
+
+    def _connection(
+        self,
+        field_def: GraphQLField,
+        details: Any,
+        stmt: Select[Any],
+        declared: RootRead,
+        size: int,
+    ) -> ColumnElement[str]:
+        conn_type = get_named_type(field_def.type)
+        if not isinstance(conn_type, GraphQLObjectType):
+            raise NotCompilable("not a connection")
+        members: list[tuple[str, ColumnElement[str]]] = []
+        for key, sub_details in self._collect(conn_type, details).items():
+            name = sub_details[0].node.name.value
+            if name == "__typename":
+                members.append((key, const(conn_type.name)))
+            elif name == "totalCount":
+                members.append((key, self.d.count(stmt)))
+            elif name == "pageInfo":
+                members.append((key, self._page_info(conn_type, sub_details, stmt, size)))
+            elif name == "nodes":
+                page = stmt.order_by(*declared.order_by).limit(size).subquery()
+                node_type = get_named_type(conn_type.fields[name].type)
+                element = self._rows_object(node_type, sub_details, page, declared)
+                order = self._adapt(declared.order_by, page)
+                members.append((key, self.d.array(element, select().select_from(page), order)))
+            else:
+                raise NotCompilable(f"{conn_type.name}.{name} (edges and cursors) not compiled")
+        return self.d.obj(members)
+
+    def _page_info(
+        self, conn_type: GraphQLObjectType, details: Any, stmt: Select[Any], size: int
+    ) -> ColumnElement[str]:
+        info_type = get_named_type(conn_type.fields["pageInfo"].type)
+        assert isinstance(info_type, GraphQLObjectType)
+        members: list[tuple[str, ColumnElement[str]]] = []
+        for key, sub_details in self._collect(info_type, details).items():
+            name = sub_details[0].node.name.value
+            if name == "__typename":
+                members.append((key, const(info_type.name)))
+            elif name == "hasNextPage":  # paginate reads one row more than the page
+                ahead = stmt.order_by(None).limit(size + 1).subquery()
+                more = select(func.count()).select_from(ahead).scalar_subquery() > size
+                members.append((key, case((more, raw("true")), else_=raw("false"))))
+            elif name == "hasPreviousPage":  # no `after` cursor: false, as paginate says
+                members.append((key, raw("false")))
+            else:
+                raise NotCompilable(f"PageInfo.{name} (cursors) not compiled")
+        return self.d.obj(members)
+
+    def _rows_object(
+        self, gtype: Any, details: Any, sub: Any, declared: RootRead
+    ) -> ColumnElement[str]:
+        """The object JSON of a root row of `sub` (a subquery of the declared statement)."""
+        columns = _table_columns(sub)
+        if not is_abstract_type(gtype):
+            obj = _probe(lambda row: declared.make(self.ctx, row), columns)
+            return self._object(gtype, details, sub, obj)
+        if declared.variants is None:
+            raise NotCompilable(f"{gtype.name} is abstract and no variants are declared")
+        column, values = declared.variants(self.ctx)
+        whens = []
+        for value in values:
+            obj = _probe(lambda row: declared.make(self.ctx, row), columns, {column: value})
+            concrete = self._concrete(gtype, obj)
+            whens.append(
+                (sub.c[column] == raw(str(value)), self._object(concrete, details, sub, obj))
+            )
+        if not whens:
+            return raw("null")
+        return case(*whens, else_=raw("null"))
+
+    def _concrete(self, gtype: Any, obj: Any) -> GraphQLObjectType:
+        definition = getattr(obj, "__strawberry_definition__", None)
+        concrete = self.schema.type_map.get(definition.name) if definition else None
+        if not isinstance(concrete, GraphQLObjectType) or not (
+            concrete is gtype or self.schema.is_sub_type(gtype, concrete)
+        ):
+            raise NotCompilable(f"the objects built are not of type {gtype.name}")
+        return concrete
+
+    # --- objects and fields -----------------------------------------------------------------
+
+    def _collect(self, gtype: GraphQLObjectType, details: Any) -> dict[str, Any]:
+        grouped: dict[str, Any] = collect_subfields(
+            self.schema, self.fragments, self.variables, self.operation, gtype, details
+        ).grouped_field_set
+        return grouped
+
+    def _object(self, gtype: Any, details: Any, sub: Any, obj: Any) -> ColumnElement[str]:
+        if not isinstance(gtype, GraphQLObjectType):
+            raise NotCompilable(f"{gtype} is not an object type")
+        concrete = self._concrete(gtype, obj)
+        members: list[tuple[str, ColumnElement[str]]] = []
+        for key, sub_details in self._collect(concrete, details).items():
+            name = sub_details[0].node.name.value
+            if name == "__typename":
+                members.append((key, const(concrete.name)))
+            elif name.startswith("__"):
+                raise NotCompilable(f"{name} (introspection)")
+            else:
+                field_def = concrete.fields[name]
+                value = self._field(concrete, field_def, sub_details, sub, obj)
+                members.append((key, value))
+        return self.d.obj(members)
+
+    def _field(
+        self, gtype: GraphQLObjectType, field_def: GraphQLField, details: Any, sub: Any, obj: Any
+    ) -> ColumnElement[str]:
+        where = f"{gtype.name}.{details[0].node.name.value}"
+        definition = (field_def.extensions or {}).get(STRAWBERRY)
+        if definition is None:
+            raise NotCompilable(f"{where}: not a Strawberry field")
+        if definition.extensions or definition.permission_classes:
+            raise NotCompilable(f"{where}: guarded by a permission")
+        spec = definition.metadata.get(RELATION)
+        if spec is not None:
+            return self._relation(where, spec, definition, field_def, details, sub, obj)
+        direct = definition.metadata.get(DIRECT_READ)
+        resolver = definition.base_resolver
+        if direct is not None:
+            attribute = direct(self.ctx, details[0].node)
+            if attribute is None:
+                raise NotCompilable(f"{where}: a language is chosen (translated text)")
+            value = getattr(obj, attribute, MISSING)
+        elif resolver is not None:
+            qualname = getattr(resolver.wrapped_func, "__qualname__", "")
+            if qualname == "Node.id" and isinstance(getattr(obj, "pk", None), _Col):
+                return self.d.global_id(type(obj).node_type, sub.c[obj.pk.name])
+            raise NotCompilable(f"{where}: a Python resolver")
+        elif details[0].node.arguments:
+            raise NotCompilable(f"{where}: arguments")
+        else:
+            value = getattr(obj, definition.python_name, MISSING)
+        return self._leaf(where, field_def.type, value, sub)
+
+    def _leaf(self, where: str, gql_type: Any, value: Any, sub: Any) -> ColumnElement[str]:
+        non_null = isinstance(gql_type, GraphQLNonNull)
+        leaf = gql_type.of_type if non_null else gql_type
+        if not isinstance(value, _Col):
+            if value is MISSING or (value is None and non_null):
+                raise NotCompilable(f"{where}: not read from a column")
+            if value is None:
+                return raw("null")
+            try:
+                return const(leaf.serialize(value))
+            except Exception as exc:
+                raise NotCompilable(f"{where}: a constant not serialised") from exc
+        column, sql_type = sub.c[value.name], value.column.type
+        if non_null and value.column.nullable:
+            raise NotCompilable(f"{where}: a nullable column for a non-null field")
+        if isinstance(leaf, GraphQLEnumType) and isinstance(sql_type, Enum):
+            lookup = getattr(sql_type, "_object_lookup", {})
+            try:
+                names = {str(k): leaf.serialize(m) for k, m in lookup.items() if k is not None}
+            except Exception as exc:
+                raise NotCompilable(f"{where}: enum values not serialised") from exc
+            return self.d.enum(column, names)
+        if leaf in (GraphQLString, GraphQLID) and isinstance(sql_type, String | Text):
+            if isinstance(sql_type, Enum):
+                raise NotCompilable(f"{where}: an enum column read as a string")
+            return self.d.string(column)
+        if (
+            leaf is GraphQLInt
+            and isinstance(sql_type, Integer)
+            and not isinstance(sql_type, BigInteger)
+        ):
+            return self.d.integer(column)
+        if leaf is GraphQLBoolean and isinstance(sql_type, Boolean):
+            return self.d.boolean(column)
+        raise NotCompilable(f"{where}: {leaf} from {sql_type!r} is not reproduced in SQL")
+
+    def _relation(
+        self,
+        where: str,
+        spec: Any,
+        definition: Any,
+        field_def: GraphQLField,
+        details: Any,
+        sub: Any,
+        obj: Any,
+    ) -> ColumnElement[str]:
+        try:
+            arguments = relation_arguments(
+                self.ctx, definition, field_def, details[0].node, self.variables
+            )
+        except Exception as exc:
+            raise NotCompilable(f"{where}: an argument error", by_values=True) from exc
+        if arguments:
+            raise NotCompilable(f"{where}: relation arguments are not compiled in this slice")
+        try:
+            parent_key = spec.key(obj)
+        except AttributeError as exc:
+            raise NotCompilable(f"{where}: its key is not a column") from exc
+        if not isinstance(parent_key, _Col):
+            raise NotCompilable(f"{where}: its key is not a column")
+        parent = sub.c[parent_key.name]
+        load = spec.load
+        key_name = _column_name(getattr(load, "key", None)) if hasattr(load, "key") else ""
+        if isinstance(load, CountsByKey) and spec.default == 0:
+            rows = load.statement(self.ctx).subquery()
+            counted = select(func.count()).select_from(rows).where(rows.c[key_name] == parent)
+            return cast(counted.scalar_subquery(), Text)
+        if isinstance(load, RowsByKey) and spec.default is None:
+            rows = load.statement(self.ctx, {}).subquery()
+            if isinstance(field_def.type, GraphQLNonNull) and not self._always_found(
+                load, parent_key.column
+            ):
+                raise NotCompilable(f"{where}: non-null, and a row may be missing or hidden")
+            value = self._rows(get_named_type(field_def.type), details, rows, load)
+            one = select(value).select_from(rows).where(rows.c[key_name] == parent).limit(1)
+            return func.coalesce(one.scalar_subquery(), raw("null"))
+        if isinstance(load, RowsGroupedBy) and spec.default == []:
+            list_type = (
+                field_def.type.of_type
+                if isinstance(field_def.type, GraphQLNonNull)
+                else field_def.type
+            )
+            if not isinstance(list_type, GraphQLList):
+                raise NotCompilable(f"{where}: not a list")
+            rows = load.statement(self.ctx, {}).subquery()
+            value = self._rows(get_named_type(field_def.type), details, rows, load)
+            source = select().select_from(rows).where(rows.c[key_name] == parent)
+            # correlated to the parent's row explicitly: it ends up in a derived table, which
+            # SQLAlchemy does not correlate on its own
+            source = source.correlate(sub)
+            return self.d.array(value, source, self._adapt(load.order_by, rows))
+        raise NotCompilable(f"{where}: loaded by a Python function, not a declaration")
+
+    def _always_found(self, load: RowsByKey[Any], parent_column: Any) -> bool:
+        """A to-one row that always exists: a NOT NULL foreign key, nothing hiding it."""
+        target = getattr(load.key, "expression", load.key)
+        if parent_column.nullable or load.where is not None or conditions_on(self.ctx, load.table):
+            return False
+        return any(
+            fk.column.table is load.table and fk.column.name == target.name
+            for fk in parent_column.foreign_keys
+        )
+
+    def _rows(self, gtype: Any, details: Any, rows: Any, load: Any) -> ColumnElement[str]:
+        columns = _table_columns(rows)
+        obj = _probe(load.make, columns)
+        return self._object(gtype, details, rows, obj)
+
+    def _adapt(self, order_by: tuple[Any, ...], sub: Any) -> list[Any]:
+        adapted = []
+        for order in order_by:
+            desc = _is_desc(order)
+            column = order.element if desc else order
+            if getattr(order, "modifier", None) is not None and not desc:
+                raise NotCompilable("an order the compiler does not reproduce")
+            mapped = sub.c[_column_name(column)]
+            adapted.append(mapped.desc() if desc else mapped)
+        return adapted

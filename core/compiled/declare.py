@@ -1,0 +1,90 @@
+"""Declarations the compiler reads: what a root field reads, and counts per key.
+
+A root field declares its read with field metadata `{COMPILED_ROOT: RootRead(...)}`; its
+resolver should use the same `statement` function, so that filters mean exactly the same on
+both read paths::
+
+    GROUPS = RootRead(statement=group_statement, order_by=(WorkingGroup.name, WorkingGroup.id),
+                      make=build_group, discriminator=group_variants)
+
+    @strawberry.field(metadata={COMPILED_ROOT: GROUPS})
+    async def working_groups(self, info, filter=None, first=None, ...) -> Connection[...]:
+        stmt = GROUPS.statement(info.context, {"filter": filter})
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Select, func, select
+
+from core.access.rows import conditions_on
+
+if TYPE_CHECKING:
+    from core.context import Context
+
+COMPILED_ROOT = "ogp_wg_compiled_root"
+"""Field metadata key of a root field's `RootRead`."""
+
+
+@dataclass(frozen=True, eq=False)
+class RootRead:
+    """What a root field reads.
+
+    - `statement(ctx, arguments) -> Select`: every row the field may answer (all columns of one
+      table, filters and visibility applied), from the field's Python arguments other than the
+      paging ones; raises (e.g. `api_error`) for a bad argument: the compiler then falls back.
+    - `order_by`: a connection's order (columns of that table, ascending or `.desc()`, the last
+      unique), as the resolver passes to `paginate`; empty for a field answering one object.
+    - `make(ctx, row) -> object`: the object a row becomes on the resolver path (the compiler
+      calls it with a probe row to learn which column each field reads).
+    - `variants(ctx) -> (column name, {column value: probe value})`: for an abstract type, the
+      column that decides the concrete type and, per value, the row value to probe with.
+    - `one`: the field answers one object or null (the first row), not a connection.
+    """
+
+    statement: Callable[[Context, Mapping[str, Any]], Select[Any]]
+    make: Callable[[Context, Any], Any]
+    order_by: tuple[Any, ...] = ()
+    variants: Callable[[Context], tuple[str, Sequence[Any]]] | None = None
+    one: bool = False
+    paging: frozenset[str] = field(default=frozenset({"first", "after", "last", "before"}))
+
+
+@dataclass(eq=False)
+class CountsByKey:
+    """`load(ctx, keys) -> [count per key]`: the rows of `key`'s table per key, row rules and
+    `where` applied; a declared load the compiler turns into a correlated COUNT."""
+
+    key: Any
+    where: Callable[[Context], Any] | None = None
+
+    @property
+    def table(self) -> Any:
+        return getattr(self.key, "expression", self.key).table
+
+    def statement(self, ctx: Context) -> Select[Any]:
+        """The rows counted, before the key restriction."""
+        stmt = select(*self.table.c)
+        if self.where is not None:
+            stmt = stmt.where(self.where(ctx))
+        for rule in conditions_on(ctx, self.table):
+            stmt = stmt.where(rule)
+        return stmt
+
+    async def __call__(self, ctx: Context, keys: list[Any]) -> list[int]:
+        rows = self.statement(ctx).where(ctx.db.any_of(self.key, keys)).subquery()
+        key = rows.c[getattr(self.key, "expression", self.key).name]
+        stmt = select(key, func.count()).group_by(key)
+        async with ctx.db.read() as conn:
+            counts = {k: int(n) for k, n in await conn.execute(stmt)}
+        return [counts.get(k, 0) for k in keys]
+
+
+def counts_by_key(key: Any, *, where: Callable[[Context], Any] | None = None) -> CountsByKey:
+    """A load function for a count relation (`@relation(counts_by_key(Membership.group_id),
+    default=0)`): how many rows of `key`'s table have each parent's key, ONE statement for all
+    parents; the table's row rules apply, so a count counts what the viewer may see."""
+    return CountsByKey(key=key, where=where)

@@ -1,0 +1,71 @@
+"""The execution context of the compiled read path: compiled root fields run as one SQL
+statement each and are spliced into the response as `orjson.Fragment`s (never parsed); every
+other root field goes through the resolver path (core.execution) as before."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from graphql import OperationType
+from graphql.pyutils import Path
+
+from core.compiled.plan import RootPlan, plan_roots
+from core.execution import FastExecutionContext
+
+
+class CompiledExecutionContext(FastExecutionContext):
+    """FastExecutionContext whose query root fields compile to SQL where they can."""
+
+    def execute_fields(
+        self,
+        parent_type: Any,
+        source_value: Any,
+        path: Path | None,
+        grouped_field_set: Any,
+        position_context: Any,
+    ) -> Any:
+        if path is not None or position_context is not None:
+            return super().execute_fields(
+                parent_type, source_value, path, grouped_field_set, position_context
+            )
+        if self.operation.operation is not OperationType.QUERY:
+            return super().execute_fields(
+                parent_type, source_value, path, grouped_field_set, position_context
+            )
+        plans = [p for p in plan_roots(self.context_value, self, parent_type, grouped_field_set)]
+        compiled = [p for p in plans if p.statement is not None]
+        if not compiled:
+            return super().execute_fields(
+                parent_type, source_value, path, grouped_field_set, position_context
+            )
+        rest = {p.key: grouped_field_set[p.key] for p in plans if p.statement is None}
+        others = (
+            super().execute_fields(parent_type, source_value, path, rest, position_context)
+            if rest
+            else {}
+        )
+        return self._spliced(parent_type, grouped_field_set, compiled, others)
+
+    async def _spliced(
+        self, parent_type: Any, grouped: Any, compiled: list[RootPlan], others: Any
+    ) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        db = self.context_value.db
+        for plan in compiled:
+            try:
+                async with db.read() as conn:
+                    text = (await conn.execute(plan.statement)).scalar_one()
+                values[plan.key] = orjson.Fragment(text)
+            except Exception as raw_error:
+                field_def = parent_type.fields[plan.field]
+                path = Path(None, plan.key, parent_type.name)
+                self.handle_field_error(raw_error, field_def.type, grouped[plan.key], path)
+                values[plan.key] = None
+        if self.is_awaitable(others):
+            others = await others
+        return {
+            key: values[key] if key in values else others[key]
+            for key in grouped
+            if key in values or key in others
+        }

@@ -1,0 +1,128 @@
+"""JSON text built by SQL, byte for byte what `orjson.dumps` prints for the same value.
+
+Neither database's own JSON output fits: PostgreSQL's `json_build_object` prints `{"a" : 1}` and
+`json_agg` puts newlines between items; `jsonb` reorders keys. So the text is concatenated
+(`||`, the same operator on both databases) from escaped leaves: strings through `to_json`
+(PostgreSQL) or `json_quote` (SQLite), which escape exactly as orjson does (`"`, `\\`, the short
+forms `\\b \\f \\n \\r \\t`, other control characters as lowercase `\\u00xx`, the rest raw
+UTF-8); integers as their decimal text; booleans, nulls and enum names as literal JSON.
+
+Every function returns a SQLAlchemy text expression that is never NULL. Constants written into
+the SQL (`raw`) are JSON made here from GraphQL names (response keys, type and enum names: the
+GraphQL grammar allows only `[_A-Za-z0-9]`) or from code; request values are always bound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import reduce
+from typing import Any
+
+import orjson
+from sqlalchemy import String, Text, case, cast, func, literal_column, select, type_coerce
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.sql import ColumnElement
+
+B64_FUNCTION = "ogp_b64url"
+"""The SQLite function registered on every connection (core.db): urlsafe base64, no padding."""
+
+
+def raw(text: str) -> ColumnElement[str]:
+    """A constant of the generated SQL (see the module docstring: never request data)."""
+    return literal_column("'" + text.replace("'", "''") + "'", Text)
+
+
+def const(value: Any) -> ColumnElement[str]:
+    """The JSON of a constant Python value (str, int, bool or None)."""
+    return raw(orjson.dumps(value).decode())
+
+
+def cat(*parts: ColumnElement[Any]) -> ColumnElement[str]:
+    """`a || b || ...` (as text)."""
+    return reduce(lambda a, b: a + b, (type_coerce(p, String) for p in parts))
+
+
+class Dialect:
+    """The leaves and aggregates that differ between SQLite and PostgreSQL."""
+
+    def __init__(self, sqlite: bool) -> None:
+        self.sqlite = sqlite
+
+    def string(self, column: ColumnElement[Any]) -> ColumnElement[str]:
+        if self.sqlite:
+            return func.json_quote(column)  # NULL -> 'null'
+        return func.coalesce(cast(func.to_json(cast(column, Text)), Text), raw("null"))
+
+    def integer(self, column: ColumnElement[Any]) -> ColumnElement[str]:
+        return func.coalesce(cast(column, Text), raw("null"))
+
+    def boolean(self, column: ColumnElement[Any]) -> ColumnElement[str]:
+        return case(
+            (column.is_(None), raw("null")), (column.is_(True), raw("true")), else_=raw("false")
+        )
+
+    def enum(self, column: ColumnElement[Any], names: Mapping[str, str]) -> ColumnElement[str]:
+        """`names`: stored value -> GraphQL enum value name."""
+        whens = [(column == raw(stored), const(name)) for stored, name in names.items()]
+        return case(*whens, else_=raw("null"))
+
+    def base64url(self, text: ColumnElement[Any]) -> ColumnElement[str]:
+        if self.sqlite:
+            encoded: ColumnElement[str] = getattr(func, B64_FUNCTION)(text)
+            return encoded
+        encoded = func.encode(func.convert_to(text, literal_column("'UTF8'")), raw("base64"))
+        return func.rtrim(func.translate(encoded, literal_column("E'+/\\n'"), raw("-_")), raw("="))
+
+    def global_id(self, type_name: str, pk: ColumnElement[Any]) -> ColumnElement[str]:
+        """core.schema.ids.to_global_id(type_name, pk) as a JSON string."""
+        return cat(raw('"'), self.base64url(cat(raw(type_name + ":"), cast(pk, Text))), raw('"'))
+
+    def count(self, stmt: Any) -> ColumnElement[str]:
+        """The number of rows of `stmt` (a Select) as JSON."""
+        counted = select(func.count()).select_from(stmt.order_by(None).subquery())
+        return cast(counted.scalar_subquery(), Text)
+
+    def array(
+        self, element: ColumnElement[str], source: Any, order_by: Sequence[Any]
+    ) -> ColumnElement[str]:
+        """`[e1,e2,...]` of `element` over the rows of `source` (a Select whose FROM and WHERE
+        give the rows), in `order_by` order; `[]` for none."""
+        if self.sqlite:
+            # SQLite 3.40 has no ORDER BY inside an aggregate: group_concat reads an ordered
+            # subquery's rows in order
+            inner = source.add_columns(element.label("j")).order_by(*order_by).subquery()
+            joined = func.group_concat(inner.c.j, raw(","))
+        else:
+            inner = source.add_columns(element.label("j"))
+            labels = [
+                o.element.label(f"o{i}") if _is_desc(o) else o.label(f"o{i}")
+                for i, o in enumerate(order_by)
+            ]
+            inner = inner.add_columns(*labels).subquery()
+            keys = [
+                inner.c[f"o{i}"].desc() if _is_desc(o) else inner.c[f"o{i}"]
+                for i, o in enumerate(order_by)
+            ]
+            joined = (
+                func.string_agg(inner.c.j, aggregate_order_by(raw(","), *keys))
+                if keys
+                else func.string_agg(inner.c.j, raw(","))
+            )
+        text = select(func.coalesce(joined, raw(""))).select_from(inner).scalar_subquery()
+        return cat(raw("["), text, raw("]"))
+
+    def obj(self, members: Sequence[tuple[str, ColumnElement[str]]]) -> ColumnElement[str]:
+        """`{"k1":v1,"k2":v2}`: members in order (response keys, already unique)."""
+        if not members:
+            return raw("{}")
+        parts: list[ColumnElement[Any]] = []
+        for i, (key, value) in enumerate(members):
+            parts.append(raw(("{" if i == 0 else ",") + orjson.dumps(key).decode() + ":"))
+            parts.append(value)
+        parts.append(raw("}"))
+        return cat(*parts)
+
+
+def _is_desc(order: Any) -> bool:
+    modifier = getattr(order, "modifier", None)
+    return getattr(modifier, "__name__", "") == "desc_op"
