@@ -17,7 +17,6 @@ but store it) is not compilable. Dates, times and floats are not compiled in thi
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
 from typing import Any
 
 from graphql import (
@@ -51,89 +50,20 @@ from sqlalchemy.sql import ColumnElement
 
 from core.access.rows import conditions_on
 from core.compiled.declare import COMPILED_ROOT, CountsByKey, RootRead
+from core.compiled.probe import (
+    MISSING,
+    Col,
+    NotCompilable,
+    column_name,
+    is_desc,
+    probe,
+    table_columns,
+)
 from core.compiled.sqljson import Dialect, const, raw
 from core.limits import MAX_PAGE_SIZE
 from core.loading import DIRECT_READ, RELATION, STRAWBERRY, relation_arguments
 from core.rows import RowsByKey, RowsGroupedBy
 from core.schema.pagination import DEFAULT_PAGE_SIZE
-
-MISSING: Any = object()
-
-
-class NotCompilable(Exception):
-    """The selection cannot be answered by SQL exactly: `str(exc)` says why. `by_values`: the
-    reason is in this request's argument values (another request may compile: not cached)."""
-
-    def __init__(self, reason: str, *, by_values: bool = False) -> None:
-        super().__init__(reason)
-        self.by_values = by_values
-
-
-class _Col:
-    """A probe row's value: the marker of one column."""
-
-    __slots__ = ("column", "name")
-
-    def __init__(self, name: str, column: Any) -> None:
-        self.name, self.column = name, column
-
-    def __repr__(self) -> str:
-        return f"<column {self.name}>"
-
-
-class ProbeRow(Mapping[str, Any]):
-    """A row whose values are `_Col` markers (or fixed values), by key and by attribute."""
-
-    def __init__(self, columns: Mapping[str, Any], fixed: Mapping[str, Any] | None = None):
-        self._columns, self._fixed = columns, dict(fixed or {})
-
-    def __getitem__(self, name: str) -> Any:
-        if name in self._fixed:
-            return self._fixed[name]
-        return _Col(name, self._columns[name])
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._columns)
-
-    def __len__(self) -> int:
-        return len(self._columns)
-
-    @property
-    def _mapping(self) -> ProbeRow:
-        return self
-
-
-def _probe(make: Any, columns: Mapping[str, Any], fixed: Mapping[str, Any] | None = None) -> Any:
-    try:
-        return make(ProbeRow(columns, fixed))
-    except Exception as exc:
-        raise NotCompilable(f"its objects are not built from columns alone ({exc!r})") from exc
-
-
-def _is_desc(order: Any) -> bool:
-    return getattr(getattr(order, "modifier", None), "__name__", "") == "desc_op"
-
-
-def _table_columns(sub: Any) -> dict[str, Any]:
-    """A subquery's columns by name, each as its table's column (nullability, type, keys)."""
-    columns = {}
-    for column in sub.c:
-        base = list(column.base_columns)
-        columns[column.name] = base[0] if len(base) == 1 else column
-    return columns
-
-
-def _column_name(column: Any) -> str:
-    name: str = getattr(column, "expression", column).name
-    return name
 
 
 class Compiler:
@@ -242,16 +172,16 @@ class Compiler:
         self, gtype: Any, details: Any, sub: Any, declared: RootRead
     ) -> ColumnElement[str]:
         """The object JSON of a root row of `sub` (a subquery of the declared statement)."""
-        columns = _table_columns(sub)
+        columns = table_columns(sub)
         if not is_abstract_type(gtype):
-            obj = _probe(lambda row: declared.make(self.ctx, row), columns)
+            obj = probe(lambda row: declared.make(self.ctx, row), columns)
             return self._object(gtype, details, sub, obj)
         if declared.variants is None:
             raise NotCompilable(f"{gtype.name} is abstract and no variants are declared")
         column, values = declared.variants(self.ctx)
         whens = []
         for value in values:
-            obj = _probe(lambda row: declared.make(self.ctx, row), columns, {column: value})
+            obj = probe(lambda row: declared.make(self.ctx, row), columns, {column: value})
             concrete = self._concrete(gtype, obj)
             whens.append(
                 (sub.c[column] == raw(str(value)), self._object(concrete, details, sub, obj))
@@ -315,7 +245,7 @@ class Compiler:
             value = getattr(obj, attribute, MISSING)
         elif resolver is not None:
             qualname = getattr(resolver.wrapped_func, "__qualname__", "")
-            if qualname == "Node.id" and isinstance(getattr(obj, "pk", None), _Col):
+            if qualname == "Node.id" and isinstance(getattr(obj, "pk", None), Col):
                 return self.d.global_id(type(obj).node_type, sub.c[obj.pk.name])
             raise NotCompilable(f"{where}: a Python resolver")
         elif details[0].node.arguments:
@@ -327,7 +257,7 @@ class Compiler:
     def _leaf(self, where: str, gql_type: Any, value: Any, sub: Any) -> ColumnElement[str]:
         non_null = isinstance(gql_type, GraphQLNonNull)
         leaf = gql_type.of_type if non_null else gql_type
-        if not isinstance(value, _Col):
+        if not isinstance(value, Col):
             if value is MISSING or (value is None and non_null):
                 raise NotCompilable(f"{where}: not read from a column")
             if value is None:
@@ -382,11 +312,11 @@ class Compiler:
             parent_key = spec.key(obj)
         except AttributeError as exc:
             raise NotCompilable(f"{where}: its key is not a column") from exc
-        if not isinstance(parent_key, _Col):
+        if not isinstance(parent_key, Col):
             raise NotCompilable(f"{where}: its key is not a column")
         parent = sub.c[parent_key.name]
         load = spec.load
-        key_name = _column_name(getattr(load, "key", None)) if hasattr(load, "key") else ""
+        key_name = column_name(getattr(load, "key", None)) if hasattr(load, "key") else ""
         if isinstance(load, CountsByKey) and spec.default == 0:
             rows = load.statement(self.ctx).subquery()
             counted = select(func.count()).select_from(rows).where(rows.c[key_name] == parent)
@@ -428,17 +358,17 @@ class Compiler:
         )
 
     def _rows(self, gtype: Any, details: Any, rows: Any, load: Any) -> ColumnElement[str]:
-        columns = _table_columns(rows)
-        obj = _probe(load.make, columns)
+        columns = table_columns(rows)
+        obj = probe(load.make, columns)
         return self._object(gtype, details, rows, obj)
 
     def _adapt(self, order_by: tuple[Any, ...], sub: Any) -> list[Any]:
         adapted = []
         for order in order_by:
-            desc = _is_desc(order)
+            desc = is_desc(order)
             column = order.element if desc else order
             if getattr(order, "modifier", None) is not None and not desc:
                 raise NotCompilable("an order the compiler does not reproduce")
-            mapped = sub.c[_column_name(column)]
+            mapped = sub.c[column_name(column)]
             adapted.append(mapped.desc() if desc else mapped)
         return adapted

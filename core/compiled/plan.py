@@ -17,7 +17,8 @@ from typing import Any
 from graphql import GraphQLObjectType
 from sqlalchemy import Select
 
-from core.compiled.compiler import Compiler, NotCompilable
+from core.compiled.compiler import Compiler
+from core.compiled.probe import NotCompilable
 
 CACHE_SIZE = 512
 """Plans kept (each a few response keys and reasons)."""
