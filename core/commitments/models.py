@@ -111,6 +111,8 @@ class ActionPlan(Base):
         CheckConstraint(SOURCED_OR_ILLUSTRATIVE, name="sourced_or_illustrative"),
         Index("uq_action_plans_country_id_cycle_start", "country_id", "cycle_start", unique=True),
         Index("ix_action_plans_cohort_id", "cohort", "id"),
+        # core_0019: commitments across plans, newest cycle first (COMMITMENT_ORDER)
+        Index("ix_action_plans_cycle_start_id", "cycle_start", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

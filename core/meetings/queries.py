@@ -65,7 +65,11 @@ class Query:
             stmt = stmt.where(Meeting.starts_at < f.starts_to)
         if f.upcoming is not None:
             now = datetime.now(UTC)
-            stmt = stmt.where(Meeting.ends_at >= now if f.upcoming else Meeting.ends_at < now)
+            if f.upcoming:
+                stmt = stmt.where(Meeting.ends_at >= now)
+            else:  # ended, so started before now (ends_after_start): the starts_at index's
+                # range stops at now instead of walking back past every meeting to come
+                stmt = stmt.where(Meeting.ends_at < now, Meeting.starts_at < now)
         if f.summit is not None:
             stmt = stmt.where(Meeting.is_summit == f.summit)
         async with ctx.db.read() as conn:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.columns import enum_column
@@ -32,7 +32,12 @@ class Country(Base):
 class Organization(Base):
     __tablename__ = "organizations"
     # (id, kind) is a key so an anchor can reference it and the database can check the kind.
-    __table_args__ = (UniqueConstraint("id", "kind"),)
+    # (name, id): the `organizations` connection's order; (kind, name, id): its kind filter.
+    __table_args__ = (
+        UniqueConstraint("id", "kind"),
+        Index("ix_organizations_name_id", "name", "id"),
+        Index("ix_organizations_kind_name_id", "kind", "name", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
