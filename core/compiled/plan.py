@@ -35,6 +35,11 @@ class RootPlan:
 
 
 _fallbacks: OrderedDict[tuple[Any, ...], dict[str, str]] = OrderedDict()
+_statements: OrderedDict[tuple[Any, ...], Select[Any]] = OrderedDict()
+"""Built statements by plan key, viewer and variable values: a repeated request (the same
+document, viewer and variables) reuses its statement instead of building it again. Everything a
+statement depends on is in that key: the app (its schema and visible themes), the viewer (row
+rules), the language, the document (literals) and the variables (bound values)."""
 
 
 def _cache_key(ctx: Any, execution: Any) -> tuple[Any, ...]:
@@ -49,6 +54,11 @@ def _cache_key(ctx: Any, execution: Any) -> tuple[Any, ...]:
         sorted((k, v) for k, v in execution.variable_values.coerced.items() if type(v) is bool)
     )
     return (body, name, ctx.app.visible_themes, id(ctx.app.schema), kind, chosen(ctx, None), flags)
+
+
+def _values(execution: Any) -> str:
+    """The request's variable values as a key (JSON; unhashable values included)."""
+    return repr(sorted(execution.variable_values.coerced.items(), key=lambda kv: kv[0]))
 
 
 def plan_roots(
@@ -68,10 +78,18 @@ def plan_roots(
         statement = None
         if reason is None:
             field_def = root_type.fields.get(name)
+            built = (key, ctx.viewer, _values(execution), response_key)
+            statement = _statements.get(built)
             try:
                 if field_def is None:
                     raise NotCompilable("introspection")
-                statement = compiler.root(field_def, details)
+                if statement is None:
+                    statement = compiler.root(field_def, details)
+                    _statements[built] = statement
+                    if len(_statements) > CACHE_SIZE:
+                        _statements.popitem(last=False)
+                else:
+                    _statements.move_to_end(built)
             except NotCompilable as exc:
                 reason = str(exc)
                 if not exc.by_values:
