@@ -122,8 +122,10 @@ class Statements:
                 event.remove(engine, "before_cursor_execute", listeners[name])
 
 
-def replica_client(factory: ClientFactory, url: str, replica: Replica) -> GraphQLClient:
-    return factory(url, database_replica_url=replica.url_of(url))
+def replica_client(
+    factory: ClientFactory, url: str, replica: Replica, **settings: Any
+) -> GraphQLClient:
+    return factory(url, database_replica_url=replica.url_of(url), **settings)
 
 
 async def names(client: GraphQLClient) -> dict[str, str]:
@@ -139,6 +141,7 @@ async def test_queries_read_the_replica_and_mutations_the_primary(
 ) -> None:
     client = replica_client(make_client, demo_db, replica)
     staff = client.with_token(await token_for(demo_db, "staff"))
+    compiled = replica_client(make_client, demo_db, replica, compiled_reads=True)
     await replica.caught_up(demo_db)
     statements = Statements(client.app)
     with statements.counting() as counts:
@@ -160,6 +163,9 @@ async def test_queries_read_the_replica_and_mutations_the_primary(
             lagging = await names(staff)
         assert lagging[group] == old, "a paused replica cannot know the new name"
         assert counts["replica"] > 0, counts
+        with Statements(compiled.app).counting() as counts:  # the compiled read path too
+            assert (await names(compiled))[group] == old
+        assert counts["replica"] > 0 and counts["primary"] == 0, counts
 
         ready = await client.http.get("/readyz")
         assert ready.status_code == 200, ready.text  # lagging is no reason to fail
