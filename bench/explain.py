@@ -26,6 +26,7 @@ from sqlalchemy import event
 from bench import floor
 from bench.generate import asyncpg_dsn
 from bench.mix import PAGES, body, documents, variables
+from bench.run import WRITE_PAGE, Urls, register_token
 from core.app import create_app
 from core.config import load_settings
 
@@ -51,6 +52,9 @@ async def our_statements(url: str, pages: dict[str, dict[str, Any]]) -> dict[str
 
     docs = documents()
     out: dict[str, list[Any]] = {}
+    # registrationCreate needs a signed-in viewer: a staff token, as bench.run sends it
+    token = await register_token(Urls.parse(url))
+    write = {"authorization": f"Bearer {token}"}
     transport = httpx.ASGITransport(app=app)
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
@@ -59,7 +63,10 @@ async def our_statements(url: str, pages: dict[str, dict[str, Any]]) -> dict[str
             event.listen(engine, "before_cursor_execute", collect)
             for page, variables_ in pages.items():
                 captured.clear()
-                response = await client.post("/graphql", json=body(page, variables_, docs))
+                headers = write if page == WRITE_PAGE else None
+                response = await client.post(
+                    "/graphql", json=body(page, variables_, docs), headers=headers
+                )
                 if "errors" in response.json():
                     raise RuntimeError(f"{page}: {response.json()['errors']}")
                 out[page] = list(captured)

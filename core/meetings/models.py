@@ -22,7 +22,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -49,14 +48,8 @@ class Meeting(Base):
         Index("ix_meetings_group_id_starts_at", "group_id", "starts_at"),
         Index("ix_meetings_group_id_ends_at", "group_id", "ends_at"),
         Index("ix_meetings_starts_at", "starts_at"),
-        # core_0019: `meetings(filter: {summit: true})` in (starts_at, id) order, summits only
-        Index(
-            "ix_meetings_summit_starts_at_id",
-            "starts_at",
-            "id",
-            postgresql_where=text("is_summit"),
-            sqlite_where=text("is_summit"),
-        ),
+        # core_0019: `meetings(filter: {summit: ...})` in (starts_at, id) order
+        Index("ix_meetings_is_summit_starts_at_id", "is_summit", "starts_at", "id"),
         # core_0014: a change of a calendar field raises `sequence` and writes the history row
         # (meeting_changes) by trigger; `sequence` never goes down
         {"info": {"trigger_checks": ("ck_meetings_sequence_kept",)}},
