@@ -1,13 +1,17 @@
 """The workload of the CI regression gate (`python -m bench.gate`): the query mix, in-process.
 
-    python -m bench.gate_workload setup DIR   # not under valgrind: DIR/gate.sqlite3 + DIR/gate.json
+    python -m bench.gate_workload setup DIR [sqlite|postgresql]
+                                              # not under valgrind: the template database
+                                              # (bench/gate_databases.py) + DIR/gate.json
     python -m bench.gate_workload run DIR     # under callgrind (bench/gate.py starts it)
     python -m bench.gate_workload check DIR   # run the mix natively, print the responses, and
                                               # compare them with bench/gate_expected.json
     python -m bench.gate_workload record DIR  # run the mix natively, store its responses there
+    python -m bench.gate_workload clean DIR   # drop the PostgreSQL template `setup` made
 
-`setup` migrates a fresh SQLite database, loads the demo data for a fixed day and picks, by SQL, the
-meeting whose registrations are listed and the (meeting, person) pairs the mutations register.
+`setup` migrates a fresh database (SQLite by default, or PostgreSQL), loads the demo data for a
+fixed day and picks, by SQL, the meeting whose registrations are listed and the (meeting, person)
+pairs the mutations register.
 `run` builds the app with `create_app` (production settings: no debug), sends the mix once through
 `httpx.ASGITransport` to warm up, then ITERATIONS times: the measured region. The mix is the
 stored documents of `bench/queries/` (the group list, a group page, a meeting page, a country page
@@ -16,7 +20,8 @@ with every plugin's fields, one registration), or the inline copies below if tho
 The region is bracketed by calls to two C functions that nothing else in the stack calls,
 `os.ctermid` (start) and `os.getloadavg` (end); callgrind's `--dump-before=` on them writes one
 profile for imports + app build + warm-up and one for the region alone (all threads, so aiosqlite's
-worker threads and SQLite are counted too).
+worker threads and SQLite are counted too; PostgreSQL is another process, so the server's Python
+and asyncpg are counted, the database's own work is not).
 
 Determinism (three runs agree to about 0.001%): the clock is frozen (demo data, "upcoming" filters
 and `MEETING_ENDED` checks all read it), PYTHONHASHSEED=0 (set by the gate), the database is copied
@@ -33,23 +38,20 @@ import gc
 import hashlib
 import json
 import os
-import shutil
 import sys
 import threading
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+
+from bench import gate_databases as databases
+from bench.gate_clock import NOW, TODAY, freeze_clock, single_thread_sqlite
 
 ITERATIONS = 20
 """Measured iterations of the mix (plus one warm-up): about a minute under callgrind."""
 
-TODAY = date(2026, 11, 1)
-NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
-"""The frozen clock: the demo data's relative meetings are then 10, 35 and 70 days ahead."""
 
-DB_FILE = "gate.sqlite3"
-PARAMS_FILE = "gate.json"
+DB_FILE, PARAMS_FILE = databases.DB_FILE, databases.PARAMS_FILE
 RESPONSES_FILE = "responses.json"
 """Written by `run` after the region: every response's digest and the warm-up's bodies."""
 EXPECTED = Path(__file__).with_name("gate_expected.json")
@@ -115,116 +117,9 @@ mutation Register($meetingId: ID!, $personId: ID!) {
 """
 
 
-class _Frozen(type):
-    """A stand-in for `datetime` / `date` in a module's globals: constructing, `isinstance` and
-    every other attribute go to the real class; only the clock methods the class defines differ."""
-
-    real: type
-
-    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
-        return cls.real(*args, **kwargs)
-
-    def __instancecheck__(cls, obj: Any) -> bool:
-        return isinstance(obj, cls.real)
-
-    def __subclasscheck__(cls, sub: type) -> bool:
-        return issubclass(sub, cls.real)
-
-    def __getattr__(cls, name: str) -> Any:
-        return getattr(cls.real, name)
-
-
-class FrozenDatetime(metaclass=_Frozen):
-    real = datetime
-
-    @staticmethod
-    def now(tz: Any = None) -> datetime:
-        return NOW.astimezone(tz) if tz is not None else NOW.replace(tzinfo=None)
-
-    @staticmethod
-    def utcnow() -> datetime:
-        return NOW.replace(tzinfo=None)
-
-    @staticmethod
-    def today() -> datetime:
-        return NOW.replace(tzinfo=None)
-
-
-class FrozenDate(metaclass=_Frozen):
-    real = date
-
-    @staticmethod
-    def today() -> date:
-        return TODAY
-
-
-def frozen_utcnow() -> datetime:
-    return NOW
-
-
-def freeze_clock() -> list[str]:
-    """Stop the clock in every loaded module of the project (core.*, plugins.*) that reads it as
-    `utcnow()`, `datetime.now()` or `date.today()` from its globals; returns their names.
-
-    Call it after the schema is built: Strawberry resolves annotations from module globals."""
-    import core.db
-
-    frozen = []
-    replacements = {
-        id(core.db.utcnow): frozen_utcnow,
-        id(datetime): FrozenDatetime,
-        id(date): FrozenDate,
-    }
-    for name, module in sorted(sys.modules.items()):
-        if module is None or not name.startswith(("core", "plugins")) or name == __name__:
-            continue
-        for attr, value in list(vars(module).items()):
-            if attr in ("utcnow", "datetime", "date") and id(value) in replacements:
-                setattr(module, attr, replacements[id(value)])
-                frozen.append(f"{name}.{attr}")
-    return frozen
-
-
-class _InlineQueue:
-    """Stands in for the queue of an aiosqlite connection's worker thread: runs each call at once,
-    in the event loop's thread, and resolves its future on the loop's next turn."""
-
-    def put_nowait(self, item: tuple[Any, Any]) -> None:
-        from aiosqlite.core import set_exception, set_result
-
-        future, function = item
-        try:
-            result = function()
-        except BaseException as exc:  # handed to the awaiting coroutine, as aiosqlite does
-            if future is not None:
-                future.get_loop().call_soon(set_exception, future, exc)
-            return
-        if future is not None:
-            future.get_loop().call_soon(set_result, future, result)
-
-
-class _NoThread:
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-    def start(self) -> None:
-        pass
-
-
-def single_thread_sqlite() -> None:
-    """aiosqlite runs each connection's calls in a worker thread; the handoffs between threads
-    (GIL waits of `sys.getswitchinterval()` seconds of WALL time, wake-ups) make the instruction
-    count vary from run to run. Run them inline instead: same SQL, same SQLite work."""
-    import aiosqlite.core
-
-    aiosqlite.core.SimpleQueue = _InlineQueue  # type: ignore[attr-defined,misc]
-    aiosqlite.core.Thread = _NoThread  # type: ignore[attr-defined,misc]
-
-
-def settings(directory: Path) -> Any:
+def settings(directory: Path, url: str) -> Any:
     from core.config import load_settings
 
-    url = f"sqlite+aiosqlite:///{directory / DB_FILE}"
     # Rate limits off: the `limits` library's memory storage expires its counters from a timer
     # in a worker thread, which would make the count depend on wall-clock time. The execution
     # timeout is wall-clock too: under valgrind (~50x slower) a request outlives the default.
@@ -241,7 +136,7 @@ def settings(directory: Path) -> Any:
 # --- setup (outside valgrind) ---------------------------------------------------------------------
 
 
-async def setup(directory: Path) -> None:
+async def setup(directory: Path, dialect: str) -> None:
     from sqlalchemy import func, select
 
     import core.app  # noqa: F401  (everything the app loads, in its order, before freezing)
@@ -254,8 +149,8 @@ async def setup(directory: Path) -> None:
     from core.plugins import make_plugin_manager
     from core.schema.ids import to_global_id
 
-    (directory / DB_FILE).unlink(missing_ok=True)
-    config = settings(directory)
+    url = databases.template_url(dialect, directory)
+    config = settings(directory, url)
     plugins = make_plugin_manager(config)
     freeze_clock()
     db = Database(config.database_url)
@@ -298,6 +193,7 @@ async def setup(directory: Path) -> None:
     if len(pairs) < ITERATIONS + 1:
         raise SystemExit(f"gate setup: only {len(pairs)} free (meeting, person) pairs")
     params = {
+        "database_url": url,
         "token": token,
         "group": "open-data",
         "country": "MX",
@@ -414,7 +310,7 @@ async def run(directory: Path, *, show: bool = False) -> None:
 
     params = json.loads((directory / PARAMS_FILE).read_text())
     plans = [mix(params, i) for i in range(ITERATIONS + 1)]
-    app = create_app(settings(directory))
+    app = create_app(settings(directory, params["database_url"]))
     frozen = freeze_clock()
     single_thread_sqlite()
     if show:
@@ -444,31 +340,41 @@ async def run(directory: Path, *, show: bool = False) -> None:
 
 
 def main(argv: list[str]) -> None:
-    """`setup|run|check|record DIR [EXPECTED]`: EXPECTED (default bench/gate_expected.json) is
-    the file `check` compares with and `record` writes."""
-    if len(argv) not in (2, 3) or argv[0] not in ("setup", "run", "check", "record"):
+    """`setup DIR [DIALECT]`, `run DIR`, `clean DIR`, `check|record DIR [EXPECTED]`: EXPECTED
+    (default bench/gate_expected.json) is the file `check` compares with and `record` writes."""
+    if len(argv) not in (2, 3) or argv[0] not in ("setup", "run", "check", "record", "clean"):
         raise SystemExit(__doc__)
     command, directory = argv[0], Path(argv[1]).resolve()
-    expected = Path(argv[2]) if len(argv) == 3 else EXPECTED
     if command == "setup":
+        dialect = argv[2] if len(argv) == 3 else "sqlite"
+        if dialect not in databases.DIALECTS:
+            raise SystemExit(f"gate: dialect {dialect!r} is not one of {databases.DIALECTS}")
         directory.mkdir(parents=True, exist_ok=True)
-        asyncio.run(setup(directory))
-    elif command == "run":
+        databases.recreate_template(dialect, directory)
+        asyncio.run(setup(directory, dialect))
+        return
+    if command == "clean":
+        databases.drop_template(directory)
+        return
+    expected = Path(argv[2]) if len(argv) == 3 else EXPECTED
+    if command == "run":
         asyncio.run(run(directory))
-    else:
-        work = directory / "check"
-        work.mkdir(parents=True, exist_ok=True)
-        shutil.copy(directory / DB_FILE, work / DB_FILE)
-        shutil.copy(directory / PARAMS_FILE, work / PARAMS_FILE)
+        return
+    work = directory / "check"
+    work.mkdir(parents=True, exist_ok=True)
+    databases.copy(directory, work, "check")
+    try:
         asyncio.run(run(work, show=command == "check"))
-        observed = json.loads((work / RESPONSES_FILE).read_text())
-        if command == "record":
-            expected.write_text(json.dumps(observed, indent=1) + "\n")
-            return
-        problems = compare(observed, json.loads(expected.read_text()))
-        print("\n".join(problems) or f"responses: all equal to {expected}")
-        if problems:
-            raise SystemExit(1)
+    finally:
+        databases.drop_copy(work)
+    observed = json.loads((work / RESPONSES_FILE).read_text())
+    if command == "record":
+        expected.write_text(json.dumps(observed, indent=1) + "\n")
+        return
+    problems = compare(observed, json.loads(expected.read_text()))
+    print("\n".join(problems) or f"responses: all equal to {expected}")
+    if problems:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

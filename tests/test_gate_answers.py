@@ -4,7 +4,9 @@
 under callgrind) and compares every response with `bench/gate_expected.json`. These tests run
 the command as CI's gate does: the stored answers must match today's server, and a server that
 answers less than the stored answer (here: a stored meeting page with one registration more than
-the server returns) must fail. The gate's database is SQLite by design (bench/gate_workload.py).
+the server returns) must fail. The gate runs on SQLite and on PostgreSQL (bench/gate.py), and both
+must give the stored bytes: the PostgreSQL case runs when the suite runs on PostgreSQL, on a
+template database of this process's own on the same server.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,19 +24,28 @@ ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = ROOT / "bench" / "gate_expected.json"
 
 
+TEST_URL = os.environ.get("OGP_WG_TEST_DATABASE_URL", "")
+DIALECTS = ["sqlite", *(["postgresql"] if TEST_URL.startswith("postgresql") else [])]
+
+
 def _workload(*args: str | Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("OGP_WG_")}
-    env.update(PYTHONHASHSEED="0", TZ="UTC")
+    env.update(PYTHONHASHSEED="0", TZ="UTC", OGP_GATE_TEMPLATE=f"ogp_gate_test_{os.getpid()}")
+    if TEST_URL.startswith("postgresql"):  # the suite's server, not its database
+        env["OGP_GATE_POSTGRES"] = TEST_URL.rsplit("/", 1)[0]
     command = [sys.executable, "-m", "bench.gate_workload", *map(str, args)]
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture(scope="module", params=DIALECTS)
+def template(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Path]:
     directory = tmp_path_factory.mktemp("gate")
-    done = _workload("setup", directory)
+    done = _workload("setup", directory, request.param)
     assert done.returncode == 0, done.stderr
-    return directory
+    yield directory
+    assert _workload("clean", directory).returncode == 0
 
 
 def test_stored_answers_match_the_server(template: Path) -> None:
