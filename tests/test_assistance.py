@@ -1,10 +1,9 @@
 """Technical assistance and peer exchange (issue 10, section 2), over HTTP on both databases.
 
 - the demo's suggested match and its reasons, read from the data;
-- scoring (core/assistance/scoring.py) with generated facts: deterministic, the topic, language
-  and group components symmetric, the score the sum of the points, and over HTTP the reasons of a
-  match posted with generated topics, languages, groups and countries equal to what the data says
-  (an independent reading of the tables);
+- over HTTP, the reasons of a match posted with generated topics, languages, groups and
+  countries equal to what the data says (an independent reading of the tables); the scoring
+  itself, as a pure function: tests/test_assistance_scoring.py;
 - the posting errors. A match's life (moves, the database's rules, the outcome, reads):
   tests/test_assistance_moves.py.
 """
@@ -103,93 +102,6 @@ async def test_the_demo_match_and_its_reasons(client: GraphQLClient) -> None:
     assert match["history"] == [
         {"fromStatus": None, "toStatus": "SUGGESTED", "note": None, "person": None}
     ]
-
-
-# --- scoring, as a pure function -----------------------------------------------------------------
-
-TOPICS = st.frozensets(st.sampled_from(["a", "b", "c", "d", "e"]), max_size=5)
-LANGS = st.frozensets(st.sampled_from(["en", "es", "fr", "pt"]), max_size=4)
-
-
-@st.composite
-def pairs(draw: Any) -> tuple[scoring.RequestFacts, scoring.OfferFacts, scoring.Completions]:
-    themes = {1: "x", 2: "x", 3: "y"}
-    group = draw(st.sampled_from([1, 2, 3]))
-    request = scoring.RequestFacts(
-        1, draw(st.sampled_from([1, 2])), group, themes[group], draw(TOPICS), draw(LANGS)
-    )
-    groups = draw(st.frozensets(st.sampled_from([1, 2, 3])))
-    offer = scoring.OfferFacts(
-        2,
-        draw(st.sampled_from([2, 3])),
-        {g: themes[g] for g in groups},
-        draw(TOPICS),
-        draw(LANGS),
-        draw(st.frozensets(st.sampled_from([10, 11]))),
-    )
-    done = draw(
-        st.dictionaries(
-            st.tuples(st.sampled_from([10, 11, 12]), st.sampled_from(["a", "b", "c", "d", "e"])),
-            st.builds(scoring.Completion, st.integers(1, 99), st.integers(2012, 2024)),
-        )
-    )
-    return request, offer, done
-
-
-@settings(max_examples=300, deadline=None, database=None)
-@given(pairs())
-def test_scoring_is_a_documented_deterministic_sum(
-    pair: tuple[scoring.RequestFacts, scoring.OfferFacts, scoring.Completions],
-) -> None:
-    request, offer, done = pair
-    found = scoring.reasons(request, offer, done)
-    assert found == scoring.reasons(request, offer, dict(reversed(list(done.items()))))
-    assert scoring.score(found) == sum(scoring.POINTS[r.code] for r in found)
-    shared = sorted(request.topics & offer.topics)
-    if request.organization_id == offer.organization_id or not shared:
-        assert found == []
-        return
-    codes = [r.code for r in found]
-    assert codes == sorted(codes, key=scoring.CODES.index)  # the documented order
-    assert [r.topic for r in found if r.code == scoring.SHARED_TOPIC] == shared
-    assert [r.language for r in found if r.code == scoring.SHARED_LANGUAGE] == sorted(
-        request.languages & offer.languages
-    )
-    assert (scoring.SAME_GROUP in codes) == (request.group_id in offer.groups)
-    assert (scoring.SAME_THEME in codes) == (
-        request.group_id not in offer.groups and request.theme in offer.groups.values()
-    )
-    peers = [
-        (r.country_id, r.topic, r.commitment_id, r.year)
-        for r in found
-        if r.code == "PEER_COMPLETED"
-    ]
-    expected = [
-        (c, t, done[(c, t)].commitment_id, done[(c, t)].year)
-        for c in sorted(offer.countries)
-        for t in sorted(request.topics)
-        if (c, t) in done
-    ]
-    assert peers == expected[: scoring.MAX_PEER_REASONS]  # the first five count
-
-
-@settings(max_examples=200, deadline=None, database=None)
-@given(TOPICS, TOPICS, LANGS, LANGS)
-def test_topic_and_language_components_are_symmetric(
-    t1: frozenset[str], t2: frozenset[str], l1: frozenset[str], l2: frozenset[str]
-) -> None:
-    def shared(
-        req_t: frozenset[str], req_l: frozenset[str], off_t: frozenset[str], off_l: frozenset[str]
-    ) -> list[tuple[str, str | None, str | None, int]]:
-        request = scoring.RequestFacts(1, 1, 1, "x", req_t, req_l)
-        offer = scoring.OfferFacts(2, 2, {}, off_t, off_l, frozenset())
-        return [
-            (r.code, r.topic, r.language, r.points)
-            for r in scoring.reasons(request, offer, {})
-            if r.code in (scoring.SHARED_TOPIC, scoring.SHARED_LANGUAGE)
-        ]
-
-    assert shared(t1, l1, t2, l2) == shared(t2, l2, t1, l1)
 
 
 # --- reasons over HTTP match the data ------------------------------------------------------------

@@ -25,18 +25,8 @@ from hypothesis import HealthCheck, given, settings
 
 from core.db import Database
 from core.testing import ClientFactory, clear
-from tests.pilot_world import (
-    BASE,
-    SMALL,
-    bigger,
-    cut,
-    expected,
-    flat,
-    insert_world,
-    normalise,
-    periods,
-    worlds,
-)
+from tests.pilot_expected import cut, expected, flat, normalise
+from tests.pilot_world import BASE, SMALL, bigger, insert_world, periods, worlds
 
 IRM = """commitments assessed rated ambitious ambitiousShare starred completionRate
   completion { noEvidence notStarted limited substantial complete }

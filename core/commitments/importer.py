@@ -29,14 +29,8 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.commitments.import_format import (
-    FileError,
-    Parsed,
-    Problem,
-    Record,
-    cross_check,
-    parse,
-)
+from core.commitments.import_format import FileError, Parsed, Problem, cross_check, parse
+from core.commitments.import_record import Record
 from core.commitments.models import (
     ActionPlan,
     Commitment,
