@@ -33,7 +33,9 @@ TOPIC_CHECKS = {
     "postgresql": f"length(topic) <= {MAX_LENGTH} AND topic ~ '^[a-z0-9]+(-[a-z0-9]+)*$'",
 }
 """The SQL of the CHECK constraint named `topic` on a `topic` column, by dialect name; use
-`topic_constraints()` in a model and `TOPIC_CHECKS[op.get_bind().dialect.name]` in a migration."""
+`topic_constraints()` in a model. A migration uses a copy frozen when it was written (core_0015's
+TOPIC_CHECKS, reused by core_0016 and core_0017), never this one: a change here needs a new
+revision."""
 
 
 def topic_constraints() -> list[CheckConstraint]:

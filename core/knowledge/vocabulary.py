@@ -1,6 +1,8 @@
 """The closed lists a resource and a declaration of expertise are checked against: content
 languages (ISO 639-1) and licences (SPDX identifiers). The same lists are CHECK constraints of
-migration core_0016 (`IN (...)`), so SQL that skips the services is refused too.
+migration core_0016 (`IN (...)`), so SQL that skips the services is refused too; the migration
+holds a copy frozen when it was written (core/knowledge/migrations/frozen/core_0016_checks.py),
+so a change of a list here needs a new revision that changes the constraints.
 
 Sources: ISO 639-1 two-letter codes as listed by the Library of Congress (the ISO 639-2
 registration authority, https://www.loc.gov/standards/iso639-2/php/code_list.php), its 184 codes

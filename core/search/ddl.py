@@ -1,6 +1,7 @@
 """The search index's SQL, SQLite and PostgreSQL: the per-language text search configurations,
-the triggers that keep `search_documents` equal to its sources, the backfill (core_0018, and
-`rebuild`).
+the triggers that keep `search_documents` equal to its sources, the backfill (`rebuild`).
+Revision core_0018 runs a copy of this module frozen when it was written
+(core/search/migrations/frozen/core_0018_ddl.py): a change here needs a new revision.
 
 What is indexed (`SELECTS`): per kind, the statements that produce an object's documents:
 

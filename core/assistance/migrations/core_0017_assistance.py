@@ -32,7 +32,6 @@ import sqlalchemy as sa
 from alembic import op
 
 import core.db
-from core.topics import TOPIC_CHECKS
 
 revision: str = "core_0017"
 down_revision: str | Sequence[str] | None = "core_0016"
@@ -42,6 +41,8 @@ depends_on: str | Sequence[str] | None = None
 UTC = core.db.UTCDateTime(timezone=True)
 _CORE_0016 = importlib.import_module("core.knowledge.migrations.core_0016_knowledge")
 VERBS_BEFORE: tuple[str, ...] = tuple(_CORE_0016.VERBS)
+TOPIC_CHECKS: dict[str, str] = _CORE_0016.TOPIC_CHECKS
+"""core.topics.TOPIC_CHECKS as of this revision: core_0016's (core_0015's) frozen copy."""
 NEW_VERBS = ("ASSISTANCE_REQUEST_POSTED", "ASSISTANCE_OFFER_POSTED", "ASSISTANCE_MATCH_COMPLETED")
 VERBS = tuple(sorted({*VERBS_BEFORE, *NEW_VERBS}))
 """core.activity.services.VERBS as of this revision (a later revision builds on this tuple)."""

@@ -28,8 +28,6 @@ import sqlalchemy as sa
 from alembic import op
 
 import core.db
-from core.knowledge.vocabulary import LANGUAGE_CHECK, LICENCE_CHECK
-from core.topics import TOPIC_CHECKS
 
 revision: str = "core_0016"
 down_revision: str | Sequence[str] | None = "core_0015"
@@ -39,6 +37,10 @@ depends_on: str | Sequence[str] | None = None
 UTC = core.db.UTCDateTime(timezone=True)
 _CORE_0013 = importlib.import_module("core.priorities.migrations.core_0013_rules_in_the_database")
 VERBS_BEFORE: tuple[str, ...] = tuple(_CORE_0013.VERBS)
+_FROZEN = importlib.import_module("core.knowledge.migrations.frozen.core_0016_checks")
+"""core.knowledge.vocabulary's and core.topics' checks as of this revision, never the live ones."""
+LANGUAGE_CHECK, LICENCE_CHECK = _FROZEN.LANGUAGE_CHECK, _FROZEN.LICENCE_CHECK
+TOPIC_CHECKS: dict[str, str] = _FROZEN.TOPIC_CHECKS
 VERBS = tuple(sorted({*VERBS_BEFORE, "RESOURCE_PUBLISHED"}))
 """core.activity.services.VERBS as of this revision: core_0013's and RESOURCE_PUBLISHED. A later
 revision that adds verbs builds on this tuple the same way."""

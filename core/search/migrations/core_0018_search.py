@@ -8,7 +8,8 @@ Snowball dictionaries without stop words `ogp_english_stem`, `ogp_spanish_stem`,
 `ogp_french_stem`, the configurations `ogp_english`, `ogp_spanish`, `ogp_french`, `ogp_simple`
 (every word token type through `unaccent`), the function
 `search_config(language)` and the GIN-indexed `vector` column (core/search/ddl.py says what each
-does). Existing rows are indexed by the backfill at the end.
+does). Existing rows are indexed by the backfill at the end. The statements are those of
+frozen/core_0018_ddl.py, a copy of core/search/ddl.py as of this revision.
 
 PostgreSQL: `CREATE EXTENSION unaccent` needs the CREATE privilege on the database (unaccent is
 a trusted extension since PostgreSQL 13, so its owner suffices; no superuser): docs/deploy.md.
@@ -18,18 +19,20 @@ Revises: core_0017
 Create Date: 2026-12-01
 """
 
+import importlib
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import TSVECTOR
 
-from core.search import ddl
-
 revision: str = "core_0018"
 down_revision: str | Sequence[str] | None = "core_0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+ddl = importlib.import_module("core.search.migrations.frozen.core_0018_ddl")
+"""The index's SQL as of this revision (core/search/ddl.py may change; this revision may not)."""
 
 
 def upgrade() -> None:
