@@ -1,7 +1,7 @@
 """Corrections after creation (core/commitments/editing.py), over HTTP on both databases: an
-action plan extended (its cycle end decides the IRM's star period) or corrected, and a
-commitment's milestones added, retitled, re-dated and moved; each with its user errors and the
-refusal of everyone but staff.
+action plan extended (its cycle end decides the IRM's star period) or corrected, a commitment's
+milestones added, retitled, re-dated and moved, and its lead institution kept, replaced or
+removed (`commitmentUpdate`); each with its user errors and the refusal of everyone but staff.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ ADD = f"""mutation($input: MilestoneAddInput!) {{
   milestoneAdd(input: $input) {{ milestone {{ id position title dueOn status }} {ERRORS} }} }}"""
 UPDATE = f"""mutation($input: MilestoneUpdateInput!) {{
   milestoneUpdate(input: $input) {{ milestone {{ id position title dueOn }} {ERRORS} }} }}"""
+LEAD = f"""mutation($input: CommitmentUpdateInput!) {{
+  commitmentUpdate(input: $input) {{ commitment {{ title leadInstitution }} {ERRORS} }} }}"""
 MILESTONES = """query($id: ID!) { node(id: $id) { ... on Commitment {
   milestones { position title dueOn } } } }"""
 
@@ -159,3 +161,46 @@ async def test_staff_add_retitle_and_move_milestones(
         token = role_tokens[role] if role else None
         assert await refusal(client, ADD, {"input": end}, token) == code
         assert await refusal(client, UPDATE, {"input": back}, token) == code
+
+
+async def test_staff_keep_replace_and_remove_a_lead_institution(
+    demo_db: str, make_client: Any, role_tokens: dict[str, str]
+) -> None:
+    """`leadInstitution` left out of commitmentUpdate stays; null or blank removes it."""
+    client = make_client(demo_db)
+    staff = role_tokens["staff"]
+    made = plan_input(cycleStart="2057-01-01", cycleEnd="2058-12-31", cohort=2057)
+    plan = ok((await client.execute(PLAN_CREATE, {"input": made}, token=staff))["actionPlanCreate"])
+    commitment = {
+        "actionPlanId": plan["actionPlan"]["id"],
+        "reference": "GB-LEAD-1",
+        "title": "Led",
+        "leadInstitution": "Companies House",
+        "illustrative": True,
+    }
+    created = (await client.execute(CREATE, {"input": commitment}, token=staff))["commitmentCreate"]
+    cid = ok(created)["commitment"]["id"]
+
+    async def update(**fields: Any) -> tuple[str, str | None]:
+        result = await client.execute(LEAD, {"input": {"id": cid, **fields}}, token=staff)
+        changed = ok(result["commitmentUpdate"])["commitment"]
+        return changed["title"], changed["leadInstitution"]
+
+    assert await update(title="Renamed") == ("Renamed", "Companies House")  # left out: kept
+    assert await update(leadInstitution=None) == ("Renamed", None)  # null: removed
+    assert await update(title="Again") == ("Again", None)  # and stays removed
+    assert await update(leadInstitution=" Cabinet Office ") == ("Again", "Cabinet Office")
+    assert await update(leadInstitution="  ") == ("Again", None)  # blank: removed too
+    assert await update(leadInstitution="Cabinet Office") == ("Again", "Cabinet Office")
+    too_long = {"input": {"id": cid, "leadInstitution": "x" * 301}}
+    refused(
+        (await client.execute(LEAD, too_long, token=staff))["commitmentUpdate"],
+        "TOO_LONG",
+        "leadInstitution",
+    )
+    assert await update() == ("Again", "Cabinet Office")  # nothing changed
+    for role, code in (("anchor", "FORBIDDEN"), ("other", "FORBIDDEN"), (None, "UNAUTHENTICATED")):
+        token = role_tokens[role] if role else None
+        variables = {"input": {"id": cid, "leadInstitution": None}}
+        assert await refusal(client, LEAD, variables, token) == code
+    assert await update() == ("Again", "Cabinet Office")

@@ -106,13 +106,18 @@ class CommitmentCreateInput:
     illustrative: bool = strawberry.field(default=False, description=ILLUSTRATIVE_HELP)
 
 
-@strawberry.input(description="The fields to change; omitted (or null): unchanged.")
+@strawberry.input(
+    description="The fields to change; omitted (or null): unchanged, but a null leadInstitution "
+    "removes it."
+)
 class CommitmentUpdateInput:
     id: strawberry.ID
     reference: str | None = None
     title: str | None = None
     description: str | None = None
-    lead_institution: str | None = None
+    lead_institution: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Omitted: unchanged; null or blank: removed."
+    )
     themes: list[str] | None = strawberry.field(default=None, description="Replaces the themes.")
     source_url: str | None = strawberry.field(default=None, description="OGP's page for it.")
 
@@ -292,7 +297,11 @@ class Mutation:
                 reference=input.reference,
                 title=input.title,
                 description=input.description,
-                lead_institution=input.lead_institution,
+                lead_institution=(
+                    services.KEEP
+                    if input.lead_institution is strawberry.UNSET
+                    else input.lead_institution
+                ),
                 themes=input.themes,
                 source_url=input.source_url,
             )

@@ -41,6 +41,8 @@ TITLE_MAX, PLAN_TITLE_MAX, DESCRIPTION_MAX = 500, 300, 20_000
 REFERENCE_MAX, INSTITUTION_MAX, SOURCE_TITLE_MAX, URL_MAX = 32, 300, 300, 2000
 MAX_MILESTONES = 50
 LAST_COHORT = 2100
+KEEP: Any = object()
+"""An optional field left out of an update: kept as it is (None clears it)."""
 
 CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
     "ck_action_plans_cycle_order": ConstraintError(
@@ -279,13 +281,14 @@ async def update_commitment(
     reference: str | None,
     title: str | None,
     description: str | None,
-    lead_institution: str | None,
+    lead_institution: Any = KEEP,
     themes: Sequence[str] | None,
     source_url: str | None = None,
 ) -> int:
     """Change the fields given (None: unchanged; `themes` replaces the list); returns the pk.
-    Errors: NOT_FOUND, REQUIRED/TOO_LONG, INVALID_TOPIC, TOO_MANY, DUPLICATE_REFERENCE,
-    INVALID_URL."""
+    `lead_institution`, optional on a commitment, is KEEP when not given, and None or blank
+    removes it. Errors: NOT_FOUND, REQUIRED/TOO_LONG, INVALID_TOPIC, TOO_MANY,
+    DUPLICATE_REFERENCE, INVALID_URL."""
     row = await row_by_id(conn, Commitment, commitment_id, "Commitment")
     errors = UserErrors()
     values: dict[str, Any] = {}
@@ -297,7 +300,7 @@ async def update_commitment(
         values["description"] = (
             errors.text(description, "description", DESCRIPTION_MAX, required=False) or ""
         )
-    if lead_institution is not None:
+    if lead_institution is not KEEP:
         values["lead_institution"] = errors.text(
             lead_institution, "leadInstitution", INSTITUTION_MAX, required=False
         )
