@@ -11,7 +11,6 @@ plan.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from random import Random
