@@ -61,6 +61,7 @@ CORE_CODES: dict[str, str] = {
     # meetings and registrations
     "NAIVE_DATETIME": "A date-time has no UTC offset.",
     "ENDS_BEFORE_STARTS": "endsAt is not after startsAt.",
+    "MEETING_TOO_LONG": "A meeting lasts at most 14 days (endsAt too long after startsAt).",
     "INVALID_TIMEZONE": "Not an IANA time zone name.",
     "INVALID_CAPACITY": "A capacity is negative.",
     "LOCATION_REQUIRED": "An in-person meeting needs a location.",

@@ -47,8 +47,6 @@ EXEMPT: dict[tuple[str, str], str] = {
     ("resources", "filter.group"): "anonymous: the planner walks the id index backwards "
     "through other groups' and draft resources (estimates; resource_groups(group_id, "
     "resource_id) is there): core/knowledge's query",
-    ("meetings", "filter.upcoming=true"): "not yet ended, in starts_at order: no bound on a "
-    "meeting's length lets the starts_at index start near now, so it walks past ended meetings",
     ("budgetDocuments", ""): "a plugin's table (fiscal_openness, its own migrations), ordered by "
     "the country's name: 1,280 rows at 'large'",
     ("highValueDatasets", ""): "a plugin's table (open_data, its own migrations): 540 rows",

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.columns import enum_column
 from core.db import Base, UTCDateTime, utcnow
+from core.knowledge.vocabulary import LANGUAGE_CHECK
 from core.topics import topic_constraints
 
 
@@ -53,18 +54,10 @@ class MatchStatus(enum.StrEnum):
     DECLINED = "DECLINED"
 
 
-LANGUAGE_CHECKS = {
-    "sqlite": "length(language) = 2 AND language NOT GLOB '*[^a-z]*'",
-    "postgresql": "language ~ '^[a-z][a-z]$'",
-}
-"""An ISO 639-1 code, two lowercase letters, by dialect (as core.topics.TOPIC_CHECKS)."""
-
-
 def language_constraints() -> list[CheckConstraint]:
-    return [
-        CheckConstraint(sql, name="language").ddl_if(dialect=dialect)
-        for dialect, sql in LANGUAGE_CHECKS.items()
-    ]
+    """The CHECK named `language`: an ISO 639-1 code (core.knowledge.vocabulary, the list the
+    API checks; core_0020, which replaced core_0017's two lowercase letters)."""
+    return [CheckConstraint(LANGUAGE_CHECK, name="language")]
 
 
 class AssistanceRequest(Base):

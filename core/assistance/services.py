@@ -74,6 +74,13 @@ CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
     "ck_assistance_matches_completed_with_outcome": ConstraintError(
         "REQUIRED", "a completed match needs a short outcome report", "outcomeReport"
     ),
+    # core_0020: the ISO 639-1 list, as checks.languages (core_0017 took any two letters)
+    "ck_assistance_request_languages_language": ConstraintError(
+        "UNKNOWN_LANGUAGE", "a language is not an ISO 639-1 code", "languages"
+    ),
+    "ck_assistance_offer_languages_language": ConstraintError(
+        "UNKNOWN_LANGUAGE", "a language is not an ISO 639-1 code", "languages"
+    ),
 }
 
 

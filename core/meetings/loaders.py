@@ -16,7 +16,7 @@ from core.context import Context
 from core.groups.models import WorkingGroup
 from core.groups.visible import in_visible_groups
 from core.hookspecs import BatchLoadFn
-from core.meetings.models import Meeting, MeetingChange, MeetingLink, Registration
+from core.meetings.models import Meeting, MeetingChange, MeetingLink, Registration, not_ended
 from core.rows import PagesByKey, RowsGroupedBy, pages_by_key, rows_grouped_by
 from core.schema.batch import by_key, fetch_rows
 from core.schema.pagination import paginate_children
@@ -51,7 +51,10 @@ async def meetings_by_group(
         stmt = stmt.where(Meeting.kind == filter.kind)
     if filter is not None and filter.upcoming is not None:
         now = datetime.now(UTC)
-        stmt = stmt.where(Meeting.ends_at >= now if filter.upcoming else Meeting.ends_at < now)
+        # not ended: started within MAX_DAYS too (core_0020), so (group_id, starts_at) starts
+        # near now; ended: started before now, so the range stops at now
+        ended = (Meeting.ends_at < now, Meeting.starts_at < now)
+        stmt = stmt.where(not_ended(now)) if filter.upcoming else stmt.where(*ended)
     order = (Meeting.starts_at, Meeting.id)
     pages = await paginate_children(
         ctx.db,

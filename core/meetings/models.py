@@ -9,25 +9,54 @@ Issue 9, section 2 (migration core_0007): a registration window (`registration_o
 SEQUENCE), cancellation (`cancelled_at`, kept with its history in `meeting_changes`), minutes, the
 links attached after the meeting (`meeting_links`) and the personal calendar feeds' tokens
 (`calendar_feed_tokens`, stored hashed).
+
+Migration core_0020: a meeting lasts at most MAX_DAYS days (`max_duration`), so that the
+meetings not yet ended all started within MAX_DAYS of now and `upcoming` reads a short range of
+the `starts_at` indexes (`not_ended`).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import (
     CheckConstraint,
+    ColumnElement,
     ForeignKey,
     Index,
     String,
     Text,
     UniqueConstraint,
+    and_,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.columns import enum_column
 from core.db import Base, UTCDateTime, utcnow
 from core.enums import MeetingChangeKind, MeetingKind, MeetingLinkKind, RegistrationStatus
+
+MAX_DAYS = 14
+"""The longest a meeting lasts, in days (a rule of the domain, kept by the database:
+`ck_meetings_max_duration`). What OGP holds: working group sessions and webinars last hours;
+the Global Summits two to three days (London 2013: 31 October - 1 November; Mexico City 2015:
+27-29 October; Paris 2016: 7-9 December; Tbilisi 2018: 17-19 July; Ottawa 2019: 29-31 May;
+Tallinn 2023: 6-7 September: OGP's event pages); Open Gov Week, OGP's longest recurring
+campaign, one working week in May. Fourteen days is twice that with room for time zones:
+nothing OGP schedules as one meeting comes near it, and a two-week bound keeps `upcoming` a
+short index range."""
+MAX_DURATION = timedelta(days=MAX_DAYS)
+
+DURATION_CHECKS = {
+    # SQLite stores naive UTC text `YYYY-MM-DD HH:MM:SS.ffffff` (core.db.UTCDateTime): the start
+    # moved by MAX_DAYS days, its fraction of a second put back, compared as text (exact, as
+    # `ends_after_start` compares). The fraction is cut before strftime, which would round it
+    # to milliseconds (x.9995 s -> x+1 s). Interval arithmetic on PostgreSQL (days of 24 hours:
+    # the subtraction of two timestamptz does not depend on the session's time zone).
+    "sqlite": "ends_at <= strftime('%Y-%m-%d %H:%M:%S', substr(starts_at, 1, 19), "
+    f"'+{MAX_DAYS} days') || substr(starts_at, 20)",
+    "postgresql": f"ends_at - starts_at <= interval '{MAX_DAYS} days'",
+}
+"""The SQL of `ck_meetings_max_duration` by dialect (core_0020 keeps a frozen copy)."""
 
 
 class Meeting(Base):
@@ -45,6 +74,11 @@ class Meeting(Base):
             name="registration_opens_before_closes",
         ),
         CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+        # core_0020 (on SQLite a pair of triggers refusing with this name, as core_0006 does)
+        *(
+            CheckConstraint(sql, name="max_duration").ddl_if(dialect=dialect)
+            for dialect, sql in DURATION_CHECKS.items()
+        ),
         Index("ix_meetings_group_id_starts_at", "group_id", "starts_at"),
         Index("ix_meetings_group_id_ends_at", "group_id", "ends_at"),
         Index("ix_meetings_starts_at", "starts_at"),
@@ -75,6 +109,13 @@ class Meeting(Base):
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     minutes: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+def not_ended(now: datetime) -> ColumnElement[bool]:
+    """Meetings that end at or after `now` (an aware datetime): `ends_at >= now`, and, implied by
+    `ck_meetings_max_duration`, `starts_at >= now - MAX_DURATION`, which bounds a `starts_at`
+    index range (`upcoming`: else the range starts at the first meeting ever held)."""
+    return and_(Meeting.ends_at >= now, Meeting.starts_at >= now - MAX_DURATION)
 
 
 class Registration(Base):

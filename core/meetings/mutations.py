@@ -32,7 +32,7 @@ class MeetingScheduleInput:
     title: str
     kind: MeetingKind
     starts_at: datetime = strawberry.field(description="With a UTC offset.")
-    ends_at: datetime
+    ends_at: datetime = strawberry.field(description="After startsAt, at most 14 days after it.")
     timezone: str = strawberry.field(description="IANA time zone, e.g. Europe/London.")
     location: str | None = None
     online_url: str | None = None

@@ -13,7 +13,7 @@ from core.errors import api_error
 from core.groups.models import WorkingGroup
 from core.loading import prefetched
 from core.meetings import types
-from core.meetings.models import Meeting
+from core.meetings.models import Meeting, not_ended
 from core.schema.pagination import Connection, count_of, paginate
 
 
@@ -65,8 +65,8 @@ class Query:
             stmt = stmt.where(Meeting.starts_at < f.starts_to)
         if f.upcoming is not None:
             now = datetime.now(UTC)
-            if f.upcoming:
-                stmt = stmt.where(Meeting.ends_at >= now)
+            if f.upcoming:  # started within MAX_DAYS too: the starts_at index starts near now
+                stmt = stmt.where(not_ended(now))
             else:  # ended, so started before now (ends_after_start): the starts_at index's
                 # range stops at now instead of walking back past every meeting to come
                 stmt = stmt.where(Meeting.ends_at < now, Meeting.starts_at < now)

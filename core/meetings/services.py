@@ -19,7 +19,7 @@ from core import lookups
 from core.enums import MeetingKind
 from core.errors import Rejected, UserError, user_error
 from core.meetings import history, registrations
-from core.meetings.models import Meeting
+from core.meetings.models import MAX_DAYS, MAX_DURATION, Meeting
 from core.meetings.registrations import locked_meeting
 from core.transactions import ConstraintError
 from core.validation import url_problem
@@ -46,6 +46,9 @@ CONSTRAINT_ERRORS: dict[str, ConstraintError] = {
     ),
     "ck_meetings_ends_after_start": ConstraintError(
         "ENDS_BEFORE_STARTS", "the meeting must end after it starts", "endsAt"
+    ),
+    "ck_meetings_max_duration": ConstraintError(
+        "MEETING_TOO_LONG", f"a meeting lasts at most {MAX_DAYS} days", "endsAt"
     ),
     "ck_meetings_within_capacity": ConstraintError(
         "MEETING_FULL", "the meeting has no places left", "meetingId"
@@ -121,8 +124,13 @@ def _validate(merged: dict[str, Any]) -> None:
             )
         )
     starts, ends = merged.get("starts_at"), merged.get("ends_at")
-    if starts is not None and ends is not None and starts.tzinfo and ends.tzinfo and ends <= starts:
-        errors.append(user_error("ENDS_BEFORE_STARTS", "endsAt must be after startsAt", "endsAt"))
+    if starts is not None and ends is not None and starts.tzinfo and ends.tzinfo:
+        if ends <= starts:
+            message = "endsAt must be after startsAt"
+            errors.append(user_error("ENDS_BEFORE_STARTS", message, "endsAt"))
+        elif ends - starts > MAX_DURATION:  # the database's ck_meetings_max_duration (core_0020)
+            message = f"a meeting lasts at most {MAX_DAYS} days: endsAt is too long after startsAt"
+            errors.append(user_error("MEETING_TOO_LONG", message, "endsAt"))
     try:
         ZoneInfo(merged.get("timezone") or "")
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a path
