@@ -35,12 +35,14 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, func, select
 from sqlalchemy.sql import ClauseElement
 
 from core.access.rows import conditions_on
+from core.db import UTCDateTime
 from core.loading import prefetched
 from core.schema.pagination import Connection, count_of, paginate, paginate_children
 from core.transactions import in_transaction
@@ -141,6 +143,16 @@ def _builder(of: TypeRef | None, build: Callable[[Any], T] | None) -> Callable[[
     return lambda row: from_row(type_, row)
 
 
+def request_now(offset: timedelta = timedelta(0)) -> BindParameter[datetime]:
+    """The time a statement runs, plus `offset` (aware UTC, a `UTCDateTime` parameter), read
+    from the clock each time the statement is executed, not when it is built: a declared
+    filter on "now" (`Meeting.ends_at >= request_now()`) stays right in a statement the
+    compiled read path builds once and runs many times."""
+    return bindparam(
+        None, callable_=lambda: datetime.now(UTC) + offset, type_=UTCDateTime(), unique=True
+    )
+
+
 # --- Declared loads ------------------------------------------------------------------------------
 
 
@@ -178,8 +190,13 @@ class _Declared(Generic[T]):
         if unknown:
             raise TypeError(f"{self!r} has no filter for argument(s) {', '.join(sorted(unknown))}")
         for name, value in arguments.items():
-            if value is not None:
-                stmt = stmt.where(self.filters[name] == value)
+            if value is None:
+                continue
+            condition = self.filters[name]
+            if isinstance(condition, ClauseElement) or hasattr(condition, "__clause_element__"):
+                stmt = stmt.where(condition == value)
+            else:  # a function of the request and the argument (an input object)
+                stmt = stmt.where(condition(ctx, value))
         return stmt
 
     async def rows(self, ctx: Context, stmt: Select[*tuple[Any, ...]]) -> Sequence[Any]:
@@ -304,7 +321,10 @@ def rows_grouped_by(
       query may ask for: `core.limits`) gets at most that many rows per parent, in order.
     - `filters`: `{argument name: column}` for the relation field's arguments: an argument given
       (not None) keeps the rows whose column equals it: `filters={"year": StatisticsRow.year}`
-      with `def request_statistics(self, year: int | None = None) -> ...`. An argument the
+      with `def request_statistics(self, year: int | None = None) -> ...`. Instead of a
+      column, a function `(ctx, value) -> condition` (an input object's fields, a range); a
+      condition on the time of the request binds it with `core.rows.request_now()`, so a
+      statement the compiled read path keeps reads the clock when it runs. An argument the
       declaration does not name is a `TypeError`.
     - `type_`, `build`, `where`, `columns`: as for `rows_by_key`.
     """

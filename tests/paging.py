@@ -34,10 +34,11 @@ and every page of the walk by two, to prove the total ignores `after`."""
 
 
 def client_with_sorted_views(
-    make_client: ClientFactory, url: str, token: str | None = None
+    make_client: ClientFactory, url: str, token: str | None = None, **settings: Any
 ) -> GraphQLClient:
     """Every installed plugin plus the test plugin with descending and mixed sort keys; `token`:
-    sent with every request (staff's reaches the connections only a signed-in caller may read)."""
+    sent with every request (staff's reaches the connections only a signed-in caller may read);
+    `settings`: more settings (`compiled_reads=True`: the walk on the compiled read path)."""
     installed: dict[str, object] = {key: p.obj for key, p in discover().items()}
     installed[pagination_plugin.KEY] = pagination_plugin.plugin
     # many connections side by side, each a big page: past what one client may ask (core.limits)
@@ -47,6 +48,7 @@ def client_with_sorted_views(
     walker.update(execution_timeout=120.0, rate_limits=False)
     # ...and its statements wait for a loaded machine's CPU too (a 503 under load, not a bug)
     walker.update(database_statement_timeout=60.0, database_pool_timeout=60.0)
+    walker.update(settings)
     client = make_client(url, installed=installed, debug=True, max_nodes=10**12, **walker)
     return client.with_token(token)
 

@@ -31,6 +31,9 @@ from core.testing import GraphQLClient, settings_for
 from tests.access_world import ROLES, World, build_world
 
 POLICY: Policy = build_schema(make_plugin_manager(settings_for("sqlite+aiosqlite://"))).policy  # type: ignore[assignment]
+EXECUTORS = [{"fast_execution": True}, {"fast_execution": False}, {"compiled_reads": True}]
+"""The resolver path (core.execution), graphql-core's executor, the compiled path (core.compiled):
+the same rules hold on each."""
 REFUSED = ("UNAUTHENTICATED", "FORBIDDEN")
 SCALARS = {
     "ID": "X",
@@ -195,13 +198,13 @@ def _object_pk(world: World, type_name: str) -> int:
     return int(value[key] if key else value)
 
 
-@pytest.mark.parametrize("fast", [True, False], ids=["fast", "standard"])
+@pytest.mark.parametrize("executor", EXECUTORS, ids=["fast", "standard", "compiled"])
 @pytest.mark.parametrize(("type_name", "field"), FIELD_CASES)
 async def test_every_private_field_for_every_role(
-    empty_db: str, make_client: Any, type_name: str, field: str, fast: bool
+    empty_db: str, make_client: Any, type_name: str, field: str, executor: dict[str, bool]
 ) -> None:
     world = await build_world(empty_db)
-    client = make_client(empty_db, fast_execution=fast)
+    client = make_client(empty_db, **executor)
     rule = POLICY.fields[(type_name, field)].rule
     pk = _object_pk(world, type_name)
     subject = world.subject_of(type_name, pk)
@@ -241,14 +244,14 @@ async def test_every_refusing_field_for_every_role(
 ROW_CASES = sorted(POLICY.rows)
 
 
-@pytest.mark.parametrize("fast", [True, False], ids=["fast", "standard"])
+@pytest.mark.parametrize("executor", EXECUTORS, ids=["fast", "standard", "compiled"])
 @pytest.mark.parametrize("type_name", ROW_CASES)
 async def test_every_row_rule_for_every_role(
-    empty_db: str, make_client: Any, type_name: str, fast: bool
+    empty_db: str, make_client: Any, type_name: str, executor: dict[str, bool]
 ) -> None:
     """A row the role may not see answers exactly as an ID that names no row."""
     world = await build_world(empty_db)
-    client = make_client(empty_db, fast_execution=fast)
+    client = make_client(empty_db, **executor)
     rule = POLICY.rows[type_name].rule
     pk = _object_pk(world, type_name)
     subject = world.subject_of(type_name, pk)

@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -72,6 +73,19 @@ async def test_every_nested_connection_pages_completely_with_generated_arguments
         variants_under=3,
     )
     assert walked >= 50 and problems == []
+
+
+@pytest.mark.parametrize("nested", [False, True], ids=["root", "nested"])
+async def test_every_connection_pages_completely_on_the_compiled_path(
+    demo_db: str, make_client: ClientFactory, nested: bool
+) -> None:
+    """The same walks with `compiled_reads`: the connections whose root field compiles
+    (`workingGroups`, and those under `node(id:)` of a type with a declared loader) page in
+    SQL-built pages, the others fall back; either way every item once, in order."""
+    token = await token_for(demo_db, "staff")
+    client = client_with_sorted_views(make_client, demo_db, token, compiled_reads=True)
+    walked, problems = await walk(client, nested=nested)
+    assert walked >= (60 if nested else 19) and problems == []
 
 
 # --- forged cursors ------------------------------------------------------------------------------

@@ -72,4 +72,6 @@ def hiding(load: BatchLoadFn, rule: RowRule) -> BatchLoadFn:
             visible = set((await conn.execute(stmt)).scalars())
         return [obj if key in visible else None for key, obj in zip(keys, objects, strict=True)]
 
+    # what it wraps, for the compiled read path: a declared load applies the row rules itself
+    load_visible.__wrapped__ = load  # type: ignore[attr-defined]
     return load_visible

@@ -1,18 +1,21 @@
 """A root field's selection -> ONE SQLAlchemy statement returning the field's JSON text.
 
 What compiles (anything else raises `NotCompilable(reason)`, and the root field falls back):
-- a root field declaring a `RootRead` (core.compiled.declare): a connection (`nodes`,
-  `totalCount`, `pageInfo { hasNextPage hasPreviousPage }`, `__typename`; `first` only) or one
-  object; an abstract result type when the declaration names its `variants`;
+- a root field declaring a `RootRead` (core.compiled.declare): a connection (core.compiled.
+  connections: `nodes`, `edges { cursor node }`, `totalCount`, `pageInfo`, `first`/`after`)
+  or one object; an abstract result type when the declaration names its `variants`;
+  `node(id:)` (`NodeRead`) for a type whose node loader is a declared `rows_by_key`;
 - in objects: `__typename`; `id` of a Node; fields read from a column (String/ID from text,
-  Int from an integer, Boolean, enums from `enum_column`s), nullable unless the column is NOT
-  NULL; `DIRECT_READ` fields when they read a column; relations declared with `rows_by_key`,
-  `rows_grouped_by` (without arguments) or `counts_by_key`, with their `where` and row rules.
+  Int from an integer, Boolean, enums from `enum_column`s, Date, DateTime from `UTCDateTime`),
+  nullable unless the column is NOT NULL; `DIRECT_READ` fields when they read a column;
+  `computed` fields (their SQL expression); relations declared with `rows_by_key`,
+  `counts_by_key`, `rows_grouped_by` (its `filters` and `first`) or `pages_by_key` (its
+  filters, `first`, `after`), with their `where` and row rules.
 
 Which column a field reads is learnt by building the object the resolver path builds from a
 probe row (`make(row)`, `from_row`) whose values are markers: a field holding a column's marker
 reads that column; a field the builder computes (or a builder that does anything with a value
-but store it) is not compilable. Dates, times and floats are not compiled in this slice.
+but store it) is not compilable. Dates and `UTCDateTime`s compile; floats fall back.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from graphql import (
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLScalarType,
     GraphQLString,
     get_named_type,
     is_abstract_type,
@@ -36,6 +40,8 @@ from graphql.execution.collect_fields import collect_subfields
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
+    DateTime,
     Enum,
     Integer,
     Select,
@@ -49,7 +55,8 @@ from sqlalchemy import (
 from sqlalchemy.sql import ColumnElement
 
 from core.access.rows import conditions_on
-from core.compiled.declare import COMPILED_ROOT, CountsByKey, RootRead
+from core.compiled.connections import PAGING, Connections
+from core.compiled.declare import COMPILED_ROOT, COMPUTED, CountsByKey, NodeRead, RootRead
 from core.compiled.probe import (
     MISSING,
     Col,
@@ -60,13 +67,13 @@ from core.compiled.probe import (
     table_columns,
 )
 from core.compiled.sqljson import Dialect, const, raw
-from core.limits import MAX_PAGE_SIZE
+from core.db import UTCDateTime
 from core.loading import DIRECT_READ, RELATION, STRAWBERRY, relation_arguments
-from core.rows import RowsByKey, RowsGroupedBy
-from core.schema.pagination import DEFAULT_PAGE_SIZE
+from core.rows import PagesByKey, RowsByKey, RowsGroupedBy
+from core.schema.ids import from_global_id
 
 
-class Compiler:
+class Compiler(Connections):
     """Compiles root fields of one request (its context, variables and fragments)."""
 
     def __init__(self, ctx: Any, execution: Any) -> None:
@@ -81,7 +88,7 @@ class Compiler:
 
     def root(self, field_def: GraphQLField, details: Any) -> Select[Any]:
         definition = (field_def.extensions or {}).get(STRAWBERRY)
-        declared: RootRead | None = definition.metadata.get(COMPILED_ROOT) if definition else None
+        declared: Any = definition.metadata.get(COMPILED_ROOT) if definition else None
         if definition is None or declared is None:
             raise NotCompilable("no RootRead declaration (a Python resolver)")
         if definition.extensions or definition.permission_classes:
@@ -94,14 +101,9 @@ class Compiler:
             raise NotCompilable(
                 "an argument error: the resolver path reports it", by_values=True
             ) from exc
+        if isinstance(declared, NodeRead):
+            return self._node(field_def, details, arguments["id"])
         paging = {name: arguments.pop(name, None) for name in declared.paging}
-        if any(paging.get(name) is not None for name in ("after", "last", "before")):
-            raise NotCompilable("after/last/before are not compiled in this slice", by_values=True)
-        first = paging.get("first")
-        if first is not None and not 0 <= first <= MAX_PAGE_SIZE:
-            raise NotCompilable(
-                "`first` out of range: the resolver path reports it", by_values=True
-            )
         try:
             stmt = declared.statement(self.ctx, arguments)
         except Exception as exc:
@@ -115,58 +117,30 @@ class Compiler:
             value = self._rows_object(get_named_type(field_def.type), details, sub, declared)
             text = select(value).select_from(sub).limit(1).scalar_subquery()
             return select(func.coalesce(text, raw("null")))
-        size = DEFAULT_PAGE_SIZE if first is None else first
-        return select(self._connection(field_def, details, stmt, declared, size))
-
-    def _connection(
-        self,
-        field_def: GraphQLField,
-        details: Any,
-        stmt: Select[Any],
-        declared: RootRead,
-        size: int,
-    ) -> ColumnElement[str]:
+        request = self._request(details[0].node.name.value, paging)
         conn_type = get_named_type(field_def.type)
-        if not isinstance(conn_type, GraphQLObjectType):
-            raise NotCompilable("not a connection")
-        members: list[tuple[str, ColumnElement[str]]] = []
-        for key, sub_details in self._collect(conn_type, details).items():
-            name = sub_details[0].node.name.value
-            if name == "__typename":
-                members.append((key, const(conn_type.name)))
-            elif name == "totalCount":
-                members.append((key, self.d.count(stmt)))
-            elif name == "pageInfo":
-                members.append((key, self._page_info(conn_type, sub_details, stmt, size)))
-            elif name == "nodes":
-                page = stmt.order_by(*declared.order_by).limit(size).subquery()
-                node_type = get_named_type(conn_type.fields[name].type)
-                element = self._rows_object(node_type, sub_details, page, declared)
-                order = self._adapt(declared.order_by, page)
-                members.append((key, self.d.array(element, select().select_from(page), order)))
-            else:
-                raise NotCompilable(f"{conn_type.name}.{name} (edges and cursors) not compiled")
-        return self.d.obj(members)
+        return select(
+            self._connection(conn_type, details, stmt, declared.order_by, declared, request)
+        )
 
-    def _page_info(
-        self, conn_type: GraphQLObjectType, details: Any, stmt: Select[Any], size: int
-    ) -> ColumnElement[str]:
-        info_type = get_named_type(conn_type.fields["pageInfo"].type)
-        assert isinstance(info_type, GraphQLObjectType)
-        members: list[tuple[str, ColumnElement[str]]] = []
-        for key, sub_details in self._collect(info_type, details).items():
-            name = sub_details[0].node.name.value
-            if name == "__typename":
-                members.append((key, const(info_type.name)))
-            elif name == "hasNextPage":  # paginate reads one row more than the page
-                ahead = stmt.order_by(None).limit(size + 1).subquery()
-                more = select(func.count()).select_from(ahead).scalar_subquery() > size
-                members.append((key, case((more, raw("true")), else_=raw("false"))))
-            elif name == "hasPreviousPage":  # no `after` cursor: false, as paginate says
-                members.append((key, raw("false")))
-            else:
-                raise NotCompilable(f"PageInfo.{name} (cursors) not compiled")
-        return self.d.obj(members)
+    def _node(self, field_def: GraphQLField, details: Any, global_id: str) -> Select[Any]:
+        """`node(id:)`: null for an ID that names nothing (as the resolver answers it), else
+        the row the type's declared node loader reads, null when absent or hidden."""
+        from core.schema.nodes import loader_name  # the kernel's schema imports this package
+
+        decoded = from_global_id(global_id)
+        loader = None if decoded is None else self.ctx.app.loaders.get(loader_name(decoded[0]))
+        if decoded is None or loader is None:
+            return select(raw("null"))
+        declared = getattr(loader, "__wrapped__", loader)  # the row rules: the load's own
+        if not isinstance(declared, RowsByKey) or isinstance(field_def.type, GraphQLNonNull):
+            raise NotCompilable(f"node: {decoded[0]} is loaded by Python", by_values=True)
+        rows = declared.statement(self.ctx, {}).where(declared.key == decoded[1]).subquery()
+        obj = probe(declared.make, table_columns(rows))
+        concrete = self._concrete(get_named_type(field_def.type), obj)
+        value = self._object(concrete, details, rows, obj)
+        text = select(value).select_from(rows).limit(1).scalar_subquery()
+        return select(func.coalesce(text, raw("null")))
 
     def _rows_object(
         self, gtype: Any, details: Any, sub: Any, declared: RootRead
@@ -238,6 +212,10 @@ class Compiler:
             return self._relation(where, spec, definition, field_def, details, sub, obj)
         direct = definition.metadata.get(DIRECT_READ)
         resolver = definition.base_resolver
+        sql = definition.metadata.get(COMPUTED)
+        if sql is not None and not details[0].node.arguments:
+            expression = sql(_Columns(where, obj, sub))
+            return self._typed_leaf(where, field_def.type, expression, expression.type, True)
         if direct is not None:
             attribute = direct(self.ctx, details[0].node)
             if attribute is None:
@@ -267,7 +245,15 @@ class Compiler:
             except Exception as exc:
                 raise NotCompilable(f"{where}: a constant not serialised") from exc
         column, sql_type = sub.c[value.name], value.column.type
-        if non_null and value.column.nullable:
+        return self._typed_leaf(where, gql_type, column, sql_type, value.column.nullable)
+
+    def _typed_leaf(
+        self, where: str, gql_type: Any, column: Any, sql_type: Any, nullable: bool
+    ) -> ColumnElement[str]:
+        """The JSON of a column (or expression) of `sql_type` for a leaf field of `gql_type`."""
+        non_null = isinstance(gql_type, GraphQLNonNull)
+        leaf = gql_type.of_type if non_null else gql_type
+        if non_null and nullable:
             raise NotCompilable(f"{where}: a nullable column for a non-null field")
         if isinstance(leaf, GraphQLEnumType) and isinstance(sql_type, Enum):
             lookup = getattr(sql_type, "_object_lookup", {})
@@ -288,6 +274,13 @@ class Compiler:
             return self.d.integer(column)
         if leaf is GraphQLBoolean and isinstance(sql_type, Boolean):
             return self.d.boolean(column)
+        # a UTCDateTime is read back as aware UTC (`+00:00`); a plain DateTime is not compiled
+        temporal = {
+            "DateTime": isinstance(sql_type, UTCDateTime),
+            "Date": isinstance(sql_type, Date) and not isinstance(sql_type, DateTime),
+        }
+        if isinstance(leaf, GraphQLScalarType) and temporal.get(leaf.name):
+            return self._leaf_of_type(where, sql_type, column)
         raise NotCompilable(f"{where}: {leaf} from {sql_type!r} is not reproduced in SQL")
 
     def _relation(
@@ -306,8 +299,11 @@ class Compiler:
             )
         except Exception as exc:
             raise NotCompilable(f"{where}: an argument error", by_values=True) from exc
-        if arguments:
-            raise NotCompilable(f"{where}: relation arguments are not compiled in this slice")
+        load = spec.load
+        if not isinstance(load, CountsByKey | RowsByKey | RowsGroupedBy | PagesByKey):
+            raise NotCompilable(f"{where}: loaded by a Python function, not a declaration")
+        if arguments and not isinstance(load, RowsGroupedBy | PagesByKey):
+            raise NotCompilable(f"{where}: arguments of a relation that takes none")
         try:
             parent_key = spec.key(obj)
         except AttributeError as exc:
@@ -315,10 +311,9 @@ class Compiler:
         if not isinstance(parent_key, Col):
             raise NotCompilable(f"{where}: its key is not a column")
         parent = sub.c[parent_key.name]
-        load = spec.load
-        key_name = column_name(getattr(load, "key", None)) if hasattr(load, "key") else ""
         if isinstance(load, CountsByKey) and spec.default == 0:
             rows = load.statement(self.ctx).subquery()
+            key_name = column_name(load.key)
             counted = select(func.count()).select_from(rows).where(rows.c[key_name] == parent)
             return cast(counted.scalar_subquery(), Text)
         if isinstance(load, RowsByKey) and spec.default is None:
@@ -328,22 +323,40 @@ class Compiler:
             ):
                 raise NotCompilable(f"{where}: non-null, and a row may be missing or hidden")
             value = self._rows(get_named_type(field_def.type), details, rows, load)
-            one = select(value).select_from(rows).where(rows.c[key_name] == parent).limit(1)
+            match = rows.c[column_name(load.key)] == parent
+            one = select(value).select_from(rows).where(match).limit(1)
             return func.coalesce(one.scalar_subquery(), raw("null"))
+        if isinstance(load, RowsGroupedBy | PagesByKey):
+            paging = {name: arguments.pop(name, None) for name in PAGING}
+            try:
+                children = load.statement(self.ctx, arguments)
+            except Exception as exc:
+                raise NotCompilable(f"{where}: an argument refused", by_values=True) from exc
+            # correlated to the parent's row explicitly: it ends up in a derived table, which
+            # SQLAlchemy does not correlate on its own
+            children = children.where(load.key == parent).correlate(sub)
+        if isinstance(load, PagesByKey) and spec.default is None:
+            request = self._request(where, paging)
+            conn_type = get_named_type(field_def.type)
+            return self._connection(conn_type, details, children, load.order_by, load, request)
         if isinstance(load, RowsGroupedBy) and spec.default == []:
             list_type = (
                 field_def.type.of_type
                 if isinstance(field_def.type, GraphQLNonNull)
                 else field_def.type
             )
-            if not isinstance(list_type, GraphQLList):
-                raise NotCompilable(f"{where}: not a list")
-            rows = load.statement(self.ctx, {}).subquery()
+            paged = any(paging[name] is not None for name in ("after", "last", "before"))
+            if not isinstance(list_type, GraphQLList) or paged:
+                raise NotCompilable(f"{where}: not a list, or paged")
+            first = paging.get("first")
+            if first is not None:
+                if not load.order_by:
+                    raise NotCompilable(f"{where}: `first` of a list in no declared order")
+                # the resolver path keeps the rows ranked <= first: none for first < 0
+                children = children.order_by(*load.order_by).limit(max(first, 0))
+            rows = children.subquery()
             value = self._rows(get_named_type(field_def.type), details, rows, load)
-            source = select().select_from(rows).where(rows.c[key_name] == parent)
-            # correlated to the parent's row explicitly: it ends up in a derived table, which
-            # SQLAlchemy does not correlate on its own
-            source = source.correlate(sub)
+            source = select().select_from(rows)
             return self.d.array(value, source, self._adapt(load.order_by, rows))
         raise NotCompilable(f"{where}: loaded by a Python function, not a declaration")
 
@@ -369,6 +382,23 @@ class Compiler:
             column = order.element if desc else order
             if getattr(order, "modifier", None) is not None and not desc:
                 raise NotCompilable("an order the compiler does not reproduce")
-            mapped = sub.c[column_name(column)]
+            name = getattr(getattr(column, "expression", column), "name", None)
+            if not isinstance(name, str) or name not in sub.c:
+                raise NotCompilable(f"an order by {column}, not by a column of its rows")
+            mapped = sub.c[name]
             adapted.append(mapped.desc() if desc else mapped)
         return adapted
+
+
+class _Columns:
+    """What a `computed` field's SQL function reads: the object's attributes as the columns of
+    `sub` they were read from (NotCompilable for an attribute not read from a column)."""
+
+    def __init__(self, where: str, obj: Any, sub: Any) -> None:
+        self._where, self._obj, self._sub = where, obj, sub
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._obj, name, MISSING)
+        if not isinstance(value, Col):
+            raise NotCompilable(f"{self._where}: computed from {name}, not a column")
+        return self._sub.c[value.name]

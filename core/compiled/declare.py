@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 COMPILED_ROOT = "ogp_wg_compiled_root"
 """Field metadata key of a root field's `RootRead`."""
+COMPUTED = "ogp_wg_computed"
+"""Field metadata key of a resolver field's SQL expression (`computed`)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,6 +53,16 @@ class RootRead:
     variants: Callable[[Context], tuple[str, Sequence[Any]]] | None = None
     one: bool = False
     paging: frozenset[str] = field(default=frozenset({"first", "after", "last", "before"}))
+
+
+@dataclass(frozen=True)
+class NodeRead:
+    """`node(id:)`'s declaration: the ID names a type and a key; the type's node loader
+    (`ogp_wg_node_loaders`), when it is a declared `rows_by_key`, says the rest. A type whose
+    loader is a Python function falls back."""
+
+
+NODE_READ = NodeRead()
 
 
 @dataclass(eq=False)
@@ -88,3 +100,21 @@ def counts_by_key(key: Any, *, where: Callable[[Context], Any] | None = None) ->
     default=0)`): how many rows of `key`'s table have each parent's key, ONE statement for all
     parents; the table's row rules apply, so a count counts what the viewer may see."""
     return CountsByKey(key=key, where=where)
+
+
+def computed(sql: Callable[[Any], Any]) -> dict[str, Any]:
+    """Field metadata saying what a resolver field computes, as SQL, so the compiled read path
+    answers it without Python: `sql(row)` gets an object whose attributes are the columns the
+    type's other fields read (by attribute name: `row.capacity`) and returns a SQLAlchemy
+    expression of them, with the value the Python resolver returns for the same row::
+
+        @strawberry.field(metadata=computed(
+            lambda m: case((m.capacity.is_(None), None), else_=m.capacity - m.registered_count)
+        ))
+        def remaining_places(self) -> int | None:
+            return None if self.capacity is None else self.capacity - self.registered_count
+
+    The expression's SQL type must print as the GraphQL type does (an Integer for an Int, a
+    Boolean for a Boolean, ...); otherwise the field falls back. Both are kept side by side,
+    so tests/test_compiled.py compares them on every row it reads."""
+    return {COMPUTED: sql}

@@ -5,7 +5,9 @@ Neither database's own JSON output fits: PostgreSQL's `json_build_object` prints
 (`||`, the same operator on both databases) from escaped leaves: strings through `to_json`
 (PostgreSQL) or `json_quote` (SQLite), which escape exactly as orjson does (`"`, `\\`, the short
 forms `\\b \\f \\n \\r \\t`, other control characters as lowercase `\\u00xx`, the rest raw
-UTF-8); integers as their decimal text; booleans, nulls and enum names as literal JSON.
+UTF-8); integers as their decimal text; booleans, nulls and enum names as literal JSON; dates
+and UTC date-times as `isoformat()` prints them. Floats are not built here: PostgreSQL's float8
+text (`1e+20`, `100`) is not orjson's (`1e20`, `100.0`), so a float field falls back.
 
 Every function returns a SQLAlchemy text expression that is never NULL. Constants written into
 the SQL (`raw`) are JSON made here from GraphQL names (response keys, type and enum names: the
@@ -61,6 +63,29 @@ class Dialect:
             (column.is_(None), raw("null")), (column.is_(True), raw("true")), else_=raw("false")
         )
 
+    def datetime(self, column: ColumnElement[Any]) -> ColumnElement[str]:
+        """A `core.db.UTCDateTime` column as `datetime.isoformat()` prints the UTC value Python
+        reads (`"2026-11-30T14:00:00+00:00"`, `.ffffff` only when the microseconds are not 0)."""
+        if self.sqlite:
+            # stored as naive UTC text 'YYYY-MM-DD HH:MM:SS[.f...]' (SQLAlchemy: 6 digits;
+            # the triggers' strftime('%f'): 3); Python reads the fraction right-padded to 6
+            whole = func.substr(column, 1, 10) + raw("T") + func.substr(column, 12, 8)
+            fraction = func.substr(func.substr(column, 21) + raw("000000"), 1, 6)
+        else:
+            utc = func.timezone(raw("UTC"), column)
+            whole = func.to_char(utc, raw('YYYY-MM-DD"T"HH24:MI:SS'))
+            fraction = func.to_char(utc, raw("US"))
+        micro = case((fraction == raw("000000"), raw("")), else_=raw(".") + fraction)
+        text = cat(raw('"'), whole, micro, raw('+00:00"'))
+        return case((column.is_(None), raw("null")), else_=text)
+
+    def date(self, column: ColumnElement[Any]) -> ColumnElement[str]:
+        """A `Date` column as `date.isoformat()` prints it (`"2026-11-30"`)."""
+        if self.sqlite:
+            return func.json_quote(column)  # stored as 'YYYY-MM-DD'; NULL -> 'null'
+        text = cat(raw('"'), func.to_char(column, raw("YYYY-MM-DD")), raw('"'))
+        return case((column.is_(None), raw("null")), else_=text)
+
     def enum(self, column: ColumnElement[Any], names: Mapping[str, str]) -> ColumnElement[str]:
         """`names`: stored value -> GraphQL enum value name."""
         whens = [(column == raw(stored), const(name)) for stored, name in names.items()]
@@ -88,10 +113,15 @@ class Dialect:
         """`[e1,e2,...]` of `element` over the rows of `source` (a Select whose FROM and WHERE
         give the rows), in `order_by` order; `[]` for none."""
         if self.sqlite:
-            # SQLite 3.40 has no ORDER BY inside an aggregate: group_concat reads an ordered
-            # subquery's rows in order
-            inner = source.add_columns(element.label("j")).order_by(*order_by).subquery()
-            joined = func.group_concat(inner.c.j, raw(","))
+            # SQLite 3.40 has no ORDER BY inside an aggregate, and an aggregate over an ordered
+            # subquery reads its rows in an order SQL does not promise. A window's ORDER BY
+            # does: the frame (the whole list) is aggregated in that order, every row holding
+            # the whole text, of which the first row's is taken
+            whole = func.group_concat(element, raw(",")).over(
+                order_by=list(order_by) or None, rows=(None, None)
+            )
+            listed = source.add_columns(whole).limit(1).scalar_subquery()
+            return cat(raw("["), func.coalesce(listed, raw("")), raw("]"))
         else:
             inner = source.add_columns(element.label("j"))
             labels = [

@@ -7,24 +7,42 @@ relation fields of core/meetings/types.py and core/groups/types.py name them.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select, true
 
 from core.context import Context
 from core.groups.models import WorkingGroup
-from core.groups.visible import in_visible_groups
 from core.hookspecs import BatchLoadFn
-from core.meetings.models import Meeting, MeetingChange, MeetingLink, Registration, not_ended
-from core.rows import PagesByKey, RowsGroupedBy, pages_by_key, rows_grouped_by
+from core.meetings.models import (
+    MAX_DURATION,
+    Meeting,
+    MeetingChange,
+    MeetingLink,
+    Registration,
+    not_ended,
+)
+from core.rows import (
+    PagesByKey,
+    RowsByKey,
+    RowsGroupedBy,
+    pages_by_key,
+    request_now,
+    rows_by_key,
+    rows_grouped_by,
+)
 from core.schema.batch import by_key, fetch_rows
-from core.schema.pagination import paginate_children
 
 
-async def meetings_by_id(ctx: Context, keys: list[int]) -> list[Any]:
-    stmt = in_visible_groups(ctx, Meeting, Meeting.group_id).where(ctx.db.any_of(Meeting.id, keys))
-    return by_key(await fetch_rows(ctx, stmt), keys, types.Meeting.from_row)
+def _in_visible_group(ctx: Context) -> ColumnElement[bool]:
+    visible = select(WorkingGroup.id).where(WorkingGroup.theme.in_(ctx.app.visible_themes))
+    return Meeting.group_id.in_(visible)
+
+
+# a declaration (core.rows), so node(id:) and `meeting` relations compile (core.compiled)
+meetings_by_id: RowsByKey[Any] = rows_by_key(
+    Meeting.id, lambda: types.Meeting, where=_in_visible_group
+)
 
 
 async def registrations_by_id(ctx: Context, keys: list[int]) -> list[Any]:
@@ -37,38 +55,31 @@ async def registrations_by_id(ctx: Context, keys: list[int]) -> list[Any]:
     return by_key(await fetch_rows(ctx, stmt), keys, types.Registration.from_row)
 
 
-async def meetings_by_group(
-    ctx: Context,
-    keys: list[int],
-    filter: Any = None,
-    first: int | None = None,
-    after: str | None = None,
-    last: int | None = None,
-    before: str | None = None,
-) -> list[Any]:
-    stmt = select(*Meeting.__table__.c)
-    if filter is not None and filter.kind is not None:
-        stmt = stmt.where(Meeting.kind == filter.kind)
-    if filter is not None and filter.upcoming is not None:
-        now = datetime.now(UTC)
+def _group_meetings_filter(ctx: Context, filter: Any) -> ColumnElement[bool]:
+    """A group's `meetings(filter:)` (GroupMeetingsFilter) as a condition; "now" is read when
+    the statement runs (core.rows.request_now), so a compiled statement kept for reuse
+    (core.compiled.plan) stays right."""
+    conditions = []
+    if filter.kind is not None:
+        conditions.append(Meeting.kind == filter.kind)
+    if filter.upcoming is not None:
+        now = request_now()
         # not ended: started within MAX_DAYS too (core_0020), so (group_id, starts_at) starts
         # near now; ended: started before now, so the range stops at now
-        ended = (Meeting.ends_at < now, Meeting.starts_at < now)
-        stmt = stmt.where(not_ended(now)) if filter.upcoming else stmt.where(*ended)
-    order = (Meeting.starts_at, Meeting.id)
-    pages = await paginate_children(
-        ctx.db,
-        stmt,
-        Meeting.group_id,
-        keys,
-        order,
-        types.Meeting.from_row,
-        first=first,
-        after=after,
-        last=last,
-        before=before,
-    )
-    return [pages[key] for key in keys]
+        if filter.upcoming:
+            conditions.append(not_ended(now, request_now(-MAX_DURATION)))
+        else:
+            conditions += [Meeting.ends_at < now, Meeting.starts_at < now]
+    return and_(true(), *conditions)
+
+
+# a declaration (core.rows), so a group's meetings compile (core.compiled)
+meetings_by_group: PagesByKey[Any] = pages_by_key(
+    Meeting.group_id,
+    lambda: types.Meeting,
+    order_by=(Meeting.starts_at, Meeting.id),
+    filters={"filter": _group_meetings_filter},
+)
 
 
 # first come, first served: the order of joining the current queue (the waitlist's order is the

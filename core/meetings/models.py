@@ -18,6 +18,7 @@ the `starts_at` indexes (`not_ended`).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
@@ -111,11 +112,14 @@ class Meeting(Base):
     minutes: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
-def not_ended(now: datetime) -> ColumnElement[bool]:
+def not_ended(now: Any, since: Any = None) -> ColumnElement[bool]:
     """Meetings that end at or after `now` (an aware datetime): `ends_at >= now`, and, implied by
     `ck_meetings_max_duration`, `starts_at >= now - MAX_DURATION`, which bounds a `starts_at`
-    index range (`upcoming`: else the range starts at the first meeting ever held)."""
-    return and_(Meeting.ends_at >= now, Meeting.starts_at >= now - MAX_DURATION)
+    index range (`upcoming`: else the range starts at the first meeting ever held). `now` and
+    `since` may be bound parameters instead (core.rows.request_now(), request_now(-MAX_DURATION):
+    a statement built once and run later reads the clock when it runs)."""
+    since = now - MAX_DURATION if since is None else since
+    return and_(Meeting.ends_at >= now, Meeting.starts_at >= since)
 
 
 class Registration(Base):

@@ -9,8 +9,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
+from sqlalchemy import case
 
 from core.comments import loaders as comments_loaders
+from core.compiled.declare import computed
 from core.db import utcnow
 from core.enums import MeetingChangeKind, MeetingKind, MeetingLinkKind, RegistrationStatus
 from core.groups import loaders as groups_loaders
@@ -123,7 +125,12 @@ class Meeting(Node):
             and (closes is None or now < closes)
         )
 
-    @strawberry.field(description="Places left (null: unlimited). Full meetings waitlist.")
+    @strawberry.field(
+        description="Places left (null: unlimited). Full meetings waitlist.",
+        metadata=computed(  # the same in SQL, for the compiled read path
+            lambda m: case((m.capacity.is_(None), None), else_=m.capacity - m.registered_count)
+        ),
+    )
     def remaining_places(self) -> int | None:
         return None if self.capacity is None else self.capacity - self.registered_count
 

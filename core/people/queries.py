@@ -8,6 +8,7 @@ import strawberry
 from sqlalchemy import func, select
 from strawberry.types import Info
 
+from core.compiled.declare import COMPILED_ROOT, RootRead
 from core.enums import OrganizationKind
 from core.limits import MAX_PAGE_SIZE
 from core.loading import prefetched
@@ -30,6 +31,16 @@ def country_code(code: str) -> Any:
     return Country.alpha2 == code if len(code) == 2 else Country.alpha3 == code
 
 
+COUNTRY_BY_CODE = RootRead(
+    statement=lambda ctx, arguments: select(*Country.__table__.c).where(
+        country_code(arguments["code"])
+    ),
+    make=lambda ctx, row: types.Country.from_row(row),
+    one=True,
+)
+"""`country(code:)` on both read paths (core.compiled): codes are unique, one row or none."""
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="OGP participating countries, by name (`first`: 1..100).")
@@ -43,9 +54,12 @@ class Query:
             countries = [types.Country.from_row(row) for row in await conn.execute(stmt)]
         return await prefetched(info, countries)
 
-    @strawberry.field(description="One country by ISO 3166-1 alpha-2 or alpha-3 code.")
+    @strawberry.field(
+        description="One country by ISO 3166-1 alpha-2 or alpha-3 code.",
+        metadata={COMPILED_ROOT: COUNTRY_BY_CODE},
+    )
     async def country(self, info: Info, code: str) -> types.Country | None:
-        stmt = select(*Country.__table__.c).where(country_code(code))
+        stmt = COUNTRY_BY_CODE.statement(info.context, {"code": code})
         async with info.context.db.read() as conn:
             row = (await conn.execute(stmt)).first()
         return None if row is None else await prefetched(info, types.Country.from_row(row))

@@ -11,6 +11,7 @@ import strawberry
 from strawberry.types import Info
 
 from core.access import audit
+from core.compiled.declare import COMPILED_ROOT, NODE_READ
 from core.errors import api_error
 from core.loading import prefetched
 from core.schema.base import Node, Theme
@@ -39,7 +40,9 @@ class ThemesQuery:
 
 @strawberry.type
 class NodeQuery:
-    @strawberry.field(description="Any object by its global ID.")
+    @strawberry.field(
+        description="Any object by its global ID.", metadata={COMPILED_ROOT: NODE_READ}
+    )
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         decoded = from_global_id(id)
         if decoded is None:

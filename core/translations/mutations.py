@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from core.errors import UserError
 from core.groups.loaders import groups_by_id
+from core.hookspecs import BatchLoadFn
 from core.loading import prefetched
 from core.meetings.loaders import meetings_by_id
 from core.priorities.loaders import priority_areas_by_id
@@ -74,11 +75,12 @@ async def _payload(
 ) -> TranslationPayload:
     record = None
     if found is not None:
-        load = {
+        loaders: dict[str, BatchLoadFn] = {  # Python loaders and declared ones (core.rows)
             "WorkingGroup": groups_by_id,
             "Meeting": meetings_by_id,
             "PriorityArea": priority_areas_by_id,
-        }[found.kind.type_name]
+        }
+        load = loaders[found.kind.type_name]
         record = (await load(info.context, [found.pk]))[0]
     payload = TranslationPayload(record=record, user_errors=errors)
     return await prefetched(info, payload)

@@ -18,6 +18,7 @@ chooses no language is answered from the records alone, with no translation read
 from __future__ import annotations
 
 import enum
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import strawberry
@@ -174,7 +175,7 @@ async def _records(ctx: Any, keys: list[tuple[str, int]]) -> list[Any]:
     from core.meetings.loaders import meetings_by_id
     from core.priorities.loaders import priority_areas_by_id
 
-    loaders = {
+    loaders: dict[str, Callable[..., Awaitable[Sequence[Any]]]] = {
         "WorkingGroup": groups_by_id,
         "Meeting": meetings_by_id,
         "PriorityArea": priority_areas_by_id,

@@ -1,0 +1,83 @@
+"""The bench's read pages, resolver path vs compiled path, in one process (no HTTP server, no
+load generator): the time of one request through the ASGI app, median of N interleaved rounds.
+
+    PYTHONPATH=. .venv/bin/python bench/compiled_pages.py URL [ROUNDS]
+
+URL: a database with the demo data (`ogp-wg db upgrade && ogp-wg demo`), SQLite or PostgreSQL.
+Each round sends every page once to each path, alternating which goes first, so drift of a
+shared machine's load falls on both alike. Both answers are checked byte-identical first.
+Prints per page: the medians (ms), their ratio, and the SQL statements of each path's request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from core.testing import ClientFactory, GraphQLClient, token_for
+
+QUERIES = Path(__file__).parent / "queries"
+PAGES = ("group_list", "group_page", "meeting_page", "country_page")
+
+
+async def _meeting_id(client: GraphQLClient) -> str:
+    """The demo meeting with the most registrations (the meeting page's worst case)."""
+    body = (
+        await client.post(
+            "{ workingGroups(first: 100) { nodes { meetings(first: 100) { nodes { id "
+            "registrations(first: 1) { totalCount } } } } } }"
+        )
+    ).json()
+    meetings = [m for g in body["data"]["workingGroups"]["nodes"] for m in g["meetings"]["nodes"]]
+    return str(max(meetings, key=lambda m: m["registrations"]["totalCount"])["id"])
+
+
+async def _timed(client: GraphQLClient, body: dict[str, Any]) -> tuple[float, str, str]:
+    start = time.perf_counter()
+    response = await client.http.post("/graphql", json=body)
+    elapsed = time.perf_counter() - start
+    return elapsed, response.text, response.headers.get("x-sql-statements", "?")
+
+
+async def main(url: str, rounds: int) -> None:
+    factory = ClientFactory()
+    token = await token_for(url, "staff")
+    resolver = factory(url, debug=True).with_token(token)
+    compiled = factory(url, debug=True, compiled_reads=True).with_token(token)
+    variables = {
+        "group_page": {"slug": "fiscal-openness"},
+        "meeting_page": {"id": await _meeting_id(resolver)},
+        "country_page": {"code": "MX"},
+    }
+    bodies = {
+        name: {"query": (QUERIES / f"{name}.graphql").read_text(), "variables": variables.get(name)}
+        for name in PAGES
+    }
+    times: dict[tuple[str, str], list[float]] = {}
+    statements: dict[tuple[str, str], str] = {}
+    for name, body in bodies.items():  # warm-up, and the same answer both ways
+        (_, a, _), (_, b, _) = await _timed(resolver, body), await _timed(compiled, body)
+        assert a == b, (name, a[:300], b[:300])
+    for i in range(rounds):
+        for name, body in bodies.items():
+            order = [("resolver", resolver), ("compiled", compiled)]
+            for path, client in order if i % 2 == 0 else order[::-1]:
+                elapsed, _, count = await _timed(client, body)
+                times.setdefault((name, path), []).append(elapsed)
+                statements[(name, path)] = count
+    print(f"{url.split('://')[0]}, {rounds} interleaved rounds, staff, median ms per request")
+    print(f"{'page':<14}{'resolver':>10}{'compiled':>10}{'ratio':>8}  statements")
+    for name in PAGES:
+        r = statistics.median(times[(name, "resolver")]) * 1000
+        c = statistics.median(times[(name, "compiled")]) * 1000
+        counts = f"{statements[(name, 'resolver')]} -> {statements[(name, 'compiled')]}"
+        print(f"{name:<14}{r:>10.2f}{c:>10.2f}{r / c:>7.1f}x  {counts}")
+    await factory.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 30))

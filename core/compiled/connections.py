@@ -1,0 +1,198 @@
+"""Connections compiled (core.compiled.compiler's `Compiler` mixes this in): one page of a
+root field's or a declared `pages_by_key` relation's rows as `core.schema.pagination.paginate`
+cuts it: `nodes`, `edges { cursor node }`, `totalCount`, `pageInfo` (its cursors too), `first`
+and `after`. `last`/`before` fall back. A cursor is built in SQL: base64url of the compact JSON
+list of the row's sort keys, as core.schema.cursors.encode_cursor writes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from graphql import GraphQLObjectType, get_named_type
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    Integer,
+    Numeric,
+    Select,
+    String,
+    Text,
+    case,
+    func,
+    select,
+)
+from sqlalchemy.sql import ColumnElement
+
+from core.compiled.declare import RootRead
+from core.compiled.probe import NotCompilable, is_desc
+from core.compiled.sqljson import Dialect, cat, const, raw
+from core.db import UTCDateTime
+from core.limits import MAX_PAGE_SIZE
+from core.schema.cursors import ordering, resume_after, sort_keys
+from core.schema.pagination import DEFAULT_PAGE_SIZE
+
+PAGING = ("first", "after", "last", "before")
+"""The paging arguments of a connection (and `first` of a list), not filters."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a connection's arguments ask for: `size` rows after the cursor `after` (or none)."""
+
+    size: int
+    after: str | None
+
+
+class Connections:
+    """The connection part of `Compiler` (which gives `d` and the methods declared below)."""
+
+    d: Dialect
+
+    if TYPE_CHECKING:
+
+        def _collect(self, gtype: GraphQLObjectType, details: Any) -> dict[str, Any]: ...
+        def _rows_object(
+            self, gtype: Any, details: Any, sub: Any, declared: RootRead
+        ) -> ColumnElement[str]: ...
+        def _rows(self, gtype: Any, details: Any, rows: Any, load: Any) -> ColumnElement[str]: ...
+        def _adapt(self, order_by: tuple[Any, ...], sub: Any) -> list[Any]: ...
+
+    def _request(self, where: str, paging: dict[str, Any]) -> Page:
+        """The page a connection's paging arguments ask for; what the resolver path refuses
+        (core.schema.pagination.page_request) falls back, and it reports the error."""
+        if paging.get("last") is not None or paging.get("before") is not None:
+            raise NotCompilable(f"{where}: last/before are not compiled", by_values=True)
+        first = paging.get("first")
+        if first is not None and not 0 <= first <= MAX_PAGE_SIZE:
+            raise NotCompilable(f"{where}: `first` out of range", by_values=True)
+        return Page(DEFAULT_PAGE_SIZE if first is None else first, paging.get("after"))
+
+    def _connection(
+        self,
+        conn_type: Any,
+        details: Any,
+        stmt: Select[Any],
+        order_by: tuple[Any, ...],
+        made_by: Any,
+        request: Page,
+    ) -> ColumnElement[str]:
+        """A `Connection`'s JSON: one page of `stmt` (filtered, unordered) in `order_by` order,
+        as core.schema.pagination.paginate cuts it; `made_by`: the `RootRead` or declared load
+        whose `make` builds a node from a row."""
+        if not isinstance(conn_type, GraphQLObjectType):
+            raise NotCompilable("not a connection")
+        try:
+            keys = sort_keys(order_by)
+            bounded = resume_after(stmt.order_by(None), keys, request.after)
+        except Exception as exc:  # INVALID_CURSOR: the resolver path reports it
+            raise NotCompilable("a cursor refused", by_values=True) from exc
+        page = bounded.order_by(*ordering(keys)).limit(request.size).subquery()
+        order = self._adapt(order_by, page)
+        cursor = self._cursor(keys, page)
+
+        def node(node_type: Any, node_details: Any) -> ColumnElement[str]:
+            if isinstance(made_by, RootRead):
+                return self._rows_object(node_type, node_details, page, made_by)
+            return self._rows(node_type, node_details, page, made_by)
+
+        members: list[tuple[str, ColumnElement[str]]] = []
+        for key, sub_details in self._collect(conn_type, details).items():
+            name = sub_details[0].node.name.value
+            field_type: Any = conn_type.fields[name].type if name in conn_type.fields else None
+            if name == "__typename":
+                members.append((key, const(conn_type.name)))
+            elif name == "totalCount":
+                members.append((key, self.d.count(stmt)))
+            elif name == "pageInfo":
+                rows = (cursor, page, order)
+                info = self._page_info(field_type, sub_details, bounded, request, rows)
+                members.append((key, info))
+            elif name == "nodes":
+                element = node(get_named_type(field_type), sub_details)
+                members.append((key, self.d.array(element, select().select_from(page), order)))
+            elif name == "edges":
+                edge_type = get_named_type(field_type)
+                if not isinstance(edge_type, GraphQLObjectType):
+                    raise NotCompilable(f"{conn_type.name}.edges is not a list of objects")
+                edge: list[tuple[str, ColumnElement[str]]] = []
+                for edge_key, edge_details in self._collect(edge_type, sub_details).items():
+                    edge_name = edge_details[0].node.name.value
+                    if edge_name == "__typename":
+                        edge.append((edge_key, const(edge_type.name)))
+                    elif edge_name == "cursor":
+                        edge.append((edge_key, cursor))
+                    elif edge_name == "node":
+                        node_type = get_named_type(edge_type.fields["node"].type)
+                        edge.append((edge_key, node(node_type, edge_details)))
+                    else:
+                        raise NotCompilable(f"{edge_type.name}.{edge_name}")
+                source = select().select_from(page)
+                members.append((key, self.d.array(self.d.obj(edge), source, order)))
+            else:
+                raise NotCompilable(f"{conn_type.name}.{name} not compiled")
+        return self.d.obj(members)
+
+    def _cursor(self, keys: list[Any], page: Any) -> ColumnElement[str]:
+        """A row's cursor (core.schema.cursors.encode_cursor) as a JSON string: base64url of
+        the compact JSON list of its sort keys, each as the leaf JSON of its value."""
+        parts: list[ColumnElement[Any]] = []
+        for i, key in enumerate(keys):
+            column = key.column
+            value = self._leaf_of_type(f"cursor key {column}", column.type, page.c[column.name])
+            parts += [raw("[" if i == 0 else ","), value]
+        listed = cat(*parts, raw("]"))
+        return cat(raw('"'), self.d.base64url(listed), raw('"'))
+
+    def _leaf_of_type(self, where: str, sql_type: Any, column: Any) -> ColumnElement[str]:
+        """A sort key's JSON as json.dumps prints `core.schema.cursors._plain(value)`."""
+        if isinstance(sql_type, UTCDateTime):
+            return self.d.datetime(column)
+        if isinstance(sql_type, Date) and not isinstance(sql_type, DateTime):
+            return self.d.date(column)
+        if isinstance(sql_type, Enum | Float | Numeric):
+            raise NotCompilable(f"{where}: its type is not reproduced in a cursor")
+        if isinstance(sql_type, String | Text):
+            return self.d.string(column)
+        if isinstance(sql_type, Integer):
+            return self.d.integer(column)
+        if isinstance(sql_type, Boolean):
+            return self.d.boolean(column)
+        raise NotCompilable(f"{where}: its type is not reproduced in a cursor")
+
+    def _page_info(
+        self,
+        info_type: Any,
+        details: Any,
+        bounded: Select[Any],
+        request: Page,
+        rows: tuple[ColumnElement[str], Any, list[Any]],
+    ) -> ColumnElement[str]:
+        """PageInfo's JSON; `rows`: a row's cursor, the page (subquery) and its order."""
+        cursor, page, page_order = rows
+        info_type = get_named_type(info_type)
+        assert isinstance(info_type, GraphQLObjectType)
+        members: list[tuple[str, ColumnElement[str]]] = []
+        for key, sub_details in self._collect(info_type, details).items():
+            name = sub_details[0].node.name.value
+            if name == "__typename":
+                members.append((key, const(info_type.name)))
+            elif name == "hasNextPage":  # paginate reads one row more than the page
+                ahead = bounded.order_by(None).limit(request.size + 1).subquery()
+                more = select(func.count()).select_from(ahead).scalar_subquery() > request.size
+                members.append((key, case((more, raw("true")), else_=raw("false"))))
+            elif name == "hasPreviousPage":  # forwards: whether a cursor was given
+                members.append((key, raw("true" if request.after is not None else "false")))
+            elif name in ("startCursor", "endCursor"):
+                order = list(page_order)
+                if name == "endCursor":  # the page's last row: its order reversed
+                    order = [o.element if is_desc(o) else o.desc() for o in order]
+                one = select(cursor).select_from(page).order_by(*order).limit(1)
+                members.append((key, func.coalesce(one.scalar_subquery(), raw("null"))))
+            else:
+                raise NotCompilable(f"PageInfo.{name} not compiled")
+        return self.d.obj(members)
