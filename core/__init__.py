@@ -61,6 +61,8 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "rows_by_key": ("core.rows", "rows_by_key"),
     "rows_grouped_by": ("core.rows", "rows_grouped_by"),
     "pages_by_key": ("core.rows", "pages_by_key"),
+    "request_now": ("core.rows", "request_now"),
+    "computed": ("core.compiled.declare", "computed"),
     "query_page": ("core.rows", "query_page"),
     "mutation_payload": ("core.rows", "mutation_payload"),
     # writes
@@ -140,6 +142,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from core.columns import enum_column as enum_column
     from core.commitments.evidence import find_commitments as find_commitments
     from core.commitments.evidence import link_evidence as link_evidence
+    from core.compiled.declare import computed as computed
     from core.context import Context as Context
     from core.db import Base as Base
     from core.db import UTCDateTime as UTCDateTime
@@ -162,6 +165,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from core.rows import mutation_payload as mutation_payload
     from core.rows import pages_by_key as pages_by_key
     from core.rows import query_page as query_page
+    from core.rows import request_now as request_now
     from core.rows import rows_by_key as rows_by_key
     from core.rows import rows_grouped_by as rows_grouped_by
     from core.schema import types as types

@@ -336,3 +336,33 @@ def test_explain_prints_the_plan(
     assert "SELECT" in out and "working_groups" in out
     assert main(["explain", "{ nope }"]) == 1  # a document that does not validate: one line
     assert "Cannot query field 'nope'" in capsys.readouterr().err
+
+
+def test_a_kept_statement_reads_the_clock_when_it_runs(database_url: str) -> None:
+    """core.rows.request_now: the `upcoming` filter of a statement the plan keeps (core.compiled.
+    plan) compares with the time of each run, not of the build."""
+    import time
+
+    from sqlalchemy import select
+
+    from core.db import Database
+    from core.rows import request_now
+
+    async def twice() -> list[datetime]:
+        db = Database(database_url)
+        statement = select(request_now(), request_now(-timedelta(days=14)))
+        try:
+            found = []
+            for _ in range(2):
+                async with db.read() as conn:
+                    found += list((await conn.execute(statement)).one())
+                time.sleep(0.01)
+            return found
+        finally:
+            await db.dispose()
+
+    first, first_since, second, second_since = asyncio.run(twice())
+    assert first.tzinfo is not None and first < second <= datetime.now(UTC)
+    # each parameter reads the clock (microseconds apart): a filter must not need them equal
+    for now, since in ((first, first_since), (second, second_since)):
+        assert abs(now - since - timedelta(days=14)) < timedelta(seconds=1)

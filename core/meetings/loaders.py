@@ -7,6 +7,7 @@ relation fields of core/meetings/types.py and core/groups/types.py name them.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, select, true
@@ -67,7 +68,9 @@ def _group_meetings_filter(ctx: Context, filter: Any) -> ColumnElement[bool]:
         # not ended: started within MAX_DAYS too (core_0020), so (group_id, starts_at) starts
         # near now; ended: started before now, so the range stops at now
         if filter.upcoming:
-            conditions.append(not_ended(now, request_now(-MAX_DURATION)))
+            # `since` only bounds the index range (implied by the duration rule): a minute
+            # earlier, so that its clock read, a few microseconds after `now`'s, never cuts
+            conditions.append(not_ended(now, request_now(-MAX_DURATION - timedelta(minutes=1))))
         else:
             conditions += [Meeting.ends_at < now, Meeting.starts_at < now]
     return and_(true(), *conditions)
