@@ -284,6 +284,9 @@ def server_command(server: Server, urls: Urls, args: argparse.Namespace) -> tupl
             "OGP_WG_DATABASE_URL": urls.sqlalchemy,
             "OGP_WG_GRAPHIQL": "false",
             "OGP_WG_DEBUG": "false",
+            # issue 12: the compiled read path is what the targets are measured on; `--read-path
+            # resolver` measures the resolver path for comparison.
+            "OGP_WG_COMPILED_READS": str(args.read_path == "compiled").lower(),
         }
     elif server.name == "floor":
         command = [sys.executable, "-m", "bench.floor", "--database-url", urls.plain]
@@ -1520,6 +1523,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--connections", type=int, default=32, help="wrk connections")
     p.add_argument("--threads", type=int, default=1, help="wrk threads")
     p.add_argument("--workers", type=int, default=1, help="ogp-wg serve --workers")
+    p.add_argument(
+        "--read-path",
+        choices=("compiled", "resolver"),
+        default="compiled",
+        help="ogp-wg's read path (compiled_reads on or off)",
+    )
     p.add_argument(
         "--pages", type=_list(ALL_PAGES), default=list(ALL_PAGES), help=", ".join(ALL_PAGES)
     )
