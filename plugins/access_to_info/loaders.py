@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import select, union
+from sqlalchemy import and_, exists, or_, select, union
+from sqlalchemy.orm import aliased
 
 from core import MAX_PAGE_SIZE, Context, from_row, models, rows_by_key, rows_grouped_by
 from plugins.access_to_info.models import RtiLaw as LawRow
@@ -31,8 +32,23 @@ load_ratings_by_law = rows_grouped_by(
 )
 
 
-async def load_latest_rating_by_law(ctx: Context, keys: list[int]) -> list[types.RtiRating | None]:
-    return [ratings[-1] if ratings else None for ratings in await load_ratings_by_law(ctx, keys)]
+# A law's latest rating: the last in `load_ratings_by_law`'s order (edition, series descending),
+# i.e. no rating of the law comes after it. Declared (a condition, not a Python pick of the last
+# of a list), so the compiled read path answers `rating` in SQL too; the comparison of `series`
+# is the ORDER BY's own on each database (PostgreSQL: the enum's order; SQLite: its text).
+_later = aliased(RatingRow)
+LATEST_RATING = ~exists().where(
+    _later.law_id == RatingRow.law_id,
+    or_(
+        _later.edition > RatingRow.edition,
+        and_(_later.edition == RatingRow.edition, _later.series < RatingRow.series),
+    ),
+)
+load_latest_rating_by_law = rows_by_key(
+    RatingRow.law_id,  # unique among the latest ratings: UNIQUE (law_id, series, edition)
+    lambda: types.RtiRating,
+    where=LATEST_RATING,
+)
 
 
 async def load_latest_total_by_law(ctx: Context, keys: list[int]) -> list[int | None]:

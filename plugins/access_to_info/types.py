@@ -11,15 +11,16 @@ from datetime import date
 from typing import Any, ClassVar
 
 import strawberry
+from sqlalchemy import Float, String, case, cast, func, or_
 
 from core import (
     LIST_SIZE,
     MAX_PAGE_SIZE,
+    computed,
     from_row,
     load_countries,
     provenance,
     relation,
-    to_global_id,
     types,
 )
 from plugins.access_to_info import services
@@ -110,13 +111,16 @@ class RtiRating(types.Node, types.Assessment):
             **common,
         )
 
-    @strawberry.field(description="Global ID.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id("RtiRating", self.pk))
+    # the core's Node.id (its type name is node_type), so the compiled read path builds it in SQL
+    id = strawberry.field(resolver=types.Node.id, description="Global ID.")
 
     @strawberry.field(
         description="COUNTRY_PAGE: the 'RTI Rating last updated' month, 'YYYY-MM'; null for "
-        "HISTORICAL."
+        "HISTORICAL.",
+        # a date's text is 'YYYY-MM-DD' on both databases: its first seven characters
+        metadata=computed(
+            lambda r: func.substr(cast(r.last_updated_on, String), 1, 7, type_=String)
+        ),
     )
     def last_updated(self) -> str | None:
         return None if self.last_updated_on is None else f"{self.last_updated_on:%Y-%m}"
@@ -163,29 +167,51 @@ class RtiRequestStatistics(types.Node):
 
     @strawberry.field(
         deprecation_reason="Ambiguous (in the UK an upheld complaint favours the requester): "
-        "use appealsFavouringBody. Removal: 2027-12-31 (release 0.5.0)."
+        "use appealsFavouringBody. Removal: 2027-12-31 (release 0.5.0).",
+        metadata=computed(lambda r: r.appeals_favouring_body),
     )
     def appeals_upheld(self) -> int | None:
         return self.appeals_favouring_body
 
     @strawberry.field(
-        deprecation_reason="Use appealsFavouringRequester. Removal: 2027-12-31 (release 0.5.0)."
+        deprecation_reason="Use appealsFavouringRequester. Removal: 2027-12-31 (release 0.5.0).",
+        metadata=computed(lambda r: r.appeals_favouring_requester),
     )
     def appeals_overturned(self) -> int | None:
         return self.appeals_favouring_requester
 
-    @strawberry.field(description="Global ID.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id("RtiRequestStatistics", self.pk))
+    id = strawberry.field(resolver=types.Node.id, description="Global ID.")
 
-    @strawberry.field(description="answeredInTime / requestsReceived (0-1); null if unknown.")
+    # The rates as SQL too (computed): the same IEEE division of the same integers as Python's.
+    @strawberry.field(
+        description="answeredInTime / requestsReceived (0-1); null if unknown.",
+        metadata=computed(
+            lambda r: case(
+                (or_(r.answered_in_time.is_(None), r.requests_received == 0), None),
+                else_=cast(r.answered_in_time, Float) / r.requests_received,
+            )
+        ),
+    )
     def answered_in_time_rate(self) -> float | None:
         if self.answered_in_time is None or not self.requests_received:
             return None
         return self.answered_in_time / self.requests_received
 
     @strawberry.field(
-        description="(grantedInFull + grantedInPart) / requestsReceived (0-1); null if unknown."
+        description="(grantedInFull + grantedInPart) / requestsReceived (0-1); null if unknown.",
+        metadata=computed(
+            lambda r: case(
+                (
+                    or_(
+                        r.granted_in_full.is_(None),
+                        r.granted_in_part.is_(None),
+                        r.requests_received == 0,
+                    ),
+                    None,
+                ),
+                else_=cast(r.granted_in_full + r.granted_in_part, Float) / r.requests_received,
+            )
+        ),
     )
     def granted_rate(self) -> float | None:
         if self.granted_in_full is None or self.granted_in_part is None:
@@ -217,9 +243,9 @@ class RightToInformationLaw(types.Node):
     retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
     illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
 
-    @strawberry.field(description="Global ID (for rtiLawUpdate and rtiRatingRecord).")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id(services.LAW_TYPE, self.pk))
+    id = strawberry.field(
+        resolver=types.Node.id, description="Global ID (for rtiLawUpdate and rtiRatingRecord)."
+    )
 
     @relation(load_countries, key="country_pk")
     def country(self) -> types.Country: ...
@@ -259,17 +285,17 @@ class RightToInformationLaw(types.Node):
 
 @strawberry.type(description="The access to information working group.")
 class AccessToInfoGroup(types.WorkingGroup):
-    @strawberry.field(description="Highest possible RTI Rating score.")
-    def rti_rating_maximum(self) -> int:
-        return RTI_RATING_MAXIMUM
-
-    @strawberry.field(
+    # Constants as fields with a default (not resolvers): every group object holds them, so the
+    # compiled read path answers them as constants.
+    rti_rating_maximum: int = strawberry.field(
+        default=RTI_RATING_MAXIMUM, description="Highest possible RTI Rating score."
+    )
+    rti_rating_licence: str = strawberry.field(
+        default=RATING_LICENCE,
         description="The licence of the RTI Rating's content (as rti-rating.org states it): "
         "credit Access Info Europe and the Centre for Law and Democracy, no commercial use, "
-        "share alike."
+        "share alike.",
     )
-    def rti_rating_licence(self) -> str:
-        return RATING_LICENCE
 
     @strawberry.field(
         description="The RTI Rating's seven categories and their maximum points.",
