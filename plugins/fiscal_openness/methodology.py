@@ -126,16 +126,21 @@ def is_round(edition: int, this_year: int) -> bool:
     return ROUNDS[-1] < edition <= this_year and (edition - ROUNDS[-1]) % 2 == 0
 
 
+TRANSPARENCY_BANDS: tuple[tuple[int, OpenBudgetTransparencyLevel], ...] = (
+    (80, OpenBudgetTransparencyLevel.EXTENSIVE),
+    (60, OpenBudgetTransparencyLevel.SUBSTANTIAL),
+    (40, OpenBudgetTransparencyLevel.LIMITED),
+    (20, OpenBudgetTransparencyLevel.MINIMAL),
+)
+"""IBP's bands: a score above the number is in the band (the first that applies); the rest is
+SCANT_OR_NONE. Read by `transparency_level` and by the field's SQL (types.py)."""
+
+
 def transparency_level(score: int) -> OpenBudgetTransparencyLevel:
     """IBP's band of an Open Budget Index score."""
-    if score > 80:
-        return OpenBudgetTransparencyLevel.EXTENSIVE
-    if score > 60:
-        return OpenBudgetTransparencyLevel.SUBSTANTIAL
-    if score > 40:
-        return OpenBudgetTransparencyLevel.LIMITED
-    if score > 20:
-        return OpenBudgetTransparencyLevel.MINIMAL
+    for floor, band in TRANSPARENCY_BANDS:
+        if score > floor:
+            return band
     return OpenBudgetTransparencyLevel.SCANT_OR_NONE
 
 

@@ -13,8 +13,18 @@ from datetime import date
 from typing import Annotated, Any, ClassVar
 
 import strawberry
+from sqlalchemy import Enum, case, false, true, type_coerce
 
-from core import LIST_SIZE, MAX_PAGE_SIZE, from_row, load_countries, provenance, relation, types
+from core import (
+    LIST_SIZE,
+    MAX_PAGE_SIZE,
+    computed,
+    from_row,
+    load_countries,
+    provenance,
+    relation,
+    types,
+)
 from plugins.fiscal_openness.loaders import (
     commitments_by_group,
     coverage_by_group,
@@ -34,6 +44,7 @@ from plugins.fiscal_openness.methodology import (
     SCALE_MAX,
     SUFFICIENT_TRANSPARENCY,
     TIMELINESS_RULES,
+    TRANSPARENCY_BANDS,
     BudgetDocumentKind,
     BudgetDocumentStatus,
     FiscalCommitmentKind,
@@ -118,6 +129,12 @@ class OpenBudgetSurvey(types.Node):
     retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
     illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
     note: str
+    # The scores' columns as they are (read by from_row by name), for the SQL of the computed
+    # fields below: the compiled read path derives them from the row, as the resolvers do.
+    transparency_score: strawberry.Private[int]
+    participation_score: strawberry.Private[int | None]
+    legislative_oversight_score: strawberry.Private[int | None]
+    audit_oversight_score: strawberry.Private[int | None]
 
     @classmethod
     def from_row(cls, row: Any) -> OpenBudgetSurvey:
@@ -140,33 +157,52 @@ class OpenBudgetSurvey(types.Node):
 
     @strawberry.field(
         description=f"Transparency of {SUFFICIENT_TRANSPARENCY} or more: IBP's benchmark of "
-        "sufficient information to support informed public debate on the budget."
+        "sufficient information to support informed public debate on the budget.",
+        metadata=computed(lambda s: s.transparency_score >= SUFFICIENT_TRANSPARENCY),
     )
     def sufficient_transparency(self) -> bool:
         return self.transparency.score >= SUFFICIENT_TRANSPARENCY
 
     @strawberry.field(
         description=f"Participation of {ADEQUATE} or more: IBP's benchmark of adequate "
-        "opportunities for the public to take part; null without a participation score."
+        "opportunities for the public to take part; null without a participation score.",
+        # NULL >= 61 is NULL: null without the score, as the resolver answers
+        metadata=computed(lambda s: s.participation_score >= ADEQUATE),
     )
     def adequate_participation(self) -> bool | None:
         return _adequate(self.participation)
 
     @strawberry.field(
         description=f"Legislative oversight of {ADEQUATE} or more (IBP: adequate); null without "
-        "that score."
+        "that score.",
+        metadata=computed(lambda s: s.legislative_oversight_score >= ADEQUATE),
     )
     def adequate_legislative_oversight(self) -> bool | None:
         return _adequate(self.legislative_oversight)
 
     @strawberry.field(
         description=f"Audit oversight of {ADEQUATE} or more (IBP: adequate); null without that "
-        "score."
+        "score.",
+        metadata=computed(lambda s: s.audit_oversight_score >= ADEQUATE),
     )
     def adequate_audit_oversight(self) -> bool | None:
         return _adequate(self.audit_oversight)
 
-    @strawberry.field(description="IBP's band of the transparency score.")
+    @strawberry.field(
+        description="IBP's band of the transparency score.",
+        metadata=computed(
+            lambda s: type_coerce(
+                case(
+                    *(
+                        (s.transparency_score > floor, band.name)
+                        for floor, band in TRANSPARENCY_BANDS
+                    ),
+                    else_=OpenBudgetTransparencyLevel.SCANT_OR_NONE.name,
+                ),
+                Enum(OpenBudgetTransparencyLevel),
+            )
+        ),
+    )
     def transparency_level(self) -> OpenBudgetTransparencyLevel:
         return transparency_level(int(self.transparency.score))
 
@@ -213,7 +249,8 @@ class BudgetDocument(types.Node):
     illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
 
     @strawberry.field(
-        description="The document's official name, e.g. \"Executive's Budget Proposal\"."
+        description="The document's official name, e.g. \"Executive's Budget Proposal\".",
+        metadata=computed(lambda d: case(DOCUMENT_TITLES, value=d.kind)),
     )
     def title(self) -> str:
         return DOCUMENT_TITLES[self.kind]
@@ -221,7 +258,8 @@ class BudgetDocument(types.Node):
     @strawberry.field(
         description="Whether it counts as publicly available in the Open Budget Survey: only "
         "when published online within IBP's time frame. Since OBS 2017 a document available in "
-        "print only is not publicly available."
+        "print only is not publicly available.",
+        metadata=computed(lambda d: d.status == BudgetDocumentStatus.PUBLICLY_AVAILABLE),
     )
     def publicly_available(self) -> bool:
         return self.status is BudgetDocumentStatus.PUBLICLY_AVAILABLE
@@ -229,7 +267,14 @@ class BudgetDocument(types.Node):
     @strawberry.field(
         description="Whether it was published online within IBP's time frame (`timelinessRule`): "
         "true when publicly available, false when published late, null otherwise (print only, "
-        "internal use only, not produced)."
+        "internal use only, not produced).",
+        metadata=computed(
+            lambda d: case(
+                (d.status == BudgetDocumentStatus.PUBLICLY_AVAILABLE, true()),
+                (d.status == BudgetDocumentStatus.PUBLISHED_LATE, false()),
+                else_=None,
+            )
+        ),
     )
     def met_timeliness(self) -> bool | None:
         if self.status is BudgetDocumentStatus.PUBLICLY_AVAILABLE:
@@ -238,7 +283,10 @@ class BudgetDocument(types.Node):
             return False
         return None
 
-    @strawberry.field(description="IBP's deadline for this document to count as available.")
+    @strawberry.field(
+        description="IBP's deadline for this document to count as available.",
+        metadata=computed(lambda d: case(TIMELINESS_RULES, value=d.kind)),
+    )
     def timeliness_rule(self) -> str:
         return TIMELINESS_RULES[self.kind]
 
@@ -295,16 +343,17 @@ class GiftPrincipleCoverage:
 
 @strawberry.type(description="The fiscal openness working group.")
 class FiscalOpennessGroup(types.WorkingGroup):
-    @strawberry.field(description="Score from which IBP deems budget transparency sufficient.")
-    def sufficient_transparency_threshold(self) -> int:
-        return SUFFICIENT_TRANSPARENCY
-
-    @strawberry.field(
-        description="Score from which IBP deems public participation, legislative oversight and "
-        "audit oversight adequate (61, as for transparency)."
+    # Constants as fields with a default (not resolvers): every group object holds them, so the
+    # compiled read path answers them as constants.
+    sufficient_transparency_threshold: int = strawberry.field(
+        default=SUFFICIENT_TRANSPARENCY,
+        description="Score from which IBP deems budget transparency sufficient.",
     )
-    def adequacy_threshold(self) -> int:
-        return ADEQUATE
+    adequacy_threshold: int = strawberry.field(
+        default=ADEQUATE,
+        description="Score from which IBP deems public participation, legislative oversight and "
+        "audit oversight adequate (61, as for transparency).",
+    )
 
     @strawberry.field(
         description="The Open Budget Survey's published rounds, oldest first.",
