@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import select, union
+from sqlalchemy import select, true, union
 
 from core import MAX_PAGE_SIZE, Context, models, rows_by_key, rows_grouped_by
 from core import types as core_types
@@ -126,20 +126,21 @@ async def _grouped(
     return [found.get(key, []) for key in keys]
 
 
-async def load_owners_by_company(
-    ctx: Context, keys: list[int], pep_only: bool = False, first: int = MAX_PAGE_SIZE
-) -> list[list[types.BeneficialOwnershipDisclosureType]]:
-    owners = BeneficialOwnershipDisclosure
-    stmt = (
-        select(*owners.__table__.c)
-        .where(ctx.db.any_of(owners.company_id, keys))
-        .order_by(owners.disclosed_on.desc(), owners.owner_name, owners.id)
-    )
-    if pep_only:
-        stmt = stmt.where(owners.politically_exposed.is_(True))
-    return await _grouped(
-        ctx, stmt, keys, "company_id", types.BeneficialOwnershipDisclosureType.from_row, first
-    )
+def _pep_only(ctx: Context, pep_only: bool) -> Any:
+    """`pepOnly: true` keeps the politically exposed persons; false (the default) keeps all."""
+    return BeneficialOwnershipDisclosure.politically_exposed.is_(True) if pep_only else true()
+
+
+load_owners_by_company = rows_grouped_by(
+    BeneficialOwnershipDisclosure.company_id,
+    lambda: types.BeneficialOwnershipDisclosureType,
+    order_by=(
+        BeneficialOwnershipDisclosure.disclosed_on.desc(),
+        BeneficialOwnershipDisclosure.owner_name,
+        BeneficialOwnershipDisclosure.id,
+    ),
+    filters={"pep_only": _pep_only},
+)
 
 
 # --- The group type ------------------------------------------------------------------------------

@@ -12,16 +12,17 @@ from datetime import date
 from typing import Any, ClassVar
 
 import strawberry
+from sqlalchemy import case
 
 from core import (
     LIST_SIZE,
     MAX_PAGE_SIZE,
+    computed,
     from_row,
     load_countries,
     load_organizations,
     provenance,
     relation,
-    to_global_id,
     types,
 )
 from plugins.extractives import services
@@ -172,11 +173,16 @@ class EitiValidationType(types.Node, types.Assessment):
             ],
         )
 
-    @strawberry.field(description="Global ID: pass it to eitiValidationRecord to correct it.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id(services.VALIDATION, self.pk))
+    # the core's Node.id (its type name is node_type), so the compiled read path builds it in SQL
+    id = strawberry.field(
+        resolver=types.Node.id,
+        description="Global ID: pass it to eitiValidationRecord to correct it.",
+    )
 
-    @strawberry.field(description="The EITI's wording, e.g. 'Moderate score'.")
+    @strawberry.field(
+        description="The EITI's wording, e.g. 'Moderate score'.",
+        metadata=computed(lambda v: case(ASSESSMENT_LABELS, value=v.overall_assessment)),
+    )
     def overall_assessment_label(self) -> str:
         return ASSESSMENT_LABELS[self.overall_assessment]
 
@@ -211,11 +217,15 @@ class EitiEarlierValidationType(types.Node):
     retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
     illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
 
-    @strawberry.field(description="Global ID: pass it to eitiValidationRecord to correct it.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id("EitiEarlierValidation", self.pk))
+    id = strawberry.field(
+        resolver=types.Node.id,
+        description="Global ID: pass it to eitiValidationRecord to correct it.",
+    )
 
-    @strawberry.field(description="The EITI's wording, e.g. 'Meaningful progress'.")
+    @strawberry.field(
+        description="The EITI's wording, e.g. 'Meaningful progress'.",
+        metadata=computed(lambda v: case(ASSESSMENT_LABELS, value=v.overall_assessment)),
+    )
     def overall_assessment_label(self) -> str:
         return ASSESSMENT_LABELS[self.overall_assessment]
 
@@ -351,9 +361,10 @@ class ContractDisclosureType(types.Node):
     retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
     illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
 
-    @strawberry.field(description="Global ID: pass it to contractDisclosureRecord to correct it.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id(services.CONTRACT, self.pk))
+    id = strawberry.field(
+        resolver=types.Node.id,
+        description="Global ID: pass it to contractDisclosureRecord to correct it.",
+    )
 
     @strawberry.field(description="The EITI Requirement this disclosure answers: '2.4'.")
     def eiti_requirement(self) -> str:
@@ -387,9 +398,9 @@ class ExtractiveProjectType(types.Node):
     retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
     illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
 
-    @strawberry.field(description="Global ID: pass it to projectRecord to correct it.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id(services.PROJECT, self.pk))
+    id = strawberry.field(
+        resolver=types.Node.id, description="Global ID: pass it to projectRecord to correct it."
+    )
 
     @relation(load_countries, key="country_pk")
     def country(self) -> types.Country: ...
@@ -439,13 +450,14 @@ class BeneficialOwnershipDisclosureType(types.Node):
         """`politicallyExposedPerson` reads the column `politically_exposed`."""
         return from_row(cls, row, politically_exposed_person=row.politically_exposed)
 
-    @strawberry.field(description="Global ID: pass it to beneficialOwnerRecord to correct it.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id(services.OWNER, self.pk))
+    id = strawberry.field(
+        resolver=types.Node.id,
+        description="Global ID: pass it to beneficialOwnerRecord to correct it.",
+    )
 
-    @strawberry.field(description="The EITI Requirement this disclosure answers: '2.5'.")
-    def eiti_requirement(self) -> str:
-        return "2.5"
+    eiti_requirement: str = strawberry.field(
+        default="2.5", description="The EITI Requirement this disclosure answers: '2.5'."
+    )
 
     @relation(load_countries, key="country_pk", description="The country that disclosed it.")
     def country(self) -> types.Country: ...
@@ -470,9 +482,11 @@ def beneficial_owners(
 
 @strawberry.type(description="The extractive industry transparency working group.")
 class ExtractivesGroup(types.WorkingGroup):
-    @strawberry.field(description="The EITI Standard, which implementing countries follow.")
-    def eiti_standard_url(self) -> str:
-        return EITI_STANDARD_URL
+    # a constant as a field with a default (not a resolver): the compiled read path answers it
+    eiti_standard_url: str = strawberry.field(
+        default=EITI_STANDARD_URL,
+        description="The EITI Standard, which implementing countries follow.",
+    )
 
     @relation(
         load_eiti_countries_by_group,
