@@ -231,16 +231,16 @@ class ParliamentaryMonitoringOrganization(_Identified):
 
 @strawberry.type(description="The open parliaments working group.")
 class OpenParliamentsGroup(types.WorkingGroup):
-    @strawberry.field(description="The Declaration on Parliamentary Openness.")
-    def declaration_url(self) -> str:
-        return DECLARATION_URL
-
-    @strawberry.field(
-        description="When the Declaration was launched: 15 September 2012, International Day of "
-        "Democracy, at the World e-Parliament Conference in Rome."
+    # Constants as fields with a default (not resolvers): every group object holds them, so the
+    # compiled read path answers them as constants.
+    declaration_url: str = strawberry.field(
+        default=DECLARATION_URL, description="The Declaration on Parliamentary Openness."
     )
-    def declaration_launched_on(self) -> date:
-        return DECLARATION_LAUNCHED
+    declaration_launched_on: date = strawberry.field(
+        default=DECLARATION_LAUNCHED,
+        description="When the Declaration was launched: 15 September 2012, International Day of "
+        "Democracy, at the World e-Parliament Conference in Rome.",
+    )
 
     @strawberry.field(
         description="Every openness indicator: the Declaration's section and provision it "
