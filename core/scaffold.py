@@ -141,7 +141,7 @@ NEWEST_FIRST = (Entry.year.desc(), Entry.id)  # the order of every list of entri
 """
 
 LOADERS = """\
-\"""How related rows are read: declared loads, ONE statement per level of a query.\"""
+\"""Declared loads (ONE statement per level; the compiled read path makes them SQL).\"""
 
 from core import rows_grouped_by
 
@@ -169,7 +169,7 @@ class EntryType:
 
 @strawberry.type(description="The working group on $name.")
 class ${Camel}Group(types.WorkingGroup):
-    \"""Its own fields: plain methods, or `@relation`s loaded a level at a time.\"""
+    \"""Declared `@relation`s, constants as fields with a default, `computed(...)` SQL.\"""
 
 
 @relation(loaders.by_country, default=[], description="Newest first.")
