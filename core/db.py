@@ -16,11 +16,13 @@ import asyncio
 import base64
 import contextvars
 import logging
+import math
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext, suppress
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import orjson
 from sqlalchemy import (
     ARRAY,
     ColumnElement,
@@ -108,6 +110,8 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
     # The compiled read path builds global IDs in SQL; SQLite has no base64 (core.compiled)
     dbapi_connection.create_function("ogp_b64url", 1, _b64url, deterministic=True)
+    # ... and prints floats as orjson does (core.compiled.floats)
+    dbapi_connection.create_function("ogp_float_json", 1, _float_json, deterministic=True)
 
 
 def _b64url(text: str | None) -> str | None:
@@ -115,6 +119,18 @@ def _b64url(text: str | None) -> str | None:
     if text is None:
         return None
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _float_json(value: float | int | None) -> str:
+    """`orjson.dumps` of a REAL as the resolver path prints a GraphQL Float: `null` for NULL, an
+    integer as a float; raises for anything else (NaN, infinity, text: no GraphQL Float), which
+    fails the compiled statement, and its root field is answered by the resolver path."""
+    if value is None:
+        return "null"
+    number = float(value) if type(value) is int else value
+    if type(number) is not float or not math.isfinite(number):
+        raise ValueError("not a finite float")
+    return orjson.dumps(number).decode()
 
 
 def _sqlite_begin(conn: SyncConnection) -> None:

@@ -8,14 +8,20 @@ What compiles (anything else raises `NotCompilable(reason)`, and the root field 
 - in objects: `__typename`; `id` of a Node; fields read from a column (String/ID from text,
   Int from an integer, Boolean, enums from `enum_column`s, Date, DateTime from `UTCDateTime`),
   nullable unless the column is NOT NULL; `DIRECT_READ` fields when they read a column;
-  `computed` fields (their SQL expression); relations declared with `rows_by_key`,
+  Float from a Float/Double/Numeric(asdecimal=False) column as orjson prints it (core.compiled.
+  floats); `computed` fields (their SQL expression); relations declared with `rows_by_key`,
   `counts_by_key`, `rows_grouped_by` (its `filters` and `first`) or `pages_by_key` (its
-  filters, `first`, `after`), with their `where` and row rules.
+  filters, `first`, `after`), with their `where` and row rules, in their declared order:
+  columns or SQL expressions over the row's columns (a CASE ranking an enum: `_adapt`), a
+  cursor over an expression as its value's leaf JSON (core.compiled.connections);
+- objects nested in a row (a field the builder fills with an object made from the same row,
+  null where the builder gives None for NULL columns: core.compiled.nested).
 
 Which column a field reads is learnt by building the object the resolver path builds from a
 probe row (`make(row)`, `from_row`) whose values are markers: a field holding a column's marker
 reads that column; a field the builder computes (or a builder that does anything with a value
-but store it) is not compilable. Dates and `UTCDateTime`s compile; floats fall back.
+but store it) is not compilable; an object nested in a row whose builder decides on anything
+but NULL is not either (core.compiled.nested).
 """
 
 from __future__ import annotations
@@ -23,29 +29,16 @@ from __future__ import annotations
 from typing import Any
 
 from graphql import (
-    GraphQLBoolean,
-    GraphQLEnumType,
     GraphQLField,
-    GraphQLID,
-    GraphQLInt,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
-    GraphQLScalarType,
-    GraphQLString,
     get_named_type,
     is_abstract_type,
 )
 from graphql.execution.collect_fields import collect_subfields
 from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    Date,
-    DateTime,
-    Enum,
-    Integer,
     Select,
-    String,
     Text,
     case,
     cast,
@@ -57,23 +50,25 @@ from sqlalchemy.sql import ColumnElement
 from core.access.rows import conditions_on
 from core.compiled.connections import PAGING, Connections
 from core.compiled.declare import COMPILED_ROOT, COMPUTED, CountsByKey, NodeRead, RootRead
+from core.compiled.leaves import Leaves
+from core.compiled.nested import Reprobe, is_object, nested
 from core.compiled.probe import (
     MISSING,
     Col,
     NotCompilable,
+    adapt_to,
     column_name,
     is_desc,
     probe,
     table_columns,
 )
 from core.compiled.sqljson import Dialect, const, raw
-from core.db import UTCDateTime
 from core.loading import DIRECT_READ, RELATION, STRAWBERRY, relation_arguments
 from core.rows import PagesByKey, RowsByKey, RowsGroupedBy
 from core.schema.ids import from_global_id
 
 
-class Compiler(Connections):
+class Compiler(Connections, Leaves):
     """Compiles root fields of one request (its context, variables and fragments)."""
 
     def __init__(self, ctx: Any, execution: Any) -> None:
@@ -83,6 +78,22 @@ class Compiler(Connections):
         self.variables = execution.variable_values
         self.operation = execution.operation
         self.d = Dialect(ctx.db.is_sqlite)
+        self._present: set[tuple[int, str]] = set()
+        """Nullable columns known NOT NULL where an object nested in a row is built (it is
+        null otherwise: core.compiled.nested)."""
+        self._built: dict[int, tuple[Any, Reprobe]] = {}
+        """Per probed object (by id, kept alive here): how to build it again with some columns
+        fixed (core.compiled.nested asks)."""
+
+    def _probe(self, make: Any, columns: Any, fixed: dict[str, Any] | None = None) -> Any:
+        """`probe`, remembering how the object was built."""
+        obj = probe(make, columns, fixed)
+
+        def again(more: dict[str, Any]) -> Any:
+            return probe(make, columns, {**(fixed or {}), **more}, strict=True)
+
+        self._built[id(obj)] = (obj, again)
+        return obj
 
     # --- roots ------------------------------------------------------------------------------
 
@@ -136,7 +147,7 @@ class Compiler(Connections):
         if not isinstance(declared, RowsByKey) or isinstance(field_def.type, GraphQLNonNull):
             raise NotCompilable(f"node: {decoded[0]} is loaded by Python", by_values=True)
         rows = declared.statement(self.ctx, {}).where(declared.key == decoded[1]).subquery()
-        obj = probe(declared.make, table_columns(rows))
+        obj = self._probe(declared.make, table_columns(rows))
         concrete = self._concrete(get_named_type(field_def.type), obj)
         value = self._object(concrete, details, rows, obj)
         text = select(value).select_from(rows).limit(1).scalar_subquery()
@@ -148,14 +159,14 @@ class Compiler(Connections):
         """The object JSON of a root row of `sub` (a subquery of the declared statement)."""
         columns = table_columns(sub)
         if not is_abstract_type(gtype):
-            obj = probe(lambda row: declared.make(self.ctx, row), columns)
+            obj = self._probe(lambda row: declared.make(self.ctx, row), columns)
             return self._object(gtype, details, sub, obj)
         if declared.variants is None:
             raise NotCompilable(f"{gtype.name} is abstract and no variants are declared")
         column, values = declared.variants(self.ctx)
         whens = []
         for value in values:
-            obj = probe(lambda row: declared.make(self.ctx, row), columns, {column: value})
+            obj = self._probe(lambda row: declared.make(self.ctx, row), columns, {column: value})
             concrete = self._concrete(gtype, obj)
             whens.append(
                 (sub.c[column] == raw(str(value)), self._object(concrete, details, sub, obj))
@@ -230,58 +241,26 @@ class Compiler(Connections):
             raise NotCompilable(f"{where}: arguments")
         else:
             value = getattr(obj, definition.python_name, MISSING)
+        if is_object(value) and id(obj) in self._built:
+            named = get_named_type(field_def.type)
+            nullable = not isinstance(field_def.type, GraphQLNonNull)
+            reprobe = self._built[id(obj)][1]
+            attribute = definition.python_name if direct is None else attribute
+
+            def build(nested_obj: Any, present: set[str]) -> ColumnElement[str]:
+                # its own nested objects are built again through it
+                again: Reprobe = lambda more: getattr(reprobe(more), attribute, None)  # noqa: E731
+                self._built[id(nested_obj)] = (nested_obj, again)
+                outer = self._present
+                self._present = outer | {(id(sub), name) for name in present}
+                try:
+                    concrete = self._concrete(named, nested_obj)
+                    return self._object(concrete, details, sub, nested_obj)
+                finally:
+                    self._present = outer
+
+            return nested(where, attribute, value, reprobe, sub, nullable, build)
         return self._leaf(where, field_def.type, value, sub)
-
-    def _leaf(self, where: str, gql_type: Any, value: Any, sub: Any) -> ColumnElement[str]:
-        non_null = isinstance(gql_type, GraphQLNonNull)
-        leaf = gql_type.of_type if non_null else gql_type
-        if not isinstance(value, Col):
-            if value is MISSING or (value is None and non_null):
-                raise NotCompilable(f"{where}: not read from a column")
-            if value is None:
-                return raw("null")
-            try:
-                return const(leaf.serialize(value))
-            except Exception as exc:
-                raise NotCompilable(f"{where}: a constant not serialised") from exc
-        column, sql_type = sub.c[value.name], value.column.type
-        return self._typed_leaf(where, gql_type, column, sql_type, value.column.nullable)
-
-    def _typed_leaf(
-        self, where: str, gql_type: Any, column: Any, sql_type: Any, nullable: bool
-    ) -> ColumnElement[str]:
-        """The JSON of a column (or expression) of `sql_type` for a leaf field of `gql_type`."""
-        non_null = isinstance(gql_type, GraphQLNonNull)
-        leaf = gql_type.of_type if non_null else gql_type
-        if non_null and nullable:
-            raise NotCompilable(f"{where}: a nullable column for a non-null field")
-        if isinstance(leaf, GraphQLEnumType) and isinstance(sql_type, Enum):
-            lookup = getattr(sql_type, "_object_lookup", {})
-            try:
-                names = {str(k): leaf.serialize(m) for k, m in lookup.items() if k is not None}
-            except Exception as exc:
-                raise NotCompilable(f"{where}: enum values not serialised") from exc
-            return self.d.enum(column, names)
-        if leaf in (GraphQLString, GraphQLID) and isinstance(sql_type, String | Text):
-            if isinstance(sql_type, Enum):
-                raise NotCompilable(f"{where}: an enum column read as a string")
-            return self.d.string(column)
-        if (
-            leaf is GraphQLInt
-            and isinstance(sql_type, Integer)
-            and not isinstance(sql_type, BigInteger)
-        ):
-            return self.d.integer(column)
-        if leaf is GraphQLBoolean and isinstance(sql_type, Boolean):
-            return self.d.boolean(column)
-        # a UTCDateTime is read back as aware UTC (`+00:00`); a plain DateTime is not compiled
-        temporal = {
-            "DateTime": isinstance(sql_type, UTCDateTime),
-            "Date": isinstance(sql_type, Date) and not isinstance(sql_type, DateTime),
-        }
-        if isinstance(leaf, GraphQLScalarType) and temporal.get(leaf.name):
-            return self._leaf_of_type(where, sql_type, column)
-        raise NotCompilable(f"{where}: {leaf} from {sql_type!r} is not reproduced in SQL")
 
     def _relation(
         self,
@@ -372,20 +351,20 @@ class Compiler(Connections):
 
     def _rows(self, gtype: Any, details: Any, rows: Any, load: Any) -> ColumnElement[str]:
         columns = table_columns(rows)
-        obj = probe(load.make, columns)
+        obj = self._probe(load.make, columns)
         return self._object(gtype, details, rows, obj)
 
     def _adapt(self, order_by: tuple[Any, ...], sub: Any) -> list[Any]:
+        """A declaration's ORDER BY terms over the rows of `sub` (a subquery of its statement):
+        columns, or SQL expressions over the row's columns (a CASE ranking an enum, ...), each
+        column taken from `sub`; NotCompilable for a term reading anything else."""
         adapted = []
         for order in order_by:
             desc = is_desc(order)
-            column = order.element if desc else order
+            term = order.element if desc else order
             if getattr(order, "modifier", None) is not None and not desc:
                 raise NotCompilable("an order the compiler does not reproduce")
-            name = getattr(getattr(column, "expression", column), "name", None)
-            if not isinstance(name, str) or name not in sub.c:
-                raise NotCompilable(f"an order by {column}, not by a column of its rows")
-            mapped = sub.c[name]
+            mapped = adapt_to(term, sub)
             adapted.append(mapped.desc() if desc else mapped)
         return adapted
 

@@ -7,6 +7,7 @@ list of the row's sort keys, as core.schema.cursors.encode_cursor writes it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.sql import ColumnElement
 
 from core.compiled.declare import RootRead
-from core.compiled.probe import NotCompilable, is_desc
+from core.compiled.probe import NotCompilable, adapt_to, is_desc
 from core.compiled.sqljson import Dialect, cat, const, raw
 from core.db import UTCDateTime
 from core.limits import MAX_PAGE_SIZE
@@ -93,7 +94,9 @@ class Connections:
             raise NotCompilable("a cursor refused", by_values=True) from exc
         page = bounded.order_by(*ordering(keys)).limit(request.size).subquery()
         order = self._adapt(order_by, page)
-        cursor = self._cursor(keys, page)
+
+        def cursor() -> ColumnElement[str]:  # built only when asked for: a key of a type
+            return self._cursor(keys, page)  # the cursor does not reproduce falls back then
 
         def node(node_type: Any, node_details: Any) -> ColumnElement[str]:
             if isinstance(made_by, RootRead):
@@ -125,7 +128,7 @@ class Connections:
                     if edge_name == "__typename":
                         edge.append((edge_key, const(edge_type.name)))
                     elif edge_name == "cursor":
-                        edge.append((edge_key, cursor))
+                        edge.append((edge_key, cursor()))
                     elif edge_name == "node":
                         node_type = get_named_type(edge_type.fields["node"].type)
                         edge.append((edge_key, node(node_type, edge_details)))
@@ -142,8 +145,9 @@ class Connections:
         the compact JSON list of its sort keys, each as the leaf JSON of its value."""
         parts: list[ColumnElement[Any]] = []
         for i, key in enumerate(keys):
-            column = key.column
-            value = self._leaf_of_type(f"cursor key {column}", column.type, page.c[column.name])
+            column = key.column  # a column or an expression over the row's (its value)
+            where = f"a cursor of the order by {column}"
+            value = self._leaf_of_type(where, column.type, adapt_to(column, page))
             parts += [raw("[" if i == 0 else ","), value]
         listed = cat(*parts, raw("]"))
         return cat(raw('"'), self.d.base64url(listed), raw('"'))
@@ -170,9 +174,10 @@ class Connections:
         details: Any,
         bounded: Select[Any],
         request: Page,
-        rows: tuple[ColumnElement[str], Any, list[Any]],
+        rows: tuple[Callable[[], ColumnElement[str]], Any, list[Any]],
     ) -> ColumnElement[str]:
-        """PageInfo's JSON; `rows`: a row's cursor, the page (subquery) and its order."""
+        """PageInfo's JSON; `rows`: a row's cursor (built when asked for), the page (subquery)
+        and its order."""
         cursor, page, page_order = rows
         info_type = get_named_type(info_type)
         assert isinstance(info_type, GraphQLObjectType)
@@ -191,7 +196,7 @@ class Connections:
                 order = list(page_order)
                 if name == "endCursor":  # the page's last row: its order reversed
                     order = [o.element if is_desc(o) else o.desc() for o in order]
-                one = select(cursor).select_from(page).order_by(*order).limit(1)
+                one = select(cursor()).select_from(page).order_by(*order).limit(1)
                 members.append((key, func.coalesce(one.scalar_subquery(), raw("null"))))
             else:
                 raise NotCompilable(f"PageInfo.{name} not compiled")

@@ -1,6 +1,8 @@
 """The execution context of the compiled read path: compiled root fields run as one SQL
 statement each and are spliced into the response as `orjson.Fragment`s (never parsed); every
-other root field goes through the resolver path (core.execution) as before."""
+other root field goes through the resolver path (core.execution) as before, and so does a
+compiled one whose statement met a value its SQL does not print (core.compiled.sqljson.
+unrepresentable: a non-finite float), so that the resolver path reports it as it always does."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from graphql import OperationType
 from graphql.pyutils import Path
 
 from core.compiled.plan import RootPlan, plan_roots
+from core.compiled.sqljson import unrepresentable
 from core.execution import FastExecutionContext
 
 
@@ -45,12 +48,18 @@ class CompiledExecutionContext(FastExecutionContext):
             if rest
             else {}
         )
-        return self._spliced(parent_type, grouped_field_set, compiled, others)
+        return self._spliced(parent_type, source_value, grouped_field_set, compiled, others)
 
     async def _spliced(
-        self, parent_type: Any, grouped: Any, compiled: list[RootPlan], others: Any
+        self,
+        parent_type: Any,
+        source_value: Any,
+        grouped: Any,
+        compiled: list[RootPlan],
+        others: Any,
     ) -> dict[str, Any]:
         values: dict[str, Any] = {}
+        again: dict[str, Any] = {}
         db = self.context_value.db
         for plan in compiled:
             try:
@@ -58,12 +67,20 @@ class CompiledExecutionContext(FastExecutionContext):
                     text = (await conn.execute(plan.statement)).scalar_one()
                 values[plan.key] = orjson.Fragment(text)
             except Exception as raw_error:
+                if unrepresentable(raw_error):
+                    again[plan.key] = grouped[plan.key]
+                    continue
                 field_def = parent_type.fields[plan.field]
                 path = Path(None, plan.key, parent_type.name)
                 self.handle_field_error(raw_error, field_def.type, grouped[plan.key], path)
                 values[plan.key] = None
         if self.is_awaitable(others):
             others = await others
+        if again:
+            answered = super().execute_fields(parent_type, source_value, None, again, None)
+            if self.is_awaitable(answered):
+                answered = await answered
+            values.update(answered)
         return {
             key: values[key] if key in values else others[key]
             for key in grouped

@@ -11,6 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from sqlalchemy import Select
+from sqlalchemy.sql.elements import ColumnClause, ColumnElement
+from sqlalchemy.sql.visitors import iterate, replacement_traverse
+
 MISSING: Any = object()
 
 
@@ -34,17 +38,52 @@ class Col:
     def __repr__(self) -> str:
         return f"<column {self.name}>"
 
+    # A strict marker (`probe(..., strict=True)`: core.compiled.nested decides when an object
+    # is null by probing) refuses a decision on its value (`if value:`, `value == 0`) rather
+    # than pass for a value that is true, or unequal to anything: `value is None` is the one
+    # test it reproduces. A lenient one (the other probes) lets a builder decide for fields
+    # that are not read (a private flag a Python resolver reads), as before.
+    strict = False
+
+    def __bool__(self) -> bool:
+        if self.strict:
+            raise TypeError(f"a decision on the value of {self.name}")
+        return True
+
+    def __eq__(self, other: object) -> bool:
+        if self.strict:
+            raise TypeError(f"a comparison of the value of {self.name}")
+        return self is other
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+
+class StrictCol(Col):
+    """A marker refusing decisions on its value (see `Col.strict`)."""
+
+    __slots__ = ()
+    strict = True
+
+    __hash__ = object.__hash__
+
 
 class ProbeRow(Mapping[str, Any]):
     """A row whose values are `_Col` markers (or fixed values), by key and by attribute."""
 
-    def __init__(self, columns: Mapping[str, Any], fixed: Mapping[str, Any] | None = None):
+    def __init__(
+        self,
+        columns: Mapping[str, Any],
+        fixed: Mapping[str, Any] | None = None,
+        strict: bool = False,
+    ):
         self._columns, self._fixed = columns, dict(fixed or {})
+        self._marker = StrictCol if strict else Col
 
     def __getitem__(self, name: str) -> Any:
         if name in self._fixed:
             return self._fixed[name]
-        return Col(name, self._columns[name])
+        return self._marker(name, self._columns[name])
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
@@ -65,9 +104,14 @@ class ProbeRow(Mapping[str, Any]):
         return self
 
 
-def probe(make: Any, columns: Mapping[str, Any], fixed: Mapping[str, Any] | None = None) -> Any:
+def probe(
+    make: Any,
+    columns: Mapping[str, Any],
+    fixed: Mapping[str, Any] | None = None,
+    strict: bool = False,
+) -> Any:
     try:
-        return make(ProbeRow(columns, fixed))
+        return make(ProbeRow(columns, fixed, strict))
     except Exception as exc:
         raise NotCompilable(f"its objects are not built from columns alone ({exc!r})") from exc
 
@@ -83,6 +127,46 @@ def table_columns(sub: Any) -> dict[str, Any]:
         base = list(column.base_columns)
         columns[column.name] = base[0] if len(base) == 1 else column
     return columns
+
+
+def adapt_to(term: Any, sub: Any) -> Any:
+    """`term` (a column or an SQL expression over columns, as a declaration's ORDER BY holds
+    it) reading `sub`'s columns instead: each column of the tables `sub` reads replaced by the
+    column of `sub` derived from it, or else of the same name (a statement may select from an
+    alias of the table). NotCompilable when such a column is not one of `sub`'s."""
+    start = term.__clause_element__() if hasattr(term, "__clause_element__") else term
+    missing: list[str] = []
+    # the tables `sub` reads its rows from: a column of another table (in a subquery of the
+    # term: an organisation's name by the row's organization_id) is the subquery's own
+    rows_of = {base.table for column in sub.c for base in column.base_columns}
+    inner = {
+        id(column)
+        for select in iterate(start)
+        if isinstance(select, Select)
+        for column in iterate(select)
+        if isinstance(column, ColumnClause)
+    }
+
+    def replace(element: Any, **kw: Any) -> Any:
+        if not isinstance(element, ColumnClause) or element.table is sub:
+            return None
+        if element.table not in rows_of:
+            if id(element) not in inner:
+                missing.append(str(element))
+            return None
+        mapped = sub.corresponding_column(element)
+        if mapped is None and element.name in sub.c:
+            mapped = sub.c[element.name]
+        if mapped is None:
+            missing.append(str(element))
+        return mapped
+
+    opts: dict[str, Any] = {}
+    clause: ColumnElement[Any] = start
+    adapted = replacement_traverse(clause, opts, replace)
+    if missing:
+        raise NotCompilable(f"an order by {start}: {missing[0]} is not a column of its rows")
+    return adapted
 
 
 def column_name(column: Any) -> str:

@@ -6,8 +6,10 @@ Neither database's own JSON output fits: PostgreSQL's `json_build_object` prints
 (PostgreSQL) or `json_quote` (SQLite), which escape exactly as orjson does (`"`, `\\`, the short
 forms `\\b \\f \\n \\r \\t`, other control characters as lowercase `\\u00xx`, the rest raw
 UTF-8); integers as their decimal text; booleans, nulls and enum names as literal JSON; dates
-and UTC date-times as `isoformat()` prints them. Floats are not built here: PostgreSQL's float8
-text (`1e+20`, `100`) is not orjson's (`1e20`, `100.0`), so a float field falls back.
+and UTC date-times as `isoformat()` prints them; floats as orjson prints them (`Dialect.float`:
+core.compiled.floats). A value the SQL does not print (a non-finite float: no GraphQL Float)
+makes the statement fail with an error `unrepresentable` recognises, and the root field is then
+answered by the resolver path, which reports it.
 
 Every function returns a SQLAlchemy text expression that is never NULL. Constants written into
 the SQL (`raw`) are JSON made here from GraphQL names (response keys, type and enum names: the
@@ -24,6 +26,8 @@ import orjson
 from sqlalchemy import String, Text, case, cast, func, literal_column, select, type_coerce
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.sql import ColumnElement
+
+from core.compiled.floats import FLOAT_FUNCTION, UNREPRESENTABLE, pg_float
 
 B64_FUNCTION = "ogp_b64url"
 """The SQLite function registered on every connection (core.db): urlsafe base64, no padding."""
@@ -54,6 +58,13 @@ class Dialect:
         if self.sqlite:
             return func.json_quote(column)  # NULL -> 'null'
         return func.coalesce(cast(func.to_json(cast(column, Text)), Text), raw("null"))
+
+    def float(self, column: ColumnElement[Any]) -> ColumnElement[str]:
+        """A float (float8/REAL) as `orjson.dumps` prints it; `null` for NULL."""
+        if self.sqlite:
+            printed: ColumnElement[str] = getattr(func, FLOAT_FUNCTION)(column)
+            return printed
+        return pg_float(column)
 
     def integer(self, column: ColumnElement[Any]) -> ColumnElement[str]:
         return func.coalesce(cast(column, Text), raw("null"))
@@ -156,3 +167,11 @@ class Dialect:
 def _is_desc(order: Any) -> bool:
     modifier = getattr(order, "modifier", None)
     return getattr(modifier, "__name__", "") == "desc_op"
+
+
+def unrepresentable(exc: BaseException) -> bool:
+    """Whether a compiled statement failed on a value its SQL does not print (see the module
+    docstring): PostgreSQL's error quotes `UNREPRESENTABLE`; SQLite's says a function of ours
+    raised (`ogp_float_json` for a non-finite float; `ogp_b64url` never raises on text)."""
+    text = str(exc)
+    return UNREPRESENTABLE in text or "user-defined function raised exception" in text

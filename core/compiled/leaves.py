@@ -1,0 +1,104 @@
+"""Leaves compiled (core.compiled.compiler's `Compiler` mixes this in): a field's value read
+from a column (or a `computed` expression) as the JSON the resolver path prints for its GraphQL
+type: strings, IDs, Ints, Booleans, enums, Dates, UTC DateTimes and Floats (core.compiled.
+sqljson), or a constant the builder stored; NotCompilable for anything else."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from graphql import (
+    GraphQLBoolean,
+    GraphQLEnumType,
+    GraphQLFloat,
+    GraphQLID,
+    GraphQLInt,
+    GraphQLNonNull,
+    GraphQLScalarType,
+    GraphQLString,
+)
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    Integer,
+    Numeric,
+    String,
+    Text,
+)
+from sqlalchemy.sql import ColumnElement
+
+from core.compiled.probe import MISSING, Col, NotCompilable
+from core.compiled.sqljson import Dialect, const, raw
+from core.db import UTCDateTime
+
+
+class Leaves:
+    """The leaf part of `Compiler` (which gives `d`, `_present` and `_leaf_of_type`)."""
+
+    d: Dialect
+    _present: set[tuple[int, str]]
+
+    if TYPE_CHECKING:
+
+        def _leaf_of_type(self, where: str, sql_type: Any, column: Any) -> ColumnElement[str]: ...
+
+    def _leaf(self, where: str, gql_type: Any, value: Any, sub: Any) -> ColumnElement[str]:
+        non_null = isinstance(gql_type, GraphQLNonNull)
+        leaf = gql_type.of_type if non_null else gql_type
+        if not isinstance(value, Col):
+            if value is MISSING or (value is None and non_null):
+                raise NotCompilable(f"{where}: not read from a column")
+            if value is None:
+                return raw("null")
+            try:
+                return const(leaf.serialize(value))
+            except Exception as exc:
+                raise NotCompilable(f"{where}: a constant not serialised") from exc
+        column, sql_type = sub.c[value.name], value.column.type
+        nullable = value.column.nullable and (id(sub), value.name) not in self._present
+        return self._typed_leaf(where, gql_type, column, sql_type, nullable)
+
+    def _typed_leaf(
+        self, where: str, gql_type: Any, column: Any, sql_type: Any, nullable: bool
+    ) -> ColumnElement[str]:
+        """The JSON of a column (or expression) of `sql_type` for a leaf field of `gql_type`."""
+        non_null = isinstance(gql_type, GraphQLNonNull)
+        leaf = gql_type.of_type if non_null else gql_type
+        if non_null and nullable:
+            raise NotCompilable(f"{where}: a nullable column for a non-null field")
+        if isinstance(leaf, GraphQLEnumType) and isinstance(sql_type, Enum):
+            lookup = getattr(sql_type, "_object_lookup", {})
+            try:
+                names = {str(k): leaf.serialize(m) for k, m in lookup.items() if k is not None}
+            except Exception as exc:
+                raise NotCompilable(f"{where}: enum values not serialised") from exc
+            return self.d.enum(column, names)
+        if leaf in (GraphQLString, GraphQLID) and isinstance(sql_type, String | Text):
+            if isinstance(sql_type, Enum):
+                raise NotCompilable(f"{where}: an enum column read as a string")
+            return self.d.string(column)
+        if (
+            leaf is GraphQLInt
+            and isinstance(sql_type, Integer)
+            and not isinstance(sql_type, BigInteger)
+        ):
+            return self.d.integer(column)
+        if leaf is GraphQLBoolean and isinstance(sql_type, Boolean):
+            return self.d.boolean(column)
+        if leaf is GraphQLFloat and (
+            isinstance(sql_type, Float)
+            or (isinstance(sql_type, Numeric) and not sql_type.asdecimal)
+        ):
+            return self.d.float(column)  # Float, Double, Numeric(asdecimal=False)
+        # a UTCDateTime is read back as aware UTC (`+00:00`); a plain DateTime is not compiled
+        temporal = {
+            "DateTime": isinstance(sql_type, UTCDateTime),
+            "Date": isinstance(sql_type, Date) and not isinstance(sql_type, DateTime),
+        }
+        if isinstance(leaf, GraphQLScalarType) and temporal.get(leaf.name):
+            return self._leaf_of_type(where, sql_type, column)
+        raise NotCompilable(f"{where}: {leaf} from {sql_type!r} is not reproduced in SQL")

@@ -1,0 +1,112 @@
+"""A test-only plugin for the compiled read path (tests/test_compiled_nested.py): a country's
+ODIN scores read again (the open data plugin's table) as objects holding OBJECTS built from the
+same row, null by their builder's rule, in lists and pages ordered by SQL expressions (a CASE
+ranking the editions), through the public API (`core`) only, as a partner would write it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from sqlalchemy import case
+
+from core import Connection, Theme, hookimpl, pages_by_key, relation, rows_grouped_by, types
+from plugins.open_data.models import OdinScore as Row
+
+KEY = "nested_views"
+EDITIONS = ("2024/25", "2022/23", "2020/21", "2018/19", "2016", "2017")
+EDITION_RANK = case({edition: i for i, edition in enumerate(EDITIONS)}, value=Row.edition, else_=99)
+"""An order that is no column: the editions in a fixed order, any other last."""
+
+
+@strawberry.type
+class NestedViewsGroup(types.WorkingGroup):
+    """The test theme's groups (it has none: the plugin only adds fields)."""
+
+
+@strawberry.type
+class NestedScore:
+    value: float
+    edition: str
+
+
+@strawberry.type
+class NestedPair:
+    coverage: float | None
+    openness: float | None
+    inner: NestedScore
+    note: str
+
+
+@strawberry.type
+class NestedOdin:
+    edition: str
+    overall: NestedScore
+    coverage: NestedScore | None
+    pair: NestedPair | None
+    fixed: NestedScore
+
+    @classmethod
+    def from_row(cls, row: Any) -> NestedOdin:
+        both_null = row.coverage is None and row.openness is None
+        return cls(
+            edition=row.edition,
+            overall=NestedScore(value=row.overall, edition=row.edition),
+            coverage=None
+            if row.coverage is None
+            else NestedScore(value=row.coverage, edition=row.edition),
+            pair=None
+            if both_null
+            else NestedPair(
+                coverage=row.coverage,
+                openness=row.openness,
+                inner=NestedScore(value=row.overall, edition=row.edition),
+                note="either",
+            ),
+            fixed=NestedScore(value=100.0, edition="all"),
+        )
+
+
+@strawberry.type
+class NestedOdinRanked(NestedOdin):
+    """The same, reached as a page: the list's type is its own."""
+
+
+nested_odin = rows_grouped_by(
+    Row.country_id, lambda: NestedOdin, order_by=(EDITION_RANK, Row.id.desc())
+)
+nested_odin_page = pages_by_key(
+    Row.country_id, lambda: NestedOdinRanked, order_by=(EDITION_RANK, Row.id)
+)
+
+
+@relation(nested_odin, default=[], description="Test only: ODIN scores as nested objects.")
+def nested_odin_scores(root: types.Country) -> list[NestedOdin]: ...
+
+
+@relation(nested_odin_page, description="Test only: the same, paged.")
+def nested_odin_page_of(
+    root: types.Country,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+) -> Connection[NestedOdinRanked]: ...
+
+
+class Plugin:
+    @hookimpl
+    def ogp_wg_theme(self) -> Theme:
+        return Theme(key=KEY, title="Nested views", summary="Test only.", version="0")
+
+    @hookimpl
+    def ogp_wg_group_type(self) -> type:
+        return NestedViewsGroup
+
+    @hookimpl
+    def ogp_wg_type_fields(self) -> dict[str, list[Any]]:
+        return {"Country": [nested_odin_scores, nested_odin_page_of]}
+
+
+plugin = Plugin()

@@ -1,0 +1,134 @@
+"""The compiled read path (core.compiled) on objects nested in a row and on orders by SQL
+expressions: tests/nested_plugin.py's fields answer byte for byte as on the resolver path
+(three executors, as tests/test_compiled), in one statement, with the nested objects null
+exactly where their builder gives None (rows with subscores NULL written in), lists and pages
+in a CASE's order (rows stored against it), and cursors over that order walked page by page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import text, update
+
+from core.db import Database
+from plugins.open_data.models import OdinScore
+from tests import nested_plugin
+from tests.test_compiled import VIEWERS, Trio
+
+LIST = (
+    "query ($code: String!) { country(code: $code) { name nestedOdinScores { edition "
+    "overall { value edition } coverage { value } pair { coverage openness note inner "
+    "{ value edition __typename } } fixed { value edition } } } }"
+)
+PAGE = (
+    "query ($code: String!, $after: String) { country(code: $code) { nestedOdinPageOf("
+    "first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor startCursor } "
+    "edges { cursor node { edition coverage { value } } } } } }"
+)
+
+
+class NestedTrio(Trio):
+    """tests/test_compiled's three executors with tests/nested_plugin.py installed too."""
+
+    def __init__(self, url: str) -> None:
+        from tests import faults_plugin
+
+        original = faults_plugin.installed_with_faults
+
+        def with_nested() -> dict[str, object]:
+            return {**original(), nested_plugin.KEY: nested_plugin.plugin}
+
+        faults_plugin.installed_with_faults = with_nested  # type: ignore[assignment]
+        try:
+            super().__init__(url)
+        finally:
+            faults_plugin.installed_with_faults = original  # type: ignore[assignment]
+
+
+@pytest.fixture
+def trio(demo_db: str) -> Iterator[Trio]:
+    executors = NestedTrio(demo_db)
+    yield executors
+    executors.close()
+
+
+def _country(url: str) -> tuple[str, list[int]]:
+    """The country with the most ODIN rows; its rows' ids; their subscores varied (each null
+    pattern of coverage and openness) and editions set against the id order."""
+
+    async def go() -> tuple[str, list[int]]:
+        db = Database(url)
+        try:
+            async with db.write() as conn:
+                most = text(
+                    "SELECT c.id, c.alpha2 FROM countries c JOIN open_data_odin_scores o "
+                    "ON o.country_id = c.id GROUP BY c.id, c.alpha2 "
+                    "ORDER BY count(*) DESC, c.alpha2 LIMIT 1"
+                )
+                country_id, code = (await conn.execute(most)).one()
+                ids = list(
+                    (
+                        await conn.execute(
+                            text(
+                                "SELECT id FROM open_data_odin_scores WHERE country_id = :c "
+                                "ORDER BY id"
+                            ),
+                            {"c": country_id},
+                        )
+                    ).scalars()
+                )
+                patterns = [(None, None), (12.5, None), (None, 0.1), (100.0, 1e-7)]
+                for i, row_id in enumerate(ids):
+                    coverage, openness = patterns[i % len(patterns)]
+                    await conn.execute(
+                        update(OdinScore)
+                        .where(OdinScore.id == row_id)
+                        .values(coverage=coverage, openness=openness)
+                    )
+                return code, ids
+        finally:
+            await db.dispose()
+
+    return asyncio.run(go())
+
+
+def test_nested_objects_and_expression_orders_compile(trio: Trio, demo_db: str) -> None:
+    code, ids = _country(demo_db)
+    assert len(ids) >= 3
+    for role in VIEWERS:
+        response = trio.compare(LIST, {"code": code}, role)
+        body = response.json()
+        assert "errors" not in body, body
+        listed = body["data"]["country"]["nestedOdinScores"]
+        assert len(listed) == len(ids)
+        ranks = [nested_plugin.EDITIONS.index(s["edition"]) for s in listed]
+        assert ranks == sorted(ranks)  # the CASE's order, not the ids'
+        assert {s["coverage"] is None for s in listed} == {True, False}
+        assert {s["pair"] is None for s in listed} == {True, False}
+        assert all(s["fixed"] == {"value": 100.0, "edition": "all"} for s in listed)
+    (plan,) = trio.plans(LIST, {"code": code})
+    assert plan.statement is not None, plan.reason
+    _, fast, compiled = trio.answers(LIST, {"code": code})
+    assert compiled.headers["x-sql-statements"] == "1"
+    assert int(fast.headers["x-sql-statements"]) > 1
+
+
+def test_a_page_in_an_expression_order_walked_by_cursor(trio: Trio, demo_db: str) -> None:
+    code, ids = _country(demo_db)
+    after, seen = None, []
+    while True:
+        variables: dict[str, Any] = {"code": code, "after": after}
+        page = trio.compare(PAGE, variables).json()["data"]["country"]["nestedOdinPageOf"]
+        (plan,) = trio.plans(PAGE, variables)
+        assert plan.statement is not None, plan.reason
+        seen += [edge["node"]["edition"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert len(seen) == page["totalCount"] == len(ids)
+    ranks = [nested_plugin.EDITIONS.index(e) for e in seen]
+    assert ranks == sorted(ranks)
