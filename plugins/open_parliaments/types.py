@@ -12,10 +12,12 @@ from datetime import date
 from typing import ClassVar
 
 import strawberry
+from sqlalchemy import Enum, case, type_coerce
 
 from core import (
     LIST_SIZE,
     MAX_PAGE_SIZE,
+    computed,
     load_countries,
     load_organizations,
     provenance,
@@ -161,19 +163,48 @@ class ChamberOpennessIndicator(_Identified):
     retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
     illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
 
-    @strawberry.field(description=SECTION_HELP)
+    # The indicator's fixed facts (enums.py's tables) as SQL too: a CASE on the indicator column,
+    # NULL where the table has none, so the compiled read path answers them from the row.
+    @strawberry.field(
+        description=SECTION_HELP,
+        metadata=computed(
+            lambda c: type_coerce(
+                case(
+                    {i: facts[0].name for i, facts in INDICATORS.items() if facts[0] is not None},
+                    value=c.indicator,
+                ),
+                Enum(DeclarationSection),
+            )
+        ),
+    )
     def section(self) -> DeclarationSection | None:
         return INDICATORS[self.indicator][0]
 
-    @strawberry.field(description=PROVISION_HELP)
+    @strawberry.field(
+        description=PROVISION_HELP,
+        metadata=computed(
+            lambda c: case(
+                {i: facts[1] for i, facts in INDICATORS.items() if facts[1] is not None},
+                value=c.indicator,
+            )
+        ),
+    )
     def provision(self) -> str | None:
         return INDICATORS[self.indicator][1]
 
-    @strawberry.field(description=PROVISION_NUMBER_HELP)
+    @strawberry.field(
+        description=PROVISION_NUMBER_HELP,
+        metadata=computed(lambda c: case(PROVISION_NUMBERS, value=c.indicator)),
+    )
     def provision_number(self) -> int | None:
         return PROVISION_NUMBERS.get(self.indicator)
 
-    @strawberry.field(description=GROUP_OWN_HELP)
+    @strawberry.field(
+        description=GROUP_OWN_HELP,
+        metadata=computed(
+            lambda c: c.indicator.in_([i for i, facts in INDICATORS.items() if facts[2]])
+        ),
+    )
     def group_own(self) -> bool:
         return INDICATORS[self.indicator][2]
 
