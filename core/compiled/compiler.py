@@ -6,8 +6,11 @@ What compiles (anything else raises `NotCompilable(reason)`, and the root field 
   or one object; an abstract result type when the declaration names its `variants`;
   `node(id:)` (`NodeRead`) for a type whose node loader is a declared `rows_by_key`;
 - in objects: `__typename`; `id` of a Node; fields read from a column (String/ID from text,
-  Int from an integer, Boolean, enums from `enum_column`s, Date, DateTime from `UTCDateTime`),
-  nullable unless the column is NOT NULL; `DIRECT_READ` fields when they read a column;
+  Int from an integer, Boolean, enums from `enum_column`s, Date, DateTime from `UTCDateTime`);
+  a non-null field from a nullable column (or a non-null to-one relation whose row may be
+  missing, or a nested object its builder may not build) answers NULL by failing the statement
+  on purpose (core.compiled.sqljson.unrepresentable): the resolver path then answers the root
+  field and reports the error; `DIRECT_READ` fields when they read a column;
   Float from a Float/Double/Numeric(asdecimal=False) column as orjson prints it (core.compiled.
   floats); `computed` fields (their SQL expression); relations declared with `rows_by_key`,
   `counts_by_key`, `rows_grouped_by` (its `filters` and `first`) or `pages_by_key` (its
@@ -78,6 +81,9 @@ class Compiler(Connections, Leaves):
         self.variables = execution.variable_values
         self.operation = execution.operation
         self.d = Dialect(ctx.db.is_sqlite)
+        self.rows: Select[Any] | None = None
+        """The last root field's rows (`root_rows`); `rows_kind`: the type a node ID names."""
+        self.rows_kind: str | None = None
         self._present: set[tuple[int, str]] = set()
         """Nullable columns known NOT NULL where an object nested in a row is built (it is
         null otherwise: core.compiled.nested)."""
@@ -97,7 +103,14 @@ class Compiler(Connections, Leaves):
 
     # --- roots ------------------------------------------------------------------------------
 
-    def root(self, field_def: GraphQLField, details: Any) -> Select[Any]:
+    def root_rows(self, field_def: GraphQLField, details: Any) -> Select[Any]:
+        """The rows a root field reads, as `root` builds them for these variables (the part of
+        its statement that its own arguments decide: core.compiled.template)."""
+        self.root(field_def, details, rows_only=True)
+        assert self.rows is not None
+        return self.rows
+
+    def root(self, field_def: GraphQLField, details: Any, rows_only: bool = False) -> Select[Any]:
         definition = (field_def.extensions or {}).get(STRAWBERRY)
         declared: Any = definition.metadata.get(COMPILED_ROOT) if definition else None
         if definition is None or declared is None:
@@ -113,14 +126,17 @@ class Compiler(Connections, Leaves):
                 "an argument error: the resolver path reports it", by_values=True
             ) from exc
         if isinstance(declared, NodeRead):
-            return self._node(field_def, details, arguments["id"])
+            return self._node(field_def, details, arguments["id"], rows_only)
         paging = {name: arguments.pop(name, None) for name in declared.paging}
         try:
-            stmt = declared.statement(self.ctx, arguments)
+            stmt: Select[Any] = declared.statement(self.ctx, arguments)
         except Exception as exc:
             raise NotCompilable(
                 "an argument refused: the resolver path reports it", by_values=True
             ) from exc
+        self.rows = stmt
+        if rows_only:
+            return stmt
         if declared.one:
             if isinstance(field_def.type, GraphQLNonNull):
                 raise NotCompilable("a non-null single object")
@@ -134,19 +150,26 @@ class Compiler(Connections, Leaves):
             self._connection(conn_type, details, stmt, declared.order_by, declared, request)
         )
 
-    def _node(self, field_def: GraphQLField, details: Any, global_id: str) -> Select[Any]:
+    def _node(
+        self, field_def: GraphQLField, details: Any, global_id: str, rows_only: bool = False
+    ) -> Select[Any]:
         """`node(id:)`: null for an ID that names nothing (as the resolver answers it), else
         the row the type's declared node loader reads, null when absent or hidden."""
         from core.schema.nodes import loader_name  # the kernel's schema imports this package
 
         decoded = from_global_id(global_id)
         loader = None if decoded is None else self.ctx.app.loaders.get(loader_name(decoded[0]))
+        self.rows_kind = None if decoded is None else decoded[0]
         if decoded is None or loader is None:
-            return select(raw("null"))
+            self.rows = select(raw("null"))
+            return self.rows
         declared = getattr(loader, "__wrapped__", loader)  # the row rules: the load's own
         if not isinstance(declared, RowsByKey) or isinstance(field_def.type, GraphQLNonNull):
             raise NotCompilable(f"node: {decoded[0]} is loaded by Python", by_values=True)
-        rows = declared.statement(self.ctx, {}).where(declared.key == decoded[1]).subquery()
+        self.rows = declared.statement(self.ctx, {}).where(declared.key == decoded[1])
+        if rows_only:
+            return self.rows
+        rows = self.rows.subquery()
         obj = self._probe(declared.make, table_columns(rows))
         concrete = self._concrete(get_named_type(field_def.type), obj)
         value = self._object(concrete, details, rows, obj)
@@ -259,7 +282,9 @@ class Compiler(Connections, Leaves):
                 finally:
                     self._present = outer
 
-            return nested(where, attribute, value, reprobe, sub, nullable, build)
+            pk = next(iter(sub.c))  # any column: the failure reads one (see unrepresentable)
+            null = raw("null") if nullable else self.d.unrepresentable(pk)
+            return nested(where, attribute, value, reprobe, sub, null, build)
         return self._leaf(where, field_def.type, value, sub)
 
     def _relation(
@@ -297,14 +322,15 @@ class Compiler(Connections, Leaves):
             return cast(counted.scalar_subquery(), Text)
         if isinstance(load, RowsByKey) and spec.default is None:
             rows = load.statement(self.ctx, {}).subquery()
-            if isinstance(field_def.type, GraphQLNonNull) and not self._always_found(
-                load, parent_key.column
-            ):
-                raise NotCompilable(f"{where}: non-null, and a row may be missing or hidden")
             value = self._rows(get_named_type(field_def.type), details, rows, load)
             match = rows.c[column_name(load.key)] == parent
             one = select(value).select_from(rows).where(match).limit(1)
-            return func.coalesce(one.scalar_subquery(), raw("null"))
+            missing = raw("null")
+            if isinstance(field_def.type, GraphQLNonNull) and not self._always_found(
+                load, parent_key.column
+            ):  # non-null, and a row may be missing or hidden: then the resolver path answers
+                missing = self.d.unrepresentable(parent)
+            return func.coalesce(one.scalar_subquery(), missing)
         if isinstance(load, RowsGroupedBy | PagesByKey):
             paging = {name: arguments.pop(name, None) for name in PAGING}
             try:

@@ -64,7 +64,11 @@ class CompiledExecutionContext(FastExecutionContext):
         for plan in compiled:
             try:
                 async with db.read() as conn:
-                    text = (await conn.execute(plan.statement)).scalar_one()
+                    if plan.sql is not None:  # a kept statement, this request's rows
+                        run = conn.exec_driver_sql(plan.sql, plan.parameters)
+                    else:
+                        run = conn.execute(plan.statement)
+                    text = (await run).scalar_one()
                 values[plan.key] = orjson.Fragment(text)
             except Exception as raw_error:
                 if unrepresentable(raw_error):

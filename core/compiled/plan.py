@@ -19,6 +19,7 @@ from sqlalchemy import Select
 
 from core.compiled.compiler import Compiler
 from core.compiled.probe import NotCompilable
+from core.compiled.template import Template, shape_of, variables_only_in_own_arguments
 
 CACHE_SIZE = 512
 """Plans kept (each a few response keys and reasons)."""
@@ -32,8 +33,15 @@ class RootPlan:
     field: str
     statement: Select[Any] | None
     reason: str | None
+    sql: str | None = None
+    """When set, the driver runs this SQL text with `parameters` instead of `statement`."""
+    parameters: Any = None
 
 
+_templates: OrderedDict[tuple[Any, ...], Template | None] = OrderedDict()
+"""Compiled statements by plan key, viewer, response key and shape of the root's rows
+(core.compiled.template); None: built, but not re-bindable."""
+_own_only: OrderedDict[tuple[Any, ...], bool] = OrderedDict()
 _fallbacks: OrderedDict[tuple[Any, ...], dict[str, str]] = OrderedDict()
 _statements: OrderedDict[tuple[Any, ...], Select[Any]] = OrderedDict()
 """Built statements by plan key, viewer and variable values: a repeated request (the same
@@ -83,13 +91,14 @@ def plan_roots(
             try:
                 if field_def is None:
                     raise NotCompilable("introspection")
-                if statement is None:
-                    statement = compiler.root(field_def, details)
-                    _statements[built] = statement
-                    if len(_statements) > CACHE_SIZE:
-                        _statements.popitem(last=False)
-                else:
+                if statement is not None:
                     _statements.move_to_end(built)
+                elif _own_arguments_only(key, response_key, details, compiler):
+                    plans.append(_templated(ctx, compiler, key, response_key, field_def, details))
+                    continue
+                else:
+                    statement = compiler.root(field_def, details)
+                    _remember(_statements, built, statement)
             except NotCompilable as exc:
                 reason = str(exc)
                 if not exc.by_values:
@@ -102,3 +111,39 @@ def plan_roots(
         if len(_fallbacks) > CACHE_SIZE:
             _fallbacks.popitem(last=False)
     return plans
+
+
+def _remember(cache: OrderedDict[Any, Any], key: Any, value: Any) -> None:
+    cache[key] = value
+    if len(cache) > CACHE_SIZE:
+        cache.popitem(last=False)
+
+
+def _own_arguments_only(key: Any, response_key: str, details: Any, compiler: Compiler) -> bool:
+    """`variables_only_in_own_arguments`, once per plan key and response key."""
+    found = _own_only.get((key, response_key))
+    if found is None:
+        found = variables_only_in_own_arguments(details, compiler.fragments)
+        _remember(_own_only, (key, response_key), found)
+    return found
+
+
+def _templated(
+    ctx: Any, compiler: Compiler, key: Any, response_key: str, field_def: Any, details: Any
+) -> RootPlan:
+    """A root field whose variables only make its rows: its kept template re-bound to this
+    request's rows, or built (and kept) when its rows have a shape not seen yet. Raises
+    NotCompilable as `Compiler.root` does."""
+    name = details[0].node.name.value
+    shape, values = shape_of(compiler.root_rows(field_def, details), compiler.rows_kind)
+    kept = (key, ctx.viewer, response_key, shape)
+    seen = kept in _templates
+    found = _templates.get(kept)
+    if seen:
+        _templates.move_to_end(kept)
+    if found is not None and values is not None:
+        return RootPlan(response_key, name, found.statement, None, *found.bind(values))
+    statement = compiler.root(field_def, details)
+    if shape is not None and not seen and compiler.rows is not None:
+        _remember(_templates, kept, Template.of(statement, compiler.rows, ctx.db.engine.dialect))
+    return RootPlan(response_key, name, statement, None)

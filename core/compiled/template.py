@@ -1,0 +1,127 @@
+"""A root field's compiled statement kept per plan and run again with other variable values.
+
+Building a root field's statement (the JSON of its whole selection) costs Python time that grows
+with the selection (tens of milliseconds for a group page), while a request's variables change
+only the rows the root field reads: its own arguments (`workingGroup(slug: $slug)`,
+`node(id: $id)`). So the first request of a plan builds the statement and compiles it to SQL
+once (a `Template`); a later request with other values builds only the root's rows statement
+(`Compiler.root_rows`, cheap), and when it has the same shape (SQLAlchemy cache key, without
+the values) binds its values into the kept SQL in place of the first request's, and runs that
+SQL text as it is through the driver (asyncpg prepares it once per connection).
+
+Kept only when every variable of the root field is one of its own non-paging arguments (or a
+Boolean of `@skip`/`@include`, part of the plan's key): a variable anywhere else in the
+selection (a nested `first: $n`, a paging `after: $cursor`) shapes the rest of the statement, so
+such a root field is built per request, as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import DirectiveNode, FieldNode, FragmentSpreadNode, Node, VariableNode
+from sqlalchemy import Select
+from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.cache_key import CacheKey
+from sqlalchemy.sql.compiler import SQLCompiler
+
+from core.compiled.connections import PAGING
+
+
+@dataclass(eq=False)
+class Template:
+    """A built root statement compiled once (`compiled`) and, per bind parameter of the rows it
+    was built around (cache-key order), that bind's name in `compiled` (None: a clock bind,
+    `request_now`, which reads the clock when the statement runs)."""
+
+    statement: Select[Any]
+    compiled: SQLCompiler
+    names: tuple[str | None, ...]
+
+    @classmethod
+    def of(cls, statement: Select[Any], rows: Select[Any], dialect: Dialect) -> Template | None:
+        """The template of `statement` built around `rows`; None when a bind of `rows` is not
+        found by name in the compiled statement (it could not be re-bound)."""
+        compiled = statement.compile(dialect=dialect)
+        key = rows._generate_cache_key()
+        if key is None:
+            return None
+        names: list[str | None] = []
+        for bind in key.bindparams:
+            name = compiled.bind_names.get(bind)
+            if bind.callable is None and name is None:
+                return None
+            names.append(None if bind.callable is not None else name)
+        return cls(statement, compiled, tuple(names))
+
+    def bind(self, rows: CacheKey) -> tuple[str, Any]:
+        """The SQL text and the driver's parameters of the kept statement with the values of
+        `rows` (the cache key of rows with the template's rows' shape). An expanding parameter
+        (`IN` a list) is rendered for this list's length."""
+        binds = zip(self.names, rows.bindparams, strict=True)
+        overrides = {name: bind.value for name, bind in binds if name is not None}
+        compiled = self.compiled
+        values: Mapping[str, Any] = compiled.construct_params(overrides, _check=False)
+        sql: str = compiled.string
+        order: Sequence[str] | None = compiled.positiontup
+        processors: Mapping[str, Any] = compiled._bind_processors
+        if "POSTCOMPILE" in sql:
+            expanded = compiled.construct_expanded_state(values)
+            sql, values, order = expanded.statement, expanded.parameters, expanded.positiontup
+            processors = expanded.processors
+        processed = {
+            name: processors[name](value) if name in processors else value
+            for name, value in values.items()
+        }
+        if order is None:
+            return sql, processed
+        return sql, tuple(processed[name] for name in order)
+
+
+def shape_of(rows: Select[Any], kind: str | None) -> tuple[Any, CacheKey | None]:
+    """The key of `rows`' shape (its SQL without the values; None: not cacheable) and its
+    SQLAlchemy cache key (the values: `Template.bind`)."""
+    key = rows._generate_cache_key()
+    return (None if key is None else (key.key, kind)), key
+
+
+def variables_only_in_own_arguments(details: list[Any], fragments: dict[str, Any]) -> bool:
+    """True when every variable under a root field (its `FieldDetails`, one per node of the
+    response key) is in one of the field's own non-paging arguments, or sits in an
+    `@skip`/`@include` directive."""
+
+    def clean(node: Node, seen: set[str]) -> bool:
+        if isinstance(node, VariableNode):
+            return False
+        if isinstance(node, DirectiveNode) and node.name.value in ("skip", "include"):
+            return True
+        if isinstance(node, FragmentSpreadNode):
+            name = node.name.value
+            if name in seen:
+                return True
+            fragment = fragments.get(name)  # FragmentDetails: the definition, its variables
+            if fragment is None:
+                return True
+            return not fragment.variable_signatures and clean(fragment.definition, seen | {name})
+        for key in node.keys:
+            value = getattr(node, key, None)
+            children = value if isinstance(value, tuple | list) else (value,)
+            for child in children:
+                if isinstance(child, Node) and key != "loc" and not clean(child, seen):
+                    return False
+        return True
+
+    for detail in details:
+        field: FieldNode = detail.node
+        for argument in field.arguments or ():
+            # the other arguments only make the rows (RootRead.statement, a node's ID)
+            if argument.name.value in PAGING and not clean(argument.value, set()):
+                return False
+        for directive in field.directives or ():
+            if not clean(directive, set()):
+                return False
+        if field.selection_set is not None and not clean(field.selection_set, set()):
+            return False
+    return True
