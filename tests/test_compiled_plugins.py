@@ -1,0 +1,355 @@
+"""Every field an enabled plugin adds to a core type compiles (core.compiled), or is EXEMPT.
+
+The fields are found from the app's GraphQL schema, not listed by hand: on a core type (one the
+core defines: `Country`, `Organization`) the fields whose resolver or definition lives outside
+`core`, and every field of a plugin's working group type (`FiscalOpennessGroup`, ...) that the
+`WorkingGroup` interface does not have. Each is asked for below the root field that reaches its
+type (`country(code:)`, `workingGroup(slug:)`), then every field of its own sub-selection in
+turn, one at a time below parents that compile (`__typename` where a field is an object; core
+types reached from a plugin type are not walked into), and the compiler (the plan `ogp-wg
+explain` prints) says whether the root field compiles. A field that falls back must be in
+EXEMPT, with why; an EXEMPT field that now compiles fails the test too, so the list only
+shrinks. Everything that compiles (each host's compiled selection, and node(id:) of every plugin
+type whose node loader is declared) answers byte for byte the same through graphql-core, the
+fast resolver path and the compiled path (tests/test_compiled.py's three executors), for every
+country, every plugin group and the first rows of each type, on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from graphql import (
+    GraphQLField,
+    GraphQLInterfaceType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+    GraphQLUnionType,
+    Undefined,
+    get_named_type,
+    is_leaf_type,
+)
+
+from core import to_global_id
+from core.loading import STRAWBERRY
+from tests.test_compiled import Trio
+
+_LINK = (
+    "a group's rows through its anchors' and members' countries (a link table): no "
+    "declaration reads rows through a link"
+)
+_CONSTANT_LIST = "a constant list: the compiler serialises scalar constants only"
+
+EXEMPT: dict[str, str] = {
+    "AccessToInfoGroup.memberCountryLaws": _LINK,
+    "AccessToInfoGroup.rtiRatingCategories": _CONSTANT_LIST,
+    "Country.openBudgetSurvey": "its `edition` argument: rows_by_key takes no filters, and 'latest unless an edition is given' needs a condition that depends on the argument",
+    "Country.openBudgetTransparencyTrend": "each point's change since the previous one: a declaration selects no derived (window) column",
+    "Country.openDataCharter": "an aggregate of the adopters (first adoption, NATIONAL if any)",
+    "EitiStatus.suspensionReason": "the first of a list of enums (a Python function)",
+    "EitiStatus.suspensionReasons": "a list of enums: the compiler builds lists of objects only",
+    "EitiStatus.validations": "EitiValidation's builder computes edition, methodology and the components list from the row",
+    "EitiStatusChange.suspensionReason": "the first of a list of enums (a Python function)",
+    "EitiStatusChange.suspensionReasons": "a list of enums: the compiler builds lists of objects only",
+    "ExtractivesGroup.eitiCountries": _LINK,
+    "FiscalOpennessGroup.commitments": "each commitment's principles, a list of enums from a second table",
+    "FiscalOpennessGroup.countrySurveys": _LINK,
+    "FiscalOpennessGroup.principleCoverage": "counts per GIFT principle, an aggregate",
+    "FiscalOpennessGroup.surveyRounds": _CONSTANT_LIST,
+    "GenderInclusionGroup.commitmentSummary": "an aggregate over the members' countries",
+    "GenderInclusionGroup.priorityGroups": "read from the plugin's settings at request time",
+    "HighValueDataset.euRegulation": "computed in Python from the country's code (eu_scope)",
+    "OpenDataGroup.charterAdopters": _LINK,
+    "OpenDataGroup.charterEndorsers": _LINK,
+    "OpenDataGroup.charterPrinciples": _CONSTANT_LIST,
+    "OpenDataGroup.dataPortals": _LINK,
+    "OpenDataGroup.highValueDatasets": _LINK,
+    "OpenDataGroup.odinScores": _LINK,
+    "OpenParliamentsGroup.endorsementCount": "a count of every endorsement, not per key (counts_by_key is not public API)",
+    "OpenParliamentsGroup.memberEndorsements": _LINK,
+    "OpenParliamentsGroup.opennessIndicators": _CONSTANT_LIST,
+    "RightToInformationLaw.rating": "RtiRating's builder formats edition (an int) as text",
+    "RightToInformationLaw.ratings": "RtiRating's builder formats edition (an int) as text",
+    "RightToInformationLaw.rtiRating": "an Int from the latest rating's row: a to-one relation answering a scalar",
+}
+"""`Type.field` -> why it falls back: exactly the plugin fields that fall back (see the module).
+What a declaration cannot say yet is listed in docs/writing-plugins.md, "The fallback"."""
+
+HOSTS: dict[str, tuple[str, str]] = {
+    "Country": ('country(code: "CL") {', "}"),
+    "Organization": ('country(code: "CL") { organizations {', "} }"),
+}
+"""How a query reaches each core type that plugins add fields to: the text around its fields.
+A core type with plugin fields that is missing here fails the test (add how to reach it)."""
+
+GROUP = "WorkingGroup"
+"""The interface of the working group types; a plugin's group type is reached by its slug."""
+
+
+def _module(field: GraphQLField) -> str:
+    """The module that defines a field: its resolver's, else the class it was declared on."""
+    definition = (field.extensions or {}).get(STRAWBERRY)
+    if definition is None:
+        return ""
+    if definition.base_resolver is not None:
+        return str(definition.base_resolver.wrapped_func.__module__)
+    return str(getattr(definition.origin, "__module__", ""))
+
+
+def _is_core(module: str) -> bool:
+    return module.split(".")[0] in ("core", "strawberry")
+
+
+def _is_test(module: str) -> bool:
+    """tests/'s own plugins (the faults plugin the three executors install) are not walked."""
+    return module.split(".")[0] == "tests"
+
+
+def _type_module(gtype: Any) -> str:
+    definition = (gtype.extensions or {}).get("strawberry-definition")
+    return str(getattr(getattr(definition, "origin", None), "__module__", ""))
+
+
+@dataclass(frozen=True)
+class Host:
+    """A type plugins add fields to, and the query text around a selection of its fields."""
+
+    type_name: str
+    before: str
+    after: str
+    fields: tuple[str, ...]
+    node: bool = False
+    """Reached by `node(id: $id)` (the walk plans it with the ID of primary key 1)."""
+
+    def query(self, selection: str) -> str:
+        return f"{{ {self.before} {selection} {self.after} }}"
+
+    def plan_variables(self) -> dict[str, Any]:
+        return {"id": to_global_id(self.type_name, 1)} if self.node else {}
+
+
+def hosts(schema: GraphQLSchema, slugs: dict[str, str]) -> list[Host]:
+    """Every core type with plugin fields (by HOSTS), and every plugin working group type (by
+    the slug of a group of that type, `slugs`: type name -> slug)."""
+    found = []
+    interface = schema.type_map[GROUP]
+    assert isinstance(interface, GraphQLInterfaceType)
+    for name, gtype in sorted(schema.type_map.items()):
+        if not isinstance(gtype, GraphQLObjectType) or name in ("Query", "Mutation"):
+            continue
+        if name.startswith("__") or name == "Subscription":
+            continue
+        if _is_test(_type_module(gtype)):
+            continue
+        if interface in gtype.interfaces and not _is_core(_type_module(gtype)):
+            own = tuple(f for f in gtype.fields if f not in interface.fields)
+            slug = slugs[name]  # a plugin group type without a group in the demo: add one
+            found.append(
+                Host(name, f'workingGroup(slug: "{slug}") {{ ... on {name} {{', "} }", own)
+            )
+        elif _is_core(_type_module(gtype)):
+            own = tuple(
+                f
+                for f, d in gtype.fields.items()
+                if not _is_core(_module(d)) and not _is_test(_module(d))
+            )
+            if own:
+                assert name in HOSTS, f"{name} has plugin fields {own}: say how to reach it"
+                before, after = HOSTS[name]
+                found.append(Host(name, before, after, own))
+    return found
+
+
+def _required_arguments(field: GraphQLField) -> bool:
+    """A field that cannot be asked for without arguments (none of the plugins' has one)."""
+    return any(
+        isinstance(arg.type, GraphQLNonNull) and arg.default_value is Undefined
+        for arg in field.args.values()
+    )
+
+
+Tree = dict[str, "Tree"]
+"""A selection as nested dicts: field name -> its sub-selection (empty for a leaf)."""
+
+
+def render(tree: Tree) -> str:
+    """A selection's text: `a b { c }`; an object with nothing below it gets `__typename`."""
+    parts = []
+    for name, below in tree.items():
+        parts.append(f"{name} {{ {render(below) or '__typename'} }}" if below is not None else name)
+    return " ".join(parts)
+
+
+def walk(trio: Trio, schema: GraphQLSchema, host: Host) -> tuple[dict[str, str], Tree, int]:
+    """Below `host`'s plugin fields, each field asked for alone below its parents (which
+    compile): `Type.field` -> reason for those that fall back; the selection of those that
+    compile (`Tree`, objects as `{}`, leaves as None); how many fields were asked."""
+    found: dict[str, str] = {}
+    compiled: Tree = {}
+    asked = 0
+    # (parent type, field name, where the field goes in `compiled`, its path, types on it)
+    todo: list[tuple[Any, str, Tree, tuple[str, ...], tuple[str, ...]]] = [
+        (schema.type_map[host.type_name], name, compiled, (), (host.type_name,))
+        for name in host.fields
+    ]
+    while todo:
+        gtype, name, parent, path, types_on_path = todo.pop(0)
+        field = gtype.fields[name]
+        if _required_arguments(field):
+            continue
+        inner = get_named_type(field.type)
+        leaf = is_leaf_type(inner)
+        tree: Tree = {}
+        node = tree
+        for step in path:
+            node[step] = {}
+            node = node[step]
+        node[name] = None if leaf else {}  # type: ignore[assignment]
+        asked += 1
+        document = host.query(render(tree))
+        if host.node:
+            document = "query ($id: ID!) " + document
+        (plan,) = trio.plans(document, host.plan_variables())
+        if plan.statement is None:
+            found.setdefault(f"{gtype.name}.{name}", str(plan.reason))
+            continue
+        parent[name] = None if leaf else {}  # type: ignore[assignment]
+        if leaf or inner.name in types_on_path or _is_core(_type_module(inner)):
+            continue
+        if isinstance(inner, GraphQLInterfaceType | GraphQLUnionType):
+            continue  # no plugin field answers an abstract type yet: __typename is asked
+        todo += [
+            (inner, child, parent[name], (*path, name), (*types_on_path, inner.name))
+            for child in inner.fields
+        ]
+    return found, compiled, asked
+
+
+@pytest.fixture
+def trio(demo_db: str) -> Iterator[Trio]:
+    executors = Trio(demo_db)
+    yield executors
+    executors.close()
+
+
+def _schema(trio: Trio) -> GraphQLSchema:
+    schema: GraphQLSchema = trio.clients[None][2].app.state.ogp.schema._schema
+    return schema
+
+
+def _slugs(trio: Trio) -> dict[str, str]:
+    body = trio.compare("{ workingGroups(first: 100) { nodes { __typename slug } } }").json()
+    slugs: dict[str, str] = {}
+    for node in body["data"]["workingGroups"]["nodes"]:
+        slugs.setdefault(node["__typename"], node["slug"])
+    return slugs
+
+
+NODE_ROWS = 12
+"""node(id:) of a plugin type is compared for the rows of primary key 1..NODE_ROWS (absent ones
+too: null both ways; a document takes at most 15 aliases)."""
+
+
+def node_hosts(trio: Trio, schema: GraphQLSchema) -> list[Host]:
+    """Every plugin Node type whose node loader is a declared `rows_by_key` (the ones
+    `node(id:)` compiles for), reached by `node(id: $id)`: all its fields."""
+    from core.rows import RowsByKey
+    from core.schema.nodes import loader_name
+
+    loaders = trio.clients[None][2].app.state.ogp.loaders
+    node = schema.type_map["Node"]
+    found = []
+    for name, gtype in sorted(schema.type_map.items()):
+        if not isinstance(gtype, GraphQLObjectType) or node not in gtype.interfaces:
+            continue
+        if _is_core(_type_module(gtype)) or _is_test(_type_module(gtype)):
+            continue
+        loader = loaders.get(loader_name(name))
+        if isinstance(getattr(loader, "__wrapped__", loader), RowsByKey):
+            before = f"node(id: $id) {{ ... on {name} {{"
+            found.append(Host(name, before, "} }", tuple(gtype.fields), node=True))
+    return found
+
+
+def _walked(trio: Trio, nodes: bool = False) -> tuple[dict[str, str], list[tuple[Host, Tree]], int]:
+    """The walk of every host (and, with `nodes`, of every declared plugin Node type): the
+    fields that fall back (from the hosts only), the compiled selections, the fields asked."""
+    schema = _schema(trio)
+    found: dict[str, str] = {}
+    trees = []
+    asked = 0
+    for host in hosts(schema, _slugs(trio)) + (node_hosts(trio, schema) if nodes else []):
+        if host.node:
+            _, compiled, n = walk(trio, schema, host)
+            trees.append((host, compiled))
+            continue
+        failing, compiled, n = walk(trio, schema, host)
+        asked += n
+        trees.append((host, compiled))
+        for key, reason in failing.items():
+            found.setdefault(key, reason)
+    return found, trees, asked
+
+
+def test_plugin_fields_compile_or_are_exempt(trio: Trio) -> None:
+    found, _, asked = _walked(trio)
+    assert asked > 100  # the walk reaches the plugins' fields (about 300 today)
+    unexpected = {k: v for k, v in found.items() if k not in EXEMPT}
+    no_longer = sorted(k for k in EXEMPT if k not in found)
+    assert not unexpected, f"plugin fields falling back, not in EXEMPT: {unexpected}"
+    assert not no_longer, f"EXEMPT fields that compile now (remove them): {no_longer}"
+
+
+def test_compiled_plugin_fields_answer_the_same_three_ways(trio: Trio) -> None:
+    """Every plugin field that compiles, with all of its sub-selection that compiles, byte for
+    byte the same three ways: a core type's for every country, a group type's for its group,
+    a plugin Node type's for node(id:) of its first rows (anonymous: the plugins' data is
+    public; tests/test_compiled.py covers the viewers' row rules)."""
+    _, trees, _ = _walked(trio, nodes=True)
+    codes = [c["code"] for c in trio.compare("{ countries { code } }").json()["data"]["countries"]]
+    runs: list[tuple[str, str, dict[str, Any]]] = []
+    for host, tree in trees:
+        if not tree:
+            continue
+        selection = render(tree)
+        if host.node:
+            # one document per type: an aliased node(id:) per row, each a compiled root field
+            roots = [
+                f"n{pk}: {host.before.replace('$id', repr_id(host.type_name, pk))} "
+                f"{selection} {host.after}"
+                for pk in range(1, NODE_ROWS + 1)
+            ]
+            runs.append((host.type_name, "{ " + " ".join(roots) + " }", {}))
+        elif host.type_name in HOSTS:
+            document = "query ($code: String!) " + host.query(selection).replace('"CL"', "$code")
+            runs += [(host.type_name, document, {"code": code}) for code in codes]
+        else:
+            runs.append((host.type_name, host.query(selection), {}))
+    differ: dict[str, tuple[dict[str, Any], str]] = {}
+    compiled_roots = 0
+    for name, document, variables in runs:
+        plans = trio.plans(document, variables)
+        assert all(plan.statement is not None for plan in plans), (document, plans)
+        compiled_roots += len(plans)
+        standard, fast, compiled = trio.answers(document, variables)
+        assert standard.status_code == 200 and "errors" not in standard.json(), standard.text
+        if not fast.text == compiled.text == standard.text:
+            differ.setdefault(name, (variables, _first_difference(standard.text, compiled.text)))
+    assert compiled_roots > 200
+    assert not differ, f"answers differ (variables, standard vs compiled): {differ}"
+
+
+def repr_id(type_name: str, pk: int) -> str:
+    """A global ID as a GraphQL string literal."""
+    return f'"{to_global_id(type_name, pk)}"'
+
+
+def _first_difference(a: str, b: str) -> str:
+    at = next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+    return f"...{a[max(at - 60, 0) : at + 40]} != ...{b[max(at - 60, 0) : at + 40]}"
