@@ -112,6 +112,9 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.create_function("ogp_b64url", 1, _b64url, deterministic=True)
     # ... and prints floats as orjson does (core.compiled.floats)
     dbapi_connection.create_function("ogp_float_json", 1, _float_json, deterministic=True)
+    # ... and fails a statement on a value its SQL does not print (not deterministic: never
+    # evaluated before the CASE that chooses it)
+    dbapi_connection.create_function("ogp_unrepresentable", 1, _unrepresentable)
 
 
 def _b64url(text: str | None) -> str | None:
@@ -131,6 +134,11 @@ def _float_json(value: float | int | None) -> str:
     if type(number) is not float or not math.isfinite(number):
         raise ValueError("not a finite float")
     return orjson.dumps(number).decode()
+
+
+def _unrepresentable(_value: object) -> str:
+    """Raises: a compiled statement met a value its SQL does not print (core.compiled)."""
+    raise ValueError("a value the compiled statement does not print")
 
 
 def _sqlite_begin(conn: SyncConnection) -> None:

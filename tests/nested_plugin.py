@@ -46,25 +46,34 @@ class NestedOdin:
     coverage: NestedScore | None
     pair: NestedPair | None
     fixed: NestedScore
+    coverage_required: float
+    """Non-null from a nullable column: an error on the resolver path where it is NULL."""
+    pair_required: NestedPair
+    """Non-null, and its builder gives None: the same."""
 
     @classmethod
     def from_row(cls, row: Any) -> NestedOdin:
         both_null = row.coverage is None and row.openness is None
-        return cls(
-            edition=row.edition,
-            overall=NestedScore(value=row.overall, edition=row.edition),
-            coverage=None
-            if row.coverage is None
-            else NestedScore(value=row.coverage, edition=row.edition),
-            pair=None
+        pair = (
+            None
             if both_null
             else NestedPair(
                 coverage=row.coverage,
                 openness=row.openness,
                 inner=NestedScore(value=row.overall, edition=row.edition),
                 note="either",
-            ),
+            )
+        )
+        return cls(
+            edition=row.edition,
+            overall=NestedScore(value=row.overall, edition=row.edition),
+            coverage=None
+            if row.coverage is None
+            else NestedScore(value=row.coverage, edition=row.edition),
+            pair=pair,
             fixed=NestedScore(value=100.0, edition="all"),
+            coverage_required=row.coverage,
+            pair_required=pair,  # type: ignore[arg-type]
         )
 
 

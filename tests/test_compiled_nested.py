@@ -56,7 +56,13 @@ def trio(demo_db: str) -> Iterator[Trio]:
     executors.close()
 
 
-def _country(url: str) -> tuple[str, list[int]]:
+REQUIRED = (
+    "query ($code: String!) { country(code: $code) { name nestedOdinScores { edition "
+    "coverageRequired pairRequired { note coverage } } } }"
+)
+
+
+def _country(url: str, patterns: list[tuple[Any, Any]] | None = None) -> tuple[str, list[int]]:
     """The country with the most ODIN rows; its rows' ids; their subscores varied (each null
     pattern of coverage and openness) and editions set against the id order."""
 
@@ -81,9 +87,9 @@ def _country(url: str) -> tuple[str, list[int]]:
                         )
                     ).scalars()
                 )
-                patterns = [(None, None), (12.5, None), (None, 0.1), (100.0, 1e-7)]
+                varied = patterns or [(None, None), (12.5, None), (None, 0.1), (100.0, 1e-7)]
                 for i, row_id in enumerate(ids):
-                    coverage, openness = patterns[i % len(patterns)]
+                    coverage, openness = varied[i % len(varied)]
                     await conn.execute(
                         update(OdinScore)
                         .where(OdinScore.id == row_id)
@@ -132,3 +138,22 @@ def test_a_page_in_an_expression_order_walked_by_cursor(trio: Trio, demo_db: str
     assert len(seen) == page["totalCount"] == len(ids)
     ranks = [nested_plugin.EDITIONS.index(e) for e in seen]
     assert ranks == sorted(ranks)
+
+
+def test_a_null_for_a_non_null_field_is_answered_by_the_resolver_path(
+    trio: Trio, demo_db: str
+) -> None:
+    """A non-null field read from a nullable column, or holding an object its builder may not
+    build, compiles; where the row has NULL, the statement fails on purpose and the resolver
+    path answers (the same error, byte for byte)."""
+    code, _ = _country(demo_db, [(12.5, None), (3.0, 0.1)])
+    compiled = trio.compare(REQUIRED, {"code": code})
+    assert "errors" not in compiled.json()
+    assert compiled.headers["x-sql-statements"] == "1"
+    (plan,) = trio.plans(REQUIRED, {"code": code})
+    assert plan.statement is not None, plan.reason
+    for patterns in ([(None, 0.1), (3.0, 0.1)], [(1.0, 2.0), (None, None)]):
+        _country(demo_db, patterns)
+        for role in VIEWERS:
+            answered = trio.compare(REQUIRED, {"code": code}, role)
+            assert "Cannot return null for non-nullable field" in answered.text

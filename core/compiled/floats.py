@@ -27,6 +27,9 @@ from sqlalchemy.sql import ColumnElement
 FLOAT_FUNCTION = "ogp_float_json"
 """The SQLite function registered on every connection (core.db): orjson's text of a float."""
 
+FAIL_FUNCTION = "ogp_unrepresentable"
+"""The SQLite function registered on every connection (core.db): raises, always."""
+
 UNREPRESENTABLE = "ogp_compiled_unrepresentable"
 """In the error a compiled statement raises for a value its SQL does not print."""
 

@@ -28,6 +28,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    case,
 )
 from sqlalchemy.sql import ColumnElement
 
@@ -68,8 +69,9 @@ class Leaves:
         """The JSON of a column (or expression) of `sql_type` for a leaf field of `gql_type`."""
         non_null = isinstance(gql_type, GraphQLNonNull)
         leaf = gql_type.of_type if non_null else gql_type
-        if non_null and nullable:
-            raise NotCompilable(f"{where}: a nullable column for a non-null field")
+        if non_null and nullable:  # a NULL fails the statement: the resolver path answers
+            value = self._typed_leaf(where, leaf, column, sql_type, True)
+            return case((column.is_(None), self.d.unrepresentable(column)), else_=value)
         if isinstance(leaf, GraphQLEnumType) and isinstance(sql_type, Enum):
             lookup = getattr(sql_type, "_object_lookup", {})
             try:

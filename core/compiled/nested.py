@@ -21,7 +21,6 @@ from sqlalchemy import and_, case, or_
 from sqlalchemy.sql import ColumnElement
 
 from core.compiled.probe import Col, NotCompilable
-from core.compiled.sqljson import raw
 
 MAX_NULLABLE = 5
 """Nullable columns an object may read (2^n probes of the builder decide when it is null)."""
@@ -36,7 +35,7 @@ def is_object(value: Any) -> bool:
 
 
 def null_condition(
-    where: str, attribute: str, value: Any, reprobe: Reprobe, sub: Any, nullable_field: bool
+    where: str, attribute: str, value: Any, reprobe: Reprobe, sub: Any
 ) -> tuple[ColumnElement[bool] | None, set[str]]:
     """The SQL condition under which the builder puts None into `attribute` instead of the
     object `value` (built from markers), or None when it never does; and the columns the
@@ -69,8 +68,6 @@ def null_condition(
     present = {n for n in nullable if not any(ok for nulls, ok in made.items() if n in nulls)}
     if not null_when:
         return None, present
-    if not nullable_field:
-        raise NotCompilable(f"{where}: non-null, and its builder gives None")
     return or_(*null_when), present
 
 
@@ -80,16 +77,17 @@ def nested(
     value: Any,
     reprobe: Reprobe,
     sub: Any,
-    nullable_field: bool,
+    null: ColumnElement[str],
     build: Callable[[Any, set[str]], ColumnElement[str]],
 ) -> ColumnElement[str]:
     """The field's JSON: `build(value, columns not null in it)` (the object's JSON), or `null`
-    when its builder gives None for the row."""
-    condition, present = null_condition(where, attribute, value, reprobe, sub, nullable_field)
+    (`null` JSON, or for a non-null field an expression failing the statement: the resolver
+    path answers) when its builder gives None for the row."""
+    condition, present = null_condition(where, attribute, value, reprobe, sub)
     text = build(value, present)
     if condition is None:
         return text
-    return case((condition, raw("null")), else_=text)
+    return case((condition, null), else_=text)
 
 
 def _fields(value: Any) -> Iterator[tuple[str, Any]]:

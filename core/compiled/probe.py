@@ -58,14 +58,14 @@ class Col:
     def __ne__(self, other: object) -> bool:
         return not self.__eq__(other)
 
+    __hash__ = object.__hash__  # hashable as before (`__eq__` defined would unset it)
+
 
 class StrictCol(Col):
     """A marker refusing decisions on its value (see `Col.strict`)."""
 
     __slots__ = ()
     strict = True
-
-    __hash__ = object.__hash__
 
 
 class ProbeRow(Mapping[str, Any]):

@@ -8,8 +8,8 @@ forms `\\b \\f \\n \\r \\t`, other control characters as lowercase `\\u00xx`, th
 UTF-8); integers as their decimal text; booleans, nulls and enum names as literal JSON; dates
 and UTC date-times as `isoformat()` prints them; floats as orjson prints them (`Dialect.float`:
 core.compiled.floats). A value the SQL does not print (a non-finite float: no GraphQL Float)
-makes the statement fail with an error `unrepresentable` recognises, and the root field is then
-answered by the resolver path, which reports it.
+or a NULL where the field is non-null (`Dialect.unrepresentable`) makes the statement fail with an
+error `unrepresentable` recognises, and the root field is then answered by the resolver path.
 
 Every function returns a SQLAlchemy text expression that is never NULL. Constants written into
 the SQL (`raw`) are JSON made here from GraphQL names (response keys, type and enum names: the
@@ -23,11 +23,11 @@ from functools import reduce
 from typing import Any
 
 import orjson
-from sqlalchemy import String, Text, case, cast, func, literal_column, select, type_coerce
+from sqlalchemy import Integer, String, Text, case, cast, func, literal_column, select, type_coerce
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.sql import ColumnElement
 
-from core.compiled.floats import FLOAT_FUNCTION, UNREPRESENTABLE, pg_float
+from core.compiled.floats import FAIL_FUNCTION, FLOAT_FUNCTION, UNREPRESENTABLE, pg_float
 
 B64_FUNCTION = "ogp_b64url"
 """The SQLite function registered on every connection (core.db): urlsafe base64, no padding."""
@@ -65,6 +65,17 @@ class Dialect:
             printed: ColumnElement[str] = getattr(func, FLOAT_FUNCTION)(column)
             return printed
         return pg_float(column)
+
+    def unrepresentable(self, column: ColumnElement[Any]) -> ColumnElement[str]:
+        """Fails the statement (the error `unrepresentable` recognises) when evaluated: what a
+        CASE answers for a value the SQL does not print (a NULL for a non-null field); its root
+        field is then answered by the resolver path. Reads `column` so that neither database
+        evaluates it before the CASE chooses it (a constant may be folded at planning)."""
+        if self.sqlite:
+            failed: ColumnElement[str] = getattr(func, FAIL_FUNCTION)(column)
+            return failed
+        text = raw(UNREPRESENTABLE + " ") + func.coalesce(cast(column, Text), raw("null"))
+        return cast(cast(text, Integer), Text)
 
     def integer(self, column: ColumnElement[Any]) -> ColumnElement[str]:
         return func.coalesce(cast(column, Text), raw("null"))
@@ -172,6 +183,7 @@ def _is_desc(order: Any) -> bool:
 def unrepresentable(exc: BaseException) -> bool:
     """Whether a compiled statement failed on a value its SQL does not print (see the module
     docstring): PostgreSQL's error quotes `UNREPRESENTABLE`; SQLite's says a function of ours
-    raised (`ogp_float_json` for a non-finite float; `ogp_b64url` never raises on text)."""
+    raised (`ogp_float_json` for a non-finite float, `ogp_unrepresentable` always;
+    `ogp_b64url` never raises on text)."""
     text = str(exc)
     return UNREPRESENTABLE in text or "user-defined function raised exception" in text
