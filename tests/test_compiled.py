@@ -11,7 +11,6 @@ plan.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from random import Random
@@ -24,15 +23,10 @@ from hypothesis import strategies as st
 from hypothesis_graphql import from_schema
 
 from core.compiled.declare import COMPILED_ROOT
-from core.compiled.explain import plan_of
-from core.context import Context
 from core.loading import STRAWBERRY
-from core.testing import ClientFactory, GraphQLClient, token_for
-from tests import faults_plugin
-from tests.test_differential import HEADERS, _aliased, _date_nodes
+from tests.executors import VIEWERS, Trio, aliased, date_nodes
 
 EXAMPLES = 150
-VIEWERS = (None, "member", "staff")
 QUERIES = Path(__file__).parent.parent / "bench" / "queries"
 SLUG = "fiscal-openness"
 
@@ -58,70 +52,6 @@ COMPILED_PAGES = {
     ),
 }
 """Read pages that compile whole: the bench mix's group list, and more shapes of the same roots."""
-
-
-class Trio:
-    """graphql-core, the fast resolver path and the compiled path, over one database."""
-
-    def __init__(self, url: str) -> None:
-        self.loop = asyncio.new_event_loop()
-        installed = faults_plugin.installed_with_faults()
-        self.factory = ClientFactory()
-        standard = self.factory(url, installed=installed, fast_execution=False, debug=True)
-        fast = self.factory(url, installed=installed, debug=True)
-        compiled = self.factory(url, installed=installed, debug=True, compiled_reads=True)
-        self.clients: dict[str | None, list[GraphQLClient]] = {}
-        for role in VIEWERS:
-            token = None if role is None else self.loop.run_until_complete(token_for(url, role))
-            self.clients[role] = [c.with_token(token) for c in (standard, fast, compiled)]
-        self.sdl = self.loop.run_until_complete(self._sdl(fast))
-
-    async def _sdl(self, client: GraphQLClient) -> str:
-        response = await client.http.post(
-            "/graphql", json={"query": graphql.get_introspection_query()}
-        )
-        return graphql.print_schema(graphql.build_client_schema(response.json()["data"]))
-
-    def answers(
-        self, document: str, variables: dict[str, Any] | None = None, role: str | None = None
-    ) -> list[Any]:
-        async def all_three() -> list[Any]:
-            body = {"query": document, "variables": variables or {}}
-            return [
-                await client.http.post("/graphql", json=body, headers=HEADERS)
-                for client in self.clients[role]
-            ]
-
-        return self.loop.run_until_complete(all_three())
-
-    def compare(
-        self, document: str, variables: dict[str, Any] | None = None, role: str | None = None
-    ) -> Any:
-        standard, fast, compiled = self.answers(document, variables, role)
-        assert standard.status_code < 500, standard.text
-        for other in (fast, compiled):
-            assert other.status_code == standard.status_code
-            assert other.text == standard.text
-        return compiled
-
-    def plans(self, document: str, variables: dict[str, Any] | None = None) -> list[Any]:
-        """The compiled path's plan of `document` for an anonymous viewer."""
-        state = self.clients[None][2].app.state.ogp
-        try:
-            return plan_of(Context(app=state), document, variables)
-        except graphql.GraphQLError:
-            return []
-
-    def close(self) -> None:
-        self.loop.run_until_complete(self.factory.close())
-        self.loop.close()
-
-
-@pytest.fixture
-def trio(demo_db: str) -> Iterator[Trio]:
-    executors = Trio(demo_db)
-    yield executors
-    executors.close()
 
 
 @pytest.mark.parametrize("role", VIEWERS)
@@ -283,7 +213,7 @@ def test_generated_queries_answer_the_same_three_ways(trio: Trio) -> None:
         if COMPILED_ROOT in getattr((field.extensions or {}).get(STRAWBERRY), "metadata", {})
     )
     assert {"workingGroups", "workingGroup", "node"} <= set(roots)
-    scalars = {"Date": _date_nodes("Date"), "DateTime": _date_nodes("DateTime")}
+    scalars = {"Date": date_nodes("Date"), "DateTime": date_nodes("DateTime")}
     documents = st.sampled_from(roots).flatmap(
         lambda root: from_schema(
             trio.sdl,
@@ -307,7 +237,7 @@ def test_generated_queries_answer_the_same_three_ways(trio: Trio) -> None:
         role=st.sampled_from(VIEWERS),
     )
     def check(document: graphql.DocumentNode, rnd: Random, role: str | None) -> None:
-        text = _aliased(document, rnd)
+        text = aliased(document, rnd)
         trio.compare(text, None, role)
         plans = trio.plans(text)
         seen["compiled"] += sum(p.statement is not None for p in plans)

@@ -12,30 +12,20 @@ staff, on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
 import graphql
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import from_schema
 
 from core.compiled.declare import COMPILED_ROOT
 from core.loading import STRAWBERRY
-from tests.test_compiled import VIEWERS, Trio
-from tests.test_differential import _date_nodes
+from tests.executors import VIEWERS, Trio, date_nodes
 
 EXAMPLES = 60
 PAGING = {"first", "after", "last", "before"}
-
-
-@pytest.fixture
-def trio(demo_db: str) -> Iterator[Trio]:
-    executors = Trio(demo_db)
-    yield executors
-    executors.close()
 
 
 def _as_variables(
@@ -120,7 +110,7 @@ def test_a_kept_statement_answers_every_value_of_its_variables(trio: Trio) -> No
         }
     )
     known = {"strings": strings}
-    scalars = {"Date": _date_nodes("Date"), "DateTime": _date_nodes("DateTime")}
+    scalars = {"Date": date_nodes("Date"), "DateTime": date_nodes("DateTime")}
     documents = st.sampled_from(roots).flatmap(
         lambda root: from_schema(
             trio.sdl,
