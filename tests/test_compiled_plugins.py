@@ -17,11 +17,9 @@ country, every plugin group and the first rows of each type, on SQLite and Postg
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pytest
 from graphql import (
     GraphQLField,
     GraphQLInterfaceType,
@@ -36,7 +34,9 @@ from graphql import (
 
 from core import to_global_id
 from core.loading import STRAWBERRY
-from tests.test_compiled import Trio
+
+if TYPE_CHECKING:
+    from tests.executors import Trio  # the `trio` fixture (tests/conftest.py)
 
 _LINK = (
     "a group's rows through its anchors' and members' countries (a link table): no "
@@ -227,13 +227,6 @@ def walk(trio: Trio, schema: GraphQLSchema, host: Host) -> tuple[dict[str, str],
             for child in inner.fields
         ]
     return found, compiled, asked
-
-
-@pytest.fixture
-def trio(demo_db: str) -> Iterator[Trio]:
-    executors = Trio(demo_db)
-    yield executors
-    executors.close()
 
 
 def _schema(trio: Trio) -> GraphQLSchema:
