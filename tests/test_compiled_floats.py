@@ -2,7 +2,7 @@
 
 Generated doubles (and the boundaries of orjson's notations) are written into the float columns
 of a country's ODIN scores (the open data plugin's table, its 0-100 checks lifted for the test)
-and read back through GraphQL by the three executors of tests/test_compiled, which must answer
+and read back through GraphQL by the three executors of tests/executors.py, which must answer
 byte for byte the same; finite values compile to one statement, NaN and infinities (no GraphQL
 Float) are answered by the resolver path, which reports them.
 """
@@ -21,7 +21,7 @@ from sqlalchemy import literal_column, select, text, update
 
 from core.db import Database
 from plugins.open_data.models import OdinScore
-from tests.test_compiled import Trio
+from tests.executors import Trio
 
 QUERY = (
     "query ($code: String!) { country(code: $code) { name odinScores { edition score "
@@ -133,13 +133,6 @@ class Scores:
                 await db.dispose()
 
         self.loop.run_until_complete(restore())
-
-
-@pytest.fixture
-def trio(demo_db: str) -> Iterator[Trio]:
-    executors = Trio(demo_db)
-    yield executors
-    executors.close()
 
 
 @pytest.fixture

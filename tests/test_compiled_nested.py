@@ -1,6 +1,6 @@
 """The compiled read path (core.compiled) on objects nested in a row and on orders by SQL
 expressions: tests/nested_plugin.py's fields answer byte for byte as on the resolver path
-(three executors, as tests/test_compiled), in one statement, with the nested objects null
+(three executors, tests/executors.py), in one statement, with the nested objects null
 exactly where their builder gives None (rows with subscores NULL written in), lists and pages
 in a CASE's order (rows stored against it), and cursors over that order walked page by page.
 """
@@ -17,7 +17,7 @@ from sqlalchemy import text, update
 from core.db import Database
 from plugins.open_data.models import OdinScore
 from tests import nested_plugin
-from tests.test_compiled import VIEWERS, Trio
+from tests.executors import VIEWERS, Trio
 
 LIST = (
     "query ($code: String!) { country(code: $code) { name nestedOdinScores { edition "
@@ -32,7 +32,7 @@ PAGE = (
 
 
 class NestedTrio(Trio):
-    """tests/test_compiled's three executors with tests/nested_plugin.py installed too."""
+    """tests/executors.py's three executors with tests/nested_plugin.py installed too."""
 
     def __init__(self, url: str) -> None:
         from tests import faults_plugin
