@@ -33,6 +33,9 @@ class AppState:
     """Concrete WorkingGroup type per enabled theme; a group is visible iff its theme is here."""
     schema: Any
     visible_themes: tuple[str, ...] = ()
+    caches: dict[str, Any] = field(default_factory=dict, compare=False)
+    """Per-app caches of the kernel's packages, by module name (core.compiled.plan's plans):
+    kept with the app, so two apps in one process (tests, `ogp-wg explain`) never share one."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "visible_themes", tuple(self.group_types))

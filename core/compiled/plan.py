@@ -1,17 +1,19 @@
 """Which root fields of an operation compile, and their statements (`plan_roots`, `explain`).
 
-The decision for a root field is cached (bounded LRU) per document, operation name, enabled
-plugins and what of the request changes the SQL's shape: the viewer's kind (anonymous, signed
-in, staff: row rules differ), the negotiated language (translated texts fall back) and the
-Boolean variables (`@skip`/`@include`). A field found not compilable is not tried again for the
-same key. The statement itself is built per request from the same declarations (row rules and
-variables are bound parameters of it); SQLAlchemy caches its SQL text by the statement's shape.
+Per app (`AppState.caches`, so two apps in one process never share an entry), bounded LRUs keyed
+by the plan: document, operation name, the viewer's kind (anonymous, signed in, staff: row rules
+differ), the negotiated language (translated texts fall back) and the Boolean variables
+(`@skip`/`@include`):
+- which root fields fall back, and why (a field found not compilable is not tried again);
+- per viewer and shape of a root field's rows, its statement compiled once and re-bound to each
+  request's values (core.compiled.template), for root fields whose variables only make rows;
+- for the other root fields, built statements per viewer and variable values.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import GraphQLObjectType
@@ -38,16 +40,26 @@ class RootPlan:
     parameters: Any = None
 
 
-_templates: OrderedDict[tuple[Any, ...], Template | None] = OrderedDict()
-"""Compiled statements by plan key, viewer, response key and shape of the root's rows
-(core.compiled.template); None: built, but not re-bindable."""
-_own_only: OrderedDict[tuple[Any, ...], bool] = OrderedDict()
-_fallbacks: OrderedDict[tuple[Any, ...], dict[str, str]] = OrderedDict()
-_statements: OrderedDict[tuple[Any, ...], Select[Any]] = OrderedDict()
-"""Built statements by plan key, viewer and variable values: a repeated request (the same
-document, viewer and variables) reuses its statement instead of building it again. Everything a
-statement depends on is in that key: the app (its schema and visible themes), the viewer (row
-rules), the language, the document (literals) and the variables (bound values)."""
+@dataclass
+class PlanCaches:
+    """One app's caches (bounded LRUs, `CACHE_SIZE` entries each)."""
+
+    fallbacks: OrderedDict[tuple[Any, ...], dict[str, str]] = field(default_factory=OrderedDict)
+    """Plan key -> {response key: why it falls back}."""
+    templates: OrderedDict[tuple[Any, ...], Template | None] = field(default_factory=OrderedDict)
+    """(plan key, viewer, response key, rows' shape) -> its template (None: not re-bindable)."""
+    own_only: OrderedDict[tuple[Any, ...], bool] = field(default_factory=OrderedDict)
+    """(plan key, response key) -> `variables_only_in_own_arguments`."""
+    statements: OrderedDict[tuple[Any, ...], Select[Any]] = field(default_factory=OrderedDict)
+    """(plan key, viewer, variable values, response key) -> built statement: everything a
+    statement depends on is in that key (the document's literals and the bound values)."""
+
+
+def _caches(ctx: Any) -> PlanCaches:
+    caches: PlanCaches | None = ctx.app.caches.get(__name__)
+    if caches is None:
+        caches = ctx.app.caches[__name__] = PlanCaches()
+    return caches
 
 
 def _cache_key(ctx: Any, execution: Any) -> tuple[Any, ...]:
@@ -61,7 +73,7 @@ def _cache_key(ctx: Any, execution: Any) -> tuple[Any, ...]:
     flags = tuple(
         sorted((k, v) for k, v in execution.variable_values.coerced.items() if type(v) is bool)
     )
-    return (body, name, ctx.app.visible_themes, id(ctx.app.schema), kind, chosen(ctx, None), flags)
+    return (body, name, kind, chosen(ctx, None), flags)
 
 
 def _values(execution: Any) -> str:
@@ -74,9 +86,10 @@ def plan_roots(
 ) -> list[RootPlan]:
     """Per root field of `grouped` (response key -> field details), its plan, in order."""
     key = _cache_key(ctx, execution)
-    known = _fallbacks.get(key)
+    caches = _caches(ctx)
+    known = caches.fallbacks.get(key)
     if known is not None:
-        _fallbacks.move_to_end(key)
+        caches.fallbacks.move_to_end(key)
     reasons: dict[str, str] = {}
     compiler = Compiler(ctx, execution)
     plans = []
@@ -87,18 +100,19 @@ def plan_roots(
         if reason is None:
             field_def = root_type.fields.get(name)
             built = (key, ctx.viewer, _values(execution), response_key)
-            statement = _statements.get(built)
+            statement = caches.statements.get(built)
             try:
                 if field_def is None:
                     raise NotCompilable("introspection")
                 if statement is not None:
-                    _statements.move_to_end(built)
-                elif _own_arguments_only(key, response_key, details, compiler):
-                    plans.append(_templated(ctx, compiler, key, response_key, field_def, details))
+                    caches.statements.move_to_end(built)
+                elif _own_arguments_only(caches, (key, response_key), details, compiler):
+                    where = (key, response_key)
+                    plans.append(_templated(ctx, caches, compiler, where, field_def, details))
                     continue
                 else:
                     statement = compiler.root(field_def, details)
-                    _remember(_statements, built, statement)
+                    _remember(caches.statements, built, statement)
             except NotCompilable as exc:
                 reason = str(exc)
                 if not exc.by_values:
@@ -107,9 +121,7 @@ def plan_roots(
             reasons[response_key] = reason
         plans.append(RootPlan(response_key, name, statement, reason))
     if known is None:
-        _fallbacks[key] = reasons
-        if len(_fallbacks) > CACHE_SIZE:
-            _fallbacks.popitem(last=False)
+        _remember(caches.fallbacks, key, reasons)
     return plans
 
 
@@ -119,31 +131,39 @@ def _remember(cache: OrderedDict[Any, Any], key: Any, value: Any) -> None:
         cache.popitem(last=False)
 
 
-def _own_arguments_only(key: Any, response_key: str, details: Any, compiler: Compiler) -> bool:
+def _own_arguments_only(
+    caches: PlanCaches, key: tuple[Any, str], details: Any, compiler: Compiler
+) -> bool:
     """`variables_only_in_own_arguments`, once per plan key and response key."""
-    found = _own_only.get((key, response_key))
+    found = caches.own_only.get(key)
     if found is None:
         found = variables_only_in_own_arguments(details, compiler.fragments)
-        _remember(_own_only, (key, response_key), found)
+        _remember(caches.own_only, key, found)
     return found
 
 
 def _templated(
-    ctx: Any, compiler: Compiler, key: Any, response_key: str, field_def: Any, details: Any
+    ctx: Any,
+    caches: PlanCaches,
+    compiler: Compiler,
+    key: tuple[Any, str],
+    field_def: Any,
+    details: Any,
 ) -> RootPlan:
     """A root field whose variables only make its rows: its kept template re-bound to this
     request's rows, or built (and kept) when its rows have a shape not seen yet. Raises
     NotCompilable as `Compiler.root` does."""
-    name = details[0].node.name.value
+    (plan_key, response_key), name = key, details[0].node.name.value
     shape, values = shape_of(compiler.root_rows(field_def, details), compiler.rows_kind)
-    kept = (key, ctx.viewer, response_key, shape)
-    seen = kept in _templates
-    found = _templates.get(kept)
+    kept = (plan_key, ctx.viewer, response_key, shape)
+    seen = kept in caches.templates
+    found = caches.templates.get(kept)
     if seen:
-        _templates.move_to_end(kept)
+        caches.templates.move_to_end(kept)
     if found is not None and values is not None:
         return RootPlan(response_key, name, found.statement, None, *found.bind(values))
     statement = compiler.root(field_def, details)
     if shape is not None and not seen and compiler.rows is not None:
-        _remember(_templates, kept, Template.of(statement, compiler.rows, ctx.db.engine.dialect))
+        template = Template.of(statement, compiler.rows, ctx.db.engine.dialect)
+        _remember(caches.templates, kept, template)
     return RootPlan(response_key, name, statement, None)
