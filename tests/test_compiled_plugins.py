@@ -72,9 +72,11 @@ EXEMPT: dict[str, str] = {
     "OpenParliamentsGroup.endorsementCount": "a count of every endorsement, not per key (counts_by_key is not public API)",
     "OpenParliamentsGroup.memberEndorsements": _LINK,
     "OpenParliamentsGroup.opennessIndicators": _CONSTANT_LIST,
-    "RightToInformationLaw.rating": "RtiRating's builder formats edition (an int) as text",
-    "RightToInformationLaw.ratings": "RtiRating's builder formats edition (an int) as text",
     "RightToInformationLaw.rtiRating": "an Int from the latest rating's row: a to-one relation answering a scalar",
+    "RtiRating.categories": "seven objects its builder makes from seven columns (a list)",
+    "RtiRating.edition": "its builder formats the edition (an int) as text",
+    "RtiRating.scaleMax": "a constant its builder passes (150), not read from a column",
+    "RtiRating.score": "a Float read from an Integer column (the total)",
 }
 """`Type.field` -> why it falls back: exactly the plugin fields that fall back (see the module).
 What a declaration cannot say yet is listed in docs/writing-plugins.md, "The fallback"."""

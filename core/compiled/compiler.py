@@ -59,10 +59,12 @@ from core.compiled.probe import (
     MISSING,
     Col,
     NotCompilable,
+    ProbeRow,
     adapt_to,
     column_name,
     is_desc,
     probe,
+    probed,
     table_columns,
 )
 from core.compiled.sqljson import Dialect, const, raw
@@ -87,13 +89,17 @@ class Compiler(Connections, Leaves):
         self._present: set[tuple[int, str]] = set()
         """Nullable columns known NOT NULL where an object nested in a row is built (it is
         null otherwise: core.compiled.nested)."""
+        self._touched: dict[int, bool] = {}
         self._built: dict[int, tuple[Any, Reprobe]] = {}
         """Per probed object (by id, kept alive here): how to build it again with some columns
         fixed (core.compiled.nested asks)."""
 
     def _probe(self, make: Any, columns: Any, fixed: dict[str, Any] | None = None) -> Any:
-        """`probe`, remembering how the object was built."""
-        obj = probe(make, columns, fixed)
+        """`probe`, remembering how the object was built and whether its builder decided on a
+        value (then its constants may be the row's: `_leaf_or_constant`)."""
+        row = ProbeRow(columns, fixed)
+        obj = probed(make, row)
+        self._touched[id(obj)] = row.touched
 
         def again(more: dict[str, Any]) -> Any:
             return probe(make, columns, {**(fixed or {}), **more}, strict=True)
@@ -285,6 +291,10 @@ class Compiler(Connections, Leaves):
             pk = next(iter(sub.c))  # any column: the failure reads one (see unrepresentable)
             null = raw("null") if nullable else self.d.unrepresentable(pk)
             return nested(where, attribute, value, reprobe, sub, null, build)
+        if self._touched.get(id(obj)) and not isinstance(value, Col):
+            default = getattr(definition, "default", MISSING)
+            if value is MISSING or type(value) is not type(default) or value != default:
+                raise NotCompilable(f"{where}: a value its builder may have computed from the row")
         return self._leaf(where, field_def.type, value, sub)
 
     def _relation(

@@ -3,7 +3,10 @@
 The object the resolver path builds from a row (`make(row)`, a type's `from_row`) is built from a
 `ProbeRow` whose values are `Col` markers; a field holding a column's marker reads that column.
 A builder that does anything with a value but store it (arithmetic, a call) raises on a marker,
-and the type is then not compilable.
+and the type is then not compilable. A builder that decides on a value (`if row.x`, `==`, a dict
+lookup, formatting it as text) gets an answer from a lenient marker, and the row is marked
+`touched`: the constants such a builder stored may come from the row's values, so the compiler
+takes none of them for SQL (core.compiled.compiler), only fields holding a marker.
 """
 
 from __future__ import annotations
@@ -30,10 +33,16 @@ class NotCompilable(Exception):
 class Col:
     """A probe row's value: the marker of one column."""
 
-    __slots__ = ("column", "name")
+    __slots__ = ("column", "name", "row")
 
-    def __init__(self, name: str, column: Any) -> None:
-        self.name, self.column = name, column
+    def __init__(self, name: str, column: Any, row: ProbeRow | None = None) -> None:
+        self.name, self.column, self.row = name, column, row
+
+    def _decided(self, what: str) -> None:
+        if self.strict:
+            raise TypeError(f"{what} of the value of {self.name}")
+        if self.row is not None:
+            self.row.touched = True
 
     def __repr__(self) -> str:
         return f"<column {self.name}>"
@@ -46,19 +55,27 @@ class Col:
     strict = False
 
     def __bool__(self) -> bool:
-        if self.strict:
-            raise TypeError(f"a decision on the value of {self.name}")
+        self._decided("a decision on")
         return True
 
     def __eq__(self, other: object) -> bool:
-        if self.strict:
-            raise TypeError(f"a comparison of the value of {self.name}")
+        self._decided("a comparison")
         return self is other
 
     def __ne__(self, other: object) -> bool:
         return not self.__eq__(other)
 
-    __hash__ = object.__hash__  # hashable as before (`__eq__` defined would unset it)
+    def __hash__(self) -> int:  # a dict or set lookup by the value (`LABELS.get(row.kind)`)
+        self._decided("a lookup by")
+        return object.__hash__(self)
+
+    def __str__(self) -> str:
+        self._decided("text")
+        return repr(self)
+
+    def __format__(self, spec: str) -> str:
+        self._decided("text")
+        return repr(self)
 
 
 class StrictCol(Col):
@@ -79,11 +96,13 @@ class ProbeRow(Mapping[str, Any]):
     ):
         self._columns, self._fixed = columns, dict(fixed or {})
         self._marker = StrictCol if strict else Col
+        self.touched = False
+        """A lenient marker of this row was decided on (see the module docstring)."""
 
     def __getitem__(self, name: str) -> Any:
         if name in self._fixed:
             return self._fixed[name]
-        return self._marker(name, self._columns[name])
+        return self._marker(name, self._columns[name], self)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
@@ -110,8 +129,13 @@ def probe(
     fixed: Mapping[str, Any] | None = None,
     strict: bool = False,
 ) -> Any:
+    return probed(make, ProbeRow(columns, fixed, strict))
+
+
+def probed(make: Any, row: ProbeRow) -> Any:
+    """`make(row)`; NotCompilable when the builder raises on a marker."""
     try:
-        return make(ProbeRow(columns, fixed, strict))
+        return make(row)
     except Exception as exc:
         raise NotCompilable(f"its objects are not built from columns alone ({exc!r})") from exc
 
