@@ -46,6 +46,7 @@ from typing import Any
 
 from bench import gate_databases as databases
 from bench.gate_clock import NOW, TODAY, freeze_clock, single_thread_sqlite
+from bench.mix import SIGNED_IN_PAGES
 
 ITERATIONS = 20
 """Measured iterations of the mix (plus one warm-up): about a minute under callgrind."""
@@ -247,7 +248,7 @@ def mix(params: dict[str, Any], iteration: int) -> list[Request]:
         # the public pages are read anonymously; the meeting page by a signed-in staff member,
         # who may see its registrations (hidden from anonymous viewers: the page would measure,
         # and check, an empty list); the registration is a staff member's too
-        signed_in = page in ("meeting_page", "register")
+        signed_in = page in SIGNED_IN_PAGES
         headers = {"authorization": f"Bearer {params['token']}"} if signed_in else None
         return Request(page, body, headers)
 

@@ -31,6 +31,9 @@ from core.schema.ids import to_global_id
 
 QUERIES = Path(__file__).parent / "queries"
 PAGES = ("group_list", "group_page", "meeting_page", "country_page", "register")
+SIGNED_IN_PAGES = ("meeting_page", "register")
+"""Pages ours is sent as a signed-in staff member (bench.run, the gate): registering takes one,
+and who registered for a meeting is hidden from anonymous readers."""
 OPERATIONS = {
     "group_list": "GroupList",
     "group_page": "GroupPage",

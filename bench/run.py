@@ -64,6 +64,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import bench.mix as mix_pages
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 PG_DIR = BENCH / "postgraphile"
@@ -193,7 +195,7 @@ class Server:
 
     def authorization(self, page: str) -> str | None:
         """The `Authorization` header's value for `page`'s requests, or None (anonymous)."""
-        signed_in = page in (WRITE_PAGE, "meeting_page")
+        signed_in = page in mix_pages.SIGNED_IN_PAGES
         return f"Bearer {self.token}" if self.token and signed_in else None
 
     def post(self, page: str, variables: dict[str, Any], timeout: float = 60) -> tuple[int, Any]:
@@ -1161,7 +1163,7 @@ def _run(args: argparse.Namespace, urls: Urls, workdir: Path) -> dict[str, Any]:
         if not pair_sets:
             log("no fresh registration pairs (no meeting ending after tomorrow?): no mutation runs")
             args.pages = [p for p in args.pages if p != WRITE_PAGE]
-    if "ours" in servers and (WRITE_PAGE in args.pages or "meeting_page" in args.pages):
+    if "ours" in servers and set(mix_pages.SIGNED_IN_PAGES) & set(args.pages):
         servers["ours"].token = asyncio.run(register_token(urls))
 
     # Request bodies for wrk, in each server's dialect.
