@@ -20,11 +20,10 @@ import graphql
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis_graphql import from_schema
 
 from core.compiled.declare import COMPILED_ROOT
 from core.loading import STRAWBERRY
-from tests.executors import VIEWERS, Trio, aliased, date_nodes
+from tests.executors import VIEWERS, Trio, aliased, documents
 
 EXAMPLES = 150
 QUERIES = Path(__file__).parent.parent / "bench" / "queries"
@@ -213,16 +212,7 @@ def test_generated_queries_answer_the_same_three_ways(trio: Trio) -> None:
         if COMPILED_ROOT in getattr((field.extensions or {}).get(STRAWBERRY), "metadata", {})
     )
     assert {"workingGroups", "workingGroup", "node"} <= set(roots)
-    scalars = {"Date": date_nodes("Date"), "DateTime": date_nodes("DateTime")}
-    documents = st.sampled_from(roots).flatmap(
-        lambda root: from_schema(
-            trio.sdl,
-            fields=[root],
-            custom_scalars=scalars,
-            print_ast=lambda document: document,
-            allow_x00=False,
-        )
-    )
+    generated = documents(trio.sdl, roots)
 
     @settings(
         max_examples=EXAMPLES,
@@ -232,7 +222,7 @@ def test_generated_queries_answer_the_same_three_ways(trio: Trio) -> None:
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
     @given(
-        document=documents,
+        document=generated,
         rnd=st.randoms(use_true_random=False),
         role=st.sampled_from(VIEWERS),
     )

@@ -16,9 +16,8 @@ from random import Random
 import graphql
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis_graphql import from_schema
 
-from tests.executors import VIEWERS, Trio, aliased, date_nodes
+from tests.executors import VIEWERS, Trio, aliased, documents
 
 EXAMPLES = 150
 
@@ -28,16 +27,7 @@ def test_generated_queries_answer_the_same_on_all_three_executors(trio: Trio) ->
     # One root field per document: sibling root fields that fail at once race in graphql-core
     # itself (which error wins depends on database timing), so there is no one answer to match.
     roots = sorted(set(schema.query_type.fields) - {"node", "nodes"})  # type: ignore[union-attr]
-    scalars = {"Date": date_nodes("Date"), "DateTime": date_nodes("DateTime")}
-    documents = st.sampled_from(roots).flatmap(
-        lambda root: from_schema(
-            trio.sdl,
-            fields=[root],
-            custom_scalars=scalars,
-            print_ast=lambda document: document,
-            allow_x00=False,  # tests/test_bad_input.py covers what the database cannot hold
-        )
-    )
+    generated = documents(trio.sdl, roots)
 
     @settings(
         max_examples=EXAMPLES,
@@ -47,7 +37,7 @@ def test_generated_queries_answer_the_same_on_all_three_executors(trio: Trio) ->
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
     @given(
-        document=documents,
+        document=generated,
         rnd=st.randoms(use_true_random=False),
         role=st.sampled_from(VIEWERS),
     )
