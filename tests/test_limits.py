@@ -286,6 +286,7 @@ async def test_batches_are_off_unless_enabled_and_then_each_operation_is_limited
     response = await on.http.post("/graphql", json=[ok, costly, {"query": deep(11)}])
     assert response.status_code == 200
     first, second, third = response.json()
+    assert "data" in first, first  # (once seen without data on a loaded CI machine: say why)
     assert len(first["data"]["workingGroups"]["nodes"]) == 2
     assert first["extensions"]["cost"]["requestedNodes"] == 2
     assert codes(second) == ["QUERY_TOO_COSTLY"] and "data" not in second
