@@ -234,6 +234,14 @@ def _bind_problem(bind: BindParameter[Any]) -> Unholdable | None:
     return unholdable(value, bind.type, writing=False)
 
 
+def all_holdable(binds: Iterable[BindParameter[Any]]) -> bool:
+    """True when a read may compare each bind's value with its column as it is: no value a
+    database refuses even to compare (NUL, an unpaired surrogate, an integer past the column's
+    range...). Otherwise the statement must go through `guard`'s rewrite (`_before_execute`):
+    SQL text run as it is (core.compiled.template) would fail in the database."""
+    return not any(_bind_problem(bind) for bind in binds)
+
+
 def _scalar_problem(side: Any) -> bool:
     return (
         isinstance(side, BindParameter) and not _is_list(side) and _bind_problem(side) is not None
@@ -303,7 +311,7 @@ def _before_execute(
     """Rewrite lookups with values no row can hold; refuse other uses of them in reads."""
     if not isinstance(statement, ClauseElement):
         return statement, multiparams, params
-    if not any(_bind_problem(b) for b in _binds(statement)):
+    if all_holdable(_binds(statement)):
         return statement, multiparams, params
     rewritten = visitors.replacement_traverse(statement, {}, _replace)
     if not statement.is_dml:  # writes are judged after compilation, with the columns' types

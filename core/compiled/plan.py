@@ -7,21 +7,25 @@ differ), the negotiated language (translated texts fall back) and the Boolean va
 - which root fields fall back, and why (a field found not compilable is not tried again);
 - per viewer and shape of a root field's rows, its statement compiled once and re-bound to each
   request's values (core.compiled.template), for root fields whose variables only make rows;
-- for the other root fields, built statements per viewer and variable values.
+- for the other root fields, built statements per viewer and variable values;
+- per viewer and variable values, the SQL text and parameters of each compiled root field: a
+  request seen before builds nothing again (and binds only a clock's values, `request_now`).
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from graphql import GraphQLObjectType
-from sqlalchemy import Select
+from sqlalchemy import BindParameter, Select
 
 from core.compiled.compiler import Compiler
 from core.compiled.probe import NotCompilable
 from core.compiled.template import Template, shape_of, variables_only_in_own_arguments
+from core.storable import all_holdable
 
 CACHE_SIZE = 512
 """Plans kept (each a few response keys and reasons)."""
@@ -50,9 +54,16 @@ class PlanCaches:
     """(plan key, viewer, response key, rows' shape) -> its template (None: not re-bindable)."""
     own_only: OrderedDict[tuple[Any, ...], bool] = field(default_factory=OrderedDict)
     """(plan key, response key) -> `variables_only_in_own_arguments`."""
-    statements: OrderedDict[tuple[Any, ...], Select[Any]] = field(default_factory=OrderedDict)
-    """(plan key, viewer, variable values, response key) -> built statement: everything a
-    statement depends on is in that key (the document's literals and the bound values)."""
+    statements: OrderedDict[tuple[Any, ...], Template] = field(default_factory=OrderedDict)
+    """(plan key, viewer, variable values, response key) -> built statement, compiled:
+    everything a statement depends on is in that key (the document's literals and the bound
+    values)."""
+    bound: OrderedDict[tuple[Any, ...], tuple[RootPlan, Template, Sequence[BindParameter[Any]]]] = (
+        field(default_factory=OrderedDict)
+    )
+    """(plan key, viewer, variable values, response key) -> its plan with SQL and parameters,
+    its template and the binds of its rows: the same request again builds nothing (and binds
+    nothing either, unless the statement reads the clock)."""
 
 
 def _caches(ctx: Any) -> PlanCaches:
@@ -92,34 +103,45 @@ def plan_roots(
         caches.fallbacks.move_to_end(key)
     reasons: dict[str, str] = {}
     compiler = Compiler(ctx, execution)
+    values = _values(execution)
     plans = []
     for response_key, details in grouped.items():
         name = details[0].node.name.value
         reason = (known or {}).get(response_key)
-        statement = None
+        built = (key, ctx.viewer, values, response_key)
+        ready = caches.bound.get(built) if reason is None else None
+        if ready is not None:  # these very values before: their SQL, bound again if need be
+            caches.bound.move_to_end(built)
+            hit, kept, kept_rows = ready
+            if kept.clocked:  # the clock is read per request
+                sql, parameters = kept.bind(kept_rows)
+                hit = replace(hit, sql=sql, parameters=parameters)
+            plans.append(hit)
+            continue
         if reason is None:
             field_def = root_type.fields.get(name)
-            built = (key, ctx.viewer, _values(execution), response_key)
-            statement = caches.statements.get(built)
             try:
                 if field_def is None:
                     raise NotCompilable("introspection")
-                if statement is not None:
-                    caches.statements.move_to_end(built)
-                elif _own_arguments_only(caches, (key, response_key), details, compiler):
+                if _own_arguments_only(caches, (key, response_key), details, compiler):
                     where = (key, response_key)
-                    plans.append(_templated(ctx, caches, compiler, where, field_def, details))
-                    continue
+                    plan, template, rows = _templated(
+                        ctx, caches, compiler, where, field_def, details
+                    )
                 else:
-                    statement = compiler.root(field_def, details)
-                    _remember(caches.statements, built, statement)
+                    plan, template, rows = _built(ctx, caches, compiler, built, field_def, details)
             except NotCompilable as exc:
                 reason = str(exc)
                 if not exc.by_values:
                     reasons[response_key] = reason
+            else:
+                if plan.sql is not None and template is not None:
+                    _remember(caches.bound, built, (plan, template, rows))
+                plans.append(plan)
+                continue
         elif known is not None:
             reasons[response_key] = reason
-        plans.append(RootPlan(response_key, name, statement, reason))
+        plans.append(RootPlan(response_key, name, None, reason))
     if known is None:
         _remember(caches.fallbacks, key, reasons)
     return plans
@@ -142,6 +164,33 @@ def _own_arguments_only(
     return found
 
 
+def _built(
+    ctx: Any,
+    caches: PlanCaches,
+    compiler: Compiler,
+    built: tuple[Any, ...],
+    field_def: Any,
+    details: Any,
+) -> tuple[RootPlan, Template | None, Sequence[BindParameter[Any]]]:
+    """A root field built for this request's variable values (kept per values): its SQL when
+    every value can be compared as it is, else its statement (`core.storable.guard` rewrites
+    it when it runs). Raises NotCompilable as `Compiler.root` does."""
+    response_key, name = built[-1], details[0].node.name.value
+    template = caches.statements.get(built)
+    if template is not None:
+        caches.statements.move_to_end(built)
+    else:
+        statement = compiler.root(field_def, details)
+        key = statement._generate_cache_key()
+        if key is None or not all_holdable(key.bindparams):
+            return RootPlan(response_key, name, statement, None), None, ()
+        template = Template.of(statement, None, ctx.db.engine.dialect)
+        assert template is not None  # no rows to re-bind: always a template
+        _remember(caches.statements, built, template)
+    plan = RootPlan(response_key, name, template.statement, None, *template.bind())
+    return plan, template, ()
+
+
 def _templated(
     ctx: Any,
     caches: PlanCaches,
@@ -149,21 +198,25 @@ def _templated(
     key: tuple[Any, str],
     field_def: Any,
     details: Any,
-) -> RootPlan:
+) -> tuple[RootPlan, Template | None, Sequence[BindParameter[Any]]]:
     """A root field whose variables only make its rows: its kept template re-bound to this
-    request's rows, or built (and kept) when its rows have a shape not seen yet. Raises
-    NotCompilable as `Compiler.root` does."""
+    request's rows, or built (and kept) when its rows have a shape not seen yet, or hold a value
+    that cannot be compared as it is (`core.storable.all_holdable`: the statement then runs
+    through the guard's rewrite). Raises NotCompilable as `Compiler.root` does."""
     (plan_key, response_key), name = key, details[0].node.name.value
     shape, values = shape_of(compiler.root_rows(field_def, details), compiler.rows_kind)
+    if values is not None and not all_holdable(values.bindparams):
+        return RootPlan(response_key, name, compiler.root(field_def, details), None), None, ()
     kept = (plan_key, ctx.viewer, response_key, shape)
     seen = kept in caches.templates
     found = caches.templates.get(kept)
     if seen:
         caches.templates.move_to_end(kept)
     if found is not None and values is not None:
-        return RootPlan(response_key, name, found.statement, None, *found.bind(values))
+        plan = RootPlan(response_key, name, found.statement, None, *found.bind(values.bindparams))
+        return plan, found, values.bindparams
     statement = compiler.root(field_def, details)
     if shape is not None and not seen and compiler.rows is not None:
         template = Template.of(statement, compiler.rows, ctx.db.engine.dialect)
         _remember(caches.templates, kept, template)
-    return RootPlan(response_key, name, statement, None)
+    return RootPlan(response_key, name, statement, None), None, ()

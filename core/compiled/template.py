@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from graphql import DirectiveNode, FieldNode, FragmentSpreadNode, Node, VariableNode
-from sqlalchemy import Select
+from sqlalchemy import BindParameter, Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.cache_key import CacheKey
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -41,26 +42,36 @@ class Template:
     names: tuple[str | None, ...]
 
     @classmethod
-    def of(cls, statement: Select[Any], rows: Select[Any], dialect: Dialect) -> Template | None:
-        """The template of `statement` built around `rows`; None when a bind of `rows` is not
-        found by name in the compiled statement (it could not be re-bound)."""
+    def of(
+        cls, statement: Select[Any], rows: Select[Any] | None, dialect: Dialect
+    ) -> Template | None:
+        """The template of `statement` built around `rows` (None: the statement as it is, no
+        values to re-bind); None when a bind of `rows` is not found by name in the compiled
+        statement (it could not be re-bound)."""
         compiled = statement.compile(dialect=dialect)
-        key = rows._generate_cache_key()
-        if key is None:
-            return None
         names: list[str | None] = []
-        for bind in key.bindparams:
-            name = compiled.bind_names.get(bind)
-            if bind.callable is None and name is None:
+        if rows is not None:
+            key = rows._generate_cache_key()
+            if key is None:
                 return None
-            names.append(None if bind.callable is not None else name)
+            for bind in key.bindparams:
+                name = compiled.bind_names.get(bind)
+                if bind.callable is None and name is None:
+                    return None
+                names.append(None if bind.callable is not None else name)
         return cls(statement, compiled, tuple(names))
 
-    def bind(self, rows: CacheKey) -> tuple[str, Any]:
+    @cached_property
+    def clocked(self) -> bool:
+        """True when a bind reads the clock (`request_now`): its values are bound per request,
+        never kept."""
+        return any(bind.callable is not None for bind in self.compiled.binds.values())
+
+    def bind(self, rows: Sequence[BindParameter[Any]] = ()) -> tuple[str, Any]:
         """The SQL text and the driver's parameters of the kept statement with the values of
-        `rows` (the cache key of rows with the template's rows' shape). An expanding parameter
-        (`IN` a list) is rendered for this list's length."""
-        binds = zip(self.names, rows.bindparams, strict=True)
+        `rows` (the bind parameters of the cache key of rows with the template's rows' shape).
+        An expanding parameter (`IN` a list) is rendered for this list's length."""
+        binds = zip(self.names, rows, strict=True)
         overrides = {name: bind.value for name, bind in binds if name is not None}
         compiled = self.compiled
         values: Mapping[str, Any] = compiled.construct_params(overrides, _check=False)
@@ -70,7 +81,9 @@ class Template:
         if "POSTCOMPILE" in sql:
             expanded = compiled.construct_expanded_state(values)
             sql, values, order = expanded.statement, expanded.parameters, expanded.positiontup
-            processors = expanded.processors
+            # the expanded lists' own processors, on top of every other bind's (as SQLAlchemy's
+            # DefaultExecutionContext merges them): a UTCDateTime still binds as it stores
+            processors = {**processors, **expanded.processors}
         processed = {
             name: processors[name](value) if name in processors else value
             for name, value in values.items()
