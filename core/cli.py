@@ -91,7 +91,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     # From here on every line on stderr is a log line (JSON or text: `log_format`), uvicorn's too.
     configure_logging(settings)
     log = logging.getLogger("ogp_wg.serve")
-    from core.app import create_app
+    from core.app import create_app, settle_heap
 
     app: Any = create_app(settings)  # what can fail (plugins, schema), before "serving"
     several = settings.workers > 1 or args.reload
@@ -101,6 +101,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
         os.environ["OGP_WG_WORKERS"] = str(settings.workers)
         app = "core.app:app_from_environment"
     sock = bind(settings.host, settings.port)
+    if not several:
+        settle_heap()  # this process serves: its app is built (workers: app_from_environment)
     if not settings.is_sqlite:
         log.info("PostgreSQL connections: up to %s", settings.describe_connections())
     log.info("serving GraphQL on http://%s:%s/graphql", settings.host, settings.port)
