@@ -40,7 +40,7 @@ from sqlalchemy.orm import DeclarativeBase, QueryableAttribute
 from sqlalchemy.types import TypeDecorator
 
 from core import db_faults
-from core.storable import TEXT_MAX_LENGTH, guard
+from core.storable import AUTOCOMMIT_READ, TEXT_MAX_LENGTH, autocommit, guard
 
 log = logging.getLogger("ogp_wg")
 
@@ -143,7 +143,7 @@ def _unrepresentable(_value: object) -> str:
 
 def _sqlite_begin(conn: SyncConnection) -> None:
     options = conn.get_execution_options()
-    if options.get("isolation_level") == "AUTOCOMMIT":
+    if autocommit(options):
         return  # reads: each statement is its own snapshot, no BEGIN round trip
     conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("sqlite_immediate") else "BEGIN")
 
@@ -260,7 +260,9 @@ class Database:
             kwargs.update(pool_size=pool_size, max_overflow=pool_size // 2, pool_pre_ping=False)
         self.engine: AsyncEngine = self._engine(url, kwargs, text_max_length)
         self._writer = self.engine.execution_options(sqlite_immediate=True)
-        self._reader = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._reader = self.engine.execution_options(
+            **{AUTOCOMMIT_READ: True} if self.is_sqlite else {"isolation_level": "AUTOCOMMIT"}
+        )
         self.replica_engine: AsyncEngine | None = None
         self._replica_reader = self._reader
         if replica_url is not None:

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -234,6 +234,23 @@ def _bind_problem(bind: BindParameter[Any]) -> Unholdable | None:
     return unholdable(value, bind.type, writing=False)
 
 
+AUTOCOMMIT_READ = "ogp_wg_autocommit_read"
+"""The execution option of SQLite's reads (core.db.Database.read): no BEGIN, like PostgreSQL's
+AUTOCOMMIT isolation level, without its cost on SQLite (below)."""
+
+
+def autocommit(execution_options: Mapping[str, Any]) -> bool:
+    """True for a connection that runs each statement on its own (a read, `Database.read`):
+    PostgreSQL's AUTOCOMMIT isolation level, or SQLite's `AUTOCOMMIT_READ`. SQLite's connections
+    never begin a transaction by themselves (core.db), so a read there only has to skip the BEGIN;
+    the isolation level would cost a PRAGMA on every checkout and another on every return, each
+    a round trip to aiosqlite's thread."""
+    return bool(
+        execution_options.get("isolation_level") == "AUTOCOMMIT"
+        or execution_options.get(AUTOCOMMIT_READ)
+    )
+
+
 def all_holdable(binds: Iterable[BindParameter[Any]]) -> bool:
     """True when a read may compare each bind's value with its column as it is: no value a
     database refuses even to compare (NUL, an unpaired surrogate, an integer past the column's
@@ -318,7 +335,7 @@ def _before_execute(
         for bind in _binds(rewritten):
             problem = _bind_problem(bind)
             if problem is not None:
-                writing = execution_options.get("isolation_level") != "AUTOCOMMIT"
+                writing = not autocommit(execution_options)
                 name = getattr(bind, "_orig_key", None) or bind.key
                 field = _field(name, None) if _IDENTIFIER.fullmatch(str(name)) else None
                 raise _refuse(problem, field, writing=writing)
