@@ -243,8 +243,8 @@ def autocommit(execution_options: Mapping[str, Any]) -> bool:
     """True for a connection that runs each statement on its own (a read, `Database.read`):
     PostgreSQL's AUTOCOMMIT isolation level, or SQLite's `AUTOCOMMIT_READ`. SQLite's connections
     never begin a transaction by themselves (core.db), so a read there only has to skip the BEGIN;
-    the isolation level would cost a PRAGMA on every checkout and another on every return, each
-    a round trip to aiosqlite's thread."""
+    the isolation level would cost a round trip to aiosqlite's thread on every checkout and a
+    PRAGMA on every return, and the return would turn the driver's implicit transactions back on."""
     return bool(
         execution_options.get("isolation_level") == "AUTOCOMMIT"
         or execution_options.get(AUTOCOMMIT_READ)

@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 import graphql
+import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -188,3 +189,46 @@ def test_one_document_swept_over_every_value_answers_each_right(trio: Trio) -> N
             assert len(answers) >= min(4, len(values[kind])), (kind, role)
         (plan,) = trio.plans(document, {"v": values[kind][-1]})
         assert plan.sql is not None, (kind, plan.reason)  # re-bound, not built again
+
+
+def test_a_statement_built_per_values_answers_alike_when_they_come_again(trio: Trio) -> None:
+    """A root field with a variable in its selection (a nested page's size and cursor) is built
+    for each set of values; the same values again run its kept SQL (core.compiled.plan._built,
+    then `bound`). Each page of a nested walk, sent twice, answers alike three ways, and the third
+    sight of a page's values is planned as SQL text, not built again."""
+    document = (
+        "query ($n: Int, $a: String) { workingGroups(first: 5) { nodes { slug "
+        "meetings(first: $n, after: $a) { totalCount edges { cursor node { id title startsAt } } "
+        "pageInfo { hasNextPage endCursor } } } } }"
+    )
+    after: str | None = None
+    pages = 0
+    while True:
+        variables = {"n": 2, "a": after}
+        first = trio.compare(document, variables).text
+        assert trio.compare(document, variables).text == first
+        (plan,) = trio.plans(document, variables)
+        assert plan.sql is not None, plan.reason
+        groups = orjson.loads(first)["data"]["workingGroups"]["nodes"]
+        pages += 1
+        infos = [
+            g["meetings"]["pageInfo"] for g in groups if g["meetings"]["pageInfo"]["hasNextPage"]
+        ]
+        if not infos or pages > 30:
+            break
+        after = infos[0]["endCursor"]  # the cursor of the first group still paging
+    assert pages >= 3  # a walk, not one page
+
+
+def test_large_variable_values_are_answered_but_not_kept(trio: Trio) -> None:
+    """The per-values caches hold a bounded number of entries whatever their size: values past
+    MAX_KEPT_VALUES (a body may carry a megabyte of variables) are answered, never kept."""
+    from core.compiled.plan import MAX_KEPT_VALUES
+
+    document = "query ($v: String!) { workingGroup(slug: $v) { name } }"
+    large = "x" * (MAX_KEPT_VALUES + 1)
+    for variables in ({"v": large}, {"v": large}, {"v": "a-slug"}, {"v": "a-slug"}):
+        assert trio.compare(document, variables).json()["data"] == {"workingGroup": None}
+    caches = trio.clients[None][2].app.state.ogp.caches["core.compiled.plan"]
+    kept = [key for key in caches.bound if key[0][0] == document]
+    assert [len(key[2]) <= MAX_KEPT_VALUES for key in kept] == [True]  # the small one only

@@ -7,7 +7,7 @@ differ), the negotiated language (translated texts fall back) and the Boolean va
 - which root fields fall back, and why (a field found not compilable is not tried again);
 - per viewer and shape of a root field's rows, its statement compiled once and re-bound to each
   request's values (core.compiled.template), for root fields whose variables only make rows;
-- for the other root fields, built statements per viewer and variable values;
+- for the other root fields, statements built per viewer and variable values;
 - per viewer and variable values, the SQL text and parameters of each compiled root field: a
   request seen before builds nothing again (and binds only a clock's values, `request_now`).
 """
@@ -29,6 +29,10 @@ from core.storable import all_holdable
 
 CACHE_SIZE = 512
 """Plans kept (each a few response keys and reasons)."""
+MAX_KEPT_VALUES = 4096
+"""Characters of a request's variable values (as `_values` prints them) beyond which nothing is
+kept per values: the caches hold CACHE_SIZE entries whatever their size, and a body may carry a
+megabyte of variables."""
 
 
 @dataclass(frozen=True)
@@ -54,10 +58,10 @@ class PlanCaches:
     """(plan key, viewer, response key, rows' shape) -> its template (None: not re-bindable)."""
     own_only: OrderedDict[tuple[Any, ...], bool] = field(default_factory=OrderedDict)
     """(plan key, response key) -> `variables_only_in_own_arguments`."""
-    statements: OrderedDict[tuple[Any, ...], Template] = field(default_factory=OrderedDict)
-    """(plan key, viewer, variable values, response key) -> built statement, compiled:
-    everything a statement depends on is in that key (the document's literals and the bound
-    values)."""
+    statements: OrderedDict[tuple[Any, ...], Select[Any]] = field(default_factory=OrderedDict)
+    """(plan key, viewer, variable values, response key) -> built statement, until the same
+    values come again (`_built`): everything a statement depends on is in that key (the
+    document's literals and the bound values)."""
     bound: OrderedDict[tuple[Any, ...], tuple[RootPlan, Template, Sequence[BindParameter[Any]]]] = (
         field(default_factory=OrderedDict)
     )
@@ -88,7 +92,7 @@ def _cache_key(ctx: Any, execution: Any) -> tuple[Any, ...]:
 
 
 def _values(execution: Any) -> str:
-    """The request's variable values as a key (JSON; unhashable values included)."""
+    """The request's variable values as a key (their repr, sorted: unhashable values too)."""
     return repr(sorted(execution.variable_values.coerced.items(), key=lambda kv: kv[0]))
 
 
@@ -135,7 +139,7 @@ def plan_roots(
                 if not exc.by_values:
                     reasons[response_key] = reason
             else:
-                if plan.sql is not None and template is not None:
+                if plan.sql is not None and template is not None and len(values) <= MAX_KEPT_VALUES:
                     _remember(caches.bound, built, (plan, template, rows))
                 plans.append(plan)
                 continue
@@ -172,21 +176,23 @@ def _built(
     field_def: Any,
     details: Any,
 ) -> tuple[RootPlan, Template | None, Sequence[BindParameter[Any]]]:
-    """A root field built for this request's variable values (kept per values): its SQL when
-    every value can be compared as it is, else its statement (`core.storable.guard` rewrites
-    it when it runs). Raises NotCompilable as `Compiler.root` does."""
+    """A root field built for this request's variable values. The first time, its statement,
+    which SQLAlchemy compiles once per shape (a cursor walk sends new values on every page:
+    compiling each whole statement anew would cost more than it saves). The second time with the
+    same values, its SQL (a `Template`, then kept in `bound` by `plan_roots`) unless a value
+    cannot be compared as it is (`core.storable.guard` must rewrite the statement). Raises
+    NotCompilable as `Compiler.root` does."""
     response_key, name = built[-1], details[0].node.name.value
-    template = caches.statements.get(built)
-    if template is not None:
-        caches.statements.move_to_end(built)
-    else:
+    statement = caches.statements.get(built)
+    if statement is None:
         statement = compiler.root(field_def, details)
-        key = statement._generate_cache_key()
-        if key is None or not all_holdable(key.bindparams):
-            return RootPlan(response_key, name, statement, None), None, ()
-        template = Template.of(statement, None, ctx.db.engine.dialect)
-        assert template is not None  # no rows to re-bind: always a template
-        _remember(caches.statements, built, template)
+        if len(built[2]) <= MAX_KEPT_VALUES:
+            _remember(caches.statements, built, statement)
+        return RootPlan(response_key, name, statement, None), None, ()
+    template = Template.of(statement, None, ctx.db.engine.dialect)
+    if template is None:
+        return RootPlan(response_key, name, statement, None), None, ()
+    del caches.statements[built]  # from now on in `bound`
     plan = RootPlan(response_key, name, template.statement, None, *template.bind())
     return plan, template, ()
 

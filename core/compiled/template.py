@@ -12,7 +12,7 @@ SQL text as it is through the driver (asyncpg prepares it once per connection).
 Kept only when every variable of the root field is one of its own non-paging arguments (or a
 Boolean of `@skip`/`@include`, part of the plan's key): a variable anywhere else in the
 selection (a nested `first: $n`, a paging `after: $cursor`) shapes the rest of the statement, so
-such a root field is built per request, as before.
+such a root field is built per set of values (core.compiled.plan keeps it per values).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from sqlalchemy.sql.cache_key import CacheKey
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from core.compiled.connections import PAGING
+from core.storable import all_holdable
 
 
 @dataclass(eq=False)
@@ -47,8 +48,12 @@ class Template:
     ) -> Template | None:
         """The template of `statement` built around `rows` (None: the statement as it is, no
         values to re-bind); None when a bind of `rows` is not found by name in the compiled
-        statement (it could not be re-bound)."""
+        statement (it could not be re-bound), or when a value of the statement cannot be
+        compared as it is (`core.storable.all_holdable`: SQL text run as it is would skip the
+        guard's rewrite, so such a statement is built each time)."""
         compiled = statement.compile(dialect=dialect)
+        if not all_holdable(compiled.binds.values()):
+            return None
         names: list[str | None] = []
         if rows is not None:
             key = rows._generate_cache_key()
