@@ -108,6 +108,7 @@ def plan_roots(
     reasons: dict[str, str] = {}
     compiler = Compiler(ctx, execution)
     values = _values(execution)
+    keep = len(values) <= MAX_KEPT_VALUES  # whether anything is kept per these values
     plans = []
     for response_key, details in grouped.items():
         name = details[0].node.name.value
@@ -133,13 +134,15 @@ def plan_roots(
                         ctx, caches, compiler, where, field_def, details
                     )
                 else:
-                    plan, template, rows = _built(ctx, caches, compiler, built, field_def, details)
+                    plan, template, rows = _built(
+                        ctx, caches, compiler, built, field_def, details, keep=keep
+                    )
             except NotCompilable as exc:
                 reason = str(exc)
                 if not exc.by_values:
                     reasons[response_key] = reason
             else:
-                if plan.sql is not None and template is not None and len(values) <= MAX_KEPT_VALUES:
+                if plan.sql is not None and template is not None and keep:
                     _remember(caches.bound, built, (plan, template, rows))
                 plans.append(plan)
                 continue
@@ -175,8 +178,11 @@ def _built(
     built: tuple[Any, ...],
     field_def: Any,
     details: Any,
+    *,
+    keep: bool,
 ) -> tuple[RootPlan, Template | None, Sequence[BindParameter[Any]]]:
-    """A root field built for this request's variable values. The first time, its statement,
+    """A root field built for this request's variable values (kept for them when `keep`,
+    `MAX_KEPT_VALUES`). The first time, its statement,
     which SQLAlchemy compiles once per shape (a cursor walk sends new values on every page:
     compiling each whole statement anew would cost more than it saves). The second time with the
     same values, its SQL (a `Template`, then kept in `bound` by `plan_roots`) unless a value
@@ -186,7 +192,7 @@ def _built(
     statement = caches.statements.get(built)
     if statement is None:
         statement = compiler.root(field_def, details)
-        if len(built[2]) <= MAX_KEPT_VALUES:
+        if keep:
             _remember(caches.statements, built, statement)
         return RootPlan(response_key, name, statement, None), None, ()
     template = Template.of(statement, None, ctx.db.engine.dialect)
