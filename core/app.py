@@ -373,7 +373,8 @@ def app_from_environment() -> Starlette:
 def settle_heap() -> None:
     """Take what the app built at start (schema, plugins' types, SQLAlchemy metadata: most of a
     worker's objects, and all long-lived) out of the cyclic garbage collector's sight
-    (`gc.freeze`): a full collection then walks only what requests left behind. For the process that serves, once its app is built (`ogp-wg serve`).
+    (`gc.freeze`): a full collection then walks only what requests left behind. For the process
+    that serves, once its app is built (`ogp-wg serve`).
 
     Measured (bench: group page, wrk -c32 on one core, PostgreSQL "large" data, 3 interleaved
     runs each): p99 236-254 ms -> 70-74 ms, 588-679 -> 846-896 requests/s."""
