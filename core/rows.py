@@ -205,11 +205,15 @@ class _Declared(Generic[T]):
 
 
 class RowsByKey(_Declared[T]):
-    """`load(ctx, keys) -> [object or None per key]`; see `rows_by_key`."""
+    """`load(ctx, keys, **filters) -> [object or None per key]`; see `rows_by_key`."""
 
-    async def __call__(self, ctx: Context, keys: list[Any]) -> list[T | None]:
-        stmt = self.statement(ctx, {}).add_columns(self.key.label(KEY_LABEL))
+    async def __call__(self, ctx: Context, keys: list[Any], **arguments: Any) -> list[T | None]:
+        stmt = self.statement(ctx, arguments).add_columns(self.key.label(KEY_LABEL))
         stmt = stmt.where(ctx.db.any_of(self.key, keys))
+        if self.order_by:  # several rows per key: the first in order, picked by the database
+            rank = func.row_number().over(partition_by=self.key, order_by=self.order_by)
+            ranked = stmt.add_columns(rank.label(RANK_LABEL)).subquery()
+            stmt = select(*ranked.c).where(ranked.c[RANK_LABEL] == 1)
         found = {row._mapping[KEY_LABEL]: self.make(row) for row in await self.rows(ctx, stmt)}
         return [found.get(key) for key in keys]
 
@@ -272,6 +276,8 @@ def rows_by_key(
     *,
     build: Callable[[Any], T] | None = None,
     where: Where = None,
+    order_by: Sequence[Any] = (),
+    filters: Mapping[str, Any] | None = None,
     columns: Sequence[Any] | None = None,
 ) -> RowsByKey[Any]:
     """A load function for `@relation(...)` and `ogp_wg_node_loaders`: one object (or None) per
@@ -280,6 +286,14 @@ def rows_by_key(
     - `key`: the column the keys are matched against, unique in its table: the primary key
       (`LawRow.id`, for `node(id:)` and to-one relations) or a UNIQUE column (`LawRow.country_id`
       for a country's one law). The rows come from this column's table.
+    - `order_by`: for a `key` that is NOT unique, which of a key's rows it gets: the first in
+      this order (columns, ascending or `.desc()`, the last unique among a key's rows), e.g. a
+      country's latest survey: `rows_by_key(Survey.country_id, Survey, order_by=(Survey.edition
+      .desc(),))`.
+    - `filters`: `{argument name: column or (ctx, value) -> condition}` for the relation
+      field's arguments, as for `rows_grouped_by`: with `filters={"edition": Survey.edition}`,
+      `def open_budget_survey(self, edition: int | None = None)` answers that edition's row, or
+      the latest when none is given.
     - `type_`: the Strawberry type each row becomes (`from_row(type_, row)`, or the type's own
       `from_row` classmethod if it has one), or `lambda: Type` for a type defined later.
     - `build`: instead of `type_`, a function `row -> value`.
@@ -294,6 +308,8 @@ def rows_by_key(
         type=type_,
         build=build,
         where=where,
+        order_by=tuple(order_by),
+        filters=dict(filters or {}),
         columns=tuple(columns) if columns else None,
     )
 

@@ -7,6 +7,7 @@ The database's side of the rule: tests/test_rules_in_database_core_0020.py."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -139,3 +140,47 @@ async def test_upcoming_lists_a_meeting_that_started_13_days_ago(
     for titles in await _titles(client, ENDED):
         assert "Ended a minute ago" in titles
         assert "Started 13 days ago" not in titles
+
+
+async def test_a_kept_upcoming_statement_reads_the_clock_on_each_run(
+    demo_db: str, make_client: Any
+) -> None:
+    """The compiled read path keeps a request's SQL and parameters and, sent again, re-reads
+    only the clock (core.compiled.template.Bound.now): a meeting that ends between two identical
+    requests is upcoming in the first answer and not in the next, on both read paths."""
+    now = datetime.now(UTC)
+    db = Database(demo_db)
+    try:
+        async with db.write() as conn:
+            group_id = await conn.scalar(
+                sa.text("SELECT id FROM working_groups WHERE slug = 'open-data'")
+            )
+            await conn.execute(
+                sa.insert(Meeting).values(
+                    group_id=group_id,
+                    title="Ends in three seconds",
+                    kind="VIRTUAL",
+                    starts_at=now - timedelta(hours=1),
+                    ends_at=now + timedelta(seconds=3),
+                    timezone="UTC",
+                    online_url="https://meet.example.org/soon",
+                    registered_count=0,
+                    agenda="",
+                    is_summit=False,
+                    sequence=0,
+                    minutes="",
+                )
+            )
+    finally:
+        await db.dispose()
+    clients = [make_client(demo_db, compiled_reads=on) for on in (True, False)]
+    for _ in range(3):  # built, then kept as SQL text, then answered from what was kept
+        for client in clients:
+            for titles in await _titles(client, UPCOMING):
+                assert "Ends in three seconds" in titles
+    await asyncio.sleep(
+        max(0.0, (now + timedelta(seconds=3.2) - datetime.now(UTC)).total_seconds())
+    )
+    for client in clients:
+        for titles in await _titles(client, UPCOMING):
+            assert "Ends in three seconds" not in titles

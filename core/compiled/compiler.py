@@ -12,9 +12,10 @@ What compiles (anything else raises `NotCompilable(reason)`, and the root field 
   on purpose (core.compiled.sqljson.unrepresentable): the resolver path then answers the root
   field and reports the error; `DIRECT_READ` fields when they read a column;
   Float from a Float/Double/Numeric(asdecimal=False) column as orjson prints it (core.compiled.
-  floats); `computed` fields (their SQL expression); relations declared with `rows_by_key`,
-  `counts_by_key`, `rows_grouped_by` (its `filters` and `first`) or `pages_by_key` (its
-  filters, `first`, `after`), with their `where` and row rules, in their declared order:
+  floats); `computed` fields (their SQL expression); relations declared with `rows_by_key` (its
+  `filters`, and `order_by`: a key's first row), `counts_by_key`, `rows_grouped_by` (its
+  `filters` and `first`) or `pages_by_key` (its filters, `first`, `after`), with their `where`
+  and row rules, in their declared order:
   columns or SQL expressions over the row's columns (a CASE ranking an enum: `_adapt`), a
   cursor over an expression as its value's leaf JSON (core.compiled.connections);
 - objects nested in a row (a field the builder fills with an object made from the same row,
@@ -316,7 +317,7 @@ class Compiler(Connections, Leaves):
         load = spec.load
         if not isinstance(load, CountsByKey | RowsByKey | RowsGroupedBy | PagesByKey):
             raise NotCompilable(f"{where}: loaded by a Python function, not a declaration")
-        if arguments and not isinstance(load, RowsGroupedBy | PagesByKey):
+        if arguments and isinstance(load, CountsByKey):
             raise NotCompilable(f"{where}: arguments of a relation that takes none")
         try:
             parent_key = spec.key(obj)
@@ -331,13 +332,17 @@ class Compiler(Connections, Leaves):
             counted = select(func.count()).select_from(rows).where(rows.c[key_name] == parent)
             return cast(counted.scalar_subquery(), Text)
         if isinstance(load, RowsByKey) and spec.default is None:
-            rows = load.statement(self.ctx, {}).subquery()
+            try:
+                rows = load.statement(self.ctx, arguments).subquery()
+            except Exception as exc:
+                raise NotCompilable(f"{where}: an argument refused", by_values=True) from exc
             value = self._rows(get_named_type(field_def.type), details, rows, load)
             match = rows.c[column_name(load.key)] == parent
-            one = select(value).select_from(rows).where(match).limit(1)
+            one = select(value).select_from(rows).where(match)
+            one = one.order_by(*self._adapt(load.order_by, rows)).limit(1)
             missing = raw("null")
-            if isinstance(field_def.type, GraphQLNonNull) and not self._always_found(
-                load, parent_key.column
+            if isinstance(field_def.type, GraphQLNonNull) and not (
+                not (load.order_by or load.filters) and self._always_found(load, parent_key.column)
             ):  # non-null, and a row may be missing or hidden: then the resolver path answers
                 missing = self.d.unrepresentable(parent)
             return func.coalesce(one.scalar_subquery(), missing)

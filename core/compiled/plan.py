@@ -15,16 +15,15 @@ differ), the negotiated language (translated texts fall back) and the Boolean va
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from graphql import GraphQLObjectType
-from sqlalchemy import BindParameter, Select
+from sqlalchemy import Select
 
 from core.compiled.compiler import Compiler
 from core.compiled.probe import NotCompilable
-from core.compiled.template import Template, shape_of, variables_only_in_own_arguments
+from core.compiled.template import Bound, Template, shape_of, variables_only_in_own_arguments
 from core.storable import all_holdable
 
 CACHE_SIZE = 512
@@ -62,12 +61,10 @@ class PlanCaches:
     """(plan key, viewer, variable values, response key) -> built statement, until the same
     values come again (`_built`): everything a statement depends on is in that key (the
     document's literals and the bound values)."""
-    bound: OrderedDict[tuple[Any, ...], tuple[RootPlan, Template, Sequence[BindParameter[Any]]]] = (
-        field(default_factory=OrderedDict)
-    )
-    """(plan key, viewer, variable values, response key) -> its plan with SQL and parameters,
-    its template and the binds of its rows: the same request again builds nothing (and binds
-    nothing either, unless the statement reads the clock)."""
+    bound: OrderedDict[tuple[Any, ...], tuple[RootPlan, Bound]] = field(default_factory=OrderedDict)
+    """(plan key, viewer, variable values, response key) -> its plan with SQL and parameters:
+    the same request again builds and binds nothing (it reads the clock, if its statement
+    does: `Bound.now`)."""
 
 
 def _caches(ctx: Any) -> PlanCaches:
@@ -117,10 +114,9 @@ def plan_roots(
         ready = caches.bound.get(built) if reason is None else None
         if ready is not None:  # these very values before: their SQL, bound again if need be
             caches.bound.move_to_end(built)
-            hit, kept, kept_rows = ready
-            if kept.clocked:  # the clock is read per request
-                sql, parameters = kept.bind(kept_rows)
-                hit = replace(hit, sql=sql, parameters=parameters)
+            hit, kept = ready
+            if kept.clock:  # the clock is read per request
+                hit = replace(hit, parameters=kept.now())
             plans.append(hit)
             continue
         if reason is None:
@@ -130,11 +126,9 @@ def plan_roots(
                     raise NotCompilable("introspection")
                 if _own_arguments_only(caches, (key, response_key), details, compiler):
                     where = (key, response_key)
-                    plan, template, rows = _templated(
-                        ctx, caches, compiler, where, field_def, details
-                    )
+                    plan, bound = _templated(ctx, caches, compiler, where, field_def, details)
                 else:
-                    plan, template, rows = _built(
+                    plan, bound = _built(
                         ctx, caches, compiler, built, field_def, details, keep=keep
                     )
             except NotCompilable as exc:
@@ -142,8 +136,8 @@ def plan_roots(
                 if not exc.by_values:
                     reasons[response_key] = reason
             else:
-                if plan.sql is not None and template is not None and keep:
-                    _remember(caches.bound, built, (plan, template, rows))
+                if bound is not None and keep:
+                    _remember(caches.bound, built, (plan, bound))
                 plans.append(plan)
                 continue
         elif known is not None:
@@ -180,7 +174,7 @@ def _built(
     details: Any,
     *,
     keep: bool,
-) -> tuple[RootPlan, Template | None, Sequence[BindParameter[Any]]]:
+) -> tuple[RootPlan, Bound | None]:
     """A root field built for this request's variable values (kept for them when `keep`,
     `MAX_KEPT_VALUES`). The first time, its statement,
     which SQLAlchemy compiles once per shape (a cursor walk sends new values on every page:
@@ -194,13 +188,13 @@ def _built(
         statement = compiler.root(field_def, details)
         if keep:
             _remember(caches.statements, built, statement)
-        return RootPlan(response_key, name, statement, None), None, ()
+        return RootPlan(response_key, name, statement, None), None
     template = Template.of(statement, None, ctx.db.engine.dialect)
     if template is None:
-        return RootPlan(response_key, name, statement, None), None, ()
+        return RootPlan(response_key, name, statement, None), None
     del caches.statements[built]  # from now on in `bound`
-    plan = RootPlan(response_key, name, template.statement, None, *template.bind())
-    return plan, template, ()
+    bound = template.bind()
+    return RootPlan(response_key, name, statement, None, bound.sql, bound.parameters), bound
 
 
 def _templated(
@@ -210,7 +204,7 @@ def _templated(
     key: tuple[Any, str],
     field_def: Any,
     details: Any,
-) -> tuple[RootPlan, Template | None, Sequence[BindParameter[Any]]]:
+) -> tuple[RootPlan, Bound | None]:
     """A root field whose variables only make its rows: its kept template re-bound to this
     request's rows, or built (and kept) when its rows have a shape not seen yet, or hold a value
     that cannot be compared as it is (`core.storable.all_holdable`: the statement then runs
@@ -218,17 +212,18 @@ def _templated(
     (plan_key, response_key), name = key, details[0].node.name.value
     shape, values = shape_of(compiler.root_rows(field_def, details), compiler.rows_kind)
     if values is not None and not all_holdable(values.bindparams):
-        return RootPlan(response_key, name, compiler.root(field_def, details), None), None, ()
+        return RootPlan(response_key, name, compiler.root(field_def, details), None), None
     kept = (plan_key, ctx.viewer, response_key, shape)
     seen = kept in caches.templates
     found = caches.templates.get(kept)
     if seen:
         caches.templates.move_to_end(kept)
     if found is not None and values is not None:
-        plan = RootPlan(response_key, name, found.statement, None, *found.bind(values.bindparams))
-        return plan, found, values.bindparams
+        bound = found.bind(values.bindparams)
+        plan = RootPlan(response_key, name, found.statement, None, bound.sql, bound.parameters)
+        return plan, bound
     statement = compiler.root(field_def, details)
     if shape is not None and not seen and compiler.rows is not None:
         template = Template.of(statement, compiler.rows, ctx.db.engine.dialect)
         _remember(caches.templates, kept, template)
-    return RootPlan(response_key, name, statement, None), None, ()
+    return RootPlan(response_key, name, statement, None), None

@@ -17,7 +17,7 @@ such a root field is built per set of values (core.compiled.plan keeps it per va
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -67,12 +67,12 @@ class Template:
         return cls(statement, compiled, tuple(names))
 
     @cached_property
-    def clocked(self) -> bool:
-        """True when a bind reads the clock (`request_now`): its values are bound per request,
-        never kept."""
-        return any(bind.callable is not None for bind in self.compiled.binds.values())
+    def _clock(self) -> dict[str, Callable[[], Any]]:
+        """Per bind that reads the clock (`request_now`), its name and how it reads it."""
+        binds = self.compiled.binds.items()
+        return {name: bind.callable for name, bind in binds if bind.callable is not None}
 
-    def bind(self, rows: Sequence[BindParameter[Any]] = ()) -> tuple[str, Any]:
+    def bind(self, rows: Sequence[BindParameter[Any]] = ()) -> Bound:
         """The SQL text and the driver's parameters of the kept statement with the values of
         `rows` (the bind parameters of the cache key of rows with the template's rows' shape).
         An expanding parameter (`IN` a list) is rendered for this list's length."""
@@ -93,9 +93,37 @@ class Template:
             name: processors[name](value) if name in processors else value
             for name, value in values.items()
         }
+        places: Sequence[tuple[Any, str]] = (
+            [(n, n) for n in processed] if order is None else list(enumerate(order))
+        )
+        clock = self._clock
+        slots = tuple((at, clock[n], processors.get(n)) for at, n in places if n in clock)
         if order is None:
-            return sql, processed
-        return sql, tuple(processed[name] for name in order)
+            return Bound(sql, processed, slots)
+        return Bound(sql, tuple(processed[name] for name in order), slots)
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A kept statement's SQL text and driver parameters for one set of rows' values, with the
+    place of each clock bind in them (`clock`: place, how the clock is read, its processor):
+    the same values again re-read only the clock (`now`), instead of binding everything."""
+
+    sql: str
+    parameters: tuple[Any, ...] | dict[str, Any]
+    clock: tuple[tuple[Any, Callable[[], Any], Callable[[Any], Any] | None], ...] = ()
+
+    def now(self) -> tuple[Any, ...] | dict[str, Any]:
+        """The parameters with the clock read now."""
+        if not self.clock:
+            return self.parameters
+        values: Any = (
+            list(self.parameters) if isinstance(self.parameters, tuple) else {**self.parameters}
+        )
+        for place, read, process in self.clock:
+            value = read()
+            values[place] = value if process is None else process(value)
+        return tuple(values) if isinstance(self.parameters, tuple) else values
 
 
 def shape_of(rows: Select[Any], kind: str | None) -> tuple[Any, CacheKey | None]:

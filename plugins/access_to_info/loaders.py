@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select, union
-from sqlalchemy.orm import aliased
+from sqlalchemy import select, union
 
 from core import MAX_PAGE_SIZE, Context, from_row, models, rows_by_key, rows_grouped_by
 from plugins.access_to_info.models import RtiLaw as LawRow
@@ -33,21 +32,13 @@ load_ratings_by_law = rows_grouped_by(
 
 
 # A law's latest rating: the last in `load_ratings_by_law`'s order (edition, series descending),
-# i.e. no rating of the law comes after it. Declared (a condition, not a Python pick of the last
-# of a list), so the compiled read path answers `rating` in SQL too; the comparison of `series`
-# is the ORDER BY's own on each database (PostgreSQL: the enum's order; SQLite: its text).
-_later = aliased(RatingRow)
-LATEST_RATING = ~exists().where(
-    _later.law_id == RatingRow.law_id,
-    or_(
-        _later.edition > RatingRow.edition,
-        and_(_later.edition == RatingRow.edition, _later.series < RatingRow.series),
-    ),
-)
+# i.e. the first in the reverse order. Declared (an order, not a Python pick of the last of a
+# list), so the compiled read path answers `rating` in SQL too; the comparison of `series` is
+# the ORDER BY's own on each database (PostgreSQL: the enum's order; SQLite: its text).
 load_latest_rating_by_law = rows_by_key(
-    RatingRow.law_id,  # unique among the latest ratings: UNIQUE (law_id, series, edition)
+    RatingRow.law_id,
     lambda: types.RtiRating,
-    where=LATEST_RATING,
+    order_by=(RatingRow.edition.desc(), RatingRow.series),  # UNIQUE (law_id, series, edition)
 )
 
 

@@ -38,14 +38,13 @@ async def _rows(ctx: Context, stmt: Select[Any]) -> Sequence[Any]:
         return (await conn.execute(stmt)).all()
 
 
-async def survey_by_country(
-    ctx: Context, keys: list[int], edition: int | None = None
-) -> list[types.OpenBudgetSurvey | None]:
-    """Each country's results in `edition`, or in its latest edition."""
-    stmt = select(*Survey.__table__.c).where(ctx.db.any_of(Survey.country_id, keys))
-    rows = await _rows(ctx, _edition_or_latest(stmt, edition))
-    found = {row.country_id: types.OpenBudgetSurvey.from_row(row) for row in rows}
-    return [found.get(key) for key in keys]
+survey_by_country = rows_by_key(
+    Survey.country_id,
+    lambda: types.OpenBudgetSurvey,
+    order_by=(Survey.edition.desc(),),  # (country, edition) is unique: the latest edition
+    filters={"edition": Survey.edition},
+)
+"""Each country's results in `edition`, or in its latest edition."""
 
 
 def _edition_or_latest(stmt: Select[Any], edition: int | None) -> Select[Any]:
