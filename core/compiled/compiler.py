@@ -47,6 +47,7 @@ from sqlalchemy import (
     case,
     cast,
     func,
+    literal,
     select,
 )
 from sqlalchemy.sql import ColumnElement
@@ -255,7 +256,7 @@ class Compiler(Connections, Leaves):
         resolver = definition.base_resolver
         sql = definition.metadata.get(COMPUTED)
         if sql is not None and not details[0].node.arguments:
-            expression = sql(_Columns(where, obj, sub))
+            expression = sql(_Columns(where, obj, sub, bool(self._touched.get(id(obj)))))
             return self._typed_leaf(where, field_def.type, expression, expression.type, True)
         if direct is not None:
             attribute = direct(self.ctx, details[0].node)
@@ -412,13 +413,17 @@ class Compiler(Connections, Leaves):
 
 class _Columns:
     """What a `computed` field's SQL function reads: the object's attributes as the columns of
-    `sub` they were read from (NotCompilable for an attribute not read from a column)."""
+    `sub` they were read from, or as SQL literals for the numbers, strings and Booleans its
+    builder stored (a benchmark) when it decided on no value of the row (`touched`: such a
+    constant may come from the row); NotCompilable for any other attribute."""
 
-    def __init__(self, where: str, obj: Any, sub: Any) -> None:
-        self._where, self._obj, self._sub = where, obj, sub
+    def __init__(self, where: str, obj: Any, sub: Any, touched: bool) -> None:
+        self._where, self._obj, self._sub, self._touched = where, obj, sub, touched
 
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._obj, name, MISSING)
-        if not isinstance(value, Col):
-            raise NotCompilable(f"{self._where}: computed from {name}, not a column")
-        return self._sub.c[value.name]
+        if isinstance(value, Col):
+            return self._sub.c[value.name]
+        if type(value) in (int, float, str, bool) and not self._touched:
+            return literal(value)
+        raise NotCompilable(f"{self._where}: computed from {name}, not a column")

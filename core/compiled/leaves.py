@@ -1,7 +1,8 @@
 """Leaves compiled (core.compiled.compiler's `Compiler` mixes this in): a field's value read
 from a column (or a `computed` expression) as the JSON the resolver path prints for its GraphQL
 type: strings, IDs, Ints, Booleans, enums, Dates, UTC DateTimes and Floats (core.compiled.
-sqljson), or a constant the builder stored; NotCompilable for anything else."""
+sqljson), a String, ID or Float from an integer column (as graphql-core serialises an int for
+them), or a constant the builder stored; NotCompilable for anything else."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Double,
     Enum,
     Float,
     Integer,
@@ -29,6 +31,7 @@ from sqlalchemy import (
     String,
     Text,
     case,
+    cast,
 )
 from sqlalchemy.sql import ColumnElement
 
@@ -83,12 +86,16 @@ class Leaves:
             if isinstance(sql_type, Enum):
                 raise NotCompilable(f"{where}: an enum column read as a string")
             return self.d.string(column)
-        if (
-            leaf is GraphQLInt
-            and isinstance(sql_type, Integer)
-            and not isinstance(sql_type, BigInteger)
-        ):
+        # an integer within 32 bits (what an `Integer` column holds) prints the same as an Int,
+        # as text (a String or an ID: graphql-core's serialize gives `str(n)`) and as a Float
+        # (`float(n)` is exact below 2**53: the database's cast to a double is too)
+        small = isinstance(sql_type, Integer) and not isinstance(sql_type, BigInteger)
+        if leaf is GraphQLInt and small:
             return self.d.integer(column)
+        if leaf in (GraphQLString, GraphQLID) and small:
+            return self.d.string(cast(column, Text))
+        if leaf is GraphQLFloat and small:
+            return self.d.float(cast(column, Double))
         if leaf is GraphQLBoolean and isinstance(sql_type, Boolean):
             return self.d.boolean(column)
         if leaf is GraphQLFloat and (

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import and_, case, or_
 from sqlalchemy.sql import ColumnElement
+from strawberry.types.base import StrawberryObjectDefinition
 
 from core.compiled.probe import Col, NotCompilable
 
@@ -30,8 +31,10 @@ Reprobe = Callable[[dict[str, Any]], Any]
 
 
 def is_object(value: Any) -> bool:
-    """A Strawberry object (not a scalar or an enum value) a builder put into a field."""
-    return hasattr(value, "__strawberry_definition__") and not isinstance(value, type)
+    """A Strawberry object (not a scalar or an enum value: an enum's members reach its
+    definition too) a builder put into a field."""
+    definition = getattr(value, "__strawberry_definition__", None)
+    return isinstance(definition, StrawberryObjectDefinition) and not isinstance(value, type)
 
 
 def null_condition(
@@ -93,7 +96,8 @@ def nested(
 def _fields(value: Any) -> Iterator[tuple[str, Any]]:
     definition = value.__strawberry_definition__
     for field in definition.fields:
-        yield field.python_name, getattr(value, field.python_name, None)
+        if field.base_resolver is None:  # a resolver's field holds no value the builder stored
+            yield field.python_name, getattr(value, field.python_name, None)
 
 
 def _markers(value: Any) -> Iterator[Col]:

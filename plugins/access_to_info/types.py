@@ -88,10 +88,9 @@ class RtiRating(types.Node, types.Assessment):
     @classmethod
     def from_row(cls, row: Any) -> RtiRating:
         common = {
-            # `:d`, not str(): an int's digits, and an error for anything else, so the compiled
-            # read path's probe (which builds this from column markers) falls back for
-            # `edition` instead of taking a marker's text for a constant
-            "edition": f"{row.edition:d}",
+            # the integer as it is: GraphQL prints it as a String (`"2024"`), and the compiled
+            # read path reads the column (core.compiled.leaves)
+            "edition": row.edition,
             "methodology_version": row.methodology_version,
             "source_url": row.source_url,
         }

@@ -71,11 +71,13 @@ class OpenBudgetScore(types.Assessment):
     def of(cls, row: Any, measure: OpenBudgetMeasure, value: int) -> OpenBudgetScore:
         """One of the scores of a survey row; they share its edition, methodology and source."""
         comparable = measure is OpenBudgetMeasure.COMPARABLE_TRANSPARENCY
+        # the integer columns as they are: GraphQL prints an int as a Float (`61.0`) and as a
+        # String (`"2023"`), and the compiled read path reads the columns (core.compiled.leaves)
         return cls(
             measure=measure,
-            score=float(value),
+            score=value,
             scale_max=float(SCALE_MAX),
-            edition=str(row.edition),
+            edition=row.edition,
             methodology_version=COMPARABLE_SERIES if comparable else row.methodology_version,
             source_url=row.source_url,
             benchmark=MEASURE_BENCHMARKS[measure],
@@ -83,7 +85,10 @@ class OpenBudgetScore(types.Assessment):
             illustrative=row.illustrative,
         )
 
-    @strawberry.field(description="The score is at least `benchmark`.")
+    @strawberry.field(
+        description="The score is at least `benchmark`.",
+        metadata=computed(lambda s: s.score >= s.benchmark),
+    )
     def meets_benchmark(self) -> bool:
         return self.score >= self.benchmark
 
