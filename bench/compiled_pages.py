@@ -46,7 +46,7 @@ async def _timed(client: GraphQLClient, body: dict[str, Any]) -> tuple[float, st
 async def main(url: str, rounds: int) -> None:
     factory = ClientFactory()
     token = await token_for(url, "staff")
-    resolver = factory(url, debug=True).with_token(token)
+    resolver = factory(url, debug=True, compiled_reads=False).with_token(token)
     compiled = factory(url, debug=True, compiled_reads=True).with_token(token)
     variables = {
         "group_page": {"slug": "fiscal-openness"},

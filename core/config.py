@@ -79,10 +79,10 @@ class Settings(BaseSettings):
     from it; mutations, subscriptions, migrations and the CLI use the primary (core.replica,
     docs/deploy.md). None (default): everything uses `database_url`."""
     debug: bool = False
-    compiled_reads: bool = False
+    compiled_reads: bool = True
     """The compiled read path (core.compiled, issue 12): a query's root field whose selection
-    compiles is answered by one SQL statement building its JSON; the others by resolvers. Off
-    by default while it covers few fields (`ogp-wg explain 'QUERY'` shows what compiles)."""
+    compiles is answered by one SQL statement building its JSON; the others by resolvers
+    (`ogp-wg explain 'QUERY'` shows which). False: every root field by resolvers."""
     graphiql: bool = True
     cors_origins: list[str] = Field(default_factory=list)
     host: str = "127.0.0.1"

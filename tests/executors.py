@@ -83,7 +83,7 @@ class Trio:
         installed = faults_plugin.installed_with_faults()
         self.factory = ClientFactory()
         standard = self.factory(url, installed=installed, fast_execution=False, debug=True)
-        fast = self.factory(url, installed=installed, debug=True)
+        fast = self.factory(url, installed=installed, debug=True, compiled_reads=False)
         compiled = self.factory(url, installed=installed, debug=True, compiled_reads=True)
         self.clients: dict[str | None, list[GraphQLClient]] = {}
         for role in VIEWERS:

@@ -8,6 +8,6 @@ builds the field's JSON in the database, spliced into the response without parsi
 - `plan`: which root fields of an operation compile (cached), `explain`.
 - `execute`: the execution context that runs compiled root fields and falls back for the rest.
 
-Off unless the setting `compiled_reads` is true. Correctness over coverage: whatever the
+On unless the setting `compiled_reads` is false. Correctness over coverage: whatever the
 compiler is not sure it reproduces exactly falls back to the resolver path for its root field.
 """
