@@ -283,13 +283,13 @@ def rows_by_key(
     """A load function for `@relation(...)` and `ogp_wg_node_loaders`: one object (or None) per
     key, in the keys' order, from ONE statement for all keys.
 
-    - `key`: the column the keys are matched against, unique in its table: the primary key
-      (`LawRow.id`, for `node(id:)` and to-one relations) or a UNIQUE column (`LawRow.country_id`
-      for a country's one law). The rows come from this column's table.
+    - `key`: the column the keys are matched against: the primary key (`LawRow.id`, for
+      `node(id:)` and to-one relations) or a UNIQUE column (`LawRow.country_id` for a country's
+      one law), or any column with `order_by`. The rows come from this column's table.
     - `order_by`: for a `key` that is NOT unique, which of a key's rows it gets: the first in
-      this order (columns, ascending or `.desc()`, the last unique among a key's rows), e.g. a
-      country's latest survey: `rows_by_key(Survey.country_id, Survey, order_by=(Survey.edition
-      .desc(),))`.
+      this order (columns, ascending or `.desc()`; end with one unique among a key's rows, so
+      both read paths pick the same row), e.g. a country's latest survey:
+      `rows_by_key(Survey.country_id, lambda: OpenBudgetSurvey, order_by=(Survey.edition.desc(),))`.
     - `filters`: `{argument name: column or (ctx, value) -> condition}` for the relation
       field's arguments, as for `rows_grouped_by`: with `filters={"edition": Survey.edition}`,
       `def open_budget_survey(self, edition: int | None = None)` answers that edition's row, or

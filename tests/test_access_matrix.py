@@ -31,7 +31,11 @@ from core.testing import GraphQLClient, settings_for
 from tests.access_world import ROLES, World, build_world
 
 POLICY: Policy = build_schema(make_plugin_manager(settings_for("sqlite+aiosqlite://"))).policy  # type: ignore[assignment]
-EXECUTORS = [{"fast_execution": True}, {"fast_execution": False}, {"compiled_reads": True}]
+EXECUTORS = [
+    {"fast_execution": True, "compiled_reads": False},
+    {"fast_execution": False},
+    {"compiled_reads": True},
+]
 """The resolver path (core.execution), graphql-core's executor, the compiled path (core.compiled):
 the same rules hold on each."""
 REFUSED = ("UNAUTHENTICATED", "FORBIDDEN")

@@ -286,3 +286,46 @@ def test_a_kept_statement_reads_the_clock_when_it_runs(database_url: str) -> Non
     # each parameter reads the clock (microseconds apart): a filter must not need them equal
     for now, since in ((first, first_since), (second, second_since)):
         assert abs(now - since - timedelta(days=14)) < timedelta(seconds=1)
+
+
+def test_an_integer_outside_32_bits_is_answered_as_the_resolver_path_answers(
+    trio: Trio, demo_db: str
+) -> None:
+    """SQLite's INTEGER holds 64 bits, GraphQL's Int 32: an Int (or a Float or a String) read
+    from an integer column beyond 32 bits fails the compiled statement on purpose, and the
+    resolver path answers the field's error (core.compiled.leaves). PostgreSQL's integer
+    column refuses such a value: the database keeps the invariant."""
+    from sqlalchemy import exc, select, text
+
+    from core.db import Database
+    from core.groups.models import WorkingGroup
+    from core.meetings.models import Meeting
+
+    query = (
+        "query ($slug: String!) { workingGroup(slug: $slug) { meetings(first: 100) "
+        "{ nodes { title capacity } } } }"
+    )
+    assert "errors" not in trio.compare(query, {"slug": SLUG}).json()
+    big = 2**40
+
+    async def set_capacity() -> None:
+        db = Database(demo_db)
+        try:
+            async with db.write() as conn:
+                group = select(WorkingGroup.id).where(WorkingGroup.slug == SLUG)
+                first = select(Meeting.id).where(Meeting.group_id == group.scalar_subquery())
+                meeting = (await conn.execute(first.limit(1))).scalar_one()
+                # as SQL text: the API and core.storable's guard refuse the value on both
+                stored = text("UPDATE meetings SET capacity = :big WHERE id = :id")
+                await conn.execute(stored, {"big": big, "id": meeting})
+        finally:
+            await db.dispose()
+
+    if not demo_db.startswith("sqlite"):
+        with pytest.raises(exc.DBAPIError):
+            asyncio.run(set_capacity())
+        return
+    asyncio.run(set_capacity())
+    for role in VIEWERS:
+        answered = trio.compare(query, {"slug": SLUG}, role)
+        assert f"Int cannot represent non 32-bit signed integer value: {big}" in answered.text

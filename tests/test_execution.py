@@ -65,7 +65,7 @@ async def test_fast_executor_matches_standard(
     demo_db: str, make_client: ClientFactory, document: str, variables: dict[str, Any] | None
 ) -> None:
     standard = make_client(demo_db, fast_execution=False)
-    fast = make_client(demo_db)
+    fast = make_client(demo_db, compiled_reads=False)
     expected = await standard.post(document, variables)
     actual = await fast.post(document, variables)
     assert "errors" not in expected.json(), expected.json()
@@ -119,7 +119,7 @@ async def test_fast_executor_matches_standard_on_errors(
     demo_db: str, make_client: ClientFactory, document: str
 ) -> None:
     standard = _with_faults(make_client, demo_db, fast_execution=False)
-    fast = _with_faults(make_client, demo_db)
+    fast = _with_faults(make_client, demo_db, compiled_reads=False)
     body = {"query": document}
     expected = await standard.http.post("/graphql", json=body, headers=HEADERS)
     actual = await fast.http.post("/graphql", json=body, headers=HEADERS)

@@ -36,7 +36,9 @@ async def test_every_root_connection_pages_completely(
     demo_db: str, make_client: ClientFactory
 ) -> None:
     walked, problems = await walk(
-        client_with_sorted_views(make_client, demo_db, await token_for(demo_db, "staff")),
+        client_with_sorted_views(
+            make_client, demo_db, await token_for(demo_db, "staff"), compiled_reads=False
+        ),
         nested=False,
     )
     assert walked >= 19 and problems == []
@@ -46,7 +48,9 @@ async def test_every_root_connection_pages_completely_with_generated_filters(
     demo_db: str, make_client: ClientFactory
 ) -> None:
     walked, problems = await walk(
-        client_with_sorted_views(make_client, demo_db, await token_for(demo_db, "staff")),
+        client_with_sorted_views(
+            make_client, demo_db, await token_for(demo_db, "staff"), compiled_reads=False
+        ),
         nested=False,
         variants_under=1,
     )
@@ -58,7 +62,9 @@ async def test_every_nested_connection_pages_completely(
 ) -> None:
     """Under every parent reached from a root field, by `node(id:)` or through the root path."""
     walked, problems = await walk(
-        client_with_sorted_views(make_client, demo_db, await token_for(demo_db, "staff")),
+        client_with_sorted_views(
+            make_client, demo_db, await token_for(demo_db, "staff"), compiled_reads=False
+        ),
         nested=True,
     )
     assert walked >= 60 and problems == []
@@ -68,7 +74,9 @@ async def test_every_nested_connection_pages_completely_with_generated_arguments
     demo_db: str, make_client: ClientFactory
 ) -> None:
     walked, problems = await walk(
-        client_with_sorted_views(make_client, demo_db, await token_for(demo_db, "staff")),
+        client_with_sorted_views(
+            make_client, demo_db, await token_for(demo_db, "staff"), compiled_reads=False
+        ),
         nested=True,
         variants_under=3,
     )

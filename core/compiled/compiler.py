@@ -12,10 +12,11 @@ What compiles (anything else raises `NotCompilable(reason)`, and the root field 
   on purpose (core.compiled.sqljson.unrepresentable): the resolver path then answers the root
   field and reports the error; `DIRECT_READ` fields when they read a column;
   Float from a Float/Double/Numeric(asdecimal=False) column as orjson prints it (core.compiled.
-  floats); `computed` fields (their SQL expression); relations declared with `rows_by_key` (its
-  `filters`, and `order_by`: a key's first row), `counts_by_key`, `rows_grouped_by` (its
-  `filters` and `first`) or `pages_by_key` (its filters, `first`, `after`), with their `where`
-  and row rules, in their declared order:
+  floats); a String, ID or Float from an integer column (core.compiled.leaves); `computed`
+  fields (their SQL expression, reading columns and the builder's constants); relations
+  declared with `rows_by_key` (its `filters`, and `order_by`: a key's first row),
+  `counts_by_key`, `rows_grouped_by` (its `filters` and `first`) or `pages_by_key` (its
+  filters, `first`, `after`), with their `where` and row rules, in their declared order:
   columns or SQL expressions over the row's columns (a CASE ranking an enum: `_adapt`), a
   cursor over an expression as its value's leaf JSON (core.compiled.connections);
 - objects nested in a row (a field the builder fills with an object made from the same row,
@@ -47,7 +48,6 @@ from sqlalchemy import (
     case,
     cast,
     func,
-    literal,
     select,
 )
 from sqlalchemy.sql import ColumnElement
@@ -55,7 +55,7 @@ from sqlalchemy.sql import ColumnElement
 from core.access.rows import conditions_on
 from core.compiled.connections import PAGING, Connections
 from core.compiled.declare import COMPILED_ROOT, COMPUTED, CountsByKey, NodeRead, RootRead
-from core.compiled.leaves import Leaves
+from core.compiled.leaves import ComputedColumns, Leaves
 from core.compiled.nested import Reprobe, is_object, nested
 from core.compiled.probe import (
     MISSING,
@@ -256,7 +256,7 @@ class Compiler(Connections, Leaves):
         resolver = definition.base_resolver
         sql = definition.metadata.get(COMPUTED)
         if sql is not None and not details[0].node.arguments:
-            expression = sql(_Columns(where, obj, sub, bool(self._touched.get(id(obj)))))
+            expression = sql(ComputedColumns(where, obj, sub, bool(self._touched.get(id(obj)))))
             return self._typed_leaf(where, field_def.type, expression, expression.type, True)
         if direct is not None:
             attribute = direct(self.ctx, details[0].node)
@@ -409,21 +409,3 @@ class Compiler(Connections, Leaves):
             mapped = adapt_to(term, sub)
             adapted.append(mapped.desc() if desc else mapped)
         return adapted
-
-
-class _Columns:
-    """What a `computed` field's SQL function reads: the object's attributes as the columns of
-    `sub` they were read from, or as SQL literals for the numbers, strings and Booleans its
-    builder stored (a benchmark) when it decided on no value of the row (`touched`: such a
-    constant may come from the row); NotCompilable for any other attribute."""
-
-    def __init__(self, where: str, obj: Any, sub: Any, touched: bool) -> None:
-        self._where, self._obj, self._sub, self._touched = where, obj, sub, touched
-
-    def __getattr__(self, name: str) -> Any:
-        value = getattr(self._obj, name, MISSING)
-        if isinstance(value, Col):
-            return self._sub.c[value.name]
-        if type(value) in (int, float, str, bool) and not self._touched:
-            return literal(value)
-        raise NotCompilable(f"{self._where}: computed from {name}, not a column")

@@ -23,7 +23,6 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
-    Double,
     Enum,
     Float,
     Integer,
@@ -32,6 +31,7 @@ from sqlalchemy import (
     Text,
     case,
     cast,
+    literal,
 )
 from sqlalchemy.sql import ColumnElement
 
@@ -66,6 +66,13 @@ class Leaves:
         nullable = value.column.nullable and (id(sub), value.name) not in self._present
         return self._typed_leaf(where, gql_type, column, sql_type, nullable)
 
+    def _within_32_bits(self, column: Any, printed: ColumnElement[str]) -> ColumnElement[str]:
+        """`printed`, or on SQLite (64-bit integers) a failure outside 32 bits."""
+        if not self.d.sqlite:
+            return printed
+        inside = column.is_(None) | column.between(-(2**31), 2**31 - 1)
+        return case((inside, printed), else_=self.d.unrepresentable(column))
+
     def _typed_leaf(
         self, where: str, gql_type: Any, column: Any, sql_type: Any, nullable: bool
     ) -> ColumnElement[str]:
@@ -86,16 +93,19 @@ class Leaves:
             if isinstance(sql_type, Enum):
                 raise NotCompilable(f"{where}: an enum column read as a string")
             return self.d.string(column)
-        # an integer within 32 bits (what an `Integer` column holds) prints the same as an Int,
-        # as text (a String or an ID: graphql-core's serialize gives `str(n)`) and as a Float
-        # (`float(n)` is exact below 2**53: the database's cast to a double is too)
+        # An `Integer` column's value prints as an Int, as text (a String or an ID: graphql-core
+        # serialises an int as `str(n)`) and as a Float (`float(n)`, which orjson prints as the
+        # digits and `.0` below 1e16). PostgreSQL's integer holds 32 bits; SQLite's may hold 64,
+        # which an Int may not (graphql-core refuses it): outside 32 bits the statement fails
+        # and the resolver path answers (`unrepresentable`).
         small = isinstance(sql_type, Integer) and not isinstance(sql_type, BigInteger)
         if leaf is GraphQLInt and small:
-            return self.d.integer(column)
+            return self._within_32_bits(column, self.d.integer(column))
         if leaf in (GraphQLString, GraphQLID) and small:
             return self.d.string(cast(column, Text))
         if leaf is GraphQLFloat and small:
-            return self.d.float(cast(column, Double))
+            printed = case((column.is_(None), raw("null")), else_=cast(column, Text).concat(".0"))
+            return self._within_32_bits(column, printed)
         if leaf is GraphQLBoolean and isinstance(sql_type, Boolean):
             return self.d.boolean(column)
         if leaf is GraphQLFloat and (
@@ -111,3 +121,24 @@ class Leaves:
         if isinstance(leaf, GraphQLScalarType) and temporal.get(leaf.name):
             return self._leaf_of_type(where, sql_type, column)
         raise NotCompilable(f"{where}: {leaf} from {sql_type!r} is not reproduced in SQL")
+
+
+class ComputedColumns:
+    """What a `computed` field's SQL function reads: the object's attributes as the columns of
+    `sub` they were read from, or as bound values for the numbers and strings its builder
+    stored (a benchmark) when it decided on no value of the row (`touched`: such a constant
+    may come from the row); NotCompilable for any other attribute. Not a Boolean: the probe
+    does not see `row.x is None`, so a stored Boolean may be the row's. A nested object's
+    constants were compared with every NULL pattern of its columns first (core.compiled.
+    nested), so they are its builder's own."""
+
+    def __init__(self, where: str, obj: Any, sub: Any, touched: bool) -> None:
+        self._where, self._obj, self._sub, self._touched = where, obj, sub, touched
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._obj, name, MISSING)
+        if isinstance(value, Col):
+            return self._sub.c[value.name]
+        if type(value) in (int, float, str) and not self._touched:
+            return literal(value)
+        raise NotCompilable(f"{self._where}: computed from {name}, not a column")

@@ -194,7 +194,7 @@ def _built(
         return RootPlan(response_key, name, statement, None), None
     del caches.statements[built]  # from now on in `bound`
     bound = template.bind()
-    return RootPlan(response_key, name, statement, None, bound.sql, bound.parameters), bound
+    return _as_sql(response_key, name, statement, bound), bound
 
 
 def _templated(
@@ -220,10 +220,14 @@ def _templated(
         caches.templates.move_to_end(kept)
     if found is not None and values is not None:
         bound = found.bind(values.bindparams)
-        plan = RootPlan(response_key, name, found.statement, None, bound.sql, bound.parameters)
-        return plan, bound
+        return _as_sql(response_key, name, found.statement, bound), bound
     statement = compiler.root(field_def, details)
     if shape is not None and not seen and compiler.rows is not None:
         template = Template.of(statement, compiler.rows, ctx.db.engine.dialect)
         _remember(caches.templates, kept, template)
     return RootPlan(response_key, name, statement, None), None
+
+
+def _as_sql(key: str, name: str, statement: Select[Any], bound: Bound) -> RootPlan:
+    """A compiled root field run as its kept SQL text with these parameters."""
+    return RootPlan(key, name, statement, None, bound.sql, bound.parameters)

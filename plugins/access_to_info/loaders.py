@@ -33,8 +33,8 @@ load_ratings_by_law = rows_grouped_by(
 
 # A law's latest rating: the last in `load_ratings_by_law`'s order (edition, series descending),
 # i.e. the first in the reverse order. Declared (an order, not a Python pick of the last of a
-# list), so the compiled read path answers `rating` in SQL too; the comparison of `series` is
-# the ORDER BY's own on each database (PostgreSQL: the enum's order; SQLite: its text).
+# list), so the compiled read path answers `rating` in SQL too; `series` is stored as text
+# (`enum_column`): COUNTRY_PAGE sorts before HISTORICAL on both databases.
 load_latest_rating_by_law = rows_by_key(
     RatingRow.law_id,
     lambda: types.RtiRating,

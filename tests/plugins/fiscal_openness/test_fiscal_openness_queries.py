@@ -342,7 +342,7 @@ FAST_VS_STANDARD = [
 
 async def test_fast_executor_matches_standard(demo_db: str, make_client: Any) -> None:
     standard = make_client(demo_db, fast_execution=False)
-    fast = make_client(demo_db)
+    fast = make_client(demo_db, compiled_reads=False)
     for document in FAST_VS_STANDARD:
         expected = await standard.post(document)
         assert "errors" not in expected.json(), expected.json()
