@@ -210,11 +210,14 @@ class RowsByKey(_Declared[T]):
     async def __call__(self, ctx: Context, keys: list[Any], **arguments: Any) -> list[T | None]:
         stmt = self.statement(ctx, arguments).add_columns(self.key.label(KEY_LABEL))
         stmt = stmt.where(ctx.db.any_of(self.key, keys))
-        if self.order_by:  # several rows per key: the first in order, picked by the database
-            rank = func.row_number().over(partition_by=self.key, order_by=self.order_by)
-            ranked = stmt.add_columns(rank.label(RANK_LABEL)).subquery()
-            stmt = select(*ranked.c).where(ranked.c[RANK_LABEL] == 1)
-        found = {row._mapping[KEY_LABEL]: self.make(row) for row in await self.rows(ctx, stmt)}
+        # Several rows per key (`order_by`): the first of each in that order. Its rows are read
+        # and the others skipped, not ranked by the database: a window over a subquery costs
+        # more to build, per request, than a key's handful of rows (editions) cost to read.
+        found: dict[Any, T] = {}
+        for row in await self.rows(ctx, stmt.order_by(*self.order_by)):
+            key = row._mapping[KEY_LABEL]
+            if key not in found:
+                found[key] = self.make(row)
         return [found.get(key) for key in keys]
 
 
@@ -288,7 +291,8 @@ def rows_by_key(
       one law), or any column with `order_by`. The rows come from this column's table.
     - `order_by`: for a `key` that is NOT unique, which of a key's rows it gets: the first in
       this order (columns, ascending or `.desc()`; end with one unique among a key's rows, so
-      both read paths pick the same row), e.g. a country's latest survey:
+      both read paths pick the same row). For keys with a handful of rows each (editions): the
+      resolver path reads them all and keeps the first. E.g. a country's latest survey:
       `rows_by_key(Survey.country_id, lambda: OpenBudgetSurvey, order_by=(Survey.edition.desc(),))`.
     - `filters`: `{argument name: column or (ctx, value) -> condition}` for the relation
       field's arguments, as for `rows_grouped_by`: with `filters={"edition": Survey.edition}`,
