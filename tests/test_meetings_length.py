@@ -53,6 +53,36 @@ def _input(group: str, start: datetime, end: datetime, title: str = "Regional ex
     }
 
 
+async def _insert_meetings(url: str, *meetings: tuple[str, datetime, datetime]) -> None:
+    """Meetings of open-data (title, start, end) written in SQL: the API schedules none in the
+    past."""
+    db = Database(url)
+    try:
+        async with db.write() as conn:
+            group_id = await conn.scalar(
+                sa.text("SELECT id FROM working_groups WHERE slug = 'open-data'")
+            )
+            for title, starts, ends in meetings:
+                await conn.execute(
+                    sa.insert(Meeting).values(
+                        group_id=group_id,
+                        title=title,
+                        kind="VIRTUAL",
+                        starts_at=starts,
+                        ends_at=ends,
+                        timezone="UTC",
+                        online_url="https://meet.example.org/long",
+                        registered_count=0,
+                        agenda="",
+                        is_summit=False,
+                        sequence=0,
+                        minutes="",
+                    )
+                )
+    finally:
+        await db.dispose()
+
+
 async def _titles(client: GraphQLClient, query: str) -> tuple[list[str], list[str]]:
     data = await client.execute(query, {"slug": "open-data"})
     root = [m["title"] for m in data["meetings"]["nodes"]]
@@ -104,36 +134,12 @@ async def test_upcoming_lists_a_meeting_that_started_13_days_ago(
     and ends tomorrow is upcoming; one that lasted the full 14 days and ended a minute ago is
     not (it is ended); both are within the bound the queries add."""
     now = datetime.now(UTC)
-    group_id = None
-    db = Database(demo_db)
-    try:
-        async with db.write() as conn:
-            group_id = await conn.scalar(
-                sa.text("SELECT id FROM working_groups WHERE slug = 'open-data'")
-            )
-            for title, starts, ends in (
-                ("Started 13 days ago", now - timedelta(days=13), now + timedelta(days=1)),
-                ("Ended a minute ago", now - MAX_DURATION - timedelta(minutes=1),
-                 now - timedelta(minutes=1)),
-            ):  # fmt: skip
-                await conn.execute(
-                    sa.insert(Meeting).values(
-                        group_id=group_id,
-                        title=title,
-                        kind="VIRTUAL",
-                        starts_at=starts,
-                        ends_at=ends,
-                        timezone="UTC",
-                        online_url="https://meet.example.org/long",
-                        registered_count=0,
-                        agenda="",
-                        is_summit=False,
-                        sequence=0,
-                        minutes="",
-                    )
-                )
-    finally:
-        await db.dispose()
+    await _insert_meetings(
+        demo_db,
+        ("Started 13 days ago", now - timedelta(days=13), now + timedelta(days=1)),
+        ("Ended a minute ago", now - MAX_DURATION - timedelta(minutes=1),
+         now - timedelta(minutes=1)),
+    )  # fmt: skip
     for titles in await _titles(client, UPCOMING):
         assert "Started 13 days ago" in titles
         assert "Ended a minute ago" not in titles
@@ -152,30 +158,7 @@ async def test_a_kept_upcoming_statement_reads_the_clock_on_each_run(
     for client in clients:  # the apps started before the clock is read
         await _titles(client, UPCOMING)
     ends = datetime.now(UTC) + timedelta(seconds=4)
-    db = Database(demo_db)
-    try:
-        async with db.write() as conn:
-            group_id = await conn.scalar(
-                sa.text("SELECT id FROM working_groups WHERE slug = 'open-data'")
-            )
-            await conn.execute(
-                sa.insert(Meeting).values(
-                    group_id=group_id,
-                    title="Ends in four seconds",
-                    kind="VIRTUAL",
-                    starts_at=ends - timedelta(hours=1),
-                    ends_at=ends,
-                    timezone="UTC",
-                    online_url="https://meet.example.org/soon",
-                    registered_count=0,
-                    agenda="",
-                    is_summit=False,
-                    sequence=0,
-                    minutes="",
-                )
-            )
-    finally:
-        await db.dispose()
+    await _insert_meetings(demo_db, ("Ends in four seconds", ends - timedelta(hours=1), ends))
     for _ in range(2):  # kept as SQL text, then answered from what was kept
         for client in clients:
             for titles in await _titles(client, UPCOMING):
