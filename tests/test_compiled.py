@@ -291,10 +291,11 @@ def test_a_kept_statement_reads_the_clock_when_it_runs(database_url: str) -> Non
 def test_an_integer_outside_32_bits_is_answered_as_the_resolver_path_answers(
     trio: Trio, demo_db: str
 ) -> None:
-    """SQLite's INTEGER holds 64 bits, GraphQL's Int 32: an Int (or a Float or a String) read
-    from an integer column beyond 32 bits fails the compiled statement on purpose, and the
-    resolver path answers the field's error (core.compiled.leaves). PostgreSQL's integer
-    column refuses such a value: the database keeps the invariant."""
+    """SQLite's INTEGER holds 64 bits, GraphQL's Int 32: an Int read from an integer column
+    beyond 32 bits fails the compiled statement on purpose, and the resolver path answers the
+    field's error (core.compiled.leaves). PostgreSQL's integer column refuses such a value: the
+    database keeps the invariant. (A Float read from an integer column has the same guard; no
+    column the API reads that way is unbounded today, so only the Int is written here.)"""
     from sqlalchemy import exc, select, text
 
     from core.db import Database
