@@ -1,6 +1,6 @@
 """A test-only plugin for the compiled read path (tests/test_compiled_nested.py): a country's
 ODIN scores read again (the open data plugin's table) as objects holding OBJECTS built from the
-same row, null by their builder's rule, in lists and pages ordered by SQL expressions (a CASE
+same row (one by one or in a list), null by their builder's rule, in lists and pages ordered by SQL expressions (a CASE
 ranking the editions), through the public API (`core`) only, as a partner would write it.
 """
 
@@ -50,6 +50,10 @@ class NestedOdin:
     """Non-null from a nullable column: an error on the resolver path where it is NULL."""
     pair_required: NestedPair
     """Non-null, and its builder gives None: the same."""
+    subscores: list[NestedScore | None]
+    """A list of objects made from the row: coverage's and openness' (null where it is)."""
+    present_subscores: list[NestedScore]
+    """The same without its nulls: a list as long as the row decides (not compiled)."""
 
     @classmethod
     def from_row(cls, row: Any) -> NestedOdin:
@@ -64,6 +68,10 @@ class NestedOdin:
                 note="either",
             )
         )
+        subscores = [
+            None if value is None else NestedScore(value=value, edition=row.edition)
+            for value in (row.coverage, row.openness)
+        ]
         return cls(
             edition=row.edition,
             overall=NestedScore(value=row.overall, edition=row.edition),
@@ -74,6 +82,8 @@ class NestedOdin:
             fixed=NestedScore(value=100.0, edition="all"),
             coverage_required=row.coverage,
             pair_required=pair,  # type: ignore[arg-type]
+            subscores=subscores,
+            present_subscores=[score for score in subscores if score is not None],
         )
 
 

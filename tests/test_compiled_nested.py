@@ -22,7 +22,7 @@ from tests.executors import VIEWERS, Trio
 LIST = (
     "query ($code: String!) { country(code: $code) { name nestedOdinScores { edition "
     "overall { value edition } coverage { value } pair { coverage openness note inner "
-    "{ value edition __typename } } fixed { value edition } } } }"
+    "{ value edition __typename } } fixed { value edition } subscores { value edition } } } }"
 )
 PAGE = (
     "query ($code: String!, $after: String) { country(code: $code) { nestedOdinPageOf("
@@ -116,6 +116,9 @@ def test_nested_objects_and_expression_orders_compile(trio: Trio, demo_db: str) 
         assert {s["coverage"] is None for s in listed} == {True, False}
         assert {s["pair"] is None for s in listed} == {True, False}
         assert all(s["fixed"] == {"value": 100.0, "edition": "all"} for s in listed)
+        items = [item for s in listed for item in s["subscores"]]
+        assert all(len(s["subscores"]) == 2 for s in listed)
+        assert None in items and any(item is not None for item in items)
     (plan,) = trio.plans(LIST, {"code": code})
     assert plan.statement is not None, plan.reason
     _, fast, compiled = trio.answers(LIST, {"code": code})
@@ -157,3 +160,17 @@ def test_a_null_for_a_non_null_field_is_answered_by_the_resolver_path(
         for role in VIEWERS:
             answered = trio.compare(REQUIRED, {"code": code}, role)
             assert "Cannot return null for non-nullable field" in answered.text
+
+
+def test_a_list_the_row_makes_longer_or_shorter_falls_back(trio: Trio, demo_db: str) -> None:
+    """A builder's list of objects whose length depends on the row (its NULLs dropped) is not
+    compiled: the root field falls back, saying why, and answers as the resolver path does."""
+    code, _ = _country(demo_db)
+    query = (
+        "query ($code: String!) { country(code: $code) { nestedOdinScores { "
+        "presentSubscores { value } } } }"
+    )
+    (plan,) = trio.plans(query, {"code": code})
+    assert plan.statement is None and "longer or shorter" in str(plan.reason), plan.reason
+    listed = trio.compare(query, {"code": code}).json()["data"]["country"]["nestedOdinScores"]
+    assert len({len(s["presentSubscores"]) for s in listed}) > 1  # (None, None), (12.5, None)

@@ -48,10 +48,8 @@ EXEMPT: dict[str, str] = {
     "AccessToInfoGroup.memberCountryLaws": _LINK,
     "AccessToInfoGroup.rtiRatingCategories": _CONSTANT_LIST,
     "Country.openBudgetTransparencyTrend": "each point's change since the previous one: a declaration selects no derived (window) column",
-    "Country.openDataCharter": "an aggregate of the adopters (first adoption, NATIONAL if any)",
     "EitiStatus.suspensionReason": "the first of a list of enums (a Python function)",
     "EitiStatus.suspensionReasons": "a list of enums: the compiler builds lists of objects only",
-    "EitiStatus.validations": "EitiValidation's builder computes edition, methodology and the components list from the row",
     "EitiStatusChange.suspensionReason": "the first of a list of enums (a Python function)",
     "EitiStatusChange.suspensionReasons": "a list of enums: the compiler builds lists of objects only",
     "ExtractivesGroup.eitiCountries": _LINK,
@@ -72,7 +70,6 @@ EXEMPT: dict[str, str] = {
     "OpenParliamentsGroup.memberEndorsements": _LINK,
     "OpenParliamentsGroup.opennessIndicators": _CONSTANT_LIST,
     "RightToInformationLaw.rtiRating": "an Int from the latest rating's row: a to-one relation answering a scalar",
-    "RtiRating.categories": "seven objects its builder makes from seven columns (a list)",
 }
 """`Type.field` -> why it falls back: exactly the plugin fields that fall back (see the module).
 What a declaration cannot say yet is listed in docs/writing-plugins.md, "The fallback"."""

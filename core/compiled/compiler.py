@@ -20,7 +20,8 @@ What compiles (anything else raises `NotCompilable(reason)`, and the root field 
   columns or SQL expressions over the row's columns (a CASE ranking an enum: `_adapt`), a
   cursor over an expression as its value's leaf JSON (core.compiled.connections);
 - objects nested in a row (a field the builder fills with an object made from the same row,
-  null where the builder gives None for NULL columns: core.compiled.nested).
+  or a list of such objects, null where the builder gives None for NULL columns: core.compiled.
+  nested).
 
 Which column a field reads is learnt by building the object the resolver path builds from a
 probe row (`make(row)`, `from_row`) whose values are markers: a field holding a column's marker
@@ -56,7 +57,7 @@ from core.access.rows import conditions_on
 from core.compiled.connections import PAGING, Connections
 from core.compiled.declare import COMPILED_ROOT, COMPUTED, CountsByKey, NodeRead, RootRead
 from core.compiled.leaves import ComputedColumns, Leaves
-from core.compiled.nested import Reprobe, is_object, nested
+from core.compiled.nested import NestedObjects, Reprobe, is_object, objects
 from core.compiled.probe import (
     MISSING,
     Col,
@@ -75,7 +76,7 @@ from core.rows import PagesByKey, RowsByKey, RowsGroupedBy
 from core.schema.ids import from_global_id
 
 
-class Compiler(Connections, Leaves):
+class Compiler(Connections, Leaves, NestedObjects):
     """Compiles root fields of one request (its context, variables and fragments)."""
 
     def __init__(self, ctx: Any, execution: Any) -> None:
@@ -272,27 +273,9 @@ class Compiler(Connections, Leaves):
             raise NotCompilable(f"{where}: arguments")
         else:
             value = getattr(obj, definition.python_name, MISSING)
-        if is_object(value) and id(obj) in self._built:
-            named = get_named_type(field_def.type)
-            nullable = not isinstance(field_def.type, GraphQLNonNull)
-            reprobe = self._built[id(obj)][1]
+        if id(obj) in self._built and (is_object(value) or objects(value)):
             attribute = definition.python_name if direct is None else attribute
-
-            def build(nested_obj: Any, present: set[str]) -> ColumnElement[str]:
-                # its own nested objects are built again through it
-                again: Reprobe = lambda more: getattr(reprobe(more), attribute, None)  # noqa: E731
-                self._built[id(nested_obj)] = (nested_obj, again)
-                outer = self._present
-                self._present = outer | {(id(sub), name) for name in present}
-                try:
-                    concrete = self._concrete(named, nested_obj)
-                    return self._object(concrete, details, sub, nested_obj)
-                finally:
-                    self._present = outer
-
-            pk = next(iter(sub.c))  # any column: the failure reads one (see unrepresentable)
-            null = raw("null") if nullable else self.d.unrepresentable(pk)
-            return nested(where, attribute, value, reprobe, sub, null, build)
+            return self._nested(where, field_def.type, details, sub, obj, attribute, value)
         if self._touched.get(id(obj)) and not isinstance(value, Col):
             default = getattr(definition, "default", MISSING)
             if value is MISSING or type(value) is not type(default) or value != default:
@@ -384,7 +367,11 @@ class Compiler(Connections, Leaves):
     def _always_found(self, load: RowsByKey[Any], parent_column: Any) -> bool:
         """A to-one row that always exists: a NOT NULL foreign key, nothing hiding it."""
         target = getattr(load.key, "expression", load.key)
-        if parent_column.nullable or load.where is not None or conditions_on(self.ctx, load.table):
+        if (
+            getattr(parent_column, "nullable", True)
+            or load.where is not None
+            or conditions_on(self.ctx, load.table)
+        ):
             return False
         return any(
             fk.column.table is load.table and fk.column.name == target.name

@@ -63,7 +63,9 @@ class Leaves:
             except Exception as exc:
                 raise NotCompilable(f"{where}: a constant not serialised") from exc
         column, sql_type = sub.c[value.name], value.column.type
-        nullable = value.column.nullable and (id(sub), value.name) not in self._present
+        # an expression's column (an aggregate of a grouped subquery) says nothing: may be NULL
+        nullable = getattr(value.column, "nullable", True)
+        nullable = nullable and (id(sub), value.name) not in self._present
         return self._typed_leaf(where, gql_type, column, sql_type, nullable)
 
     def _within_32_bits(self, column: Any, printed: ColumnElement[str]) -> ColumnElement[str]:

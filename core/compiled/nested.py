@@ -9,25 +9,46 @@ probed again with every subset of those nullable columns set to None: the subset
 field is None become the SQL condition of `null`; where it is an object, that object must be
 the probed one with those columns' values None (the same fields, types and constants), or the
 field is not compiled.
+
+A LIST of such objects (`categories=[Score(category=c, score=getattr(row, c.value)) for c in
+...]`) compiles as the JSON array of its items, each as one object nested in the row: the
+builder must make a list of the same length for every NULL pattern (`item`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from itertools import combinations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType, get_named_type
 from sqlalchemy import and_, case, or_
 from sqlalchemy.sql import ColumnElement
 from strawberry.types.base import StrawberryObjectDefinition
 
 from core.compiled.probe import Col, NotCompilable
+from core.compiled.sqljson import Dialect, cat, raw
 
 MAX_NULLABLE = 5
 """Nullable columns an object may read (2^n probes of the builder decide when it is null)."""
 
 Reprobe = Callable[[dict[str, Any]], Any]
 """Builds the parent object again from the probe row with these columns' values fixed."""
+Pick = Callable[[Any], Any]
+"""The nested value in a parent object built again (its attribute, or an item of one)."""
+
+
+def item(attribute: str, index: int, length: int) -> Pick:
+    """Picks item `index` of the list in `attribute`; NotCompilable when the builder made a
+    list of another length (it decided on a value)."""
+
+    def pick(parent: Any) -> Any:
+        items = getattr(parent, attribute, None)
+        if not isinstance(items, list) or len(items) != length:
+            raise NotCompilable(f"{attribute}: a list its builder makes longer or shorter")
+        return items[index]
+
+    return pick
 
 
 def is_object(value: Any) -> bool:
@@ -38,9 +59,9 @@ def is_object(value: Any) -> bool:
 
 
 def null_condition(
-    where: str, attribute: str, value: Any, reprobe: Reprobe, sub: Any
+    where: str, pick: Pick, value: Any, reprobe: Reprobe, sub: Any
 ) -> tuple[ColumnElement[bool] | None, set[str]]:
-    """The SQL condition under which the builder puts None into `attribute` instead of the
+    """The SQL condition under which the builder puts None into the field (`pick`) instead of the
     object `value` (built from markers), or None when it never does; and the columns the
     object exists only when they are NOT NULL (its fields may read them as non-null)."""
     read = sorted({col.name: col for col in _markers(value)}.items())
@@ -50,14 +71,14 @@ def null_condition(
     null_when: list[ColumnElement[bool]] = []
     made: dict[frozenset[str], bool] = {}
     try:  # strict markers: a builder deciding on anything but NULL is refused here
-        again = getattr(reprobe({}), attribute, None)
+        again = pick(reprobe({}))
     except NotCompilable as exc:
         raise NotCompilable(f"{where}: its builder decides on a value, not on NULL") from exc
     if _shape(again) != _shape(value):
         raise NotCompilable(f"{where}: its object is built differently on a second probe")
     for size in range(1, len(nullable) + 1):
         for nulls in combinations(nullable, size):
-            built = getattr(reprobe(dict.fromkeys(nulls)), attribute, None)
+            built = pick(reprobe(dict.fromkeys(nulls)))
             made[frozenset(nulls)] = built is not None
             if built is None:
                 pattern = [
@@ -76,7 +97,7 @@ def null_condition(
 
 def nested(
     where: str,
-    attribute: str,
+    pick: Pick,
     value: Any,
     reprobe: Reprobe,
     sub: Any,
@@ -86,11 +107,95 @@ def nested(
     """The field's JSON: `build(value, columns not null in it)` (the object's JSON), or `null`
     (`null` JSON, or for a non-null field an expression failing the statement: the resolver
     path answers) when its builder gives None for the row."""
-    condition, present = null_condition(where, attribute, value, reprobe, sub)
+    condition, present = null_condition(where, pick, value, reprobe, sub)
     text = build(value, present)
     if condition is None:
         return text
     return case((condition, null), else_=text)
+
+
+class NestedObjects:
+    """The nested-object part of `Compiler` (which gives `d`, `_built`, `_present`,
+    `_concrete` and `_object`)."""
+
+    d: Dialect
+    _built: dict[int, tuple[Any, Reprobe]]
+    _present: set[tuple[int, str]]
+
+    if TYPE_CHECKING:
+
+        def _concrete(self, gtype: Any, obj: Any) -> GraphQLObjectType: ...
+
+        def _object(self, gtype: Any, details: Any, sub: Any, obj: Any) -> ColumnElement[str]: ...
+
+    def _nested(
+        self,
+        where: str,
+        gql_type: Any,
+        details: Any,
+        sub: Any,
+        obj: Any,
+        attribute: str,
+        value: Any,
+    ) -> ColumnElement[str]:
+        """An object (or a list of objects) the builder made from the row (see the module): a
+        list's items each as one object, in the JSON array of its items."""
+        reprobe = self._built[id(obj)][1]
+        if isinstance(value, list):
+            listed = gql_type.of_type if isinstance(gql_type, GraphQLNonNull) else gql_type
+            if not isinstance(listed, GraphQLList):
+                raise NotCompilable(f"{where}: a list in a field that is not one")
+            items = [
+                self._nested_one(
+                    where,
+                    listed.of_type,
+                    details,
+                    sub,
+                    item(attribute, i, len(value)),
+                    reprobe,
+                    part,
+                )
+                for i, part in enumerate(value)
+            ]
+            parts = [raw("[")]
+            for i, text in enumerate(items):
+                parts += [raw(","), text] if i else [text]
+            return cat(*parts, raw("]"))
+        pick: Pick = lambda parent: getattr(parent, attribute, None)  # noqa: E731
+        return self._nested_one(where, gql_type, details, sub, pick, reprobe, value)
+
+    def _nested_one(
+        self,
+        where: str,
+        gql_type: Any,
+        details: Any,
+        sub: Any,
+        pick: Pick,
+        reprobe: Reprobe,
+        value: Any,
+    ) -> ColumnElement[str]:
+        named = get_named_type(gql_type)
+
+        def build(nested_obj: Any, present: set[str]) -> ColumnElement[str]:
+            # its own nested objects are built again through it
+            again: Reprobe = lambda more: pick(reprobe(more))  # noqa: E731
+            self._built[id(nested_obj)] = (nested_obj, again)
+            outer = self._present
+            self._present = outer | {(id(sub), name) for name in present}
+            try:
+                concrete = self._concrete(named, nested_obj)
+                return self._object(concrete, details, sub, nested_obj)
+            finally:
+                self._present = outer
+
+        pk = next(iter(sub.c))  # any column: the failure reads one (see unrepresentable)
+        null = self.d.unrepresentable(pk) if isinstance(gql_type, GraphQLNonNull) else raw("null")
+        return nested(where, pick, value, reprobe, sub, null, build)
+
+
+def objects(value: Any) -> bool:
+    """A non-empty list of objects (a builder's list nested in the row)."""
+    return isinstance(value, list) and bool(value) and all(is_object(part) for part in value)
 
 
 def _fields(value: Any) -> Iterator[tuple[str, Any]]:
@@ -101,11 +206,12 @@ def _fields(value: Any) -> Iterator[tuple[str, Any]]:
 
 
 def _markers(value: Any) -> Iterator[Col]:
-    for _, item in _fields(value):
-        if isinstance(item, Col):
-            yield item
-        elif is_object(item):
-            yield from _markers(item)
+    for _, held in _fields(value):
+        for part in held if isinstance(held, list) else (held,):
+            if isinstance(part, Col):
+                yield part
+            elif is_object(part):
+                yield from _markers(part)
 
 
 def _shape(value: Any, nulls: set[str] | None = None) -> Any:
@@ -113,14 +219,16 @@ def _shape(value: Any, nulls: set[str] | None = None) -> Any:
     one of `nulls`), a nested object's shape, or a constant's type and repr."""
     if value is None:
         return None
-    held: list[tuple[str, Any]] = []
-    for name, item in _fields(value):
-        if item is None:  # a constant None and a column set to None hold the same
-            held.append((name, None))
-        elif isinstance(item, Col):
-            held.append((name, None if nulls and item.name in nulls else ("col", item.name)))
-        elif is_object(item):
-            held.append((name, ("obj", _shape(item, nulls))))
-        else:
-            held.append((name, ("const", type(item).__name__, repr(item))))
-    return (type(value).__qualname__, tuple(held))
+    return (type(value).__qualname__, tuple((name, _held(v, nulls)) for name, v in _fields(value)))
+
+
+def _held(value: Any, nulls: set[str] | None) -> Any:
+    if value is None:  # a constant None and a column set to None hold the same
+        return None
+    if isinstance(value, Col):
+        return None if nulls and value.name in nulls else ("col", value.name)
+    if is_object(value):
+        return ("obj", _shape(value, nulls))
+    if isinstance(value, list):
+        return ("list", tuple(_held(part, nulls) for part in value))
+    return ("const", type(value).__name__, repr(value))

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any, ClassVar
 
 import strawberry
-from sqlalchemy import case
+from sqlalchemy import String, case, cast, extract
 
 from core import (
     LIST_SIZE,
@@ -68,6 +68,35 @@ class EitiValidationComponent(enum.StrEnum):
     OUTCOMES_AND_IMPACT = "OUTCOMES_AND_IMPACT"
 
 
+def _edition() -> Any:
+    """A Validation's `edition` (and its components'): the year of the Board's decision, as
+    text; in SQL too (`computed`), so the compiled read path reads it from the row."""
+
+    def edition(self: Any) -> str:
+        return str(self.decided_on.year)
+
+    return strawberry.field(
+        resolver=edition,
+        description="Edition or year of the index, e.g. '2023'.",  # the interface's
+        metadata=computed(lambda v: cast(extract("year", v.decided_on), String)),
+    )
+
+
+def _methodology_version() -> Any:
+    """A Validation's `methodologyVersion` (and its components'): the edition of the EITI
+    Standard it was assessed against, e.g. 'EITI Standard 2023' (STANDARD_NAMES), in SQL too
+    (`computed`)."""
+
+    def methodology_version(self: Any) -> str:
+        return STANDARD_NAMES[self.standard]
+
+    return strawberry.field(
+        resolver=methodology_version,
+        description="Scores from different methodology versions are not comparable.",
+        metadata=computed(lambda v: case(STANDARD_NAMES, value=v.standard)),
+    )
+
+
 # (component, its name in the EITI Standard, column), in the order of the EITI Requirements.
 COMPONENTS = (
     (
@@ -86,6 +115,10 @@ COMPONENTS = (
 class EitiComponentScore(types.Assessment):
     component: EitiValidationComponent
     label: str = strawberry.field(description="The component's name in the EITI Standard.")
+    decided_on: strawberry.Private[date]
+    standard: strawberry.Private[EitiStandardVersion]
+    edition = _edition()
+    methodology_version = _methodology_version()
 
 
 @strawberry.type(
@@ -138,11 +171,11 @@ class EitiValidationType(types.Node, types.Assessment):
     )
     retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
     illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
+    edition = _edition()
+    methodology_version = _methodology_version()
 
     @classmethod
     def from_row(cls, row: Any) -> EitiValidationType:
-        methodology = STANDARD_NAMES[row.standard]
-        edition = str(row.decided_on.year)
         return cls(
             pk=row.id,
             country_pk=row.country_id,
@@ -156,8 +189,6 @@ class EitiValidationType(types.Node, types.Assessment):
             illustrative=row.illustrative,
             score=row.overall_score,
             scale_max=SCALE_MAX,
-            edition=edition,
-            methodology_version=methodology,
             source_url=row.source_url,
             components=[
                 EitiComponentScore(
@@ -165,8 +196,8 @@ class EitiValidationType(types.Node, types.Assessment):
                     label=label,
                     score=getattr(row, column),
                     scale_max=SCALE_MAX,
-                    edition=edition,
-                    methodology_version=methodology,
+                    decided_on=row.decided_on,
+                    standard=row.standard,
                     source_url=row.source_url,
                 )
                 for component, label, column in COMPONENTS

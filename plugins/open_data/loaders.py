@@ -14,7 +14,7 @@ from collections import defaultdict
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Select, select, union
+from sqlalchemy import Select, case, func, literal, select, union
 
 from core import (
     MAX_PAGE_SIZE,
@@ -27,7 +27,12 @@ from core import (
     rows_grouped_by,
 )
 from plugins.open_data import models as tables
-from plugins.open_data.models import EuHighValueDatasetScope, HighValueDatasetCategory, eu_scope
+from plugins.open_data.models import (
+    EuHighValueDatasetScope,
+    HighValueDatasetCategory,
+    OpenDataCharterLevel,
+    eu_scope,
+)
 
 
 def columns(model: Any) -> Select[Any]:
@@ -76,12 +81,31 @@ adopters_by_country = rows_grouped_by(
 )
 
 
-async def load_charter_by_country(
-    ctx: Context, keys: list[int]
-) -> list[types.OpenDataCharterAdoption | None]:
-    """Each country's adopters summed up as one adoption (None: no adopter)."""
-    adopters = await adopters_by_country(ctx, keys)
-    return [types.OpenDataCharterAdoption.of(found) for found in adopters]
+def _adoptions() -> Any:
+    """Each adopting country's Charter adoption summed up from its adopters, one row per
+    country: (country_id, adopted_on: the earliest adoption, level: NATIONAL when its national
+    government is among them, else SUBNATIONAL)."""
+    adopter = tables.CharterAdopter
+    level = adopter.level.type
+    national = func.max(case((adopter.level == OpenDataCharterLevel.NATIONAL, 1), else_=0))
+    return (
+        select(
+            adopter.country_id,
+            func.min(adopter.adopted_on).label("adopted_on"),
+            case(
+                (national == 1, literal(OpenDataCharterLevel.NATIONAL, level)),
+                else_=literal(OpenDataCharterLevel.SUBNATIONAL, level),
+            ).label("level"),
+        )
+        .group_by(adopter.country_id)
+        .subquery("open_data_charter_adoptions")
+    )
+
+
+# a country with no adopter has no row: its adoption is None
+load_charter_by_country = rows_by_key(
+    _adoptions().c.country_id, lambda: types.OpenDataCharterAdoption
+)
 
 
 load_portals_by_country = rows_grouped_by(

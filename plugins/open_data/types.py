@@ -28,6 +28,7 @@ from core import (
     types,
 )
 from plugins.open_data.loaders import (
+    adopters_by_country,
     load_charter_by_country,
     load_datasets_by_portal,
     load_eu_scope_by_country,
@@ -117,27 +118,20 @@ class OpenDataCharterEndorser(types.Node):
     "adopting governments (national and subnational)."
 )
 class OpenDataCharterAdoption:
+    country_pk: strawberry.Private[int]
     adopted_on: date = strawberry.field(description="The first adoption by any of its governments.")
     level: OpenDataCharterLevel = strawberry.field(
         description="NATIONAL when the national government adopted the Charter, SUBNATIONAL when "
         "only subnational governments did."
     )
-    all_adopters: strawberry.Private[list[OpenDataCharterAdopter]]
 
-    @strawberry.field(description="Earliest first (`first`: 1..100).")
-    def adopters(self, first: int = MAX_PAGE_SIZE) -> list[OpenDataCharterAdopter]:
-        return self.all_adopters[:first]  # the limits layer keeps `first` in 1..100
-
-    @classmethod
-    def of(cls, adopters: list[OpenDataCharterAdopter]) -> OpenDataCharterAdoption | None:
-        if not adopters:
-            return None
-        national = any(a.level == OpenDataCharterLevel.NATIONAL for a in adopters)
-        return cls(
-            adopted_on=min(a.adopted_on for a in adopters),
-            level=OpenDataCharterLevel.NATIONAL if national else OpenDataCharterLevel.SUBNATIONAL,
-            all_adopters=adopters,
-        )
+    @relation(
+        adopters_by_country,
+        key="country_pk",
+        default=[],
+        description="Earliest first (`first`: 1..100).",
+    )
+    def adopters(self, first: int = MAX_PAGE_SIZE) -> list[OpenDataCharterAdopter]: ...
 
 
 def _checks(dataset: Any) -> tuple[Any, ...]:
