@@ -150,6 +150,54 @@ def test_a_root_connection_walked_by_cursor_compiles_page_after_page(trio: Trio)
         assert len(seen) == body["totalCount"] > 2
 
 
+def test_a_connection_walked_backwards_compiles_page_after_page(trio: Trio) -> None:
+    """`last`/`before` compile, on a root connection and a nested one (a group's decisions,
+    paged per group): pages of 2 from the end back to the start, each in the connection's
+    order, `hasPreviousPage` false exactly on the first; then the page between two cursors
+    (`after` and `before` together), forwards and backwards. Each the same three ways."""
+    root = (
+        "query ($before: String, $after: String, $last: Int, $first: Int) { workingGroups("
+        "last: $last, before: $before, after: $after, first: $first) { totalCount edges { "
+        "cursor node { name } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor "
+        "} } }"
+    )
+    nested = (
+        "query ($before: String, $after: String, $last: Int, $first: Int) { workingGroups("
+        "first: 10) { nodes { meetings(last: $last, before: $before, after: $after, first: "
+        "$first) { totalCount nodes { title } edges { cursor } pageInfo { hasNextPage "
+        "hasPreviousPage startCursor endCursor } } } } }"
+    )
+
+    def page(document: str, variables: dict[str, Any], role: str | None) -> dict[str, Any]:
+        body = trio.compare(document, variables, role).json()["data"]["workingGroups"]
+        (plan,) = trio.plans(document, variables)
+        assert plan.statement is not None, plan.reason
+        return (
+            body
+            if document is root
+            else max((n["meetings"] for n in body["nodes"]), key=lambda m: m["totalCount"])
+        )
+
+    for document in (root, nested):
+        for role in VIEWERS:
+            before, cursors = None, []
+            while True:
+                body = page(document, {"last": 2, "before": before}, role)
+                info = body["pageInfo"]
+                assert info["hasNextPage"] is (before is not None)
+                cursors = [edge["cursor"] for edge in body["edges"]] + cursors
+                if not info["hasPreviousPage"]:
+                    break
+                assert info["startCursor"] == body["edges"][0]["cursor"]
+                before = info["startCursor"]
+            assert len(cursors) == body["totalCount"] > 3
+            between = {"after": cursors[0], "before": cursors[-1]}
+            for size in ({"first": 100}, {"last": 100}, {"last": 1}):
+                inside = page(document, between | size, role)
+                expected = cursors[1:-1] if "first" in size or size["last"] > 1 else cursors[-2:-1]
+                assert [edge["cursor"] for edge in inside["edges"]] == expected
+
+
 @pytest.mark.parametrize("role", VIEWERS)
 def test_the_bench_read_pages_compile_whole(trio: Trio, role: str | None) -> None:
     """Every read page of bench/queries: the same answer three ways, and ONE statement (the

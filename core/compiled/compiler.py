@@ -2,8 +2,8 @@
 
 What compiles (anything else raises `NotCompilable(reason)`, and the root field falls back):
 - a root field declaring a `RootRead` (core.compiled.declare): a connection (core.compiled.
-  connections: `nodes`, `edges { cursor node }`, `totalCount`, `pageInfo`, `first`/`after`)
-  or one object; an abstract result type when the declaration names its `variants`;
+  connections: `nodes`, `edges { cursor node }`, `totalCount`, `pageInfo`, `first`/`after`,
+  `last`/`before`) or one object; an abstract result type when the declaration names its `variants`;
   `node(id:)` (`NodeRead`) for a type whose node loader is a declared `rows_by_key`;
 - in objects: `__typename`; `id` of a Node; fields read from a column (String/ID from text,
   Int from an integer, Boolean, enums from `enum_column`s, Date, DateTime from `UTCDateTime`);
@@ -16,7 +16,7 @@ What compiles (anything else raises `NotCompilable(reason)`, and the root field 
   fields (their SQL expression, reading columns and the builder's constants); relations
   declared with `rows_by_key` (its `filters`, and `order_by`: a key's first row),
   `counts_by_key`, `rows_grouped_by` (its `filters` and `first`) or `pages_by_key` (its
-  filters, `first`, `after`), with their `where` and row rules, in their declared order:
+  filters and paging arguments), with their `where` and row rules, in their declared order:
   columns or SQL expressions over the row's columns (a CASE ranking an enum: `_adapt`), a
   cursor over an expression as its value's leaf JSON (core.compiled.connections);
 - objects nested in a row (a field the builder fills with an object made from the same row,

@@ -1,14 +1,15 @@
 """Connections compiled (core.compiled.compiler's `Compiler` mixes this in): one page of a
 root field's or a declared `pages_by_key` relation's rows as `core.schema.pagination.paginate`
-cuts it: `nodes`, `edges { cursor node }`, `totalCount`, `pageInfo` (its cursors too), `first`
-and `after`. `last`/`before` fall back. A cursor is built in SQL: base64url of the compact JSON
-list of the row's sort keys, as core.schema.cursors.encode_cursor writes it.
+cuts it: `nodes`, `edges { cursor node }`, `totalCount`, `pageInfo` (its cursors too), forwards
+(`first`, `after`) and backwards (`last`, `before`: the rows nearest the cursor read in reverse,
+handed out in the connection's order), between two cursors too. A cursor is built in SQL:
+base64url of the compact JSON list of the row's sort keys, as core.schema.cursors.encode_cursor
+writes it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from graphql import GraphQLObjectType, get_named_type
@@ -33,20 +34,11 @@ from core.compiled.declare import RootRead
 from core.compiled.probe import NotCompilable, adapt_to, is_desc
 from core.compiled.sqljson import Dialect, cat, const, raw
 from core.db import UTCDateTime
-from core.limits import MAX_PAGE_SIZE
-from core.schema.cursors import ordering, resume_after, sort_keys
-from core.schema.pagination import DEFAULT_PAGE_SIZE
+from core.schema.cursors import ordering, resume_after, resume_before, sort_keys
+from core.schema.pagination import PageRequest, page_request
 
 PAGING = ("first", "after", "last", "before")
 """The paging arguments of a connection (and `first` of a list), not filters."""
-
-
-@dataclass(frozen=True)
-class Page:
-    """What a connection's arguments ask for: `size` rows after the cursor `after` (or none)."""
-
-    size: int
-    after: str | None
 
 
 class Connections:
@@ -63,15 +55,14 @@ class Connections:
         def _rows(self, gtype: Any, details: Any, rows: Any, load: Any) -> ColumnElement[str]: ...
         def _adapt(self, order_by: tuple[Any, ...], sub: Any) -> list[Any]: ...
 
-    def _request(self, where: str, paging: dict[str, Any]) -> Page:
-        """The page a connection's paging arguments ask for; what the resolver path refuses
-        (core.schema.pagination.page_request) falls back, and it reports the error."""
-        if paging.get("last") is not None or paging.get("before") is not None:
-            raise NotCompilable(f"{where}: last/before are not compiled", by_values=True)
-        first = paging.get("first")
-        if first is not None and not 0 <= first <= MAX_PAGE_SIZE:
-            raise NotCompilable(f"{where}: `first` out of range", by_values=True)
-        return Page(DEFAULT_PAGE_SIZE if first is None else first, paging.get("after"))
+    def _request(self, where: str, paging: dict[str, Any]) -> PageRequest:
+        """The page a connection's paging arguments ask for, as the resolver path reads them
+        (core.schema.pagination.page_request); what it refuses falls back, and it reports the
+        error."""
+        try:
+            return page_request(*(paging.get(name) for name in PAGING))
+        except Exception as exc:
+            raise NotCompilable(f"{where}: paging arguments refused", by_values=True) from exc
 
     def _connection(
         self,
@@ -80,7 +71,7 @@ class Connections:
         stmt: Select[Any],
         order_by: tuple[Any, ...],
         made_by: Any,
-        request: Page,
+        request: PageRequest,
     ) -> ColumnElement[str]:
         """A `Connection`'s JSON: one page of `stmt` (filtered, unordered) in `order_by` order,
         as core.schema.pagination.paginate cuts it; `made_by`: the `RootRead` or declared load
@@ -90,9 +81,13 @@ class Connections:
         try:
             keys = sort_keys(order_by)
             bounded = resume_after(stmt.order_by(None), keys, request.after)
+            bounded = resume_before(bounded, keys, request.before)
         except Exception as exc:  # INVALID_CURSOR: the resolver path reports it
             raise NotCompilable("a cursor refused", by_values=True) from exc
-        page = bounded.order_by(*ordering(keys)).limit(request.size).subquery()
+        # backwards: the `size` rows nearest `before`; every list below is in the connection's
+        # order all the same (`order`)
+        paged = bounded.order_by(*ordering(keys, backwards=request.backwards))
+        page = paged.limit(request.size).subquery()
         order = self._adapt(order_by, page)
 
         def cursor() -> ColumnElement[str]:  # built only when asked for: a key of a type
@@ -173,7 +168,7 @@ class Connections:
         info_type: Any,
         details: Any,
         bounded: Select[Any],
-        request: Page,
+        request: PageRequest,
         rows: tuple[Callable[[], ColumnElement[str]], Any, list[Any]],
     ) -> ColumnElement[str]:
         """PageInfo's JSON; `rows`: a row's cursor (built when asked for), the page (subquery)
@@ -184,14 +179,18 @@ class Connections:
         members: list[tuple[str, ColumnElement[str]]] = []
         for key, sub_details in self._collect(info_type, details).items():
             name = sub_details[0].node.name.value
+            paged_on = (name == "hasPreviousPage") == request.backwards
             if name == "__typename":
                 members.append((key, const(info_type.name)))
-            elif name == "hasNextPage":  # paginate reads one row more than the page
+            elif name in ("hasNextPage", "hasPreviousPage") and paged_on:
+                # in the direction paged: whether rows remain beyond the page (paginate reads
+                # one row more than the page)
                 ahead = bounded.order_by(None).limit(request.size + 1).subquery()
                 more = select(func.count()).select_from(ahead).scalar_subquery() > request.size
                 members.append((key, case((more, raw("true")), else_=raw("false"))))
-            elif name == "hasPreviousPage":  # forwards: whether a cursor was given
-                members.append((key, raw("true" if request.after is not None else "false")))
+            elif name in ("hasNextPage", "hasPreviousPage"):  # the other: whether a cursor was
+                given = request.before if request.backwards else request.after
+                members.append((key, raw("true" if given is not None else "false")))
             elif name in ("startCursor", "endCursor"):
                 order = list(page_order)
                 if name == "endCursor":  # the page's last row: its order reversed
