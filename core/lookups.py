@@ -14,10 +14,15 @@ from core.people.models import Organization, Person
 from core.schema.ids import pk_of
 
 
+def not_found(type_name: str, global_id: str, *field: str) -> Rejected:
+    """The NOT_FOUND user error of an ID naming no row (or one the caller may not see)."""
+    return Rejected(user_error("NOT_FOUND", f"no {type_name} with id {global_id!r}", *field))
+
+
 def decode(global_id: str, type_name: str, *field: str) -> int:
     pk = pk_of(global_id, type_name)
     if pk is None:
-        raise Rejected(user_error("NOT_FOUND", f"no {type_name} with id {global_id!r}", *field))
+        raise not_found(type_name, global_id, *field)
     return pk
 
 
@@ -26,7 +31,7 @@ async def one_or_reject(
 ) -> Any:
     row = (await conn.execute(stmt)).first()
     if row is None:
-        raise Rejected(user_error("NOT_FOUND", f"no {type_name} with id {global_id!r}", *field))
+        raise not_found(type_name, global_id, *field)
     return row
 
 

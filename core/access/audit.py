@@ -76,7 +76,7 @@ async def write(ctx: Any, record: Record) -> None:
     }
     try:
         async with ctx.db.write() as conn:
-            await conn.execute(insert(AuditEntry).values(**values))
+            await conn.execute(insert(AuditEntry.__table__).values(**values))
     except Exception:
         log.exception("could not write the audit record of %s: %s", record.mutation, values)
 

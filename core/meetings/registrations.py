@@ -37,6 +37,7 @@ from core.enums import RegistrationStatus
 from core.errors import Rejected, user_error
 from core.groups.models import WorkingGroup
 from core.meetings.models import Meeting, Registration
+from core.people.models import Person
 
 
 async def locked_meeting(
@@ -122,20 +123,45 @@ async def _take_place(conn: AsyncConnection, meeting_pk: int) -> bool:
     return (await conn.execute(stmt)).first() is not None
 
 
-async def _queue_time(conn: AsyncConnection, meeting_pk: int) -> datetime:
-    """The time at which a registration joins one of the meeting's queues, with the meeting
-    row locked: now, or 1 microsecond after the meeting's latest entry if that is not earlier.
+def _latest_entry(meeting_pk: int) -> Any:
+    """The meeting's latest queue time (None: no registration), as a scalar subquery."""
+    latest = select(func.max(Registration.queued_at)).where(Registration.meeting_id == meeting_pk)
+    return latest.scalar_subquery()
 
-    So entries never tie (several promotions in one transaction, a coarse clock) and keep the
-    order of the locked transactions even when the clocks of several app hosts disagree.
-    """
-    latest = (
-        await conn.execute(
-            select(func.max(Registration.queued_at)).where(Registration.meeting_id == meeting_pk)
-        )
-    ).scalar()
+
+def _after(latest: datetime | None) -> datetime:
+    """Now, or 1 microsecond after `latest` (the meeting's latest queue entry) if that is not
+    earlier: so entries never tie (several promotions in one transaction, a coarse clock) and
+    keep the order of the locked transactions even when the clocks of several app hosts
+    disagree."""
     now = utcnow()
     return now if latest is None or now > latest else latest + timedelta(microseconds=1)
+
+
+async def _queue_time(conn: AsyncConnection, meeting_pk: int) -> datetime:
+    """The time at which a registration joins one of the meeting's queues, with the meeting
+    row locked (`_after` the latest entry)."""
+    return _after((await conn.execute(select(_latest_entry(meeting_pk)))).scalar())
+
+
+async def _registrant(conn: AsyncConnection, meeting_pk: int, person_pk: int) -> Any:
+    """With the meeting locked, in ONE statement (a round trip per question costs more than
+    the questions): `person` (the person's id, None if there is no such person), the
+    person's registration for the meeting (`registration`, `status`; None if none) and the
+    meeting's latest queue time (`latest`)."""
+    theirs = select(Registration.id).where(
+        Registration.meeting_id == meeting_pk, Registration.person_id == person_pk
+    )
+    return (
+        await conn.execute(
+            select(
+                select(Person.id).where(Person.id == person_pk).scalar_subquery().label("person"),
+                theirs.scalar_subquery().label("registration"),
+                theirs.with_only_columns(Registration.status).scalar_subquery().label("status"),
+                _latest_entry(meeting_pk).label("latest"),
+            )
+        )
+    ).one()
 
 
 async def promote_waitlist(conn: AsyncConnection, meeting_pk: int) -> None:
@@ -173,7 +199,9 @@ async def register(
 ) -> Any:
     pk = lookups.decode(meeting_id, "Meeting", "meetingId")
     meeting = await locked_meeting(conn, pk, themes, meeting_id, "meetingId")
-    person = await lookups.person(conn, person_id, "personId")
+    found = await _registrant(conn, meeting.id, lookups.decode(person_id, "Person", "personId"))
+    if found.person is None:
+        raise lookups.not_found("Person", person_id, "personId")
     now = utcnow()
     if meeting.cancelled_at is not None:
         raise Rejected(user_error("MEETING_CANCELLED", "the meeting was cancelled", "meetingId"))
@@ -187,20 +215,12 @@ async def register(
     if closes is not None and now >= closes:
         message = f"registration closed at {closes.isoformat()}"
         raise Rejected(user_error("REGISTRATION_CLOSED", message, "meetingId"))
-    if not early:
-        await admit_pre_registrations(conn, meeting)
-    existing = (
-        await conn.execute(
-            select(Registration.id, Registration.status).where(
-                Registration.meeting_id == meeting.id, Registration.person_id == person.id
-            )
-        )
-    ).first()
-    if existing is not None and existing.status != RegistrationStatus.CANCELLED:
+    admitted = 0 if early else await admit_pre_registrations(conn, meeting)
+    if found.registration is not None and found.status != RegistrationStatus.CANCELLED:
         raise Rejected(
             user_error(
                 "DUPLICATE_REGISTRATION",
-                f"this person is already {existing.status.lower()} for the meeting",
+                f"this person is already {found.status.lower()} for the meeting",
                 "personId",
             )
         )
@@ -210,20 +230,21 @@ async def register(
         status = RegistrationStatus.REGISTERED
     else:
         status = RegistrationStatus.WAITLISTED
-    queued_at = await _queue_time(conn, meeting.id)
+    # the queue's latest entry as read with the person, unless pre-registrations joined it since
+    queued_at = await _queue_time(conn, meeting.id) if admitted else _after(found.latest)
     stmt: Update | Insert
-    if existing is not None:
+    if found.registration is not None:
         # A cancelled registration comes back at the end of the queue: a new queued_at, while the
         # row (its id, created_at) stays. Ordering by id would put it back where it was.
         stmt = (
             update(Registration)
-            .where(Registration.id == existing.id)
+            .where(Registration.id == found.registration)
             .values(status=status, queued_at=queued_at)
         )
     else:
         stmt = insert(Registration).values(
             meeting_id=meeting.id,
-            person_id=person.id,
+            person_id=found.person,
             status=status,
             created_at=queued_at,
             queued_at=queued_at,
