@@ -184,6 +184,7 @@ class _Declared(Generic[T]):
         if where is not None:
             stmt = stmt.where(where if isinstance(where, ClauseElement) else where(ctx))
         # the table's row rules, whatever the declaration says: a list hides what node(id:) hides
+        # (a summary of a governed table in a subquery is refused: core.access.rows)
         for rule in conditions_on(ctx, self.table):
             stmt = stmt.where(rule)
         unknown = set(arguments) - set(self.filters)

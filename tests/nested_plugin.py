@@ -1,7 +1,8 @@
 """A test-only plugin for the compiled read path (tests/test_compiled_nested.py): a country's
 ODIN scores read again (the open data plugin's table) as objects holding OBJECTS built from the
-same row (one by one or in a list), null by their builder's rule, in lists and pages ordered by SQL expressions (a CASE
-ranking the editions), through the public API (`core`) only, as a partner would write it.
+same row (one by one or in a list), null by their builder's rule, in lists and pages ordered
+by SQL expressions (a CASE ranking the editions), through the public API (`core`) only, as a
+partner would write it; and a summary of a table with row rules, which the core refuses.
 """
 
 from __future__ import annotations
@@ -9,9 +10,19 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from sqlalchemy import case
+from sqlalchemy import case, func, select
 
-from core import Connection, Theme, hookimpl, pages_by_key, relation, rows_grouped_by, types
+from core import (
+    Connection,
+    Theme,
+    hookimpl,
+    pages_by_key,
+    relation,
+    rows_by_key,
+    rows_grouped_by,
+    types,
+)
+from core.meetings.models import Registration
 from plugins.open_data.models import OdinScore as Row
 
 KEY = "nested_views"
@@ -54,6 +65,10 @@ class NestedOdin:
     """A list of objects made from the row: coverage's and openness' (null where it is)."""
     present_subscores: list[NestedScore]
     """The same without its nulls: a list as long as the row decides (not compiled)."""
+    gated: NestedScore | None
+    """The overall score, null where coverage is: decided on a column it does not read."""
+    gated_list: list[NestedScore]
+    """The same as a list, empty where openness is null (neither compiled)."""
 
     @classmethod
     def from_row(cls, row: Any) -> NestedOdin:
@@ -84,6 +99,10 @@ class NestedOdin:
             pair_required=pair,  # type: ignore[arg-type]
             subscores=subscores,
             present_subscores=[score for score in subscores if score is not None],
+            gated=None if row.coverage is None else NestedScore(value=row.overall, edition="x"),
+            gated_list=[]
+            if row.openness is None
+            else [NestedScore(value=row.overall, edition="x")],
         )
 
 
@@ -114,6 +133,26 @@ def nested_odin_page_of(
 ) -> Connection[NestedOdinRanked]: ...
 
 
+@strawberry.type
+class NestedCount:
+    count: int
+
+
+REGISTRATIONS_PER_MEETING = (
+    select(Registration.meeting_id, func.count().label("count"))
+    .group_by(Registration.meeting_id)
+    .subquery()
+)
+"""A summary of a table with row rules (registrations): refused by core.access.rows."""
+
+
+@relation(
+    rows_by_key(REGISTRATIONS_PER_MEETING.c.meeting_id, NestedCount),
+    description="Test only: a summary over a governed table (refused).",
+)
+def nested_governed_summary(root: types.Country) -> NestedCount | None: ...
+
+
 class Plugin:
     @hookimpl
     def ogp_wg_theme(self) -> Theme:
@@ -125,7 +164,7 @@ class Plugin:
 
     @hookimpl
     def ogp_wg_type_fields(self) -> dict[str, list[Any]]:
-        return {"Country": [nested_odin_scores, nested_odin_page_of]}
+        return {"Country": [nested_odin_scores, nested_odin_page_of, nested_governed_summary]}
 
 
 plugin = Plugin()

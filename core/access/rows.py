@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Join, select
+from sqlalchemy import ColumnElement, Join, Subquery, select
 
 from core.access.declare import RowRule
 
@@ -30,24 +30,47 @@ def row_filter(rule: RowRule) -> Callable[[Context], ColumnElement[bool]]:
 def conditions_on(ctx: Context, *froms: Any) -> list[ColumnElement[bool]]:
     """The conditions of the RowRules on every table of `froms` (SQLAlchemy FROM clauses: a
     Table, or a Join of tables, as `Select.get_final_froms()` gives) for the request's viewer:
-    none for staff, a public rule, or an app without an access policy."""
+    none for staff, a public rule, or an app without an access policy.
+
+    Raises TypeError for a governed table read inside a subquery of `froms` (rows summed up
+    by a GROUP BY, `core.rows_by_key` over a subquery): its rules cannot be applied outside
+    it, and a summary of rows the viewer may not see would leak them."""
     policy = getattr(ctx.app.schema, "access_policy", None)
-    if policy is None or ctx.viewer.is_staff:
+    if policy is None:
+        return []
+    governed = [rule for rule in policy.rows.values() if not rule.rule.is_public]
+    inside = set(_tables(froms, inside=True))
+    for rule in governed:
+        if _table(rule.scope.pk) in inside:
+            raise TypeError(
+                f"{_table(rule.scope.pk).name} has row rules: a declaration may not read it "
+                "through a subquery (apply them in a load function of your own)"
+            )
+    if ctx.viewer.is_staff:
         return []
     tables = set(_tables(froms))
-    return [
-        rule.condition(ctx.viewer)
-        for rule in policy.rows.values()
-        if not rule.rule.is_public and _table(rule.scope.pk) in tables
-    ]
+    return [rule.condition(ctx.viewer) for rule in governed if _table(rule.scope.pk) in tables]
 
 
-def _tables(froms: Sequence[Any]) -> Iterator[Any]:
+def _tables(froms: Sequence[Any], inside: bool = False) -> Iterator[Any]:
+    """The tables `froms` read directly; with `inside`, those they read inside subqueries."""
     for clause in froms:
         if isinstance(clause, Join):
-            yield from _tables((clause.left, clause.right))
-        else:
+            yield from _tables((clause.left, clause.right), inside)
+        elif isinstance(clause, Subquery):
+            if inside:
+                inner = _froms_of(clause.element)
+                yield from _tables(inner)
+                yield from _tables(inner, inside=True)
+        elif not inside:
             yield clause
+
+
+def _froms_of(statement: Any) -> list[Any]:
+    """The FROM clauses of a SELECT, or of every SELECT of a UNION."""
+    if hasattr(statement, "selects"):
+        return [clause for part in statement.selects for clause in _froms_of(part)]
+    return list(statement.get_final_froms())
 
 
 def _table(column: Any) -> Any:

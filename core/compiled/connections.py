@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from graphql import GraphQLObjectType, get_named_type
+from graphql import GraphQLError, GraphQLObjectType, get_named_type
 from sqlalchemy import (
     Boolean,
     Date,
@@ -32,7 +32,7 @@ from sqlalchemy.sql import ColumnElement
 
 from core.compiled.declare import RootRead
 from core.compiled.probe import NotCompilable, adapt_to, is_desc
-from core.compiled.sqljson import Dialect, cat, const, raw
+from core.compiled.sqljson import Dialect, cat, const, json_list, raw
 from core.db import UTCDateTime
 from core.schema.cursors import ordering, resume_after, resume_before, sort_keys
 from core.schema.pagination import PageRequest, page_request
@@ -61,7 +61,7 @@ class Connections:
         error."""
         try:
             return page_request(*(paging.get(name) for name in PAGING))
-        except Exception as exc:
+        except GraphQLError as exc:
             raise NotCompilable(f"{where}: paging arguments refused", by_values=True) from exc
 
     def _connection(
@@ -138,14 +138,12 @@ class Connections:
     def _cursor(self, keys: list[Any], page: Any) -> ColumnElement[str]:
         """A row's cursor (core.schema.cursors.encode_cursor) as a JSON string: base64url of
         the compact JSON list of its sort keys, each as the leaf JSON of its value."""
-        parts: list[ColumnElement[Any]] = []
-        for i, key in enumerate(keys):
+        values: list[ColumnElement[str]] = []
+        for key in keys:
             column = key.column  # a column or an expression over the row's (its value)
             where = f"a cursor of the order by {column}"
-            value = self._leaf_of_type(where, column.type, adapt_to(column, page))
-            parts += [raw("[" if i == 0 else ","), value]
-        listed = cat(*parts, raw("]"))
-        return cat(raw('"'), self.d.base64url(listed), raw('"'))
+            values.append(self._leaf_of_type(where, column.type, adapt_to(column, page)))
+        return cat(raw('"'), self.d.base64url(json_list(values)), raw('"'))
 
     def _leaf_of_type(self, where: str, sql_type: Any, column: Any) -> ColumnElement[str]:
         """A sort key's JSON as json.dumps prints `core.schema.cursors._plain(value)`."""
@@ -179,18 +177,10 @@ class Connections:
         members: list[tuple[str, ColumnElement[str]]] = []
         for key, sub_details in self._collect(info_type, details).items():
             name = sub_details[0].node.name.value
-            paged_on = (name == "hasPreviousPage") == request.backwards
             if name == "__typename":
                 members.append((key, const(info_type.name)))
-            elif name in ("hasNextPage", "hasPreviousPage") and paged_on:
-                # in the direction paged: whether rows remain beyond the page (paginate reads
-                # one row more than the page)
-                ahead = bounded.order_by(None).limit(request.size + 1).subquery()
-                more = select(func.count()).select_from(ahead).scalar_subquery() > request.size
-                members.append((key, case((more, raw("true")), else_=raw("false"))))
-            elif name in ("hasNextPage", "hasPreviousPage"):  # the other: whether a cursor was
-                given = request.before if request.backwards else request.after
-                members.append((key, raw("true" if given is not None else "false")))
+            elif name in ("hasNextPage", "hasPreviousPage"):
+                members.append((key, self._has_more(name, bounded, request)))
             elif name in ("startCursor", "endCursor"):
                 order = list(page_order)
                 if name == "endCursor":  # the page's last row: its order reversed
@@ -200,3 +190,16 @@ class Connections:
             else:
                 raise NotCompilable(f"PageInfo.{name} not compiled")
         return self.d.obj(members)
+
+    def _has_more(
+        self, name: str, bounded: Select[Any], request: PageRequest
+    ) -> ColumnElement[str]:
+        """`hasNextPage` or `hasPreviousPage` as core.schema.pagination._page computes it: in
+        the direction paged, whether rows remain beyond the page (the page read with one row
+        more); in the other, whether a cursor was given."""
+        if (name == "hasPreviousPage") != request.backwards:
+            given = request.before if request.backwards else request.after
+            return raw("true" if given is not None else "false")
+        ahead = bounded.order_by(None).limit(request.size + 1).subquery()
+        more = select(func.count()).select_from(ahead).scalar_subquery() > request.size
+        return case((more, raw("true")), else_=raw("false"))

@@ -26,8 +26,8 @@ from sqlalchemy import and_, case, or_
 from sqlalchemy.sql import ColumnElement
 from strawberry.types.base import StrawberryObjectDefinition
 
-from core.compiled.probe import Col, NotCompilable
-from core.compiled.sqljson import Dialect, cat, raw
+from core.compiled.probe import Col, NotCompilable, table_columns
+from core.compiled.sqljson import Dialect, json_list, raw
 
 MAX_NULLABLE = 5
 """Nullable columns an object may read (2^n probes of the builder decide when it is null)."""
@@ -59,13 +59,23 @@ def is_object(value: Any) -> bool:
 
 
 def null_condition(
-    where: str, pick: Pick, value: Any, reprobe: Reprobe, sub: Any
+    where: str, pick: Pick, value: Any, reprobe: Reprobe, sub: Any, known: set[str]
 ) -> tuple[ColumnElement[bool] | None, set[str]]:
     """The SQL condition under which the builder puts None into the field (`pick`) instead of the
     object `value` (built from markers), or None when it never does; and the columns the
-    object exists only when they are NOT NULL (its fields may read them as non-null)."""
+    object exists only when they are NOT NULL (its fields may read them as non-null).
+
+    The builder may decide on the NULL columns the object reads, no other: each other nullable
+    column of the row (but those `known` NOT NULL where the field is built: an enclosing
+    object's) is set to None in turn, and the field must come out the same (an object of the
+    same shape, a list as long)."""
     read = sorted({col.name: col for col in _markers(value)}.items())
     nullable = [name for name, col in read if getattr(col.column, "nullable", True)]
+    others = [
+        name
+        for name, col in table_columns(sub).items()
+        if getattr(col, "nullable", True) and name not in known and name not in dict(read)
+    ]
     if len(nullable) > MAX_NULLABLE:
         raise NotCompilable(f"{where}: an object reading over {MAX_NULLABLE} nullable columns")
     null_when: list[ColumnElement[bool]] = []
@@ -89,29 +99,15 @@ def null_condition(
                 raise NotCompilable(
                     f"{where}: its object is built differently when {', '.join(nulls)} is null"
                 )
+    for name in others:
+        if _shape(pick(reprobe({name: None}))) != _shape(value):
+            raise NotCompilable(
+                f"{where}: its builder decides on {name}, a column it does not read"
+            )
     present = {n for n in nullable if not any(ok for nulls, ok in made.items() if n in nulls)}
     if not null_when:
         return None, present
     return or_(*null_when), present
-
-
-def nested(
-    where: str,
-    pick: Pick,
-    value: Any,
-    reprobe: Reprobe,
-    sub: Any,
-    null: ColumnElement[str],
-    build: Callable[[Any, set[str]], ColumnElement[str]],
-) -> ColumnElement[str]:
-    """The field's JSON: `build(value, columns not null in it)` (the object's JSON), or `null`
-    (`null` JSON, or for a non-null field an expression failing the statement: the resolver
-    path answers) when its builder gives None for the row."""
-    condition, present = null_condition(where, pick, value, reprobe, sub)
-    text = build(value, present)
-    if condition is None:
-        return text
-    return case((condition, null), else_=text)
 
 
 class NestedObjects:
@@ -157,10 +153,7 @@ class NestedObjects:
                 )
                 for i, part in enumerate(value)
             ]
-            parts = [raw("[")]
-            for i, text in enumerate(items):
-                parts += [raw(","), text] if i else [text]
-            return cat(*parts, raw("]"))
+            return json_list(items)
         pick: Pick = lambda parent: getattr(parent, attribute, None)  # noqa: E731
         return self._nested_one(where, gql_type, details, sub, pick, reprobe, value)
 
@@ -188,9 +181,14 @@ class NestedObjects:
             finally:
                 self._present = outer
 
+        # `null` JSON where the builder gives None, or for a non-null field an expression
+        # failing the statement there (the resolver path answers)
         pk = next(iter(sub.c))  # any column: the failure reads one (see unrepresentable)
         null = self.d.unrepresentable(pk) if isinstance(gql_type, GraphQLNonNull) else raw("null")
-        return nested(where, pick, value, reprobe, sub, null, build)
+        known = {name for at, name in self._present if at == id(sub)}
+        condition, present = null_condition(where, pick, value, reprobe, sub, known)
+        text = build(value, present)
+        return text if condition is None else case((condition, null), else_=text)
 
 
 def objects(value: Any) -> bool:

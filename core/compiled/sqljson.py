@@ -48,6 +48,14 @@ def cat(*parts: ColumnElement[Any]) -> ColumnElement[str]:
     return reduce(lambda a, b: a + b, (type_coerce(p, String) for p in parts))
 
 
+def json_list(items: Sequence[ColumnElement[str]]) -> ColumnElement[str]:
+    """`[i1,i2,...]` of JSON texts (a fixed number of them: `array` aggregates rows)."""
+    parts: list[ColumnElement[str]] = [raw("[")]
+    for i, text in enumerate(items):
+        parts += [raw(","), text] if i else [text]
+    return cat(*parts, raw("]"))
+
+
 class Dialect:
     """The leaves and aggregates that differ between SQLite and PostgreSQL."""
 

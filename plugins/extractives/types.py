@@ -68,6 +68,12 @@ class EitiValidationComponent(enum.StrEnum):
     OUTCOMES_AND_IMPACT = "OUTCOMES_AND_IMPACT"
 
 
+def _described(name: str) -> str | None:
+    """The description the Assessment interface gives its field `name`."""
+    field = types.Assessment.__strawberry_definition__.get_field(name)
+    return None if field is None else field.description
+
+
 def _edition() -> Any:
     """A Validation's `edition` (and its components'): the year of the Board's decision, as
     text; in SQL too (`computed`), so the compiled read path reads it from the row."""
@@ -77,7 +83,7 @@ def _edition() -> Any:
 
     return strawberry.field(
         resolver=edition,
-        description="Edition or year of the index, e.g. '2023'.",  # the interface's
+        description=_described("edition"),
         metadata=computed(lambda v: cast(extract("year", v.decided_on), String)),
     )
 
@@ -92,7 +98,7 @@ def _methodology_version() -> Any:
 
     return strawberry.field(
         resolver=methodology_version,
-        description="Scores from different methodology versions are not comparable.",
+        description=_described("methodology_version"),
         metadata=computed(lambda v: case(STANDARD_NAMES, value=v.standard)),
     )
 
