@@ -192,7 +192,7 @@ def test_a_connection_walked_backwards_compiles_page_after_page(trio: Trio) -> N
                 before = info["startCursor"]
             assert len(cursors) == body["totalCount"] > 3
             between = {"after": cursors[0], "before": cursors[-1]}
-            expected = {100: cursors[1:-1], 1: cursors[-2:-1]}  # (`last: 0` is refused)
+            expected = {100: cursors[1:-1], 1: cursors[-2:-1]}  # (a root refuses `last: 0`)
             for size in ({"first": 100}, {"last": 100}, {"last": 1}):
                 inside = page(document, between | size, role)
                 want = expected[size.get("last", 100)]

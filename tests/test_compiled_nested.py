@@ -216,6 +216,8 @@ def test_a_summary_of_a_table_with_row_rules_is_refused(trio: Trio) -> None:
     GROUP BY summary) could sum up rows its viewer may not see: it is refused on both read
     paths, for every viewer, as a programming error (an internal error, no data)."""
     query = '{ country(code: "KE") { nestedGovernedSummary { count } } }'
+    (plan,) = trio.plans(query)
+    assert plan.statement is None and "registrations has row rules" in str(plan.reason)
     for role in VIEWERS:
         body = trio.compare(query, None, role).json()
         assert body["data"]["country"]["nestedGovernedSummary"] is None

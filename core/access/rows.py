@@ -34,7 +34,9 @@ def conditions_on(ctx: Context, *froms: Any) -> list[ColumnElement[bool]]:
 
     Raises TypeError for a governed table read inside a subquery of `froms` (rows summed up
     by a GROUP BY, `core.rows_by_key` over a subquery): its rules cannot be applied outside
-    it, and a summary of rows the viewer may not see would leak them."""
+    it, and a summary of rows the viewer may not see would leak them. Only FROM subqueries are
+    looked into: a CTE, a LATERAL, an alias of the table or a scalar subquery is not checked
+    (nor given the rules), so a declaration must not read a governed table that way."""
     policy = getattr(ctx.app.schema, "access_policy", None)
     if policy is None:
         return []
@@ -67,10 +69,14 @@ def _tables(froms: Sequence[Any], inside: bool = False) -> Iterator[Any]:
 
 
 def _froms_of(statement: Any) -> list[Any]:
-    """The FROM clauses of a SELECT, or of every SELECT of a UNION."""
+    """The FROM clauses of a SELECT, of every SELECT of a UNION (or of a parenthesised one);
+    none known for a textual SELECT."""
     if hasattr(statement, "selects"):
         return [clause for part in statement.selects for clause in _froms_of(part)]
-    return list(statement.get_final_froms())
+    if hasattr(statement, "get_final_froms"):
+        return list(statement.get_final_froms())
+    inner = getattr(statement, "element", None)
+    return [] if inner is None else _froms_of(inner)
 
 
 def _table(column: Any) -> Any:

@@ -104,8 +104,8 @@ class Compiler(Connections, Leaves, NestedObjects):
         obj = probed(make, row)
         self._touched[id(obj)] = row.touched
 
-        def again(more: dict[str, Any]) -> Any:
-            return probe(make, columns, {**(fixed or {}), **more}, strict=True)
+        def again(more: dict[str, Any]) -> Any:  # a fixed column (a variant's) stays fixed
+            return probe(make, columns, {**more, **(fixed or {})}, strict=True)
 
         self._built[id(obj)] = (obj, again)
         return obj
@@ -175,7 +175,8 @@ class Compiler(Connections, Leaves, NestedObjects):
         declared = getattr(loader, "__wrapped__", loader)  # the row rules: the load's own
         if not isinstance(declared, RowsByKey) or isinstance(field_def.type, GraphQLNonNull):
             raise NotCompilable(f"node: {decoded[0]} is loaded by Python", by_values=True)
-        self.rows = declared.statement(self.ctx, {}).where(declared.key == decoded[1])
+        self.rows = self._statement("node", lambda: declared.statement(self.ctx, {}))
+        self.rows = self.rows.where(declared.key == decoded[1])
         if rows_only:
             return self.rows
         rows = self.rows.subquery()
@@ -311,15 +312,12 @@ class Compiler(Connections, Leaves, NestedObjects):
             raise NotCompilable(f"{where}: its key is not a column")
         parent = sub.c[parent_key.name]
         if isinstance(load, CountsByKey) and spec.default == 0:
-            rows = load.statement(self.ctx).subquery()
+            rows = self._statement(where, lambda: load.statement(self.ctx)).subquery()
             key_name = column_name(load.key)
             counted = select(func.count()).select_from(rows).where(rows.c[key_name] == parent)
             return cast(counted.scalar_subquery(), Text)
         if isinstance(load, RowsByKey) and spec.default is None:
-            try:
-                rows = load.statement(self.ctx, arguments).subquery()
-            except Exception as exc:
-                raise NotCompilable(f"{where}: an argument refused", by_values=True) from exc
+            rows = self._statement(where, lambda: load.statement(self.ctx, arguments)).subquery()
             value = self._rows(get_named_type(field_def.type), details, rows, load)
             match = rows.c[column_name(load.key)] == parent
             one = select(value).select_from(rows).where(match)
@@ -332,10 +330,7 @@ class Compiler(Connections, Leaves, NestedObjects):
             return func.coalesce(one.scalar_subquery(), missing)
         if isinstance(load, RowsGroupedBy | PagesByKey):
             paging = {name: arguments.pop(name, None) for name in PAGING}
-            try:
-                children = load.statement(self.ctx, arguments)
-            except Exception as exc:
-                raise NotCompilable(f"{where}: an argument refused", by_values=True) from exc
+            children = self._statement(where, lambda: load.statement(self.ctx, arguments))
             # correlated to the parent's row explicitly: it ends up in a derived table, which
             # SQLAlchemy does not correlate on its own
             children = children.where(load.key == parent).correlate(sub)
@@ -363,6 +358,18 @@ class Compiler(Connections, Leaves, NestedObjects):
             source = select().select_from(rows)
             return self.d.array(value, source, self._adapt(load.order_by, rows))
         raise NotCompilable(f"{where}: loaded by a Python function, not a declaration")
+
+    def _statement(self, where: str, make: Any) -> Select[Any]:
+        """A declaration's statement, `make()`: an argument it refuses falls back for these
+        values (the resolver path reports it); a declaration the core refuses (a TypeError: a
+        summary of a governed table, an undeclared filter) falls back for good."""
+        try:
+            statement: Select[Any] = make()
+        except TypeError as exc:
+            raise NotCompilable(f"{where}: {exc}") from exc
+        except Exception as exc:
+            raise NotCompilable(f"{where}: an argument refused", by_values=True) from exc
+        return statement
 
     def _always_found(self, load: RowsByKey[Any], parent_column: Any) -> bool:
         """A to-one row that always exists: a NOT NULL foreign key, nothing hiding it."""

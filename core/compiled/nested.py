@@ -13,6 +13,10 @@ field is not compiled.
 A LIST of such objects (`categories=[Score(category=c, score=getattr(row, c.value)) for c in
 ...]`) compiles as the JSON array of its items, each as one object nested in the row: the
 builder must make a list of the same length for every NULL pattern (`item`).
+
+A builder may decide on nothing but the NULLs of the columns an object reads: each other
+nullable column of the row is also set to None in turn, and the field must not change
+(`null_condition` says what this does not see).
 """
 
 from __future__ import annotations
@@ -68,7 +72,10 @@ def null_condition(
     The builder may decide on the NULL columns the object reads, no other: each other nullable
     column of the row (but those `known` NOT NULL where the field is built: an enclosing
     object's) is set to None in turn, and the field must come out the same (an object of the
-    same shape, a list as long)."""
+    same shape, a list as long). Not seen: a decision on two of those other columns being NULL
+    together, or on one of them and one the object reads (`None if r.a is None and r.c is None
+    else Obj(c=r.c)`), nor one on `strawberry.Private` fields' columns; such a builder is
+    compiled wrongly: keep builders to the rule."""
     read = sorted({col.name: col for col in _markers(value)}.items())
     nullable = [name for name, col in read if getattr(col.column, "nullable", True)]
     others = [
@@ -100,7 +107,13 @@ def null_condition(
                     f"{where}: its object is built differently when {', '.join(nulls)} is null"
                 )
     for name in others:
-        if _shape(pick(reprobe({name: None}))) != _shape(value):
+        try:
+            again = pick(reprobe({name: None}))
+        except NotCompilable as exc:  # it decides on a value once `name` is NULL: not known
+            raise NotCompilable(
+                f"{where}: its builder decides on values where {name} is null"
+            ) from exc
+        if _shape(again) != _shape(value):
             raise NotCompilable(
                 f"{where}: its builder decides on {name}, a column it does not read"
             )
