@@ -190,7 +190,7 @@ def test_a_null_for_a_non_null_field_is_answered_by_the_resolver_path(
     [
         ("presentSubscores", "longer or shorter"),
         ("gated", "decides on coverage, a column it does not read"),
-        ("gatedList", "longer or shorter"),  # empty where openness is null
+        ("gatedList", "decides on values where openness is null"),  # a list then shorter
     ],
 )
 def test_objects_their_builder_decides_on_other_columns_fall_back(
