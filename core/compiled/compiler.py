@@ -32,6 +32,7 @@ but NULL is not either (core.compiled.nested).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from graphql import (
@@ -359,17 +360,16 @@ class Compiler(Connections, Leaves, NestedObjects):
             return self.d.array(value, source, self._adapt(load.order_by, rows))
         raise NotCompilable(f"{where}: loaded by a Python function, not a declaration")
 
-    def _statement(self, where: str, make: Any) -> Select[Any]:
+    def _statement(self, where: str, make: Callable[[], Select[Any]]) -> Select[Any]:
         """A declaration's statement, `make()`: an argument it refuses falls back for these
         values (the resolver path reports it); a declaration the core refuses (a TypeError: a
         summary of a governed table, an undeclared filter) falls back for good."""
         try:
-            statement: Select[Any] = make()
+            return make()
         except TypeError as exc:
             raise NotCompilable(f"{where}: {exc}") from exc
         except Exception as exc:
             raise NotCompilable(f"{where}: an argument refused", by_values=True) from exc
-        return statement
 
     def _always_found(self, load: RowsByKey[Any], parent_column: Any) -> bool:
         """A to-one row that always exists: a NOT NULL foreign key, nothing hiding it."""
