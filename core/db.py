@@ -17,9 +17,10 @@ import base64
 import contextvars
 import logging
 import math
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext, suppress
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import orjson
@@ -38,6 +39,7 @@ from sqlalchemy.engine import Connection as SyncConnection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, QueryableAttribute
 from sqlalchemy.types import TypeDecorator
+from sqlalchemy.util import greenlet_spawn
 
 from core import db_faults
 from core.storable import AUTOCOMMIT_READ, TEXT_MAX_LENGTH, autocommit, guard
@@ -87,6 +89,10 @@ class UTCDateTime(TypeDecorator[datetime]):
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
+
+MAX_PREPARED_STATEMENT = 256 * 1024
+"""Characters of SQL beyond which asyncpg does not keep a statement prepared (per connection,
+100 statements at most: asyncpg's `statement_cache_size`)."""
 
 # Per-request SQL statement counter: a list set by the request, shared by the tasks it spawns.
 statement_counter: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
@@ -258,6 +264,10 @@ class Database:
         kwargs: dict[str, Any] = {"echo": echo, **timeouts.engine_options(self.is_sqlite)}
         if not self.is_sqlite:
             kwargs.update(pool_size=pool_size, max_overflow=pool_size // 2, pool_pre_ping=False)
+            # asyncpg prepares a statement once per connection only up to this size (15 KiB by
+            # default): a compiled page's statement is larger, and `read_value` relies on it
+            connect_args = kwargs["connect_args"] = dict(kwargs.get("connect_args", {}))
+            connect_args["max_cacheable_statement_size"] = MAX_PREPARED_STATEMENT
         self.engine: AsyncEngine = self._engine(url, kwargs, text_max_length)
         self._writer = self.engine.execution_options(sqlite_immediate=True)
         self._reader = self.engine.execution_options(
@@ -297,8 +307,50 @@ class Database:
             try:
                 yield conn
             except BaseException:
-                await self._stop_if_cancelled(conn, pid, reader)
+                await self._stop_if_cancelled(conn.invalidate, pid, reader)
                 raise
+
+    async def read_value(self, sql: str, parameters: Sequence[Any]) -> Any:
+        """The one value of a one-row, one-column read, given as the dialect's SQL text and
+        DBAPI parameters (what `exec_driver_sql` takes): run on the driver's own connection,
+        checked out of the same pool as `read()`'s (replica routing, request share and timeouts
+        alike), without SQLAlchemy's per-statement machinery, which costs more Python than the
+        driver itself (issue 12: the compiled read path's one statement per root field). asyncpg
+        prepares it once per connection (its statement cache); on SQLite, one call on
+        aiosqlite's thread. Counted like every statement (`statement_counter`).
+
+        Raises DatabaseUnavailable for a database fault (as `read()`'s statements do: the
+        connection is then discarded), and the driver's own error for any other failure (the
+        server's message, e.g. a failed cast). A cancelled task stops the server's statement too.
+        """
+        engine = self.replica_engine if replica_reads.get() and self.replica_engine else self.engine
+        async with _permit():
+            _count_statement()
+            fairy = await engine.raw_connection()
+            driver: Any = fairy.driver_connection  # asyncpg's or aiosqlite's connection
+            try:
+                if self.is_sqlite:
+                    rows = await driver.execute_fetchall(sql, parameters)
+                    return rows[0][0]
+                return await driver.fetchval(sql, *parameters)
+            except Exception as exc:
+                lost = isinstance(exc, OSError | TimeoutError) or (
+                    not self.is_sqlite and driver.is_closed()
+                )
+                if not lost and not db_faults.is_database_fault(exc):
+                    raise  # the server's answer: the connection is as good as before
+                await greenlet_spawn(fairy.invalidate)
+                sqlstate = getattr(exc, "sqlstate", None)
+                raise db_faults.DatabaseUnavailable(f"database fault: {exc!r}", sqlstate) from exc
+            except BaseException:  # cancelled: the statement may still be running
+                if not self.is_sqlite:  # (aiosqlite's thread runs its calls one after another)
+                    invalidate = partial(greenlet_spawn, fairy.invalidate)
+                    await self._stop_if_cancelled(invalidate, driver.get_server_pid(), engine)
+                    if fairy.dbapi_connection is not None:  # not the task's cancellation
+                        await invalidate()
+                raise
+            finally:  # back to the pool (a no-op once invalidated); aiosqlite's reset awaits
+                await greenlet_spawn(fairy.close)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
@@ -311,7 +363,7 @@ class Database:
                     yield conn
             except BaseException:
                 conn.info.pop(AFTER_COMMIT, None)
-                await self._stop_if_cancelled(conn, pid, self._reader)
+                await self._stop_if_cancelled(conn.invalidate, pid, self._reader)
                 raise
             for callback in conn.info.pop(AFTER_COMMIT, ()):
                 callback()  # committed: e.g. in-process subscriptions (core.activity.bus)
@@ -324,9 +376,10 @@ class Database:
         return get_pid() if get_pid is not None else None
 
     async def _stop_if_cancelled(
-        self, conn: AsyncConnection, pid: int | None, server: AsyncEngine
+        self, invalidate: Callable[[], Awaitable[Any]], pid: int | None, server: AsyncEngine
     ) -> None:
-        """A request's task cancelled while it used `conn` (execution timeout, client gone): make
+        """A request's task cancelled while it used a connection (execution timeout, client gone),
+        which `invalidate` discards: make
         sure the server stops the statement too. asyncpg asks for that itself, but the cancel
         request dies with the connection when SQLAlchemy then discards it; so the connection is
         discarded here (never reused, so its backend serves no one else) and the backend's
@@ -337,7 +390,7 @@ class Database:
         if pid is None or task is None or not task.cancelling():
             return
         with suppress(Exception):
-            await conn.invalidate()
+            await invalidate()
         try:
             async with server.connect() as other:
                 await other.execute(text("SELECT pg_cancel_backend(:pid)"), {"pid": pid})

@@ -112,6 +112,42 @@ async def test_each_aliased_slow_field_is_stopped(
     }
 
 
+async def test_a_compiled_read_waiting_for_a_lock_is_stopped(
+    demo_db: str, make_client: ClientFactory
+) -> None:
+    """The compiled path's kept statement (the same request a third time: read on the driver's
+    own connection, `Database.read_value`) waiting for a lock: answered TIMEOUT at the deadline,
+    its statement cancelled in the server (PostgreSQL), the pool healthy after. On SQLite (WAL)
+    a reader never waits for a writer: the read is answered while the write is open."""
+    client = make_client(demo_db, execution_timeout=0.5, database_statement_timeout=120)
+    query = "{ workingGroups(first: 3) { totalCount nodes { slug } } }"
+    first = await client.execute(query)
+    assert await client.execute(query) == first  # built, then kept: the next one is read raw
+    holder = Database(demo_db)
+    try:
+        async with holder.write() as conn:  # a write holding the table until it ends
+            if holder.is_sqlite:
+                await conn.execute(text("UPDATE working_groups SET name = name"))
+                assert await client.execute(query) == first
+                return
+            await conn.execute(text("LOCK TABLE working_groups IN ACCESS EXCLUSIVE MODE"))
+            started = time.monotonic()
+            response = await client.post(query)
+            assert time.monotonic() - started < GENEROUS
+            assert (response.status_code, response.json()) == (504, timeout_body(0.5))
+            waiting = (
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            )
+            deadline = time.monotonic() + GENEROUS
+            while (left := await conn.scalar(text(waiting))) and time.monotonic() < deadline:
+                await asyncio.sleep(0.1)
+            assert left == 0  # cancelled in the server while the lock is still held
+    finally:
+        await holder.dispose()
+    assert await client.execute(query) == first  # the pool gave its connection back
+
+
 async def test_a_mutation_past_the_deadline_writes_nothing(
     demo_db: str, make_client: ClientFactory, role_tokens: dict[str, str]
 ) -> None:

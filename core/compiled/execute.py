@@ -63,12 +63,11 @@ class CompiledExecutionContext(FastExecutionContext):
         db = self.context_value.db
         for plan in compiled:
             try:
-                async with db.read() as conn:
-                    if plan.sql is not None:  # a kept statement, this request's rows
-                        run = conn.exec_driver_sql(plan.sql, plan.parameters)
-                    else:
-                        run = conn.execute(plan.statement)
-                    text = (await run).scalar_one()
+                if plan.sql is not None:  # a kept statement, this request's rows
+                    text = await db.read_value(plan.sql, plan.parameters)
+                else:
+                    async with db.read() as conn:
+                        text = (await conn.execute(plan.statement)).scalar_one()
                 values[plan.key] = orjson.Fragment(text)
             except Exception as raw_error:
                 if unrepresentable(raw_error):

@@ -1,8 +1,9 @@
 """The limits as one Strawberry schema extension: checked text and parse (cached), the static totals
-before validation, graphql-core's introspection rules, the cost before execution, `extensions.cost`.
+before validation, graphql-core's introspection rules, validation (cached), the cost before
+execution, `extensions.cost`.
 
-It replaces Strawberry's `ParserCache` (a document is read, parsed and analysed once, then served
-from a bounded LRU by its text) and runs before `ValidationCache`, so nothing over a limit reaches
+It replaces Strawberry's `ParserCache` and `ValidationCache` (a document is read, parsed, analysed
+and validated once, then served from bounded LRUs by its text), so nothing over a limit reaches
 graphql-core's validation, whose rules are not all linear in the document's size.
 """
 
@@ -20,6 +21,7 @@ from graphql import (
     MaxIntrospectionDepthRule,
     OperationDefinitionNode,
     parse,
+    validate,
 )
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
@@ -39,6 +41,9 @@ class Guard:
         self.limits = limits
         self.cache_size = cache_size
         self._read: OrderedDict[str, tuple[DocumentNode, dict[str | None, Totals]]] = OrderedDict()
+        self._validated: OrderedDict[tuple[str, tuple[Any, ...]], list[GraphQLError]] = (
+            OrderedDict()
+        )
         self._analyser: Analyser | None = None
 
     def analyser(self, schema: GraphQLSchema) -> Analyser:
@@ -64,6 +69,22 @@ class Guard:
         if len(self._read) > self.cache_size:
             self._read.popitem(last=False)
         return document, totals
+
+    def validated(
+        self, query: str, document: DocumentNode, schema: GraphQLSchema, rules: tuple[Any, ...]
+    ) -> list[GraphQLError]:
+        """graphql-core's validation errors of `document` (the parse of `query`) under `rules`,
+        once per text and rules. Keyed by the text, whose hash Python keeps: Strawberry's
+        ValidationCache keys by the parsed document, whose hash walks every node per request."""
+        key = (query, rules)
+        errors = self._validated.get(key)
+        if errors is not None:
+            self._validated.move_to_end(key)
+            return errors
+        errors = self._validated[key] = validate(schema, document, rules)
+        if len(self._validated) > self.cache_size:
+            self._validated.popitem(last=False)
+        return errors
 
     def check(self, totals: Totals) -> None:
         """Refuse an operation over the depth, alias or directive limit."""
@@ -142,6 +163,15 @@ class QueryLimits(SchemaExtension):
         if context.graphql_document is None and context.query:
             schema = context.schema._schema
             context.graphql_document, self.static = self.guard.read(context.query, schema)
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        if self.static is not None and context.query and context.graphql_document is not None:
+            # read by this request from the guard: the document is the parse of `query`
+            schema, rules = context.schema._schema, tuple(context.validation_rules)
+            errors = self.guard.validated(context.query, context.graphql_document, schema, rules)
+            context.pre_execution_errors = errors
         yield
 
     def on_execute(self) -> Iterator[None]:

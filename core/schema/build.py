@@ -8,7 +8,6 @@ from typing import Any, cast
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.name_converter import NameConverter
 from strawberry.types import ExecutionContext
@@ -262,8 +261,8 @@ def build_schema(
             execution_context_class=FastExecutionContext if fast_execution else None,
             scalar_overrides=SCALAR_OVERRIDES,  # a DateTime converts to UTC: core.storable
             extensions=[
-                lambda: QueryLimits(guard),  # reads, parses (cached) and limits documents
-                lambda: ValidationCache(maxsize=CACHE_SIZE),
+                # reads, parses, validates (cached) and limits documents
+                lambda: QueryLimits(guard),
             ],
             config=StrawberryConfig(
                 batching_config=None
