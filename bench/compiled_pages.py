@@ -5,8 +5,10 @@ load generator): the time of one request through the ASGI app, median of N inter
 
 URL: a database with the demo data (`ogp-wg db upgrade && ogp-wg demo`), SQLite or PostgreSQL.
 Each round sends every page once to each path, alternating which goes first, so drift of a
-shared machine's load falls on both alike. Both answers are checked byte-identical first.
-Prints per page: the medians (ms), their ratio, and the SQL statements of each path's request.
+shared machine's load falls on both alike. Signed in (staff) where the bench's mix is
+(`bench.mix.SIGNED_IN_PAGES`), anonymous elsewhere. Both answers are checked byte-identical first.
+Prints per page: the medians (ms), their ratio, and the SQL statements of each path's request;
+then the four pages together (one of each, as the mix sends them: the sum of the medians).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.mix import SIGNED_IN_PAGES
 from core.testing import ClientFactory, GraphQLClient, token_for
 
 QUERIES = Path(__file__).parent / "queries"
@@ -46,8 +49,12 @@ async def _timed(client: GraphQLClient, body: dict[str, Any]) -> tuple[float, st
 async def main(url: str, rounds: int) -> None:
     factory = ClientFactory()
     token = await token_for(url, "staff")
-    resolver = factory(url, debug=True, compiled_reads=False).with_token(token)
-    compiled = factory(url, debug=True, compiled_reads=True).with_token(token)
+    anonymous = {
+        "resolver": factory(url, debug=True, compiled_reads=False),
+        "compiled": factory(url, debug=True, compiled_reads=True),
+    }
+    signed_in = {path: client.with_token(token) for path, client in anonymous.items()}
+    resolver = signed_in["resolver"]
     variables = {
         "group_page": {"slug": "fiscal-openness"},
         "meeting_page": {"id": await _meeting_id(resolver)},
@@ -60,22 +67,26 @@ async def main(url: str, rounds: int) -> None:
     times: dict[tuple[str, str], list[float]] = {}
     statements: dict[tuple[str, str], str] = {}
     for name, body in bodies.items():  # warm-up, and the same answer both ways
-        (_, a, _), (_, b, _) = await _timed(resolver, body), await _timed(compiled, body)
+        clients = signed_in if name in SIGNED_IN_PAGES else anonymous
+        (_, a, _), (_, b, _) = [await _timed(clients[path], body) for path in clients]
         assert a == b, (name, a[:300], b[:300])
     for i in range(rounds):
         for name, body in bodies.items():
-            order = [("resolver", resolver), ("compiled", compiled)]
+            clients = signed_in if name in SIGNED_IN_PAGES else anonymous
+            order = list(clients.items())
             for path, client in order if i % 2 == 0 else order[::-1]:
                 elapsed, _, count = await _timed(client, body)
                 times.setdefault((name, path), []).append(elapsed)
                 statements[(name, path)] = count
-    print(f"{url.split('://')[0]}, {rounds} interleaved rounds, staff, median ms per request")
+    print(f"{url.split('://')[0]}, {rounds} interleaved rounds, median ms per request")
     print(f"{'page':<14}{'resolver':>10}{'compiled':>10}{'ratio':>8}  statements")
     for name in PAGES:
         r = statistics.median(times[(name, "resolver")]) * 1000
         c = statistics.median(times[(name, "compiled")]) * 1000
         counts = f"{statements[(name, 'resolver')]} -> {statements[(name, 'compiled')]}"
         print(f"{name:<14}{r:>10.2f}{c:>10.2f}{r / c:>7.1f}x  {counts}")
+    r, c = (sum(statistics.median(times[(n, p)]) for n in PAGES) for p in ("resolver", "compiled"))
+    print(f"{'the four':<14}{r * 1000:>10.2f}{c * 1000:>10.2f}{r / c:>7.1f}x")
     await factory.close()
 
 
