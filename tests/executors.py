@@ -1,7 +1,8 @@
 """Three executors over one database, for tests that require byte-identical answers from
 graphql-core's standard executor, the fast resolver path (core.execution) and the compiled read
-path (core.compiled), as anonymous, a signed-in member and staff; and the generated inputs those
-tests share (hypothesis strategies for dates, random aliases)."""
+path (core.compiled), as anonymous, a signed-in member and staff (`VIEWERS`, what the tests sweep
+over; the other demo roles can be asked for too); and the generated inputs those tests share
+(hypothesis strategies for dates, random aliases)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from hypothesis_graphql import from_schema
 
 from core.compiled.explain import plan_of
 from core.context import Context
-from core.testing import ClientFactory, GraphQLClient, token_for
+from core.testing import ROLES, ClientFactory, GraphQLClient, token_for
 from tests import faults_plugin
 
 HEADERS = {"x-request-id": "differential"}  # internal errors carry it: the same in every run
@@ -86,7 +87,7 @@ class Trio:
         fast = self.factory(url, installed=installed, debug=True, compiled_reads=False)
         compiled = self.factory(url, installed=installed, debug=True, compiled_reads=True)
         self.clients: dict[str | None, list[GraphQLClient]] = {}
-        for role in VIEWERS:
+        for role in (*VIEWERS, *(r for r in ROLES if r not in VIEWERS)):
             token = None if role is None else self.loop.run_until_complete(token_for(url, role))
             self.clients[role] = [c.with_token(token) for c in (standard, fast, compiled)]
         self.sdl = self.loop.run_until_complete(self._sdl(fast))

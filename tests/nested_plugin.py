@@ -153,6 +153,27 @@ REGISTRATIONS_PER_MEETING = (
 def nested_governed_summary(root: types.Country) -> NestedCount | None: ...
 
 
+def _edition_of_the_viewer(ctx: Any) -> Any:
+    """An edition chosen by the viewer's person id: SQL that depends on the viewer through
+    something other than the core's rules (a statement kept for one person must not serve
+    another: core.compiled.plan `_for_everyone`)."""
+    return Row.edition == EDITIONS[(ctx.viewer.person_id or 0) % len(EDITIONS)]
+
+
+@relation(
+    rows_grouped_by(
+        Row.country_id,
+        lambda: NestedScore,
+        build=lambda row: NestedScore(value=row.overall, edition=row.edition),
+        where=_edition_of_the_viewer,
+        order_by=(Row.id,),
+    ),
+    default=[],
+    description="Test only: the ODIN scores of one edition, chosen by who is asking.",
+)
+def nested_viewer_scores(root: types.Country) -> list[NestedScore]: ...
+
+
 class Plugin:
     @hookimpl
     def ogp_wg_theme(self) -> Theme:
@@ -164,7 +185,14 @@ class Plugin:
 
     @hookimpl
     def ogp_wg_type_fields(self) -> dict[str, list[Any]]:
-        return {"Country": [nested_odin_scores, nested_odin_page_of, nested_governed_summary]}
+        return {
+            "Country": [
+                nested_odin_scores,
+                nested_odin_page_of,
+                nested_governed_summary,
+                nested_viewer_scores,
+            ]
+        }
 
 
 plugin = Plugin()

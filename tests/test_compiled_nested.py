@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -222,3 +223,50 @@ def test_a_summary_of_a_table_with_row_rules_is_refused(trio: Trio) -> None:
         body = trio.compare(query, None, role).json()
         assert body["data"]["country"]["nestedGovernedSummary"] is None
         assert body["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR", body
+
+
+PERSONS = ("anchor", "member", "other")
+MEETING_PAGE = Path(__file__).parent.parent / "bench" / "queries" / "meeting_page.graphql"
+CHOSEN_BY_VIEWER = (
+    "query ($code: String!) { country(code: $code) { nestedViewerScores { edition value } } }"
+)
+
+
+def _templates(trio: Trio, document: str) -> list[tuple[Any, ...]]:
+    """The keys of the compiled path's kept templates of `document` (core.compiled.plan): a
+    (plan key, response key, shape) serves every viewer of the plan key's kind; a (plan key,
+    viewer, response key, shape) its viewer alone."""
+    caches = trio.clients[None][2].app.state.ogp.caches["core.compiled.plan"]
+    return [key for key in caches.templates if key[0][0] == document]
+
+
+def test_a_statement_kept_for_one_person_serves_another_only_as_themself(
+    trio: Trio, demo_db: str
+) -> None:
+    """The row and field rules bind the viewer's person id as one parameter, so a statement
+    kept for one signed-in person is re-bound for the next instead of built per person (the
+    meeting page: who registered is shown to the meeting's group, not to others). A plugin's
+    declaration that puts anything else of the viewer into its SQL (an edition chosen by the
+    person's id) keeps its statement to that person. Each person, in turn and again, is
+    answered as themself, three ways."""
+    code, _ = _country(demo_db)
+    listing = trio.compare(
+        "{ workingGroups(first: 100) { nodes { meetings(first: 20) { nodes { id "
+        "registrations(first: 1) { totalCount } } } } } }",
+        None,
+        "staff",
+    ).json()["data"]["workingGroups"]["nodes"]
+    meetings = [m["id"] for g in listing for m in g["meetings"]["nodes"]]
+    requests = [(MEETING_PAGE.read_text(), {"id": id_}) for id_ in meetings]
+    told_apart = 0  # meetings whose registrations some of the persons see and others do not
+    for document, variables in [*requests, (CHOSEN_BY_VIEWER, {"code": code})]:
+        answers: dict[str, str] = {}
+        for role in (*PERSONS, *PERSONS):  # the second round re-binds what the first kept
+            text_ = trio.compare(document, variables, role).text
+            assert answers.setdefault(role, text_) == text_, role
+        told_apart += len(set(answers.values())) > 1
+    assert told_apart >= 2  # the rules tell the persons apart: a leak would show
+    shared = [key for key in _templates(trio, requests[0][0]) if key[0][2] == "person"]
+    assert shared and all(len(key) == 3 for key in shared), shared  # one for every person
+    own = [key for key in _templates(trio, CHOSEN_BY_VIEWER) if key[0][2] == "person"]
+    assert len(own) == len(PERSONS) and all(len(key) == 4 for key in own), own

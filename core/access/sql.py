@@ -2,13 +2,15 @@
 
 `condition(rule, viewer, scope)` is true exactly for the rows whose subject `rules.allows` would
 accept for that viewer; the viewer's relations are subqueries, so no round trip is needed first.
+The viewer's person id is one named bind parameter (`VIEWER_PERSON`): a statement compiled for one
+person runs for another with that parameter re-bound (core.compiled.template).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import BindParameter, ColumnElement, Integer, bindparam, false, or_, select, true
 
 from core.access.rules import Grant, Rule
 from core.enums import RegistrationStatus
@@ -24,9 +26,17 @@ WITH_A_PLACE = (
 )
 """The registrations that count for `REGISTERED` (the waitlisted and pre-registered have no place
 yet; a no-show had one)."""
+VIEWER_PERSON = "ogp_viewer_person"
+"""The name of the bind parameter holding the viewer's person id in a rule's SQL."""
+PersonId = int | BindParameter[int]
 
 
-def groups_of(person_id: int, via: Any) -> Any:
+def viewer_person(person_id: int) -> BindParameter[int]:
+    """The viewer's person id as the `VIEWER_PERSON` bind parameter."""
+    return bindparam(VIEWER_PERSON, person_id, type_=Integer)
+
+
+def groups_of(person_id: PersonId, via: Any) -> Any:
     """Group ids whose `via` (Membership or Anchor) row is held by the person's organisation."""
     from core.models import Person
 
@@ -37,7 +47,7 @@ def groups_of(person_id: int, via: Any) -> Any:
     )
 
 
-def organization_of(person_id: int) -> Any:
+def organization_of(person_id: PersonId) -> Any:
     """The person's organisation id (a one-row subquery; none without an organisation)."""
     from core.models import Person
 
@@ -46,7 +56,7 @@ def organization_of(person_id: int) -> Any:
     )
 
 
-def places_of(person_id: int) -> Any:
+def places_of(person_id: PersonId) -> Any:
     from core.models import Registration
 
     return select(Registration.meeting_id).where(
@@ -61,11 +71,11 @@ def condition(rule: Rule, viewer: Viewer, scope: Scope) -> ColumnElement[bool]:
     grants = rule.grants
     if Grant.PUBLIC in grants or viewer.is_staff:
         return true()
-    person = viewer.person_id
-    if person is None:
+    if viewer.person_id is None:
         return false()
     if Grant.SIGNED_IN in grants:
         return true()
+    person = viewer_person(viewer.person_id)
     parts: list[ColumnElement[bool]] = []
     if Grant.SELF in grants and scope.person is not None:
         parts.append(scope.person == person)

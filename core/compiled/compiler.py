@@ -82,6 +82,7 @@ class Compiler(Connections, Leaves, NestedObjects):
 
     def __init__(self, ctx: Any, execution: Any) -> None:
         self.ctx = ctx
+        self.execution = execution
         self.schema = execution.schema
         self.fragments = execution.fragments
         self.variables = execution.variable_values

@@ -5,8 +5,10 @@ by the plan: document, operation name, the viewer's kind (anonymous, signed in, 
 differ), the negotiated language (translated texts fall back) and the Boolean variables
 (`@skip`/`@include`):
 - which root fields fall back, and why (a field found not compilable is not tried again);
-- per viewer and shape of a root field's rows, its statement compiled once and re-bound to each
-  request's values (core.compiled.template), for root fields whose variables only make rows;
+- per kind of viewer and shape of a root field's rows, its statement compiled once and re-bound to
+  each request's values and viewer (core.compiled.template), for root fields whose variables only
+  make rows; per viewer when a declaration puts more of the viewer into the SQL than the rules'
+  person id (`_for_everyone`);
 - for the other root fields, statements built per viewer and variable values;
 - per viewer and variable values, the SQL text and parameters of each compiled root field: a
   request seen before builds nothing again (and binds only a clock's values, `request_now`).
@@ -54,7 +56,9 @@ class PlanCaches:
     fallbacks: OrderedDict[tuple[Any, ...], dict[str, str]] = field(default_factory=OrderedDict)
     """Plan key -> {response key: why it falls back}."""
     templates: OrderedDict[tuple[Any, ...], Template | None] = field(default_factory=OrderedDict)
-    """(plan key, viewer, response key, rows' shape) -> its template (None: not re-bindable)."""
+    """(plan key, response key, rows' shape) -> its template for every viewer of the plan key's
+    kind, or (plan key, viewer, response key, rows' shape) -> its template for that viewer alone
+    (`_for_everyone`); None: not re-bindable."""
     own_only: OrderedDict[tuple[Any, ...], bool] = field(default_factory=OrderedDict)
     """(plan key, response key) -> `variables_only_in_own_arguments`."""
     statements: OrderedDict[tuple[Any, ...], Select[Any]] = field(default_factory=OrderedDict)
@@ -213,19 +217,47 @@ def _templated(
     shape, values = shape_of(compiler.root_rows(field_def, details), compiler.rows_kind)
     if values is not None and not all_holdable(values.bindparams):
         return RootPlan(response_key, name, compiler.root(field_def, details), None), None
-    kept = (plan_key, ctx.viewer, response_key, shape)
-    seen = kept in caches.templates
-    found = caches.templates.get(kept)
-    if seen:
+    # kept for every viewer of the plan key's kind, or for this viewer alone (`_for_everyone`)
+    shared, own = (plan_key, response_key, shape), (plan_key, ctx.viewer, response_key, shape)
+    kept = next((k for k in (shared, own) if k in caches.templates), None)
+    if kept is not None:
         caches.templates.move_to_end(kept)
-    if found is not None and values is not None:
-        bound = found.bind(values.bindparams)
-        return _as_sql(response_key, name, found.statement, bound), bound
+        found = caches.templates[kept]
+        if found is not None and values is not None:
+            bound = found.bind(values.bindparams, ctx.viewer.person_id)
+            return _as_sql(response_key, name, found.statement, bound), bound
     statement = compiler.root(field_def, details)
-    if shape is not None and not seen and compiler.rows is not None:
+    if shape is not None and kept is None and compiler.rows is not None:
         template = Template.of(statement, compiler.rows, ctx.db.engine.dialect)
-        _remember(caches.templates, kept, template)
+        everyone = template is not None and _for_everyone(template, compiler, field_def, details)
+        _remember(caches.templates, shared if everyone else own, template)
     return RootPlan(response_key, name, statement, None), None
+
+
+def _for_everyone(template: Template, compiler: Compiler, field_def: Any, details: Any) -> bool:
+    """Whether a template built for this request's viewer serves every viewer of its kind:
+    anonymous viewers are all alike; for a signed-in person, the same root field is built
+    again for another person (row and field rules bind the person's id as `VIEWER_PERSON`,
+    which `Template.bind` re-binds) and must come out the same but for that id. A declaration
+    that puts anything else of the viewer into its SQL keeps the template to its viewer."""
+    ctx = compiler.ctx
+    person = ctx.viewer.person_id
+    if person is None:
+        return True
+    other = replace(ctx.viewer, person_id=-1 - person, token_id=None)
+    probe = Compiler(
+        replace(ctx, viewer=other, _loaders={}, _relation_loaders={}), compiler.execution
+    )
+    try:
+        statement = probe.root(field_def, details)
+    except Exception:  # a declaration that cannot be built for another person
+        return False
+    again = (
+        Template.of(statement, probe.rows, ctx.db.engine.dialect)
+        if probe.rows is not None
+        else None
+    )
+    return again is not None and template.same_for_others(again)
 
 
 def _as_sql(key: str, name: str, statement: Select[Any], bound: Bound) -> RootPlan:
