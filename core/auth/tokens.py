@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.auth import ALL_SCOPES, READ, Viewer
@@ -201,25 +201,28 @@ async def revoke_token(conn: AsyncConnection, ident: str) -> tuple[int, bool]:
     return token_id, True
 
 
+_BY_HASH = (
+    select(
+        ApiToken.id,
+        ApiToken.person_id,
+        ApiToken.scopes,
+        ApiToken.expires_at,
+        ApiToken.revoked_at,
+        ApiToken.last_used_at,
+        StaffRole.person_id.label("staff"),
+    )
+    .outerjoin(StaffRole, StaffRole.person_id == ApiToken.person_id)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+)
+"""A token's row by its hash: built once, not per request (every signed-in request runs it)."""
+
+
 async def authenticate_token(db: Database, token: str, now: datetime | None = None) -> Viewer:
     """The viewer a bearer API token stands for. Raises TokenError (unknown, revoked or
     expired token); reads one row, and writes `last_used_at` at most once a minute."""
     now = now or utcnow()
-    stmt = (
-        select(
-            ApiToken.id,
-            ApiToken.person_id,
-            ApiToken.scopes,
-            ApiToken.expires_at,
-            ApiToken.revoked_at,
-            ApiToken.last_used_at,
-            StaffRole.person_id.label("staff"),
-        )
-        .outerjoin(StaffRole, StaffRole.person_id == ApiToken.person_id)
-        .where(ApiToken.token_hash == hash_token(token))
-    )
     async with db.read() as conn:
-        row = (await conn.execute(stmt)).first()
+        row = (await conn.execute(_BY_HASH, {"token_hash": hash_token(token)})).first()
     if row is None:
         raise TokenError("The bearer token is not valid.")
     if row.revoked_at is not None:
