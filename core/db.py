@@ -21,6 +21,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequen
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext, suppress
 from datetime import UTC, datetime
 from functools import partial
+from time import perf_counter
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import orjson
@@ -36,6 +37,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Connection as SyncConnection
+from sqlalchemy.engine import Engine as SyncEngine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, QueryableAttribute
 from sqlalchemy.types import TypeDecorator
@@ -98,6 +100,15 @@ MAX_PREPARED_STATEMENT = 256 * 1024
 statement_counter: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
     "statement_counter", default=None
 )
+
+
+RAW_STATEMENT = "ogp_wg_raw_statement"
+
+
+def on_raw_statement(engine: SyncEngine, callback: Callable[[float], None]) -> None:
+    """Call `callback(seconds)` after each statement `Database.read_value` runs on `engine` (a
+    sync Engine), which SQLAlchemy's cursor events do not see."""
+    engine.__dict__.setdefault(RAW_STATEMENT, []).append(callback)
 
 
 def _count_statement(*_: Any) -> None:
@@ -256,6 +267,9 @@ class Database:
     ) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
+        self.raw_reads = not echo
+        """Whether `read_value` runs on the driver's own connection (off: through `read()`,
+        for whatever watches SQLAlchemy's events: the SQL echo, tracing's spans)."""
         if replica_url is not None and (self.is_sqlite or replica_url.startswith("sqlite")):
             raise ValueError("a read replica needs PostgreSQL as primary and replica")
         # Bounded waits (statement, pool, connect), and every fault raised as
@@ -317,39 +331,53 @@ class Database:
         alike), without SQLAlchemy's per-statement machinery, which costs more Python than the
         driver itself (issue 12: the compiled read path's one statement per root field). asyncpg
         prepares it once per connection (its statement cache); on SQLite, one call on
-        aiosqlite's thread. Counted like every statement (`statement_counter`).
+        aiosqlite's thread. Counted like every statement (`statement_counter`, and the
+        `on_raw_statement` callbacks: the metrics). With `raw_reads` off (SQL echo, tracing:
+        they watch SQLAlchemy's events) it runs through `read()`.
 
-        Raises DatabaseUnavailable for a database fault (as `read()`'s statements do: the
-        connection is then discarded), and the driver's own error for any other failure (the
-        server's message, e.g. a failed cast). A cancelled task stops the server's statement too.
+        Raises DatabaseUnavailable for a database fault, as SQLAlchemy's `handle_error` makes
+        `read()` do, with the same care of the pool: a lost connection replaces every pooled
+        connection opened before it (as SQLAlchemy does on a disconnect), a timed-out one is
+        discarded, a fault the server reported (a statement or lock timeout) keeps it. Any other
+        failure raises the driver's own error (e.g. a failed cast). A cancelled task stops the
+        server's statement too, and the connection is discarded.
         """
+        if not self.raw_reads:
+            async with self.read() as conn:
+                return (await conn.exec_driver_sql(sql, parameters)).scalar_one()
         engine = self.replica_engine if replica_reads.get() and self.replica_engine else self.engine
         async with _permit():
-            _count_statement()
             fairy = await engine.raw_connection()
             driver: Any = fairy.driver_connection  # asyncpg's or aiosqlite's connection
+            _count_statement()
+            started = perf_counter()
             try:
                 if self.is_sqlite:
                     rows = await driver.execute_fetchall(sql, parameters)
                     return rows[0][0]
                 return await driver.fetchval(sql, *parameters)
             except Exception as exc:
-                lost = isinstance(exc, OSError | TimeoutError) or (
-                    not self.is_sqlite and driver.is_closed()
-                )
-                if not lost and not db_faults.is_database_fault(exc):
+                if isinstance(exc, TimeoutError):  # asyncpg's: the statement may still run
+                    await greenlet_spawn(fairy.invalidate, exc)
+                elif isinstance(exc, OSError) or (not self.is_sqlite and driver.is_closed()):
+                    pool = engine.sync_engine.pool
+                    await greenlet_spawn(pool._invalidate, fairy, exc)
+                elif not db_faults.is_database_fault(exc):
                     raise  # the server's answer: the connection is as good as before
-                await greenlet_spawn(fairy.invalidate)
                 sqlstate = getattr(exc, "sqlstate", None)
                 raise db_faults.DatabaseUnavailable(f"database fault: {exc!r}", sqlstate) from exc
             except BaseException:  # cancelled: the statement may still be running
-                if not self.is_sqlite:  # (aiosqlite's thread runs its calls one after another)
-                    invalidate = partial(greenlet_spawn, fairy.invalidate)
+                invalidate = partial(greenlet_spawn, fairy.invalidate)
+                if not self.is_sqlite:
                     await self._stop_if_cancelled(invalidate, driver.get_server_pid(), engine)
-                    if fairy.dbapi_connection is not None:  # not the task's cancellation
-                        await invalidate()
+                if fairy.dbapi_connection is not None:
+                    await invalidate()
                 raise
-            finally:  # back to the pool (a no-op once invalidated); aiosqlite's reset awaits
+            finally:
+                seconds = perf_counter() - started
+                for callback in engine.sync_engine.__dict__.get(RAW_STATEMENT, ()):
+                    callback(seconds)
+                # back to the pool (a no-op once invalidated); aiosqlite's reset awaits
                 await greenlet_spawn(fairy.close)
 
     @asynccontextmanager
@@ -379,12 +407,11 @@ class Database:
         self, invalidate: Callable[[], Awaitable[Any]], pid: int | None, server: AsyncEngine
     ) -> None:
         """A request's task cancelled while it used a connection (execution timeout, client gone),
-        which `invalidate` discards: make
-        sure the server stops the statement too. asyncpg asks for that itself, but the cancel
-        request dies with the connection when SQLAlchemy then discards it; so the connection is
-        discarded here (never reused, so its backend serves no one else) and the backend's
-        statement cancelled from another connection to the same `server` (PostgreSQL then rolls
-        back its transaction).
+        which `invalidate` discards: make sure the server stops the statement too. asyncpg asks
+        for that itself, but the cancel request dies with the connection when it is discarded;
+        so the connection is discarded here (never reused, so its backend serves no one else)
+        and the backend's statement cancelled from another connection to the same `server`
+        (PostgreSQL then rolls back its transaction).
         """
         task = asyncio.current_task()
         if pid is None or task is None or not task.cancelling():

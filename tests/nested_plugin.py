@@ -156,7 +156,7 @@ def nested_governed_summary(root: types.Country) -> NestedCount | None: ...
 def _edition_of_the_viewer(ctx: Any) -> Any:
     """An edition chosen by the viewer's person id: SQL that depends on the viewer through
     something other than the core's rules (a statement kept for one person must not serve
-    another: core.compiled.plan `_for_everyone`)."""
+    another: core.compiled.plan `_Watched`)."""
     return Row.edition == EDITIONS[(ctx.viewer.person_id or 0) % len(EDITIONS)]
 
 

@@ -243,12 +243,11 @@ def _templates(trio: Trio, document: str) -> list[tuple[Any, ...]]:
 def test_a_statement_kept_for_one_person_serves_another_only_as_themself(
     trio: Trio, demo_db: str
 ) -> None:
-    """The row and field rules bind the viewer's person id as one parameter, so a statement
-    kept for one signed-in person is re-bound for the next instead of built per person (the
-    meeting page: who registered is shown to the meeting's group, not to others). A plugin's
-    declaration that puts anything else of the viewer into its SQL (an edition chosen by the
-    person's id) keeps its statement to that person. Each person, in turn and again, is
-    answered as themself, three ways."""
+    """The row rules bind the viewer's person id as one parameter, so a statement kept for one
+    signed-in person is re-bound for the next instead of built per person (the meeting page:
+    who registered is shown to the meeting's group, not to others). A plugin's declaration that
+    reads the viewer itself (an edition chosen by the person's id) keeps its statement to that
+    person. Each person, in turn and again, is answered as themself, three ways."""
     code, _ = _country(demo_db)
     listing = trio.compare(
         "{ workingGroups(first: 100) { nodes { meetings(first: 20) { nodes { id "
@@ -261,7 +260,9 @@ def test_a_statement_kept_for_one_person_serves_another_only_as_themself(
     told_apart = 0  # meetings whose registrations some of the persons see and others do not
     for document, variables in [*requests, (CHOSEN_BY_VIEWER, {"code": code})]:
         answers: dict[str, str] = {}
-        for role in (*PERSONS, *PERSONS):  # the second round re-binds what the first kept
+        # the first round builds (the first person) and re-binds (the others) what is kept; the
+        # second is answered from each viewer's own request seen before
+        for role in (*PERSONS, *PERSONS):
             text_ = trio.compare(document, variables, role).text
             assert answers.setdefault(role, text_) == text_, role
         told_apart += len(set(answers.values())) > 1

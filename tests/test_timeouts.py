@@ -115,14 +115,19 @@ async def test_each_aliased_slow_field_is_stopped(
 async def test_a_compiled_read_waiting_for_a_lock_is_stopped(
     demo_db: str, make_client: ClientFactory
 ) -> None:
-    """The compiled path's kept statement (the same request a third time: read on the driver's
-    own connection, `Database.read_value`) waiting for a lock: answered TIMEOUT at the deadline,
-    its statement cancelled in the server (PostgreSQL), the pool healthy after. On SQLite (WAL)
-    a reader never waits for a writer: the read is answered while the write is open."""
+    """The compiled path's kept statement (the same request from the second time on: read on
+    the driver's own connection, `Database.read_value`) waiting for a lock: answered TIMEOUT at
+    the execution deadline, its statement cancelled in the server (PostgreSQL); and with a
+    shorter statement timeout, cancelled by the server itself, SERVICE_UNAVAILABLE (a fault of
+    the database, not of the request). The pool answers after either. On SQLite (WAL) a reader
+    never waits for a writer: the read is answered while the write is open."""
     client = make_client(demo_db, execution_timeout=0.5, database_statement_timeout=120)
+    patient = make_client(demo_db, execution_timeout=10, database_statement_timeout=0.3)
     query = "{ workingGroups(first: 3) { totalCount nodes { slug } } }"
     first = await client.execute(query)
-    assert await client.execute(query) == first  # built, then kept: the next one is read raw
+    assert await client.execute(query) == first  # built, then kept: from now on read raw
+    assert await patient.execute(query) == first
+    assert await patient.execute(query) == first
     holder = Database(demo_db)
     try:
         async with holder.write() as conn:  # a write holding the table until it ends
@@ -143,9 +148,13 @@ async def test_a_compiled_read_waiting_for_a_lock_is_stopped(
             while (left := await conn.scalar(text(waiting))) and time.monotonic() < deadline:
                 await asyncio.sleep(0.1)
             assert left == 0  # cancelled in the server while the lock is still held
+            response = await patient.post(query)
+            assert response.status_code == 503, response.text
+            assert response.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
     finally:
         await holder.dispose()
     assert await client.execute(query) == first  # the pool gave its connection back
+    assert await patient.execute(query) == first
 
 
 async def test_a_mutation_past_the_deadline_writes_nothing(

@@ -71,11 +71,14 @@ def condition(rule: Rule, viewer: Viewer, scope: Scope) -> ColumnElement[bool]:
     grants = rule.grants
     if Grant.PUBLIC in grants or viewer.is_staff:
         return true()
-    if viewer.person_id is None:
+    # Read past a watching stand-in (core.compiled.plan `_Watched`): the id is bound as
+    # VIEWER_PERSON, which a statement kept for every person re-binds per request.
+    person_id: int | None = object.__getattribute__(viewer, "person_id")
+    if person_id is None:
         return false()
     if Grant.SIGNED_IN in grants:
         return true()
-    person = viewer_person(viewer.person_id)
+    person = viewer_person(person_id)
     parts: list[ColumnElement[bool]] = []
     if Grant.SELF in grants and scope.person is not None:
         parts.append(scope.person == person)

@@ -7,8 +7,7 @@ differ), the negotiated language (translated texts fall back) and the Boolean va
 - which root fields fall back, and why (a field found not compilable is not tried again);
 - per kind of viewer and shape of a root field's rows, its statement compiled once and re-bound to
   each request's values and viewer (core.compiled.template), for root fields whose variables only
-  make rows; per viewer when a declaration puts more of the viewer into the SQL than the rules'
-  person id (`_for_everyone`);
+  make rows; per viewer when a declaration reads more of the viewer than its kind (`_Watched`);
 - for the other root fields, statements built per viewer and variable values;
 - per viewer and variable values, the SQL text and parameters of each compiled root field: a
   request seen before builds nothing again (and binds only a clock's values, `request_now`).
@@ -17,12 +16,13 @@ differ), the negotiated language (translated texts fall back) and the Boolean va
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, ClassVar
 
 from graphql import GraphQLObjectType
 from sqlalchemy import Select
 
+from core.auth import Viewer
 from core.compiled.compiler import Compiler
 from core.compiled.probe import NotCompilable
 from core.compiled.template import Bound, Template, shape_of, variables_only_in_own_arguments
@@ -58,7 +58,7 @@ class PlanCaches:
     templates: OrderedDict[tuple[Any, ...], Template | None] = field(default_factory=OrderedDict)
     """(plan key, response key, rows' shape) -> its template for every viewer of the plan key's
     kind, or (plan key, viewer, response key, rows' shape) -> its template for that viewer alone
-    (`_for_everyone`); None: not re-bindable."""
+    (`_Watched`); None: not re-bindable."""
     own_only: OrderedDict[tuple[Any, ...], bool] = field(default_factory=OrderedDict)
     """(plan key, response key) -> `variables_only_in_own_arguments`."""
     statements: OrderedDict[tuple[Any, ...], Select[Any]] = field(default_factory=OrderedDict)
@@ -217,47 +217,57 @@ def _templated(
     shape, values = shape_of(compiler.root_rows(field_def, details), compiler.rows_kind)
     if values is not None and not all_holdable(values.bindparams):
         return RootPlan(response_key, name, compiler.root(field_def, details), None), None
-    # kept for every viewer of the plan key's kind, or for this viewer alone (`_for_everyone`)
-    shared, own = (plan_key, response_key, shape), (plan_key, ctx.viewer, response_key, shape)
-    kept = next((k for k in (shared, own) if k in caches.templates), None)
+    # kept for this viewer alone, or for every viewer of the plan key's kind (`_Watched`)
+    own, shared = (plan_key, ctx.viewer, response_key, shape), (plan_key, response_key, shape)
+    kept = next((k for k in (own, shared) if k in caches.templates), None)
     if kept is not None:
         caches.templates.move_to_end(kept)
         found = caches.templates[kept]
         if found is not None and values is not None:
             bound = found.bind(values.bindparams, ctx.viewer.person_id)
             return _as_sql(response_key, name, found.statement, bound), bound
-    statement = compiler.root(field_def, details)
-    if shape is not None and kept is None and compiler.rows is not None:
-        template = Template.of(statement, compiler.rows, ctx.db.engine.dialect)
-        everyone = template is not None and _for_everyone(template, compiler, field_def, details)
-        _remember(caches.templates, shared if everyone else own, template)
+    if shape is None or kept is not None:
+        return RootPlan(response_key, name, compiler.root(field_def, details), None), None
+    watched = _Watched.of(ctx.viewer)
+    builder = Compiler(replace(ctx, viewer=watched), compiler.execution)
+    statement = builder.root(field_def, details)
+    if builder.rows is not None:
+        template = Template.of(statement, builder.rows, ctx.db.engine.dialect)
+        _remember(caches.templates, own if watched.personal() else shared, template)
     return RootPlan(response_key, name, statement, None), None
 
 
-def _for_everyone(template: Template, compiler: Compiler, field_def: Any, details: Any) -> bool:
-    """Whether a template built for this request's viewer serves every viewer of its kind:
-    anonymous viewers are all alike; for a signed-in person, the same root field is built
-    again for another person (row and field rules bind the person's id as `VIEWER_PERSON`,
-    which `Template.bind` re-binds) and must come out the same but for that id. A declaration
-    that puts anything else of the viewer into its SQL keeps the template to its viewer."""
-    ctx = compiler.ctx
-    person = ctx.viewer.person_id
-    if person is None:
-        return True
-    other = replace(ctx.viewer, person_id=-1 - person, token_id=None)
-    probe = Compiler(
-        replace(ctx, viewer=other, _loaders={}, _relation_loaders={}), compiler.execution
+class _Watched(Viewer):
+    """The viewer while a root field is built to be kept: records whether the build read
+    anything that tells two viewers of one kind apart (`PERSONAL`). The rules read the person's
+    id past it (core.access.sql.condition) and bind it as VIEWER_PERSON, which `Template.bind`
+    re-binds for each request's viewer; a declaration that reads the viewer itself
+    (`where=lambda ctx: ... ctx.viewer.person_id ...`, its scopes, how it signed in) makes the
+    statement its viewer's alone. The kind (`is_staff`, `signed_in`: in the plan key) may be
+    read freely."""
+
+    PERSONAL: ClassVar[frozenset[str]] = frozenset(
+        {"person_id", "token_id", "scopes", "method", "has_scope"}
     )
-    try:
-        statement = probe.root(field_def, details)
-    except Exception:  # a declaration that cannot be built for another person
-        return False
-    again = (
-        Template.of(statement, probe.rows, ctx.db.engine.dialect)
-        if probe.rows is not None
-        else None
-    )
-    return again is not None and template.same_for_others(again)
+
+    @classmethod
+    def of(cls, viewer: Viewer) -> _Watched:
+        watched = cls(**{f.name: getattr(viewer, f.name) for f in fields(Viewer)})
+        object.__setattr__(watched, "_read", [])
+        return watched
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in _Watched.PERSONAL:
+            object.__getattribute__(self, "_read").append(name)
+        return object.__getattribute__(self, name)
+
+    @property
+    def signed_in(self) -> bool:
+        return object.__getattribute__(self, "person_id") is not None
+
+    def personal(self) -> bool:
+        """Whether the build read what tells this viewer from others of its kind."""
+        return bool(object.__getattribute__(self, "_read"))
 
 
 def _as_sql(key: str, name: str, statement: Select[Any], bound: Bound) -> RootPlan:

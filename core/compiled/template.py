@@ -73,28 +73,11 @@ class Template:
         binds = self.compiled.binds.items()
         return {name: bind.callable for name, bind in binds if bind.callable is not None}
 
-    def same_for_others(self, other: Template) -> bool:
-        """Whether `other`, the same root field built for another person of the same kind of
-        viewer, is this template but for the viewer's person id (`VIEWER_PERSON`): the same SQL
-        and every other value the same. Then it may serve every person (`bind(person=)`); a
-        declaration that puts anything of the viewer into its SQL otherwise makes it differ."""
-        if self.compiled.string != other.compiled.string or self.names != other.names:
-            return False
-        mine, theirs = (
-            {  # by the names in the SQL (an anonymous bind's key differs in every build)
-                name: bind.value
-                for bind, name in template.compiled.bind_names.items()
-                if bind.callable is None and name != VIEWER_PERSON
-            }
-            for template in (self, other)
-        )
-        return bool(mine == theirs)
-
     def bind(self, rows: Sequence[BindParameter[Any]] = (), person: int | None = None) -> Bound:
         """The SQL text and the driver's parameters of the kept statement with the values of
         `rows` (the bind parameters of the cache key of rows with the template's rows' shape)
-        and the viewer's `person` id (when given). An expanding parameter (`IN` a list) is
-        rendered for this list's length."""
+        and the viewer's `person` id (when given: `core.access.sql.VIEWER_PERSON`). An expanding
+        parameter (`IN` a list) is rendered for this list's length."""
         binds = zip(self.names, rows, strict=True)
         overrides = {name: bind.value for name, bind in binds if name is not None}
         if person is not None and VIEWER_PERSON in self.compiled.binds:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from sqlalchemy import event
 
+from core.db import on_raw_statement
 from core.observability.operations import Operation, collecting
 
 if TYPE_CHECKING:
@@ -138,10 +139,20 @@ class MetricsMiddleware:
 
 
 def watch_statements(engine: Any) -> None:
-    """Count the statements of `engine` (a sync Engine) and their time in each request."""
+    """Count the statements of `engine` (a sync Engine) and their time in each request: those
+    SQLAlchemy runs (its cursor events) and those the compiled read path runs on the driver
+    itself (`core.db.on_raw_statement`)."""
     event.listen(engine, "before_cursor_execute", _before_cursor_execute)
     event.listen(engine, "after_cursor_execute", _after_cursor_execute)
     event.listen(engine, "handle_error", _handle_error)
+    on_raw_statement(engine, _raw_statement)
+
+
+def _raw_statement(seconds: float) -> None:
+    exchange = _exchange.get()
+    if exchange is not None:
+        exchange.statements += 1
+        exchange.sql_seconds += seconds
 
 
 def _before_cursor_execute(
