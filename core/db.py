@@ -107,7 +107,8 @@ RAW_STATEMENT = "ogp_wg_raw_statement"
 
 def on_raw_statement(engine: SyncEngine, callback: Callable[[float], None]) -> None:
     """Call `callback(seconds)` after each statement `Database.read_value` runs on `engine` (a
-    sync Engine), which SQLAlchemy's cursor events do not see."""
+    sync Engine), which SQLAlchemy's cursor events do not see. Callbacks must not raise (they
+    run once the connection is back in the pool, as the statement's error goes on)."""
     engine.__dict__.setdefault(RAW_STATEMENT, []).append(callback)
 
 
@@ -357,13 +358,15 @@ class Database:
                     return rows[0][0]
                 return await driver.fetchval(sql, *parameters)
             except Exception as exc:
-                if isinstance(exc, TimeoutError):  # asyncpg's: the statement may still run
-                    await greenlet_spawn(fairy.invalidate, exc)
-                elif isinstance(exc, OSError) or (not self.is_sqlite and driver.is_closed()):
-                    pool = engine.sync_engine.pool
-                    await greenlet_spawn(pool._invalidate, fairy, exc)
-                elif not db_faults.is_database_fault(exc):
+                lost = isinstance(exc, OSError) or (not self.is_sqlite and driver.is_closed())
+                if not lost and not db_faults.is_database_fault(exc):
                     raise  # the server's answer: the connection is as good as before
+                with suppress(Exception):  # a connection that cannot even be closed is gone
+                    if isinstance(exc, TimeoutError):  # asyncpg's: the statement may still run
+                        await greenlet_spawn(fairy.invalidate, exc)
+                    elif lost:
+                        pool = engine.sync_engine.pool
+                        await greenlet_spawn(pool._invalidate, fairy, exc)
                 sqlstate = getattr(exc, "sqlstate", None)
                 raise db_faults.DatabaseUnavailable(f"database fault: {exc!r}", sqlstate) from exc
             except BaseException:  # cancelled: the statement may still be running
@@ -375,10 +378,10 @@ class Database:
                 raise
             finally:
                 seconds = perf_counter() - started
-                for callback in engine.sync_engine.__dict__.get(RAW_STATEMENT, ()):
-                    callback(seconds)
                 # back to the pool (a no-op once invalidated); aiosqlite's reset awaits
                 await greenlet_spawn(fairy.close)
+                for callback in engine.sync_engine.__dict__.get(RAW_STATEMENT, ()):
+                    callback(seconds)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:

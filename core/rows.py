@@ -148,9 +148,18 @@ def request_now(offset: timedelta = timedelta(0)) -> BindParameter[datetime]:
     from the clock each time the statement is executed, not when it is built: a declared
     filter on "now" (`Meeting.ends_at >= request_now()`) stays right in a statement the
     compiled read path builds once and runs many times."""
-    return bindparam(
-        None, callable_=lambda: datetime.now(UTC) + offset, type_=UTCDateTime(), unique=True
-    )
+    return bindparam(None, callable_=Clock(offset), type_=UTCDateTime(), unique=True)
+
+
+@dataclasses.dataclass(frozen=True)
+class Clock:
+    """`request_now`'s reading of the clock: the only value a kept statement reads when it runs
+    (core.compiled.template `Template.foreign`)."""
+
+    offset: timedelta
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
 
 
 # --- Declared loads ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ partner would write it; and a summary of a table with row rules, which the core 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import strawberry
@@ -22,6 +23,8 @@ from core import (
     rows_grouped_by,
     types,
 )
+from core.auth import Viewer
+from core.auth.middleware import viewer_of
 from core.meetings.models import Registration
 from plugins.open_data.models import OdinScore as Row
 
@@ -153,25 +156,41 @@ REGISTRATIONS_PER_MEETING = (
 def nested_governed_summary(root: types.Country) -> NestedCount | None: ...
 
 
-def _edition_of_the_viewer(ctx: Any) -> Any:
-    """An edition chosen by the viewer's person id: SQL that depends on the viewer through
-    something other than the core's rules (a statement kept for one person must not serve
-    another: core.compiled.plan `_Watched`)."""
-    return Row.edition == EDITIONS[(ctx.viewer.person_id or 0) % len(EDITIONS)]
+def _edition(person_id: int | None) -> str:
+    return EDITIONS[(person_id or 0) % len(EDITIONS)]
 
 
-@relation(
-    rows_grouped_by(
-        Row.country_id,
-        lambda: NestedScore,
-        build=lambda row: NestedScore(value=row.overall, edition=row.edition),
-        where=_edition_of_the_viewer,
-        order_by=(Row.id,),
+VIEWER_READS: dict[str, Callable[[Any], Any]] = {
+    # the viewer's id, read as a declaration would
+    "byId": lambda ctx: Row.edition == _edition(ctx.viewer.person_id),
+    # the viewer the middleware left in the request's scope
+    "byRequest": lambda ctx: Row.edition == _edition(viewer_of(ctx.request).person_id),
+    # the viewer compared, not read
+    "byComparison": lambda ctx: (
+        Row.edition == (EDITIONS[0] if ctx.viewer == Viewer(person_id=1) else EDITIONS[1])
     ),
-    default=[],
-    description="Test only: the ODIN scores of one edition, chosen by who is asking.",
-)
-def nested_viewer_scores(root: types.Country) -> list[NestedScore]: ...
+}
+"""Declarations whose SQL depends on the viewer through something other than the core's rules,
+each in its own way: a statement kept for one person must not serve another
+(core.compiled.watch)."""
+
+
+def _chosen_by_viewer(way: str) -> Any:
+    @relation(
+        rows_grouped_by(
+            Row.country_id,
+            lambda: NestedScore,
+            build=lambda row: NestedScore(value=row.overall, edition=row.edition),
+            where=VIEWER_READS[way],
+            order_by=(Row.id,),
+        ),
+        default=[],
+        name=f"nestedScores{way[0].upper()}{way[1:]}",
+        description="Test only: the ODIN scores of one edition, chosen by who is asking.",
+    )
+    def scores(root: types.Country) -> list[NestedScore]: ...
+
+    return scores
 
 
 class Plugin:
@@ -190,7 +209,7 @@ class Plugin:
                 nested_odin_scores,
                 nested_odin_page_of,
                 nested_governed_summary,
-                nested_viewer_scores,
+                *(_chosen_by_viewer(way) for way in VIEWER_READS),
             ]
         }
 

@@ -227,9 +227,11 @@ def test_a_summary_of_a_table_with_row_rules_is_refused(trio: Trio) -> None:
 
 PERSONS = ("anchor", "member", "other")
 MEETING_PAGE = Path(__file__).parent.parent / "bench" / "queries" / "meeting_page.graphql"
-CHOSEN_BY_VIEWER = (
-    "query ($code: String!) { country(code: $code) { nestedViewerScores { edition value } } }"
-)
+CHOSEN_BY_VIEWER = [
+    f"query ($code: String!) {{ country(code: $code) {{ nestedScores{way[0].upper()}{way[1:]} "
+    "{ edition value } } }"
+    for way in nested_plugin.VIEWER_READS
+]
 
 
 def _templates(trio: Trio, document: str) -> list[tuple[Any, ...]]:
@@ -245,9 +247,10 @@ def test_a_statement_kept_for_one_person_serves_another_only_as_themself(
 ) -> None:
     """The row rules bind the viewer's person id as one parameter, so a statement kept for one
     signed-in person is re-bound for the next instead of built per person (the meeting page:
-    who registered is shown to the meeting's group, not to others). A plugin's declaration that
-    reads the viewer itself (an edition chosen by the person's id) keeps its statement to that
-    person. Each person, in turn and again, is answered as themself, three ways."""
+    who registered is shown to the meeting's group, not to others). A plugin's declaration
+    whose SQL depends on the viewer otherwise keeps its statement to that person, whichever way
+    it gets at the viewer (tests/nested_plugin.py `VIEWER_READS`: its id, the request's scope, a
+    comparison). Each person, in turn and again, is answered as themself, three ways."""
     code, _ = _country(demo_db)
     listing = trio.compare(
         "{ workingGroups(first: 100) { nodes { meetings(first: 20) { nodes { id "
@@ -258,7 +261,8 @@ def test_a_statement_kept_for_one_person_serves_another_only_as_themself(
     meetings = [m["id"] for g in listing for m in g["meetings"]["nodes"]]
     requests = [(MEETING_PAGE.read_text(), {"id": id_}) for id_ in meetings]
     told_apart = 0  # meetings whose registrations some of the persons see and others do not
-    for document, variables in [*requests, (CHOSEN_BY_VIEWER, {"code": code})]:
+    chosen = [(document, {"code": code}) for document in CHOSEN_BY_VIEWER]
+    for document, variables in [*requests, *chosen]:
         answers: dict[str, str] = {}
         # the first round builds (the first person) and re-binds (the others) what is kept; the
         # second is answered from each viewer's own request seen before
@@ -269,5 +273,6 @@ def test_a_statement_kept_for_one_person_serves_another_only_as_themself(
     assert told_apart >= 2  # the rules tell the persons apart: a leak would show
     shared = [key for key in _templates(trio, requests[0][0]) if key[0][2] == "person"]
     assert shared and all(len(key) == 3 for key in shared), shared  # one for every person
-    own = [key for key in _templates(trio, CHOSEN_BY_VIEWER) if key[0][2] == "person"]
-    assert len(own) == len(PERSONS) and all(len(key) == 4 for key in own), own
+    for document in CHOSEN_BY_VIEWER:  # each way of reading the viewer keeps it per person
+        own = [key for key in _templates(trio, document) if key[0][2] == "person"]
+        assert len(own) == len(PERSONS) and all(len(key) == 4 for key in own), (document, own)

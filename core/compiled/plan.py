@@ -7,7 +7,8 @@ differ), the negotiated language (translated texts fall back) and the Boolean va
 - which root fields fall back, and why (a field found not compilable is not tried again);
 - per kind of viewer and shape of a root field's rows, its statement compiled once and re-bound to
   each request's values and viewer (core.compiled.template), for root fields whose variables only
-  make rows; per viewer when a declaration reads more of the viewer than its kind (`_Watched`);
+  make rows; per viewer when a declaration reads more of the viewer than its kind
+  (core.compiled.watch);
 - for the other root fields, statements built per viewer and variable values;
 - per viewer and variable values, the SQL text and parameters of each compiled root field: a
   request seen before builds nothing again (and binds only a clock's values, `request_now`).
@@ -16,16 +17,16 @@ differ), the negotiated language (translated texts fall back) and the Boolean va
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, field, fields, replace
-from typing import Any, ClassVar
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from graphql import GraphQLObjectType
 from sqlalchemy import Select
 
-from core.auth import Viewer
 from core.compiled.compiler import Compiler
 from core.compiled.probe import NotCompilable
 from core.compiled.template import Bound, Template, shape_of, variables_only_in_own_arguments
+from core.compiled.watch import watched
 from core.storable import all_holdable
 
 CACHE_SIZE = 512
@@ -58,7 +59,7 @@ class PlanCaches:
     templates: OrderedDict[tuple[Any, ...], Template | None] = field(default_factory=OrderedDict)
     """(plan key, response key, rows' shape) -> its template for every viewer of the plan key's
     kind, or (plan key, viewer, response key, rows' shape) -> its template for that viewer alone
-    (`_Watched`); None: not re-bindable."""
+    (core.compiled.watch); None: not re-bindable."""
     own_only: OrderedDict[tuple[Any, ...], bool] = field(default_factory=OrderedDict)
     """(plan key, response key) -> `variables_only_in_own_arguments`."""
     statements: OrderedDict[tuple[Any, ...], Select[Any]] = field(default_factory=OrderedDict)
@@ -217,7 +218,7 @@ def _templated(
     shape, values = shape_of(compiler.root_rows(field_def, details), compiler.rows_kind)
     if values is not None and not all_holdable(values.bindparams):
         return RootPlan(response_key, name, compiler.root(field_def, details), None), None
-    # kept for this viewer alone, or for every viewer of the plan key's kind (`_Watched`)
+    # kept for this viewer alone, or for every person (core.compiled.watch)
     own, shared = (plan_key, ctx.viewer, response_key, shape), (plan_key, response_key, shape)
     kept = next((k for k in (own, shared) if k in caches.templates), None)
     if kept is not None:
@@ -228,46 +229,17 @@ def _templated(
             return _as_sql(response_key, name, found.statement, bound), bound
     if shape is None or kept is not None:
         return RootPlan(response_key, name, compiler.root(field_def, details), None), None
-    watched = _Watched.of(ctx.viewer)
-    builder = Compiler(replace(ctx, viewer=watched), compiler.execution)
+    # Anonymous viewers are all alike: theirs is kept under the viewer; a person's, for every
+    # person when its build read nothing of the viewer but its kind (core.compiled.watch)
+    everyone = ctx.viewer.person_id is not None
+    build_ctx, watch = watched(ctx) if everyone else (ctx, None)
+    builder = Compiler(build_ctx, compiler.execution)
     statement = builder.root(field_def, details)
     if builder.rows is not None:
         template = Template.of(statement, builder.rows, ctx.db.engine.dialect)
-        _remember(caches.templates, own if watched.personal() else shared, template)
+        personal = watch is None or watch.personal or (template is not None and template.foreign)
+        _remember(caches.templates, own if personal else shared, template)
     return RootPlan(response_key, name, statement, None), None
-
-
-class _Watched(Viewer):
-    """The viewer while a root field is built to be kept: records whether the build read
-    anything that tells two viewers of one kind apart (`PERSONAL`). The rules read the person's
-    id past it (core.access.sql.condition) and bind it as VIEWER_PERSON, which `Template.bind`
-    re-binds for each request's viewer; a declaration that reads the viewer itself
-    (`where=lambda ctx: ... ctx.viewer.person_id ...`, its scopes, how it signed in) makes the
-    statement its viewer's alone. The kind (`is_staff`, `signed_in`: in the plan key) may be
-    read freely."""
-
-    PERSONAL: ClassVar[frozenset[str]] = frozenset(
-        {"person_id", "token_id", "scopes", "method", "has_scope"}
-    )
-
-    @classmethod
-    def of(cls, viewer: Viewer) -> _Watched:
-        watched = cls(**{f.name: getattr(viewer, f.name) for f in fields(Viewer)})
-        object.__setattr__(watched, "_read", [])
-        return watched
-
-    def __getattribute__(self, name: str) -> Any:
-        if name in _Watched.PERSONAL:
-            object.__getattribute__(self, "_read").append(name)
-        return object.__getattribute__(self, name)
-
-    @property
-    def signed_in(self) -> bool:
-        return object.__getattribute__(self, "person_id") is not None
-
-    def personal(self) -> bool:
-        """Whether the build read what tells this viewer from others of its kind."""
-        return bool(object.__getattribute__(self, "_read"))
 
 
 def _as_sql(key: str, name: str, statement: Select[Any], bound: Bound) -> RootPlan:

@@ -30,6 +30,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 
 from core.access.sql import VIEWER_PERSON
 from core.compiled.connections import PAGING
+from core.rows import Clock
 from core.storable import all_holdable
 
 
@@ -66,6 +67,12 @@ class Template:
                     return None
                 names.append(None if bind.callable is not None else name)
         return cls(statement, compiled, tuple(names))
+
+    @property
+    def foreign(self) -> bool:
+        """Whether a bind reads its value when the statement runs from anything but the clock
+        (`core.rows.Clock`): a declaration's own callable, which may read its build's viewer."""
+        return any(not isinstance(read, Clock) for read in self._clock.values())
 
     @cached_property
     def _clock(self) -> dict[str, Callable[[], Any]]:
