@@ -46,8 +46,11 @@ def client_with_sorted_views(
     # a walk request is big by design: on a busy machine it may take past the default timeout
     # ...and sends thousands of requests a minute: the rate limits are tested elsewhere
     walker.update(execution_timeout=120.0, rate_limits=False)
-    # ...and its statements wait for a loaded machine's CPU too (a 503 under load, not a bug)
-    walker.update(database_statement_timeout=60.0, database_pool_timeout=60.0)
+    # ...and its statements and new connections wait for a loaded machine's CPU too (a 503
+    # under load, not a bug: a CI run saw "cannot connect to the database: TimeoutError()")
+    walker.update(
+        database_statement_timeout=60.0, database_pool_timeout=60.0, database_connect_timeout=60.0
+    )
     walker.update(settings)
     client = make_client(url, installed=installed, debug=True, max_nodes=10**12, **walker)
     return client.with_token(token)
