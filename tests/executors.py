@@ -23,6 +23,8 @@ from tests import faults_plugin
 
 HEADERS = {"x-request-id": "differential"}  # internal errors carry it: the same in every run
 VIEWERS = (None, "member", "staff")
+EVERY_VIEWER = (*VIEWERS, *(role for role in ROLES if role not in VIEWERS))
+"""Anonymous and every demo role: several persons of one kind (anchor, member, other)."""
 
 
 def date_nodes(kind: str) -> st.SearchStrategy[graphql.StringValueNode]:
@@ -87,7 +89,7 @@ class Trio:
         fast = self.factory(url, installed=installed, debug=True, compiled_reads=False)
         compiled = self.factory(url, installed=installed, debug=True, compiled_reads=True)
         self.clients: dict[str | None, list[GraphQLClient]] = {}
-        for role in (*VIEWERS, *(r for r in ROLES if r not in VIEWERS)):
+        for role in EVERY_VIEWER:
             token = None if role is None else self.loop.run_until_complete(token_for(url, role))
             self.clients[role] = [c.with_token(token) for c in (standard, fast, compiled)]
         self.sdl = self.loop.run_until_complete(self._sdl(fast))

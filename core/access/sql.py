@@ -71,7 +71,7 @@ def condition(rule: Rule, viewer: Viewer, scope: Scope) -> ColumnElement[bool]:
     grants = rule.grants
     if Grant.PUBLIC in grants or viewer.is_staff:
         return true()
-    # Read past a watching stand-in (core.compiled.plan `_Watched`): the id is bound as
+    # Read past a watching stand-in (core.compiled.watch): the id is bound as
     # VIEWER_PERSON, which a statement kept for every person re-binds per request.
     person_id: int | None = object.__getattribute__(viewer, "person_id")
     if person_id is None:

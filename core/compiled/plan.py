@@ -231,8 +231,8 @@ def _templated(
         return RootPlan(response_key, name, compiler.root(field_def, details), None), None
     # Anonymous viewers are all alike: theirs is kept under the viewer; a person's, for every
     # person when its build read nothing of the viewer but its kind (core.compiled.watch)
-    everyone = ctx.viewer.person_id is not None
-    build_ctx, watch = watched(ctx) if everyone else (ctx, None)
+    signed_in = ctx.viewer.person_id is not None
+    build_ctx, watch = watched(ctx) if signed_in else (ctx, None)
     builder = Compiler(build_ctx, compiler.execution)
     statement = builder.root(field_def, details)
     if builder.rows is not None:

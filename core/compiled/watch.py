@@ -68,17 +68,21 @@ class _Headers:
         self._headers = headers
         self._watch = watch
 
-    def get(self, key: str, default: Any = None) -> Any:
+    def _note(self, key: str) -> None:
         if key.lower() != _LANGUAGE:
             self._watch.read.append(f"header {key}")
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self._note(key)
         return self._headers.get(key, default)
+
+    def __getitem__(self, key: str) -> Any:
+        self._note(key)
+        return self._headers[key]
 
     def __getattr__(self, name: str) -> Any:
         self._watch.read.append(f"headers.{name}")
         return getattr(self._headers, name)
-
-    def __getitem__(self, key: str) -> Any:
-        return self.get(key) if key.lower() == _LANGUAGE else self.__getattr__("__getitem__")(key)
 
 
 class _Request:
