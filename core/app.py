@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -26,6 +26,7 @@ from core.activity.websocket import VIEW_OPTIONS, SubscriptionsView
 from core.auth.middleware import Authentication, viewer_of
 from core.auth.oidc import OIDCVerifier
 from core.compiled.execute import CompiledExecutionContext
+from core.compiled.kept import KeptOperations
 from core.config import ConfigError, Settings
 from core.context import AppState, Context
 from core.db import Database, statement_counter
@@ -73,6 +74,8 @@ class GraphQLApp(SubscriptionsView, GraphQLView):
         self.budget = OperationBudget(
             settings.execution_timeout, settings.database_connections_per_request
         )
+        self.kept: KeptOperations | None = None
+        """Set by `create_app` when queries are compiled (core.compiled.kept)."""
 
     async def get_context(self, request: Any, response: Any) -> Context:
         if self.is_websocket_request(request):  # one context per connection
@@ -90,12 +93,17 @@ class GraphQLApp(SubscriptionsView, GraphQLView):
         request_data: Any,
     ) -> ExecutionResult:
         """One operation within the execution timeout and its share of the connection pool
-        (`core.timeouts`): past the deadline, a TIMEOUT error and HTTP 504."""
+        (`core.timeouts`): past the deadline, a TIMEOUT error and HTTP 504. A query answered
+        before from kept compiled statements is answered again by them (core.compiled.kept)."""
         run = super().execute_single
-        return await self.budget.run(
-            lambda: run(request, request_adapter, sub_response, context, root_value, request_data),
-            sub_response,
-        )
+
+        def work() -> Awaitable[ExecutionResult]:
+            return run(request, request_adapter, sub_response, context, root_value, request_data)
+
+        kept = self.kept
+        if kept is None or self.is_websocket_request(request):
+            return await self.budget.run(work, sub_response)
+        return await self.budget.run(lambda: kept.serve(request_data, context, work), sub_response)
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         if result.errors:  # a database that failed is SERVICE_UNAVAILABLE, never internal
@@ -232,6 +240,8 @@ def create_app(
     # subscriptions: signals from every worker (core.activity.bus), the gauge of open ones
     graphql.bus = Bus(db)
     graphql.subscriptions_gauge = metrics.subscriptions if metrics is not None else None
+    if built.schema.execution_context_class is CompiledExecutionContext and tracing is None:
+        graphql.kept = KeptOperations()  # a query answered again by its kept statements
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})

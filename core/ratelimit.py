@@ -226,21 +226,33 @@ async def _deny_upgrade(
         await send({"type": "websocket.close", "code": 1008})
 
 
+async def charge_operation(context: Any, is_mutation: bool) -> GraphQLError | None:
+    """Charge one operation of an HTTP request (`context`: ours, with its request and temporal
+    response) once its type is known, before it runs: the RATE_LIMITED error to answer instead
+    (and 429 with Retry-After set on the response) when it does not fit, else None. Nothing is
+    charged over WebSocket (each `subscribe` is, instead) or on an uncharged path."""
+    request = getattr(context, "request", None)
+    scope = request.scope if request is not None else {}
+    charges = scope.get(SCOPE_KEY) if scope.get("type") == "http" else None
+    if not isinstance(charges, Charges):
+        return None
+    retry_after = await charges.operation(is_mutation)
+    if retry_after is None:
+        return None
+    response = context.response
+    response.status_code = 429
+    response.headers["retry-after"] = str(retry_after)
+    return rate_limited(retry_after)
+
+
 class MutationCost(SchemaExtension):
     """Charges each operation of an HTTP request once its type is known, before it runs (see
-    the module doc)."""
+    the module doc): `charge_operation`."""
 
     async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
-        request = getattr(context.context, "request", None)
-        scope = request.scope if request is not None else {}
-        charges = scope.get(SCOPE_KEY) if scope.get("type") == "http" else None
-        if isinstance(charges, Charges):  # over WebSocket, each `subscribe` is charged instead
-            is_mutation = context.operation_type is OperationType.MUTATION
-            retry_after = await charges.operation(is_mutation)
-            if retry_after is not None:
-                context.result = GraphQLExecutionResult(None, [rate_limited(retry_after)])
-                response = context.context.response
-                response.status_code = 429
-                response.headers["retry-after"] = str(retry_after)
+        is_mutation = context.operation_type is OperationType.MUTATION
+        refused = await charge_operation(context.context, is_mutation)
+        if refused is not None:
+            context.result = GraphQLExecutionResult(None, [refused])
         yield

@@ -62,7 +62,7 @@ def test_compiled_pages_answer_the_same_in_one_statement_each(trio: Trio, role: 
         assert body["data"] and all(v is not None for v in body["data"].values()), name
         # one statement per compiled root field, whatever the lists' lengths (auth aside:
         # a signed-in viewer's token is checked with statements of its own)
-        _, fast, _ = trio.answers(document, variables, None)
+        _, fast, _ = trio.answers(document, variables, None)[:3]
         if role is None:
             assert compiled.headers["x-sql-statements"] == "1", name
             assert int(fast.headers["x-sql-statements"]) > 1, name

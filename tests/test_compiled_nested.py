@@ -127,7 +127,7 @@ def test_nested_objects_and_expression_orders_compile(trio: Trio, demo_db: str) 
         assert None in items and any(item is not None for item in items)
     (plan,) = trio.plans(LIST, {"code": code})
     assert plan.statement is not None, plan.reason
-    _, fast, compiled = trio.answers(LIST, {"code": code})
+    _, fast, compiled = trio.answers(LIST, {"code": code})[:3]
     assert compiled.headers["x-sql-statements"] == "1"
     assert int(fast.headers["x-sql-statements"]) > 1
 

@@ -323,9 +323,9 @@ def test_compiled_plugin_fields_answer_the_same_three_ways(trio: Trio) -> None:
         plans = trio.plans(document, variables)
         assert all(plan.statement is not None for plan in plans), (document, plans)
         compiled_roots += len(plans)
-        standard, fast, compiled = trio.answers(document, variables)
+        standard, fast, compiled, *again = trio.answers(document, variables)
         assert standard.status_code == 200 and "errors" not in standard.json(), standard.text
-        if not fast.text == compiled.text == standard.text:
+        if any(answer.text != standard.text for answer in (fast, compiled, *again)):
             differ.setdefault(name, (variables, _first_difference(standard.text, compiled.text)))
     assert compiled_roots > 200
     assert not differ, f"answers differ (variables, standard vs compiled): {differ}"

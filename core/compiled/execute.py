@@ -2,7 +2,9 @@
 statement each and are spliced into the response as `orjson.Fragment`s (never parsed); every
 other root field goes through the resolver path (core.execution) as before, and so does a
 compiled one whose statement met a value its SQL does not print (core.compiled.sqljson.
-unrepresentable: a non-finite float), so that the resolver path reports it as it always does."""
+unrepresentable: a non-finite float), so that the resolver path reports it as it always does.
+An operation answered wholly by kept statements is recorded for core.compiled.kept, which answers
+it again without this."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import orjson
 from graphql import OperationType
 from graphql.pyutils import Path
 
+from core.compiled.kept import record
 from core.compiled.plan import RootPlan, plan_roots
 from core.compiled.sqljson import unrepresentable
 from core.execution import FastExecutionContext
@@ -60,6 +63,7 @@ class CompiledExecutionContext(FastExecutionContext):
     ) -> dict[str, Any]:
         values: dict[str, Any] = {}
         again: dict[str, Any] = {}
+        failed = False
         db = self.context_value.db
         for plan in compiled:
             try:
@@ -75,8 +79,13 @@ class CompiledExecutionContext(FastExecutionContext):
                     continue
                 field_def = parent_type.fields[plan.field]
                 path = Path(None, plan.key, parent_type.name)
+                failed = True
                 self.handle_field_error(raw_error, field_def.type, grouped[plan.key], path)
                 values[plan.key] = None
+        kept = tuple((plan.key, plan.bound) for plan in compiled if plan.bound is not None)
+        if not (failed or again) and len(kept) == len(grouped):  # every root field, kept
+            name = self.operation.name
+            record(name.value if name is not None else None, kept)
         if self.is_awaitable(others):
             others = await others
         if again:

@@ -48,6 +48,8 @@ class RootPlan:
     sql: str | None = None
     """When set, the driver runs this SQL text with `parameters` instead of `statement`."""
     parameters: Any = None
+    bound: Bound | None = None
+    """With `sql`: the kept statement it comes from (`Bound.now` re-reads its clock)."""
 
 
 @dataclass
@@ -244,4 +246,4 @@ def _templated(
 
 def _as_sql(key: str, name: str, statement: Select[Any], bound: Bound) -> RootPlan:
     """A compiled root field run as its kept SQL text with these parameters."""
-    return RootPlan(key, name, statement, None, bound.sql, bound.parameters)
+    return RootPlan(key, name, statement, None, bound.sql, bound.parameters, bound)

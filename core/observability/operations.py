@@ -113,8 +113,11 @@ class OperationNames(SchemaExtension):
         try:
             yield
         finally:
-            lists = _collecting.get()
-            if lists:
-                operation = describe(self.execution_context)
-                for noted in lists:
-                    noted.append(operation)
+            if _collecting.get():
+                note(describe(self.execution_context))
+
+
+def note(operation: Operation) -> None:
+    """Note one operation of the current request into its collectors (`collecting`)."""
+    for noted in _collecting.get():
+        noted.append(operation)
