@@ -111,8 +111,7 @@ class Trio:
             body = {"query": document, "variables": variables or {}}
             clients = self.clients[role]
             answers = [
-                await client.http.post("/graphql", json=body, headers=HEADERS)
-                for client in clients
+                await client.http.post("/graphql", json=body, headers=HEADERS) for client in clients
             ]
             for _ in range(2):
                 if answers[-1].status_code != 200 or "errors" in answers[-1].json():
