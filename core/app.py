@@ -26,7 +26,7 @@ from core.activity.websocket import VIEW_OPTIONS, SubscriptionsView
 from core.auth.middleware import Authentication, viewer_of
 from core.auth.oidc import OIDCVerifier
 from core.compiled.execute import CompiledExecutionContext
-from core.compiled.kept import KeptOperations
+from core.compiled.kept import KeptOperations, keep_operations
 from core.config import ConfigError, Settings
 from core.context import AppState, Context
 from core.db import Database, statement_counter
@@ -241,7 +241,7 @@ def create_app(
     graphql.bus = Bus(db)
     graphql.subscriptions_gauge = metrics.subscriptions if metrics is not None else None
     if built.schema.execution_context_class is CompiledExecutionContext and tracing is None:
-        graphql.kept = KeptOperations()  # a query answered again by its kept statements
+        graphql.kept = keep_operations(state)  # a query answered again by its kept statements
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})

@@ -33,7 +33,9 @@ import hashlib
 import logging
 import math
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -226,11 +228,27 @@ async def _deny_upgrade(
         await send({"type": "websocket.close", "code": 1008})
 
 
+_charged: ContextVar[bool] = ContextVar("ogp_wg_operation_charged", default=False)
+
+
+@contextmanager
+def charged_already() -> Iterator[None]:
+    """Within: the current operation was charged (`charge_operation` charges it no more)."""
+    token = _charged.set(True)
+    try:
+        yield
+    finally:
+        _charged.reset(token)
+
+
 async def charge_operation(context: Any, is_mutation: bool) -> GraphQLError | None:
     """Charge one operation of an HTTP request (`context`: ours, with its request and temporal
     response) once its type is known, before it runs: the RATE_LIMITED error to answer instead
     (and 429 with Retry-After set on the response) when it does not fit, else None. Nothing is
-    charged over WebSocket (each `subscribe` is, instead) or on an uncharged path."""
+    charged over WebSocket (each `subscribe` is, instead), on an uncharged path, or again
+    (`charged_already`)."""
+    if _charged.get():
+        return None
     request = getattr(context, "request", None)
     scope = request.scope if request is not None else {}
     charges = scope.get(SCOPE_KEY) if scope.get("type") == "http" else None

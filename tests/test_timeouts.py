@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from core.compiled.kept import kept_operations
 from core.config import load_settings
 from core.db import Database
 from core.testing import ClientFactory, GraphQLClient
@@ -128,6 +129,8 @@ async def test_a_compiled_read_waiting_for_a_lock_is_stopped(
     assert await client.execute(query) == first  # built, then kept: from now on read raw
     assert await patient.execute(query) == first
     assert await patient.execute(query) == first
+    once = make_client(demo_db, execution_timeout=10, database_statement_timeout=0.3)
+    assert await once.execute(query) == first
     holder = Database(demo_db)
     try:
         async with holder.write() as conn:  # a write holding the table until it ends
@@ -151,10 +154,19 @@ async def test_a_compiled_read_waiting_for_a_lock_is_stopped(
             response = await patient.post(query)
             assert response.status_code == 503, response.text
             assert response.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+            # the kept answer's failure (core.compiled.kept) as the whole way reports it: the
+            # second request of an app (its statement built before the lock), not kept yet
+            fresh = await once.post(query)
+            assert (fresh.status_code, fresh.text) == (503, response.text)
     finally:
         await holder.dispose()
     assert await client.execute(query) == first  # the pool gave its connection back
     assert await patient.execute(query) == first
+    # kept before the lock (core.compiled.kept): the patient's failed read above was a kept
+    # answer (the deadline's cancellation is not counted), and so are these two
+    for app, answered in ((client, 1), (patient, 2)):
+        kept = kept_operations(app.app.state.ogp)
+        assert kept is not None and kept.answered == answered
 
 
 async def test_a_mutation_past_the_deadline_writes_nothing(

@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from graphql import OperationType
+from graphql import OperationType, is_non_null_type
 from graphql.pyutils import Path
 
-from core.compiled.kept import record
+from core.compiled.kept import KeptRoot, record
 from core.compiled.plan import RootPlan, plan_roots
 from core.compiled.sqljson import unrepresentable
 from core.execution import FastExecutionContext
@@ -82,7 +82,16 @@ class CompiledExecutionContext(FastExecutionContext):
                 failed = True
                 self.handle_field_error(raw_error, field_def.type, grouped[plan.key], path)
                 values[plan.key] = None
-        kept = tuple((plan.key, plan.bound) for plan in compiled if plan.bound is not None)
+        kept = tuple(
+            KeptRoot(
+                plan.key,
+                plan.bound,
+                tuple(detail.node for detail in grouped[plan.key]),
+                is_non_null_type(parent_type.fields[plan.field].type),
+            )
+            for plan in compiled
+            if plan.bound is not None
+        )
         if not (failed or again) and len(kept) == len(grouped):  # every root field, kept
             name = self.operation.name
             record(name.value if name is not None else None, kept)

@@ -6,7 +6,9 @@ Kept: a query operation whose every root field ran a kept statement (core.compil
 text and parameters ready, `RootPlan.bound`) and answered without an error. Such an answer
 depends on nothing but the request (the document's text, the operation's name, the viewer, the
 `Accept-Language` header, the variables' values: the key here), the database and the clock,
-which each statement reads again when it runs (`Bound.now`). core.compiled.plan keys the same
+which each statement reads again when it runs (`Bound.now`); a plugin declaration that read
+another header of the request would have its statement kept per viewer, not per header value,
+by core.compiled.plan already (core.compiled.watch): none does. core.compiled.plan keys the same
 statements by no less (its plan key: the document, the operation, the viewer's kind, the
 language negotiated from that header, the `@skip`/`@include` flags; then the viewer and the
 coerced values, which the values as sent determine).
@@ -17,10 +19,12 @@ What the skipped execution did, done here alike:
   values, is the kept answer's;
 - the operation's name and type for the access log and the metrics (core.observability);
 - a query reads from the replica, if there is one (core.replica);
-- each operation is charged by the rate limiter (core.ratelimit.charge_operation), here once
-  its statements have answered: a refusal answers the same 429 as before, having read.
-A statement that fails is not answered here: the request runs the whole way, which reads again
-and reports the failure as it always does (the statements that ran first are counted twice).
+- each operation is charged by the rate limiter (core.ratelimit.charge_operation) before it
+  runs: a refusal answers the same 429 as before.
+A statement that fails is reported as the compiled path reports it (at its root field's path;
+a database fault: 503 SERVICE_UNAVAILABLE), but one that met a value its SQL does not print (a
+non-finite float: core.compiled.sqljson.unrepresentable): that request, and every one after it,
+runs the whole way (charged no more), whose resolver path answers it.
 
 Not kept: mutations and subscriptions, an operation with a root field that fell back or failed,
 variables of more than `MAX_KEPT_VALUES` characters, and every operation while tracing is on
@@ -31,31 +35,45 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
+from graphql import FieldNode, GraphQLError, located_error
 from strawberry.types import ExecutionResult
 
 from core.compiled.plan import MAX_KEPT_VALUES
+from core.compiled.sqljson import unrepresentable
 from core.compiled.template import Bound
 from core.db import replica_reads
+from core.observability.logs import log_graphql_errors
 from core.observability.operations import Operation, note
-from core.ratelimit import charge_operation
+from core.ratelimit import charge_operation, charged_already
 
-KEPT_SIZE = 2048
+KEPT_SIZE = 1024
 """Requests kept, per app (each: the key's texts and one `Bound` per root field, whose SQL text
 is the template's own: a few kilobytes at most)."""
 
 
 @dataclass(frozen=True)
-class KeptOperation:
-    """A kept query: (response key, kept statement) per root field in the response's order, its
-    result's `extensions` and its name."""
+class KeptRoot:
+    """One root field of a kept query: its response key, kept statement, field nodes (where its
+    error is located) and whether its type is non-null (its error then nulls `data`)."""
 
-    roots: tuple[tuple[str, Bound], ...]
+    key: str
+    bound: Bound
+    nodes: tuple[FieldNode, ...]
+    non_null: bool
+
+
+@dataclass(frozen=True)
+class KeptOperation:
+    """A kept query: its root fields in the response's order, its result's `extensions` (never
+    changed: every answer shares them) and its name."""
+
+    roots: tuple[KeptRoot, ...]
     name: str | None
     extensions: dict[str, Any] | None = None
 
@@ -63,7 +81,7 @@ class KeptOperation:
 _recording: ContextVar[list[KeptOperation] | None] = ContextVar("ogp_wg_kept", default=None)
 
 
-def record(name: str | None, roots: tuple[tuple[str, Bound], ...]) -> None:
+def record(name: str | None, roots: tuple[KeptRoot, ...]) -> None:
     """Called by the compiled path when every root field of the operation `name` ran its kept
     statement and answered: a candidate to keep, if the operation is being recorded."""
     recorded = _recording.get()
@@ -81,12 +99,26 @@ def _recorded() -> Iterator[list[KeptOperation]]:
         _recording.reset(token)
 
 
+def kept_operations(app: Any) -> KeptOperations | None:
+    """The kept queries of an app (`core.context.AppState`), None when it keeps none."""
+    found: KeptOperations | None = app.caches.get(__name__)
+    return found
+
+
+def keep_operations(app: Any) -> KeptOperations:
+    """An app's kept queries, made now (`create_app`: when it compiles reads)."""
+    kept = app.caches[__name__] = KeptOperations()
+    return kept
+
+
 class KeptOperations:
-    """One app's kept queries: a bounded LRU of `KEPT_SIZE` requests."""
+    """One app's kept queries: a bounded LRU of `KEPT_SIZE` requests (in `AppState.caches`)."""
 
     def __init__(self, size: int = KEPT_SIZE) -> None:
         self.size = size
         self._kept: OrderedDict[tuple[Any, ...], KeptOperation] = OrderedDict()
+        self.answered = 0
+        """Requests answered from kept statements so far (the tests' evidence of this path)."""
 
     async def serve(
         self, request: Any, context: Any, work: Callable[[], Awaitable[ExecutionResult]]
@@ -97,16 +129,27 @@ class KeptOperations:
         if key is None:
             return await work()
         kept = self._kept.get(key)
+        charged: AbstractContextManager[None] = nullcontext()
         if kept is not None:
             self._kept.move_to_end(key)
-            answered = await _answer(kept, context)
-            if answered is not None:
+            # charged before it runs, as the whole way charges it (a batch's order: its own)
+            refused = await charge_operation(context, is_mutation=False)
+            answered = await _answer(kept, context) if refused is None else None
+            if refused is not None:
+                log_graphql_errors([refused], operation=kept.name)
+                answered = ExecutionResult(None, [refused], extensions=kept.extensions)
+            if answered is None:  # it would fail again: the whole way from now on
+                del self._kept[key]
+            else:
+                self.answered += 1
+                note(Operation(kept.name, "query"))
                 return answered
-        with _recorded() as recorded:
+            charged = charged_already()
+        with charged, _recorded() as recorded:
             result = await work()
         if len(recorded) == 1 and not result.errors and isinstance(result.data, dict):
             (candidate,) = recorded
-            if list(result.data) == [key_ for key_, _ in candidate.roots]:
+            if list(result.data) == [root.key for root in candidate.roots]:
                 self._kept[key] = KeptOperation(candidate.roots, candidate.name, result.extensions)
                 if len(self._kept) > self.size:
                     self._kept.popitem(last=False)
@@ -129,18 +172,32 @@ def _key(request: Any, context: Any) -> tuple[Any, ...] | None:
 
 
 async def _answer(kept: KeptOperation, context: Any) -> ExecutionResult | None:
-    """The kept operation's answer now; None when a statement failed (see the module doc)."""
+    """The kept operation's answer now, its statements' failures reported as the compiled path
+    reports them (core.compiled.execute: each at its root field's path, logged, a non-null
+    field's nulling `data`); None when a statement met a value its SQL does not print (the whole
+    way answers it on the resolver path)."""
     data: dict[str, Any] = {}
+    errors: list[GraphQLError] = []
+    nulled = False  # by a non-null root field's error
     token = replica_reads.set(True)  # a query's reads (core.replica)
     try:
-        for key, bound in kept.roots:
-            data[key] = orjson.Fragment(await context.db.read_value(bound.sql, bound.now()))
-    except Exception:  # the whole way reports it (a cancellation is no Exception: it goes on)
-        return None
+        for root in kept.roots:
+            try:
+                text = await context.db.read_value(root.bound.sql, root.bound.now())
+            except Exception as exc:  # a cancellation is no Exception: it goes on
+                if unrepresentable(exc):
+                    return None
+                errors.append(located_error(exc, list(root.nodes), [root.key]))
+                if root.non_null:
+                    nulled = True
+                    break
+                data[root.key] = None
+            else:
+                data[root.key] = orjson.Fragment(text)
     finally:
         replica_reads.reset(token)
-    refused = await charge_operation(context, is_mutation=False)
-    note(Operation(kept.name, "query"))
-    if refused is not None:
-        return ExecutionResult(data=None, errors=[refused])
-    return ExecutionResult(data=data, errors=None, extensions=kept.extensions)
+    if errors:
+        log_graphql_errors(errors, operation=kept.name)
+    return ExecutionResult(
+        data=None if nulled else data, errors=errors or None, extensions=kept.extensions
+    )

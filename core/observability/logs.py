@@ -222,11 +222,13 @@ def _operation_name(execution_context: Any) -> str | None:
     return describe(execution_context).name if execution_context is not None else None
 
 
-def log_graphql_errors(errors: Sequence[GraphQLError], execution_context: Any = None) -> None:
+def log_graphql_errors(
+    errors: Sequence[GraphQLError], execution_context: Any = None, operation: str | None = None
+) -> None:
     """Log each error once (see the module docstring): INFO for a client's mistake (event
     "client error": code, error, path, operation), ERROR with the traceback for an internal
-    one (event "internal error": correlation_id, error, path, operation)."""
-    operation = None
+    one (event "internal error": correlation_id, error, path, operation). The operation's name
+    is `operation`, else read from Strawberry's `execution_context`."""
     for error in errors:
         if error.__dict__.get(_LOGGED):
             continue
