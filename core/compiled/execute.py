@@ -12,9 +12,10 @@ from typing import Any
 
 import orjson
 from graphql import OperationType, is_non_null_type
+from graphql.execution.executor import to_nodes
 from graphql.pyutils import Path
 
-from core.compiled.kept import KeptRoot, record
+from core.compiled.kept import KeptRoot, record, recording
 from core.compiled.plan import RootPlan, plan_roots
 from core.compiled.sqljson import unrepresentable
 from core.execution import FastExecutionContext
@@ -82,19 +83,10 @@ class CompiledExecutionContext(FastExecutionContext):
                 failed = True
                 self.handle_field_error(raw_error, field_def.type, grouped[plan.key], path)
                 values[plan.key] = None
-        kept = tuple(
-            KeptRoot(
-                plan.key,
-                plan.bound,
-                tuple(detail.node for detail in grouped[plan.key]),
-                is_non_null_type(parent_type.fields[plan.field].type),
-            )
-            for plan in compiled
-            if plan.bound is not None
-        )
-        if not (failed or again) and len(kept) == len(grouped):  # every root field, kept
-            name = self.operation.name
-            record(name.value if name is not None else None, kept)
+        every = len(compiled) == len(grouped) and all(p.bound is not None for p in compiled)
+        if every and not (failed or again) and recording():  # for core.compiled.kept
+            name = self.operation.name.value if self.operation.name is not None else None
+            record(name, self._kept(parent_type, grouped, compiled))
         if self.is_awaitable(others):
             others = await others
         if again:
@@ -107,3 +99,19 @@ class CompiledExecutionContext(FastExecutionContext):
             for key in grouped
             if key in values or key in others
         }
+
+    def _kept(
+        self, parent_type: Any, grouped: Any, compiled: list[RootPlan]
+    ) -> tuple[KeptRoot, ...]:
+        """The root fields of an operation answered wholly by kept statements, as kept."""
+        return tuple(
+            KeptRoot(
+                plan.key,
+                plan.bound,
+                tuple(to_nodes(grouped[plan.key])),
+                # its error nulls `data`, as `handle_field_error` would have it
+                self.error_propagation and is_non_null_type(parent_type.fields[plan.field].type),
+            )
+            for plan in compiled
+            if plan.bound is not None
+        )

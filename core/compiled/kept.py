@@ -27,7 +27,7 @@ non-finite float: core.compiled.sqljson.unrepresentable): that request, and ever
 runs the whole way (charged no more), whose resolver path answers it.
 
 Not kept: mutations and subscriptions, an operation with a root field that fell back or failed,
-variables of more than `MAX_KEPT_VALUES` characters, and every operation while tracing is on
+variables whose JSON is longer than `MAX_KEPT_VALUES` bytes, and every operation while tracing is on
 (each a span of its own: `create_app` turns this off).
 """
 
@@ -53,8 +53,8 @@ from core.observability.operations import Operation, note
 from core.ratelimit import charge_operation, charged_already
 
 KEPT_SIZE = 1024
-"""Requests kept, per app (each: the key's texts and one `Bound` per root field, whose SQL text
-is the template's own: a few kilobytes at most)."""
+"""Requests kept, per app (each: the key's texts, one `Bound` per root field, and the field
+nodes its errors are located at, which keep the request's parsed document alive)."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,11 @@ class KeptOperation:
 
 
 _recording: ContextVar[list[KeptOperation] | None] = ContextVar("ogp_wg_kept", default=None)
+
+
+def recording() -> bool:
+    """Whether the current operation is recorded (`record` would keep it)."""
+    return _recording.get() is not None
 
 
 def record(name: str | None, roots: tuple[KeptRoot, ...]) -> None:
@@ -118,7 +123,8 @@ class KeptOperations:
         self.size = size
         self._kept: OrderedDict[tuple[Any, ...], KeptOperation] = OrderedDict()
         self.answered = 0
-        """Requests answered from kept statements so far (the tests' evidence of this path)."""
+        """Operations answered here so far, refusals included (the tests' evidence of this
+        path)."""
 
     async def serve(
         self, request: Any, context: Any, work: Callable[[], Awaitable[ExecutionResult]]
@@ -133,13 +139,17 @@ class KeptOperations:
         if kept is not None:
             self._kept.move_to_end(key)
             # charged before it runs, as the whole way charges it (a batch's order: its own)
-            refused = await charge_operation(context, is_mutation=False)
-            answered = await _answer(kept, context) if refused is None else None
+            try:
+                refused = await charge_operation(context, is_mutation=False)
+                answered = await _answer(kept, context) if refused is None else None
+            except BaseException:  # cancelled (the deadline): noted as the whole way notes it
+                note(Operation(kept.name, "query"))
+                raise
             if refused is not None:
                 log_graphql_errors([refused], operation=kept.name)
                 answered = ExecutionResult(None, [refused], extensions=kept.extensions)
             if answered is None:  # it would fail again: the whole way from now on
-                del self._kept[key]
+                self._kept.pop(key, None)  # (unless a request alike did so meanwhile)
             else:
                 self.answered += 1
                 note(Operation(kept.name, "query"))
@@ -184,6 +194,7 @@ async def _answer(kept: KeptOperation, context: Any) -> ExecutionResult | None:
         for root in kept.roots:
             try:
                 text = await context.db.read_value(root.bound.sql, root.bound.now())
+                data[root.key] = orjson.Fragment(text)
             except Exception as exc:  # a cancellation is no Exception: it goes on
                 if unrepresentable(exc):
                     return None
@@ -192,8 +203,6 @@ async def _answer(kept: KeptOperation, context: Any) -> ExecutionResult | None:
                     nulled = True
                     break
                 data[root.key] = None
-            else:
-                data[root.key] = orjson.Fragment(text)
     finally:
         replica_reads.reset(token)
     if errors:
