@@ -131,6 +131,11 @@ async def test_a_compiled_read_waiting_for_a_lock_is_stopped(
     assert await patient.execute(query) == first
     once = make_client(demo_db, execution_timeout=10, database_statement_timeout=0.3)
     assert await once.execute(query) == first
+    # a nullable root field that waits for the lock beside one that does not
+    partial = '{ workingGroup(slug: "open-data") { slug } country(code: "KE") { name } }'
+    for app, times in ((patient, 2), (once, 1)):
+        for _ in range(times):
+            assert (await app.execute(partial))["workingGroup"] == {"slug": "open-data"}
     holder = Database(demo_db)
     try:
         async with holder.write() as conn:  # a write holding the table until it ends
@@ -158,13 +163,18 @@ async def test_a_compiled_read_waiting_for_a_lock_is_stopped(
             # second request of an app (its statement built before the lock), not kept yet
             fresh = await once.post(query)
             assert (fresh.status_code, fresh.text) == (503, response.text)
+            kept, whole = await patient.post(partial), await once.post(partial)
+            assert (kept.status_code, kept.text) == (whole.status_code, whole.text)
+            body = kept.json()
+            assert body["data"]["workingGroup"] is None and body["data"]["country"]["name"]
+            assert body["errors"][0]["path"] == ["workingGroup"]
     finally:
         await holder.dispose()
     assert await client.execute(query) == first  # the pool gave its connection back
     assert await patient.execute(query) == first
-    # kept before the lock (core.compiled.kept): the patient's failed read above was a kept
-    # answer (the deadline's cancellation is not counted), and so are these two
-    for app, answered in ((client, 1), (patient, 2)):
+    # kept before the lock (core.compiled.kept): the patient's failed reads above were kept
+    # answers (the deadline's cancellation is not counted), and so are these two
+    for app, answered in ((client, 1), (patient, 3)):
         kept = kept_operations(app.app.state.ogp)
         assert kept is not None and kept.answered == answered
 

@@ -5,7 +5,7 @@ execution: its statements run with this request's clock and their JSON is splice
 Kept: a query operation whose every root field ran a kept statement (core.compiled.plan: its SQL
 text and parameters ready, `RootPlan.bound`) and answered without an error. Such an answer
 depends on nothing but the request (the document's text, the operation's name, the viewer, the
-`Accept-Language` header, the variables' values: the key here), the database and the clock,
+`Accept-Language` header, the variables' values as sent: the key here), the database and the clock,
 which each statement reads again when it runs (`Bound.now`); a plugin declaration that read
 another header of the request would have its statement kept per viewer, not per header value,
 by core.compiled.plan already (core.compiled.watch): none does. core.compiled.plan keys the same
@@ -27,8 +27,8 @@ non-finite float: core.compiled.sqljson.unrepresentable): that request, and ever
 runs the whole way (charged no more), whose resolver path answers it.
 
 Not kept: mutations and subscriptions, an operation with a root field that fell back or failed,
-variables whose JSON is longer than `MAX_KEPT_VALUES` bytes, and every operation while tracing is on
-(each a span of its own: `create_app` turns this off).
+variables whose repr is longer than `MAX_KEPT_VALUES` characters, and every operation while
+tracing is on (each a span of its own: `create_app` turns this off).
 """
 
 from __future__ import annotations
@@ -170,10 +170,9 @@ def _key(request: Any, context: Any) -> tuple[Any, ...] | None:
     """The request's key (see the module docstring), None when it is not to be kept."""
     if not isinstance(request.query, str):
         return None
-    try:  # keys sorted: the same values however a client ordered them
-        values = orjson.dumps(request.variables, option=orjson.OPT_SORT_KEYS)
-    except TypeError:
-        return None
+    # Their repr: exact (JSON text is not: NaN, which a GET's variables may hold, prints as
+    # null), and two orders of the same keys are two keys, each answered right.
+    values = repr(request.variables)
     if len(values) > MAX_KEPT_VALUES:
         return None
     http = context.request
