@@ -168,8 +168,9 @@ class KeptOperations:
 
 def _key(request: Any, context: Any) -> tuple[Any, ...] | None:
     """The request's key (see the module docstring), None when it is not to be kept."""
-    if not isinstance(request.query, str):
-        return None
+    name = request.operation_name
+    if not isinstance(request.query, str) or not (name is None or isinstance(name, str)):
+        return None  # the whole way refuses a name that is no string (400)
     # Their repr: exact (JSON text is not: NaN, which a GET's variables may hold, prints as
     # null), and two orders of the same keys are two keys, each answered right.
     values = repr(request.variables)
@@ -177,7 +178,7 @@ def _key(request: Any, context: Any) -> tuple[Any, ...] | None:
         return None
     http = context.request
     language = http.headers.get("accept-language") if http is not None else None
-    return (request.query, request.operation_name, context.viewer, language, values)
+    return (request.query, name, context.viewer, language, values)
 
 
 async def _answer(kept: KeptOperation, context: Any) -> ExecutionResult | None:
