@@ -26,7 +26,7 @@ from core.activity.websocket import VIEW_OPTIONS, SubscriptionsView
 from core.auth.middleware import Authentication, viewer_of
 from core.auth.oidc import OIDCVerifier
 from core.compiled.execute import CompiledExecutionContext
-from core.compiled.kept import KeptOperations, keep_operations
+from core.compiled.kept import keep_operations, kept_operations
 from core.config import ConfigError, Settings
 from core.context import AppState, Context
 from core.db import Database, statement_counter
@@ -74,8 +74,6 @@ class GraphQLApp(SubscriptionsView, GraphQLView):
         self.budget = OperationBudget(
             settings.execution_timeout, settings.database_connections_per_request
         )
-        self.kept: KeptOperations | None = None
-        """Set by `create_app` when queries are compiled (core.compiled.kept)."""
 
     async def get_context(self, request: Any, response: Any) -> Context:
         if self.is_websocket_request(request):  # one context per connection
@@ -100,7 +98,7 @@ class GraphQLApp(SubscriptionsView, GraphQLView):
         def work() -> Awaitable[ExecutionResult]:
             return run(request, request_adapter, sub_response, context, root_value, request_data)
 
-        kept = self.kept
+        kept = kept_operations(self.state)  # made by `create_app` when reads are compiled
         if kept is None or self.is_websocket_request(request):
             return await self.budget.run(work, sub_response)
         return await self.budget.run(lambda: kept.serve(request_data, context, work), sub_response)
@@ -241,7 +239,7 @@ def create_app(
     graphql.bus = Bus(db)
     graphql.subscriptions_gauge = metrics.subscriptions if metrics is not None else None
     if built.schema.execution_context_class is CompiledExecutionContext and tracing is None:
-        graphql.kept = keep_operations(state)  # a query answered again by its kept statements
+        keep_operations(state)  # a query answered again by its kept statements
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
