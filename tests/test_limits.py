@@ -252,17 +252,23 @@ async def test_deeply_nested_json_is_a_bad_request(client: GraphQLClient) -> Non
             "/graphql", content=body, headers={"content-type": "application/json"}
         )
 
-    def variables(depth: int) -> str:
+    def variables(depth: int, query: str = "{ __typename }") -> str:
         nested = '{"a":' * depth + "1" + "}" * depth
-        return '{"query": "{ __typename }", "variables": ' + nested + "}"
+        return '{"query": "' + query + '", "variables": ' + nested + "}"
 
     for body in ("[" * 100_000 + "]" * 100_000, variables(100_000), variables(2_000)):
         response = await post(body)
         assert response.status_code == 400, response.text
         assert codes(response.json()) == ["BAD_REQUEST"]
-    # within the JSON parser's depth: read, and the unused variable is harmless
+    # within the JSON parser's depth: read, and the unused variable is harmless, also to a
+    # compiled query asked again (whose answer may be kept per variables: core.compiled.kept)
     response = await post(variables(1_000))
     assert response.status_code == 200 and response.json()["data"] == {"__typename": "Query"}
+    compiled = "{ workingGroups(first: 1) { totalCount } }"
+    answers = [await post(variables(1_000, compiled)) for _ in range(3)]
+    assert [a.status_code for a in answers] == [200] * 3, answers[0].text
+    count = answers[0].json()["data"]["workingGroups"]["totalCount"]
+    assert count > 0 and all(a.json() == answers[0].json() for a in answers)
 
 
 async def test_body_limit_is_a_setting(demo_db: str, make_client: ClientFactory) -> None:

@@ -27,7 +27,7 @@ non-finite float: core.compiled.sqljson.unrepresentable): that request, and ever
 runs the whole way (charged no more), whose resolver path answers it.
 
 Not kept: mutations and subscriptions, an operation with a root field that fell back or failed,
-variables whose repr is longer than `MAX_KEPT_VALUES` characters, and every operation while
+variables that core.compiled.plan.values_key keeps no key for (too long or too deep), and every operation while
 tracing is on (each a span of its own: `create_app` turns this off).
 """
 
@@ -44,7 +44,7 @@ import orjson
 from graphql import FieldNode, GraphQLError, located_error
 from strawberry.types import ExecutionResult
 
-from core.compiled.plan import MAX_KEPT_VALUES
+from core.compiled.plan import values_key
 from core.compiled.sqljson import unrepresentable
 from core.compiled.template import Bound
 from core.db import replica_reads
@@ -171,10 +171,9 @@ def _key(request: Any, context: Any) -> tuple[Any, ...] | None:
     name = request.operation_name
     if not isinstance(request.query, str) or not (name is None or isinstance(name, str)):
         return None  # the whole way refuses a name that is no string (400)
-    # Their repr: exact (JSON text is not: NaN, which a GET's variables may hold, prints as
-    # null), and two orders of the same keys are two keys, each answered right.
-    values = repr(request.variables)
-    if len(values) > MAX_KEPT_VALUES:
+    # Two orders of the same keys are two keys, each answered right.
+    values = values_key(request.variables)
+    if values is None:
         return None
     http = context.request
     language = http.headers.get("accept-language") if http is not None else None

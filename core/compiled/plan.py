@@ -32,7 +32,7 @@ from core.storable import all_holdable
 CACHE_SIZE = 512
 """Plans kept (each a few response keys and reasons)."""
 MAX_KEPT_VALUES = 4096
-"""Characters of a request's variable values (as `_values` prints them) beyond which nothing is
+"""Characters of a request's variable values (as `values_key` prints them) beyond which nothing is
 kept per values: the caches hold CACHE_SIZE entries whatever their size, and a body may carry a
 megabyte of variables."""
 
@@ -95,9 +95,20 @@ def _cache_key(ctx: Any, execution: Any) -> tuple[Any, ...]:
     return (body, name, kind, chosen(ctx, None), flags)
 
 
-def _values(execution: Any) -> str:
-    """The request's variable values as a key (their repr, sorted: unhashable values too)."""
-    return repr(sorted(execution.variable_values.coerced.items(), key=lambda kv: kv[0]))
+def values_key(values: Any) -> str | None:
+    """`values` (variables: JSON's types) as a key: their repr, which is exact (JSON text is not:
+    NaN prints as null) and hashable; None when it is longer than `MAX_KEPT_VALUES` characters
+    or nested past Python's recursion limit (a client may send either: nothing is kept for it)."""
+    try:
+        key = repr(values)
+    except RecursionError:
+        return None
+    return key if len(key) <= MAX_KEPT_VALUES else None
+
+
+def _values(execution: Any) -> str | None:
+    """The request's coerced variable values as a key (`values_key`, sorted by name)."""
+    return values_key(sorted(execution.variable_values.coerced.items(), key=lambda kv: kv[0]))
 
 
 def plan_roots(
@@ -112,13 +123,13 @@ def plan_roots(
     reasons: dict[str, str] = {}
     compiler = Compiler(ctx, execution)
     values = _values(execution)
-    keep = len(values) <= MAX_KEPT_VALUES  # whether anything is kept per these values
+    keep = values is not None  # whether anything is kept per these values
     plans = []
     for response_key, details in grouped.items():
         name = details[0].node.name.value
         reason = (known or {}).get(response_key)
         built = (key, ctx.viewer, values, response_key)
-        ready = caches.bound.get(built) if reason is None else None
+        ready = caches.bound.get(built) if reason is None and keep else None
         if ready is not None:  # these very values before: their SQL, bound again if need be
             caches.bound.move_to_end(built)
             hit, kept = ready
