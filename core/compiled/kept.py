@@ -27,8 +27,8 @@ non-finite float: core.compiled.sqljson.unrepresentable): that request, and ever
 runs the whole way (charged no more), whose resolver path answers it.
 
 Not kept: mutations and subscriptions, an operation with a root field that fell back or failed,
-variables that core.compiled.plan.values_key keeps no key for (too long or too deep), and every operation while
-tracing is on (each a span of its own: `create_app` turns this off).
+variables that core.compiled.plan.values_key keeps no key for (too long or too deep), and every
+operation while tracing is on (each a span of its own: `create_app` turns this off).
 """
 
 from __future__ import annotations
