@@ -50,6 +50,7 @@ from sqlalchemy import (
     case,
     cast,
     func,
+    or_,
     select,
 )
 from sqlalchemy.sql import ColumnElement
@@ -72,6 +73,7 @@ from core.compiled.probe import (
     table_columns,
 )
 from core.compiled.sqljson import Dialect, const, raw
+from core.compiled.template import sql_and_values
 from core.loading import DIRECT_READ, RELATION, STRAWBERRY, relation_arguments
 from core.rows import PagesByKey, RowsByKey, RowsGroupedBy
 from core.schema.ids import from_global_id
@@ -208,6 +210,11 @@ class Compiler(Connections, Leaves, NestedObjects):
             )
         if not whens:
             return raw("null")
+        first = sql_and_values(whens[0][1])
+        if first is not None and all(sql_and_values(value) == first for _, value in whens):
+            # The same SQL for every variant (the selection reads nothing of the concrete type):
+            # one branch, not one per type, which PostgreSQL would initialise on every run.
+            whens = [(or_(*(condition for condition, _ in whens)), whens[0][1])]
         return case(*whens, else_=raw("null"))
 
     def _concrete(self, gtype: Any, obj: Any) -> GraphQLObjectType:

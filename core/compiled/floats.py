@@ -11,10 +11,11 @@ for 1e-5 <= |v| < 1e16 with `.0` after an integral value (`100.0`, `0.00001`,
   `extra_float_digits` > 0 (the server's default is 1; with 0 or less it prints rounded digits):
   the expression sets it to 1 for its transaction (`set_config(..., true)`) in an uncorrelated
   subquery (an InitPlan, run once) that the CASE reading the value evaluates first. That text
-  (`1e+20`, `1e-05`, `100`, `-0`; decimal for 1e-4 <= |v| < 1e15) is split into sign, digits
-  and exponent (regexp_match) and printed again in orjson's notation. NaN and +-Infinity
-  (no GraphQL Float) do not match: the expression then fails casting a text holding
-  `UNREPRESENTABLE` to an integer, which `core.compiled.sqljson.unrepresentable` recognises.
+  (`1e+20`, `1e-05`, `100`, `-0`; decimal for 1e-4 <= |v| < 1e15) is orjson's already when
+  it has a fraction (`0.25`), and is with `.0` when it is integral (`100`, `-0`); any other is
+  split into sign, digits and exponent (regexp_match) and printed again in orjson's notation.
+  NaN and +-Infinity (no GraphQL Float) do not match: the expression then fails casting a text
+  holding `UNREPRESENTABLE` to an integer, which `core.compiled.sqljson.unrepresentable` recognises.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def _split(printed: str, before: str = "", keep: str = "") -> str:
 # take a bound of the rounding interval, orjson does: 5.614717325177386e+16 is printed
 # 5.6147173251773856e+16): the shortest truncation of them (down or up, the nearer first) that
 # reads back as the same double is taken, as numeric text (plain notation), when there is one.
-_SQL = (
+_SLOW = (
     "SELECT p.s || CASE WHEN p.d = '' THEN '0.0' "
     "WHEN p.e BETWEEN -5 AND 15 THEN CASE "
     "WHEN p.e >= length(p.d) - 1 THEN p.d || repeat('0', p.e - length(p.d) + 1) || '.0' "
@@ -72,12 +73,7 @@ _SQL = (
     "ELSE substr(p.d, 1, 1) || CASE WHEN length(p.d) > 1 THEN '.' || substr(p.d, 2) ELSE '' END "
     "|| 'e' || CASE WHEN p.e > 0 THEN '+' ELSE '' END || p.e::text END "
     "FROM (SELECT q.*, CASE WHEN q.m IS NOT NULL THEN q.t::numeric END AS n FROM ("
-    + _split(
-        "a.t",
-        "(SELECT CASE WHEN (SELECT set_config('extra_float_digits', '1', true)) IS NOT NULL "
-        "THEN ogp_fx.x::text END AS t OFFSET 0) AS a, ",
-        "a.t, ",
-    )
+    + _split("a.t", "(SELECT f.t OFFSET 0) AS a, ", "a.t, ")
     + ") AS q OFFSET 0) AS q, LATERAL ("
     + _split(
         "coalesce((SELECT v.c::text FROM (VALUES "
@@ -90,6 +86,15 @@ _SQL = (
         "ORDER BY k, abs(v.c - q.n) LIMIT 1), q.t)"
     )
     + ") AS p"
+)
+# Between 1e-4 and 1e15 float8's text is plain decimal, as orjson's, and its digits are the
+# shortest (the interval's bounds there have more than 17 significant digits, so no candidate
+# of float8out's lies on one): taken as it is, `.0` after an integral value; `_SLOW` otherwise.
+_SQL = (
+    r"SELECT CASE WHEN f.t ~ '^-?[0-9]+\.[0-9]+$' THEN f.t WHEN f.t ~ '^-?[0-9]+$' "
+    "THEN f.t || '.0' ELSE (" + _SLOW + ") END "
+    "FROM (SELECT CASE WHEN (SELECT set_config('extra_float_digits', '1', true)) IS NOT NULL "
+    "THEN ogp_fx.x::text END AS t OFFSET 0) AS f"
 )
 
 

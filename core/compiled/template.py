@@ -137,6 +137,16 @@ class Bound:
         return tuple(values) if isinstance(self.parameters, tuple) else values
 
 
+def sql_and_values(expression: Any) -> tuple[Any, ...] | None:
+    """What makes `expression`'s SQL and parameters (an element of SQLAlchemy's): its cache
+    key's shape and each bind's value or callable, in order; equal for two expressions when
+    they compile to the same SQL with the same parameters. None: not cacheable."""
+    key = expression._generate_cache_key()
+    if key is None:
+        return None
+    return (key.key, [(bind.value, bind.callable) for bind in key.bindparams])
+
+
 def shape_of(rows: Select[Any], kind: str | None) -> tuple[Any, CacheKey | None]:
     """The key of `rows`' shape (its SQL without the values; None: not cacheable) and its
     SQLAlchemy cache key (the values: `Template.bind`)."""
