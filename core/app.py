@@ -379,13 +379,28 @@ def app_from_environment() -> Starlette:
     return app
 
 
+GC_THRESHOLDS = (10_000, 20, 100)
+"""gc.set_threshold's: a young collection per 10,000 allocations (CPython's default: 700), a
+middle one per 20 of them (10), a full one per 100 middle ones (10), and still only when the
+long-lived objects grew by a quarter since the last (CPython's rule)."""
+
+
 def settle_heap() -> None:
     """Take what the app built at start (schema, plugins' types, SQLAlchemy metadata: most of a
     worker's objects, and all long-lived) out of the cyclic garbage collector's sight
     (`gc.freeze`): a full collection then walks only what requests left behind. For the process
     that serves, once its app is built (`ogp-wg serve`).
 
+    Then the collector runs less often (`GC_THRESHOLDS`): a request leaves almost no cycles
+    (measured: tens of objects a second at 1,400 requests/s, mostly the cancelled disconnect
+    listener's traceback), while each full collection stopped every request in flight for
+    10-50 ms, a dozen times in 8 s of load: the p99.
+
     Measured (bench: group page, wrk -c32 on one core, PostgreSQL "large" data, 3 interleaved
-    runs each): p99 236-254 ms -> 70-74 ms, 588-679 -> 846-896 requests/s."""
+    runs each): p99 236-254 ms -> 70-74 ms, 588-679 -> 846-896 requests/s (the freeze); with
+    the thresholds (issue 12, `python -m bench.run ... --servers ours --pages
+    group_page,country_page --duration 8 --rounds 2`): group page 1,152-1,243 -> 1,414-1,442
+    requests/s, p99 69-79 -> 34-61 ms; country page p99 94-122 -> 75-89 ms."""
     gc.collect()
     gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
