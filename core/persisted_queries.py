@@ -28,11 +28,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import OrderedDict
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
 import orjson
+from cachetools import LRUCache
 
 from core.http_cache import (
     GRAPHQL_BODY,
@@ -67,35 +67,25 @@ class PersistedQueryError(Exception):
 
 
 class PersistedQueryStore:
-    """A bounded LRU of documents by SHA-256 hex digest; at most `max_entries` and `max_bytes`."""
+    """A bounded LRU of documents by SHA-256 hex digest; at most `max_entries` and `max_bytes`
+    (characters of the documents)."""
 
     def __init__(self, max_entries: int = 2000, max_bytes: int = 16 * 1024 * 1024) -> None:
-        self.max_entries = max_entries
         self.max_bytes = max_bytes
-        self._docs: OrderedDict[str, str] = OrderedDict()
-        self._bytes = 0
+        # Both bounds in one: each document counts as at least max_bytes / max_entries, so no
+        # more than max_entries fit, and the counted sizes never fall below the real ones.
+        floor = -(-max_bytes // max_entries)  # rounded up
+        self._docs: LRUCache[str, str] = LRUCache(max_bytes, getsizeof=lambda d: max(len(d), floor))
 
     def __len__(self) -> int:
         return len(self._docs)
 
     def get(self, digest: str) -> str | None:
-        document = self._docs.get(digest)
-        if document is not None:
-            self._docs.move_to_end(digest)
-        return document
+        return self._docs.get(digest)
 
     def put(self, digest: str, document: str) -> None:
-        size = len(document)
-        if size > self.max_bytes:
-            return
-        old = self._docs.pop(digest, None)
-        if old is not None:
-            self._bytes -= len(old)
-        self._docs[digest] = document
-        self._bytes += size
-        while len(self._docs) > self.max_entries or self._bytes > self.max_bytes:
-            _, evicted = self._docs.popitem(last=False)
-            self._bytes -= len(evicted)
+        if len(document) <= self.max_bytes:  # a larger one is not kept (LRUCache refuses it)
+            self._docs[digest] = document
 
 
 def sha256_hex(document: str) -> str:

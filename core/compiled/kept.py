@@ -33,7 +33,6 @@ operation while tracing is on (each a span of its own: `create_app` turns this o
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
@@ -41,6 +40,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
+from cachetools import LRUCache
 from graphql import FieldNode, GraphQLError, located_error
 from strawberry.types import ExecutionResult
 
@@ -120,8 +120,7 @@ class KeptOperations:
     """One app's kept queries: a bounded LRU of `KEPT_SIZE` requests (in `AppState.caches`)."""
 
     def __init__(self, size: int = KEPT_SIZE) -> None:
-        self.size = size
-        self._kept: OrderedDict[tuple[Any, ...], KeptOperation] = OrderedDict()
+        self._kept: LRUCache[tuple[Any, ...], KeptOperation] = LRUCache(size)
         self.answered = 0
         """Operations answered here so far, refusals included (the tests' evidence of this
         path)."""
@@ -137,7 +136,6 @@ class KeptOperations:
         kept = self._kept.get(key)
         charged: AbstractContextManager[None] = nullcontext()
         if kept is not None:
-            self._kept.move_to_end(key)
             # charged before it runs, as the whole way charges it (a batch's order: its own)
             try:
                 refused = await charge_operation(context, is_mutation=False)
@@ -161,8 +159,6 @@ class KeptOperations:
             (candidate,) = recorded
             if list(result.data) == [root.key for root in candidate.roots]:
                 self._kept[key] = KeptOperation(candidate.roots, candidate.name, result.extensions)
-                if len(self._kept) > self.size:
-                    self._kept.popitem(last=False)
         return result
 
 

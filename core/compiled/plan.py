@@ -16,10 +16,10 @@ differ), the negotiated language (translated texts fall back) and the Boolean va
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from cachetools import LRUCache
 from graphql import GraphQLObjectType
 from sqlalchemy import Select
 
@@ -35,6 +35,10 @@ MAX_KEPT_VALUES = 4096
 """Characters of a request's variable values (as `values_key` prints them) beyond which nothing is
 kept per values: the caches hold CACHE_SIZE entries whatever their size, and a body may carry a
 megabyte of variables."""
+
+
+def _lru() -> LRUCache[tuple[Any, ...], Any]:
+    return LRUCache(CACHE_SIZE)
 
 
 @dataclass(frozen=True)
@@ -56,19 +60,19 @@ class RootPlan:
 class PlanCaches:
     """One app's caches (bounded LRUs, `CACHE_SIZE` entries each)."""
 
-    fallbacks: OrderedDict[tuple[Any, ...], dict[str, str]] = field(default_factory=OrderedDict)
+    fallbacks: LRUCache[tuple[Any, ...], dict[str, str]] = field(default_factory=_lru)
     """Plan key -> {response key: why it falls back}."""
-    templates: OrderedDict[tuple[Any, ...], Template | None] = field(default_factory=OrderedDict)
+    templates: LRUCache[tuple[Any, ...], Template | None] = field(default_factory=_lru)
     """(plan key, response key, rows' shape) -> its template for every viewer of the plan key's
     kind, or (plan key, viewer, response key, rows' shape) -> its template for that viewer alone
     (core.compiled.watch); None: not re-bindable."""
-    own_only: OrderedDict[tuple[Any, ...], bool] = field(default_factory=OrderedDict)
+    own_only: LRUCache[tuple[Any, ...], bool] = field(default_factory=_lru)
     """(plan key, response key) -> `variables_only_in_own_arguments`."""
-    statements: OrderedDict[tuple[Any, ...], Select[Any]] = field(default_factory=OrderedDict)
+    statements: LRUCache[tuple[Any, ...], Select[Any]] = field(default_factory=_lru)
     """(plan key, viewer, variable values, response key) -> built statement, until the same
     values come again (`_built`): everything a statement depends on is in that key (the
     document's literals and the bound values)."""
-    bound: OrderedDict[tuple[Any, ...], tuple[RootPlan, Bound]] = field(default_factory=OrderedDict)
+    bound: LRUCache[tuple[Any, ...], tuple[RootPlan, Bound]] = field(default_factory=_lru)
     """(plan key, viewer, variable values, response key) -> its plan with SQL and parameters:
     the same request again builds and binds nothing (it reads the clock, if its statement
     does: `Bound.now`)."""
@@ -118,8 +122,6 @@ def plan_roots(
     key = _cache_key(ctx, execution)
     caches = _caches(ctx)
     known = caches.fallbacks.get(key)
-    if known is not None:
-        caches.fallbacks.move_to_end(key)
     reasons: dict[str, str] = {}
     compiler = Compiler(ctx, execution)
     values = _values(execution)
@@ -131,7 +133,6 @@ def plan_roots(
         built = (key, ctx.viewer, values, response_key)
         ready = caches.bound.get(built) if reason is None and keep else None
         if ready is not None:  # these very values before: their SQL, bound again if need be
-            caches.bound.move_to_end(built)
             hit, kept = ready
             if kept.clock:  # the clock is read per request
                 hit = replace(hit, parameters=kept.now())
@@ -155,21 +156,15 @@ def plan_roots(
                     reasons[response_key] = reason
             else:
                 if bound is not None and keep:
-                    _remember(caches.bound, built, (plan, bound))
+                    caches.bound[built] = plan, bound
                 plans.append(plan)
                 continue
         elif known is not None:
             reasons[response_key] = reason
         plans.append(RootPlan(response_key, name, None, reason))
     if known is None:
-        _remember(caches.fallbacks, key, reasons)
+        caches.fallbacks[key] = reasons
     return plans
-
-
-def _remember(cache: OrderedDict[Any, Any], key: Any, value: Any) -> None:
-    cache[key] = value
-    if len(cache) > CACHE_SIZE:
-        cache.popitem(last=False)
 
 
 def _own_arguments_only(
@@ -179,7 +174,7 @@ def _own_arguments_only(
     found = caches.own_only.get(key)
     if found is None:
         found = variables_only_in_own_arguments(details, compiler.fragments)
-        _remember(caches.own_only, key, found)
+        caches.own_only[key] = found
     return found
 
 
@@ -205,7 +200,7 @@ def _built(
     if statement is None:
         statement = compiler.root(field_def, details)
         if keep:
-            _remember(caches.statements, built, statement)
+            caches.statements[built] = statement
         return RootPlan(response_key, name, statement, None), None
     template = Template.of(statement, None, ctx.db.engine.dialect)
     if template is None:
@@ -235,7 +230,6 @@ def _templated(
     own, shared = (plan_key, ctx.viewer, response_key, shape), (plan_key, response_key, shape)
     kept = next((k for k in (own, shared) if k in caches.templates), None)
     if kept is not None:
-        caches.templates.move_to_end(kept)
         found = caches.templates[kept]
         if found is not None and values is not None:
             bound = found.bind(values.bindparams, ctx.viewer.person_id)
@@ -251,7 +245,7 @@ def _templated(
     if builder.rows is not None:
         template = Template.of(statement, builder.rows, ctx.db.engine.dialect)
         personal = watch is None or watch.personal or (template is not None and template.foreign)
-        _remember(caches.templates, own if personal else shared, template)
+        caches.templates[own if personal else shared] = template
     return RootPlan(response_key, name, statement, None), None
 
 

@@ -9,10 +9,10 @@ graphql-core's validation, whose rules are not all linear in the document's size
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from cachetools import LRUCache
 from graphql import (
     DocumentNode,
     GraphQLError,
@@ -39,10 +39,11 @@ class Guard:
 
     def __init__(self, limits: Limits, cache_size: int = CACHE_SIZE) -> None:
         self.limits = limits
-        self.cache_size = cache_size
-        self._read: OrderedDict[str, tuple[DocumentNode, dict[str | None, Totals]]] = OrderedDict()
-        self._validated: OrderedDict[tuple[str, tuple[Any, ...]], list[GraphQLError]] = (
-            OrderedDict()
+        self._read: LRUCache[str, tuple[DocumentNode, dict[str | None, Totals]]] = LRUCache(
+            cache_size
+        )
+        self._validated: LRUCache[tuple[str, tuple[Any, ...]], list[GraphQLError]] = LRUCache(
+            cache_size
         )
         self._analyser: Analyser | None = None
 
@@ -58,7 +59,6 @@ class Guard:
         GraphQLError (or graphql-core's syntax error)."""
         known = self._read.get(query)
         if known is not None:
-            self._read.move_to_end(query)
             return known
         check_text(query, self.limits)
         document = parse(query)
@@ -66,8 +66,6 @@ class Guard:
         for found in totals.values():
             self.check(found)
         self._read[query] = (document, totals)
-        if len(self._read) > self.cache_size:
-            self._read.popitem(last=False)
         return document, totals
 
     def validated(
@@ -78,12 +76,8 @@ class Guard:
         ValidationCache keys by the parsed document, whose hash walks every node per request."""
         key = (query, rules)
         errors = self._validated.get(key)
-        if errors is not None:
-            self._validated.move_to_end(key)
-            return errors
-        errors = self._validated[key] = validate(schema, document, rules)
-        if len(self._validated) > self.cache_size:
-            self._validated.popitem(last=False)
+        if errors is None:
+            errors = self._validated[key] = validate(schema, document, rules)
         return errors
 
     def check(self, totals: Totals) -> None:
