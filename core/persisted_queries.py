@@ -67,13 +67,14 @@ class PersistedQueryError(Exception):
 
 
 class PersistedQueryStore:
-    """A bounded LRU of documents by SHA-256 hex digest; at most `max_entries` and `max_bytes`
-    (characters of the documents)."""
+    """A bounded LRU of documents by SHA-256 hex digest: at most `max_entries` documents and
+    `max_bytes` characters. Each document counts as at least `max_bytes / max_entries`
+    characters, which keeps both bounds with one size (cachetools has one), so a store of large
+    and small documents together evicts before either bound alone would (a client whose document
+    was evicted sends it again: APQ's PersistedQueryNotFound)."""
 
     def __init__(self, max_entries: int = 2000, max_bytes: int = 16 * 1024 * 1024) -> None:
         self.max_bytes = max_bytes
-        # Both bounds in one: each document counts as at least max_bytes / max_entries, so no
-        # more than max_entries fit, and the counted sizes never fall below the real ones.
         floor = -(-max_bytes // max_entries)  # rounded up
         self._docs: LRUCache[str, str] = LRUCache(max_bytes, getsizeof=lambda d: max(len(d), floor))
 
