@@ -48,7 +48,7 @@ async def our_statements(url: str, pages: dict[str, dict[str, Any]]) -> dict[str
     engine = app.state.ogp.db.engine.sync_engine
     # every statement through SQLAlchemy, whose event captures it (a compiled read seen before
     # otherwise runs the same SQL text on the driver: core.db `read_value`)
-    app.state.ogp.db.raw_reads = False
+    app.state.ogp.db.raw_statements = False
     captured: list[tuple[str, Any]] = []
 
     def collect(_c: Any, _cur: Any, statement: str, parameters: Any, *_: Any) -> None:

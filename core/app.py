@@ -213,7 +213,7 @@ def create_app(
         from core.observability.tracing import Tracing
 
         tracing = Tracing.create(settings, span_exporter)
-        db.raw_reads = False  # every statement a span, from SQLAlchemy's events
+        db.raw_statements = False  # every statement a span, from SQLAlchemy's events
         tracing.instrument_engine(db.engine.sync_engine)
         if db.replica_engine is not None:
             tracing.instrument_engine(db.replica_engine.sync_engine)

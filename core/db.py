@@ -268,9 +268,10 @@ class Database:
     ) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        self.raw_reads = not echo
-        """Whether `read_value` runs on the driver's own connection (off: through `read()`,
-        for whatever watches SQLAlchemy's events: the SQL echo, tracing's spans)."""
+        self.raw_statements = not echo
+        """Whether `read_value`, `read_row` and `write_once` run on the driver's own connection
+        (off: through `read()` and `write()`, for whatever watches SQLAlchemy's events: the SQL
+        echo, tracing's spans)."""
         if replica_url is not None and (self.is_sqlite or replica_url.startswith("sqlite")):
             raise ValueError("a read replica needs PostgreSQL as primary and replica")
         # Bounded waits (statement, pool, connect), and every fault raised as
@@ -333,8 +334,8 @@ class Database:
         driver itself (issue 12: the compiled read path's one statement per root field). asyncpg
         prepares it once per connection (its statement cache); on SQLite, one call on
         aiosqlite's thread. Counted like every statement (`statement_counter`, and the
-        `on_raw_statement` callbacks: the metrics). With `raw_reads` off (SQL echo, tracing:
-        they watch SQLAlchemy's events) it runs through `read()`.
+        `on_raw_statement` callbacks: the metrics). With `raw_statements` off (SQL echo,
+        tracing: they watch SQLAlchemy's events) it runs through `read()`.
 
         Raises DatabaseUnavailable for a database fault, as SQLAlchemy's `handle_error` makes
         `read()` do, with the same care of the pool: a lost connection replaces every pooled
@@ -343,20 +344,58 @@ class Database:
         failure raises the driver's own error (e.g. a failed cast). A cancelled task stops the
         server's statement too, and the connection is discarded.
         """
-        if not self.raw_reads:
+        if not self.raw_statements:
             async with self.read() as conn:
                 return (await conn.exec_driver_sql(sql, parameters)).scalar_one()
-        engine = self.replica_engine if replica_reads.get() and self.replica_engine else self.engine
+        return await self._on_driver(self._read_engine(), "value", sql, parameters)
+
+    async def read_row(self, sql: str, parameters: Sequence[Any]) -> Sequence[Any] | None:
+        """The first row of a read (None: no row), its values as the driver gives them (no
+        result processing: `core.driver.DriverStatement.row` does it); run as `read_value`."""
+        if not self.raw_statements:
+            async with self.read() as conn:
+                return (await conn.exec_driver_sql(sql, parameters)).first()
+        row: Sequence[Any] | None = await self._on_driver(
+            self._read_engine(), "row", sql, parameters
+        )
+        return row
+
+    async def write_once(self, sql: str, parameters: Sequence[Any]) -> None:
+        """One write statement as its own transaction on the primary (autocommit: no BEGIN and
+        COMMIT round trips), run as `read_value` runs a read (with `raw_statements` off: in a
+        `write()` transaction). Raises as `read_value` does (a violated constraint: the
+        driver's own error)."""
+        if not self.raw_statements:
+            async with self.write() as conn:
+                await conn.exec_driver_sql(sql, parameters)
+            return
+        await self._on_driver(self.engine, "none", sql, parameters)
+
+    def _read_engine(self) -> AsyncEngine:
+        return self.replica_engine if replica_reads.get() and self.replica_engine else self.engine
+
+    async def _on_driver(
+        self, engine: AsyncEngine, fetch: str, sql: str, parameters: Sequence[Any]
+    ) -> Any:
+        """Run one statement on a pooled connection of `engine`'s driver; `fetch`: "value"
+        (the first column of the first row), "row" (the first row or None), "none"."""
         async with _permit():
             fairy = await engine.raw_connection()
             driver: Any = fairy.driver_connection  # asyncpg's or aiosqlite's connection
             _count_statement()
             started = perf_counter()
             try:
-                if self.is_sqlite:
+                if self.is_sqlite:  # autocommit (`_sqlite_connect`): a write commits itself
                     rows = await driver.execute_fetchall(sql, parameters)
-                    return rows[0][0]
-                return await driver.fetchval(sql, *parameters)
+                    if fetch == "value":
+                        return rows[0][0]
+                    return (rows[0] if rows else None) if fetch == "row" else None
+                if fetch == "value":
+                    return await driver.fetchval(sql, *parameters)
+                if fetch == "row":
+                    return await driver.fetchrow(sql, *parameters)
+                await driver.execute(sql, *parameters)
+                return None
             except Exception as exc:
                 lost = isinstance(exc, OSError) or (not self.is_sqlite and driver.is_closed())
                 if not lost and not db_faults.is_database_fault(exc):

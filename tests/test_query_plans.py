@@ -100,7 +100,7 @@ async def _outcomes(url: str) -> list[plans.Outcome]:
     app = create_app(settings_for(url, debug=True))
     # Every statement through SQLAlchemy, whose events capture it for EXPLAIN: a compiled read
     # seen before otherwise runs its (same) SQL text on the driver (core.db `read_value`).
-    app.state.ogp.db.raw_reads = False
+    app.state.ogp.db.raw_statements = False
     conn = await asyncpg.connect(asyncpg_dsn(url), server_settings={"timezone": "UTC"})
     try:
         schema = app.state.ogp.schema._schema

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.auth import ALL_SCOPES, READ, Viewer
 from core.db import Database, utcnow
+from core.driver import DriverStatement
 from core.models import ApiToken, Person, StaffRole
 
 TOKEN_PREFIX = "ogpwg_"
@@ -201,7 +202,7 @@ async def revoke_token(conn: AsyncConnection, ident: str) -> tuple[int, bool]:
     return token_id, True
 
 
-_BY_HASH = (
+_BY_HASH = DriverStatement(
     select(
         ApiToken.id,
         ApiToken.person_id,
@@ -214,28 +215,31 @@ _BY_HASH = (
     .outerjoin(StaffRole, StaffRole.person_id == ApiToken.person_id)
     .where(ApiToken.token_hash == bindparam("token_hash"))
 )
-"""A token's row by its hash: built once, not per request (every signed-in request runs it)."""
+"""A token's row by its hash: built once and run on the driver (every signed-in request runs
+it; a hash is always a value the column holds)."""
 
 
 async def authenticate_token(db: Database, token: str, now: datetime | None = None) -> Viewer:
     """The viewer a bearer API token stands for. Raises TokenError (unknown, revoked or
     expired token); reads one row, and writes `last_used_at` at most once a minute."""
     now = now or utcnow()
-    async with db.read() as conn:
-        row = (await conn.execute(_BY_HASH, {"token_hash": hash_token(token)})).first()
+    dialect = db.engine.dialect
+    raw = await db.read_row(*_BY_HASH.bind(dialect, {"token_hash": hash_token(token)}))
+    row = _BY_HASH.row(dialect, raw)
     if row is None:
         raise TokenError("The bearer token is not valid.")
-    if row.revoked_at is not None:
+    token_id, person_id, scopes, expires_at, revoked_at, last_used_at, staff = row
+    if revoked_at is not None:
         raise TokenError("The bearer token has been revoked.")
-    if row.expires_at is not None and row.expires_at <= now:
+    if expires_at is not None and expires_at <= now:
         raise TokenError("The bearer token has expired.")
-    if row.last_used_at is None or row.last_used_at <= now - LAST_USED_RESOLUTION:
-        await _touch(db, row.id, now)
+    if last_used_at is None or last_used_at <= now - LAST_USED_RESOLUTION:
+        await _touch(db, token_id, now)
     return Viewer(
-        person_id=row.person_id,
-        token_id=row.id,
-        scopes=frozenset(row.scopes.split()),
-        is_staff=row.staff is not None,
+        person_id=person_id,
+        token_id=token_id,
+        scopes=frozenset(scopes.split()),
+        is_staff=staff is not None,
         method="token",
     )
 
