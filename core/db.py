@@ -17,8 +17,14 @@ import base64
 import contextvars
 import logging
 import math
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext, suppress
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from contextlib import (
+    AbstractAsyncContextManager,
+    asynccontextmanager,
+    contextmanager,
+    nullcontext,
+    suppress,
+)
 from datetime import UTC, datetime
 from functools import partial
 from time import perf_counter
@@ -105,10 +111,12 @@ statement_counter: contextvars.ContextVar[list[int] | None] = contextvars.Contex
 RAW_STATEMENT = "ogp_wg_raw_statement"
 
 
-def on_raw_statement(engine: SyncEngine, callback: Callable[[float], None]) -> None:
-    """Call `callback(seconds)` after each statement `Database.read_value` runs on `engine` (a
-    sync Engine), which SQLAlchemy's cursor events do not see. Callbacks must not raise (they
-    run once the connection is back in the pool, as the statement's error goes on)."""
+def on_raw_statement(engine: SyncEngine, callback: Callable[[str, float], None]) -> None:
+    """Call `callback(sql, seconds)` after each statement run on `engine`'s driver (a sync
+    Engine; `Database.read_value`, `read_row`, `write_once`, `core.driver.transaction`), which
+    SQLAlchemy's cursor events do not see: the SQL text and its seconds, whether it succeeded
+    or failed. A callback that raises fails the statement in its place (in a transaction:
+    rolled back), as an `after_cursor_execute` listener does on SQLAlchemy's path."""
     engine.__dict__.setdefault(RAW_STATEMENT, []).append(callback)
 
 
@@ -241,9 +249,10 @@ AFTER_COMMIT = "ogp_wg.after_commit"
 """`conn.info` key of the callbacks `Database.write()` calls once its transaction committed."""
 
 
-def after_commit(conn: AsyncConnection, callback: Callable[[], None]) -> None:
-    """Call `callback()` once the `Database.write()` transaction of `conn` has committed; never
-    if it rolls back. Callbacks must not raise (they run after the commit, outside it)."""
+def after_commit(conn: Any, callback: Callable[[], None]) -> None:
+    """Call `callback()` once the write transaction of `conn` (`Database.write()`'s, or
+    `core.driver.transaction`'s) has committed; never if it rolls back. Callbacks must not
+    raise (they run after the commit, outside it)."""
     conn.info.setdefault(AFTER_COMMIT, []).append(callback)
 
 
@@ -379,12 +388,8 @@ class Database:
     ) -> Any:
         """Run one statement on a pooled connection of `engine`'s driver; `fetch`: "value"
         (the first column of the first row), "row" (the first row or None), "none"."""
-        async with _permit():
-            fairy = await engine.raw_connection()
-            driver: Any = fairy.driver_connection  # asyncpg's or aiosqlite's connection
-            _count_statement()
-            started = perf_counter()
-            try:
+        async with self.driver(engine) as driver:
+            with self.timed(engine, sql):
                 if self.is_sqlite:  # autocommit (`_sqlite_connect`): a write commits itself
                     rows = await driver.execute_fetchall(sql, parameters)
                     if fetch == "value":
@@ -396,6 +401,31 @@ class Database:
                     return await driver.fetchrow(sql, *parameters)
                 await driver.execute(sql, *parameters)
                 return None
+
+    @contextmanager
+    def timed(self, engine: AsyncEngine, sql: str) -> Iterator[None]:
+        """Count one statement run on the driver (`statement_counter`) and report it to
+        `engine`'s `on_raw_statement` callbacks."""
+        _count_statement()
+        started = perf_counter()
+        try:
+            yield
+        finally:
+            seconds = perf_counter() - started
+            for callback in engine.sync_engine.__dict__.get(RAW_STATEMENT, ()):
+                callback(sql, seconds)
+
+    @asynccontextmanager
+    async def driver(self, engine: AsyncEngine) -> AsyncIterator[Any]:
+        """A pooled connection of `engine` as its driver's own (asyncpg's or aiosqlite's), with
+        the care `read_value` documents: the request's share of the pool, a database fault
+        raised as DatabaseUnavailable (the connection invalidated as it calls for), a
+        cancellation stopping the server's statement, and the connection back in the pool."""
+        async with _permit():
+            fairy = await engine.raw_connection()
+            driver: Any = fairy.driver_connection
+            try:
+                yield driver
             except Exception as exc:
                 lost = isinstance(exc, OSError) or (not self.is_sqlite and driver.is_closed())
                 if not lost and not db_faults.is_database_fault(exc):
@@ -416,11 +446,8 @@ class Database:
                     await invalidate()
                 raise
             finally:
-                seconds = perf_counter() - started
                 # back to the pool (a no-op once invalidated); aiosqlite's reset awaits
                 await greenlet_spawn(fairy.close)
-                for callback in engine.sync_engine.__dict__.get(RAW_STATEMENT, ()):
-                    callback(seconds)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:

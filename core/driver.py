@@ -2,34 +2,54 @@
 
 SQLAlchemy's work per statement (its cache key, its compiled-statement cache, its execution
 context and events) costs more Python than asyncpg's own execution of a short statement. A
-statement every request runs the same way (the bearer token's lookup, the audit log's row) is
-therefore built once as an SQLAlchemy Core statement whose every value is a named `bindparam`,
-compiled once per dialect, and run as SQL text with the driver's parameters by `Database`
-(`read_row`, `write_once`): the same SQL SQLAlchemy would send, the same bind and result
+statement every request runs the same way (the bearer token's lookup, the audit log's row, the
+statements of a registration) is therefore built once as an SQLAlchemy Core statement whose
+every value is a named `bindparam`, compiled once per dialect, and run as SQL text with the
+driver's parameters: by `Database.read_row` / `write_once` (one statement), or in a
+`transaction` on the driver: the same SQL SQLAlchemy would send, the same bind and result
 processing (e.g. `UTCDateTime`), the pool, timeouts, fault handling and statement counting of
 `Database.read_value`.
 
-Only for values a column always holds as they are (a hash, an id, a code): SQL text skips
-`core.storable`'s guard, which rewrites lookups of values no row can hold.
+`rows(conn, statement, **values)` runs such a statement on either kind of connection, so that a
+domain's rules are written once for its writes on the driver and for those that share a
+transaction of SQLAlchemy's (`Database.write()`) with other work.
+
+Only for values a column always holds as they are (a hash, an id from a global ID, a code, the
+clock): SQL text skips `core.storable`'s guard, which rewrites lookups of values no row can hold.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import sqlite3
+from collections import namedtuple
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
+
+if TYPE_CHECKING:
+    from core.db import Database
+
+# what each driver raises for a violated constraint: SQLAlchemy's IntegrityError here too, so
+# that `core.transactions` maps it to its user error alike
+_INTEGRITY = (asyncpg.exceptions.IntegrityConstraintViolationError, sqlite3.IntegrityError)
 
 
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
     order: tuple[str, ...]  # the positional parameters' names
+    own: Mapping[str, Any]  # values of the bindparams that carry their own
     processors: Mapping[str, Any]  # bind name -> SQLAlchemy's bind processor
     results: tuple[Callable[[Any], Any] | None, ...]
+    make: Callable[[Sequence[Any]], Any]  # a named tuple of the returned columns' keys
 
 
 @dataclass(eq=False)
@@ -38,11 +58,13 @@ class DriverStatement:
     driver runs it.
 
     `bind(dialect, values)` -> (SQL text, the driver's positional parameters: asyncpg's `$n`,
-    SQLite's `?`); `values` maps each bindparam's name to its
-    value, processed as SQLAlchemy would (e.g. `UTCDateTime` to naive UTC on SQLite); raises
-    KeyError naming a bindparam without a value (a column default is not applied here: give
-    every column). `row(dialect, raw)` -> the returned row's values in the statement's column
-    order, through the columns' result processors (SQLite's datetime text to `datetime`...).
+    SQLite's `?`); `values` maps each bindparam's name to its value (a bindparam made with its
+    own value, e.g. `bindparam("theme_0", "open_data")`, keeps it unless given), processed as
+    SQLAlchemy would (e.g. `UTCDateTime` to naive UTC on SQLite); raises KeyError naming a
+    bindparam without a value (a column default is not applied here: give every column).
+    `row(dialect, raw)` -> the returned row as a named tuple of the statement's columns (their
+    keys: attribute access as on SQLAlchemy's rows), through the columns' result processors
+    (SQLite's datetime text to `datetime`...).
     """
 
     statement: ClauseElement
@@ -53,33 +75,110 @@ class DriverStatement:
         if found is None:
             compiled = self.statement.compile(dialect=dialect)
             assert isinstance(compiled, SQLCompiler)
-            columns: Any = getattr(self.statement, "selected_columns", None) or ()
+            columns: Any = getattr(self.statement, "exported_columns", None) or ()
             results = tuple(
                 column.type._cached_result_processor(dialect, None) for column in columns
             )
             # both drivers' paramstyles are positional (asyncpg's `$n`, sqlite3's `?`)
             assert compiled.positiontup is not None
-            order = tuple(compiled.positiontup)
-            found = _Compiled(compiled.string, order, compiled._bind_processors, results)
+            own = {n: b.value for n, b in compiled.binds.items() if b.value is not None}
+            row_type: Any = namedtuple("Row", [column.key for column in columns], rename=True)  # type: ignore[misc]
+            make = row_type._make
+            found = _Compiled(
+                compiled.string,
+                tuple(compiled.positiontup),
+                own,
+                compiled._bind_processors,
+                results,
+                make,
+            )
             self._compiled[dialect.name] = found
         return found
 
     def bind(self, dialect: Dialect, values: Mapping[str, Any]) -> tuple[str, tuple[Any, ...]]:
         compiled = self._of(dialect)
-        processors = compiled.processors
+        processors, own = compiled.processors, compiled.own
 
         def value(name: str) -> Any:
-            given = values[name]
+            given = values[name] if name in values or name not in own else own[name]
             process = processors.get(name)
             return given if process is None or given is None else process(given)
 
         return compiled.sql, tuple(value(name) for name in compiled.order)
 
-    def row(self, dialect: Dialect, raw: Sequence[Any] | None) -> tuple[Any, ...] | None:
+    def row(self, dialect: Dialect, raw: Sequence[Any] | None) -> Any:
         if raw is None:
             return None
-        results = self._of(dialect).results
-        return tuple(
-            value if process is None else process(value)
-            for value, process in zip(raw, results, strict=True)
+        compiled = self._of(dialect)
+        return compiled.make(
+            [
+                value if process is None else process(value)
+                for value, process in zip(raw, compiled.results, strict=True)
+            ]
         )
+
+
+class DriverTransaction:
+    """A write transaction on the driver's connection (`transaction`). Like SQLAlchemy's
+    AsyncConnection where the domain code looks: `dialect`, `engine` and `info` (whose
+    `core.db.after_commit` callbacks run once it committed)."""
+
+    def __init__(self, db: Database, driver: Any) -> None:
+        self.db = db
+        self.driver = driver
+        self.engine = db.engine
+        self.dialect = db.engine.dialect
+        self.info: dict[str, Any] = {}
+
+    async def all(self, statement: DriverStatement, values: Mapping[str, Any]) -> list[Any]:
+        """The rows `statement` returns with `values` (none for a write without RETURNING).
+        Raises SQLAlchemy's IntegrityError for a violated constraint."""
+        sql, parameters = statement.bind(self.dialect, values)
+        with self.db.timed(self.engine, sql):
+            try:
+                if self.db.is_sqlite:
+                    raw = await self.driver.execute_fetchall(sql, parameters)
+                else:
+                    raw = await self.driver.fetch(sql, *parameters)
+            except _INTEGRITY as exc:
+                raise IntegrityError(sql, parameters, exc) from exc
+        return [statement.row(self.dialect, one) for one in raw]
+
+
+@asynccontextmanager
+async def transaction(db: Database) -> AsyncIterator[DriverTransaction]:
+    """An all-or-nothing write transaction on a connection of the primary as its driver's own
+    (IMMEDIATE on SQLite, as `Database.write()`): committed when the block ends, rolled back
+    when it raises; `core.db.after_commit` callbacks run once committed. Raises what the block
+    raises, DatabaseUnavailable for a database fault (`Database.driver`)."""
+    from core.db import AFTER_COMMIT
+
+    async with db.driver(db.engine) as driver:
+        begin = "BEGIN IMMEDIATE" if db.is_sqlite else "BEGIN"
+        await driver.execute(begin)
+        tx = DriverTransaction(db, driver)
+        try:
+            yield tx
+        except Exception:
+            # before the connection goes back to the pool (SQLAlchemy's reset does not know
+            # of this transaction); a cancellation discards the connection instead
+            await driver.execute("ROLLBACK")
+            raise
+        await driver.execute("COMMIT")
+    for callback in tx.info.pop(AFTER_COMMIT, ()):
+        callback()  # committed: e.g. in-process subscriptions (core.activity.bus)
+
+
+WriteConnection = AsyncConnection | DriverTransaction
+"""Either kind of write transaction: `Database.write()`'s or `transaction`'s."""
+
+
+async def rows(conn: WriteConnection, statement: DriverStatement, **values: Any) -> list[Any]:
+    """The rows of `statement` with `values`, on the driver (a DriverTransaction) or through
+    SQLAlchemy (an AsyncConnection of `Database.write()`): rows with attribute access either
+    way. Raises SQLAlchemy's IntegrityError for a violated constraint."""
+    if isinstance(conn, DriverTransaction):
+        return await conn.all(statement, values)
+    executable: Any = statement.statement  # a Core statement (a ClauseElement to compile)
+    result = await conn.execute(executable, values)
+    return list(result.all()) if result.returns_rows else []

@@ -16,13 +16,16 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from sqlalchemy import Index, MetaData, UniqueConstraint
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.driver import WriteConnection, transaction
 from core.errors import Rejected, UserError, user_error
 
 if TYPE_CHECKING:
@@ -234,8 +237,29 @@ async def in_transaction(
     error the core or an enabled plugin maps its name to, else `CONSTRAINT_VIOLATION`. Returns
     `(result, [])` or `(None, errors)`.
     """
+    return await _all_or_nothing(ctx, ctx.db.write, work)
+
+
+async def in_driver_transaction(
+    ctx: Context, work: Callable[[WriteConnection], Awaitable[T]]
+) -> tuple[T | None, list[UserError]]:
+    """`in_transaction` for `work` whose statements all run through `core.driver.rows`: on the
+    driver's own connection (`core.driver.transaction`), or through SQLAlchemy while the
+    database's `raw_statements` is off (the SQL echo, tracing)."""
+    db = ctx.db
+    begin: Callable[[], AbstractAsyncContextManager[Any]] = (
+        partial(transaction, db) if db.raw_statements else db.write
+    )
+    return await _all_or_nothing(ctx, begin, work)
+
+
+async def _all_or_nothing(
+    ctx: Context,
+    begin: Callable[[], AbstractAsyncContextManager[Any]],
+    work: Callable[[Any], Awaitable[T]],
+) -> tuple[T | None, list[UserError]]:
     try:
-        async with ctx.db.write() as conn:
+        async with begin() as conn:
             return await work(conn), []
     except Rejected as rejected:
         return None, rejected.errors

@@ -2,10 +2,12 @@
 nothing written. Over HTTP, on both databases.
 
 Two injections, neither known to the code under test:
-- a SQLAlchemy event on the app's engine raises right AFTER the mutation's first write statement
-  has run (an INSERT, UPDATE or DELETE of a domain table; the audit log, token bookkeeping and
+- a hook on the app's engine raises right AFTER the mutation's first write statement has run
+  (an INSERT, UPDATE or DELETE of a domain table; the audit log, token bookkeeping and
   idempotency keys are not the mutation's writes) — a crash, a bug in a plugin's hook, a lost
-  connection between two statements;
+  connection between two statements. Both ways a statement runs are armed: SQLAlchemy's
+  (its `after_cursor_execute` event) and the driver's (`core.db.on_raw_statement`: the
+  registrations' transactions, core.driver);
 - a database trigger refuses the SECOND write of a registration (the INSERT after the place was
   taken) — a constraint violated late.
 
@@ -23,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 
-from core.db import Database
+from core.db import Database, on_raw_statement
 from core.testing import ClientFactory
 from tests.mutation_cases import every_step, record
 from tests.server_process import people_with_tokens
@@ -48,6 +50,9 @@ class AfterFirstWrite:
         self.struck: list[str] = []
 
     def __call__(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        self.after(statement)
+
+    def after(self, statement: str, _seconds: float = 0.0) -> None:
         head = statement.lstrip()[:80]
         is_write = head[:6].upper() in ("INSERT", "UPDATE", "DELETE")
         if self.armed and is_write and not any(t in head for t in BOOKKEEPING):
@@ -71,7 +76,9 @@ async def test_a_fault_after_the_first_write_leaves_nothing(
     schema = client.app.state.ogp.schema._schema
     steps, _ = await every_step(demo_db, schema)
     fault = AfterFirstWrite()
-    event.listen(client.app.state.ogp.db.engine.sync_engine, "after_cursor_execute", fault)
+    engine = client.app.state.ogp.db.engine.sync_engine
+    event.listen(engine, "after_cursor_execute", fault)
+    on_raw_statement(engine, fault.after)
 
     results: dict[str, Any] = {}
     for field, document, variables in steps:

@@ -22,10 +22,10 @@ import weakref
 from collections.abc import AsyncIterator
 from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import bindparam, func, select
 
 from core.db import Database, after_commit
+from core.driver import DriverStatement, WriteConnection, rows
 
 CHANNEL = "ogp_wg_activity"
 """The PostgreSQL NOTIFY channel of every signal."""
@@ -46,12 +46,13 @@ def meeting_topic(meeting_id: int) -> str:
     return f"meeting:{meeting_id}"
 
 
-async def publish(conn: AsyncConnection, topic: str) -> None:
+_NOTIFY = DriverStatement(select(func.pg_notify(bindparam("channel"), bindparam("topic"))))
+
+
+async def publish(conn: WriteConnection, topic: str) -> None:
     """Signal `topic` to every worker's subscribers when `conn`'s transaction commits."""
     if conn.dialect.name == "postgresql":
-        await conn.execute(
-            text("SELECT pg_notify(:channel, :topic)"), {"channel": CHANNEL, "topic": topic}
-        )
+        await rows(conn, _NOTIFY, channel=CHANNEL, topic=topic)
         return
     url = conn.engine.url.render_as_string(hide_password=False)
     after_commit(conn, lambda: _deliver_in_process(url, topic))

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.activity import bus
 from core.activity.models import ActivityEvent
+from core.driver import WriteConnection
 
 VERBS = frozenset(
     {
@@ -83,7 +84,7 @@ async def record(
     return int(event_id)
 
 
-async def publish_meeting(conn: AsyncConnection, meeting_id: int) -> None:
+async def publish_meeting(conn: WriteConnection, meeting_id: int) -> None:
     """Tell `meetingChanged` subscribers that meeting `meeting_id` changed (its places, times,
     status...), once the caller's transaction commits. `record()` does it by itself for events
     about a meeting; call this for changes that make no activity event (a registration, a

@@ -16,7 +16,7 @@ from core.errors import UserError
 from core.loading import prefetched
 from core.meetings import lifecycle, registrations, types
 from core.meetings import services as meetings
-from core.transactions import in_transaction
+from core.transactions import in_driver_transaction, in_transaction
 
 
 def _given(value: Any) -> Any:
@@ -215,7 +215,7 @@ class Mutation:
         self, info: Info, input: RegistrationCreateInput
     ) -> RegistrationPayload:
         ctx = info.context
-        row, errors = await in_transaction(
+        row, errors = await in_driver_transaction(
             ctx,
             lambda conn: registrations.register(
                 conn,
@@ -236,7 +236,7 @@ class Mutation:
         self, info: Info, input: RegistrationCancelInput
     ) -> RegistrationPayload:
         ctx = info.context
-        row, errors = await in_transaction(
+        row, errors = await in_driver_transaction(
             ctx,
             lambda conn: registrations.cancel(
                 conn, registration_id=input.id, themes=ctx.app.visible_themes

@@ -20,28 +20,138 @@ every `notify_interval` seconds, or `ogp-wg notify admit` / `notify send` from c
 earlier write on the meeting (a registration, a cancellation, an update), which admits first.
 Between the opening time and the first of these, a read still shows the queue PRE_REGISTERED
 (bound: one interval of the job).
+
+Every statement here is built once (`core.driver.DriverStatement`) and runs through
+`core.driver.rows`: `registrationCreate` and `registrationCancel` run theirs in a transaction on
+the driver's connection (issue 12: SQLAlchemy's work per statement was most of a registration's
+server time), while a meeting's update and the admission job run the same rules inside their
+SQLAlchemy transaction.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Insert, Update, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import bindparam, func, insert, select, update
 
 from core import lookups
 from core.activity.services import publish_meeting
 from core.db import utcnow
+from core.driver import DriverStatement, rows
+from core.driver import WriteConnection as Connection
 from core.enums import RegistrationStatus
 from core.errors import Rejected, user_error
 from core.groups.models import WorkingGroup
 from core.meetings.models import Meeting, Registration
 from core.people.models import Person
 
+_REGISTRATION = tuple(Registration.__table__.c)
+
+
+@cache
+def _lock(themes: tuple[str, ...]) -> DriverStatement:
+    """The meeting `pk`, locked, if its group's theme is one of `themes` (an app's visible
+    themes: one statement per app)."""
+    visible: list[Any] = [bindparam(f"theme_{i}", theme) for i, theme in enumerate(themes)]
+    return DriverStatement(
+        select(*Meeting.__table__.c)
+        .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
+        .where(Meeting.id == bindparam("pk"), WorkingGroup.theme.in_(visible))
+        .with_for_update(of=Meeting)
+    )
+
+
+@cache
+def _meeting_of(model: Any) -> DriverStatement:
+    return DriverStatement(select(model.meeting_id).where(model.id == bindparam("pk")))
+
+
+_IN_STATUS = DriverStatement(
+    select(Registration.id)
+    .where(
+        Registration.meeting_id == bindparam("meeting"),
+        Registration.status == bindparam("in_status"),
+    )
+    .order_by(Registration.queued_at, Registration.id)
+)
+"""A meeting's registrations of one status, in queue order."""
+_FIRST_WAITING = DriverStatement(
+    select(Registration.id)
+    .where(
+        Registration.meeting_id == bindparam("meeting"),
+        Registration.status == RegistrationStatus.WAITLISTED,
+    )
+    .order_by(Registration.queued_at, Registration.id)
+    .limit(1)
+)
+"""The head of a meeting's waitlist (one row, however long the waitlist)."""
+_TAKE_PLACE = DriverStatement(
+    update(Meeting)
+    .where(
+        Meeting.id == bindparam("meeting"),
+        (Meeting.capacity.is_(None)) | (Meeting.registered_count < Meeting.capacity),
+    )
+    .values(registered_count=Meeting.registered_count + 1)
+    .returning(Meeting.id)
+)
+_FREE_PLACE = DriverStatement(
+    update(Meeting)
+    .where(Meeting.id == bindparam("meeting"))
+    .values(registered_count=Meeting.registered_count - 1)
+)
+
+
+def _latest_entry() -> Any:
+    """The latest queue time of meeting `meeting` (None: no registration): a scalar subquery."""
+    latest = select(func.max(Registration.queued_at))
+    return latest.where(Registration.meeting_id == bindparam("meeting")).scalar_subquery()
+
+
+_LATEST = DriverStatement(select(_latest_entry().label("latest")))
+_THEIRS = select(Registration.id).where(
+    Registration.meeting_id == bindparam("meeting"), Registration.person_id == bindparam("person")
+)
+_REGISTRANT = DriverStatement(
+    select(
+        select(Person.id).where(Person.id == bindparam("person")).scalar_subquery().label("person"),
+        _THEIRS.scalar_subquery().label("registration"),
+        _THEIRS.with_only_columns(Registration.status).scalar_subquery().label("status"),
+        _latest_entry().label("latest"),
+    )
+)
+"""With the meeting locked, in ONE statement (a round trip per question costs more than the
+questions): `person` (the person's id, None if there is no such person), the person's
+registration for the meeting (`registration`, `status`; None if none) and the meeting's latest
+queue time (`latest`)."""
+_REQUEUE = DriverStatement(
+    update(Registration)
+    .where(Registration.id == bindparam("registration"))
+    .values(status=bindparam("new_status"), queued_at=bindparam("new_queued_at"))
+    .returning(*_REGISTRATION)
+)
+_INSERT = DriverStatement(
+    insert(Registration)
+    .values(
+        meeting_id=bindparam("meeting"),
+        person_id=bindparam("person"),
+        status=bindparam("new_status"),
+        created_at=bindparam("new_queued_at"),
+        queued_at=bindparam("new_queued_at"),
+    )
+    .returning(*_REGISTRATION)
+)
+_READ = DriverStatement(select(*_REGISTRATION).where(Registration.id == bindparam("registration")))
+_CANCEL = DriverStatement(
+    update(Registration)
+    .where(Registration.id == bindparam("registration"))
+    .values(status=RegistrationStatus.CANCELLED)
+)
+
 
 async def locked_meeting(
-    conn: AsyncConnection,
+    conn: Connection,
     pk: int,
     themes: tuple[str, ...],
     global_id: str,
@@ -49,34 +159,31 @@ async def locked_meeting(
     asked_for: str = "Meeting",
 ) -> Any:
     """The meeting row, locked until the transaction ends; NOT_FOUND if its group is hidden."""
-    stmt = (
-        select(*Meeting.__table__.c)
-        .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
-        .where(Meeting.id == pk, WorkingGroup.theme.in_(themes))
-        .with_for_update(of=Meeting)
-    )
-    return await lookups.one_or_reject(conn, stmt, asked_for, global_id, *field)
+    found = await rows(conn, _lock(themes), pk=pk)
+    if not found:
+        raise lookups.not_found(asked_for, global_id, *field)
+    return found[0]
 
 
 async def locked_meeting_of(
-    conn: AsyncConnection, model: Any, global_id: str, themes: tuple[str, ...]
+    conn: Connection, model: Any, global_id: str, themes: tuple[str, ...]
 ) -> tuple[int, Any]:
     """(pk, its meeting's row locked) for the row of `model` (a model with `meeting_id`, e.g.
     Registration, MeetingLink) that `global_id` names; NOT_FOUND at `id` when either is absent
     or hidden."""
     type_name = model.__name__
     pk = lookups.decode(global_id, type_name, "id")
-    row = await lookups.one_or_reject(
-        conn, select(model.meeting_id).where(model.id == pk), type_name, global_id, "id"
-    )
+    found = await rows(conn, _meeting_of(model), pk=pk)
+    if not found:
+        raise lookups.not_found(type_name, global_id, "id")
     meeting = await locked_meeting(
-        conn, row.meeting_id, themes, global_id, "id", asked_for=type_name
+        conn, found[0].meeting_id, themes, global_id, "id", asked_for=type_name
     )
     return pk, meeting
 
 
 async def admit_pre_registrations(
-    conn: AsyncConnection, meeting: Any, now: datetime | None = None
+    conn: Connection, meeting: Any, now: datetime | None = None
 ) -> int:
     """Once registration has opened by `now` (default: the clock; `meeting` locked), give the
     pre-registered places in the order they pre-registered: REGISTERED while places last, then
@@ -85,48 +192,32 @@ async def admit_pre_registrations(
     opens = meeting.registration_opens_at
     if opens is None or opens > (now or utcnow()) or meeting.cancelled_at is not None:
         return 0
-    waiting = (
-        await conn.scalars(
-            select(Registration.id)
-            .where(
-                Registration.meeting_id == meeting.id,
-                Registration.status == RegistrationStatus.PRE_REGISTERED,
-            )
-            .order_by(Registration.queued_at, Registration.id)
-        )
-    ).all()
-    for registration_id in waiting:
+    waiting = await rows(
+        conn, _IN_STATUS, meeting=meeting.id, in_status=RegistrationStatus.PRE_REGISTERED
+    )
+    for registration in waiting:
         status = (
             RegistrationStatus.REGISTERED
             if await _take_place(conn, meeting.id)
             else RegistrationStatus.WAITLISTED
         )
-        await conn.execute(
-            update(Registration)
-            .where(Registration.id == registration_id)
-            .values(status=status, queued_at=await _queue_time(conn, meeting.id))
-        )
+        await _requeue(conn, registration.id, status, await _queue_time(conn, meeting.id))
     return len(waiting)
 
 
-async def _take_place(conn: AsyncConnection, meeting_pk: int) -> bool:
+async def _take_place(conn: Connection, meeting_pk: int) -> bool:
     """Atomically take one place if any is left."""
-    stmt = (
-        update(Meeting)
-        .where(
-            Meeting.id == meeting_pk,
-            (Meeting.capacity.is_(None)) | (Meeting.registered_count < Meeting.capacity),
-        )
-        .values(registered_count=Meeting.registered_count + 1)
-        .returning(Meeting.id)
+    return bool(await rows(conn, _TAKE_PLACE, meeting=meeting_pk))
+
+
+async def _requeue(
+    conn: Connection, registration_pk: int, status: RegistrationStatus, queued_at: datetime
+) -> Any:
+    """The registration in `status`, joining its queue at `queued_at`; returns it."""
+    (row,) = await rows(
+        conn, _REQUEUE, registration=registration_pk, new_status=status, new_queued_at=queued_at
     )
-    return (await conn.execute(stmt)).first() is not None
-
-
-def _latest_entry(meeting_pk: int) -> Any:
-    """The meeting's latest queue time (None: no registration), as a scalar subquery."""
-    latest = select(func.max(Registration.queued_at)).where(Registration.meeting_id == meeting_pk)
-    return latest.scalar_subquery()
+    return row
 
 
 def _after(latest: datetime | None) -> datetime:
@@ -138,68 +229,34 @@ def _after(latest: datetime | None) -> datetime:
     return now if latest is None or now > latest else latest + timedelta(microseconds=1)
 
 
-async def _queue_time(conn: AsyncConnection, meeting_pk: int) -> datetime:
+async def _queue_time(conn: Connection, meeting_pk: int) -> datetime:
     """The time at which a registration joins one of the meeting's queues, with the meeting
     row locked (`_after` the latest entry)."""
-    return _after((await conn.execute(select(_latest_entry(meeting_pk)))).scalar())
+    (row,) = await rows(conn, _LATEST, meeting=meeting_pk)
+    return _after(row.latest)
 
 
-async def _registrant(conn: AsyncConnection, meeting_pk: int, person_pk: int) -> Any:
-    """With the meeting locked, in ONE statement (a round trip per question costs more than
-    the questions): `person` (the person's id, None if there is no such person), the
-    person's registration for the meeting (`registration`, `status`; None if none) and the
-    meeting's latest queue time (`latest`)."""
-    theirs = select(Registration.id).where(
-        Registration.meeting_id == meeting_pk, Registration.person_id == person_pk
-    )
-    return (
-        await conn.execute(
-            select(
-                select(Person.id).where(Person.id == person_pk).scalar_subquery().label("person"),
-                theirs.scalar_subquery().label("registration"),
-                theirs.with_only_columns(Registration.status).scalar_subquery().label("status"),
-                _latest_entry(meeting_pk).label("latest"),
-            )
-        )
-    ).one()
-
-
-async def promote_waitlist(conn: AsyncConnection, meeting_pk: int) -> None:
+async def promote_waitlist(conn: Connection, meeting_pk: int) -> None:
     """Give freed places to the waitlist, first come first served: longest waiting first.
 
     Runs with the meeting row locked (every caller holds it), so no other transaction can take
     the same place or promote the same person.
     """
     while True:
-        first_waiting = (
-            await conn.execute(
-                select(Registration.id)
-                .where(
-                    Registration.meeting_id == meeting_pk,
-                    Registration.status == RegistrationStatus.WAITLISTED,
-                )
-                .order_by(Registration.queued_at, Registration.id)
-                .limit(1)
-            )
-        ).first()
-        if first_waiting is None or not await _take_place(conn, meeting_pk):
+        first = await rows(conn, _FIRST_WAITING, meeting=meeting_pk)
+        if not first or not await _take_place(conn, meeting_pk):
             return
-        await conn.execute(
-            update(Registration)
-            .where(Registration.id == first_waiting.id)
-            .values(
-                status=RegistrationStatus.REGISTERED,
-                queued_at=await _queue_time(conn, meeting_pk),  # joins the registered list
-            )
-        )
+        queued_at = await _queue_time(conn, meeting_pk)  # joins the registered list
+        await _requeue(conn, first[0].id, RegistrationStatus.REGISTERED, queued_at)
 
 
 async def register(
-    conn: AsyncConnection, *, meeting_id: str, person_id: str, themes: tuple[str, ...]
+    conn: Connection, *, meeting_id: str, person_id: str, themes: tuple[str, ...]
 ) -> Any:
     pk = lookups.decode(meeting_id, "Meeting", "meetingId")
     meeting = await locked_meeting(conn, pk, themes, meeting_id, "meetingId")
-    found = await _registrant(conn, meeting.id, lookups.decode(person_id, "Person", "personId"))
+    person_pk = lookups.decode(person_id, "Person", "personId")
+    (found,) = await rows(conn, _REGISTRANT, meeting=meeting.id, person=person_pk)
     if found.person is None:
         raise lookups.not_found("Person", person_id, "personId")
     now = utcnow()
@@ -232,32 +289,27 @@ async def register(
         status = RegistrationStatus.WAITLISTED
     # the queue's latest entry as read with the person, unless pre-registrations joined it since
     queued_at = await _queue_time(conn, meeting.id) if admitted else _after(found.latest)
-    stmt: Update | Insert
     if found.registration is not None:
         # A cancelled registration comes back at the end of the queue: a new queued_at, while the
         # row (its id, created_at) stays. Ordering by id would put it back where it was.
-        stmt = (
-            update(Registration)
-            .where(Registration.id == found.registration)
-            .values(status=status, queued_at=queued_at)
-        )
+        registration = await _requeue(conn, found.registration, status, queued_at)
     else:
-        stmt = insert(Registration).values(
-            meeting_id=meeting.id,
-            person_id=found.person,
-            status=status,
-            created_at=queued_at,
-            queued_at=queued_at,
+        (registration,) = await rows(
+            conn,
+            _INSERT,
+            meeting=meeting.id,
+            person=found.person,
+            new_status=status,
+            new_queued_at=queued_at,
         )
-    registration = (await conn.execute(stmt.returning(*Registration.__table__.c))).one()
     await publish_meeting(conn, meeting.id)  # meetingChanged subscribers: places changed
     return registration
 
 
-async def cancel(conn: AsyncConnection, *, registration_id: str, themes: tuple[str, ...]) -> Any:
+async def cancel(conn: Connection, *, registration_id: str, themes: tuple[str, ...]) -> Any:
     pk, meeting = await locked_meeting_of(conn, Registration, registration_id, themes)
     await admit_pre_registrations(conn, meeting)
-    reg = (await conn.execute(select(*Registration.__table__.c).where(Registration.id == pk))).one()
+    (reg,) = await rows(conn, _READ, registration=pk)
     if reg.status in (
         RegistrationStatus.CANCELLED,
         RegistrationStatus.ATTENDED,
@@ -266,18 +318,10 @@ async def cancel(conn: AsyncConnection, *, registration_id: str, themes: tuple[s
         raise Rejected(
             user_error("NOT_CANCELLABLE", f"the registration is already {reg.status.lower()}", "id")
         )
-    await conn.execute(
-        update(Registration)
-        .where(Registration.id == pk)
-        .values(status=RegistrationStatus.CANCELLED)
-    )
+    await rows(conn, _CANCEL, registration=pk)
     if reg.status == RegistrationStatus.REGISTERED:
-        await conn.execute(
-            update(Meeting)
-            .where(Meeting.id == reg.meeting_id)
-            .values(registered_count=Meeting.registered_count - 1)
-        )
+        await rows(conn, _FREE_PLACE, meeting=reg.meeting_id)
         await promote_waitlist(conn, reg.meeting_id)
     await publish_meeting(conn, reg.meeting_id)  # meetingChanged subscribers: places changed
-    stmt = select(*Registration.__table__.c).where(Registration.id == pk)
-    return (await conn.execute(stmt)).one()
+    (cancelled,) = await rows(conn, _READ, registration=pk)
+    return cancelled

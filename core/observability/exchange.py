@@ -148,7 +148,7 @@ def watch_statements(engine: Any) -> None:
     on_raw_statement(engine, _raw_statement)
 
 
-def _raw_statement(seconds: float) -> None:
+def _raw_statement(_sql: str, seconds: float) -> None:
     exchange = _exchange.get()
     if exchange is not None:
         exchange.statements += 1
