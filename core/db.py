@@ -13,10 +13,8 @@ connections instead of taking every connection of the pool from other clients.
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextvars
 import logging
-import math
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import (
     AbstractAsyncContextManager,
@@ -30,7 +28,6 @@ from functools import partial
 from time import perf_counter
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import orjson
 from sqlalchemy import (
     ARRAY,
     ColumnElement,
@@ -42,15 +39,15 @@ from sqlalchemy import (
     event,
     text,
 )
-from sqlalchemy.engine import Connection as SyncConnection
 from sqlalchemy.engine import Engine as SyncEngine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, QueryableAttribute
 from sqlalchemy.types import TypeDecorator
 from sqlalchemy.util import greenlet_spawn
 
-from core import db_faults
-from core.storable import AUTOCOMMIT_READ, TEXT_MAX_LENGTH, autocommit, guard
+from core import db_faults, sqlite
+from core.connection_share import connection_share
+from core.storable import AUTOCOMMIT_READ, TEXT_MAX_LENGTH, guard
 
 log = logging.getLogger("ogp_wg")
 
@@ -125,114 +122,6 @@ def _count_statement(*_: Any) -> None:
     if counter is not None:
         counter[0] += 1
 
-
-def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
-    # Let SQLAlchemy's "begin" event (below) emit BEGIN itself, so writes can ask for IMMEDIATE.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
-    # The compiled read path builds global IDs in SQL; SQLite has no base64 (core.compiled)
-    dbapi_connection.create_function("ogp_b64url", 1, _b64url, deterministic=True)
-    # ... and prints floats as orjson does (core.compiled.floats)
-    dbapi_connection.create_function("ogp_float_json", 1, _float_json, deterministic=True)
-    # ... and fails a statement on a value its SQL does not print (not deterministic: never
-    # evaluated before the CASE that chooses it)
-    dbapi_connection.create_function("ogp_unrepresentable", 1, _unrepresentable)
-
-
-def _b64url(text: str | None) -> str | None:
-    """urlsafe base64 of UTF-8 text, without padding (core.schema.ids.to_global_id's)."""
-    if text is None:
-        return None
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
-
-
-def _float_json(value: float | int | None) -> str:
-    """`orjson.dumps` of a REAL as the resolver path prints a GraphQL Float: `null` for NULL, an
-    integer as a float; raises for anything else (NaN, infinity, text: no GraphQL Float), which
-    fails the compiled statement, and its root field is answered by the resolver path."""
-    if value is None:
-        return "null"
-    number = float(value) if type(value) is int else value
-    if type(number) is not float or not math.isfinite(number):
-        raise ValueError("not a finite float")
-    return orjson.dumps(number).decode()
-
-
-def _unrepresentable(_value: object) -> str:
-    """Raises: a compiled statement met a value its SQL does not print (core.compiled)."""
-    raise ValueError("a value the compiled statement does not print")
-
-
-def _sqlite_begin(conn: SyncConnection) -> None:
-    options = conn.get_execution_options()
-    if autocommit(options):
-        return  # reads: each statement is its own snapshot, no BEGIN round trip
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("sqlite_immediate") else "BEGIN")
-
-
-class ConnectionShare:
-    """The connections one request may hold at once: `limit` permits, taken by `Database.read()`
-    and `Database.write()` while this share is the current `connection_share`.
-
-    A task that already holds a permit takes none for a nested read (no deadlock on a connection
-    used inside another). `close()` stops the request's database work: tasks still waiting or
-    holding a connection are cancelled (their transactions roll back) and later ones refused.
-    """
-
-    def __init__(self, limit: int) -> None:
-        if limit < 1:
-            raise ValueError("a request needs at least one connection")
-        self.limit = limit
-        self._permits = asyncio.Semaphore(limit)
-        self._holders: set[asyncio.Task[Any]] = set()
-        self._users: set[asyncio.Task[Any]] = set()  # waiting for or holding a permit
-        self.closed = False
-
-    @asynccontextmanager
-    async def permit(self) -> AsyncIterator[None]:
-        """One permit for the current task for the duration of the block (none if it has one).
-        Raises CancelledError once the share is closed: the request is over."""
-        task = asyncio.current_task()
-        if self.closed:
-            raise asyncio.CancelledError("the request's database work was stopped")
-        if task is None or task in self._holders:
-            yield
-            return
-        self._users.add(task)
-        try:
-            async with self._permits:
-                self._holders.add(task)
-                try:
-                    yield
-                finally:
-                    self._holders.discard(task)
-        finally:
-            self._users.discard(task)
-
-    async def close(self, grace: float = 5.0) -> None:
-        """Cancel every other task of the request that waits for or holds a connection, and wait
-        (at most `grace` seconds) until they have let their connections go (rolled back)."""
-        self.closed = True
-        current = asyncio.current_task()
-        others = [
-            task
-            for task in self._users
-            if task is not current and not task.done() and not task.cancelling()
-        ]
-        for task in others:
-            task.cancel()
-        if others:
-            await asyncio.wait(others, timeout=grace)
-
-
-connection_share: contextvars.ContextVar[ConnectionShare | None] = contextvars.ContextVar(
-    "connection_share", default=None
-)
-"""The current request's share of the pool; tasks a request spawns inherit it."""
 
 replica_reads: contextvars.ContextVar[bool] = contextvars.ContextVar("replica_reads", default=False)
 """True while a query operation runs (set by `core.replica.ReplicaReads`): `Database.read()`
@@ -314,8 +203,8 @@ class Database:
         # values a column cannot hold: lookups find nothing, writes refused
         guard(sync_engine, text_max_length=text_max_length)
         if self.is_sqlite:
-            event.listen(sync_engine, "connect", _sqlite_connect)
-            event.listen(sync_engine, "begin", _sqlite_begin)
+            event.listen(sync_engine, "connect", sqlite.on_connect)
+            event.listen(sync_engine, "begin", sqlite.on_begin)
         return engine
 
     @asynccontextmanager
@@ -390,7 +279,7 @@ class Database:
         (the first column of the first row), "row" (the first row or None), "none"."""
         async with self.driver(engine) as driver:
             with self.timed(engine, sql):
-                if self.is_sqlite:  # autocommit (`_sqlite_connect`): a write commits itself
+                if self.is_sqlite:  # autocommit (`core.sqlite.on_connect`): a write commits itself
                     rows = await driver.execute_fetchall(sql, parameters)
                     if fetch == "value":
                         return rows[0][0]

@@ -2,9 +2,10 @@
 
 `OperationBudget.run(work, sub_response)` runs one operation (parse, validation, execution):
 
-- with a `core.db.ConnectionShare` installed, so the operation and every task it starts (loaders,
-  counts) hold at most `connections` pool connections at once; a heavy query waits for its own
-  connections and other clients keep theirs (setting `database_connections_per_request`);
+- with a `core.connection_share.ConnectionShare` installed, so the operation and every task it
+  starts (loaders, counts) hold at most `connections` pool connections at once; a heavy query
+  waits for its own connections and other clients keep theirs (setting
+  `database_connections_per_request`);
 - under a deadline of `seconds` (setting `execution_timeout`, default 10 s). When it passes, the
   operation's task is cancelled (its write transaction, if any, rolls back), every other task of
   the request still waiting for or holding a connection is cancelled too (on PostgreSQL asyncpg
@@ -26,7 +27,7 @@ from typing import Any
 
 from strawberry.types import ExecutionResult
 
-from core.db import ConnectionShare, connection_share
+from core.connection_share import ConnectionShare, connection_share
 from core.errors import api_error
 
 log = logging.getLogger("ogp_wg")
