@@ -154,17 +154,18 @@ async def transaction(db: Database) -> AsyncIterator[DriverTransaction]:
     from core.db import AFTER_COMMIT
 
     async with db.driver(db.engine) as driver:
-        begin = "BEGIN IMMEDIATE" if db.is_sqlite else "BEGIN"
-        await driver.execute(begin)
+        # aiosqlite's execute_fetchall closes its cursor; asyncpg's execute is one round trip
+        control = driver.execute_fetchall if db.is_sqlite else driver.execute
+        await control("BEGIN IMMEDIATE" if db.is_sqlite else "BEGIN")
         tx = DriverTransaction(db, driver)
         try:
             yield tx
         except Exception:
             # before the connection goes back to the pool (SQLAlchemy's reset does not know
             # of this transaction); a cancellation discards the connection instead
-            await driver.execute("ROLLBACK")
+            await control("ROLLBACK")
             raise
-        await driver.execute("COMMIT")
+        await control("COMMIT")
     for callback in tx.info.pop(AFTER_COMMIT, ()):
         callback()  # committed: e.g. in-process subscriptions (core.activity.bus)
 

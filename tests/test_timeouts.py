@@ -17,8 +17,10 @@ from sqlalchemy import text
 from core.compiled.kept import kept_operations
 from core.config import load_settings
 from core.db import Database
+from core.schema.ids import pk_of
 from core.testing import ClientFactory, GraphQLClient
 from tests import runtime_plugin
+from tests.test_waitlist import REGISTER, _cancel, _lists, _meeting, _people_and_group, _register
 
 GENEROUS = 10.0  # seconds: an answer "at once" comes well within this, on a busy machine too
 
@@ -204,6 +206,54 @@ async def test_a_mutation_past_the_deadline_writes_nothing(
     assert await client.execute('{ country(code: "ZZT") { name } }') == {
         "country": {"name": "Slow ZZT"}
     }
+
+
+async def test_a_registration_waiting_for_its_meeting_is_stopped(
+    demo_db: str, make_client: ClientFactory, role_tokens: dict[str, str]
+) -> None:
+    """registrationCreate's transaction runs on the driver's own connection (core.driver).
+    Waiting for its meeting's row lock (PostgreSQL): past the execution deadline it is answered
+    TIMEOUT and its statement cancelled in the server; with a shorter statement timeout, the
+    server cancels it: SERVICE_UNAVAILABLE. On SQLite, whose write lock is the whole database's,
+    a registration that waits for another writer past the busy timeout is SERVICE_UNAVAILABLE.
+    Either way nothing is written, and once the lock is free the same registration succeeds on
+    the same pools."""
+    token = role_tokens["staff"]
+    client = make_client(demo_db, execution_timeout=0.5, database_statement_timeout=120)
+    patient = make_client(demo_db, execution_timeout=10, database_statement_timeout=0.3)
+    staff, patient_staff = client.with_token(token), patient.with_token(token)
+    (person,), group = await _people_and_group(staff, 1)
+    meeting = await _meeting(staff, group, capacity=5)
+    variables = {"m": meeting, "p": person}
+    holder = Database(demo_db)
+    try:
+        async with holder.write() as conn:  # SQLite: BEGIN IMMEDIATE, the write lock
+            if not holder.is_sqlite:
+                lock = "SELECT id FROM meetings WHERE id = :pk FOR UPDATE"
+                await conn.execute(text(lock), {"pk": pk_of(meeting, "Meeting")})
+                started = time.monotonic()
+                response = await staff.post(REGISTER, variables)
+                assert time.monotonic() - started < GENEROUS
+                assert (response.status_code, response.json()) == (504, timeout_body(0.5))
+                waiting = (
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+                )
+                deadline = time.monotonic() + GENEROUS
+                while (left := await conn.scalar(text(waiting))) and time.monotonic() < deadline:
+                    await asyncio.sleep(0.1)
+                assert left == 0  # cancelled in the server while the lock is still held
+            response = await patient_staff.post(REGISTER, variables)
+            assert response.status_code == 503, response.text
+            assert response.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+    finally:
+        await holder.dispose()
+    assert (await _lists(staff, meeting))["all"] == []  # nothing written
+    for app in (staff, patient_staff):
+        done = await _register(app, meeting, person)
+        assert done["userErrors"] == [] and done["registration"]["status"] == "REGISTERED"
+        cancelled = await _cancel(app, done["registration"]["id"])
+        assert cancelled["userErrors"] == [] and cancelled["registration"]["status"] == "CANCELLED"
 
 
 # --- a request's share of the connection pool ---------------------------------------------------
