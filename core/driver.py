@@ -57,6 +57,8 @@ class DriverStatement:
     """`statement` (SQLAlchemy Core; every value a named `bindparam`, each named once) as the
     driver runs it.
 
+    Raises ValueError for a statement whose SQL depends on its values (an expanding `IN`).
+
     `bind(dialect, values)` -> (SQL text, the driver's positional parameters: asyncpg's `$n`,
     SQLite's `?`); `values` maps each bindparam's name to its value (a bindparam made with its
     own value, e.g. `bindparam("theme_0", "open_data")`, keeps it unless given), processed as
@@ -75,6 +77,8 @@ class DriverStatement:
         if found is None:
             compiled = self.statement.compile(dialect=dialect)
             assert isinstance(compiled, SQLCompiler)
+            if "POSTCOMPILE" in compiled.string:  # e.g. `in_(a_list)`: SQL per execution
+                raise ValueError(f"a statement with an expanding parameter: {compiled.string}")
             columns: Any = getattr(self.statement, "exported_columns", None) or ()
             results = tuple(
                 column.type._cached_result_processor(dialect, None) for column in columns

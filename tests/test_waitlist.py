@@ -159,6 +159,28 @@ async def test_a_cancelled_place_goes_to_the_longest_waiter(client: GraphQLClien
     assert lists["waitlisted"] == [d]
 
 
+async def test_a_meeting_of_a_hidden_group_is_not_found(
+    client: GraphQLClient, demo_db: str, make_client: ClientFactory, role_tokens: dict[str, str]
+) -> None:
+    """registrationCreate and registrationCancel lock a meeting only when its group's theme is
+    one the app shows: with the group's plugin disabled, or no plugin at all, the meeting is
+    NOT_FOUND to both (at `meetingId`, at `id`), and nothing changes."""
+    (a, b), group = await _people_and_group(client, 2)  # the open-data group
+    meeting = await _meeting(client, group, capacity=2)
+    registered = (await _register(client, meeting, a))["registration"]
+    before = await _lists(client, meeting)
+    token = role_tokens["staff"]
+    for config in ({"plugins": {"disabled": ["open_data"]}}, {"plugins": {"enabled": []}}):
+        hidden = make_client(demo_db, config).with_token(token)
+        created = await _register(hidden, meeting, b)
+        assert created["registration"] is None, config
+        assert created["userErrors"] == [{"code": "NOT_FOUND", "field": ["input", "meetingId"]}]
+        cancelled = await _cancel(hidden, registered["id"])
+        assert cancelled["registration"] is None, config
+        assert cancelled["userErrors"] == [{"code": "NOT_FOUND", "field": ["input", "id"]}]
+    assert await _lists(client, meeting) == before
+
+
 async def test_concurrent_cancellations_promote_in_queue_order(client: GraphQLClient) -> None:
     capacity = 4
     people, group = await _people_and_group(client, 10)

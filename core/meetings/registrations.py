@@ -34,7 +34,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, false, func, insert, select, update
 
 from core import lookups
 from core.activity.services import publish_meeting
@@ -54,11 +54,14 @@ _REGISTRATION = tuple(Registration.__table__.c)
 def _lock(themes: tuple[str, ...]) -> DriverStatement:
     """The meeting `pk`, locked, if its group's theme is one of `themes` (an app's visible
     themes: one statement per app)."""
+    # one bind per theme: an empty or expanding IN is rendered per execution, not once
     visible: list[Any] = [bindparam(f"theme_{i}", theme) for i, theme in enumerate(themes)]
     return DriverStatement(
         select(*Meeting.__table__.c)
         .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
-        .where(Meeting.id == bindparam("pk"), WorkingGroup.theme.in_(visible))
+        .where(
+            Meeting.id == bindparam("pk"), WorkingGroup.theme.in_(visible) if visible else false()
+        )
         .with_for_update(of=Meeting)
     )
 
