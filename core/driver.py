@@ -54,8 +54,7 @@ class _Compiled:
 
 @dataclass(eq=False)
 class DriverStatement:
-    """`statement` (SQLAlchemy Core; every value a named `bindparam`, each named once) as the
-    driver runs it.
+    """`statement` (SQLAlchemy Core; every value a named `bindparam`) as the driver runs it.
 
     Raises ValueError for a statement whose SQL depends on its values (an expanding `IN`).
 
