@@ -20,6 +20,7 @@ clock): SQL text skips `core.storable`'s guard, which rewrites lookups of values
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections import namedtuple
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 # what each driver raises for a violated constraint: SQLAlchemy's IntegrityError here too, so
 # that `core.transactions` maps it to its user error alike
 _INTEGRITY = (asyncpg.exceptions.IntegrityConstraintViolationError, sqlite3.IntegrityError)
+_PLAIN = re.compile(r"[A-Za-z0-9_:.-]+")
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,17 @@ class DriverTransaction:
         self.engine = db.engine
         self.dialect = db.engine.dialect
         self.info: dict[str, Any] = {}
+        self.at_commit: list[str] = []
+        """SQL sent in the same message as the COMMIT, before it (`notify`)."""
+
+    def notify(self, channel: str, payload: str) -> None:
+        """PostgreSQL: `pg_notify(channel, payload)`, sent with the COMMIT (a NOTIFY is
+        delivered when its transaction commits anyway: one round trip less). Both are written
+        into the SQL, so they must be plain (letters, digits, `_`, `:`, `.`, `-`); raises
+        ValueError otherwise."""
+        if not (_PLAIN.fullmatch(channel) and _PLAIN.fullmatch(payload)):
+            raise ValueError(f"not a plain channel and payload: {channel!r}, {payload!r}")
+        self.at_commit.append(f"SELECT pg_notify('{channel}', '{payload}')")
 
     async def all(self, statement: DriverStatement, values: Mapping[str, Any]) -> list[Any]:
         """The rows `statement` returns with `values` (none for a write without RETURNING).
@@ -163,12 +176,15 @@ async def transaction(db: Database) -> AsyncIterator[DriverTransaction]:
         tx = DriverTransaction(db, driver)
         try:
             yield tx
+            # one message (PostgreSQL's simple query runs its statements in order; the open
+            # transaction is theirs): what must precede the COMMIT, then the COMMIT
+            await control("; ".join([*tx.at_commit, "COMMIT"]))
         except Exception:
             # before the connection goes back to the pool (SQLAlchemy's reset does not know
-            # of this transaction); a cancellation discards the connection instead
+            # of this transaction; after a COMMIT that failed, PostgreSQL has none left and
+            # only warns); a cancellation discards the connection instead
             await control("ROLLBACK")
             raise
-        await control("COMMIT")
     for callback in tx.info.pop(AFTER_COMMIT, ()):
         callback()  # committed: e.g. in-process subscriptions (core.activity.bus)
 

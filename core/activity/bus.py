@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 
 from core.db import Database, after_commit
-from core.driver import DriverStatement, WriteConnection, rows
+from core.driver import DriverStatement, DriverTransaction, WriteConnection, rows
 
 CHANNEL = "ogp_wg_activity"
 """The PostgreSQL NOTIFY channel of every signal."""
@@ -52,7 +52,10 @@ _NOTIFY = DriverStatement(select(func.pg_notify(bindparam("channel"), bindparam(
 async def publish(conn: WriteConnection, topic: str) -> None:
     """Signal `topic` to every worker's subscribers when `conn`'s transaction commits."""
     if conn.dialect.name == "postgresql":
-        await rows(conn, _NOTIFY, channel=CHANNEL, topic=topic)
+        if isinstance(conn, DriverTransaction):
+            conn.notify(CHANNEL, topic)  # sent with its COMMIT
+        else:
+            await rows(conn, _NOTIFY, channel=CHANNEL, topic=topic)
         return
     url = conn.engine.url.render_as_string(hide_password=False)
     after_commit(conn, lambda: _deliver_in_process(url, topic))
