@@ -13,16 +13,15 @@ import asyncio
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import Script, ScriptDirectory
-from sqlalchemy.engine import Connection
+if TYPE_CHECKING:  # Alembic, SQLAlchemy and the models load when a command runs, not for --help
+    from alembic.script import Script
+    from sqlalchemy.engine import Connection
 
-from core.config import Settings
-from core.db import Database
-from core.migrate import CORE, alembic_config, downgrade, migration_status, upgrade
-from core.plugins import PluginSet
+    from core.config import Settings
+    from core.db import Database
+    from core.plugins import PluginSet
 
 
 class CommandError(Exception):
@@ -45,11 +44,18 @@ def _title(script: Script) -> str:
 
 def _branch_of(revision: Script, folders: dict[Path, str]) -> str:
     """The branch a revision belongs to: the plugin whose folder holds it, else the core."""
+    from core.migrate import CORE
+
     return folders.get(Path(revision.path).resolve().parent, CORE)
 
 
 def _revisions(connection: Connection, plugins: PluginSet) -> list[Revision]:
     """Every installed revision, oldest first per branch, with whether it is applied."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from core.migrate import CORE, alembic_config
+
     script = ScriptDirectory.from_config(alembic_config(plugins))
     folders = {
         Path(folder).resolve(): key
@@ -75,6 +81,8 @@ async def read_revisions(db: Database, plugins: PluginSet) -> list[Revision]:
 
 async def require_migrated(db: Database, plugins: PluginSet) -> None:
     """Raise CommandError unless every installed migration is applied (`demo`, `serve`)."""
+    from core.migrate import migration_status
+
     status = await migration_status(db, plugins)
     if status.stale:
         raise CommandError(status.stale[0])
@@ -93,6 +101,8 @@ def safe_url(url: str) -> str:
 
 
 def _database(settings: Settings) -> Database:
+    from core.db import Database
+
     return Database(settings.database_url)
 
 
@@ -103,6 +113,7 @@ def _say(line: str) -> None:
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings, plugins: PluginSet) -> None:
     """Apply what is pending; print each revision applied, or that there was nothing to do."""
     from core.cli import progress
+    from core.migrate import upgrade
 
     async def run() -> tuple[list[Revision], list[Any]]:
         db = _database(settings)
@@ -132,6 +143,7 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings, plugins: Plugin
 
 def cmd_db_current(args: argparse.Namespace, settings: Settings, plugins: PluginSet) -> None:
     """Per branch: the revision applied last, and whether it is the branch's newest."""
+    from core.migrate import CORE
 
     async def run() -> list[Revision]:
         db = _database(settings)
@@ -217,6 +229,8 @@ async def _read_all(settings: Settings, plugins: PluginSet) -> list[Revision]:
 async def _downgrade(db: Database, plugins: PluginSet, target: str, commit: bool) -> list[Revision]:
     """`core.migrate.downgrade` to `target`; the revisions it unapplied, newest first per branch.
     `commit=False` is its trial (rolled back: nothing changes)."""
+    from core.migrate import downgrade
+
     try:
         before = await read_revisions(db, plugins)
         undone = set(await downgrade(db, plugins, target, trial=not commit))

@@ -10,10 +10,10 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncConnection
+if TYPE_CHECKING:  # SQLAlchemy loads when a command runs, not for `ogp-wg --help`
+    from sqlalchemy.ext.asyncio import AsyncConnection
 
 T = TypeVar("T")
 EXIT_ERROR = 1
@@ -128,6 +128,8 @@ def cmd_staff(args: argparse.Namespace) -> None:
 
 
 def cmd_staff_list(args: argparse.Namespace) -> None:
+    from sqlalchemy import select
+
     from core.models import Person, StaffRole
 
     async def work(conn: AsyncConnection) -> list[Any]:
