@@ -55,6 +55,19 @@ async def sleeping_statements(url: str) -> int:
         await db.dispose()
 
 
+async def until_no_lock_waiter(conn: Any) -> int:
+    """Poll on `conn` (at most GENEROUS seconds) until no other backend of the database waits
+    for a lock; the count left."""
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+    )
+    deadline = time.monotonic() + GENEROUS
+    while (left := await conn.scalar(waiting)) and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    return int(left)
+
+
 async def until_no_sleeping_statement(url: str) -> int:
     """Poll (at most GENEROUS seconds) until no pg_sleep runs; the count left."""
     deadline = time.monotonic() + GENEROUS
@@ -150,14 +163,8 @@ async def test_a_compiled_read_waiting_for_a_lock_is_stopped(
             response = await client.post(query)
             assert time.monotonic() - started < GENEROUS
             assert (response.status_code, response.json()) == (504, timeout_body(0.5))
-            waiting = (
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
-            )
-            deadline = time.monotonic() + GENEROUS
-            while (left := await conn.scalar(text(waiting))) and time.monotonic() < deadline:
-                await asyncio.sleep(0.1)
-            assert left == 0  # cancelled in the server while the lock is still held
+            # cancelled in the server while the lock is still held
+            assert await until_no_lock_waiter(conn) == 0
             response = await patient.post(query)
             assert response.status_code == 503, response.text
             assert response.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
@@ -235,14 +242,8 @@ async def test_a_registration_waiting_for_its_meeting_is_stopped(
                 response = await staff.post(REGISTER, variables)
                 assert time.monotonic() - started < GENEROUS
                 assert (response.status_code, response.json()) == (504, timeout_body(0.5))
-                waiting = (
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
-                )
-                deadline = time.monotonic() + GENEROUS
-                while (left := await conn.scalar(text(waiting))) and time.monotonic() < deadline:
-                    await asyncio.sleep(0.1)
-                assert left == 0  # cancelled in the server while the lock is still held
+                # cancelled in the server while the lock is still held
+                assert await until_no_lock_waiter(conn) == 0
             response = await patient_staff.post(REGISTER, variables)
             assert response.status_code == 503, response.text
             assert response.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
