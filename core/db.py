@@ -49,6 +49,9 @@ from core import db_faults, sqlite
 from core.connection_share import connection_share
 from core.storable import AUTOCOMMIT_READ, TEXT_MAX_LENGTH, guard
 
+if TYPE_CHECKING:
+    from core.driver import WriteConnection
+
 log = logging.getLogger("ogp_wg")
 
 NAMING_CONVENTION = {
@@ -138,7 +141,7 @@ AFTER_COMMIT = "ogp_wg.after_commit"
 """`conn.info` key of the callbacks `Database.write()` calls once its transaction committed."""
 
 
-def after_commit(conn: Any, callback: Callable[[], None]) -> None:
+def after_commit(conn: WriteConnection, callback: Callable[[], None]) -> None:
     """Call `callback()` once the write transaction of `conn` (`Database.write()`'s, or
     `core.driver.transaction`'s) has committed; never if it rolls back. Callbacks must not
     raise (they run after the commit, outside it)."""

@@ -71,15 +71,15 @@ def _meeting_of(model: Any) -> DriverStatement:
     return DriverStatement(select(model.meeting_id).where(model.id == bindparam("pk")))
 
 
-_IN_STATUS = DriverStatement(
+_PRE_REGISTERED = DriverStatement(
     select(Registration.id)
     .where(
         Registration.meeting_id == bindparam("meeting"),
-        Registration.status == bindparam("in_status"),
+        Registration.status == RegistrationStatus.PRE_REGISTERED,
     )
     .order_by(Registration.queued_at, Registration.id)
 )
-"""A meeting's registrations of one status, in queue order."""
+"""A meeting's pre-registrations, in queue order."""
 _FIRST_WAITING = DriverStatement(
     select(Registration.id)
     .where(
@@ -195,9 +195,7 @@ async def admit_pre_registrations(
     opens = meeting.registration_opens_at
     if opens is None or opens > (now or utcnow()) or meeting.cancelled_at is not None:
         return 0
-    waiting = await rows(
-        conn, _IN_STATUS, meeting=meeting.id, in_status=RegistrationStatus.PRE_REGISTERED
-    )
+    waiting = await rows(conn, _PRE_REGISTERED, meeting=meeting.id)
     for registration in waiting:
         status = (
             RegistrationStatus.REGISTERED
