@@ -174,9 +174,17 @@ def run_query(page: Page, name: str, document: str) -> object:
     page.keyboard.press("Backspace")
     page.keyboard.type(document)
     page.keyboard.press("Escape")  # close the autocompletion list, if open
-    # GraphiQL takes the operation name from the editor after a 100 ms debounce; the explorer
-    # shows it once that ran, so running now sends this operation, not the previous one.
+    # GraphiQL takes the operation name from the editor after a 100 ms debounce and keeps it on
+    # the editor's CodeMirror instance, which is what "Execute" sends. The explorer may show the
+    # new name before that ran (CI once sent the previous operation), so wait for the editor's.
     expect(page.locator(".graphiql-plugin input").first).to_have_value(name)
+    selected = (
+        "document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.operationName"
+    )
+    deadline = time.monotonic() + 30
+    while page.evaluate(selected) != name:
+        assert time.monotonic() < deadline, f"GraphiQL did not select {name} within 30 s"
+        page.wait_for_timeout(50)
     page.evaluate(
         "document.querySelector('.graphiql-response .CodeMirror').CodeMirror.setValue('')"
     )
