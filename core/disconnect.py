@@ -69,3 +69,15 @@ class CancelOnDisconnect:
         finally:
             if listener is not None:
                 listener.cancel()
+                listener.add_done_callback(_forget)
+
+
+def _forget(task: asyncio.Task[None]) -> None:
+    """Drop a cancelled listener's CancelledError, which the task would keep: its traceback's
+    frames refer to the request (its receive, its task), so kept it would make each request a
+    reference cycle that only the cyclic garbage collector frees (issue 12)."""
+    if task.cancelled():
+        try:
+            task.exception()  # raises the task's CancelledError, and the task lets go of it
+        except asyncio.CancelledError as error:
+            error.__traceback__ = None

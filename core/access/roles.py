@@ -8,7 +8,8 @@ anchorships or places loads them all in ONE statement, shared by every check of 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+import weakref
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Integer, String, literal, select, type_coerce, union_all
 
@@ -38,7 +39,9 @@ class Access:
     """Rule checks for one request's viewer."""
 
     def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
+        # A proxy: the Context keeps its Access, and a reference back would make every
+        # request a cycle that only the cyclic garbage collector frees (issue 12).
+        self.ctx: Context = cast("Context", weakref.proxy(ctx))
         self._roles: asyncio.Future[Roles] | None = None
 
     @property

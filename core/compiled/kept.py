@@ -26,7 +26,8 @@ a database fault: 503 SERVICE_UNAVAILABLE), but one that met a value its SQL doe
 non-finite float: core.compiled.sqljson.unrepresentable): that request, and every one after it,
 runs the whole way (charged no more), whose resolver path answers it.
 
-Not kept: mutations and subscriptions, an operation with a root field that fell back or failed,
+Mutations are kept apart, by document (core.compiled.kept_mutations): their statements run anew.
+Not kept: subscriptions, an operation with a root field that fell back or failed,
 variables that core.compiled.plan.values_key keeps no key for (too long or too deep), and every
 operation while tracing is on (each a span of its own: `create_app` turns this off).
 """
@@ -44,6 +45,7 @@ from cachetools import LRUCache
 from graphql import FieldNode, GraphQLError, located_error
 from strawberry.types import ExecutionResult
 
+from core.compiled.kept_mutations import KeptMutations
 from core.compiled.plan import values_key
 from core.compiled.sqljson import unrepresentable
 from core.compiled.template import Bound
@@ -124,15 +126,22 @@ class KeptOperations:
         self.answered = 0
         """Operations answered here so far, refusals included (the tests' evidence of this
         path)."""
+        self.mutations = KeptMutations()
+        """The kept mutations (core.compiled.kept_mutations)."""
 
     async def serve(
         self, request: Any, context: Any, work: Callable[[], Awaitable[ExecutionResult]]
     ) -> ExecutionResult:
         """The kept answer to `request` (Strawberry's GraphQLRequestData) for `context`'s
         viewer, else `await work()` (the whole way), kept when it qualifies."""
+        mutation = self.mutations.get(request, context)
+        if mutation is not None:
+            return await self.mutations.run(mutation, request, context)
         key = _key(request, context)
         if key is None:
-            return await work()
+            result = await work()
+            self.mutations.consider(request, context, result)
+            return result
         kept = self._kept.get(key)
         charged: AbstractContextManager[None] = nullcontext()
         if kept is not None:
@@ -159,6 +168,8 @@ class KeptOperations:
             (candidate,) = recorded
             if list(result.data) == [root.key for root in candidate.roots]:
                 self._kept[key] = KeptOperation(candidate.roots, candidate.name, result.extensions)
+        else:
+            self.mutations.consider(request, context, result)
         return result
 
 
