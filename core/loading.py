@@ -19,6 +19,7 @@ import functools
 import inspect
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any, TypeVar, cast
@@ -274,8 +275,16 @@ def _variable_values(raw: Any) -> VariableValues:
     return VariableValues({}, dict(raw.variable_values or {}))
 
 
+nothing_selected: ContextVar[bool] = ContextVar("ogp_wg_nothing_selected", default=False)
+"""Set while a field runs whose selection is known to hold no relation and no field with a
+resolver of its own (core.compiled.kept_mutations: a kept payload of plain fields): `prefetch`
+would walk it and load nothing, so it returns at once."""
+
+
 async def prefetch(info: Any, objects: Sequence[Any]) -> None:
     """Load every relation the query selects below `objects` (the current field's values)."""
+    if nothing_selected.get():
+        return
     raw = info._raw_info
     details = [FieldDetails(node, None, None) for node in raw.field_nodes]
     await _Walker(info).walk(raw.return_type, details, _children(objects))

@@ -9,6 +9,8 @@ the schema alone) and whose shape leaves nothing else to do:
 - arguments on the root field alone, which takes no `first`/`last` and returns an object or
   null (so the operation's `extensions.cost`, core.limits, counts no page that a variable
   sizes: it is the whole way's, kept with the plan);
+- the payload's `prefetch` (core.loading) is skipped when its selection has only plain fields
+  (no relation, no resolver): it would load nothing;
 - a nullable root field (every mutation's: core.access.guards.MutationGuard makes it so), so a
   failure nulls the field, never `data`;
 - no schema extension that wraps resolvers (Strawberry's middleware: tracing, which turns the
@@ -49,12 +51,19 @@ from graphql import (
     parse,
 )
 from graphql.execution.collect_fields import FieldDetails
-from graphql.language import ArgumentNode, DirectiveNode, FragmentSpreadNode, InlineFragmentNode
+from graphql.language import (
+    ArgumentNode,
+    DirectiveNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    SelectionSetNode,
+)
 from graphql.language.visitor import BREAK, Visitor, visit
 from graphql.pyutils import Path
 from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.types import ExecutionResult
 
+from core.loading import RELATION, STRAWBERRY, nothing_selected
 from core.observability.logs import log_graphql_errors
 from core.observability.operations import Operation, note
 from core.ratelimit import charge_operation, charged_already
@@ -77,6 +86,28 @@ class KeptMutation:
     details: tuple[FieldDetails, ...]
     name: str | None
     extensions: dict[str, Any] | None
+    plain: bool
+    """Every field of the payload's selection is plain (no relation, no resolver of its own):
+    its `prefetch` would load nothing (core.loading.nothing_selected)."""
+
+
+def _plain(field_type: Any, selection: SelectionSetNode | None) -> bool:
+    """Whether every field selected below a field of `field_type` is plain (the selection has
+    field nodes alone: `_Unkeepable` saw to that)."""
+    named = get_named_type(field_type)
+    if selection is None or not isinstance(named, GraphQLObjectType):
+        return selection is None
+    for node in selection.selections:
+        assert isinstance(node, FieldNode)
+        if node.name.value == "__typename":
+            continue
+        field = named.fields[node.name.value]
+        definition = (field.extensions or {}).get(STRAWBERRY)
+        if definition is None or definition.base_resolver is not None:
+            return False
+        if RELATION in definition.metadata or not _plain(field.type, node.selection_set):
+            return False
+    return True
 
 
 class _Unkeepable(Visitor):
@@ -121,7 +152,8 @@ def plan_of(schema: Any, query: str, name: str | None, extensions: Any) -> KeptM
     noted = name if name is not None else (operation.name.value if operation.name else None)
     key = root.alias.value if root.alias else root.name.value
     details = (FieldDetails(root, None),)  # no @defer: no defer usage
-    return KeptMutation(document, operation, key, details, noted, extensions)
+    plain = _plain(field.type, root.selection_set)
+    return KeptMutation(document, operation, key, details, noted, extensions, plain)
 
 
 class KeptMutations:
@@ -181,9 +213,13 @@ class KeptMutations:
             return ExecutionResult(None, executor, extensions=kept.extensions)
         mutation_type = graphql_schema.mutation_type
         path = Path(None, kept.key, mutation_type.name if mutation_type else None)
-        value = executor.execute_field(mutation_type, None, list(kept.details), path, None)
-        if optimized_is_awaitable(value):
-            value = await value
+        token = nothing_selected.set(kept.plain)
+        try:
+            value = executor.execute_field(mutation_type, None, list(kept.details), path, None)
+            if optimized_is_awaitable(value):
+                value = await value
+        finally:
+            nothing_selected.reset(token)
         result = executor.build_response({kept.key: value})
         errors: list[GraphQLError] | None = result.errors
         if errors:
