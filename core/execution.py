@@ -70,7 +70,7 @@ def _is_plain_method(resolver: Any) -> bool:
     return len(resolver.signature.parameters) == 1
 
 
-def _plain_getter(field_def: GraphQLField) -> Getter | None:
+def plain_getter(field_def: GraphQLField) -> Getter | None:
     """How to read a field that is neither a relation nor has arguments, or None."""
     definition = (field_def.extensions or {}).get(STRAWBERRY)
     if definition is None or definition.extensions or definition.permission_classes:
@@ -146,9 +146,9 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         name = details[0].node.name.value
         getter = cache.get(name, MISSING)
         if getter is MISSING:
-            getter = cache[name] = _plain_getter(field_def)
+            getter = cache[name] = plain_getter(field_def)
         if getter is not None:
-            plain: Getter = getter  # the cache holds what _plain_getter returned
+            plain: Getter = getter  # the cache holds what plain_getter returned
             return plain
         definition = (field_def.extensions or {}).get(STRAWBERRY)
         if definition is None or definition.extensions or definition.permission_classes:
@@ -229,7 +229,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         self, return_type: Any, details: Any, parent_type: GraphQLObjectType, field_def: Any
     ) -> Completer:
         if isinstance(return_type, GraphQLScalarType | GraphQLEnumType):
-            return _leaf(return_type)
+            return leaf_completer(return_type)
         standard = self._standard(return_type, details, parent_type, field_def)
         if isinstance(return_type, GraphQLList):
             return self._list(return_type, details, parent_type, field_def, standard)
@@ -390,7 +390,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return self._gathered_fields(results, pending) if pending else results
 
 
-def _leaf(return_type: GraphQLScalarType | GraphQLEnumType) -> Completer:
+def leaf_completer(return_type: GraphQLScalarType | GraphQLEnumType) -> Completer:
     complete_leaf = FastExecutionContext.complete_leaf_value
     if isinstance(return_type, GraphQLEnumType):
         seen: dict[Any, Any] = {}

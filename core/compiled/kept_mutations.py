@@ -33,6 +33,7 @@ never served here. tests/test_kept_mutations.py compares every mutation both way
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,9 +41,12 @@ from cachetools import LRUCache
 from graphql import (
     DocumentNode,
     FieldNode,
+    GraphQLEnumType,
     GraphQLError,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLScalarType,
     GraphQLSchema,
     OperationDefinitionNode,
     OperationType,
@@ -51,6 +55,7 @@ from graphql import (
     parse,
 )
 from graphql.execution.collect_fields import FieldDetails
+from graphql.execution.values import get_argument_values
 from graphql.language import (
     ArgumentNode,
     DirectiveNode,
@@ -63,6 +68,7 @@ from graphql.pyutils import Path
 from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.types import ExecutionResult
 
+from core.execution import MISSING, Getter, leaf_completer, plain_getter
 from core.loading import RELATION, STRAWBERRY, nothing_selected
 from core.observability.logs import log_graphql_errors
 from core.observability.operations import Operation, note
@@ -89,6 +95,9 @@ class KeptMutation:
     plain: bool
     """Every field of the payload's selection is plain (no relation, no resolver of its own):
     its `prefetch` would load nothing (core.loading.nothing_selected)."""
+    complete: Completion | None
+    """The payload's completion when every field selected is read directly (`_completion`),
+    else None (graphql-core's, through the executor)."""
 
 
 def _plain(field_type: Any, selection: SelectionSetNode | None) -> bool:
@@ -108,6 +117,94 @@ def _plain(field_type: Any, selection: SelectionSetNode | None) -> bool:
         if RELATION in definition.metadata or not _plain(field.type, node.selection_set):
             return False
     return True
+
+
+Completion = Callable[[Any], Any]
+"""A payload -> its completed value, or MISSING for anything the plan is not sure of (None in
+a non-null position, an unexpected type, a failure): graphql-core then completes it."""
+
+
+def _completion(field_type: Any, selection: SelectionSetNode | None) -> Completion | None:
+    """The completion of a value of `field_type` with `selection`, or None when a field in it
+    is not read directly (core.execution's plain getters: an attribute or a method of `self`)
+    or a response key repeats. Leaves complete as core.execution's do (graphql-core's values:
+    tests/test_execution.py)."""
+    if isinstance(field_type, GraphQLNonNull):
+        inner = _completion(field_type.of_type, selection)
+        if inner is None:
+            return None
+
+        def non_null(value: Any) -> Any:
+            return MISSING if value is None else inner(value)
+
+        return non_null
+    nullable = _nullable_completion(field_type, selection)
+    if nullable is None:
+        return None
+    return lambda value: None if value is None else nullable(value)
+
+
+def _nullable_completion(field_type: Any, selection: SelectionSetNode | None) -> Completion | None:
+    if isinstance(field_type, GraphQLScalarType | GraphQLEnumType):
+        leaf = leaf_completer(field_type)
+
+        def complete_leaf(value: Any) -> Any:
+            try:
+                return leaf(value, None)  # type: ignore[arg-type]  # a leaf reads no path
+            except Exception:  # graphql-core reports it, at its path
+                return MISSING
+
+        return complete_leaf
+    if isinstance(field_type, GraphQLList):
+        item = _completion(field_type.of_type, selection)
+        if item is None:
+            return None
+
+        def complete_list(value: Any) -> Any:
+            if not isinstance(value, list | tuple):
+                return MISSING
+            items = [item(element) for element in value]
+            return MISSING if any(i is MISSING for i in items) else items
+
+        return complete_list
+    if not isinstance(field_type, GraphQLObjectType) or selection is None:
+        return None
+    fields: list[tuple[str, Getter | None, Completion | str]] = []
+    for node in selection.selections:
+        assert isinstance(node, FieldNode)  # `_Unkeepable` saw to that
+        key = node.alias.value if node.alias else node.name.value
+        if key in (k for k, _, _ in fields):
+            return None
+        if node.name.value == "__typename":
+            fields.append((key, None, field_type.name))
+            continue
+        field = field_type.fields[node.name.value]
+        getter, completion = plain_getter(field), _completion(field.type, node.selection_set)
+        if getter is None or completion is None:
+            return None
+        fields.append((key, getter, completion))
+    is_type_of = field_type.is_type_of
+
+    def complete_object(value: Any) -> Any:
+        # Strawberry's is_type_of is an isinstance check that ignores `info` (core.execution)
+        if is_type_of is not None and is_type_of(value, None) is not True:  # type: ignore[arg-type]
+            return MISSING
+        out: dict[str, Any] = {}
+        for key, getter, completion in fields:
+            if getter is None:
+                out[key] = completion  # __typename
+                continue
+            try:
+                raw = getter(value)
+            except Exception:  # a plain method that fails: graphql-core reports it
+                return MISSING
+            done = MISSING if raw is MISSING else completion(raw)  # type: ignore[operator]
+            if done is MISSING:
+                return MISSING
+            out[key] = done
+        return out
+
+    return complete_object
 
 
 class _Unkeepable(Visitor):
@@ -153,7 +250,8 @@ def plan_of(schema: Any, query: str, name: str | None, extensions: Any) -> KeptM
     key = root.alias.value if root.alias else root.name.value
     details = (FieldDetails(root, None),)  # no @defer: no defer usage
     plain = _plain(field.type, root.selection_set)
-    return KeptMutation(document, operation, key, details, noted, extensions, plain)
+    complete = _completion(field.type, root.selection_set)
+    return KeptMutation(document, operation, key, details, noted, extensions, plain, complete)
 
 
 class KeptMutations:
@@ -215,9 +313,7 @@ class KeptMutations:
         path = Path(None, kept.key, mutation_type.name if mutation_type else None)
         token = nothing_selected.set(kept.plain)
         try:
-            value = executor.execute_field(mutation_type, None, list(kept.details), path, None)
-            if optimized_is_awaitable(value):
-                value = await value
+            value = await self._field(kept, executor, path)
         finally:
             nothing_selected.reset(token)
         result = executor.build_response({kept.key: value})
@@ -225,6 +321,37 @@ class KeptMutations:
         if errors:
             log_graphql_errors(errors, operation=kept.name)
         return ExecutionResult(result.data, errors, extensions=kept.extensions)
+
+    @staticmethod
+    async def _field(kept: KeptMutation, executor: Any, path: Path) -> Any:
+        """The root field's completed value, as graphql-core's `execute_field` makes it (its
+        resolve info, argument values, resolver, completion and error handling), completed by
+        the plan where it can."""
+        (detail,) = kept.details
+        node, parent = detail.node, executor.schema.mutation_type
+        field = parent.fields[node.name.value]
+        details, return_type = list(kept.details), field.type
+        info = executor.build_resolve_info(field, [node], parent, path)
+        try:
+            arguments = (
+                get_argument_values(
+                    field, node, executor.variable_values, None, executor.hide_suggestions
+                )
+                if field.args or node.arguments
+                else {}
+            )
+            result = (field.resolve or executor.field_resolver)(None, info, **arguments)
+            if optimized_is_awaitable(result):
+                result = await result
+            completed = MISSING if kept.complete is None else kept.complete(result)
+            if completed is MISSING:
+                completed = executor.complete_value(return_type, details, info, path, result, None)
+                if optimized_is_awaitable(completed):
+                    completed = await completed
+        except Exception as raw_error:
+            executor.handle_field_error(raw_error, return_type, details, path)
+            completed = None
+        return completed
 
 
 def _key(request: Any, context: Any) -> tuple[str, str | None] | None:
