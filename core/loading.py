@@ -276,9 +276,9 @@ def _variable_values(raw: Any) -> VariableValues:
 
 
 nothing_selected: ContextVar[bool] = ContextVar("ogp_wg_nothing_selected", default=False)
-"""Set while a field runs whose selection is known to hold no relation and no field with a
-resolver of its own (core.compiled.kept_mutations: a kept payload of plain fields): `prefetch`
-would walk it and load nothing, so it returns at once."""
+"""Set while a field runs whose selection is known to hold attributes and plain methods of
+`self` alone, no relation (core.compiled.kept_mutations: a kept payload it completes itself):
+`prefetch` would walk it and load nothing, so it returns at once."""
 
 
 async def prefetch(info: Any, objects: Sequence[Any]) -> None:

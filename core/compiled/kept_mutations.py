@@ -1,6 +1,6 @@
-"""Kept mutations (issue 12): a mutation document the whole way answered is run again with
-graphql-core's own field execution alone, without Strawberry's operation machinery and
-graphql-core's walk of the operation (about a third of a registration's server time).
+"""Kept mutations (issue 12): a mutation document the whole way answered is run again with its
+one root field executed as graphql-core executes it, without Strawberry's operation machinery
+and graphql-core's walk of the operation.
 
 Kept, by document text and operation name: a POST request's mutation operation that the whole
 way answered with `data` (so it parsed, was valid and within its limits: facts of the text and
@@ -9,18 +9,22 @@ the schema alone) and whose shape leaves nothing else to do:
 - arguments on the root field alone, which takes no `first`/`last` and returns an object or
   null (so the operation's `extensions.cost`, core.limits, counts no page that a variable
   sizes: it is the whole way's, kept with the plan);
-- the payload's `prefetch` (core.loading) is skipped when its selection has only plain fields
-  (no relation, no resolver): it would load nothing;
 - a nullable root field (every mutation's: core.access.guards.MutationGuard makes it so), so a
   failure nulls the field, never `data`;
 - no schema extension that wraps resolvers (Strawberry's middleware: tracing, which turns the
   kept path off anyway).
 
 Each kept request builds a fresh executor of the schema's class, as graphql-core's `execute`
-does (the variables coerced, refused with the same errors), and runs the root field through the
-executor's `execute_field`: the same resolve info, argument values, resolver (with its guard,
-audit and transaction), completion of the payload and error handling as the whole way; the
-response is the executor's `build_response`. What the skipped layers did, done here alike:
+does (the variables coerced, refused with the same errors), and runs the root field as its
+`execute_field` does (`KeptMutations._field`: the same resolve info, argument values, resolver
+with its guard, audit and transaction, error handling); the response is the executor's
+`build_response`. Two steps are shortened where the plan knows the answer:
+- a payload whose fields are all read directly (an attribute, a plain method) is completed by
+  the plan (`_completion`: core.execution's getters and leaf completers); anything it is not
+  sure of (a null where none may be, an unexpected type, a failure) graphql-core completes;
+- such a payload's `prefetch` (core.loading) returns at once: no relation is selected and no
+  resolver of its own runs, so it would load nothing.
+What the skipped layers did, done here alike:
 - the rate limiter charges the operation (as a mutation) before it runs: a refusal answers the
   same 429 (core.ratelimit);
 - the operation's name and type are noted for the access log and the metrics
@@ -28,7 +32,8 @@ response is the executor's `build_response`. What the skipped layers did, done h
 - errors are logged once, as the schema's `process_errors` logs them;
 - mutations read and write the primary (core.replica: `replica_reads` stays unset).
 A GET request (where the whole way refuses a mutation with 405) and a request over WebSocket are
-never served here. tests/test_kept_mutations.py compares every mutation both ways.
+never served here. tests/test_kept_mutations.py plays every mutation both ways, with its real
+input, refused and with wrong variables, and requires the same answers.
 """
 
 from __future__ import annotations
@@ -69,7 +74,7 @@ from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.types import ExecutionResult
 
 from core.execution import MISSING, Getter, leaf_completer, plain_getter
-from core.loading import RELATION, STRAWBERRY, nothing_selected
+from core.loading import nothing_selected
 from core.observability.logs import log_graphql_errors
 from core.observability.operations import Operation, note
 from core.ratelimit import charge_operation, charged_already
@@ -92,31 +97,11 @@ class KeptMutation:
     details: tuple[FieldDetails, ...]
     name: str | None
     extensions: dict[str, Any] | None
-    plain: bool
-    """Every field of the payload's selection is plain (no relation, no resolver of its own):
-    its `prefetch` would load nothing (core.loading.nothing_selected)."""
     complete: Completion | None
     """The payload's completion when every field selected is read directly (`_completion`),
-    else None (graphql-core's, through the executor)."""
-
-
-def _plain(field_type: Any, selection: SelectionSetNode | None) -> bool:
-    """Whether every field selected below a field of `field_type` is plain (the selection has
-    field nodes alone: `_Unkeepable` saw to that)."""
-    named = get_named_type(field_type)
-    if selection is None or not isinstance(named, GraphQLObjectType):
-        return selection is None
-    for node in selection.selections:
-        assert isinstance(node, FieldNode)
-        if node.name.value == "__typename":
-            continue
-        field = named.fields[node.name.value]
-        definition = (field.extensions or {}).get(STRAWBERRY)
-        if definition is None or definition.base_resolver is not None:
-            return False
-        if RELATION in definition.metadata or not _plain(field.type, node.selection_set):
-            return False
-    return True
+    else None (graphql-core's, through the executor). With it, the payload's `prefetch` has
+    nothing to load (no relation is selected, no resolver of its own runs):
+    core.loading.nothing_selected."""
 
 
 Completion = Callable[[Any], Any]
@@ -249,9 +234,8 @@ def plan_of(schema: Any, query: str, name: str | None, extensions: Any) -> KeptM
     noted = name if name is not None else (operation.name.value if operation.name else None)
     key = root.alias.value if root.alias else root.name.value
     details = (FieldDetails(root, None),)  # no @defer: no defer usage
-    plain = _plain(field.type, root.selection_set)
     complete = _completion(field.type, root.selection_set)
-    return KeptMutation(document, operation, key, details, noted, extensions, plain, complete)
+    return KeptMutation(document, operation, key, details, noted, extensions, complete)
 
 
 class KeptMutations:
@@ -311,7 +295,7 @@ class KeptMutations:
             return ExecutionResult(None, executor, extensions=kept.extensions)
         mutation_type = graphql_schema.mutation_type
         path = Path(None, kept.key, mutation_type.name if mutation_type else None)
-        token = nothing_selected.set(kept.plain)
+        token = nothing_selected.set(kept.complete is not None)
         try:
             value = await self._field(kept, executor, path)
         finally:
