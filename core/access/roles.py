@@ -40,8 +40,12 @@ class Access:
 
     def __init__(self, ctx: Context) -> None:
         # A proxy: the Context keeps its Access, and a reference back would make every
-        # request a cycle that only the cyclic garbage collector frees (issue 12).
-        self.ctx: Context = cast("Context", weakref.proxy(ctx))
+        # request a cycle that only the cyclic garbage collector frees (issue 12). A bare
+        # namespace (a script's, a test's) takes no weak reference and is no request's.
+        try:
+            self.ctx: Context = cast("Context", weakref.proxy(ctx))
+        except TypeError:
+            self.ctx = ctx
         self._roles: asyncio.Future[Roles] | None = None
 
     @property
