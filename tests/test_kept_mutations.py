@@ -8,7 +8,7 @@ document's first request the whole way, the rest kept). The script covers every 
 live schema (tests/mutation_cases.py), each asked anonymously twice (refused, or run: a public
 mutation), then as staff with each variable made null and made an object (request errors,
 refusals or user errors, whatever the mutation says), then as staff with its real input. The two
-plays must answer alike: status, body and headers that say what was answered, with IDs renamed
+plays must answer alike: status and body, with IDs renamed
 in order of appearance (SQLite may number rows anew after a reset), instants masked (the
 script's own times are taken when it runs) and so are new secrets (tokens, a feed's address).
 """

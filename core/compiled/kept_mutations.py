@@ -53,7 +53,6 @@ from graphql import (
     GraphQLObjectType,
     GraphQLScalarType,
     GraphQLSchema,
-    OperationDefinitionNode,
     OperationType,
     get_named_type,
     get_operation_ast,
@@ -87,12 +86,11 @@ NO_PAGES = frozenset({"first", "last"})
 
 @dataclass(frozen=True)
 class KeptMutation:
-    """A kept mutation: its document and operation, its one root field (response key, field
+    """A kept mutation: its document, its one root field (response key, field
     details, field definition), the operation's name as noted and the whole way's
     `extensions` (its cost)."""
 
     document: DocumentNode
-    operation: OperationDefinitionNode
     key: str
     details: tuple[FieldDetails, ...]
     name: str | None
@@ -235,7 +233,7 @@ def plan_of(schema: Any, query: str, name: str | None, extensions: Any) -> KeptM
     key = root.alias.value if root.alias else root.name.value
     details = (FieldDetails(root, None),)  # no @defer: no defer usage
     complete = _completion(field.type, root.selection_set)
-    return KeptMutation(document, operation, key, details, noted, extensions, complete)
+    return KeptMutation(document, key, details, noted, extensions, complete)
 
 
 class KeptMutations:
