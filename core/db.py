@@ -47,6 +47,7 @@ from sqlalchemy.util import greenlet_spawn
 
 from core import db_faults, sqlite
 from core.connection_share import connection_share
+from core.grouping import GroupedWrites
 from core.storable import AUTOCOMMIT_READ, TEXT_MAX_LENGTH, guard
 
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ RAW_STATEMENT = "ogp_wg_raw_statement"
 
 def on_raw_statement(engine: SyncEngine, callback: Callable[[str, float], None]) -> None:
     """Call `callback(sql, seconds)` after each statement run on `engine`'s driver (a sync
-    Engine; `Database.read_value`, `read_row`, `write_once`, `core.driver.transaction`), which
+    Engine; `Database.read_value`, `read_row`, `write_many`, `core.driver.transaction`), which
     SQLAlchemy's cursor events do not see: the SQL text and its seconds, whether it succeeded
     or failed. A callback that raises fails the statement in its place (in a transaction:
     rolled back), as an `after_cursor_execute` listener does on SQLAlchemy's path."""
@@ -170,7 +171,7 @@ class Database:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         self.raw_statements = not echo
-        """Whether `read_value`, `read_row` and `write_once` run on the driver's own connection
+        """Whether `read_value`, `read_row` and `write_many` run on the driver's own connection
         (off: through `read()` and `write()`, for whatever watches SQLAlchemy's events: the SQL
         echo, tracing's spans)."""
         if replica_url is not None and (self.is_sqlite or replica_url.startswith("sqlite")):
@@ -190,6 +191,8 @@ class Database:
         self._reader = self.engine.execution_options(
             **{AUTOCOMMIT_READ: True} if self.is_sqlite else {"isolation_level": "AUTOCOMMIT"}
         )
+        self.grouped_writes = GroupedWrites(self)
+        """Rows of one write statement written together with other callers' (the audit log's)."""
         self.replica_engine: AsyncEngine | None = None
         self._replica_reader = self._reader
         if replica_url is not None:
@@ -261,16 +264,17 @@ class Database:
         )
         return row
 
-    async def write_once(self, sql: str, parameters: Sequence[Any]) -> None:
-        """One write statement as its own transaction on the primary (autocommit: no BEGIN and
-        COMMIT round trips), run as `read_value` runs a read (with `raw_statements` off: in a
-        `write()` transaction). Raises as `read_value` does (a violated constraint: the
-        driver's own error)."""
+    async def write_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """One write statement run once per row of parameters, all in one transaction of its
+        own on the primary (PostgreSQL: asyncpg's `executemany`, pipelined: one round trip and
+        one commit; SQLite: in one IMMEDIATE transaction), run as `read_value` runs a read (with
+        `raw_statements` off: in a `write()` transaction). All or nothing; raises as `read_value`
+        does (a violated constraint: the driver's own error). Counted as one statement."""
         if not self.raw_statements:
             async with self.write() as conn:
-                await conn.exec_driver_sql(sql, parameters)
+                await conn.exec_driver_sql(sql, [tuple(row) for row in rows])
             return
-        await self._on_driver(self.engine, "none", sql, parameters)
+        await self._on_driver(self.engine, "many", sql, rows)
 
     def _read_engine(self) -> AsyncEngine:
         return self.replica_engine if replica_reads.get() and self.replica_engine else self.engine
@@ -279,9 +283,13 @@ class Database:
         self, engine: AsyncEngine, fetch: str, sql: str, parameters: Sequence[Any]
     ) -> Any:
         """Run one statement on a pooled connection of `engine`'s driver; `fetch`: "value"
-        (the first column of the first row), "row" (the first row or None), "none"."""
+        (the first column of the first row), "row" (the first row or None), "many" (a write,
+        `parameters` a sequence of rows' parameters: see `write_many`)."""
         async with self.driver(engine) as driver:
             with self.timed(engine, sql):
+                if fetch == "many":
+                    await self._many(driver, sql, parameters)
+                    return None
                 if self.is_sqlite:  # autocommit (`core.sqlite.on_connect`): a write commits itself
                     rows = await driver.execute_fetchall(sql, parameters)
                     if fetch == "value":
@@ -289,10 +297,24 @@ class Database:
                     return (rows[0] if rows else None) if fetch == "row" else None
                 if fetch == "value":
                     return await driver.fetchval(sql, *parameters)
-                if fetch == "row":
-                    return await driver.fetchrow(sql, *parameters)
-                await driver.execute(sql, *parameters)
-                return None
+                return await driver.fetchrow(sql, *parameters)
+
+    async def _many(self, driver: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if not self.is_sqlite:
+            await driver.executemany(sql, rows)  # atomic: one implicit transaction
+            return
+        if len(rows) == 1:  # autocommit: a write commits itself
+            await driver.execute_fetchall(sql, rows[0])
+            return
+        await driver.execute_fetchall("BEGIN IMMEDIATE")
+        try:
+            async with driver.executemany(sql, rows):  # the cursor closed after
+                pass
+            await driver.execute_fetchall("COMMIT")
+        except Exception:
+            with suppress(Exception):  # a connection that failed may refuse it: discarded then
+                await driver.execute_fetchall("ROLLBACK")
+            raise
 
     @contextmanager
     def timed(self, engine: AsyncEngine, sql: str) -> Iterator[None]:

@@ -1,8 +1,9 @@
 """The audit log: one row per mutation call, and the staff-only `auditLog` query.
 
-Each call is recorded in its OWN transaction after the mutation's, so a refused or failed call
-is recorded too (its own transaction rolled back). Nothing in the API writes to this table
-except this module, and no mutation edits or deletes its rows.
+Each call is recorded in a transaction of its own after the mutation's, so a refused or failed
+call is recorded too (its own transaction rolled back); the rows of calls that end while one is
+being written go together in the next (`core.grouping`: group commit). Nothing in the API
+writes to this table except this module, and no mutation edits or deletes its rows.
 """
 
 from __future__ import annotations
@@ -73,9 +74,10 @@ def _insert() -> DriverStatement:
 
 
 async def write(ctx: Any, record: Record) -> None:
-    """Insert the record as its own transaction (one statement on the driver: no SQLAlchemy
-    work per call, no BEGIN or COMMIT); a failure is logged, never raised (the call itself has
-    already been answered for, and committed or rolled back)."""
+    """Insert the record (a statement on the driver, grouped with other calls' records:
+    `Database.grouped_writes`); a failure is logged, never raised (the call itself has already
+    been answered for, and committed or rolled back). Once called, the row is written even if
+    the caller is cancelled while it waits (its request's client gone)."""
     viewer = ctx.viewer
     values = {
         "at": utcnow(),
@@ -90,7 +92,7 @@ async def write(ctx: Any, record: Record) -> None:
     }
     try:
         db = ctx.db
-        await db.write_once(*_insert().bind(db.engine.dialect, values))
+        await db.grouped_writes(*_insert().bind(db.engine.dialect, values))
     except Exception:
         log.exception("could not write the audit record of %s: %s", record.mutation, values)
 
