@@ -1,7 +1,9 @@
 """Taking registrations without ever overbooking: the queue of a meeting.
 
 A registration locks its meeting row (SELECT ... FOR UPDATE on PostgreSQL; the transaction's
-BEGIN IMMEDIATE on SQLite), then takes a place with a conditional UPDATE of `registered_count`; the
+BEGIN IMMEDIATE on SQLite), then takes a place by an UPDATE of `registered_count`: the locked row
+says whether one is left (nobody else can take it while the lock is held), except after
+pre-registrations were admitted in the same transaction, when the UPDATE is conditional; the
 CHECK constraint on that column is the last line of defence. No count-then-insert race.
 
 First come, first served: a registration's `queued_at` is set whenever it joins the waitlist or the
@@ -116,18 +118,26 @@ _LATEST = DriverStatement(select(_latest_entry().label("latest")))
 _THEIRS = select(Registration.id).where(
     Registration.meeting_id == bindparam("meeting"), Registration.person_id == bindparam("person")
 )
-_REGISTRANT = DriverStatement(
-    select(
-        select(Person.id).where(Person.id == bindparam("person")).scalar_subquery().label("person"),
-        _THEIRS.scalar_subquery().label("registration"),
-        _THEIRS.with_only_columns(Registration.status).scalar_subquery().label("status"),
-        _latest_entry().label("latest"),
-    )
+_REGISTRANT_COLUMNS = (
+    select(Person.id).where(Person.id == bindparam("person")).scalar_subquery().label("person"),
+    _THEIRS.scalar_subquery().label("registration"),
+    _THEIRS.with_only_columns(Registration.status).scalar_subquery().label("status"),
+    _latest_entry().label("latest"),
 )
+_REGISTRANT = DriverStatement(select(*_REGISTRANT_COLUMNS))
 """With the meeting locked, in ONE statement (a round trip per question costs more than the
 questions): `person` (the person's id, None if there is no such person), the person's
 registration for the meeting (`registration`, `status`; None if none) and the meeting's latest
 queue time (`latest`)."""
+_TAKE_PLACE_AND_REGISTRANT = DriverStatement(
+    update(Meeting)
+    .where(Meeting.id == bindparam("meeting"))
+    .values(registered_count=Meeting.registered_count + 1)
+    .returning(*_REGISTRANT_COLUMNS)
+)
+"""`_REGISTRANT`'s answers and one place taken, in one statement: for a meeting locked and seen
+to have room (a refusal after it rolls the place back with the rest). Its subqueries read
+after the lock, as `_REGISTRANT` does (the lock was taken by an earlier statement)."""
 _REQUEUE = DriverStatement(
     update(Registration)
     .where(Registration.id == bindparam("registration"))
@@ -192,8 +202,7 @@ async def admit_pre_registrations(
     pre-registered places in the order they pre-registered: REGISTERED while places last, then
     WAITLISTED. Returns how many were admitted: 0 before the window opens, for a cancelled
     meeting, or when nobody pre-registered."""
-    opens = meeting.registration_opens_at
-    if opens is None or opens > (now or utcnow()) or meeting.cancelled_at is not None:
+    if not _admission_due(meeting, now or utcnow()):
         return 0
     waiting = await rows(conn, _PRE_REGISTERED, meeting=meeting.id)
     for registration in waiting:
@@ -257,23 +266,25 @@ async def register(
     pk = lookups.decode(meeting_id, "Meeting", "meetingId")
     meeting = await locked_meeting(conn, pk, themes, meeting_id, "meetingId")
     person_pk = lookups.decode(person_id, "Person", "personId")
-    (found,) = await rows(conn, _REGISTRANT, meeting=meeting.id, person=person_pk)
+    now = utcnow()
+    refused = _refusal(meeting, now)
+    early = meeting.registration_opens_at is not None and now < meeting.registration_opens_at
+    admitting = refused is None and not early and _admission_due(meeting, now)
+    # The locked row says whether a place is left; taken with the registrant's read (one round
+    # trip) unless pre-registrations may be admitted first (they come before this person)
+    room = meeting.capacity is None or meeting.registered_count < meeting.capacity
+    taken = refused is None and not early and not admitting and room
+    (found,) = await rows(
+        conn,
+        _TAKE_PLACE_AND_REGISTRANT if taken else _REGISTRANT,
+        meeting=meeting.id,
+        person=person_pk,
+    )
     if found.person is None:
         raise lookups.not_found("Person", person_id, "personId")
-    now = utcnow()
-    if meeting.cancelled_at is not None:
-        raise Rejected(user_error("MEETING_CANCELLED", "the meeting was cancelled", "meetingId"))
-    if meeting.ends_at <= now:
-        raise Rejected(user_error("MEETING_ENDED", "the meeting is over", "meetingId"))
-    opens, closes = meeting.registration_opens_at, meeting.registration_closes_at
-    early = opens is not None and now < opens
-    if early and not meeting.is_summit:
-        message = f"registration opens at {opens.isoformat()}"
-        raise Rejected(user_error("REGISTRATION_NOT_OPEN", message, "meetingId"))
-    if closes is not None and now >= closes:
-        message = f"registration closed at {closes.isoformat()}"
-        raise Rejected(user_error("REGISTRATION_CLOSED", message, "meetingId"))
-    admitted = 0 if early else await admit_pre_registrations(conn, meeting)
+    if refused is not None:
+        raise refused
+    admitted = await admit_pre_registrations(conn, meeting, now) if admitting else 0
     if found.registration is not None and found.status != RegistrationStatus.CANCELLED:
         raise Rejected(
             user_error(
@@ -284,7 +295,7 @@ async def register(
         )
     if early:  # a Summit meeting before its registration opens: in the queue, no place yet
         status = RegistrationStatus.PRE_REGISTERED
-    elif await _take_place(conn, meeting.id):
+    elif taken or (admitting and await _take_place(conn, meeting.id)):
         status = RegistrationStatus.REGISTERED
     else:
         status = RegistrationStatus.WAITLISTED
@@ -305,6 +316,30 @@ async def register(
         )
     await publish_meeting(conn, meeting.id)  # meetingChanged subscribers: places changed
     return registration
+
+
+def _refusal(meeting: Any, now: datetime) -> Rejected | None:
+    """Why the meeting takes no registration at `now` (cancelled, over, not open yet unless a
+    Summit meeting's pre-registration, closed), or None."""
+    if meeting.cancelled_at is not None:
+        return Rejected(user_error("MEETING_CANCELLED", "the meeting was cancelled", "meetingId"))
+    if meeting.ends_at <= now:
+        return Rejected(user_error("MEETING_ENDED", "the meeting is over", "meetingId"))
+    opens, closes = meeting.registration_opens_at, meeting.registration_closes_at
+    if opens is not None and now < opens and not meeting.is_summit:
+        message = f"registration opens at {opens.isoformat()}"
+        return Rejected(user_error("REGISTRATION_NOT_OPEN", message, "meetingId"))
+    if closes is not None and now >= closes:
+        message = f"registration closed at {closes.isoformat()}"
+        return Rejected(user_error("REGISTRATION_CLOSED", message, "meetingId"))
+    return None
+
+
+def _admission_due(meeting: Any, now: datetime) -> bool:
+    """Whether pre-registrations may wait to be admitted (`admit_pre_registrations` would look):
+    the registration has opened by `now` and the meeting is not cancelled."""
+    opens = meeting.registration_opens_at
+    return opens is not None and opens <= now and meeting.cancelled_at is None
 
 
 async def cancel(conn: Connection, *, registration_id: str, themes: tuple[str, ...]) -> Any:
