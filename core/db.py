@@ -47,7 +47,7 @@ from sqlalchemy.util import greenlet_spawn
 
 from core import db_faults, sqlite
 from core.connection_share import connection_share
-from core.grouping import GroupedWrites
+from core.grouping import Group, GroupedWrites
 from core.storable import AUTOCOMMIT_READ, TEXT_MAX_LENGTH, guard
 
 if TYPE_CHECKING:
@@ -114,7 +114,7 @@ RAW_STATEMENT = "ogp_wg_raw_statement"
 
 def on_raw_statement(engine: SyncEngine, callback: Callable[[str, float], None]) -> None:
     """Call `callback(sql, seconds)` after each statement run on `engine`'s driver (a sync
-    Engine; `Database.read_value`, `read_row`, `write_many`, `core.driver.transaction`), which
+    Engine; `Database.read_value`, `read_rows`, `write_many`, `core.driver.transaction`), which
     SQLAlchemy's cursor events do not see: the SQL text and its seconds, whether it succeeded
     or failed. A callback that raises fails the statement in its place (in a transaction:
     rolled back), as an `after_cursor_execute` listener does on SQLAlchemy's path."""
@@ -171,7 +171,7 @@ class Database:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         self.raw_statements = not echo
-        """Whether `read_value`, `read_row` and `write_many` run on the driver's own connection
+        """Whether `read_value`, `read_rows` and `write_many` run on the driver's own connection
         (off: through `read()` and `write()`, for whatever watches SQLAlchemy's events: the SQL
         echo, tracing's spans)."""
         if replica_url is not None and (self.is_sqlite or replica_url.startswith("sqlite")):
@@ -193,6 +193,9 @@ class Database:
         )
         self.grouped_writes = GroupedWrites(self)
         """Rows of one write statement written together with other callers' (the audit log's)."""
+        self.groups: dict[str, Group[Any, Any]] = {}
+        """Other work of concurrent callers run together, by name (`core.grouping.Group`s, e.g.
+        the bearer tokens' lookups)."""
         self.replica_engine: AsyncEngine | None = None
         self._replica_reader = self._reader
         if replica_url is not None:
@@ -253,16 +256,16 @@ class Database:
                 return (await conn.exec_driver_sql(sql, parameters)).scalar_one()
         return await self._on_driver(self._read_engine(), "value", sql, parameters)
 
-    async def read_row(self, sql: str, parameters: Sequence[Any]) -> Sequence[Any] | None:
-        """The first row of a read (None: no row), its values as the driver gives them (no
-        result processing: `core.driver.DriverStatement.row` does it); run as `read_value`."""
+    async def read_rows(self, sql: str, parameters: Sequence[Any]) -> list[Sequence[Any]]:
+        """The rows of a read, their values as the driver gives them (no result processing:
+        `core.driver.DriverStatement.row` does it); run as `read_value`."""
         if not self.raw_statements:
             async with self.read() as conn:
-                return (await conn.exec_driver_sql(sql, parameters)).first()
-        row: Sequence[Any] | None = await self._on_driver(
-            self._read_engine(), "row", sql, parameters
+                return list((await conn.exec_driver_sql(sql, parameters)).all())
+        rows: list[Sequence[Any]] = await self._on_driver(
+            self._read_engine(), "rows", sql, parameters
         )
-        return row
+        return rows
 
     async def write_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """One write statement run once per row of parameters, all in one transaction of its
@@ -283,21 +286,19 @@ class Database:
         self, engine: AsyncEngine, fetch: str, sql: str, parameters: Sequence[Any]
     ) -> Any:
         """Run one statement on a pooled connection of `engine`'s driver; `fetch`: "value"
-        (the first column of the first row), "row" (the first row or None), "many" (a write,
+        (the first column of the first row), "rows" (every row), "many" (a write,
         `parameters` a sequence of rows' parameters: see `write_many`)."""
         async with self.driver(engine) as driver:
             with self.timed(engine, sql):
                 if fetch == "many":
                     await self._many(driver, sql, parameters)
                     return None
-                if self.is_sqlite:  # autocommit (`core.sqlite.on_connect`): a write commits itself
+                if self.is_sqlite:  # autocommit (`core.sqlite.on_connect`)
                     rows = await driver.execute_fetchall(sql, parameters)
-                    if fetch == "value":
-                        return rows[0][0]
-                    return (rows[0] if rows else None) if fetch == "row" else None
+                    return rows[0][0] if fetch == "value" else list(rows)
                 if fetch == "value":
                     return await driver.fetchval(sql, *parameters)
-                return await driver.fetchrow(sql, *parameters)
+                return await driver.fetch(sql, *parameters)
 
     async def _many(self, driver: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if not self.is_sqlite:

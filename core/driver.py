@@ -5,7 +5,7 @@ context and events) costs more Python than asyncpg's own execution of a short st
 statement every request runs the same way (the bearer token's lookup, the audit log's row, the
 statements of a registration) is therefore built once as an SQLAlchemy Core statement whose
 every value is a named `bindparam`, compiled once per dialect, and run as SQL text with the
-driver's parameters: by `Database.read_row` / `write_many` (one statement), or in a
+driver's parameters: by `Database.read_rows` / `write_many` (one statement), or in a
 `transaction` on the driver: the same SQL SQLAlchemy would send, the same bind and result
 processing (e.g. `UTCDateTime`), the pool, timeouts, fault handling and statement counting of
 `Database.read_value`.

@@ -13,18 +13,22 @@ the read that authenticated it), so authenticated reads do not each cost a write
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from functools import cache, partial
+from typing import Any
 
-from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy import ARRAY, String, any_, bindparam, column, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.auth import ALL_SCOPES, READ, Viewer
 from core.db import Database, utcnow
 from core.driver import DriverStatement
+from core.grouping import Group
 from core.models import ApiToken, Person, StaffRole
 
 TOKEN_PREFIX = "ogpwg_"
@@ -202,33 +206,71 @@ async def revoke_token(conn: AsyncConnection, ident: str) -> tuple[int, bool]:
     return token_id, True
 
 
-_BY_HASH = DriverStatement(
-    select(
-        ApiToken.id,
-        ApiToken.person_id,
-        ApiToken.scopes,
-        ApiToken.expires_at,
-        ApiToken.revoked_at,
-        ApiToken.last_used_at,
-        StaffRole.person_id.label("staff"),
-    )
-    .outerjoin(StaffRole, StaffRole.person_id == ApiToken.person_id)
-    .where(ApiToken.token_hash == bindparam("token_hash"))
+_TOKEN_COLUMNS = (
+    ApiToken.token_hash,
+    ApiToken.id,
+    ApiToken.person_id,
+    ApiToken.scopes,
+    ApiToken.expires_at,
+    ApiToken.revoked_at,
+    ApiToken.last_used_at,
+    StaffRole.person_id.label("staff"),
 )
-"""A token's row by its hash: built once and run on the driver (every signed-in request runs
-it; a hash is always a value the column holds)."""
+
+
+@cache
+def _by_hashes(dialect_name: str) -> DriverStatement:
+    """The rows of the tokens whose hash is among the bind `hashes` (PostgreSQL: an array,
+    `= ANY`; SQLite: a JSON array, `IN json_each`): one statement, prepared once, for any number
+    of hashes (a hash is always a value the column holds)."""
+    if dialect_name == "postgresql":
+        hashes: Any = ApiToken.token_hash == any_(bindparam("hashes", type_=ARRAY(String(64))))
+    else:
+        listed: Any = select(column("value")).select_from(func.json_each(bindparam("hashes")))
+        hashes = ApiToken.token_hash.in_(listed.scalar_subquery())
+    return DriverStatement(
+        select(*_TOKEN_COLUMNS)
+        .outerjoin(StaffRole, StaffRole.person_id == ApiToken.person_id)
+        .where(hashes)
+    )
+
+
+async def _lookup(db: Database, hashes: list[str]) -> list[Any]:
+    """The token row of each hash (None: no such token), for a round of concurrent requests'
+    lookups (`core.grouping.Group`): one statement for all of them."""
+    dialect = db.engine.dialect
+    statement = _by_hashes(dialect.name)
+    wanted = sorted(set(hashes))
+    value: Any = wanted if dialect.name == "postgresql" else json.dumps(wanted)
+    found = {}
+    for raw in await db.read_rows(*statement.bind(dialect, {"hashes": value})):
+        row = statement.row(dialect, raw)
+        found[row.token_hash] = row
+    return [found.get(token_hash) for token_hash in hashes]
+
+
+def _lookups(db: Database) -> Group[str, Any]:
+    group = db.groups.get(LOOKUPS)
+    if group is None:
+        group = db.groups[LOOKUPS] = Group(partial(_lookup, db))
+    return group
+
+
+LOOKUPS = "bearer tokens"
+"""`Database.groups` name of the tokens' lookups: the requests that arrive while one round of
+lookups runs are looked up together in the next (each after its request arrived, so a token
+revoked before a request came is never accepted for it)."""
 
 
 async def authenticate_token(db: Database, token: str, now: datetime | None = None) -> Viewer:
     """The viewer a bearer API token stands for. Raises TokenError (unknown, revoked or
-    expired token); reads one row, and writes `last_used_at` at most once a minute."""
+    expired token); reads one row (with the other requests' that wait for a lookup meanwhile:
+    `LOOKUPS`), and writes `last_used_at` at most once a minute."""
     now = now or utcnow()
-    dialect = db.engine.dialect
-    raw = await db.read_row(*_BY_HASH.bind(dialect, {"token_hash": hash_token(token)}))
-    row = _BY_HASH.row(dialect, raw)
+    row = await _lookups(db)(hash_token(token))
     if row is None:
         raise TokenError("The bearer token is not valid.")
-    token_id, person_id, scopes, expires_at, revoked_at, last_used_at, staff = row
+    _, token_id, person_id, scopes, expires_at, revoked_at, last_used_at, staff = row
     if revoked_at is not None:
         raise TokenError("The bearer token has been revoked.")
     if expires_at is not None and expires_at <= now:

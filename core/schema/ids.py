@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from functools import lru_cache
 
 MAX_KEY = 2**31 - 1
 """The largest key: key columns are INTEGER (PostgreSQL's int4; SQLite is held to the same range,
@@ -33,6 +34,14 @@ def from_global_id(global_id: str) -> tuple[str, int] | None:
     """
     if not isinstance(global_id, str) or len(global_id) > _MAX_LENGTH:
         return None
+    return _decoded(global_id)
+
+
+@lru_cache(maxsize=4096)
+def _decoded(global_id: str) -> tuple[str, int] | None:
+    """`from_global_id` of a string within the length bound, remembered: a request decodes the
+    same IDs several times (the guard's subject, then the mutation), and requests the same
+    ones (a page's IDs, its links)."""
     unpadded = global_id.rstrip("=")
     if global_id not in (unpadded, unpadded + "=" * (-len(unpadded) % 4)):
         return None

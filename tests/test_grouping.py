@@ -1,9 +1,11 @@
-"""The audit log's rows are written by group commit (core.grouping, issue 12): the calls that end
-while one round is being written go together in the next. Both databases.
+"""Work of concurrent requests run together (core.grouping, issue 12): the audit log's rows are
+written by group commit, and the bearer tokens are looked up in rounds; what arrives while one
+round runs goes in the next. Both databases.
 
-What must hold whatever the grouping: every call has exactly its row (who, what, outcome, its
-request's ID), concurrent or not; a row refused for its own fault takes no other row with it;
-a caller cancelled while it waits still has its row written.
+What must hold whatever the grouping: every call has exactly its audit row (who, what, outcome,
+its request's ID), concurrent or not; a row refused for its own fault takes no other row with
+it; a caller cancelled while it waits still has its row written; every request is answered as
+its own token says (staff, member, unknown, revoked), whatever else its round looked up.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from sqlalchemy import text
 
 from core.access import audit
 from core.db import Database, on_raw_statement, utcnow
-from core.testing import ClientFactory
+from core.testing import ClientFactory, token_for
 
 CREATE = """mutation($i: WorkingGroupCreateInput!) { workingGroupCreate(input: $i) {
   workingGroup { id } userErrors { code } } }"""
@@ -125,3 +127,48 @@ async def test_a_row_refused_for_its_own_fault_takes_no_other_with_it(empty_db: 
         assert sorted(written) == ["after", "cancelled", "first", "good-1", "good-2"]
     finally:
         await db.dispose()
+
+
+STAFF_ONLY = "{ auditLog(first: 1) { totalCount } }"
+
+
+async def test_concurrent_requests_each_answered_as_their_own_token_says(
+    demo_db: str, make_client: ClientFactory, role_tokens: dict[str, str]
+) -> None:
+    client = make_client(demo_db, rate_limits=False)
+    engine = client.app.state.ogp.db.engine.sync_engine
+    lookups: list[str] = []
+    on_raw_statement(
+        engine, lambda sql, _: lookups.append(sql) if "FROM api_tokens" in sql else None
+    )
+    revoked = await token_for(demo_db, "staff")
+    db = Database(demo_db)
+    try:
+        async with db.write() as conn:
+            await conn.execute(
+                text(
+                    "UPDATE api_tokens SET revoked_at = expires_at WHERE id = (SELECT max(id) FROM api_tokens)"
+                )
+            )
+    finally:
+        await db.dispose()
+    kinds = ["staff", "member", "unknown", "revoked", "anchor"]
+    token = {**role_tokens, "unknown": "ogpwg_" + "x" * 40, "revoked": revoked}
+
+    async def call(kind: str) -> tuple[int, dict[str, Any]]:
+        headers = {"authorization": f"Bearer {token[kind]}"}
+        answer = await client.http.post("/graphql", json={"query": STAFF_ONLY}, headers=headers)
+        return answer.status_code, answer.json()
+
+    asked = [kinds[i % len(kinds)] for i in range(CALLS)]
+    answers = await asyncio.gather(*(call(kind) for kind in asked))
+    for kind, (status, body) in zip(asked, answers, strict=True):
+        if kind == "staff":
+            assert status == 200 and body["data"]["auditLog"]["totalCount"] >= 0, body
+        elif kind in ("member", "anchor"):
+            assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN", body
+        else:
+            assert status == 401, body
+            expected = "revoked" if kind == "revoked" else "not valid"
+            assert expected in body["errors"][0]["message"], body
+    assert 1 <= len(lookups) < CALLS, len(lookups)  # looked up in rounds
