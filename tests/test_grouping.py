@@ -33,15 +33,22 @@ async def _audit_rows(url: str) -> list[Any]:
         await db.dispose()
 
 
+def _statements(client: Any, fragment: str) -> list[str]:
+    """The SQL of the statements the client's app runs on the driver that contain `fragment`,
+    as they run (`core.db.on_raw_statement`)."""
+    seen: list[str] = []
+    on_raw_statement(
+        client.app.state.ogp.db.engine.sync_engine,
+        lambda sql, _: seen.append(sql) if fragment in sql else None,
+    )
+    return seen
+
+
 async def test_concurrent_calls_each_get_their_row_in_fewer_writes(
     demo_db: str, make_client: ClientFactory, role_tokens: dict[str, str]
 ) -> None:
     client = make_client(demo_db, rate_limits=False)
-    engine = client.app.state.ogp.db.engine.sync_engine
-    inserts: list[str] = []
-    on_raw_statement(
-        engine, lambda sql, _: inserts.append(sql) if "INSERT INTO audit_log" in sql else None
-    )
+    inserts = _statements(client, "INSERT INTO audit_log")
     before = len(await _audit_rows(demo_db))
 
     async def call(i: int) -> dict[str, Any]:
@@ -136,11 +143,7 @@ async def test_concurrent_requests_each_answered_as_their_own_token_says(
     demo_db: str, make_client: ClientFactory, role_tokens: dict[str, str]
 ) -> None:
     client = make_client(demo_db, rate_limits=False)
-    engine = client.app.state.ogp.db.engine.sync_engine
-    lookups: list[str] = []
-    on_raw_statement(
-        engine, lambda sql, _: lookups.append(sql) if "FROM api_tokens" in sql else None
-    )
+    lookups = _statements(client, "FROM api_tokens")
     revoked = await token_for(demo_db, "staff")
     db = Database(demo_db)
     try:
