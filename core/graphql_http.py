@@ -27,6 +27,7 @@ is 503 with `Retry-After` (the body says SERVICE_UNAVAILABLE), so proxies and cl
 from __future__ import annotations
 
 from contextvars import ContextVar
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -133,6 +134,13 @@ def refusal(
     return Response(body, status_code=status, headers=headers, media_type=media)
 
 
+@lru_cache(maxsize=64)
+def _media_type_of(content_type: str) -> str:
+    """The media type of a `Content-Type` value (Strawberry's parsing, through the standard
+    library's email parser: costly per request, and clients send a handful of values)."""
+    return parse_content_type(content_type)[0]
+
+
 class GraphQLView(GraphQL[Any, Any]):
     """`strawberry.asgi.GraphQL` that answers request errors in JSON, with the right status."""
 
@@ -194,12 +202,11 @@ class GraphQLView(GraphQL[Any, Any]):
             raise HTTPException(400, f"Not valid JSON in UTF-8: {exc}") from exc
 
     async def parse_http_body(self, request: Any) -> Any:
-        if request.method == "POST":
-            content_type, _ = parse_content_type(request.content_type or "")
-            if "application/json" in content_type:
-                # A JSON text is an object or an array exactly when its first character (after
-                # whitespace) is `{` or `[`: checked on the bytes, so the body is parsed once.
-                start = (await request.get_body()).removeprefix(BOM).lstrip(JSON_WHITESPACE)
-                if start[:1] not in (b"{", b"["):
-                    raise HTTPException(400, NOT_AN_OBJECT)
+        posted = request.method == "POST"
+        if posted and "application/json" in _media_type_of(request.content_type or ""):
+            # A JSON text is an object or an array exactly when its first character (after
+            # whitespace) is `{` or `[`: checked on the bytes, so the body is parsed once.
+            start = (await request.get_body()).removeprefix(BOM).lstrip(JSON_WHITESPACE)
+            if start[:1] not in (b"{", b"["):
+                raise HTTPException(400, NOT_AN_OBJECT)
         return await super().parse_http_body(request)
