@@ -33,7 +33,8 @@ class Group(Generic[T, R]):
     """`await group(item)` -> the result `run` gave `item` in the round that took it.
 
     `run(items)` -> one result per item, in order (it is awaited once per round, with
-    `limit` items at most); an exception it raises is raised to every caller of that round.
+    `limit` items at most); an exception it raises is raised to every caller of that round (the
+    same exception object to each).
     One Group serves one event loop at a time (a new loop starts it afresh: tests run several).
     """
 
@@ -45,12 +46,14 @@ class Group(Generic[T, R]):
 
     async def __call__(self, item: T) -> R:
         loop = asyncio.get_running_loop()
-        if self._rounds is not None and self._rounds.get_loop() is not loop:
-            self._waiting, self._rounds = [], None  # left behind by a loop that is gone
+        rounds = self._rounds
+        if rounds is not None and rounds.get_loop() is not loop:
+            self._waiting, rounds = [], None  # left behind by a loop that is gone
         future: asyncio.Future[R] = loop.create_future()
         self._waiting.append((item, future))
-        if self._rounds is None:
-            self._rounds = loop.create_task(self._drain(), context=contextvars.Context())
+        if rounds is None or rounds.done():  # done: cancelled before it ever ran
+            rounds = loop.create_task(self._drain(), context=contextvars.Context())
+        self._rounds = rounds
         return await future
 
     async def _drain(self) -> None:
@@ -62,20 +65,28 @@ class Group(Generic[T, R]):
                 try:
                     results = await self._run([item for item, _ in taken])
                 except Exception as exc:
-                    for _, future in taken:
-                        if not future.done():  # a caller cancelled while it waited
-                            future.set_exception(exc)
+                    _settle(taken, exc)
                     continue
                 for (_, future), result in zip(taken, results, strict=True):
-                    if not future.done():
+                    if not future.done():  # a caller cancelled while it waited
                         future.set_result(result)
-        except BaseException:  # the round itself cancelled (the loop shutting down)
+        except asyncio.CancelledError:  # the round itself cancelled (the loop shutting down)
             for _, future in [*taken, *self._waiting]:
                 future.cancel()
             self._waiting = []
             raise
+        except Exception as exc:  # a fault of the round's own (e.g. too few results)
+            _settle([*taken, *self._waiting], exc)
+            self._waiting = []
         finally:
             self._rounds = None
+
+
+def _settle(callers: list[tuple[Any, asyncio.Future[Any]]], exc: Exception) -> None:
+    """`exc` to each caller still waiting (one cancelled meanwhile has nothing to get)."""
+    for _, future in callers:
+        if not future.done():
+            future.set_exception(exc)
 
 
 class GroupedWrites:

@@ -4,8 +4,9 @@ round runs goes in the next. Both databases.
 
 What must hold whatever the grouping: every call has exactly its audit row (who, what, outcome,
 its request's ID), concurrent or not; a row refused for its own fault takes no other row with
-it; a caller cancelled while it waits still has its row written; every request is answered as
-its own token says (staff, member, unknown, revoked), whatever else its round looked up.
+it; a caller cancelled while it waits or while its round runs still has its row written; every
+request is answered as its own token says (staff, member, unknown, revoked), whatever else its
+round looked up, and never with a lookup sent before it arrived.
 """
 
 from __future__ import annotations
@@ -107,36 +108,79 @@ def _values(person_id: int | None, request_id: str) -> dict[str, Any]:
 
 
 async def test_a_row_refused_for_its_own_fault_takes_no_other_with_it(empty_db: str) -> None:
-    """Three rows handed in together, the middle one naming a person that does not exist (the
-    foreign key refuses it): the other two are written, the middle one's caller gets the
-    driver's error; a caller cancelled while it waits still has its row written."""
+    """Rounds held open at will (the database's `write_many` waits for a gate): three rows handed
+    in while a round runs go together in the next, whose middle row names a person that does not
+    exist (the foreign key refuses it); that round fails and its rows are written alone: the
+    other two are written, the middle one's caller gets the driver's error. A caller cancelled
+    while its round runs, and one cancelled while it waits for its round, still have their rows
+    written."""
     db = Database(empty_db)
+    rounds: list[int] = []  # rows per write_many call, in order
+    gate = asyncio.Event()
+    real = db.write_many
+
+    async def gated(sql: str, rows: Any) -> None:
+        rounds.append(len(rows))
+        await gate.wait()
+        await real(sql, rows)
+
+    db.write_many = gated  # type: ignore[method-assign]
     try:
         sql_of = audit._insert().bind
         dialect = db.engine.dialect
 
-        def write(person_id: int | None, request_id: str) -> Any:
-            return db.grouped_writes(*sql_of(dialect, _values(person_id, request_id)))
+        def write(person_id: int | None, request_id: str) -> asyncio.Future[None]:
+            values = _values(person_id, request_id)
+            return asyncio.ensure_future(db.grouped_writes(*sql_of(dialect, values)))
 
-        first = asyncio.ensure_future(write(None, "first"))  # starts a round
-        await asyncio.sleep(0)
+        first = write(None, "first")  # starts a round, held at the gate
+        await asyncio.sleep(0.01)
         grouped = [write(None, "good-1"), write(987654, "bad"), write(None, "good-2")]
-        results = await asyncio.gather(*grouped, return_exceptions=True)
-        await first
-        assert results[0] is None and results[2] is None
-        assert "foreign key" in str(results[1]).lower() or "FOREIGN KEY" in str(results[1])
+        await asyncio.sleep(0.01)  # handed in while the first round runs
+        gate.set()
+        results = await asyncio.gather(first, *grouped, return_exceptions=True)
+        assert rounds == [1, 3, 1, 1, 1]  # the failed round of 3, then each row alone
+        assert results[0] is None and results[1] is None and results[3] is None
+        assert "foreign key" in str(results[2]).lower(), results[2]
 
-        cancelled = asyncio.ensure_future(write(None, "cancelled"))
-        await asyncio.sleep(0)  # handed in
-        cancelled.cancel()
-        await write(None, "after")  # the round after the cancelled caller's
+        gate.clear()
+        during = write(None, "cancelled in its round")
+        await asyncio.sleep(0.01)  # its round is running
+        waiting = write(None, "cancelled while waiting")
+        await asyncio.sleep(0.01)
+        during.cancel()
+        waiting.cancel()
+        gate.set()
+        await write(None, "after")
+        assert during.cancelled() and waiting.cancelled()
         written = [row.request_id for row in await _audit_rows(empty_db)]
-        assert sorted(written) == ["after", "cancelled", "first", "good-1", "good-2"]
+        assert sorted(written) == sorted(
+            [
+                "first",
+                "good-1",
+                "good-2",
+                "cancelled in its round",
+                "cancelled while waiting",
+                "after",
+            ]
+        )
     finally:
         await db.dispose()
 
 
 STAFF_ONLY = "{ auditLog(first: 1) { totalCount } }"
+
+
+async def _revoke_newest_token(url: str) -> None:
+    db = Database(url)
+    try:
+        async with db.write() as conn:
+            newest = "(SELECT max(id) FROM api_tokens)"
+            await conn.execute(
+                text(f"UPDATE api_tokens SET revoked_at = expires_at WHERE id = {newest}")
+            )
+    finally:
+        await db.dispose()
 
 
 async def test_concurrent_requests_each_answered_as_their_own_token_says(
@@ -145,16 +189,7 @@ async def test_concurrent_requests_each_answered_as_their_own_token_says(
     client = make_client(demo_db, rate_limits=False)
     lookups = _statements(client, "FROM api_tokens")
     revoked = await token_for(demo_db, "staff")
-    db = Database(demo_db)
-    try:
-        async with db.write() as conn:
-            await conn.execute(
-                text(
-                    "UPDATE api_tokens SET revoked_at = expires_at WHERE id = (SELECT max(id) FROM api_tokens)"
-                )
-            )
-    finally:
-        await db.dispose()
+    await _revoke_newest_token(demo_db)
     kinds = ["staff", "member", "unknown", "revoked", "anchor"]
     token = {**role_tokens, "unknown": "ogpwg_" + "x" * 40, "revoked": revoked}
 
@@ -175,3 +210,40 @@ async def test_concurrent_requests_each_answered_as_their_own_token_says(
             expected = "revoked" if kind == "revoked" else "not valid"
             assert expected in body["errors"][0]["message"], body
     assert 1 <= len(lookups) < CALLS, len(lookups)  # looked up in rounds
+
+
+async def test_a_token_revoked_after_a_round_read_it_is_refused_to_a_later_request(
+    demo_db: str, make_client: ClientFactory
+) -> None:
+    """A request never takes the answer of a lookup sent before it arrived: a round of lookups
+    holds its rows (read while the token was good) at a gate; the token is revoked; a request
+    sent then waits for the next round and is refused, while the one that arrived before the
+    revocation is answered."""
+    client = make_client(demo_db, rate_limits=False)
+    db = client.app.state.ogp.db
+    token = await token_for(demo_db, "staff")
+    read, gate = asyncio.Event(), asyncio.Event()
+    real = db.read_rows
+
+    async def gated(sql: str, parameters: Any) -> Any:
+        rows = await real(sql, parameters)
+        if "FROM api_tokens" in sql:
+            read.set()
+            await gate.wait()
+        return rows
+
+    db.read_rows = gated
+
+    async def call() -> int:
+        headers = {"authorization": f"Bearer {token}"}
+        answer = await client.http.post("/graphql", json={"query": STAFF_ONLY}, headers=headers)
+        return answer.status_code
+
+    before = asyncio.ensure_future(call())
+    await read.wait()  # its round has read the token's row and waits at the gate
+    await _revoke_newest_token(demo_db)
+    after = asyncio.ensure_future(call())
+    await asyncio.sleep(0.05)  # handed in while that round waits (refused either way)
+    gate.set()
+    assert await before == 200
+    assert await after == 401

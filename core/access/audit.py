@@ -1,8 +1,8 @@
 """The audit log: one row per mutation call, and the staff-only `auditLog` query.
 
-Each call is recorded in a transaction of its own after the mutation's, so a refused or failed
-call is recorded too (its own transaction rolled back); the rows of calls that end while one is
-being written go together in the next (`core.grouping`: group commit). Nothing in the API
+Each call is recorded after the mutation's transaction, in one apart from it, so a refused or
+failed call is recorded too (its own transaction rolled back); the rows of calls that end while
+one is being written go together in the next (`core.grouping`: group commit). Nothing in the API
 writes to this table except this module, and no mutation edits or deletes its rows.
 """
 

@@ -2,8 +2,9 @@
 
 A registration locks its meeting row (SELECT ... FOR UPDATE on PostgreSQL; the transaction's
 BEGIN IMMEDIATE on SQLite), then takes a place by an UPDATE of `registered_count`: the locked row
-says whether one is left (nobody else can take it while the lock is held), except after
-pre-registrations were admitted in the same transaction, when the UPDATE is conditional; the
+says whether one is left (nobody else can take it while the lock is held), except once the
+meeting's registration window has opened, when pre-registrations may be admitted first in the same
+transaction and the UPDATE is conditional (one more round trip); the
 CHECK constraint on that column is the last line of defence. No count-then-insert race.
 
 First come, first served: a registration's `queued_at` is set whenever it joins the waitlist or the
