@@ -193,9 +193,7 @@ class Database:
         )
         self.grouped_writes = GroupedWrites(self)
         """Rows of one write statement written together with other callers' (the audit log's)."""
-        self.groups: dict[str, Group[Any, Any]] = {}
-        """Other work of concurrent callers run together, by name (`core.grouping.Group`s, e.g.
-        the bearer tokens' lookups)."""
+        self._groups: dict[str, Group[Any, Any]] = {}
         self.replica_engine: AsyncEngine | None = None
         self._replica_reader = self._reader
         if replica_url is not None:
@@ -278,6 +276,17 @@ class Database:
                 await conn.exec_driver_sql(sql, [tuple(row) for row in rows])
             return
         await self._on_driver(self.engine, "many", sql, rows)
+
+    def group(
+        self, name: str, run: Callable[[list[Any]], Awaitable[Sequence[Any]]]
+    ) -> Group[Any, Any]:
+        """This database's `core.grouping.Group` called `name` (e.g. the bearer tokens' lookups,
+        one per audit statement), made with `run` on first use: concurrent callers' work run
+        together in rounds."""
+        found = self._groups.get(name)
+        if found is None:
+            found = self._groups[name] = Group(run)
+        return found
 
     def _read_engine(self) -> AsyncEngine:
         return self.replica_engine if replica_reads.get() and self.replica_engine else self.engine

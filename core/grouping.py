@@ -92,20 +92,17 @@ def _settle(callers: list[tuple[Any, asyncio.Future[Any]]], exc: Exception) -> N
 class GroupedWrites:
     """`await writes(sql, parameters)`: one row of a write statement (`Database.write_many`'s
     SQL text and driver parameters), written in one transaction with the rows of the same `sql`
-    that other callers hand in while a round of it runs. When a round fails for a row's own
-    fault (a violated constraint), each of its rows is written alone, so a row is refused only
-    for its own fault; a fault of the database fails the whole round (each row alone would only
-    wait out the same timeout again). Raises what writing the row raised."""
+    that other callers hand in while a round of it runs (`Database.group`, named by `sql`).
+    When a round fails for a row's own fault (e.g. a violated constraint), each of its rows is
+    written alone, so a row is refused only for its own fault; a fault of the database fails
+    the whole round (each row alone would only wait out the same timeout again). Raises what
+    writing the row raised."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._groups: dict[str, Group[Sequence[Any], Exception | None]] = {}
 
     async def __call__(self, sql: str, parameters: Sequence[Any]) -> None:
-        group = self._groups.get(sql)
-        if group is None:
-            group = self._groups[sql] = Group(partial(self._write, sql))
-        failure = await group(parameters)
+        failure = await self.db.group(sql, partial(self._write, sql))(parameters)
         if failure is not None:
             raise failure
 

@@ -28,7 +28,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.auth import ALL_SCOPES, READ, Viewer
 from core.db import Database, utcnow
 from core.driver import DriverStatement
-from core.grouping import Group
 from core.models import ApiToken, Person, StaffRole
 
 TOKEN_PREFIX = "ogpwg_"
@@ -249,15 +248,8 @@ async def _lookup(db: Database, hashes: list[str]) -> list[Any]:
     return [found.get(token_hash) for token_hash in hashes]
 
 
-def _lookups(db: Database) -> Group[str, Any]:
-    group = db.groups.get(LOOKUPS)
-    if group is None:
-        group = db.groups[LOOKUPS] = Group(partial(_lookup, db))
-    return group
-
-
 LOOKUPS = "bearer tokens"
-"""`Database.groups` name of the tokens' lookups: the requests that arrive while one round of
+"""`Database.group` name of the tokens' lookups: the requests that arrive while one round of
 lookups runs are looked up together in the next (each after its request arrived, so a token
 revoked before a request came is never accepted for it)."""
 
@@ -267,7 +259,7 @@ async def authenticate_token(db: Database, token: str, now: datetime | None = No
     expired token); reads one row (with the other requests' that wait for a lookup meanwhile:
     `LOOKUPS`), and writes `last_used_at` at most once a minute."""
     now = now or utcnow()
-    row = await _lookups(db)(hash_token(token))
+    row = await db.group(LOOKUPS, partial(_lookup, db))(hash_token(token))
     if row is None:
         raise TokenError("The bearer token is not valid.")
     _, token_id, person_id, scopes, expires_at, revoked_at, last_used_at, staff = row
