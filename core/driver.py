@@ -189,6 +189,20 @@ async def transaction(db: Database) -> AsyncIterator[DriverTransaction]:
         callback()  # committed: e.g. in-process subscriptions (core.activity.bus)
 
 
+@asynccontextmanager
+async def autocommit(db: Database) -> AsyncIterator[DriverTransaction]:
+    """A connection of the primary as its driver's own, outside any transaction: each statement
+    is its own, committed when it returns (one round trip for a write that is one statement,
+    e.g. a PostgreSQL function's call). Raises what the block raises, DatabaseUnavailable for a
+    database fault, and ValueError when the block `notify`-ed (there is no COMMIT to send it
+    with: a statement signals itself, e.g. by pg_notify)."""
+    async with db.driver(db.engine) as driver:
+        tx = DriverTransaction(db, driver)
+        yield tx
+        if tx.at_commit:
+            raise ValueError(f"nothing commits the signals {tx.at_commit!r} outside a transaction")
+
+
 WriteConnection = AsyncConnection | DriverTransaction
 """Either kind of write transaction: `Database.write()`'s or `transaction`'s."""
 

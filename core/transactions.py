@@ -25,7 +25,7 @@ from sqlalchemy import Index, MetaData, UniqueConstraint
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.driver import WriteConnection, transaction
+from core.driver import WriteConnection, autocommit, transaction
 from core.errors import Rejected, UserError, user_error
 
 if TYPE_CHECKING:
@@ -251,6 +251,24 @@ async def in_driver_transaction(
         partial(transaction, db) if db.raw_statements else db.write
     )
     return await _all_or_nothing(ctx, begin, work)
+
+
+async def at_once_or_in_driver_transaction(
+    ctx: Context,
+    at_once: Callable[[WriteConnection], Awaitable[T | None]],
+    work: Callable[[WriteConnection], Awaitable[T]],
+) -> tuple[T | None, list[UserError]]:
+    """`in_driver_transaction(ctx, work)`, first tried as `at_once`: one statement, its own
+    transaction, on the driver's connection (`core.driver.autocommit`), on PostgreSQL while
+    `raw_statements` is on. `at_once` returns the result, or None for a case it does not take
+    (it then wrote nothing, and `work` decides); its refusals and constraint errors are answered
+    as `work`'s are."""
+    db = ctx.db
+    if db.raw_statements and not db.is_sqlite:
+        done, errors = await _all_or_nothing(ctx, partial(autocommit, db), at_once)
+        if done is not None or errors:
+            return done, errors
+    return await in_driver_transaction(ctx, work)
 
 
 async def _all_or_nothing(

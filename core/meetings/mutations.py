@@ -16,7 +16,11 @@ from core.errors import UserError
 from core.loading import prefetched
 from core.meetings import lifecycle, registrations, types
 from core.meetings import services as meetings
-from core.transactions import in_driver_transaction, in_transaction
+from core.transactions import (
+    at_once_or_in_driver_transaction,
+    in_driver_transaction,
+    in_transaction,
+)
 
 
 def _given(value: Any) -> Any:
@@ -215,14 +219,15 @@ class Mutation:
         self, info: Info, input: RegistrationCreateInput
     ) -> RegistrationPayload:
         ctx = info.context
-        row, errors = await in_driver_transaction(
+        asked = {
+            "meeting_id": input.meeting_id,
+            "person_id": input.person_id,
+            "themes": ctx.app.visible_themes,
+        }
+        row, errors = await at_once_or_in_driver_transaction(
             ctx,
-            lambda conn: registrations.register(
-                conn,
-                meeting_id=input.meeting_id,
-                person_id=input.person_id,
-                themes=ctx.app.visible_themes,
-            ),
+            lambda conn: registrations.register_at_once(conn, **asked),
+            lambda conn: registrations.register(conn, **asked),
         )
         return await prefetched(
             info,
