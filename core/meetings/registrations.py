@@ -340,9 +340,9 @@ async def register_at_once(
 ) -> Any:
     """`register`'s common case in one statement, PostgreSQL's `register_at_once` (core_0021),
     on a connection outside any transaction (the call is its own: one round trip): the new
-    registration (REGISTERED or WAITLISTED), or None when the case is not the common one (IDs
-    that do not decode or name nothing visible, a refusal, a duplicate, a comeback, a
-    pre-registration, an admission due first); then nothing was written and `register` decides.
+    registration (REGISTERED, WAITLISTED or PRE_REGISTERED), or None when the case is not the
+    common one (IDs that do not decode or name nothing visible, a refusal, a duplicate, a
+    comeback, an admission due first); then nothing was written and `register` decides.
     """
     try:
         meeting_pk = lookups.decode(meeting_id, "Meeting", "meetingId")

@@ -4,13 +4,14 @@ registration mutation "with as few round trips as the rules allow").
 `register_at_once(meeting_pk, person_pk, themes, now_at, channel, topic)` is `registrationCreate`
 (core.meetings.registrations.register) for the case that needs no decision of Python's: it locks
 the meeting (visible: its group's theme is one of `themes`), and when the meeting takes
-registrations at `now_at` (not cancelled, not ended, its window open, no pre-registration waiting
-to be admitted), the person exists and has no registration for it, it takes a place if one is left
-(REGISTERED, else WAITLISTED), queues the registration `_after` the meeting's latest entry,
+registrations at `now_at` (not cancelled, not ended, its window open or a Summit meeting's not yet open, no
+pre-registration waiting to be admitted), the person exists and has no registration for it, it
+takes a place if one is left (REGISTERED, else WAITLISTED; PRE_REGISTERED and no place before a
+Summit meeting's window opens), queues the registration `_after` the meeting's latest entry,
 signals `topic` on `channel` (core.activity.bus) and returns the new row. In every other case it
 returns no row and changes nothing: the caller then runs the whole rules in a transaction, which
 answers why (NOT_FOUND, a refusal, DUPLICATE_REGISTRATION) or takes the rarer paths (a comeback
-after cancelling, a Summit pre-registration, the admission of pre-registrations first).
+after cancelling, the admission of pre-registrations first).
 
 Why a function: called outside a transaction, the call is its own transaction, one round trip
 where the Python path takes five (BEGIN, lock, read and place, insert, COMMIT). Why not one plain
@@ -52,13 +53,15 @@ DECLARE
 BEGIN
   SELECT meetings.* INTO m FROM meetings JOIN working_groups g ON g.id = meetings.group_id
   WHERE meetings.id = meeting_pk AND g.theme = ANY(themes) FOR UPDATE OF meetings;
+  -- (a comparison with a window's NULL end is NULL: that end refuses nothing)
   IF NOT FOUND
     OR m.cancelled_at IS NOT NULL
     OR m.ends_at <= now_at
     OR (m.registration_closes_at IS NOT NULL AND now_at >= m.registration_closes_at)
-    OR (m.registration_opens_at IS NOT NULL AND (now_at < m.registration_opens_at OR EXISTS (
+    OR (now_at < m.registration_opens_at AND NOT m.is_summit)
+    OR (now_at >= m.registration_opens_at AND EXISTS (
       SELECT FROM registrations r
-      WHERE r.meeting_id = meeting_pk AND r.status = 'PRE_REGISTERED')))
+      WHERE r.meeting_id = meeting_pk AND r.status = 'PRE_REGISTERED'))
     OR NOT EXISTS (SELECT FROM people p WHERE p.id = person_pk)
     OR EXISTS (
       SELECT FROM registrations r WHERE r.meeting_id = meeting_pk AND r.person_id = person_pk)
@@ -68,7 +71,9 @@ BEGIN
   SELECT max(r.queued_at) INTO latest FROM registrations r WHERE r.meeting_id = meeting_pk;
   queued := CASE WHEN latest IS NULL OR now_at > latest THEN now_at
     ELSE latest + interval '1 microsecond' END;
-  IF m.capacity IS NULL OR m.registered_count < m.capacity THEN
+  IF now_at < m.registration_opens_at THEN  -- a Summit meeting's: queued, no place yet
+    new_status := 'PRE_REGISTERED';
+  ELSIF m.capacity IS NULL OR m.registered_count < m.capacity THEN
     UPDATE meetings SET registered_count = registered_count + 1 WHERE id = meeting_pk;
     new_status := 'REGISTERED';
   ELSE
