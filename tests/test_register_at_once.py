@@ -37,6 +37,7 @@ from core.db import Database
 from core.driver import DriverTransaction, transaction
 from core.errors import Rejected
 from core.meetings import registrations
+from core.meetings.at_once import register_at_once
 from core.schema.ids import to_global_id
 
 WHENS = ("none", "past", "future")
@@ -191,7 +192,7 @@ async def _both(db: Database, case: Case, group: int, theme: str, people: list[i
             }
             before = await _state(tx, meeting)
             await tx.driver.execute("SAVEPOINT at_once")
-            at_once = await registrations.register_at_once(tx, **asked)
+            at_once = await register_at_once(tx, **asked)
             after_at_once = await _state(tx, meeting)
             await tx.driver.execute("ROLLBACK TO SAVEPOINT at_once")
             try:

@@ -14,7 +14,7 @@ from strawberry.types import Info
 from core.enums import MeetingKind, MeetingLinkKind, RegistrationStatus
 from core.errors import UserError
 from core.loading import prefetched
-from core.meetings import lifecycle, registrations, types
+from core.meetings import at_once, lifecycle, registrations, types
 from core.meetings import services as meetings
 from core.transactions import (
     at_once_or_in_driver_transaction,
@@ -226,7 +226,7 @@ class Mutation:
         }
         row, errors = await at_once_or_in_driver_transaction(
             ctx,
-            lambda conn: registrations.register_at_once(conn, **asked),
+            lambda conn: at_once.register_at_once(conn, **asked),
             lambda conn: registrations.register(conn, **asked),
         )
         return await prefetched(

@@ -24,6 +24,9 @@ earlier write on the meeting (a registration, a cancellation, an update), which 
 Between the opening time and the first of these, a read still shows the queue PRE_REGISTERED
 (bound: one interval of the job).
 
+On PostgreSQL, `registrationCreate` first calls `register_at_once` (core.meetings.at_once: the
+common case in one statement, its own transaction); what it does not take is decided here.
+
 Every statement here is built once (`core.driver.DriverStatement`) and runs through
 `core.driver.rows`: `registrationCreate` and `registrationCancel` run theirs in a transaction on
 the driver's connection (issue 12: SQLAlchemy's work per statement was most of a registration's
@@ -37,12 +40,11 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ARRAY, String, bindparam, column, false, func, insert, select, update
+from sqlalchemy import bindparam, false, func, insert, select, update
 
 from core import lookups
-from core.activity import bus
 from core.activity.services import publish_meeting
-from core.db import UTCDateTime, utcnow
+from core.db import utcnow
 from core.driver import DriverStatement, rows
 from core.driver import WriteConnection as Connection
 from core.enums import RegistrationStatus
@@ -157,21 +159,6 @@ _INSERT = DriverStatement(
     )
     .returning(*_REGISTRATION)
 )
-_AT_ONCE = DriverStatement(
-    select(
-        *func.register_at_once(
-            bindparam("meeting"),
-            bindparam("person"),
-            bindparam("themes", type_=ARRAY(String)),
-            bindparam("now", type_=UTCDateTime),
-            bindparam("channel"),
-            bindparam("topic"),
-        )
-        .table_valued(*(column(c.name, c.type) for c in _REGISTRATION))
-        .c
-    )
-)
-"""PostgreSQL's `register_at_once` (core_0021): the new registration, or no row."""
 _READ = DriverStatement(select(*_REGISTRATION).where(Registration.id == bindparam("registration")))
 _CANCEL = DriverStatement(
     update(Registration)
@@ -333,33 +320,6 @@ async def register(
         )
     await publish_meeting(conn, meeting.id)  # meetingChanged subscribers: places changed
     return registration
-
-
-async def register_at_once(
-    conn: Connection, *, meeting_id: str, person_id: str, themes: tuple[str, ...]
-) -> Any:
-    """`register`'s common case in one statement, PostgreSQL's `register_at_once` (core_0021),
-    on a connection outside any transaction (the call is its own: one round trip): the new
-    registration (REGISTERED, WAITLISTED or PRE_REGISTERED), or None when the case is not the
-    common one (IDs that do not decode or name nothing visible, a refusal, a duplicate, a
-    comeback, an admission due first); then nothing was written and `register` decides.
-    """
-    try:
-        meeting_pk = lookups.decode(meeting_id, "Meeting", "meetingId")
-        person_pk = lookups.decode(person_id, "Person", "personId")
-    except Rejected:
-        return None  # `register` answers, in its order of errors
-    found = await rows(
-        conn,
-        _AT_ONCE,
-        meeting=meeting_pk,
-        person=person_pk,
-        themes=list(themes),
-        now=utcnow(),
-        channel=bus.CHANNEL,
-        topic=bus.meeting_topic(meeting_pk),
-    )
-    return found[0] if found else None
 
 
 def _refusal(meeting: Any, now: datetime) -> Rejected | None:

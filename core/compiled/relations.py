@@ -1,0 +1,154 @@
+"""Relations compiled (core.compiled.compiler's `Compiler` mixes this in): a field declared with
+`rows_by_key` (one row: its filters and order, the first row of a key), `counts_by_key`,
+`rows_grouped_by` (a list: its filters and `first`) or `pages_by_key` (a connection: its filters
+and paging arguments, core.compiled.connections), correlated to the parent's row by its key
+column; the rows' objects compiled as any object, ordered by their declared order (`_adapt`).
+NotCompilable for a relation loaded by a Python function, or anything its declaration does not
+say."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from graphql import GraphQLField, GraphQLList, GraphQLNonNull, get_named_type
+from sqlalchemy import Select, Text, cast, func, select
+from sqlalchemy.sql import ColumnElement
+
+from core.access.rows import conditions_on
+from core.compiled.connections import PAGING, Connections
+from core.compiled.declare import CountsByKey
+from core.compiled.probe import (
+    Col,
+    NotCompilable,
+    adapt_to,
+    column_name,
+    is_desc,
+    table_columns,
+)
+from core.compiled.sqljson import raw
+from core.loading import relation_arguments
+from core.rows import PagesByKey, RowsByKey, RowsGroupedBy
+
+
+class Relations(Connections):
+    """The relation part of `Compiler` (which gives `ctx`, `variables` and the methods declared
+    below); a relation's page is a connection's."""
+
+    ctx: Any
+    variables: Any
+
+    if TYPE_CHECKING:
+
+        def _statement(self, where: str, make: Callable[[], Select[Any]]) -> Select[Any]: ...
+        def _probe(self, make: Any, columns: Any, fixed: dict[str, Any] | None = None) -> Any: ...
+        def _object(self, gtype: Any, details: Any, sub: Any, obj: Any) -> ColumnElement[str]: ...
+
+    def _relation(
+        self,
+        where: str,
+        spec: Any,
+        definition: Any,
+        field_def: GraphQLField,
+        details: Any,
+        sub: Any,
+        obj: Any,
+    ) -> ColumnElement[str]:
+        try:
+            arguments = relation_arguments(
+                self.ctx, definition, field_def, details[0].node, self.variables
+            )
+        except Exception as exc:
+            raise NotCompilable(f"{where}: an argument error", by_values=True) from exc
+        load = spec.load
+        if not isinstance(load, CountsByKey | RowsByKey | RowsGroupedBy | PagesByKey):
+            raise NotCompilable(f"{where}: loaded by a Python function, not a declaration")
+        if arguments and isinstance(load, CountsByKey):
+            raise NotCompilable(f"{where}: arguments of a relation that takes none")
+        try:
+            parent_key = spec.key(obj)
+        except AttributeError as exc:
+            raise NotCompilable(f"{where}: its key is not a column") from exc
+        if not isinstance(parent_key, Col):
+            raise NotCompilable(f"{where}: its key is not a column")
+        parent = sub.c[parent_key.name]
+        if isinstance(load, CountsByKey) and spec.default == 0:
+            rows = self._statement(where, lambda: load.statement(self.ctx)).subquery()
+            key_name = column_name(load.key)
+            counted = select(func.count()).select_from(rows).where(rows.c[key_name] == parent)
+            return cast(counted.scalar_subquery(), Text)
+        if isinstance(load, RowsByKey) and spec.default is None:
+            rows = self._statement(where, lambda: load.statement(self.ctx, arguments)).subquery()
+            value = self._rows(get_named_type(field_def.type), details, rows, load)
+            match = rows.c[column_name(load.key)] == parent
+            one = select(value).select_from(rows).where(match)
+            one = one.order_by(*self._adapt(load.order_by, rows)).limit(1)
+            missing = raw("null")
+            if isinstance(field_def.type, GraphQLNonNull) and not (
+                not (load.order_by or load.filters) and self._always_found(load, parent_key.column)
+            ):  # non-null, and a row may be missing or hidden: then the resolver path answers
+                missing = self.d.unrepresentable(parent)
+            return func.coalesce(one.scalar_subquery(), missing)
+        if isinstance(load, RowsGroupedBy | PagesByKey):
+            paging = {name: arguments.pop(name, None) for name in PAGING}
+            children = self._statement(where, lambda: load.statement(self.ctx, arguments))
+            # correlated to the parent's row explicitly: it ends up in a derived table, which
+            # SQLAlchemy does not correlate on its own
+            children = children.where(load.key == parent).correlate(sub)
+        if isinstance(load, PagesByKey) and spec.default is None:
+            request = self._request(where, paging)
+            conn_type = get_named_type(field_def.type)
+            return self._connection(conn_type, details, children, load.order_by, load, request)
+        if isinstance(load, RowsGroupedBy) and spec.default == []:
+            list_type = (
+                field_def.type.of_type
+                if isinstance(field_def.type, GraphQLNonNull)
+                else field_def.type
+            )
+            paged = any(paging[name] is not None for name in ("after", "last", "before"))
+            if not isinstance(list_type, GraphQLList) or paged:
+                raise NotCompilable(f"{where}: not a list, or paged")
+            first = paging.get("first")
+            if first is not None:
+                if not load.order_by:
+                    raise NotCompilable(f"{where}: `first` of a list in no declared order")
+                # the resolver path keeps the rows ranked <= first: none for first < 0
+                children = children.order_by(*load.order_by).limit(max(first, 0))
+            rows = children.subquery()
+            value = self._rows(get_named_type(field_def.type), details, rows, load)
+            source = select().select_from(rows)
+            return self.d.array(value, source, self._adapt(load.order_by, rows))
+        raise NotCompilable(f"{where}: loaded by a Python function, not a declaration")
+
+    def _always_found(self, load: RowsByKey[Any], parent_column: Any) -> bool:
+        """A to-one row that always exists: a NOT NULL foreign key, nothing hiding it."""
+        target = getattr(load.key, "expression", load.key)
+        if (
+            getattr(parent_column, "nullable", True)
+            or load.where is not None
+            or conditions_on(self.ctx, load.table)
+        ):
+            return False
+        return any(
+            fk.column.table is load.table and fk.column.name == target.name
+            for fk in parent_column.foreign_keys
+        )
+
+    def _rows(self, gtype: Any, details: Any, rows: Any, load: Any) -> ColumnElement[str]:
+        columns = table_columns(rows)
+        obj = self._probe(load.make, columns)
+        return self._object(gtype, details, rows, obj)
+
+    def _adapt(self, order_by: tuple[Any, ...], sub: Any) -> list[Any]:
+        """A declaration's ORDER BY terms over the rows of `sub` (a subquery of its statement):
+        columns, or SQL expressions over the row's columns (a CASE ranking an enum, ...), each
+        column taken from `sub`; NotCompilable for a term reading anything else."""
+        adapted = []
+        for order in order_by:
+            desc = is_desc(order)
+            term = order.element if desc else order
+            if getattr(order, "modifier", None) is not None and not desc:
+                raise NotCompilable("an order the compiler does not reproduce")
+            mapped = adapt_to(term, sub)
+            adapted.append(mapped.desc() if desc else mapped)
+        return adapted
