@@ -35,6 +35,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
+from core.commits import committed_write
+
 if TYPE_CHECKING:
     from core.db import Database
 
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
 # that `core.transactions` maps it to its user error alike
 _INTEGRITY = (asyncpg.exceptions.IntegrityConstraintViolationError, sqlite3.IntegrityError)
 _PLAIN = re.compile(r"[A-Za-z0-9_:.-]+")
+_WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,9 @@ class DriverStatement:
     """
 
     statement: ClauseElement
+    writes: bool = False
+    """A statement that writes though it is no INSERT, UPDATE or DELETE (a function's call):
+    it wrote when it returned a row (core.commits counts it)."""
     _compiled: dict[str, _Compiled] = field(default_factory=dict)
 
     def _of(self, dialect: Dialect) -> _Compiled:
@@ -128,9 +134,13 @@ class DriverTransaction:
     AsyncConnection where the domain code looks: `dialect`, `engine` and `info` (whose
     `core.db.after_commit` callbacks run once it committed)."""
 
-    def __init__(self, db: Database, driver: Any) -> None:
+    def __init__(self, db: Database, driver: Any, *, autocommit: bool = False) -> None:
         self.db = db
         self.driver = driver
+        self.autocommit = autocommit
+        """Each statement its own transaction (`autocommit`), not one until COMMIT."""
+        self.wrote = False
+        """Whether a statement wrote (core.commits counts the transaction once committed)."""
         self.engine = db.engine
         self.dialect = db.engine.dialect
         self.info: dict[str, Any] = {}
@@ -158,6 +168,12 @@ class DriverTransaction:
                     raw = await self.driver.fetch(sql, *parameters)
             except _INTEGRITY as exc:
                 raise IntegrityError(sql, parameters, exc) from exc
+            # noted before anything watching the statement may raise: it wrote
+            if (statement.writes and raw) or sql.lstrip()[:6].upper() in _WRITES:
+                if self.autocommit:
+                    committed_write()
+                else:
+                    self.wrote = True
         return [statement.row(self.dialect, one) for one in raw]
 
 
@@ -179,6 +195,8 @@ async def transaction(db: Database) -> AsyncIterator[DriverTransaction]:
             # one message (PostgreSQL's simple query runs its statements in order; the open
             # transaction is theirs): what must precede the COMMIT, then the COMMIT
             await control("; ".join([*tx.at_commit, "COMMIT"]))
+            if tx.wrote:
+                committed_write()
         except Exception:
             # before the connection goes back to the pool (SQLAlchemy's reset does not know
             # of this transaction; after a COMMIT that failed, PostgreSQL has none left and
@@ -197,7 +215,7 @@ async def autocommit(db: Database) -> AsyncIterator[DriverTransaction]:
     database fault, and ValueError when the block `notify`-ed (there is no COMMIT to send it
     with: a statement signals itself, e.g. by pg_notify)."""
     async with db.driver(db.engine) as driver:
-        tx = DriverTransaction(db, driver)
+        tx = DriverTransaction(db, driver, autocommit=True)
         yield tx
         if tx.at_commit:
             raise ValueError(f"nothing commits the signals {tx.at_commit!r} outside a transaction")

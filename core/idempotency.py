@@ -32,7 +32,6 @@ carry mutations). A header that is not 1..200 visible ASCII characters, or sent 
 
 from __future__ import annotations
 
-import contextvars
 import hashlib
 import logging
 import re
@@ -47,6 +46,7 @@ from sqlalchemy import and_, delete, event, insert, or_, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from core import commits
 from core.auth.middleware import viewer_of
 from core.db import Database, utcnow
 from core.db_faults import DatabaseUnavailable
@@ -76,9 +76,7 @@ _BOOKKEEPING = ("idempotency_keys", "audit_log", "api_tokens")
 _WROTE = "ogp_wg.idempotency.wrote"
 _TABLE = IdempotencyKey
 
-_commits: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
-    "idempotency_commits", default=None
-)
+_commits = commits.counter
 
 
 # --- what a request committed -------------------------------------------------------------------
@@ -95,8 +93,8 @@ def _note_write(conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
 
 
 def _note_commit(conn: Any) -> None:
-    if conn.info.pop(_WROTE, False) and (counter := _commits.get()) is not None:
-        counter[0] += 1
+    if conn.info.pop(_WROTE, False):
+        commits.committed_write()
 
 
 def _note_rollback(conn: Any) -> None:

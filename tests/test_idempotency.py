@@ -16,7 +16,7 @@ import httpx
 import pytest
 from sqlalchemy import insert, select, text, update
 
-from core.db import Database, utcnow
+from core.db import Database, on_raw_statement, utcnow
 from core.demo import DEMO_ROLES
 from core.idempotency import purge_expired
 from core.models import Person
@@ -130,6 +130,56 @@ async def test_a_retried_registration_is_not_a_duplicate(
     fresh = await _post(client, member, REGISTER, variables, key="register-me-again")
     errors = fresh.json()["data"]["registrationCreate"]["userErrors"]
     assert [e["code"] for e in errors] == ["DUPLICATE_REGISTRATION"]
+
+
+class _FaultAfterRegistering:
+    """Fails the request right after the statement that wrote its registration ran (a crash
+    between the write and the answer): PostgreSQL's `register_at_once` call, committed by then
+    (its own transaction), or SQLite's INSERT, rolled back with its transaction."""
+
+    def __init__(self) -> None:
+        self.armed = False
+        self.struck = 0
+
+    def __call__(self, statement: str, _seconds: float) -> None:
+        wrote = "register_at_once(" in statement or statement.lstrip().startswith(
+            "INSERT INTO registrations"
+        )
+        if self.armed and wrote:
+            self.armed = False
+            self.struck += 1
+            raise RuntimeError("injected after the registration's write")
+
+
+async def test_a_retry_after_a_fault_past_the_write_is_not_a_duplicate(
+    client: GraphQLClient, demo_db: str, role_tokens: dict[str, str]
+) -> None:
+    """Whether or not the failed request's write was committed when it failed, the retry with
+    its key never answers DUPLICATE_REGISTRATION: a write committed on the driver's connection
+    (core.driver, outside SQLAlchemy's events) is counted, so that answer is kept and replayed;
+    one rolled back leaves the key free, and the retry registers."""
+    staff, member = role_tokens["staff"], role_tokens["member"]
+    created = await _post(client, staff, SCHEDULE, {"input": _meeting(await _group(client, staff))})
+    meeting = created.json()["data"]["meetingSchedule"]["meeting"]["id"]
+    variables = {"m": meeting, "p": await _person_id(demo_db, DEMO_ROLES["member"])}
+    fault = _FaultAfterRegistering()
+    on_raw_statement(client.app.state.ogp.db.engine.sync_engine, fault)
+
+    fault.armed = True
+    failed = await _post(client, member, REGISTER, variables, key="crash-then-retry")
+    assert fault.struck == 1
+    codes = [e["extensions"]["code"] for e in failed.json()["errors"]]
+    assert codes == ["INTERNAL_SERVER_ERROR"], failed.json()
+    retry = await _post(client, member, REGISTER, variables, key="crash-then-retry")
+    if demo_db.startswith("sqlite"):  # rolled back: the key was released, the retry runs
+        payload = retry.json()["data"]["registrationCreate"]
+        assert payload["userErrors"] == [] and payload["registration"]["status"] == "REGISTERED"
+    else:  # committed by the function's own transaction: the answer was kept
+        assert retry.headers.get("idempotent-replayed") == "true"
+        assert retry.content == failed.content
+    again = await _post(client, member, REGISTER, variables, key="another-key")
+    errors = again.json()["data"]["registrationCreate"]["userErrors"]
+    assert [e["code"] for e in errors] == ["DUPLICATE_REGISTRATION"]  # registered exactly once
 
 
 async def test_a_key_reused_for_another_request_is_refused(

@@ -33,7 +33,8 @@ _AT_ONCE = DriverStatement(
         )
         .table_valued(*(column(c.name, c.type) for c in Registration.__table__.c))
         .c
-    )
+    ),
+    writes=True,
 )
 """PostgreSQL's `register_at_once` (core_0021): the new registration, or no row."""
 

@@ -53,6 +53,9 @@ DECLARE
 BEGIN
   SELECT meetings.* INTO m FROM meetings JOIN working_groups g ON g.id = meetings.group_id
   WHERE meetings.id = meeting_pk AND g.theme = ANY(themes) FOR UPDATE OF meetings;
+  -- the rules judge the time the lock was got, as the Python rules do (they read the clock
+  -- after it): the caller's time plus the wait for the lock
+  now_at := now_at + (clock_timestamp() - statement_timestamp());
   -- (a comparison with a window's NULL end is NULL: that end refuses nothing)
   IF NOT FOUND
     OR m.cancelled_at IS NOT NULL
