@@ -337,7 +337,16 @@ def core_steps(gov: str, cso: str, people: list[str]) -> list[Step]:
             lambda r: {"m": r["meetingSchedule"]["meeting"]["id"], "p": people[2]},
         ),
         (
-            "meetingUpdate",  # more places: the waitlist moves up in the same transaction
+            # a comeback after cancelling: waitlisted at the end of the queue, by the Python
+            # rules in their transaction on both databases (PostgreSQL's one-statement
+            # register_at_once takes only new registrations)
+            "registrationCreate",
+            f"""mutation($m: ID!, $p: ID!) {{ registrationCreate(input: {{meetingId: $m, personId: $p}})
+              {{ {reg} {ERRORS} }} }}""",
+            lambda r: {"m": r["meetingSchedule"]["meeting"]["id"], "p": people[0]},
+        ),
+        (
+            "meetingUpdate",  # more places: the waitlist of two moves up in the same transaction
             f"""mutation($id: ID!) {{ meetingUpdate(input: {{id: $id, capacity: 3}})
               {{ meeting {{ id remainingPlaces }} {ERRORS} }} }}""",
             lambda r: {"id": r["meetingSchedule"]["meeting"]["id"]},
