@@ -20,3 +20,8 @@ def committed_write() -> None:
     """One more transaction that wrote has committed (a no-op when nothing counts)."""
     if (count := counter.get()) is not None:
         count[0] += 1
+
+
+def is_write(sql: str) -> bool:
+    """Whether `sql` is an INSERT, UPDATE or DELETE (what a committed transaction wrote)."""
+    return sql.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE")

@@ -35,7 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
-from core.commits import committed_write
+from core.commits import committed_write, is_write
 
 if TYPE_CHECKING:
     from core.db import Database
@@ -44,7 +44,6 @@ if TYPE_CHECKING:
 # that `core.transactions` maps it to its user error alike
 _INTEGRITY = (asyncpg.exceptions.IntegrityConstraintViolationError, sqlite3.IntegrityError)
 _PLAIN = re.compile(r"[A-Za-z0-9_:.-]+")
-_WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
 @dataclass(frozen=True)
@@ -169,7 +168,7 @@ class DriverTransaction:
             except _INTEGRITY as exc:
                 raise IntegrityError(sql, parameters, exc) from exc
             # noted before anything watching the statement may raise: it wrote
-            if (statement.writes and raw) or sql.lstrip()[:6].upper() in _WRITES:
+            if (statement.writes and raw) or is_write(sql):
                 if self.autocommit:
                     committed_write()
                 else:

@@ -76,19 +76,15 @@ _BOOKKEEPING = ("idempotency_keys", "audit_log", "api_tokens")
 _WROTE = "ogp_wg.idempotency.wrote"
 _TABLE = IdempotencyKey
 
-_commits = commits.counter
-
 
 # --- what a request committed -------------------------------------------------------------------
 
 
 def _note_write(conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-    if _commits.get() is None:
+    if commits.counter.get() is None:
         return
     head = statement.lstrip()[:80]
-    if head[:6].upper() in ("INSERT", "UPDATE", "DELETE") and not any(
-        table in head for table in _BOOKKEEPING
-    ):
+    if commits.is_write(head) and not any(table in head for table in _BOOKKEEPING):
         conn.info[_WROTE] = True
 
 
@@ -207,18 +203,18 @@ class Idempotency:
 
     async def _run(self, scope: Any, receive: Any, send: Any, principal: str, key: str) -> None:
         answer = _Answer()
-        commits = [0]
-        token = _commits.set(commits)
+        committed = [0]
+        token = commits.counter.set(committed)
         try:
             await self.app(scope, receive, answer.send)
         except BaseException:
             with anyio.CancelScope(shield=True):
-                await self._settle(principal, key, None, commits[0])
+                await self._settle(principal, key, None, committed[0])
             raise
         finally:
-            _commits.reset(token)
+            commits.counter.reset(token)
         with anyio.CancelScope(shield=True):  # stored before it is sent: a retry finds it
-            await self._settle(principal, key, answer, commits[0])
+            await self._settle(principal, key, answer, committed[0])
         await _send(send, answer.status, None, bytes(answer.body), answer.headers)
 
     async def _claim(
