@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -23,7 +23,7 @@ from strawberry.types import ExecutionResult
 from core import db_faults
 from core.activity.bus import Bus
 from core.activity.websocket import VIEW_OPTIONS, SubscriptionsView
-from core.auth.middleware import Authentication, viewer_of
+from core.auth.middleware import Authentication, confirm, provisional_of, viewer_of
 from core.auth.oidc import OIDCVerifier
 from core.compiled.execute import CompiledExecutionContext
 from core.compiled.kept import keep_operations, kept_operations
@@ -78,8 +78,28 @@ class GraphQLApp(SubscriptionsView, GraphQLView):
     async def get_context(self, request: Any, response: Any) -> Context:
         if self.is_websocket_request(request):  # one context per connection
             return self.subscription_context(self.state, request, response)
-        viewer = viewer_of(request)  # resolved by core.auth.middleware.Authentication
+        # resolved by core.auth.middleware.Authentication; a provisional one is confirmed
+        # before anything executes (`execute_operation`, `execute_single`)
+        provisional = provisional_of(request)
+        viewer = viewer_of(request) if provisional is None else provisional.known.viewer
         return Context(app=self.state, request=request, response=response, viewer=viewer)
+
+    async def execute_operation(
+        self,
+        request: Any,
+        request_adapter: Any,
+        request_data: Any,
+        context: Any,
+        root_value: Any,
+        sub_response: Any,
+    ) -> Any:
+        """A batch, or an operation streamed (a transport that bypasses `execute_single`),
+        runs for a confirmed viewer (core.auth.middleware.Provisional)."""
+        if isinstance(request_data, list) or self._get_stream_transport(request_data.protocol):
+            await confirm(context)
+        return await super().execute_operation(
+            request, request_adapter, request_data, context, root_value, sub_response
+        )
 
     async def execute_single(
         self,
@@ -95,8 +115,11 @@ class GraphQLApp(SubscriptionsView, GraphQLView):
         before from kept compiled statements is answered again by them (core.compiled.kept)."""
         run = super().execute_single
 
-        def work() -> Awaitable[ExecutionResult]:
-            return run(request, request_adapter, sub_response, context, root_value, request_data)
+        async def work() -> ExecutionResult:
+            await confirm(context)  # a kept query may confirm it in its statement instead
+            return await run(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
 
         kept = kept_operations(self.state)  # made by `create_app` when reads are compiled
         if kept is None or self.is_websocket_request(request):

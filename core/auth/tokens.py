@@ -26,6 +26,7 @@ from sqlalchemy import ARRAY, String, any_, bindparam, column, func, insert, or_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.auth import ALL_SCOPES, READ, Viewer
+from core.auth.known import Known, KnownTokens
 from core.db import Database, utcnow
 from core.driver import DriverStatement
 from core.models import ApiToken, Person, StaffRole
@@ -254,28 +255,42 @@ lookups runs are looked up together in the next (each after its request arrived,
 revoked before a request came is never accepted for it)."""
 
 
-async def authenticate_token(db: Database, token: str, now: datetime | None = None) -> Viewer:
+async def authenticate_token(
+    db: Database, token: str, now: datetime | None = None, known: KnownTokens | None = None
+) -> Viewer:
     """The viewer a bearer API token stands for. Raises TokenError (unknown, revoked or
     expired token); reads one row (with the other requests' that wait for a lookup meanwhile:
-    `LOOKUPS`), and writes `last_used_at` at most once a minute."""
+    `LOOKUPS`), and writes `last_used_at` at most once a minute. A token found usable is
+    remembered in `known` (a hint for later requests: core.auth.known), one found unusable is
+    forgotten there."""
     now = now or utcnow()
-    row = await db.group(LOOKUPS, partial(_lookup, db))(hash_token(token))
-    if row is None:
-        raise TokenError("The bearer token is not valid.")
-    _, token_id, person_id, scopes, expires_at, revoked_at, last_used_at, staff = row
-    if revoked_at is not None:
-        raise TokenError("The bearer token has been revoked.")
-    if expires_at is not None and expires_at <= now:
-        raise TokenError("The bearer token has expired.")
+    token_hash = hash_token(token)
+    row = await db.group(LOOKUPS, partial(_lookup, db))(token_hash)
+    try:
+        if row is None:
+            raise TokenError("The bearer token is not valid.")
+        _, token_id, person_id, scopes, expires_at, revoked_at, last_used_at, staff = row
+        if revoked_at is not None:
+            raise TokenError("The bearer token has been revoked.")
+        if expires_at is not None and expires_at <= now:
+            raise TokenError("The bearer token has expired.")
+    except TokenError:
+        if known is not None:
+            known.forget(token_hash)
+        raise
     if last_used_at is None or last_used_at <= now - LAST_USED_RESOLUTION:
         await _touch(db, token_id, now)
-    return Viewer(
+        last_used_at = now
+    viewer = Viewer(
         person_id=person_id,
         token_id=token_id,
         scopes=frozenset(scopes.split()),
         is_staff=staff is not None,
         method="token",
     )
+    if known is not None:
+        known.keep(Known(token_hash, viewer, expires_at, last_used_at))
+    return viewer
 
 
 async def _touch(db: Database, token_id: int, now: datetime) -> None:

@@ -45,11 +45,12 @@ from cachetools import LRUCache
 from graphql import FieldNode, GraphQLError, located_error
 from strawberry.types import ExecutionResult
 
+from core.auth.middleware import confirm, provisional_of
 from core.compiled.kept_mutations import KeptMutations
 from core.compiled.plan import values_key
 from core.compiled.sqljson import unrepresentable
 from core.compiled.template import Bound
-from core.db import replica_reads
+from core.db import replica_reads, utcnow
 from core.observability.logs import log_graphql_errors
 from core.observability.operations import Operation, note
 from core.ratelimit import charge_operation, charged_already
@@ -136,6 +137,7 @@ class KeptOperations:
         viewer, else `await work()` (the whole way), kept when it qualifies."""
         mutation = self.mutations.get(request, context)
         if mutation is not None:
+            await confirm(context)  # a provisional viewer (core.auth.known)
             return await self.mutations.run(mutation, request, context)
         key = _key(request, context)
         if key is None:
@@ -153,14 +155,16 @@ class KeptOperations:
                 note(Operation(kept.name, "query"))
                 raise
             if refused is not None:
+                await confirm(context)  # nothing is told a viewer not confirmed
                 log_graphql_errors([refused], operation=kept.name)
                 answered = ExecutionResult(None, [refused], extensions=kept.extensions)
             if answered is None:  # it would fail again: the whole way from now on
                 self._kept.pop(key, None)  # (unless a request alike did so meanwhile)
-            else:
+            elif isinstance(answered, ExecutionResult):
                 self.answered += 1
                 note(Operation(kept.name, "query"))
                 return answered
+            # else STALE: the token changed; the whole way looks it up again
             charged = charged_already()
         with charged, _recorded() as recorded:
             result = await work()
@@ -187,21 +191,47 @@ def _key(request: Any, context: Any) -> tuple[Any, ...] | None:
     return (request.query, name, context.viewer, language, values)
 
 
-async def _answer(kept: KeptOperation, context: Any) -> ExecutionResult | None:
+class _Stale:
+    """`_answer`'s word that the request's provisional viewer no longer holds."""
+
+
+STALE = _Stale()
+
+
+async def _answer(kept: KeptOperation, context: Any) -> ExecutionResult | _Stale | None:
     """The kept operation's answer now, its statements' failures reported as the compiled path
     reports them (core.compiled.execute: each at its root field's path, logged, a non-null
     field's nulling `data`); None when a statement met a value its SQL does not print (the whole
-    way answers it on the resolver path)."""
+    way answers it on the resolver path). A provisional viewer (core.auth.known) is confirmed by
+    the first statement itself; STALE when its token no longer stands for that viewer."""
     data: dict[str, Any] = {}
     errors: list[GraphQLError] = []
     nulled = False  # by a non-null root field's error
+    provisional = provisional_of(context.request)
+    if provisional is not None and provisional.viewer is not None:
+        provisional = None  # confirmed already
     token = replica_reads.set(True)  # a query's reads (core.replica)
     try:
         for root in kept.roots:
             try:
-                text = await context.db.read_value(root.bound.sql, root.bound.now())
+                parameters = root.bound.now()
+                if provisional is None:
+                    text = await context.db.read_value(root.bound.sql, parameters)
+                else:
+                    assert isinstance(parameters, tuple)  # both drivers' are positional
+                    checked = provisional.known.checked(
+                        context.db.engine.dialect, root.bound.sql, parameters, utcnow()
+                    )
+                    ((still, text),) = await context.db.read_rows(*checked)
+                    if not still:
+                        return STALE
+                    provisional.confirmed()
+                    provisional = None
                 data[root.key] = orjson.Fragment(text)
             except Exception as exc:  # a cancellation is no Exception: it goes on
+                if provisional is not None:  # nothing of it is told an unconfirmed viewer
+                    await confirm(context)
+                    provisional = None
                 if unrepresentable(exc):
                     return None
                 errors.append(located_error(exc, list(root.nodes), [root.key]))
