@@ -19,11 +19,19 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
 
 from core import db_faults
 from core.activity.bus import Bus
 from core.activity.websocket import VIEW_OPTIONS, SubscriptionsView
-from core.auth.middleware import Authentication, confirm, provisional_of, viewer_of
+from core.auth.middleware import (
+    Authentication,
+    Unauthenticated,
+    confirm,
+    provisional_of,
+    refusal,
+    viewer_of,
+)
 from core.auth.oidc import OIDCVerifier
 from core.compiled.execute import CompiledExecutionContext
 from core.compiled.kept import keep_operations, kept_operations
@@ -83,6 +91,14 @@ class GraphQLApp(SubscriptionsView, GraphQLView):
         provisional = provisional_of(request)
         viewer = viewer_of(request) if provisional is None else provisional.known.viewer
         return Context(app=self.state, request=request, response=response, viewer=viewer)
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        """Strawberry's run; a provisional viewer whose token is no longer usable is answered
+        401, as core.auth.middleware.Authentication answers it when it looks it up at once."""
+        try:
+            return await super().run(request, context, root_value)
+        except Unauthenticated as exc:
+            return refusal(request.scope, 401, "UNAUTHENTICATED", str(exc), exc.error)
 
     async def execute_operation(
         self,

@@ -39,8 +39,6 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.exceptions import InvalidOperationTypeError
 
-from core.auth.middleware import Unauthenticated, refuse
-
 BOM = b"\xef\xbb\xbf"
 JSON_WHITESPACE = b" \t\n\r"
 JSON = "application/json"
@@ -157,9 +155,6 @@ class GraphQLView(GraphQL[Any, Any]):
             response = await self.run(request)
         except HTTPException as exc:
             response = self._refuse(exc, scope["method"], media)
-        except Unauthenticated as exc:  # a token known to this worker, no longer usable
-            await refuse(scope, send, 401, "UNAUTHENTICATED", str(exc), exc.error)
-            return
         finally:
             _media_type.reset(token)
         await response(scope, receive, send)

@@ -31,6 +31,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
+from starlette.responses import Response
 
 from core.auth import ANONYMOUS, Viewer
 from core.auth.known import Known, KnownTokens
@@ -190,27 +191,32 @@ class Authentication:
         raise Unauthenticated("The bearer token is not valid.")
 
 
-async def refuse(
-    scope: Any, send: Any, status: int, code: str, message: str, error: str = ""
-) -> None:
-    """Answer a request this module refuses: 401 (with RFC 6750's challenge) or 503."""
-    if scope["type"] == "websocket":  # before accept: the server answers the upgrade 403
-        await send({"type": "websocket.close", "code": 1008})
-        return
+def refusal(scope: Any, status: int, code: str, message: str, error: str = "") -> Response:
+    """The answer to a request this module refuses: 401 (with RFC 6750's challenge) or 503,
+    a GraphQL-shaped body in the media type the request accepts."""
     body = orjson.dumps({"errors": [{"message": message, "extensions": {"code": code}}]})
     accept = b"".join(v for k, v in scope.get("headers", ()) if k.lower() == b"accept")
     media = (
         GRAPHQL_RESPONSE_JSON if GRAPHQL_RESPONSE_JSON.encode() in accept else "application/json"
     )
-    headers = [
-        (b"content-type", f"{media}; charset=utf-8".encode()),
-        (b"content-length", str(len(body)).encode()),
-        (b"cache-control", b"no-store"),
-    ]
+    headers = {"content-type": f"{media}; charset=utf-8", "cache-control": "no-store"}
     if status == 401:
         challenge = f'Bearer realm="{REALM}", error="{error}", error_description="{message}"'
-        headers.append((b"www-authenticate", challenge.encode()))
+        headers["www-authenticate"] = challenge
     else:
-        headers.append((b"retry-after", b"2"))
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+        headers["retry-after"] = "2"
+    return Response(body, status, headers)
+
+
+async def refuse(
+    scope: Any, send: Any, status: int, code: str, message: str, error: str = ""
+) -> None:
+    """Refuse a request (`refusal`); a WebSocket's upgrade is closed (the server answers 403)."""
+    if scope["type"] == "websocket":
+        await send({"type": "websocket.close", "code": 1008})
+        return
+    await refusal(scope, status, code, message, error)(scope, _nothing, send)
+
+
+async def _nothing() -> Any:
+    return {"type": "http.disconnect"}
