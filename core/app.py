@@ -34,7 +34,7 @@ from core.auth.middleware import (
 )
 from core.auth.oidc import OIDCVerifier
 from core.compiled.execute import CompiledExecutionContext
-from core.compiled.kept import keep_operations, kept_operations
+from core.compiled.kept import keep_operations, kept_operations, speculating
 from core.config import ConfigError, Settings
 from core.context import AppState, Context
 from core.db import Database, statement_counter
@@ -132,7 +132,8 @@ class GraphQLApp(SubscriptionsView, GraphQLView):
         run = super().execute_single
 
         async def work() -> ExecutionResult:
-            await confirm(context)  # a kept query may confirm it in its statement instead
+            if not speculating():  # else its first statement confirms it (core.compiled.kept)
+                await confirm(context)
             return await run(
                 request, request_adapter, sub_response, context, root_value, request_data
             )

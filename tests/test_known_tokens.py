@@ -1,5 +1,6 @@
 """Tokens a worker knows (core.auth.known), on SQLite and PostgreSQL: a signed-in query answered
-by kept statements is one statement, the token's check inside it; and whatever happened to a
+by kept statements, or by the compiled path for a document answered so before, is one statement,
+the token's check inside it; and whatever happened to a
 token after a worker came to know it (revoked, expired, deleted, its person made staff or no
 longer staff, or nothing), each kind of request is answered by that worker exactly as by a
 worker that never saw the token: a changed token is never taken for its old viewer."""
@@ -103,6 +104,9 @@ async def _ask(client: GraphQLClient, kind: str, token: str) -> httpx.Response:
     if kind == "GET query":
         params = {"query": SEEN, "variables": '{"slug": "open-data"}'}
         return await client.http.get("/graphql", params=params, headers=headers)
+    if kind == "new values":  # the kept document with other variables' values
+        other = {"query": SEEN, "variables": {"slug": "fiscal-openness"}}
+        return await client.http.post("/graphql", json=other, headers=headers)
     if kind == "new query":  # a document this worker has not kept
         other = {"query": SEEN.replace("first: 5", "first: 4"), "variables": VARIABLES}
         return await client.http.post("/graphql", json=other, headers=headers)
@@ -120,25 +124,30 @@ async def test_a_known_token_reads_in_one_statement(
     client = make_client(demo_db, compiled_reads=True)
     token = await token_for(demo_db, "staff")
 
-    async def counted() -> tuple[httpx.Response, int]:
+    async def counted(kind: str) -> tuple[httpx.Response, int]:
         counter = [0]
         reset = statement_counter.set(counter)
         try:
-            return await _ask(client, "kept query", token), counter[0]
+            return await _ask(client, kind, token), counter[0]
         finally:
             statement_counter.reset(reset)
 
-    first, statements = await counted()
+    first, statements = await counted("kept query")
     assert first.status_code == 200 and "errors" not in first.json(), first.text
     assert statements >= 2  # the token's lookup (and its last use written), the read
     for _ in range(3):
-        again, statements = await counted()
+        again, statements = await counted("kept query")
         assert (again.status_code, again.text) == (200, first.text)
         assert statements == 1
+    # the same document with other values: executed, its first statement checks the token
+    other, statements = await counted("new values")
+    assert other.status_code == 200 and "errors" not in other.json(), other.text
+    assert other.json()["data"] != first.json()["data"]
+    assert statements == 1
 
 
 CHANGES = ("nothing", "revoked", "expired", "deleted", "staff revoked", "staff granted")
-KINDS = ("kept query", "GET query", "new query", "mutation")
+KINDS = ("kept query", "new values", "GET query", "new query", "mutation")
 
 
 async def test_a_changed_token_is_answered_as_by_a_worker_that_never_knew_it(
@@ -167,3 +176,26 @@ async def test_a_changed_token_is_answered_as_by_a_worker_that_never_knew_it(
         case = f"{change}, {kind}"
         assert (got.status_code, got.json()) == (expected.status_code, expected.json()), case
         assert (got.status_code == 401) == (change in ("revoked", "expired", "deleted")), case
+
+
+async def test_a_role_taken_and_given_back_is_answered_as_it_is_now(
+    demo_db: str, make_client: ClientFactory
+) -> None:
+    """A known staff token whose person stops being staff, then is staff again: after each
+    change, each request is answered as a worker that never saw the token answers it. The
+    worker has kept statements for both kinds of viewer first (another person's requests), so
+    an answer after a change is kept too, and must be kept for the viewer its token stands for
+    now, not the one it was known as."""
+    knowing = make_client(demo_db, compiled_reads=True)
+    other = await token_for(demo_db, "other")
+    token = await token_for(demo_db, "staff")
+    for _ in range(3):  # built, re-bound and kept: for people who are not staff
+        assert (await _ask(knowing, "kept query", other)).status_code == 200
+    steps = ("ask", "ask", "ask", "staff revoked", "ask", "ask", "staff granted", "ask", "ask")
+    for n, step in enumerate(steps):
+        if step != "ask":
+            await _change(demo_db, token, step)
+            continue
+        got = await _ask(knowing, "kept query", token)
+        expected = await _ask(make_client(demo_db, compiled_reads=True), "kept query", token)
+        assert (got.status_code, got.json()) == (expected.status_code, expected.json()), n

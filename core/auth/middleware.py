@@ -66,6 +66,9 @@ class Provisional:
         self.known = known
         self.viewer: Viewer | None = None
         """The confirmed viewer; None until confirmed."""
+        self.bailed = False
+        """An execution begun for it unconfirmed stopped before anything ran unchecked
+        (core.compiled.kept: it runs again once the viewer is confirmed)."""
         self._look_up = look_up
 
     async def confirm(self) -> Viewer:
@@ -95,6 +98,12 @@ def viewer_of(scope: Any) -> Viewer:
         return provisional.viewer
     viewer = scope.get(VIEWER, ANONYMOUS) if scope is not None else ANONYMOUS
     return viewer if isinstance(viewer, Viewer) else ANONYMOUS
+
+
+def unconfirmed(context: Any) -> Provisional | None:
+    """The provisional viewer of a GraphQL `context`, while it is not confirmed."""
+    provisional = provisional_of(context.request)
+    return provisional if provisional is not None and provisional.viewer is None else None
 
 
 async def confirm(context: Any) -> None:

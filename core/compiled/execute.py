@@ -15,10 +15,20 @@ from graphql import OperationType, is_non_null_type
 from graphql.execution.executor import to_nodes
 from graphql.pyutils import Path
 
-from core.compiled.kept import KeptRoot, record, recording
+from core.auth.middleware import unconfirmed
+from core.compiled.kept import STALE, KeptRoot, read_for_viewer, record, recording
 from core.compiled.plan import RootPlan, plan_roots
 from core.compiled.sqljson import unrepresentable
 from core.execution import FastExecutionContext
+
+
+def _bail(context: Any) -> bool:
+    """Whether the request's viewer is not confirmed yet (core.auth.known: its operation runs
+    speculatively, core.compiled.kept); then noted, so that it runs again, confirmed."""
+    provisional = unconfirmed(context)
+    if provisional is not None:
+        provisional.bailed = True
+    return provisional is not None
 
 
 class CompiledExecutionContext(FastExecutionContext):
@@ -37,11 +47,16 @@ class CompiledExecutionContext(FastExecutionContext):
                 parent_type, source_value, path, grouped_field_set, position_context
             )
         if self.operation.operation is not OperationType.QUERY:
+            if _bail(self.context_value):
+                return {}
             return super().execute_fields(
                 parent_type, source_value, path, grouped_field_set, position_context
             )
         plans = [p for p in plan_roots(self.context_value, self, parent_type, grouped_field_set)]
         compiled = [p for p in plans if p.statement is not None]
+        # a viewer not confirmed yet: only a kept statement, which checks it, may run first
+        if (len(compiled) < len(plans) or compiled[0].sql is None) and _bail(self.context_value):
+            return {}
         if not compiled:
             return super().execute_fields(
                 parent_type, source_value, path, grouped_field_set, position_context
@@ -69,12 +84,17 @@ class CompiledExecutionContext(FastExecutionContext):
         for plan in compiled:
             try:
                 if plan.sql is not None:  # a kept statement, this request's rows
-                    text = await db.read_value(plan.sql, plan.parameters)
+                    text = await read_for_viewer(self.context_value, plan.sql, plan.parameters)
+                    if text is STALE:  # nothing more runs: again, once confirmed
+                        _bail(self.context_value)
+                        return {}
                 else:
                     async with db.read() as conn:
                         text = (await conn.execute(plan.statement)).scalar_one()
                 values[plan.key] = orjson.Fragment(text)
             except Exception as raw_error:
+                if _bail(self.context_value):  # nothing is told a viewer not confirmed
+                    return {}
                 if unrepresentable(raw_error):
                     again[plan.key] = grouped[plan.key]
                     continue

@@ -45,7 +45,7 @@ from cachetools import LRUCache
 from graphql import FieldNode, GraphQLError, located_error
 from strawberry.types import ExecutionResult
 
-from core.auth.middleware import confirm, provisional_of
+from core.auth.middleware import confirm, unconfirmed
 from core.compiled.kept_mutations import KeptMutations
 from core.compiled.plan import values_key
 from core.compiled.sqljson import unrepresentable
@@ -127,6 +127,9 @@ class KeptOperations:
         self.answered = 0
         """Operations answered here so far, refusals included (the tests' evidence of this
         path)."""
+        self._documents: LRUCache[tuple[Any, ...], bool] = LRUCache(size)
+        """(document, operation name, viewer, language) of the kept requests: answered wholly
+        by kept statements, whatever the variables' values."""
         self.mutations = KeptMutations()
         """The kept mutations (core.compiled.kept_mutations)."""
 
@@ -164,14 +167,27 @@ class KeptOperations:
                 self.answered += 1
                 note(Operation(kept.name, "query"))
                 return answered
-            # else STALE: the token changed; the whole way looks it up again
+            else:  # STALE: its token changed; looked up, it is 401 or another viewer's
+                await confirm(context)
             charged = charged_already()
-        with charged, _recorded() as recorded:
+        # a document answered wholly by kept statements before, for this viewer: run again
+        # unconfirmed, its first statement confirming the viewer (`read_for_viewer`)
+        provisional = unconfirmed(context)
+        speculate = provisional is not None and key[:4] in self._documents
+        with charged, _recorded() as recorded, _speculating(speculate):
             result = await work()
+        if provisional is not None and speculate and provisional.viewer is None:
+            await confirm(context)  # 401, or the viewer its token stands for now
+            if provisional.bailed:  # nothing of that run goes out: it runs confirmed
+                with charged_already(), _recorded() as recorded:
+                    result = await work()
+        if context.viewer != key[2]:  # confirmed as another (core.auth.known): kept as its
+            key = (*key[:2], context.viewer, *key[3:])
         if len(recorded) == 1 and not result.errors and isinstance(result.data, dict):
             (candidate,) = recorded
             if list(result.data) == [root.key for root in candidate.roots]:
                 self._kept[key] = KeptOperation(candidate.roots, candidate.name, result.extensions)
+                self._documents[key[:4]] = True
         else:
             self.mutations.consider(request, context, result)
         return result
@@ -192,10 +208,43 @@ def _key(request: Any, context: Any) -> tuple[Any, ...] | None:
 
 
 class _Stale:
-    """`_answer`'s word that the request's provisional viewer no longer holds."""
+    """`read_for_viewer`'s word that the request's provisional viewer no longer holds."""
 
 
 STALE = _Stale()
+
+_speculation: ContextVar[bool] = ContextVar("kept_speculation", default=False)
+
+
+@contextmanager
+def _speculating(on: bool) -> Iterator[None]:
+    token = _speculation.set(on)
+    try:
+        yield
+    finally:
+        _speculation.reset(token)
+
+
+def speculating() -> bool:
+    """Whether the operation runs for a viewer not confirmed yet (`KeptOperations.serve`):
+    the view does not confirm it first, its first statement does (`read_for_viewer`)."""
+    return _speculation.get()
+
+
+async def read_for_viewer(context: Any, sql: str, parameters: Any) -> Any:
+    """`Database.read_value(sql, parameters)` for the request of `context`; while its viewer is
+    provisional (core.auth.known), the same statement checks its token and confirms it: STALE
+    when the token no longer stands for that viewer (the read is not made)."""
+    provisional = unconfirmed(context)
+    if provisional is None:
+        return await context.db.read_value(sql, parameters)
+    assert isinstance(parameters, tuple)  # both drivers' are positional
+    checked = provisional.known.checked(context.db.engine.dialect, sql, parameters, utcnow())
+    ((still, text),) = await context.db.read_rows(*checked)
+    if not still:
+        return STALE
+    provisional.confirmed()
+    return text
 
 
 async def _answer(kept: KeptOperation, context: Any) -> ExecutionResult | _Stale | None:
@@ -207,31 +256,16 @@ async def _answer(kept: KeptOperation, context: Any) -> ExecutionResult | _Stale
     data: dict[str, Any] = {}
     errors: list[GraphQLError] = []
     nulled = False  # by a non-null root field's error
-    provisional = provisional_of(context.request)
-    if provisional is not None and provisional.viewer is not None:
-        provisional = None  # confirmed already
     token = replica_reads.set(True)  # a query's reads (core.replica)
     try:
         for root in kept.roots:
             try:
-                parameters = root.bound.now()
-                if provisional is None:
-                    text = await context.db.read_value(root.bound.sql, parameters)
-                else:
-                    assert isinstance(parameters, tuple)  # both drivers' are positional
-                    checked = provisional.known.checked(
-                        context.db.engine.dialect, root.bound.sql, parameters, utcnow()
-                    )
-                    ((still, text),) = await context.db.read_rows(*checked)
-                    if not still:
-                        return STALE
-                    provisional.confirmed()
-                    provisional = None
+                text = await read_for_viewer(context, root.bound.sql, root.bound.now())
+                if isinstance(text, _Stale):
+                    return STALE
                 data[root.key] = orjson.Fragment(text)
             except Exception as exc:  # a cancellation is no Exception: it goes on
-                if provisional is not None:  # nothing of it is told an unconfirmed viewer
-                    await confirm(context)
-                    provisional = None
+                await confirm(context)  # nothing is told a viewer not confirmed
                 if unrepresentable(exc):
                     return None
                 errors.append(located_error(exc, list(root.nodes), [root.key]))
