@@ -85,10 +85,14 @@ lock:  ## re-resolve dependencies from pyproject.toml into requirements.lock
 # --- performance (issue 3): see bench/README.md and bench/RESULTS.md ---------------------------
 BENCH_DB   ?= postgresql+asyncpg://postgres@127.0.0.1:5432/ogp_bench
 BENCH_ARGS ?= --duration 10 --rounds 3 --soak 300
+# then read pages of other shapes than the mix's (bench/shapes.py), ogp-wg against PostGraphile
+BENCH_SHAPES_ARGS ?= --duration 10 --rounds 3 --skip-startup --servers ours,postgraphile \
+	--pages organization_directory,webinar_list,member_list --output bench/results/shapes.md
 
 bench: install bench/postgraphile/node_modules/.package-lock.json  ## CLEARS $$(BENCH_DB); needs PostgreSQL, wrk, Node 20
 	$(BIN)/python -m bench.generate --scale large --database-url $(BENCH_DB)
 	$(BIN)/python -m bench.run --database-url $(BENCH_DB) $(BENCH_ARGS)
+	$(BIN)/python -m bench.run --database-url $(BENCH_DB) $(BENCH_SHAPES_ARGS)
 
 bench/postgraphile/node_modules/.package-lock.json: bench/postgraphile/package-lock.json
 	cd bench/postgraphile && npm ci --no-audit --no-fund

@@ -65,6 +65,7 @@ from pathlib import Path
 from typing import Any
 
 import bench.mix as mix_pages
+from bench import shapes
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -76,6 +77,8 @@ VENV_BIN = ROOT / ".venv" / "bin"
 READ_PAGES = ("group_list", "group_page", "meeting_page", "country_page")
 WRITE_PAGE = "register"
 ALL_PAGES = (*READ_PAGES, WRITE_PAGE)
+SHAPE_PAGES = shapes.PAGES
+"""Read pages of other shapes (bench.shapes): not in the default run, not served by the floor."""
 SERVERS = ("ours", "floor", "postgraphile")
 LABELS = {"ours": "ogp-wg", "floor": "floor", "postgraphile": "PostGraphile"}
 READ_VARIANTS = 500
@@ -140,11 +143,12 @@ class Urls:
 def ours_documents() -> dict[str, str]:
     from bench import mix
 
-    return mix.documents()
+    return mix.documents() | shapes.documents("ours")
 
 
 def postgraphile_documents() -> dict[str, str]:
-    return {page: (PG_DIR / "queries" / f"{page}.graphql").read_text() for page in ALL_PAGES}
+    mix = {page: (PG_DIR / "queries" / f"{page}.graphql").read_text() for page in ALL_PAGES}
+    return mix | shapes.documents("postgraphile")
 
 
 def operation_name(document: str) -> str | None:
@@ -159,7 +163,10 @@ def _decoded(value: Any) -> tuple[str, int] | None:
 
 
 def to_postgraphile(page: str, variables: dict[str, Any]) -> dict[str, Any]:
-    """Our variables in PostGraphile's terms: global IDs become integer primary keys."""
+    """Our variables in PostGraphile's terms: global IDs become integer primary keys, positions
+    its cursors."""
+    if page in SHAPE_PAGES:
+        return shapes.postgraphile_cursor(page, variables)
     out: dict[str, Any] = {}
     for name, value in variables.items():
         decoded = _decoded(value)
@@ -217,7 +224,7 @@ def make_servers(names: list[str], ports: dict[str, int]) -> dict[str, Server]:
         if name == "postgraphile":
             servers[name] = Server(name, ports[name], postgraphile_documents(), to_postgraphile)
         else:  # the floor answers our documents with our variables
-            servers[name] = Server(name, ports[name], ours_docs, lambda _page, v: v)
+            servers[name] = Server(name, ports[name], ours_docs, shapes.ours_cursor)
     return servers
 
 
@@ -536,7 +543,8 @@ ISO_INSTANT = re.compile(r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\
 
 def canonical(value: Any, keep_ids: bool) -> Any:
     """The data a front end sees, in one spelling: connections' `nodes` unwrapped, a lone
-    `totalCount` read as a number, instants in UTC, and (across ID schemes) `id` left out."""
+    `totalCount` read as a number, instants in UTC, and (across ID schemes) `id` and `endCursor`
+    left out."""
     if isinstance(value, dict):
         if set(value) == {"nodes"}:
             return canonical(value["nodes"], keep_ids)
@@ -545,7 +553,7 @@ def canonical(value: Any, keep_ids: bool) -> Any:
         return {
             k: canonical(v, keep_ids)
             for k, v in value.items()
-            if keep_ids or k not in ("id", "nodeId")
+            if keep_ids or k not in ("id", "nodeId", "endCursor")
         }
     if isinstance(value, list):
         return [canonical(v, keep_ids) for v in value]
@@ -592,7 +600,7 @@ def check_reads(
     problems: list[str] = []
     lines: list[str] = []
     reference = servers.get("ours")
-    for page in (p for p in READ_PAGES if p in variables):
+    for page in variables:
         unique = list({json.dumps(v, sort_keys=True): v for v in variables[page]}.values())
         step = max(1, len(unique) // samples)
         chosen = unique[::step][:samples]
@@ -980,6 +988,8 @@ async def prepare_database(urls: Urls, apply_pg_schema: bool) -> dict[str, Any]:
 async def mix_variables(urls: Urls, page: str, n: int) -> list[dict[str, Any]]:
     from bench import mix
 
+    if page in SHAPE_PAGES:
+        return await shapes.variables(urls.sqlalchemy, page, n)
     return await mix.variables(urls.sqlalchemy, page, n)
 
 
@@ -1127,6 +1137,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             raise BenchError("PostGraphile is not installed: (cd bench/postgraphile && npm ci)")
     if args.rounds < 1 or args.duration <= 0:
         raise BenchError("--rounds must be >= 1 and --duration > 0")
+    if "floor" in args.servers and set(args.pages) & set(SHAPE_PAGES):
+        raise BenchError("the floor serves the mix's pages only: pass --servers ours,postgraphile")
     busy = [f"{args.ports[n]} ({n})" for n in args.servers if not port_free(args.ports[n])]
     if busy:
         raise BenchError(f"port(s) in use: {', '.join(busy)}; stop what listens, or pass --ports")
@@ -1181,8 +1193,11 @@ def _run(args: argparse.Namespace, urls: Urls, workdir: Path) -> dict[str, Any]:
                 files[(name, WRITE_PAGE, slot)] = write_bodies(path, bodies, sign_in)
     mixed: list[bytes] = []  # the soak's load: the read pages in turn, ours' dialect
     if "ours" in servers:
+        mix_reads = [p for p in reads if p in READ_PAGES]  # the soak's load is the mix's
         for i in range(READ_VARIANTS):
-            mixed += [servers["ours"].body(p, variables[p][i % len(variables[p])]) for p in reads]
+            mixed += [
+                servers["ours"].body(p, variables[p][i % len(variables[p])]) for p in mix_reads
+            ]
 
     report: dict[str, Any] = {
         "started": started.isoformat(timespec="seconds"),
@@ -1266,7 +1281,7 @@ def _run(args: argparse.Namespace, urls: Urls, workdir: Path) -> dict[str, Any]:
                     runs.append(timed_run(server, WRITE_PAGE, round_, bodies, args, urls))
         for server in servers.values():
             memory[server.name]["after"] = rss_bytes(server_pids(server))
-        if args.soak > 0 and "ours" in servers and reads:
+        if args.soak > 0 and "ours" in servers and mixed:  # the mix's read pages were run
             log(f"soak: {args.soak}s of mixed read load on ours, RSS every {args.soak_interval}s")
             path = write_bodies(workdir / "ours-mixed.lua", mixed)
             memory["ours"]["soak"] = soak(servers["ours"], path, args)
@@ -1539,7 +1554,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="ogp-wg's read path (compiled_reads on or off)",
     )
     p.add_argument(
-        "--pages", type=_list(ALL_PAGES), default=list(ALL_PAGES), help=", ".join(ALL_PAGES)
+        "--pages",
+        type=_list((*ALL_PAGES, *SHAPE_PAGES)),
+        default=list(ALL_PAGES),
+        help=f"{', '.join(ALL_PAGES)}; other shapes (bench.shapes): {', '.join(SHAPE_PAGES)}",
     )
     p.add_argument("--servers", type=_list(SERVERS), default=list(SERVERS), help=", ".join(SERVERS))
     p.add_argument(

@@ -64,6 +64,8 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "request_now": ("core.rows", "request_now"),
     "computed": ("core.compiled.declare", "computed"),
     "query_page": ("core.rows", "query_page"),
+    "root_page": ("core.rows", "root_page"),
+    "RootPage": ("core.rows", "RootPage"),
     "mutation_payload": ("core.rows", "mutation_payload"),
     # writes
     "UserError": ("core.errors", "UserError"),
@@ -161,11 +163,13 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from core.loading import relation as relation
     from core.people import loaders as _people_loaders
     from core.plugins import Theme as Theme
+    from core.rows import RootPage as RootPage
     from core.rows import from_row as from_row
     from core.rows import mutation_payload as mutation_payload
     from core.rows import pages_by_key as pages_by_key
     from core.rows import query_page as query_page
     from core.rows import request_now as request_now
+    from core.rows import root_page as root_page
     from core.rows import rows_by_key as rows_by_key
     from core.rows import rows_grouped_by as rows_grouped_by
     from core.schema import types as types

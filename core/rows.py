@@ -4,7 +4,11 @@
 - `rows_by_key(column, Type)`: a `@relation` / `node(id:)` load function, one object per key.
 - `rows_grouped_by(column, Type, order_by=...)`: a load function, one list per key.
 - `pages_by_key(column, Type, order_by=...)`: a load function, one connection page per key.
-- `query_page(info, stmt, order_by, Type, first=, after=)`: a root field's connection.
+- `root_page(statement, order_by, Type)`: a root connection field declared as data (its
+  `metadata` for `@strawberry.field`, its `page(info, arguments, first=, after=)` the answer):
+  it compiles to one SQL statement on the compiled read path (core.compiled).
+- `query_page(info, stmt, order_by, Type, first=, after=)`: a root field's connection from a
+  statement built in the resolver (the resolver path only).
 - `mutation_payload(info, work, Payload, field=Type)`: a mutation's payload with `userErrors`.
 
 The three load functions are DECLARATIONS (table, key column, order, filter, type), not code:
@@ -36,12 +40,14 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, func, select
 from sqlalchemy.sql import ClauseElement
 
 from core.access.rows import conditions_on
+from core.compiled.declare import COMPILED_ROOT, RootRead
 from core.db import UTCDateTime
 from core.loading import prefetched
 from core.schema.pagination import Connection, count_of, paginate, paginate_children
@@ -174,6 +180,8 @@ class _Declared(Generic[T]):
     where: Where = None
     filters: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     columns: tuple[Any, ...] | None = None
+    build_with: Callable[[Context, Any], T] | None = None
+    variants: Callable[[Context], tuple[str, Sequence[Any]]] | None = None
     _build: Callable[[Any], T] | None = dataclasses.field(default=None, repr=False)
 
     @property
@@ -181,7 +189,10 @@ class _Declared(Generic[T]):
         """The table the rows come from (the key column's)."""
         return getattr(self.key, "expression", self.key).table
 
-    def make(self, row: Any) -> T:
+    def make(self, ctx: Context, row: Any) -> T:
+        """The object a row becomes (`build_with(ctx, row)`, else as `_builder` says)."""
+        if self.build_with is not None:
+            return self.build_with(ctx, row)
         if self._build is None:
             self._build = _builder(self.type, self.build)
         return self._build(row)
@@ -227,7 +238,7 @@ class RowsByKey(_Declared[T]):
         for row in await self.rows(ctx, stmt.order_by(*self.order_by)):
             key = row._mapping[KEY_LABEL]
             if key not in found:
-                found[key] = self.make(row)
+                found[key] = self.make(ctx, row)
         return [found.get(key) for key in keys]
 
 
@@ -250,7 +261,7 @@ class RowsGroupedBy(_Declared[T]):
             stmt = stmt.order_by(ranked.c[RANK_LABEL])
         found: dict[Any, list[T]] = defaultdict(list)
         for row in await self.rows(ctx, stmt):
-            found[row._mapping[KEY_LABEL]].append(self.make(row))
+            found[row._mapping[KEY_LABEL]].append(self.make(ctx, row))
         return [found.get(key, []) for key in keys]
 
 
@@ -274,7 +285,7 @@ class PagesByKey(_Declared[T]):
             self.key,
             keys,
             self.order_by,
-            self.make,
+            lambda row: self.make(ctx, row),
             first=first,
             after=after,
             last=last,
@@ -288,6 +299,8 @@ def rows_by_key(
     type_: TypeRef | None = None,
     *,
     build: Callable[[Any], T] | None = None,
+    build_with: Callable[[Context, Any], T] | None = None,
+    variants: Callable[[Context], tuple[str, Sequence[Any]]] | None = None,
     where: Where = None,
     order_by: Sequence[Any] = (),
     filters: Mapping[str, Any] | None = None,
@@ -311,6 +324,13 @@ def rows_by_key(
     - `type_`: the Strawberry type each row becomes (`from_row(type_, row)`, or the type's own
       `from_row` classmethod if it has one), or `lambda: Type` for a type defined later.
     - `build`: instead of `type_`, a function `row -> value`.
+    - `build_with`: instead of both, a function `(ctx, row) -> value`, for an object whose type
+      the request's app decides (a working group's: its theme's plugin type,
+      `core.groups.loaders.build_group`).
+    - `variants`: for rows of an interface's types, `ctx -> (column name, values)`: the column
+      that decides the concrete type and each value it takes (`("theme", the enabled themes)`),
+      so the compiled read path builds each type's JSON (core.compiled); without it a relation
+      to an interface falls back to the resolver path.
     - `where`: a condition every row must meet (`LawRow.withdrawn.is_(False)`), or a function
       `ctx -> condition` for one that depends on the request.
     - `columns`: the columns to select (default: all of the table's), e.g. to keep one private.
@@ -321,6 +341,8 @@ def rows_by_key(
         key=key,
         type=type_,
         build=build,
+        build_with=build_with,
+        variants=variants,
         where=where,
         order_by=tuple(order_by),
         filters=dict(filters or {}),
@@ -412,6 +434,95 @@ def pages_by_key(
 # --- Root fields ---------------------------------------------------------------------------------
 
 
+@dataclasses.dataclass(frozen=True, eq=False)
+class RootPage(RootRead):
+    """A root connection field declared as data (see `root_page`)."""
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """The field metadata that names this declaration to the compiled read path:
+        `@strawberry.field(..., metadata=PAGE.metadata)`."""
+        return {COMPILED_ROOT: self}
+
+    async def page(
+        self,
+        info: Any,
+        arguments: Mapping[str, Any],
+        *,
+        first: int | None,
+        after: str | None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Any]:
+        """The field's answer on the resolver path: one page of `statement(ctx, arguments)`,
+        as `query_page` answers it. `arguments`: the field's arguments other than the four of
+        paging, by Python name (`{"filter": filter}`), as the compiler passes them."""
+        ctx = info.context
+        return await _page(
+            info,
+            self.statement(ctx, arguments),
+            self.order_by,
+            partial(self.make, ctx),
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+        )
+
+
+def root_page(
+    statement: Callable[[Context, Mapping[str, Any]], Select[Any]],
+    order_by: Sequence[Any],
+    type_: TypeRef | None = None,
+    *,
+    build: Callable[[Any], T] | None = None,
+) -> RootPage:
+    """A root connection field declared as data, answered alike by the resolver path
+    (`PAGE.page(...)`) and the compiled read path (one SQL statement for the whole field,
+    core.compiled)::
+
+        def _laws(ctx: Context, arguments: Mapping[str, Any]) -> Select[Any]:
+            f = arguments.get("filter") or LawFilter()
+            stmt = select(*LawRow.__table__.c)
+            if f.country is not None:
+                stmt = stmt.where(in_country(LawRow.country_id, f.country))
+            return stmt
+
+        LAWS = root_page(_laws, (LawRow.name, LawRow.id), RightToInformationLaw)
+
+        @strawberry.field(description="...", metadata=LAWS.metadata)
+        async def rti_laws(info: Info, filter: LawFilter | None = None, first: int | None = None,
+                           after: str | None = None, last: int | None = None,
+                           before: str | None = None) -> Connection[RightToInformationLaw]:
+            return await LAWS.page(info, {"filter": filter}, first=first, after=after,
+                                   last=last, before=before)
+
+    - `statement(ctx, arguments) -> Select`: every row the field may answer (all columns of
+      one table, filtered, unordered), from the field's arguments other than `first`, `after`,
+      `last`, `before` (a dict by Python name: `{"filter": LawFilter(...) or None}`); it may
+      raise a GraphQL error (`api_error`) for an argument it refuses. The tables' row rules
+      (core.access) are added to it, as `query_page` adds them.
+    - `order_by`, `type_`, `build`: as for `query_page`.
+
+    The fields a selection reads compile when they are columns, declared loads and computed
+    fields; anything else (a Python resolver below the page, a permission on the field) makes
+    that root field fall back to the resolver path, which answers the same (`ogp-wg explain`
+    says why). Errors: as `query_page`'s.
+    """
+    if type_ is None and build is None:
+        raise TypeError("give the type the rows become (or build=)")
+    # built at the first row, not now: `type_` may be `lambda: Type` for a type defined later
+    builder = cache(lambda: _builder(type_, build))
+
+    def rows(ctx: Context, arguments: Mapping[str, Any]) -> Select[Any]:
+        stmt = statement(ctx, arguments)
+        for rule in conditions_on(ctx, *stmt.get_final_froms()):
+            stmt = stmt.where(rule)
+        return stmt
+
+    return RootPage(statement=rows, make=lambda _ctx, row: builder()(row), order_by=tuple(order_by))
+
+
 async def query_page(
     info: Any,
     stmt: Select[Any],
@@ -441,10 +552,32 @@ async def query_page(
     `first`/`after` and `last`/`before` as for `core.paginate`. Errors (GraphQL):
     `INVALID_ARGUMENT` for `first` or `last` outside 0..100 or both given, `INVALID_CURSOR`.
     """
-    make = _builder(type_, build)
     # the row rules of the tables it reads, as a declared load applies them (core.access.rows)
     for rule in conditions_on(info.context, *stmt.get_final_froms()):
         stmt = stmt.where(rule)
+    return await _page(
+        info,
+        stmt,
+        order_by,
+        _builder(type_, build),
+        first=first,
+        after=after,
+        last=last,
+        before=before,
+    )
+
+
+async def _page(
+    info: Any,
+    stmt: Select[Any],
+    order_by: Sequence[Any],
+    make: Callable[[Any], Any],
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> Connection[Any]:
     db = info.context.db
     async with db.read() as conn:
         page = await paginate(

@@ -177,17 +177,32 @@ def ${key}_entries(root: types.Country) -> list[EntryType]: ...
 """
 
 QUERIES = """\
-\"""Root query fields.\"""
+\"""Root query fields, declared as data: each compiles to one SQL statement (core.compiled).\"""
+
+from collections.abc import Mapping
+from typing import Any
 
 import strawberry
-from core import Connection, in_country, query_page
-from sqlalchemy import select
+from core import Connection, Context, in_country, root_page
+from sqlalchemy import Select, select
 
 from .models import NEWEST_FIRST, Entry
 from .types import EntryType
 
 
-@strawberry.field(description="Newest first; `country`: an ISO alpha-2 or alpha-3 code.")
+def _entries(ctx: Context, arguments: Mapping[str, Any]) -> Select[Any]:
+    \"""Every entry `${camel}Entries(country:)` lists, on both read paths.\"""
+    country = arguments.get("country")
+    return select(*Entry.__table__.c).where(in_country(Entry.country_id, country))
+
+
+ENTRIES = root_page(_entries, NEWEST_FIRST, EntryType)
+
+
+@strawberry.field(
+    description="Newest first; `country`: an ISO alpha-2 or alpha-3 code.",
+    metadata=ENTRIES.metadata,
+)
 async def ${key}_entries(
     info: strawberry.Info,
     country: str | None = None,
@@ -196,9 +211,8 @@ async def ${key}_entries(
     last: int | None = None,
     before: str | None = None,
 ) -> Connection[EntryType]:
-    stmt = select(*Entry.__table__.c).where(in_country(Entry.country_id, country))
-    return await query_page(
-        info, stmt, NEWEST_FIRST, EntryType, first=first, after=after, last=last, before=before
+    return await ENTRIES.page(
+        info, {"country": country}, first=first, after=after, last=last, before=before
     )
 """
 

@@ -341,3 +341,52 @@ def _first_difference(a: str, b: str) -> str:
         (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
     )
     return f"...{a[max(at - 60, 0) : at + 40]} != ...{b[max(at - 60, 0) : at + 40]}"
+
+
+def _plugin_root_connections(schema: GraphQLSchema) -> list[tuple[str, GraphQLObjectType]]:
+    """(field name, node type) of every root connection field an enabled plugin adds."""
+    assert schema.query_type is not None
+    found = []
+    for name, field in sorted(schema.query_type.fields.items()):
+        module = _module(field)
+        if _is_core(module) or _is_test(module) or _required_arguments(field):
+            continue
+        connection = get_named_type(field.type)
+        nodes = getattr(connection, "fields", {}).get("nodes")
+        if nodes is not None and {"first", "after"} <= set(field.args):
+            node_type = get_named_type(nodes.type)
+            assert isinstance(node_type, GraphQLObjectType), name
+            found.append((name, node_type))
+    return found
+
+
+def test_plugin_root_connections_compile_and_answer_the_same_three_ways(trio: Trio) -> None:
+    """Every root connection of an enabled plugin (declared with `core.root_page`) compiles with
+    its count, page info and every leaf of its nodes (one that falls back and is not EXEMPT
+    fails the test, named), and answers byte for byte alike three ways (tests/executors.py), the first page and
+    the next from its cursor, on the demo data (each has rows there)."""
+    schema = _schema(trio)
+    roots = _plugin_root_connections(schema)
+    assert len(roots) >= 15  # the five plugins' and the example's (16 today)
+    falling: dict[str, str] = {}
+    for name, node_type in roots:
+        leaves = []
+        for leaf, field in node_type.fields.items():
+            if not is_leaf_type(get_named_type(field.type)) or _required_arguments(field):
+                continue
+            (plan,) = trio.plans(f"{{ {name}(first: 3) {{ nodes {{ {leaf} }} }} }}")
+            if plan.statement is None and f"{node_type.name}.{leaf}" not in EXEMPT:
+                falling[f"{node_type.name}.{leaf}"] = str(plan.reason)
+            elif plan.statement is not None:
+                leaves.append(leaf)
+        page = "totalCount pageInfo { hasNextPage endCursor } nodes { __typename "
+        first = f"{{ {name}(first: 3) {{ {page} {' '.join(leaves)} }} }} }}"
+        (plan,) = trio.plans(first)
+        assert plan.statement is not None, (name, plan.reason)
+        body = trio.compare(first).json()
+        assert "errors" not in body and body["data"][name]["totalCount"] > 0, (name, body)
+        cursor = body["data"][name]["pageInfo"]["endCursor"]
+        second = "query ($after: String) " + first.replace("first: 3", "first: 3, after: $after")
+        body = trio.compare(second, {"after": cursor}).json()
+        assert "errors" not in body, (name, body)
+    assert not falling, f"leaves of plugin root connections that fall back: {falling}"

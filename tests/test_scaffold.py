@@ -69,7 +69,8 @@ def test_new_plugin_installs_and_passes_its_own_test(tmp_path: Path) -> None:
 
 
 ROLES = ("__init__", "models", "types", "loaders", "queries", "mutations", "services", "demo")
-MAX_LINES = 159  # +1 (issue 9): the demo group is a proposal until it has anchors
+MAX_LINES = 168  # +1 (issue 9): the demo group is a proposal until it has anchors; +9 (issue
+# 12): the root connection declared as data (`root_page`), so a new plugin's compiles
 """The smallest complete plugin: one table and its migration, the group type, a field on
 Country, a paginated root query, a mutation with user errors, demo data and one test (which signs
 in to record: 2 lines more than before sign-in was needed; the root query pages backwards too,

@@ -5,10 +5,11 @@ types by ID (`node(id:)`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import strawberry
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from strawberry.types import Info
 
 from core.commitments import types
@@ -21,10 +22,11 @@ from core.commitments.models import (
     CommitmentTopic,
     IrmAssessment,
 )
+from core.context import Context
 from core.groups.models import WorkingGroup
 from core.people.models import Country
 from core.people.queries import country_code
-from core.rows import query_page
+from core.rows import root_page
 from core.schema.ids import pk_of
 from core.topics import normalise_topics
 
@@ -65,12 +67,12 @@ NOTHING = -1
 """A pk no row has: an ID of another type (or malformed) in a filter matches nothing."""
 
 
-def _group_pk(info: Info, global_id: str) -> Any:
+def _group_pk(ctx: Context, global_id: str) -> Any:
     """The visible group's pk as a subquery (an unknown or hidden group matches nothing)."""
     pk = pk_of(global_id, "WorkingGroup") or NOTHING
     return (
         select(WorkingGroup.id)
-        .where(WorkingGroup.id == pk, WorkingGroup.theme.in_(info.context.app.visible_themes))
+        .where(WorkingGroup.id == pk, WorkingGroup.theme.in_(ctx.app.visible_themes))
         .scalar_subquery()
     )
 
@@ -79,9 +81,59 @@ def _countries(code: str) -> Any:
     return select(Country.id).where(country_code(code))
 
 
+def _plans(ctx: Context, arguments: Mapping[str, Any]) -> Select[Any]:
+    """Every plan `actionPlans(filter:)` lists (both read paths)."""
+    f = arguments.get("filter") or ActionPlanFilter()
+    stmt = select(*ActionPlan.__table__.c)
+    if f.country is not None:
+        stmt = stmt.where(ActionPlan.country_id.in_(_countries(f.country)))
+    if f.cohort is not None:
+        stmt = stmt.where(ActionPlan.cohort == f.cohort)
+    if f.group is not None:
+        linked = (
+            select(Commitment.action_plan_id)
+            .join(CommitmentGroup, CommitmentGroup.commitment_id == Commitment.id)
+            .where(CommitmentGroup.group_id == _group_pk(ctx, f.group))
+        )
+        stmt = stmt.where(ActionPlan.id.in_(linked))
+    return stmt
+
+
+def _commitments(ctx: Context, arguments: Mapping[str, Any]) -> Select[Any]:
+    """Every commitment `commitments(filter:)` lists (both read paths)."""
+    f = arguments.get("filter") or CommitmentFilter()
+    stmt = commitment_rows()
+    if f.group is not None:
+        linked = select(CommitmentGroup.commitment_id).where(
+            CommitmentGroup.group_id == _group_pk(ctx, f.group)
+        )
+        stmt = stmt.where(Commitment.id.in_(linked))
+    if f.country is not None:
+        stmt = stmt.where(ActionPlan.country_id.in_(_countries(f.country)))
+    if f.action_plan is not None:
+        plan = pk_of(f.action_plan, "ActionPlan") or NOTHING
+        stmt = stmt.where(Commitment.action_plan_id == plan)
+    if f.cohort is not None:
+        stmt = stmt.where(ActionPlan.cohort == f.cohort)
+    if f.theme is not None:
+        themed = select(CommitmentTopic.commitment_id).where(
+            CommitmentTopic.topic.in_(normalise_topics([f.theme]))
+        )
+        stmt = stmt.where(Commitment.id.in_(themed))
+    if f.starred is not None:
+        stmt = stmt.where(starred_sql() == f.starred)
+    if f.ambitious is not None:
+        stmt = stmt.where(IrmAssessment.commitment_id.is_not(None), ambitious_sql() == f.ambitious)
+    return stmt
+
+
+PLANS = root_page(_plans, PLAN_ORDER, types.ActionPlan)
+COMMITMENTS = root_page(_commitments, COMMITMENT_ORDER, types.Commitment)
+
+
 @strawberry.type
 class Query:
-    @strawberry.field(description="OGP action plans, newest cycle first.")
+    @strawberry.field(description="OGP action plans, newest cycle first.", metadata=PLANS.metadata)
     async def action_plans(
         self,
         info: Info,
@@ -91,33 +143,14 @@ class Query:
         last: int | None = None,
         before: str | None = None,
     ) -> types.ActionPlanConnection:
-        f = filter or ActionPlanFilter()
-        stmt = select(*ActionPlan.__table__.c)
-        if f.country is not None:
-            stmt = stmt.where(ActionPlan.country_id.in_(_countries(f.country)))
-        if f.cohort is not None:
-            stmt = stmt.where(ActionPlan.cohort == f.cohort)
-        if f.group is not None:
-            linked = (
-                select(Commitment.action_plan_id)
-                .join(CommitmentGroup, CommitmentGroup.commitment_id == Commitment.id)
-                .where(CommitmentGroup.group_id == _group_pk(info, f.group))
-            )
-            stmt = stmt.where(ActionPlan.id.in_(linked))
-        return await query_page(  # type: ignore[return-value]
-            info,
-            stmt,
-            PLAN_ORDER,
-            types.ActionPlan,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+        return await PLANS.page(  # type: ignore[return-value]
+            info, {"filter": filter}, first=first, after=after, last=last, before=before
         )
 
     @strawberry.field(
         description="Commitments of every action plan, newest cycle first, each plan's in its "
-        "order."
+        "order.",
+        metadata=COMMITMENTS.metadata,
     )
     async def commitments(
         self,
@@ -128,38 +161,6 @@ class Query:
         last: int | None = None,
         before: str | None = None,
     ) -> types.CommitmentConnection:
-        f = filter or CommitmentFilter()
-        stmt = commitment_rows()
-        if f.group is not None:
-            linked = select(CommitmentGroup.commitment_id).where(
-                CommitmentGroup.group_id == _group_pk(info, f.group)
-            )
-            stmt = stmt.where(Commitment.id.in_(linked))
-        if f.country is not None:
-            stmt = stmt.where(ActionPlan.country_id.in_(_countries(f.country)))
-        if f.action_plan is not None:
-            plan = pk_of(f.action_plan, "ActionPlan") or NOTHING
-            stmt = stmt.where(Commitment.action_plan_id == plan)
-        if f.cohort is not None:
-            stmt = stmt.where(ActionPlan.cohort == f.cohort)
-        if f.theme is not None:
-            themed = select(CommitmentTopic.commitment_id).where(
-                CommitmentTopic.topic.in_(normalise_topics([f.theme]))
-            )
-            stmt = stmt.where(Commitment.id.in_(themed))
-        if f.starred is not None:
-            stmt = stmt.where(starred_sql() == f.starred)
-        if f.ambitious is not None:
-            stmt = stmt.where(
-                IrmAssessment.commitment_id.is_not(None), ambitious_sql() == f.ambitious
-            )
-        return await query_page(  # type: ignore[return-value]
-            info,
-            stmt,
-            COMMITMENT_ORDER,
-            types.Commitment,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+        return await COMMITMENTS.page(  # type: ignore[return-value]
+            info, {"filter": filter}, first=first, after=after, last=last, before=before
         )

@@ -32,7 +32,8 @@ but NULL is not either (core.compiled.nested).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from graphql import (
@@ -52,7 +53,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql import ColumnElement
 
-from core.compiled.declare import COMPILED_ROOT, COMPUTED, NodeRead, RootRead
+from core.compiled.declare import COMPILED_ROOT, COMPUTED, NodeRead
 from core.compiled.leaves import ComputedColumns, Leaves
 from core.compiled.nested import NestedObjects, Reprobe, is_object, objects
 from core.compiled.probe import (
@@ -147,7 +148,10 @@ class Compiler(Relations, Leaves, NestedObjects):
             if isinstance(field_def.type, GraphQLNonNull):
                 raise NotCompilable("a non-null single object")
             sub = stmt.subquery()
-            value = self._rows_object(get_named_type(field_def.type), details, sub, declared)
+            make = partial(declared.make, self.ctx)
+            value = self._rows_object(
+                get_named_type(field_def.type), details, sub, make, declared.variants
+            )
             text = select(value).select_from(sub).limit(1).scalar_subquery()
             return select(func.coalesce(text, raw("null")))
         request = self._request(details[0].node.name.value, paging)
@@ -177,26 +181,39 @@ class Compiler(Relations, Leaves, NestedObjects):
         if rows_only:
             return self.rows
         rows = self.rows.subquery()
-        obj = self._probe(declared.make, table_columns(rows))
-        concrete = self._concrete(get_named_type(field_def.type), obj)
-        value = self._object(concrete, details, rows, obj)
+        make = partial(declared.make, self.ctx)
+        if declared.variants is not None:  # rows of several types (a working group's theme's)
+            value = self._rows_object(
+                get_named_type(field_def.type), details, rows, make, declared.variants
+            )
+        else:
+            obj = self._probe(make, table_columns(rows))
+            concrete = self._concrete(get_named_type(field_def.type), obj)
+            value = self._object(concrete, details, rows, obj)
         text = select(value).select_from(rows).limit(1).scalar_subquery()
         return select(func.coalesce(text, raw("null")))
 
     def _rows_object(
-        self, gtype: Any, details: Any, sub: Any, declared: RootRead
+        self,
+        gtype: Any,
+        details: Any,
+        sub: Any,
+        make: Callable[[Any], Any],
+        variants: Callable[[Any], tuple[str, Sequence[Any]]] | None,
     ) -> ColumnElement[str]:
-        """The object JSON of a root row of `sub` (a subquery of the declared statement)."""
+        """The object JSON of a row of `sub` (a subquery of a declaration's statement) that
+        `make(row)` builds: of `gtype`; for an interface, of the concrete type each value of
+        the `variants` column makes (one CASE branch per value)."""
         columns = table_columns(sub)
         if not is_abstract_type(gtype):
-            obj = self._probe(lambda row: declared.make(self.ctx, row), columns)
+            obj = self._probe(make, columns)
             return self._object(gtype, details, sub, obj)
-        if declared.variants is None:
+        if variants is None:
             raise NotCompilable(f"{gtype.name} is abstract and no variants are declared")
-        column, values = declared.variants(self.ctx)
+        column, values = variants(self.ctx)
         whens = []
         for value in values:
-            obj = self._probe(lambda row: declared.make(self.ctx, row), columns, {column: value})
+            obj = self._probe(make, columns, {column: value})
             concrete = self._concrete(gtype, obj)
             whens.append(
                 (sub.c[column] == raw(str(value)), self._object(concrete, details, sub, obj))

@@ -29,9 +29,9 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.elements import ColumnClause
 
-from core.compiled.declare import RootRead
-from core.compiled.probe import NotCompilable, adapt_to, is_desc
+from core.compiled.probe import NotCompilable, adapt_to, base_tables, is_desc
 from core.compiled.sqljson import Dialect, cat, const, json_list, raw
 from core.db import UTCDateTime
 from core.schema.cursors import ordering, resume_after, resume_before, sort_keys
@@ -49,9 +49,6 @@ class Connections:
     if TYPE_CHECKING:
 
         def _collect(self, gtype: GraphQLObjectType, details: Any) -> dict[str, Any]: ...
-        def _rows_object(
-            self, gtype: Any, details: Any, sub: Any, declared: RootRead
-        ) -> ColumnElement[str]: ...
         def _rows(self, gtype: Any, details: Any, rows: Any, load: Any) -> ColumnElement[str]: ...
         def _adapt(self, order_by: tuple[Any, ...], sub: Any) -> list[Any]: ...
 
@@ -87,6 +84,12 @@ class Connections:
         # backwards: the `size` rows nearest `before`; every list below is in the connection's
         # order all the same (`order`)
         paged = bounded.order_by(*ordering(keys, backwards=request.backwards))
+        # an order by a joined table's column (a country's name): carried in the page's rows,
+        # so the lists below and the cursors read it there
+        own = {table for column in stmt.selected_columns for table in base_tables(column)}
+        joined = [k.column for k in keys if isinstance(k.column, ColumnClause)]
+        joined = [column for column in joined if column.table not in own]
+        paged = paged.add_columns(*(c.label(f"_order_{i}") for i, c in enumerate(joined)))
         page = paged.limit(request.size).subquery()
         order = self._adapt(order_by, page)
 
@@ -94,8 +97,6 @@ class Connections:
             return self._cursor(keys, page)  # the cursor does not reproduce falls back then
 
         def node(node_type: Any, node_details: Any) -> ColumnElement[str]:
-            if isinstance(made_by, RootRead):
-                return self._rows_object(node_type, node_details, page, made_by)
             return self._rows(node_type, node_details, page, made_by)
 
         members: list[tuple[str, ColumnElement[str]]] = []

@@ -153,6 +153,12 @@ def table_columns(sub: Any) -> dict[str, Any]:
     return columns
 
 
+def base_tables(column: Any) -> list[Any]:
+    """The tables `column` (of a select or a subquery) is read from: a computed column's base is
+    an expression (a type_coerce), of no table."""
+    return [base.table for base in column.base_columns if isinstance(base, ColumnClause)]
+
+
 def adapt_to(term: Any, sub: Any) -> Any:
     """`term` (a column or an SQL expression over columns, as a declaration's ORDER BY holds
     it) reading `sub`'s columns instead: each column of the tables `sub` reads replaced by the
@@ -162,7 +168,7 @@ def adapt_to(term: Any, sub: Any) -> Any:
     missing: list[str] = []
     # the tables `sub` reads its rows from: a column of another table (in a subquery of the
     # term: an organisation's name by the row's organization_id) is the subquery's own
-    rows_of = {base.table for column in sub.c for base in column.base_columns}
+    rows_of = {table for column in sub.c for table in base_tables(column)}
     inner = {
         id(column)
         for select in iterate(start)

@@ -9,6 +9,7 @@ say."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from graphql import GraphQLField, GraphQLList, GraphQLNonNull, get_named_type
@@ -24,7 +25,6 @@ from core.compiled.probe import (
     adapt_to,
     column_name,
     is_desc,
-    table_columns,
 )
 from core.compiled.sqljson import raw
 from core.loading import relation_arguments
@@ -43,6 +43,9 @@ class Relations(Connections):
         def _statement(self, where: str, make: Callable[[], Select[Any]]) -> Select[Any]: ...
         def _probe(self, make: Any, columns: Any, fixed: dict[str, Any] | None = None) -> Any: ...
         def _object(self, gtype: Any, details: Any, sub: Any, obj: Any) -> ColumnElement[str]: ...
+        def _rows_object(
+            self, gtype: Any, details: Any, sub: Any, make: Any, variants: Any
+        ) -> ColumnElement[str]: ...
 
     def _relation(
         self,
@@ -135,9 +138,10 @@ class Relations(Connections):
         )
 
     def _rows(self, gtype: Any, details: Any, rows: Any, load: Any) -> ColumnElement[str]:
-        columns = table_columns(rows)
-        obj = self._probe(load.make, columns)
-        return self._object(gtype, details, rows, obj)
+        """The object JSON of a row of `rows` that `load` (a declared load or a `RootRead`)
+        makes: of `gtype`, or of each of its variants' types for an interface."""
+        make = partial(load.make, self.ctx)
+        return self._rows_object(gtype, details, rows, make, load.variants)
 
     def _adapt(self, order_by: tuple[Any, ...], sub: Any) -> list[Any]:
         """A declaration's ORDER BY terms over the rows of `sub` (a subquery of its statement):

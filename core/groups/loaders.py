@@ -25,7 +25,7 @@ from core.groups.models import (
 from core.groups.visible import in_visible_groups, visible_groups
 from core.hookspecs import BatchLoadFn
 from core.people.models import Organization
-from core.rows import RowsGroupedBy, rows_grouped_by
+from core.rows import RowsByKey, RowsGroupedBy, rows_by_key, rows_grouped_by
 from core.schema.batch import by_key, fetch_rows, grouped
 from core.schema.pagination import paginate_children
 
@@ -35,9 +35,20 @@ def build_group(ctx: Context, row: Any) -> Any:
     return ctx.app.group_types[row.theme](**types.group_fields(row))
 
 
-async def groups_by_id(ctx: Context, keys: list[int]) -> list[Any]:
-    rows = await fetch_rows(ctx, visible_groups(ctx).where(ctx.db.any_of(WorkingGroup.id, keys)))
-    return by_key(rows, keys, lambda row: build_group(ctx, row))
+def group_variants(ctx: Context) -> tuple[str, tuple[str, ...]]:
+    """A group's concrete type is its theme's (`build_group`): the compiled read path builds one
+    JSON object per visible theme's type (core.compiled)."""
+    return "theme", ctx.app.visible_themes
+
+
+groups_by_id: RowsByKey[Any] = rows_by_key(
+    WorkingGroup.id,
+    build_with=build_group,
+    variants=group_variants,
+    where=lambda ctx: WorkingGroup.theme.in_(ctx.app.visible_themes),
+)
+"""A group by its ID, of visible themes only (core/groups/visible.py), as its theme's type: a
+declaration, so a meeting's, an anchor's or a member's `group` compiles (core.compiled)."""
 
 
 def _group_org_links() -> Any:

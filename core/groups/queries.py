@@ -12,7 +12,7 @@ from strawberry.types import Info
 from core.compiled.declare import COMPILED_ROOT, RootRead
 from core.enums import GroupStatus
 from core.groups import types
-from core.groups.loaders import build_group
+from core.groups.loaders import build_group, group_variants
 from core.groups.models import Anchor, Membership, WorkingGroup
 from core.groups.visible import visible_groups
 from core.loading import prefetched
@@ -70,23 +70,18 @@ def _groups_statement(ctx: Any, arguments: Mapping[str, Any]) -> Any:
     return _group_filters(visible_groups(ctx), arguments.get("filter") or WorkingGroupFilter())
 
 
-def _group_variants(ctx: Any) -> tuple[str, tuple[str, ...]]:
-    """A group's concrete type is its theme's (core.groups.loaders.build_group)."""
-    return "theme", ctx.app.visible_themes
-
-
 GROUPS = RootRead(
     statement=_groups_statement,
     make=build_group,
     order_by=(WorkingGroup.name, WorkingGroup.id),
-    variants=_group_variants,
+    variants=group_variants,
 )
 GROUP_BY_SLUG = RootRead(
     statement=lambda ctx, arguments: visible_groups(ctx).where(
         WorkingGroup.slug == arguments["slug"]
     ),
     make=build_group,
-    variants=_group_variants,
+    variants=group_variants,
     one=True,
 )
 

@@ -5,20 +5,21 @@ through `WorkingGroup.resources`, `Commitment.resources`, `Person.expertise`,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import strawberry
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from strawberry.types import Info
 
+from core.context import Context
 from core.groups.models import WorkingGroup
 from core.knowledge import loaders, types
 from core.knowledge.models import Expertise, Resource, ResourceGroup, ResourceKind, ResourceStatus
 from core.people.models import Country
 from core.people.queries import country_code
-from core.rows import query_page
+from core.rows import root_page
 from core.schema.ids import pk_of
-from core.schema.pagination import Connection
 
 NOTHING = -1
 """A pk no row has: an ID of another type (or malformed) in a filter matches nothing."""
@@ -56,12 +57,12 @@ class ExpertiseFilter:
     )
 
 
-def _group_pk(info: Info, global_id: str) -> Any:
+def _group_pk(ctx: Context, global_id: str) -> Any:
     """The visible group's pk as a subquery (an unknown or hidden group matches nothing)."""
     pk = pk_of(global_id, "WorkingGroup") or NOTHING
     return (
         select(WorkingGroup.id)
-        .where(WorkingGroup.id == pk, WorkingGroup.theme.in_(info.context.app.visible_themes))
+        .where(WorkingGroup.id == pk, WorkingGroup.theme.in_(ctx.app.visible_themes))
         .scalar_subquery()
     )
 
@@ -70,11 +71,45 @@ def _countries(code: str | None) -> Any:
     return None if code is None else select(Country.id).where(country_code(code))
 
 
+def _resources(ctx: Context, arguments: Mapping[str, Any]) -> Select[Any]:
+    """Every resource `resources(filter:)` lists, before its row rule (both read paths)."""
+    f = arguments.get("filter") or ResourceFilter()
+    stmt = select(*Resource.__table__.c).where(loaders.in_visible_groups(ctx))
+    conditions = loaders.resource_filters(
+        kind=f.kind, language=f.language, tag=f.tag, country=_countries(f.country)
+    )
+    if f.group is not None:
+        in_group = select(ResourceGroup.resource_id).where(
+            ResourceGroup.group_id == _group_pk(ctx, f.group)
+        )
+        conditions.append(Resource.id.in_(in_group))
+    if f.status is not None:
+        conditions.append(Resource.status == f.status)
+    return stmt.where(*conditions)
+
+
+def _expertise(ctx: Context, arguments: Mapping[str, Any]) -> Select[Any]:
+    """Every declaration `expertise(filter:)` lists (both read paths)."""
+    f = arguments.get("filter") or ExpertiseFilter()
+    conditions = loaders.expertise_filters(
+        topic=f.topic,
+        language=f.language,
+        country=_countries(f.country),
+        group=None if f.group is None else _group_pk(ctx, f.group),
+    )
+    return select(*Expertise.__table__.c).where(*conditions)
+
+
+RESOURCES = root_page(_resources, loaders.ORDER, types.Resource)
+EXPERTISE = root_page(_expertise, (Expertise.id.desc(),), types.Expertise)
+
+
 @strawberry.type
 class Query:
     @strawberry.field(
         description="Resources of visible groups, newest first: the published ones, and the "
-        "drafts you may see (your organisation's, and those of the groups you anchor)."
+        "drafts you may see (your organisation's, and those of the groups you anchor).",
+        metadata=RESOURCES.metadata,
     )
     async def resources(
         self,
@@ -85,33 +120,14 @@ class Query:
         last: int | None = None,
         before: str | None = None,
     ) -> types.ResourceConnection:
-        f = filter or ResourceFilter()
-        stmt = select(*Resource.__table__.c).where(loaders.in_visible_groups(info.context))
-        conditions = loaders.resource_filters(
-            kind=f.kind, language=f.language, tag=f.tag, country=_countries(f.country)
+        return await RESOURCES.page(  # type: ignore[return-value]
+            info, {"filter": filter}, first=first, after=after, last=last, before=before
         )
-        if f.group is not None:
-            in_group = select(ResourceGroup.resource_id).where(
-                ResourceGroup.group_id == _group_pk(info, f.group)
-            )
-            conditions.append(Resource.id.in_(in_group))
-        if f.status is not None:
-            conditions.append(Resource.status == f.status)
-        page: Connection[Any] = await query_page(
-            info,
-            stmt.where(*conditions),
-            loaders.ORDER,
-            types.Resource,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-        )
-        return page  # type: ignore[return-value]
 
     @strawberry.field(
         description="Declared expertise of people and organisations, newest first: find "
-        "someone who has done it before by topic, language, country or group."
+        "someone who has done it before by topic, language, country or group.",
+        metadata=EXPERTISE.metadata,
     )
     async def expertise(
         self,
@@ -122,21 +138,6 @@ class Query:
         last: int | None = None,
         before: str | None = None,
     ) -> types.ExpertiseConnection:
-        f = filter or ExpertiseFilter()
-        conditions = loaders.expertise_filters(
-            topic=f.topic,
-            language=f.language,
-            country=_countries(f.country),
-            group=None if f.group is None else _group_pk(info, f.group),
+        return await EXPERTISE.page(  # type: ignore[return-value]
+            info, {"filter": filter}, first=first, after=after, last=last, before=before
         )
-        page: Connection[Any] = await query_page(
-            info,
-            select(*Expertise.__table__.c).where(*conditions),
-            (Expertise.id.desc(),),
-            types.Expertise,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-        )
-        return page  # type: ignore[return-value]

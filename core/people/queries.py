@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import strawberry
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from strawberry.types import Info
 
 from core.compiled.declare import COMPILED_ROOT, RootRead
@@ -41,6 +42,29 @@ COUNTRY_BY_CODE = RootRead(
 """`country(code:)` on both read paths (core.compiled): codes are unique, one row or none."""
 
 
+def _organizations_statement(ctx: Any, arguments: Mapping[str, Any]) -> Select[Any]:
+    """Every organisation `organizations(filter:)` lists, on both read paths."""
+    f = arguments.get("filter") or OrganizationFilter()
+    stmt = select(*Organization.__table__.c)
+    if f.kind:
+        stmt = stmt.where(Organization.kind.in_(f.kind))
+    if f.country:
+        stmt = stmt.where(
+            Organization.country_id.in_(select(Country.id).where(country_code(f.country)))
+        )
+    if f.text:
+        stmt = stmt.where(func.lower(Organization.name).like(like_pattern(f.text), escape="\\"))
+    return stmt
+
+
+ORGANIZATIONS = RootRead(
+    statement=_organizations_statement,
+    make=lambda ctx, row: types.Organization.from_row(row),
+    order_by=(Organization.name, Organization.id),
+)
+"""`organizations` on both read paths (core.compiled): the directory, by name."""
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="OGP participating countries, by name (`first`: 1..100).")
@@ -64,7 +88,9 @@ class Query:
             row = (await conn.execute(stmt)).first()
         return None if row is None else await prefetched(info, types.Country.from_row(row))
 
-    @strawberry.field(description="Organisations, by name.")
+    @strawberry.field(
+        description="Organisations, by name.", metadata={COMPILED_ROOT: ORGANIZATIONS}
+    )
     async def organizations(
         self,
         info: Info,
@@ -74,22 +100,13 @@ class Query:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[types.Organization]:
-        f = filter or OrganizationFilter()
-        stmt = select(*Organization.__table__.c)
-        if f.kind:
-            stmt = stmt.where(Organization.kind.in_(f.kind))
-        if f.country:
-            stmt = stmt.where(
-                Organization.country_id.in_(select(Country.id).where(country_code(f.country)))
-            )
-        if f.text:
-            stmt = stmt.where(func.lower(Organization.name).like(like_pattern(f.text), escape="\\"))
+        stmt = ORGANIZATIONS.statement(info.context, {"filter": filter})
         db = info.context.db
         async with db.read() as conn:
             page = await paginate(
                 conn,
                 stmt,
-                (Organization.name, Organization.id),
+                ORGANIZATIONS.order_by,
                 types.Organization.from_row,
                 first=first,
                 after=after,

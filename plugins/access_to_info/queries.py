@@ -1,18 +1,19 @@
 """Root queries of the access to information area, and how `node(id:)` fetches its `Node` types.
 
-Each root query filters its records and answers one page of them in order with
-`core.query_page`, which loads the relations selected below a level at a time.
+Each root query is declared with `core.root_page`: a statement of its filtered records and their
+order, answered as one page (compiled to one SQL statement, or on the resolver path).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import strawberry
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 from strawberry.types.field import StrawberryField
 
-from core import Connection, country_code_condition, models, query_page
+from core import Connection, Context, country_code_condition, models, root_page
 from plugins.access_to_info.loaders import load_laws_by_id, ratings_by_id, statistics_by_id
 from plugins.access_to_info.models import RtiLaw as LawRow
 from plugins.access_to_info.models import RtiRating as RatingRow
@@ -51,16 +52,9 @@ def _latest_totals() -> Any:
     )
 
 
-@strawberry.field(description="National right-to-information laws, by country name.")
-async def rti_laws(
-    info: strawberry.Info,
-    filter: RtiLawFilter | None = None,
-    first: int | None = None,
-    after: str | None = None,
-    last: int | None = None,
-    before: str | None = None,
-) -> Connection[RightToInformationLaw]:
-    f = filter or RtiLawFilter()
+def _rti_laws(ctx: Context, arguments: Mapping[str, Any]) -> Select[Any]:
+    """Every law `rtiLaws(filter:)` lists (both read paths)."""
+    f = arguments.get("filter") or RtiLawFilter()
     Country = models.Country
     stmt = select(*LawRow.__table__.c).join(Country, Country.id == LawRow.country_id)
     if f.country:
@@ -71,13 +65,52 @@ async def rti_laws(
         totals = _latest_totals().subquery()
         rated = select(totals.c.law_id).where(totals.c.total >= f.min_rating)
         stmt = stmt.where(LawRow.id.in_(rated))
-    order = (Country.name, LawRow.id)
-    return await query_page(
-        info, stmt, order, RightToInformationLaw, first=first, after=after, last=last, before=before
+    return stmt
+
+
+RTI_LAWS = root_page(_rti_laws, (models.Country.name, LawRow.id), RightToInformationLaw)
+
+
+@strawberry.field(
+    description="National right-to-information laws, by country name.",
+    metadata=RTI_LAWS.metadata,
+)
+async def rti_laws(
+    info: strawberry.Info,
+    filter: RtiLawFilter | None = None,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+) -> Connection[RightToInformationLaw]:
+    return await RTI_LAWS.page(
+        info, {"filter": filter}, first=first, after=after, last=last, before=before
     )
 
 
-@strawberry.field(description="Request statistics per country and year, by country then year.")
+def _rti_request_statistics(ctx: Context, arguments: Mapping[str, Any]) -> Select[Any]:
+    """Every statistics row `rtiRequestStatistics(filter:)` lists (both read paths)."""
+    f = arguments.get("filter") or RtiRequestStatisticsFilter()
+    Country, Stats = models.Country, StatisticsRow
+    stmt = select(*Stats.__table__.c).join(Country, Country.id == Stats.country_id)
+    if f.country:
+        stmt = stmt.where(country_code_condition(f.country))
+    if f.year is not None:
+        stmt = stmt.where(Stats.year == f.year)
+    return stmt
+
+
+RTI_REQUEST_STATISTICS = root_page(
+    _rti_request_statistics,
+    (models.Country.name, StatisticsRow.year, StatisticsRow.id),
+    RtiRequestStatistics,
+)
+
+
+@strawberry.field(
+    description="Request statistics per country and year, by country then year.",
+    metadata=RTI_REQUEST_STATISTICS.metadata,
+)
 async def rti_request_statistics(
     info: strawberry.Info,
     filter: RtiRequestStatisticsFilter | None = None,
@@ -86,16 +119,8 @@ async def rti_request_statistics(
     last: int | None = None,
     before: str | None = None,
 ) -> Connection[RtiRequestStatistics]:
-    f = filter or RtiRequestStatisticsFilter()
-    Country, Stats = models.Country, StatisticsRow
-    stmt = select(*Stats.__table__.c).join(Country, Country.id == Stats.country_id)
-    if f.country:
-        stmt = stmt.where(country_code_condition(f.country))
-    if f.year is not None:
-        stmt = stmt.where(Stats.year == f.year)
-    order = (Country.name, Stats.year, Stats.id)
-    return await query_page(
-        info, stmt, order, RtiRequestStatistics, first=first, after=after, last=last, before=before
+    return await RTI_REQUEST_STATISTICS.page(
+        info, {"filter": filter}, first=first, after=after, last=last, before=before
     )
 
 

@@ -1,18 +1,20 @@
 """Root queries of the extractive industry transparency area, and how `node(id:)` fetches its
 `Node` types.
 
-Each root query filters its records and answers one page of them in order with
-`core.query_page`, which loads the relations selected below a level at a time.
+Each root query is declared with `core.root_page`: a statement of its filtered records and their
+order, answered as one page (compiled to one SQL statement, or on the resolver path).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 import strawberry
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
-from core import Connection, in_country, query_page
+from core import Connection, Context, in_country, root_page
 from plugins.extractives.loaders import (
     contracts_by_id,
     earlier_validations_by_id,
@@ -43,7 +45,27 @@ class ExtractiveProjectFilter:
     )
 
 
-@strawberry.field(description="Extractive projects, by name.")
+def _extractive_projects(ctx: Context, arguments: Mapping[str, Any]) -> Select[Any]:
+    """Every project `extractiveProjects(filter:)` lists (both read paths)."""
+    f = arguments.get("filter") or ExtractiveProjectFilter()
+    stmt = select(*ExtractiveProject.__table__.c)
+    if f.country is not None:
+        stmt = stmt.where(in_country(ExtractiveProject.country_id, f.country))
+    if f.commodity:
+        stmt = stmt.where(ExtractiveProject.commodity.in_(f.commodity))
+    return stmt
+
+
+EXTRACTIVE_PROJECTS = root_page(
+    _extractive_projects,
+    (ExtractiveProject.name, ExtractiveProject.id),
+    ExtractiveProjectType,
+)
+
+
+@strawberry.field(
+    description="Extractive projects, by name.", metadata=EXTRACTIVE_PROJECTS.metadata
+)
 async def extractive_projects(
     info: strawberry.Info,
     filter: ExtractiveProjectFilter | None = None,
@@ -52,15 +74,8 @@ async def extractive_projects(
     last: int | None = None,
     before: str | None = None,
 ) -> Connection[ExtractiveProjectType]:
-    f = filter or ExtractiveProjectFilter()
-    stmt = select(*ExtractiveProject.__table__.c)
-    if f.country is not None:
-        stmt = stmt.where(in_country(ExtractiveProject.country_id, f.country))
-    if f.commodity:
-        stmt = stmt.where(ExtractiveProject.commodity.in_(f.commodity))
-    order = (ExtractiveProject.name, ExtractiveProject.id)
-    return await query_page(
-        info, stmt, order, ExtractiveProjectType, first=first, after=after, last=last, before=before
+    return await EXTRACTIVE_PROJECTS.page(
+        info, {"filter": filter}, first=first, after=after, last=last, before=before
     )
 
 
@@ -75,7 +90,28 @@ class ContractDisclosureFilter:
     )
 
 
-@strawberry.field(description="Contracts and licenses made public (Requirement 2.4), oldest first.")
+def _contract_disclosures(ctx: Context, arguments: Mapping[str, Any]) -> Select[Any]:
+    """Every contract disclosure `contractDisclosures(filter:)` lists (both read paths)."""
+    f = arguments.get("filter") or ContractDisclosureFilter()
+    stmt = select(*ContractDisclosure.__table__.c)
+    if f.country is not None:
+        stmt = stmt.where(in_country(ContractDisclosure.country_id, f.country))
+    if f.since is not None:
+        stmt = stmt.where(ContractDisclosure.disclosed_on >= f.since)
+    return stmt
+
+
+CONTRACT_DISCLOSURES = root_page(
+    _contract_disclosures,
+    (ContractDisclosure.disclosed_on, ContractDisclosure.id),
+    ContractDisclosureType,
+)
+
+
+@strawberry.field(
+    description="Contracts and licenses made public (Requirement 2.4), oldest first.",
+    metadata=CONTRACT_DISCLOSURES.metadata,
+)
 async def contract_disclosures(
     info: strawberry.Info,
     filter: ContractDisclosureFilter | None = None,
@@ -84,22 +120,8 @@ async def contract_disclosures(
     last: int | None = None,
     before: str | None = None,
 ) -> Connection[ContractDisclosureType]:
-    f = filter or ContractDisclosureFilter()
-    stmt = select(*ContractDisclosure.__table__.c)
-    if f.country is not None:
-        stmt = stmt.where(in_country(ContractDisclosure.country_id, f.country))
-    if f.since is not None:
-        stmt = stmt.where(ContractDisclosure.disclosed_on >= f.since)
-    order = (ContractDisclosure.disclosed_on, ContractDisclosure.id)
-    return await query_page(
-        info,
-        stmt,
-        order,
-        ContractDisclosureType,
-        first=first,
-        after=after,
-        last=last,
-        before=before,
+    return await CONTRACT_DISCLOSURES.page(
+        info, {"filter": filter}, first=first, after=after, last=last, before=before
     )
 
 
@@ -115,7 +137,29 @@ class BeneficialOwnershipDisclosureFilter:
     )
 
 
-@strawberry.field(description="Beneficial owners disclosed (Requirement 2.5), oldest first.")
+def _beneficial_ownership_disclosures(ctx: Context, arguments: Mapping[str, Any]) -> Select[Any]:
+    """Every owner `beneficialOwnershipDisclosures(filter:)` lists (both read paths)."""
+    f = arguments.get("filter") or BeneficialOwnershipDisclosureFilter()
+    owners = BeneficialOwnershipDisclosure
+    stmt = select(*owners.__table__.c)
+    if f.country is not None:
+        stmt = stmt.where(in_country(owners.country_id, f.country))
+    if f.pep_only:
+        stmt = stmt.where(owners.politically_exposed.is_(True))
+    return stmt
+
+
+BENEFICIAL_OWNERSHIP_DISCLOSURES = root_page(
+    _beneficial_ownership_disclosures,
+    (BeneficialOwnershipDisclosure.disclosed_on, BeneficialOwnershipDisclosure.id),
+    BeneficialOwnershipDisclosureType,
+)
+
+
+@strawberry.field(
+    description="Beneficial owners disclosed (Requirement 2.5), oldest first.",
+    metadata=BENEFICIAL_OWNERSHIP_DISCLOSURES.metadata,
+)
 async def beneficial_ownership_disclosures(
     info: strawberry.Info,
     filter: BeneficialOwnershipDisclosureFilter | None = None,
@@ -124,23 +168,8 @@ async def beneficial_ownership_disclosures(
     last: int | None = None,
     before: str | None = None,
 ) -> Connection[BeneficialOwnershipDisclosureType]:
-    f = filter or BeneficialOwnershipDisclosureFilter()
-    owners = BeneficialOwnershipDisclosure
-    stmt = select(*owners.__table__.c)
-    if f.country is not None:
-        stmt = stmt.where(in_country(owners.country_id, f.country))
-    if f.pep_only:
-        stmt = stmt.where(owners.politically_exposed.is_(True))
-    order = (owners.disclosed_on, owners.id)
-    return await query_page(
-        info,
-        stmt,
-        order,
-        BeneficialOwnershipDisclosureType,
-        first=first,
-        after=after,
-        last=last,
-        before=before,
+    return await BENEFICIAL_OWNERSHIP_DISCLOSURES.page(
+        info, {"filter": filter}, first=first, after=after, last=last, before=before
     )
 
 

@@ -403,9 +403,9 @@ class ContractDisclosureType(types.Node):
         description="Global ID: pass it to contractDisclosureRecord to correct it.",
     )
 
-    @strawberry.field(description="The EITI Requirement this disclosure answers: '2.4'.")
-    def eiti_requirement(self) -> str:
-        return "2.4"
+    eiti_requirement: str = strawberry.field(
+        default="2.4", description="The EITI Requirement this disclosure answers: '2.4'."
+    )
 
     @relation(load_countries, key="country_pk")
     def country(self) -> types.Country: ...

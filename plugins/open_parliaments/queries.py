@@ -1,18 +1,20 @@
 """Root queries of the open parliaments area, and how `node(id:)` fetches its `Node` types.
 
-Each root query filters its records and answers one page of them in order with
-`core.query_page`, which loads the relations selected below a level at a time.
+Each root query is declared with `core.root_page`: a statement of its filtered records and their
+order, answered as one page (compiled to one SQL statement, or on the resolver path).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 import strawberry
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from strawberry.types import Info
 
-from core import Connection, in_country, models, query_page
+from core import Connection, Context, in_country, models, root_page
 from plugins.open_parliaments.loaders import (
     endorsements_by_id,
     indicators_by_id,
@@ -54,7 +56,19 @@ class ParliamentaryMonitoringOrganizationFilter:
     )
 
 
-@strawberry.field(description="National legislatures, by name.")
+def _legislatures(ctx: Context, arguments: Mapping[str, Any]) -> Select[Any]:
+    """Every legislature `legislatures(filter:)` lists (both read paths)."""
+    f = arguments.get("filter")
+    stmt = select(*LegislatureRow.__table__.c)
+    if f and f.country:
+        stmt = stmt.where(in_country(LegislatureRow.country_id, f.country))
+    return stmt
+
+
+LEGISLATURES = root_page(_legislatures, (LegislatureRow.name, LegislatureRow.id), Legislature)
+
+
+@strawberry.field(description="National legislatures, by name.", metadata=LEGISLATURES.metadata)
 async def legislatures(
     info: Info,
     filter: LegislatureFilter | None = None,
@@ -63,17 +77,35 @@ async def legislatures(
     last: int | None = None,
     before: str | None = None,
 ) -> Connection[Legislature]:
-    stmt = select(*LegislatureRow.__table__.c)
-    if filter and filter.country:
-        stmt = stmt.where(in_country(LegislatureRow.country_id, filter.country))
-    order = (LegislatureRow.name, LegislatureRow.id)
-    return await query_page(
-        info, stmt, order, Legislature, first=first, after=after, last=last, before=before
+    return await LEGISLATURES.page(
+        info, {"filter": filter}, first=first, after=after, last=last, before=before
     )
 
 
+def _declaration_endorsements(ctx: Context, arguments: Mapping[str, Any]) -> Select[Any]:
+    """Every endorsement `declarationEndorsements(filter:)` lists (both read paths)."""
+    f = arguments.get("filter") or DeclarationEndorsementFilter()
+    stmt = select(*EndorsementRow.__table__.c)
+    if f.country:
+        orgs = select(models.Organization.id).where(
+            in_country(models.Organization.country_id, f.country)
+        )
+        stmt = stmt.where(EndorsementRow.organization_id.in_(orgs))
+    if f.since:
+        stmt = stmt.where(EndorsementRow.endorsed_on >= f.since)
+    return stmt
+
+
+DECLARATION_ENDORSEMENTS = root_page(
+    _declaration_endorsements,
+    (EndorsementRow.endorsed_on, EndorsementRow.id),
+    DeclarationEndorsement,
+)
+
+
 @strawberry.field(
-    description="Endorsements of the Declaration on Parliamentary Openness, earliest first."
+    description="Endorsements of the Declaration on Parliamentary Openness, earliest first.",
+    metadata=DECLARATION_ENDORSEMENTS.metadata,
 )
 async def declaration_endorsements(
     info: Info,
@@ -83,29 +115,38 @@ async def declaration_endorsements(
     last: int | None = None,
     before: str | None = None,
 ) -> Connection[DeclarationEndorsement]:
-    f = filter or DeclarationEndorsementFilter()
-    stmt = select(*EndorsementRow.__table__.c)
-    if f.country:
-        orgs = select(models.Organization.id).where(
-            in_country(models.Organization.country_id, f.country)
-        )
-        stmt = stmt.where(EndorsementRow.organization_id.in_(orgs))
-    if f.since:
-        stmt = stmt.where(EndorsementRow.endorsed_on >= f.since)
-    order = (EndorsementRow.endorsed_on, EndorsementRow.id)
-    return await query_page(
-        info,
-        stmt,
-        order,
-        DeclarationEndorsement,
-        first=first,
-        after=after,
-        last=last,
-        before=before,
+    return await DECLARATION_ENDORSEMENTS.page(
+        info, {"filter": filter}, first=first, after=after, last=last, before=before
     )
 
 
-@strawberry.field(description="Parliamentary monitoring organisations, by organisation name.")
+def _parliamentary_monitoring_organizations(
+    ctx: Context, arguments: Mapping[str, Any]
+) -> Select[Any]:
+    """Every PMO `parliamentaryMonitoringOrganizations(filter:)` lists (both read paths)."""
+    f = arguments.get("filter")
+    stmt = select(*MonitoringRow.__table__.c).join(
+        models.Organization, models.Organization.id == MonitoringRow.organization_id
+    )
+    if f and f.country:
+        legislatures_there = select(LegislatureRow.id).where(
+            in_country(LegislatureRow.country_id, f.country)
+        )
+        stmt = stmt.where(MonitoringRow.legislature_id.in_(legislatures_there))
+    return stmt
+
+
+PARLIAMENTARY_MONITORING_ORGANIZATIONS = root_page(
+    _parliamentary_monitoring_organizations,
+    (models.Organization.name, MonitoringRow.id),
+    ParliamentaryMonitoringOrganization,
+)
+
+
+@strawberry.field(
+    description="Parliamentary monitoring organisations, by organisation name.",
+    metadata=PARLIAMENTARY_MONITORING_ORGANIZATIONS.metadata,
+)
 async def parliamentary_monitoring_organizations(
     info: Info,
     filter: ParliamentaryMonitoringOrganizationFilter | None = None,
@@ -114,24 +155,8 @@ async def parliamentary_monitoring_organizations(
     last: int | None = None,
     before: str | None = None,
 ) -> Connection[ParliamentaryMonitoringOrganization]:
-    stmt = select(*MonitoringRow.__table__.c).join(
-        models.Organization, models.Organization.id == MonitoringRow.organization_id
-    )
-    if filter and filter.country:
-        legislatures_there = select(LegislatureRow.id).where(
-            in_country(LegislatureRow.country_id, filter.country)
-        )
-        stmt = stmt.where(MonitoringRow.legislature_id.in_(legislatures_there))
-    order = (models.Organization.name, MonitoringRow.id)
-    return await query_page(
-        info,
-        stmt,
-        order,
-        ParliamentaryMonitoringOrganization,
-        first=first,
-        after=after,
-        last=last,
-        before=before,
+    return await PARLIAMENTARY_MONITORING_ORGANIZATIONS.page(
+        info, {"filter": filter}, first=first, after=after, last=last, before=before
     )
 
 

@@ -229,7 +229,10 @@ class DeclarationEndorsement(_Identified):
     illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
     note: str | None
 
-    @strawberry.field(description="Endorsed before the Declaration's launch on 15 September 2012.")
+    @strawberry.field(
+        description="Endorsed before the Declaration's launch on 15 September 2012.",
+        metadata=computed(lambda r: r.endorsed_on < DECLARATION_LAUNCHED),
+    )
     def endorsed_before_launch(self) -> bool:
         return self.endorsed_on < DECLARATION_LAUNCHED
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import strawberry
-from sqlalchemy import select
+from collections.abc import Mapping
+from typing import Any
 
-from core import Connection, in_country, query_page
+import strawberry
+from sqlalchemy import Select, select
+
+from core import Connection, Context, in_country, root_page
 
 from .models import Commitment, Completion, TargetGroup
 from .types import CommitmentType
@@ -20,18 +23,9 @@ class CommitmentFilter:
     status: Completion | None = None
 
 
-@strawberry.field(
-    name="genderInclusionCommitments", description="Action-plan commitments, by cycle and title."
-)
-async def commitments(
-    info: strawberry.Info,
-    filter: CommitmentFilter | None = None,
-    first: int | None = None,
-    after: str | None = None,
-    last: int | None = None,
-    before: str | None = None,
-) -> Connection[CommitmentType]:
-    f = filter or CommitmentFilter()
+def _commitments(ctx: Context, arguments: Mapping[str, Any]) -> Select[Any]:
+    """Every commitment `genderInclusionCommitments(filter:)` lists (both read paths)."""
+    f = arguments.get("filter") or CommitmentFilter()
     stmt = select(*Commitment.__table__.c).where(in_country(Commitment.country_id, f.country))
     for column, value in (
         (Commitment.action_plan_cycle, f.action_plan_cycle),
@@ -41,7 +35,29 @@ async def commitments(
     ):
         if value is not None:
             stmt = stmt.where(column == value)
-    order = (Commitment.action_plan_cycle, Commitment.title, Commitment.id)
-    return await query_page(
-        info, stmt, order, CommitmentType, first=first, after=after, last=last, before=before
+    return stmt
+
+
+COMMITMENTS = root_page(
+    _commitments,
+    (Commitment.action_plan_cycle, Commitment.title, Commitment.id),
+    CommitmentType,
+)
+
+
+@strawberry.field(
+    name="genderInclusionCommitments",
+    description="Action-plan commitments, by cycle and title.",
+    metadata=COMMITMENTS.metadata,
+)
+async def commitments(
+    info: strawberry.Info,
+    filter: CommitmentFilter | None = None,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+) -> Connection[CommitmentType]:
+    return await COMMITMENTS.page(
+        info, {"filter": filter}, first=first, after=after, last=last, before=before
     )
