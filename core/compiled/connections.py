@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.elements import ColumnClause
 
-from core.compiled.probe import NotCompilable, adapt_to, base_tables, is_desc
+from core.compiled.probe import NotCompilable, adapt_to, is_desc
 from core.compiled.sqljson import Dialect, cat, const, json_list, raw
 from core.db import UTCDateTime
 from core.schema.cursors import ordering, resume_after, resume_before, sort_keys
@@ -84,12 +84,13 @@ class Connections:
         # backwards: the `size` rows nearest `before`; every list below is in the connection's
         # order all the same (`order`)
         paged = bounded.order_by(*ordering(keys, backwards=request.backwards))
-        # an order by a joined table's column (a country's name): carried in the page's rows,
-        # so the lists below and the cursors read it there
-        own = {table for column in stmt.selected_columns for table in base_tables(column)}
-        joined = [k.column for k in keys if isinstance(k.column, ColumnClause)]
-        joined = [column for column in joined if column.table not in own]
-        paged = paged.add_columns(*(c.label(f"_order_{i}") for i, c in enumerate(joined)))
+        # an order by a column the statement does not select (a country's name, an action
+        # plan's cycle when only its country is selected): carried in the page's rows, so the
+        # lists below and the cursors read it there, never a selected column of the same name
+        selected = stmt.selected_columns
+        carried = [k.column for k in keys if isinstance(k.column, ColumnClause)]
+        carried = [column for column in carried if not selected.contains_column(column)]
+        paged = paged.add_columns(*(c.label(f"_order_{i}") for i, c in enumerate(carried)))
         page = paged.limit(request.size).subquery()
         order = self._adapt(order_by, page)
 
