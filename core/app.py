@@ -237,6 +237,7 @@ def create_app(
         ),
         text_max_length=settings.text_max_length,
         replica_url=settings.database_replica_url,  # issue 12: queries read from it
+        plan_cache_mode=settings.database_plan_cache_mode,
     )
     if settings.compiled_reads and fast_execution:  # issue 12: root fields as one SQL each
         built.schema.execution_context_class = CompiledExecutionContext

@@ -156,6 +156,8 @@ class Database:
     (`core.storable`); `pool_size`: PostgreSQL connections kept open (plus half as many more),
     per server. `replica_url`: a read replica of `url` (PostgreSQL), its own engine and pool:
     `read()` uses it while `replica_reads` is set; `write()`, and `read()` otherwise, the primary.
+    `plan_cache_mode`: PostgreSQL's setting of that name on every connection (None: the
+    server's own).
     """
 
     def __init__(
@@ -167,6 +169,7 @@ class Database:
         text_max_length: int = TEXT_MAX_LENGTH,
         timeouts: db_faults.Timeouts | None = None,
         replica_url: str | None = None,
+        plan_cache_mode: str | None = None,
     ) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
@@ -186,6 +189,11 @@ class Database:
             # default): a compiled page's statement is larger, and `read_value` relies on it
             connect_args = kwargs["connect_args"] = dict(kwargs.get("connect_args", {}))
             connect_args["max_cacheable_statement_size"] = MAX_PREPARED_STATEMENT
+            if plan_cache_mode is not None:  # core.config.Settings.database_plan_cache_mode
+                server = connect_args["server_settings"] = dict(
+                    connect_args.get("server_settings", {})
+                )
+                server["plan_cache_mode"] = plan_cache_mode
         self.engine: AsyncEngine = self._engine(url, kwargs, text_max_length)
         self._writer = self.engine.execution_options(sqlite_immediate=True)
         self._reader = self.engine.execution_options(

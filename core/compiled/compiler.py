@@ -157,7 +157,9 @@ class Compiler(Relations, Leaves, NestedObjects):
         request = self._request(details[0].node.name.value, paging)
         conn_type = get_named_type(field_def.type)
         return select(
-            self._connection(conn_type, details, stmt, declared.order_by, declared, request)
+            self._connection(
+                conn_type, details, stmt, declared.order_by, declared, request, root=True
+            )
         )
 
     def _node(

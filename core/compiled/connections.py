@@ -69,10 +69,13 @@ class Connections:
         order_by: tuple[Any, ...],
         made_by: Any,
         request: PageRequest,
+        root: bool = False,
     ) -> ColumnElement[str]:
         """A `Connection`'s JSON: one page of `stmt` (filtered, unordered) in `order_by` order,
         as core.schema.pagination.paginate cuts it; `made_by`: the `RootRead` or declared load
-        whose `make` builds a node from a row."""
+        whose `make` builds a node from a row. A `root` connection's page (correlated with no
+        outer row) is a common table expression, read once however many parts (nodes, edges,
+        cursors) read it; a relation's is a subquery of the parent row."""
         if not isinstance(conn_type, GraphQLObjectType):
             raise NotCompilable("not a connection")
         try:
@@ -91,7 +94,8 @@ class Connections:
         carried = [k.column for k in keys if isinstance(k.column, ColumnClause)]
         carried = [column for column in carried if not selected.contains_column(column)]
         paged = paged.add_columns(*(c.label(f"_order_{i}") for i, c in enumerate(carried)))
-        page = paged.limit(request.size).subquery()
+        limited = paged.limit(request.size)
+        page = limited.cte() if root else limited.subquery()
         order = self._adapt(order_by, page)
 
         def cursor() -> ColumnElement[str]:  # built only when asked for: a key of a type

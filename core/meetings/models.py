@@ -85,6 +85,14 @@ class Meeting(Base):
         Index("ix_meetings_starts_at", "starts_at"),
         # core_0019: `meetings(filter: {summit: ...})` in (starts_at, id) order
         Index("ix_meetings_is_summit_starts_at_id", "is_summit", "starts_at", "id"),
+        # core_0022: `meetings(filter: {kind: ...})`; its count reads the index alone
+        Index(
+            "ix_meetings_kind_starts_at_id",
+            "kind",
+            "starts_at",
+            "id",
+            postgresql_include=["group_id"],
+        ),
         # core_0014: a change of a calendar field raises `sequence` and writes the history row
         # (meeting_changes) by trigger; `sequence` never goes down
         {"info": {"trigger_checks": ("ck_meetings_sequence_kept",)}},
