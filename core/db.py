@@ -190,10 +190,8 @@ class Database:
             connect_args = kwargs["connect_args"] = dict(kwargs.get("connect_args", {}))
             connect_args["max_cacheable_statement_size"] = MAX_PREPARED_STATEMENT
             if plan_cache_mode is not None:  # core.config.Settings.database_plan_cache_mode
-                server = connect_args["server_settings"] = dict(
-                    connect_args.get("server_settings", {})
-                )
-                server["plan_cache_mode"] = plan_cache_mode
+                server = connect_args.get("server_settings", {})
+                connect_args["server_settings"] = {**server, "plan_cache_mode": plan_cache_mode}
         self.engine: AsyncEngine = self._engine(url, kwargs, text_max_length)
         self._writer = self.engine.execution_options(sqlite_immediate=True)
         self._reader = self.engine.execution_options(

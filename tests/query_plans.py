@@ -251,12 +251,32 @@ class Outcome:
 async def explain_all(
     conn: asyncpg.Connection, statements: Sequence[tuple[str, Any]], sizes: dict[str, int]
 ) -> list[tuple[str, list[str]]]:
-    """(statement, problems) for each statement with problems."""
+    """(statement, problems) for each statement with problems. Each is EXPLAINed as the server
+    runs it, a prepared statement executed with its values, so the plan is the one `conn`'s
+    `plan_cache_mode` picks for a first execution (a generic one under `force_generic_plan`, a
+    custom one under `auto`, where PostgreSQL may switch to a generic plan after five
+    executions: not seen here): `EXPLAIN <statement>` with parameters would plan for the values
+    every time, whatever the mode."""
     bad = []
     for sql, args in statements:
         if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
             continue
-        raw = await conn.fetchval(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", *(args or ()))
+        await conn.execute(f"PREPARE explained AS {sql}")
+        try:
+            types = await conn.fetchval(
+                "SELECT parameter_types::text[] FROM pg_prepared_statements "
+                "WHERE name = 'explained'"
+            )
+            # EXECUTE takes no bound parameters: each value as the database quotes it
+            literals = [
+                await conn.fetchval(f"SELECT quote_nullable($1::{t})", value)
+                for t, value in zip(types, args or (), strict=True)
+            ]
+            values = ", ".join(f"{v}::{t}" for v, t in zip(literals, types, strict=True))
+            execute = f"EXECUTE explained({values})" if types else "EXECUTE explained"
+            raw = await conn.fetchval(f"EXPLAIN (ANALYZE, FORMAT JSON) {execute}")
+        finally:
+            await conn.execute("DEALLOCATE explained")
         plan = json.loads(raw) if isinstance(raw, str) else raw
         if found := judge(plan[0]["Plan"], sizes):
             bad.append((" ".join(sql.split()), found))

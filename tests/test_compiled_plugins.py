@@ -358,6 +358,7 @@ def _root_connections(
     """(field name, node type) of every root connection field, the core's and every enabled
     plugin's, but RESOLVER_ROOTS."""
     assert schema.query_type is not None
+    assert set(RESOLVER_ROOTS) <= set(schema.query_type.fields)  # no stale name
     found = []
     for name, field in sorted(schema.query_type.fields.items()):
         if name in RESOLVER_ROOTS or _is_test(_module(field)) or _required_arguments(field):
@@ -375,9 +376,9 @@ def test_root_connections_compile_and_answer_the_same_three_ways(trio: Trio) -> 
     """Every root connection but RESOLVER_ROOTS (the core's and every enabled plugin's, declared
     with `core.root_page`) compiles with its count, page info and every leaf of its nodes that
     compiles (a plugin type's leaf that falls back and is not EXEMPT fails the test, named), and
-    answers byte for byte alike
-    three ways (tests/executors.py), the first page and the next from its cursor, signed out and
-    as staff, on the demo data (each has rows there, for staff at least)."""
+    answers byte for byte alike three ways (tests/executors.py), the first page and the next
+    from its cursor, signed out and as staff, on the demo data (each has rows there, for staff
+    at least)."""
     schema = _schema(trio)
     roots = _root_connections(schema)
     assert len(roots) >= 24  # the core's nine, the five plugins' and the example's (16)

@@ -1,7 +1,7 @@
-"""The server's PostgreSQL connections use `database_plan_cache_mode` (core.config): generic plans
-by default, each prepared statement planned once per connection rather than on each request
-(why: the setting's docstring; tests/test_query_plans.py EXPLAINs the plans in that mode). Read
-back from the database through the app's own pool, for the default and for `auto`.
+"""The server's PostgreSQL connections use `database_plan_cache_mode` (core.config): PostgreSQL's
+`auto` by default, `force_generic_plan` when configured (why not by default: the setting's
+docstring; tests/test_query_plans.py EXPLAINs the plans the server's mode gives). Read back from
+the database through the app's own pool, for the default and for `force_generic_plan`.
 PostgreSQL only: SQLite has no such setting.
 """
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(PG_URL is None, reason="PostgreSQL's setting")
 
 @pytest.mark.parametrize(
     ("configured", "expected"),
-    [({}, "force_generic_plan"), ({"database_plan_cache_mode": "auto"}, "auto")],
+    [({}, "auto"), ({"database_plan_cache_mode": "force_generic_plan"}, "force_generic_plan")],
 )
 async def test_connections_use_the_configured_plan_cache_mode(
     configured: dict[str, str], expected: str

@@ -2,10 +2,10 @@
 data (bench.generate, in a PostgreSQL database of this test's own), every root connection of the
 schema, unfiltered and with each field of its filter, is requested through the ASGI app (first
 page, the page after it, last page) and the benchmark's read pages too (a group's upcoming
-meetings, a meeting's registrations); each statement the server runs is EXPLAIN ANALYZEd, in the
-server's `database_plan_cache_mode` (generic plans by default), and must have no Seq Scan of a
-table above 10,000 rows, no Sort of more than a few hundred rows, and no index scan walking past
-hundreds of rows its filter drops (tests/query_plans.py says how).
+meetings, a meeting's registrations); each statement the server runs is EXPLAIN ANALYZEd as the
+server runs it (a prepared statement executed, in its `database_plan_cache_mode`) and must have
+no Seq Scan of a table above 10,000 rows, no Sort of more than a few hundred rows, and no index
+scan walking past hundreds of rows its filter drops (tests/query_plans.py says how).
 
 PostgreSQL only: the plans are PostgreSQL's (SQLite's planner is another question).
 EXEMPT lists what is known and not fixed yet, each with its reason.
@@ -103,7 +103,7 @@ async def _outcomes(url: str) -> list[plans.Outcome]:
     # Every statement through SQLAlchemy, whose events capture it for EXPLAIN: a compiled read
     # seen before otherwise runs its (same) SQL text on the driver (core.db `read_value`).
     app.state.ogp.db.raw_statements = False
-    # the plans the server's connections get (its plan_cache_mode: generic ones by default)
+    # the plans the server's connections get (its plan_cache_mode)
     server = {"timezone": "UTC", "plan_cache_mode": settings.database_plan_cache_mode}
     conn = await asyncpg.connect(asyncpg_dsn(url), server_settings=server)
     try:

@@ -74,8 +74,8 @@ class Connections:
         """A `Connection`'s JSON: one page of `stmt` (filtered, unordered) in `order_by` order,
         as core.schema.pagination.paginate cuts it; `made_by`: the `RootRead` or declared load
         whose `make` builds a node from a row. A `root` connection's page (correlated with no
-        outer row) is a common table expression, read once however many parts (nodes, edges,
-        cursors) read it; a relation's is a subquery of the parent row."""
+        outer row) is a common table expression, which PostgreSQL computes once however many
+        parts (nodes, edges, cursors) read it; a relation's is a subquery of the parent row."""
         if not isinstance(conn_type, GraphQLObjectType):
             raise NotCompilable("not a connection")
         try:
