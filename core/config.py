@@ -97,14 +97,16 @@ class Settings(BaseSettings):
     """PostgreSQL connections kept open per worker (plus half as many more, closed on return):
     concurrent loaders each take one, so a pool that is too small churns. Left unset: 32, or
     less so that every worker's connections fit in `database_max_connections`."""
-    database_plan_cache_mode: Literal["auto", "force_generic_plan", "force_custom_plan"] = "auto"
-    """PostgreSQL's `plan_cache_mode` on this server's connections (ignored on SQLite); `auto`,
-    PostgreSQL's own default, by default. `force_generic_plan` plans each prepared statement once
-    per connection instead of for each request's values: the webinar list's database CPU went
-    from 1.03 to 0.49 ms per request (bench/RESULTS.md, fourteenth run), but generic plans of
-    other statements break the index rules of tests/test_query_plans.py (the country page's
-    organisations and the organisations' text filter walk past most rows), so it is not the
-    default."""
+    database_plan_cache_mode: Literal["auto", "force_generic_plan", "force_custom_plan"] = (
+        "force_generic_plan"
+    )
+    """PostgreSQL's `plan_cache_mode` on this server's connections (ignored on SQLite).
+    `force_generic_plan` (the default) plans each prepared statement once per connection
+    instead of for each request's values: a compiled page's statement costs more to plan than
+    to run (the webinar list's database CPU 1.03 -> 0.49 ms per request, bench/RESULTS.md,
+    fourteenth run). tests/test_query_plans.py holds generic plans to the same index rules as
+    custom ones. `auto` is PostgreSQL's own default (custom plans for five executions, then a
+    generic one when it seems no costlier); `force_custom_plan` always plans for the values."""
     database_max_connections: int = Field(97, ge=1)
     """Connections this deployment may open on PostgreSQL in all: its `max_connections` (100 by
     default) less its `superuser_reserved_connections` (3) and whatever else connects. Start-up

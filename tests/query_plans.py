@@ -248,37 +248,46 @@ class Outcome:
     statements: int
 
 
+PLANS = ("force_custom_plan", "force_generic_plan")
+"""Both plans a server's prepared statement may run with: a custom one (planned for the values;
+`auto`'s first five executions) and a generic one (planned once for any value: always under
+`force_generic_plan`, and under `auto` once PostgreSQL finds it no costlier than the custom
+ones), whatever `database_plan_cache_mode` this test's server has."""
+
+
 async def explain_all(
     conn: asyncpg.Connection, statements: Sequence[tuple[str, Any]], sizes: dict[str, int]
 ) -> list[tuple[str, list[str]]]:
-    """(statement, problems) for each statement with problems. Each is EXPLAINed as the server
-    runs it, a prepared statement executed with its values, so the plan is the one `conn`'s
-    `plan_cache_mode` picks for a first execution (a generic one under `force_generic_plan`, a
-    custom one under `auto`, where PostgreSQL may switch to a generic plan after five
-    executions: not seen here): `EXPLAIN <statement>` with parameters would plan for the values
-    every time, whatever the mode."""
+    """(statement, problems) for each statement with problems, each problem named by its plan
+    (PLANS). A statement is EXPLAINed as the server runs it, a prepared statement executed with
+    its values: `EXPLAIN <statement>` with parameters would plan for the values every time,
+    whatever `plan_cache_mode` says, and never show a generic plan."""
     bad = []
     for sql, args in statements:
         if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
             continue
-        await conn.execute(f"PREPARE explained AS {sql}")
-        try:
-            types = await conn.fetchval(
-                "SELECT parameter_types::text[] FROM pg_prepared_statements "
-                "WHERE name = 'explained'"
-            )
-            # EXECUTE takes no bound parameters: each value as the database quotes it
-            literals = [
-                await conn.fetchval(f"SELECT quote_nullable($1::{t})", value)
-                for t, value in zip(types, args or (), strict=True)
-            ]
-            values = ", ".join(f"{v}::{t}" for v, t in zip(literals, types, strict=True))
-            execute = f"EXECUTE explained({values})" if types else "EXECUTE explained"
-            raw = await conn.fetchval(f"EXPLAIN (ANALYZE, FORMAT JSON) {execute}")
-        finally:
-            await conn.execute("DEALLOCATE explained")
-        plan = json.loads(raw) if isinstance(raw, str) else raw
-        if found := judge(plan[0]["Plan"], sizes):
+        found = []
+        for mode in PLANS:
+            await conn.execute(f"SET plan_cache_mode = {mode}")
+            await conn.execute(f"PREPARE explained AS {sql}")
+            try:
+                types = await conn.fetchval(
+                    "SELECT parameter_types::text[] FROM pg_prepared_statements "
+                    "WHERE name = 'explained'"
+                )
+                # EXECUTE takes no bound parameters: each value as the database quotes it
+                literals = [
+                    await conn.fetchval(f"SELECT quote_nullable($1::{t})", value)
+                    for t, value in zip(types, args or (), strict=True)
+                ]
+                values = ", ".join(f"{v}::{t}" for v, t in zip(literals, types, strict=True))
+                execute = f"EXECUTE explained({values})" if types else "EXECUTE explained"
+                raw = await conn.fetchval(f"EXPLAIN (ANALYZE, FORMAT JSON) {execute}")
+            finally:
+                await conn.execute("DEALLOCATE explained")
+            plan = json.loads(raw) if isinstance(raw, str) else raw
+            found += [f"{mode}: {p}" for p in judge(plan[0]["Plan"], sizes)]
+        if found:
             bad.append((" ".join(sql.split()), found))
     return bad
 

@@ -1,7 +1,7 @@
-"""The server's PostgreSQL connections use `database_plan_cache_mode` (core.config): PostgreSQL's
-`auto` by default, `force_generic_plan` when configured (why not by default: the setting's
-docstring; tests/test_query_plans.py EXPLAINs the plans the server's mode gives). Read back from
-the database through the app's own pool, for the default and for `force_generic_plan`.
+"""The server's PostgreSQL connections use `database_plan_cache_mode` (core.config):
+`force_generic_plan` by default (why: the setting's docstring; tests/test_query_plans.py holds
+generic plans to its index rules), another mode when configured. Read back from the database
+through the app's own pool, for the default and for PostgreSQL's own `auto`.
 PostgreSQL only: SQLite has no such setting.
 """
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(PG_URL is None, reason="PostgreSQL's setting")
 
 @pytest.mark.parametrize(
     ("configured", "expected"),
-    [({}, "auto"), ({"database_plan_cache_mode": "force_generic_plan"}, "force_generic_plan")],
+    [({}, "force_generic_plan"), ({"database_plan_cache_mode": "auto"}, "auto")],
 )
 async def test_connections_use_the_configured_plan_cache_mode(
     configured: dict[str, str], expected: str

@@ -3,7 +3,8 @@ data (bench.generate, in a PostgreSQL database of this test's own), every root c
 schema, unfiltered and with each field of its filter, is requested through the ASGI app (first
 page, the page after it, last page) and the benchmark's read pages too (a group's upcoming
 meetings, a meeting's registrations); each statement the server runs is EXPLAIN ANALYZEd as the
-server runs it (a prepared statement executed, in its `database_plan_cache_mode`) and must have
+server runs it (a prepared statement executed), with a custom plan and with a generic one (a
+server may run either: tests/query_plans.py `PLANS`), and each plan must have
 no Seq Scan of a table above 10,000 rows, no Sort of more than a few hundred rows, and no index
 scan walking past hundreds of rows its filter drops (tests/query_plans.py says how).
 
@@ -48,6 +49,12 @@ EXEMPT: dict[tuple[str, str], str] = {
     ("resources", "filter.group"): "anonymous: the planner walks the id index backwards "
     "through other groups' and draft resources (estimates; resource_groups(group_id, "
     "resource_id) is there): core/knowledge's query",
+    ("organizations", "filter.text"): "a substring of the name (`lower(name) LIKE '%...%'`), "
+    "which no b-tree can serve, ordered by name: custom and generic plans alike walk the name "
+    "index expecting matches spread evenly, and the generated matches cluster ('Budget Watch "
+    "(...)' all sort under B), so the last page walks past the rest. Bounded by the table (2,000 "
+    "organisations at 'large'), as a Seq Scan of it, which the rules allow; a trigram index "
+    "(pg_trgm) was tried and not chosen by the planner at this size (its Seq Scan is cheaper)",
     ("budgetDocuments", ""): "a plugin's table (fiscal_openness, its own migrations), ordered by "
     "the country's name: 1,280 rows at 'large'",
     ("highValueDatasets", ""): "a plugin's table (open_data, its own migrations): 540 rows",
@@ -103,9 +110,7 @@ async def _outcomes(url: str) -> list[plans.Outcome]:
     # Every statement through SQLAlchemy, whose events capture it for EXPLAIN: a compiled read
     # seen before otherwise runs its (same) SQL text on the driver (core.db `read_value`).
     app.state.ogp.db.raw_statements = False
-    # the plans the server's connections get (its plan_cache_mode)
-    server = {"timezone": "UTC", "plan_cache_mode": settings.database_plan_cache_mode}
-    conn = await asyncpg.connect(asyncpg_dsn(url), server_settings=server)
+    conn = await asyncpg.connect(asyncpg_dsn(url), server_settings={"timezone": "UTC"})
     try:
         schema = app.state.ogp.schema._schema
         cases = list(plans.connection_cases(schema, await plans.draw_values(conn)))

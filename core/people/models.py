@@ -32,17 +32,19 @@ class Country(Base):
 class Organization(Base):
     __tablename__ = "organizations"
     # (id, kind) is a key so an anchor can reference it and the database can check the kind.
-    # (name, id): the `organizations` connection's order; (kind, name, id): its kind filter.
+    # (name, id): the `organizations` connection's order; (kind, name, id): its kind filter;
+    # (country_id, name, id): a country's organisations, also the foreign key's index.
     __table_args__ = (
         UniqueConstraint("id", "kind"),
         Index("ix_organizations_name_id", "name", "id"),
         Index("ix_organizations_kind_name_id", "kind", "name", "id"),
+        Index("ix_organizations_country_id_name_id", "country_id", "name", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
     kind: Mapped[OrganizationKind] = mapped_column(enum_column(OrganizationKind, "kind"))
-    country_id: Mapped[int | None] = mapped_column(ForeignKey("countries.id"), index=True)
+    country_id: Mapped[int | None] = mapped_column(ForeignKey("countries.id"))
     website: Mapped[str | None] = mapped_column(String(500))
 
 
