@@ -60,6 +60,9 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "from_row": ("core.rows", "from_row"),
     "rows_by_key": ("core.rows", "rows_by_key"),
     "rows_grouped_by": ("core.rows", "rows_grouped_by"),
+    "GROUP_COUNTRIES": ("core.groups.loaders", "GROUP_COUNTRIES"),
+    "GROUP_ORGANIZATIONS": ("core.groups.loaders", "GROUP_ORGANIZATIONS"),
+    "values_grouped_by": ("core.rows", "values_grouped_by"),
     "pages_by_key": ("core.rows", "pages_by_key"),
     "request_now": ("core.rows", "request_now"),
     "computed": ("core.compiled.declare", "computed"),
@@ -155,6 +158,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from core.errors import user_error as user_error
     from core.groups import demo as _demo_groups
     from core.groups import loaders as _groups_loaders
+    from core.groups.loaders import GROUP_COUNTRIES as GROUP_COUNTRIES
+    from core.groups.loaders import GROUP_ORGANIZATIONS as GROUP_ORGANIZATIONS
     from core.hookspecs import hookimpl as hookimpl
     from core.hookspecs import hookspec as hookspec
     from core.limits import LIST_SIZE as LIST_SIZE
@@ -172,6 +177,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from core.rows import root_page as root_page
     from core.rows import rows_by_key as rows_by_key
     from core.rows import rows_grouped_by as rows_grouped_by
+    from core.rows import values_grouped_by as values_grouped_by
     from core.schema import types as types
     from core.schema.ids import pk_of as pk_of
     from core.schema.ids import to_global_id as to_global_id

@@ -182,12 +182,25 @@ class _Declared(Generic[T]):
     columns: tuple[Any, ...] | None = None
     build_with: Callable[[Context, Any], T] | None = None
     variants: Callable[[Context], tuple[str, Sequence[Any]]] | None = None
+    through: tuple[Any, Any] | None = None
     _build: Callable[[Any], T] | None = dataclasses.field(default=None, repr=False)
 
     @property
     def table(self) -> Any:
         """The table the rows come from (the key column's)."""
         return getattr(self.key, "expression", self.key).table
+
+    @property
+    def parent_key(self) -> Any:
+        """The column a parent's key is matched against: `key`, or the link's (`through`)."""
+        return self.key if self.through is None else self.through[0]
+
+    def linked(self, stmt: Select[Any]) -> Select[Any]:
+        """`stmt` joined to its link (`through`), whose parent column `parent_key` is then."""
+        if self.through is None:
+            return stmt
+        link_child = self.through[1]
+        return stmt.join(link_child.table, link_child == self.key)
 
     def make(self, ctx: Context, row: Any) -> T:
         """The object a row becomes (`build_with(ctx, row)`, else as `_builder` says)."""
@@ -248,14 +261,15 @@ class RowsGroupedBy(_Declared[T]):
     async def __call__(
         self, ctx: Context, keys: list[Any], first: int | None = None, **arguments: Any
     ) -> list[list[T]]:
-        stmt = self.statement(ctx, arguments).add_columns(self.key.label(KEY_LABEL))
-        stmt = stmt.where(ctx.db.any_of(self.key, keys))
+        parent = self.parent_key
+        stmt = self.linked(self.statement(ctx, arguments)).add_columns(parent.label(KEY_LABEL))
+        stmt = stmt.where(ctx.db.any_of(parent, keys))
         if first is None:
             stmt = stmt.order_by(*self.order_by)
         else:
             # At most `first` rows per key, numbered in order by the database, so a parent with
             # many children costs `first` rows, not all of them.
-            rank = func.row_number().over(partition_by=self.key, order_by=self.order_by or None)
+            rank = func.row_number().over(partition_by=parent, order_by=self.order_by or None)
             ranked = stmt.add_columns(rank.label(RANK_LABEL)).subquery()
             stmt = select(*ranked.c).where(ranked.c[RANK_LABEL] <= first)
             stmt = stmt.order_by(ranked.c[RANK_LABEL])
@@ -281,8 +295,8 @@ class PagesByKey(_Declared[T]):
     ) -> list[Connection[T]]:
         pages = await paginate_children(
             ctx.db,
-            self.statement(ctx, arguments),
-            self.key,
+            self.linked(self.statement(ctx, arguments)),
+            self.parent_key,
             keys,
             self.order_by,
             lambda row: self.make(ctx, row),
@@ -359,6 +373,7 @@ def rows_grouped_by(
     filters: Mapping[str, Any] | None = None,
     build: Callable[[Any], T] | None = None,
     columns: Sequence[Any] | None = None,
+    through: tuple[Any, Any] | None = None,
 ) -> RowsGroupedBy[Any]:
     """A load function for a list relation (`@relation(load, default=[])`): every row whose
     `key` column equals a parent's key, one list per key (empty when none), in `order_by`
@@ -378,6 +393,13 @@ def rows_grouped_by(
       condition on the time of the request binds it with `core.rows.request_now()`, so a
       statement the compiled read path keeps reads the clock when it runs. An argument the
       declaration does not name is a `TypeError`.
+    - `through=(link.c.parent, link.c.child)`: the rows reach their parents through a link
+      table (or subquery) holding each (parent key, child key) pair once: a parent's rows are
+      those whose `key` is among its link's child keys, each row once however many links lead
+      to it (a country reached through two member organisations). E.g. the charter adopters
+      among a group's countries: `rows_grouped_by(Adopter.country_id, AdopterType,
+      order_by=..., through=(GROUP_COUNTRIES.c.group_id, GROUP_COUNTRIES.c.country_id))`
+      (`core.GROUP_COUNTRIES`, `core.GROUP_ORGANIZATIONS`).
     - `type_`, `build`, `where`, `columns`: as for `rows_by_key`.
     """
     return RowsGroupedBy(
@@ -388,6 +410,28 @@ def rows_grouped_by(
         where=where,
         filters=dict(filters or {}),
         columns=tuple(columns) if columns else None,
+        through=through,
+    )
+
+
+def values_grouped_by(
+    key: Any, value: Any, order_by: Sequence[Any] | None = None
+) -> RowsGroupedBy[Any]:
+    """A load function for a list of plain values kept one per row of a child table (a
+    `list[str]` of topic slugs, a list of an enum): each parent's values of the column `value`,
+    sorted by it or in `order_by` order (a `case` ranking an enum's values), empty when none,
+    from ONE statement for all parents. `key`: the child table's column holding the parent's
+    key. E.g. a resource's topics::
+
+        tags_by_resource = values_grouped_by(ResourceTopic.resource_id, ResourceTopic.topic)
+
+        @relation(tags_by_resource, default=[])
+        def tags(self) -> list[str]: ...
+
+    The compiled read path reads them in SQL (an enum column prints as its GraphQL names)."""
+    name = getattr(value, "expression", value).name
+    return rows_grouped_by(
+        key, build=lambda row: getattr(row, name), columns=(value,), order_by=order_by or (value,)
     )
 
 
@@ -400,6 +444,7 @@ def pages_by_key(
     filters: Mapping[str, Any] | None = None,
     build: Callable[[Any], T] | None = None,
     columns: Sequence[Any] | None = None,
+    through: tuple[Any, Any] | None = None,
 ) -> PagesByKey[Any]:
     """A load function for a nested connection: one page (`core.Connection`) of each parent's
     children, from ONE statement for all parents (`paginate_children`), with a keyset cursor:
@@ -418,7 +463,7 @@ def pages_by_key(
     `order_by`: columns, ascending or `.desc()`, NOT NULL, the last one unique. Errors (GraphQL,
     at the field): `INVALID_ARGUMENT` for `first` or `last` outside 0..100 or both given,
     `INVALID_CURSOR` for a cursor this connection did not hand out.
-    Other parameters as for `rows_grouped_by`.
+    Other parameters (`through=` a link table included) as for `rows_grouped_by`.
     """
     return PagesByKey(
         key=key,
@@ -428,6 +473,7 @@ def pages_by_key(
         where=where,
         filters=dict(filters or {}),
         columns=tuple(columns) if columns else None,
+        through=through,
     )
 
 

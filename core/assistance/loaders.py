@@ -28,7 +28,14 @@ from core.context import Context
 from core.groups.models import WorkingGroup
 from core.hookspecs import BatchLoadFn
 from core.people.models import Country
-from core.rows import PagesByKey, RowsByKey, pages_by_key, rows_by_key
+from core.rows import (
+    PagesByKey,
+    RowsByKey,
+    RowsGroupedBy,
+    pages_by_key,
+    rows_by_key,
+    values_grouped_by,
+)
 from core.schema.batch import fetch_rows, grouped
 
 
@@ -83,29 +90,18 @@ matches_by_offer: PagesByKey[Any] = pages_by_key(
 )
 
 
-async def _values(ctx: Context, key: Any, value: Any, keys: list[int]) -> list[list[Any]]:
-    stmt = select(key.label("_key"), value.label("value_")).where(ctx.db.any_of(key, keys))
-    rows = await fetch_rows(ctx, stmt.order_by(value))
-    return grouped(rows, keys, "_key", lambda row: row.value_)
-
-
-async def topics_by_request(ctx: Context, keys: list[int]) -> list[list[Any]]:
-    return await _values(ctx, AssistanceRequestTopic.request_id, AssistanceRequestTopic.topic, keys)
-
-
-async def languages_by_request(ctx: Context, keys: list[int]) -> list[list[Any]]:
-    t = AssistanceRequestLanguage
-    return await _values(ctx, t.request_id, t.language, keys)
-
-
-async def topics_by_offer(ctx: Context, keys: list[int]) -> list[list[Any]]:
-    return await _values(ctx, AssistanceOfferTopic.offer_id, AssistanceOfferTopic.topic, keys)
-
-
-async def languages_by_offer(ctx: Context, keys: list[int]) -> list[list[Any]]:
-    return await _values(
-        ctx, AssistanceOfferLanguage.offer_id, AssistanceOfferLanguage.language, keys
-    )
+topics_by_request: RowsGroupedBy[str] = values_grouped_by(
+    AssistanceRequestTopic.request_id, AssistanceRequestTopic.topic
+)
+languages_by_request: RowsGroupedBy[str] = values_grouped_by(
+    AssistanceRequestLanguage.request_id, AssistanceRequestLanguage.language
+)
+topics_by_offer: RowsGroupedBy[str] = values_grouped_by(
+    AssistanceOfferTopic.offer_id, AssistanceOfferTopic.topic
+)
+languages_by_offer: RowsGroupedBy[str] = values_grouped_by(
+    AssistanceOfferLanguage.offer_id, AssistanceOfferLanguage.language
+)
 
 
 async def countries_by_offer(ctx: Context, keys: list[int]) -> list[list[Any]]:

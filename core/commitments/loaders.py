@@ -33,6 +33,7 @@ from core.rows import (
     pages_by_key,
     rows_by_key,
     rows_grouped_by,
+    values_grouped_by,
 )
 from core.schema.batch import fetch_rows, grouped
 from core.schema.pagination import Connection, paginate_children
@@ -157,13 +158,9 @@ async def commitments_by_group(
     )
 
 
-async def themes_by_commitment(ctx: Context, keys: list[int]) -> list[list[str]]:
-    stmt = (
-        select(CommitmentTopic.commitment_id.label("_key"), CommitmentTopic.topic)
-        .where(ctx.db.any_of(CommitmentTopic.commitment_id, keys))
-        .order_by(CommitmentTopic.topic)
-    )
-    return grouped(await fetch_rows(ctx, stmt), keys, "_key", lambda row: row.topic)
+themes_by_commitment: RowsGroupedBy[str] = values_grouped_by(
+    CommitmentTopic.commitment_id, CommitmentTopic.topic
+)
 
 
 async def groups_by_commitment(ctx: Context, keys: list[int]) -> list[list[Any]]:

@@ -49,7 +49,9 @@ class Connections:
     if TYPE_CHECKING:
 
         def _collect(self, gtype: GraphQLObjectType, details: Any) -> dict[str, Any]: ...
-        def _rows(self, gtype: Any, details: Any, rows: Any, load: Any) -> ColumnElement[str]: ...
+        def _rows(
+            self, where: str, gql_type: Any, details: Any, rows: Any, load: Any
+        ) -> ColumnElement[str]: ...
         def _adapt(self, order_by: tuple[Any, ...], sub: Any) -> list[Any]: ...
 
     def _request(self, where: str, paging: dict[str, Any]) -> PageRequest:
@@ -102,7 +104,7 @@ class Connections:
             return self._cursor(keys, page)  # the cursor does not reproduce falls back then
 
         def node(node_type: Any, node_details: Any) -> ColumnElement[str]:
-            return self._rows(node_type, node_details, page, made_by)
+            return self._rows(f"{conn_type.name}.node", node_type, node_details, page, made_by)
 
         members: list[tuple[str, ColumnElement[str]]] = []
         for key, sub_details in self._collect(conn_type, details).items():

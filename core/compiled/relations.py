@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from graphql import GraphQLField, GraphQLList, GraphQLNonNull, get_named_type
+from graphql import GraphQLField, GraphQLList, GraphQLNonNull, get_named_type, is_leaf_type
 from sqlalchemy import Select, Text, cast, func, select
 from sqlalchemy.sql import ColumnElement
 
@@ -25,6 +25,7 @@ from core.compiled.probe import (
     adapt_to,
     column_name,
     is_desc,
+    table_columns,
 )
 from core.compiled.sqljson import raw
 from core.loading import relation_arguments
@@ -37,11 +38,13 @@ class Relations(Connections):
 
     ctx: Any
     variables: Any
+    _touched: dict[int, bool]
 
     if TYPE_CHECKING:
 
         def _statement(self, where: str, make: Callable[[], Select[Any]]) -> Select[Any]: ...
         def _probe(self, make: Any, columns: Any, fixed: dict[str, Any] | None = None) -> Any: ...
+        def _leaf(self, where: str, gql_type: Any, value: Any, sub: Any) -> ColumnElement[str]: ...
         def _object(self, gtype: Any, details: Any, sub: Any, obj: Any) -> ColumnElement[str]: ...
         def _rows_object(
             self, gtype: Any, details: Any, sub: Any, make: Any, variants: Any
@@ -82,7 +85,7 @@ class Relations(Connections):
             return cast(counted.scalar_subquery(), Text)
         if isinstance(load, RowsByKey) and spec.default is None:
             rows = self._statement(where, lambda: load.statement(self.ctx, arguments)).subquery()
-            value = self._rows(get_named_type(field_def.type), details, rows, load)
+            value = self._rows(where, field_def.type, details, rows, load)
             match = rows.c[column_name(load.key)] == parent
             one = select(value).select_from(rows).where(match)
             one = one.order_by(*self._adapt(load.order_by, rows)).limit(1)
@@ -97,7 +100,12 @@ class Relations(Connections):
             children = self._statement(where, lambda: load.statement(self.ctx, arguments))
             # correlated to the parent's row explicitly: it ends up in a derived table, which
             # SQLAlchemy does not correlate on its own
-            children = children.where(load.key == parent).correlate(sub)
+            match = load.key == parent
+            if load.through is not None:  # a row once, however many links lead to it
+                link_parent, link_child = load.through
+                linked = select(link_child).where(link_parent == parent).correlate(sub)
+                match = load.key.in_(linked)
+            children = children.where(match).correlate(sub)
         if isinstance(load, PagesByKey) and spec.default is None:
             request = self._request(where, paging)
             conn_type = get_named_type(field_def.type)
@@ -118,7 +126,7 @@ class Relations(Connections):
                 # the resolver path keeps the rows ranked <= first: none for first < 0
                 children = children.order_by(*load.order_by).limit(max(first, 0))
             rows = children.subquery()
-            value = self._rows(get_named_type(field_def.type), details, rows, load)
+            value = self._rows(where, list_type.of_type, details, rows, load)
             source = select().select_from(rows)
             return self.d.array(value, source, self._adapt(load.order_by, rows))
         raise NotCompilable(f"{where}: loaded by a Python function, not a declaration")
@@ -137,11 +145,20 @@ class Relations(Connections):
             for fk in parent_column.foreign_keys
         )
 
-    def _rows(self, gtype: Any, details: Any, rows: Any, load: Any) -> ColumnElement[str]:
-        """The object JSON of a row of `rows` that `load` (a declared load or a `RootRead`)
-        makes: of `gtype`, or of each of its variants' types for an interface."""
+    def _rows(
+        self, where: str, gql_type: Any, details: Any, rows: Any, load: Any
+    ) -> ColumnElement[str]:
+        """The JSON of what `load` (a declared load) makes of a row of `rows`: an object of
+        `gql_type`'s named type (or of each of its variants' types, for an interface), or a
+        leaf (a list of enums or strings, a first reason: `build=lambda row: row.reason`) read
+        from the one column `build` returns unchanged."""
         make = partial(load.make, self.ctx)
-        return self._rows_object(gtype, details, rows, make, load.variants)
+        if not is_leaf_type(get_named_type(gql_type)):
+            return self._rows_object(get_named_type(gql_type), details, rows, make, load.variants)
+        value = self._probe(make, table_columns(rows))
+        if not isinstance(value, Col) or self._touched.get(id(value)):
+            raise NotCompilable(f"{where}: a value its builder computes from the row")
+        return self._leaf(where, gql_type, value, rows)
 
     def _adapt(self, order_by: tuple[Any, ...], sub: Any) -> list[Any]:
         """A declaration's ORDER BY terms over the rows of `sub` (a subquery of its statement):

@@ -51,15 +51,26 @@ groups_by_id: RowsByKey[Any] = rows_by_key(
 declaration, so a meeting's, an anchor's or a member's `group` compiles (core.compiled)."""
 
 
-def _group_org_links() -> Any:
-    return union(
-        select(Membership.group_id, Membership.organization_id),
-        select(Anchor.group_id, Anchor.organization_id),
-    ).subquery()
+GROUP_ORGANIZATIONS = union(
+    select(Membership.group_id, Membership.organization_id),
+    select(Anchor.group_id, Anchor.organization_id),
+).subquery("group_organizations")
+"""`(group_id, organization_id)`: each group's anchor and member organisations (observers
+included), each pair once: a link for a declared load's `through=` (core.rows)."""
+GROUP_COUNTRIES = union(
+    *(
+        select(link.group_id, Organization.country_id).join(
+            Organization, Organization.id == link.organization_id
+        )
+        for link in (Membership, Anchor)
+    )
+).subquery("group_countries")
+"""`(group_id, country_id)`: the countries of each group's anchor and member organisations,
+each pair once (a NULL country for an organisation with none): a link for `through=`."""
 
 
 async def groups_by_organization(ctx: Context, keys: list[int], first: int = 100) -> list[Any]:
-    links = _group_org_links()
+    links = GROUP_ORGANIZATIONS
     stmt = (
         visible_groups(ctx)
         .add_columns(links.c.organization_id.label("_key"))
@@ -72,7 +83,7 @@ async def groups_by_organization(ctx: Context, keys: list[int], first: int = 100
 
 
 async def groups_by_country(ctx: Context, keys: list[int], first: int = 100) -> list[Any]:
-    links = _group_org_links()
+    links = GROUP_ORGANIZATIONS
     stmt = (
         visible_groups(ctx)
         .add_columns(Organization.country_id.label("_key"))

@@ -7,7 +7,6 @@ Each runs a fixed number of statements for all the parents a level of the query 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select, union
@@ -31,7 +30,7 @@ from core.knowledge.models import (
     ResourceTopic,
 )
 from core.people.models import Country, Person
-from core.rows import RowsByKey, rows_by_key
+from core.rows import RowsByKey, RowsGroupedBy, rows_by_key, values_grouped_by
 from core.schema.batch import fetch_rows, grouped
 from core.schema.pagination import Connection, paginate_children
 
@@ -204,25 +203,18 @@ async def _countries(ctx: Context, keys: list[int], key: Any, country: Any) -> l
     return grouped(await fetch_rows(ctx, stmt), keys, "_key", people_types.Country.from_row)
 
 
-ValuesLoad = Callable[[Context, list[int]], Awaitable[list[list[str]]]]
-
-
-def _values(key: Any, value: Any) -> ValuesLoad:
-    """A load function: each key's values of `value` (a string column), sorted."""
-
-    async def load(ctx: Context, keys: list[int]) -> list[list[str]]:
-        stmt = select(key.label("_key"), value).where(ctx.db.any_of(key, keys)).order_by(value)
-        return grouped(await fetch_rows(ctx, stmt), keys, "_key", lambda row: row[1])
-
-    return load
-
-
-languages_by_resource: ValuesLoad = _values(ResourceLanguage.resource_id, ResourceLanguage.language)
-tags_by_resource: ValuesLoad = _values(ResourceTopic.resource_id, ResourceTopic.topic)
-languages_by_expertise: ValuesLoad = _values(
+languages_by_resource: RowsGroupedBy[str] = values_grouped_by(
+    ResourceLanguage.resource_id, ResourceLanguage.language
+)
+tags_by_resource: RowsGroupedBy[str] = values_grouped_by(
+    ResourceTopic.resource_id, ResourceTopic.topic
+)
+languages_by_expertise: RowsGroupedBy[str] = values_grouped_by(
     ExpertiseLanguage.expertise_id, ExpertiseLanguage.language
 )
-topics_by_expertise: ValuesLoad = _values(ExpertiseTopic.expertise_id, ExpertiseTopic.topic)
+topics_by_expertise: RowsGroupedBy[str] = values_grouped_by(
+    ExpertiseTopic.expertise_id, ExpertiseTopic.topic
+)
 
 expertise_by_id: RowsByKey[Any] = rows_by_key(Expertise.id, lambda: types.Expertise)
 expertise_by_person: RowsByKey[Any] = rows_by_key(Expertise.person_id, lambda: types.Expertise)

@@ -9,12 +9,16 @@ loaders serve `node(id:)`. The plain relations are declared (`core.rows_by_key`,
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import select, union
+from sqlalchemy import select
 
-from core import MAX_PAGE_SIZE, Context, from_row, models, rows_by_key, rows_grouped_by
+from core import (
+    GROUP_COUNTRIES,
+    models,
+    rows_by_key,
+    rows_grouped_by,
+)
 from plugins.access_to_info.models import RtiLaw as LawRow
 from plugins.access_to_info.models import RtiRating as RatingRow
 from plugins.access_to_info.models import RtiRequestStatistics as StatisticsRow
@@ -42,9 +46,12 @@ load_latest_rating_by_law = rows_by_key(
 )
 
 
-async def load_latest_total_by_law(ctx: Context, keys: list[int]) -> list[int | None]:
-    latest = await load_latest_rating_by_law(ctx, keys)
-    return [None if rating is None else int(rating.score) for rating in latest]
+load_latest_total_by_law = rows_by_key(
+    RatingRow.law_id,
+    order_by=load_latest_rating_by_law.order_by,
+    build=lambda row: row.total,
+)
+"""The latest rating's total of each law (the deprecated `rtiRating`)."""
 
 
 load_statistics_by_country = rows_grouped_by(
@@ -55,32 +62,17 @@ load_statistics_by_country = rows_grouped_by(
 )
 
 
-async def load_laws_by_group(
-    ctx: Context, keys: list[int], first: int = MAX_PAGE_SIZE
-) -> list[list[types.RightToInformationLaw]]:
-    Anchor, Membership, Organization = models.Anchor, models.Membership, models.Organization
-    taking_part = union(
-        select(Membership.group_id, Membership.organization_id),
-        select(Anchor.group_id, Anchor.organization_id),
-    ).subquery()
-    stmt = (
-        select(taking_part.c.group_id, models.Country.name.label("country_name"))
-        .add_columns(*LawRow.__table__.c)
-        .distinct()
-        .join(Organization, Organization.id == taking_part.c.organization_id)
-        .join(LawRow, LawRow.country_id == Organization.country_id)
-        .join(models.Country, models.Country.id == LawRow.country_id)
-        .where(ctx.db.any_of(taking_part.c.group_id, keys))
-        .order_by(taking_part.c.group_id, "country_name", LawRow.id)
-    )
-    async with ctx.db.read() as conn:
-        rows = (await conn.execute(stmt)).all()
-    found: dict[int, list[types.RightToInformationLaw]] = defaultdict(list)
-    for row in rows:
-        laws = found[row.group_id]
-        if len(laws) < first:  # the field's `first`, which the limits layer keeps in 1..100
-            laws.append(from_row(types.RightToInformationLaw, row))
-    return [found.get(key, []) for key in keys]
+load_laws_by_group = rows_grouped_by(
+    LawRow.country_id,
+    lambda: types.RightToInformationLaw,
+    # by the country's name: an order through another table, as an expression over the row
+    order_by=(
+        select(models.Country.name).where(models.Country.id == LawRow.country_id).scalar_subquery(),
+        LawRow.id,
+    ),
+    through=(GROUP_COUNTRIES.c.group_id, GROUP_COUNTRIES.c.country_id),
+)
+"""The laws of the countries of each group's anchors and members, by country name."""
 
 
 # --- By primary key, for node(id:) -------------------------------------------------------------

@@ -9,13 +9,11 @@ objects of `types.py` directly (no ORM objects). The plain relations are declare
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import select, true, union
+from sqlalchemy import exists, true
 
-from core import MAX_PAGE_SIZE, Context, models, rows_by_key, rows_grouped_by
+from core import GROUP_COUNTRIES, Context, models, rows_by_key, rows_grouped_by
 from core import types as core_types
 from plugins.extractives.models import (
     PROGRESS_ASSESSMENTS,
@@ -78,18 +76,16 @@ load_reasons_by_status_change = rows_grouped_by(
 )
 
 
-async def _first_reasons(load: Any, ctx: Context, keys: list[Any]) -> list[Any]:
-    return [reasons[0] if reasons else None for reasons in await load(ctx, keys, first=1)]
-
-
-async def load_first_reason_by_membership(ctx: Context, keys: list[Any]) -> list[Any]:
-    """The first recorded reason of each membership (the deprecated `suspensionReason`)."""
-    return await _first_reasons(load_reasons_by_membership, ctx, keys)
-
-
-async def load_first_reason_by_status_change(ctx: Context, keys: list[Any]) -> list[Any]:
-    """The first recorded reason of each status change (the deprecated `suspensionReason`)."""
-    return await _first_reasons(load_reasons_by_status_change, ctx, keys)
+load_first_reason_by_membership = rows_by_key(
+    EitiStatusReason.country_id, order_by=(EitiStatusReason.id,), build=lambda row: row.reason
+)
+"""The first recorded reason of each membership (the deprecated `suspensionReason`)."""
+load_first_reason_by_status_change = rows_by_key(
+    EitiStatusChangeReason.status_change_id,
+    order_by=(EitiStatusChangeReason.id,),
+    build=lambda row: row.reason,
+)
+"""The first recorded reason of each status change (the deprecated `suspensionReason`)."""
 
 
 # --- Projects, contract and license disclosures (EITI Requirement 2.4) -------------------------
@@ -104,26 +100,6 @@ load_contracts_by_project = rows_grouped_by(
 
 
 # --- Beneficial ownership (EITI Requirement 2.5) -------------------------------------------------
-
-
-async def _grouped(
-    ctx: Context,
-    stmt: Any,
-    keys: list[int],
-    attr: str,
-    build: Callable[[Any], T],
-    first: int = MAX_PAGE_SIZE,
-) -> list[list[T]]:
-    """The rows of `stmt` made into objects, a list per key matching `row.<attr>`, in order, at
-    most `first` per key (the field's `first`; the limits layer has checked it is 1..100)."""
-    async with ctx.db.read() as conn:
-        rows = (await conn.execute(stmt)).all()
-    found: dict[int, list[T]] = defaultdict(list)
-    for row in rows:
-        group = found[getattr(row, attr)]
-        if len(group) < first:
-            group.append(build(row))
-    return [found.get(key, []) for key in keys]
 
 
 def _pep_only(ctx: Context, pep_only: bool) -> Any:
@@ -146,25 +122,14 @@ load_owners_by_company = rows_grouped_by(
 # --- The group type ------------------------------------------------------------------------------
 
 
-async def load_eiti_countries_by_group(
-    ctx: Context, keys: list[int], first: int = MAX_PAGE_SIZE
-) -> list[list[core_types.Country]]:
-    """The EITI countries among the countries of each group's anchors and members."""
-    links = union(
-        select(models.Membership.group_id, models.Membership.organization_id),
-        select(models.Anchor.group_id, models.Anchor.organization_id),
-    ).subquery()
-    country = models.Country
-    stmt = (
-        select(*country.__table__.c, links.c.group_id.label("_group"))
-        .distinct()
-        .join(models.Organization, models.Organization.country_id == country.id)
-        .join(links, links.c.organization_id == models.Organization.id)
-        .join(EitiMembership, EitiMembership.country_id == country.id)
-        .where(ctx.db.any_of(links.c.group_id, keys))
-        .order_by(country.name)
-    )
-    return await _grouped(ctx, stmt, keys, "_group", core_types.Country.from_row, first)
+load_eiti_countries_by_group = rows_grouped_by(
+    models.Country.id,
+    lambda: core_types.Country,
+    where=exists().where(EitiMembership.country_id == models.Country.id),
+    order_by=(models.Country.name, models.Country.id),
+    through=(GROUP_COUNTRIES.c.group_id, GROUP_COUNTRIES.c.country_id),
+)
+"""The EITI countries among the countries of each group's anchors and members."""
 
 
 # --- By primary key, for node(id:) -------------------------------------------------------------

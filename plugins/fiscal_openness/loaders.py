@@ -16,11 +16,10 @@ from typing import Any
 from sqlalchemy import Select, case, exists, func, select, union
 from sqlalchemy.orm import aliased
 
-from core import MAX_PAGE_SIZE, Context, models, rows_by_key, rows_grouped_by
+from core import MAX_PAGE_SIZE, Context, models, rows_by_key, rows_grouped_by, values_grouped_by
 from plugins.fiscal_openness.methodology import (
     PRINCIPLE_NUMBERS,
     BudgetDocumentKind,
-    FiscalCommitmentKind,
     GiftPrinciple,
 )
 from plugins.fiscal_openness.models import BudgetDocument as DocumentRow
@@ -120,38 +119,23 @@ documents_by_country = rows_grouped_by(
 )
 
 
-async def commitments_by_group(
-    ctx: Context,
-    keys: list[int],
-    principle: GiftPrinciple | None = None,
-    kind: FiscalCommitmentKind | None = None,
-    first: int = MAX_PAGE_SIZE,
-) -> list[list[types.FiscalCommitment]]:
-    """Each group's commitments with their principles: one row per (commitment, principle)."""
+def _addressing(ctx: Context, principle: GiftPrinciple) -> Any:
+    """The commitments that address `principle` (the `principle` argument)."""
     linked = aliased(CommitmentPrinciple)
-    stmt = (
-        select(*Commitment.__table__.c, CommitmentPrinciple.principle)
-        .outerjoin(CommitmentPrinciple, CommitmentPrinciple.commitment_id == Commitment.id)
-        .where(ctx.db.any_of(Commitment.group_id, keys))
-        .order_by(Commitment.title, Commitment.id)
-    )
-    if kind is not None:
-        stmt = stmt.where(Commitment.kind == kind)
-    if principle is not None:
-        addressing = select(linked.commitment_id).where(linked.principle == principle)
-        stmt = stmt.where(Commitment.id.in_(addressing))
-    by_id: dict[int, types.FiscalCommitment] = {}
-    found: dict[int, list[types.FiscalCommitment]] = defaultdict(list)
-    for row in await _rows(ctx, stmt):
-        commitment = by_id.get(row.id)
-        if commitment is None:
-            commitment = by_id[row.id] = types.FiscalCommitment.from_row(row, [])
-            found[row.group_id].append(commitment)
-        if row.principle is not None:
-            commitment.principles.append(row.principle)
-    for commitment in by_id.values():
-        commitment.principles.sort(key=PRINCIPLE_NUMBERS.__getitem__)
-    return [found.get(key, [])[:first] for key in keys]
+    return Commitment.id.in_(select(linked.commitment_id).where(linked.principle == principle))
+
+
+commitments_by_group = rows_grouped_by(
+    Commitment.group_id,
+    lambda: types.FiscalCommitment,
+    order_by=(Commitment.title, Commitment.id),
+    filters={"kind": Commitment.kind, "principle": _addressing},
+)
+PRINCIPLE_ORDER = case(PRINCIPLE_NUMBERS, value=CommitmentPrinciple.principle)
+principles_by_commitment = values_grouped_by(
+    CommitmentPrinciple.commitment_id, CommitmentPrinciple.principle, order_by=(PRINCIPLE_ORDER,)
+)
+"""Each commitment's GIFT principles, in GIFT's order."""
 
 
 async def coverage_by_group(
@@ -177,25 +161,7 @@ surveys_by_id = rows_by_key(Survey.id, lambda: types.OpenBudgetSurvey)
 documents_by_id = rows_by_key(DocumentRow.id, lambda: types.BudgetDocument)
 
 
-async def commitments_by_id(ctx: Context, keys: list[int]) -> list[types.FiscalCommitment | None]:
-    """Each commitment with its principles: one row per (commitment, principle)."""
-    stmt = (
-        select(*Commitment.__table__.c, CommitmentPrinciple.principle)
-        .outerjoin(CommitmentPrinciple, CommitmentPrinciple.commitment_id == Commitment.id)
-        .where(ctx.db.any_of(Commitment.id, keys))
-    )
-    rows: dict[int, Any] = {}
-    principles: dict[int, list[GiftPrinciple]] = {}
-    async with ctx.db.read() as conn:
-        for row in await conn.execute(stmt):
-            rows[row.id] = row
-            principles.setdefault(row.id, [])
-            if row.principle is not None:
-                principles[row.id].append(row.principle)
-    return [
-        types.FiscalCommitment.from_row(rows[key], principles[key]) if key in rows else None
-        for key in keys
-    ]
+commitments_by_id = rows_by_key(Commitment.id, lambda: types.FiscalCommitment)
 
 
 # Imported last, not first: types.py needs this module's loaders while its classes are being

@@ -256,7 +256,7 @@ async def fiscal_commitment_record(
             conn, input.group_id, input.country, input.principles, values
         ),
         FiscalCommitmentPayload,
-        fiscal_commitment=lambda result: FiscalCommitment.from_row(*result),
+        fiscal_commitment=FiscalCommitment,
     )
 
 
@@ -273,7 +273,7 @@ async def fiscal_commitment_correct(
             conn, input.id, input.country, principles, changes
         ),
         FiscalCommitmentPayload,
-        fiscal_commitment=lambda result: FiscalCommitment.from_row(*result),
+        fiscal_commitment=FiscalCommitment,
     )
 
 

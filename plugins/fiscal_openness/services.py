@@ -299,10 +299,8 @@ async def _set_principles(
     await conn.execute(
         delete(CommitmentPrinciple).where(CommitmentPrinciple.commitment_id == commitment_id)
     )
-    unique = list(dict.fromkeys(principles))
-    rows = [{"commitment_id": commitment_id, "principle": p} for p in unique]
+    rows = [{"commitment_id": commitment_id, "principle": p} for p in dict.fromkeys(principles)]
     await conn.execute(insert(CommitmentPrinciple), rows)
-    return unique
 
 
 async def record_commitment(
@@ -311,7 +309,7 @@ async def record_commitment(
     country: str | None,
     principles: list[GiftPrinciple],
     values: dict[str, Any],
-) -> tuple[Any, list[GiftPrinciple]]:
+) -> Any:
     problems = UserErrors()
     values["group_id"] = await fiscal_group_id(conn, group_id, problems)
     values["illustrative"] = bool(values.get("illustrative"))
@@ -322,7 +320,8 @@ async def record_commitment(
     _check_principles(principles, problems)
     problems.raise_if_any()
     row = await insert_row(conn, Commitment, **values)
-    return row, await _set_principles(conn, row.id, principles)
+    await _set_principles(conn, row.id, principles)
+    return row
 
 
 async def correct_commitment(
@@ -331,7 +330,7 @@ async def correct_commitment(
     country: Any,
     principles: list[GiftPrinciple] | None,
     changes: dict[str, Any],
-) -> tuple[Any, list[GiftPrinciple]]:
+) -> Any:
     """`country`: a code, None to clear it, or `UNSET` (any other value) to leave it."""
     row = await row_by_id(conn, Commitment, global_id, "FiscalCommitment")
     problems = UserErrors()
@@ -349,6 +348,5 @@ async def correct_commitment(
     if changes:
         row = await update_row(conn, Commitment, row.id, **changes)
     if principles is not None:
-        return row, await _set_principles(conn, row.id, principles)
-    stmt = select(CommitmentPrinciple.principle).where(CommitmentPrinciple.commitment_id == row.id)
-    return row, list((await conn.execute(stmt)).scalars())
+        await _set_principles(conn, row.id, principles)
+    return row

@@ -29,6 +29,7 @@ from plugins.fiscal_openness.loaders import (
     commitments_by_group,
     coverage_by_group,
     documents_by_country,
+    principles_by_commitment,
     survey_by_country,
     surveys_by_group,
     trend_by_country,
@@ -312,18 +313,18 @@ class FiscalCommitment(types.Node):
         description="The commitment's identifier in its action plan, if it has one."
     )
     url: str | None
-    principles: list[GiftPrinciple] = strawberry.field(
+
+    @relation(
+        principles_by_commitment,
+        default=[],
         description="In GIFT's order.",
         metadata={LIST_SIZE: len(GiftPrinciple)},  # each principle at most once
     )
+    def principles(self) -> list[GiftPrinciple]: ...
+
     source_url: str | None = strawberry.field(description=provenance.SOURCE_URL_HELP)
     retrieved_on: date | None = strawberry.field(description=provenance.RETRIEVED_ON_HELP)
     illustrative: bool = strawberry.field(description=provenance.ILLUSTRATIVE_HELP)
-
-    @classmethod
-    def from_row(cls, row: Any, principles: list[GiftPrinciple]) -> FiscalCommitment:
-        """A commitment row with the principles it addresses, put in GIFT's order."""
-        return from_row(cls, row, principles=sorted(principles, key=PRINCIPLE_NUMBERS.__getitem__))
 
     @relation(load_countries, key="country_pk", description="Whose action plan it is in.")
     def country(self) -> types.Country | None: ...

@@ -4,24 +4,24 @@
 a whole level at a time; the `*_by_id` loaders serve `node(id:)`), so a list of countries or
 groups costs one statement per selected relation, whatever its length. Rows become the GraphQL
 objects of `types.py` directly (`core.from_row`). The plain relations are declared
-(`core.rows_by_key`, `core.rows_grouped_by`: table, key, order); those that go through a group's
-countries are functions.
+(`core.rows_by_key`, `core.rows_grouped_by`, `core.pages_by_key`: table, key, order), those that
+go through a group's countries too (`through=core.GROUP_COUNTRIES`); the ODIN scores, ordered by
+the country's name, are a function.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from functools import partial
 from typing import Any
 
-from sqlalchemy import Select, case, func, literal, select, union
+from sqlalchemy import Select, case, func, literal, select, true
 
 from core import (
-    MAX_PAGE_SIZE,
+    GROUP_COUNTRIES,
+    GROUP_ORGANIZATIONS,
     Connection,
     Context,
-    from_row,
     models,
+    pages_by_key,
     paginate_children,
     rows_by_key,
     rows_grouped_by,
@@ -38,18 +38,6 @@ from plugins.open_data.models import (
 def columns(model: Any) -> Select[Any]:
     """Every column of a plugin table, selected by name (rows map to types with `from_row`)."""
     return select(*model.__table__.c)
-
-
-def _group_countries() -> Any:
-    """(group_id, country_id) of every group and the countries of its anchors and members."""
-    org = models.Organization
-    members = select(
-        models.Membership.group_id.label("group_id"), org.country_id.label("country_id")
-    ).join(org, org.id == models.Membership.organization_id)
-    anchors = select(models.Anchor.group_id, org.country_id).join(
-        org, org.id == models.Anchor.organization_id
-    )
-    return union(members, anchors).subquery("group_countries")
 
 
 async def load_eu_scope_by_country(
@@ -123,102 +111,41 @@ load_odin_by_country = rows_grouped_by(
 # --- the group type ------------------------------------------------------------------------------
 
 
-async def load_group_adopters(
-    ctx: Context, keys: list[int], first: int = MAX_PAGE_SIZE
-) -> list[list[types.OpenDataCharterAdopter]]:
-    gc = _group_countries()
-    stmt = (
-        columns(tables.CharterAdopter)
-        .add_columns(gc.c.group_id)
-        .join(gc, gc.c.country_id == tables.CharterAdopter.country_id)
-        .where(ctx.db.any_of(gc.c.group_id, keys))
-        .order_by(tables.CharterAdopter.adopted_on, tables.CharterAdopter.id)
-    )
-    async with ctx.db.read() as conn:
-        rows = (await conn.execute(stmt)).all()
-    found: dict[int, list[types.OpenDataCharterAdopter]] = defaultdict(list)
-    for row in rows:
-        found[row.group_id].append(from_row(types.OpenDataCharterAdopter, row))
-    return [found.get(key, [])[:first] for key in keys]  # `first`: 1..100 (the limits layer)
+_BY_COUNTRY = (GROUP_COUNTRIES.c.group_id, GROUP_COUNTRIES.c.country_id)
+
+load_group_adopters = rows_grouped_by(
+    tables.CharterAdopter.country_id,
+    lambda: types.OpenDataCharterAdopter,
+    order_by=(tables.CharterAdopter.adopted_on, tables.CharterAdopter.id),
+    through=_BY_COUNTRY,
+)
+load_group_endorsers = rows_grouped_by(
+    tables.CharterEndorser.organization_id,
+    lambda: types.OpenDataCharterEndorser,
+    order_by=(tables.CharterEndorser.name, tables.CharterEndorser.id),
+    through=(GROUP_ORGANIZATIONS.c.group_id, GROUP_ORGANIZATIONS.c.organization_id),
+)
+"""The endorsers that are organisations of each group (anchors, members, observers)."""
+load_group_portals = pages_by_key(
+    tables.DataPortal.country_id,
+    lambda: types.DataPortal,
+    order_by=(tables.DataPortal.name, tables.DataPortal.id),
+    through=_BY_COUNTRY,
+)
 
 
-async def load_group_endorsers(
-    ctx: Context, keys: list[int], first: int = MAX_PAGE_SIZE
-) -> list[list[types.OpenDataCharterEndorser]]:
-    """The endorsers that are organisations of each group (anchors, members, observers)."""
-    links = union(
-        select(models.Membership.group_id, models.Membership.organization_id),
-        select(models.Anchor.group_id, models.Anchor.organization_id),
-    ).subquery("group_organizations")
-    endorser = tables.CharterEndorser
-    stmt = (
-        columns(endorser)
-        .add_columns(links.c.group_id.label("_group"))
-        .join(links, links.c.organization_id == endorser.organization_id)
-        .where(ctx.db.any_of(links.c.group_id, keys))
-        .order_by(endorser.name, endorser.id)
-    )
-    async with ctx.db.read() as conn:
-        rows = (await conn.execute(stmt)).all()
-    found: dict[int, list[types.OpenDataCharterEndorser]] = defaultdict(list)
-    for row in rows:
-        found[row._group].append(from_row(types.OpenDataCharterEndorser, row))
-    return [found.get(key, [])[:first] for key in keys]  # `first`: 1..100 (the limits layer)
+def _in_categories(ctx: Context, categories: list[HighValueDatasetCategory]) -> Any:
+    """The `category` argument: any of these (none given, or an empty list: all)."""
+    return tables.HighValueDataset.category.in_(categories) if categories else true()
 
 
-async def load_group_portals(
-    ctx: Context,
-    keys: list[int],
-    first: int | None = None,
-    after: str | None = None,
-    last: int | None = None,
-    before: str | None = None,
-) -> list[Connection[types.DataPortal]]:
-    gc = _group_countries()
-    stmt = columns(tables.DataPortal).join(gc, gc.c.country_id == tables.DataPortal.country_id)
-    pages = await paginate_children(
-        ctx.db,
-        stmt,
-        gc.c.group_id,
-        keys,
-        (tables.DataPortal.name, tables.DataPortal.id),
-        partial(from_row, types.DataPortal),
-        first=first,
-        after=after,
-        last=last,
-        before=before,
-    )
-    return [pages[key] for key in keys]
-
-
-async def load_group_datasets(
-    ctx: Context,
-    keys: list[int],
-    category: list[HighValueDatasetCategory] | None = None,
-    first: int | None = None,
-    after: str | None = None,
-    last: int | None = None,
-    before: str | None = None,
-) -> list[Connection[types.HighValueDataset]]:
-    gc = _group_countries()
-    stmt = columns(tables.HighValueDataset).join(
-        gc, gc.c.country_id == tables.HighValueDataset.country_id
-    )
-    if category:
-        stmt = stmt.where(tables.HighValueDataset.category.in_(category))
-    pages = await paginate_children(
-        ctx.db,
-        stmt,
-        gc.c.group_id,
-        keys,
-        (tables.HighValueDataset.title, tables.HighValueDataset.id),
-        partial(from_row, types.HighValueDataset),
-        first=first,
-        after=after,
-        last=last,
-        before=before,
-    )
-    return [pages[key] for key in keys]
+load_group_datasets = pages_by_key(
+    tables.HighValueDataset.country_id,
+    lambda: types.HighValueDataset,
+    order_by=(tables.HighValueDataset.title, tables.HighValueDataset.id),
+    filters={"category": _in_categories},
+    through=_BY_COUNTRY,
+)
 
 
 async def load_group_odin(
@@ -230,7 +157,7 @@ async def load_group_odin(
     last: int | None = None,
     before: str | None = None,
 ) -> list[Connection[types.OdinScore]]:
-    gc = _group_countries()
+    gc = GROUP_COUNTRIES
     country = models.Country
     stmt = (
         columns(tables.OdinScore)

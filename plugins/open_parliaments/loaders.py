@@ -4,18 +4,23 @@ Every relation is declared with `@relation(load_fn)` (types.py): `load_fn(ctx, k
 rows of ALL the parents at one level of the query in ONE statement and returns one value per key,
 in key order, so a list of legislatures with their chambers and indicators costs one statement per
 level, whatever its length. The `*_by_id` loaders serve `node(id:)`. The plain relations are
-declared (`core.rows_by_key`, `core.rows_grouped_by`: table, key, order); the others, which join
-organisations or groups, or count, are functions.
+declared (`core.rows_by_key`, `core.rows_grouped_by`: table, key, order; through a group's
+organisations, `through=core.GROUP_ORGANIZATIONS`); the others, which count, are functions.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import case, func, select, union
+from sqlalchemy import case, func, select
 
-from core import MAX_PAGE_SIZE, Context, from_row, models, rows_by_key, rows_grouped_by
+from core import (
+    GROUP_ORGANIZATIONS,
+    Context,
+    models,
+    rows_by_key,
+    rows_grouped_by,
+)
 from plugins.open_parliaments.enums import ChamberKind, OpennessIndicator
 from plugins.open_parliaments.models import Chamber as ChamberRow
 from plugins.open_parliaments.models import Endorsement as EndorsementRow
@@ -42,19 +47,6 @@ load_indicators_by_chamber = rows_grouped_by(
 )
 
 
-def _grouped(
-    rows: Any, keys: list[int], attr: str, type_: type, first: int = MAX_PAGE_SIZE
-) -> list[list[Any]]:
-    """A list of `type_` per key (possibly empty), in the rows' order, matching `row.<attr>`,
-    at most `first` per key (the field's `first`, which the limits layer keeps in 1..100)."""
-    found: dict[int, list[Any]] = defaultdict(list)
-    for row in rows:
-        group = found[getattr(row, attr)]
-        if len(group) < first:
-            group.append(from_row(type_, row))
-    return [found.get(key, []) for key in keys]
-
-
 # A PMO's organisation's name, for the order (its organization_id is NOT NULL, a foreign key:
 # every PMO has one), as an expression over the PMO's own row rather than a join, so the list is
 # a declaration the compiled read path reads too.
@@ -77,26 +69,13 @@ async def load_endorsement_count(ctx: Context, keys: list[int]) -> list[int]:
     return [int(count or 0)] * len(keys)
 
 
-async def load_member_endorsements(
-    ctx: Context, keys: list[int], first: int = MAX_PAGE_SIZE
-) -> list[list[types.DeclarationEndorsement]]:
-    """Endorsements by each group's anchors and member organisations, earliest first."""
-    participants = union(
-        select(models.Anchor.group_id, models.Anchor.organization_id).where(
-            ctx.db.any_of(models.Anchor.group_id, keys)
-        ),
-        select(models.Membership.group_id, models.Membership.organization_id).where(
-            ctx.db.any_of(models.Membership.group_id, keys)
-        ),
-    ).subquery()
-    stmt = (
-        select(*EndorsementRow.__table__.c, participants.c.group_id)
-        .join(participants, participants.c.organization_id == EndorsementRow.organization_id)
-        .order_by(EndorsementRow.endorsed_on, EndorsementRow.id)
-    )
-    async with ctx.db.read() as conn:
-        rows = (await conn.execute(stmt)).all()
-    return _grouped(rows, keys, "group_id", types.DeclarationEndorsement, first)
+load_member_endorsements = rows_grouped_by(
+    EndorsementRow.organization_id,
+    lambda: types.DeclarationEndorsement,
+    order_by=(EndorsementRow.endorsed_on, EndorsementRow.id),
+    through=(GROUP_ORGANIZATIONS.c.group_id, GROUP_ORGANIZATIONS.c.organization_id),
+)
+"""Endorsements by each group's anchors and member organisations, earliest first."""
 
 
 # --- by primary key, for node(id:) -------------------------------------------------------------
