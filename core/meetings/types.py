@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
-from sqlalchemy import case
+from sqlalchemy import and_, case, or_
 
 from core.comments import loaders as comments_loaders
 from core.compiled.declare import computed
@@ -20,6 +20,7 @@ from core.limits import LIST_SIZE
 from core.loading import relation
 from core.meetings import loaders
 from core.people import loaders as people_loaders
+from core.rows import request_now
 from core.schema.base import Node
 from core.schema.pagination import Connection
 from core.translations.types import (
@@ -102,18 +103,33 @@ class Meeting(Node):
 
     @strawberry.field(
         description="Whether the meeting can be joined online (a join URL exists);"
-        " everyone may know it, only some may read `onlineUrl`."
+        " everyone may know it, only some may read `onlineUrl`.",
+        metadata=computed(
+            lambda m: or_(m.kind != MeetingKind.IN_PERSON, m.online_url.is_not(None))
+        ),
     )
     def is_online(self) -> bool:
         return self.online
 
-    @strawberry.field(description="Whether the meeting was cancelled (`cancelledAt` says when).")
+    @strawberry.field(
+        description="Whether the meeting was cancelled (`cancelledAt` says when).",
+        metadata=computed(lambda m: m.cancelled_at.is_not(None)),
+    )
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
 
     @strawberry.field(
         description="Whether registration is open now: within its window, the meeting neither "
-        "over nor cancelled."
+        "over nor cancelled.",
+        # the clock read when the statement runs (request_now), as the resolver reads it
+        metadata=computed(
+            lambda m: and_(
+                m.cancelled_at.is_(None),
+                m.ends_at > request_now(),
+                or_(m.registration_opens_at.is_(None), m.registration_opens_at <= request_now()),
+                or_(m.registration_closes_at.is_(None), request_now() < m.registration_closes_at),
+            )
+        ),
     )
     def registration_open(self) -> bool:
         now = utcnow()
