@@ -101,12 +101,15 @@ class Settings(BaseSettings):
         "force_generic_plan"
     )
     """PostgreSQL's `plan_cache_mode` on this server's connections (ignored on SQLite).
-    `force_generic_plan` (the default) plans each prepared statement once per connection
-    instead of for each request's values: a compiled page's statement costs more to plan than
-    to run (the webinar list's database CPU 1.03 -> 0.49 ms per request, bench/RESULTS.md,
-    fourteenth run). tests/test_query_plans.py holds generic plans to the same index rules as
-    custom ones. `auto` is PostgreSQL's own default (custom plans for five executions, then a
-    generic one when it seems no costlier); `force_custom_plan` always plans for the values."""
+    `force_generic_plan` (the default) plans each statement asyncpg keeps prepared (core.db's
+    statement cache) once per connection instead of for each request's values: a compiled
+    page's statement costs more to plan than to run (the webinar list's database CPU 1.03 ->
+    0.49 ms per request, bench/RESULTS.md, fourteenth run). tests/test_query_plans.py holds the
+    generic plans of every root connection, with each filter, and of the benchmark's read pages
+    to the same index rules as their custom plans; it does not EXPLAIN nested relations beyond
+    those pages, the resolver path's batch loads or the statements inside `register_at_once`.
+    `auto` is PostgreSQL's own default (custom plans for five executions, then a generic one
+    when it seems no costlier); `force_custom_plan` always plans for the values."""
     database_max_connections: int = Field(97, ge=1)
     """Connections this deployment may open on PostgreSQL in all: its `max_connections` (100 by
     default) less its `superuser_reserved_connections` (3) and whatever else connects. Start-up

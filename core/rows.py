@@ -190,17 +190,26 @@ class _Declared(Generic[T]):
         """The table the rows come from (the key column's)."""
         return getattr(self.key, "expression", self.key).table
 
-    @property
-    def parent_key(self) -> Any:
-        """The column a parent's key is matched against: `key`, or the link's (`through`)."""
-        return self.key if self.through is None else self.through[0]
+    def link_rules(self, ctx: Context) -> list[ColumnElement[bool]]:
+        """The row rules of the `through` link's table for the viewer (a TypeError for a
+        governed table read inside a link subquery: core.access.rows.conditions_on)."""
+        assert self.through is not None
+        return conditions_on(ctx, self.through[1].table)
 
-    def linked(self, stmt: Select[Any]) -> Select[Any]:
-        """`stmt` joined to its link (`through`), whose parent column `parent_key` is then."""
+    def linked(self, ctx: Context, stmt: Select[Any]) -> tuple[Select[Any], Any]:
+        """`stmt` and the column a parent's key is matched against: `key`, or with `through`
+        the parent column of the link's (parent, child) pairs the viewer may see, each pair
+        once (so a link holding one twice lists no row twice), joined to `stmt`."""
         if self.through is None:
-            return stmt
-        link_child = self.through[1]
-        return stmt.join(link_child.table, link_child == self.key)
+            return stmt, self.key
+        parent, child = self.through
+        pairs = (
+            select(parent.label("parent"), child.label("child"))
+            .where(*self.link_rules(ctx))
+            .distinct()
+            .subquery("link")
+        )
+        return stmt.join(pairs, pairs.c.child == self.key), pairs.c.parent
 
     def make(self, ctx: Context, row: Any) -> T:
         """The object a row becomes (`build_with(ctx, row)`, else as `_builder` says)."""
@@ -261,9 +270,8 @@ class RowsGroupedBy(_Declared[T]):
     async def __call__(
         self, ctx: Context, keys: list[Any], first: int | None = None, **arguments: Any
     ) -> list[list[T]]:
-        parent = self.parent_key
-        stmt = self.linked(self.statement(ctx, arguments)).add_columns(parent.label(KEY_LABEL))
-        stmt = stmt.where(ctx.db.any_of(parent, keys))
+        stmt, parent = self.linked(ctx, self.statement(ctx, arguments))
+        stmt = stmt.add_columns(parent.label(KEY_LABEL)).where(ctx.db.any_of(parent, keys))
         if first is None:
             stmt = stmt.order_by(*self.order_by)
         else:
@@ -293,10 +301,11 @@ class PagesByKey(_Declared[T]):
         before: str | None = None,
         **arguments: Any,
     ) -> list[Connection[T]]:
+        stmt, parent = self.linked(ctx, self.statement(ctx, arguments))
         pages = await paginate_children(
             ctx.db,
-            self.linked(self.statement(ctx, arguments)),
-            self.parent_key,
+            stmt,
+            parent,
             keys,
             self.order_by,
             lambda row: self.make(ctx, row),
@@ -394,9 +403,10 @@ def rows_grouped_by(
       statement the compiled read path keeps reads the clock when it runs. An argument the
       declaration does not name is a `TypeError`.
     - `through=(link.c.parent, link.c.child)`: the rows reach their parents through a link
-      table (or subquery) holding each (parent key, child key) pair once: a parent's rows are
-      those whose `key` is among its link's child keys, each row once however many links lead
-      to it (a country reached through two member organisations). E.g. the charter adopters
+      table (or subquery): a parent's rows are those whose `key` is among its link's child
+      keys, each row once however many links lead to it (a country reached through two member
+      organisations). A link table's row rules apply to the link (a link subquery reading a
+      governed table is refused, as a summary is: `TypeError`). E.g. the charter adopters
       among a group's countries: `rows_grouped_by(Adopter.country_id, AdopterType,
       order_by=..., through=(GROUP_COUNTRIES.c.group_id, GROUP_COUNTRIES.c.country_id))`
       (`core.GROUP_COUNTRIES`, `core.GROUP_ORGANIZATIONS`).
@@ -430,8 +440,10 @@ def values_grouped_by(
 
     The compiled read path reads them in SQL (an enum column prints as its GraphQL names)."""
     name = getattr(value, "expression", value).name
+    # the value itself breaks ties of `order_by` (a rank two values share)
+    order = (*order_by, value) if order_by else (value,)
     return rows_grouped_by(
-        key, build=lambda row: getattr(row, name), columns=(value,), order_by=order_by or (value,)
+        key, build=lambda row: getattr(row, name), columns=(value,), order_by=order
     )
 
 

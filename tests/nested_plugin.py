@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import strawberry
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, union_all
 
 from core import (
     Connection,
@@ -136,6 +136,42 @@ def nested_odin_page_of(
 ) -> Connection[NestedOdinRanked]: ...
 
 
+# Each country linked to itself twice (UNION ALL): a link holding a pair twice
+TWICE = union_all(
+    *(select(Row.country_id.label("parent"), Row.country_id.label("child")) for _ in range(2))
+).subquery("twice")
+# A link through a table with row rules (a person's registrations): refused
+BY_REGISTRATIONS = select(
+    Registration.person_id.label("parent"), Registration.meeting_id.label("child")
+).subquery("by_registrations")
+
+
+@relation(
+    rows_grouped_by(
+        Row.country_id,
+        lambda: NestedOdin,
+        order_by=(EDITION_RANK, Row.id.desc()),
+        through=(TWICE.c.parent, TWICE.c.child),
+    ),
+    default=[],
+    description="Test only: nestedOdinScores through a link holding each pair twice.",
+)
+def nested_odin_linked_twice(root: types.Country) -> list[NestedOdin]: ...
+
+
+@relation(
+    rows_grouped_by(
+        Row.country_id,
+        lambda: NestedOdin,
+        order_by=(Row.id,),
+        through=(BY_REGISTRATIONS.c.parent, BY_REGISTRATIONS.c.child),
+    ),
+    default=[],
+    description="Test only: rows through a link over a table with row rules (refused).",
+)
+def nested_governed_link(root: types.Country) -> list[NestedOdin]: ...
+
+
 @strawberry.type
 class NestedCount:
     count: int
@@ -209,6 +245,8 @@ class Plugin:
                 nested_odin_scores,
                 nested_odin_page_of,
                 nested_governed_summary,
+                nested_odin_linked_twice,
+                nested_governed_link,
                 *(_chosen_by_viewer(way) for way in VIEWER_READS),
             ]
         }

@@ -212,6 +212,37 @@ def test_objects_their_builder_decides_on_other_columns_fall_back(
     assert len({repr(s[field]) for s in listed}) > 1  # (None, None), (12.5, None)...
 
 
+def test_rows_through_a_link_holding_a_pair_twice_are_listed_once(trio: Trio, demo_db: str) -> None:
+    """`through=` a link holding each (parent, child) pair twice: the same list as without
+    the link, on all three executors, compiled into one statement."""
+    code, ids = _country(demo_db)
+    query = (
+        "query ($code: String!) { country(code: $code) { "
+        "nestedOdinScores { edition overall { value } } nestedOdinLinkedTwice { edition overall { value } } } }"
+    )
+    body = trio.compare(query, {"code": code}).json()
+    assert "errors" not in body, body
+    country = body["data"]["country"]
+    assert len(country["nestedOdinScores"]) == len(ids) >= 3
+    assert country["nestedOdinLinkedTwice"] == country["nestedOdinScores"]
+    (plan,) = trio.plans(query, {"code": code})
+    assert plan.statement is not None, plan.reason
+
+
+def test_a_link_through_a_table_with_row_rules_is_refused(trio: Trio) -> None:
+    """`through=` a subquery reading registrations (row rules) is refused on both read paths,
+    as a summary of such a table is."""
+    query = '{ country(code: "KE") { nestedGovernedLink { edition } } }'
+    (plan,) = trio.plans(query)
+    assert plan.statement is None and "registrations has row rules" in str(plan.reason)
+    for role in VIEWERS:
+        body = trio.compare(query, None, role).json()
+        assert body["data"]["country"] is None or not body["data"]["country"].get(
+            "nestedGovernedLink"
+        )
+        assert body["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR", body
+
+
 def test_a_summary_of_a_table_with_row_rules_is_refused(trio: Trio) -> None:
     """A declaration reading a table with row rules (registrations) through a subquery (a
     GROUP BY summary) could sum up rows its viewer may not see: it is refused on both read

@@ -103,7 +103,11 @@ class Relations(Connections):
             match = load.key == parent
             if load.through is not None:  # a row once, however many links lead to it
                 link_parent, link_child = load.through
-                linked = select(link_child).where(link_parent == parent).correlate(sub)
+                try:
+                    rules = load.link_rules(self.ctx)
+                except TypeError as exc:  # a governed table inside the link: refused for good
+                    raise NotCompilable(f"{where}: {exc}") from exc
+                linked = select(link_child).where(link_parent == parent, *rules).correlate(sub)
                 match = load.key.in_(linked)
             children = children.where(match).correlate(sub)
         if isinstance(load, PagesByKey) and spec.default is None:

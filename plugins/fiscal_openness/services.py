@@ -294,7 +294,7 @@ def _check_principles(principles: list[GiftPrinciple] | None, problems: UserErro
 
 async def _set_principles(
     conn: AsyncConnection, commitment_id: int, principles: list[GiftPrinciple]
-) -> list[GiftPrinciple]:
+) -> None:
     """Replace the principles a commitment addresses (a principle named twice counts once)."""
     await conn.execute(
         delete(CommitmentPrinciple).where(CommitmentPrinciple.commitment_id == commitment_id)
