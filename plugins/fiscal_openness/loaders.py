@@ -13,10 +13,18 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, case, exists, func, select, union
+from sqlalchemy import Select, case, exists, func, select
 from sqlalchemy.orm import aliased
 
-from core import MAX_PAGE_SIZE, Context, models, rows_by_key, rows_grouped_by, values_grouped_by
+from core import (
+    GROUP_ORGANIZATIONS,
+    MAX_PAGE_SIZE,
+    Context,
+    models,
+    rows_by_key,
+    rows_grouped_by,
+    values_grouped_by,
+)
 from plugins.fiscal_openness.methodology import (
     PRINCIPLE_NUMBERS,
     BudgetDocumentKind,
@@ -60,10 +68,7 @@ async def surveys_by_group(
     ctx: Context, keys: list[int], edition: int | None = None, first: int = MAX_PAGE_SIZE
 ) -> list[list[types.OpenBudgetSurvey]]:
     """The surveys of the countries of each group's anchors, members and observers."""
-    links = union(
-        select(models.Membership.group_id, models.Membership.organization_id),
-        select(models.Anchor.group_id, models.Anchor.organization_id),
-    ).subquery()
+    links = GROUP_ORGANIZATIONS
     organization, country = models.Organization, models.Country
     # DISTINCT: several organisations of a group may come from one country. PostgreSQL wants
     # the ORDER BY column (country name) selected too.
