@@ -38,21 +38,15 @@ from core.loading import STRAWBERRY
 if TYPE_CHECKING:
     from tests.executors import Trio  # the `trio` fixture (tests/conftest.py)
 
-_CONSTANT_LIST = "a constant list: the compiler serialises scalar constants only"
-
 EXEMPT: dict[str, str] = {
-    "AccessToInfoGroup.rtiRatingCategories": _CONSTANT_LIST,
     "Country.openBudgetTransparencyTrend": "each point's change since the previous one: a declaration selects no derived (window) column",
     "FiscalOpennessGroup.countrySurveys": "each country's latest survey unless `edition` is given: an absent argument that still filters, which `filters` cannot say",
     "FiscalOpennessGroup.principleCoverage": "counts per GIFT principle, an aggregate",
-    "FiscalOpennessGroup.surveyRounds": _CONSTANT_LIST,
     "GenderInclusionGroup.commitmentSummary": "an aggregate over the members' countries",
     "GenderInclusionGroup.priorityGroups": "read from the plugin's settings at request time",
     "HighValueDataset.euRegulation": "computed in Python from the country's code (eu_scope)",
-    "OpenDataGroup.charterPrinciples": _CONSTANT_LIST,
     "OpenDataGroup.odinScores": "a page ordered by its country's name: a nested connection's cursor keys are its own row's columns",
     "OpenParliamentsGroup.endorsementCount": "a count of every endorsement, not per key (counts_by_key is not public API)",
-    "OpenParliamentsGroup.opennessIndicators": _CONSTANT_LIST,
 }
 """`Type.field` -> why it falls back: exactly the plugin fields that fall back (see the module).
 What a declaration cannot say yet is listed in docs/writing-plugins.md, "The fallback"."""

@@ -2,7 +2,7 @@
 from a column (or a `computed` expression) as the JSON the resolver path prints for its GraphQL
 type: strings, IDs, Ints, Booleans, enums, Dates, UTC DateTimes and Floats (core.compiled.
 sqljson), a String, ID or Float from an integer column (as graphql-core serialises an int for
-them), or a constant the builder stored; NotCompilable for anything else."""
+them), or a constant the builder stored (a list of them too); NotCompilable for anything else."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from graphql import (
     GraphQLFloat,
     GraphQLID,
     GraphQLInt,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLScalarType,
     GraphQLString,
@@ -51,17 +52,12 @@ class Leaves:
         def _leaf_of_type(self, where: str, sql_type: Any, column: Any) -> ColumnElement[str]: ...
 
     def _leaf(self, where: str, gql_type: Any, value: Any, sub: Any) -> ColumnElement[str]:
-        non_null = isinstance(gql_type, GraphQLNonNull)
-        leaf = gql_type.of_type if non_null else gql_type
+        if isinstance(value, list | tuple) and any(isinstance(item, Col) for item in value):
+            raise NotCompilable(f"{where}: a list of the row's values")
         if not isinstance(value, Col):
-            if value is MISSING or (value is None and non_null):
+            if value is MISSING:
                 raise NotCompilable(f"{where}: not read from a column")
-            if value is None:
-                return raw("null")
-            try:
-                return const(leaf.serialize(value))
-            except Exception as exc:
-                raise NotCompilable(f"{where}: a constant not serialised") from exc
+            return const(_constant(where, gql_type, value))
         column, sql_type = sub.c[value.name], value.column.type
         # an expression's column (an aggregate of a grouped subquery) says nothing: may be NULL
         nullable = getattr(value.column, "nullable", True)
@@ -144,3 +140,22 @@ class ComputedColumns:
         if type(value) in (int, float, str) and not self._touched:
             return literal(value)
         raise NotCompilable(f"{self._where}: computed from {name}, not a column")
+
+
+def _constant(where: str, gql_type: Any, value: Any) -> Any:
+    """The JSON value graphql-core completes a constant to (a leaf, or a list of them: a
+    field's default, such as a survey's rounds); NotCompilable where it would fail."""
+    if isinstance(gql_type, GraphQLNonNull):
+        if value is None:
+            raise NotCompilable(f"{where}: not read from a column")
+        return _constant(where, gql_type.of_type, value)
+    if value is None:
+        return None
+    if isinstance(gql_type, GraphQLList):
+        if not isinstance(value, list | tuple):
+            raise NotCompilable(f"{where}: a constant not serialised")
+        return [_constant(where, gql_type.of_type, item) for item in value]
+    try:
+        return gql_type.serialize(value)
+    except Exception as exc:
+        raise NotCompilable(f"{where}: a constant not serialised") from exc

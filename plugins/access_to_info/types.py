@@ -299,15 +299,14 @@ class AccessToInfoGroup(types.WorkingGroup):
         "share alike.",
     )
 
-    @strawberry.field(
+    rti_rating_categories: list[RtiRatingCategoryInfo] = strawberry.field(
+        default_factory=lambda: [
+            RtiRatingCategoryInfo(category=category, name=name, maximum=maximum)
+            for category, (name, maximum) in CATEGORIES.items()
+        ],
         description="The RTI Rating's seven categories and their maximum points.",
         metadata={LIST_SIZE: 7},
     )
-    def rti_rating_categories(self) -> list[RtiRatingCategoryInfo]:
-        return [
-            RtiRatingCategoryInfo(category=category, name=name, maximum=maximum)
-            for category, (name, maximum) in CATEGORIES.items()
-        ]
 
     @relation(
         load_laws_by_group,

@@ -361,12 +361,11 @@ class FiscalOpennessGroup(types.WorkingGroup):
         "audit oversight adequate (61, as for transparency).",
     )
 
-    @strawberry.field(
+    survey_rounds: list[int] = strawberry.field(
+        default_factory=lambda: list(ROUNDS),
         description="The Open Budget Survey's published rounds, oldest first.",
         metadata={LIST_SIZE: len(ROUNDS)},  # fixed: the rounds IBP has published
     )
-    def survey_rounds(self) -> list[int]:
-        return list(ROUNDS)
 
     @relation(
         surveys_by_group,

@@ -322,12 +322,11 @@ def odin_scores(root: types.Country, first: int = MAX_PAGE_SIZE) -> list[OdinSco
     "high-value datasets and ODIN scores of its countries: those of its anchors and members."
 )
 class OpenDataGroup(types.WorkingGroup):
-    @strawberry.field(
+    charter_principles: list[str] = strawberry.field(
+        default_factory=lambda: list(CHARTER_PRINCIPLES),
         description="The six principles of the International Open Data Charter.",
         metadata={LIST_SIZE: len(CHARTER_PRINCIPLES)},  # fixed: the Charter's principles
     )
-    def charter_principles(self) -> list[str]:
-        return list(CHARTER_PRINCIPLES)
 
     @relation(
         load_group_adopters,

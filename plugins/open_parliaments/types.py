@@ -128,23 +128,23 @@ class Chamber(_Identified):
     "the working group's own indicator.",
 )
 class OpennessIndicatorInfo:
+    # Plain fields, not resolvers: the list is a constant, which the compiled read path answers.
     indicator: OpennessIndicator
+    section: DeclarationSection | None = strawberry.field(description=SECTION_HELP)
+    provision: str | None = strawberry.field(description=PROVISION_HELP)
+    provision_number: int | None = strawberry.field(description=PROVISION_NUMBER_HELP)
+    group_own: bool = strawberry.field(description=GROUP_OWN_HELP)
 
-    @strawberry.field(description=SECTION_HELP)
-    def section(self) -> DeclarationSection | None:
-        return INDICATORS[self.indicator][0]
-
-    @strawberry.field(description=PROVISION_HELP)
-    def provision(self) -> str | None:
-        return INDICATORS[self.indicator][1]
-
-    @strawberry.field(description=PROVISION_NUMBER_HELP)
-    def provision_number(self) -> int | None:
-        return PROVISION_NUMBERS.get(self.indicator)
-
-    @strawberry.field(description=GROUP_OWN_HELP)
-    def group_own(self) -> bool:
-        return INDICATORS[self.indicator][2]
+    @classmethod
+    def of(cls, indicator: OpennessIndicator) -> OpennessIndicatorInfo:
+        section, provision, group_own = INDICATORS[indicator]
+        return cls(
+            indicator=indicator,
+            section=section,
+            provision=provision,
+            provision_number=PROVISION_NUMBERS.get(indicator),
+            group_own=group_own,
+        )
 
 
 @strawberry.type(
@@ -276,13 +276,12 @@ class OpenParliamentsGroup(types.WorkingGroup):
         "Democracy, at the World e-Parliament Conference in Rome.",
     )
 
-    @strawberry.field(
+    openness_indicators: list[OpennessIndicatorInfo] = strawberry.field(
+        default_factory=lambda: [OpennessIndicatorInfo.of(i) for i in OpennessIndicator],
         description="Every openness indicator: the Declaration's section and provision it "
         "checks, or whether it is the group's own.",
         metadata={LIST_SIZE: len(OpennessIndicator)},
     )
-    def openness_indicators(self) -> list[OpennessIndicatorInfo]:
-        return [OpennessIndicatorInfo(indicator=indicator) for indicator in OpennessIndicator]
 
     @relation(
         load_endorsement_count,
