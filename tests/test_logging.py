@@ -308,7 +308,7 @@ def test_a_request_id_is_kept_exactly_when_it_is_a_short_plain_token(
     value: bytes | str,
 ) -> None:
     """Any header value: kept when it is 1 to 64 letters, digits, `.`, `_`, `-`; else a new
-    uuid4 hex, so a log line never carries a client's control character."""
+    32-hex-digit one, so a log line never carries a client's control character."""
     raw = value.encode() if isinstance(value, str) else value
     text = raw.decode("latin-1")
     plain = 0 < len(text) <= 64 and set(text) <= ALLOWED

@@ -29,13 +29,24 @@ from sqlalchemy.sql import ColumnElement
 
 from core.compiled.floats import FAIL_FUNCTION, FLOAT_FUNCTION, UNREPRESENTABLE, pg_float
 
+PG_TIMESTAMP = 'YYYY-MM-DD"T"HH24:MI:SS.US'
+"""`to_char`'s pattern of a UTC timestamp: `isoformat()`'s, with 6 digits of fraction always."""
 B64_FUNCTION = "ogp_b64url"
 """The SQLite function registered on every connection (core.db): urlsafe base64, no padding."""
 
 
+_TEXT = "_ogp_constant"
+"""The attribute of a `raw` element holding its text, and of a `cat` element holding its parts
+(`_PARTS`): `cat` merges neighbouring constants, as the database would not (`a || 'x' || 'y'`
+is `(a || 'x') || 'y'`, two concatenations per row)."""
+_PARTS = "_ogp_parts"
+
+
 def raw(text: str) -> ColumnElement[str]:
     """A constant of the generated SQL (see the module docstring: never request data)."""
-    return literal_column("'" + text.replace("'", "''") + "'", Text)
+    element = literal_column("'" + text.replace("'", "''") + "'", Text)
+    setattr(element, _TEXT, text)
+    return element
 
 
 def const(value: Any) -> ColumnElement[str]:
@@ -44,8 +55,19 @@ def const(value: Any) -> ColumnElement[str]:
 
 
 def cat(*parts: ColumnElement[Any]) -> ColumnElement[str]:
-    """`a || b || ...` (as text)."""
-    return reduce(lambda a, b: a + b, (type_coerce(p, String) for p in parts))
+    """`a || b || ...` (as text), the constants next to each other (a `cat`'s included) as one."""
+    merged: list[ColumnElement[Any]] = []
+    for part in (p for each in parts for p in getattr(each, _PARTS, (each,))):
+        text = getattr(part, _TEXT, None)
+        before = getattr(merged[-1], _TEXT, None) if merged else None
+        if text is not None and before is not None:
+            merged[-1] = raw(before + text)
+        else:
+            merged.append(part)
+    coerced: list[ColumnElement[str]] = [type_coerce(p, String) for p in merged]
+    joined = reduce(lambda a, b: a + b, coerced)
+    setattr(joined, _PARTS, merged)
+    return joined
 
 
 def json_list(items: Sequence[ColumnElement[str]]) -> ColumnElement[str]:
@@ -101,12 +123,12 @@ class Dialect:
             # the triggers' strftime('%f'): 3); Python reads the fraction right-padded to 6
             whole = func.substr(column, 1, 10) + raw("T") + func.substr(column, 12, 8)
             fraction = func.substr(func.substr(column, 21) + raw("000000"), 1, 6)
+            micro = case((fraction == raw("000000"), raw("")), else_=raw(".") + fraction)
+            text = cat(raw('"'), whole, micro, raw('+00:00"'))
         else:
-            utc = func.timezone(raw("UTC"), column)
-            whole = func.to_char(utc, raw('YYYY-MM-DD"T"HH24:MI:SS'))
-            fraction = func.to_char(utc, raw("US"))
-        micro = case((fraction == raw("000000"), raw("")), else_=raw(".") + fraction)
-        text = cat(raw('"'), whole, micro, raw('+00:00"'))
+            # one to_char: '.000000' can only be the fraction (no other '.' is printed)
+            printed = func.to_char(func.timezone(raw("UTC"), column), raw(PG_TIMESTAMP))
+            text = cat(raw('"'), func.replace(printed, raw(".000000"), raw("")), raw('+00:00"'))
         return case((column.is_(None), raw("null")), else_=text)
 
     def date(self, column: ColumnElement[Any]) -> ColumnElement[str]:

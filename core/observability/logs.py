@@ -8,11 +8,12 @@ line of a request carrying its `request_id`, each event logged once, at the leve
   (the default in production) or "text" (the default otherwise); `log_level`.
 - `RequestContext`: the outermost ASGI middleware. Each HTTP request (and WebSocket connection)
   gets a request ID: the client's `X-Request-ID` when it is a plain token (`REQUEST_ID`), else a
-  new uuid4 hex. It is bound for every log line of the request (`structlog.contextvars`), sent
-  back in the `X-Request-ID` header of every answer (GraphQL, health, 401, 413, 429, 500...),
-  and with `access_log` ends the request in one access line: method, path, status,
-  duration_ms, operation. An exception no inner layer answered is logged once at ERROR (with
-  its traceback) and answered 500 in the GraphQL error shape, with the correlation ID.
+  new one (`new_request_id`). It is bound for every log line of the request
+  (`structlog.contextvars`), sent back in the `X-Request-ID` header of every answer (GraphQL,
+  health, 401, 413, 429, 500...), and with `access_log` ends the request in one access line:
+  method, path, status, duration_ms, operation. An exception no inner layer answered is logged
+  once at ERROR (with its traceback) and answered 500 in the GraphQL error shape, with the
+  correlation ID.
 - `log_graphql_errors`: the schema's `process_errors`. A client's mistake (every code but the
   server's own: validation, parse, bad input and arguments, cursors, limits, FORBIDDEN,
   UNAUTHENTICATED, RATE_LIMITED...) is one INFO line without a traceback; an internal error one
@@ -24,10 +25,10 @@ line of a request carrying its `request_id`, each event logged once, at the leve
 from __future__ import annotations
 
 import logging
+import random
 import re
 import sys
 import time
-import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -50,8 +51,16 @@ access_log = logging.getLogger("ogp_wg.access")
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 """A request ID a client may choose: a plain token, so no log line carries a client's newline,
-quote or megabyte. Anything else is replaced by a new one (uuid4, 32 hex digits)."""
+quote or megabyte. Anything else is replaced by a new one (`new_request_id`, 32 hex digits)."""
 HEADER = b"x-request-id"
+
+
+def new_request_id() -> str:
+    """128 random bits as 32 hex digits: an ID that finds a request's log lines, not a secret,
+    so from `random` (reseeded in each forked worker), not uuid4's system call per request."""
+    return f"{random.getrandbits(128):032x}"
+
+
 INTERNAL = "INTERNAL_SERVER_ERROR"
 LOGGED_ELSEWHERE = frozenset({"SERVICE_UNAVAILABLE", "TIMEOUT"})
 """Server-side codes whose cause is logged (WARNING) where it is recognised."""
@@ -73,10 +82,10 @@ _request: ContextVar[RequestInfo | None] = ContextVar("ogp_wg_request", default=
 
 
 def request_id_of(given: str | bytes | None) -> str:
-    """`given` (an `X-Request-ID` value) when it matches REQUEST_ID, else a new uuid4 hex."""
+    """`given` (an `X-Request-ID` value) when it matches REQUEST_ID, else `new_request_id()`."""
     if isinstance(given, bytes):
         given = given.decode("latin-1")
-    return given if given and REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+    return given if given and REQUEST_ID.fullmatch(given) else new_request_id()
 
 
 def current_request_id() -> str:
@@ -84,7 +93,7 @@ def current_request_id() -> str:
     executed directly), a new ID that the rest of the current context shares."""
     info = _request.get()
     if info is None:
-        info = RequestInfo(uuid.uuid4().hex)
+        info = RequestInfo(new_request_id())
         _request.set(info)
     return info.request_id
 
