@@ -381,6 +381,8 @@ def rows_grouped_by(
     where: Where = None,
     filters: Mapping[str, Any] | None = None,
     build: Callable[[Any], T] | None = None,
+    build_with: Callable[[Context, Any], T] | None = None,
+    variants: Callable[[Context], tuple[str, Sequence[Any]]] | None = None,
     columns: Sequence[Any] | None = None,
     through: tuple[Any, Any] | None = None,
 ) -> RowsGroupedBy[Any]:
@@ -410,12 +412,15 @@ def rows_grouped_by(
       among a group's countries: `rows_grouped_by(Adopter.country_id, AdopterType,
       order_by=..., through=(GROUP_COUNTRIES.c.group_id, GROUP_COUNTRIES.c.country_id))`
       (`core.GROUP_COUNTRIES`, `core.GROUP_ORGANIZATIONS`).
-    - `type_`, `build`, `where`, `columns`: as for `rows_by_key`.
+    - `type_`, `build`, `build_with`, `variants`, `where`, `columns`: as for `rows_by_key` (an
+      organisation's working groups, each of its theme's type: `core.groups.loaders`).
     """
     return RowsGroupedBy(
         key=key,
         type=type_,
         build=build,
+        build_with=build_with,
+        variants=variants,
         order_by=tuple(order_by),
         where=where,
         filters=dict(filters or {}),

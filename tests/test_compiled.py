@@ -49,6 +49,11 @@ COMPILED_PAGES = {
         "members { joinedAt } } } }",
         {},
     ),
+    "country_groups": (  # groups through a link, each of its theme's type
+        '{ country(code: "CL") { workingGroups(first: 2) { __typename name } organizations { '
+        "name workingGroups { __typename slug ... on FiscalOpennessGroup { surveyRounds } } } } }",
+        {},
+    ),
 }
 """Read pages that compile whole: the bench mix's group list, and more shapes of the same roots."""
 

@@ -22,7 +22,7 @@ from core.groups.models import (
     ProposedAnchor,
     WorkingGroup,
 )
-from core.groups.visible import in_visible_groups, visible_groups
+from core.groups.visible import in_visible_groups
 from core.hookspecs import BatchLoadFn
 from core.people.models import Organization
 from core.rows import RowsByKey, RowsGroupedBy, rows_by_key, rows_grouped_by
@@ -69,32 +69,24 @@ GROUP_COUNTRIES = union(
 each pair once (a NULL country for an organisation with none): a link for `through=`."""
 
 
-async def groups_by_organization(ctx: Context, keys: list[int], first: int = 100) -> list[Any]:
-    links = GROUP_ORGANIZATIONS
-    stmt = (
-        visible_groups(ctx)
-        .add_columns(links.c.organization_id.label("_key"))
-        .join(links, links.c.group_id == WorkingGroup.id)
-        .where(ctx.db.any_of(links.c.organization_id, keys))
-        .order_by(WorkingGroup.name, WorkingGroup.id)
-    )
-    groups = grouped(await fetch_rows(ctx, stmt), keys, "_key", lambda row: build_group(ctx, row))
-    return [found[:first] for found in groups]  # a handful per organisation: cut here
-
-
-async def groups_by_country(ctx: Context, keys: list[int], first: int = 100) -> list[Any]:
-    links = GROUP_ORGANIZATIONS
-    stmt = (
-        visible_groups(ctx)
-        .add_columns(Organization.country_id.label("_key"))
-        .join(links, links.c.group_id == WorkingGroup.id)
-        .join(Organization, Organization.id == links.c.organization_id)
-        .where(ctx.db.any_of(Organization.country_id, keys))
-        .distinct()
-        .order_by(WorkingGroup.name, WorkingGroup.id)
-    )
-    groups = grouped(await fetch_rows(ctx, stmt), keys, "_key", lambda row: build_group(ctx, row))
-    return [found[:first] for found in groups]  # groups are few: cut here
+groups_by_organization: RowsGroupedBy[Any] = rows_grouped_by(
+    WorkingGroup.id,
+    build_with=build_group,
+    variants=group_variants,
+    where=lambda ctx: WorkingGroup.theme.in_(ctx.app.visible_themes),
+    order_by=(WorkingGroup.name, WorkingGroup.id),
+    through=(GROUP_ORGANIZATIONS.c.organization_id, GROUP_ORGANIZATIONS.c.group_id),
+)
+"""The visible groups an organisation anchors or is a member of, by name."""
+groups_by_country: RowsGroupedBy[Any] = rows_grouped_by(
+    WorkingGroup.id,
+    build_with=build_group,
+    variants=group_variants,
+    where=lambda ctx: WorkingGroup.theme.in_(ctx.app.visible_themes),
+    order_by=(WorkingGroup.name, WorkingGroup.id),
+    through=(GROUP_COUNTRIES.c.country_id, GROUP_COUNTRIES.c.group_id),
+)
+"""The visible groups anchored or joined by a country's organisations, each once, by name."""
 
 
 anchors_by_group: RowsGroupedBy[Any] = rows_grouped_by(
