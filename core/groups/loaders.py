@@ -69,24 +69,27 @@ GROUP_COUNTRIES = union(
 each pair once (a NULL country for an organisation with none): a link for `through=`."""
 
 
-groups_by_organization: RowsGroupedBy[Any] = rows_grouped_by(
-    WorkingGroup.id,
-    build_with=build_group,
-    variants=group_variants,
-    where=lambda ctx: WorkingGroup.theme.in_(ctx.app.visible_themes),
-    order_by=(WorkingGroup.name, WorkingGroup.id),
-    through=(GROUP_ORGANIZATIONS.c.organization_id, GROUP_ORGANIZATIONS.c.group_id),
+def _groups_through(parent: Any, group_id: Any) -> RowsGroupedBy[Any]:
+    """The visible groups linked to each parent by a link's `(parent, group_id)` pairs, by name,
+    each of its theme's type."""
+    return rows_grouped_by(
+        WorkingGroup.id,
+        build_with=build_group,
+        variants=group_variants,
+        where=lambda ctx: WorkingGroup.theme.in_(ctx.app.visible_themes),
+        order_by=(WorkingGroup.name, WorkingGroup.id),
+        through=(parent, group_id),
+    )
+
+
+groups_by_organization: RowsGroupedBy[Any] = _groups_through(
+    GROUP_ORGANIZATIONS.c.organization_id, GROUP_ORGANIZATIONS.c.group_id
 )
-"""The visible groups an organisation anchors or is a member of, by name."""
-groups_by_country: RowsGroupedBy[Any] = rows_grouped_by(
-    WorkingGroup.id,
-    build_with=build_group,
-    variants=group_variants,
-    where=lambda ctx: WorkingGroup.theme.in_(ctx.app.visible_themes),
-    order_by=(WorkingGroup.name, WorkingGroup.id),
-    through=(GROUP_COUNTRIES.c.country_id, GROUP_COUNTRIES.c.group_id),
+"""The visible groups an organisation anchors or is a member of."""
+groups_by_country: RowsGroupedBy[Any] = _groups_through(
+    GROUP_COUNTRIES.c.country_id, GROUP_COUNTRIES.c.group_id
 )
-"""The visible groups anchored or joined by a country's organisations, each once, by name."""
+"""The visible groups anchored or joined by a country's organisations, each once."""
 
 
 anchors_by_group: RowsGroupedBy[Any] = rows_grouped_by(
