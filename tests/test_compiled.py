@@ -49,6 +49,11 @@ COMPILED_PAGES = {
         "members { joinedAt } } } }",
         {},
     ),
+    "countries": (  # a root list, not a connection: its region chosen by a variable
+        "query ($r: String) { countries(region: $r, first: 4) { code name organizations(first: "
+        "2) { name } } }",
+        {"r": "Europe"},
+    ),
     "country_groups": (  # groups through a link, each of its theme's type
         '{ country(code: "CL") { workingGroups(first: 2) { __typename name } organizations { '
         "name workingGroups { __typename slug ... on FiscalOpennessGroup { surveyRounds } } } } }",

@@ -3,7 +3,8 @@
 What compiles (anything else raises `NotCompilable(reason)`, and the root field falls back):
 - a root field declaring a `RootRead` (core.compiled.declare): a connection (core.compiled.
   connections: `nodes`, `edges { cursor node }`, `totalCount`, `pageInfo`, `first`/`after`,
-  `last`/`before`) or one object; an abstract result type when the declaration names its `variants`;
+  `last`/`before`), one object, or a list (its first `first` rows in the declared order); an
+  abstract result type when the declaration names its `variants`;
   `node(id:)` (`NodeRead`) for a type whose node loader is a declared `rows_by_key`;
 - in objects: `__typename`; `id` of a Node; fields read from a column (String/ID from text,
   Int from an integer, Boolean, enums from `enum_column`s, Date, DateTime from `UTCDateTime`);
@@ -38,6 +39,7 @@ from typing import Any
 
 from graphql import (
     GraphQLField,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     get_named_type,
@@ -154,6 +156,9 @@ class Compiler(Relations, Leaves, NestedObjects):
             )
             text = select(value).select_from(sub).limit(1).scalar_subquery()
             return select(func.coalesce(text, raw("null")))
+        of_type = getattr(field_def.type, "of_type", None)
+        if isinstance(field_def.type, GraphQLList) or isinstance(of_type, GraphQLList):
+            return select(self._root_list(field_def, details, stmt, declared, paging))
         request = self._request(details[0].node.name.value, paging)
         conn_type = get_named_type(field_def.type)
         return select(
@@ -161,6 +166,21 @@ class Compiler(Relations, Leaves, NestedObjects):
                 conn_type, details, stmt, declared.order_by, declared, request, root=True
             )
         )
+
+    def _root_list(
+        self, field_def: GraphQLField, details: Any, stmt: Select[Any], declared: Any, paging: Any
+    ) -> ColumnElement[str]:
+        """A root list (not a connection): the first `first` rows of `stmt` in the declaration's
+        order, as its resolver cuts them (`first` checked by core.limits before execution)."""
+        first = paging.get("first")
+        if not declared.order_by or set(paging) != {"first"} or not isinstance(first, int):
+            raise NotCompilable("a list root without an order and a `first`")
+        rows = stmt.order_by(*declared.order_by).limit(first).subquery()
+        make = partial(declared.make, self.ctx)
+        value = self._rows_object(
+            get_named_type(field_def.type), details, rows, make, declared.variants
+        )
+        return self.d.array(value, select().select_from(rows), self._adapt(declared.order_by, rows))
 
     def _node(
         self, field_def: GraphQLField, details: Any, global_id: str, rows_only: bool = False

@@ -39,7 +39,8 @@ class RootRead:
       table, filters and visibility applied), from the field's Python arguments other than the
       paging ones; raises (e.g. `api_error`) for a bad argument: the compiler then falls back.
     - `order_by`: a connection's order (columns of that table, ascending or `.desc()`, the last
-      unique), as the resolver passes to `paginate`; empty for a field answering one object.
+      unique), as the resolver passes to `paginate`, or a list's (a field returning a list, its
+      first `first` rows: `paging={"first"}`); empty for a field answering one object.
     - `make(ctx, row) -> object`: the object a row becomes on the resolver path (the compiler
       calls it with a probe row to learn which column each field reads).
     - `variants(ctx) -> (column name, {column value: probe value})`: for an abstract type, the

@@ -32,6 +32,22 @@ def country_code(code: str) -> Any:
     return Country.alpha2 == code if len(code) == 2 else Country.alpha3 == code
 
 
+def _countries_statement(ctx: Any, arguments: Mapping[str, Any]) -> Select[Any]:
+    """Every country `countries(region:)` lists, on both read paths."""
+    stmt = select(*Country.__table__.c)
+    region = arguments.get("region")
+    return stmt if region is None else stmt.where(Country.region == region)
+
+
+COUNTRIES = RootRead(
+    statement=_countries_statement,
+    make=lambda ctx, row: types.Country.from_row(row),
+    order_by=(Country.name, Country.id),
+    paging=frozenset({"first"}),
+)
+"""`countries` on both read paths (core.compiled): a list (the first `first`), by name."""
+
+
 COUNTRY_BY_CODE = RootRead(
     statement=lambda ctx, arguments: select(*Country.__table__.c).where(
         country_code(arguments["code"])
@@ -67,13 +83,15 @@ ORGANIZATIONS = RootRead(
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="OGP participating countries, by name (`first`: 1..100).")
+    @strawberry.field(
+        description="OGP participating countries, by name (`first`: 1..100).",
+        metadata={COMPILED_ROOT: COUNTRIES},
+    )
     async def countries(
         self, info: Info, region: str | None = None, first: int = MAX_PAGE_SIZE
     ) -> list[types.Country]:
-        stmt = select(*Country.__table__.c).order_by(Country.name, Country.id).limit(first)
-        if region is not None:
-            stmt = stmt.where(Country.region == region)
+        stmt = COUNTRIES.statement(info.context, {"region": region})
+        stmt = stmt.order_by(*COUNTRIES.order_by).limit(first)
         async with info.context.db.read() as conn:
             countries = [types.Country.from_row(row) for row in await conn.execute(stmt)]
         return await prefetched(info, countries)
