@@ -115,7 +115,7 @@ class Commitment(Node):
             description=row.description,
             lead_institution=row.lead_institution,
             source_url=row.source_url,
-            starred=None if row.starred is None else bool(row.starred),
+            starred=row.starred,  # a Boolean expression: read as a bool or None
             illustrative=row.illustrative,
             updated_at=row.updated_at,
         )
