@@ -105,9 +105,10 @@ class Settings(BaseSettings):
     statement cache) once per connection instead of for each request's values: a compiled
     page's statement costs more to plan than to run (the webinar list's database CPU 1.03 ->
     0.49 ms per request, bench/RESULTS.md, fourteenth run). tests/test_query_plans.py holds the
-    generic plans of every root connection, with each filter, and of the benchmark's read pages
-    to the same index rules as their custom plans; it does not EXPLAIN nested relations beyond
-    those pages, the resolver path's batch loads or the statements inside `register_at_once`.
+    generic plans of every root connection (with each filter, and each relation of its nodes,
+    the resolver path's batch loads included) and of the benchmark's read pages to the same
+    index rules as their custom plans; it does not EXPLAIN relations nested deeper, filtered
+    relations, or the statements inside `register_at_once`.
     `auto` is PostgreSQL's own default (custom plans for five executions, then a generic one
     when it seems no costlier); `force_custom_plan` always plans for the values."""
     database_max_connections: int = Field(97, ge=1)

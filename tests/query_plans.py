@@ -14,7 +14,10 @@ each statement's `EXPLAIN (FORMAT JSON)`:
   delivered by an index: every page sorts the whole filtered table again (a top-N heapsort
   included). Smaller sorts (a country's 25 organisations, 80 countries) are left alone.
 
-A new root connection, or a new filter field of a known name or type, is covered without editing
+`nested_cases(schema)` adds each relation field of each root connection's node type (and of
+its possible types, for an interface), asked below the first page, unfiltered.
+
+A new root connection, a new relation, or a new filter field of a known name or type, is covered without editing
 this file; a filter field of a new name whose type gives no value fails in `values_for`, naming it.
 """
 
@@ -38,10 +41,13 @@ from graphql import (
     GraphQLSchema,
     Undefined,
     get_named_type,
+    is_abstract_type,
+    is_leaf_type,
 )
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from core.loading import RELATION, STRAWBERRY
 from core.schema.ids import to_global_id
 
 LARGE = 10_000
@@ -206,6 +212,51 @@ def connection_cases(schema: GraphQLSchema, data: dict[str, Any]) -> Iterator[Ca
                     yield Case(name, joined, f"{arg}.{sub}={_literal(value)}")
 
 
+def _relations(schema: GraphQLSchema, type_: Any) -> Iterator[tuple[str, str]]:
+    """(label, selection) of each relation field (`core.loading.relation`) of a node type that
+    takes no required argument, a possible type's own ones in `... on T` (a group's plugin
+    fields): a list or object as `__typename`, a connection as its count and first nodes."""
+    owners = [(type_, "")]
+    if is_abstract_type(type_):
+        owners += [(t, t.name) for t in schema.get_possible_types(type_)]
+    for owner, fragment in owners:
+        for name, f in owner.fields.items():
+            definition = (f.extensions or {}).get(STRAWBERRY)
+            if RELATION not in getattr(definition, "metadata", {}) or any(
+                isinstance(a.type, GraphQLNonNull) and a.default_value is Undefined
+                for a in f.args.values()
+            ):
+                continue
+            if fragment and name in getattr(type_, "fields", {}):
+                continue  # the interface's own field: asked once, above
+            named = get_named_type(f.type)
+            if is_leaf_type(named):
+                selection = name
+            elif "pageInfo" in getattr(named, "fields", {}):
+                selection = f"{name} {{ totalCount nodes {{ __typename }} }}"
+            else:
+                selection = f"{name} {{ __typename }}"
+            label = f"{fragment or type_.name}.{name}"
+            yield label, f"... on {fragment} {{ {selection} }}" if fragment else selection
+
+
+def nested_cases(schema: GraphQLSchema) -> Iterator[tuple[Case, str]]:
+    """Each relation of each root connection's nodes (`_relations`), below the connection's
+    first PAGE rows, unfiltered: (case, document). Its plan is the nested relation's (a
+    correlated subquery of the compiled statement, or the resolver path's batch load)."""
+    for name, f in root_connections(schema).items():
+        required = ", ".join(
+            f"{arg}: {json.dumps(SEARCH_QUERY)}"
+            for arg, a in f.args.items()
+            if isinstance(a.type, GraphQLNonNull) and a.default_value is Undefined
+        )
+        nodes = get_named_type(get_named_type(f.type).fields["nodes"].type)
+        arguments = ", ".join(a for a in (required, f"first: {PAGE}") if a)
+        for label, selection in _relations(schema, nodes):
+            document = f"query Plans {{ {name}({arguments}) {{ nodes {{ {selection} }} }} }}"
+            yield Case(name, required, f"nested {label}"), document
+
+
 def scans(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """Every node of a plan tree."""
     yield plan
@@ -366,21 +417,24 @@ async def run_cases(
     return out
 
 
-async def run_pages(
+async def run_documents(
     client: httpx.AsyncClient,
     conn: asyncpg.Connection,
-    pages: Sequence[tuple[str, str, dict[str, Any]]],
+    documents: Sequence[tuple[Case, str, dict[str, Any]]],
+    headers: dict[str, str] | None = None,
 ) -> list[Outcome]:
-    """The benchmark's read pages (name, document, variables), explained as `run_cases` does:
-    their nested connections (a group's upcoming meetings, a meeting's registrations)."""
+    """Each (case, document, variables) requested once and explained as `run_cases` does: the
+    benchmark's read pages (a group's upcoming meetings, a meeting's registrations) and the
+    nested relations (`nested_cases`); a document the viewer may not read is skipped."""
     sizes = await table_sizes(conn)
     captured = listening()
     out = []
     try:
-        for name, document, variables in pages:
-            answer, ran = await run_request(client, captured, document, variables)
-            assert "errors" not in answer, f"{name}: {answer['errors']}"
-            case = Case(name, json.dumps(variables), "bench page")
+        for case, document, variables in documents:
+            answer, ran = await run_request(client, captured, document, variables, headers)
+            if _refused(answer):
+                continue
+            assert "errors" not in answer, f"{case}: {answer['errors']}"
             out.append(Outcome(case, "", await explain_all(conn, ran, sizes), len(ran)))
     finally:
         stop_listening(captured)
