@@ -215,7 +215,8 @@ def connection_cases(schema: GraphQLSchema, data: dict[str, Any]) -> Iterator[Ca
 def _relations(schema: GraphQLSchema, type_: Any) -> Iterator[tuple[str, str]]:
     """(label, selection) of each relation field (`core.loading.relation`) of a node type that
     takes no required argument, a possible type's own ones in `... on T` (a group's plugin
-    fields): a list or object as `__typename`, a connection as its count and first nodes."""
+    fields): a list or object as `__typename`, a connection as its count and first nodes, a
+    leaf (a list of values, a count) as itself."""
     owners = [(type_, "")]
     if is_abstract_type(type_):
         owners += [(t, t.name) for t in schema.get_possible_types(type_)]
@@ -223,8 +224,7 @@ def _relations(schema: GraphQLSchema, type_: Any) -> Iterator[tuple[str, str]]:
         for name, f in owner.fields.items():
             definition = (f.extensions or {}).get(STRAWBERRY)
             if RELATION not in getattr(definition, "metadata", {}) or any(
-                isinstance(a.type, GraphQLNonNull) and a.default_value is Undefined
-                for a in f.args.values()
+                _required(a) for a in f.args.values()
             ):
                 continue
             if fragment and name in getattr(type_, "fields", {}):
@@ -240,21 +240,44 @@ def _relations(schema: GraphQLSchema, type_: Any) -> Iterator[tuple[str, str]]:
             yield label, f"... on {fragment} {{ {selection} }}" if fragment else selection
 
 
-def nested_cases(schema: GraphQLSchema) -> Iterator[tuple[Case, str]]:
-    """Each relation of each root connection's nodes (`_relations`), below the connection's
-    first PAGE rows, unfiltered: (case, document). Its plan is the nested relation's (a
-    correlated subquery of the compiled statement, or the resolver path's batch load)."""
+def root_lists(schema: GraphQLSchema) -> dict[str, Any]:
+    """Query field name -> field, for every root field listing objects (not a connection)
+    that takes no required argument (`countries`)."""
+    assert schema.query_type is not None
+    return {
+        name: f
+        for name, f in schema.query_type.fields.items()
+        if isinstance(getattr(f.type, "of_type", f.type), GraphQLList)
+        and not is_leaf_type(get_named_type(f.type))
+        and not any(_required(a) for a in f.args.values())
+    }
+
+
+def _required(argument: Any) -> bool:
+    return isinstance(argument.type, GraphQLNonNull) and argument.default_value is Undefined
+
+
+def nested_cases(schema: GraphQLSchema, viewer: str) -> Iterator[tuple[Case, str]]:
+    """Each relation (`_relations`) of each root connection's nodes, below its first PAGE rows,
+    and of each root list's items (`root_lists`), unfiltered: (case, document), labelled with
+    the `viewer` the test asks as. Its plan is the relation's (a correlated subquery of the
+    compiled statement, or the resolver path's batch load)."""
+    roots: list[tuple[str, str, Any, str]] = []  # (field, arguments, item type, its path)
     for name, f in root_connections(schema).items():
         required = ", ".join(
-            f"{arg}: {json.dumps(SEARCH_QUERY)}"
-            for arg, a in f.args.items()
-            if isinstance(a.type, GraphQLNonNull) and a.default_value is Undefined
+            f"{arg}: {json.dumps(SEARCH_QUERY)}" for arg, a in f.args.items() if _required(a)
         )
         nodes = get_named_type(get_named_type(f.type).fields["nodes"].type)
         arguments = ", ".join(a for a in (required, f"first: {PAGE}") if a)
-        for label, selection in _relations(schema, nodes):
-            document = f"query Plans {{ {name}({arguments}) {{ nodes {{ {selection} }} }} }}"
-            yield Case(name, required, f"nested {label}"), document
+        roots.append((name, f"({arguments})", nodes, "nodes {{ {} }}"))
+    for name, f in root_lists(schema).items():
+        arguments = f"(first: {PAGE})" if "first" in f.args else ""
+        roots.append((name, arguments, get_named_type(f.type), "{}"))
+    for name, arguments, item_type, path in roots:
+        for label, selection in _relations(schema, item_type):
+            inner = path.format(selection)
+            document = f"query Plans {{ {name}{arguments} {{ {inner} }} }}"
+            yield Case(name, arguments, f"nested {viewer} {label}"), document
 
 
 def scans(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -422,17 +445,19 @@ async def run_documents(
     conn: asyncpg.Connection,
     documents: Sequence[tuple[Case, str, dict[str, Any]]],
     headers: dict[str, str] | None = None,
+    refusable: bool = False,
 ) -> list[Outcome]:
     """Each (case, document, variables) requested once and explained as `run_cases` does: the
     benchmark's read pages (a group's upcoming meetings, a meeting's registrations) and the
-    nested relations (`nested_cases`); a document the viewer may not read is skipped."""
+    nested relations (`nested_cases`); with `refusable`, a document the viewer may not read
+    (staff only) is skipped, else its refusal fails."""
     sizes = await table_sizes(conn)
     captured = listening()
     out = []
     try:
         for case, document, variables in documents:
             answer, ran = await run_request(client, captured, document, variables, headers)
-            if _refused(answer):
+            if refusable and _refused(answer):
                 continue
             assert "errors" not in answer, f"{case}: {answer['errors']}"
             out.append(Outcome(case, "", await explain_all(conn, ran, sizes), len(ran)))

@@ -33,6 +33,7 @@ but NULL is not either (core.compiled.nested).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
@@ -175,12 +176,11 @@ class Compiler(Relations, Leaves, NestedObjects):
         first = paging.get("first")
         if not declared.order_by or set(paging) != {"first"} or not isinstance(first, int):
             raise NotCompilable("a list root without an order and a `first`")
-        rows = stmt.order_by(*declared.order_by).limit(first).subquery()
-        make = partial(declared.make, self.ctx)
-        value = self._rows_object(
-            get_named_type(field_def.type), details, rows, make, declared.variants
-        )
-        return self.d.array(value, select().select_from(rows), self._adapt(declared.order_by, rows))
+        list_type: Any = field_def.type
+        if isinstance(list_type, GraphQLNonNull):
+            list_type = list_type.of_type
+        where = details[0].node.name.value
+        return self._list(where, list_type.of_type, details, stmt, declared, first)
 
     def _node(
         self, field_def: GraphQLField, details: Any, global_id: str, rows_only: bool = False
@@ -320,6 +320,9 @@ class Compiler(Relations, Leaves, NestedObjects):
             return self._nested(where, field_def.type, details, sub, obj, attribute, value)
         if self._touched.get(id(obj)) and not isinstance(value, Col):
             default = getattr(definition, "default", MISSING)
+            factory = getattr(definition, "default_factory", None)
+            if default is dataclasses.MISSING and callable(factory):
+                default = factory()  # a constant list (a survey's rounds)
             if value is MISSING or type(value) is not type(default) or value != default:
                 raise NotCompilable(f"{where}: a value its builder may have computed from the row")
         return self._leaf(where, field_def.type, value, sub)

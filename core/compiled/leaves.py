@@ -52,12 +52,13 @@ class Leaves:
         def _leaf_of_type(self, where: str, sql_type: Any, column: Any) -> ColumnElement[str]: ...
 
     def _leaf(self, where: str, gql_type: Any, value: Any, sub: Any) -> ColumnElement[str]:
-        if isinstance(value, list | tuple) and any(isinstance(item, Col) for item in value):
-            raise NotCompilable(f"{where}: a list of the row's values")
         if not isinstance(value, Col):
             if value is MISSING:
                 raise NotCompilable(f"{where}: not read from a column")
-            return const(_constant(where, gql_type, value))
+            try:
+                return const(_constant(where, gql_type, value))
+            except TypeError as exc:  # a serialised value orjson does not print
+                raise NotCompilable(f"{where}: a constant not serialised") from exc
         column, sql_type = sub.c[value.name], value.column.type
         # an expression's column (an aggregate of a grouped subquery) says nothing: may be NULL
         nullable = getattr(value.column, "nullable", True)
@@ -144,7 +145,10 @@ class ComputedColumns:
 
 def _constant(where: str, gql_type: Any, value: Any) -> Any:
     """The JSON value graphql-core completes a constant to (a leaf, or a list of them: a
-    field's default, such as a survey's rounds); NotCompilable where it would fail."""
+    field's default, such as a survey's rounds); NotCompilable where it would fail, and for a
+    row's value at any depth (`[[row.a]]`: graphql-core would print a String of the marker)."""
+    if isinstance(value, Col):
+        raise NotCompilable(f"{where}: a list of the row's values")
     if isinstance(gql_type, GraphQLNonNull):
         if value is None:
             raise NotCompilable(f"{where}: not read from a column")

@@ -123,17 +123,24 @@ class Relations(Connections):
             paged = any(paging[name] is not None for name in ("after", "last", "before"))
             if not isinstance(list_type, GraphQLList) or paged:
                 raise NotCompilable(f"{where}: not a list, or paged")
-            first = paging.get("first")
-            if first is not None:
-                if not load.order_by:
-                    raise NotCompilable(f"{where}: `first` of a list in no declared order")
-                # the resolver path keeps the rows ranked <= first: none for first < 0
-                children = children.order_by(*load.order_by).limit(max(first, 0))
-            rows = children.subquery()
-            value = self._rows(where, list_type.of_type, details, rows, load)
-            source = select().select_from(rows)
-            return self.d.array(value, source, self._adapt(load.order_by, rows))
+            return self._list(where, list_type.of_type, details, children, load, paging["first"])
         raise NotCompilable(f"{where}: loaded by a Python function, not a declaration")
+
+    def _list(
+        self, where: str, item_type: Any, details: Any, stmt: Any, load: Any, first: int | None
+    ) -> ColumnElement[str]:
+        """The JSON list of what `load` (a declared load, or a root's `RootRead`: its `make`,
+        `order_by` and `variants`) makes of the rows of `stmt`, in its declared order: the
+        first `first` of them (all for None)."""
+        stmt = stmt.order_by(None)
+        if first is not None:
+            if not load.order_by:
+                raise NotCompilable(f"{where}: `first` of a list in no declared order")
+            # the resolver path keeps the rows ranked <= first: none for first < 0
+            stmt = stmt.order_by(*load.order_by).limit(max(first, 0))
+        rows = stmt.subquery()
+        value = self._rows(where, item_type, details, rows, load)
+        return self.d.array(value, select().select_from(rows), self._adapt(load.order_by, rows))
 
     def _always_found(self, load: RowsByKey[Any], parent_column: Any) -> bool:
         """A to-one row that always exists: a NOT NULL foreign key, nothing hiding it."""

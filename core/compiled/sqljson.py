@@ -36,10 +36,12 @@ B64_FUNCTION = "ogp_b64url"
 
 
 _TEXT = "_ogp_constant"
-"""The attribute of a `raw` element holding its text, and of a `cat` element holding its parts
-(`_PARTS`): `cat` merges neighbouring constants, as the database would not (`a || 'x' || 'y'`
-is `(a || 'x') || 'y'`, two concatenations per row)."""
+"""The attribute of a `raw` element holding its text: `cat` merges neighbouring constants, as
+the database would not (`a || 'x' || 'y'` is `(a || 'x') || 'y'`, two concatenations per row)."""
 _PARTS = "_ogp_parts"
+"""The attribute of a `cat` element holding `(itself, its parts)`, so a `cat` of it merges its
+constants with their neighbours; a copy SQLAlchemy makes (an adapted clone copies the
+attribute, not the parts' adaptation) is not the element recorded, and is kept whole."""
 
 
 def raw(text: str) -> ColumnElement[str]:
@@ -57,7 +59,7 @@ def const(value: Any) -> ColumnElement[str]:
 def cat(*parts: ColumnElement[Any]) -> ColumnElement[str]:
     """`a || b || ...` (as text), the constants next to each other (a `cat`'s included) as one."""
     merged: list[ColumnElement[Any]] = []
-    for part in (p for each in parts for p in getattr(each, _PARTS, (each,))):
+    for part in (p for each in parts for p in _parts(each)):
         text = getattr(part, _TEXT, None)
         before = getattr(merged[-1], _TEXT, None) if merged else None
         if text is not None and before is not None:
@@ -66,8 +68,14 @@ def cat(*parts: ColumnElement[Any]) -> ColumnElement[str]:
             merged.append(part)
     coerced: list[ColumnElement[str]] = [type_coerce(p, String) for p in merged]
     joined = reduce(lambda a, b: a + b, coerced)
-    setattr(joined, _PARTS, merged)
+    setattr(joined, _PARTS, (joined, merged))
     return joined
+
+
+def _parts(element: ColumnElement[Any]) -> Sequence[ColumnElement[Any]]:
+    """The parts `cat` made `element` of, or `element` alone (not a `cat`'s, or a copy of one)."""
+    recorded = getattr(element, _PARTS, None)
+    return recorded[1] if recorded is not None and recorded[0] is element else (element,)
 
 
 def json_list(items: Sequence[ColumnElement[str]]) -> ColumnElement[str]:

@@ -22,7 +22,7 @@ from core.groups.models import (
     ProposedAnchor,
     WorkingGroup,
 )
-from core.groups.visible import in_visible_groups
+from core.groups.visible import in_visible_groups, visible_theme
 from core.hookspecs import BatchLoadFn
 from core.people.models import Organization
 from core.rows import RowsByKey, RowsGroupedBy, rows_by_key, rows_grouped_by
@@ -45,7 +45,7 @@ groups_by_id: RowsByKey[Any] = rows_by_key(
     WorkingGroup.id,
     build_with=build_group,
     variants=group_variants,
-    where=lambda ctx: WorkingGroup.theme.in_(ctx.app.visible_themes),
+    where=visible_theme,
 )
 """A group by its ID, of visible themes only (core/groups/visible.py), as its theme's type: a
 declaration, so a meeting's, an anchor's or a member's `group` compiles (core.compiled)."""
@@ -76,7 +76,7 @@ def _groups_through(parent: Any, group_id: Any) -> RowsGroupedBy[Any]:
         WorkingGroup.id,
         build_with=build_group,
         variants=group_variants,
-        where=lambda ctx: WorkingGroup.theme.in_(ctx.app.visible_themes),
+        where=visible_theme,
         order_by=(WorkingGroup.name, WorkingGroup.id),
         through=(parent, group_id),
     )

@@ -1,24 +1,30 @@
 """Which groups exist for the API: those whose theme's plugin is enabled (`ctx.app.visible_themes`).
 
 Every read of a group, or of a row that belongs to one (anchors, members, meetings,
-registrations), goes through these two statements. A module of its own, importing only models,
-so that any domain's loaders may use it at import time (core/people/types.py says why loaders
-modules import no types or loaders module at the top).
+registrations), is held to visible themes: by these (`visible_theme`, the statements made with
+it), or by the same condition written out in a domain's query. A module of its own, importing
+only models, so that any domain's loaders may use it at import time (core/people/types.py says
+why loaders modules import no types or loaders module at the top).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 
 from core.context import Context
 from core.groups.models import WorkingGroup
 
 
+def visible_theme(ctx: Context) -> ColumnElement[bool]:
+    """The condition on `working_groups` of a visible group: its theme's plugin is enabled."""
+    return WorkingGroup.theme.in_(ctx.app.visible_themes)
+
+
 def visible_groups(ctx: Context) -> Select[Any]:
     """Groups whose theme's plugin is enabled: the only groups any public query returns."""
-    return select(*WorkingGroup.__table__.c).where(WorkingGroup.theme.in_(ctx.app.visible_themes))
+    return select(*WorkingGroup.__table__.c).where(visible_theme(ctx))
 
 
 def in_visible_groups(ctx: Context, model: Any, group_column: Any) -> Select[Any]:
@@ -26,5 +32,5 @@ def in_visible_groups(ctx: Context, model: Any, group_column: Any) -> Select[Any
     return (
         select(*model.__table__.c)
         .join(WorkingGroup, WorkingGroup.id == group_column)
-        .where(WorkingGroup.theme.in_(ctx.app.visible_themes))
+        .where(visible_theme(ctx))
     )

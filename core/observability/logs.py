@@ -25,6 +25,7 @@ line of a request carrying its `request_id`, each event logged once, at the leve
 from __future__ import annotations
 
 import logging
+import os
 import random
 import re
 import sys
@@ -55,10 +56,15 @@ quote or megabyte. Anything else is replaced by a new one (`new_request_id`, 32 
 HEADER = b"x-request-id"
 
 
+_IDS = random.Random()
+os.register_at_fork(after_in_child=_IDS.seed)  # each worker its own sequence
+
+
 def new_request_id() -> str:
     """128 random bits as 32 hex digits: an ID that finds a request's log lines, not a secret,
-    so from `random` (reseeded in each forked worker), not uuid4's system call per request."""
-    return f"{random.getrandbits(128):032x}"
+    so from a generator of its own (seeded from the system once per process, untouched by
+    anything that seeds `random`), not uuid4's system call per request."""
+    return f"{_IDS.getrandbits(128):032x}"
 
 
 INTERNAL = "INTERNAL_SERVER_ERROR"

@@ -91,7 +91,7 @@ class Query:
         self, info: Info, region: str | None = None, first: int = MAX_PAGE_SIZE
     ) -> list[types.Country]:
         stmt = COUNTRIES.statement(info.context, {"region": region})
-        stmt = stmt.order_by(*COUNTRIES.order_by).limit(first)
+        stmt = stmt.order_by(None).order_by(*COUNTRIES.order_by).limit(first)
         async with info.context.db.read() as conn:
             countries = [types.Country.from_row(row) for row in await conn.execute(stmt)]
         return await prefetched(info, countries)

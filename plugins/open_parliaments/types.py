@@ -137,6 +137,7 @@ class OpennessIndicatorInfo:
 
     @classmethod
     def of(cls, indicator: OpennessIndicator) -> OpennessIndicatorInfo:
+        """What `indicator` checks, from the Declaration's table (enums.INDICATORS)."""
         section, provision, group_own = INDICATORS[indicator]
         return cls(
             indicator=indicator,
