@@ -14,11 +14,13 @@ each statement's `EXPLAIN (FORMAT JSON)`:
   delivered by an index: every page sorts the whole filtered table again (a top-N heapsort
   included). Smaller sorts (a country's 25 organisations, 80 countries) are left alone.
 
-`nested_cases(schema)` adds each relation field of each root connection's node type (and of
-its possible types, for an interface), asked below the first page, unfiltered.
+`nested_cases(schema, viewer)` adds each relation field of each root connection's node type and
+of each root list's item type (and of their possible types, for an interface), asked below the
+first page, unfiltered.
 
-A new root connection, a new relation, or a new filter field of a known name or type, is covered without editing
-this file; a filter field of a new name whose type gives no value fails in `values_for`, naming it.
+A new root connection or list, a new relation, or a new filter field of a known name or type, is
+covered without editing this file; a filter field of a new name whose type gives no value fails
+in `values_for`, naming it.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from graphql import (
     GraphQLSchema,
     Undefined,
     get_named_type,
+    get_nullable_type,
     is_abstract_type,
     is_leaf_type,
 )
@@ -186,11 +189,7 @@ def connection_cases(schema: GraphQLSchema, data: dict[str, Any]) -> Iterator[Ca
     """Every root connection unfiltered, then once per filter field and value; required
     arguments (search's `query`) always given."""
     for name, f in root_connections(schema).items():
-        required = ", ".join(
-            f"{arg}: {json.dumps(SEARCH_QUERY)}"
-            for arg, a in f.args.items()
-            if isinstance(a.type, GraphQLNonNull) and a.default_value is Undefined
-        )
+        required = _required_arguments(f)
         yield Case(name, required, "no filter")
         for arg, a in f.args.items():
             if arg in PAGING or isinstance(a.type, GraphQLNonNull):
@@ -247,7 +246,7 @@ def root_lists(schema: GraphQLSchema) -> dict[str, Any]:
     return {
         name: f
         for name, f in schema.query_type.fields.items()
-        if isinstance(getattr(f.type, "of_type", f.type), GraphQLList)
+        if isinstance(get_nullable_type(f.type), GraphQLList)
         and not is_leaf_type(get_named_type(f.type))
         and not any(_required(a) for a in f.args.values())
     }
@@ -257,6 +256,13 @@ def _required(argument: Any) -> bool:
     return isinstance(argument.type, GraphQLNonNull) and argument.default_value is Undefined
 
 
+def _required_arguments(f: Any) -> str:
+    """The argument text a field needs (search's `query`), empty when it needs none."""
+    return ", ".join(
+        f"{arg}: {json.dumps(SEARCH_QUERY)}" for arg, a in f.args.items() if _required(a)
+    )
+
+
 def nested_cases(schema: GraphQLSchema, viewer: str) -> Iterator[tuple[Case, str]]:
     """Each relation (`_relations`) of each root connection's nodes, below its first PAGE rows,
     and of each root list's items (`root_lists`), unfiltered: (case, document), labelled with
@@ -264,19 +270,16 @@ def nested_cases(schema: GraphQLSchema, viewer: str) -> Iterator[tuple[Case, str
     compiled statement, or the resolver path's batch load)."""
     roots: list[tuple[str, str, Any, str]] = []  # (field, arguments, item type, its path)
     for name, f in root_connections(schema).items():
-        required = ", ".join(
-            f"{arg}: {json.dumps(SEARCH_QUERY)}" for arg, a in f.args.items() if _required(a)
-        )
         nodes = get_named_type(get_named_type(f.type).fields["nodes"].type)
-        arguments = ", ".join(a for a in (required, f"first: {PAGE}") if a)
-        roots.append((name, f"({arguments})", nodes, "nodes {{ {} }}"))
+        arguments = ", ".join(a for a in (_required_arguments(f), f"first: {PAGE}") if a)
+        roots.append((name, arguments, nodes, "nodes {{ {} }}"))
     for name, f in root_lists(schema).items():
-        arguments = f"(first: {PAGE})" if "first" in f.args else ""
+        arguments = f"first: {PAGE}" if "first" in f.args else ""
         roots.append((name, arguments, get_named_type(f.type), "{}"))
     for name, arguments, item_type, path in roots:
+        called = f"{name}({arguments})" if arguments else name
         for label, selection in _relations(schema, item_type):
-            inner = path.format(selection)
-            document = f"query Plans {{ {name}{arguments} {{ {inner} }} }}"
+            document = f"query Plans {{ {called} {{ {path.format(selection)} }} }}"
             yield Case(name, arguments, f"nested {viewer} {label}"), document
 
 

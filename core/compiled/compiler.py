@@ -157,9 +157,11 @@ class Compiler(Relations, Leaves, NestedObjects):
             )
             text = select(value).select_from(sub).limit(1).scalar_subquery()
             return select(func.coalesce(text, raw("null")))
-        of_type = getattr(field_def.type, "of_type", None)
-        if isinstance(field_def.type, GraphQLList) or isinstance(of_type, GraphQLList):
-            return select(self._root_list(field_def, details, stmt, declared, paging))
+        listed = field_def.type
+        if isinstance(listed, GraphQLNonNull):
+            listed = listed.of_type
+        if isinstance(listed, GraphQLList):
+            return select(self._root_list(listed, details, stmt, declared, paging))
         request = self._request(details[0].node.name.value, paging)
         conn_type = get_named_type(field_def.type)
         return select(
@@ -169,16 +171,18 @@ class Compiler(Relations, Leaves, NestedObjects):
         )
 
     def _root_list(
-        self, field_def: GraphQLField, details: Any, stmt: Select[Any], declared: Any, paging: Any
+        self,
+        list_type: GraphQLList[Any],
+        details: Any,
+        stmt: Select[Any],
+        declared: Any,
+        paging: Any,
     ) -> ColumnElement[str]:
         """A root list (not a connection): the first `first` rows of `stmt` in the declaration's
         order, as its resolver cuts them (`first` checked by core.limits before execution)."""
         first = paging.get("first")
         if not declared.order_by or set(paging) != {"first"} or not isinstance(first, int):
             raise NotCompilable("a list root without an order and a `first`")
-        list_type: Any = field_def.type
-        if isinstance(list_type, GraphQLNonNull):
-            list_type = list_type.of_type
         where = details[0].node.name.value
         return self._list(where, list_type.of_type, details, stmt, declared, first)
 
