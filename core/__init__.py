@@ -65,7 +65,9 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "values_grouped_by": ("core.rows", "values_grouped_by"),
     "pages_by_key": ("core.rows", "pages_by_key"),
     "request_now": ("core.rows", "request_now"),
+    "when_absent": ("core.rows", "when_absent"),
     "computed": ("core.compiled.declare", "computed"),
+    "app_constant": ("core.compiled.declare", "app_constant"),
     "query_page": ("core.rows", "query_page"),
     "root_page": ("core.rows", "root_page"),
     "RootPage": ("core.rows", "RootPage"),
@@ -147,6 +149,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from core.columns import enum_column as enum_column
     from core.commitments.evidence import find_commitments as find_commitments
     from core.commitments.evidence import link_evidence as link_evidence
+    from core.compiled.declare import app_constant as app_constant
     from core.compiled.declare import computed as computed
     from core.context import Context as Context
     from core.db import Base as Base
@@ -178,6 +181,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from core.rows import rows_by_key as rows_by_key
     from core.rows import rows_grouped_by as rows_grouped_by
     from core.rows import values_grouped_by as values_grouped_by
+    from core.rows import when_absent as when_absent
     from core.schema import types as types
     from core.schema.ids import pk_of as pk_of
     from core.schema.ids import to_global_id as to_global_id

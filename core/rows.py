@@ -171,6 +171,27 @@ class Clock:
 # --- Declared loads ------------------------------------------------------------------------------
 
 
+@dataclasses.dataclass(frozen=True)
+class WhenAbsent:
+    """A filter of a declared load that still filters when its argument is absent (None):
+    see `when_absent`."""
+
+    given: Any
+    absent: ColumnElement[bool] | Callable[[Context], ColumnElement[bool]]
+
+
+def when_absent(
+    given: Any, absent: ColumnElement[bool] | Callable[[Context], ColumnElement[bool]]
+) -> WhenAbsent:
+    """A `filters` entry whose argument, when absent (None), still filters: given, it keeps the
+    rows as `given` says (a column equal to it, or `(ctx, value) -> condition`); absent, the rows
+    meeting `absent` (a condition, or `ctx -> condition`). E.g. each country's survey of
+    `edition`, or its latest when none is given: `filters={"edition": when_absent(
+    surveys.c.edition, surveys.c.latest)}` over a derived table whose `latest` column says so.
+    Both read paths and the compiled one apply it alike (it is part of `statement`)."""
+    return WhenAbsent(given=given, absent=absent)
+
+
 @dataclasses.dataclass(eq=False)
 class _Declared(Generic[T]):
     key: Any
@@ -232,10 +253,16 @@ class _Declared(Generic[T]):
         unknown = set(arguments) - set(self.filters)
         if unknown:
             raise TypeError(f"{self!r} has no filter for argument(s) {', '.join(sorted(unknown))}")
-        for name, value in arguments.items():
+        for name, condition in self.filters.items():
+            value = arguments.get(name)
+            if isinstance(condition, WhenAbsent):
+                if value is None:
+                    absent = condition.absent
+                    stmt = stmt.where(absent if isinstance(absent, ClauseElement) else absent(ctx))
+                    continue
+                condition = condition.given
             if value is None:
                 continue
-            condition = self.filters[name]
             if isinstance(condition, ClauseElement) or hasattr(condition, "__clause_element__"):
                 stmt = stmt.where(condition == value)
             else:  # a function of the request and the argument (an input object)

@@ -38,16 +38,7 @@ from core.loading import STRAWBERRY
 if TYPE_CHECKING:
     from tests.executors import Trio  # the `trio` fixture (tests/conftest.py)
 
-EXEMPT: dict[str, str] = {
-    "Country.openBudgetTransparencyTrend": "each point's change since the previous one: a declaration selects no derived (window) column",
-    "FiscalOpennessGroup.countrySurveys": "each country's latest survey unless `edition` is given: an absent argument that still filters, which `filters` cannot say",
-    "FiscalOpennessGroup.principleCoverage": "counts per GIFT principle, an aggregate",
-    "GenderInclusionGroup.commitmentSummary": "an aggregate over the members' countries",
-    "GenderInclusionGroup.priorityGroups": "read from the plugin's settings at request time",
-    "HighValueDataset.euRegulation": "computed in Python from the country's code (eu_scope)",
-    "OpenDataGroup.odinScores": "a page ordered by its country's name: a nested connection's cursor keys are its own row's columns",
-    "OpenParliamentsGroup.endorsementCount": "a count of every endorsement, not per key (counts_by_key is not public API)",
-}
+EXEMPT: dict[str, str] = {}
 """`Type.field` -> why it falls back: exactly the plugin fields that fall back (see the module).
 What a declaration cannot say yet is listed in docs/writing-plugins.md, "The fallback"."""
 

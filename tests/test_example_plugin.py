@@ -179,6 +179,17 @@ async def test_example_plugin_installed_from_outside(
         "SUBSTANTIAL",
         "COMPLETE",
     }
+    # its settings, read per app (`core.app_constant`): each group once, on both read paths
+    # (the compiled one keeps its plans per app, so another app's settings are its own)
+    for compiled in (True, False):
+        other = make_client(
+            url,
+            compiled_reads=compiled,
+            plugins={"gender_inclusion": {"priority_groups": ["YOUTH", "GENERAL_PUBLIC", "YOUTH"]}},
+        )
+        answer = (await other.execute(GROUP))["workingGroup"]
+        assert answer["priorityGroups"] == ["YOUTH", "GENERAL_PUBLIC"]
+        assert answer["commitmentSummary"] == data["workingGroup"]["commitmentSummary"]
     schema = await client.execute(
         '{ __type(name: "GenderInclusionGroup") { interfaces { name } } }'
     )

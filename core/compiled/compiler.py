@@ -14,7 +14,8 @@ What compiles (anything else raises `NotCompilable(reason)`, and the root field 
   field and reports the error; `DIRECT_READ` fields when they read a column;
   Float from a Float/Double/Numeric(asdecimal=False) column as orjson prints it (core.compiled.
   floats); a String, ID or Float from an integer column (core.compiled.leaves); `computed`
-  fields (their SQL expression, reading columns and the builder's constants); relations
+  fields (their SQL expression, reading columns and the builder's constants); `app_constant`
+  fields (their value for the app, printed as a constant); relations
   declared with `rows_by_key` (its `filters`, and `order_by`: a key's first row),
   `counts_by_key`, `rows_grouped_by` (its `filters` and `first`) or `pages_by_key` (its
   filters and paging arguments), with their `where` and row rules, in their declared order:
@@ -56,7 +57,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql import ColumnElement
 
-from core.compiled.declare import COMPILED_ROOT, COMPUTED, NodeRead
+from core.compiled.declare import APP_CONSTANT, COMPILED_ROOT, COMPUTED, NodeRead
 from core.compiled.leaves import ComputedColumns, Leaves
 from core.compiled.nested import NestedObjects, Reprobe, is_object, objects
 from core.compiled.probe import (
@@ -305,6 +306,9 @@ class Compiler(Relations, Leaves, NestedObjects):
         if sql is not None and not details[0].node.arguments:
             expression = sql(ComputedColumns(where, obj, sub, bool(self._touched.get(id(obj)))))
             return self._typed_leaf(where, field_def.type, expression, expression.type, True)
+        constant = definition.metadata.get(APP_CONSTANT)
+        if constant is not None and not details[0].node.arguments:
+            return self._leaf(where, field_def.type, constant(self.ctx), sub)
         if direct is not None:
             attribute = direct(self.ctx, details[0].node)
             if attribute is None:

@@ -29,6 +29,8 @@ COMPILED_ROOT = "ogp_wg_compiled_root"
 """Field metadata key of a root field's `RootRead`."""
 COMPUTED = "ogp_wg_computed"
 """Field metadata key of a resolver field's SQL expression (`computed`)."""
+APP_CONSTANT = "ogp_wg_app_constant"
+"""Field metadata key of a resolver field's value for the whole app (`app_constant`)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -119,3 +121,23 @@ def computed(sql: Callable[[Any], Any]) -> dict[str, Any]:
     Boolean for a Boolean, ...); otherwise the field falls back. Both are kept side by side,
     so tests/test_compiled.py compares them on every row it reads."""
     return {COMPUTED: sql}
+
+
+def app_constant(value: Callable[[Context], Any]) -> dict[str, Any]:
+    """Field metadata saying that a resolver field answers the same for every object and every
+    viewer while the app runs (read from the plugin's settings, which are fixed at start-up):
+    `value(ctx)` is it, and the resolver should return `value(info.context)` too. The compiled
+    read path calls `value` when it plans a query (plans are kept per app) and prints the
+    result as a JSON constant of the field's type, as graphql-core completes it::
+
+        def _priorities(ctx: Context) -> list[TargetGroup]:
+            return list(ctx.plugin_settings(KEY).priority_groups)
+
+        @strawberry.field(metadata=app_constant(_priorities))
+        def priority_groups(self, info: strawberry.Info) -> list[TargetGroup]:
+            return _priorities(info.context)
+
+    A value that depends on the object, the viewer or the time must not be declared so (it
+    would be answered from the first plan); a value that does not serialise as the field's
+    type falls back to the resolver path."""
+    return {APP_CONSTANT: value}

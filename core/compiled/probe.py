@@ -181,9 +181,14 @@ def adapt_to(term: Any, sub: Any) -> Any:
         if not isinstance(element, ColumnClause) or element.table is sub:
             return None
         if element.table not in rows_of:
-            if id(element) not in inner:
+            if id(element) in inner:
+                return None
+            # a column of a derived table the rows are read from (a declaration over a
+            # subquery: `rows_grouped_by(trend.c.country_id, order_by=(trend.c.edition,))`)
+            derived = sub.corresponding_column(element)
+            if derived is None:
                 missing.append(str(element))
-            return None
+            return derived
         mapped = sub.corresponding_column(element)
         if mapped is None and element.name in sub.c:
             mapped = sub.c[element.name]

@@ -2,31 +2,31 @@
 
 `load(ctx, keys, **arguments)` returns one value per key, in key order (`core.relation` calls it
 a whole level at a time; the `*_by_id` loaders serve `node(id:)`). Rows become the GraphQL
-objects of `types.py` directly; no ORM objects on read paths. Plain relations are declared
-(`core.rows_by_key`, `core.rows_grouped_by`: table, key, order, filters); the others, which join,
-pick each country's latest edition or count, are functions.
+objects of `types.py` directly; no ORM objects on read paths. Every relation is declared
+(`core.rows_by_key`, `core.rows_grouped_by`: table, key, order, filters), so the compiled read
+path answers it in SQL; those that join, pick each country's latest edition, compare with the
+previous round or count read a derived table (a subquery of the plugin's tables) built here.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, case, exists, func, select
+from sqlalchemy import Integer, case, exists, func, literal, select, true, union_all
 from sqlalchemy.orm import aliased
 
 from core import (
-    GROUP_ORGANIZATIONS,
-    MAX_PAGE_SIZE,
+    GROUP_COUNTRIES,
     Context,
     models,
     rows_by_key,
     rows_grouped_by,
     values_grouped_by,
+    when_absent,
 )
 from plugins.fiscal_openness.methodology import (
     PRINCIPLE_NUMBERS,
+    PRINCIPLE_TITLES,
     BudgetDocumentKind,
     GiftPrinciple,
 )
@@ -40,11 +40,6 @@ KIND_ORDER = case({kind: i for i, kind in enumerate(BudgetDocumentKind)}, value=
 # --- By parent: one list or object per key -------------------------------------------------------
 
 
-async def _rows(ctx: Context, stmt: Select[Any]) -> Sequence[Any]:
-    async with ctx.db.read() as conn:
-        return (await conn.execute(stmt)).all()
-
-
 survey_by_country = rows_by_key(
     Survey.country_id,
     lambda: types.OpenBudgetSurvey,
@@ -54,66 +49,64 @@ survey_by_country = rows_by_key(
 """Each country's results in `edition`, or in its latest edition."""
 
 
-def _edition_or_latest(stmt: Select[Any], edition: int | None) -> Select[Any]:
-    """Keep the surveys of `edition`, or each country's latest (no newer edition exists)."""
-    if edition is not None:
-        return stmt.where(Survey.edition == edition)
+def _surveys_named() -> Any:
+    """Every survey with its country's name (`country_name`, the order of a group's list) and
+    whether it is its country's latest edition (`latest`: no newer edition exists)."""
     newer = aliased(Survey)
-    return stmt.where(
-        ~exists().where(newer.country_id == Survey.country_id, newer.edition > Survey.edition)
-    )
-
-
-async def surveys_by_group(
-    ctx: Context, keys: list[int], edition: int | None = None, first: int = MAX_PAGE_SIZE
-) -> list[list[types.OpenBudgetSurvey]]:
-    """The surveys of the countries of each group's anchors, members and observers."""
-    links = GROUP_ORGANIZATIONS
-    organization, country = models.Organization, models.Country
-    # DISTINCT: several organisations of a group may come from one country. PostgreSQL wants
-    # the ORDER BY column (country name) selected too.
-    stmt = (
-        select(links.c.group_id.label("_group"), country.name.label("_name"), *Survey.__table__.c)
-        .join(organization, organization.id == links.c.organization_id)
-        .join(Survey, Survey.country_id == organization.country_id)
-        .join(country, country.id == Survey.country_id)
-        .where(ctx.db.any_of(links.c.group_id, keys))
-        .distinct()
-        .order_by(country.name, Survey.edition)
-    )
-    found: dict[int, list[types.OpenBudgetSurvey]] = defaultdict(list)
-    for row in await _rows(ctx, _edition_or_latest(stmt, edition)):
-        found[row._group].append(types.OpenBudgetSurvey.from_row(row))
-    return [found.get(key, [])[:first] for key in keys]  # `first`: 1..100 (the limits layer)
-
-
-async def trend_by_country(
-    ctx: Context, keys: list[int], first: int = MAX_PAGE_SIZE
-) -> list[list[types.OpenBudgetTrendPoint]]:
-    """Each country's comparable transparency scores, oldest round first, with the change since
-    the previous point."""
-    stmt = (
-        select(*Survey.__table__.c)
-        .where(ctx.db.any_of(Survey.country_id, keys))
-        .where(Survey.comparable_transparency_score.is_not(None))
-        .order_by(Survey.country_id, Survey.edition)
-    )
-    found: dict[int, list[types.OpenBudgetTrendPoint]] = defaultdict(list)
-    for row in await _rows(ctx, stmt):
-        points = found[row.country_id]
-        score = row.comparable_transparency_score
-        points.append(
-            types.OpenBudgetTrendPoint(
-                edition=row.edition,
-                score=score,
-                change=score - points[-1].score if points else None,
-                source_url=row.source_url,
-                retrieved_on=row.retrieved_on,
-                illustrative=row.illustrative,
-            )
+    latest = ~exists().where(newer.country_id == Survey.country_id, newer.edition > Survey.edition)
+    return (
+        select(
+            *Survey.__table__.c, models.Country.name.label("country_name"), latest.label("latest")
         )
-    # cut after the changes are computed: the first point keeps no change, the others theirs
-    return [found.get(key, [])[:first] for key in keys]
+        .join(models.Country, models.Country.id == Survey.country_id)
+        .subquery("fiscal_openness_surveys_named")
+    )
+
+
+_NAMED = _surveys_named()
+surveys_by_group = rows_grouped_by(
+    _NAMED.c.country_id,
+    lambda: types.OpenBudgetSurvey,
+    order_by=(_NAMED.c.country_name, _NAMED.c.edition, _NAMED.c.id),
+    filters={"edition": when_absent(_NAMED.c.edition, _NAMED.c.latest)},
+    through=(GROUP_COUNTRIES.c.group_id, GROUP_COUNTRIES.c.country_id),
+)
+"""The surveys of the countries of each group's anchors, members and observers, by country
+name: each country's latest, or those of `edition`."""
+
+
+def _trend() -> Any:
+    """The surveys with a comparable transparency score (`score`), each with its change since
+    its country's previous such survey (`change`: NULL for the first). The window runs after
+    the WHERE, so the previous point is the previous comparable one."""
+    score = Survey.comparable_transparency_score
+    previous = func.lag(score, type_=Integer).over(
+        partition_by=Survey.country_id, order_by=Survey.edition
+    )
+    return (
+        select(
+            Survey.id,
+            Survey.country_id,
+            Survey.edition,
+            score.label("score"),
+            (score - previous).label("change"),
+            Survey.source_url,
+            Survey.retrieved_on,
+            Survey.illustrative,
+        )
+        .where(score.is_not(None))
+        .subquery("fiscal_openness_trend")
+    )
+
+
+_TREND = _trend()
+trend_by_country = rows_grouped_by(
+    _TREND.c.country_id,
+    lambda: types.OpenBudgetTrendPoint,
+    order_by=(_TREND.c.edition,),  # one survey per country and edition
+)
+"""Each country's comparable transparency scores, oldest round first, with the change since
+the previous point (computed before `first` cuts the list: the first point has none)."""
 
 
 documents_by_country = rows_grouped_by(
@@ -143,20 +136,44 @@ principles_by_commitment = values_grouped_by(
 """Each commitment's GIFT principles, in GIFT's order."""
 
 
-async def coverage_by_group(
-    ctx: Context, keys: list[int]
-) -> list[list[types.GiftPrincipleCoverage]]:
-    stmt = (
-        select(Commitment.group_id, CommitmentPrinciple.principle, func.count().label("n"))
-        .join(CommitmentPrinciple, CommitmentPrinciple.commitment_id == Commitment.id)
-        .where(ctx.db.any_of(Commitment.group_id, keys))
-        .group_by(Commitment.group_id, CommitmentPrinciple.principle)
+def _coverage() -> Any:
+    """Each working group's ten GIFT principles (`principle`, `number`, `title`), with how many
+    of its commitments address each (`commitment_count`, zero for a gap). The principles are a
+    UNION of constants, not VALUES, which SQLite cannot name the columns of."""
+    kind = CommitmentPrinciple.principle.type
+    principles = union_all(
+        *(
+            select(
+                literal(p, kind).label("principle"),
+                literal(number).label("number"),
+                literal(PRINCIPLE_TITLES[p]).label("title"),
+            )
+            for p, number in PRINCIPLE_NUMBERS.items()
+        )
+    ).subquery("gift_principles")
+    group = models.WorkingGroup
+    addressing = (
+        select(func.count())
+        .select_from(CommitmentPrinciple)
+        .join(Commitment, Commitment.id == CommitmentPrinciple.commitment_id)
+        .where(
+            Commitment.group_id == group.id,
+            CommitmentPrinciple.principle == principles.c.principle,
+        )
+        .scalar_subquery()
     )
-    counts = {(row.group_id, row.principle): row.n for row in await _rows(ctx, stmt)}
-    return [
-        [types.GiftPrincipleCoverage.of(p, counts.get((key, p), 0)) for p in GiftPrinciple]
-        for key in keys
-    ]
+    return (
+        select(group.id.label("group_id"), *principles.c, addressing.label("commitment_count"))
+        .join(principles, true())
+        .subquery("fiscal_openness_principle_coverage")
+    )
+
+
+_COVERAGE = _coverage()
+coverage_by_group = rows_grouped_by(
+    _COVERAGE.c.group_id, lambda: types.GiftPrincipleCoverage, order_by=(_COVERAGE.c.number,)
+)
+"""All ten GIFT principles of each group, in GIFT's order, with its commitments' counts."""
 
 
 # --- By primary key, for node(id:) -------------------------------------------------------------

@@ -39,8 +39,6 @@ from plugins.fiscal_openness.methodology import (
     COMPARABLE_SERIES,
     DOCUMENT_TITLES,
     MEASURE_BENCHMARKS,
-    PRINCIPLE_NUMBERS,
-    PRINCIPLE_TITLES,
     ROUNDS,
     SCALE_MAX,
     SUFFICIENT_TRANSPARENCY,
@@ -336,15 +334,6 @@ class GiftPrincipleCoverage:
     number: int = strawberry.field(description="The principle's number, 1-10.")
     title: str
     commitment_count: int
-
-    @classmethod
-    def of(cls, principle: GiftPrinciple, count: int) -> GiftPrincipleCoverage:
-        return cls(
-            principle=principle,
-            number=PRINCIPLE_NUMBERS[principle],
-            title=PRINCIPLE_TITLES[principle],
-            commitment_count=count,
-        )
 
 
 @strawberry.type(description="The fiscal openness working group.")

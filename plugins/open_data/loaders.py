@@ -5,12 +5,14 @@ a whole level at a time; the `*_by_id` loaders serve `node(id:)`), so a list of 
 groups costs one statement per selected relation, whatever its length. Rows become the GraphQL
 objects of `types.py` directly (`core.from_row`). The plain relations are declared
 (`core.rows_by_key`, `core.rows_grouped_by`, `core.pages_by_key`: table, key, order), those that
-go through a group's countries too (`through=core.GROUP_COUNTRIES`); the ODIN scores, ordered by
-the country's name, are a function.
+go through a group's countries too (`through=core.GROUP_COUNTRIES`); a Charter adoption, a
+country's EU scope and the ODIN scores ordered by country name read a derived table (a subquery)
+built here, so every relation compiles.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Select, case, func, literal, select, true
@@ -18,20 +20,20 @@ from sqlalchemy import Select, case, func, literal, select, true
 from core import (
     GROUP_COUNTRIES,
     GROUP_ORGANIZATIONS,
-    Connection,
     Context,
+    enum_column,
     models,
     pages_by_key,
-    paginate_children,
     rows_by_key,
     rows_grouped_by,
 )
 from plugins.open_data import models as tables
 from plugins.open_data.models import (
+    EEA_EFTA_STATES,
+    EU_MEMBER_STATES,
     EuHighValueDatasetScope,
     HighValueDatasetCategory,
     OpenDataCharterLevel,
-    eu_scope,
 )
 
 
@@ -40,15 +42,26 @@ def columns(model: Any) -> Select[Any]:
     return select(*model.__table__.c)
 
 
-async def load_eu_scope_by_country(
-    ctx: Context, keys: list[int]
-) -> list[EuHighValueDatasetScope | None]:
-    """Whether the EU's high-value dataset rules bind each country's public sector bodies."""
+def _eu_scopes() -> Any:
+    """Each country's `EuHighValueDatasetScope` (`scope`), by its ISO code: a member state of
+    the EU, of the EEA through EFTA, or not bound."""
     country = models.Country
-    stmt = select(country.id, country.alpha2).where(ctx.db.any_of(country.id, keys))
-    async with ctx.db.read() as conn:
-        codes = dict((await conn.execute(stmt)).all())
-    return [eu_scope(codes[key]) if key in codes else None for key in keys]
+    scope_type = enum_column(EuHighValueDatasetScope, "scope")
+    scope = partial(literal, type_=scope_type)
+    s = EuHighValueDatasetScope
+    return select(
+        country.id.label("country_id"),
+        case(
+            (country.alpha2.in_(sorted(EU_MEMBER_STATES)), scope(s.EU_MEMBER_STATE)),
+            (country.alpha2.in_(sorted(EEA_EFTA_STATES)), scope(s.EEA_EFTA_STATE)),
+            else_=scope(s.NOT_BOUND),
+        ).label("scope"),
+    ).subquery("open_data_eu_scopes")
+
+
+_EU_SCOPES = _eu_scopes()
+load_eu_scope_by_country = rows_by_key(_EU_SCOPES.c.country_id, build=lambda row: row.scope)
+"""Whether the EU's high-value dataset rules bind each country's public sector bodies."""
 
 
 load_portals = rows_by_key(tables.DataPortal.id, lambda: types.DataPortal)
@@ -148,37 +161,25 @@ load_group_datasets = pages_by_key(
 )
 
 
-async def load_group_odin(
-    ctx: Context,
-    keys: list[int],
-    edition: str | None = None,
-    first: int | None = None,
-    after: str | None = None,
-    last: int | None = None,
-    before: str | None = None,
-) -> list[Connection[types.OdinScore]]:
-    gc = GROUP_COUNTRIES
-    country = models.Country
-    stmt = (
-        columns(tables.OdinScore)
-        .join(gc, gc.c.country_id == tables.OdinScore.country_id)
-        .join(country, country.id == tables.OdinScore.country_id)
+def _odin_named() -> Any:
+    """Every ODIN score with its country's name (`country_name`), a group's order."""
+    odin, country = tables.OdinScore, models.Country
+    return (
+        select(*odin.__table__.c, country.name.label("country_name"))
+        .join(country, country.id == odin.country_id)
+        .subquery("open_data_odin_named")
     )
-    if edition is not None:
-        stmt = stmt.where(tables.OdinScore.edition == edition.strip())
-    pages = await paginate_children(
-        ctx.db,
-        stmt,
-        gc.c.group_id,
-        keys,
-        (country.name, tables.OdinScore.edition, tables.OdinScore.id),
-        types.OdinScore.from_row,
-        first=first,
-        after=after,
-        last=last,
-        before=before,
-    )
-    return [pages[key] for key in keys]
+
+
+_ODIN = _odin_named()
+load_group_odin = pages_by_key(
+    _ODIN.c.country_id,
+    lambda: types.OdinScore,
+    order_by=(_ODIN.c.country_name, _ODIN.c.edition, _ODIN.c.id),
+    filters={"edition": lambda ctx, edition: _ODIN.c.edition == edition.strip()},
+    through=_BY_COUNTRY,
+)
+"""ODIN scores of each group's countries, by country name, then edition."""
 
 
 # --- by primary key, for node(id:) -------------------------------------------------------------

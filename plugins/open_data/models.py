@@ -88,15 +88,8 @@ EU_MEMBER_STATES = frozenset(
 )  # fmt: skip
 """The 27 member states of the European Union (since the United Kingdom left, 31 January 2020)."""
 EEA_EFTA_STATES = frozenset({"IS", "LI", "NO"})
-
-
-def eu_scope(alpha2: str) -> EuHighValueDatasetScope:
-    """Whether the EU's high-value dataset rules bind a country's public sector bodies."""
-    if alpha2 in EU_MEMBER_STATES:
-        return EuHighValueDatasetScope.EU_MEMBER_STATE
-    if alpha2 in EEA_EFTA_STATES:
-        return EuHighValueDatasetScope.EEA_EFTA_STATE
-    return EuHighValueDatasetScope.NOT_BOUND
+"""Iceland, Liechtenstein and Norway: bound as the EEA Agreement incorporates the rules.
+A country's scope is decided in SQL from these (open_data.loaders `_eu_scopes`)."""
 
 
 class CharterAdopter(provenance.Sourced, Base):

@@ -16,7 +16,6 @@ from sqlalchemy import case, func, select
 
 from core import (
     GROUP_ORGANIZATIONS,
-    Context,
     models,
     rows_by_key,
     rows_grouped_by,
@@ -62,11 +61,14 @@ load_monitors_by_legislature = rows_grouped_by(
 )
 
 
-async def load_endorsement_count(ctx: Context, keys: list[int]) -> list[int]:
-    """The same figure for every group: all endorsements recorded."""
-    async with ctx.db.read() as conn:
-        count = await conn.scalar(select(func.count()).select_from(EndorsementRow))
-    return [int(count or 0)] * len(keys)
+_ENDORSEMENTS = (
+    select(
+        models.WorkingGroup.id.label("group_id"),
+        select(func.count()).select_from(EndorsementRow).scalar_subquery().label("endorsements"),
+    )
+).subquery("open_parliaments_endorsement_counts")
+load_endorsement_count = rows_by_key(_ENDORSEMENTS.c.group_id, build=lambda row: row.endorsements)
+"""The same figure for every group (a row for each: never None): all endorsements recorded."""
 
 
 load_member_endorsements = rows_grouped_by(

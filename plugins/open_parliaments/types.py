@@ -286,7 +286,6 @@ class OpenParliamentsGroup(types.WorkingGroup):
 
     @relation(
         load_endorsement_count,
-        default=0,
         description="Endorsements of the Declaration recorded, by any organisation.",
     )
     def endorsement_count(self) -> int: ...

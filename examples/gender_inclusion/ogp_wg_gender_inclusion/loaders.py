@@ -1,15 +1,19 @@
 """How related rows are read: ONE statement per level of a query, for all its parents.
 
-The by-key and grouped loads are declarations (`core.rows_by_key`, `core.rows_grouped_by`: key
-column, order, filters, type), which the core runs; the group summary, an aggregate, is a
-function of its own with the same contract: `load(ctx, keys) -> one value per key, in order`.
+The loads are declarations (`core.rows_by_key`, `core.rows_grouped_by`: key column, order,
+filters, type), which the core runs, and which the compiled read path turns into SQL. The group
+summary, an aggregate, is declared too: over a derived table (a subquery with one row per group)
+whose columns are the summary's fields.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import case, func, select
+from functools import partial
+from typing import Any
 
-from core import Context, models, rows_by_key, rows_grouped_by
+from sqlalchemy import func, select
+
+from core import models, rows_by_key, rows_grouped_by
 
 from .models import Commitment, Completion
 
@@ -25,34 +29,35 @@ commitments_by_country = rows_grouped_by(
 """Latest cycle first; the field's `genderFocus` argument keeps only those with that focus."""
 
 
-async def summary_by_group(ctx: Context, keys: list[int]) -> list[types.CommitmentSummary]:
-    """Commitments of the countries where each group's member organisations are based."""
+def _summaries() -> Any:
+    """One row per working group (`group_id`): the commitments of the countries where its
+    member organisations are based, counted (`total`), gender-focused (`gender_focused`) and
+    complete (`complete`); zeros for a group with none. LEFT JOINs keep every group."""
+    group, membership, organization = models.WorkingGroup, models.Membership, models.Organization
     member_countries = (
-        select(models.Membership.group_id, models.Organization.country_id)
-        .join(models.Organization, models.Organization.id == models.Membership.organization_id)
-        .where(ctx.db.any_of(models.Membership.group_id, keys))
-        .distinct()
-        .subquery()
+        select(membership.group_id, organization.country_id)
+        .join(organization, organization.id == membership.organization_id)
+        .distinct()  # two members from one country count its commitments once
+        .subquery("member_countries")
     )
-    stmt = (
+    counted = partial(func.count, Commitment.id)
+    return (
         select(
-            member_countries.c.group_id,
-            func.count(Commitment.id).label("total"),
-            func.sum(case((Commitment.gender_focus, 1), else_=0)).label("gender_focused"),
-            func.sum(case((Commitment.status == Completion.COMPLETE, 1), else_=0)).label("done"),
+            group.id.label("group_id"),
+            counted().label("total"),
+            counted().filter(Commitment.gender_focus).label("gender_focused"),
+            counted().filter(Commitment.status == Completion.COMPLETE).label("complete"),
         )
-        .join(Commitment, Commitment.country_id == member_countries.c.country_id)
-        .group_by(member_countries.c.group_id)
+        .outerjoin(member_countries, member_countries.c.group_id == group.id)
+        .outerjoin(Commitment, Commitment.country_id == member_countries.c.country_id)
+        .group_by(group.id)
+        .subquery("gender_inclusion_summaries")
     )
-    async with ctx.db.read() as conn:
-        found = {
-            row.group_id: types.CommitmentSummary(
-                total=row.total, gender_focused=row.gender_focused, complete=row.done
-            )
-            for row in await conn.execute(stmt)
-        }
-    empty = types.CommitmentSummary(total=0, gender_focused=0, complete=0)
-    return [found.get(key, empty) for key in keys]
+
+
+_SUMMARIES = _summaries()
+summary_by_group = rows_by_key(_SUMMARIES.c.group_id, lambda: types.CommitmentSummary)
+"""Each group's commitment summary (a row for every group: never None)."""
 
 
 # Last, not first: types uses the loads above while its classes are defined, and the loads use

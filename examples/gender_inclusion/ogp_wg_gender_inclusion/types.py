@@ -6,7 +6,15 @@ from typing import ClassVar
 
 import strawberry
 
-from core import LIST_SIZE, MAX_PAGE_SIZE, load_countries, relation, types
+from core import (
+    LIST_SIZE,
+    MAX_PAGE_SIZE,
+    Context,
+    app_constant,
+    load_countries,
+    relation,
+    types,
+)
 
 from . import loaders
 from .models import Completion, TargetGroup
@@ -52,15 +60,21 @@ class CommitmentSummary:
     complete: int = strawberry.field(description="Assessed COMPLETE.")
 
 
+def _priority_groups(ctx: Context) -> list[TargetGroup]:
+    """The groups the settings name, each once (the settings may name one twice: once each
+    keeps the declared size true)."""
+    return list(dict.fromkeys(ctx.plugin_settings(KEY).priority_groups))
+
+
 @strawberry.type(description="The gender and inclusion working group.")
 class GenderInclusionGroup(types.WorkingGroup):
     @strawberry.field(
         description="The groups it prioritises ([plugins.gender_inclusion]).",
-        metadata={LIST_SIZE: len(TargetGroup)},  # each group at most once
+        # each group at most once; the same for every group while the app runs (its settings)
+        metadata={LIST_SIZE: len(TargetGroup), **app_constant(_priority_groups)},
     )
     def priority_groups(self, info: strawberry.Info) -> list[TargetGroup]:
-        # the settings may name a group twice: once each keeps the declared size true
-        return list(dict.fromkeys(info.context.plugin_settings(KEY).priority_groups))
+        return _priority_groups(info.context)
 
     @relation(
         loaders.summary_by_group,
