@@ -26,6 +26,7 @@ from core.assistance.models import (
 )
 from core.context import Context
 from core.groups.models import WorkingGroup
+from core.groups.visible import visible_theme
 from core.hookspecs import BatchLoadFn
 from core.people.models import Country
 from core.rows import (
@@ -44,14 +45,12 @@ def visible_requests(ctx: Context) -> Any:
     return (
         select(AssistanceRequest.id)
         .join(WorkingGroup, WorkingGroup.id == AssistanceRequest.group_id)
-        .where(WorkingGroup.theme.in_(ctx.app.visible_themes))
+        .where(visible_theme(ctx))
     )
 
 
 def _request_visible(ctx: Context) -> Any:
-    return AssistanceRequest.group_id.in_(
-        select(WorkingGroup.id).where(WorkingGroup.theme.in_(ctx.app.visible_themes))
-    )
+    return AssistanceRequest.group_id.in_(select(WorkingGroup.id).where(visible_theme(ctx)))
 
 
 def _match_visible(ctx: Context) -> Any:

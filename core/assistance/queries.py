@@ -26,6 +26,7 @@ from core.assistance.models import (
 )
 from core.context import Context
 from core.groups.models import WorkingGroup
+from core.groups.visible import visible_theme
 from core.people.models import Country
 from core.rows import root_page
 from core.schema.ids import pk_of
@@ -58,7 +59,7 @@ def _requests(ctx: Context, arguments: Mapping[str, Any]) -> Select[Any]:
     stmt = (
         select(*r.__table__.c)
         .join(WorkingGroup, WorkingGroup.id == r.group_id)
-        .where(WorkingGroup.theme.in_(ctx.app.visible_themes))
+        .where(visible_theme(ctx))
     )
     if f.group_id is not None:
         stmt = stmt.where(r.group_id == (pk_of(str(f.group_id), "WorkingGroup") or 0))

@@ -24,6 +24,7 @@ from core.commitments.models import (
 )
 from core.context import Context
 from core.groups.models import WorkingGroup
+from core.groups.visible import visible_theme
 from core.people.models import Country
 from core.people.queries import country_code
 from core.rows import root_page
@@ -71,9 +72,7 @@ def _group_pk(ctx: Context, global_id: str) -> Any:
     """The visible group's pk as a subquery (an unknown or hidden group matches nothing)."""
     pk = pk_of(global_id, "WorkingGroup") or NOTHING
     return (
-        select(WorkingGroup.id)
-        .where(WorkingGroup.id == pk, WorkingGroup.theme.in_(ctx.app.visible_themes))
-        .scalar_subquery()
+        select(WorkingGroup.id).where(WorkingGroup.id == pk, visible_theme(ctx)).scalar_subquery()
     )
 
 

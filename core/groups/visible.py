@@ -1,8 +1,8 @@
 """Which groups exist for the API: those whose theme's plugin is enabled (`ctx.app.visible_themes`).
 
 Every read of a group, or of a row that belongs to one (anchors, members, meetings,
-registrations), is held to visible themes: by these (`visible_theme`, the statements made with
-it), or by the same condition written out in a domain's query. A module of its own, importing
+registrations), is held to visible themes: a read by these (`visible_theme`, the statements
+made with it), a write by the themes a domain's service is given. A module of its own, importing
 only models, so that any domain's loaders may use it at import time (core/people/types.py says
 why loaders modules import no types or loaders module at the top).
 """

@@ -15,6 +15,7 @@ from core.access.rows import conditions_on
 from core.commitments.models import Commitment
 from core.context import Context
 from core.groups.models import Anchor, Membership, WorkingGroup
+from core.groups.visible import visible_theme
 from core.hookspecs import BatchLoadFn
 from core.knowledge.models import (
     Expertise,
@@ -40,7 +41,7 @@ ORDER = (Resource.id.desc(),)
 
 def in_visible_groups(ctx: Context) -> ColumnElement[bool]:
     """Resources whose home group is visible (its theme's plugin enabled)."""
-    visible = select(WorkingGroup.id).where(WorkingGroup.theme.in_(ctx.app.visible_themes))
+    visible = select(WorkingGroup.id).where(visible_theme(ctx))
     return Resource.group_id.in_(visible)
 
 
@@ -160,7 +161,7 @@ async def groups_by_resource(ctx: Context, keys: list[int]) -> list[list[Any]]:
         .join(Resource, Resource.id == ResourceGroup.resource_id)
         .where(
             ctx.db.any_of(ResourceGroup.resource_id, keys),
-            WorkingGroup.theme.in_(ctx.app.visible_themes),
+            visible_theme(ctx),
         )
         .order_by(home.desc(), WorkingGroup.name, WorkingGroup.id)
     )

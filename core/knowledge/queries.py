@@ -14,6 +14,7 @@ from strawberry.types import Info
 
 from core.context import Context
 from core.groups.models import WorkingGroup
+from core.groups.visible import visible_theme
 from core.knowledge import loaders, types
 from core.knowledge.models import Expertise, Resource, ResourceGroup, ResourceKind, ResourceStatus
 from core.people.models import Country
@@ -61,9 +62,7 @@ def _group_pk(ctx: Context, global_id: str) -> Any:
     """The visible group's pk as a subquery (an unknown or hidden group matches nothing)."""
     pk = pk_of(global_id, "WorkingGroup") or NOTHING
     return (
-        select(WorkingGroup.id)
-        .where(WorkingGroup.id == pk, WorkingGroup.theme.in_(ctx.app.visible_themes))
-        .scalar_subquery()
+        select(WorkingGroup.id).where(WorkingGroup.id == pk, visible_theme(ctx)).scalar_subquery()
     )
 
 

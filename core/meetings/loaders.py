@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, and_, select, true
 
 from core.context import Context
 from core.groups.models import WorkingGroup
+from core.groups.visible import visible_theme
 from core.hookspecs import BatchLoadFn
 from core.meetings.models import (
     MAX_DURATION,
@@ -36,7 +37,7 @@ from core.schema.batch import by_key, fetch_rows
 
 
 def _in_visible_group(ctx: Context) -> ColumnElement[bool]:
-    visible = select(WorkingGroup.id).where(WorkingGroup.theme.in_(ctx.app.visible_themes))
+    visible = select(WorkingGroup.id).where(visible_theme(ctx))
     return Meeting.group_id.in_(visible)
 
 
@@ -51,7 +52,7 @@ async def registrations_by_id(ctx: Context, keys: list[int]) -> list[Any]:
         select(*Registration.__table__.c)
         .join(Meeting, Meeting.id == Registration.meeting_id)
         .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
-        .where(ctx.db.any_of(Registration.id, keys), WorkingGroup.theme.in_(ctx.app.visible_themes))
+        .where(ctx.db.any_of(Registration.id, keys), visible_theme(ctx))
     )
     return by_key(await fetch_rows(ctx, stmt), keys, types.Registration.from_row)
 
@@ -102,7 +103,7 @@ async def meeting_links_by_id(ctx: Context, keys: list[int]) -> list[Any]:
         select(*MeetingLink.__table__.c)
         .join(Meeting, Meeting.id == MeetingLink.meeting_id)
         .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
-        .where(ctx.db.any_of(MeetingLink.id, keys), WorkingGroup.theme.in_(ctx.app.visible_themes))
+        .where(ctx.db.any_of(MeetingLink.id, keys), visible_theme(ctx))
     )
     return by_key(await fetch_rows(ctx, stmt), keys, types.MeetingLink.from_row)
 

@@ -14,6 +14,7 @@ from core.compiled.declare import COMPILED_ROOT, RootRead
 from core.enums import MeetingKind
 from core.errors import api_error
 from core.groups.models import WorkingGroup
+from core.groups.visible import visible_theme
 from core.loading import prefetched
 from core.meetings import types
 from core.meetings.models import MAX_DURATION, Meeting, not_ended
@@ -45,7 +46,7 @@ def _meetings_statement(ctx: Any, arguments: Mapping[str, Any]) -> Select[Any]:
     stmt = (
         select(*Meeting.__table__.c)
         .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
-        .where(WorkingGroup.theme.in_(ctx.app.visible_themes))
+        .where(visible_theme(ctx))
     )
     if f.group is not None:
         stmt = stmt.where(WorkingGroup.slug == f.group)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from core.context import Context
 from core.groups.models import WorkingGroup
-from core.groups.visible import in_visible_groups
+from core.groups.visible import in_visible_groups, visible_theme
 from core.hookspecs import BatchLoadFn
 from core.people.models import Country
 from core.priorities import consensus
@@ -32,7 +32,7 @@ def _areas_of_visible_groups(ctx: Context) -> Any:
     return (
         select(PriorityArea.id)
         .join(WorkingGroup, WorkingGroup.id == PriorityArea.group_id)
-        .where(WorkingGroup.theme.in_(ctx.app.visible_themes))
+        .where(visible_theme(ctx))
     )
 
 

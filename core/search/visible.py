@@ -26,6 +26,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, select
 from core.access.rows import conditions_on
 from core.errors import api_error
 from core.groups.models import Anchor, Membership, WorkingGroup
+from core.groups.visible import visible_theme
 from core.knowledge.loaders import expertise_filters, in_visible_groups, resource_filters
 from core.knowledge.models import Expertise, Resource, ResourceGroup
 from core.people.models import Country, Organization
@@ -53,7 +54,7 @@ def _country_ids(code: str) -> Any:
 
 def _groups(ctx: Any, group: int | None) -> Any:
     """Ids of the groups the viewer may see (only `group`, if given)."""
-    stmt = select(WorkingGroup.id).where(WorkingGroup.theme.in_(ctx.app.visible_themes))
+    stmt = select(WorkingGroup.id).where(visible_theme(ctx))
     if group is not None:
         stmt = stmt.where(WorkingGroup.id == group)
     for rule in conditions_on(ctx, WorkingGroup.__table__):
