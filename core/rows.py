@@ -245,7 +245,7 @@ class _Declared(Generic[T]):
         stmt = select(*(self.columns or self.table.c))
         where = self.where
         if where is not None:
-            stmt = stmt.where(where if isinstance(where, ClauseElement) else where(ctx))
+            stmt = stmt.where(where if _is_sql(where) else where(ctx))
         # the table's row rules, whatever the declaration says: a list hides what node(id:) hides
         # (a summary of a governed table in a subquery is refused: core.access.rows)
         for rule in conditions_on(ctx, self.table):
@@ -258,12 +258,12 @@ class _Declared(Generic[T]):
             if isinstance(condition, WhenAbsent):
                 if value is None:
                     absent = condition.absent
-                    stmt = stmt.where(absent if isinstance(absent, ClauseElement) else absent(ctx))
+                    stmt = stmt.where(absent if _is_sql(absent) else absent(ctx))
                     continue
                 condition = condition.given
             if value is None:
                 continue
-            if isinstance(condition, ClauseElement) or hasattr(condition, "__clause_element__"):
+            if _is_sql(condition):
                 stmt = stmt.where(condition == value)
             else:  # a function of the request and the argument (an input object)
                 stmt = stmt.where(condition(ctx, value))
@@ -272,6 +272,11 @@ class _Declared(Generic[T]):
     async def rows(self, ctx: Context, stmt: Select[*tuple[Any, ...]]) -> Sequence[Any]:
         async with ctx.db.read() as conn:
             return (await conn.execute(stmt)).all()
+
+
+def _is_sql(value: Any) -> bool:
+    """An SQL expression (a column, an ORM attribute, a condition), not a function making one."""
+    return isinstance(value, ClauseElement) or hasattr(value, "__clause_element__")
 
 
 class RowsByKey(_Declared[T]):

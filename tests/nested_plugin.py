@@ -12,11 +12,13 @@ from typing import Any
 
 import strawberry
 from sqlalchemy import case, func, select, union_all
+from sqlalchemy.orm import aliased
 
 from core import (
     Connection,
     Theme,
     hookimpl,
+    models,
     pages_by_key,
     relation,
     rows_by_key,
@@ -172,6 +174,36 @@ def nested_odin_linked_twice(root: types.Country) -> list[NestedOdin]: ...
 def nested_governed_link(root: types.Country) -> list[NestedOdin]: ...
 
 
+DERIVED = (
+    select(Row.id, Row.country_id, Row.edition, Row.overall, models.Country.name.label("country"))
+    .join(models.Country, models.Country.id == Row.country_id)
+    .subquery("nested_derived")
+)
+"""A derived table of the ODIN scores and their countries: a declaration reading a subquery of
+two tables, not a table."""
+_LATER = aliased(Row)
+LATER_EDITIONS = (
+    select(func.count())
+    .select_from(_LATER)
+    .where(_LATER.country_id == DERIVED.c.country_id, _LATER.edition > DERIVED.c.edition)
+    .scalar_subquery()
+)
+"""An order term correlated to the derived table's row: how many of its country's scores are
+of a later edition (so: latest edition first)."""
+
+
+@relation(
+    rows_grouped_by(
+        DERIVED.c.country_id,
+        build=lambda row: NestedScore(value=row.overall, edition=row.edition),
+        order_by=(LATER_EDITIONS, DERIVED.c.id),
+    ),
+    default=[],
+    description="Test only: ODIN scores from a derived table, ordered by a correlated count.",
+)
+def nested_derived_scores(root: types.Country) -> list[NestedScore]: ...
+
+
 @strawberry.type
 class NestedCount:
     count: int
@@ -246,6 +278,7 @@ class Plugin:
                 nested_odin_page_of,
                 nested_governed_summary,
                 nested_odin_linked_twice,
+                nested_derived_scores,
                 nested_governed_link,
                 *(_chosen_by_viewer(way) for way in VIEWER_READS),
             ]

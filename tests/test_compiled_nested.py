@@ -229,6 +229,24 @@ def test_rows_through_a_link_holding_a_pair_twice_are_listed_once(trio: Trio, de
     assert plan.statement is not None, plan.reason
 
 
+def test_a_derived_table_ordered_by_a_correlated_count_compiles(trio: Trio, demo_db: str) -> None:
+    """A declaration over a derived table (a subquery) ordered by a scalar subquery correlated
+    to the derived table's row: compiled into one statement, correlated to each row (latest
+    edition first, as the resolver path orders), the same three ways."""
+    code, ids = _country(demo_db)
+    query = (
+        "query ($code: String!) { country(code: $code) { nestedDerivedScores { edition value } } }"
+    )
+    (plan,) = trio.plans(query, {"code": code})
+    assert plan.statement is not None, plan.reason
+    for role in VIEWERS:
+        body = trio.compare(query, {"code": code}, role).json()
+        assert "errors" not in body, body
+        editions = [s["edition"] for s in body["data"]["country"]["nestedDerivedScores"]]
+        assert len(editions) == len(ids) >= 3
+        assert editions == sorted(editions, reverse=True)
+
+
 def test_a_link_through_a_table_with_row_rules_is_refused(trio: Trio) -> None:
     """`through=` a subquery reading registrations (row rules) is refused on both read paths,
     as a summary of such a table is."""

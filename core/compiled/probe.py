@@ -181,14 +181,17 @@ def adapt_to(term: Any, sub: Any) -> Any:
         if not isinstance(element, ColumnClause) or element.table is sub:
             return None
         if element.table not in rows_of:
-            if id(element) in inner:
-                return None
-            # a column of a derived table the rows are read from (a declaration over a
-            # subquery: `rows_grouped_by(trend.c.country_id, order_by=(trend.c.edition,))`)
+            # A column of a derived table the rows are read from (a declaration over a
+            # subquery: `rows_grouped_by(trend.c.country_id, order_by=(trend.c.edition,))`),
+            # in a subquery of the term too (correlated to the row): the column `sub` derives
+            # from it, itself, not one that only shares its base column (another subquery of
+            # the same table). Replaced, it is not traversed into (nor its derived table).
             derived = sub.corresponding_column(element)
-            if derived is None:
+            if derived is not None and element in derived.proxy_set:
+                return derived
+            if id(element) not in inner:
                 missing.append(str(element))
-            return derived
+            return None
         mapped = sub.corresponding_column(element)
         if mapped is None and element.name in sub.c:
             mapped = sub.c[element.name]
