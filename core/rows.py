@@ -245,7 +245,7 @@ class _Declared(Generic[T]):
         stmt = select(*(self.columns or self.table.c))
         where = self.where
         if where is not None:
-            stmt = stmt.where(where if _is_sql(where) else where(ctx))
+            stmt = stmt.where(where(ctx) if callable(where) else where)
         # the table's row rules, whatever the declaration says: a list hides what node(id:) hides
         # (a summary of a governed table in a subquery is refused: core.access.rows)
         for rule in conditions_on(ctx, self.table):
@@ -258,7 +258,7 @@ class _Declared(Generic[T]):
             if isinstance(condition, WhenAbsent):
                 if value is None:
                     absent = condition.absent
-                    stmt = stmt.where(absent if _is_sql(absent) else absent(ctx))
+                    stmt = stmt.where(absent(ctx) if callable(absent) else absent)
                     continue
                 condition = condition.given
             if value is None:
