@@ -14,9 +14,9 @@ each statement's `EXPLAIN (FORMAT JSON)`:
   delivered by an index: every page sorts the whole filtered table again (a top-N heapsort
   included). Smaller sorts (a country's 25 organisations, 80 countries) are left alone.
 
-`nested_cases(schema, viewer)` adds each relation field of each root connection's node type and
-of each root list's item type (and of their possible types, for an interface), asked below the
-first page, unfiltered.
+`nested_cases(schema, viewer, data)` adds each relation field of each root connection's node type
+and of each root list's item type (and of their possible types, for an interface), asked below
+the first page, unfiltered and once per value of each of its filter arguments.
 
 A new root connection or list, a new relation, or a new filter field of a known name or type, is
 covered without editing this file; a filter field of a new name whose type gives no value fails
@@ -191,31 +191,40 @@ def connection_cases(schema: GraphQLSchema, data: dict[str, Any]) -> Iterator[Ca
     for name, f in root_connections(schema).items():
         required = _required_arguments(f)
         yield Case(name, required, "no filter")
-        for arg, a in f.args.items():
-            if arg in PAGING or isinstance(a.type, GraphQLNonNull):
-                continue
-            named = get_named_type(a.type)
-            is_input = isinstance(named, GraphQLInputObjectType)
-            fields = named.fields if is_input else {arg: a}
-            for sub, s in fields.items():
-                # a required field of the filter input (pepOnly: Boolean!) rides along
-                others = [
-                    f"{o}: {_literal(values_for(o, t.type, data)[0])}"
-                    for o, t in fields.items()
-                    if o != sub and isinstance(t.type, GraphQLNonNull)
-                ]
-                for value in values_for(sub, s.type, data):
-                    text = ", ".join([f"{sub}: {_literal(value)}", *others])
-                    arguments = f"{arg}: {{{text}}}" if is_input else text
-                    joined = ", ".join(x for x in (required, arguments) if x)
-                    yield Case(name, joined, f"{arg}.{sub}={_literal(value)}")
+        for arguments, label in _filters(f, data):
+            yield Case(name, ", ".join(x for x in (required, arguments) if x), label)
 
 
-def _relations(schema: GraphQLSchema, type_: Any) -> Iterator[tuple[str, str]]:
+def _filters(f: Any, data: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(argument text, label) once per filter field of `f` (each input field of a `filter`
+    input, or the argument itself) and value (`values_for`); paging and required arguments
+    are not filters."""
+    for arg, a in f.args.items():
+        if arg in PAGING or isinstance(a.type, GraphQLNonNull):
+            continue
+        named = get_named_type(a.type)
+        is_input = isinstance(named, GraphQLInputObjectType)
+        fields = named.fields if is_input else {arg: a}
+        for sub, s in fields.items():
+            # a required field of the filter input (pepOnly: Boolean!) rides along
+            others = [
+                f"{o}: {_literal(values_for(o, t.type, data)[0])}"
+                for o, t in fields.items()
+                if o != sub and isinstance(t.type, GraphQLNonNull)
+            ]
+            for value in values_for(sub, s.type, data):
+                text = ", ".join([f"{sub}: {_literal(value)}", *others])
+                yield (f"{arg}: {{{text}}}" if is_input else text), f"{arg}.{sub}={_literal(value)}"
+
+
+def _relations(
+    schema: GraphQLSchema, type_: Any, data: dict[str, Any]
+) -> Iterator[tuple[str, str]]:
     """(label, selection) of each relation field (`core.loading.relation`) of a node type that
     takes no required argument, a possible type's own ones in `... on T` (a group's plugin
     fields): a list or object as `__typename`, a connection as its count and first nodes, a
-    leaf (a list of values, a count) as itself."""
+    leaf (a list of values, a count) as itself; unfiltered, then once per filter field and
+    value (`_filters`)."""
     owners = [(type_, "")]
     if is_abstract_type(type_):
         owners += [(t, t.name) for t in schema.get_possible_types(type_)]
@@ -230,13 +239,16 @@ def _relations(schema: GraphQLSchema, type_: Any) -> Iterator[tuple[str, str]]:
                 continue  # the interface's own field: asked once, above
             named = get_named_type(f.type)
             if is_leaf_type(named):
-                selection = name
+                shape = ""
             elif "pageInfo" in getattr(named, "fields", {}):
-                selection = f"{name} {{ totalCount nodes {{ __typename }} }}"
+                shape = " { totalCount nodes { __typename } }"
             else:
-                selection = f"{name} {{ __typename }}"
+                shape = " { __typename }"
             label = f"{fragment or type_.name}.{name}"
-            yield label, f"... on {fragment} {{ {selection} }}" if fragment else selection
+            for arguments, suffix in [("", ""), *_filters(f, data)]:
+                selection = f"{name}({arguments}){shape}" if arguments else f"{name}{shape}"
+                inside = f"... on {fragment} {{ {selection} }}" if fragment else selection
+                yield f"{label} {suffix}".rstrip(), inside
 
 
 def root_lists(schema: GraphQLSchema) -> dict[str, Any]:
@@ -263,10 +275,13 @@ def _required_arguments(f: Any) -> str:
     )
 
 
-def nested_cases(schema: GraphQLSchema, viewer: str) -> Iterator[tuple[Case, str]]:
-    """Each relation (`_relations`) of each root connection's nodes, below its first PAGE rows,
-    and of each root list's items (`root_lists`), unfiltered: (case, document), labelled with
-    the `viewer` the test asks as. Its plan is the relation's (a correlated subquery of the
+def nested_cases(
+    schema: GraphQLSchema, viewer: str, data: dict[str, Any]
+) -> Iterator[tuple[Case, str]]:
+    """Each relation (`_relations`: unfiltered, and with each filter argument's values drawn
+    from `data` as `values_for` does) of each root connection's nodes, below its first PAGE
+    rows, and of each root list's items (`root_lists`): (case, document), labelled with the
+    `viewer` the test asks as. Its plan is the relation's (a correlated subquery of the
     compiled statement, or the resolver path's batch load)."""
     roots: list[tuple[str, str, Any, str]] = []  # (field, arguments, item type, its path)
     for name, f in root_connections(schema).items():
@@ -278,7 +293,7 @@ def nested_cases(schema: GraphQLSchema, viewer: str) -> Iterator[tuple[Case, str
         roots.append((name, arguments, get_named_type(f.type), "{}"))
     for name, arguments, item_type, path in roots:
         called = f"{name}({arguments})" if arguments else name
-        for label, selection in _relations(schema, item_type):
+        for label, selection in _relations(schema, item_type, data):
             document = f"query Plans {{ {called} {{ {path.format(selection)} }} }}"
             yield Case(name, arguments, f"nested {viewer} {label}"), document
 
