@@ -44,7 +44,6 @@ from functools import cache, partial
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, func, select
-from sqlalchemy.sql import ClauseElement
 
 from core.access.rows import conditions_on
 from core.compiled.declare import COMPILED_ROOT, RootRead
@@ -188,7 +187,7 @@ def when_absent(
     meeting `absent` (a condition, or `ctx -> condition`). E.g. each country's survey of
     `edition`, or its latest when none is given: `filters={"edition": when_absent(
     surveys.c.edition, surveys.c.latest)}` over a derived table whose `latest` column says so.
-    Both read paths and the compiled one apply it alike (it is part of `statement`)."""
+    The resolver path and the compiled path apply it alike (it is part of `statement`)."""
     return WhenAbsent(given=given, absent=absent)
 
 
@@ -263,20 +262,15 @@ class _Declared(Generic[T]):
                 condition = condition.given
             if value is None:
                 continue
-            if _is_sql(condition):
-                stmt = stmt.where(condition == value)
-            else:  # a function of the request and the argument (an input object)
+            if callable(condition):  # a function of the request and the argument
                 stmt = stmt.where(condition(ctx, value))
+            else:  # a column (or an expression) the argument equals
+                stmt = stmt.where(condition == value)
         return stmt
 
     async def rows(self, ctx: Context, stmt: Select[*tuple[Any, ...]]) -> Sequence[Any]:
         async with ctx.db.read() as conn:
             return (await conn.execute(stmt)).all()
-
-
-def _is_sql(value: Any) -> bool:
-    """An SQL expression (a column, an ORM attribute, a condition), not a function making one."""
-    return isinstance(value, ClauseElement) or hasattr(value, "__clause_element__")
 
 
 class RowsByKey(_Declared[T]):
@@ -434,8 +428,9 @@ def rows_grouped_by(
       with `def request_statistics(self, year: int | None = None) -> ...`. Instead of a
       column, a function `(ctx, value) -> condition` (an input object's fields, a range); a
       condition on the time of the request binds it with `core.rows.request_now()`, so a
-      statement the compiled read path keeps reads the clock when it runs. An argument the
-      declaration does not name is a `TypeError`.
+      statement the compiled read path keeps reads the clock when it runs. An argument that
+      filters even when absent is a `when_absent(...)` entry. An argument the declaration does
+      not name is a `TypeError`.
     - `through=(link.c.parent, link.c.child)`: the rows reach their parents through a link
       table (or subquery): a parent's rows are those whose `key` is among its link's child
       keys, each row once however many links lead to it (a country reached through two member
