@@ -62,11 +62,6 @@ EXEMPT: dict[tuple[str, str], str] = {
     "(...)' all sort under B), so the last page walks past the rest. Bounded by the table (2,000 "
     "organisations at 'large'), as a Seq Scan of it, which the rules allow; a trigram index "
     "(pg_trgm) was tried and not chosen by the planner at this size (its Seq Scan is cheaper)",
-    ("workingGroups", "nested staff WorkingGroup.meetings filter.kind"): "a group's meetings of "
-    "one kind: the (group_id, starts_at) index walks past the group's meetings of other kinds "
-    "(about 50 a group at 'large', 540 over a page of 10 groups); bounded by a group's "
-    "meetings, and an index with the kind is not added yet",
-    ("workingGroups", "nested anonymous WorkingGroup.meetings filter.kind"): "as for staff",
     ("workingGroups", "nested staff WorkingGroup.resources kind"): "a group's resources of one "
     "kind, a Python load of core/knowledge (not a declaration): its generic plan walks the id "
     "index through other groups' resources, as the root's group filter does",

@@ -93,6 +93,8 @@ class Meeting(Base):
             "id",
             postgresql_include=["group_id"],
         ),
+        # core_0024: a group's `meetings(filter: {kind: ...})`, a range per group
+        Index("ix_meetings_group_id_kind_starts_at_id", "group_id", "kind", "starts_at", "id"),
         # core_0014: a change of a calendar field raises `sequence` and writes the history row
         # (meeting_changes) by trigger; `sequence` never goes down
         {"info": {"trigger_checks": ("ck_meetings_sequence_kept",)}},
