@@ -58,6 +58,7 @@ from sqlalchemy import (
 from sqlalchemy.sql import ColumnElement
 
 from core.compiled.declare import APP_CONSTANT, COMPILED_ROOT, COMPUTED, NodeRead
+from core.compiled.guarded import field_guard, guarded
 from core.compiled.leaves import ComputedColumns, Leaves
 from core.compiled.nested import NestedObjects, Reprobe, is_object, objects
 from core.compiled.probe import (
@@ -295,8 +296,20 @@ class Compiler(Relations, Leaves, NestedObjects):
         definition = (field_def.extensions or {}).get(STRAWBERRY)
         if definition is None:
             raise NotCompilable(f"{where}: not a Strawberry field")
-        if definition.extensions or definition.permission_classes:
-            raise NotCompilable(f"{where}: guarded by a permission")
+        guard = field_guard(where, definition, field_def.type)
+        value = self._value(where, definition, field_def, details, sub, obj)
+        return value if guard is None else guarded(where, guard, self.ctx.viewer, value, sub)
+
+    def _value(
+        self,
+        where: str,
+        definition: Any,
+        field_def: GraphQLField,
+        details: Any,
+        sub: Any,
+        obj: Any,
+    ) -> ColumnElement[str]:
+        """A field's JSON, whoever may read it (`_field` applies its FieldRule)."""
         spec = definition.metadata.get(RELATION)
         if spec is not None:
             return self._relation(where, spec, definition, field_def, details, sub, obj)

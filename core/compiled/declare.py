@@ -108,8 +108,9 @@ def counts_by_key(key: Any, *, where: Callable[[Context], Any] | None = None) ->
 def computed(sql: Callable[[Any], Any]) -> dict[str, Any]:
     """Field metadata saying what a resolver field computes, as SQL, so the compiled read path
     answers it without Python: `sql(row)` gets an object whose attributes are the columns the
-    type's other fields read (by attribute name: `row.capacity`) and returns a SQLAlchemy
-    expression of them, with the value the Python resolver returns for the same row::
+    type's other fields read (by attribute name: `row.capacity`), or else the row's columns
+    by name (one no field reads), and returns a SQLAlchemy expression of them, with the value
+    the Python resolver returns for the same row::
 
         @strawberry.field(metadata=computed(
             lambda m: case((m.capacity.is_(None), None), else_=m.capacity - m.registered_count)

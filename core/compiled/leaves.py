@@ -126,7 +126,9 @@ class ComputedColumns:
     """What a `computed` field's SQL function reads: the object's attributes as the columns of
     `sub` they were read from, or as bound values for the numbers and strings its builder
     stored (a benchmark) when it decided on no value of the row (`touched`: such a constant
-    may come from the row); NotCompilable for any other attribute. Not a Boolean: the probe
+    may come from the row); a name the object holds no value for (no attribute, or a method:
+    a resolver field's own name), the row's column of that name (one no field reads: a
+    record's `original_language`); NotCompilable for anything else. Not a Boolean: the probe
     does not see `row.x is None`, so a stored Boolean may be the row's. A nested object's
     constants were compared with every NULL pattern of its columns first (core.compiled.
     nested), so they are its builder's own."""
@@ -140,6 +142,8 @@ class ComputedColumns:
             return self._sub.c[value.name]
         if type(value) in (int, float, str) and not self._touched:
             return literal(value)
+        if (value is MISSING or callable(value)) and name in self._sub.c:
+            return self._sub.c[name]
         raise NotCompilable(f"{self._where}: computed from {name}, not a column")
 
 

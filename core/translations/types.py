@@ -22,8 +22,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import strawberry
+from sqlalchemy import type_coerce
 from strawberry.types import Info
 
+from core.columns import enum_column
+from core.compiled.declare import computed
 from core.limits import LIST_SIZE
 from core.loading import DIRECT_READ, relation
 from core.schema.base import Node
@@ -37,6 +40,11 @@ class Language(enum.StrEnum):
     EN = "en"
     ES = "es"
     FR = "fr"
+
+
+LANGUAGE_COLUMN = enum_column(Language, "original_language")
+"""The `original_language` column's values ('en') as Language members: the SQL type the
+compiled read path prints as the enum's names ("EN")."""
 
 
 @strawberry.enum(description="A translatable text of a group, meeting or priority area.")
@@ -129,7 +137,10 @@ def original_language_field(type_name: str) -> Any:
         return Language(served.original if served is not None else "en")
 
     return strawberry.field(
-        resolver=resolve, description="The language the record's texts were written in."
+        resolver=resolve,
+        description="The language the record's texts were written in.",
+        # the record's own column, for the compiled read path (core.compiled)
+        metadata=computed(lambda row: type_coerce(row.original_language, LANGUAGE_COLUMN)),
     )
 
 
