@@ -46,10 +46,6 @@ EXEMPT: dict[tuple[str, str], str] = {
     # (root field, case label prefix; "" = every case of the field): why it is not fixed here
     ("missingTranslations", ""): "staff only; a UNION of every group, meeting and priority area "
     "per language, sorted by (kind, record, language): a work list, read whole",
-    ("expertise", "filter.group"): "the member organisations' people as a hashed subplan: the "
-    "planner reads all people (core/knowledge's query, people.organization_id is indexed)",
-    ("search", "filter.groupId"): "the same people subquery as expertise's group filter "
-    "(core/search/visible.py)",
     ("resources", "filter.group"): "anonymous: the planner walks the id index backwards "
     "through other groups' and draft resources (estimates; resource_groups(group_id, "
     "resource_id) is there): core/knowledge's query",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select, union
+from sqlalchemy import ColumnElement, Select, func, select, union
 
 from core.access.rows import conditions_on
 from core.commitments.models import Commitment
@@ -264,16 +264,13 @@ def expertise_filters(
             select(Membership.organization_id).where(Membership.group_id == group),
             select(Anchor.organization_id).where(Anchor.group_id == group),
         )
-        people = select(Person.id).where(Person.organization_id.in_(organizations))
-        out.append(
-            or_(
-                and_(
-                    Expertise.organization_id.is_not(None),
-                    Expertise.organization_id.in_(organizations),
-                ),
-                and_(Expertise.person_id.is_not(None), Expertise.person_id.in_(people)),
-            )
-        )
+        # The holder's organisation: its own, or its person's (exactly one holder: CHECK
+        # one_holder), a primary-key probe per row. Not `person_id IN (the organisations'
+        # people)` OR'ed with the organisation's condition: under the OR the planner hashes
+        # that subquery, reading every person (tests/test_query_plans.py).
+        person_org = select(Person.organization_id).where(Person.id == Expertise.person_id)
+        holder_org = func.coalesce(Expertise.organization_id, person_org.scalar_subquery())
+        out.append(holder_org.in_(organizations))
     return out
 
 
