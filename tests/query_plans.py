@@ -26,6 +26,7 @@ in `values_for`, naming it.
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -60,6 +61,8 @@ SORT_SMALL = 500
 WALK = 500
 """Rows a scan may read and drop by its filter before a page's rows are found."""
 PAGE = 10
+INNER = 3
+"""Rows of each relation on the way to a type nested deeper (`nested_cases`)."""
 PAGING = ("first", "after", "last", "before")
 
 # Filter fields whose value is a reference or a code: SQL drawing one from the data ("large"),
@@ -275,27 +278,65 @@ def _required_arguments(f: Any) -> str:
     )
 
 
+def _walks(schema: GraphQLSchema, type_: Any) -> Iterator[tuple[str, str, Any]]:
+    """(text before, text after, target type) of each relation of `type_` (as `_relations`
+    finds them) that leads to objects: the selection to put between the two texts is asked of
+    its first INNER rows (a connection's nodes, a list's items, an object)."""
+    owners = [(type_, "")]
+    if is_abstract_type(type_):
+        owners += [(t, t.name) for t in schema.get_possible_types(type_)]
+    for owner, fragment in owners:
+        for name, f in owner.fields.items():
+            definition = (f.extensions or {}).get(STRAWBERRY)
+            named = get_named_type(f.type)
+            if (
+                RELATION not in getattr(definition, "metadata", {})
+                or any(_required(a) for a in f.args.values())
+                or is_leaf_type(named)
+                or (fragment and name in getattr(type_, "fields", {}))
+            ):
+                continue
+            if "pageInfo" in getattr(named, "fields", {}):
+                target = get_named_type(named.fields["nodes"].type)
+                before, after = f"{name}(first: {INNER}) {{ nodes {{ ", " } }"
+            else:
+                target = named
+                first = f"(first: {INNER})" if "first" in f.args else ""
+                before, after = f"{name}{first} {{ ", " }"
+            if fragment:
+                before, after = f"... on {fragment} {{ {before}", f"{after} }}"
+            yield before, after, target
+
+
 def nested_cases(
     schema: GraphQLSchema, viewer: str, data: dict[str, Any]
 ) -> Iterator[tuple[Case, str]]:
     """Each relation (`_relations`: unfiltered, and with each filter argument's values drawn
-    from `data` as `values_for` does) of each root connection's nodes, below its first PAGE
-    rows, and of each root list's items (`root_lists`): (case, document), labelled with the
-    `viewer` the test asks as. Its plan is the relation's (a correlated subquery of the
-    compiled statement, or the resolver path's batch load)."""
-    roots: list[tuple[str, str, Any, str]] = []  # (field, arguments, item type, its path)
+    from `data` as `values_for` does) of every object type a query can reach: each root
+    connection's nodes below its first PAGE rows, each root list's items (`root_lists`), and
+    then, breadth first, each type their relations lead to (a meeting's registrations, a
+    registration's person...), once, below the first INNER rows of the shortest path to it:
+    (case, document), labelled with the `viewer` the test asks as. Its plan is the relation's
+    (a correlated subquery of the compiled statement, or the resolver path's batch load)."""
+    queue: deque[tuple[str, str, Any, str, str]] = deque()  # root, arguments, type, texts around
     for name, f in root_connections(schema).items():
         nodes = get_named_type(get_named_type(f.type).fields["nodes"].type)
         arguments = ", ".join(a for a in (_required_arguments(f), f"first: {PAGE}") if a)
-        roots.append((name, arguments, nodes, "nodes {{ {} }}"))
+        queue.append((name, arguments, nodes, "nodes { ", " }"))
     for name, f in root_lists(schema).items():
         arguments = f"first: {PAGE}" if "first" in f.args else ""
-        roots.append((name, arguments, get_named_type(f.type), "{}"))
-    for name, arguments, item_type, path in roots:
+        queue.append((name, arguments, get_named_type(f.type), "", ""))
+    seen = {item_type.name for _, _, item_type, _, _ in queue}
+    while queue:
+        name, arguments, item_type, before, after = queue.popleft()
         called = f"{name}({arguments})" if arguments else name
         for label, selection in _relations(schema, item_type, data):
-            document = f"query Plans {{ {called} {{ {path.format(selection)} }} }}"
+            document = f"query Plans {{ {called} {{ {before}{selection}{after} }} }}"
             yield Case(name, arguments, f"nested {viewer} {label}"), document
+        for step_before, step_after, target in _walks(schema, item_type):
+            if target.name not in seen:
+                seen.add(target.name)
+                queue.append((name, arguments, target, before + step_before, step_after + after))
 
 
 def scans(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
