@@ -77,13 +77,20 @@ def _labelled(part: Column | None, name: str) -> Column:
     return (part if part is not None else null()).label(name)
 
 
-def _attribute(obj: Any, column: Column | None) -> Any:
+def attribute_of(column: Column | None) -> str | None:
+    """The object attribute a scope's part is read from (`Scope.subject_of`): `pk` for a plain
+    column `id`, `<name>_pk` for `<name>_id`, else the column's name; None for a part that is
+    not a plain column of a table (a correlated subquery), which `subject_of` leaves None."""
     clause = getattr(column, "__clause_element__", lambda: column)()
     if not isinstance(clause, ColumnClause) or clause.table is None:
         return None
     name = clause.name
-    attr = "pk" if name == "id" else f"{name[:-3]}_pk" if name.endswith("_id") else name
-    return getattr(obj, attr, None)
+    return "pk" if name == "id" else f"{name[:-3]}_pk" if name.endswith("_id") else name
+
+
+def _attribute(obj: Any, column: Column | None) -> Any:
+    attr = attribute_of(column)
+    return None if attr is None else getattr(obj, attr, None)
 
 
 def subject_from_row(row: Any) -> Subject:

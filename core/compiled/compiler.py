@@ -298,7 +298,7 @@ class Compiler(Relations, Leaves, NestedObjects):
             raise NotCompilable(f"{where}: not a Strawberry field")
         guard = field_guard(where, definition, field_def.type)
         value = self._value(where, definition, field_def, details, sub, obj)
-        return value if guard is None else guarded(where, guard, self.ctx.viewer, value, sub)
+        return value if guard is None else guarded(where, guard, self.ctx.viewer, value, obj, sub)
 
     def _value(
         self,

@@ -4,9 +4,10 @@ enforced in the compiled SQL from the same declarations the resolver path uses")
 On the resolver path `core.access.guards.FieldGuard` reads the object's subject from its
 attributes (`Scope.subject_of`) and answers null to a viewer the rule does not allow. Here the
 same rule becomes the SQL condition the row rules use (`core.access.sql.condition`: true exactly
-for the rows whose subject the rule allows the viewer), read on the row's own columns: the field
-is `CASE WHEN allowed THEN value ELSE null END`. A staff viewer's or a public rule's condition is
-`true` and an anonymous viewer's `false`, which print no CASE; a person's id is the bound
+for the rows whose subject the rule allows the viewer), its subject read from the columns the
+object's attributes hold (where `subject_of` reads it): the field is `CASE WHEN allowed THEN
+value ELSE null END`. A staff viewer's or a public rule's condition is `true` and an anonymous
+viewer's `false`, which print no CASE; a person's id is the bound
 `VIEWER_PERSON` parameter, so a plan kept for the viewer's role serves every person of it
 (core.compiled.template). A refusing rule (an error, not null) and a field guarded any other
 way are not compiled.
@@ -14,17 +15,18 @@ way are not compiled.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from graphql import GraphQLNonNull
-from sqlalchemy import Select, case
+from sqlalchemy import case
 from sqlalchemy.sql import ColumnElement
-from sqlalchemy.sql.elements import ColumnClause, False_, True_
-from sqlalchemy.sql.visitors import replacement_traverse
+from sqlalchemy.sql.elements import False_, True_
 
+from core.access.declare import Scope, attribute_of
 from core.access.guards import FieldGuard
 from core.access.sql import condition
-from core.compiled.probe import NotCompilable
+from core.compiled.probe import Col, NotCompilable
 from core.compiled.sqljson import raw
 
 
@@ -46,37 +48,33 @@ def field_guard(where: str, definition: Any, field_type: Any) -> FieldGuard | No
 
 
 def guarded(
-    where: str, guard: FieldGuard, viewer: Any, value: ColumnElement[str], sub: Any
+    where: str, guard: FieldGuard, viewer: Any, value: ColumnElement[str], obj: Any, sub: Any
 ) -> ColumnElement[str]:
-    """`value` (the field's JSON) where the guard's rule allows `viewer` the row of `sub`, else
-    JSON null."""
+    """`value` (the field's JSON) where the guard's rule allows `viewer` the object `obj` built
+    from a row of `sub`, else JSON null."""
     assert guard.scope is not None  # field_guard's
-    allowed = condition(guard.declared.rule, viewer, guard.scope)
+    allowed = condition(guard.declared.rule, viewer, _row_scope(where, guard.scope, obj, sub))
     if isinstance(allowed, True_):
         return value
     if isinstance(allowed, False_):
         return raw("null")
-    return case((_on_row(where, allowed, guard.scope.pk, sub), value), else_=raw("null"))
+    return case((allowed, value), else_=raw("null"))
 
 
-def _on_row(where: str, allowed: Any, pk: Any, sub: Any) -> Any:
-    """`allowed` (a condition on the scope's table) reading `sub`'s columns instead. Only the
-    scope table's columns are replaced, in correlated subqueries too (a scope's part may be
-    one); a subquery reading the scope's table itself is its own and left whole."""
-    table = getattr(pk, "__clause_element__", lambda: pk)().table
-    missing: list[str] = []
-
-    def replace(element: Any, **kw: Any) -> Any:
-        if isinstance(element, Select) and table in element.get_final_froms():
-            return element
-        if isinstance(element, ColumnClause) and element.table is table:
-            mapped = sub.corresponding_column(element)
-            if mapped is None:
-                missing.append(element.name)
-            return mapped
-        return None
-
-    adapted = replacement_traverse(allowed, {}, replace)
-    if missing:
-        raise NotCompilable(f"{where}: its rule reads {missing[0]}, not a column of the rows")
-    return adapted
+def _row_scope(where: str, scope: Scope, obj: Any, sub: Any) -> Scope:
+    """`scope` with each part read as the resolver path reads the subject (`Scope.subject_of`):
+    a plain column of the type's table through the object's attribute (`group_id` ->
+    `obj.group_pk`), here the column of `sub` the probe found in that attribute; a part that is
+    no plain column, or an attribute the object lacks, None (no grant through it, as there).
+    NotCompilable for an attribute its builder computed."""
+    parts: dict[str, Any] = {}
+    for part in ("group", "person", "meeting", "organization"):
+        attribute = attribute_of(getattr(scope, part))
+        value = None if attribute is None else getattr(obj, attribute, None)
+        if isinstance(value, Col):
+            parts[part] = sub.c[value.name]
+        elif value is None:
+            parts[part] = None
+        else:
+            raise NotCompilable(f"{where}: its rule reads {attribute}, not a column of the row")
+    return replace(scope, **parts)
