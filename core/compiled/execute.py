@@ -2,7 +2,9 @@
 statement each and are spliced into the response as `orjson.Fragment`s (never parsed); every
 other root field goes through the resolver path (core.execution) as before, and so does a
 compiled one whose statement met a value its SQL does not print (core.compiled.sqljson.
-unrepresentable: a non-finite float), so that the resolver path reports it as it always does.
+unrepresentable: a non-finite float), so that the resolver path reports it as it always does,
+or that SQLite refused as nested too deep (it is tried again on the next request: a kept
+statement's token check nests it deeper than the first run's).
 An operation answered wholly by kept statements is recorded for core.compiled.kept, which answers
 it again without this."""
 

@@ -23,8 +23,9 @@ What the skipped execution did, done here alike:
   runs: a refusal answers the same 429 as before.
 A statement that fails is reported as the compiled path reports it (at its root field's path;
 a database fault: 503 SERVICE_UNAVAILABLE), but one that met a value its SQL does not print (a
-non-finite float: core.compiled.sqljson.unrepresentable): that request, and every one after it,
-runs the whole way (charged no more), whose resolver path answers it.
+non-finite float, or a statement nested too deep for SQLite: core.compiled.sqljson.
+unrepresentable): that request, and every one after it, runs the whole way (charged no more),
+whose resolver path answers it.
 
 Mutations are kept apart, by document (core.compiled.kept_mutations): their statements run anew.
 Not kept: subscriptions, an operation with a root field that fell back or failed,

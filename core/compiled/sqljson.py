@@ -218,10 +218,22 @@ def _is_desc(order: Any) -> bool:
     return getattr(modifier, "__name__", "") == "desc_op"
 
 
+TOO_DEEP = ("parser stack overflow", "Expression tree is too large")
+"""SQLite's refusals of a statement nested deeper than its parser (YYSTACKDEPTH) or expression
+tree (SQLITE_MAX_EXPR_DEPTH) allow: a query within the API's depth limit can compile to one (a
+comment's reply's hidden-by person's e-mail, below a group's meetings), the more so wrapped in
+a kept statement's token check (core.auth.known)."""
+
+
 def unrepresentable(exc: BaseException) -> bool:
-    """Whether a compiled statement failed on a value its SQL does not print (see the module
-    docstring): PostgreSQL's error quotes `UNREPRESENTABLE`; SQLite's says a function of ours
-    raised (`ogp_float_json` for a non-finite float, `ogp_unrepresentable` always;
-    `ogp_b64url` never raises on text)."""
+    """Whether a compiled statement failed on something its SQL does not print, so that the
+    resolver path answers its root field: a value (see the module docstring): PostgreSQL's
+    error quotes `UNREPRESENTABLE`; SQLite's says a function of ours raised (`ogp_float_json`
+    for a non-finite float, `ogp_unrepresentable` always; `ogp_b64url` never raises on text);
+    or the statement itself, nested too deep for SQLite (`TOO_DEEP`)."""
     text = str(exc)
-    return UNREPRESENTABLE in text or "user-defined function raised exception" in text
+    return (
+        UNREPRESENTABLE in text
+        or "user-defined function raised exception" in text
+        or any(refusal in text for refusal in TOO_DEEP)
+    )
