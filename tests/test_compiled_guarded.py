@@ -1,7 +1,8 @@
 """Fields a FieldRule guards (private fields: `Meeting.onlineUrl`, `Person.email`, ...) compile
 with their rule as SQL (core.compiled.guarded) and answer byte for byte what the resolver path
 answers, for anonymous and every demo role (anchor, member, other, staff: different people,
-so the rule's relations differ), through node(id:) of the first rows of each type.
+so the rule's relations differ), through node(id:) of the first rows of each type; so does
+`originalLanguage` (a column no other field reads), in each of the three languages.
 
 The fields are the access policy's, not listed here: a new private field is covered without
 editing this file. One whose value cannot compile for another reason (a Python resolver) may
@@ -13,6 +14,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from graphql import get_named_type, is_composite_type
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from core import to_global_id
 from core.auth import Viewer
@@ -91,3 +94,46 @@ def test_statements_too_deep_for_the_database_are_answered_by_the_resolver_path(
             # compare: the three executors, then the compiled path twice more (kept)
             body = trio.compare(document, None, role).json()
             assert "errors" not in body and body["data"]["workingGroups"]["nodes"], (role, body)
+
+
+def test_original_language_answers_the_same_in_every_language(trio: Trio, demo_db: str) -> None:
+    """`originalLanguage` compiles to the record's column (core.translations.types): records
+    written in each of the three languages (the demo's are all English) answer the same three
+    ways, by list and by node(id:)."""
+    tables = {"working_groups": "group_id", "meetings": "meeting_id"}
+    translations = {"working_groups": "group_translations", "meetings": "meeting_translations"}
+
+    async def relabel() -> None:
+        engine = create_async_engine(demo_db)
+        async with engine.begin() as conn:
+            for table, key in tables.items():
+                for language, remainder in (("es", 1), ("fr", 2)):
+                    # a record keeps no translation into its own original language (CHECK)
+                    await conn.execute(
+                        text(
+                            f"UPDATE {table} SET original_language = :l WHERE id % 3 = :r AND "
+                            f"NOT EXISTS (SELECT 1 FROM {translations[table]} t WHERE "
+                            f"t.{key} = {table}.id AND t.language = :l)"
+                        ),
+                        {"l": language, "r": remainder},
+                    )
+        await engine.dispose()
+
+    trio.loop.run_until_complete(relabel())
+    document = (
+        "{ workingGroups(first: 100) { nodes { id originalLanguage meetings(first: 100) { "
+        "nodes { originalLanguage } } } } }"
+    )
+    found: set[str] = set()
+    for role in (None, "staff"):
+        data = trio.compare(document, None, role).json()["data"]
+        for group in data["workingGroups"]["nodes"]:
+            found.add(group["originalLanguage"])
+            found |= {m["originalLanguage"] for m in group["meetings"]["nodes"]}
+            node = (
+                f'{{ node(id: "{group["id"]}") {{ ... on WorkingGroup {{ originalLanguage }} }} }}'
+            )
+            trio.compare(node, None, role)
+    assert found == {"EN", "ES", "FR"}
+    (plan,) = plan_of(Context(app=trio.clients[None][2].app.state.ogp), document)
+    assert plan.statement is not None, plan.reason
