@@ -220,14 +220,10 @@ def _filters(f: Any, data: dict[str, Any]) -> Iterator[tuple[str, str]]:
                 yield (f"{arg}: {{{text}}}" if is_input else text), f"{arg}.{sub}={_literal(value)}"
 
 
-def _relations(
-    schema: GraphQLSchema, type_: Any, data: dict[str, Any]
-) -> Iterator[tuple[str, str]]:
-    """(label, selection) of each relation field (`core.loading.relation`) of a node type that
-    takes no required argument, a possible type's own ones in `... on T` (a group's plugin
-    fields): a list or object as `__typename`, a connection as its count and first nodes, a
-    leaf (a list of values, a count) as itself; unfiltered, then once per filter field and
-    value (`_filters`)."""
+def _relation_fields(schema: GraphQLSchema, type_: Any) -> Iterator[tuple[str, str, Any]]:
+    """(fragment, name, field) of each relation field (`core.loading.relation`) of a node type
+    that takes no required argument: its own (fragment ""), then a possible type's own ones
+    (fragment: the type's name, asked in `... on T`: a group's plugin fields)."""
     owners = [(type_, "")]
     if is_abstract_type(type_):
         owners += [(t, t.name) for t in schema.get_possible_types(type_)]
@@ -239,19 +235,30 @@ def _relations(
             ):
                 continue
             if fragment and name in getattr(type_, "fields", {}):
-                continue  # the interface's own field: asked once, above
-            named = get_named_type(f.type)
-            if is_leaf_type(named):
-                shape = ""
-            elif "pageInfo" in getattr(named, "fields", {}):
-                shape = " { totalCount nodes { __typename } }"
-            else:
-                shape = " { __typename }"
-            label = f"{fragment or type_.name}.{name}"
-            for arguments, suffix in [("", ""), *_filters(f, data)]:
-                selection = f"{name}({arguments}){shape}" if arguments else f"{name}{shape}"
-                inside = f"... on {fragment} {{ {selection} }}" if fragment else selection
-                yield f"{label} {suffix}".rstrip(), inside
+                continue  # the interface's own field: asked once, without a fragment
+            yield fragment, name, f
+
+
+def _relations(
+    schema: GraphQLSchema, type_: Any, data: dict[str, Any]
+) -> Iterator[tuple[str, str]]:
+    """(label, selection) of each relation field of a node type (`_relation_fields`): a list or
+    object as `__typename`, a connection as its count and first nodes, a leaf (a list of
+    values, a count) as itself; unfiltered, then once per filter field and value
+    (`_filters`)."""
+    for fragment, name, f in _relation_fields(schema, type_):
+        named = get_named_type(f.type)
+        if is_leaf_type(named):
+            shape = ""
+        elif "pageInfo" in getattr(named, "fields", {}):
+            shape = " { totalCount nodes { __typename } }"
+        else:
+            shape = " { __typename }"
+        label = f"{fragment or type_.name}.{name}"
+        for arguments, suffix in [("", ""), *_filters(f, data)]:
+            selection = f"{name}({arguments}){shape}" if arguments else f"{name}{shape}"
+            inside = f"... on {fragment} {{ {selection} }}" if fragment else selection
+            yield f"{label} {suffix}".rstrip(), inside
 
 
 def root_lists(schema: GraphQLSchema) -> dict[str, Any]:
@@ -279,33 +286,23 @@ def _required_arguments(f: Any) -> str:
 
 
 def _walks(schema: GraphQLSchema, type_: Any) -> Iterator[tuple[str, str, Any]]:
-    """(text before, text after, target type) of each relation of `type_` (as `_relations`
-    finds them) that leads to objects: the selection to put between the two texts is asked of
-    its first INNER rows (a connection's nodes, a list's items, an object)."""
-    owners = [(type_, "")]
-    if is_abstract_type(type_):
-        owners += [(t, t.name) for t in schema.get_possible_types(type_)]
-    for owner, fragment in owners:
-        for name, f in owner.fields.items():
-            definition = (f.extensions or {}).get(STRAWBERRY)
-            named = get_named_type(f.type)
-            if (
-                RELATION not in getattr(definition, "metadata", {})
-                or any(_required(a) for a in f.args.values())
-                or is_leaf_type(named)
-                or (fragment and name in getattr(type_, "fields", {}))
-            ):
-                continue
-            if "pageInfo" in getattr(named, "fields", {}):
-                target = get_named_type(named.fields["nodes"].type)
-                before, after = f"{name}(first: {INNER}) {{ nodes {{ ", " } }"
-            else:
-                target = named
-                first = f"(first: {INNER})" if "first" in f.args else ""
-                before, after = f"{name}{first} {{ ", " }"
-            if fragment:
-                before, after = f"... on {fragment} {{ {before}", f"{after} }}"
-            yield before, after, target
+    """(text before, text after, target type) of each relation of `type_` (`_relation_fields`)
+    that leads to objects: the selection to put between the two texts is asked of its first
+    INNER rows (a connection's nodes, a list's items, an object)."""
+    for fragment, name, f in _relation_fields(schema, type_):
+        named = get_named_type(f.type)
+        if is_leaf_type(named):
+            continue
+        if "pageInfo" in getattr(named, "fields", {}):
+            target = get_named_type(named.fields["nodes"].type)
+            before, after = f"{name}(first: {INNER}) {{ nodes {{ ", " } }"
+        else:
+            target = named
+            first = f"(first: {INNER})" if "first" in f.args else ""
+            before, after = f"{name}{first} {{ ", " }"
+        if fragment:
+            before, after = f"... on {fragment} {{ {before}", f"{after} }}"
+        yield before, after, target
 
 
 def nested_cases(

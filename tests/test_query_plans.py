@@ -4,8 +4,8 @@ schema, unfiltered and with each field of its filter, is requested through the A
 page, the page after it, last page), each relation of its nodes below its first page and of
 every type reachable from them at any depth (once per type, below the shortest path),
 unfiltered and with each of its filters (tests/query_plans.py `nested_cases`: declared ones
-compiled, Python loads as batch loads), and the benchmark's read pages too (a group's upcoming meetings, a meeting's registrations); each
-statement the server runs is EXPLAIN ANALYZEd as the server runs it (a prepared statement
+compiled, Python loads as batch loads), and the benchmark's read pages too (a group's upcoming
+meetings, a meeting's registrations); each statement the server runs is EXPLAIN ANALYZEd as the server runs it (a prepared statement
 executed), with a custom plan and with a generic one (a server may run either:
 tests/query_plans.py `PLANS`), and each plan must have no Seq Scan of a table above 10,000
 rows, no Sort of more than a few hundred rows, and no index scan walking past hundreds of rows

@@ -40,7 +40,7 @@ def field_guard(where: str, definition: Any, field_type: Any) -> FieldGuard | No
         return None
     guards = [e for e in definition.extensions if isinstance(e, FieldGuard)]
     if len(guards) != len(definition.extensions):
-        raise NotCompilable(f"{where}: a field extension")
+        raise NotCompilable(f"{where}: a field extension besides its guard")
     (guard,) = guards
     if guard.declared.refuse or guard.scope is None or isinstance(field_type, GraphQLNonNull):
         raise NotCompilable(f"{where}: guarded by a permission")
@@ -76,5 +76,5 @@ def _row_scope(where: str, scope: Scope, obj: Any, sub: Any) -> Scope:
         elif value is None:
             parts[part] = None
         else:
-            raise NotCompilable(f"{where}: its rule reads {attribute}, not a column of the row")
+            raise NotCompilable(f"{where}: guarded by a rule reading {attribute}, not a column")
     return replace(scope, **parts)
