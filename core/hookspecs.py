@@ -273,7 +273,8 @@ def ogp_wg_access_rules() -> Sequence[Any]:
       that group). Without targets, the rule is evaluated against the plugin's theme
       (``ANCHOR``: an anchor of any group of this theme; ``MEMBER`` likewise).
     - ``FieldRule("MyType", "privateNotes", STAFF)``: who may read a field; others read null
-      (``refuse=True``: an UNAUTHENTICATED / FORBIDDEN error instead, for a root field).
+      (``refuse=True``: an UNAUTHENTICATED / FORBIDDEN error instead, for a root field;
+      ``public=Row.column.is_(None)``: the objects whose field everyone reads).
     - ``RowRule(scope, SELF | STAFF)``: which rows of a type a viewer sees at all, in every
       declared load and ``query_page`` reading the scope's table (core.rows applies it: lists
       and ``totalCount``) and through ``node(id:)``, where a hidden object is answered exactly

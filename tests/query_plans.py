@@ -285,7 +285,7 @@ def _required_arguments(f: Any) -> str:
     )
 
 
-def _walks(schema: GraphQLSchema, type_: Any) -> Iterator[tuple[str, str, Any]]:
+def walks(schema: GraphQLSchema, type_: Any) -> Iterator[tuple[str, str, Any]]:
     """(text before, text after, target type) of each relation of `type_` (`_relation_fields`)
     that leads to objects: the selection to put between the two texts is asked of its first
     INNER rows (a connection's nodes, a list's items, an object)."""
@@ -305,6 +305,18 @@ def _walks(schema: GraphQLSchema, type_: Any) -> Iterator[tuple[str, str, Any]]:
         yield before, after, target
 
 
+def roots(schema: GraphQLSchema) -> Iterator[tuple[str, str, Any, str, str]]:
+    """(root field, its arguments, item type, text before, text after) of each root connection
+    (its first PAGE nodes, between `nodes { ` and ` }`) and root list (`root_lists`)."""
+    for name, f in root_connections(schema).items():
+        nodes = get_named_type(get_named_type(f.type).fields["nodes"].type)
+        arguments = ", ".join(a for a in (_required_arguments(f), f"first: {PAGE}") if a)
+        yield name, arguments, nodes, "nodes { ", " }"
+    for name, f in root_lists(schema).items():
+        arguments = f"first: {PAGE}" if "first" in f.args else ""
+        yield name, arguments, get_named_type(f.type), "", ""
+
+
 def nested_cases(
     schema: GraphQLSchema, viewer: str, data: dict[str, Any]
 ) -> Iterator[tuple[Case, str]]:
@@ -315,14 +327,7 @@ def nested_cases(
     registration's person...), once, below the first INNER rows of the shortest path to it:
     (case, document), labelled with the `viewer` the test asks as. Its plan is the relation's
     (a correlated subquery of the compiled statement, or the resolver path's batch load)."""
-    queue: deque[tuple[str, str, Any, str, str]] = deque()  # root, arguments, type, texts around
-    for name, f in root_connections(schema).items():
-        nodes = get_named_type(get_named_type(f.type).fields["nodes"].type)
-        arguments = ", ".join(a for a in (_required_arguments(f), f"first: {PAGE}") if a)
-        queue.append((name, arguments, nodes, "nodes { ", " }"))
-    for name, f in root_lists(schema).items():
-        arguments = f"first: {PAGE}" if "first" in f.args else ""
-        queue.append((name, arguments, get_named_type(f.type), "", ""))
+    queue = deque(roots(schema))
     seen = {item_type.name for _, _, item_type, _, _ in queue}
     while queue:
         name, arguments, item_type, before, after = queue.popleft()
@@ -330,7 +335,7 @@ def nested_cases(
         for label, selection in _relations(schema, item_type, data):
             document = f"query Plans {{ {called} {{ {before}{selection}{after} }} }}"
             yield Case(name, arguments, f"nested {viewer} {label}"), document
-        for step_before, step_after, target in _walks(schema, item_type):
+        for step_before, step_after, target in walks(schema, item_type):
             if target.name not in seen:
                 seen.add(target.name)
                 queue.append((name, arguments, target, before + step_before, step_after + after))

@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 import core
 from core.db import Database
+from core.models import Meeting
 from core.plugins import PluginError, discover
 from core.testing import token_for
 from tests.access_world import ROLES, build_world
@@ -96,11 +97,13 @@ def test_the_core_rules_are_the_issues(empty_db: str, make_client: Any) -> None:
         "Person.email": "self | staff",
         "Meeting.onlineUrl": "anchor | registered | staff",
         "Query.auditLog": "staff",
+        "Comment.body": "anchor | self | staff",  # of a hidden comment: public=hidden_at IS NULL
         "Comment.revisions": "anchor | self | staff",
         "Comment.hiddenBy": "anchor | staff",
         "Person.notificationPreferences": "self | staff",
         "Query.missingTranslations": "staff",
     }
+    assert str(policy.fields[("Comment", "body")].public) == "comments.hidden_at IS NULL"
     assert {t: str(r.rule) for t, r in policy.rows.items()} == {
         "Registration": "anchor | self | staff",
         "Feedback": "self | staff",
@@ -338,6 +341,13 @@ def _installed(**hooks: Any) -> dict[str, object]:
                 core.FieldRule("Meeting", "nope", core.STAFF),
             ],
             "for Meeting.nope, which the schema does not have",
+        ),
+        (
+            lambda: [
+                core.MutationRule("accessProbeTouch", core.STAFF),
+                core.FieldRule("Meeting", "title", core.STAFF, public=Meeting.title.like("%x")),
+            ],
+            "FieldRule Meeting.title: public must compare one column of the type's table with",
         ),
         (lambda: "STAFF", "must return a list of core.access declarations"),
     ],

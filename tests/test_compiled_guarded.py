@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from graphql import get_named_type, is_composite_type
+from graphql import GraphQLSchema, get_named_type, is_abstract_type, is_composite_type
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -21,7 +21,9 @@ from core import to_global_id
 from core.auth import Viewer
 from core.compiled.explain import plan_of
 from core.context import Context
-from tests.executors import EVERY_VIEWER
+from core.limits import Limits
+from tests.executors import EVERY_VIEWER, VIEWERS
+from tests.query_plans import roots, walks
 
 if TYPE_CHECKING:
     from tests.executors import Trio
@@ -73,6 +75,110 @@ def test_guarded_fields_compile_and_answer_the_same_for_every_viewer(trio: Trio)
         if (type_name, field) in {("Meeting", "onlineUrl"), ("Person", "email")}:
             # the demo rows have both: the rule hides some from someone, shows some to someone
             assert seen == {True, False}, (type_name, field, seen)
+
+
+def test_a_hidden_comments_body_compiles_and_answers_the_same_for_every_viewer(
+    trio: Trio, demo_db: str
+) -> None:
+    """`Comment.body`'s rule has a `public` condition (a visible comment's body is everyone's):
+    with half the demo comments hidden, their bodies answer the same three ways for every
+    viewer, compiled; anonymous viewers read null for every hidden one, staff read them all, and
+    a hidden comment's author or anchor reads some."""
+
+    async def hide() -> None:
+        engine = create_async_engine(demo_db)
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "UPDATE comments SET hidden_at = created_at, hidden_by_id = 1, "
+                    "hidden_reason = 'Off topic' WHERE id % 2 = 0"
+                )
+            )
+        await engine.dispose()
+
+    trio.loop.run_until_complete(hide())
+    document = (
+        "{ workingGroups(first: 20) { nodes { comments(first: 50) { nodes { id body isHidden "
+        "replies(first: 20) { nodes { id body isHidden } } } } } } }"
+    )
+    state = trio.clients[None][2].app.state.ogp
+    person = Context(app=state, viewer=Viewer(person_id=2, scopes=frozenset({"read"})))
+    (plan,) = plan_of(person, document)
+    assert plan.statement is not None, plan.reason
+    read: dict[str | None, list[bool]] = {}
+    for role in EVERY_VIEWER:
+        body = trio.compare(document, None, role).json()
+        assert "errors" not in body, body
+        data = body["data"]
+        comments = [
+            comment
+            for group in data["workingGroups"]["nodes"]
+            for top in group["comments"]["nodes"]
+            for comment in (top, *top["replies"]["nodes"])
+        ]
+        assert all(c["body"] is not None for c in comments if not c["isHidden"]), role
+        read[role] = [c["body"] is not None for c in comments if c["isHidden"]]
+    assert read[None] and not any(read[None])
+    assert all(read["staff"])
+    assert any(any(seen) for role, seen in read.items() if role not in (None, "staff"))
+
+
+def _depth(text: str) -> int:
+    """How many fields deep a document's text opens (a `{` after a field; fragments open none)."""
+    return text.count("{") - text.count("... on")
+
+
+def deepest_paths(schema: GraphQLSchema, max_depth: int) -> dict[str, tuple[str, str]]:
+    """Object type name -> (text before, text after) of the deepest path a query takes to its
+    objects (`query_plans.walks` from each root, breadth first, one path per type and depth)
+    leaving two levels of `max_depth` for a field and its `__typename`."""
+    deepest: dict[str, tuple[str, str]] = {}
+    layer = {
+        t.name: (
+            t,
+            f"{name}({arguments}) {{ {before}" if arguments else f"{name} {{ {before}",
+            f"{after} }}",
+        )
+        for name, arguments, t, before, after in reversed(list(roots(schema)))
+    }
+    while layer:
+        following: dict[str, tuple[Any, str, str]] = {}
+        for name, (type_, before, after) in layer.items():
+            if name not in deepest or _depth(before) > _depth(deepest[name][0]):
+                deepest[name] = (before, after)
+            for step_before, step_after, target in walks(schema, type_):
+                if _depth(before + step_before) + 2 <= max_depth:
+                    following.setdefault(
+                        target.name, (target, before + step_before, step_after + after)
+                    )
+        layer = following
+    return deepest
+
+
+def test_guarded_fields_at_the_deepest_answer_the_same_for_every_viewer(trio: Trio) -> None:
+    """Each guarded field (`_guarded_fields`) at the deepest path a query may take to its type
+    within the depth limit (`deepest_paths`): the compiled statement nests its rule's CASE
+    deepest there (SQLite refuses some as too deep, core.compiled.sqljson.TOO_DEEP: the resolver
+    path answers those). Asked three ways (then kept) as anonymous (the rule a constant), a
+    member (a CASE on the row) and staff; no errors."""
+    schema = trio.clients[None][2].app.state.ogp.schema._schema
+    deepest = deepest_paths(schema, Limits().max_depth)
+    asked = 0
+    for type_name, _field, selection in _guarded_fields(trio):
+        holders = [type_name] + [
+            t.name
+            for t in schema.type_map.values()
+            if is_abstract_type(t) and schema.is_sub_type(t, schema.type_map[type_name])
+        ]
+        found = [deepest[name] for name in holders if name in deepest]
+        assert found, (type_name, "reached by no query")
+        before, after = max(found, key=lambda texts: _depth(texts[0]))
+        document = f"{{ {before}... on {type_name} {{ {selection} }}{after} }}"
+        for role in VIEWERS:
+            body = trio.compare(document, None, role).json()
+            assert "errors" not in body, (document, role, body)
+        asked += 1
+    assert asked >= 5
 
 
 DEEP = (

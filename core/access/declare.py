@@ -14,12 +14,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, select
+from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import ColumnClause
+from sqlalchemy.sql.visitors import replacement_traverse
 
 from core.access.rules import NOTHING, Rule, Subject
 
@@ -88,6 +90,35 @@ def attribute_of(column: Column | None) -> str | None:
     return "pk" if name == "id" else f"{name[:-3]}_pk" if name.endswith("_id") else name
 
 
+_PUBLIC_TESTS: dict[Any, Callable[[Any, Any], bool]] = {
+    operators.is_: lambda value, _: value is None,
+    operators.is_not: lambda value, _: value is not None,
+    operators.eq: lambda value, right: value is not None and value == right,
+    operators.ne: lambda value, right: value is not None and value != right,
+    operators.in_op: lambda value, right: value is not None and value in right,
+    operators.not_in_op: lambda value, right: value is not None and value not in right,
+}
+
+
+def _public_parts(public: Any, where: str) -> tuple[ColumnClause[Any], Callable[[Any], bool]]:
+    """(the column, a test of its value) of a FieldRule's `public` condition; TypeError for a
+    condition that is not one plain column compared with constants."""
+    test = _PUBLIC_TESTS.get(getattr(public, "operator", None))
+    left, right = getattr(public, "left", None), getattr(public, "right", None)
+    if (
+        test is None
+        or not isinstance(left, ColumnClause)
+        or attribute_of(left) is None
+        or isinstance(right, ColumnClause)
+    ):
+        raise TypeError(
+            f"FieldRule {where}: public must compare one column of the type's table with "
+            f"constants (is_, is_not, ==, !=, in_, not_in), not {public}"
+        )
+    constant = getattr(right, "value", None)  # a bound value (None for IS NULL's null())
+    return left, lambda value: test(value, constant)
+
+
 def _attribute(obj: Any, column: Column | None) -> Any:
     attr = attribute_of(column)
     return None if attr is None else getattr(obj, attr, None)
@@ -124,12 +155,49 @@ class MutationRule:
 @dataclass(frozen=True)
 class FieldRule:
     """Who may read `type_name.field` (GraphQL names). The object's subject comes from the type's
-    `Scope` (plain columns). Others read null, or an error when `refuse` is set."""
+    `Scope` (plain columns). Others read null, or an error when `refuse` is set.
+
+    `public`: the objects whose field everyone reads whatever the rule, as a comparison of one
+    plain column of the type's table with constants: `column.is_(None)`, `.is_not(None)`,
+    `== v`, `!= v`, `.in_([...])`, `.not_in([...])` (`Comment.hidden_at.is_(None)`: a
+    comment's body is public until it is hidden). The resolver path evaluates it on the
+    object's attribute (`attribute_of`), the compiled path in SQL; a NULL column passes only
+    `is_(None)` (SQL's three-valued logic on both paths). TypeError for any other condition.
+    """
 
     type_name: str
     field: str
     rule: Rule
     refuse: bool = False
+    public: Column | None = None
+
+    def __post_init__(self) -> None:
+        if self.public is not None:
+            _public_parts(self.public, f"{self.type_name}.{self.field}")
+
+    def public_column(self) -> ColumnClause[Any] | None:
+        """The column `public` compares; None without `public`."""
+        if self.public is None:
+            return None
+        return _public_parts(self.public, f"{self.type_name}.{self.field}")[0]
+
+    def public_on(self, column: ColumnElement[Any]) -> ColumnElement[bool]:
+        """`public` comparing `column` instead (its column as read by a compiled statement)."""
+        compared = self.public_column()
+
+        def swap(element: Any, **_: Any) -> Any:
+            return column if element is compared else None
+
+        assert self.public is not None, "public_on: a rule without public"
+        public: ColumnElement[bool] = self.public
+        return replacement_traverse(public, {}, swap)
+
+    def is_public(self, obj: Any) -> bool:
+        """Whether `public` holds for `obj`, read through its attribute (False without it)."""
+        if self.public is None:
+            return False
+        column, test = _public_parts(self.public, f"{self.type_name}.{self.field}")
+        return test(getattr(obj, attribute_of(column) or "", None))
 
 
 @dataclass(frozen=True)

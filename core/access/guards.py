@@ -3,8 +3,9 @@
 - `MutationGuard` on every root mutation: sign-in, the `write` scope and the declared rule are
   checked before the mutation runs; every call, allowed or not, is written to the audit log.
 - `FieldGuard` on every field with a `FieldRule`: a viewer the rule refuses reads null (or gets
-  UNAUTHENTICATED / FORBIDDEN with `refuse`). The fast executor sends fields that carry an
-  extension down graphql-core's own path, so no executor can skip a guard.
+  UNAUTHENTICATED / FORBIDDEN with `refuse`), unless the rule's `public` holds for the object.
+  The fast executor sends fields that carry an extension down graphql-core's own path, so no
+  executor can skip a guard.
 """
 
 from __future__ import annotations
@@ -162,6 +163,8 @@ class FieldGuard(FieldExtension):
         return None
 
     def resolve(self, next_: Any, source: Any, info: Info, **kwargs: Any) -> Any:
+        if self.declared.is_public(source):
+            return next_(source, info, **kwargs)
         access = access_of(info.context)
         subject = self._subject(source)
         decided = access.decide_now(self.declared.rule, subject)
@@ -186,6 +189,9 @@ class FieldGuard(FieldExtension):
         return await value if inspect.isawaitable(value) else value
 
     async def resolve_async(self, next_: Any, source: Any, info: Info, **kwargs: Any) -> Any:
+        if self.declared.is_public(source):
+            value = next_(source, info, **kwargs)
+            return await value if inspect.isawaitable(value) else value
         access = access_of(info.context)
         subject = self._subject(source)
         return await self._later(access, subject, next_, source, info, kwargs)

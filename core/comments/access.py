@@ -33,13 +33,14 @@ COMMENT_SCOPE = Scope(
 FEEDBACK_SCOPE = Scope("Feedback", Feedback.id, person=Feedback.author_id)
 
 HIDDEN_BODY_READERS = SELF | ANCHOR | STAFF
-"""Who reads the body of a hidden comment (checked by `Comment.body` against its subject)."""
+"""Who reads the body of a hidden comment (everyone reads a visible one's)."""
 MODERATORS = ANCHOR | STAFF
 """Who hides a comment and sees who hid it."""
 
 DECLARATIONS: list[Declaration] = [
     COMMENT_SCOPE,
     RowRule(FEEDBACK_SCOPE, SELF | STAFF),
+    FieldRule("Comment", "body", HIDDEN_BODY_READERS, public=Comment.hidden_at.is_(None)),
     FieldRule("Comment", "revisions", SELF | ANCHOR | STAFF),
     FieldRule("Comment", "hiddenBy", MODERATORS),
     MutationRule("commentPost", SIGNED_IN),

@@ -9,12 +9,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
-from strawberry.types import Info
 
-from core.access.roles import access_of
-from core.access.rules import Subject
-from core.comments import access, loaders
+from core.comments import loaders
 from core.comments.models import FeedbackCategory
+from core.compiled.declare import computed
 from core.groups import loaders as groups_loaders
 from core.loading import relation
 from core.meetings import loaders as meetings_loaders
@@ -46,7 +44,10 @@ class Comment(Node):
     parent_pk: strawberry.Private[int | None]
     author_pk: strawberry.Private[int]
     hidden_by_pk: strawberry.Private[int | None]
-    text: strawberry.Private[str]
+    body: str | None = strawberry.field(
+        description="The text; null when the comment is hidden, except for its author, the "
+        "group's anchors and staff."
+    )
     created_at: datetime
     edited_at: datetime | None = strawberry.field(
         description="When its author last changed it (null: never); earlier versions in "
@@ -68,7 +69,7 @@ class Comment(Node):
             parent_pk=row.parent_id,
             author_pk=row.author_id,
             hidden_by_pk=row.hidden_by_id,
-            text=row.body,
+            body=row.body,
             created_at=row.created_at,
             edited_at=row.edited_at,
             hidden_at=row.hidden_at,
@@ -76,20 +77,12 @@ class Comment(Node):
             illustrative=row.illustrative,
         )
 
-    @strawberry.field(description="Hidden by the group's anchors or staff (see `hiddenReason`).")
+    @strawberry.field(
+        description="Hidden by the group's anchors or staff (see `hiddenReason`).",
+        metadata=computed(lambda c: c.hidden_at.is_not(None)),
+    )
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
-
-    @strawberry.field(
-        description="The text; null when the comment is hidden, except for its author, the "
-        "group's anchors and staff."
-    )
-    async def body(self, info: Info) -> str | None:
-        if self.hidden_at is None:
-            return self.text
-        subject = Subject(group=self.group_pk, person=self.author_pk, meeting=self.meeting_pk)
-        allowed = await access_of(info.context).allows(access.HIDDEN_BODY_READERS, subject)
-        return self.text if allowed else None
 
     @relation(people_loaders.people_by_id, key="author_pk")
     def author(self) -> PersonRef: ...

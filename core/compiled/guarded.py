@@ -6,9 +6,10 @@ attributes (`Scope.subject_of`) and answers null to a viewer the rule does not a
 same rule becomes the SQL condition the row rules use (`core.access.sql.condition`: true exactly
 for the rows whose subject the rule allows the viewer), its subject read from the columns the
 object's attributes hold (where `subject_of` reads it): the field is `CASE WHEN allowed THEN
-value ELSE null END`. A staff viewer's or a public rule's condition is `true` and an anonymous
-viewer's `false`, which print no CASE; a person's id is the bound
-`VIEWER_PERSON` parameter, so a plan kept for the viewer's role serves every person of it
+value ELSE null END`, with the rule's `public` condition (`FieldRule.public`) OR-ed in on the
+row's column. A staff viewer's or a public rule's condition is `true` and an anonymous viewer's
+`false` (without `public`), which print no CASE; a person's id is the bound `VIEWER_PERSON`
+parameter, so a plan kept for the viewer's role serves every person of it
 (core.compiled.template). A refusing rule (an error, not null) and a field guarded any other
 way are not compiled.
 """
@@ -19,7 +20,7 @@ from dataclasses import replace
 from typing import Any
 
 from graphql import GraphQLNonNull
-from sqlalchemy import case
+from sqlalchemy import case, or_
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.elements import False_, True_
 
@@ -54,6 +55,13 @@ def guarded(
     from a row of `sub`, else JSON null."""
     assert guard.scope is not None  # field_guard's
     allowed = condition(guard.declared.rule, viewer, _row_scope(where, guard.scope, obj, sub))
+    public = guard.declared.public_column()
+    if public is not None and not isinstance(allowed, True_):
+        # the same comparison on the column of `sub` the object's attribute holds (is_public)
+        column = getattr(obj, attribute_of(public) or "", None)
+        if not isinstance(column, Col):
+            raise NotCompilable(f"{where}: guarded by a public condition not on a column")
+        allowed = or_(guard.declared.public_on(sub.c[column.name]), allowed)
     if isinstance(allowed, True_):
         return value
     if isinstance(allowed, False_):
