@@ -1,12 +1,14 @@
 """The bench's read pages, resolver path vs compiled path, in one process (no HTTP server, no
 load generator): the time of one request through the ASGI app, median of N interleaved rounds.
 
-    PYTHONPATH=. .venv/bin/python bench/compiled_pages.py URL [ROUNDS]
+    PYTHONPATH=. .venv/bin/python bench/compiled_pages.py URL [ROUNDS] [LANGUAGE]
 
 URL: a database with the demo data (`ogp-wg db upgrade && ogp-wg demo`), SQLite or PostgreSQL.
 Each round sends every page once to each path, alternating which goes first, so drift of a
 shared machine's load falls on both alike. Signed in (staff) where the bench's mix is
-(`bench.mix.SIGNED_IN_PAGES`), anonymous elsewhere. Both answers are checked byte-identical first.
+(`bench.mix.SIGNED_IN_PAGES`), anonymous elsewhere. LANGUAGE: sent as `Accept-Language` (`es`:
+the texts in Spanish where translated, as a Spanish-speaking front end asks). Both answers are
+checked byte-identical first.
 Prints per page: the medians (ms), their ratio, and the SQL statements of each path's request;
 then the four pages together (one of each, as the mix sends them: the sum of the medians).
 """
@@ -39,14 +41,17 @@ async def _meeting_id(client: GraphQLClient) -> str:
     return str(max(meetings, key=lambda m: m["registrations"]["totalCount"])["id"])
 
 
-async def _timed(client: GraphQLClient, body: dict[str, Any]) -> tuple[float, str, str]:
+async def _timed(
+    client: GraphQLClient, body: dict[str, Any], headers: dict[str, str]
+) -> tuple[float, str, str]:
     start = time.perf_counter()
-    response = await client.http.post("/graphql", json=body)
+    response = await client.http.post("/graphql", json=body, headers=headers)
     elapsed = time.perf_counter() - start
     return elapsed, response.text, response.headers.get("x-sql-statements", "?")
 
 
-async def main(url: str, rounds: int) -> None:
+async def main(url: str, rounds: int, language: str | None = None) -> None:
+    headers = {"accept-language": language} if language else {}
     factory = ClientFactory()
     token = await token_for(url, "staff")
     anonymous = {
@@ -68,17 +73,18 @@ async def main(url: str, rounds: int) -> None:
     statements: dict[tuple[str, str], str] = {}
     for name, body in bodies.items():  # warm-up, and the same answer both ways
         clients = signed_in if name in SIGNED_IN_PAGES else anonymous
-        (_, a, _), (_, b, _) = [await _timed(clients[path], body) for path in clients]
+        (_, a, _), (_, b, _) = [await _timed(clients[path], body, headers) for path in clients]
         assert a == b, (name, a[:300], b[:300])
     for i in range(rounds):
         for name, body in bodies.items():
             clients = signed_in if name in SIGNED_IN_PAGES else anonymous
             order = list(clients.items())
             for path, client in order if i % 2 == 0 else order[::-1]:
-                elapsed, _, count = await _timed(client, body)
+                elapsed, _, count = await _timed(client, body, headers)
                 times.setdefault((name, path), []).append(elapsed)
                 statements[(name, path)] = count
-    print(f"{url.split('://')[0]}, {rounds} interleaved rounds, median ms per request")
+    asked = f", Accept-Language: {language}" if language else ""
+    print(f"{url.split('://')[0]}, {rounds} interleaved rounds{asked}, median ms per request")
     print(f"{'page':<14}{'resolver':>10}{'compiled':>10}{'ratio':>8}  statements")
     for name in PAGES:
         r = statistics.median(times[(name, "resolver")]) * 1000
@@ -91,4 +97,5 @@ async def main(url: str, rounds: int) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 30))
+    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 30
+    asyncio.run(main(sys.argv[1], rounds, sys.argv[3] if len(sys.argv) > 3 else None))

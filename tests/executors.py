@@ -101,36 +101,49 @@ class Trio:
         return graphql.print_schema(graphql.build_client_schema(response.json()["data"]))
 
     def answers(
-        self, document: str, variables: dict[str, Any] | None = None, role: str | None = None
+        self,
+        document: str,
+        variables: dict[str, Any] | None = None,
+        role: str | None = None,
+        language: str | None = None,
     ) -> list[Any]:
         """The three executors' answers, then the compiled path's again while it answers
         without errors, up to twice: a request answered from kept statements is kept, and
-        answered again without execution (core.compiled.kept)."""
+        answered again without execution (core.compiled.kept). `language`: the request's
+        `Accept-Language`."""
+        headers = HEADERS if language is None else {**HEADERS, "accept-language": language}
 
         async def all_three() -> list[Any]:
             body = {"query": document, "variables": variables or {}}
             clients = self.clients[role]
             answers = [
-                await client.http.post("/graphql", json=body, headers=HEADERS) for client in clients
+                await client.http.post("/graphql", json=body, headers=headers) for client in clients
             ]
             for _ in range(2):
                 if answers[-1].status_code != 200 or "errors" in answers[-1].json():
                     break
-                answers.append(await clients[2].http.post("/graphql", json=body, headers=HEADERS))
+                answers.append(await clients[2].http.post("/graphql", json=body, headers=headers))
             return answers
 
         return self.loop.run_until_complete(all_three())
 
     def compare(
-        self, document: str, variables: dict[str, Any] | None = None, role: str | None = None
+        self,
+        document: str,
+        variables: dict[str, Any] | None = None,
+        role: str | None = None,
+        language: str | None = None,
     ) -> Any:
-        """Every answer of `answers` byte for byte the same as graphql-core's (status too);
-        the compiled path's first answer."""
-        standard, fast, compiled, *again = self.answers(document, variables, role)
+        """Every answer of `answers` byte for byte the same as graphql-core's (status and
+        `Content-Language` too); the compiled path's first answer."""
+        standard, fast, compiled, *again = self.answers(document, variables, role, language)
         assert standard.status_code < 500, standard.text
         for other in (fast, compiled, *again):
             assert other.status_code == standard.status_code
             assert other.text == standard.text
+            assert other.headers.get("content-language") == standard.headers.get(
+                "content-language"
+            ), (document, language)
         return compiled
 
     def plans(self, document: str, variables: dict[str, Any] | None = None) -> list[Any]:

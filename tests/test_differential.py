@@ -5,7 +5,8 @@ installed plugin, with the test-only `faults` plugin whose fields fail in every 
 with random arguments, aliases and nesting. Each one runs through graphql-core's standard
 executor, the fast resolver path (core.execution) and the compiled read path (core.compiled:
 root fields that compile answer from one SQL statement, the others fall back) on the demo data,
-as anonymous, a member or staff; the HTTP responses must be byte-identical, errors, their paths
+as anonymous, a member or staff, asking for no language or one (`Accept-Language`); the HTTP
+responses must be byte-identical (`Content-Language` too), errors, their paths
 and null propagation included. New fields and plugins are covered without editing this test.
 """
 
@@ -20,6 +21,8 @@ from hypothesis import strategies as st
 from tests.executors import VIEWERS, Trio, aliased, documents
 
 EXAMPLES = 150
+LANGUAGES = (None, "es", "fr", "en", "de", "es;q=0.2, fr")
+"""`Accept-Language` headers (none; each of OGP's languages; one it lacks; a preference)."""
 
 
 def test_generated_queries_answer_the_same_on_all_three_executors(trio: Trio) -> None:
@@ -40,8 +43,11 @@ def test_generated_queries_answer_the_same_on_all_three_executors(trio: Trio) ->
         document=generated,
         rnd=st.randoms(use_true_random=False),
         role=st.sampled_from(VIEWERS),
+        language=st.sampled_from(LANGUAGES),
     )
-    def check(document: graphql.DocumentNode, rnd: Random, role: str | None) -> None:
-        trio.compare(aliased(document, rnd), None, role)
+    def check(
+        document: graphql.DocumentNode, rnd: Random, role: str | None, language: str | None
+    ) -> None:
+        trio.compare(aliased(document, rnd), None, role, language)
 
     check()

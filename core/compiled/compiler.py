@@ -11,7 +11,9 @@ What compiles (anything else raises `NotCompilable(reason)`, and the root field 
   a non-null field from a nullable column (or a non-null to-one relation whose row may be
   missing, or a nested object its builder may not build) answers NULL by failing the statement
   on purpose (core.compiled.sqljson.unrepresentable): the resolver path then answers the root
-  field and reports the error; `DIRECT_READ` fields when they read a column;
+  field and reports the error; `DIRECT_READ` fields when they read a column, or else their
+  `TRANSLATED` SQL (a text in the language chosen, marked with the language served:
+  core.compiled.sqljson.served_in);
   Float from a Float/Double/Numeric(asdecimal=False) column as orjson prints it (core.compiled.
   floats); a String, ID or Float from an integer column (core.compiled.leaves); `computed`
   fields (their SQL expression, reading columns and the builder's constants); `app_constant`
@@ -57,7 +59,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql import ColumnElement
 
-from core.compiled.declare import APP_CONSTANT, COMPILED_ROOT, COMPUTED, NodeRead
+from core.compiled.declare import APP_CONSTANT, COMPILED_ROOT, COMPUTED, TRANSLATED, NodeRead
 from core.compiled.guarded import field_guard, guarded
 from core.compiled.leaves import ComputedColumns, Leaves
 from core.compiled.nested import NestedObjects, Reprobe, is_object, objects
@@ -325,7 +327,7 @@ class Compiler(Relations, Leaves, NestedObjects):
         if direct is not None:
             attribute = direct(self.ctx, details[0].node)
             if attribute is None:
-                raise NotCompilable(f"{where}: a language is chosen (translated text)")
+                return self._translated(where, definition, field_def, details, sub, obj)
             value = getattr(obj, attribute, MISSING)
         elif resolver is not None:
             qualname = getattr(resolver.wrapped_func, "__qualname__", "")
@@ -347,6 +349,29 @@ class Compiler(Relations, Leaves, NestedObjects):
             if value is MISSING or type(value) is not type(default) or value != default:
                 raise NotCompilable(f"{where}: a value its builder may have computed from the row")
         return self._leaf(where, field_def.type, value, sub)
+
+    def _translated(
+        self,
+        where: str,
+        definition: Any,
+        field_def: GraphQLField,
+        details: Any,
+        sub: Any,
+        obj: Any,
+    ) -> ColumnElement[str]:
+        """A text read in the language chosen (`TRANSLATED`), marked with the language served."""
+        translated = definition.metadata.get(TRANSLATED)
+        if translated is None:
+            raise NotCompilable(f"{where}: a language is chosen (translated text)")
+        try:
+            arguments = relation_arguments(
+                self.ctx, definition, field_def, details[0].node, self.variables
+            )
+        except Exception as exc:
+            raise NotCompilable(f"{where}: an argument error", by_values=True) from exc
+        row = ComputedColumns(where, obj, sub, bool(self._touched.get(id(obj))))
+        text: ColumnElement[str] = translated(self.ctx, arguments, row, self.d.string)
+        return text
 
     def _statement(self, where: str, make: Callable[[], Select[Any]]) -> Select[Any]:
         """A declaration's statement, `make()`: an argument it refuses falls back for these

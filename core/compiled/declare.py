@@ -31,6 +31,11 @@ COMPUTED = "ogp_wg_computed"
 """Field metadata key of a resolver field's SQL expression (`computed`)."""
 APP_CONSTANT = "ogp_wg_app_constant"
 """Field metadata key of a resolver field's value for the whole app (`app_constant`)."""
+TRANSLATED = "ogp_wg_translated"
+"""Field metadata key of a translatable text's SQL when a language is chosen (core.translations:
+`translated(ctx, arguments, row, string)`, `row` as `computed`'s, `string` the dialect's JSON of
+a text column; it returns the field's JSON marked with the language served:
+core.compiled.sqljson.served_in)."""
 
 
 @dataclass(frozen=True, eq=False)

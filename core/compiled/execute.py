@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from graphql import OperationType, is_non_null_type
 from graphql.execution.executor import to_nodes
 from graphql.pyutils import Path
@@ -20,7 +19,7 @@ from graphql.pyutils import Path
 from core.auth.middleware import unconfirmed
 from core.compiled.kept import STALE, KeptRoot, read_for_viewer, record, recording
 from core.compiled.plan import RootPlan, plan_roots
-from core.compiled.sqljson import unrepresentable
+from core.compiled.sqljson import spliced, unrepresentable
 from core.execution import FastExecutionContext
 
 
@@ -93,7 +92,7 @@ class CompiledExecutionContext(FastExecutionContext):
                 else:
                     async with db.read() as conn:
                         text = (await conn.execute(plan.statement)).scalar_one()
-                values[plan.key] = orjson.Fragment(text)
+                values[plan.key] = spliced(self.context_value, text)
             except Exception as raw_error:
                 if _bail(self.context_value):  # nothing is told a viewer not confirmed
                     return {}

@@ -41,7 +41,6 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 from cachetools import LRUCache
 from graphql import FieldNode, GraphQLError, located_error
 from strawberry.types import ExecutionResult
@@ -49,7 +48,7 @@ from strawberry.types import ExecutionResult
 from core.auth.middleware import confirm, unconfirmed
 from core.compiled.kept_mutations import KeptMutations
 from core.compiled.plan import values_key
-from core.compiled.sqljson import unrepresentable
+from core.compiled.sqljson import spliced, unrepresentable
 from core.compiled.template import Bound
 from core.db import replica_reads, utcnow
 from core.observability.logs import log_graphql_errors
@@ -264,7 +263,7 @@ async def _answer(kept: KeptOperation, context: Any) -> ExecutionResult | _Stale
                 text = await read_for_viewer(context, root.bound.sql, root.bound.now())
                 if isinstance(text, _Stale):
                     return STALE
-                data[root.key] = orjson.Fragment(text)
+                data[root.key] = spliced(context, text)
             except Exception as exc:  # a cancellation is no Exception: it goes on
                 await confirm(context)  # nothing is told a viewer not confirmed
                 if unrepresentable(exc):

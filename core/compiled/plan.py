@@ -2,7 +2,7 @@
 
 Per app (`AppState.caches`, so two apps in one process never share an entry), bounded LRUs keyed
 by the plan: document, operation name, the viewer's kind (anonymous, signed in, staff: row rules
-differ), the negotiated language (translated texts fall back) and the Boolean variables
+differ), the negotiated language (a translated text reads it) and the Boolean variables
 (`@skip`/`@include`):
 - which root fields fall back, and why (a field found not compilable is not tried again);
 - per kind of viewer and shape of a root field's rows, its statement compiled once and re-bound to

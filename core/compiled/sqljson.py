@@ -18,6 +18,7 @@ GraphQL grammar allows only `[_A-Za-z0-9]`) or from code; request values are alw
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from functools import reduce
 from typing import Any
@@ -237,3 +238,28 @@ def unrepresentable(exc: BaseException) -> bool:
         or "user-defined function raised exception" in text
         or any(refusal in text for refusal in TOO_DEEP)
     )
+
+
+SERVED_MARK = "\x01"
+"""Follows a translated text's JSON with the language it was served in (`served_in`): a raw
+control character, which no JSON text holds (both databases' escaping prints it `\\u0001`)."""
+_SERVED = re.compile(SERVED_MARK + "([a-z]{2})")
+
+
+def served_in(json_text: ColumnElement[str], language: ColumnElement[str]) -> ColumnElement[str]:
+    """A text field's JSON followed by the mark of the language it was served in (ISO 639-1):
+    `spliced` takes the marks out and notes their languages, for `Content-Language`
+    (core.translations), as the resolver path notes each text it serves."""
+    return cat(json_text, raw(SERVED_MARK), language)
+
+
+def spliced(ctx: Any, text: str) -> orjson.Fragment:
+    """A compiled statement's JSON, as the response holds it: without the marks of `served_in`,
+    whose languages are noted for the request (`core.translations.types.note_served`)."""
+    if SERVED_MARK in text:
+        from core.translations.types import note_served  # the translations domain imports this
+
+        for language in sorted(set(_SERVED.findall(text))):
+            note_served(ctx, language)
+        text = _SERVED.sub("", text)
+    return orjson.Fragment(text)

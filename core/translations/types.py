@@ -22,11 +22,12 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import strawberry
-from sqlalchemy import type_coerce
+from sqlalchemy import func, select, type_coerce
 from strawberry.types import Info
 
 from core.columns import enum_column
-from core.compiled.declare import computed
+from core.compiled.declare import TRANSLATED, computed
+from core.compiled.sqljson import served_in
 from core.limits import LIST_SIZE
 from core.loading import DIRECT_READ, relation
 from core.schema.base import Node
@@ -101,7 +102,10 @@ async def _served(info: Info, type_name: str, pk: int, language: str | None) -> 
 
 def translatable(type_name: str, column: str, description: str) -> Any:
     """The GraphQL field `column` of `type_name`: the record's text `column` (its Python
-    attribute, kept as `strawberry.Private`) in the chosen language, else the original."""
+    attribute, kept as `strawberry.Private`) in the chosen language, else the original. The
+    compiled read path reads the attribute's column when no language is chosen (`DIRECT_READ`),
+    else the same choice in SQL (`TRANSLATED`), each text marked with the language it went out
+    in for `Content-Language` (core.compiled.sqljson.spliced notes them)."""
 
     async def resolve(self: Any, info: Info, language: Language | None = None) -> str:
         original: str = getattr(self, column)
@@ -120,12 +124,36 @@ def translatable(type_name: str, column: str, description: str) -> Any:
         # No `language` argument and no language negotiated: the original, as `resolve` answers
         return column if not node.arguments and chosen(ctx, None) is None else None
 
+    kind = KINDS[type_name]
+    translations = kind.translations
+
+    def translated(
+        ctx: Any, arguments: dict[str, Any], row: Any, string: Callable[[Any], Any]
+    ) -> Any:
+        # The compiled read path's `resolve` (core.compiled.declare.TRANSLATED): the
+        # translation's text where it has one, else the original, each marked with its language
+        wanted = chosen(ctx, arguments.get("language"))
+        if wanted is None:  # `language: null` and none negotiated: the original, not noted
+            return string(getattr(row, column))
+        text = translations.c[column]
+        translation = (
+            select(served_in(string(text), translations.c.language))
+            .where(
+                translations.c[kind.key] == row.pk,
+                translations.c.language == wanted,
+                text.is_not(None),
+            )
+            .scalar_subquery()
+        )
+        original = served_in(string(getattr(row, column)), row.original_language)
+        return func.coalesce(translation, original)
+
     return strawberry.field(
         resolver=resolve,
         name=column,
         description=f"{description} In `language`, else in the `Accept-Language` header's; "
         "the original where untranslated (`texts` says which language was served).",
-        metadata={DIRECT_READ: direct_read},
+        metadata={DIRECT_READ: direct_read, TRANSLATED: translated},
     )
 
 
