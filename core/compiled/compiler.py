@@ -363,12 +363,7 @@ class Compiler(Relations, Leaves, NestedObjects):
         translated = definition.metadata.get(TRANSLATED)
         if translated is None:
             raise NotCompilable(f"{where}: a language is chosen (translated text)")
-        try:
-            arguments = relation_arguments(
-                self.ctx, definition, field_def, details[0].node, self.variables
-            )
-        except Exception as exc:
-            raise NotCompilable(f"{where}: an argument error", by_values=True) from exc
+        arguments = self._arguments(where, definition, field_def, details)
         row = ComputedColumns(where, obj, sub, bool(self._touched.get(id(obj))))
         text: ColumnElement[str] = translated(self.ctx, arguments, row, self.d.string)
         return text

@@ -50,6 +50,18 @@ class Relations(Connections):
             self, gtype: Any, details: Any, sub: Any, make: Any, variants: Any
         ) -> ColumnElement[str]: ...
 
+    def _arguments(
+        self, where: str, definition: Any, field_def: GraphQLField, details: Any
+    ) -> dict[str, Any]:
+        """A nested field's arguments as its resolver receives them; an invalid value falls
+        back for these values (the resolver path reports it)."""
+        try:
+            return relation_arguments(
+                self.ctx, definition, field_def, details[0].node, self.variables
+            )
+        except Exception as exc:
+            raise NotCompilable(f"{where}: an argument error", by_values=True) from exc
+
     def _relation(
         self,
         where: str,
@@ -60,12 +72,7 @@ class Relations(Connections):
         sub: Any,
         obj: Any,
     ) -> ColumnElement[str]:
-        try:
-            arguments = relation_arguments(
-                self.ctx, definition, field_def, details[0].node, self.variables
-            )
-        except Exception as exc:
-            raise NotCompilable(f"{where}: an argument error", by_values=True) from exc
+        arguments = self._arguments(where, definition, field_def, details)
         load = spec.load
         if not isinstance(load, CountsByKey | RowsByKey | RowsGroupedBy | PagesByKey):
             raise NotCompilable(f"{where}: loaded by a Python function, not a declaration")
