@@ -14,6 +14,7 @@ from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import text
 
 from core.auth.staff import find_person
 from core.auth.tokens import issue_token
@@ -343,3 +344,66 @@ def test_a_licence_is_accepted_exactly_when_spdx_lists_it(text: str) -> None:
         assert rejected.errors[0].code == "INVALID_LICENCE"
     else:
         assert accepted == known[text.strip().lower()]
+
+
+async def test_a_resource_at_home_in_a_disabled_plugins_group_is_hidden_everywhere(
+    demo_db: str, make_client: Any
+) -> None:
+    """A resource whose home group is a disabled plugin's group is hidden as `node(id:)` hides
+    it from every list that reaches it: another group's resources, a commitment's."""
+    db = Database(demo_db)
+    try:
+        async with db.engine.begin() as conn:
+            (resource,), *_ = (
+                await conn.execute(
+                    text(
+                        "SELECT r.id FROM resources r JOIN working_groups g ON "
+                        "g.id = r.group_id WHERE g.theme = 'open_data' AND r.status = "
+                        "'PUBLISHED' ORDER BY r.id"
+                    )
+                )
+            ).all()
+            (other,) = (
+                await conn.execute(
+                    text("SELECT min(id) FROM working_groups WHERE theme <> 'open_data'")
+                )
+            ).one()
+            await conn.execute(
+                text("INSERT INTO resource_groups (resource_id, group_id) VALUES (:r, :g)"),
+                {"r": resource, "g": other},
+            )
+            commitment = (await conn.execute(text("SELECT min(id) FROM commitments"))).scalar_one()
+            await conn.execute(
+                text(
+                    "INSERT INTO resource_commitments (resource_id, commitment_id) "
+                    "SELECT :r, :c WHERE NOT EXISTS (SELECT 1 FROM resource_commitments "
+                    "WHERE resource_id = :r AND commitment_id = :c)"
+                ),
+                {"r": resource, "c": commitment},
+            )
+    finally:
+        await db.dispose()
+    query = """query($g: ID!, $c: ID!, $r: ID!) {
+      group: node(id: $g) { ... on WorkingGroup { resources(first: 100) { totalCount nodes { id } } } }
+      commitment: node(id: $c) { ... on Commitment { resources(first: 100) { totalCount nodes { id } } } }
+      resource: node(id: $r) { id } }"""
+    ids = {
+        "g": to_global_id("WorkingGroup", other),
+        "c": to_global_id("Commitment", commitment),
+        "r": to_global_id("Resource", resource),
+    }
+    gid = ids["r"]
+    seen = await make_client(demo_db).execute(query, ids)
+    assert seen["resource"] == {"id": gid}
+    for parent in ("group", "commitment"):
+        assert gid in {n["id"] for n in seen[parent]["resources"]["nodes"]}, parent
+    hidden = await make_client(demo_db, plugins={"disabled": ["open_data"]}).execute(query, ids)
+    assert hidden["resource"] is None
+    for parent in ("group", "commitment"):
+        nodes = hidden[parent]["resources"]["nodes"]
+        assert gid not in {n["id"] for n in nodes}, parent
+        assert (
+            hidden[parent]["resources"]["totalCount"]
+            == len(nodes)
+            == (seen[parent]["resources"]["totalCount"] - 1)
+        )

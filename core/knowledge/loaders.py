@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select, union
+from sqlalchemy import ColumnElement, func, select, union
 
-from core.access.rows import conditions_on
 from core.commitments.models import Commitment
 from core.context import Context
 from core.groups.models import Anchor, Membership, WorkingGroup
@@ -31,9 +30,15 @@ from core.knowledge.models import (
     ResourceTopic,
 )
 from core.people.models import Country, Person
-from core.rows import RowsByKey, RowsGroupedBy, rows_by_key, values_grouped_by
+from core.rows import (
+    PagesByKey,
+    RowsByKey,
+    RowsGroupedBy,
+    pages_by_key,
+    rows_by_key,
+    values_grouped_by,
+)
 from core.schema.batch import fetch_rows, grouped
-from core.schema.pagination import Connection, paginate_children
 
 ORDER = (Resource.id.desc(),)
 """Resources newest first (ids grow with time; a published resource keeps its place)."""
@@ -85,69 +90,37 @@ resources_by_id: RowsByKey[Any] = rows_by_key(
 )
 
 
-def _in_groups(ctx: Context, **filters: Any) -> Select[Any]:
-    stmt = select(*Resource.__table__.c).join(
-        ResourceGroup, ResourceGroup.resource_id == Resource.id
-    )
-    for condition in (*conditions_on(ctx, Resource.__table__), *resource_filters(**filters)):
-        stmt = stmt.where(condition)
-    return stmt
+def _language(_ctx: Context, language: str) -> ColumnElement[bool]:
+    (condition,) = resource_filters(language=language)
+    return condition
 
 
-async def resources_by_group(
-    ctx: Context,
-    keys: list[int],
-    kind: ResourceKind | None = None,
-    language: str | None = None,
-    tag: str | None = None,
-    first: int | None = None,
-    after: str | None = None,
-    last: int | None = None,
-    before: str | None = None,
-) -> list[Connection[Any]]:
-    """Each group's resources (every resource listing it among its groups), newest first."""
-    pages = await paginate_children(
-        ctx.db,
-        _in_groups(ctx, kind=kind, language=language, tag=tag),
-        ResourceGroup.group_id,
-        keys,
-        ORDER,
-        types.Resource.from_row,
-        first=first,
-        after=after,
-        last=last,
-        before=before,
-    )
-    return [pages[key] for key in keys]
+def _tag(_ctx: Context, tag: str) -> ColumnElement[bool]:
+    (condition,) = resource_filters(tag=tag)
+    return condition
 
 
-async def resources_by_commitment(
-    ctx: Context,
-    keys: list[int],
-    first: int | None = None,
-    after: str | None = None,
-    last: int | None = None,
-    before: str | None = None,
-) -> list[Connection[Any]]:
-    """The resources about each commitment (of visible groups, as the viewer may see them)."""
-    stmt = (
-        select(*Resource.__table__.c)
-        .join(ResourceCommitment, ResourceCommitment.resource_id == Resource.id)
-        .where(in_visible_groups(ctx), *conditions_on(ctx, Resource.__table__))
-    )
-    pages = await paginate_children(
-        ctx.db,
-        stmt,
-        ResourceCommitment.commitment_id,
-        keys,
-        ORDER,
-        types.Resource.from_row,
-        first=first,
-        after=after,
-        last=last,
-        before=before,
-    )
-    return [pages[key] for key in keys]
+resources_by_group: PagesByKey[Any] = pages_by_key(
+    Resource.id,
+    lambda: types.Resource,
+    order_by=ORDER,
+    where=in_visible_groups,
+    filters={"kind": Resource.kind, "language": _language, "tag": _tag},
+    through=(ResourceGroup.__table__.c.group_id, ResourceGroup.__table__.c.resource_id),
+)
+"""Each group's resources (every resource listing it among its groups; its home group visible,
+as for `node(id:)`), newest first."""
+resources_by_commitment: PagesByKey[Any] = pages_by_key(
+    Resource.id,
+    lambda: types.Resource,
+    order_by=ORDER,
+    where=in_visible_groups,
+    through=(
+        ResourceCommitment.__table__.c.commitment_id,
+        ResourceCommitment.__table__.c.resource_id,
+    ),
+)
+"""The resources about each commitment (of visible groups, as the viewer may see them)."""
 
 
 async def groups_by_resource(ctx: Context, keys: list[int]) -> list[list[Any]]:
