@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 import core
 from core.db import Database
-from core.models import Meeting
+from core.models import Meeting, Person
 from core.plugins import PluginError, discover
 from core.testing import token_for
 from tests.access_world import ROLES, build_world
@@ -348,6 +348,14 @@ def _installed(**hooks: Any) -> dict[str, object]:
                 core.FieldRule("Meeting", "title", core.STAFF, public=Meeting.title.like("%x")),
             ],
             "FieldRule Meeting.title: public must compare one column of the type's table with",
+        ),
+        (
+            lambda: [
+                core.MutationRule("accessProbeTouch", core.STAFF),
+                core.FieldRule("Meeting", "title", core.STAFF, public=Person.name.is_not(None)),
+            ],
+            "the public condition of Meeting.title reads people.name, which is not a column of "
+            "the table of Meeting's Scope",
         ),
         (lambda: "STAFF", "must return a list of core.access declarations"),
     ],

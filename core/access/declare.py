@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.sql import operators
-from sqlalchemy.sql.elements import ColumnClause
+from sqlalchemy.sql.elements import BindParameter, ColumnClause, Null
 from sqlalchemy.sql.visitors import replacement_traverse
 
 from core.access.rules import NOTHING, Rule, Subject
@@ -102,20 +102,29 @@ _PUBLIC_TESTS: dict[Any, Callable[[Any, Any], bool]] = {
 
 def _public_parts(public: Any, where: str) -> tuple[ColumnClause[Any], Callable[[Any], bool]]:
     """(the column, a test of its value) of a FieldRule's `public` condition; TypeError for a
-    condition that is not one plain column compared with constants."""
-    test = _PUBLIC_TESTS.get(getattr(public, "operator", None))
-    left, right = getattr(public, "left", None), getattr(public, "right", None)
-    if (
-        test is None
-        or not isinstance(left, ColumnClause)
-        or attribute_of(left) is None
-        or isinstance(right, ColumnClause)
-    ):
+    condition that is not one plain column compared with constants: `is_`/`is_not` take only
+    None, `==`/`!=` one bound value, `in_`/`not_in` a non-empty list of bound values without
+    None (both paths then read the same three-valued logic)."""
+    operator = getattr(public, "operator", None)
+    test = _PUBLIC_TESTS.get(operator)
+    left: Any = getattr(public, "left", None)
+    right: Any = getattr(public, "right", None)
+    bound = isinstance(right, BindParameter) and right.callable is None
+    constant: Any = right.value if bound else None
+    if operator in (operators.is_, operators.is_not):
+        valid = isinstance(right, Null)
+    elif operator in (operators.in_op, operators.not_in_op):
+        valid = bound and isinstance(constant, list | tuple) and None not in constant
+        valid = valid and len(constant) > 0
+    else:
+        valid = bound and constant is not None and not right.expanding
+    plain = isinstance(left, ColumnClause) and attribute_of(left) is not None
+    if test is None or not valid or not plain:
         raise TypeError(
             f"FieldRule {where}: public must compare one column of the type's table with "
-            f"constants (is_, is_not, ==, !=, in_, not_in), not {public}"
+            f"constants (is_(None), is_not(None), == v, != v, in_([...]), not_in([...])), "
+            f"not {public}"
         )
-    constant = getattr(right, "value", None)  # a bound value (None for IS NULL's null())
     return left, lambda value: test(value, constant)
 
 
@@ -162,7 +171,9 @@ class FieldRule:
     `== v`, `!= v`, `.in_([...])`, `.not_in([...])` (`Comment.hidden_at.is_(None)`: a
     comment's body is public until it is hidden). The resolver path evaluates it on the
     object's attribute (`attribute_of`), the compiled path in SQL; a NULL column passes only
-    `is_(None)` (SQL's three-valued logic on both paths). TypeError for any other condition.
+    `is_(None)` (SQL's three-valued logic on both paths). TypeError for any other condition
+    (a list empty or holding None, a SQL constant); a column of another table than the
+    Scope's stops start-up (core.access.policy).
     """
 
     type_name: str

@@ -171,8 +171,18 @@ def install(
                 f"the rule '{field_rule.rule}' of {type_name}.{field_name} needs a Scope of "
                 f"{type_name} (how its objects relate to groups and people) (hook {HOOK})"
             )
+        public = field_rule.public_column()
+        if public is not None and (scope is None or public.table is not _table_of(scope.pk)):
+            raise PluginError(
+                f"the public condition of {type_name}.{field_name} reads {public}, which is not "
+                f"a column of the table of {type_name}'s Scope (hook {HOOK})"
+            )
         _replace(target, FieldGuard, FieldGuard(field_rule, scope))
     return policy
+
+
+def _table_of(column: Any) -> Any:
+    return getattr(column, "__clause_element__", lambda: column)().table
 
 
 ROOTS = ("Query", "Mutation")
