@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -181,16 +182,19 @@ class FieldRule:
     rule: Rule
     refuse: bool = False
     public: Column | None = None
+    # (`dataclasses.field`: `field` is a name of this class)
+    _public: tuple[ColumnClause[Any], Callable[[Any], bool]] | None = dataclasses.field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
-        if self.public is not None:
-            _public_parts(self.public, f"{self.type_name}.{self.field}")
+        if self.public is not None:  # checked once, read per object (is_public)
+            parts = _public_parts(self.public, f"{self.type_name}.{self.field}")
+            object.__setattr__(self, "_public", parts)
 
     def public_column(self) -> ColumnClause[Any] | None:
         """The column `public` compares; None without `public`."""
-        if self.public is None:
-            return None
-        return _public_parts(self.public, f"{self.type_name}.{self.field}")[0]
+        return None if self._public is None else self._public[0]
 
     def public_on(self, column: ColumnElement[Any]) -> ColumnElement[bool]:
         """`public` comparing `column` instead (its column as read by a compiled statement)."""
@@ -205,9 +209,9 @@ class FieldRule:
 
     def is_public(self, obj: Any) -> bool:
         """Whether `public` holds for `obj`, read through its attribute (False without it)."""
-        if self.public is None:
+        if self._public is None:
             return False
-        column, test = _public_parts(self.public, f"{self.type_name}.{self.field}")
+        column, test = self._public
         return test(getattr(obj, attribute_of(column) or "", None))
 
 
