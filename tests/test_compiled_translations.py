@@ -1,8 +1,9 @@
-"""Translatable texts in a chosen language compile (core.translations.types `translated`,
-core.compiled.sqljson `served_in`): a group's, meeting's or priority area's texts asked with an
-`Accept-Language` header or a `language` argument (literal or variable) answer from the compiled
-statement, byte for byte as the resolver path answers, `Content-Language` included (set when
-every text went out in one language, absent when they went out in several).
+"""Translatable texts in a chosen language compile (core.translations.types `translated`, and
+`texts` as SQL objects; core.compiled.sqljson `served_in`): a group's, meeting's or priority
+area's texts asked with an `Accept-Language` header or a `language` argument (literal or
+variable) answer from the compiled statement, byte for byte as the resolver path answers,
+`Content-Language` included (set when every text went out in one language, absent when they
+went out in several).
 
 The demo translates groups' names only (into Spanish and French); meetings and priority areas
 get translations here: a meeting's title but not its agenda, a priority area's whole text, so
@@ -36,12 +37,19 @@ DOCUMENTS = (
     f"{{ workingGroups(first: 10) {{ nodes {{ {TEXTS} }} }} }}",
     "{ workingGroups(first: 10) { nodes { name(language: FR) es: name(language: ES) "
     "summary(language: EN) meetings(first: 5) { nodes { title(language: ES) agenda } } } } }",
+    "{ workingGroups(first: 10) { nodes { texts { __typename field text language "
+    "isTranslation isOfficial source } meetings(first: 5) { nodes { es: texts(language: ES) { "
+    "field text language isTranslation isOfficial source } } } priorityAreas(first: 5) { "
+    "nodes { texts { ...Served } } } } } } fragment Served on ServedText { field language }",
+    # texts alone: every text in one language (`en`) says so, though no text field is asked
+    "{ workingGroups(first: 10) { nodes { texts { field } } } }",
     f'{{ node(id: "{GROUP}") {{ ... on WorkingGroup {{ name }} }} }}',
     f'{{ node(id: "{GROUP}") {{ ... on WorkingGroup {{ summary }} }} }}',
 )
 BY_VARIABLE = (
     "query($l: Language) { workingGroups(first: 10) { nodes { name(language: $l) "
-    "meetings(first: 5) { nodes { title(language: $l) } } } } }"
+    "texts(language: $l) { text isTranslation } meetings(first: 5) { nodes { "
+    "title(language: $l) } } } } }"
 )
 
 

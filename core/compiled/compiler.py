@@ -59,7 +59,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql import ColumnElement
 
-from core.compiled.declare import APP_CONSTANT, COMPILED_ROOT, COMPUTED, TRANSLATED, NodeRead
+from core.compiled.declare import (
+    APP_CONSTANT,
+    COMPILED_ROOT,
+    COMPUTED,
+    SQL_OBJECTS,
+    NodeRead,
+)
 from core.compiled.guarded import field_guard, guarded
 from core.compiled.leaves import ComputedColumns, Leaves
 from core.compiled.nested import NestedObjects, Reprobe, is_object, objects
@@ -329,6 +335,8 @@ class Compiler(Relations, Leaves, NestedObjects):
             if attribute is None:
                 return self._translated(where, definition, field_def, details, sub, obj)
             value = getattr(obj, attribute, MISSING)
+        elif SQL_OBJECTS in definition.metadata:
+            return self._sql_objects(where, definition, field_def, details, sub, obj)
         elif resolver is not None:
             qualname = getattr(resolver.wrapped_func, "__qualname__", "")
             if qualname == "Node.id" and isinstance(getattr(obj, "pk", None), Col):
@@ -349,24 +357,6 @@ class Compiler(Relations, Leaves, NestedObjects):
             if value is MISSING or type(value) is not type(default) or value != default:
                 raise NotCompilable(f"{where}: a value its builder may have computed from the row")
         return self._leaf(where, field_def.type, value, sub)
-
-    def _translated(
-        self,
-        where: str,
-        definition: Any,
-        field_def: GraphQLField,
-        details: Any,
-        sub: Any,
-        obj: Any,
-    ) -> ColumnElement[str]:
-        """A text read in the language chosen (`TRANSLATED`), marked with the language served."""
-        translated = definition.metadata.get(TRANSLATED)
-        if translated is None:
-            raise NotCompilable(f"{where}: a language is chosen (translated text)")
-        arguments = self._arguments(where, definition, field_def, details)
-        row = ComputedColumns(where, obj, sub, bool(self._touched.get(id(obj))))
-        text: ColumnElement[str] = translated(self.ctx, arguments, row, self.d.string)
-        return text
 
     def _statement(self, where: str, make: Callable[[], Select[Any]]) -> Select[Any]:
         """A declaration's statement, `make()`: an argument it refuses falls back for these

@@ -36,6 +36,11 @@ TRANSLATED = "ogp_wg_translated"
 `translated(ctx, arguments, row, string)`, `row` as `computed`'s, `string` the dialect's JSON of
 a text column; it returns the field's JSON marked with the language served:
 core.compiled.sqljson.served_in)."""
+SQL_OBJECTS = "ogp_wg_sql_objects"
+"""Field metadata key of a resolver field returning a fixed list of objects, as SQL
+(core.translations: `texts`): `objects(ctx, arguments, row, string)` -> [(object, mark)], each
+object of the field's item type with SQL expressions (or constants) as its fields' values, and
+a mark (SQL text, or None) printed after its JSON (core.compiled.sqljson.served_in)."""
 
 
 @dataclass(frozen=True, eq=False)

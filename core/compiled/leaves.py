@@ -52,6 +52,8 @@ class Leaves:
         def _leaf_of_type(self, where: str, sql_type: Any, column: Any) -> ColumnElement[str]: ...
 
     def _leaf(self, where: str, gql_type: Any, value: Any, sub: Any) -> ColumnElement[str]:
+        if isinstance(value, ColumnElement):  # a SQL_OBJECTS object's expression
+            return self._typed_leaf(where, gql_type, value, value.type, True)
         if not isinstance(value, Col):
             if value is MISSING:
                 raise NotCompilable(f"{where}: not read from a column")

@@ -12,13 +12,21 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from graphql import GraphQLField, GraphQLList, GraphQLNonNull, get_named_type, is_leaf_type
+from graphql import (
+    GraphQLField,
+    GraphQLList,
+    GraphQLNonNull,
+    get_named_type,
+    get_nullable_type,
+    is_leaf_type,
+)
 from sqlalchemy import Select, Table, Text, UniqueConstraint, and_, cast, func, select
 from sqlalchemy.sql import ColumnElement
 
 from core.access.rows import conditions_on
 from core.compiled.connections import PAGING, Connections
-from core.compiled.declare import CountsByKey
+from core.compiled.declare import SQL_OBJECTS, TRANSLATED, CountsByKey
+from core.compiled.leaves import ComputedColumns
 from core.compiled.probe import (
     Col,
     NotCompilable,
@@ -27,14 +35,15 @@ from core.compiled.probe import (
     is_desc,
     table_columns,
 )
-from core.compiled.sqljson import raw
+from core.compiled.sqljson import cat, json_list, raw
 from core.loading import relation_arguments
 from core.rows import PagesByKey, RowsByKey, RowsGroupedBy
 
 
 class Relations(Connections):
     """The relation part of `Compiler` (which gives `ctx`, `variables` and the methods declared
-    below); a relation's page is a connection's."""
+    below): relations (a relation's page is a connection's), and the other fields whose
+    arguments choose their SQL (translated texts, `SQL_OBJECTS`)."""
 
     ctx: Any
     variables: Any
@@ -61,6 +70,47 @@ class Relations(Connections):
             )
         except Exception as exc:
             raise NotCompilable(f"{where}: an argument error", by_values=True) from exc
+
+    def _translated(
+        self,
+        where: str,
+        definition: Any,
+        field_def: GraphQLField,
+        details: Any,
+        sub: Any,
+        obj: Any,
+    ) -> ColumnElement[str]:
+        """A text read in the language chosen (`TRANSLATED`), marked with the language served."""
+        translated = definition.metadata.get(TRANSLATED)
+        if translated is None:
+            raise NotCompilable(f"{where}: a language is chosen (translated text)")
+        arguments = self._arguments(where, definition, field_def, details)
+        row = ComputedColumns(where, obj, sub, bool(self._touched.get(id(obj))))
+        text: ColumnElement[str] = translated(self.ctx, arguments, row, self.d.string)
+        return text
+
+    def _sql_objects(
+        self,
+        where: str,
+        definition: Any,
+        field_def: GraphQLField,
+        details: Any,
+        sub: Any,
+        obj: Any,
+    ) -> ColumnElement[str]:
+        """The JSON list of the objects a `SQL_OBJECTS` field declares, each followed by its
+        mark."""
+        list_type = get_nullable_type(field_def.type)
+        if not isinstance(list_type, GraphQLList):
+            raise NotCompilable(f"{where}: SQL objects of a field that is no list")
+        item_type = get_named_type(list_type)
+        arguments = self._arguments(where, definition, field_def, details)
+        row = ComputedColumns(where, obj, sub, bool(self._touched.get(id(obj))))
+        items = []
+        for item, mark in definition.metadata[SQL_OBJECTS](self.ctx, arguments, row, self.d.string):
+            json = self._object(item_type, details, sub, item)
+            items.append(json if mark is None else cat(json, mark))
+        return json_list(items)
 
     def _relation(
         self,

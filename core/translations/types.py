@@ -22,12 +22,12 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import strawberry
-from sqlalchemy import func, select, type_coerce
+from sqlalchemy import case, func, null, select, true, type_coerce
 from strawberry.types import Info
 
 from core.columns import enum_column
-from core.compiled.declare import TRANSLATED, computed
-from core.compiled.sqljson import served_in
+from core.compiled.declare import SQL_OBJECTS, TRANSLATED, computed
+from core.compiled.sqljson import raw, served_in
 from core.limits import LIST_SIZE
 from core.loading import DIRECT_READ, relation
 from core.schema.base import Node
@@ -200,11 +200,55 @@ def texts_field(type_name: str) -> Any:
                 note_served(ctx, served_in)
         return out
 
+    translations = kind.translations
+
+    def objects(
+        ctx: Any, arguments: dict[str, Any], row: Any, string: Callable[[Any], Any]
+    ) -> list[tuple[ServedText, Any]]:
+        # The compiled read path's `resolve` (core.compiled.declare.SQL_OBJECTS): each text as
+        # `resolve` serves it, marked with its language when one was chosen (note_served)
+        wanted = chosen(ctx, arguments.get("language"))
+        original = type_coerce(row.original_language, LANGUAGE_COLUMN)
+        out: list[tuple[ServedText, Any]] = []
+        for column in kind.fields:
+            own = getattr(row, column)
+            # ServedText's fields hold SQL here (values: Any), which the compiler prints
+            values: dict[str, Any] = {"field": TranslatableField(column), "text": own}
+            if wanted is None:
+                values |= {"language": original, "is_translation": False, "is_official": True}
+                out.append((ServedText(**values, source=None), None))
+                continue
+
+            def of_translation(value: Any, text: Any = translations.c[column]) -> Any:
+                return (
+                    select(value)
+                    .where(
+                        translations.c[kind.key] == row.pk,
+                        translations.c.language == wanted,
+                        text.is_not(None),
+                    )
+                    .scalar_subquery()
+                )
+
+            translated = of_translation(true()).is_not(None)
+            language = case((translated, wanted), else_=row.original_language)
+            values |= {
+                "text": func.coalesce(of_translation(translations.c[column]), own),
+                "language": type_coerce(language, LANGUAGE_COLUMN),
+                "is_translation": translated,
+                "is_official": case(
+                    (translated, of_translation(translations.c.is_official)), else_=true()
+                ),
+                "source": case((translated, of_translation(translations.c.source)), else_=null()),
+            }
+            out.append((ServedText(**values), served_in(raw(""), language)))
+        return out
+
     return strawberry.field(
         resolver=resolve,
         description="Each translatable text in the language chosen (as for the text fields "
         "themselves), saying which language was served: a front end marks fallbacks.",
-        metadata={LIST_SIZE: len(kind.fields)},
+        metadata={LIST_SIZE: len(kind.fields), SQL_OBJECTS: objects},
     )
 
 
