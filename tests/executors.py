@@ -15,6 +15,8 @@ from typing import Any
 import graphql
 from hypothesis import strategies as st
 from hypothesis_graphql import from_schema
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from core.compiled.explain import plan_of
 from core.context import Context
@@ -82,6 +84,7 @@ class Trio:
     """graphql-core, the fast resolver path and the compiled path, over one database."""
 
     def __init__(self, url: str) -> None:
+        self.url = url
         self.loop = asyncio.new_event_loop()
         installed = faults_plugin.installed_with_faults()
         self.factory = ClientFactory()
@@ -99,6 +102,24 @@ class Trio:
             "/graphql", json={"query": graphql.get_introspection_query()}
         )
         return graphql.print_schema(graphql.build_client_schema(response.json()["data"]))
+
+    def write(self, *statements: str | tuple[str, dict[str, Any]]) -> None:
+        """Run SQL statements (each text, or text and parameters) on the database in one
+        transaction: data the demo lacks, written the way no mutation would."""
+
+        async def run() -> None:
+            engine = create_async_engine(self.url)
+            try:
+                async with engine.begin() as conn:
+                    for statement in statements:
+                        sql, parameters = (
+                            (statement, {}) if isinstance(statement, str) else statement
+                        )
+                        await conn.execute(text(sql), parameters)
+            finally:
+                await engine.dispose()
+
+        self.loop.run_until_complete(run())
 
     def answers(
         self,

@@ -14,8 +14,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from graphql import GraphQLSchema, get_named_type, is_abstract_type, is_composite_type
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from core import to_global_id
 from core.auth import Viewer
@@ -78,25 +76,17 @@ def test_guarded_fields_compile_and_answer_the_same_for_every_viewer(trio: Trio)
 
 
 def test_a_hidden_comments_body_compiles_and_answers_the_same_for_every_viewer(
-    trio: Trio, demo_db: str
+    trio: Trio,
 ) -> None:
     """`Comment.body`'s rule has a `public` condition (a visible comment's body is everyone's):
     with half the demo comments hidden, their bodies answer the same three ways for every
     viewer, compiled; anonymous viewers read null for every hidden one, staff read them all, and
     a hidden comment's author or anchor reads some."""
 
-    async def hide() -> None:
-        engine = create_async_engine(demo_db)
-        async with engine.begin() as conn:
-            await conn.execute(
-                text(
-                    "UPDATE comments SET hidden_at = created_at, hidden_by_id = 1, "
-                    "hidden_reason = 'Off topic' WHERE id % 2 = 0"
-                )
-            )
-        await engine.dispose()
-
-    trio.loop.run_until_complete(hide())
+    trio.write(
+        "UPDATE comments SET hidden_at = created_at, hidden_by_id = 1, "
+        "hidden_reason = 'Off topic' WHERE id % 2 = 0"
+    )
     document = (
         "{ workingGroups(first: 20) { nodes { comments(first: 50) { nodes { id body isHidden "
         "replies(first: 20) { nodes { id body isHidden } } } } } } }"
@@ -202,30 +192,26 @@ def test_statements_too_deep_for_the_database_are_answered_by_the_resolver_path(
             assert "errors" not in body and body["data"]["workingGroups"]["nodes"], (role, body)
 
 
-def test_original_language_answers_the_same_in_every_language(trio: Trio, demo_db: str) -> None:
+def test_original_language_answers_the_same_in_every_language(trio: Trio) -> None:
     """`originalLanguage` compiles to the record's column (core.translations.types): records
     written in each of the three languages (the demo's are all English) answer the same three
     ways, by list and by node(id:)."""
     tables = {"working_groups": "group_id", "meetings": "meeting_id"}
     translations = {"working_groups": "group_translations", "meetings": "meeting_translations"}
 
-    async def relabel() -> None:
-        engine = create_async_engine(demo_db)
-        async with engine.begin() as conn:
-            for table, key in tables.items():
-                for language, remainder in (("es", 1), ("fr", 2)):
-                    # a record keeps no translation into its own original language (CHECK)
-                    await conn.execute(
-                        text(
-                            f"UPDATE {table} SET original_language = :l WHERE id % 3 = :r AND "
-                            f"NOT EXISTS (SELECT 1 FROM {translations[table]} t WHERE "
-                            f"t.{key} = {table}.id AND t.language = :l)"
-                        ),
-                        {"l": language, "r": remainder},
-                    )
-        await engine.dispose()
-
-    trio.loop.run_until_complete(relabel())
+    # a record keeps no translation into its own original language (CHECK)
+    trio.write(
+        *(
+            (
+                f"UPDATE {table} SET original_language = :l WHERE id % 3 = :r AND "
+                f"NOT EXISTS (SELECT 1 FROM {translations[table]} t WHERE "
+                f"t.{key} = {table}.id AND t.language = :l)",
+                {"l": language, "r": remainder},
+            )
+            for table, key in tables.items()
+            for language, remainder in (("es", 1), ("fr", 2))
+        )
+    )
     document = (
         "{ workingGroups(first: 100) { nodes { id originalLanguage meetings(first: 100) { "
         "nodes { originalLanguage } } } } }"

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 from starlette.requests import Request
 
 from core import to_global_id
@@ -53,36 +51,22 @@ BY_VARIABLE = (
 )
 
 
-def _translate(trio: Trio, url: str) -> None:
+def _translate(trio: Trio) -> None:
     """Spanish titles (no agenda) for every other meeting; French texts for every priority
     area written in English."""
-
-    async def run() -> None:
-        engine = create_async_engine(url)
-        async with engine.begin() as conn:
-            await conn.execute(
-                text(
-                    "INSERT INTO meeting_translations (meeting_id, title, language, "
-                    "original_language, is_official, updated_at) SELECT id, 'Título ' || id, "
-                    "'es', original_language, false, starts_at FROM meetings "
-                    "WHERE id % 2 = 0 AND original_language <> 'es'"
-                )
-            )
-            await conn.execute(
-                text(
-                    "INSERT INTO priority_area_translations (priority_area_id, title, rationale, "
-                    "language, original_language, is_official, updated_at) SELECT id, "
-                    "'Titre ' || id, 'Raison ' || id, 'fr', original_language, false, "
-                    "created_at FROM priority_areas WHERE original_language = 'en'"
-                )
-            )
-        await engine.dispose()
-
-    trio.loop.run_until_complete(run())
+    trio.write(
+        "INSERT INTO meeting_translations (meeting_id, title, language, original_language, "
+        "is_official, updated_at) SELECT id, 'Título ' || id, 'es', original_language, false, "
+        "starts_at FROM meetings WHERE id % 2 = 0 AND original_language <> 'es'",
+        "INSERT INTO priority_area_translations (priority_area_id, title, rationale, language, "
+        "original_language, is_official, updated_at) SELECT id, 'Titre ' || id, "
+        "'Raison ' || id, 'fr', original_language, false, created_at FROM priority_areas "
+        "WHERE original_language = 'en'",
+    )
 
 
-def test_texts_in_a_chosen_language_compile_and_answer_the_same(trio: Trio, demo_db: str) -> None:
-    _translate(trio, demo_db)
+def test_texts_in_a_chosen_language_compile_and_answer_the_same(trio: Trio) -> None:
+    _translate(trio)
     state = trio.clients[None][2].app.state.ogp
     spanish = Request({"type": "http", "headers": [(b"accept-language", b"es")]})
     said: set[str | None] = set()

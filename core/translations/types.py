@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
 from typing import Any
 
 import strawberry
@@ -135,16 +136,9 @@ def translatable(type_name: str, column: str, description: str) -> Any:
         wanted = chosen(ctx, arguments.get("language"))
         if wanted is None:  # `language: null` and none negotiated: the original, not noted
             return string(getattr(row, column))
-        text = translations.c[column]
-        translation = (
-            select(served_in(string(text), translations.c.language))
-            .where(
-                translations.c[kind.key] == row.pk,
-                translations.c.language == wanted,
-                text.is_not(None),
-            )
-            .scalar_subquery()
-        )
+        text = string(translations.c[column])
+        marked = served_in(text, translations.c.language)
+        translation = _of_translation(kind, column, row, wanted, marked)
         original = served_in(string(getattr(row, column)), row.original_language)
         return func.coalesce(translation, original)
 
@@ -154,6 +148,22 @@ def translatable(type_name: str, column: str, description: str) -> Any:
         description=f"{description} In `language`, else in the `Accept-Language` header's; "
         "the original where untranslated (`texts` says which language was served).",
         metadata={DIRECT_READ: direct_read, TRANSLATED: translated},
+    )
+
+
+def _of_translation(kind: Any, column: str, row: Any, wanted: str, value: Any) -> Any:
+    """`value` (SQL over `kind.translations`) of the record's translation into `wanted` that
+    translates `column`, as a scalar subquery: NULL where there is none (the original is
+    served)."""
+    translations = kind.translations
+    return (
+        select(value)
+        .where(
+            translations.c[kind.key] == row.pk,
+            translations.c.language == wanted,
+            translations.c[column].is_not(None),
+        )
+        .scalar_subquery()
     )
 
 
@@ -219,17 +229,7 @@ def texts_field(type_name: str) -> Any:
                 out.append((ServedText(**values, source=None), None))
                 continue
 
-            def of_translation(value: Any, text: Any = translations.c[column]) -> Any:
-                return (
-                    select(value)
-                    .where(
-                        translations.c[kind.key] == row.pk,
-                        translations.c.language == wanted,
-                        text.is_not(None),
-                    )
-                    .scalar_subquery()
-                )
-
+            of_translation = partial(_of_translation, kind, column, row, wanted)
             translated = of_translation(true()).is_not(None)
             language = case((translated, wanted), else_=row.original_language)
             values |= {
