@@ -20,10 +20,11 @@ from graphql import (
     get_nullable_type,
     is_leaf_type,
 )
-from sqlalchemy import Select, Table, Text, UniqueConstraint, and_, cast, func, select
+from sqlalchemy import Select, Text, cast, func, select
 from sqlalchemy.sql import ColumnElement
 
 from core.access.rows import conditions_on
+from core.columns import in_rows
 from core.compiled.connections import PAGING, Connections
 from core.compiled.declare import SQL_OBJECTS, TRANSLATED, CountsByKey
 from core.compiled.leaves import ComputedColumns
@@ -164,14 +165,8 @@ class Relations(Connections):
                     rules = load.link_rules(self.ctx)
                 except TypeError as exc:  # a governed table inside the link: refused for good
                     raise NotCompilable(f"{where}: {exc}") from exc
-                if _unique_pairs(link_parent, link_child):
-                    # a join: the planner may read the parent's links in the child's order (an
-                    # index on (parent, child)) where an IN walks the children's own order
-                    children = children.join(link_child.table, link_child == load.key)
-                    match = and_(link_parent == parent, *rules)
-                else:
-                    linked = select(link_child).where(link_parent == parent, *rules)
-                    match = load.key.in_(linked.correlate(sub))
+                linked = select(link_child).where(link_parent == parent, *rules)
+                match = in_rows(load.key, linked.correlate(sub))
             children = children.where(match).correlate(sub)
         if isinstance(load, PagesByKey) and spec.default is None:
             request = self._request(where, paging)
@@ -247,15 +242,3 @@ class Relations(Connections):
             mapped = adapt_to(term, sub)
             adapted.append(mapped.desc() if desc else mapped)
         return adapted
-
-
-def _unique_pairs(parent: Any, child: Any) -> bool:
-    """Whether a link holds each (parent, child) pair at most once: its two columns are a table's
-    primary key or a unique constraint of it (not a subquery's, which may repeat a pair)."""
-    table = getattr(child, "table", None)
-    if not isinstance(table, Table) or not table.c.contains_column(parent):
-        return False
-    pair = {parent.name, child.name}
-    unique = [c for c in table.constraints if isinstance(c, UniqueConstraint)]
-    keys: list[Any] = [table.primary_key, *unique]
-    return any({column.name for column in key.columns} == pair for key in keys)

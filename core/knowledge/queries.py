@@ -12,6 +12,7 @@ import strawberry
 from sqlalchemy import Select, select
 from strawberry.types import Info
 
+from core.columns import in_rows
 from core.context import Context
 from core.groups.models import WorkingGroup
 from core.groups.visible import visible_theme
@@ -81,7 +82,7 @@ def _resources(ctx: Context, arguments: Mapping[str, Any]) -> Select[Any]:
         in_group = select(ResourceGroup.resource_id).where(
             ResourceGroup.group_id == _group_pk(ctx, f.group)
         )
-        conditions.append(Resource.id.in_(in_group))
+        conditions.append(in_rows(Resource.id, in_group))
     if f.status is not None:
         conditions.append(Resource.status == f.status)
     return stmt.where(*conditions)

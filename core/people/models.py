@@ -15,9 +15,12 @@ from core.enums import OrganizationKind
 
 class Country(Base):
     __tablename__ = "countries"
+    # (name, id): the order of `countries` and of every list by country name (a plugin's budget
+    # documents, survey results...), read country by country through the join key (core_0025)
     __table_args__ = (
         CheckConstraint("length(alpha2) = 2", name="alpha2_length"),
         CheckConstraint("length(alpha3) = 3", name="alpha3_length"),
+        Index("ix_countries_name_id", "name", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -185,6 +185,8 @@ class HighValueDataset(provenance.Sourced, Base):
             "last_updated_on IS NULL OR last_updated_on <= checked_on", name="updated_before_check"
         ),
         Index("ix_open_data_high_value_datasets_country_id_category", "country_id", "category"),
+        # `highValueDatasets`' order (open_data_0004)
+        Index("ix_open_data_high_value_datasets_title_id", "title", "id"),
         provenance.sourced_check(),
     )
 
