@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy import Boolean, Enum, Select
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import Grouping, UnaryExpression
 from sqlalchemy.sql.functions import FunctionElement
 
 
@@ -27,6 +29,16 @@ class _InRows(FunctionElement[bool]):
     name = "in_rows"
     type = Boolean()
     inherit_cache = True
+
+    def self_group(self, against: Any = None) -> Any:
+        # a comparison, not a boolean value: as a condition it is written as is (a Boolean
+        # function's default, `... = 1` on SQLite, keeps SQLite from probing the key's index)
+        if against in (operators.and_, operators.or_, operators._asbool):
+            return self
+        return self if against is None else Grouping(self)
+
+    def _negate(self) -> Any:
+        return UnaryExpression(self.self_group(against=operators.inv), operator=operators.inv)
 
 
 def in_rows(column: Any, rows: Select[Any]) -> _InRows:

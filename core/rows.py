@@ -438,9 +438,10 @@ def rows_grouped_by(
       governed table is refused, as a summary is: `TypeError`). E.g. the charter adopters
       among a group's countries: `rows_grouped_by(Adopter.country_id, AdopterType,
       order_by=..., through=(GROUP_COUNTRIES.c.group_id, GROUP_COUNTRIES.c.country_id))`
-      (`core.GROUP_COUNTRIES`, `core.GROUP_ORGANIZATIONS`). A link table whose (parent,
-      child) pair is its primary key or a unique constraint is joined by the compiled read path,
-      so an index on (parent, child) can serve a parent's rows in the child's order.
+      (`core.GROUP_COUNTRIES`, `core.GROUP_ORGANIZATIONS`). The compiled read path matches a
+      parent's rows by key against its links (`key = ANY(ARRAY(links))` on PostgreSQL,
+      core.columns.in_rows), so an index on the link's (parent, child) and one on the key
+      serve a parent's rows, however large the table.
     - `type_`, `build`, `build_with`, `variants`, `where`, `columns`: as for `rows_by_key` (an
       organisation's working groups, each of its theme's type: `core.groups.loaders`).
     """
