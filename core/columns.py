@@ -31,8 +31,8 @@ class _InRows(FunctionElement[bool]):
     inherit_cache = True
 
     def self_group(self, against: Any = None) -> Any:
-        # a comparison, not a boolean value: as a condition it is written as is (a Boolean
-        # function's default, `... = 1` on SQLite, keeps SQLite from probing the key's index)
+        # written as the comparison it is: a Boolean function's default in a condition is
+        # `... = 1` on SQLite, which SQLite answers by scanning the table, not probing its index
         if against in (operators.and_, operators.or_, operators._asbool):
             return self
         return self if against is None else Grouping(self)
