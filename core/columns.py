@@ -50,7 +50,8 @@ def in_rows(column: Any, rows: Select[Any]) -> _InRows:
     index's order, so `ORDER BY column LIMIT n` stops after n rows. With `IN` it may instead
     walk `column`'s index over the whole table, merging with `rows`: its estimate for a page
     (a LIMIT) assumes the keys spread evenly over the table, and the cost grows with the
-    table (tests/test_query_plans.py). SQLite has no arrays, and plans `IN` by probing."""
+    table (tests/test_query_plans.py). SQLite has no arrays, and plans `IN` by probing.
+    For a list of values rather than a SELECT: `core.db.Database.any_of`."""
     return _InRows(column, rows.scalar_subquery())
 
 
