@@ -1,0 +1,136 @@
+"""Issue 12's targets (section 4), judged from one bench.run report: which are met, which are
+not and by how much, and which this run does not measure (with the command that does).
+
+`markdown` writes the report's "Targets" section: one line per target with its figures and
+"met" / "**not met**"; a target not met on a page is followed by the profile bench.run recorded
+for it (bench.profile), so the report says where the time goes, as the issue asks ("states
+plainly which is not and why, with the profile").
+
+Each ratio is of the medians over the rounds (bench.run.summarise), as the report's tables
+show them; the worst round is named where a round fell short.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import OperationDefinitionNode, parse
+
+WRITE_PAGE = "register"
+READ_AT_LEAST = 1.0
+"""Read pages: ours/PostGraphile requests per second, at least."""
+REGISTER_AT_LEAST = 0.5
+"""The registration mutation: ours/PostGraphile requests per second, at least."""
+MEMORY_MB = 200
+"""Resident memory of one worker after the soak, below."""
+ELSEWHERE = (
+    (
+        "no sequential scan of a large table; an index serves every filter and order",
+        "`make bench-explain` (the pages) and tests/test_query_plans.py (every root "
+        'connection with each filter, on the "large" data; its exemptions are listed there)',
+    ),
+    (
+        "SQLite: the compiled path >= 5x the resolver path on the mix",
+        "`PYTHONPATH=. .venv/bin/python bench/compiled_pages.py sqlite+aiosqlite:///DB 10` "
+        "(demo data, both paths side by side in one process)",
+    ),
+    ("cost flat from 1,000 to 200,000 registrations", "`python -m bench.flat` (bench/README.md)"),
+    (
+        "a read replica serves queries, mutations go to the primary",
+        "tests/test_replica.py (a second PostgreSQL cluster)",
+    ),
+)
+"""Targets of section 4 that bench.run does not measure, and what does."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One target on one page (or overall: page None): its figures and whether it is met."""
+
+    target: str
+    page: str | None
+    figures: str
+    met: bool
+
+
+def root_fields(document: str) -> int:
+    """The root fields of a document's (first) operation: compiled, one statement each."""
+    for definition in parse(document).definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            return len(definition.selection_set.selections)
+    return 0
+
+
+def verdicts(
+    report: dict[str, Any],
+    table: dict[tuple[str, str], dict[str, float]],
+    documents: dict[str, str],
+) -> list[Verdict]:
+    """The targets this report measures (needs ours and PostGraphile), page by page."""
+    out: list[Verdict] = []
+    for page in report["pages"]:
+        ours, theirs = table.get((page, "ours")), table.get((page, "postgraphile"))
+        if ours is None or theirs is None or not theirs["rps"]:
+            continue
+        floor = REGISTER_AT_LEAST if page == WRITE_PAGE else READ_AT_LEAST
+        ratio = ours["rps"] / theirs["rps"]
+        worst = min(_round_ratios(report, page))
+        figures = f"{ratio:.2f} (target >= {floor:g}; worst round {worst:.2f})"
+        out.append(Verdict("throughput ours/PostGraphile", page, figures, ratio >= floor))
+        cpu = f"{ours['cpu_ms']:.2f} against {theirs['cpu_ms']:.2f} ms"
+        out.append(Verdict("server CPU per request", page, cpu, ours["cpu_ms"] <= theirs["cpu_ms"]))
+        p99 = f"{ours['p99']:.1f} against {theirs['p99']:.1f} ms"
+        out.append(Verdict("p99 latency", page, p99, ours["p99"] <= theirs["p99"]))
+        counted = report.get("sql", {}).get("ours", {}).get(page)
+        if page != WRITE_PAGE and counted is not None:
+            roots = root_fields(documents[page])
+            sql = f"{counted['data']:.1f} for {roots} root field(s)"
+            met = counted["data"] <= roots
+            out.append(Verdict("SQL statements per read request", page, sql, met))
+    soaked = report.get("memory", {}).get("ours", {}).get("soak")
+    if soaked:
+        workers = report["settings"]["workers"]
+        peak = max(b for _, b in soaked["samples"]) / 2**20 / workers
+        figures = f"{peak:.0f} MB per worker at most over the {report['settings']['soak']} s soak"
+        out.append(Verdict("memory", None, figures, peak < MEMORY_MB))
+    return out
+
+
+def _round_ratios(report: dict[str, Any], page: str) -> list[float]:
+    def rates(server: str) -> dict[int, float]:
+        runs = report["runs"]
+        return {r["round"]: r["rps"] for r in runs if r["page"] == page and r["server"] == server}
+
+    ours, theirs = rates("ours"), rates("postgraphile")
+    return [ours[n] / theirs[n] for n in ours if theirs.get(n)] or [float("nan")]
+
+
+def markdown(
+    report: dict[str, Any],
+    table: dict[tuple[str, str], dict[str, float]],
+    documents: dict[str, str],
+    profile_lines: Callable[[str], list[str]],
+) -> list[str]:
+    """The report's "Targets" section (markdown lines); `profile_lines(page)` gives the
+    profile recorded for a page whose server CPU target is not met (empty when none was)."""
+    found = verdicts(report, table, documents)
+    if not found:
+        return []
+    out = ["", "## Targets (issue 12, section 4)", ""]
+    for v in found:
+        where = f" ({v.page})" if v.page else ""
+        out.append(f"- {v.target}{where}: {v.figures}: {'met' if v.met else '**not met**'}")
+    missed = sorted({v.page for v in found if not v.met and v.page is not None})
+    met = sum(v.met for v in found)
+    where = f"; not met on {', '.join(missed)}." if missed else "."
+    out += ["", f"{met} of {len(found)} met{where}"]
+    out += ["", "Not measured by this run:"]
+    out += [f"- {target}: {where}" for target, where in ELSEWHERE]
+    for page in missed:
+        lines = profile_lines(page)
+        if lines:
+            out += ["", f"### Where ogp-wg's CPU goes on {page} (bench.profile, py-spy)", ""]
+            out += lines
+    return out
