@@ -84,15 +84,24 @@ lock:  ## re-resolve dependencies from pyproject.toml into requirements.lock
 
 # --- performance (issue 3): see bench/README.md and bench/RESULTS.md ---------------------------
 BENCH_DB   ?= postgresql+asyncpg://postgres@127.0.0.1:5432/ogp_bench
+BENCH_FLAT_DB ?= postgresql+asyncpg://postgres@127.0.0.1:5432/ogp_flat
+BENCH_SQLITE ?= sqlite+aiosqlite:///var/bench-demo.sqlite3
 BENCH_ARGS ?= --duration 10 --rounds 3 --soak 300
 # then read pages of other shapes than the mix's (bench/shapes.py), ogp-wg against PostGraphile
 BENCH_SHAPES_ARGS ?= --duration 10 --rounds 3 --skip-startup --servers ours,postgraphile \
 	--pages organization_directory,webinar_list,member_list --output bench/results/shapes.md
 
-bench: install bench/postgraphile/node_modules/.package-lock.json  ## CLEARS $$(BENCH_DB); needs PostgreSQL, wrk, Node 20
+# then issue 12's targets that need other data: SQLite's compiled path against its resolver path
+# (the demo data), and the cost of each page at 1,000 and 200,000 registrations
+bench: install bench/postgraphile/node_modules/.package-lock.json  ## CLEARS $$(BENCH_DB) and $$(BENCH_FLAT_DB); needs PostgreSQL, wrk, Node 20
 	$(BIN)/python -m bench.generate --scale large --database-url $(BENCH_DB)
 	$(BIN)/python -m bench.run --database-url $(BENCH_DB) $(BENCH_ARGS)
 	$(BIN)/python -m bench.run --database-url $(BENCH_DB) $(BENCH_SHAPES_ARGS)
+	mkdir -p var bench/results && rm -f var/bench-demo.sqlite3
+	OGP_WG_DATABASE_URL=$(BENCH_SQLITE) $(BIN)/ogp-wg db upgrade
+	OGP_WG_DATABASE_URL=$(BENCH_SQLITE) $(BIN)/ogp-wg demo
+	PYTHONPATH=. $(BIN)/python bench/compiled_pages.py $(BENCH_SQLITE) 20 | tee bench/results/sqlite.txt
+	$(BIN)/python -m bench.flat --database-url $(BENCH_FLAT_DB) | tee bench/results/flat.md
 
 bench/postgraphile/node_modules/.package-lock.json: bench/postgraphile/package-lock.json
 	cd bench/postgraphile && npm ci --no-audit --no-fund

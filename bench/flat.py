@@ -22,9 +22,7 @@ last size to the first, then each page that is not flat (a statement whose buffe
 filtered rows grow more than 1.5x and by more than 10; every page with -v), with its statements
 and scan nodes at the first and last sizes. Progress goes to stderr. PostgreSQL only.
 
-Loading tolerates plugin tables whose columns no longer match the generator's (the plugins change
-faster than the generator): those tables are left empty and listed on stderr. A page whose
-document fails against the current schema is skipped and reported.
+A page whose document fails against the current schema is skipped and reported.
 """
 
 from __future__ import annotations
@@ -35,7 +33,6 @@ import asyncio
 import json
 import statistics
 import sys
-import time as clock
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,20 +40,8 @@ from typing import Any
 import asyncpg
 
 from bench import explain
-from bench.generate import (
-    N_REGISTRATIONS,
-    Bar,
-    _chunks,
-    _clear,
-    analyze,
-    asyncpg_dsn,
-    large_tables,
-)
+from bench.generate import N_REGISTRATIONS, asyncpg_dsn, generate
 from bench.mix import variables
-from core.config import load_settings
-from core.db import Base, Database
-from core.migrate import upgrade
-from core.plugins import make_plugin_manager
 
 READ_PAGES = ("group_list", "group_page", "meeting_page", "country_page")
 SCANS = {"Seq Scan", "Index Scan", "Index Only Scan", "Bitmap Heap Scan", "Tid Scan"}
@@ -159,63 +144,15 @@ class Page:
 class Size:
     registrations: int
     table_rows: dict[str, int]
-    skipped_tables: list[str]
     pages: dict[str, Page]
 
 
 # --- Data -----------------------------------------------------------------------------------------
 
 
-async def regenerate(url: str, seed: int, n_registrations: int) -> list[str]:
-    """`bench.generate --scale large --registrations N`, leaving out the tables whose columns the
-    installed schema no longer has (or that the load rejects). Returns those tables' names."""
-    started = clock.perf_counter()
-    plugins = make_plugin_manager(load_settings(database_url=url))
-    await _clear(url)
-    db = Database(url)
-    try:
-        await upgrade(db, plugins)
-    finally:
-        await db.dispose()
-    installed = Base.metadata.tables
-    skipped: list[str] = []
-    conn = await asyncpg.connect(asyncpg_dsn(url))
-    try:
-        async with conn.transaction():
-            for name, columns, rows in large_tables(seed, n_registrations):
-                if name not in installed:
-                    continue
-                missing = set(columns) - set(installed[name].columns.keys())
-                if missing:
-                    skipped.append(f"{name} (no column {', '.join(sorted(missing))})")
-                    continue
-                try:
-                    async with conn.transaction():  # a savepoint: a rejected table stays empty
-                        bar = Bar(name, len(rows))
-                        for done, chunk in enumerate(_chunks(rows, 20_000), 1):
-                            await conn.copy_records_to_table(name, records=chunk, columns=columns)
-                            bar.show(min(len(rows), done * 20_000))
-                        bar.finish()
-                except asyncpg.PostgresError as exc:
-                    sys.stderr.write("\n")
-                    skipped.append(f"{name} ({type(exc).__name__}: {exc})")
-                    continue
-                if "id" in columns:  # link tables have no id sequence
-                    await conn.execute(
-                        f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-                        f"coalesce(max(id), 0) + 1, false) FROM {name}"
-                    )
-    finally:
-        await conn.close()
-    await analyze(url)
-    for table in skipped:
-        print(f"  left empty: {table}", file=sys.stderr)
-    print(
-        f"large data with {n_registrations:,} registrations loaded in "
-        f"{clock.perf_counter() - started:.1f}s",
-        file=sys.stderr,
-    )
-    return skipped
+async def regenerate(url: str, seed: int, n_registrations: int) -> None:
+    """`bench.generate --scale large --registrations N` (the database CLEARED first)."""
+    await generate("large", url, seed, n_registrations)
 
 
 # --- Measuring ------------------------------------------------------------------------------------
@@ -272,7 +209,7 @@ async def measure_page(
 
 
 async def measure(url: str, n_registrations: int, seed: int, runs: int) -> Size:
-    skipped_tables = await regenerate(url, seed, n_registrations)
+    await regenerate(url, seed, n_registrations)
     conn = await asyncpg.connect(asyncpg_dsn(url), server_settings={"timezone": "UTC"})
     try:
         rows = await conn.fetch(
@@ -286,7 +223,7 @@ async def measure(url: str, n_registrations: int, seed: int, runs: int) -> Size:
             pages[page] = await measure_page(conn, url, page, runs, table_rows)
     finally:
         await conn.close()
-    return Size(n_registrations, table_rows, skipped_tables, pages)
+    return Size(n_registrations, table_rows, pages)
 
 
 # --- Report ---------------------------------------------------------------------------------------
@@ -329,8 +266,6 @@ def size_table(size: Size) -> list[str]:
             f"| {page.exec_ms:.2f} | {page.total('buffers'):,} | {page.total('rows'):,} "
             f"| {page.total('filtered'):,} | {', '.join(page.big_seq_scans) or '-'} |"
         )
-    if size.skipped_tables:
-        out += ["", f"Tables left empty: {'; '.join(size.skipped_tables)}."]
     return [*out, ""]
 
 

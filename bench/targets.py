@@ -33,10 +33,13 @@ ELSEWHERE = (
     ),
     (
         "SQLite: the compiled path >= 5x the resolver path on the mix",
-        "`PYTHONPATH=. .venv/bin/python bench/compiled_pages.py sqlite+aiosqlite:///DB 10` "
-        "(demo data, both paths side by side in one process)",
+        "bench/compiled_pages.py on the demo data, both paths side by side in one process "
+        "(`make bench` runs it after this report: bench/results/sqlite.txt)",
     ),
-    ("cost flat from 1,000 to 200,000 registrations", "`python -m bench.flat` (bench/README.md)"),
+    (
+        "cost flat from 1,000 to 200,000 registrations",
+        "`python -m bench.flat` (`make bench` runs it last: bench/results/flat.md)",
+    ),
     (
         "a read replica serves queries, mutations go to the primary",
         "tests/test_replica.py (a second PostgreSQL cluster)",
