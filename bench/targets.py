@@ -25,11 +25,25 @@ REGISTER_AT_LEAST = 0.5
 """The registration mutation: ours/PostGraphile requests per second, at least."""
 MEMORY_MB = 200
 """Resident memory of one worker after the soak, below."""
+PLAN_EXEMPTIONS: dict[tuple[str, str], str] = {
+    # (root field, case label prefix; "" = every case of the field): why it is not fixed here
+    ("missingTranslations", ""): "staff only; a UNION of every group, meeting and priority area "
+    "per language, sorted by (kind, record, language): a work list, read whole",
+    ("organizations", "filter.text"): "a substring of the name (`lower(name) LIKE '%...%'`), "
+    "which no b-tree can serve, ordered by name: custom and generic plans alike walk the name "
+    "index expecting matches spread evenly, and the generated matches cluster ('Budget Watch "
+    "(...)' all sort under B), so the last page walks past the rest. Bounded by the table (2,000 "
+    "organisations at 'large'), as a Seq Scan of it, which the rules allow; a trigram index "
+    "(pg_trgm) was tried and not chosen by the planner at this size (its Seq Scan is cheaper)",
+}
+"""The query-plan target's known shortfalls, checked by tests/test_query_plans.py, which lets
+these (root field, case label prefix) cases through: each with why it is not fixed."""
 ELSEWHERE = (
     (
         "no sequential scan of a large table; an index serves every filter and order",
         "`make bench-explain` (the pages) and tests/test_query_plans.py (every root "
-        'connection with each filter, on the "large" data; its exemptions are listed there)',
+        'connection with each filter, on the "large" data), which lets through the '
+        "exemptions listed below",
     ),
     (
         "SQLite: the compiled path >= 5x the resolver path on the mix",
@@ -131,6 +145,11 @@ def markdown(
     out += ["", f"{met} of {len(found)} met{where}"]
     out += ["", "Not measured by this run:"]
     out += [f"- {target}: {where}" for target, where in ELSEWHERE]
+    out += ["", "Not met, of the query-plan target (an index serves every filter and order):"]
+    out += [
+        f"- `{field}`{f' {label}' if label else ''}: {why}"
+        for (field, label), why in PLAN_EXEMPTIONS.items()
+    ]
     for page in missed:
         lines = profile_lines(page)
         if lines:

@@ -13,8 +13,9 @@ its filter drops (tests/query_plans.py says how).
 
 PostgreSQL only: the plans are PostgreSQL's (SQLite's planner is another question). The
 statistics are read from every row (`default_statistics_target` on the database), so the same
-data gets the same plans on every run. EXEMPT lists what is known and not fixed yet, each with
-its reason.
+data gets the same plans on every run. EXEMPT (bench.targets `PLAN_EXEMPTIONS`, which the
+benchmark's report states as the target's shortfall) lists what is known and not fixed yet, each
+with its reason.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench import mix
 from bench.generate import asyncpg_dsn, generate
+from bench.targets import PLAN_EXEMPTIONS as EXEMPT
 from core.app import create_app
 from core.auth.staff import grant_staff
 from core.auth.tokens import issue_token
@@ -43,18 +45,6 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(PG_URL is None, reason="EXPLAIN of PostgreSQL's plans: needs PostgreSQL"),
 ]
-
-EXEMPT: dict[tuple[str, str], str] = {
-    # (root field, case label prefix; "" = every case of the field): why it is not fixed here
-    ("missingTranslations", ""): "staff only; a UNION of every group, meeting and priority area "
-    "per language, sorted by (kind, record, language): a work list, read whole",
-    ("organizations", "filter.text"): "a substring of the name (`lower(name) LIKE '%...%'`), "
-    "which no b-tree can serve, ordered by name: custom and generic plans alike walk the name "
-    "index expecting matches spread evenly, and the generated matches cluster ('Budget Watch "
-    "(...)' all sort under B), so the last page walks past the rest. Bounded by the table (2,000 "
-    "organisations at 'large'), as a Seq Scan of it, which the rules allow; a trigram index "
-    "(pg_trgm) was tried and not chosen by the planner at this size (its Seq Scan is cheaper)",
-}
 
 
 def _exemption(outcome: plans.Outcome) -> str | None:
