@@ -93,15 +93,17 @@ BENCH_SHAPES_ARGS ?= --duration 10 --rounds 3 --skip-startup --servers ours,post
 
 # then issue 12's targets that need other data: SQLite's compiled path against its resolver path
 # (the demo data), and the cost of each page at 1,000 and 200,000 registrations
-bench: install bench/postgraphile/node_modules/.package-lock.json  ## CLEARS $$(BENCH_DB) and $$(BENCH_FLAT_DB); needs PostgreSQL, wrk, Node 20
+bench: install bench/postgraphile/node_modules/.package-lock.json  ## CLEARS $$(BENCH_DB) and $$(BENCH_FLAT_DB) (createdb both: bench/README.md); needs PostgreSQL, wrk, Node 20
 	$(BIN)/python -m bench.generate --scale large --database-url $(BENCH_DB)
 	$(BIN)/python -m bench.run --database-url $(BENCH_DB) $(BENCH_ARGS)
 	$(BIN)/python -m bench.run --database-url $(BENCH_DB) $(BENCH_SHAPES_ARGS)
 	mkdir -p var bench/results && rm -f var/bench-demo.sqlite3
 	OGP_WG_DATABASE_URL=$(BENCH_SQLITE) $(BIN)/ogp-wg db upgrade
 	OGP_WG_DATABASE_URL=$(BENCH_SQLITE) $(BIN)/ogp-wg demo
-	PYTHONPATH=. $(BIN)/python bench/compiled_pages.py $(BENCH_SQLITE) 20 | tee bench/results/sqlite.txt
-	$(BIN)/python -m bench.flat --database-url $(BENCH_FLAT_DB) | tee bench/results/flat.md
+	PYTHONPATH=. $(BIN)/python bench/compiled_pages.py $(BENCH_SQLITE) 20 > bench/results/sqlite.txt
+	cat bench/results/sqlite.txt
+	$(BIN)/python -m bench.flat --database-url $(BENCH_FLAT_DB) > bench/results/flat.md
+	cat bench/results/flat.md
 
 bench/postgraphile/node_modules/.package-lock.json: bench/postgraphile/package-lock.json
 	cd bench/postgraphile && npm ci --no-audit --no-fund

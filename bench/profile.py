@@ -1,18 +1,20 @@
 """Where a server's CPU goes: py-spy samples of ogp-wg under one page's load, as a call tree.
 
-bench.run records one when ogp-wg's server CPU per request is above PostGraphile's on a page
-(issue 12, section 4: a target not met is stated "with the profile"): py-spy (a dev dependency,
-`make install`) attaches to the running server while wrk sends the page for the run's duration,
-and the samples are summed here into inclusive shares.
+bench.run records one for each page with a target of issue 12 not met (section 4: a target not
+met is stated "with the profile"): py-spy (a dev dependency, `make install`) attaches to the
+running server and its worker processes while wrk sends the page for the run's duration, and the
+samples are summed here into inclusive shares.
 
-    .venv/bin/py-spy record --format raw -r 250 -d 10 -p PID -o samples.txt
+    .venv/bin/py-spy record --format raw -r 250 -d 10 --subprocesses --nonblocking -p PID -o F
 
 The tree (`tree`) keeps every frame that holds at least `MIN_SHARE` of the samples and folds a
 chain of frames each holding nearly all of its parent's (the middleware layers, the await
 wrappers) into one line, so each line is a layer where the time divides. Frames are named by
-function and file without line numbers: one function is one node. Sampling slows the server
-(py-spy stops it at each sample), so the profiled run's throughput is not reported; shares are
-what it gives.
+function and file without line numbers: one function is one node. Only samples of a thread that
+was running are counted (py-spy leaves out idle ones); the root's share left to its children is
+time in no Python frame (the event loop's and the interpreter's own C code). py-spy reads the
+server's memory without stopping it (`--nonblocking`), which costs the server little; still, the
+profiled run's throughput is not reported: the shares are what it gives.
 """
 
 from __future__ import annotations
@@ -71,7 +73,10 @@ def tree(root: Node, min_share: float = MIN_SHARE, fold: float = FOLD) -> list[s
     """Markdown list lines: each kept frame's inclusive share of all samples, indented under
     its caller, a folded chain written `a > b > c` (the share is its last frame's)."""
     total = max(root.samples, 1)
-    lines = [f"- 100% of {root.samples:,} samples (the rest: outside Python frames)"]
+    lines = [
+        f"- 100% of {root.samples:,} samples (each line: the share of them with that frame on "
+        f"the stack; frames under {min_share:.0%} left out)"
+    ]
 
     def kept(node: Node) -> list[Node]:
         found = [c for c in node.children.values() if c.samples / total >= min_share]
@@ -97,18 +102,23 @@ def tree(root: Node, min_share: float = MIN_SHARE, fold: float = FOLD) -> list[s
 
 
 def record(pid: int, seconds: float, output: Path, during: Callable[[], object]) -> Node:
-    """Samples of process `pid` for `seconds` while `during()` runs (the load), as a tree.
-    Raises RuntimeError when py-spy is missing or fails (e.g. no permission to attach)."""
+    """Samples of process `pid` and its children for `seconds` while `during()` runs (the
+    load), as a tree. Raises RuntimeError when py-spy is missing or fails (e.g. no permission
+    to attach), subprocess.TimeoutExpired when it does not end a minute after `seconds`, and
+    whatever `during()` raises."""
     executable = py_spy()
     if executable is None:
         raise RuntimeError("py-spy not found (make install puts it in .venv)")
     command = [executable, "record", "--format", "raw", "-r", str(RATE), "-d", f"{seconds:g}"]
-    command += ["-p", str(pid), "-o", str(output), "--nonblocking"]
+    command += ["--subprocesses", "--nonblocking", "-p", str(pid), "-o", str(output)]
     spy = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         during()
-    finally:
         _, err = spy.communicate(timeout=seconds + 60)
+    finally:
+        if spy.poll() is None:  # the load failed, or py-spy hangs: never left sampling
+            spy.kill()
+            spy.wait()
     if spy.returncode != 0 or not output.exists():
         raise RuntimeError(f"py-spy failed ({spy.returncode}): {err.strip()[-500:]}")
     return read_raw(output)

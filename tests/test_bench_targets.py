@@ -138,10 +138,27 @@ def test_the_profile_tree_folds_chains_and_drops_small_frames(tmp_path: Path) ->
     root = profile.read_raw(raw)
     assert root.samples == 100
     assert profile.tree(root) == [
-        "- 100% of 100 samples (the rest: outside Python frames)",
+        "- 100% of 100 samples (each line: the share of them with that frame on the stack; "
+        "frames under 2% left out)",
         # main > serve > mw1 > mw2 each hold all but <= 1% of their caller's samples (shown: the
         # last one's share)
         "  - 98.0% main (a.py) > ... > mw1 (c.py) > mw2 (c.py)",
         "    - 60.0% handler (d.py)",
         "    - 38.0% send (e.py)",
     ]
+
+
+def test_a_page_whose_runs_measure_nothing_is_not_met_and_says_why() -> None:
+    report = _report()
+    report["runs"][0]["errors"] = 12  # ogp-wg, group_list, round 1
+    report["register_pairs_short"] = [100, 4000]  # the registration list wrapped
+    found = targets.verdicts(report, summarise(report), ours_documents())
+    pages = {v.page: (v.target, v.figures, v.met) for v in found if v.page is not None}
+    assert pages == {
+        "group_list": ("a sound measurement", "ogp-wg answered 12 errors", False),
+        "register": (
+            "a sound measurement",
+            "ogp-wg's registration list wrapped (pairs sent again)",
+            False,
+        ),
+    }

@@ -83,17 +83,25 @@ async def test_every_nested_connection_pages_completely_with_generated_arguments
     assert walked >= 50 and problems == []
 
 
-@pytest.mark.parametrize("nested", [False, True], ids=["root", "nested"])
+@pytest.mark.parametrize(
+    ("nested", "variants_under", "at_least"),
+    [(False, 0, 19), (False, 1, 70), (True, 0, 60), (True, 3, 50)],
+    ids=["root", "root-generated-filters", "nested", "nested-generated-arguments"],
+)
 async def test_every_connection_pages_completely_on_the_compiled_path(
-    demo_db: str, make_client: ClientFactory, nested: bool
+    demo_db: str,
+    make_client: ClientFactory,
+    nested: bool,
+    variants_under: int,
+    at_least: int,
 ) -> None:
-    """The same walks with `compiled_reads`: the connections whose root field compiles
-    (`workingGroups`, and those under `node(id:)` of a type with a declared loader) page in
-    SQL-built pages, the others fall back; either way every item once, in order."""
+    """The same four walks with `compiled_reads` (issue 12, section 3): the connections whose
+    field compiles page in SQL-built pages, the others fall back; either way every item once,
+    in order, with generated filters and arguments too."""
     token = await token_for(demo_db, "staff")
     client = client_with_sorted_views(make_client, demo_db, token, compiled_reads=True)
-    walked, problems = await walk(client, nested=nested)
-    assert walked >= (60 if nested else 19) and problems == []
+    walked, problems = await walk(client, nested=nested, variants_under=variants_under)
+    assert walked >= at_least and problems == []
 
 
 # --- forged cursors ------------------------------------------------------------------------------
