@@ -393,3 +393,20 @@ def test_an_integer_outside_32_bits_is_answered_as_the_resolver_path_answers(
     for role in VIEWERS:
         answered = trio.compare(query, {"slug": SLUG}, role)
         assert f"Int cannot represent non 32-bit signed integer value: {big}" in answered.text
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        "{}",
+        "{ __typename @skip(if: true) }",
+        "{ ...F } fragment F on Query { workingGroups(first: 1) @include(if: false) { totalCount } }",
+    ],
+    ids=["empty", "skipped", "excluded-in-fragment"],
+)
+def test_an_operation_with_no_root_field_to_run_answers_alike(trio: Trio, document: str) -> None:
+    """Nothing to compile and nothing to fall back to: `{}` (graphql-core parses it) and
+    operations whose every root field is skipped answer `{"data": {}}` on every path (the
+    compiled path failed on `{}` before: an IndexError, answered INTERNAL_SERVER_ERROR)."""
+    for role in VIEWERS:
+        assert trio.compare(document, None, role).json()["data"] == {}

@@ -56,7 +56,9 @@ class CompiledExecutionContext(FastExecutionContext):
         plans = [p for p in plan_roots(self.context_value, self, parent_type, grouped_field_set)]
         compiled = [p for p in plans if p.statement is not None]
         # a viewer not confirmed yet: only a kept statement, which checks it, may run first
-        if (len(compiled) < len(plans) or compiled[0].sql is None) and _bail(self.context_value):
+        # (no root field at all, e.g. `{}` or every one skipped: nothing runs, nothing to check)
+        unchecked = len(compiled) < len(plans) or (compiled and compiled[0].sql is None)
+        if unchecked and _bail(self.context_value):
             return {}
         if not compiled:
             return super().execute_fields(
