@@ -31,6 +31,11 @@ from core.models import Organization, Person
 from core.schema.ids import to_global_id
 
 OGP_WG = str(Path(sys.executable).with_name("ogp-wg"))
+SERVER_CONNECTIONS = "40"
+"""PostgreSQL connections a test's server may hold, its workers together: the suite's other
+xdist worker shares the PostgreSQL server (max_connections 100) with its own engines and, at
+times, a server of its own. With the default budget (97) a two-worker server under a burst of
+200 registrations may take nearly all of them; CI once answered one of those 200 with 503."""
 START_TIMEOUT = 90.0  # seconds; a loaded CI machine imports slowly, a healthy start is ~2 s
 STOP_TIMEOUT = 60.0
 
@@ -68,9 +73,11 @@ def free_port() -> int:
 
 
 def server_env(url: str, **settings: str) -> dict[str, str]:
-    """The environment of the tests' process minus any OGP_WG_* setting, plus `settings`."""
+    """The environment of the tests' process minus any OGP_WG_* setting, plus
+    `database_max_connections` SERVER_CONNECTIONS (unless `settings` name one), plus `settings`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("OGP_WG_")}
     env["OGP_WG_DATABASE_URL"] = url
+    env["OGP_WG_DATABASE_MAX_CONNECTIONS"] = SERVER_CONNECTIONS
     env.update({f"OGP_WG_{key.upper()}": value for key, value in settings.items()})
     return env
 

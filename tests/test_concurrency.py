@@ -172,6 +172,9 @@ async def _scenario(url: str, server: LiveServer) -> None:
 def test_200_registrations_at_once_for_25_places(demo_db: str, tmp_path: Path) -> None:
     workers = WORKERS["sqlite" if demo_db.startswith("sqlite") else "postgresql"]
     with running_server(demo_db, tmp_path, workers=workers, **PATIENT) as server:
-        asyncio.run(_scenario(demo_db, server))
+        try:
+            asyncio.run(_scenario(demo_db, server))
+        except AssertionError as exc:  # what the server logged says why (a 503: which fault)
+            raise AssertionError(f"{exc}\nthe server's log:\n{server.output()[-4000:]}") from exc
         assert server.process.poll() is None, server.output()
     assert "Traceback" not in server.output(), server.output()
