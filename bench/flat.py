@@ -147,14 +147,6 @@ class Size:
     pages: dict[str, Page]
 
 
-# --- Data -----------------------------------------------------------------------------------------
-
-
-async def regenerate(url: str, seed: int, n_registrations: int) -> None:
-    """`bench.generate --scale large --registrations N` (the database CLEARED first)."""
-    await generate("large", url, seed, n_registrations)
-
-
 # --- Measuring ------------------------------------------------------------------------------------
 
 
@@ -209,7 +201,7 @@ async def measure_page(
 
 
 async def measure(url: str, n_registrations: int, seed: int, runs: int) -> Size:
-    await regenerate(url, seed, n_registrations)
+    await generate("large", url, seed, n_registrations)  # the database CLEARED first
     conn = await asyncpg.connect(asyncpg_dsn(url), server_settings={"timezone": "UTC"})
     try:
         rows = await conn.fetch(

@@ -12,9 +12,9 @@ chain of frames each holding nearly all of its parent's (the middleware layers, 
 wrappers) into one line, so each line is a layer where the time divides. Frames are named by
 function and file without line numbers: one function is one node. Only samples of a thread that
 was running are counted (py-spy leaves out idle ones); the root's share left to its children is
-time in no Python frame (the event loop's and the interpreter's own C code). py-spy reads the
-server's memory without stopping it (`--nonblocking`), which costs the server little; still, the
-profiled run's throughput is not reported: the shares are what it gives.
+time in no Python frame. py-spy reads the server's memory without pausing it (`--nonblocking`);
+still, the profiled run's throughput is not reported (its cost was not measured): the shares are
+what it gives.
 """
 
 from __future__ import annotations
@@ -52,8 +52,7 @@ class Node:
 
 def read_raw(path: Path) -> Node:
     """py-spy's `--format raw` (one `frame;frame;... count` line per distinct stack, outermost
-    first) as a tree; the root holds every sample (an empty stack: time outside Python, e.g.
-    the event loop's C code or the garbage collector)."""
+    first) as a tree; the root holds every sample, an empty stack's too (no Python frame)."""
     root = Node("all samples")
     for line in path.read_text().splitlines():
         stack, _, count = line.rstrip().rpartition(" ")

@@ -1,5 +1,7 @@
-"""Every query the test suite writes answers the same on the three executors (issue 12: "the
-compiled path answers byte for byte what the resolver path answers, on every test query").
+"""Every query the test suite writes as a string constant answers the same on the three
+executors (issue 12: "the compiled path answers byte for byte what the resolver path answers, on
+every test query"). Documents built at run time (f-strings, hypothesis) are not found here: the
+generated ones are tests/test_differential.py's.
 
 The queries are found, not listed: every string constant in tests/ (plugins' tests included)
 that parses as a GraphQL document of query operations only and validates against the schema the
